@@ -1,0 +1,13 @@
+.PHONY: demo test bench lint messages
+
+demo:  ## Set up and run Grappe with demo data on SQLite
+	scripts/demo.sh
+
+test:  ## Run the whole test suite
+	scripts/test.sh
+
+bench:  ## Run the benchmarks (PostgreSQL: set DATABASE_URL)
+	bench/run.sh
+
+messages:  ## Extract the strings to translate into locale/fr
+	.venv/bin/python manage.py makemessages -l fr --ignore=.venv --ignore=bench --no-obsolete

@@ -1,0 +1,87 @@
+"""Fixtures every test can use: a small cluster with one user of each kind."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+
+from grappe.members.models import (
+    Capability,
+    Organisation,
+    OrganisationKind,
+    OrgRole,
+    Person,
+    Role,
+    User,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_organisation(name: str, **fields) -> Organisation:
+    from grappe.members.search import refresh_search_text
+
+    defaults = {"legal_name": name, "slug": name.lower().replace(" ", "-"), "kind": OrganisationKind.SME,
+                "city": "Montréal", "region": "06"}
+    defaults.update(fields)
+    organisation = Organisation.objects.create(**defaults)
+    refresh_search_text(organisation)
+    return organisation
+
+
+def make_member(organisation: Organisation, email: str, org_role: str = OrgRole.MEMBER, **person) -> User:
+    user = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0])
+    Person.objects.create(organisation=organisation, user=user, email=email, first_name=email.split("@")[0],
+                          last_name="Test", org_role=org_role, **person)
+    return user
+
+
+def make_staff(email: str = "staff@grappe.test", role: str = Role.STAFF_ADMIN) -> User:
+    user = User.objects.create_user(email, PASSWORD, role=role, full_name="Staff")
+    # Staff must have a second factor; tests sign in with force_login, so an authenticator row is enough.
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    return user
+
+
+@pytest.fixture
+def org_a(db):
+    return make_organisation("Alpha Usinage", neq="1111111111")
+
+
+@pytest.fixture
+def org_b(db):
+    return make_organisation("Bravo Composites", neq="2222222222")
+
+
+@pytest.fixture
+def org_admin(org_a):
+    """The administrator of organisation A."""
+    return make_member(org_a, "admin@alpha.test", OrgRole.ADMIN, consent_directory=True)
+
+
+@pytest.fixture
+def org_user(org_a):
+    """A plain member user of organisation A."""
+    return make_member(org_a, "user@alpha.test")
+
+
+@pytest.fixture
+def other_member(org_b):
+    """A member user of another organisation (B)."""
+    return make_member(org_b, "admin@bravo.test", OrgRole.ADMIN)
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+@pytest.fixture
+def observer(db):
+    return User.objects.create_user("observer@gouv.test", PASSWORD, role=Role.OBSERVER)
+
+
+@pytest.fixture
+def capability(db):
+    domain = Capability.objects.create(code="machining", label_fr="Usinage", label_en="Machining")
+    return Capability.objects.create(
+        parent=domain, code="machining-5-axis", label_fr="Usinage 5 axes", label_en="5-axis machining",
+        synonyms_fr="usinage cinq axes\nfraisage 5 axes", synonyms_en="five-axis machining")

@@ -1,0 +1,45 @@
+"""Recording the audit trail. Services call `record`; nothing else writes AuditEntry."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
+    """The concrete field values of an instance, ready to be stored as JSON."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name in {"search_text", "search_vector"}:
+            continue
+        data[field.name] = _json_value(field.value_from_object(instance))
+    return data
+
+
+def record(actor, action: str, target: models.Model | None = None, *, before=None, after=None,
+           target_label: str = "") -> AuditEntry:
+    """Append one entry. Call it inside the service's transaction so that it commits with the change."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=(actor.email if authenticated else "system"),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:300],
+        before=before,
+        after=after,
+    )

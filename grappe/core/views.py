@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from grappe.core.paging import paginate
+from grappe.core.permissions import require
+from grappe.members import selectors, services
+
+from .forms import AuditFilterForm
+from .models import AuditEntry
+
+
+def home(request):
+    return render(request, "core/home.html", selectors.home_figures(request.user))
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language and remember it as the signed-in user's preference."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        services.set_language_preference(user=request.user, language=request.POST.get("language", ""))
+    return response
+
+
+@login_required
+def audit_log(request):
+    require(request.user, "core.view_audit")
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor_label__icontains=data["actor"])
+        if data["action"]:
+            entries = entries.filter(action__icontains=data["action"])
+        if data["target"]:
+            entries = entries.filter(Q(target_label__icontains=data["target"]) | Q(target_type=data["target"]))
+        if data["since"]:
+            entries = entries.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(created_at__date__lte=data["until"])
+    page, query_string = paginate(request, entries, 50)
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query_string": query_string})
+
+
+@login_required
+def notifications(request):
+    items = list(request.user.notifications.all()[:100])
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "core/notifications.html", {"items": items})

@@ -1,0 +1,117 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.forms import StyledFormMixin
+from grappe.core.idempotency import OnceFormMixin
+
+from .models import (
+    Capability,
+    CapabilityLevel,
+    Certification,
+    CertificationType,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Region,
+    SizeBand,
+)
+from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+
+
+class DirectoryFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
+    capability = forms.ModelChoiceField(label=_("Capability"), required=False,
+                                        queryset=Capability.objects.filter(is_active=True))
+    certification = forms.ModelChoiceField(label=_("Certification"), required=False,
+                                           queryset=CertificationType.objects.all())
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + OrganisationKind.choices)
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions"))] + Region.choices)
+    size = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("All sizes"))] + SizeBand.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capability"].queryset = Capability.objects.filter(is_active=True).select_related("parent")
+        self.fields["capability"].label_from_instance = (
+            lambda c: f"{c.parent.label} › {c.label}" if c.parent_id else c.label)
+
+
+class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_FIELDS
+        widgets = {
+            "member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "membership_ends": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description_fr": forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        }
+
+    def __init__(self, *args, can_manage_membership: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_manage_membership:
+            for name in ("membership_status", "member_since", "membership_ends"):
+                del self.fields[name]
+
+    def clean_neq(self):
+        return self.cleaned_data["neq"] or None
+
+
+class OrganisationCapabilityForm(StyledFormMixin, forms.Form):
+    capability = forms.ModelChoiceField(label=_("Capability"), queryset=Capability.objects.none())
+    level = forms.ChoiceField(label=_("Level"), choices=CapabilityLevel.choices)
+    evidence = forms.CharField(label=_("Evidence"), required=False, max_length=500,
+                               help_text=_("A project, a customer, equipment… that shows it."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capability"].queryset = (
+            Capability.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+            .order_by("parent__position", "position"))
+        self.fields["capability"].label_from_instance = lambda c: f"{c.parent.label} › {c.label}"
+
+
+class CertificationForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["certification_type", "certificate_number", "issued_on", "expires_on", "scope"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("issued_on") and data.get("expires_on") and data["expires_on"] <= data["issued_on"]:
+            self.add_error("expires_on", _("The expiry date must come after the issue date."))
+        return data
+
+
+class PersonForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Someone with this email is already registered."))
+        return email
+
+
+class CapabilityNodeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Capability
+        fields = ["parent", "code", "label_fr", "label_en", "synonyms_fr", "synonyms_en", "is_active", "position"]
+        widgets = {"synonyms_fr": forms.Textarea(attrs={"rows": 3, "lang": "fr"}),
+                   "synonyms_en": forms.Textarea(attrs={"rows": 3, "lang": "en"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        domains = Capability.objects.filter(parent__isnull=True)
+        if self.instance.pk:
+            domains = domains.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = domains
+        self.fields["parent"].required = False
+        self.fields["parent"].help_text = _("Leave empty to make this a domain.")

@@ -1,0 +1,50 @@
+"""Who may do what with members' data (object-level rules, evaluated by the `rules` package).
+
+Rights follow a person's *current* organisation: a user acts for the organisation of its active Person.
+"""
+
+import rules
+
+from .models import STAFF_ROLES, MembershipStatus, OrgRole, Role
+
+
+@rules.predicate
+def is_cluster_staff(user) -> bool:
+    return user.is_authenticated and user.is_active and (user.role in STAFF_ROLES or user.is_superuser)
+
+
+@rules.predicate
+def is_staff_admin(user) -> bool:
+    return user.is_authenticated and user.is_active and (user.role == Role.STAFF_ADMIN or user.is_superuser)
+
+
+@rules.predicate
+def is_member_user(user) -> bool:
+    """Signed in for an organisation whose membership is active."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    organisation = user.organisation
+    return organisation is not None and organisation.membership_status == MembershipStatus.ACTIVE
+
+
+@rules.predicate
+def belongs_to(user, organisation) -> bool:
+    return user.is_authenticated and organisation is not None and user.organisation == organisation
+
+
+@rules.predicate
+def is_admin_of(user, organisation) -> bool:
+    return bool(belongs_to(user, organisation) and user.person.org_role == OrgRole.ADMIN)
+
+
+# The directory's public fields are for everyone; contacts and certifications for members and staff.
+rules.add_perm("members.view_member_details", is_member_user | is_cluster_staff)
+rules.add_perm("members.view_organisation_private", belongs_to | is_cluster_staff)
+rules.add_perm("members.change_organisation", is_admin_of | is_cluster_staff)
+rules.add_perm("members.manage_people", is_admin_of | is_cluster_staff)
+rules.add_perm("members.add_organisation", is_cluster_staff)
+rules.add_perm("members.manage_taxonomy", is_cluster_staff)
+rules.add_perm("members.import_data", is_cluster_staff)
+rules.add_perm("members.export_directory", is_cluster_staff)
+rules.add_perm("members.manage_roles", is_staff_admin)
+rules.add_perm("core.view_audit", is_cluster_staff)

@@ -1,0 +1,90 @@
+"""Directory search: accent- and case-insensitive, in French and English, through capability synonyms.
+
+Each organisation keeps `search_text`: the folded words of its names, descriptions and of every label and
+synonym (both languages) of its capabilities and certifications. A query is folded the same way, each word
+reduced to its stem, and an organisation matches when every query stem starts one of its words. So
+"usinage 5 axes" finds an organisation that declared "5-axis machining" (whose French label is
+"Usinage 5 axes"), and "Anodisation" finds "anodisation" or "anodising".
+
+On PostgreSQL the match runs as full-text search (`to_tsvector('simple', search_text)` with prefix
+queries) on an expression GIN index (migration 0002); elsewhere it falls back to `LIKE` on the same text.
+"""
+
+import re
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+from unidecode import unidecode
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
+# Words that say nothing about a member; dropping them keeps "usinage de précision" from requiring "de".
+STOP_WORDS = frozenset(
+    "a au aux avec d de des du en et la le les l ou par pour sur un une and for in of on or the to with".split()
+)
+SEARCH_VECTOR = SearchVector("search_text", config="simple")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation turned into spaces: 'Contrôle non-destructif' -> 'controle non destructif'."""
+    return " ".join(_WORD.findall(unidecode(text or "").lower()))
+
+
+def query_stems(query: str) -> list[str]:
+    """The prefixes a query asks for: one per meaningful word, the shorter of its French and English stems."""
+    stems = []
+    for word in fold(query).split():
+        if word in STOP_WORDS:
+            continue
+        stem = min((_STEMMERS[lang].stemWord(word) for lang in ("fr", "en")), key=len) if len(word) > 3 else word
+        if stem not in stems:
+            stems.append(stem)
+    return stems
+
+
+def organisation_search_text(organisation) -> str:
+    """Everything one may search an organisation by, folded. Uses prefetched relations when present."""
+    parts = [organisation.legal_name, organisation.trade_name, organisation.city, organisation.get_region_display(),
+             organisation.description_fr, organisation.description_en]
+    for item in organisation.capabilities.all():
+        capability = item.capability
+        parts.extend(capability.all_terms())
+        if capability.parent is not None:
+            parts.extend([capability.parent.label_fr, capability.parent.label_en])
+    for certification in organisation.certifications.all():
+        kind = certification.certification_type
+        parts.extend([kind.label_fr, kind.label_en, kind.family])
+    return " ".join(dict.fromkeys(fold(" ".join(p for p in parts if p)).split()))
+
+
+def refresh_search_text(organisation) -> None:
+    """Recompute and store an organisation's search text (services call this after a change)."""
+    from .models import Organisation
+
+    organisation = (
+        Organisation.objects.prefetch_related("capabilities__capability__parent", "certifications__certification_type")
+        .get(pk=organisation.pk)
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=organisation_search_text(organisation))
+
+
+def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter (and, on PostgreSQL, rank) organisations by a free-text query."""
+    stems = query_stems(query)
+    if not stems:
+        return queryset
+    if connection.vendor == "postgresql":
+        tsquery = SearchQuery(" & ".join(f"{s}:*" for s in stems), config="simple", search_type="raw")
+        return (
+            queryset.annotate(search_vector=SEARCH_VECTOR)
+            .filter(search_vector=tsquery)
+            .annotate(search_rank=SearchRank(SEARCH_VECTOR, tsquery))
+            .order_by("-search_rank", "legal_name")
+        )
+    condition = Q()
+    for stem in stems:
+        # A stem must start a word: either the text starts with it or a space precedes it.
+        condition &= Q(search_text__startswith=stem) | Q(search_text__contains=f" {stem}")
+    return queryset.filter(condition)

@@ -1,0 +1,84 @@
+"""Read queries about members, shared by pages, exports and the API so that all see the same rows."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from .models import (
+    Capability,
+    Certification,
+    MembershipStatus,
+    Organisation,
+    OrganisationCapability,
+    Person,
+)
+from .search import search_organisations
+
+
+def directory_organisations(user) -> QuerySet:
+    """Organisations a user may find: staff see all; others see active members listed in the directory."""
+    if user.has_perm("members.add_organisation"):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, listed_in_directory=True)
+
+
+def filter_directory(queryset: QuerySet, filters: dict) -> QuerySet:
+    """Apply the directory's filters (capability, certification, kind, region, size) and free-text query."""
+    if filters.get("capability"):
+        capability = filters["capability"]
+        if capability.is_domain:
+            queryset = queryset.filter(capabilities__capability__parent=capability).distinct()
+        else:
+            queryset = queryset.filter(capabilities__capability=capability)
+    if filters.get("certification"):
+        queryset = queryset.filter(certifications__certification_type=filters["certification"])
+    for field, key in (("kind", "kind"), ("region", "region"), ("size_band", "size")):
+        if filters.get(key):
+            queryset = queryset.filter(**{field: filters[key]})
+    return search_organisations(queryset, filters.get("q") or "")
+
+
+def with_card_details(queryset: QuerySet) -> QuerySet:
+    """What a directory card shows: the organisation's core capabilities."""
+    core = OrganisationCapability.objects.filter(level="core").select_related("capability")
+    return queryset.prefetch_related(Prefetch("capabilities", queryset=core, to_attr="core_capabilities"))
+
+
+def organisation_detail(slug: str) -> Organisation:
+    return (
+        Organisation.objects.prefetch_related(
+            Prefetch("capabilities", queryset=OrganisationCapability.objects.select_related("capability__parent")),
+            Prefetch("certifications", queryset=Certification.objects.select_related("certification_type")),
+        ).get(slug=slug)
+    )
+
+
+def visible_contacts(organisation: Organisation, user) -> QuerySet:
+    """People another member may contact: active and consenting. The organisation itself and staff see all."""
+    people = organisation.people.select_related("user")
+    if user.has_perm("members.view_organisation_private", organisation):
+        return people
+    return people.filter(is_active=True, consent_directory=True)
+
+
+def people_of(user) -> QuerySet:
+    if user.has_perm("members.add_organisation"):
+        return Person.objects.select_related("organisation")
+    organisation = user.organisation
+    if organisation is None:
+        return Person.objects.none()
+    return visible_contacts(organisation, user)
+
+
+def home_figures(user) -> dict:
+    figures = {
+        "member_count": Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE).count(),
+        "capability_count": Capability.objects.filter(parent__isnull=False, is_active=True).count(),
+    }
+    if user.has_perm("members.add_organisation"):
+        figures["by_kind"] = (
+            Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
+            .values("kind").annotate(n=Count("id")).order_by("-n")
+        )
+        figures["expiring_certifications"] = Certification.objects.filter(
+            reminder_sent_on__isnull=False).select_related("organisation", "certification_type")[:10]
+        figures["people_count"] = Person.objects.filter(is_active=True).count()
+    return figures

@@ -1,0 +1,329 @@
+"""Every write that matters to members' data: check, one transaction, audit entry, notification."""
+
+import datetime
+
+from django.conf import settings
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import int_to_base36
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from grappe.core import audit, notify
+from grappe.core.permissions import require
+
+from .models import (
+    STAFF_ROLES,
+    Capability,
+    Certification,
+    Organisation,
+    OrganisationCapability,
+    OrgRole,
+    Person,
+    User,
+)
+from .search import refresh_search_text
+
+ORGANISATION_FIELDS = (
+    "legal_name", "trade_name", "neq", "kind", "size_band", "city", "region", "website", "email", "phone",
+    "description_fr", "description_en", "membership_status", "member_since", "membership_ends",
+    "listed_in_directory",
+)
+PERSON_FIELDS = (
+    "first_name", "last_name", "title", "email", "phone", "language", "org_role", "is_primary_contact",
+    "consent_directory", "consent_communications", "is_active",
+)
+
+
+def unique_slug(name: str, exclude_pk=None) -> str:
+    base = slugify(name)[:200] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _apply(instance, data: dict, fields) -> None:
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+
+
+# Organisations ----------------------------------------------------------------------------------
+
+def create_organisation(*, actor, data: dict) -> Organisation:
+    require(actor, "members.add_organisation")
+    with transaction.atomic():
+        organisation = Organisation(slug=unique_slug(data.get("trade_name") or data["legal_name"]))
+        _apply(organisation, data, ORGANISATION_FIELDS)
+        organisation.neq = organisation.neq or None
+        organisation.save()
+        refresh_search_text(organisation)
+        audit.record(actor, "organisation.created", organisation, after=audit.snapshot(organisation))
+    return organisation
+
+
+def update_organisation(*, actor, organisation: Organisation, data: dict) -> Organisation:
+    require(actor, "members.change_organisation", organisation)
+    if not actor.has_perm("members.add_organisation"):
+        # Members keep their profile up to date; membership itself is the staff's business.
+        data = {k: v for k, v in data.items() if k not in {"membership_status", "member_since", "membership_ends"}}
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = audit.snapshot(organisation)
+        _apply(organisation, data, ORGANISATION_FIELDS)
+        organisation.neq = organisation.neq or None
+        organisation.save()
+        refresh_search_text(organisation)
+        after = audit.snapshot(organisation)
+        if before != after:
+            audit.record(actor, "organisation.changed", organisation, before=before, after=after)
+    return organisation
+
+
+# Capabilities and certifications of an organisation ---------------------------------------------
+
+def set_capability(*, actor, organisation: Organisation, capability: Capability, level: str,
+                   evidence: str = "") -> OrganisationCapability:
+    """Declare that an organisation has a capability. Idempotent: declaring it twice updates it."""
+    require(actor, "members.change_organisation", organisation)
+    if capability.is_domain:
+        raise ValueError(_("Choose a capability, not a whole domain."))
+    with transaction.atomic():
+        existing = OrganisationCapability.objects.filter(organisation=organisation, capability=capability).first()
+        before = audit.snapshot(existing) if existing else None
+        item, created = OrganisationCapability.objects.update_or_create(
+            organisation=organisation, capability=capability, defaults={"level": level, "evidence": evidence}
+        )
+        refresh_search_text(organisation)
+        audit.record(actor, "capability.added" if created else "capability.changed", item,
+                     before=before, after=audit.snapshot(item))
+    return item
+
+
+def remove_capability(*, actor, item: OrganisationCapability) -> None:
+    require(actor, "members.change_organisation", item.organisation)
+    with transaction.atomic():
+        audit.record(actor, "capability.removed", item, before=audit.snapshot(item))
+        item.delete()
+        refresh_search_text(item.organisation)
+
+
+def save_certification(*, actor, organisation: Organisation, data: dict,
+                       certification: Certification | None = None) -> Certification:
+    require(actor, "members.change_organisation", organisation)
+    with transaction.atomic():
+        before = audit.snapshot(certification) if certification else None
+        certification = certification or Certification(organisation=organisation)
+        for name in ("certification_type", "certificate_number", "issued_on", "expires_on", "scope"):
+            if name in data:
+                setattr(certification, name, data[name])
+        if before and before.get("expires_on") != str(certification.expires_on):
+            certification.reminder_sent_on = None  # a renewed certificate gets a new reminder
+        certification.save()
+        refresh_search_text(organisation)
+        audit.record(actor, "certification.changed" if before else "certification.added", certification,
+                     before=before, after=audit.snapshot(certification))
+    return certification
+
+
+def remove_certification(*, actor, certification: Certification) -> None:
+    require(actor, "members.change_organisation", certification.organisation)
+    with transaction.atomic():
+        audit.record(actor, "certification.removed", certification, before=audit.snapshot(certification))
+        certification.delete()
+        refresh_search_text(certification.organisation)
+
+
+REMINDER_DAYS_BEFORE_EXPIRY = 60
+
+
+def send_certification_reminders(today: datetime.date | None = None) -> int:
+    """Mail each organisation's admins once about certifications that expire within 60 days."""
+    today = today or timezone.localdate()
+    due = (
+        Certification.objects.filter(expires_on__gte=today,
+                                     expires_on__lte=today + datetime.timedelta(days=REMINDER_DAYS_BEFORE_EXPIRY),
+                                     reminder_sent_on__isnull=True)
+        .select_related("organisation", "certification_type")
+    )
+    sent = 0
+    for certification in due:
+        with transaction.atomic():
+            claimed = Certification.objects.filter(pk=certification.pk, reminder_sent_on__isnull=True).update(
+                reminder_sent_on=today)
+            if not claimed:
+                continue  # another worker sent it
+            audit.record(None, "certification.reminder_sent", certification)
+            admins = certification.organisation.people.filter(
+                org_role=OrgRole.ADMIN, is_active=True, user__isnull=False).select_related("user")
+            for person in admins:
+                notify.on_commit(_mail_certification_reminder, person, certification)
+            notify.on_commit(notify.send, [p.user for p in admins],
+                             _("Certification %(name)s expires on %(date)s.") % {
+                                 "name": certification.certification_type.label_en,
+                                 "date": certification.expires_on},
+                             certification.organisation.get_absolute_url())
+        sent += 1
+    return sent
+
+
+def _mail_certification_reminder(person: Person, certification: Certification) -> None:
+    with translation.override(person.language):
+        context = {"person": person, "certification": certification}
+        send_mail(
+            _("Your certification %(name)s expires soon") % {"name": certification.certification_type.label},
+            render_to_string("members/email/certification_reminder.txt", context),
+            None, [person.email],
+        )
+
+
+# People and invitations ------------------------------------------------------------------------
+
+def save_person(*, actor, organisation: Organisation, data: dict, person: Person | None = None) -> Person:
+    """Add a person to an organisation or update one. Only one primary contact per organisation."""
+    require(actor, "members.manage_people", organisation)
+    if person is not None and person.organisation_id != organisation.id:
+        raise ValueError("person belongs to another organisation")
+    with transaction.atomic():
+        before = audit.snapshot(person) if person else None
+        person = person or Person(organisation=organisation)
+        _apply(person, data, PERSON_FIELDS)
+        person.email = person.email.strip().lower()
+        if person.is_primary_contact:
+            organisation.people.exclude(pk=person.pk).filter(is_primary_contact=True).update(
+                is_primary_contact=False)
+        person.save()
+        if person.user_id:
+            User.objects.filter(pk=person.user_id).update(
+                email=person.email, full_name=person.full_name, language=person.language,
+                is_active=person.is_active)
+        audit.record(actor, "person.changed" if before else "person.added", person,
+                     before=before, after=audit.snapshot(person))
+    return person
+
+
+def invite_person(*, actor, person: Person, request=None) -> User:
+    """Give a person an account and mail them a link to choose their password. Re-inviting re-sends it."""
+    require(actor, "members.manage_people", person.organisation)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        user = person.user or User.objects.filter(email__iexact=person.email).first()
+        if user is None:
+            user = User.objects.create_user(person.email, full_name=person.full_name, language=person.language)
+        person.user = user
+        person.invited_at = timezone.now()
+        person.save(update_fields=["user", "invited_at", "updated_at"])
+        audit.record(actor, "person.invited", person)
+    notify.on_commit(_mail_invitation, person, user, request)
+    return user
+
+
+def _mail_invitation(person: Person, user: User, request) -> None:
+    path = reverse("account_reset_password_from_key",
+                   kwargs={"uidb36": int_to_base36(user.pk), "key": default_token_generator.make_token(user)})
+    link = request.build_absolute_uri(path) if request is not None else path
+    with translation.override(person.language):
+        send_mail(
+            _("You are invited to Grappe"),
+            render_to_string("members/email/invitation.txt", {"person": person, "link": link}),
+            None, [person.email],
+        )
+
+
+def set_user_role(*, actor, user: User, role: str) -> User:
+    require(actor, "members.manage_roles")
+    with transaction.atomic():
+        before = {"role": user.role}
+        user.role = role
+        user.is_superuser = False if role not in STAFF_ROLES else user.is_superuser
+        user.save(update_fields=["role", "is_superuser"])
+        audit.record(actor, "user.role_changed", user, before=before, after={"role": role})
+    return user
+
+
+# The capability taxonomy ------------------------------------------------------------------------
+
+TAXONOMY_FIELDS = ("parent", "code", "label_fr", "label_en", "synonyms_fr", "synonyms_en", "is_active", "position")
+
+
+def save_capability_node(*, actor, data: dict, capability: Capability | None = None) -> Capability:
+    """Create or edit a taxonomy node. The taxonomy has two levels: domain > capability."""
+    require(actor, "members.manage_taxonomy")
+    parent = data.get("parent")
+    if parent is not None and parent.parent_id is not None:
+        raise ValueError(_("A capability can only be placed inside a domain."))
+    if capability is not None and parent is not None and capability.children.exists():
+        raise ValueError(_("A domain that has capabilities cannot be moved inside another domain."))
+    with transaction.atomic():
+        before = audit.snapshot(capability) if capability else None
+        capability = capability or Capability()
+        _apply(capability, data, TAXONOMY_FIELDS)
+        capability.save()
+        audit.record(actor, "taxonomy.changed" if before else "taxonomy.added", capability,
+                     before=before, after=audit.snapshot(capability))
+    if before and (before["label_fr"], before["label_en"], before["synonyms_fr"], before["synonyms_en"]) != (
+            capability.label_fr, capability.label_en, capability.synonyms_fr, capability.synonyms_en):
+        notify.on_commit(refresh_holders_search_text, capability)
+    return capability
+
+
+def refresh_holders_search_text(capability: Capability) -> None:
+    for organisation in Organisation.objects.filter(capabilities__capability=capability):
+        refresh_search_text(organisation)
+
+
+def load_taxonomy(nodes: list[dict], *, actor=None) -> int:
+    """Create or update the taxonomy from nested nodes (code, fr, en, synonyms_fr, synonyms_en, children).
+
+    The single way a taxonomy gets in: the shipped aerospace file, a cluster's own file, or a benchmark's.
+    Matching is by code, so loading twice changes nothing. Returns the number of nodes loaded.
+    """
+    existing = {c.code: c for c in Capability.objects.all()}
+    to_create, to_update = [], []
+
+    def visit(node: dict, parent_code: str | None, position: int) -> None:
+        values = {
+            "label_fr": node["fr"], "label_en": node["en"],
+            "synonyms_fr": "\n".join(node.get("synonyms_fr") or []),
+            "synonyms_en": "\n".join(node.get("synonyms_en") or []),
+            "position": position,
+        }
+        capability = existing.get(node["code"])
+        if capability is None:
+            capability = Capability(code=node["code"], **values)
+            to_create.append((capability, parent_code))
+            existing[node["code"]] = capability
+        else:
+            for key, value in values.items():
+                setattr(capability, key, value)
+            to_update.append((capability, parent_code))
+        for i, child in enumerate(node.get("children") or []):
+            visit(child, node["code"], i)
+
+    for i, node in enumerate(nodes):
+        visit(node, None, i)
+    with transaction.atomic():
+        Capability.objects.bulk_create([c for c, _ in to_create], batch_size=1000)
+        ids = dict(Capability.objects.values_list("code", "id"))
+        changed = []
+        for capability, parent_code in to_create + to_update:
+            capability.parent_id = ids[parent_code] if parent_code else None
+            changed.append(capability)
+        Capability.objects.bulk_update(
+            changed, ["parent", "label_fr", "label_en", "synonyms_fr", "synonyms_en", "position"], batch_size=1000)
+        audit.record(actor, "taxonomy.loaded", None, target_label=f"{len(changed)} nodes",
+                     after={"created": len(to_create), "updated": len(to_update)})
+    return len(changed)
+
+
+def set_language_preference(*, user: User, language: str) -> None:
+    """Remember the interface language a user chose (used for pages after sign-in and for mail)."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)

@@ -1,0 +1,164 @@
+"""An organisation's pages: profile, capabilities, certifications, people. Thin: parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.core.idempotency import submit_once
+from grappe.core.permissions import require, require_visible
+
+from .. import selectors, services
+from ..forms import CertificationForm, OrganisationCapabilityForm, OrganisationForm, PersonForm
+from ..models import Certification, Organisation, OrganisationCapability, Person
+
+
+def _organisation_for(request, slug: str, permission: str) -> Organisation:
+    """The organisation, if the user may see its private pages (404 otherwise) and has `permission` (403)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_visible(request.user, "members.view_organisation_private", organisation)
+    require(request.user, permission, organisation)
+    return organisation
+
+
+def detail(request, slug):
+    try:
+        organisation = selectors.organisation_detail(slug)
+    except Organisation.DoesNotExist:
+        organisation = None
+    visible = organisation is not None and (
+        selectors.directory_organisations(request.user).filter(pk=organisation.pk).exists()
+        or request.user.has_perm("members.view_organisation_private", organisation))
+    if not visible:
+        return render(request, "404.html", status=404)
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "show_member_details": user.has_perm("members.view_member_details"),
+        "can_edit": user.has_perm("members.change_organisation", organisation),
+        "can_manage_people": user.has_perm("members.manage_people", organisation),
+        "contacts": selectors.visible_contacts(organisation, user) if user.has_perm("members.view_member_details")
+        else [],
+    }
+    return render(request, "members/organisation_detail.html", context)
+
+
+@login_required
+def my_organisation(request):
+    organisation = request.user.organisation
+    if organisation is None:
+        messages.info(request, _("Your account is not attached to a member organisation."))
+        return redirect("members:directory")
+    return redirect(organisation)
+
+
+@login_required
+def create(request):
+    require(request.user, "members.add_organisation")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        def work():
+            organisation = services.create_organisation(actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("%(name)s was added.") % {"name": organisation})
+            return organisation.get_absolute_url()
+        return redirect(submit_once(form.cleaned_data["form_token"], work))
+    return render(request, "members/organisation_form.html", {"form": form})
+
+
+@login_required
+def edit(request, slug):
+    organisation = _organisation_for(request, slug, "members.change_organisation")
+    can_manage = request.user.has_perm("members.add_organisation")
+    form = OrganisationForm(request.POST or None, instance=organisation, can_manage_membership=can_manage)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
+        messages.success(request, _("The profile was saved."))
+        return redirect(organisation)
+    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def capabilities(request, slug):
+    organisation = _organisation_for(request, slug, "members.change_organisation")
+    form = OrganisationCapabilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.set_capability(actor=request.user, organisation=organisation, capability=data["capability"],
+                                level=data["level"], evidence=data["evidence"])
+        messages.success(request, _("%(capability)s is on your profile.") % {"capability": data["capability"]})
+        return redirect("members:organisation-capabilities", slug=slug)
+    items = organisation.capabilities.select_related("capability__parent")
+    return render(request, "members/organisation_capabilities.html",
+                  {"organisation": organisation, "form": form, "items": items})
+
+
+@login_required
+@require_POST
+def capability_remove(request, slug, pk):
+    organisation = _organisation_for(request, slug, "members.change_organisation")
+    item = get_object_or_404(OrganisationCapability, pk=pk, organisation=organisation)
+    services.remove_capability(actor=request.user, item=item)
+    messages.success(request, _("%(capability)s was removed.") % {"capability": item.capability})
+    return redirect("members:organisation-capabilities", slug=slug)
+
+
+@login_required
+def certification_edit(request, slug, pk=None):
+    organisation = _organisation_for(request, slug, "members.change_organisation")
+    certification = get_object_or_404(Certification, pk=pk, organisation=organisation) if pk else None
+    form = CertificationForm(request.POST or None, instance=certification)
+    if not certification:
+        taken = organisation.certifications.values_list("certification_type", flat=True)
+        form.fields["certification_type"].queryset = form.fields["certification_type"].queryset.exclude(pk__in=taken)
+    if request.method == "POST" and form.is_valid():
+        services.save_certification(actor=request.user, organisation=organisation, data=form.cleaned_data,
+                                    certification=certification)
+        messages.success(request, _("The certification was saved."))
+        return redirect(organisation)
+    return render(request, "members/certification_form.html",
+                  {"form": form, "organisation": organisation, "certification": certification})
+
+
+@login_required
+@require_POST
+def certification_remove(request, slug, pk):
+    organisation = _organisation_for(request, slug, "members.change_organisation")
+    certification = get_object_or_404(Certification, pk=pk, organisation=organisation)
+    services.remove_certification(actor=request.user, certification=certification)
+    messages.success(request, _("The certification was removed."))
+    return redirect(organisation)
+
+
+@login_required
+def people(request, slug):
+    organisation = _organisation_for(request, slug, "members.manage_people")
+    return render(request, "members/organisation_people.html",
+                  {"organisation": organisation, "people": organisation.people.select_related("user")})
+
+
+@login_required
+def person_edit(request, slug, pk=None):
+    organisation = _organisation_for(request, slug, "members.manage_people")
+    person = get_object_or_404(Person, pk=pk, organisation=organisation) if pk else None
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        def work():
+            services.save_person(actor=request.user, organisation=organisation, data=form.cleaned_data,
+                                 person=person)
+            messages.success(request, _("%(name)s was saved.") % {"name": form.instance.full_name})
+            return reverse("members:organisation-people", args=[organisation.slug])
+        return redirect(submit_once(form.cleaned_data["form_token"], work))
+    return render(request, "members/person_form.html",
+                  {"form": form, "organisation": organisation, "person": person})
+
+
+@login_required
+@require_POST
+def person_invite(request, slug, pk):
+    organisation = _organisation_for(request, slug, "members.manage_people")
+    person = get_object_or_404(Person, pk=pk, organisation=organisation)
+    services.invite_person(actor=request.user, person=person, request=request)
+    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
+    return redirect("members:organisation-people", slug=slug)

@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from grappe.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("grappe.core.i18n_urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("grappe.core.urls")),
+    path("members/", include("grappe.members.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything Grappe needs on a fresh Debian machine: system packages (when root), a virtualenv
+# with the locked Python dependencies, compiled translations. Safe to run again: it skips what is done.
+#   scripts/bootstrap.sh          what running Grappe needs
+#   scripts/bootstrap.sh --test   also what the test suite needs (Chromium for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+debian_packages=(gettext)
+[ "$want_test" = 1 ] && debian_packages+=(chromium fonts-dejavu-core)
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "==> Please install these Debian packages first: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+python=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info < (3, 14)))'; then
+    python=$candidate; break
+  fi
+done
+[ -n "$python" ] || { echo "Grappe needs Python 3.11 to 3.13" >&2; exit 1; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating the virtualenv with $python"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.requirements-installed
+if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
+  echo "==> Installing Python packages (requirements.lock)"
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
+  cp requirements.lock "$stamp"
+fi
+
+echo "==> Compiling translations"
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv
