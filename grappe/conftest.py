@@ -16,6 +16,12 @@ from grappe.members.models import (
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is slow by design; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_organisation(name: str, **fields) -> Organisation:
     from grappe.members.search import refresh_search_text
 
@@ -85,3 +91,6 @@ def capability(db):
     return Capability.objects.create(
         parent=domain, code="machining-5-axis", label_fr="Usinage 5 axes", label_en="5-axis machining",
         synonyms_fr="usinage cinq axes\nfraisage 5 axes", synonyms_en="five-axis machining")
+
+
+from grappe.core.tests.permission_matrix import matrix  # noqa: E402,F401 — the permission matrix's fixture

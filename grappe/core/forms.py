@@ -2,20 +2,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def widget_css_class(widget: forms.Widget) -> str:
+    """The CSS class of the look we use (Bootstrap) for a kind of widget."""
+    if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        return "form-check-input"
+    if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        return "form-select"
+    return "form-control"
+
+
 class StyledFormMixin:
     """Give every widget the CSS class of the look we use, so templates can render fields plainly."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = "form-check-input"
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            css = widget_css_class(field.widget)
+            if css not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):

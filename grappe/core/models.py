@@ -17,6 +17,8 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """Who did what to which object, with the values before and after. Written only by services.
 
+    An account with history cannot be deleted (PROTECT): people leave, accounts are deactivated.
+
     Append-only: Python refuses updates and deletes, and on PostgreSQL a trigger refuses them too
     (see migration 0002), so not even a raw SQL session of the application can rewrite history.
     """
@@ -24,7 +26,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.PROTECT, related_name="+",
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
