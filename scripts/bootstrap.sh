@@ -41,7 +41,8 @@ fi
 stamp=.venv/.requirements-installed
 if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
   echo "==> Installing Python packages (requirements.lock)"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
+  # (grep hides pip's notes about local package mirrors that this kind of machine may not have)
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
   cp requirements.lock "$stamp"
 fi
 
