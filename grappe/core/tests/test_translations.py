@@ -8,19 +8,25 @@ from django.conf import settings
 from django.core.management import call_command
 
 PO_FILE = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-IGNORED = [".venv", "bench", "var", "staticfiles", "docs", "node_modules"]
 
 
 @pytest.fixture
-def fresh_catalogue(tmp_path, settings):
-    """The French catalogue as `makemessages` would rebuild it from today's code, in a scratch copy."""
+def fresh_catalogue(tmp_path, settings, monkeypatch):
+    """The French catalogue as `makemessages` would rebuild it from today's code.
+
+    makemessages writes next to the sources it scans, so it runs on a scratch copy of the code and of the
+    catalogue: the real locale/ is never touched by the test.
+    """
     if not shutil.which("xgettext"):
         pytest.fail("gettext tools are missing: scripts/bootstrap.sh installs them")
+    shutil.copytree(settings.BASE_DIR / "grappe", tmp_path / "grappe",
+                    ignore=shutil.ignore_patterns("__pycache__", "static"))
     target = tmp_path / "locale" / "fr" / "LC_MESSAGES"
     target.mkdir(parents=True)
     shutil.copy(PO_FILE, target / "django.po")
     settings.LOCALE_PATHS = [tmp_path / "locale"]
-    call_command("makemessages", locale=["fr"], ignore_patterns=IGNORED, no_obsolete=True, verbosity=0)
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["fr"], no_obsolete=True, verbosity=0)
     return target / "django.po"
 
 
