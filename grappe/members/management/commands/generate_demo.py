@@ -1,0 +1,59 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from grappe.members import demo_data
+from grappe.members.models import Capability, Organisation, Person
+from grappe.members.services import load_taxonomy
+from grappe.members.taxonomy_file import read_taxonomy
+
+DEMO_URL = "http://127.0.0.1:8000/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a realistic, deterministic aerospace cluster (about 300 organisations and 1,000 people by "
+        "default; --organisations 5000 --people 50000 for the benchmarks) and the demo sign-ins. "
+        "Does nothing but print the sign-ins when organisations are already there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=300)
+        parser.add_argument("--people", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=2026, help="the same seed gives the same cluster")
+
+    def handle(self, *args, organisations, people, seed, **options):
+        if organisations < 1 or people < organisations:
+            raise CommandError("Give at least one organisation and at least as many people as organisations.")
+        if not Capability.objects.exists():
+            count = load_taxonomy(read_taxonomy())
+            self.stdout.write(f"Loaded the shipped capability taxonomy ({count} nodes).")
+        existing = Organisation.objects.count()
+        if existing:
+            self.stdout.write(self.style.WARNING(
+                f"Demo data is already there ({existing} organisations, {Person.objects.count()} people): "
+                "nothing generated."))
+        else:
+            started = time.monotonic()
+            summary = demo_data.generate_cluster(organisations=organisations, people=people, seed=seed)
+            self.stdout.write(self.style.SUCCESS(
+                f"Generated {summary.organisations} organisations, {summary.people} people, "
+                f"{summary.capabilities} capabilities and {summary.certifications} certifications "
+                f"(seed {seed}) in {time.monotonic() - started:.1f} s."))
+        self._print_sign_ins(demo_data.ensure_demo_accounts())
+
+    def _print_sign_ins(self, accounts):
+        width = max(len(account.email) for account in accounts)
+        lines = [
+            "",
+            "=" * 78,
+            f"  Grappe demo — open {DEMO_URL}",
+            f"  Password of every demo account: {demo_data.DEMO_PASSWORD}",
+            "",
+            *(f"  {account.email.ljust(width)}  {account.role}" for account in accounts),
+            "",
+            "  Staff must use a TOTP second factor in production; scripts/demo.sh sets",
+            "  GRAPPE_STAFF_MFA_REQUIRED=0 so that the demo staff sign in directly.",
+            "=" * 78,
+        ]
+        self.stdout.write("\n".join(lines))
