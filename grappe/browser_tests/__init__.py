@@ -1,0 +1,1 @@
+"""Browser tests: real Chromium, driven by Playwright, against a live Grappe server (marker `browser`)."""

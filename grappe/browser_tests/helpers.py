@@ -1,0 +1,42 @@
+"""What several browser journeys do the same way."""
+
+import time
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils import translation
+
+
+def url(name: str, *args, language: str = "fr") -> str:
+    """A page's path in a language (Grappe's URLs start with /fr/ or /en/)."""
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def in_french(text) -> str:
+    """What a French-speaking user reads for an interface string (or a lazy one), however far translation got.
+
+    Strings are passed through a variable, so `makemessages` does not collect test files as sources.
+    """
+    with translation.override("fr"):
+        return str(text) if isinstance(text, Promise) else translation.gettext(text)
+
+
+def submit_sign_in_form(page, email: str, password: str) -> None:
+    page.goto(url("account_login"))
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.locator("form:has(#id_login) [type=submit]").click()
+
+
+def current_totp_code(user) -> str:
+    """The code the user's authenticator app shows now, computed with allauth's own HOTP function."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 2:
+        time.sleep(2)  # too close to the end of a period: the code could expire before the server checks it
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), int(time.time()) // period))
