@@ -1,5 +1,21 @@
-"""The REST API (django-ninja): one NinjaAPI, one router per app, OpenAPI docs at /api/docs."""
+"""The REST API (django-ninja): one NinjaAPI, one router per app, OpenAPI docs at /api/docs (docs/api.md).
 
+Every endpoint needs a signed-in caller (API key or session) unless it declares `**PUBLIC_ENDPOINT`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api")
+from grappe.core.api_auth import SIGNED_IN
+from grappe.members.api import router as members_router
+
+api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api", auth=SIGNED_IN,
+               description="Members of the cluster: organisations, people, capabilities. See docs/api.md.")
+api.add_router("/", members_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    """Services refuse with PermissionDenied, as for the pages: the API answers 403."""
+    return api.create_response(request, {"detail": _("You are not allowed to do this.")}, status=403)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "csp",
+    "ninja",  # serves the API docs' Swagger UI from our static files (the CDN version breaks our CSP)
     "django_tasks",
     "django_tasks_db",
     "grappe.core",

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .idempotency import OnceFormMixin
+
 
 def widget_css_class(widget: forms.Widget) -> str:
     """The CSS class of the look we use (Bootstrap) for a kind of widget."""
@@ -28,3 +30,8 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     target = forms.CharField(label=_("Object"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApiTokenForm(OnceFormMixin, StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("What is this key for?"), max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": _("e.g. CRM sync")}))

@@ -1,4 +1,6 @@
-"""What every capability shares: the audit trail and notifications."""
+"""What every capability shares: the audit trail, notifications and API keys."""
+
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -88,3 +90,37 @@ class SubmittedForm(models.Model):
     class Meta:
         verbose_name = _("submitted form")
         verbose_name_plural = _("submitted forms")
+
+
+class ApiToken(models.Model):
+    """A personal key for the REST API: it acts as its user, with exactly that user's rights.
+
+    Only a hash of the key is stored; the key itself is shown once, when it is created. Its first characters
+    (`key_prefix`) stay visible so that a user can tell their keys apart. A revoked key is kept for the
+    record.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What this key is for, e.g. “CRM sync”."))
+    key_prefix = models.CharField(_("key starts with"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        """The stored form of a key. Keys are long and random, so plain SHA-256 protects them enough."""
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,3 +1,5 @@
+from grappe.core.services import create_api_token
+
 from .permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -34,3 +36,17 @@ class TestSetLanguage(PermissionMatrix):
     method = "post"
     data = staticmethod(lambda ctx: {"language": "en", "next": "/fr/"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 302}
+
+
+class TestApiTokens(PermissionMatrix):
+    url = "core:api-tokens"
+    expect = SIGNED_IN
+
+
+class TestApiTokenRevoke(PermissionMatrix):
+    """Only the key's owner may revoke it (here the administrator of A); nobody else learns it exists."""
+
+    url = "core:api-token-revoke"
+    method = "post"
+    args = staticmethod(lambda ctx: [create_api_token(actor=ctx.own_admin, name="CRM")[0].pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 404, OBSERVER: 404}

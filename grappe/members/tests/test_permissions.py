@@ -12,6 +12,8 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
+from .api_permissions import *  # noqa: F403 — the members API's policies, declared next to its tests
+
 # Pages of organisation A for its administrator and the staff; its other users may look (403 on acting),
 # other members and observers do not learn the page exists.
 ORG_ADMIN_PAGE = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
