@@ -23,7 +23,9 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
     """The concrete field values of an instance, ready to be stored as JSON."""
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude or field.name in {"search_text", "search_vector"}:
+        # An auto_now timestamp changes on every save: it says nothing the entry's own time does not.
+        skipped = field.name in exclude or field.name in {"search_text", "search_vector"}
+        if skipped or getattr(field, "auto_now", False):
             continue
         data[field.name] = _json_value(field.value_from_object(instance))
     return data

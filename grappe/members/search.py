@@ -10,6 +10,7 @@ On PostgreSQL the match runs as full-text search (`to_tsvector('simple', search_
 queries) on an expression GIN index (migration 0002); elsewhere it falls back to `LIKE` on the same text.
 """
 
+import os
 import re
 
 import snowballstemmer
@@ -32,13 +33,19 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(unidecode(text or "").lower()))
 
 
+def _stem_prefix(word: str, language: str) -> str:
+    """The part of a word its stem keeps. A stem may rewrite the ending ('materiaux' -> 'material'); only
+    the shared beginning can be matched as a prefix of the words an organisation wrote."""
+    return os.path.commonprefix([word, _STEMMERS[language].stemWord(word)])
+
+
 def query_stems(query: str) -> list[str]:
     """The prefixes a query asks for: one per meaningful word, the shorter of its French and English stems."""
     stems = []
     for word in fold(query).split():
         if word in STOP_WORDS:
             continue
-        stem = min((_STEMMERS[lang].stemWord(word) for lang in ("fr", "en")), key=len) if len(word) > 3 else word
+        stem = min((_stem_prefix(word, lang) for lang in ("fr", "en")), key=len) if len(word) > 3 else word
         if stem not in stems:
             stems.append(stem)
     return stems

@@ -2,15 +2,14 @@
 
 import datetime
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import int_to_base36
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -119,6 +118,9 @@ def save_certification(*, actor, organisation: Organisation, data: dict,
                        certification: Certification | None = None) -> Certification:
     require(actor, "members.change_organisation", organisation)
     with transaction.atomic():
+        if certification is not None:
+            # The row as it is now, not as the caller read it: the reminder job may have stamped it since.
+            certification = Certification.objects.select_for_update().get(pk=certification.pk)
         before = audit.snapshot(certification) if certification else None
         certification = certification or Certification(organisation=organisation)
         for name in ("certification_type", "certificate_number", "issued_on", "expires_on", "scope"):
@@ -192,6 +194,9 @@ def save_person(*, actor, organisation: Organisation, data: dict, person: Person
     if person is not None and person.organisation_id != organisation.id:
         raise ValueError("person belongs to another organisation")
     with transaction.atomic():
+        # One writer of an organisation's people at a time: two people made primary contact at once would
+        # otherwise both clear the (still uncommitted) other one and the second save would hit the constraint.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
         before = audit.snapshot(person) if person else None
         person = person or Person(organisation=organisation)
         _apply(person, data, PERSON_FIELDS)
@@ -226,10 +231,12 @@ def invite_person(*, actor, person: Person, request=None) -> User:
 
 
 def _mail_invitation(person: Person, user: User, request) -> None:
-    path = reverse("account_reset_password_from_key",
-                   kwargs={"uidb36": int_to_base36(user.pk), "key": default_token_generator.make_token(user)})
-    link = request.build_absolute_uri(path) if request is not None else path
+    # allauth's own token generator and uid encoding, so that its password-reset page accepts the link;
+    # reversed in the person's language so that the link opens the site in it.
     with translation.override(person.language):
+        path = reverse("account_reset_password_from_key",
+                       kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)})
+        link = request.build_absolute_uri(path) if request is not None else path
         send_mail(
             _("You are invited to Grappe"),
             render_to_string("members/email/invitation.txt", {"person": person, "link": link}),
