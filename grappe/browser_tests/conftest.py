@@ -15,17 +15,14 @@ from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
+from .chromium import VIEWPORT, launch_chromium
+
 # Playwright's sync API runs an asyncio event loop in this very thread (switching to it with greenlets), so
 # while a browser is open Django believes the test's own ORM calls (creating the data a test needs, checking
 # what a page wrote) come from async code and refuses them with SynchronousOnlyOperation. They don't: the
 # test thread is plain synchronous code and the live server answers the browser from its own threads.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = os.environ.get("GRAPPE_CHROMIUM", "/usr/bin/chromium")  # Debian's Chromium; nothing is downloaded
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 TIMEOUT_MS = 10_000
 FAILURE_SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "browser-failures"
 
@@ -42,17 +39,15 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set GRAPPE_CHROMIUM")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Sign-in rate limits and used TOTP codes live in the cache, which the live server shares with every test."""
+    """Sign-in rate limits and used TOTP codes live in the cache, which the live server shares with tests."""
     cache.clear()
     yield
     cache.clear()
@@ -61,7 +56,7 @@ def fresh_cache():
 @pytest.fixture
 def page(browser, live_server, transactional_db, request):
     """A new page in a new browser context; the live server commits for real, hence `transactional_db`."""
-    context = browser.new_context(locale="fr-CA", base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context = browser.new_context(locale="fr-CA", base_url=live_server.url, viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
@@ -75,13 +70,14 @@ def page(browser, live_server, transactional_db, request):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Sign a user in without going through the sign-in form (test_sign_in does that): give the browser a session."""
+    """Sign a user in without the sign-in form (test_sign_in goes through it): give the browser a session."""
 
     def sign_in(user):
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
     return sign_in
 

@@ -7,8 +7,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils import translation
+from django.utils.functional import Promise
 
 
 def url(name: str, *args, language: str = "fr") -> str:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def machining_cluster(transactional_db):
-    """Two 5-axis machine shops in different regions, a 3-axis one, and a composites shop; the shipped taxonomy."""
+    """The shipped taxonomy; two 5-axis shops in different regions, a 3-axis one, a composites shop."""
     services.load_taxonomy(read_taxonomy())
     staff = make_staff()
 
@@ -62,8 +62,9 @@ def test_typing_a_french_query_finds_the_5_axis_shops_and_a_region_narrows_it(pa
 
 def test_contacts_are_shown_to_signed_in_members_only(page, sign_in, machining_cluster):
     laval = machining_cluster["laval"]
-    Person.objects.create(organisation=laval, first_name="Jeanne", last_name="Tremblay", title="Directrice des ventes",
-                          email="jeanne.tremblay@precision-laval.test", consent_directory=True)
+    Person.objects.create(organisation=laval, first_name="Jeanne", last_name="Tremblay",
+                          title="Directrice des ventes", email="jeanne.tremblay@precision-laval.test",
+                          consent_directory=True)
     Person.objects.create(organisation=laval, first_name="Marc", last_name="Gagnon",
                           email="marc.gagnon@precision-laval.test", consent_directory=False)
 

@@ -1,0 +1,74 @@
+"""Importing the cluster's spreadsheet: a bad row stops everything and is reported; the fixed file goes in."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from grappe.conftest import make_staff
+from grappe.members.models import ImportKind, Organisation, neq_validator
+
+from .helpers import in_french, url
+
+pytestmark = pytest.mark.browser
+
+MEMBERS_CSV = """Raison sociale,NEQ,Type,Ville,Région,Site web
+Usinage Beauce inc.,1160000001,PME,Saint-Georges,Chaudière-Appalaches,https://usinage-beauce.example
+Composites Lévis,{levis_neq},Fournisseur de rang 2,Lévis,Chaudière-Appalaches,
+Aéro Sherbrooke,1160000003,Rang 3,Sherbrooke,Estrie,
+"""
+BAD_NEQ = "116000002"  # nine digits: a NEQ has ten
+IMPORTED = ["Usinage Beauce inc.", "Composites Lévis", "Aéro Sherbrooke"]
+IMPORTED_NEQS = {"1160000001", "1160000002", "1160000003"}
+
+
+@pytest.fixture
+def tasks_run_at_once(settings):
+    """The check and the import are background tasks; here they run inside the request, as in the demo."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload_and_check(page, name: str, content: str) -> None:
+    """On the import page: upload a CSV file, keep the suggested columns, and ask for the check."""
+    page.get_by_label(in_french("The file lists")).select_option(ImportKind.ORGANISATIONS.value)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode("utf-8")}])
+    page.get_by_role("button", name=in_french("Upload and map the columns")).click()
+    # The columns were recognised from their French names: the suggested mapping is right as it stands.
+    expect(page.get_by_label(in_french("business number (NEQ)"))).to_have_value("NEQ")
+    page.get_by_role("button", name=in_french("Check the file (nothing is written)")).click()
+
+
+def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everything(
+        page, sign_in, tasks_run_at_once):
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+
+    upload_and_check(page, "membres.csv", MEMBERS_CSV.format(levis_neq=BAD_NEQ))
+
+    expect(page.get_by_role("alert").filter(has_text=in_french("Nothing was imported."))).to_be_visible()
+    error_row = page.locator("table tbody tr").filter(has_text=in_french(neq_validator.message))
+    expect(error_row.locator("td")).to_have_text(["3", "NEQ", in_french(neq_validator.message)])
+    assert not Organisation.objects.exists()
+
+    page.get_by_role("link", name=in_french("Upload a corrected file")).click()
+    expect(page).to_have_url(re.compile(re.escape(url("members:import-start")) + "$"))
+    upload_and_check(page, "membres-corrige.csv", MEMBERS_CSV.format(levis_neq="1160000002"))
+
+    all_valid = in_french(
+        "Every row is valid. Nothing has been written yet: here is what the import will do.")
+    expect(page.get_by_role("status").filter(has_text=all_valid)).to_be_visible()
+    for name in IMPORTED:
+        expect(page.locator("main")).to_contain_text(name)
+    assert not Organisation.objects.exists()  # a check writes nothing
+
+    page.get_by_role("button", name=in_french("Import now")).click()
+
+    created = page.locator(".card-body").filter(has_text=in_french("created"))
+    expect(created.locator(".fs-3")).to_have_text("3")
+    assert set(Organisation.objects.values_list("neq", flat=True)) == IMPORTED_NEQS
+    page.goto(url("members:directory"))
+    cards = page.locator("#directory-results .card-title")
+    expect(cards).to_have_count(3)
+    for name in IMPORTED:
+        expect(cards.filter(has_text=name)).to_be_visible()
