@@ -1,0 +1,54 @@
+"""The forms of the import pages: the upload, and which column goes to which field."""
+
+from collections import defaultdict
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grappe.core.forms import StyledFormMixin, widget_css_class
+from grappe.core.idempotency import OnceFormMixin
+
+from ..models import ImportJob, ImportKind
+from .columns import TARGETS, target_label
+
+
+class ImportUploadForm(OnceFormMixin, StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("The file lists"), choices=ImportKind.choices)
+    file = forms.FileField(label=gettext_lazy("Spreadsheet"),
+                           help_text=gettext_lazy("CSV (UTF-8 or Windows-1252, comma or semicolon) or Excel "
+                                                  "(.xlsx); the first row holds the column names."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}))
+
+
+class ImportMappingForm(forms.Form):
+    """For each Grappe field, the column of the file that fills it (suggested from the column names)."""
+
+    def __init__(self, job: ImportJob, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = job.kind
+        columns = [("", _("— not imported —"))] + [(h, h) for h in job.headers if h]
+        for target in TARGETS[job.kind]:
+            self.fields[target.name] = forms.ChoiceField(
+                label=target_label(job.kind, target.name), choices=columns, required=target.required,
+                initial=job.mapping.get(target.name, ""),
+                error_messages={"required": _("Choose the column that holds this: it is required.")})
+        for form_field in self.fields.values():
+            form_field.widget.attrs["class"] = widget_css_class(form_field.widget)
+
+    def clean(self):
+        data = super().clean()
+        used = defaultdict(list)
+        for name, column in data.items():
+            if column:
+                used[column].append(name)
+        for column, names in used.items():
+            for name in names[1:]:
+                self.add_error(name, _("The column “%(column)s” is already used for another field.")
+                               % {"column": column})
+        if self.kind == ImportKind.PEOPLE and not (data.get("organisation_neq") or data.get("organisation_name")):
+            raise forms.ValidationError(_("Choose the column of the organisation's NEQ or of its name."))
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {name: column for name, column in self.cleaned_data.items() if column}

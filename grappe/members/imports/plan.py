@@ -1,0 +1,293 @@
+"""Planning an import: what each row would create, update or leave alone, and what is wrong with it.
+
+Nothing here writes. The existing keys are fetched once for the whole file, never one query per row.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ..models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
+from ..search import fold
+from .columns import missing_columns, target_label
+from .files import Sheet, read_sheet
+from .rows import ROW_FORMS
+
+PROGRESS_EVERY = 100  # rows between two progress reports
+REPORT_MAX_ERRORS = 1000  # a file of garbage rows must not make a report of megabytes
+BATCH_SIZE = 500
+
+
+@dataclass
+class CleanedRow:
+    """A row's values that passed validation (all of them, if the row is valid), for the non-empty cells."""
+
+    number: int
+    values: dict
+
+
+@dataclass
+class Plan:
+    """What an import would do: the objects to create and update, and what the report says about it."""
+
+    kind: str
+    mapping: dict[str, str]
+    errors: list[dict] = field(default_factory=list)
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)
+    update_fields: set[str] = field(default_factory=set)
+    created: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    error_rows: set[int | None] = field(default_factory=set)
+    shown: dict = field(default_factory=dict)  # field -> how to show its values in the report (else as is)
+
+    def error(self, row: int | None, name: str, message: str) -> None:
+        self.error_rows.add(row)
+        self.errors.append({"row": row, "column": self.mapping.get(name, ""), "message": str(message)})
+
+    def record_change(self, row: int, instance, values: dict, label: str) -> None:
+        """Apply `values` to an existing object, and note it as updated (with before/after) or unchanged."""
+        fields = []
+        for name, value in values.items():
+            old = getattr(instance, name)
+            if old != value:
+                show = self.shown.get(name, _json)
+                fields.append([name, _change_label(self.kind, name), show(old), show(value)])
+                setattr(instance, name, value)
+                self.update_fields.add(name)
+        if fields:
+            self.to_update.append(instance)
+            self.changes.append({"row": row, "label": label, "fields": fields})
+        else:
+            self.unchanged += 1
+
+    def record_creation(self, row: int, instance, label: str) -> None:
+        self.to_create.append(instance)
+        self.created.append({"row": row, "label": label})
+
+    def report(self, phase: str) -> dict:
+        """What the job page shows: counts, errors by row and, for each updated object, before and after."""
+        ordered = sorted(self.errors, key=lambda e: (e["row"] or 0))
+        return {
+            "phase": phase,
+            "counts": {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged,
+                       "error_rows": len(self.error_rows)},
+            "errors": ordered[:REPORT_MAX_ERRORS],
+            "errors_total": len(ordered),
+            "created": self.created,
+            "changes": self.changes,
+        }
+
+
+def _change_label(kind: str, name: str) -> str:
+    return _("organisation") if name == "organisation_id" else target_label(kind, name)
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _validated_rows(job: ImportJob, sheet: Sheet, plan: Plan, on_progress) -> list[tuple[CleanedRow, bool]]:
+    """Every row's cleaned values, and whether the whole row is valid; errors go to the plan."""
+    columns = {name: sheet.headers.index(column) for name, column in job.mapping.items()}
+    form_class = ROW_FORMS[job.kind]
+    rows = []
+    for count, row in enumerate(sheet.rows, 1):
+        data = {name: row.cells[i] for name, i in columns.items() if i < len(row.cells) and row.cells[i]}
+        form = form_class(data)
+        valid = form.is_valid()
+        for name, messages in form.errors.items():
+            for message in messages:
+                plan.error(row.number, name, message)
+        cleaned = getattr(form, "cleaned_data", {})
+        rows.append((CleanedRow(row.number, {k: cleaned[k] for k in data if k in cleaned}), valid))
+        if on_progress is not None and count % PROGRESS_EVERY == 0:
+            on_progress(count)
+    return rows
+
+
+def _reject_repeated(plan: Plan, rows: list[CleanedRow], key, name: str, message: str,
+                     concerns=lambda row: True) -> None:
+    """Mark the rows (those it `concerns`) whose key appears on another row of the file too."""
+    rows_by_key = defaultdict(list)
+    for row in rows:
+        if value := key(row):
+            rows_by_key[value].append(row)
+    for group in rows_by_key.values():
+        for row in group if len(group) > 1 else ():
+            if concerns(row):
+                others = ", ".join(str(other.number) for other in group if other is not row)
+                plan.error(row.number, name, message % {"value": row.values[name], "rows": others})
+
+
+def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
+    plan = Plan(kind=job.kind, mapping=job.mapping)
+    checked = _validated_rows(job, sheet, plan, on_progress)
+    rows = [row for row, _valid in checked]
+    _reject_repeated(plan, rows, lambda r: r.values.get("neq"), "neq",
+                     _("The NEQ %(value)s is also on row %(rows)s."))
+    # Without a NEQ, the legal name is the key: it must not be on another row, with or without a NEQ.
+    _reject_repeated(plan, rows, lambda r: fold(r.values.get("legal_name", "")), "legal_name",
+                     _("“%(value)s” is also on row %(rows)s. Give each organisation its NEQ to tell them apart."),
+                     concerns=lambda r: not r.values.get("neq"))
+    existing = list(Organisation.objects.defer("search_text"))
+    by_neq = {o.neq: o for o in existing if o.neq}
+    by_name = defaultdict(list)
+    for organisation in existing:
+        by_name[fold(organisation.legal_name)].append(organisation)
+    slugs = {o.slug for o in existing}
+    claimed = {}
+    for row, valid in checked:
+        if not valid or row.number in plan.error_rows:
+            continue
+        organisation, problem = _match_organisation(row.values, by_neq, by_name)
+        if not problem and organisation is not None and organisation.pk in claimed:
+            problem = _("Row %(row)s already describes this organisation.") % {"row": claimed[organisation.pk]}
+        if problem:
+            plan.error(row.number, "legal_name", problem)
+        elif not _dates_in_order(row.values, organisation):
+            plan.error(row.number, "membership_ends", _("The membership cannot end before it starts."))
+        elif organisation is None:
+            created = _new_organisation(row.values, slugs)
+            plan.record_creation(row.number, created, str(created))
+        else:
+            claimed[organisation.pk] = row.number
+            plan.record_change(row.number, organisation, row.values, str(organisation))
+    return plan
+
+
+def _match_organisation(values: dict, by_neq: dict, by_name: dict) -> tuple[Organisation | None, str]:
+    """The organisation a row describes (None for a new one), or why it cannot tell."""
+    neq, name = values.get("neq"), values["legal_name"]
+    if neq and neq in by_neq:
+        return by_neq[neq], ""
+    candidates = by_name.get(fold(name), [])
+    if neq:
+        # A new NEQ for an organisation we know only by its name: the row gives it its NEQ.
+        candidates = [o for o in candidates if not o.neq]
+    if len(candidates) > 1:
+        return None, _("Several organisations are called “%(name)s”: add their NEQ to the file.") % {"name": name}
+    return (candidates[0] if candidates else None), ""
+
+
+def _new_organisation(values: dict, slugs: set[str]) -> Organisation:
+    """A new organisation (of type "other" unless the file says) with a free directory address."""
+    organisation = Organisation(**{"kind": OrganisationKind.OTHER, **values})
+    base = slugify(organisation.trade_name or organisation.legal_name)[:200] or "organisation"
+    slug, n = base, 1
+    while slug in slugs:
+        n += 1
+        slug = f"{base}-{n}"
+    slugs.add(slug)
+    organisation.slug = slug
+    return organisation
+
+
+def _dates_in_order(values: dict, organisation: Organisation | None) -> bool:
+    """Whether the membership would end after it starts, once the row's dates replace the current ones."""
+    start = values.get("member_since", organisation.member_since if organisation else None)
+    end = values.get("membership_ends", organisation.membership_ends if organisation else None)
+    return start is None or end is None or end >= start
+
+
+def _plan_people(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
+    organisations = _OrganisationIndex()
+    plan = Plan(kind=job.kind, mapping=job.mapping, shown={"organisation_id": organisations.name_of})
+    checked = _validated_rows(job, sheet, plan, on_progress)
+    _reject_repeated(plan, [row for row, _valid in checked], lambda r: r.values.get("email"), "email",
+                     _("The email %(value)s is also on row %(rows)s."))
+    existing = _people_by_email([row.values.get("email") for row, _valid in checked])
+    primary_rows = defaultdict(list)
+    for row, valid in checked:
+        if not valid or row.number in plan.error_rows:
+            continue
+        values = dict(row.values)
+        neq, name = values.pop("organisation_neq", None), values.pop("organisation_name", None)
+        organisation_id, problem = organisations.find(neq, name)
+        if problem:
+            plan.error(row.number, "organisation_neq" if neq else "organisation_name", problem)
+            continue
+        values["organisation_id"] = organisation_id
+        if values.get("is_primary_contact"):
+            primary_rows[organisation_id].append(row.number)
+        person = existing.get(values["email"])
+        if person is None:
+            created = Person(**values)
+            plan.record_creation(row.number, created, f"{created.full_name} <{created.email}>")
+            continue
+        if person.organisation_id != organisation_id:
+            # Someone who changes employer is not their new organisation's primary contact unless the row says so.
+            values.setdefault("is_primary_contact", False)
+        plan.record_change(row.number, person, values, f"{person.full_name} <{person.email}>")
+    for numbers in primary_rows.values():
+        for number in numbers if len(numbers) > 1 else ():
+            plan.error(number, "is_primary_contact",
+                       _("An organisation has one primary contact; rows %(rows)s name several.")
+                       % {"rows": ", ".join(str(n) for n in numbers)})
+    return plan
+
+
+class _OrganisationIndex:
+    """Finds the organisation of a person's row by NEQ, or by legal or trade name (folded)."""
+
+    def __init__(self):
+        self.by_neq, self.by_name, self.names = {}, defaultdict(set), {}
+        for pk, neq, legal_name, trade_name in Organisation.objects.values_list("pk", "neq", "legal_name",
+                                                                                 "trade_name"):
+            self.names[pk] = trade_name or legal_name
+            if neq:
+                self.by_neq[neq] = pk
+            for name in (legal_name, trade_name):
+                if name:
+                    self.by_name[fold(name)].add(pk)
+
+    def name_of(self, pk: int | None) -> str:
+        return self.names.get(pk, "")
+
+    def find(self, neq: str | None, name: str | None) -> tuple[int | None, str]:
+        if neq:
+            if neq not in self.by_neq:
+                return None, _("No organisation has the NEQ %(neq)s. Import the organisations first.") % {"neq": neq}
+            return self.by_neq[neq], ""
+        if not name:
+            return None, _("Give the organisation's NEQ or name.")
+        found = self.by_name.get(fold(name), set())
+        if not found:
+            return None, _("No organisation is called “%(name)s”. Import the organisations first.") % {"name": name}
+        if len(found) > 1:
+            return None, _("Several organisations are called “%(name)s”: give its NEQ instead.") % {"name": name}
+        return next(iter(found)), ""
+
+
+def _people_by_email(emails: list[str | None]) -> dict[str, Person]:
+    wanted = sorted({e for e in emails if e})
+    people = {}
+    for start in range(0, len(wanted), BATCH_SIZE):
+        chunk = wanted[start:start + BATCH_SIZE]
+        for person in Person.objects.alias(email_lower=Lower("email")).filter(email_lower__in=chunk):
+            people[person.email.lower()] = person
+    return people
+
+
+PLANNERS = {ImportKind.ORGANISATIONS: _plan_organisations, ImportKind.PEOPLE: _plan_people}
+
+
+def plan_import(job: ImportJob, on_progress=None) -> Plan:
+    """Read the job's file and plan it with its mapping; `on_progress(rows)` hears every PROGRESS_EVERY rows."""
+    with job.file.open("rb") as stored:
+        sheet = read_sheet(stored.read(), job.original_name)
+    missing = missing_columns(job.kind, job.mapping)
+    unknown = sorted(set(job.mapping.values()) - set(sheet.headers))
+    if missing or unknown:
+        plan = Plan(kind=job.kind, mapping=job.mapping)
+        for label in missing:
+            plan.error(None, "", _("A required column is missing: %(field)s.") % {"field": label})
+        for column in unknown:
+            plan.error(None, "", _("The file has no column “%(column)s”.") % {"column": column})
+        return plan
+    return PLANNERS[job.kind](job, sheet, on_progress)

@@ -1,0 +1,70 @@
+"""Writing a plan to the database: a few statements for the whole file, inside the caller's transaction."""
+
+from django.db import connection
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from ..models import ImportKind, Organisation, Person, User
+from ..search import organisation_search_text
+from .plan import BATCH_SIZE, Plan
+
+# What organisation_search_text reads, fetched for many organisations at once.
+SEARCH_TEXT_PREFETCH = ("capabilities__capability__parent", "certifications__certification_type")
+
+
+def _write_organisations(plan: Plan) -> None:
+    now = timezone.now()
+    Organisation.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)  # sets their ids (PostgreSQL, SQLite)
+    for organisation in plan.to_update:
+        organisation.updated_at = now
+    _update_rows(Organisation, plan.to_update, plan.update_fields | {"updated_at"})
+    touched = plan.to_create + plan.to_update
+    prefetch_related_objects(touched, *SEARCH_TEXT_PREFETCH)
+    for organisation in touched:
+        organisation.search_text = organisation_search_text(organisation)
+    _update_rows(Organisation, touched, {"search_text"})
+
+
+def _write_people(plan: Plan) -> None:
+    now = timezone.now()
+    # One primary contact per organisation: the file's choice replaces the current one.
+    new_primaries = [p for p in plan.to_create + plan.to_update if p.is_primary_contact]
+    Person.objects.filter(organisation_id__in={p.organisation_id for p in new_primaries},
+                          is_primary_contact=True).exclude(pk__in=[p.pk for p in new_primaries if p.pk]).update(
+        is_primary_contact=False, updated_at=now)
+    for person in plan.to_update:
+        person.updated_at = now
+    _update_rows(Person, plan.to_update, plan.update_fields | {"updated_at"})
+    Person.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)
+    _update_accounts([p for p in plan.to_update if p.user_id])
+
+
+def _update_accounts(people: list[Person]) -> None:
+    """An account follows its person's name, language and presence, as when staff edit the person."""
+    users = list(User.objects.filter(pk__in=[p.user_id for p in people]))
+    person_of = {p.user_id: p for p in people}
+    for user in users:
+        person = person_of[user.pk]
+        user.full_name, user.language, user.is_active = person.full_name, person.language, person.is_active
+    _update_rows(User, users, {"full_name", "language", "is_active"})
+
+
+def _update_rows(model, instances: list, names: set[str]) -> None:
+    """Save these fields of many instances with one UPDATE statement run for each (executemany).
+
+    Django's bulk_update builds a CASE WHEN per field listing every row; for thousands of rows building it
+    took seconds of Python. One parameterised statement, which psycopg pipelines, takes a fraction of that.
+    """
+    if not instances:
+        return
+    fields = [model._meta.get_field(name) for name in sorted(names)]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {table} SET {values} WHERE {pk} = %s".format(
+        table=quote(model._meta.db_table), pk=quote(model._meta.pk.column),
+        values=", ".join(f"{quote(f.column)} = %s" for f in fields))
+    params = [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk] for i in instances]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+WRITERS = {ImportKind.ORGANISATIONS: _write_organisations, ImportKind.PEOPLE: _write_people}
