@@ -73,6 +73,14 @@ def prepare_demo(database: Path) -> dict:
     }
 
 
+def delete_uploaded_files() -> None:
+    """The import's upload went to the media folder, which the demo shares with your own Grappe."""
+    from grappe.members.models import ImportJob
+
+    for job in ImportJob.objects.all():
+        job.file.delete(save=False)
+
+
 def start_server() -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -149,6 +157,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
+            delete_uploaded_files()
 
 
 if __name__ == "__main__":

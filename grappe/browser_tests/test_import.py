@@ -23,9 +23,11 @@ IMPORTED_NEQS = {"1160000001", "1160000002", "1160000003"}
 
 
 @pytest.fixture
-def tasks_run_at_once(settings):
-    """The check and the import are background tasks; here they run inside the request, as in the demo."""
+def import_settings(settings, tmp_path):
+    """The check and the import are background tasks: here they run inside the request, as in the demo.
+    Uploaded files go to a scratch folder, not to var/media."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
 
 
 def upload_and_check(page, name: str, content: str) -> None:
@@ -40,7 +42,7 @@ def upload_and_check(page, name: str, content: str) -> None:
 
 
 def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everything(
-        page, sign_in, tasks_run_at_once):
+        page, sign_in, import_settings):
     sign_in(make_staff())
     page.goto(url("members:import-start"))
 
