@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import StyledFormMixin
+from grappe.core.forms import QuickSelect, StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
 
+from . import selectors
 from .models import (
     Capability,
     CapabilityLevel,
@@ -21,9 +22,9 @@ from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
-    capability = forms.ModelChoiceField(label=_("Capability"), required=False,
+    capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=QuickSelect,
                                         queryset=Capability.objects.filter(is_active=True))
-    certification = forms.ModelChoiceField(label=_("Certification"), required=False,
+    certification = forms.ModelChoiceField(label=_("Certification"), required=False, widget=QuickSelect,
                                            queryset=CertificationType.objects.all())
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + OrganisationKind.choices)
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions"))] + Region.choices)
@@ -31,9 +32,9 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["capability"].queryset = Capability.objects.filter(is_active=True).select_related("parent")
-        self.fields["capability"].label_from_instance = (
-            lambda c: f"{c.parent.label} › {c.label}" if c.parent_id else c.label)
+        # Labels read as rows, not models: this form is on every directory page (bench/directory.py).
+        capability = self.fields["capability"]
+        capability.choices = [("", capability.empty_label), *selectors.capability_choices()]
 
 
 class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):

@@ -183,7 +183,12 @@ class Organisation(models.Model):
                 name="organisation_membership_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "region", "size_band"])]
+        indexes = [
+            models.Index(fields=["kind", "region", "size_band"]),
+            # The directory lists active, listed members by name: its count and pages read this index alone.
+            models.Index(fields=["membership_status", "listed_in_directory", "legal_name"],
+                         name="organisation_directory_order"),
+        ]
 
     def __str__(self):
         return self.display_name

@@ -6,17 +6,18 @@ reduced to its stem, and an organisation matches when every query stem starts on
 "usinage 5 axes" finds an organisation that declared "5-axis machining" (whose French label is
 "Usinage 5 axes"), and "Anodisation" finds "anodisation" or "anodising".
 
-On PostgreSQL the match runs as full-text search (`to_tsvector('simple', search_text)` with prefix
-queries) on an expression GIN index (migration 0002); elsewhere it falls back to `LIKE` on the same text.
+On PostgreSQL the match runs as full-text search with prefix queries on `search_vector`, the tsvector the
+database stores beside `search_text` and indexes (migration 0003); elsewhere it falls back to `LIKE` on the
+same text.
 """
 
 import os
 import re
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from unidecode import unidecode
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -25,7 +26,16 @@ _STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stem
 STOP_WORDS = frozenset(
     "a au aux avec d de des du en et la le les l ou par pour sur un une and for in of on or the to with".split()
 )
-SEARCH_VECTOR = SearchVector("search_text", config="simple")
+
+
+class StoredSearchVector(Expression):
+    """`to_tsvector('simple', search_text)` as PostgreSQL stores it (migration 0003): not a model field,
+    since the database computes it. Parsing the text again for each candidate row made broad searches slow."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_vector", []
 
 
 def fold(text: str) -> str:
@@ -85,9 +95,9 @@ def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(" & ".join(f"{s}:*" for s in stems), config="simple", search_type="raw")
         return (
-            queryset.annotate(search_vector=SEARCH_VECTOR)
+            queryset.alias(search_vector=StoredSearchVector())
             .filter(search_vector=tsquery)
-            .annotate(search_rank=SearchRank(SEARCH_VECTOR, tsquery))
+            .annotate(search_rank=SearchRank(StoredSearchVector(), tsquery))
             .order_by("-search_rank", "legal_name")
         )
     condition = Q()

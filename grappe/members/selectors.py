@@ -9,6 +9,7 @@ from .models import (
     Organisation,
     OrganisationCapability,
     Person,
+    in_language,
 )
 from .search import search_organisations
 
@@ -34,6 +35,24 @@ def filter_directory(queryset: QuerySet, filters: dict) -> QuerySet:
         if filters.get(key):
             queryset = queryset.filter(**{field: filters[key]})
     return search_organisations(queryset, filters.get("q") or "")
+
+
+def capability_choices() -> list[tuple[int, str]]:
+    """The active taxonomy as the directory's filter lists it: each domain, then its capabilities
+    ("Usinage › Usinage 5 axes"), in the taxonomy's order."""
+    rows = Capability.objects.filter(is_active=True).values_list(
+        "pk", "label_fr", "label_en", "position", "parent", "parent__position",
+        "parent__label_fr", "parent__label_en")
+    labels = {pk: in_language(fr, en) for pk, fr, en, *_rest in rows}
+    choices = []
+    for pk, _fr, _en, position, parent, parent_position, parent_fr, parent_en in rows:
+        if parent is None:
+            choices.append(((position, pk, 0, 0, labels[pk]), pk, labels[pk]))
+        else:
+            domain = labels.get(parent) or in_language(parent_fr, parent_en)  # a domain put out of use
+            order = (parent_position, parent, 1, position, labels[pk])
+            choices.append((order, pk, f"{domain} › {labels[pk]}"))
+    return [(pk, name) for _order, pk, name in sorted(choices)]
 
 
 def with_card_details(queryset: QuerySet) -> QuerySet:
