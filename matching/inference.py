@@ -1,0 +1,268 @@
+"""Which competencies a free text needs: their names found in it, rare words weighing more.
+
+The index is built once from competencies. Each name of a competency (label or synonym, French or English)
+is a phrase of stems. A text scores a phrase by
+- the rarity (inverse document frequency over the taxonomy) of the phrase's stems it contains, a stem
+  repeated in the text weighing a little more;
+- a bonus for each pair of stems it contains side by side as in the phrase, so "usinage 5 axes" outweighs
+  "usinage" and "axes" found apart;
+- times the share of the phrase it covers, squared, so "usinage 5 axes" does not infer "Usinage de grandes
+  structures".
+A competency takes the score of its best phrase; its triggers are the words of the text that phrase matched.
+
+With an optional sentence encoder (matching.embeddings), the score adds the similarity of the whole text to
+the competency's names: it ranks better what is said in other words, but it never infers a competency on
+its own when a threshold applies (every inferred competency must show the words that triggered it).
+
+Lexical scoring is sparse matrix algebra over the phrases: one text costs a few column sums, whatever the
+size of the taxonomy.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .taxonomy import Competency
+from .text import Word, keys, words
+
+# Punctuation that ends a clause: with a threshold, a name must be found within one clause.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    code: str
+    score: float
+    triggers: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """How the parts of the score combine. Set by hand on the shipped taxonomy and ESCO's dev split."""
+
+    coverage_power: float = 2.0     # how hard a phrase is penalised for the part of it the text lacks
+    pair_weight: float = 1.0        # bonus per side-by-side pair found, as a share of the pair's rarity
+    min_coverage: float = 0.6       # default threshold: the share of a name a clause must contain
+    semantic_weight: float = 3.0    # weight of the sentence encoder's similarity against the lexical score
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A text as the index reads it."""
+
+    content: list[Word]             # the words that are not stop words
+    key_ids: list[list[int]]        # per content word, the ids of its stems known to the index
+    clauses: list[int]              # per content word, the clause it belongs to
+
+    @property
+    def known(self) -> bool:
+        return any(self.key_ids)
+
+
+class CompetencyIndex:
+    """Built once from a taxonomy's competencies; `infer(text)` answers in a few milliseconds.
+
+    `encoder` (optional) is a sentence encoder from matching.embeddings; the names' embeddings are computed
+    once (and cached on disk by the encoder) when the index is built.
+    """
+
+    def __init__(self, competencies: Sequence[Competency], tuning: Tuning = Tuning(), encoder=None):
+        self.competencies = list(competencies)
+        self.tuning = tuning
+        self._key_ids: dict[str, int] = {}
+        self._pair_ids: dict[tuple[int, int], int] = {}
+        self._phrase_keys, owner = self._phrases()
+        self._owner = np.asarray(owner, dtype=np.int64)
+        # Phrases of one competency are contiguous: a competency's score is a max over its slice.
+        self._starts = np.flatnonzero(np.r_[True, self._owner[1:] != self._owner[:-1]]) if owner else np.zeros(0, int)
+        self._owners = self._owner[self._starts]
+        self.idf = self._rarity()
+        self._singles = self._phrase_matrix([sorted(set(k)) for k in self._phrase_keys], self.idf, len(self.idf))
+        self._phrase_weight = np.asarray(self._singles.sum(axis=1)).ravel()
+        pairs = [sorted({self._pair_ids.setdefault((a, b), len(self._pair_ids)) for a, b in zip(k, k[1:]) if a != b})
+                 for k in self._phrase_keys]
+        pair_rarity = np.array([self.idf[a] + self.idf[b] for a, b in self._pair_ids]) * tuning.pair_weight
+        self._pairs = self._phrase_matrix(pairs, pair_rarity, len(self._pair_ids))
+        self.encoder = encoder
+        self._name_vectors, self._name_owner = self._embed_names() if encoder is not None else (None, None)
+
+    # -- building ---------------------------------------------------------------------------------------------
+
+    def _phrases(self) -> tuple[list[list[int]], list[int]]:
+        """Each name of each competency as the ids of its stems, and the position of the competency it names."""
+        phrase_keys, owner = [], []
+        for position, competency in enumerate(self.competencies):
+            for text, language in competency.terms():
+                stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids))
+                         for w in words(text) if not w.is_stop_word]
+                if stems:
+                    phrase_keys.append(stems)
+                    owner.append(position)
+        return phrase_keys, owner
+
+    def _rarity(self) -> np.ndarray:
+        """Inverse document frequency of each stem, a competency (all its names together) being a document."""
+        documents = {(key, position) for stems, position in zip(self._phrase_keys, self._owner) for key in stems}
+        frequency = np.bincount([key for key, _ in documents], minlength=len(self._key_ids))
+        return np.log1p(max(len(self.competencies), 1) / np.maximum(frequency, 1))
+
+    @staticmethod
+    def _phrase_matrix(rows: list[list[int]], weight: np.ndarray, width: int) -> sparse.csc_matrix:
+        """Phrases x features, each cell the feature's weight: summing a text's columns scores every phrase."""
+        row_ids = [r for r, features in enumerate(rows) for _ in features]
+        col_ids = [f for features in rows for f in features]
+        values = weight[col_ids] if col_ids else np.zeros(0)
+        return sparse.csc_matrix((values, (row_ids, col_ids)), shape=(len(rows), width), dtype=np.float64)
+
+    def _embed_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """One vector per name of each competency (its labels and synonyms in the encoder's languages)."""
+        names, owner = [], []
+        for position, competency in enumerate(self.competencies):
+            for text, language in competency.terms():
+                if language in self.encoder.languages:
+                    names.append(text)
+                    owner.append(position)
+        return self.encoder.encode_names(names), np.asarray(owner, dtype=np.int64)
+
+    # -- reading a text -----------------------------------------------------------------------------------------
+
+    def _read(self, text: str) -> _Reading:
+        content = [w for w in words(text) if not w.is_stop_word]
+        ids = [[self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
+        clause, clauses = 0, []
+        for previous, word in zip([None, *content], content):
+            if previous is not None and _CLAUSE_BREAK.search(text, previous.end, word.start):
+                clause += 1
+            clauses.append(clause)
+        return _Reading(content, ids, clauses)
+
+    def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
+        """Score and coverage of every phrase, over the whole text."""
+        counts = Counter(k for ids in reading.key_ids for k in set(ids))
+        present = sorted(counts)
+        repeat = np.array([1.0 + math.log(counts[k]) for k in present])
+        columns = self._singles[:, present]
+        matched = columns @ repeat
+        coverage = np.asarray(columns.sum(axis=1)).ravel() / np.maximum(self._phrase_weight, 1e-12)
+        pairs = sorted({self._pair_ids[(a, b)]
+                        for left, right in zip(reading.key_ids, reading.key_ids[1:])
+                        for a in left for b in right if (a, b) in self._pair_ids})
+        together = np.asarray(self._pairs[:, pairs].sum(axis=1)).ravel() if pairs else 0.0
+        return (matched + together) * coverage ** self.tuning.coverage_power, coverage
+
+    def _semantic(self, text: str) -> np.ndarray:
+        """Similarity of the text to each competency's closest name, rescaled so the median is 0 and the best 1."""
+        similarity = self._name_vectors @ self.encoder.encode_text(text)
+        best = np.full(len(self.competencies), -1.0)
+        np.maximum.at(best, self._name_owner, similarity)
+        middle = np.median(best)
+        return (best - middle) / max(best.max() - middle, 1e-9)
+
+    def _found_within_a_clause(self, phrase: int, reading: _Reading, min_coverage: float) -> bool:
+        wanted = set(self._phrase_keys[phrase])
+        by_clause: dict[int, set[int]] = {}
+        for clause, ids in zip(reading.clauses, reading.key_ids):
+            by_clause.setdefault(clause, set()).update(wanted.intersection(ids))
+        # A name of several words needs two of them together: one shared word is not a mention.
+        needed = min(2, len(wanted))
+        best = max((sum(self.idf[k] for k in found) for found in by_clause.values() if len(found) >= needed),
+                   default=0.0)
+        return best >= min_coverage * self._phrase_weight[phrase] - 1e-9
+
+    # -- inferring ----------------------------------------------------------------------------------------------
+
+    def infer(self, text: str, top_k: int = 10, min_coverage: float | None = None) -> list[Inferred]:
+        """The competencies a text needs, best first, each with the words of the text that triggered it.
+
+        A competency is inferred when one clause of the text contains at least `min_coverage` of one of its
+        names (by rarity). With `min_coverage=0` every competency is ranked, which is how a benchmark links a
+        description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
+        infers nothing. A domain is left out when one of its children is inferred: the child says more.
+        """
+        if min_coverage is None:
+            min_coverage = self.tuning.min_coverage
+        reading = self._read(text)
+        if not reading.known or not len(self._starts):
+            return []
+        phrase_scores, coverage = self._lexical(reading)
+        if min_coverage > 0:
+            phrase_scores = np.where(coverage >= min_coverage, phrase_scores, 0.0)
+        lexical = np.zeros(len(self.competencies))
+        lexical[self._owners] = np.maximum.reduceat(phrase_scores, self._starts)
+        scores = lexical / max(lexical.max(), 1e-12)
+        if self.encoder is not None:
+            scores = scores + self.tuning.semantic_weight * self._semantic(text)
+        eligible = lexical > 0 if min_coverage > 0 else np.ones(len(scores), dtype=bool)
+        found = []
+        for position in self._ranked(scores, eligible, enough=top_k + 20):
+            phrase = self._best_phrase(position, phrase_scores)
+            if min_coverage > 0 and not self._found_within_a_clause(phrase, reading, min_coverage):
+                continue
+            triggers = _triggers(reading, set(self._phrase_keys[phrase]), text) if lexical[position] > 0 else []
+            found.append((position, Inferred(self.competencies[position].code, round(float(scores[position]), 6),
+                                             triggers)))
+            if len(found) >= top_k + 10:
+                break
+        inferred_codes = {self.competencies[p].code for p, _ in found}
+        kept = [item for p, item in found if not self._has_child_among(p, inferred_codes)]
+        return kept[:top_k]
+
+    def _ranked(self, scores: np.ndarray, eligible: np.ndarray, enough: int):
+        """The best eligible competencies (at least `enough` of them when there are), by decreasing score, ties in
+        taxonomy order: the same text always gives the same answer."""
+        candidates = np.flatnonzero(eligible)
+        if len(candidates) > 2 * enough:
+            cut = np.partition(scores[candidates], len(candidates) - enough)[len(candidates) - enough]
+            candidates = candidates[scores[candidates] >= cut]
+        order = np.lexsort((candidates, -scores[candidates]))
+        return (int(c) for c in candidates[order])
+
+    def _best_phrase(self, position: int, phrase_scores: np.ndarray) -> int:
+        start = np.searchsorted(self._owner, position)
+        end = np.searchsorted(self._owner, position, side="right")
+        return int(start + np.argmax(phrase_scores[start:end]))
+
+    def _has_child_among(self, position: int, codes: set[str]) -> bool:
+        code = self.competencies[position].code
+        return any(c.parent == code and c.code in codes for c in self._children(code))
+
+    def _children(self, code: str) -> list[Competency]:
+        if not hasattr(self, "_children_of"):
+            self._children_of: dict[str, list[Competency]] = {}
+            for c in self.competencies:
+                if c.parent:
+                    self._children_of.setdefault(c.parent, []).append(c)
+        return self._children_of.get(code, [])
+
+
+def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
+    """The spans of the text that show the stems of a phrase it contains, each stem shown once, in text order.
+
+    A run is a stretch of neighbouring content words that all belong to the phrase: "usinage de précision"
+    shows as one trigger, its stop word included, rather than as "usinage" and "précision". Longer runs are
+    preferred, so the phrase as written wins over its words scattered elsewhere in the text.
+    """
+    runs, current = [], []
+    for index, ids in enumerate(reading.key_ids):
+        hit = phrase_keys.intersection(ids)
+        if hit:
+            current.append((index, hit))
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    runs.sort(key=lambda run: (-len(set().union(*(hit for _, hit in run))), run[0][0]))
+    shown, spans = set(), []
+    for run in runs:
+        run_keys = set().union(*(hit for _, hit in run))
+        if run_keys - shown:
+            shown |= run_keys
+            first, last = reading.content[run[0][0]], reading.content[run[-1][0]]
+            spans.append((first.start, text[first.start:last.end]))
+    return [span for _, span in sorted(spans)]

@@ -1,0 +1,116 @@
+"""Inferring the competencies an opportunity needs from its free text, with the words that say so."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from matching.inference import CompetencyIndex
+from matching.taxonomy import Competency, competencies_from_nodes
+
+SHIPPED_TAXONOMY = Path(__file__).resolve().parents[2] / "grappe" / "members" / "data" / "taxonomy.yaml"
+
+SMALL_TAXONOMY = [
+    {"code": "machining", "fr": "Usinage", "en": "Machining", "synonyms_en": ["machine shop"], "children": [
+        {"code": "machining-5-axis", "fr": "Usinage 5 axes", "en": "5-axis machining",
+         "synonyms_fr": ["fraisage 5 axes"], "synonyms_en": ["simultaneous 5-axis machining"]},
+        {"code": "machining-turning", "fr": "Tournage CNC", "en": "CNC turning", "synonyms_en": ["lathe work"]},
+        {"code": "machining-large", "fr": "Usinage de grandes structures", "en": "Large structure machining"},
+    ]},
+    {"code": "ndt", "fr": "Contrôle non destructif", "en": "Non-destructive testing", "children": [
+        {"code": "ndt-ultrasonic", "fr": "Contrôle par ultrasons", "en": "Ultrasonic testing",
+         "synonyms_en": ["ultrasonic inspection"]},
+        {"code": "ndt-penetrant", "fr": "Ressuage", "en": "Penetrant testing"},
+    ]},
+    {"code": "surface", "fr": "Traitement de surface", "en": "Surface treatment", "children": [
+        {"code": "surface-anodizing", "fr": "Anodisation", "en": "Anodizing", "synonyms_en": ["anodising"]},
+    ]},
+]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return CompetencyIndex(competencies_from_nodes(SMALL_TAXONOMY))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    with open(SHIPPED_TAXONOMY, encoding="utf-8") as handle:
+        return CompetencyIndex(competencies_from_nodes(yaml.safe_load(handle)))
+
+
+def codes(inferred):
+    return [item.code for item in inferred]
+
+
+def test_taxonomy_nodes_become_competencies_with_their_parent():
+    competencies = competencies_from_nodes(SMALL_TAXONOMY)
+    five_axis = next(c for c in competencies if c.code == "machining-5-axis")
+    assert five_axis == Competency("machining-5-axis", "Usinage 5 axes", "5-axis machining",
+                                   ("fraisage 5 axes",), ("simultaneous 5-axis machining",), parent="machining")
+    assert competencies[0].code == "machining" and competencies[0].parent is None
+
+
+@pytest.mark.parametrize("text", ["usinage 5 axes", "five-axis machining", "5-axis milling", "Fraisage cinq axes"])
+def test_the_same_competency_said_in_french_or_english_in_several_ways(small, text):
+    assert codes(small.infer(text))[0] == "machining-5-axis"
+
+
+def test_the_phrase_that_triggered_a_competency_is_shown_as_written(small):
+    first = small.infer("Nous cherchons un partenaire pour de l'Usinage 5 axes de ferrures.")[0]
+    assert first.code == "machining-5-axis"
+    assert first.triggers == ["Usinage 5 axes"]
+
+
+def test_a_phrase_found_whole_outweighs_its_words_found_apart(small):
+    inferred = small.infer("usinage 5 axes")
+    assert codes(inferred) == ["machining-5-axis"], "neither the domain nor 'Usinage de grandes structures'"
+
+
+def test_a_name_scattered_over_two_clauses_is_not_a_mention(small):
+    assert "ndt-ultrasonic" not in codes(small.infer("Contrôle des coûts, puis ultrasons pour le nettoyage."))
+    assert codes(small.infer("Contrôle par ultrasons des pièces."))[0] == "ndt-ultrasonic"
+
+
+def test_a_domain_gives_way_to_its_inferred_child(small):
+    inferred = codes(small.infer("Contrôle non destructif par ressuage"))
+    assert "ndt-penetrant" in inferred and "ndt" not in inferred
+
+
+def test_rare_words_weigh_more_than_common_ones(small):
+    # "machining" names four competencies, "lathe" one: the lathe work is what the text is about.
+    assert codes(small.infer("machining on a lathe: lathe work"))[0] == "machining-turning"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdkjh qwpoeiru zzxv", "!!! ??? ...", "Le chat mange la souris."])
+def test_empty_or_gibberish_text_infers_nothing(small, text):
+    assert small.infer(text) == []
+
+
+def test_inference_is_deterministic(shipped):
+    text = "Usinage 5 axes, anodisation et contrôle par ressuage de pièces en titane."
+    assert shipped.infer(text) == shipped.infer(text)
+
+
+def test_a_french_call_for_tenders_infers_what_it_asks_for(shipped):
+    text = ("Appel d'offres — nacelle : nous recherchons un sous-traitant pour l'usinage 5 axes de ferrures, "
+            "l'anodisation sulfurique, le contrôle par ressuage des pièces finies et la peinture aéronautique "
+            "des carénages. Certification AS9100 exigée.")
+    inferred = shipped.infer(text)
+    expected = {"machining-5-axis", "surface-anodizing", "ndt-penetrant", "surface-painting"}
+    assert set(codes(inferred)[:5]) >= expected
+    by_code = {item.code: item for item in inferred}
+    assert by_code["machining-5-axis"].triggers == ["usinage 5 axes"]
+    assert by_code["surface-anodizing"].triggers == ["anodisation sulfurique"]
+    assert by_code["ndt-penetrant"].triggers == ["contrôle par ressuage"]
+
+
+def test_an_english_request_infers_from_the_same_taxonomy(shipped):
+    inferred = shipped.infer("The bracket is machined from titanium and must pass ultrasonic inspection.")
+    assert codes(inferred)[:2] == ["ndt-ultrasonic", "machining-hard-alloys"]
+    assert inferred[0].triggers == ["ultrasonic inspection"]
+
+
+def test_with_no_threshold_every_competency_is_ranked(small):
+    ranked = small.infer("turning", top_k=3, min_coverage=0)
+    assert codes(ranked)[0] == "machining-turning"

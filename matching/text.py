@@ -1,0 +1,85 @@
+"""Text as the matching engine sees it: folded words, each with the stems it may match, in French and English.
+
+Folding (lower case, accents removed) lets "Précision" meet "precision"; Snowball stemming lets "usinage"
+meet "usinages" and "studies" meet "study". A word of unknown language is stemmed both ways and keeps both
+stems as keys, so one text may mix French and English ("usinage CNC 5 axes") and an English word still
+meets the French label of the same root ("toxicological" -> "toxicolog" <- "toxicologiques").
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from unidecode import unidecode
+
+LANGUAGES = ("fr", "en")
+_STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
+_FOLDED_WORD = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script; unidecode folds each word afterwards ("Œuvre" -> "oeuvre").
+_WORD = re.compile(r"[^\W_]+")
+
+# Words that say nothing about a competency, in either language (folded). Kept short on purpose: a word
+# that is frequent in a taxonomy already weighs little through its rarity weight.
+STOP_WORDS = frozenset("""
+a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui m
+n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sont sur t ta tes ton un une vos
+votre vous y etre avoir afin ainsi sous entre chez vers selon lors dont tout tous toute toutes plus tres
+an and are as at be been by for from has have in into is it its of on or our so such than that the
+their them these they this those to was we were which while who will with within without your you under
+between must should may all any each very
+""".split())
+
+# Spelled-out numbers become digits so "five-axis" meets "5-axis" and "cinq axes" meets "5 axes".
+# "un"/"one" are left out: they are far more often an article or a pronoun than a count.
+NUMBER_WORDS = {
+    "two": "2", "deux": "2", "three": "3", "trois": "3", "four": "4", "quatre": "4", "five": "5", "cinq": "5",
+    "six": "6", "seven": "7", "sept": "7", "eight": "8", "huit": "8", "nine": "9", "neuf": "9", "ten": "10",
+    "dix": "10",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation turned into spaces: 'Contrôle non-destructif' -> 'controle non destructif'."""
+    return " ".join(_FOLDED_WORD.findall(unidecode(text or "").lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a text: where it stands in the original (to show it back) and its folded form."""
+
+    surface: str
+    start: int
+    end: int
+    folded: str
+
+    @property
+    def is_stop_word(self) -> bool:
+        return self.folded in STOP_WORDS
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text in order, with their positions in it. 'd'usinage' gives 'd' and 'usinage'."""
+    found = []
+    for match in _WORD.finditer(text or ""):
+        for folded in _FOLDED_WORD.findall(unidecode(match.group()).lower()):
+            found.append(Word(match.group(), match.start(), match.end(), folded))
+    return found
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """The Snowball stem of a folded word in one language; numbers and number words as digits."""
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    if word.isdigit() or len(word) <= 2:
+        return word
+    return _STEMMERS[language].stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def keys(word: str, language: str | None = None) -> tuple[str, ...]:
+    """The stems a folded word may match by: its stem in its language, or in both when the language is unknown."""
+    if language is not None:
+        return (stem(word, language),)
+    return tuple(dict.fromkeys(stem(word, lang) for lang in LANGUAGES))
