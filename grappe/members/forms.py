@@ -23,9 +23,11 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
     capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=QuickSelect,
-                                        queryset=Capability.objects.filter(is_active=True))
+                                        queryset=Capability.objects.filter(is_active=True),
+                                        empty_label=_("All capabilities"))
     certification = forms.ModelChoiceField(label=_("Certification"), required=False, widget=QuickSelect,
-                                           queryset=CertificationType.objects.all())
+                                           queryset=CertificationType.objects.all(),
+                                           empty_label=_("All certifications"))
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + OrganisationKind.choices)
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions"))] + Region.choices)
     size = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("All sizes"))] + SizeBand.choices)

@@ -349,6 +349,10 @@ class CertificationType(models.Model):
         return in_language(self.label_fr, self.label_en)
 
 
+# Admins of an organisation are reminded this many days before one of its certifications expires.
+REMINDER_DAYS_BEFORE_EXPIRY = 60
+
+
 class Certification(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="certifications")
     certification_type = models.ForeignKey(CertificationType, verbose_name=_("certification"),

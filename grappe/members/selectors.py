@@ -1,13 +1,18 @@
 """Read queries about members, shared by pages, exports and the API so that all see the same rows."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from .models import (
+    REMINDER_DAYS_BEFORE_EXPIRY,
     Capability,
     Certification,
     MembershipStatus,
     Organisation,
     OrganisationCapability,
+    OrganisationKind,
     Person,
     in_language,
 )
@@ -64,7 +69,8 @@ def with_card_details(queryset: QuerySet) -> QuerySet:
 def organisation_detail(slug: str) -> Organisation:
     return (
         Organisation.objects.prefetch_related(
-            Prefetch("capabilities", queryset=OrganisationCapability.objects.select_related("capability__parent")),
+            Prefetch("capabilities", queryset=OrganisationCapability.objects.select_related("capability__parent")
+                     .order_by("capability__parent__position", "capability__position")),
             Prefetch("certifications", queryset=Certification.objects.select_related("certification_type")),
         ).get(slug=slug)
     )
@@ -93,11 +99,15 @@ def home_figures(user) -> dict:
         "capability_count": Capability.objects.filter(parent__isnull=False, is_active=True).count(),
     }
     if user.has_perm("members.add_organisation"):
-        figures["by_kind"] = (
-            Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
-            .values("kind").annotate(n=Count("id")).order_by("-n")
-        )
-        figures["expiring_certifications"] = Certification.objects.filter(
-            reminder_sent_on__isnull=False).select_related("organisation", "certification_type")[:10]
+        counts = (Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
+                  .values_list("kind").annotate(n=Count("id")).order_by("-n"))
+        largest = max((n for _kind, n in counts), default=1)
+        figures["by_kind"] = [
+            {"label": OrganisationKind(kind).label, "n": n, "percent": round(100 * n / largest)} for kind, n in counts]
+        today = timezone.localdate()
+        figures["expiring_certifications"] = (
+            Certification.objects.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(
+                days=REMINDER_DAYS_BEFORE_EXPIRY))
+            .select_related("organisation", "certification_type").order_by("expires_on")[:10])
         figures["people_count"] = Person.objects.filter(is_active=True).count()
     return figures

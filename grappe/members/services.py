@@ -17,6 +17,7 @@ from grappe.core import audit, notify
 from grappe.core.permissions import require
 
 from .models import (
+    REMINDER_DAYS_BEFORE_EXPIRY,
     STAFF_ROLES,
     Capability,
     Certification,
@@ -141,9 +142,6 @@ def remove_certification(*, actor, certification: Certification) -> None:
         audit.record(actor, "certification.removed", certification, before=audit.snapshot(certification))
         certification.delete()
         refresh_search_text(certification.organisation)
-
-
-REMINDER_DAYS_BEFORE_EXPIRY = 60
 
 
 def send_certification_reminders(today: datetime.date | None = None) -> int:

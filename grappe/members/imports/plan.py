@@ -56,7 +56,7 @@ class Plan:
         for name, value in values.items():
             old = getattr(instance, name)
             if old != value:
-                show = self.shown.get(name, _json)
+                show = self.shown.get(name) or _shown_as_choice(instance, name) or _json
                 fields.append([name, _change_label(self.kind, name), show(old), show(value)])
                 setattr(instance, name, value)
                 self.update_fields.add(name)
@@ -86,6 +86,12 @@ class Plan:
 
 def _change_label(kind: str, name: str) -> str:
     return _("organisation") if name == "organisation_id" else target_label(kind, name)
+
+
+def _shown_as_choice(instance, name: str):
+    """For a field with choices, show a value as people read it ("SME", not "sme"); None for other fields."""
+    choices = dict(instance._meta.get_field(name).flatchoices)
+    return (lambda value: str(choices.get(value, value))) if choices else None
 
 
 def _json(value):
