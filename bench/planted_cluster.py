@@ -27,8 +27,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.partners import CORE, SECONDARY, Candidate, Holding, Need  # noqa: E402
-from matching.taxonomy import competencies_from_nodes  # noqa: E402
+from matching.partners import CORE, SECONDARY, Candidate, Holding, Need
+from matching.taxonomy import competencies_from_nodes
 
 DATA = ROOT / "grappe" / "members" / "data"
 COMPETENCIES_PER_ORGANISATION = (20, 3, 12, 28)  # mean, deviation, minimum, maximum

@@ -115,6 +115,7 @@ class PartnerIndex:
         self.is_research = np.array([c.is_research for c in self.candidates], dtype=bool)
         self.regions = np.array([c.region for c in self.candidates], dtype=object)
         self.declared_competitors = self._declared_competitors()
+        self._competitor_graphs: dict[float, sparse.csr_matrix] = {}
         self.rows_naming: dict[Hashable, list[int]] = {}  # id -> rows of the candidates that name it
         for row, candidate in enumerate(self.candidates):
             for other in candidate.competitor_of:
@@ -178,27 +179,33 @@ class PartnerIndex:
         return shared, share
 
     def competitor_matrix(self, rows: np.ndarray, threshold: float) -> sparse.csr_matrix:
-        """Which of these candidates compete, as a symmetric sparse boolean matrix over their positions.
-
-        Competitors declared so (either side) or sharing >= threshold of their core competencies; an
-        organisation is never its own competitor.
-        """
+        """Which of these candidates compete, as a symmetric sparse boolean matrix over their positions."""
         rows = np.asarray(rows, dtype=np.int64)
-        core = self.core[rows]
-        shared = (core @ core.T).tocoo()
-        first, second, count = shared.row, shared.col, shared.data
-        union = self.core_counts[rows][first] + self.core_counts[rows][second] - count
-        close = (first != second) & (count > 0) & (count >= threshold * union - 1e-9)
-        position = np.full(len(self.candidates), -1)
-        position[rows] = np.arange(len(rows))
-        declared = np.array([(position[a], position[b]) for a, others in self.declared_competitors.items()
-                             for b in others if position[a] >= 0 and position[b] >= 0], dtype=np.int64).reshape(-1, 2)
-        matrix = sparse.csr_matrix(
-            (np.ones(int(close.sum()) + len(declared), dtype=bool),
-             (np.r_[first[close], declared[:, 0]], np.r_[second[close], declared[:, 1]])),
-            shape=(len(rows), len(rows)))
-        matrix.sum_duplicates()
-        return matrix
+        return self.competitor_graph(threshold)[rows][:, rows]
+
+    def competitor_graph(self, threshold: float) -> sparse.csr_matrix:
+        """Which candidates compete: declared so (either side) or sharing >= threshold of their core
+        competencies. Computed once per threshold and kept, as the rest of the index."""
+        if threshold not in self._competitor_graphs:
+            self._competitor_graphs[threshold] = self._competition(threshold)
+        return self._competitor_graphs[threshold]
+
+    def _competition(self, threshold: float, chunk: int = 1000) -> sparse.csr_matrix:
+        first_parts, second_parts = [], []
+        for start in range(0, len(self.candidates), chunk):  # by chunks: the full product would be large
+            shared = (self.core[start:start + chunk] @ self.core.T).tocoo()
+            first, second, count = shared.row + start, shared.col, shared.data
+            union = self.core_counts[first] + self.core_counts[second] - count
+            close = (first != second) & (count > 0) & (count >= threshold * union - 1e-9)
+            first_parts.append(first[close])
+            second_parts.append(second[close])
+        declared = np.array([(a, b) for a, others in self.declared_competitors.items() for b in others],
+                            dtype=np.int64).reshape(-1, 2)
+        first, second = np.concatenate([*first_parts, declared[:, 0]]), np.concatenate([*second_parts, declared[:, 1]])
+        graph = sparse.csr_matrix((np.ones(len(first), dtype=bool), (first, second)),
+                                  shape=(len(self.candidates), len(self.candidates)))
+        graph.sum_duplicates()
+        return graph
 
     def competitors_of(self, organisation: Candidate, threshold: float) -> np.ndarray:
         """Which candidates are direct competitors of an organisation that may not be in the index."""
