@@ -217,9 +217,10 @@ class ClusterPlanner:
                          size_band="1000+")
         profile = self.words["profiles"][spec["profile"]]
         self._fill(plan, profile, status=MembershipStatus.ACTIVE, founded=(1920, 1990))
-        # The primes founded the cluster.
+        # The primes founded the cluster, and everyone looks them up.
         founding_year = 1996 + self.rng.randint(0, 4)
         plan.organisation.member_since = datetime.date(founding_year, self.rng.randint(1, 12), 1)
+        plan.organisation.listed_in_directory = True
         return plan
 
     def _demo_member(self) -> PlannedOrganisation:
@@ -228,6 +229,7 @@ class ClusterPlanner:
         plan = self._new(spec["kind"], spec["legal_name"], spec["trade_name"], location,
                          size_band=spec["size_band"], domain=spec["domain"])
         self._fill(plan, self.words["profiles"][spec["profile"]], status=MembershipStatus.ACTIVE)
+        plan.organisation.listed_in_directory = True  # the demo's members find it in the directory
         return plan
 
     def _organisation(self, kind: str) -> PlannedOrganisation:

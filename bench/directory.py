@@ -1,0 +1,237 @@
+"""Directory benchmarks on the 5,000-organisation cluster.
+
+1. The search itself, in process: for ~280 realistic queries (French and English, some with a filter), what
+   the directory page runs — DirectoryFilterForm, selectors.filter_directory, then a 24-card page (the count
+   and the first page with its core capabilities). Target: p95 < 50 ms.
+2. The pages, through a real server: gunicorn with the production settings (DEBUG off) on loopback, driven
+   by 20 concurrent clients — the directory, directory searches, organisation pages (anonymous and signed in
+   as a member). Target: p95 < 150 ms. Requests per second are reported too.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/directory.py [--requests 1500] [--concurrency 20]
+"""
+
+import argparse
+import http.client
+import itertools
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from common import BENCH_SECRET_KEY, ROOT, figure, load_average, percentile, setup_django
+
+QUERIES_FILE = Path(__file__).parent / "queries.txt"
+SEARCH_TARGET_MS = 50
+PAGE_TARGET_MS = 150
+DEMO_MEMBER_EMAIL = "sophie.tremblay@upl-aero.demo"
+
+
+def read_queries() -> list[dict]:
+    """Each line of queries.txt as the GET parameters of the directory page."""
+    from grappe.members.models import CertificationType
+
+    certification_ids = dict(CertificationType.objects.values_list("code", "pk"))
+    queries = []
+    for line in QUERIES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, _bar, filters = line.partition("|")
+        params = {"q": text.strip()} if text.strip() else {}
+        for item in filters.split():
+            key, value = item.split("=")
+            params[key] = str(certification_ids[value]) if key == "certification" else value
+        queries.append(params)
+    return queries
+
+
+# 1. The search, in process ---------------------------------------------------------------------------
+
+def run_search(params: dict, user) -> int:
+    """What members.views.directory.directory does before rendering; returns the number of matches."""
+    from django.core.paginator import Paginator
+
+    from grappe.members import selectors
+    from grappe.members.forms import DirectoryFilterForm
+
+    form = DirectoryFilterForm(params)
+    queryset = selectors.directory_organisations(user)
+    if form.is_valid():
+        queryset = selectors.filter_directory(queryset, form.cleaned_data)
+    page = Paginator(selectors.with_card_details(queryset), 24).get_page(1)
+    for organisation in page.object_list:
+        organisation.core_capabilities  # noqa: B018 — the cards show them: part of the work
+    return page.paginator.count
+
+
+def bench_search(queries: list[dict], rounds: int) -> bool:
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser()
+    for params in queries:  # warm the connection and PostgreSQL's caches, as a running site has them
+        run_search(params, user)
+    samples, empty = [], 0
+    for _round in range(rounds):
+        for params in queries:
+            started = time.perf_counter()
+            found = run_search(params, user)
+            samples.append((time.perf_counter() - started) * 1000)
+            empty += found == 0
+    detail = (f"{len(queries)} queries x {rounds}, p50 {percentile(samples, 50):.1f} ms, "
+              f"max {max(samples):.1f} ms, {empty // rounds} queries without result; {load_average()}")
+    return figure("directory search (filter_directory + first page of 24)", percentile(samples, 95), "ms",
+                  SEARCH_TARGET_MS, detail)
+
+
+# 2. The pages, through a real server -----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving Grappe with the production settings on loopback, for the length of a `with`."""
+
+    def __init__(self, workers: int, threads: int):
+        self.port = free_port()
+        self.static_root = tempfile.mkdtemp(prefix="grappe-bench-static-")
+        self.env = {
+            **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "GRAPPE_BENCH_STATIC_ROOT": self.static_root,
+            "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": BENCH_SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0", "PYTHONPATH": str(ROOT),
+        }
+        self.command = [sys.executable, "-m", "gunicorn", "grappe.wsgi:application", "--bind",
+                        f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),
+                        "--backlog", "256", "--log-level", "warning"]
+
+    def __enter__(self):
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(self.port, "/fr/members/", {})[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        subprocess.run(["rm", "-rf", self.static_root], check=False)
+
+
+def get(port: int, path: str, headers: dict) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = connection.getresponse()
+        return response.status, len(response.read())
+    finally:
+        connection.close()
+
+
+def load(port: int, paths: list[str], headers: dict, *, concurrency: int, requests: int, seconds: float):
+    """`concurrency` clients, each sending its next request as soon as the last one is answered."""
+    counter = itertools.count()
+    latencies, failures = [], []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client():
+        while time.monotonic() < deadline:
+            n = next(counter)
+            if n >= requests:
+                return
+            started = time.perf_counter()
+            status, _size = get(port, paths[n % len(paths)], headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (latencies if status == 200 else failures).append(elapsed if status == 200 else status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures, time.perf_counter() - started
+
+
+def page_scenarios(queries: list[dict]) -> list[tuple[str, list[str], dict]]:
+    from django.test import Client
+
+    from grappe.members import selectors
+    from grappe.members.models import User
+
+    rng = random.Random(2026)
+    listed = list(selectors.directory_organisations(_anonymous()).values_list("slug", flat=True))
+    details = [f"/fr/members/o/{slug}/" for slug in rng.sample(listed, 500)]
+    searches = [f"/fr/members/?{urlencode(params)}" for params in queries]
+    browsing = [f"/fr/members/?page={n}" for n in range(1, 21)]
+    client = Client()
+    client.force_login(User.objects.get(email=DEMO_MEMBER_EMAIL))
+    member = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    return [
+        ("directory page (browsing pages 1-20)", browsing, {}),
+        ("directory search page", searches, {}),
+        ("organisation page, anonymous", details, {}),
+        ("organisation page, signed-in member", details, member),
+    ]
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def bench_pages(queries, *, concurrency: int, requests: int, seconds: float, workers: int, threads: int) -> bool:
+    met = True
+    with Server(workers, threads) as server:
+        for name, paths, headers in page_scenarios(queries):
+            load(server.port, paths, headers, concurrency=concurrency, requests=min(200, requests), seconds=seconds)
+            latencies, failures, elapsed = load(server.port, paths, headers, concurrency=concurrency,
+                                                requests=requests, seconds=seconds)
+            if failures or not latencies:
+                print(f"FAILED | {name} | {len(failures)} requests failed: {sorted(set(failures))[:5]}")
+                met = False
+                continue
+            detail = (f"{len(latencies)} requests, {concurrency} clients, {len(latencies) / elapsed:.0f} req/s, "
+                      f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms; "
+                      f"gunicorn {workers} workers x {threads} threads; {load_average()}")
+            met &= figure(name, percentile(latencies, 95), "ms", PAGE_TARGET_MS, detail)
+    return met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="times each search query is measured")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1500, help="requests per page scenario (at most)")
+    parser.add_argument("--seconds", type=float, default=60, help="time limit per page scenario")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--skip-pages", action="store_true", help="only the in-process search benchmark")
+    args = parser.parse_args()
+    setup_django()
+    queries = read_queries()
+    met = bench_search(queries, args.rounds)
+    if not args.skip_pages:
+        met &= bench_pages(queries, concurrency=args.concurrency, requests=args.requests, seconds=args.seconds,
+                           workers=args.workers, threads=args.threads)
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
