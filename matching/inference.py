@@ -48,7 +48,6 @@ class Tuning:
     coverage_power: float = 2.0     # how hard a phrase is penalised for the part of it the text lacks
     pair_weight: float = 1.0        # bonus per side-by-side pair found, as a share of the pair's rarity
     min_coverage: float = 0.6       # default threshold: the share of a name a clause must contain
-    semantic_weight: float = 3.0    # weight of the sentence encoder's similarity against the lexical score
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +87,10 @@ class CompetencyIndex:
                  for k in self._phrase_keys]
         pair_rarity = np.array([self.idf[a] + self.idf[b] for a, b in self._pair_ids]) * tuning.pair_weight
         self._pairs = self._phrase_matrix(pairs, pair_rarity, len(self._pair_ids))
+        self._children: dict[str, set[str]] = {}
+        for competency in self.competencies:
+            if competency.parent:
+                self._children.setdefault(competency.parent, set()).add(competency.code)
         self.encoder = encoder
         self._name_vectors, self._name_owner = self._embed_names() if encoder is not None else (None, None)
 
@@ -127,7 +130,9 @@ class CompetencyIndex:
                 if language in self.encoder.languages:
                     names.append(text)
                     owner.append(position)
-        return self.encoder.encode_names(names), np.asarray(owner, dtype=np.int64)
+        owner = np.asarray(owner, dtype=np.int64)
+        self._name_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+        return self.encoder.encode_names(names), owner
 
     # -- reading a text -----------------------------------------------------------------------------------------
 
@@ -145,21 +150,34 @@ class CompetencyIndex:
         """Score and coverage of every phrase, over the whole text."""
         counts = Counter(k for ids in reading.key_ids for k in set(ids))
         present = sorted(counts)
-        repeat = np.array([1.0 + math.log(counts[k]) for k in present])
-        columns = self._singles[:, present]
-        matched = columns @ repeat
-        coverage = np.asarray(columns.sum(axis=1)).ravel() / np.maximum(self._phrase_weight, 1e-12)
+        repeat = [1.0 + math.log(counts[k]) for k in present]
+        matched = self._column_sum(self._singles, present, repeat)
+        coverage = self._column_sum(self._singles, present) / np.maximum(self._phrase_weight, 1e-12)
         pairs = sorted({self._pair_ids[(a, b)]
                         for left, right in zip(reading.key_ids, reading.key_ids[1:])
                         for a in left for b in right if (a, b) in self._pair_ids})
-        together = np.asarray(self._pairs[:, pairs].sum(axis=1)).ravel() if pairs else 0.0
+        together = self._column_sum(self._pairs, pairs)
         return (matched + together) * coverage ** self.tuning.coverage_power, coverage
+
+    @staticmethod
+    def _column_sum(matrix: sparse.csc_matrix, columns: list[int], factors: list[float] | None = None) -> np.ndarray:
+        """Sum of some columns of a CSC matrix (each times its factor): much cheaper than scipy's fancy indexing
+        for the few dozen columns a text selects."""
+        if not columns:
+            return np.zeros(matrix.shape[0])
+        slices = [slice(matrix.indptr[c], matrix.indptr[c + 1]) for c in columns]
+        rows = np.concatenate([matrix.indices[s] for s in slices])
+        values = np.concatenate([matrix.data[s] * (f if factors else 1.0)
+                                 for s, f in zip(slices, factors or [1.0] * len(slices))])
+        return np.bincount(rows, weights=values, minlength=matrix.shape[0])
 
     def _semantic(self, text: str) -> np.ndarray:
         """Similarity of the text to each competency's closest name, rescaled so the median is 0 and the best 1."""
-        similarity = self._name_vectors @ self.encoder.encode_text(text)
         best = np.full(len(self.competencies), -1.0)
-        np.maximum.at(best, self._name_owner, similarity)
+        if not len(self._name_starts):
+            return best * 0
+        similarity = self._name_vectors @ self.encoder.encode_text(text)
+        best[self._name_owner[self._name_starts]] = np.maximum.reduceat(similarity, self._name_starts)
         middle = np.median(best)
         return (best - middle) / max(best.max() - middle, 1e-9)
 
@@ -196,48 +214,32 @@ class CompetencyIndex:
         lexical[self._owners] = np.maximum.reduceat(phrase_scores, self._starts)
         scores = lexical / max(lexical.max(), 1e-12)
         if self.encoder is not None:
-            scores = scores + self.tuning.semantic_weight * self._semantic(text)
+            scores = scores + self.encoder.weight * self._semantic(text)
         eligible = lexical > 0 if min_coverage > 0 else np.ones(len(scores), dtype=bool)
-        found = []
+        found = {}
         for position in self._ranked(scores, eligible, enough=top_k + 20):
             phrase = self._best_phrase(position, phrase_scores)
-            if min_coverage > 0 and not self._found_within_a_clause(phrase, reading, min_coverage):
-                continue
-            triggers = _triggers(reading, set(self._phrase_keys[phrase]), text) if lexical[position] > 0 else []
-            found.append((position, Inferred(self.competencies[position].code, round(float(scores[position]), 6),
-                                             triggers)))
-            if len(found) >= top_k + 10:
-                break
-        inferred_codes = {self.competencies[p].code for p, _ in found}
-        kept = [item for p, item in found if not self._has_child_among(p, inferred_codes)]
-        return kept[:top_k]
+            if min_coverage == 0 or self._found_within_a_clause(phrase, reading, min_coverage):
+                found[position] = phrase
+        codes = {self.competencies[p].code for p in found}
+        kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
+        return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
+                         _triggers(reading, set(self._phrase_keys[found[p]]), text) if lexical[p] > 0 else [])
+                for p in kept[:top_k]]
 
-    def _ranked(self, scores: np.ndarray, eligible: np.ndarray, enough: int):
+    def _ranked(self, scores: np.ndarray, eligible: np.ndarray, enough: int) -> list[int]:
         """The best eligible competencies (at least `enough` of them when there are), by decreasing score, ties in
         taxonomy order: the same text always gives the same answer."""
         candidates = np.flatnonzero(eligible)
         if len(candidates) > 2 * enough:
             cut = np.partition(scores[candidates], len(candidates) - enough)[len(candidates) - enough]
             candidates = candidates[scores[candidates] >= cut]
-        order = np.lexsort((candidates, -scores[candidates]))
-        return (int(c) for c in candidates[order])
+        return candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
 
     def _best_phrase(self, position: int, phrase_scores: np.ndarray) -> int:
         start = np.searchsorted(self._owner, position)
         end = np.searchsorted(self._owner, position, side="right")
         return int(start + np.argmax(phrase_scores[start:end]))
-
-    def _has_child_among(self, position: int, codes: set[str]) -> bool:
-        code = self.competencies[position].code
-        return any(c.parent == code and c.code in codes for c in self._children(code))
-
-    def _children(self, code: str) -> list[Competency]:
-        if not hasattr(self, "_children_of"):
-            self._children_of: dict[str, list[Competency]] = {}
-            for c in self.competencies:
-                if c.parent:
-                    self._children_of.setdefault(c.parent, []).append(c)
-        return self._children_of.get(code, [])
 
 
 def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
