@@ -104,6 +104,9 @@ def main() -> None:
     print(f"solver pool after reduction: p50 {percentile(pools, 50)}, p95 {percentile(pools, 95)}, max {max(pools)}")
     print(f"consortia (3 teams + suggestions when infeasible): p50 {percentile(consortium_seconds, 50) * 1000:.1f} ms,"
           f" p95 {percentile(consortium_seconds, 95) * 1000:.1f} ms, max {max(consortium_seconds) * 1000:.1f} ms")
+    large = [seconds * 1000 for o, seconds in zip(opportunities, consortium_seconds) if o.gap_size >= 25]
+    print(f"consortia for gaps of 25–30 must-haves ({len(large)}): p50 {percentile(large, 50):.1f} ms, "
+          f"p95 {percentile(large, 95):.1f} ms, max {max(large):.1f} ms")
     print(f"planted partner missed (gap size, position): {missed}")
     print(f"CPU time of one analysis (what a busy machine does not inflate): p50 {percentile(cpu_latencies, 50):.1f} ms,"
           f" p95 {percentile(cpu_latencies, 95):.1f} ms")
