@@ -12,15 +12,14 @@ same text.
 """
 
 import os
-import re
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Expression, Q, QuerySet
-from unidecode import unidecode
 
-_WORD = re.compile(r"[a-z0-9]+")
+from matching.text import fold
+
 _STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
 # Words that say nothing about a member; dropping them keeps "usinage de précision" from requiring "de".
 STOP_WORDS = frozenset(
@@ -36,11 +35,6 @@ class StoredSearchVector(Expression):
 
     def as_sql(self, compiler, connection):
         return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_vector", []
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation turned into spaces: 'Contrôle non-destructif' -> 'controle non destructif'."""
-    return " ".join(_WORD.findall(unidecode(text or "").lower()))
 
 
 def _stem_prefix(word: str, language: str) -> str:
