@@ -1,7 +1,7 @@
 """Minimal teams that, with the initiator, cover every must-have: a set cover solved exactly by HiGHS.
 
 Why HiGHS (highspy) rather than OR-Tools CP-SAT: the problem is a weighted set cover with a few side
-constraints, whose linear relaxation is tight, so HiGHS's branch-and-bound proves the optimum in
+constraints, whose linear relaxation is tight, so HiGHS's branch-and-bound proves the optimum in tens of
 milliseconds on a few hundred candidates. highspy is one small wheel that needs only numpy (OR-Tools
 brings and pins protobuf), reports the proven bound and the gap when the time limit hits, and takes the
 rows added to a model already built (the cuts that yield the alternative teams).
