@@ -25,14 +25,14 @@ from pathlib import Path
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching.embeddings import available, load_encoder  # noqa: E402
-from matching.inference import CompetencyIndex  # noqa: E402
-from matching.taxonomy import competencies_from_nodes  # noqa: E402
+from matching.embeddings import available, load_encoder
+from matching.inference import CompetencyIndex
+from matching.taxonomy import competencies_from_nodes
 
 SKILLS = ROOT.parent / "shared" / "data" / "esco" / "skills_fr_en.csv"
 DEPTH = 10  # ranks kept per description: recall@1, recall@5 and MRR@10 are read from them

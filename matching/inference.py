@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy import sparse
@@ -83,7 +84,7 @@ class CompetencyIndex:
         self.idf = self._rarity()
         self._singles = self._phrase_matrix([sorted(set(k)) for k in self._phrase_keys], self.idf, len(self.idf))
         self._phrase_weight = np.asarray(self._singles.sum(axis=1)).ravel()
-        pairs = [sorted({self._pair_ids.setdefault((a, b), len(self._pair_ids)) for a, b in zip(k, k[1:]) if a != b})
+        pairs = [sorted({self._pair_ids.setdefault((a, b), len(self._pair_ids)) for a, b in pairwise(k) if a != b})
                  for k in self._phrase_keys]
         pair_rarity = np.array([self.idf[a] + self.idf[b] for a, b in self._pair_ids]) * tuning.pair_weight
         self._pairs = self._phrase_matrix(pairs, pair_rarity, len(self._pair_ids))
@@ -154,7 +155,7 @@ class CompetencyIndex:
         matched = self._column_sum(self._singles, present, repeat)
         coverage = self._column_sum(self._singles, present) / np.maximum(self._phrase_weight, 1e-12)
         pairs = sorted({self._pair_ids[(a, b)]
-                        for left, right in zip(reading.key_ids, reading.key_ids[1:])
+                        for left, right in pairwise(reading.key_ids)
                         for a in left for b in right if (a, b) in self._pair_ids})
         together = self._column_sum(self._pairs, pairs)
         return (matched + together) * coverage ** self.tuning.coverage_power, coverage

@@ -21,14 +21,15 @@ _WORD = re.compile(r"[^\W_]+")
 
 # Words that say nothing about a competency, in either language (folded). Kept short on purpose: a word
 # that is frequent in a taxonomy already weighs little through its rarity weight.
-STOP_WORDS = frozenset("""
+_STOP_WORDS = """
 a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui m
 n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sont sur t ta tes ton un une vos
 votre vous y etre avoir afin ainsi sous entre chez vers selon lors dont tout tous toute toutes plus tres
 an and are as at be been by for from has have in into is it its of on or our so such than that the
 their them these they this those to was we were which while who will with within without your you under
 between must should may all any each very
-""".split())
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 # Spelled-out numbers become digits so "five-axis" meets "5-axis" and "cinq axes" meets "5 axes".
 # "un"/"one" are left out: they are far more often an article or a pronoun than a count.
