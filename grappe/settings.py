@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "grappe.core",
     "grappe.members",
+    "grappe.partnering",
 ]
 
 MIDDLEWARE = [
