@@ -11,6 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("grappe.core.urls")),
     path("members/", include("grappe.members.urls")),
+    path("partnering/", include("grappe.partnering.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )
