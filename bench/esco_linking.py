@@ -125,11 +125,15 @@ def main() -> None:
             continue
         results.append(measure(f"engine ({name})" if name == "lexical" else f"engine (lexical+{name})",
                                engine_ranker(competencies, name), queries))
+        print("# " + _line(results[-1]), flush=True)
     results.append(measure("TF-IDF baseline (labels)", tfidf_ranker(nodes), queries))
-    for r in results:
-        print(f"{r['name']:32s} recall@1 {r['recall@1']:.3f}  recall@5 {r['recall@5']:.3f}  "
-              f"MRR {r['mrr@10']:.3f}  {r['per_second']:.0f} descriptions/s", flush=True)
+    for result in results:
+        print(_line(result))
 
+
+def _line(result: dict) -> str:
+    return (f"{result['name']:32s} recall@1 {result['recall@1']:.3f}  recall@5 {result['recall@5']:.3f}  "
+            f"MRR {result['mrr@10']:.3f}  {result['per_second']:.0f} descriptions/s")
 
 if __name__ == "__main__":
     main()
