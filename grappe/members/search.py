@@ -12,6 +12,7 @@ same text.
 """
 
 import os
+import threading
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -20,7 +21,8 @@ from django.db.models import Expression, Q, QuerySet
 
 from matching.text import fold
 
-_STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
+_STEMMER_LANGUAGES = {"fr": "french", "en": "english"}
+_this_thread = threading.local()
 # Words that say nothing about a member; dropping them keeps "usinage de précision" from requiring "de".
 STOP_WORDS = frozenset(
     "a au aux avec d de des du en et la le les l ou par pour sur un une and for in of on or the to with".split()
@@ -37,10 +39,19 @@ class StoredSearchVector(Expression):
         return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_vector", []
 
 
+def _stemmer(language: str):
+    """This thread's stemmer. A snowball stemmer keeps the word it works on in itself: threads sharing one
+    (runserver, threaded workers) got each other's words — empty stems, hence broken queries, or IndexError."""
+    stemmers = _this_thread.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(_STEMMER_LANGUAGES[language])
+    return stemmers[language]
+
+
 def _stem_prefix(word: str, language: str) -> str:
     """The part of a word its stem keeps. A stem may rewrite the ending ('materiaux' -> 'material'); only
     the shared beginning can be matched as a prefix of the words an organisation wrote."""
-    return os.path.commonprefix([word, _STEMMERS[language].stemWord(word)])
+    return os.path.commonprefix([word, _stemmer(language).stemWord(word)])
 
 
 def query_stems(query: str) -> list[str]:
