@@ -11,6 +11,7 @@
 """
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import os
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -75,15 +77,19 @@ def bench_search(queries: list[dict], rounds: int) -> bool:
     user = AnonymousUser()
     for params in queries:  # warm the connection and PostgreSQL's caches, as a running site has them
         run_search(params, user)
-    samples, empty = [], 0
+    samples, round_p95s, empty = [], [], 0
     for _round in range(rounds):
+        this_round = []
         for params in queries:
             started = time.perf_counter()
             found = run_search(params, user)
-            samples.append((time.perf_counter() - started) * 1000)
+            this_round.append((time.perf_counter() - started) * 1000)
             empty += found == 0
+        samples += this_round
+        round_p95s.append(f"{percentile(this_round, 95):.0f}")
     detail = (f"{len(queries)} queries x {rounds}, p50 {percentile(samples, 50):.1f} ms, "
-              f"max {max(samples):.1f} ms, {empty // rounds} queries without result; {load_average()}")
+              f"max {max(samples):.1f} ms, p95 of each round {', '.join(round_p95s)} ms, "
+              f"{empty // rounds} queries without result; {load_average()}")
     return figure("directory search (filter_directory + first page of 24)", percentile(samples, 95), "ms",
                   SEARCH_TARGET_MS, detail)
 
@@ -103,17 +109,18 @@ class Server:
         self.port = free_port()
         self.static_root = tempfile.mkdtemp(prefix="grappe-bench-static-")
         self.env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "GRAPPE_BENCH_STATIC_ROOT": self.static_root,
-            "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": BENCH_SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0", "PYTHONPATH": str(ROOT),
+            **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+            "GRAPPE_BENCH_STATIC_ROOT": self.static_root, "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": BENCH_SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
         }
         self.command = [sys.executable, "-m", "gunicorn", "grappe.wsgi:application", "--bind",
                         f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),
                         "--backlog", "256", "--log-level", "warning"]
 
     def __enter__(self):
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                       check=True)
+        collectstatic = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collectstatic, cwd=ROOT, env=self.env, check=True)
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -130,6 +137,43 @@ class Server:
         self.process.wait(timeout=30)
         subprocess.run(["rm", "-rf", self.static_root], check=False)
 
+    def processes(self) -> dict[str, list[int]]:
+        """gunicorn's processes, and the PostgreSQL backends serving them (their connections persist)."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            backends = [row[0] for row in cursor.fetchall()]
+        workers = [pid for pid in all_pids() if parent_pid(pid) == self.process.pid]
+        return {"Django": [self.process.pid, *workers], "PostgreSQL": backends}
+
+
+def all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def proc_stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        return int(proc_stat(pid)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes: what other work on the machine does not inflate."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = proc_stat(pid)
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
 
 def get(port: int, path: str, headers: dict) -> tuple[int, int]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -141,42 +185,60 @@ def get(port: int, path: str, headers: dict) -> tuple[int, int]:
         connection.close()
 
 
-def load(port: int, paths: list[str], headers: dict, *, concurrency: int, requests: int, seconds: float):
-    """`concurrency` clients, each sending its next request as soon as the last one is answered."""
-    counter = itertools.count()
-    latencies, failures = [], []
-    lock = threading.Lock()
+@dataclass
+class LoadResult:
+    latencies: list[float] = field(default_factory=list)  # ms, answered 200
+    failures: list[int] = field(default_factory=list)  # other statuses
+    seconds: float = 0.0
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # per request, by who spent it
+
+
+def load(server: Server, paths: list[str], headers: dict, *, concurrency: int, requests: int,
+         seconds: float) -> LoadResult:
+    """`concurrency` clients, each sending its next request as soon as the last one is answered; at most
+    `requests` requests and `seconds` seconds."""
+    result, lock, counter = LoadResult(), threading.Lock(), itertools.count()
     deadline = time.monotonic() + seconds
 
     def client():
-        while time.monotonic() < deadline:
-            n = next(counter)
-            if n >= requests:
-                return
+        while time.monotonic() < deadline and (n := next(counter)) < requests:
             started = time.perf_counter()
-            status, _size = get(port, paths[n % len(paths)], headers)
+            status, _size = get(server.port, paths[n % len(paths)], headers)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
-                (latencies if status == 200 else failures).append(elapsed if status == 200 else status)
+                if status == 200:
+                    result.latencies.append(elapsed)
+                else:
+                    result.failures.append(status)
 
-    started = time.perf_counter()
+    processes = server.processes()
+    cpu_before = {who: cpu_seconds(pids) for who, pids in processes.items()}
+    started, client_cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, failures, time.perf_counter() - started
+    result.seconds = time.perf_counter() - started
+    served = max(1, len(result.latencies))
+    for who, pids in processes.items():
+        result.cpu_ms[who] = 1000 * (cpu_seconds(pids) - cpu_before[who]) / served
+    result.cpu_ms["client"] = 1000 * (time.process_time() - client_cpu) / served
+    return result
 
 
 def page_scenarios(queries: list[dict]) -> list[tuple[str, list[str], dict]]:
+    """Anonymous visitors browse the directory, search it and open organisations; a member opens them too
+    (contacts and certifications)."""
+    from django.contrib.auth.models import AnonymousUser
     from django.test import Client
 
     from grappe.members import selectors
     from grappe.members.models import User
 
     rng = random.Random(2026)
-    listed = list(selectors.directory_organisations(_anonymous()).values_list("slug", flat=True))
-    details = [f"/fr/members/o/{slug}/" for slug in rng.sample(listed, 500)]
+    listed = list(selectors.directory_organisations(AnonymousUser()).values_list("slug", flat=True))
+    details = [f"/fr/members/o/{slug}/" for slug in rng.sample(listed, min(500, len(listed)))]
     searches = [f"/fr/members/?{urlencode(params)}" for params in queries]
     browsing = [f"/fr/members/?page={n}" for n in range(1, 21)]
     client = Client()
@@ -190,32 +252,36 @@ def page_scenarios(queries: list[dict]) -> list[tuple[str, list[str], dict]]:
     ]
 
 
-def _anonymous():
-    from django.contrib.auth.models import AnonymousUser
+def describe(result: LoadResult, args) -> str:
+    served, cpu = len(result.latencies), result.cpu_ms
+    return (f"{served} requests, {args.concurrency} clients, {served / result.seconds:.0f} req/s, "
+            f"p50 {percentile(result.latencies, 50):.0f} ms, p99 {percentile(result.latencies, 99):.0f} ms; "
+            f"CPU per request: Django {cpu['Django']:.1f} ms, PostgreSQL {cpu['PostgreSQL']:.1f} ms, "
+            f"client {cpu['client']:.1f} ms; gunicorn {args.workers} workers x {args.threads} threads; "
+            f"{load_average()}")
 
-    return AnonymousUser()
 
-
-def bench_pages(queries, *, concurrency: int, requests: int, seconds: float, workers: int, threads: int) -> bool:
+def bench_pages(queries: list[dict], args) -> bool:
     met = True
-    with Server(workers, threads) as server:
+    with Server(args.workers, args.threads) as server:
         for name, paths, headers in page_scenarios(queries):
-            load(server.port, paths, headers, concurrency=concurrency, requests=min(200, requests), seconds=seconds)
-            latencies, failures, elapsed = load(server.port, paths, headers, concurrency=concurrency,
-                                                requests=requests, seconds=seconds)
-            if failures or not latencies:
-                print(f"FAILED | {name} | {len(failures)} requests failed: {sorted(set(failures))[:5]}")
+            warm_up = min(200, args.requests)
+            load(server, paths, headers, concurrency=args.concurrency, requests=warm_up, seconds=args.seconds)
+            result = load(server, paths, headers, concurrency=args.concurrency, requests=args.requests,
+                          seconds=args.seconds)
+            if result.failures or not result.latencies:
+                statuses = sorted(set(result.failures))
+                print(f"FAILED | {name} | {len(result.failures)} requests failed with status {statuses}")
                 met = False
                 continue
-            detail = (f"{len(latencies)} requests, {concurrency} clients, {len(latencies) / elapsed:.0f} req/s, "
-                      f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms; "
-                      f"gunicorn {workers} workers x {threads} threads; {load_average()}")
-            met &= figure(name, percentile(latencies, 95), "ms", PAGE_TARGET_MS, detail)
+            p95 = percentile(result.latencies, 95)
+            met &= figure(name, p95, "ms", PAGE_TARGET_MS, describe(result, args))
     return met
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3, help="times each search query is measured")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1500, help="requests per page scenario (at most)")
@@ -228,8 +294,7 @@ def main() -> int:
     queries = read_queries()
     met = bench_search(queries, args.rounds)
     if not args.skip_pages:
-        met &= bench_pages(queries, concurrency=args.concurrency, requests=args.requests, seconds=args.seconds,
-                           workers=args.workers, threads=args.threads)
+        met &= bench_pages(queries, args)
     return 0 if met else 1
 
 
