@@ -29,6 +29,13 @@ def import_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages asserted here are the English ones; French, the site's default, is tested where named."""
+    with translation.override("en"):
+        yield
+
+
 def upload(actor, content: bytes | str, name: str = "membres.csv", kind: str = "organisations") -> ImportJob:
     if isinstance(content, str):
         content = content.encode()
