@@ -7,6 +7,7 @@ meets the French label of the same root ("toxicological" -> "toxicolog" <- "toxi
 """
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,7 +15,8 @@ import snowballstemmer
 from unidecode import unidecode
 
 LANGUAGES = ("fr", "en")
-_STEMMERS = {"fr": snowballstemmer.stemmer("french"), "en": snowballstemmer.stemmer("english")}
+_STEMMER_LANGUAGES = {"fr": "french", "en": "english"}
+_this_thread = threading.local()
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")
 # Letters and digits of any script; unidecode folds each word afterwards ("Œuvre" -> "oeuvre").
 _WORD = re.compile(r"[^\W_]+")
@@ -75,7 +77,16 @@ def stem(word: str, language: str) -> str:
         return NUMBER_WORDS[word]
     if word.isdigit() or len(word) <= 2:
         return word
-    return _STEMMERS[language].stemWord(word)
+    return _stemmer(language).stemWord(word)
+
+
+def _stemmer(language: str):
+    """This thread's stemmer: a snowball stemmer keeps the word it works on in itself, so threads sharing one
+    (a threaded web server) would get each other's words, and the cache above would keep the wrong stems."""
+    stemmers = _this_thread.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(_STEMMER_LANGUAGES[language])
+    return stemmers[language]
 
 
 @lru_cache(maxsize=200_000)

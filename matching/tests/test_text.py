@@ -1,5 +1,7 @@
 """What the engine reads in a text: folded words, their positions, and stems in French and English."""
 
+import threading
+
 from matching.text import fold, keys, stem, words
 
 
@@ -38,3 +40,26 @@ def test_a_word_of_unknown_language_keeps_both_stems():
     assert keys("studies", "en") == ("studi",)
     # An English word meets the French label of the same root through its English stem.
     assert keys("toxicologiques", "fr")[0] in keys("toxicological")
+
+
+def test_threads_stemming_at_the_same_time_get_the_stems_a_lone_thread_gets():
+    vocabulary = [(word, language) for word in ("usinages", "contrôles", "inspections", "anodisation", "studies",
+                                                 "traitements", "machining", "peintures", "rectification")
+                  for language in ("fr", "en")]
+    uncached = stem.__wrapped__
+    expected = {item: uncached(*item) for item in vocabulary}
+    wrong, crashes = [], []
+
+    def stem_repeatedly():
+        try:
+            for _round in range(1000):
+                wrong.extend(item for item in vocabulary if uncached(*item) != expected[item])
+        except Exception as error:  # noqa: BLE001 — a crash in a thread must fail the test, not vanish
+            crashes.append(error)
+
+    threads = [threading.Thread(target=stem_repeatedly) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not crashes and not wrong
