@@ -1,0 +1,93 @@
+"""The bridge between the database and the matching engine: what it reads, and that it sees every change."""
+
+import datetime
+
+from grappe.conftest import make_organisation
+from grappe.members import services as member_services
+from grappe.members.models import Capability, Certification, CertificationType, MembershipStatus
+from grappe.partnering import engine
+from grappe.partnering.models import DeclaredNeed, NeedKind
+
+
+def hold(organisation, code, level="core", evidence=""):
+    from grappe.members.models import OrganisationCapability
+
+    return OrganisationCapability.objects.create(organisation=organisation, capability=Capability.objects.get(code=code),
+                                                 level=level, evidence=evidence)
+
+
+def test_inference_knows_the_capabilities_in_use_and_not_the_domains(taxonomy):
+    codes = {c.code for c in engine.active_competencies()}
+    assert "machining-5-axis" in codes
+    assert "machining" not in codes, "organisations hold capabilities, not whole domains"
+
+    [first, *_] = engine.competency_index().infer("Pièces en titane usinées sur machine 5 axes")
+    assert first.code == "machining-5-axis"
+
+
+def test_a_capability_put_out_of_use_is_no_longer_inferred(taxonomy, staff):
+    text = "usinage 5 axes de pièces de structure"
+    assert "machining-5-axis" in [i.code for i in engine.competency_index().infer(text)]
+
+    member_services.save_capability_node(actor=staff, capability=Capability.objects.get(code="machining-5-axis"),
+                                         data={"is_active": False})
+
+    assert "machining-5-axis" not in [i.code for i in engine.competency_index().infer(text)]
+
+
+def test_the_cluster_index_holds_active_members_with_their_holdings_certifications_and_needs(taxonomy, org_admin):
+    alpha = org_admin.organisation
+    hold(alpha, "machining-5-axis", evidence="Pièces de train d'atterrissage")
+    as9100 = CertificationType.objects.create(code="as9100d", label_fr="AS9100D", label_en="AS9100D", family="AS9100")
+    Certification.objects.create(organisation=alpha, certification_type=as9100)
+    DeclaredNeed.objects.create(organisation=alpha, kind=NeedKind.COMPETENCY, created_by=org_admin,
+                                capability=Capability.objects.get(code="machining-turning"))
+    make_organisation("Former Shop", membership_status=MembershipStatus.FORMER)
+
+    index = engine.cluster_index()
+
+    assert [c.name for c in index.candidates] == ["Alpha Usinage"]
+    alpha_candidate = engine.candidate_for(alpha)
+    assert alpha_candidate.holdings["machining-5-axis"].evidence == "Pièces de train d'atterrissage"
+    assert alpha_candidate.certifications == {"as9100d"}
+    assert alpha_candidate.needs == {"machining-turning"}
+
+
+def test_an_expired_certification_does_not_count(taxonomy, org_a):
+    as9100 = CertificationType.objects.create(code="as9100d", label_fr="AS9100D", label_en="AS9100D", family="AS9100")
+    Certification.objects.create(organisation=org_a, certification_type=as9100,
+                                 issued_on=datetime.date(2018, 1, 1), expires_on=datetime.date(2021, 1, 1))
+
+    assert engine.candidate_for(org_a).certifications == frozenset()
+
+
+def test_the_index_is_built_once_and_rebuilt_after_a_level_changes_in_place(taxonomy, org_admin):
+    alpha = org_admin.organisation
+    capability = Capability.objects.get(code="machining-5-axis")
+    member_services.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="core")
+    first = engine.cluster_index()
+    assert engine.cluster_index() is first, "unchanged data: the same index, not a rebuild"
+
+    member_services.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="secondary")
+
+    assert engine.candidate_for(alpha).holdings["machining-5-axis"].level == "secondary"
+
+
+def test_a_withdrawn_need_leaves_the_index(taxonomy, org_admin):
+    alpha = org_admin.organisation
+    need = DeclaredNeed.objects.create(organisation=alpha, kind=NeedKind.COMPETENCY, created_by=org_admin,
+                                       capability=Capability.objects.get(code="machining-turning"))
+    assert engine.candidate_for(alpha).needs == {"machining-turning"}
+
+    need.is_active = False
+    need.save()
+
+    assert engine.candidate_for(alpha).needs == frozenset()
+
+
+def test_a_prospect_is_read_alone_when_it_initiates(taxonomy):
+    prospect = make_organisation("Prospect Aero", membership_status=MembershipStatus.PROSPECT)
+    hold(prospect, "machining-turning")
+
+    assert engine.candidate_for(prospect).holdings.keys() == {"machining-turning"}
+    assert prospect.pk not in engine.cluster_index().row_of
