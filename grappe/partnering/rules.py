@@ -1,0 +1,76 @@
+"""Who may do what in partnering (object-level rules, evaluated by the `rules` package).
+
+An opportunity is seen by its initiator's people and the staff, and by every member once it is published
+to members; only the initiator's people (and the staff, on behalf of a call) change it, analyse it and ask
+for introductions. An introduction is seen by both sides and the staff; the partner's administrators (or
+the staff) answer it. Contacts are shared only once an introduction is accepted (services and selectors
+enforce that, not these rules).
+"""
+
+import rules
+
+from grappe.members.rules import belongs_to, is_admin_of, is_cluster_staff, is_member_user
+
+from .models import IntroductionStatus, OpportunityStatus, Visibility
+
+
+@rules.predicate
+def is_initiators_person(user, opportunity) -> bool:
+    return opportunity is not None and belongs_to(user, opportunity.initiator)
+
+
+@rules.predicate
+def is_published_to_members(user, opportunity) -> bool:
+    return opportunity is not None and opportunity.visibility == Visibility.MEMBERS
+
+
+@rules.predicate
+def is_open(user, opportunity) -> bool:
+    return opportunity is not None and opportunity.status != OpportunityStatus.CLOSED
+
+
+@rules.predicate
+def is_requesting_side(user, introduction) -> bool:
+    return introduction is not None and belongs_to(user, introduction.opportunity.initiator)
+
+
+@rules.predicate
+def is_partner_side(user, introduction) -> bool:
+    return introduction is not None and belongs_to(user, introduction.partner)
+
+
+@rules.predicate
+def is_partner_admin(user, introduction) -> bool:
+    return introduction is not None and is_admin_of(user, introduction.partner)
+
+
+@rules.predicate
+def is_awaiting_answer(user, introduction) -> bool:
+    return introduction is not None and introduction.status == IntroductionStatus.REQUESTED
+
+
+@rules.predicate
+def is_conversation_open(user, introduction) -> bool:
+    """A declined or withdrawn introduction keeps its thread readable but closed."""
+    return introduction is not None and introduction.status in (IntroductionStatus.REQUESTED,
+                                                                 IntroductionStatus.ACCEPTED)
+
+
+acts_for_initiator = (is_member_user & is_initiators_person) | is_cluster_staff
+
+# Opportunities.
+rules.add_perm("partnering.add_opportunity", is_member_user | is_cluster_staff)
+rules.add_perm("partnering.view_opportunity",
+               is_initiators_person | is_cluster_staff | (is_member_user & is_published_to_members))
+rules.add_perm("partnering.change_opportunity", acts_for_initiator & is_open)
+rules.add_perm("partnering.analyse_opportunity", acts_for_initiator)
+rules.add_perm("partnering.request_introduction", acts_for_initiator & is_open)
+
+# Introductions.
+rules.add_perm("partnering.view_introduction", is_requesting_side | is_partner_side | is_cluster_staff)
+rules.add_perm("partnering.answer_introduction", (is_partner_admin | is_cluster_staff) & is_awaiting_answer)
+rules.add_perm("partnering.post_introduction_message",
+               (is_requesting_side | is_partner_side | is_cluster_staff) & is_conversation_open)
+
+# The staff's view across the cluster (every opportunity and introduction, pooling, succession…).
+rules.add_perm("partnering.view_cluster_partnering", is_cluster_staff)
