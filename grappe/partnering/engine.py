@@ -2,16 +2,16 @@
 
 Building the engine's indexes is the expensive part of an analysis (a 5,000-member cluster has ~100,000
 capability rows), so each index is built once per process and kept while the data it was built from is
-unchanged. Whether it changed is read from the database in one cheap query (a *fingerprint*: counts, the
-latest ids and the latest organisation change), so that every process of a deployment sees a change made
-by any other one:
+unchanged. Whether it changed is read from the database in one cheap query (a *fingerprint*: latest ids,
+the latest organisation change, a few counts), so that every process of a deployment sees a change made by
+any other one:
 
 - the taxonomy's fingerprint: the number and latest id of capabilities, and the latest taxonomy audit
   entry (every taxonomy change is audited, bulk loads included);
-- the cluster's fingerprint: active members, the latest organisation change, and the number and latest id
-  of capabilities held, certifications and declared needs — plus the day, since certifications expire.
-  Changing a level, an evidence or a certificate in place changes no count, so `touch_organisation`
-  (connected to their signals in apps.py) marks the organisation itself as changed.
+- the cluster's fingerprint: the number of active members, the latest organisation change, and the latest
+  id of capabilities held, certifications and declared needs — plus the day, since certifications expire.
+  A new row changes a latest id; changing or deleting one does not, so `touch_organisation` (connected to
+  their signals in apps.py) marks the organisation itself as changed.
 """
 
 import threading
@@ -133,9 +133,9 @@ def _members() -> QuerySet:
 def _cluster_fingerprint() -> tuple:
     return (timezone.localdate(), *_scalars([
         _aggregate("COUNT", _members()), _aggregate("MAX", Organisation.objects.all(), "updated_at"),
-        *_count_and_latest(OrganisationCapability.objects.all()),
-        *_count_and_latest(Certification.objects.all()),
-        *_count_and_latest(DeclaredNeed.objects.filter(is_active=True)),
+        # Latest ids only: counting 100,000 rows on every request would cost more than the rest.
+        _aggregate("MAX", OrganisationCapability.objects.all()), _aggregate("MAX", Certification.objects.all()),
+        _aggregate("MAX", DeclaredNeed.objects.all()),
     ]))
 
 
@@ -183,6 +183,20 @@ def cluster_index() -> PartnerIndex:
     return _cluster_index.get()
 
 
+def _build_listed_index() -> PartnerIndex:
+    listed = set(_members().filter(listed_in_directory=True).values_list("pk", flat=True))
+    return PartnerIndex.build(c for c in cluster_index().candidates if c.id in listed)
+
+
+_listed_index = _Cache(_cluster_fingerprint, _build_listed_index)
+
+
+def listed_index() -> PartnerIndex:
+    """The active members listed in the directory: the partners a member may be shown. Derived from the
+    cluster index without reading the capabilities again."""
+    return _listed_index.get()
+
+
 def candidate_for(organisation: Organisation) -> Candidate:
     """The organisation as the engine sees it: from the cluster index when it is an active member, else read
     alone (a prospect, or a former member whose old opportunity is looked at again)."""
@@ -197,6 +211,7 @@ def forget() -> None:
     """Drop the built indexes (tests, whose rolled-back data may repeat a fingerprint, start clean)."""
     _competency_index.forget()
     _cluster_index.forget()
+    _listed_index.forget()
 
 
 def touch_organisation(sender, instance, **kwargs) -> None:
