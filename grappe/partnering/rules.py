@@ -74,3 +74,11 @@ rules.add_perm("partnering.post_introduction_message",
 
 # The staff's view across the cluster (every opportunity and introduction, pooling, succession…).
 rules.add_perm("partnering.view_cluster_partnering", is_cluster_staff)
+
+# Declared needs and succession flags (the object is the organisation).
+# A member's needs are its own people's and the staff's: the pooling page shows the staff groups of them.
+rules.add_perm("partnering.view_declared_needs", belongs_to | is_cluster_staff)
+rules.add_perm("partnering.manage_declared_needs", is_admin_of | is_cluster_staff)
+# A succession wish is confidential: seeing it and acting on it are one right, the staff's and the
+# organisation's own administrators'. Nobody else, not even its other users, learns that a flag exists.
+rules.add_perm("partnering.manage_succession_flag", is_admin_of | is_cluster_staff)
