@@ -45,11 +45,6 @@ def is_partner_admin(user, introduction) -> bool:
 
 
 @rules.predicate
-def is_awaiting_answer(user, introduction) -> bool:
-    return introduction is not None and introduction.status == IntroductionStatus.REQUESTED
-
-
-@rules.predicate
 def is_conversation_open(user, introduction) -> bool:
     """A declined or withdrawn introduction keeps its thread readable but closed."""
     return introduction is not None and introduction.status in (IntroductionStatus.REQUESTED,
@@ -58,7 +53,8 @@ def is_conversation_open(user, introduction) -> bool:
 
 acts_for_initiator = (is_member_user & is_initiators_person) | is_cluster_staff
 
-# Opportunities.
+# Opportunities. Partnering is for members and the staff (not observers, who see aggregates only).
+rules.add_perm("partnering.use_partnering", is_member_user | is_cluster_staff)
 rules.add_perm("partnering.add_opportunity", is_member_user | is_cluster_staff)
 rules.add_perm("partnering.view_opportunity",
                is_initiators_person | is_cluster_staff | (is_member_user & is_published_to_members))
@@ -68,7 +64,8 @@ rules.add_perm("partnering.request_introduction", acts_for_initiator & is_open)
 
 # Introductions.
 rules.add_perm("partnering.view_introduction", is_requesting_side | is_partner_side | is_cluster_staff)
-rules.add_perm("partnering.answer_introduction", (is_partner_admin | is_cluster_staff) & is_awaiting_answer)
+# Whether it still awaits an answer is the service's business: a second identical answer is no fault.
+rules.add_perm("partnering.answer_introduction", is_partner_admin | is_cluster_staff)
 rules.add_perm("partnering.post_introduction_message",
                (is_requesting_side | is_partner_side | is_cluster_staff) & is_conversation_open)
 

@@ -8,12 +8,7 @@ from grappe.members.models import Capability, Certification, CertificationType, 
 from grappe.partnering import engine
 from grappe.partnering.models import DeclaredNeed, NeedKind
 
-
-def hold(organisation, code, level="core", evidence=""):
-    from grappe.members.models import OrganisationCapability
-
-    return OrganisationCapability.objects.create(organisation=organisation, capability=Capability.objects.get(code=code),
-                                                 level=level, evidence=evidence)
+from .conftest import hold
 
 
 def test_inference_knows_the_capabilities_in_use_and_not_the_domains(taxonomy):

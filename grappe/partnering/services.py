@@ -1,0 +1,306 @@
+"""Writes of the partnering flow: describe an opportunity, confirm its competencies, analyse it, publish or
+close it, ask for an introduction, answer it, talk in its thread.
+
+Each function checks the actor's right, works in one transaction, leaves an audit entry and tells the other
+side once the transaction commits (grappe.core.notify). Bad input raises ValidationError with a message for
+the person, and nothing is saved.
+"""
+
+from collections.abc import Collection, Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from grappe.core import audit, notify
+from grappe.core.permissions import require
+from grappe.members.models import Capability, CertificationType, MembershipStatus, Organisation, OrgRole, User
+from matching.consortia import Rules
+
+from . import analysis, engine
+from .models import (
+    MAX_DESCRIPTION_LENGTH,
+    Introduction,
+    IntroductionMessage,
+    IntroductionStatus,
+    NeedSource,
+    Opportunity,
+    OpportunityNeed,
+    OpportunityStatus,
+    Visibility,
+)
+
+INFERRED_SHOWN = 12  # competencies proposed from a text, best first
+OPPORTUNITY_FIELDS = ("kind", "title", "description", "region", "budget", "deadline")
+
+
+# Describing an opportunity --------------------------------------------------------------------------------
+
+def check_description(text: str) -> str:
+    """The description, stripped, or a ValidationError a person understands (empty, too long)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Describe the opportunity: what is to be done, for whom, with what."),
+                              code="empty")
+    if len(text) > MAX_DESCRIPTION_LENGTH:
+        raise ValidationError(
+            _("This description has %(length)s characters; keep it under %(limit)s (paste the summary of a "
+              "call for tenders, not the whole file).") % {"length": f"{len(text):,}", "limit": f"{MAX_DESCRIPTION_LENGTH:,}"},
+            code="too_long")
+    return text
+
+
+def infer_competencies(text: str):
+    """The competencies a description needs, best first, or a ValidationError when none is recognised
+    (gibberish, or a text about something the taxonomy does not cover)."""
+    inferred = engine.competency_index().infer(check_description(text), top_k=INFERRED_SHOWN)
+    if not inferred:
+        raise ValidationError(
+            _("We found no competency of the taxonomy in this text. Describe the work to be done: processes, "
+              "materials, parts, tests, certifications…"), code="no_competency")
+    return inferred
+
+
+def acts_for(actor, initiator: Organisation) -> None:
+    """A member describes opportunities for its own organisation; the staff, for any (e.g. a funding call)."""
+    require(actor, "partnering.add_opportunity")
+    if not actor.has_perm("partnering.view_cluster_partnering") and actor.organisation != initiator:
+        raise PermissionDenied
+
+
+def describe_opportunity(*, actor, initiator: Organisation, data: dict,
+                         required_certifications: Iterable[CertificationType] = ()) -> Opportunity:
+    """Save an opportunity with the competencies inferred from its text, every one a must-have until the
+    initiator says otherwise. A text in which no competency is recognised is refused: nothing is saved."""
+    acts_for(actor, initiator)
+    inferred = infer_competencies(data.get("description", ""))
+    capabilities = engine.capabilities_by_code(i.code for i in inferred)
+    with transaction.atomic():
+        opportunity = Opportunity(initiator=initiator, created_by=actor)
+        for name in OPPORTUNITY_FIELDS:
+            if name in data:
+                setattr(opportunity, name, data[name])
+        opportunity.description = check_description(opportunity.description)
+        opportunity.full_clean(exclude=["initiator", "created_by"])
+        opportunity.save()
+        opportunity.required_certifications.set(required_certifications)
+        OpportunityNeed.objects.bulk_create([
+            OpportunityNeed(opportunity=opportunity, capability=capabilities[i.code], must_have=True,
+                            source=NeedSource.INFERRED, triggers=i.triggers, score=i.score)
+            for i in inferred if i.code in capabilities])
+        audit.record(actor, "opportunity.created", opportunity, after={
+            **audit.snapshot(opportunity, exclude=("description",)),
+            "needs": [i.code for i in inferred],
+            "required_certifications": sorted(c.code for c in opportunity.required_certifications.all())})
+    return opportunity
+
+
+def set_opportunity_needs(*, actor, opportunity: Opportunity, must_haves: Collection[Capability],
+                          nice_to_haves: Collection[Capability] = ()) -> Opportunity:
+    """Confirm the competencies the opportunity needs: exactly these, must-have or nice-to-have.
+
+    What was inferred keeps its trigger words; what is new was added by hand; what is left out is removed.
+    A competency given as both is a must-have.
+    """
+    wanted = {c.pk: (c, True) for c in must_haves}
+    for capability in nice_to_haves:
+        wanted.setdefault(capability.pk, (capability, False))
+    if not wanted:
+        raise ValidationError(_("Keep at least one competency: the analysis compares them with what you have."),
+                              code="no_need")
+    if any(c.is_domain or not c.is_active for c, _must in wanted.values()):
+        raise ValidationError(_("Choose capabilities in use, not whole domains."), code="not_a_capability")
+    with transaction.atomic():
+        opportunity = _locked(actor, opportunity)
+        existing = {need.capability_id: need for need in opportunity.needs.select_related("capability")}
+        before = _needs_snapshot(existing.values())
+        opportunity.needs.exclude(capability__in=wanted).delete()
+        for pk, (capability, must_have) in wanted.items():
+            need = existing.get(pk)
+            if need is None:
+                OpportunityNeed.objects.create(opportunity=opportunity, capability=capability, must_have=must_have,
+                                               source=NeedSource.ADDED)
+            elif need.must_have != must_have:
+                need.must_have = must_have
+                need.save(update_fields=["must_have"])
+        status_before = opportunity.status
+        if opportunity.status == OpportunityStatus.DRAFT:
+            opportunity.status = OpportunityStatus.READY
+            opportunity.save(update_fields=["status", "updated_at"])
+        after = _needs_snapshot(opportunity.needs.select_related("capability"))
+        if after != before or status_before != opportunity.status:
+            audit.record(actor, "opportunity.needs_confirmed", opportunity, before={"needs": before},
+                         after={"needs": after})
+    return opportunity
+
+
+def _locked(actor, opportunity: Opportunity) -> Opportunity:
+    """The opportunity as it is now, locked until the transaction ends, if the actor may change it: a
+    colleague may have closed it since the caller read it."""
+    opportunity = Opportunity.objects.select_for_update(of=("self",)).select_related("initiator").get(
+        pk=opportunity.pk)
+    require(actor, "partnering.change_opportunity", opportunity)
+    return opportunity
+
+
+def _needs_snapshot(needs) -> dict:
+    return {need.capability.code: "must" if need.must_have else "nice" for need in needs}
+
+
+def analyse(*, actor, opportunity: Opportunity, rules: Rules | None = None) -> analysis.Analysis:
+    """The answer for the opportunity's confirmed needs. Rules given are remembered on the opportunity (the
+    page shows them again next time); without rules, the remembered ones apply."""
+    require(actor, "partnering.analyse_opportunity", opportunity)
+    if rules is None:
+        rules = analysis.rules_from_json(opportunity.consortium_rules)
+    elif analysis.rules_to_json(rules) != analysis.rules_to_json(analysis.rules_from_json(
+            opportunity.consortium_rules)):
+        _remember_rules(actor, opportunity, rules)
+    return analysis.analyse_opportunity(user=actor, opportunity=opportunity, rules=rules)
+
+
+def _remember_rules(actor, opportunity: Opportunity, rules: Rules) -> None:
+    with transaction.atomic():
+        before = opportunity.consortium_rules
+        opportunity.consortium_rules = analysis.rules_to_json(rules)
+        Opportunity.objects.filter(pk=opportunity.pk).update(consortium_rules=opportunity.consortium_rules)
+        audit.record(actor, "opportunity.rules_changed", opportunity, before=before,
+                     after=opportunity.consortium_rules)
+
+
+def set_visibility(*, actor, opportunity: Opportunity, visibility: str) -> Opportunity:
+    """Publish the opportunity to every member, or take it back to the initiator and the staff."""
+    if visibility not in Visibility.values:
+        raise ValidationError(_("Unknown visibility."), code="invalid")
+    with transaction.atomic():
+        opportunity = _locked(actor, opportunity)
+        if opportunity.visibility != visibility:
+            before = opportunity.visibility
+            opportunity.visibility = visibility
+            opportunity.save(update_fields=["visibility", "updated_at"])
+            audit.record(actor, "opportunity.published" if visibility == Visibility.MEMBERS
+                         else "opportunity.unpublished", opportunity,
+                         before={"visibility": before}, after={"visibility": visibility})
+    return opportunity
+
+
+def close_opportunity(*, actor, opportunity: Opportunity) -> Opportunity:
+    """The opportunity is over. Introductions still awaiting an answer are withdrawn, and their partners told."""
+    with transaction.atomic():
+        opportunity = _locked(actor, opportunity)
+        opportunity.status = OpportunityStatus.CLOSED
+        opportunity.save(update_fields=["status", "updated_at"])
+        pending = list(opportunity.introductions.filter(status=IntroductionStatus.REQUESTED)
+                       .select_related("partner"))
+        opportunity.introductions.filter(pk__in=[i.pk for i in pending]).update(
+            status=IntroductionStatus.WITHDRAWN)
+        audit.record(actor, "opportunity.closed", opportunity,
+                     after={"withdrawn_introductions": [i.pk for i in pending]})
+    for introduction in pending:
+        notify.on_commit(_tell, _answerers(introduction.partner), introduction.get_absolute_url(),
+                         lambda o=opportunity: _("%(organisation)s closed “%(title)s”: its introduction request "
+                                                 "is withdrawn.") % {"organisation": o.initiator, "title": o.title})
+    return opportunity
+
+
+# Introductions ----------------------------------------------------------------------------------------------
+
+def request_introduction(*, actor, opportunity: Opportunity, partner: Organisation,
+                         message: str = "") -> Introduction:
+    """Ask to be introduced to a partner. Asking twice (a double click, two colleagues at once) makes one
+    introduction: the database allows one per partner, and the second request gets the first one."""
+    require(actor, "partnering.request_introduction", opportunity)
+    if partner.pk == opportunity.initiator_id or partner == actor.organisation:
+        raise ValidationError(_("This organisation is your own: no introduction is needed."), code="own")
+    proposable = partner.listed_in_directory or actor.has_perm("partnering.view_cluster_partnering")
+    if partner.membership_status != MembershipStatus.ACTIVE or not proposable:
+        raise ValidationError(_("Introductions are made to active members of the directory only."),
+                              code="not_member")
+    message = message.strip()
+    with transaction.atomic():
+        introduction, created = Introduction.objects.get_or_create(
+            opportunity=opportunity, partner=partner, defaults={"requested_by": actor})
+        if created:
+            if message:
+                IntroductionMessage.objects.create(introduction=introduction, author=actor, text=message[:5000])
+            audit.record(actor, "introduction.requested", introduction, after=audit.snapshot(introduction))
+            notify.on_commit(_tell, _answerers(partner), introduction.get_absolute_url(),
+                             lambda: _("%(organisation)s asks to be introduced to you for “%(title)s”.") % {
+                                 "organisation": opportunity.initiator, "title": opportunity.title})
+    return introduction
+
+
+def answer_introduction(*, actor, introduction: Introduction, accept: bool) -> Introduction:
+    """The partner accepts (contacts are then shared both ways) or declines. Answering twice the same way
+    changes nothing; answering differently once answered is refused."""
+    wanted = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
+    with transaction.atomic():
+        introduction = (Introduction.objects.select_for_update(of=("self",))
+                        .select_related("opportunity__initiator", "partner", "requested_by").get(pk=introduction.pk))
+        if introduction.status == wanted:
+            return introduction
+        if introduction.status != IntroductionStatus.REQUESTED:
+            raise ValidationError(_("This introduction was already answered: %(status)s.") % {
+                "status": introduction.get_status_display()}, code="answered")
+        require(actor, "partnering.answer_introduction", introduction)
+        introduction.status, introduction.answered_by, introduction.answered_at = wanted, actor, timezone.now()
+        introduction.save(update_fields=["status", "answered_by", "answered_at"])
+        audit.record(actor, f"introduction.{wanted}", introduction, before={"status": IntroductionStatus.REQUESTED},
+                     after={"status": wanted})
+    partner, title = introduction.partner, introduction.opportunity.title
+    notify.on_commit(_tell, _requesters(introduction), introduction.get_absolute_url(), lambda: (
+        _("%(organisation)s accepted your introduction request for “%(title)s”: its contacts are shared.") if accept
+        else _("%(organisation)s declined your introduction request for “%(title)s”.")) % {
+            "organisation": partner, "title": title})
+    return introduction
+
+
+def post_introduction_message(*, actor, introduction: Introduction, text: str) -> IntroductionMessage:
+    """A message in the introduction's thread, seen by both sides and the staff."""
+    introduction = Introduction.objects.select_related("opportunity__initiator", "partner", "requested_by").get(
+        pk=introduction.pk)  # as it is now: it may have been declined since the caller read it
+    require(actor, "partnering.post_introduction_message", introduction)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write a message."), code="empty")
+    if len(text) > 5000:
+        raise ValidationError(_("Keep a message under 5,000 characters."), code="too_long")
+    with transaction.atomic():
+        message = IntroductionMessage.objects.create(introduction=introduction, author=actor, text=text)
+        audit.record(actor, "introduction.message", introduction, after={"message": message.pk})
+    on_partner_side = actor.organisation is not None and actor.organisation.pk == introduction.partner_id
+    recipients = (_requesters(introduction) if on_partner_side
+                  else _answerers(introduction.partner) if actor.organisation is not None
+                  else [*_requesters(introduction), *_answerers(introduction.partner)])
+    notify.on_commit(_tell, [u for u in recipients if u != actor], introduction.get_absolute_url(),
+                     lambda: _("New message from %(author)s about “%(title)s”.") % {
+                         "author": actor, "title": introduction.opportunity.title})
+    return message
+
+
+# Who hears about it ---------------------------------------------------------------------------------------
+
+def _answerers(organisation: Organisation) -> list[User]:
+    """Who answers for an organisation: its administrators, else every user it has."""
+    users = list(User.objects.filter(person__organisation=organisation, person__is_active=True, is_active=True)
+                 .select_related("person"))
+    admins = [u for u in users if u.person.org_role == OrgRole.ADMIN]
+    return admins or users
+
+
+def _requesters(introduction: Introduction) -> list[User]:
+    """The person who asked, and the initiator's administrators."""
+    users = {introduction.requested_by, *_answerers(introduction.opportunity.initiator)}
+    return [u for u in users if u.is_active]
+
+
+def _tell(users: Iterable[User], url: str, text) -> None:
+    """Each user hears in the language they chose; `text` is called inside that language."""
+    users = list(users)
+    for language, _name in settings.LANGUAGES:
+        speakers = [u for u in users if u.language == language]
+        if speakers:
+            with translation.override(language):
+                notify.send(speakers, text(), url)
