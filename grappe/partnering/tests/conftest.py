@@ -40,7 +40,12 @@ def hold(organisation, code: str, level: str = "core", evidence: str = "") -> Or
 
 @pytest.fixture
 def cluster(taxonomy, org_admin, org_user, other_member):
-    """A small aerospace cluster around Alpha Usinage (a 5-axis machine shop, AS9100):
+    return build_cluster(org_admin, org_user, other_member)
+
+
+def build_cluster(org_admin, org_user, other_member) -> SimpleNamespace:
+    """A small aerospace cluster around Alpha Usinage (a 5-axis machine shop, AS9100), whose admin and user are
+    given, and Bravo Composites, whose admin is `other_member`:
 
     - Bravo Composites: penetrant testing (core), vacuum heat treatment (secondary); needs 5-axis machining;
     - Charlie Traitements: vacuum heat treatment, and Alpha's own machining (a direct competitor), Montérégie;
