@@ -39,6 +39,7 @@ class PermissionMatrix:
     args = staticmethod(lambda ctx: [])
     data = staticmethod(lambda ctx: {})
     query: str = ""
+    content_type: str = ""  # e.g. "application/json" for an API body; the client's default otherwise
     expect: dict[str, int] = {}
 
     def __init_subclass__(cls, **kwargs):
@@ -55,7 +56,8 @@ class PermissionMatrix:
         if user is not None:
             client.force_login(user)
         path = reverse(self.url, args=self.args(matrix)) + (f"?{self.query}" if self.query else "")
-        response = getattr(client, self.method)(path, self.data(matrix))
+        extra = {"content_type": self.content_type} if self.content_type else {}
+        response = getattr(client, self.method)(path, self.data(matrix), **extra)
         assert response.status_code == self.expect[actor], (
             f"{self.method.upper()} {path} as {actor}: got {response.status_code}, expected {self.expect[actor]}")
 

@@ -1,0 +1,144 @@
+"""Who may use each partnering page. Organisation A is the signed-in actors' own; B is the other member's.
+
+Partnering is for members and the staff: observers see aggregates elsewhere, never an opportunity. An
+opportunity of A is seen by A's people and the staff (and every member once published); only A's people and
+the staff change or analyse it. An introduction is seen by both sides and the staff; the partner's
+administrators and the staff answer it.
+"""
+
+from grappe.core.tests.permission_matrix import (
+    ANONYMOUS,
+    OBSERVER,
+    OTHER_MEMBER,
+    OWN_ADMIN,
+    OWN_USER,
+    STAFF,
+    PermissionMatrix,
+)
+
+from .api_permissions import *  # noqa: F403 — the partnering API's policies, declared next to its tests
+from .permission_objects import (
+    introduction_a_to_b,
+    introduction_a_to_hidden,
+    opportunity_of_a,
+    published_opportunity_of_a,
+)
+
+MEMBERS_AND_STAFF = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 403}
+OWN_OPPORTUNITY = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+PUBLISHED_OPPORTUNITY_PAGE = {**OWN_OPPORTUNITY, OTHER_MEMBER: 200}
+PUBLISHED_OPPORTUNITY_ACTION = {**OWN_OPPORTUNITY, OTHER_MEMBER: 403}
+
+
+def of_a(ctx):
+    return [opportunity_of_a(ctx).pk]
+
+
+def published_of_a(ctx):
+    return [published_opportunity_of_a(ctx).pk]
+
+
+class TestOpportunityList(PermissionMatrix):
+    url = "partnering:opportunity-list"
+    expect = MEMBERS_AND_STAFF
+
+
+class TestOpportunityCreate(PermissionMatrix):
+    url = "partnering:opportunity-create"
+    expect = MEMBERS_AND_STAFF
+
+
+class TestOpportunityDetail(PermissionMatrix):
+    url = "partnering:opportunity-detail"
+    args = staticmethod(of_a)
+    expect = OWN_OPPORTUNITY
+
+
+class TestPublishedOpportunityDetail(PermissionMatrix):
+    url = "partnering:opportunity-detail"
+    args = staticmethod(published_of_a)
+    expect = PUBLISHED_OPPORTUNITY_PAGE
+
+
+class TestOpportunityClose(PermissionMatrix):
+    """The detail page's buttons: another member who sees a published opportunity may not close it."""
+
+    url = "partnering:opportunity-detail"
+    method = "post"
+    args = staticmethod(published_of_a)
+    data = staticmethod(lambda ctx: {"action": "close"})
+    expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+
+
+class TestOpportunityCompetencies(PermissionMatrix):
+    url = "partnering:opportunity-competencies"
+    args = staticmethod(of_a)
+    expect = OWN_OPPORTUNITY
+
+
+class TestPublishedOpportunityCompetencies(PermissionMatrix):
+    url = "partnering:opportunity-competencies"
+    args = staticmethod(published_of_a)
+    expect = PUBLISHED_OPPORTUNITY_ACTION
+
+
+class TestOpportunityAnalysis(PermissionMatrix):
+    url = "partnering:opportunity-analysis"
+    args = staticmethod(of_a)
+    expect = OWN_OPPORTUNITY
+
+
+class TestPublishedOpportunityAnalysis(PermissionMatrix):
+    url = "partnering:opportunity-analysis"
+    args = staticmethod(published_of_a)
+    expect = PUBLISHED_OPPORTUNITY_ACTION
+
+
+class TestIntroductionRequest(PermissionMatrix):
+    url = "partnering:introduction-request"
+    method = "post"
+    args = staticmethod(of_a)
+    data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
+    expect = {**OWN_OPPORTUNITY, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+
+
+class TestIntroductionRequestForPublishedOpportunity(PermissionMatrix):
+    url = "partnering:introduction-request"
+    method = "post"
+    args = staticmethod(published_of_a)
+    data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
+    expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+
+
+class TestIntroductionList(PermissionMatrix):
+    url = "partnering:introduction-list"
+    expect = MEMBERS_AND_STAFF
+
+
+class TestIntroductionDetail(PermissionMatrix):
+    """Both sides (A asked B) and the staff."""
+
+    url = "partnering:introduction-detail"
+    args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestIntroductionDetailOfOthers(PermissionMatrix):
+    """A member who is neither side does not learn the introduction exists."""
+
+    url = "partnering:introduction-detail"
+    args = staticmethod(lambda ctx: [introduction_a_to_hidden(ctx).pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestIntroductionAnswer(PermissionMatrix):
+    """The partner's administrators and the staff answer; B's plain user and the asking side may only read."""
+
+    url = "partnering:introduction-answer"
+    method = "post"
+    args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
+    data = staticmethod(lambda ctx: {"answer": "accept"})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 404}
+
+
+# Declared needs, succession and the staff's pages: their policies follow.
