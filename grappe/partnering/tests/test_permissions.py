@@ -13,6 +13,7 @@ from grappe.core.tests.permission_matrix import (
     OWN_ADMIN,
     OWN_USER,
     STAFF,
+    STAFF_ONLY,
     PermissionMatrix,
 )
 
@@ -142,3 +143,88 @@ class TestIntroductionAnswer(PermissionMatrix):
 
 
 # Declared needs, succession and the staff's pages: their policies follow.
+# Both pages are about one's own organisation; the staff, who have none, name one in the query.
+NAMING_A = "organisation=alpha-usinage"
+
+
+def declared_need_of_a(ctx):
+    from ..models import DeclaredNeed
+
+    need = DeclaredNeed.objects.create(organisation=ctx.org_a, kind="equipment", description="Tomographe",
+                                       created_by=ctx.own_admin)
+    return [need.pk]
+
+
+def new_equipment_need(ctx):
+    import uuid
+
+    return {"kind": "equipment", "description": "Four", "form_token": uuid.uuid4()}
+
+
+class TestDeclaredNeeds(PermissionMatrix):
+    """One's own organisation's needs; the staff, who have none, are sent to the pooling page."""
+
+    url = "partnering:declared-needs"
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 302, OBSERVER: 404}
+
+
+class TestDeclaredNeedsOfA(PermissionMatrix):
+    url = "partnering:declared-needs"
+    query = NAMING_A
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestDeclareNeedForA(PermissionMatrix):
+    url = "partnering:declared-needs"
+    method = "post"
+    query = NAMING_A
+    data = staticmethod(new_equipment_need)
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+
+
+class TestDeclaredNeedRemove(PermissionMatrix):
+    url = "partnering:declared-need-remove"
+    method = "post"
+    args = staticmethod(declared_need_of_a)
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+
+
+class TestSuccession(PermissionMatrix):
+    """Confidential: only the organisation's administrators (and the staff, sent to their own page)."""
+
+    url = "partnering:succession"
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 200, STAFF: 302, OBSERVER: 404}
+
+
+class TestSuccessionOfA(PermissionMatrix):
+    url = "partnering:succession"
+    query = NAMING_A
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestRaiseSuccessionFlagForA(PermissionMatrix):
+    url = "partnering:succession"
+    method = "post"
+    query = NAMING_A
+    data = staticmethod(lambda ctx: {"kind": "sell", "horizon": "", "note": ""})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+
+
+class TestStaffOverview(PermissionMatrix):
+    url = "partnering:staff-overview"
+    expect = STAFF_ONLY
+
+
+class TestStaffPooling(PermissionMatrix):
+    url = "partnering:staff-pooling"
+    expect = STAFF_ONLY
+
+
+class TestStaffSuccession(PermissionMatrix):
+    url = "partnering:staff-succession"
+    expect = STAFF_ONLY
+
+
+class TestStaffConsolidation(PermissionMatrix):
+    url = "partnering:staff-consolidation"
+    expect = STAFF_ONLY
