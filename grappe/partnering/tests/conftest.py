@@ -55,7 +55,10 @@ def build_cluster(org_admin, org_user, other_member) -> SimpleNamespace:
     alpha, bravo = org_admin.organisation, other_member.organisation
     for code in ("machining-5-axis", "machining-turning", "machining-hard-alloys"):
         hold(alpha, code, evidence="Pièces de structure en titane" if code == "machining-5-axis" else "")
-    Certification.objects.create(organisation=alpha, certification_type=CertificationType.objects.get(code="as9100"))
+    # get_or_create: a transactional test flushes the certification types the migrations made.
+    as9100, _created = CertificationType.objects.get_or_create(
+        code="as9100", defaults={"label_fr": "AS9100", "label_en": "AS9100", "family": "AS9100"})
+    Certification.objects.create(organisation=alpha, certification_type=as9100)
     hold(bravo, "ndt-penetrant", evidence="Ressuage fluorescent, ligne automatisée")
     hold(bravo, "heat-treatment-vacuum", "secondary")
     DeclaredNeed.objects.create(organisation=bravo, kind=NeedKind.COMPETENCY, created_by=other_member,
