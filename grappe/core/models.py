@@ -124,3 +124,16 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class CacheVersion(models.Model):
+    """A counter that names the current state of some cached content (grappe.core.cache_versions).
+
+    In the database, not in the cache: every process reads the same value, whatever cache backend each has.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} {self.value}"
