@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.cache import caches
 
 from grappe.members.models import (
     Capability,
@@ -20,6 +21,14 @@ PASSWORD = "correct-horse-battery-staple"
 def fast_password_hashing(settings):
     """Real hashing is slow by design; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches, as its database starts afresh: a directory listing cached by an
+    earlier test would otherwise match this test's directory version (members.directory_cache)."""
+    for backend in caches.all():
+        backend.clear()
 
 
 def make_organisation(name: str, **fields) -> Organisation:

@@ -157,9 +157,17 @@ GRAPPE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localhost")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory unless REDIS_URL is set. Room for 1,000 directory listings (about 60 kB each,
+# members.directory_cache), where Django's default of 300 would keep dropping them; Redis holds them once for
+# all processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 1000}}}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+# Small entries read many times per page (the directory's cards), kept in each process: room for every
+# organisation's card in both languages (members.directory_cache).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
+                   "OPTIONS": {"MAX_ENTRIES": 20000}}
 
 # Background work: the database backend in production (run `manage.py db_worker`), immediate in the demo.
 TASKS = {

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from . import services
+from .directory_cache import bump_directory_version
 from .models import (
     Capability,
     Certification,
@@ -34,6 +35,15 @@ class StaffAdmin(admin.ModelAdmin):
         return False  # organisations and people are deactivated, never deleted: the history stays whole
 
 
+class DirectoryShownAdmin(StaffAdmin):
+    """What the directory shows, edited here partly without the services (inline capabilities, taxonomy
+    nodes, certification types): its cached listing is renewed after every save."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_directory_version()
+
+
 class CapabilityInline(admin.TabularInline):
     model = OrganisationCapability
     extra = 0
@@ -41,7 +51,7 @@ class CapabilityInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(StaffAdmin):
+class OrganisationAdmin(DirectoryShownAdmin):
     list_display = ("legal_name", "trade_name", "neq", "kind", "size_band", "region", "membership_status")
     list_filter = ("membership_status", "kind", "size_band", "region", "listed_in_directory")
     search_fields = ("legal_name", "trade_name", "neq", "city")
@@ -72,14 +82,14 @@ class PersonAdmin(StaffAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(StaffAdmin):
+class CapabilityAdmin(DirectoryShownAdmin):
     list_display = ("label_fr", "label_en", "parent", "code", "is_active")
     list_filter = ("is_active", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("label_fr", "label_en", "synonyms_fr", "synonyms_en", "code")
 
 
 @admin.register(CertificationType)
-class CertificationTypeAdmin(StaffAdmin):
+class CertificationTypeAdmin(DirectoryShownAdmin):
     list_display = ("label_fr", "label_en", "family", "code")
     list_filter = ("family",)
     search_fields = ("label_fr", "label_en", "code")

@@ -30,6 +30,7 @@ from unidecode import unidecode
 
 from grappe.core import audit
 
+from .directory_cache import bump_directory_version
 from .models import (
     Capability,
     CapabilityLevel,
@@ -137,6 +138,7 @@ def generate_cluster(*, organisations: int = 300, people: int = 1000, seed: int 
     with transaction.atomic():
         summary = _write(plans)
         audit.record(None, "demo.generated", None, target_label=f"seed {seed}", after=summary.__dict__)
+        bump_directory_version()
     return summary
 
 

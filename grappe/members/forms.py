@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.forms import QuickSelect, StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
 
-from . import selectors
+from . import directory_cache
 from .models import (
     Capability,
     CapabilityLevel,
@@ -28,15 +28,21 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
     certification = forms.ModelChoiceField(label=_("Certification"), required=False, widget=QuickSelect,
                                            queryset=CertificationType.objects.all(),
                                            empty_label=_("All certifications"))
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + OrganisationKind.choices)
-    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions"))] + Region.choices)
-    size = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("All sizes"))] + SizeBand.choices)
+    kind = forms.ChoiceField(label=_("Type"), required=False, widget=QuickSelect,
+                             choices=[("", _("All types"))] + OrganisationKind.choices)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=QuickSelect,
+                               choices=[("", _("All regions"))] + Region.choices)
+    size = forms.ChoiceField(label=_("Size"), required=False, widget=QuickSelect,
+                             choices=[("", _("All sizes"))] + SizeBand.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Labels read as rows, not models: this form is on every directory page (bench/directory.py).
-        capability = self.fields["capability"]
-        capability.choices = [("", capability.empty_label), *selectors.capability_choices()]
+        # Labels read as rows, not models, and kept per directory version: this form is on every directory
+        # page (bench/directory.py).
+        choices = directory_cache.filter_choices()
+        for name in ("capability", "certification"):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *choices[name]]
 
 
 class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):

@@ -9,6 +9,7 @@ from .models import (
     REMINDER_DAYS_BEFORE_EXPIRY,
     Capability,
     Certification,
+    CertificationType,
     MembershipStatus,
     Organisation,
     OrganisationCapability,
@@ -19,9 +20,14 @@ from .models import (
 from .search import search_organisations
 
 
+def sees_whole_directory(user) -> bool:
+    """Staff find every organisation in the directory; everyone else finds the same public listing."""
+    return user.has_perm("members.add_organisation")
+
+
 def directory_organisations(user) -> QuerySet:
     """Organisations a user may find: staff see all; others see active members listed in the directory."""
-    if user.has_perm("members.add_organisation"):
+    if sees_whole_directory(user):
         return Organisation.objects.all()
     return Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, listed_in_directory=True)
 
@@ -58,6 +64,12 @@ def capability_choices() -> list[tuple[int, str]]:
             order = (parent_position, parent, 1, position, labels[pk])
             choices.append((order, pk, f"{domain} › {labels[pk]}"))
     return [(pk, name) for _order, pk, name in sorted(choices)]
+
+
+def certification_choices() -> list[tuple[int, str]]:
+    """The certification types as the directory's filter lists them, read as rows."""
+    rows = CertificationType.objects.values_list("pk", "label_fr", "label_en")
+    return [(pk, in_language(fr, en)) for pk, fr, en in rows]
 
 
 def with_card_details(queryset: QuerySet) -> QuerySet:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from grappe.core import audit, notify
 from grappe.core.permissions import require
 
+from .directory_cache import bump_directory_version
 from .models import (
     REMINDER_DAYS_BEFORE_EXPIRY,
     STAFF_ROLES,
@@ -66,6 +67,7 @@ def create_organisation(*, actor, data: dict) -> Organisation:
         organisation.save()
         refresh_search_text(organisation)
         audit.record(actor, "organisation.created", organisation, after=audit.snapshot(organisation))
+        bump_directory_version()
     return organisation
 
 
@@ -84,6 +86,7 @@ def update_organisation(*, actor, organisation: Organisation, data: dict) -> Org
         after = audit.snapshot(organisation)
         if before != after:
             audit.record(actor, "organisation.changed", organisation, before=before, after=after)
+            bump_directory_version()
     return organisation
 
 
@@ -104,6 +107,7 @@ def set_capability(*, actor, organisation: Organisation, capability: Capability,
         refresh_search_text(organisation)
         audit.record(actor, "capability.added" if created else "capability.changed", item,
                      before=before, after=audit.snapshot(item))
+        bump_directory_version()
     return item
 
 
@@ -113,6 +117,7 @@ def remove_capability(*, actor, item: OrganisationCapability) -> None:
         audit.record(actor, "capability.removed", item, before=audit.snapshot(item))
         item.delete()
         refresh_search_text(item.organisation)
+        bump_directory_version()
 
 
 def save_certification(*, actor, organisation: Organisation, data: dict,
@@ -133,6 +138,7 @@ def save_certification(*, actor, organisation: Organisation, data: dict,
         refresh_search_text(organisation)
         audit.record(actor, "certification.changed" if before else "certification.added", certification,
                      before=before, after=audit.snapshot(certification))
+        bump_directory_version()
     return certification
 
 
@@ -142,6 +148,7 @@ def remove_certification(*, actor, certification: Certification) -> None:
         audit.record(actor, "certification.removed", certification, before=audit.snapshot(certification))
         certification.delete()
         refresh_search_text(certification.organisation)
+        bump_directory_version()
 
 
 def send_certification_reminders(today: datetime.date | None = None) -> int:
@@ -276,6 +283,7 @@ def save_capability_node(*, actor, data: dict, capability: Capability | None = N
     if before and (before["label_fr"], before["label_en"], before["synonyms_fr"], before["synonyms_en"]) != (
             capability.label_fr, capability.label_en, capability.synonyms_fr, capability.synonyms_en):
         notify.on_commit(refresh_holders_search_text, capability)
+    bump_directory_version()  # after the holders' search text is refreshed, which runs on commit too
     return capability
 
 
@@ -325,6 +333,7 @@ def load_taxonomy(nodes: list[dict], *, actor=None) -> int:
             changed, ["parent", "label_fr", "label_en", "synonyms_fr", "synonyms_en", "position"], batch_size=1000)
         audit.record(actor, "taxonomy.loaded", None, target_label=f"{len(changed)} nodes",
                      after={"created": len(to_create), "updated": len(to_update)})
+        bump_directory_version()
     return len(changed)
 
 

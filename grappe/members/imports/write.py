@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from ..directory_cache import bump_directory_version
 from ..models import ImportKind, Organisation, Person, User
 from ..search import organisation_search_text
 from .plan import BATCH_SIZE, Plan
@@ -23,6 +24,7 @@ def _write_organisations(plan: Plan) -> None:
     for organisation in touched:
         organisation.search_text = organisation_search_text(organisation)
     _update_rows(Organisation, touched, {"search_text"})
+    bump_directory_version()
 
 
 def _write_people(plan: Plan) -> None:

@@ -1,32 +1,73 @@
 import tablib
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grappe.core.paging import paginate
 from grappe.core.permissions import require
 
-from .. import selectors
+from .. import directory_cache, selectors
 from ..forms import DirectoryFilterForm
 
+CARDS_PER_PAGE = 24
 
-def _filtered(request):
-    form = DirectoryFilterForm(request.GET or None)
-    queryset = selectors.directory_organisations(request.user)
+
+def directory_params(query: QueryDict) -> QueryDict:
+    """What the directory reads of a query string: its filters and page, not empty, the last value of each
+    (as a form reads it), in a fixed order. The page links and the cache key are made from these alone."""
+    params = QueryDict(mutable=True)
+    for name in sorted([*DirectoryFilterForm.base_fields, "page"]):
+        value = query.get(name, "").strip()
+        if value:
+            params[name] = value
+    return params
+
+
+def _filtered(params: QueryDict, user):
+    form = DirectoryFilterForm(params or None)
+    queryset = selectors.directory_organisations(user)
     if form.is_valid():
         queryset = selectors.filter_directory(queryset, form.cleaned_data)
     return form, queryset
 
 
+def _filters_query_string(params: QueryDict) -> str:
+    filters = params.copy()
+    filters.pop("page", None)
+    return filters.urlencode()
+
+
+def _render_listing(params: QueryDict, user) -> dict:
+    """The filter form's fields and the results as HTML, rendered without the request: nothing of the
+    visitor gets in, so the public listing can be shared (members.directory_cache)."""
+    form, queryset = _filtered(params, user)
+    page = Paginator(queryset.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(params.get("page"))
+    cards = directory_cache.cards(
+        list(page), lambda ids: _render_cards(selectors.directory_organisations(user).filter(pk__in=ids)))
+    return {
+        "filters": render_to_string("members/_directory_filters.html", {"form": form}),
+        "results": render_to_string("members/_directory_results.html", {
+            "page": page, "cards": cards, "query_string": _filters_query_string(params)}),
+    }
+
+
+def _render_cards(organisations) -> dict[int, str]:
+    return {organisation.pk: render_to_string("members/_directory_card.html", {"organisation": organisation})
+            for organisation in selectors.with_card_details(organisations)}
+
+
 def directory(request):
-    """The member directory: public fields for everyone, searchable in French and English."""
-    form, queryset = _filtered(request)
-    page, query_string = paginate(request, selectors.with_card_details(queryset), 24)
-    template = "members/_directory_results.html" if request.htmx else "members/directory.html"
-    return render(request, template, {"form": form, "page": page, "query_string": query_string})
+    """The member directory: public fields for everyone, searchable in French and English. The listing comes
+    from the cache for everyone but staff; the frame around it is the visitor's own."""
+    params = directory_params(request.GET)
+    listing = directory_cache.listing(request.user, params, lambda: _render_listing(params, request.user))
+    if request.htmx:
+        return HttpResponse(listing["results"])
+    return render(request, "members/directory.html", {**listing, "query_string": _filters_query_string(params)})
 
 
 EXPORT_COLUMNS = (
@@ -41,7 +82,7 @@ EXPORT_COLUMNS = (
 def export(request):
     """Staff download the filtered directory as XLSX (default) or CSV."""
     require(request.user, "members.export_directory")
-    _form, queryset = _filtered(request)
+    _form, queryset = _filtered(directory_params(request.GET), request.user)
     data = tablib.Dataset(headers=[str(label) for _name, label in EXPORT_COLUMNS] + [_("Core capabilities")])
     for organisation in selectors.with_card_details(queryset):
         row = []
