@@ -57,6 +57,18 @@ def make_staff(email: str = "staff@grappe.test", role: str = Role.STAFF_ADMIN) -
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """The rows migrations seed (certification types), which a transactional test's flush removed."""
+    from importlib import import_module
+
+    seeding = import_module("grappe.members.migrations.0002_search_index_and_certification_types")
+    from grappe.members.models import CertificationType
+
+    for code, family, fr, en in seeding.CERTIFICATION_TYPES:
+        CertificationType.objects.get_or_create(code=code, defaults={"family": family, "label_fr": fr, "label_en": en})
+
+
+@pytest.fixture
 def org_a(db):
     return make_organisation("Alpha Usinage", neq="1111111111")
 

@@ -54,7 +54,7 @@ def fresh_cache():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, request):
+def page(browser, live_server, transactional_db, reference_data, request):
     """A new page in a new browser context; the live server commits for real, hence `transactional_db`."""
     context = browser.new_context(locale="fr-CA", base_url=live_server.url, viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
