@@ -4,11 +4,12 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from grappe.core.models import AuditEntry, Notification
+from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
 from grappe.members.models import CertificationType
 
 from ..models import DeclaredNeed, NeedKind, SuccessionFlag, SuccessionKind
@@ -261,3 +262,40 @@ def test_the_api_has_no_way_to_succession_flags(client, staff):
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200
     assert "succession" not in schema.text.lower()
+
+
+# Two people acting at once (PostgreSQL: SQLite serialises writers; see grappe/core/tests/test_concurrency.py)
+
+def at_once(test):
+    """Real threads and transactions, each service transaction held open so that the race always happens."""
+    for mark in (pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL"),
+                 pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("overlapping_transactions")):
+        test = mark(test)
+    return test
+
+
+@pytest.mark.parametrize("kind, subject", [(NeedKind.COMPETENCY, "capability"), (NeedKind.TRAINING, "text")])
+@at_once
+def test_the_same_need_declared_twice_at_once_is_one_need(kind, subject, org_admin, staff, org_a, capability):
+    fields = {"capability": capability} if subject == "capability" else {"description": "Formation soudage"}
+
+    def declare(actor):
+        return lambda: declare_need(actor=actor, organisation=org_a, kind=kind, **fields)
+
+    outcomes = run_together(declare(org_admin), declare(staff))
+
+    no_errors(outcomes)
+    assert outcomes[0].pk == outcomes[1].pk
+    assert DeclaredNeed.objects.count() == 1 and actions("need.declared") == 1
+
+
+@at_once
+def test_two_flags_raised_at_once_make_one_current_flag(org_admin, staff, org_a):
+    outcomes = run_together(
+        lambda: raise_succession_flag(actor=org_admin, organisation=org_a, kind=SuccessionKind.SELL),
+        lambda: raise_succession_flag(actor=staff, organisation=org_a, kind=SuccessionKind.MERGE))
+
+    no_errors(outcomes)
+    assert SuccessionFlag.objects.count() == 1
+    assert actions("succession.raised") == 1 and actions("succession.changed") == 1
+    assert Notification.objects.filter(user=staff).count() == 1
