@@ -270,8 +270,7 @@ def bench_pages(queries: list[dict], args) -> bool:
     met = True
     with Server(args.workers, args.threads) as server:
         for name, paths, headers in page_scenarios(queries):
-            warm_up = min(200, args.requests)
-            load(server, paths, headers, concurrency=args.concurrency, requests=warm_up, seconds=args.seconds)
+            load(server, paths, headers, concurrency=args.concurrency, requests=args.warm_up, seconds=args.seconds)
             result = load(server, paths, headers, concurrency=args.concurrency, requests=args.requests,
                           seconds=args.seconds)
             if result.failures or not result.latencies:
@@ -290,6 +289,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times each search query is measured")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1500, help="requests per page scenario (at most)")
+    parser.add_argument("--warm-up", type=int, default=200,
+                        help="requests per page scenario before measuring (the caches fill during them)")
     parser.add_argument("--seconds", type=float, default=60, help="time limit per page scenario")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)

@@ -9,12 +9,12 @@ class PartneringConfig(AppConfig):
     verbose_name = _("Partnering")
 
     def ready(self):
-        from grappe.members.models import Certification, OrganisationCapability
+        from grappe.members.models import Certification, Organisation, OrganisationCapability
 
         from . import engine
         from .models import DeclaredNeed
 
-        # An in-place change (a level, an evidence, a need withdrawn) must reach the cached partner index.
-        for model in (OrganisationCapability, Certification, DeclaredNeed):
-            post_save.connect(engine.touch_organisation, sender=model, dispatch_uid=f"partnering-{model.__name__}")
-            post_delete.connect(engine.touch_organisation, sender=model, dispatch_uid=f"partnering-{model.__name__}-d")
+        # Every change to what the partner index holds must reach it (engine.py says how).
+        for model in (Organisation, OrganisationCapability, Certification, DeclaredNeed):
+            post_save.connect(engine.cluster_changed, sender=model, dispatch_uid=f"partnering-{model.__name__}")
+            post_delete.connect(engine.cluster_changed, sender=model, dispatch_uid=f"partnering-{model.__name__}-d")

@@ -86,3 +86,19 @@ def test_a_prospect_is_read_alone_when_it_initiates(taxonomy):
 
     assert engine.candidate_for(prospect).holdings.keys() == {"machining-turning"}
     assert prospect.pk not in engine.cluster_index().row_of
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_directory_version(
+        taxonomy, org_a, django_capture_on_commit_callbacks):
+    from grappe.members.directory_cache import bump_directory_version
+    from grappe.members.models import OrganisationCapability
+
+    hold(org_a, "machining-5-axis")
+    assert engine.candidate_for(org_a).holdings["machining-5-axis"].level == "core"
+
+    # Another process changes the level (no signal reaches this one) and bumps the directory version.
+    OrganisationCapability.objects.filter(organisation=org_a).update(level="secondary")
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_directory_version()
+
+    assert engine.candidate_for(org_a).holdings["machining-5-axis"].level == "secondary"

@@ -1,6 +1,5 @@
 """The staff's pages across the cluster: activity, pooling groups, plausible acquirers, consolidation pairs."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
