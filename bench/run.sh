@@ -26,6 +26,7 @@ run bench/prepare.py "$@"
 run bench/directory.py
 run bench/import.py
 [ -f bench/partnering_bench.py ] && run bench/partnering_bench.py
+run bench/partnering_page.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
