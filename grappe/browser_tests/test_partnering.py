@@ -59,6 +59,20 @@ def test_a_member_finds_a_partner_and_gets_its_contacts(page, sign_in, cluster):
     expect(partners.first).to_have_attribute("data-organisation", "bravo-composites")
     expect(partners.first).to_contain_text("Ressuage fluorescent, ligne automatisée")
     expect(page.get_by_test_id("team").first).to_be_visible()
+
+    # Rules re-solve the teams in place; rules no team meets say which one to relax.
+    page.evaluate("window.grappeTestSamePage = true")  # gone if the browser loads a new page
+    rules = page.get_by_test_id("rules")
+    rules.get_by_label(in_french("At least one university or research centre")).check()
+    rules.get_by_label(in_french("At least one member in this region")).select_option("16")
+    rules.get_by_role("button", name=in_french("Find teams")).click()
+    expect(page.get_by_test_id("team").first).to_contain_text("Charlie Traitements")
+    expect(page.get_by_test_id("team").first).to_contain_text("Delta Recherche")
+    page.get_by_test_id("rules").get_by_label(in_french("At most this many partners")).fill("1")
+    page.get_by_test_id("rules").get_by_role("button", name=in_french("Find teams")).click()
+    expect(page.get_by_test_id("infeasible").first).to_be_visible()
+    expect(page.get_by_test_id("team")).to_have_count(0)
+    assert page.evaluate("window.grappeTestSamePage") is True, "the teams were not updated in place"
     page.screenshot(path="var/partnering-analysis.png", full_page=True)
 
     partners.first.get_by_role("button", name=in_french("Request an introduction")).click()

@@ -157,7 +157,7 @@ class Consortia:
 
     @property
     def explanation(self) -> list[str]:
-        return explain.infeasible(self.nobody_has, self.nobody_certified, self.suggestions, self.status)
+        return explain.infeasible(self.nobody_has, self.nobody_certified, bool(self.suggestions), self.status)
 
 
 @dataclass(frozen=True)

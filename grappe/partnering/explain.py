@@ -99,9 +99,8 @@ def relaxation(rules: Sequence[str], value, organisations: Mapping) -> str:
     return _("Drop the rule: %(rules)s.") % {"rules": listing(RULE_LABELS[rule] for rule in rules)}
 
 
-def infeasible(nobody_has: Sequence, nobody_certified: Sequence, suggestions: Sequence,
-               status: SolveStatus) -> list[str]:
-    """Why no team can be proposed, and what would make one possible."""
+def infeasible(nobody_has: Sequence, nobody_certified: Sequence, can_relax: bool, status: SolveStatus) -> list[str]:
+    """Why no team can be proposed; the relaxations that would make one possible are said by `relaxation`."""
     sentences = []
     if nobody_has:
         sentences.append(_("No member of the cluster has: %(names)s. No team can cover it; look outside the "
@@ -109,9 +108,8 @@ def infeasible(nobody_has: Sequence, nobody_certified: Sequence, suggestions: Se
     if nobody_certified:
         sentences.append(_("No member of the cluster holds: %(names)s.") % {"names": listing(nobody_certified)})
     if not (nobody_has or nobody_certified) and status == SolveStatus.INFEASIBLE:
-        if suggestions:
+        if can_relax:
             sentences.append(_("No team meets all your rules. To get one:"))
-            sentences.extend(str(s.sentence) for s in suggestions)
         else:
             sentences.append(_("No team meets your rules, even without one or two of them."))
     if status == SolveStatus.UNKNOWN:

@@ -36,6 +36,7 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
+            "required_certifications": _("Hold Ctrl (⌘ on a Mac) to choose several."),
             "description": _("In French or English: a call for tenders, a project idea, a customer request. "
                              "Grappe finds the competencies it needs in this text."),
         }
