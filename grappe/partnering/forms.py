@@ -48,7 +48,6 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
                 membership_status=MembershipStatus.FORMER).order_by("legal_name")
         else:
             del self.fields["initiator"]
-        self.fields["description"].strip = True
 
 
 def capability_groups() -> list[tuple[str, list[tuple[int, str]]]]:

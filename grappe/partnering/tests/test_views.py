@@ -177,3 +177,13 @@ def test_publishing_from_the_detail_page(alpha_client, landing_gear):
 
     landing_gear.refresh_from_db()
     assert landing_gear.visibility == Visibility.MEMBERS
+
+
+def test_a_published_opportunity_does_not_name_who_described_it_to_other_members(client, landing_gear, cluster):
+    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    client.force_login(cluster.bravo_admin)
+
+    page = client.get(landing_gear.get_absolute_url()).content.decode()
+
+    assert landing_gear.description[:40] in page.replace("&#x27;", "'")
+    assert str(cluster.alpha_admin) not in page.split("<main", 1)[1], "a person's name is not a public field"
