@@ -73,7 +73,6 @@ def test_a_member_finds_a_partner_and_gets_its_contacts(page, sign_in, cluster):
     expect(page.get_by_test_id("infeasible").first).to_be_visible()
     expect(page.get_by_test_id("team")).to_have_count(0)
     assert page.evaluate("window.grappeTestSamePage") is True, "the teams were not updated in place"
-    page.screenshot(path="var/partnering-analysis.png", full_page=True)
 
     partners.first.get_by_role("button", name=in_french("Request an introduction")).click()
     expect(partners.first.get_by_test_id("introduction-status")).to_contain_text(in_french("Requested"))
