@@ -4,7 +4,8 @@
    the directory page runs — DirectoryFilterForm, selectors.filter_directory, then a 24-card page (the count
    and the first page with its core capabilities). Target: p95 < 50 ms.
 2. The pages, through a real server: gunicorn with the production settings (DEBUG off) on loopback, driven
-   by 20 concurrent clients — the directory, directory searches, organisation pages (anonymous and signed in
+   by 20 concurrent clients — the directory, directory searches (the ~280, each made several times; then new
+   ones, each address asked once, which no cached listing serves), organisation pages (anonymous and signed in
    as a member). Target: p95 < 150 ms. Requests per second are reported too.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/directory.py [--requests 1500] [--concurrency 20]
@@ -232,28 +233,36 @@ def load(server: Server, paths: list[str], headers: dict, *, concurrency: int, r
     return result
 
 
-def page_scenarios(queries: list[dict]) -> list[tuple[str, list[str], dict]]:
+def page_scenarios(queries: list[dict]) -> list[tuple[str, list[str], dict, bool]]:
     """Anonymous visitors browse the directory, search it and open organisations; a member opens them too
-    (contacts and certifications)."""
+    (contacts and certifications). Each scenario: its name, its addresses, its headers, and whether it is warmed
+    up first."""
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
 
     from grappe.members import selectors
-    from grappe.members.models import User
+    from grappe.members.models import SizeBand, User
 
     rng = random.Random(2026)
     listed = list(selectors.directory_organisations(AnonymousUser()).values_list("slug", flat=True))
     details = [f"/fr/members/o/{slug}/" for slug in rng.sample(listed, min(500, len(listed)))]
     searches = [f"/fr/members/?{urlencode(params)}" for params in queries]
     browsing = [f"/fr/members/?page={n}" for n in range(1, 21)]
+    # The same searches narrowed by size or at their second page: addresses asked once each, so no cached
+    # listing serves them (the cards of organisations already shown are ready).
+    new_searches = [f"/fr/members/?{urlencode({**params, 'size': size})}"
+                    for size in SizeBand.values for params in queries if "size" not in params]
+    new_searches += [f"/fr/members/?{urlencode({**params, 'page': 2})}" for params in queries]
+    rng.shuffle(new_searches)
     client = Client()
     client.force_login(User.objects.get(email=DEMO_MEMBER_EMAIL))
     member = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
     return [
-        ("directory page (browsing pages 1-20)", browsing, {}),
-        ("directory search page", searches, {}),
-        ("organisation page, anonymous", details, {}),
-        ("organisation page, signed-in member", details, member),
+        ("directory page (browsing pages 1-20)", browsing, {}, True),
+        ("directory search page", searches, {}, True),
+        ("directory search page, new searches (listing not cached)", new_searches, {}, False),
+        ("organisation page, anonymous", details, {}, True),
+        ("organisation page, signed-in member", details, member, True),
     ]
 
 
@@ -269,8 +278,10 @@ def describe(result: LoadResult, args) -> str:
 def bench_pages(queries: list[dict], args) -> bool:
     met = True
     with Server(args.workers, args.threads) as server:
-        for name, paths, headers in page_scenarios(queries):
-            load(server, paths, headers, concurrency=args.concurrency, requests=args.warm_up, seconds=args.seconds)
+        for name, paths, headers, warm_up in page_scenarios(queries):
+            if warm_up:
+                load(server, paths, headers, concurrency=args.concurrency, requests=args.warm_up,
+                     seconds=args.seconds)
             result = load(server, paths, headers, concurrency=args.concurrency, requests=args.requests,
                           seconds=args.seconds)
             if result.failures or not result.latencies:
