@@ -8,7 +8,6 @@ an organisation the caller may not see answers 404, one it may see but not chang
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.forms.models import model_to_dict
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -17,7 +16,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.patch_dict import PatchDict
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
-from grappe.core.permissions import require, require_visible
 
 from . import selectors, services
 from .api_schemas import (
@@ -32,33 +30,11 @@ from .api_schemas import (
     PersonOut,
 )
 from .forms import OrganisationForm
-from .models import Capability, Certification, CertificationType, Organisation, OrganisationCapability
+from .models import Capability, Certification, CertificationType, OrganisationCapability
 
 router = Router()
 MAX_PAGE = 200
 MEMBERSHIP_FIELDS = {"membership_status", "member_since", "membership_ends"}
-
-
-def _visible_organisation(request, slug: str) -> Organisation:
-    """The organisation (with what its page shows) if the caller may see it, else 404."""
-    try:
-        organisation = selectors.organisation_detail(slug)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
-    user = request.user
-    if not (selectors.directory_organisations(user).filter(pk=organisation.pk).exists()
-            or user.has_perm("members.view_organisation_private", organisation)):
-        raise Http404
-    return organisation
-
-
-def _organisation_to_change(request, slug: str) -> Organisation:
-    """The organisation if the caller may change it: 404 if it may not see its private side, 403 if it may
-    see it but not act."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    require_visible(request.user, "members.view_organisation_private", organisation)
-    require(request.user, "members.change_organisation", organisation)
-    return organisation
 
 
 def _invalid(loc: list, message: str) -> ValidationError:
@@ -107,7 +83,7 @@ def list_organisations(request, filters: Query[DirectoryQuery]):
 @router.get("/organisations/{slug}", response=OrganisationDetail, **PUBLIC_ENDPOINT,
             url_name="organisation-detail", tags=["organisations"], summary="An organisation's profile")
 def get_organisation(request, slug: str):
-    return _visible_organisation(request, slug)
+    return selectors.visible_organisation(request.user, slug)
 
 
 @router.patch("/organisations/{slug}", response=OrganisationDetail, url_name="organisation-update",
@@ -115,7 +91,7 @@ def get_organisation(request, slug: str):
 def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
     """Send only the fields to change. The organisation's admins and the staff may; membership fields are
     the staff's. The same checks as the profile form apply (422 with one message per problem)."""
-    organisation = _organisation_to_change(request, slug)
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     can_manage_membership = request.user.has_perm("members.add_organisation")
     if not can_manage_membership and MEMBERSHIP_FIELDS & set(payload):
         raise HttpError(403, _("Only the cluster staff may change the membership."))
@@ -134,14 +110,14 @@ def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
             url_name="organisation-capability-list", tags=["organisations"],
             summary="An organisation's capabilities")
 def list_organisation_capabilities(request, slug: str):
-    return _visible_organisation(request, slug).capabilities.all()
+    return selectors.visible_organisation(request.user, slug).capabilities.all()
 
 
 @router.put("/organisations/{slug}/capabilities/{code}", response=OrganisationCapabilityOut,
             url_name="organisation-capability-set", tags=["organisations"],
             summary="Declare a capability (or change its level)")
 def set_organisation_capability(request, slug: str, code: str, payload: CapabilityDeclaration):
-    organisation = _organisation_to_change(request, slug)
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     capability = get_object_or_404(Capability.objects.select_related("parent"), code=code)
     if not capability.is_active:
         raise _invalid(["path", "code"], _("This capability is no longer in use."))
@@ -156,7 +132,7 @@ def set_organisation_capability(request, slug: str, code: str, payload: Capabili
                url_name="organisation-capability-remove", tags=["organisations"],
                summary="Remove a capability")
 def remove_organisation_capability(request, slug: str, code: str):
-    organisation = _organisation_to_change(request, slug)
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     item = get_object_or_404(OrganisationCapability.objects.select_related("organisation", "capability"),
                              organisation=organisation, capability__code=code)
     services.remove_capability(actor=request.user, item=item)

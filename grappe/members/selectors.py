@@ -3,7 +3,11 @@
 import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from grappe.core.permissions import require, require_visible
 
 from .models import (
     REMINDER_DAYS_BEFORE_EXPIRY,
@@ -86,6 +90,27 @@ def organisation_detail(slug: str) -> Organisation:
             Prefetch("certifications", queryset=Certification.objects.select_related("certification_type")),
         ).get(slug=slug)
     )
+
+
+def visible_organisation(user, slug: str) -> Organisation:
+    """The organisation with what its page shows, if `user` may see it; Http404 otherwise (its existence is
+    not revealed). Shared by the page and the API so that both hide the same organisations."""
+    try:
+        organisation = organisation_detail(slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    if not (directory_organisations(user).filter(pk=organisation.pk).exists()
+            or user.has_perm("members.view_organisation_private", organisation)):
+        raise Http404
+    return organisation
+
+
+def organisation_for(user, slug: str, permission: str) -> Organisation:
+    """The organisation if `user` may see its private side (404 otherwise) and has `permission` on it (403)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_visible(user, "members.view_organisation_private", organisation)
+    require(user, permission, organisation)
+    return organisation
 
 
 def visible_contacts(organisation: Organisation, user) -> QuerySet:

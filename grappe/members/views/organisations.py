@@ -8,31 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
-from grappe.core.permissions import require, require_visible
+from grappe.core.permissions import require
 
 from .. import selectors, services
 from ..forms import CertificationForm, OrganisationCapabilityForm, OrganisationForm, PersonForm
-from ..models import Certification, Organisation, OrganisationCapability, Person
-
-
-def _organisation_for(request, slug: str, permission: str) -> Organisation:
-    """The organisation, if the user may see its private pages (404 otherwise) and has `permission` (403)."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    require_visible(request.user, "members.view_organisation_private", organisation)
-    require(request.user, permission, organisation)
-    return organisation
+from ..models import Certification, OrganisationCapability, Person
 
 
 def detail(request, slug):
-    try:
-        organisation = selectors.organisation_detail(slug)
-    except Organisation.DoesNotExist:
-        organisation = None
-    visible = organisation is not None and (
-        selectors.directory_organisations(request.user).filter(pk=organisation.pk).exists()
-        or request.user.has_perm("members.view_organisation_private", organisation))
-    if not visible:
-        return render(request, "404.html", status=404)
+    organisation = selectors.visible_organisation(request.user, slug)
     user = request.user
     context = {
         "organisation": organisation,
@@ -69,7 +53,7 @@ def create(request):
 
 @login_required
 def edit(request, slug):
-    organisation = _organisation_for(request, slug, "members.change_organisation")
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     can_manage = request.user.has_perm("members.add_organisation")
     form = OrganisationForm(request.POST or None, instance=organisation, can_manage_membership=can_manage)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +65,7 @@ def edit(request, slug):
 
 @login_required
 def capabilities(request, slug):
-    organisation = _organisation_for(request, slug, "members.change_organisation")
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     form = OrganisationCapabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -97,7 +81,7 @@ def capabilities(request, slug):
 @login_required
 @require_POST
 def capability_remove(request, slug, pk):
-    organisation = _organisation_for(request, slug, "members.change_organisation")
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     item = get_object_or_404(OrganisationCapability, pk=pk, organisation=organisation)
     services.remove_capability(actor=request.user, item=item)
     messages.success(request, _("%(capability)s was removed.") % {"capability": item.capability})
@@ -106,7 +90,7 @@ def capability_remove(request, slug, pk):
 
 @login_required
 def certification_edit(request, slug, pk=None):
-    organisation = _organisation_for(request, slug, "members.change_organisation")
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     certification = get_object_or_404(Certification, pk=pk, organisation=organisation) if pk else None
     form = CertificationForm(request.POST or None, instance=certification)
     if not certification:
@@ -124,7 +108,7 @@ def certification_edit(request, slug, pk=None):
 @login_required
 @require_POST
 def certification_remove(request, slug, pk):
-    organisation = _organisation_for(request, slug, "members.change_organisation")
+    organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     certification = get_object_or_404(Certification, pk=pk, organisation=organisation)
     services.remove_certification(actor=request.user, certification=certification)
     messages.success(request, _("The certification was removed."))
@@ -133,14 +117,14 @@ def certification_remove(request, slug, pk):
 
 @login_required
 def people(request, slug):
-    organisation = _organisation_for(request, slug, "members.manage_people")
+    organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     return render(request, "members/organisation_people.html",
                   {"organisation": organisation, "people": organisation.people.select_related("user")})
 
 
 @login_required
 def person_edit(request, slug, pk=None):
-    organisation = _organisation_for(request, slug, "members.manage_people")
+    organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     person = get_object_or_404(Person, pk=pk, organisation=organisation) if pk else None
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +141,7 @@ def person_edit(request, slug, pk=None):
 @login_required
 @require_POST
 def person_invite(request, slug, pk):
-    organisation = _organisation_for(request, slug, "members.manage_people")
+    organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     person = get_object_or_404(Person, pk=pk, organisation=organisation)
     services.invite_person(actor=request.user, person=person, request=request)
     messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
