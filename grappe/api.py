@@ -9,12 +9,16 @@ from ninja import NinjaAPI
 
 from grappe.core.api_auth import SIGNED_IN
 from grappe.members.api import router as members_router
+from grappe.events.api import router as events_router
+from grappe.listening.api import router as listening_router
 from grappe.partnering.api import router as partnering_router
 
 api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api", auth=SIGNED_IN,
                description="Members of the cluster: organisations, people, capabilities. See docs/api.md.")
 api.add_router("/", members_router)
 api.add_router("/", partnering_router)
+api.add_router("/", listening_router)
+api.add_router("/", events_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "grappe.core",
     "grappe.members",
     "grappe.partnering",
+    "grappe.listening",
+    "grappe.events",
 ]
 
 MIDDLEWARE = [

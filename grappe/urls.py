@@ -12,6 +12,8 @@ urlpatterns += i18n_patterns(
     path("", include("grappe.core.urls")),
     path("members/", include("grappe.members.urls")),
     path("partnering/", include("grappe.partnering.urls")),
+    path("listening/", include("grappe.listening.urls")),
+    path("events/", include("grappe.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

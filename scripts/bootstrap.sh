@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-debian_packages=(gettext)
-[ "$want_test" = 1 ] && debian_packages+=(chromium fonts-dejavu-core)
+debian_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+[ "$want_test" = 1 ] && debian_packages+=(chromium)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
