@@ -131,6 +131,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Grappe"
 # Staff must have a TOTP authenticator; the demo may relax this (see scripts/demo.sh).
 GRAPPE_STAFF_MFA_REQUIRED = env_flag("GRAPPE_STAFF_MFA_REQUIRED", True)
+# Where the site is reached, for links in mail sent without a request (background tasks, reminders).
+GRAPPE_BASE_URL = os.environ.get("GRAPPE_BASE_URL", "http://localhost:8000")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

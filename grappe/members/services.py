@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
+from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 
 from .directory_cache import bump_directory_version
@@ -241,7 +242,7 @@ def _mail_invitation(person: Person, user: User, request) -> None:
     with translation.override(person.language):
         path = reverse("account_reset_password_from_key",
                        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)})
-        link = request.build_absolute_uri(path) if request is not None else path
+        link = absolute_url(path, request)
         send_mail(
             _("You are invited to Grappe"),
             render_to_string("members/email/invitation.txt", {"person": person, "link": link}),
