@@ -137,3 +137,47 @@ class CacheVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.value}"
+
+
+class AnonymitySetting(models.Model):
+    """The anonymity threshold k (grappe.core.aggregates): a figure about fewer than k distinct organisations
+    is never shown to someone who may not see the rows behind it. One row; the staff change it."""
+
+    k = models.PositiveSmallIntegerField(
+        _("anonymity threshold (k)"), default=5,
+        help_text=_("Figures about fewer than this many organisations are hidden."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("anonymity threshold")
+        verbose_name_plural = _("anonymity thresholds")
+        constraints = [
+            # k = 1 would publish single organisations; more than 50 would hide almost every figure.
+            models.CheckConstraint(condition=models.Q(k__gte=2, k__lte=50), name="anonymity_k_in_range"),
+        ]
+
+    def __str__(self):
+        return f"k = {self.k}"
+
+
+class ReleasedPopulation(models.Model):
+    """A set of organisations whose figures were shown to a viewer about one data set (`scope`).
+
+    The aggregation service refuses a new filter whose population differs from one of these by fewer than k
+    organisations: comparing the two sets of figures would reveal the few organisations in between.
+    """
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    organisations = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["viewer", "scope", "digest"], name="released_population_once"),
+        ]
+        indexes = [models.Index(fields=["viewer", "scope"])]
+
+    def __str__(self):
+        return f"{self.viewer_id} {self.scope} ({len(self.organisations)})"

@@ -48,3 +48,7 @@ rules.add_perm("members.import_data", is_cluster_staff)
 rules.add_perm("members.export_directory", is_cluster_staff)
 rules.add_perm("members.manage_roles", is_staff_admin)
 rules.add_perm("core.view_audit", is_cluster_staff)
+# Segments (saved sets of organisations) are the staff's tools for targeting and dashboards.
+rules.add_perm("members.manage_segments", is_cluster_staff)
+# The anonymity threshold k of grappe.core.aggregates.
+rules.add_perm("core.set_anonymity_threshold", is_cluster_staff)

@@ -1,0 +1,301 @@
+"""The one aggregation service: every count, sum, average or share shown to someone who may not see the rows
+behind it (an observer, another member, a brief, an API number, an XLSX cell) is computed here.
+
+It enforces the anonymity threshold k (distinct organisations, set by the staff, `current_k`) and blocks
+recovering a hidden figure by difference. The rules and the threat model are in `matching.anonymity`
+(pure, tested alone); this module feeds it the rows and hands back plain dataclasses that a template, a
+chart, a PDF or an XLSX writer reads the same way:
+
+    rows = [Row(answer.organisation_id, answer.region, answer.score) for answer in answers]
+    result = aggregates.mean_by(rows, keys=regions)
+    for cell in result.cells:            # cell.key, cell.suppressed, cell.organisations, cell.mean, cell.share
+        ...
+    result.total                         # a Cell for the margin; result.k; result.fewer_than ("fewer than 5")
+
+    grid = aggregates.table(rows_with_pairs, row_keys=themes, column_keys=months)   # key = (row, column)
+    grid.cell(theme, month); grid.row_totals[theme]; grid.column_totals[month]; grid.total
+
+Filters (a segment, a region…) go through `admit_filter` first: it refuses a population too small, one
+that leaves out fewer than k organisations of its parent, or one within k organisations of a population
+already shown to the same viewer about the same data. Quotes go through `quotes`.
+"""
+
+import hashlib
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from matching import anonymity
+from matching.anonymity import TOTAL, Refusal
+
+from . import audit
+from .models import AnonymitySetting, ReleasedPopulation
+from .permissions import require
+
+
+class Row(NamedTuple):
+    """One fact about one organisation: it belongs to group `key` (a pair (row, column) for `table`), with an
+    optional numeric `value` (a score, an amount). Several rows of one organisation in one group count it
+    once in `organisations` and every time in `items`."""
+
+    organisation: Hashable
+    key: Hashable
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published figure. When `suppressed`, every number is None: show `fewer_than` instead."""
+
+    key: Hashable
+    suppressed: bool
+    organisations: int | None = None  # distinct organisations
+    items: int | None = None          # rows (answers, needs…)
+    total: float | None = None        # sum of the values
+    mean: float | None = None         # mean of the values (None when no row had a value)
+    share: float | None = None        # organisations / organisations of the margin, 0..1
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A one-way breakdown: one cell per group, in the order asked, and the total."""
+
+    k: int
+    cells: list[Cell]
+    total: Cell
+
+    @property
+    def fewer_than(self) -> str:
+        return fewer_than(self.k)
+
+    def __getitem__(self, key) -> Cell:
+        return next(cell for cell in self.cells if cell.key == key)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A two-way table with its margins. `cells` is keyed (row, column)."""
+
+    k: int
+    row_keys: list
+    column_keys: list
+    cells: dict[tuple, Cell]
+    row_totals: dict[Hashable, Cell]
+    column_totals: dict[Hashable, Cell]
+    total: Cell
+
+    @property
+    def fewer_than(self) -> str:
+        return fewer_than(self.k)
+
+    def cell(self, row, column) -> Cell:
+        return self.cells[(row, column)]
+
+    def grid(self) -> list[tuple[Hashable, list[Cell], Cell]]:
+        """Row by row, for templates and spreadsheets: (row key, its cells in column order, its total)."""
+        return [(r, [self.cells[(r, c)] for c in self.column_keys], self.row_totals[r]) for r in self.row_keys]
+
+
+def fewer_than(k: int) -> str:
+    """What a suppressed cell says."""
+    return ngettext("fewer than %(k)d organisation", "fewer than %(k)d organisations", k) % {"k": k}
+
+
+# The threshold ----------------------------------------------------------------------------------
+
+def current_k() -> int:
+    """The threshold the staff set (5 until they change it)."""
+    setting = AnonymitySetting.objects.order_by("pk").first()
+    return setting.k if setting else anonymity.DEFAULT_K
+
+
+def set_k(*, actor, k: int) -> AnonymitySetting:
+    """Change the threshold. Staff only; audited."""
+    require(actor, "core.set_anonymity_threshold")
+    with transaction.atomic():
+        setting = AnonymitySetting.objects.select_for_update().order_by("pk").first() or AnonymitySetting()
+        before = audit.snapshot(setting) if setting.pk else None
+        setting.k = k
+        setting.save()
+        audit.record(actor, "anonymity.threshold_changed", setting, before=before, after=audit.snapshot(setting))
+    return setting
+
+
+# Breakdowns and tables --------------------------------------------------------------------------
+
+@dataclass
+class _Group:
+    organisations: set = field(default_factory=set)
+    items: int = 0
+    total: float = 0.0
+    valued: int = 0
+
+    def add(self, row: Row) -> None:
+        self.organisations.add(row.organisation)
+        self.items += 1
+        if row.value is not None:
+            self.total += row.value
+            self.valued += 1
+
+
+def _collect(rows: Iterable[Row], key=lambda row: row.key) -> dict[Hashable, _Group]:
+    groups: dict[Hashable, _Group] = {}
+    for row in rows:
+        groups.setdefault(key(row), _Group()).add(row)
+    return groups
+
+
+def _cell(key, group: _Group | None, suppressed: bool, margin: _Group | None) -> Cell:
+    if suppressed:
+        return Cell(key=key, suppressed=True)
+    group = group or _Group()
+    n = len(group.organisations)
+    base = len(margin.organisations) if margin else 0
+    return Cell(key=key, suppressed=False, organisations=n, items=group.items,
+                total=group.total if group.valued else None,
+                mean=group.total / group.valued if group.valued else None,
+                share=n / base if base else None)
+
+
+def _keys(found: Iterable, asked: Sequence | None) -> list:
+    if asked is not None:
+        return list(asked)
+    return sorted(found, key=lambda key: (key is None, str(key)))
+
+
+def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
+    """How many distinct organisations (and rows) fall in each group, with the total; small groups hidden.
+
+    `keys` fixes the groups shown and their order (a group nobody is in shows 0); by default, the groups
+    found, sorted. Rows whose key is not in `keys` still count in the total.
+    """
+    k = k or current_k()
+    rows = list(rows)
+    groups = _collect(rows)
+    margin = _collect(rows, key=lambda row: TOTAL).get(TOTAL, _Group())
+    keys = _keys(groups, keys)
+    counts = {key: len(groups[key].organisations) if key in groups else 0 for key in keys}
+    # Protection treats the total as the sum of the cells: exact when groups do not overlap, conservative
+    # when one organisation is in several groups (multiple choice) or outside the groups shown.
+    additive_total = sum(counts.values())
+    protection = anonymity.protect_line(counts, additive_total, k)
+    hidden = protection.hidden
+    total_hidden = TOTAL in hidden or 0 < len(margin.organisations) < k
+    total = _cell(None, margin, total_hidden, None)
+    return Breakdown(k=k, total=total,
+                     cells=[_cell(key, groups.get(key), key in hidden, margin) for key in keys])
+
+
+def mean_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
+    """Like `count_by`; read `cell.mean` (and `cell.total`, the sum). Rows without a value count as
+    respondents but not in the mean."""
+    return count_by(rows, keys=keys, k=k)
+
+
+sum_by = mean_by
+
+
+def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys: Sequence | None = None,
+          k: int | None = None) -> Table:
+    """A two-way table (row.key is a (row, column) pair) with row, column and grand totals, protected so
+    that no hidden cell can be recovered from the margins (`matching.anonymity.protect_table`)."""
+    k = k or current_k()
+    rows = list(rows)
+    groups = _collect(rows)
+    by_row = _collect(rows, key=lambda row: row.key[0])
+    by_column = _collect(rows, key=lambda row: row.key[1])
+    margin = _collect(rows, key=lambda row: TOTAL).get(TOTAL, _Group())
+    row_keys = _keys(by_row, row_keys)
+    column_keys = _keys(by_column, column_keys)
+    counts = {(r, c): len(groups[(r, c)].organisations) if (r, c) in groups else 0
+              for r in row_keys for c in column_keys}
+    # As in count_by: margins are protected as the sums of their cells.
+    row_sums = {r: sum(counts[(r, c)] for c in column_keys) for r in row_keys}
+    column_sums = {c: sum(counts[(r, c)] for r in row_keys) for c in column_keys}
+    protection = anonymity.protect_table(counts, row_sums, column_sums, sum(row_sums.values()), k)
+    hidden = protection.hidden
+
+    def is_hidden(cell_key, group: _Group | None) -> bool:
+        return cell_key in hidden or 0 < len(group.organisations if group else ()) < k
+
+    return Table(
+        k=k, row_keys=row_keys, column_keys=column_keys,
+        cells={(r, c): _cell((r, c), groups.get((r, c)), is_hidden((r, c), groups.get((r, c))), by_row.get(r))
+               for r in row_keys for c in column_keys},
+        row_totals={r: _cell(r, by_row.get(r), is_hidden((r, TOTAL), by_row.get(r)), margin) for r in row_keys},
+        column_totals={c: _cell(c, by_column.get(c), is_hidden((TOTAL, c), by_column.get(c)), margin)
+                       for c in column_keys},
+        total=_cell(None, margin, is_hidden((TOTAL, TOTAL), margin), None),
+    )
+
+
+# Filters ----------------------------------------------------------------------------------------
+
+REFUSALS = {
+    Refusal.TOO_FEW: _("This filter keeps fewer than %(k)d organisations: its figures could point at them."),
+    Refusal.COMPLEMENT_TOO_SMALL: _("This filter leaves out fewer than %(k)d organisations: comparing it with "
+                                    "the unfiltered figures could point at them."),
+    Refusal.TOO_CLOSE: _("This filter differs by fewer than %(k)d organisations from one you already looked "
+                         "at: comparing the two could point at them."),
+}
+
+
+class FilterRefused(Exception):
+    """A filter whose figures would let the viewer single out fewer than k organisations."""
+
+    def __init__(self, reason: Refusal, k: int):
+        self.reason, self.k = reason, k
+        super().__init__(str(REFUSALS[reason] % {"k": k}))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def population(rows: Iterable[Row]) -> frozenset:
+    """The distinct organisations behind some rows."""
+    return frozenset(row.organisation for row in rows)
+
+
+def admit_filter(*, viewer, scope: str, filtered: Iterable, parent: Iterable, k: int | None = None) -> None:
+    """Allow a viewer to see figures about `filtered` (organisations, a subset of `parent`), or raise
+    FilterRefused. `scope` names the data set (e.g. "listening.survey:12"): populations are compared only
+    within it. An admitted population is remembered for this viewer and scope (ReleasedPopulation)."""
+    k = k or current_k()
+    filtered, parent = frozenset(filtered), frozenset(parent)
+    released = [frozenset(ids) for ids in ReleasedPopulation.objects.filter(
+        viewer=viewer, scope=scope).values_list("organisations", flat=True)]
+    reason = anonymity.check_population(filtered, parent, k, released)
+    if reason is not None:
+        raise FilterRefused(reason, k)
+    _remember(viewer, scope, filtered)
+
+
+def _remember(viewer, scope: str, organisations: frozenset) -> None:
+    ids = sorted(organisations, key=str)
+    digest = hashlib.sha256(repr(ids).encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            ReleasedPopulation.objects.get_or_create(viewer=viewer, scope=scope, digest=digest,
+                                                     defaults={"organisations": ids})
+    except IntegrityError:
+        pass  # the same population released at the same moment in another request
+
+
+# Quotes -----------------------------------------------------------------------------------------
+
+class QuoteSource(NamedTuple):
+    organisation: Hashable
+    text: str
+    consented: bool
+    group: Hashable = None
+
+
+def quotes(items: Iterable[QuoteSource], *, k: int | None = None) -> dict[Hashable, list[str]]:
+    """Texts that may be quoted, by group: only consented ones, only in groups at least k distinct
+    organisations wrote into. Removing names and identifying details from the texts is the caller's job."""
+    return anonymity.quotable(items, k or current_k())
