@@ -1,0 +1,126 @@
+"""A participant's agenda: its published meetings in time order, as a page, a PDF and an .ics calendar file.
+
+Only published meetings appear (a planned one may still move). Each agenda speaks its participant's language
+(`Registration.language`), whoever asks for it: the organiser prints every agenda at once with
+`agendas_pdf`, one participant per page.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .models import Meeting, MeetingSeat, MeetingStatus, Registration, Slot
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One slot of the agenda: a meeting (with the other side and the table) or a free / unavailable slot."""
+
+    slot: Slot
+    seat: MeetingSeat | None = None
+    other: Registration | None = None
+    unavailable: bool = False
+
+    @property
+    def meeting(self) -> Meeting | None:
+        return self.seat.meeting if self.seat else None
+
+    @property
+    def table(self):
+        return self.seat.meeting.table if self.seat else None
+
+
+def published_seats(registration: Registration):
+    """The registration's seats in published, live meetings, with everything an agenda line shows."""
+    sides = ("person", "organisation")
+    return (MeetingSeat.objects.filter(registration=registration, live=True, meeting__status=MeetingStatus.PUBLISHED)
+            .select_related("meeting__slot__session", "meeting__table",
+                            *(f"meeting__request__{side}__{rel}" for side in ("requester", "recipient")
+                              for rel in sides))
+            .order_by("meeting__slot__index"))
+
+
+def _other_side(seat: MeetingSeat) -> Registration:
+    request = seat.meeting.request
+    return request.recipient if request.requester_id == seat.registration_id else request.requester
+
+
+def agenda_rows(registration: Registration) -> list[AgendaRow]:
+    """The published meetings of the registration, in time order."""
+    return [AgendaRow(slot=seat.meeting.slot, seat=seat, other=_other_side(seat))
+            for seat in published_seats(registration)]
+
+
+def full_day(registration: Registration) -> list[AgendaRow]:
+    """Every slot of the event: its meeting, or free, or marked unavailable by the participant."""
+    meetings = {row.slot.pk: row for row in agenda_rows(registration)}
+    unavailable = set(registration.unavailable_slots.values_list("pk", flat=True))
+    return [meetings.get(slot.pk) or AgendaRow(slot=slot, unavailable=slot.pk in unavailable)
+            for slot in registration.event.slots.select_related("session")]
+
+
+def _sessions(rows: list[AgendaRow]) -> list[tuple[object, list[AgendaRow]]]:
+    """Rows grouped by session (a day's morning, afternoon…), in time order."""
+    grouped: dict[int, tuple[object, list[AgendaRow]]] = {}
+    for row in rows:
+        grouped.setdefault(row.slot.session_id, (row.slot.session, []))[1].append(row)
+    return list(grouped.values())
+
+
+def sheet_context(registration: Registration) -> dict:
+    rows = full_day(registration)
+    return {"registration": registration, "event": registration.event, "sessions": _sessions(rows),
+            "meeting_count": sum(1 for row in rows if row.seat)}
+
+
+def _sheet(registration: Registration) -> str:
+    with translation.override(registration.language):
+        return render_to_string("events/participant/_agenda_sheet.html", sheet_context(registration))
+
+
+def agendas_html(registrations: Sequence[Registration]) -> str:
+    """The agendas of the registrations, in the order given, as one printable HTML document: each sheet starts
+    on a new page and speaks its registrant's language. Pass them with their event, person and organisation."""
+    sheets = [mark_safe(_sheet(registration)) for registration in registrations]  # noqa: S308 — our templates
+    return render_to_string("events/participant/agenda_pdf.html", {"sheets": sheets})
+
+
+def agendas_pdf(registrations: Sequence[Registration]) -> bytes:
+    """One PDF of the registrations' agendas (see agendas_html): the organiser prints them all at once."""
+    from weasyprint import HTML  # slow to import; only the PDF needs it
+
+    return HTML(string=agendas_html(registrations)).write_pdf()
+
+
+def agenda_pdf(registration: Registration) -> bytes:
+    return agendas_pdf([registration])
+
+
+def agenda_ics(registration: Registration) -> bytes:
+    """The published meetings as calendar events (times in UTC), in the registration's language."""
+    from icalendar import Calendar, Event as CalendarEvent
+
+    event = registration.event
+    calendar = Calendar()
+    calendar.add("prodid", "-//Grappe//Matchmaking events//FR")
+    calendar.add("version", "2.0")
+    with translation.override(registration.language):
+        calendar.add("x-wr-calname", event.title)
+        for row in agenda_rows(registration):
+            entry = CalendarEvent()
+            entry.add("uid", f"grappe-event-{event.pk}-meeting-{row.meeting.pk}-{registration.pk}@grappe")
+            entry.add("dtstamp", timezone.now())
+            entry.add("dtstart", row.slot.starts_at)
+            entry.add("dtend", row.slot.ends_at)
+            entry.add("summary", _("Meeting with %(name)s (%(organisation)s)") % {
+                "name": row.other.display_name, "organisation": row.other.organisation_name})
+            entry.add("location", _("Table %(table)s, %(venue)s") % {"table": row.table, "venue": event.venue}
+                      if event.venue else _("Table %(table)s") % {"table": row.table})
+            if row.other.pitch:
+                entry.add("description", row.other.pitch)
+            calendar.add_component(entry)
+    return calendar.to_ical()
