@@ -1,0 +1,193 @@
+"""Read queries of listening, shared by the pages, the API and (through the row hooks) the aggregates.
+
+The row hooks at the end (`need_rows`, `answer_rows`) give what dashboards and the brief count, one row per
+fact, as (organisation_id, keys, value): the aggregation service groups them and suppresses any group of
+fewer than k distinct organisations. They never carry text.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+
+from grappe.members.models import MembershipStatus, Organisation
+
+from .models import (
+    Answer,
+    Invitation,
+    Need,
+    NeedVisibility,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
+
+# Needs ------------------------------------------------------------------------------------------------------
+
+
+def organisation_needs(organisation: Organisation) -> QuerySet[Need]:
+    """An organisation's needs, newest first, for its own people (whatever their visibility)."""
+    return organisation.listening_needs.select_related("submitted_by").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class NeedFilters:
+    category: str = ""
+    urgency: str = ""
+    visibility: str = ""
+    status: str = ""
+    theme: int | None = None
+    organisation: int | None = None
+    search: str = ""
+
+
+def cluster_needs(filters: NeedFilters = NeedFilters()) -> QuerySet[Need]:
+    """Every need, for the staff (staff-only ones included), filtered."""
+    needs = Need.objects.select_related("organisation", "theme_assignment__theme").order_by("-created_at", "-id")
+    for name in ("category", "urgency", "visibility", "status"):
+        if getattr(filters, name):
+            needs = needs.filter(**{name: getattr(filters, name)})
+    if filters.theme:
+        needs = needs.filter(theme_assignment__theme_id=filters.theme)
+    if filters.organisation:
+        needs = needs.filter(organisation_id=filters.organisation)
+    if filters.search:
+        needs = needs.filter(text__icontains=filters.search)
+    return needs
+
+
+# Surveys ----------------------------------------------------------------------------------------------------
+
+def target_organisations(survey: Survey) -> QuerySet[Organisation]:
+    """The organisations a survey is sent to: its target segment's active members (every active member while
+    no segment is set)."""
+    organisations = Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
+    segment = getattr(survey, "target_segment", None)
+    if segment is not None:
+        organisations = organisations.filter(pk__in=segment.organisations().values("pk"))
+    return organisations.order_by("legal_name")
+
+
+def submitted_responses(survey: Survey) -> QuerySet[Response]:
+    return survey.responses.filter(status=ResponseStatus.SUBMITTED)
+
+
+def pending_invitations(survey: Survey) -> QuerySet[Invitation]:
+    """Invited organisations that have not submitted."""
+    submitted = Response.objects.filter(survey=survey, organisation=OuterRef("organisation"),
+                                        status=ResponseStatus.SUBMITTED)
+    return survey.invitations.filter(~Exists(submitted))
+
+
+def surveys_for_member(organisation: Organisation) -> QuerySet[Survey]:
+    """The surveys an organisation is invited to (not drafts), with its response's status, newest first."""
+    own = Response.objects.filter(survey=OuterRef("pk"), organisation=organisation)
+    return (Survey.objects.filter(invitations__organisation=organisation).exclude(status=SurveyStatus.DRAFT)
+            .annotate(response_status=Subquery(own.values("status")[:1]),
+                      response_updated=Subquery(own.values("updated_at")[:1]))
+            .order_by("-created_at", "-id"))
+
+
+def staff_surveys() -> QuerySet[Survey]:
+    return Survey.objects.annotate(
+        invited=Count("invitations", distinct=True),
+        submitted=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True),
+    ).order_by("-created_at", "-id")
+
+
+def own_response(survey: Survey, organisation: Organisation) -> Response | None:
+    return Response.objects.filter(survey=survey, organisation=organisation).first()
+
+
+def answer_values(response: Response | None) -> dict[int, object]:
+    if response is None:
+        return {}
+    return dict(response.answers.values_list("question_id", "value"))
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    invited: int
+    submitted: int
+    drafts: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.invited) if self.invited else 0
+
+
+def response_rate(survey: Survey) -> ResponseRate:
+    statuses = dict(survey.responses.values_list("status").annotate(n=Count("pk")))
+    return ResponseRate(invited=survey.invitations.count(), submitted=statuses.get(ResponseStatus.SUBMITTED, 0),
+                        drafts=statuses.get(ResponseStatus.DRAFT, 0))
+
+
+def response_rate_by_day(survey: Survey) -> list[tuple[datetime.date, int]]:
+    """Submissions per day, to show the rate's progress."""
+    rows = (submitted_responses(survey).values_list("submitted_at__date").annotate(n=Count("pk"))
+            .order_by("submitted_at__date"))
+    return list(rows)
+
+
+def survey_responses(survey: Survey) -> QuerySet[Response]:
+    """Every response with its answers (staff): who answered what, snapshots of the wording included."""
+    return (survey.responses.select_related("organisation", "submitted_by")
+            .prefetch_related("answers__question").order_by("organisation__legal_name"))
+
+
+def text_answers(survey: Survey) -> QuerySet[Answer]:
+    """The free-text answers of submitted responses (staff): what themes are found in."""
+    return (Answer.objects.filter(response__survey=survey, response__status=ResponseStatus.SUBMITTED,
+                                  question_snapshot__kind=QuestionKind.TEXT)
+            .exclude(value=None).select_related("response__organisation", "question"))
+
+
+# Rows for the aggregation service ---------------------------------------------------------------------------
+
+def need_rows(*, since: datetime.date | None = None, until: datetime.date | None = None,
+              include_staff_only: bool = False) -> Iterator[tuple[int, dict, int]]:
+    """One row per need: (organisation_id, {category, urgency, theme, month}, 1).
+
+    Staff-only needs are left out unless the caller is the staff's own dashboard: they never reach an observer
+    or another member, not even counted.
+    """
+    needs = Need.objects.all()
+    if not include_staff_only:
+        needs = needs.exclude(visibility=NeedVisibility.STAFF_ONLY)
+    if since:
+        needs = needs.filter(created_at__date__gte=since)
+    if until:
+        needs = needs.filter(created_at__date__lte=until)
+    rows = needs.annotate(month=TruncMonth("created_at")).values_list(
+        "organisation_id", "category", "urgency", "theme_assignment__theme_id", "month")
+    for organisation_id, category, urgency, theme_id, month in rows.iterator(chunk_size=2000):
+        yield organisation_id, {"category": category, "urgency": urgency, "theme": theme_id,
+                                "month": month.date().isoformat()[:7]}, 1
+
+
+def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
+    """Rows of a survey's submitted answers to closed questions, (organisation_id, keys, value):
+
+    - one choice, Likert: keys {question, choice}, value 1 (count them), plus for Likert {question} with the
+      point as value (average it);
+    - several choices: one row per chosen value;
+    - number: keys {question}, the number.
+    Free text is never a row: it reaches nobody but the staff (and quotes, with consent, elsewhere).
+    """
+    answers = (Answer.objects.filter(response__survey=survey, response__status=ResponseStatus.SUBMITTED,
+                                     question__retired=False)
+               .exclude(value=None).values_list("response__organisation_id", "question_id", "question__kind", "value"))
+    for organisation_id, question_id, kind, value in answers.iterator(chunk_size=2000):
+        if kind in (QuestionKind.SINGLE, QuestionKind.LIKERT):
+            yield organisation_id, {"question": question_id, "choice": value}, 1
+            if kind == QuestionKind.LIKERT:
+                yield organisation_id, {"question": question_id}, int(value)
+        elif kind == QuestionKind.MULTIPLE:
+            for choice in value:
+                yield organisation_id, {"question": question_id, "choice": choice}, 1
+        elif kind == QuestionKind.NUMBER:
+            yield organisation_id, {"question": question_id}, value

@@ -1,0 +1,49 @@
+"""Listening objects the permission policies and tests need, made in the `matrix` fixture's small cluster."""
+
+import datetime
+
+from django.utils import timezone
+
+from grappe.listening.models import (
+    Invitation,
+    Need,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyStatus,
+)
+
+
+def need_of_a(ctx, visibility: str = "staff") -> Need:
+    return Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce",
+                               text="Nous manquons de machinistes CNC.", language="fr", visibility=visibility)
+
+
+def survey(ctx, status: str = SurveyStatus.OPEN, invite=("org_a",), **fields) -> Survey:
+    """A survey (open by default) with a required Likert question, a choice, a conditional free text."""
+    made = Survey.objects.create(title_fr="Pouls de la grappe", title_en="Cluster pulse", status=status,
+                                 created_by=ctx.staff, **fields)
+    likert = Question.objects.create(survey=made, position=1, kind=QuestionKind.LIKERT, required=True,
+                                     wording_fr="Le recrutement est difficile.", wording_en="Hiring is hard.")
+    single = Question.objects.create(
+        survey=made, position=2, kind=QuestionKind.SINGLE, wording_fr="Exportez-vous ?", wording_en="Do you export?",
+        choices=[{"value": "oui", "fr": "Oui", "en": "Yes"}, {"value": "non", "fr": "Non", "en": "No"}])
+    Question.objects.create(survey=made, position=3, kind=QuestionKind.TEXT, required=True,
+                            wording_fr="Vers quels pays ?", wording_en="To which countries?",
+                            show_if_question=single, show_if_value="oui")
+    Question.objects.create(survey=made, position=4, kind=QuestionKind.NUMBER, wording_fr="Employés ?",
+                            wording_en="Employees?")
+    for name in invite:
+        Invitation.objects.create(survey=made, organisation=getattr(ctx, name), sent_at=timezone.now())
+    made.likert = likert
+    made.single = single
+    return made
+
+
+def closed_survey(ctx) -> Survey:
+    return survey(ctx, closes_at=timezone.now() - datetime.timedelta(days=1),
+                  opens_at=timezone.now() - datetime.timedelta(days=10))
+
+
+def draft_survey(ctx) -> Survey:
+    return survey(ctx, status=SurveyStatus.DRAFT)

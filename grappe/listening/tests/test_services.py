@@ -1,0 +1,212 @@
+"""What the listening services promise: one need per submission, answers never lost, surveys that say no
+clearly, old answers readable after edits, invitations in each person's language."""
+
+import datetime
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from grappe.core.models import AuditEntry, Notification
+from grappe.listening import selectors, services
+from grappe.listening.models import Answer, Invitation, Need, Question, Response, ResponseStatus
+
+from .permission_objects import need_of_a
+
+pytestmark = pytest.mark.django_db
+
+ODD_TEXT = "Pénurie de soudeurs — 溶接工不足 — نقص في اللحامين <script>alert(1)</script> \u200b\u00a0ﬁn"
+
+
+def submit(ctx, token=None, text="Nous cherchons des machinistes.", **fields):
+    data = {"category": "workforce", "text": text, "language": "fr", "urgency": "medium",
+            "visibility": "anonymous", **fields}
+    return services.submit_need(actor=ctx.own_user, organisation=ctx.org_a, token=token, **data)
+
+
+def test_a_need_is_stored_as_typed_whatever_the_script(ctx):
+    need = submit(ctx, text=ODD_TEXT)
+    need.refresh_from_db()
+    assert need.text == ODD_TEXT
+    assert AuditEntry.objects.filter(action="need.submitted").count() == 1
+
+
+def test_the_same_submission_twice_makes_one_need(ctx):
+    token = uuid.uuid4()
+    first, second = submit(ctx, token=token), submit(ctx, token=token)
+    assert first.pk == second.pk
+    assert Need.objects.count() == 1
+
+
+def test_a_blank_need_is_refused_and_nothing_saved(ctx):
+    with pytest.raises(ValidationError):
+        submit(ctx, text="   \n ")
+    assert Need.objects.count() == 0
+
+
+def test_only_a_member_of_the_organisation_submits_its_needs(ctx):
+    for actor in (ctx.other_member, ctx.staff, ctx.observer):
+        with pytest.raises(PermissionDenied):
+            services.submit_need(actor=actor, organisation=ctx.org_a, category="export", text="x", language="fr",
+                                 urgency="low", visibility="staff")
+
+
+def test_the_staffs_response_reaches_the_organisations_people(ctx, django_capture_on_commit_callbacks):
+    need = need_of_a(ctx)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.respond_to_need(actor=ctx.staff, need=need, status="answered",
+                                 response="Nous vous mettons en contact avec le cégep.")
+    need.refresh_from_db()
+    assert need.responded_by == ctx.staff and need.responded_at is not None
+    assert set(Notification.objects.values_list("user__email", flat=True)) == {"admin@alpha.test",
+                                                                               "user@alpha.test"}
+    with pytest.raises(PermissionDenied):
+        services.respond_to_need(actor=ctx.own_admin, need=need, response="", status="closed")
+
+
+# Answering --------------------------------------------------------------------------------------------------
+
+def test_a_missing_required_answer_keeps_the_rest_and_names_what_is_missing(ctx, pulse):
+    result = services.save_response(actor=ctx.own_user, survey=pulse, submit=True,
+                                    values={pulse.single.pk: "non", pulse.questions.get(position=4).pk: "12"})
+    assert not result.submitted
+    assert [q.position for q in result.missing] == [1]
+    assert selectors.answer_values(result.response) == {pulse.single.pk: "non",
+                                                        pulse.questions.get(position=4).pk: 12}
+
+
+def test_a_branch_question_is_required_only_when_asked(ctx, pulse):
+    countries = pulse.questions.get(position=3)
+    result = services.save_response(actor=ctx.own_user, survey=pulse, submit=True,
+                                    values={pulse.likert.pk: "4", pulse.single.pk: "oui"})
+    assert result.missing == [countries]
+    result = services.save_response(actor=ctx.own_admin, survey=pulse, submit=True,
+                                    values={countries.pk: "Mexique, France"})
+    assert result.submitted
+    # Saying "no" afterwards hides the branch: its answer no longer counts.
+    services.save_response(actor=ctx.own_user, survey=pulse, submit=True, values={pulse.single.pk: "non"})
+    assert Answer.objects.get(question=countries).value is None
+
+
+def test_colleagues_share_one_response(ctx, pulse):
+    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "2"})
+    services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.single.pk: "non"}, submit=True)
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == ctx.own_admin
+    assert selectors.answer_values(response) == {pulse.likert.pk: "2", pulse.single.pk: "non"}
+
+
+def test_a_colleagues_later_change_is_not_overwritten_by_a_stale_form(ctx, pulse):
+    first = services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "2"})
+    loaded = first.response.revision
+    services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.likert.pk: "5"}, loaded_revision=loaded)
+    stale = services.save_response(actor=ctx.own_user, survey=pulse, loaded_revision=loaded,
+                                   values={pulse.likert.pk: "2", pulse.single.pk: "oui"})
+    assert stale.conflicts == [pulse.likert]
+    assert selectors.answer_values(stale.response)[pulse.likert.pk] == "5"
+    assert selectors.answer_values(stale.response)[pulse.single.pk] == "oui"
+
+
+def test_a_closed_survey_refuses_answers_with_a_clear_message(ctx, pulse):
+    pulse.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    pulse.opens_at = timezone.now() - datetime.timedelta(days=3)
+    pulse.save()
+    with pytest.raises(ValidationError) as refused:
+        services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3"})
+    assert "no longer accepted" in " ".join(refused.value.messages)
+    assert not Response.objects.exists()
+
+
+def test_an_invalid_value_is_refused_with_its_question(ctx, pulse):
+    with pytest.raises(ValidationError) as refused:
+        services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "9"})
+    assert f"q{pulse.likert.pk}" in refused.value.message_dict
+
+
+def test_an_organisation_not_invited_cannot_answer(ctx, pulse):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.save_response(actor=ctx.other_member, survey=pulse, values={pulse.likert.pk: "3"})
+
+
+# Editing a survey that has answers --------------------------------------------------------------------------
+
+def test_a_survey_edited_after_answers_keeps_the_old_answers_readable(ctx, pulse):
+    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.single.pk: "oui"})
+    services.update_question(actor=ctx.staff, question=pulse.single, data={
+        "wording_fr": "Vendez-vous hors Québec ?", "wording_en": "Do you sell outside Quebec?",
+        "choices": [{"value": "yes", "fr": "Oui", "en": "Yes"}, {"value": "no", "fr": "Non", "en": "No"}]})
+    answer = Answer.objects.get(question=pulse.single)
+    assert answer.wording in ("Exportez-vous ?", "Do you export?")
+    assert answer.display() in ("Oui", "Yes")
+    with pytest.raises(ValidationError):
+        services.update_question(actor=ctx.staff, question=pulse.single, data={"kind": "text"})
+
+
+def test_an_answered_question_is_retired_not_deleted(ctx, pulse):
+    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3"})
+    assert services.remove_question(actor=ctx.staff, question=pulse.likert) is False
+    pulse.likert.refresh_from_db()
+    assert pulse.likert.retired and Answer.objects.filter(question=pulse.likert).exists()
+    number = pulse.questions.get(position=4)
+    assert services.remove_question(actor=ctx.staff, question=number) is True
+    assert not Question.objects.filter(pk=number.pk).exists()
+
+
+def test_a_question_on_which_another_depends_cannot_be_removed_or_passed(ctx, pulse):
+    with pytest.raises(ValidationError):
+        services.remove_question(actor=ctx.staff, question=pulse.single)
+    with pytest.raises(ValidationError):
+        services.move_question(actor=ctx.staff, question=pulse.single, offset=1)
+    services.move_question(actor=ctx.staff, question=pulse.single, offset=-1)
+    assert list(pulse.questions.values_list("position", "kind")) == [
+        (1, "single"), (2, "likert"), (3, "text"), (4, "number")]
+
+
+def test_choices_are_paired_line_by_line_and_a_mismatch_is_refused():
+    assert services.choices_from_lines("Oui\nNon\n", "Yes\nNo") == [
+        {"value": "oui", "fr": "Oui", "en": "Yes"}, {"value": "non", "fr": "Non", "en": "No"}]
+    with pytest.raises(ValidationError):
+        services.choices_from_lines("Oui\nNon\nPeut-être", "Yes\nNo")
+
+
+# Invitations and reminders ----------------------------------------------------------------------------------
+
+def test_invitations_are_mailed_once_in_each_persons_language(ctx, pulse, django_capture_on_commit_callbacks):
+    Invitation.objects.all().delete()
+    ctx.own_user.language = "en"
+    ctx.own_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_invitations(actor=ctx.staff, survey=pulse) == 2
+        assert services.send_invitations(actor=ctx.staff, survey=pulse) == 0
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects["user@alpha.test"].endswith("Cluster pulse")
+    assert subjects["admin@alpha.test"].endswith("Pouls de la grappe")
+    assert len(mail.outbox) == 3  # A's two people and B's one
+
+
+def test_reminders_go_only_to_organisations_that_have_not_submitted(ctx, pulse,
+                                                                  django_capture_on_commit_callbacks):
+    Invitation.objects.create(survey=pulse, organisation=ctx.org_b)
+    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3", pulse.single.pk: "non"},
+                           submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(actor=ctx.staff, survey=pulse) == 1
+    assert [message.to for message in mail.outbox] == [["admin@bravo.test"]]
+    assert Invitation.objects.get(organisation=ctx.org_b).reminders == 1
+
+
+def test_due_reminders_reach_surveys_closing_soon(ctx, pulse):
+    pulse.closes_at = timezone.now() + datetime.timedelta(days=2)
+    pulse.save()
+    assert services.send_due_reminders() == 1
+    assert services.send_due_reminders() == 0  # reminded today already
+
+
+def test_a_survey_without_question_cannot_open(ctx):
+    survey = services.create_survey(actor=ctx.staff, data={"title_fr": "Vide", "title_en": "Empty"})
+    with pytest.raises(ValidationError):
+        services.open_survey(actor=ctx.staff, survey=survey)
