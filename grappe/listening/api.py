@@ -1,3 +1,237 @@
-from ninja import Router
+"""The listening API: members submit needs and answer surveys; the staff read them.
+
+Rights are those of the pages (grappe/listening/rules.py): a member submits and reads its own organisation's
+needs and answers the surveys it is invited to (a survey it is not invited to answers 404); the staff read
+everything. Government observers get 403 everywhere here: they see aggregated dashboards, elsewhere.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from grappe.core.permissions import require, require_visible
+
+from . import selectors, services
+from .models import (
+    MAX_NEED_LENGTH,
+    NeedCategory,
+    NeedVisibility,
+    Survey,
+    Urgency,
+)
 
 router = Router(tags=["listening"])
+MAX_PAGE = 200
+
+
+# Needs ------------------------------------------------------------------------------------------------------
+
+class NeedIn(Schema):
+    category: NeedCategory
+    text: str = Field(..., min_length=1, max_length=MAX_NEED_LENGTH, description="As typed, in French or English.")
+    language: str = Field("fr", pattern="^(fr|en)$")
+    urgency: Urgency = Urgency.MEDIUM
+    visibility: NeedVisibility = Field(NeedVisibility.ANONYMOUS, description=(
+        "staff: the cluster staff only; anonymous: only in aggregate figures; named: may be quoted and shared."))
+    client_token: uuid.UUID | None = Field(None, description=(
+        "Send the same token again (a retry) and the need is created once: the first one is returned."))
+
+
+class NeedOut(Schema):
+    id: int
+    organisation: str = Field(description="The organisation's slug.")
+    category: str
+    text: str
+    language: str
+    urgency: str
+    visibility: str
+    status: str
+    response: str = Field(description="What the cluster did with it (empty until the staff respond).")
+    responded_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_organisation(need) -> str:
+        return need.organisation.slug
+
+
+class NeedFilterIn(Schema):
+    category: NeedCategory | None = None
+    urgency: Urgency | None = None
+    visibility: NeedVisibility | None = None
+    theme: int | None = None
+
+
+@router.post("/listening/needs", response={201: NeedOut}, url_name="listening-need-submit",
+             summary="Submit a need of the caller's organisation")
+def submit_need(request, payload: NeedIn):
+    """A member user tells the cluster a need. A blank text answers 422."""
+    organisation = request.user.organisation
+    if organisation is None:
+        require(request.user, "listening.submit_need", None)
+    try:
+        need = services.submit_need(actor=request.user, organisation=organisation, category=payload.category,
+                                    text=payload.text, language=payload.language, urgency=payload.urgency,
+                                    visibility=payload.visibility, token=payload.client_token)
+    except DjangoValidationError as error:
+        raise ValidationError([{"type": "value_error", "loc": ["body", "payload", "text"],
+                                "msg": " ".join(error.messages)}]) from None
+    return Status(201, need)
+
+
+@router.get("/listening/needs", response=list[NeedOut], url_name="listening-need-list",
+            summary="Needs: the caller's organisation's, or every need for the staff")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def list_needs(request, filters: Query[NeedFilterIn]):
+    """Newest first. The staff see every need, staff-only ones included, and may filter; a member sees its own
+    organisation's needs."""
+    user = request.user
+    if user.has_perm("listening.view_cluster_listening"):
+        return selectors.cluster_needs(selectors.NeedFilters(
+            category=filters.category or "", urgency=filters.urgency or "", visibility=filters.visibility or "",
+            theme=filters.theme))
+    require(user, "listening.view_own_needs", user.organisation)
+    return selectors.organisation_needs(user.organisation).select_related("organisation")
+
+
+# Surveys ----------------------------------------------------------------------------------------------------
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    kind: str = Field(description="likert (1–5), single, multiple, number or text.")
+    wording: str
+    wording_fr: str
+    wording_en: str
+    required: bool
+    choices: list[ChoiceOut]
+    show_if_question: int | None = Field(description="Asked only when that question's answer is show_if_value.")
+    show_if_value: str
+
+    @staticmethod
+    def resolve_choices(question) -> list[dict]:
+        return [{"value": value, "label": label} for value, label in question.choice_list()]
+
+    @staticmethod
+    def resolve_show_if_question(question) -> int | None:
+        return question.show_if_question_id
+
+
+class SurveyOut(Schema):
+    id: int
+    title: str
+    status: str
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime | None
+    accepts_answers: bool
+
+    @staticmethod
+    def resolve_accepts_answers(survey) -> bool:
+        return survey.accepts_answers()
+
+
+class SurveyDetailOut(SurveyOut):
+    intro: str
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(survey) -> list:
+        return list(survey.questions.filter(retired=False))
+
+
+class ResponseIn(Schema):
+    answers: dict[int, str | float | list[str] | None] = Field(
+        ..., description="Question id → value: a choice's value (\"1\"…\"5\" on a scale), a list of values for "
+                         "several choices, a number, a text; null clears it. Questions left out are unchanged.")
+    submit: bool = Field(False, description="Submit (all required answers needed) rather than save a draft.")
+    revision: int | None = Field(None, description="The response revision you read: an answer a colleague changed "
+                                                   "since is kept and listed in conflicts.")
+
+
+class ResponseOut(Schema):
+    status: str
+    revision: int
+    answers: dict[int, str | float | list[str] | None]
+    missing: list[int] = Field([], description="Required questions still unanswered (submission refused).")
+    conflicts: list[int] = Field([], description="Questions a colleague changed since `revision`: not overwritten.")
+
+
+class StaffResponseOut(Schema):
+    organisation: str
+    status: str
+    submitted_at: datetime.datetime | None
+    answers: dict[int, str | float | list[str] | None]
+
+
+def _visible_survey(request, survey_id: int) -> Survey:
+    survey = get_object_or_404(Survey, pk=survey_id)
+    require_visible(request.user, "listening.view_survey", survey)
+    return survey
+
+
+@router.get("/listening/surveys", response=list[SurveyOut], url_name="listening-survey-list",
+            summary="Surveys: those the caller's organisation is invited to, or every survey for the staff")
+def list_surveys(request):
+    user = request.user
+    if user.has_perm("listening.manage_surveys"):
+        return selectors.staff_surveys()
+    require(user, "listening.answer_surveys")
+    return selectors.surveys_for_member(user.organisation)
+
+
+@router.get("/listening/surveys/{survey_id}", response=SurveyDetailOut, url_name="listening-survey-detail",
+            summary="A survey and its questions")
+def survey_detail(request, survey_id: int):
+    return _visible_survey(request, survey_id)
+
+
+@router.get("/listening/surveys/{survey_id}/response", response=ResponseOut, url_name="listening-response",
+            summary="The caller's organisation's response (an empty draft when nobody answered yet)")
+def own_response(request, survey_id: int):
+    survey = _visible_survey(request, survey_id)
+    require(request.user, "listening.answer_survey", survey)
+    response = selectors.own_response(survey, request.user.organisation)
+    return {"status": response.status if response else "draft", "revision": response.revision if response else 0,
+            "answers": selectors.answer_values(response)}
+
+
+@router.put("/listening/surveys/{survey_id}/response", response={200: ResponseOut, 409: dict},
+            url_name="listening-response-save", summary="Save or submit the caller's organisation's answers")
+def save_response(request, survey_id: int, payload: ResponseIn):
+    """Valid answers are saved even when a submission lacks required ones (listed in `missing`, status stays
+    draft). A closed survey answers 409 with the reason; an invalid value 422 naming its question (q<id>)."""
+    survey = _visible_survey(request, survey_id)
+    try:
+        result = services.save_response(actor=request.user, survey=survey, values=payload.answers,
+                                        submit=payload.submit, loaded_revision=payload.revision)
+    except DjangoValidationError as error:
+        if getattr(error, "code", "") == "closed":
+            raise HttpError(409, " ".join(error.messages)) from None
+        raise ValidationError([{"type": "value_error", "loc": ["body", "payload", "answers", name], "msg": m}
+                               for name, messages in error.message_dict.items() for m in messages]) from None
+    return {"status": result.response.status, "revision": result.response.revision,
+            "answers": selectors.answer_values(result.response), "missing": [q.pk for q in result.missing],
+            "conflicts": [q.pk for q in result.conflicts]}
+
+
+@router.get("/listening/surveys/{survey_id}/responses", response=list[StaffResponseOut],
+            url_name="listening-survey-responses", summary="Every organisation's response (staff)")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def survey_responses(request, survey_id: int):
+    survey = get_object_or_404(Survey, pk=survey_id)
+    require(request.user, "listening.view_cluster_listening")
+    return [{"organisation": response.organisation.slug, "status": response.status,
+             "submitted_at": response.submitted_at,
+             "answers": {answer.question_id: answer.value for answer in response.answers.all()}}
+            for response in selectors.survey_responses(survey)]
+

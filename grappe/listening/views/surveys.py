@@ -45,9 +45,10 @@ def _questions(survey: Survey):
 
 @login_required
 def survey_answer(request, pk):
-    survey = _survey(request, pk)
-    if request.user.has_perm("listening.manage_surveys") and request.user.organisation is None:
+    if request.user.organisation is None and request.user.has_perm("listening.manage_surveys"):
+        get_object_or_404(Survey, pk=pk)
         return redirect("listening:staff-survey-detail", pk=pk)
+    survey = _survey(request, pk)
     questions = _questions(survey)
     response = selectors.own_response(survey, request.user.organisation)
     if request.method == "POST":

@@ -1,0 +1,78 @@
+"""Who may use each endpoint of the listening API (imported by test_permissions.py, see permission_matrix.py).
+
+As on the pages: a member submits and reads its own organisation's needs and answers the surveys it is invited
+to (another organisation's survey is 404); the staff read everything; observers get 403 or 404, never a need
+or an answer; a caller without credentials gets 401.
+"""
+
+import json
+
+from grappe.core.tests.permission_matrix import (
+    ANONYMOUS,
+    OBSERVER,
+    OTHER_MEMBER,
+    OWN_ADMIN,
+    OWN_USER,
+    STAFF,
+    PermissionMatrix,
+)
+
+from .permission_objects import survey
+
+MEMBERS_AND_STAFF_API = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200,
+                         OBSERVER: 403}
+INVITED_A_API = {ANONYMOUS: 401, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 404}
+
+
+class TestApiNeedSubmit(PermissionMatrix):
+    """Every member user submits for its own organisation; the staff and observers have none to submit for."""
+
+    url = "api:listening-need-submit"
+    method = "post"
+    content_type = "application/json"
+    data = staticmethod(lambda ctx: json.dumps({"category": "financing", "text": "Fonds de roulement",
+                                                "visibility": "staff"}))
+    expect = {ANONYMOUS: 401, OTHER_MEMBER: 201, OWN_USER: 201, OWN_ADMIN: 201, STAFF: 403, OBSERVER: 403}
+
+
+class TestApiNeedList(PermissionMatrix):
+    url = "api:listening-need-list"
+    expect = MEMBERS_AND_STAFF_API
+
+
+class TestApiSurveyList(PermissionMatrix):
+    url = "api:listening-survey-list"
+    expect = MEMBERS_AND_STAFF_API
+
+
+class TestApiSurveyDetail(PermissionMatrix):
+    url = "api:listening-survey-detail"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    expect = {**INVITED_A_API, STAFF: 200}
+
+
+class TestApiOwnResponse(PermissionMatrix):
+    """The staff see the survey but have no organisation's response to read or write (403)."""
+
+    url = "api:listening-response"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    expect = INVITED_A_API
+
+
+def _answer(ctx):
+    return json.dumps({"answers": {}, "submit": False})
+
+
+class TestApiSaveResponse(PermissionMatrix):
+    url = "api:listening-response-save"
+    method = "put"
+    content_type = "application/json"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    data = staticmethod(_answer)
+    expect = INVITED_A_API
+
+
+class TestApiSurveyResponses(PermissionMatrix):
+    url = "api:listening-survey-responses"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    expect = {ANONYMOUS: 401, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 200, OBSERVER: 403}

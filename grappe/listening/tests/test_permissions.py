@@ -1,0 +1,234 @@
+"""Who may use each listening page. Organisation A is the signed-in actors' own; B is the other member's.
+
+A need is seen by its organisation's people and the staff only, whatever its visibility; a survey is answered
+by the people of the organisations invited to it (another organisation does not learn it exists); the staff
+build and read. Government observers see nothing of needs and answers here (404 or 403 everywhere): they get
+aggregated dashboards and published briefs, elsewhere.
+"""
+
+import uuid
+
+from grappe.core.tests.permission_matrix import (
+    ANONYMOUS,
+    OBSERVER,
+    OTHER_MEMBER,
+    OWN_ADMIN,
+    OWN_USER,
+    STAFF,
+    STAFF_ONLY,
+    PermissionMatrix,
+)
+
+from .api_permissions import *  # noqa: F403 — the listening API's policies, declared next to its tests
+from .permission_objects import closed_survey, draft_survey, need_of_a, survey
+
+OWN_ORGANISATION_PAGE = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 302,
+                         OBSERVER: 404}
+INVITED_A = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 302, OBSERVER: 404}
+STAFF_ACTION = {**STAFF_ONLY, STAFF: 302}
+
+
+def survey_of_a(ctx):
+    return [survey(ctx).pk]
+
+
+def answers(ctx):
+    made = survey(ctx)
+    return {f"q{made.likert.pk}": "4", "revision": 0, "save": "1"}
+
+
+class TestNeedList(PermissionMatrix):
+    """One's own organisation's needs; the staff are sent to every need."""
+
+    url = "listening:need-list"
+    expect = OWN_ORGANISATION_PAGE
+
+
+class TestNeedCreate(PermissionMatrix):
+    url = "listening:need-create"
+    expect = OWN_ORGANISATION_PAGE
+
+
+class TestNeedSubmit(PermissionMatrix):
+    url = "listening:need-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"category": "export", "text": "Des débouchés au Mexique", "language": "fr",
+                                     "urgency": "low", "visibility": "named", "form_token": uuid.uuid4()})
+    expect = {**OWN_ORGANISATION_PAGE, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302}
+
+
+class TestSurveyList(PermissionMatrix):
+    url = "listening:survey-list"
+    expect = {**OWN_ORGANISATION_PAGE, OBSERVER: 403}
+
+
+class TestSurveyAnswer(PermissionMatrix):
+    """Only the invited organisation's people answer; the staff are sent to the survey's staff page."""
+
+    url = "listening:survey-answer"
+    args = staticmethod(survey_of_a)
+    expect = INVITED_A
+
+
+class TestSurveyAnswerSave(PermissionMatrix):
+    url = "listening:survey-answer"
+    method = "post"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    data = staticmethod(lambda ctx: {"revision": 0, "save": "1"})
+    expect = {**INVITED_A, OWN_USER: 302, OWN_ADMIN: 302}
+
+
+class TestClosedSurveyAnswer(PermissionMatrix):
+    """A closed survey is shown read-only to its invited members; saving says it is closed (200, not a save)."""
+
+    url = "listening:survey-answer"
+    method = "post"
+    args = staticmethod(lambda ctx: [closed_survey(ctx).pk])
+    data = staticmethod(lambda ctx: {"revision": 0, "save": "1"})
+    expect = INVITED_A
+
+
+class TestDraftSurveyAnswer(PermissionMatrix):
+    """A survey still being written is nobody's business but the staff's."""
+
+    url = "listening:survey-answer"
+    args = staticmethod(lambda ctx: [draft_survey(ctx).pk])
+    expect = {**INVITED_A, OWN_USER: 404, OWN_ADMIN: 404}
+
+
+class TestSurveyAutosave(PermissionMatrix):
+    url = "listening:survey-autosave"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"revision": 0})
+    expect = {**INVITED_A, STAFF: 404}
+
+
+# The staff's pages ------------------------------------------------------------------------------------------
+
+def need_of_a_pk(ctx):
+    return [need_of_a(ctx).pk]
+
+
+def question_of_a(ctx):
+    made = survey(ctx)
+    return [made.pk, made.questions.get(position=4).pk]
+
+
+class TestStaffNeedList(PermissionMatrix):
+    url = "listening:staff-need-list"
+    expect = STAFF_ONLY
+
+
+class TestStaffNeedDetail(PermissionMatrix):
+    """Even A's own people read their staff-only need on their needs page, not here."""
+
+    url = "listening:staff-need-detail"
+    args = staticmethod(need_of_a_pk)
+    expect = STAFF_ONLY
+
+
+class TestStaffNeedRespond(PermissionMatrix):
+    url = "listening:staff-need-detail"
+    method = "post"
+    args = staticmethod(need_of_a_pk)
+    data = staticmethod(lambda ctx: {"status": "answered", "response": "Voir le programme d'aide."})
+    expect = STAFF_ACTION
+
+
+class TestStaffSurveyList(PermissionMatrix):
+    url = "listening:staff-survey-list"
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyCreate(PermissionMatrix):
+    url = "listening:staff-survey-create"
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyCreatePost(PermissionMatrix):
+    url = "listening:staff-survey-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"title_fr": "Pouls", "title_en": "Pulse"})
+    expect = STAFF_ACTION
+
+
+class TestStaffSurveyDetail(PermissionMatrix):
+    url = "listening:staff-survey-detail"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyEdit(PermissionMatrix):
+    url = "listening:staff-survey-edit"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyStatus(PermissionMatrix):
+    url = "listening:staff-survey-status"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"action": "close"})
+    expect = STAFF_ACTION
+
+
+class TestStaffSurveyInvite(PermissionMatrix):
+    url = "listening:staff-survey-invite"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"action": "invite"})
+    expect = STAFF_ACTION
+
+
+class TestStaffSurveyRate(PermissionMatrix):
+    url = "listening:staff-survey-rate"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyRateLive(PermissionMatrix):
+    url = "listening:staff-survey-rate-live"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffSurveyAnswers(PermissionMatrix):
+    url = "listening:staff-survey-answers"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffQuestionCreate(PermissionMatrix):
+    url = "listening:staff-question-create"
+    args = staticmethod(survey_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffQuestionCreatePost(PermissionMatrix):
+    url = "listening:staff-question-create"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"kind": "text", "wording_fr": "Autre chose ?", "wording_en": "Anything else?"})
+    expect = STAFF_ACTION
+
+
+class TestStaffQuestionEdit(PermissionMatrix):
+    url = "listening:staff-question-edit"
+    args = staticmethod(question_of_a)
+    expect = STAFF_ONLY
+
+
+class TestStaffQuestionMove(PermissionMatrix):
+    url = "listening:staff-question-move"
+    method = "post"
+    args = staticmethod(question_of_a)
+    data = staticmethod(lambda ctx: {"direction": "up"})
+    expect = STAFF_ACTION
+
+
+class TestStaffQuestionRemove(PermissionMatrix):
+    url = "listening:staff-question-remove"
+    method = "post"
+    args = staticmethod(question_of_a)
+    expect = STAFF_ACTION

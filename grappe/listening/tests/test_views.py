@@ -1,0 +1,144 @@
+"""The listening pages as people use them: what they typed is kept, odd text is shown escaped, a survey says
+what is missing or that it is closed, the staff build a survey and watch its response rate."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grappe.listening.models import Need, Question, Response, ResponseStatus, Survey, SurveyStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_need_form_with_an_error_keeps_what_was_typed(client, ctx):
+    client.force_login(ctx.own_user)
+    typed = "Nous cherchons 3 soudeurs certifiés CWB."
+    response = client.post(reverse("listening:need-create"), {"text": typed, "language": "fr", "urgency": "high",
+                                                               "visibility": "named", "form_token": uuid.uuid4()})
+    assert response.status_code == 200
+    assert typed in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_a_double_submitted_need_form_makes_one_need(client, ctx):
+    client.force_login(ctx.own_user)
+    data = {"category": "export", "text": "Salon au Mexique", "language": "fr", "urgency": "low",
+            "visibility": "anonymous", "form_token": uuid.uuid4()}
+    for _ in range(2):
+        assert client.post(reverse("listening:need-create"), data).status_code == 302
+    assert Need.objects.count() == 1
+
+
+def test_pasted_markup_is_shown_escaped(client, ctx):
+    Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="other", language="fr",
+                        text='<img src=x onerror="alert(1)"> 溶接 « Œuvre »')
+    for user, url in ((ctx.own_user, "listening:need-list"), (ctx.staff, "listening:staff-need-list")):
+        client.force_login(user)
+        page = client.get(reverse(url)).content.decode()
+        assert "&lt;img src=x" in page and "<img src=x" not in page
+        assert "溶接 « Œuvre »" in page
+
+
+def test_a_member_sees_the_clusters_response_but_not_other_organisations_needs(client, ctx):
+    Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="export", language="fr",
+                        text="Besoin A", response="Contactez Export Québec.", responded_at=timezone.now())
+    Need.objects.create(organisation=ctx.org_b, submitted_by=ctx.other_member, category="export", language="fr",
+                        text="Besoin confidentiel de B", visibility="staff")
+    client.force_login(ctx.own_user)
+    page = client.get(reverse("listening:need-list")).content.decode()
+    assert "Contactez Export Québec." in page and "Besoin confidentiel de B" not in page
+
+
+def test_submitting_without_a_required_answer_keeps_the_rest_and_says_what_is_missing(client, ctx, pulse):
+    client.force_login(ctx.own_user)
+    url = reverse("listening:survey-answer", args=[pulse.pk])
+    response = client.post(url, {f"q{pulse.single.pk}": "oui", "revision": 0, "submit": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Hiring is hard." in page or "Le recrutement est difficile." in page
+    assert "required" in page or "requi" in page
+    saved = Response.objects.get()
+    assert saved.status == ResponseStatus.DRAFT
+    assert saved.answers.get(question=pulse.single).value == "oui"
+
+
+def test_a_draft_saved_by_one_colleague_is_continued_and_submitted_by_another(client, ctx, pulse):
+    url = reverse("listening:survey-answer", args=[pulse.pk])
+    client.force_login(ctx.own_user)
+    assert client.post(url, {f"q{pulse.likert.pk}": "2", "revision": 0, "save": "1"}).status_code == 302
+    client.force_login(ctx.own_admin)
+    page = client.get(url).content.decode()
+    assert 'value="2" class="form-check-input" required' in page or 'value="2"' in page
+    revision = Response.objects.get().revision
+    response = client.post(url, {f"q{pulse.likert.pk}": "2", f"q{pulse.single.pk}": "non", "revision": revision,
+                                 "submit": "1"})
+    assert response.status_code == 302
+    assert Response.objects.get().status == ResponseStatus.SUBMITTED
+
+
+def test_a_closed_survey_refuses_with_a_clear_message(client, ctx, pulse):
+    Survey.objects.filter(pk=pulse.pk).update(status=SurveyStatus.CLOSED)
+    client.force_login(ctx.own_user)
+    response = client.post(reverse("listening:survey-answer", args=[pulse.pk]),
+                           {f"q{pulse.likert.pk}": "3", "revision": 0, "save": "1"})
+    assert response.status_code == 200
+    assert "closed" in response.content.decode() or "ferm" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_autosave_answers_with_the_new_revision(client, ctx, pulse):
+    client.force_login(ctx.own_user)
+    response = client.post(reverse("listening:survey-autosave", args=[pulse.pk]),
+                           {f"q{pulse.likert.pk}": "5", "revision": 0})
+    assert response.status_code == 200
+    assert 'id="id_revision" value="1" hx-swap-oob="true"' in response.content.decode()
+    assert Response.objects.get().answers.get().value == "5"
+
+
+def test_the_staff_build_open_and_send_a_survey(client, ctx, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.force_login(ctx.staff)
+    response = client.post(reverse("listening:staff-survey-create"), {
+        "title_fr": "Main-d'œuvre 2026", "title_en": "Workforce 2026",
+        "closes_at": (timezone.now() + datetime.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")})
+    survey = Survey.objects.get()
+    assert response.url == reverse("listening:staff-survey-detail", args=[survey.pk])
+    new_question = reverse("listening:staff-question-create", args=[survey.pk])
+    client.post(new_question, {"kind": "single", "wording_fr": "Recrutez-vous ?", "wording_en": "Are you hiring?",
+                               "choices_fr": "Oui\nNon", "choices_en": "Yes\nNo", "required": "on"})
+    hiring = Question.objects.get()
+    response = client.post(new_question, {"kind": "number", "wording_fr": "Combien de postes ?",
+                                          "wording_en": "How many positions?",
+                                          "show_if_question": hiring.pk, "show_if_value": "Yes"})
+    assert response.status_code == 302
+    assert Question.objects.get(kind="number").show_if_value == "oui"
+    client.post(reverse("listening:staff-survey-status", args=[survey.pk]), {"action": "open"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("listening:staff-survey-invite", args=[survey.pk]), {"action": "invite"})
+    assert {m.to[0] for m in mail.outbox} == {"admin@alpha.test", "user@alpha.test", "admin@bravo.test"}
+    rate = client.get(reverse("listening:staff-survey-rate-live", args=[survey.pk])).content.decode()
+    assert "0%" in rate and "Alpha Usinage" in rate
+
+
+def test_a_question_with_too_few_choices_is_refused_and_the_form_kept(client, ctx, pulse):
+    client.force_login(ctx.staff)
+    response = client.post(reverse("listening:staff-question-create", args=[pulse.pk]), {
+        "kind": "multiple", "wording_fr": "Quels marchés ?", "wording_en": "Which markets?",
+        "choices_fr": "Europe", "choices_en": "Europe"})
+    assert response.status_code == 200
+    assert "Quels marchés ?" in response.content.decode()
+
+
+def test_the_staff_read_answers_with_the_wording_they_answered(client, ctx, pulse):
+    from grappe.listening import services
+
+    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "4"})
+    services.update_question(actor=ctx.staff, question=pulse.likert, data={"wording_fr": "Nouvelle formulation",
+                                                                            "wording_en": "New wording"})
+    client.force_login(ctx.staff)
+    page = client.get(reverse("listening:staff-survey-answers", args=[pulse.pk])).content.decode()
+    assert "Le recrutement est difficile." in page or "Hiring is hard." in page
