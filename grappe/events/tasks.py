@@ -1,0 +1,17 @@
+"""Events' background work, run by django-tasks (a worker in production, at once in tests and the demo).
+
+Tasks take ids and plain values (they are stored as JSON until a worker runs them) and call a service.
+"""
+
+from django.utils import translation
+from django_tasks import task
+
+from .models import ScheduleRun
+from .services import scheduling
+
+
+@task()
+def run_schedule_task(run_id: int, language: str) -> str:
+    """Run the scheduler for a queued run and write its meetings; the run records how it went."""
+    with translation.override(language):
+        return scheduling.execute_run(ScheduleRun.objects.get(pk=run_id)).status

@@ -1,0 +1,236 @@
+"""Running the scheduler on an event, applying its result, and changing the schedule by hand."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from grappe.conftest import make_member, make_organisation
+from grappe.core.models import AuditEntry
+from grappe.events.models import (
+    Meeting,
+    MeetingSeat,
+    MeetingStatus,
+    Phase,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+)
+from grappe.events.services import meetings, scheduling
+from grappe.events.services.organiser import answer_registrations
+
+from .factories import make_request, place, register
+
+pytestmark = pytest.mark.django_db
+ACCEPTED = RequestStatus.ACCEPTED
+
+
+@pytest.fixture
+def scheduling_event(event):
+    event.phase = Phase.SCHEDULING
+    event.save()
+    return event
+
+
+@pytest.fixture
+def delta(scheduling_event):
+    user = make_member(make_organisation("Delta Avionique", neq="4444444444"), "user@delta.test")
+    return register(scheduling_event, user)
+
+
+def run(event, staff):
+    return scheduling.start_run(actor=staff, event=event)
+
+
+def live(event):
+    return {(m.request_id, m.slot.index, m.table.number, m.status)
+            for m in Meeting.objects.filter(event=event).exclude(status=MeetingStatus.CANCELLED)
+            .select_related("slot", "table")}
+
+
+def test_a_run_places_every_accepted_request_it_can(scheduling_event, staff, alpha, bravo, charlie, delta):
+    requests = [make_request(alpha, bravo, ACCEPTED, priority=3), make_request(charlie, alpha, ACCEPTED),
+                make_request(delta, bravo, ACCEPTED, recipient_priority=1), make_request(charlie, delta, ACCEPTED)]
+    make_request(delta, alpha)  # still pending: not for the scheduler
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert done.status == RunStatus.DONE and done.progress == 100
+    assert (done.requests_count, done.placed_count) == (4, 4)
+    assert done.placed_weight == sum(r.weight for r in requests) == done.upper_bound
+    assert done.greedy_count == 4 and done.unplaced == []
+    placed = Meeting.objects.filter(event=scheduling_event)
+    assert set(placed.values_list("status", flat=True)) == {MeetingStatus.PLANNED}
+    assert MeetingSeat.objects.filter(meeting__in=placed, live=True).count() == 8
+    for meeting in placed.prefetch_related("seats"):
+        assert {seat.slot_id for seat in meeting.seats.all()} == {meeting.slot_id}
+    assert AuditEntry.objects.filter(action="schedule.applied").count() == 1
+
+
+def test_an_unplaced_request_says_why_in_words(scheduling_event, staff, alpha, bravo):
+    alpha.unavailable_slots.set(scheduling_event.slots.filter(index__in=[0, 1]))
+    bravo.unavailable_slots.set(scheduling_event.slots.filter(index__in=[2, 3]))
+    request = make_request(alpha, bravo, ACCEPTED)
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert done.placed_count == 0
+    [row] = scheduling.unplaced_rows(done)
+    assert row["request"] == request and row["code"] == "unavailable"
+    assert "free slot" in row["reason"]
+
+
+def test_a_double_click_on_run_starts_one_run(scheduling_event, staff):
+    waiting = ScheduleRun.objects.create(event=scheduling_event, started_by=staff)
+
+    assert run(scheduling_event, staff) == waiting
+    assert ScheduleRun.objects.count() == 1
+
+
+def test_the_scheduler_waits_for_the_requests_to_close(event, staff):
+    with pytest.raises(ValidationError) as refused:
+        run(event, staff)
+    assert refused.value.code == "wrong_phase"
+
+
+def test_rescheduling_after_a_cancellation_keeps_published_meetings_in_place(
+        scheduling_event, staff, alpha, bravo, charlie, delta):
+    make_request(alpha, bravo, ACCEPTED)
+    make_request(charlie, delta, ACCEPTED)
+    make_request(alpha, delta, ACCEPTED)
+    run(scheduling_event, staff)
+    meetings.publish(actor=staff, event=scheduling_event)
+    published = live(scheduling_event)
+    assert len(published) == 3
+
+    answer_registrations(actor=staff, event=scheduling_event, registrations=[charlie], validate=False)
+    late = make_request(bravo, delta, ACCEPTED)
+    second = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    after = live(scheduling_event)
+    kept = {m for m in published if m[0] != charlie.requests_sent.get().pk}
+    assert kept <= after
+    assert {m[0] for m in after - kept} == {late.pk}
+    assert second.status == RunStatus.DONE and second.placed_count == 3
+
+
+def test_moves_allowed_keep_published_meetings_placed(scheduling_event, staff, alpha, bravo, charlie, delta):
+    scheduling_event.allow_moves = True
+    scheduling_event.save()
+    first = place(make_request(alpha, bravo, ACCEPTED), slot_index=0, table_number=1)
+    make_request(charlie, delta, ACCEPTED)
+
+    run(scheduling_event, staff)
+
+    first.refresh_from_db()
+    assert first.status == MeetingStatus.PUBLISHED
+    assert Meeting.objects.filter(event=scheduling_event).exclude(status=MeetingStatus.CANCELLED).count() == 2
+
+
+# Hand moves ----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def two_meetings(scheduling_event, alpha, bravo, charlie, delta):
+    """alpha–bravo at slot 0 table 1; charlie–delta at slot 1 table 2 (both planned)."""
+    return (place(make_request(alpha, bravo, ACCEPTED), 0, 1, MeetingStatus.PLANNED),
+            place(make_request(charlie, delta, ACCEPTED), 1, 2, MeetingStatus.PLANNED))
+
+
+def slot(event, index):
+    return event.slots.get(index=index)
+
+
+def table(event, number):
+    return event.tables.get(number=number)
+
+
+def test_a_meeting_moves_to_a_free_slot_and_table(scheduling_event, staff, two_meetings):
+    first, _second = two_meetings
+
+    meetings.move_meeting(actor=staff, meeting=first, slot=slot(scheduling_event, 3), table=table(scheduling_event, 3))
+
+    first.refresh_from_db()
+    assert (first.slot.index, first.table.number) == (3, 3)
+    assert set(first.seats.values_list("slot__index", flat=True)) == {3}
+    assert AuditEntry.objects.filter(action="meeting.moved").count() == 1
+
+
+def test_a_move_onto_a_taken_table_is_refused(scheduling_event, staff, two_meetings):
+    first, _second = two_meetings
+
+    with pytest.raises(ValidationError) as refused:
+        meetings.move_meeting(actor=staff, meeting=first, slot=slot(scheduling_event, 1),
+                              table=table(scheduling_event, 2))
+    assert refused.value.code == "table_taken"
+
+
+def test_a_move_when_a_person_is_busy_is_refused(scheduling_event, staff, two_meetings, alpha):
+    first, second = two_meetings
+    third = place(make_request(alpha, second.request.requester, ACCEPTED), 2, 1, MeetingStatus.PLANNED)
+
+    with pytest.raises(ValidationError) as refused:
+        meetings.move_meeting(actor=staff, meeting=third, slot=slot(scheduling_event, 1),
+                              table=table(scheduling_event, 3))
+    assert refused.value.code == "person_busy"
+    assert "09:25" in refused.value.messages[0]  # says when
+
+
+def test_a_move_into_a_slot_a_person_cannot_attend_is_refused(scheduling_event, staff, two_meetings, bravo):
+    first, _second = two_meetings
+    bravo.unavailable_slots.add(slot(scheduling_event, 3))
+
+    with pytest.raises(ValidationError) as refused:
+        meetings.move_meeting(actor=staff, meeting=first, slot=slot(scheduling_event, 3),
+                              table=table(scheduling_event, 1))
+    assert refused.value.code == "unavailable"
+    first.refresh_from_db()
+    assert first.slot.index == 0
+
+
+def test_two_organisations_are_not_placed_twice_by_hand(scheduling_event, staff, two_meetings, bravo, alpha):
+    colleague = register(scheduling_event, make_member(alpha.organisation, "second@alpha.test"))
+    request = make_request(colleague, bravo, ACCEPTED)
+
+    with pytest.raises(ValidationError) as refused:
+        meetings.place_request(actor=staff, meeting_request=request, slot=slot(scheduling_event, 2),
+                               table=table(scheduling_event, 1))
+    assert refused.value.code == "organisation_pair"
+
+
+def test_an_unplaced_request_is_placed_by_hand(scheduling_event, staff, two_meetings, alpha, delta):
+    request = make_request(alpha, delta, ACCEPTED)
+
+    meeting = meetings.place_request(actor=staff, meeting_request=request, slot=slot(scheduling_event, 2),
+                                     table=table(scheduling_event, 1))
+
+    assert meeting.status == MeetingStatus.PLANNED
+    assert meeting.seats.count() == 2
+
+
+def test_a_cancelled_meeting_frees_its_place_and_is_not_scheduled_again(scheduling_event, staff, two_meetings):
+    first, _second = two_meetings
+
+    meetings.cancel_meeting(actor=staff, meeting=first)
+    run(scheduling_event, staff)
+
+    assert not Meeting.objects.filter(request=first.request).exclude(status=MeetingStatus.CANCELLED).exists()
+    assert not MeetingSeat.objects.filter(meeting=first, live=True).exists()
+
+
+def test_hand_changes_wait_for_the_requests_to_close(event, staff, alpha, bravo):
+    meeting = place(make_request(alpha, bravo, ACCEPTED), 0, 1, MeetingStatus.PLANNED)
+
+    with pytest.raises(ValidationError) as refused:
+        meetings.move_meeting(actor=staff, meeting=meeting, slot=slot(event, 1), table=table(event, 1))
+    assert refused.value.code == "wrong_phase"
+
+
+def test_publishing_tells_every_participant(scheduling_event, staff, two_meetings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = meetings.publish(actor=staff, event=scheduling_event)
+
+    assert count == 2
+    assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.PUBLISHED}
+    assert len(mail.outbox) == 4
+    scheduling_event.refresh_from_db()
+    assert scheduling_event.phase == Phase.PUBLISHED
