@@ -1,0 +1,155 @@
+"""Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get 403,
+anonymous visitors are sent to sign in."""
+
+from grappe.core.tests.permission_matrix import STAFF, STAFF_ONLY, PermissionMatrix
+
+from .factories import make_event, make_request, place, register
+
+STAFF_POST = {**STAFF_ONLY, STAFF: 302}
+
+
+def an_event(ctx):
+    if not hasattr(ctx, "organised_event"):
+        ctx.organised_event = make_event(ctx.staff, phase="scheduling")
+    return ctx.organised_event
+
+
+def a_meeting(ctx):
+    if not hasattr(ctx, "organised_meeting"):
+        event = an_event(ctx)
+        request = make_request(register(event, ctx.own_user), register(event, ctx.other_member), "accepted")
+        ctx.organised_meeting = place(request, 0, 1, "planned")
+    return ctx.organised_meeting
+
+
+def event_args(ctx):
+    return [an_event(ctx).pk]
+
+
+def meeting_args(ctx):
+    meeting = a_meeting(ctx)
+    return [meeting.event_id, meeting.pk]
+
+
+class TestOrganiserEvents(PermissionMatrix):
+    url = "events:organiser-events"
+    expect = STAFF_ONLY
+
+
+class TestOrganiserEventCreate(PermissionMatrix):
+    url = "events:organiser-event-create"
+    expect = STAFF_ONLY
+
+
+class TestOrganiserEvent(PermissionMatrix):
+    url = "events:organiser-event"
+    args = staticmethod(event_args)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserEventEdit(PermissionMatrix):
+    url = "events:organiser-event-edit"
+    args = staticmethod(event_args)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserEventPhase(PermissionMatrix):
+    url = "events:organiser-event-phase"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"action": "open_requests"})
+    expect = STAFF_POST
+
+
+class TestOrganiserRegistrations(PermissionMatrix):
+    url = "events:organiser-registrations"
+    args = staticmethod(event_args)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserRegistrationsValidate(PermissionMatrix):
+    url = "events:organiser-registrations"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"action": "validate",
+                                     "registrations": [register(an_event(ctx), ctx.own_admin, "pending").pk]})
+    expect = STAFF_POST
+
+
+class TestOrganiserScheduler(PermissionMatrix):
+    url = "events:organiser-scheduler"
+    args = staticmethod(event_args)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserSchedulerRun(PermissionMatrix):
+    url = "events:organiser-scheduler"
+    method = "post"
+    args = staticmethod(event_args)
+    expect = STAFF_POST
+
+
+class TestOrganiserRunProgress(PermissionMatrix):
+    url = "events:organiser-run-progress"
+
+    @staticmethod
+    def args(ctx):
+        from grappe.events.models import ScheduleRun
+
+        run = ScheduleRun.objects.create(event=an_event(ctx), started_by=ctx.staff, status="running")
+        return [run.event_id, run.pk]
+
+    expect = STAFF_ONLY
+
+
+class TestOrganiserSchedule(PermissionMatrix):
+    url = "events:organiser-schedule"
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
+    expect = STAFF_ONLY
+
+
+class TestOrganiserMeeting(PermissionMatrix):
+    url = "events:organiser-meeting"
+    args = staticmethod(meeting_args)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserMeetingMove(PermissionMatrix):
+    url = "events:organiser-meeting"
+    method = "post"
+    args = staticmethod(meeting_args)
+    data = staticmethod(lambda ctx: {"slot": an_event(ctx).slots.get(index=2).pk,
+                                     "table": an_event(ctx).tables.get(number=2).pk})
+    expect = STAFF_POST
+
+
+class TestOrganiserMeetingCancel(PermissionMatrix):
+    url = "events:organiser-meeting-cancel"
+    method = "post"
+    args = staticmethod(meeting_args)
+    expect = STAFF_POST
+
+
+class TestOrganiserRequestPlace(PermissionMatrix):
+    url = "events:organiser-request-place"
+    args = staticmethod(lambda ctx: [an_event(ctx).pk, make_request(
+        register(an_event(ctx), ctx.own_user), register(an_event(ctx), ctx.other_member), "accepted").pk])
+    expect = STAFF_ONLY
+
+
+class TestOrganiserPrint(PermissionMatrix):
+    url = "events:organiser-print"
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
+    expect = STAFF_ONLY
+
+
+class TestOrganiserExport(PermissionMatrix):
+    url = "events:organiser-export"
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id, "outcomes"])
+    expect = STAFF_ONLY
+
+
+class TestOrganiserFollowUps(PermissionMatrix):
+    url = "events:organiser-follow-ups"
+    args = staticmethod(event_args)
+    expect = STAFF_ONLY

@@ -1,0 +1,68 @@
+"""The organiser's spreadsheets after the event (openpyxl): attendance, and the outcome of each meeting as both
+sides recorded it. Headers and values are in the organiser's language."""
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import selectors_organiser
+from .models import Event, Outcome
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(title: str, headers: list[str], rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def attendance_xlsx(event: Event) -> bytes:
+    """One line per registration: who, which organisation, member or guest, status, meetings planned and held."""
+    rows = ([r.display_name, r.organisation_name, _("Guest") if r.is_guest else _("Member"),
+             r.guest_email if r.is_guest else r.person.email, r.get_status_display(), r.planned, r.held]
+            for r in selectors_organiser.attendance(event))
+    return _workbook(_("Attendance"), [_("Name"), _("Organisation"), _("Kind"), _("Email"), _("Status"),
+                                       _("Meetings planned"), _("Meetings held")], rows)
+
+
+def _happened(value) -> str:
+    return "" if value is None else (_("Yes") if value else _("No"))
+
+
+def outcomes_xlsx(event: Event) -> bytes:
+    """One line per live meeting: when, where, both sides, and each side's account (held, outcome, notes)."""
+    outcomes = dict(Outcome.choices)
+    rows = []
+    for meeting in selectors_organiser.event_meetings(event):
+        seats = {seat.registration_id: seat for seat in meeting.seats.all()}
+        line = [timezone.localtime(meeting.slot.starts_at).strftime("%Y-%m-%d %H:%M"), str(meeting.table),
+                meeting.get_status_display()]
+        for side in (meeting.request.requester, meeting.request.recipient):
+            seat = seats.get(side.pk)
+            line += [side.display_name, side.organisation_name,
+                     _happened(seat.happened) if seat else "", str(outcomes.get(seat.outcome, "")) if seat else "",
+                     seat.notes if seat else ""]
+        rows.append(line)
+    side_headers = [_("Name"), _("Organisation"), _("Took place"), _("Outcome"), _("Notes")]
+    headers = [_("Time"), _("Table"), _("Status"), *(f"{_('Requester')}: {h}" for h in side_headers),
+               *(f"{_('Recipient')}: {h}" for h in side_headers)]
+    return _workbook(_("Outcomes"), headers, rows)
+
+
+KINDS = {"attendance": attendance_xlsx, "outcomes": outcomes_xlsx}

@@ -1,0 +1,235 @@
+"""The organiser's pages (cluster staff): events, registrations, phases, the scheduler, the schedule grid,
+publishing, printing, exports and follow-ups. Thin: parse, call a service or a selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from grappe.core.idempotency import submit_once
+from grappe.core.paging import paginate
+from grappe.core.permissions import require
+
+from .. import exports, printing, selectors_organiser
+from ..forms.organiser import EventForm, PhaseForm, PlaceForm, RegistrationsForm, phase_actions
+from ..models import Event, Meeting, MeetingRequest, RegistrationStatus, RunStatus, ScheduleRun
+from ..services import meetings, organiser, scheduling
+
+PER_PAGE = 50
+
+
+def _event(request, pk) -> Event:
+    """The event, for the staff only (403 for anyone else signed in)."""
+    require(request.user, "events.manage_event")
+    return get_object_or_404(Event, pk=pk)
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _url(name: str, event: Event, *args) -> str:
+    return reverse(f"events:{name}", args=[event.pk, *args])
+
+
+@login_required
+def event_list(request):
+    require(request.user, "events.manage_event")
+    page, query = paginate(request, Event.objects.all(), PER_PAGE)
+    return render(request, "events/organiser/event_list.html", {"page": page, "query": query})
+
+
+@login_required
+def event_form(request, pk=None):
+    require(request.user, "events.manage_event")
+    event = get_object_or_404(Event, pk=pk) if pk else None
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        def work():
+            data = form.cleaned_data
+            saved = organiser.save_event(actor=request.user, event=event, data=form.event_data(),
+                                         sessions=data["sessions"], tables=data["tables"])
+            messages.success(request, _("The event is saved."))
+            return _url("organiser-event", saved)
+        try:
+            return redirect(submit_once(form.cleaned_data["form_token"], work))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "events/organiser/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+def event_overview(request, pk):
+    event = _event(request, pk)
+    return render(request, "events/organiser/event_overview.html", {
+        "event": event, "figures": selectors_organiser.event_figures(event), "actions": phase_actions(event),
+        "sessions": event.sessions.all(), "tables": event.tables.all(), "tab": "overview"})
+
+
+@login_required
+@require_POST
+def event_phase(request, pk):
+    event = _event(request, pk)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            if action == "publish":
+                count = meetings.publish(actor=request.user, event=event)
+                messages.success(request, ngettext("%(count)s meeting published; participants are told.",
+                                                   "%(count)s meetings published; participants are told.", count)
+                                 % {"count": count})
+            else:
+                event = organiser.change_phase(actor=request.user, event=event, action=action)
+                messages.success(request, _("The event is now at “%(phase)s”.") % {"phase": event.get_phase_display()})
+        except ValidationError as error:
+            _refused(request, error)
+    return redirect(request.POST.get("next") or _url("organiser-event", event))
+
+
+@login_required
+def registrations(request, pk):
+    event = _event(request, pk)
+    form = RegistrationsForm(request.POST or None, event=event)
+    if request.method == "POST":
+        if form.is_valid():
+            validate = form.cleaned_data["action"] == "validate"
+            count = organiser.answer_registrations(actor=request.user, event=event,
+                                                   registrations=form.cleaned_data["registrations"], validate=validate)
+            messages.success(request, (ngettext("%(count)s registration validated.",
+                                                "%(count)s registrations validated.", count) if validate
+                                       else ngettext("%(count)s registration refused.",
+                                                     "%(count)s registrations refused.", count)) % {"count": count})
+        else:
+            messages.error(request, _("Tick at least one registration."))
+        return redirect(request.get_full_path())
+    status = request.GET.get("status", "")
+    status = status if status in RegistrationStatus.values else ""
+    page, query = paginate(request, selectors_organiser.registrations_for_review(event, status), PER_PAGE)
+    return render(request, "events/organiser/registrations.html", {
+        "event": event, "page": page, "query": query, "status": status, "statuses": RegistrationStatus.choices,
+        "tab": "registrations"})
+
+
+@login_required
+def scheduler_page(request, pk):
+    event = _event(request, pk)
+    if request.method == "POST":
+        try:
+            scheduling.start_run(actor=request.user, event=event, language=get_language())
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect(_url("organiser-scheduler", event))
+    run = event.schedule_runs.first()
+    return render(request, "events/organiser/scheduler.html", {
+        "event": event, "run": run, "runs": event.schedule_runs.all()[:10], "tab": "scheduler",
+        "unplaced": scheduling.unplaced_rows(run) if run and run.status == RunStatus.DONE else [],
+        "can_run": event.phase in scheduling.RUNNABLE_PHASES, "busy": _busy(run),
+        "gap_percent": run.gap * 100 if run else 0})
+
+
+def _busy(run: ScheduleRun | None) -> bool:
+    return run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+@login_required
+def run_progress(request, pk, run_pk):
+    """The progress bar, polled by htmx while the run works; once it is over, the page reloads to the results."""
+    event = _event(request, pk)
+    run = get_object_or_404(ScheduleRun, pk=run_pk, event=event)
+    if request.htmx and not _busy(run):
+        return HttpResponseClientRefresh()
+    return render(request, "events/organiser/_run_progress.html", {"event": event, "run": run, "busy": _busy(run)})
+
+
+@login_required
+def schedule(request, pk):
+    event = _event(request, pk)
+    tables, rows = selectors_organiser.schedule_grid(event)
+    run = event.schedule_runs.filter(status=RunStatus.DONE).first()
+    return render(request, "events/organiser/schedule.html", {
+        "event": event, "tables": tables, "rows": rows, "actions": phase_actions(event), "tab": "schedule",
+        "unplaced": scheduling.unplaced_rows(run) if run else []})
+
+
+@login_required
+def meeting_detail(request, pk, meeting_pk):
+    """One meeting: move it to another slot or table (POST), or see why the move is refused."""
+    event = _event(request, pk)
+    meeting = get_object_or_404(selectors_organiser.event_meetings(event, live=False), pk=meeting_pk)
+    form = PlaceForm(request.POST or None, event=event, initial={"slot": meeting.slot, "table": meeting.table})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.move_meeting(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, _("The meeting is moved."))
+            return redirect(_url("organiser-schedule", event))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "events/organiser/meeting.html", {"event": event, "meeting": meeting, "form": form,
+                                                              "tab": "schedule"})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk, meeting_pk):
+    event = _event(request, pk)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk, event=event)
+    try:
+        meetings.cancel_meeting(actor=request.user, meeting=meeting)
+        messages.success(request, _("The meeting is cancelled."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_url("organiser-schedule", event))
+
+
+@login_required
+def request_place(request, pk, request_pk):
+    """Place an accepted request by hand (one the scheduler left out, say)."""
+    event = _event(request, pk)
+    meeting_request = get_object_or_404(
+        MeetingRequest.objects.select_related("requester__person", "requester__organisation", "recipient__person",
+                                              "recipient__organisation"), pk=request_pk, event=event)
+    form = PlaceForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.place_request(actor=request.user, meeting_request=meeting_request, **form.cleaned_data)
+            messages.success(request, _("The meeting is placed (planned: publish to show it to the participants)."))
+            return redirect(_url("organiser-schedule", event))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "events/organiser/place.html", {"event": event, "meeting_request": meeting_request,
+                                                            "form": form, "tab": "schedule"})
+
+
+@login_required
+def print_pdf(request, pk):
+    """Every participant's agenda and a sign for each table, as one PDF to print."""
+    event = _event(request, pk)
+    response = HttpResponse(printing.event_pdf(event), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="event-{event.pk}-agendas-and-signs.pdf"'
+    return response
+
+
+@login_required
+def export(request, pk, kind):
+    event = _event(request, pk)
+    if kind not in exports.KINDS:
+        raise Http404
+    content = exports.KINDS[kind](event)
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-{kind}.xlsx"'
+    return response
+
+
+@login_required
+def follow_ups(request, pk):
+    event = _event(request, pk)
+    return render(request, "events/organiser/follow_ups.html", {
+        "event": event, "meetings": selectors_organiser.follow_ups(event), "tab": "follow-ups"})
