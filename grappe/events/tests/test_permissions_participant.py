@@ -1,0 +1,205 @@
+"""Who may use each participant page and endpoint (see grappe/core/tests/permission_matrix.py).
+
+In the matrix's cluster, the event (in its request phase, open to guests) has two validated participants: A's
+plain user (OWN_USER) and B's member (OTHER_MEMBER). A's administrator, the staff and the observer did not
+register: the pages of a participation answer them 404, as to an anonymous visitor (a guest would be known by
+its browser session). The staff organise events on the organiser's pages, not as participants.
+"""
+
+from grappe.core.tests.permission_matrix import (
+    ANONYMOUS,
+    OBSERVER,
+    OTHER_MEMBER,
+    OWN_ADMIN,
+    OWN_USER,
+    PUBLIC,
+    STAFF,
+    PermissionMatrix,
+)
+
+from grappe.events.models import Phase, RequestStatus
+
+from .factories import make_event, make_request, place, register
+
+PARTICIPANTS_ONLY = {ANONYMOUS: 404, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 404, STAFF: 404, OBSERVER: 404}
+PARTICIPANTS_ACT = {**PARTICIPANTS_ONLY, OTHER_MEMBER: 302, OWN_USER: 302}
+
+
+def event_of(ctx, phase=Phase.REQUESTS):
+    """The event with A's user and B's member as validated participants (made once per test)."""
+    if not hasattr(ctx, "event"):
+        ctx.event = make_event(ctx.staff, phase=phase)
+        ctx.own_registration = register(ctx.event, ctx.own_user)
+        ctx.other_registration = register(ctx.event, ctx.other_member)
+    return ctx.event
+
+
+def event_args(ctx):
+    return [event_of(ctx).pk]
+
+
+def draft_args(ctx):
+    return [event_of(ctx, Phase.DRAFT).pk]
+
+
+def b_asks_a(ctx):
+    """The event, and the request B's member sent A's user."""
+    event = event_of(ctx)
+    return [event.pk, make_request(ctx.other_registration, ctx.own_registration).pk]
+
+
+class TestEventList(PermissionMatrix):
+    url = "events:event-list"
+    expect = PUBLIC
+
+
+class TestEventDetail(PermissionMatrix):
+    url = "events:event-detail"
+    args = staticmethod(event_args)
+    expect = PUBLIC
+
+
+class TestDraftEventDetail(PermissionMatrix):
+    """A draft is the organiser's: nobody else learns it exists."""
+
+    url = "events:event-detail"
+    args = staticmethod(draft_args)
+    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 404}
+
+
+class TestRegister(PermissionMatrix):
+    """Anonymous visitors register as guests; members with their account (registered ones are sent to their
+    page); the staff and observers have no organisation to register for."""
+
+    url = "events:register"
+    args = staticmethod(event_args)
+    expect = {ANONYMOUS: 200, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+
+
+class TestRegisterPost(PermissionMatrix):
+    url = "events:register"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"language": "fr", "form_token": "2b1f5a52-7c43-4ad5-9f53-0d8e1f2c3a4b",
+                                     "name": "Invitée", "email": "invitee@ext.test", "organisation": "Ext"})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 403, OBSERVER: 403}
+
+
+class TestGuestConfirm(PermissionMatrix):
+    """The link is the credential: a wrong key is 404 for everyone."""
+
+    url = "events:guest-confirm"
+    args = staticmethod(lambda ctx: [event_of(ctx).pk, "not-a-key"])
+    expect = dict.fromkeys(PUBLIC, 404)
+
+
+class TestGuestResend(PermissionMatrix):
+    url = "events:guest-resend"
+    args = staticmethod(event_args)
+    expect = PUBLIC
+
+
+class TestMyRegistration(PermissionMatrix):
+    url = "events:my-registration"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestMyAvailability(PermissionMatrix):
+    url = "events:my-availability"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestCancelRegistration(PermissionMatrix):
+    url = "events:cancel-registration"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestCancelRegistrationPost(PermissionMatrix):
+    url = "events:cancel-registration"
+    method = "post"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ACT
+
+
+class TestParticipantList(PermissionMatrix):
+    url = "events:participant-list"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestParticipantDetail(PermissionMatrix):
+    """B's member seen by participants; B does not find itself among the others."""
+
+    url = "events:participant-detail"
+    args = staticmethod(lambda ctx: [event_of(ctx).pk, ctx.other_registration.pk])
+    expect = {**PARTICIPANTS_ONLY, OTHER_MEMBER: 404}
+
+
+class TestRequestSend(PermissionMatrix):
+    url = "events:request-send"
+    method = "post"
+    args = staticmethod(lambda ctx: [event_of(ctx).pk, ctx.other_registration.pk])
+    data = staticmethod(lambda ctx: {"priority": 2, "form_token": "0f8b3c1e-2d4a-4b6c-8e9f-1a2b3c4d5e6f"})
+    expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+
+
+class TestRequestList(PermissionMatrix):
+    url = "events:request-list"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestRequestAnswer(PermissionMatrix):
+    """Only the recipient (A's user) answers; the requester does not see an answer form for its own request."""
+
+    url = "events:request-answer"
+    method = "post"
+    args = staticmethod(b_asks_a)
+    data = staticmethod(lambda ctx: {"answer": "accept", "priority": 2})
+    expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+
+
+class TestRequestWithdraw(PermissionMatrix):
+    """Either side gets an answer (the recipient of a pending request is told it cannot withdraw it)."""
+
+    url = "events:request-withdraw"
+    method = "post"
+    args = staticmethod(b_asks_a)
+    expect = PARTICIPANTS_ACT
+
+
+class TestAgenda(PermissionMatrix):
+    url = "events:agenda"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestAgendaPdf(PermissionMatrix):
+    url = "events:agenda-pdf"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+class TestAgendaIcs(PermissionMatrix):
+    url = "events:agenda-ics"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_ONLY
+
+
+def a_seat(ctx):
+    """The event, and A's seat in its published meeting with B."""
+    event = event_of(ctx)
+    meeting = place(make_request(ctx.own_registration, ctx.other_registration, RequestStatus.ACCEPTED))
+    return [event.pk, meeting.seats.get(registration=ctx.own_registration).pk]
+
+
+class TestMeetingOutcome(PermissionMatrix):
+    """A seat is its side's own: the other side gets 404."""
+
+    url = "events:meeting-outcome"
+    method = "post"
+    args = staticmethod(a_seat)
+    expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}

@@ -1,0 +1,43 @@
+"""Telling a participant about something: a member in the app and by mail, a guest by mail, each in the
+registration's language. Call `tell` inside the service's transaction: delivery waits for the commit."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from grappe.core import notify
+from grappe.core.links import absolute_url
+
+from ..models import Registration
+
+
+def link_for(registration: Registration, path: str) -> str:
+    """The address a participant follows from a mail: a guest's goes through its personal access link."""
+    if not registration.is_guest:
+        return absolute_url(path)
+    access = reverse("events:guest-confirm", args=[registration.event_id, registration.access_key])
+    return absolute_url(f"{access}?{urlencode({'next': path})}")
+
+
+def tell(registration: Registration, text: Callable[[], str], url_name: str = "events:request-list") -> None:
+    """Once the transaction commits, tell the participant `text()` (called in its language), linking to its
+    page `url_name` of the event."""
+    notify.on_commit(_deliver, registration, text, url_name)
+
+
+def _deliver(registration: Registration, text: Callable[[], str], url_name: str) -> None:
+    with translation.override(registration.language):
+        message = text()
+        path = reverse(url_name, args=[registration.event_id])
+        user = None if registration.is_guest else registration.person.user
+        if user is not None and user.is_active:
+            notify.send([user], message, path)
+        email = registration.guest_email if registration.is_guest else registration.person.email
+        context = {"registration": registration, "event": registration.event, "message": message,
+                   "link": link_for(registration, path)}
+        send_mail(f"{registration.event.title} — Grappe", render_to_string("events/participant/email/notice.txt",
+                                                                           context), None, [email])
