@@ -24,6 +24,7 @@ day as many meetings as it has tables), whichever is lower. A request left out g
 final schedule (`Unplaced`).
 """
 
+import heapq
 import random
 import time
 from collections import defaultdict
@@ -67,6 +68,11 @@ class Problem:
     fixed: tuple[Meeting, ...] = ()  # published meetings: kept exactly (slot and table) unless allow_moves
     allow_moves: bool = False  # the organiser allows fixed meetings to move (they stay placed)
 
+
+# Above this many booleans the gaps are left to `_tidy`: the gap model triples the size, and the weight
+# solve alone uses the time.
+GAP_MODEL_LIMIT = 40_000
+WEIGHT_SHARE = 0.6  # of the time limit for the weight; the rest (and what the weight left) for the gaps
 
 UnplacedReason = Literal["unavailable", "participant_full", "organisation_pair", "no_table", "outweighed"]
 
@@ -116,6 +122,13 @@ class _Instance:
                      for p in problem.participants}
         self.cap = {p.id: _lower(p.max_meetings, problem.max_meetings) for p in problem.participants}
         self.windows = self._windows(problem.max_consecutive)
+        self.windows_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for window in self.windows:
+            for slot in window:
+                self.windows_of[slot].append(window)
+        self.by_session: dict[object, list[int]] = defaultdict(list)
+        for slot in self.slots:
+            self.by_session[self.session[slot]].append(slot)
 
     def _windows(self, longest: int | None) -> list[tuple[int, ...]]:
         """Every run of `longest + 1` slots in a row within a session: one of them must stay free."""
@@ -141,12 +154,6 @@ class _Instance:
         both = self.free[request.a] & self.free[request.b]
         return [s for s in self.slots if s in both]
 
-    def sessions(self) -> dict[object, list[int]]:
-        grouped: dict[object, list[int]] = defaultdict(list)
-        for slot in self.slots:
-            grouped[self.session[slot]].append(slot)
-        return grouped
-
 
 def _lower(first: int | None, second: int | None) -> int | None:
     if first is None:
@@ -164,24 +171,37 @@ class _Agenda:
         self.busy: dict[int, set[int]] = defaultdict(set)
         self.used = defaultdict(int)
         self.org_pairs: set[tuple[int, int]] = set()
-        self.meetings: list[tuple[int, int, int]] = []  # (a, b, slot)
+        self.meetings: dict[tuple[int, int, int], None] = {}  # (a, b, slot), in the order they came
+        self.at: dict[tuple[int, int], tuple[int, int, int]] = {}  # (person, slot) -> their meeting
+        self.fixed: set[tuple[int, int, int]] = set()  # meetings that stay where they are
 
     def add(self, a: int, b: int, slot: int) -> None:
         self.busy[a].add(slot)
         self.busy[b].add(slot)
         self.used[slot] += 1
         self.org_pairs.add(self.instance.org_pair(a, b))
-        self.meetings.append((a, b, slot))
+        self.meetings[a, b, slot] = None
+        self.at[a, slot] = self.at[b, slot] = (a, b, slot)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        return {pair_key(a, b) for a, b, _ in self.meetings}
+
+    def remove(self, a: int, b: int, slot: int) -> None:
+        self.busy[a].discard(slot)
+        self.busy[b].discard(slot)
+        self.used[slot] -= 1
+        self.org_pairs.discard(self.instance.org_pair(a, b))
+        del self.meetings[a, b, slot]
+        del self.at[a, slot], self.at[b, slot]
 
     def full(self, person: int) -> bool:
         cap = self.instance.cap.get(person)
         return cap is not None and len(self.busy[person]) >= cap
 
     def too_long_run(self, person: int, slot: int) -> bool:
-        """Would a meeting in `slot` make a run of meetings longer than the event allows?"""
+        """Would a meeting in `slot` make (or, if it is there, does it make) a run longer than allowed?"""
         busy = self.busy[person]
-        return any(slot in window and all(s == slot or s in busy for s in window)
-                   for window in self.instance.windows)
+        return any(all(s == slot or s in busy for s in window) for window in self.instance.windows_of[slot])
 
     def table_free(self, slot: int) -> bool:
         return self.used[slot] < self.instance.tables[slot]
@@ -193,26 +213,30 @@ class _Agenda:
     def added_gaps(self, person: int, slot: int) -> int:
         """Idle gaps a meeting in `slot` would add to `person`'s agenda (negative: it fills one)."""
         busy = self.busy[person]
-        before = _gaps_in(self.instance, person, busy)
-        return _gaps_in(self.instance, person, busy | {slot}) - before
+        session = self.instance.by_session[self.instance.session[slot]]
+        free = self.instance.free[person]
+        return _session_gaps(session, free, busy | {slot}) - _session_gaps(session, free, busy)
 
 
 def _gaps_in(instance: _Instance, person: int, busy: Iterable[int]) -> int:
     """Idle gaps of one person: usable slots strictly between their first and last meeting of a session."""
     free = instance.free.get(person, frozenset())
-    total = 0
-    for slots in instance.sessions().values():
-        marks = [i for i, slot in enumerate(slots) if slot in busy]
-        if len(marks) > 1:
-            inside = slots[marks[0]:marks[-1] + 1]
-            total += sum(1 for slot in inside if slot in free and slot not in busy)
-    return total
+    busy = set(busy)
+    return sum(_session_gaps(slots, free, busy) for slots in instance.by_session.values())
+
+
+def _session_gaps(slots: list[int], free: frozenset[int], busy: set[int]) -> int:
+    marks = [i for i, slot in enumerate(slots) if slot in busy]
+    if len(marks) < 2:
+        return 0
+    return sum(1 for slot in slots[marks[0]:marks[-1] + 1] if slot in free and slot not in busy)
 
 
 def _fixed_agenda(instance: _Instance) -> _Agenda:
     agenda = _Agenda(instance)
     for meeting in instance.problem.fixed:
         agenda.add(meeting.a, meeting.b, meeting.slot)
+    agenda.fixed = set(agenda.meetings)
     return agenda
 
 
@@ -221,27 +245,90 @@ def greedy(problem: Problem, *, seed: int = 0) -> Result:
     started = time.perf_counter()
     instance = _Instance(problem)
     agenda = _greedy_agenda(instance, seed)
-    return _result(instance, agenda, "greedy", _relaxation_bound(instance), started)
+    bound = _relaxation_bound(instance, _items(instance))
+    return _result(instance, agenda, "greedy", bound, started)
 
 
 def _greedy_agenda(instance: _Instance, seed: int) -> _Agenda:
+    """Weight classes from the heaviest; within one, the request with the fewest slots left goes first."""
     agenda = _fixed_agenda(instance)
-    demand: dict[int, int] = defaultdict(int)
-    for request in instance.problem.requests:
-        demand[request.a] += 1
-        demand[request.b] += 1
+    items = [item for item in _items(instance) if not item.must]
     shuffle = random.Random(seed)
-    order = []
-    for request in instance.problem.requests:
-        candidates = instance.common_free(request)
-        if candidates:
-            pressure = max(demand[request.a] / len(instance.free[request.a]) if instance.free[request.a] else 0,
-                           demand[request.b] / len(instance.free[request.b]) if instance.free[request.b] else 0)
-            order.append((-request.weight, len(candidates), -pressure, shuffle.random(), request, candidates))
-    order.sort(key=lambda item: item[:4])
-    for *_, request, candidates in order:
-        _place(agenda, request, candidates)
+    ties = [shuffle.random() for _ in items]
+    by_weight: dict[int, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        by_weight[item.request.weight].append(index)
+    for weight in sorted(by_weight, reverse=True):
+        _Filling(agenda, items, by_weight[weight], ties).run()
+    for item in sorted(items, key=lambda item: -item.request.weight):
+        _place(agenda, item.request, item.candidates) or _place_by_moving(agenda, item)
     return agenda
+
+
+class _Filling:
+    """One weight class placed most-constrained-first (DSATUR's rule for colouring graphs): a lazy heap of
+    (slots still open, tie) that is refreshed for the requests a placement touches."""
+
+    def __init__(self, agenda: _Agenda, items: list["_Item"], indexes: list[int], ties: list[float]):
+        self.agenda, self.items, self.ties = agenda, items, ties
+        self.pending = set(indexes)
+        self.of_person: dict[int, set[int]] = defaultdict(set)
+        self.of_orgs: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.interest: dict[tuple[int, int], int] = defaultdict(int)  # (person, slot) -> pending requests
+        for index in indexes:
+            request = items[index].request
+            for person in (request.a, request.b):
+                self.of_person[person].add(index)
+                for slot in items[index].candidates:
+                    self.interest[person, slot] += 1
+            self.of_orgs[agenda.instance.org_pair(request.a, request.b)].add(index)
+        self.heap: list[tuple[int, float, int]] = []
+        self.version: dict[int, int] = {}
+        for index in indexes:
+            self._push(index)
+
+    def _open(self, index: int) -> list[int]:
+        agenda, request = self.agenda, self.items[index].request
+        a, b = request.a, request.b
+        if agenda.instance.org_pair(a, b) in agenda.org_pairs or agenda.full(a) or agenda.full(b):
+            return []
+        return [slot for slot in self.items[index].candidates if agenda.fits(a, b, slot)]
+
+    def _push(self, index: int) -> None:
+        self.version[index] = self.version.get(index, 0) + 1
+        heapq.heappush(self.heap, (len(self._open(index)), self.ties[index], index, self.version[index]))
+
+    def _leave(self, index: int) -> None:
+        self.pending.discard(index)
+        request = self.items[index].request
+        for person in (request.a, request.b):
+            self.of_person[person].discard(index)
+            for slot in self.items[index].candidates:
+                self.interest[person, slot] -= 1
+
+    def run(self) -> None:
+        while self.heap:
+            _, _, index, version = heapq.heappop(self.heap)
+            if index not in self.pending or version != self.version[index]:
+                continue
+            self._leave(index)
+            slots = self._open(index)
+            if not slots:
+                continue
+            request = self.items[index].request
+            slot = min(slots, key=lambda s: self._cost(request, s))
+            table_was_last = self.agenda.used[slot] + 1 >= self.agenda.instance.tables[slot]
+            self.agenda.add(request.a, request.b, slot)
+            touched = self.of_person[request.a] | self.of_person[request.b] | self.of_orgs[
+                self.agenda.instance.org_pair(request.a, request.b)]
+            for other in (self.pending if table_was_last else touched & self.pending):
+                self._push(other)
+
+    def _cost(self, request: Request, slot: int) -> tuple:
+        """Take the slot the other requests of these two people want least, then the one adding fewest gaps."""
+        agenda, (a, b) = self.agenda, (request.a, request.b)
+        wanted = self.interest[a, slot] + self.interest[b, slot]
+        return wanted, agenda.added_gaps(a, slot) + agenda.added_gaps(b, slot), agenda.instance.position[slot]
 
 
 def _place(agenda: _Agenda, request: Request, candidates: list[int]) -> bool:
@@ -261,9 +348,123 @@ def _place(agenda: _Agenda, request: Request, candidates: list[int]) -> bool:
     return True
 
 
-def _relaxation_bound(instance: _Instance) -> int:
-    """A proven upper bound: the trivial one until the solver-based relaxation takes its place."""
-    return sum(r.weight for r in instance.problem.requests if instance.common_free(r))
+def _place_by_moving(agenda: _Agenda, item: "_Item") -> bool:
+    """Make room for the request by moving the other meetings of one of its two people to other slots.
+
+    Which of that person's meetings goes in which slot is a bipartite matching (their meetings, the slots
+    where both sides of each are free); an augmenting path from the new request (Kuhn's algorithm) moves
+    as few of them as it can. The other people in those meetings do not move.
+    """
+    a, b = item.request.a, item.request.b
+    instance = agenda.instance
+    if item.must or instance.org_pair(a, b) in agenda.org_pairs or agenda.full(a) or agenda.full(b):
+        return False
+    return any(_rematch(agenda, pivot, item.request) for pivot in (a, b))
+
+
+def _rematch(agenda: _Agenda, pivot: int, request: Request) -> bool:
+    instance = agenda.instance
+    own = {slot: agenda.at[pivot, slot] for slot in agenda.busy[pivot]}
+    if any(meeting in agenda.fixed for meeting in own.values()):
+        return False
+    new = (request.a, request.b, None)
+    meetings = list(own.values()) + [new]
+
+    def slots_for(meeting) -> list[int]:
+        other = meeting[1] if meeting[0] == pivot else meeting[0]
+        return [s for s in instance.slots if s in instance.free[pivot] and s in instance.free[other]
+                and (s not in agenda.busy[other] or s == meeting[2])
+                and (s in own or agenda.table_free(s))]
+
+    holder = {slot: meeting for slot, meeting in own.items()}
+
+    def augment(meeting, seen: set[int]) -> bool:
+        for slot in slots_for(meeting):
+            if slot in seen:
+                continue
+            seen.add(slot)
+            if slot not in holder or augment(holder[slot], seen):
+                holder[slot] = meeting
+                return True
+        return False
+
+    if not augment(new, set()):
+        return False
+    moved = [(slot, m) for slot, m in holder.items() if m[2] != slot]
+    for _, m in moved:
+        if m[2] is not None:
+            agenda.remove(*m)
+    for slot, m in moved:
+        agenda.add(m[0], m[1], slot)
+    people = {p for _, m in moved for p in m[:2]}
+    if not any(agenda.too_long_run(p, s) for p in people for s in agenda.busy[p]):
+        return True
+    for slot, m in moved:
+        agenda.remove(m[0], m[1], slot)
+    for _, m in moved:
+        if m[2] is not None:
+            agenda.add(*m)
+    return False
+
+
+def _tidy(agenda: _Agenda, rounds: int = 2) -> None:
+    """Fewer idle gaps, the same people meeting: move a meeting to another slot, or swap the slots of two
+    meetings of one person, whenever that lowers the gaps of the people concerned."""
+    instance = agenda.instance
+
+    def gaps(*people: int) -> int:
+        return sum(_gaps_in(instance, p, agenda.busy[p]) for p in people)
+
+    for _ in range(rounds):
+        changed = False
+        for meeting in list(agenda.meetings):
+            if meeting in agenda.fixed or meeting not in agenda.meetings:
+                continue
+            changed |= _tidy_move(agenda, meeting, gaps) or _tidy_swap(agenda, meeting, gaps)
+        if not changed:
+            return
+
+
+def _tidy_move(agenda: _Agenda, meeting: tuple[int, int, int], gaps) -> bool:
+    a, b, slot = meeting
+    before = gaps(a, b)
+    agenda.remove(*meeting)
+    best = None
+    for target in agenda.instance.common_free(Request(a, b)):
+        if target != slot and agenda.fits(a, b, target):
+            agenda.add(a, b, target)
+            after = gaps(a, b)
+            agenda.remove(a, b, target)
+            if after < before and (best is None or after < best[0]):
+                best = (after, target)
+    agenda.add(a, b, best[1] if best else slot)
+    return best is not None
+
+
+def _tidy_swap(agenda: _Agenda, meeting: tuple[int, int, int], gaps) -> bool:
+    a, b, slot = meeting
+    for person, partner in ((a, b), (b, a)):
+        for other_slot in sorted(agenda.busy[person], key=agenda.instance.position.get):
+            other = agenda.at[person, other_slot]
+            if other == meeting or other in agenda.fixed:
+                continue
+            third = other[1] if other[0] == person else other[0]
+            if not (other_slot in agenda.instance.free[partner] and slot in agenda.instance.free[third]
+                    and other_slot not in agenda.busy[partner] and slot not in agenda.busy[third]):
+                continue
+            before = gaps(person, partner, third)
+            agenda.remove(*meeting)
+            agenda.remove(*other)
+            agenda.add(a, b, other_slot)
+            agenda.add(other[0], other[1], slot)
+            if gaps(person, partner, third) < before and not any(
+                    agenda.too_long_run(p, s) for p in (person, partner, third) for s in agenda.busy[p]):
+                return True
+            agenda.remove(a, b, other_slot)
+            agenda.remove(other[0], other[1], slot)
+            agenda.add(*meeting)
+            agenda.add(*other)
+    return False
 
 
 def _result(instance: _Instance, agenda: _Agenda, status, bound: int, started: float) -> Result:
@@ -351,8 +552,421 @@ def _why(instance: _Instance, agenda: _Agenda, request: Request) -> Unplaced:
 
 
 def schedule(problem: Problem, *, time_limit: float = 30.0, seed: int = 0, workers: int = 2) -> Result:
-    """The best schedule found within the time limit, with its proven bound (see the module's docstring)."""
-    return greedy(problem, seed=seed)
+    """The best schedule found within the time limit, with its proven bound (see the module's docstring).
+
+    `time_limit` bounds the whole call in seconds. The solver's share of it is counted in CP-SAT's
+    deterministic time (about a second each on an idle core), so the same problem and seed give the same
+    schedule on every run; only a machine too busy to do that work in time cuts a solve short.
+    """
+    started = time.perf_counter()
+    instance = _Instance(problem)
+    items = _items(instance)
+    fixed = _fixed_weight(instance, items)
+    solver = _Solver(instance, items, _Budget(time_limit, seed, workers, started))
+    start = _greedy_agenda(instance, seed)
+    greedy_weight = _account(instance, start)[0]
+    bound = _relaxation_bound(instance, items)
+    linear = solver.linear_relaxation() if greedy_weight < bound else None
+    if linear is not None:
+        bound = min(bound, fixed + int(linear[0] + 1e-6))
+        rounded = solver.rounded(linear[1])
+        kept = all(pair_key(i.request.a, i.request.b) in rounded.pairs() for i in items if i.must)
+        if kept and _account(instance, rounded)[0] > greedy_weight:
+            start = rounded
+    start_weight = _account(instance, start)[0]
+    solved = solver.solve(start, bound - fixed, start_weight - fixed)
+    agenda, proven = start, start_weight >= bound
+    if solved is not None:
+        agenda, solver_bound, proven = solved
+        bound = min(bound, solver_bound + fixed)
+        for item in items:
+            if not item.must:
+                _place(agenda, item.request, item.candidates)
+    _tidy(agenda)
+    placed = _account(instance, agenda)[0]
+    status = "optimal" if proven or placed >= bound else "feasible" if placed > greedy_weight else "greedy"
+    return _result(instance, agenda, status, bound, started)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """What the solver places: a request (the heaviest of its pair) or, when moves are allowed, a published
+    meeting, which must stay placed (`must`) and would rather stay at home."""
+
+    request: Request
+    candidates: list[int]
+    must: bool = False
+    home: int | None = None
+
+
+def _items(instance: _Instance) -> list[_Item]:
+    """The requests still open once the fixed meetings are in (or, moves allowed, with them to place)."""
+    problem = instance.problem
+    fixed_pairs = {pair_key(m.a, m.b) for m in problem.fixed}
+    fixed_orgs = {instance.org_pair(m.a, m.b) for m in problem.fixed}
+    heaviest: dict[tuple[int, int], Request] = {}
+    for request in problem.requests:
+        key = pair_key(request.a, request.b)
+        if key in fixed_pairs or instance.org_pair(request.a, request.b) in fixed_orgs:
+            continue
+        if key not in heaviest or request.weight > heaviest[key].weight:
+            heaviest[key] = request
+    items = [_Item(r, c) for r in heaviest.values() if (c := instance.common_free(r))]
+    if problem.allow_moves:
+        for m in problem.fixed:
+            request = Request(m.a, m.b, 0)
+            candidates = sorted(set(instance.common_free(request)) | {m.slot}, key=instance.position.get)
+            items.append(_Item(request, [s for s in candidates if s in instance.position], True, m.slot))
+    return items
+
+
+def _fixed_weight(instance: _Instance, items: list[_Item]) -> int:
+    """Weight the fixed meetings already satisfy: it is in every schedule, whatever the solver does."""
+    agenda = _fixed_agenda(instance)
+    return _account(instance, agenda)[0]
+
+
+class _Budget:
+    """The solver's parameters, and how the time limit is shared between its solves.
+
+    Each solve is bounded in CP-SAT's deterministic time, so that it does the same work, and so gives the
+    same schedule, on every run; the wall clock (`deadline`) only cuts a solve the machine is too busy to
+    finish in time, and then the result may differ from one run to the next.
+    """
+
+    def __init__(self, time_limit: float, seed: int, workers: int, started: float):
+        self.time_limit, self.seed, self.workers = time_limit, seed, workers
+        self.deadline = started + time_limit
+        self.spent = 0.0
+
+    def left(self) -> float:
+        return max(0.0, self.time_limit - self.spent)
+
+    def solver(self, limit: float):
+        from ortools.sat.python import cp_model
+
+        solver = cp_model.CpSolver()
+        parameters = solver.parameters
+        parameters.max_deterministic_time = max(limit, 0.01)
+        parameters.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.1)
+        parameters.num_workers = max(1, self.workers)
+        parameters.interleave_search = True  # the only deterministic parallel search of CP-SAT
+        parameters.random_seed = self.seed
+        return solver
+
+
+def _fixed_load(instance: _Instance, items: list[_Item]):
+    """Per person: meetings the fixed ones already give them, and slots they already take; per slot: tables."""
+    moving = instance.problem.allow_moves
+    count: dict[int, int] = defaultdict(int)
+    busy: dict[int, set[int]] = defaultdict(set)
+    tables = dict(instance.tables)
+    for m in instance.problem.fixed:
+        for person in (m.a, m.b):
+            count[person] += 1
+            if not moving:
+                busy[person].add(m.slot)
+        if not moving and m.slot in tables:
+            tables[m.slot] -= 1
+    return count, busy, tables
+
+
+def _room(instance: _Instance, person: int) -> int:
+    """How many meetings a person can have at most (fixed ones included): cap, usable slots, rest breaks."""
+    free = instance.free.get(person, frozenset())
+    longest = instance.problem.max_consecutive
+    most = 0
+    for slots in instance.by_session.values():
+        run = 0
+        for slot in slots + [None]:
+            if slot is not None and slot in free:
+                run += 1
+                continue
+            most += run if longest is None else run - run // (longest + 1)
+            run = 0
+    cap = instance.cap.get(person)
+    return most if cap is None else min(cap, most)
+
+
+def _relaxation_bound(instance: _Instance, items: list[_Item]) -> int:
+    """An upper bound that forgets the slots: each person meets at most as many people as they have room
+    for, the day holds at most as many meetings as it has tables (and pairs of people free at once), two
+    organisations meet once. Its linear relaxation, solved by HiGHS (exactly, so the bound is the same on
+    every run), bounds the real problem's best weight."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    count, _, tables = _fixed_load(instance, items)
+    open_items = [item for item in items if not item.must]
+    fixed = _fixed_weight(instance, items)
+    if not open_items:
+        return fixed
+    rows: list[list[int]] = []
+    limits: list[float] = []
+    by_person: dict[int, list[int]] = defaultdict(list)
+    by_orgs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for column, item in enumerate(open_items):
+        by_person[item.request.a].append(column)
+        by_person[item.request.b].append(column)
+        by_orgs[instance.org_pair(item.request.a, item.request.b)].append(column)
+    for person, columns in by_person.items():
+        room = max(0, _room(instance, person) - count[person])
+        if len(columns) > room:
+            rows.append(columns)
+            limits.append(room)
+    for columns in by_orgs.values():
+        if len(columns) > 1:
+            rows.append(columns)
+            limits.append(1)
+    free_at = {s: sum(1 for f in instance.free.values() if s in f) for s in instance.slots}
+    musts = sum(1 for item in items if item.must)
+    rows.append(list(range(len(open_items))))
+    limits.append(max(0, sum(max(0, min(tables[s], free_at[s] // 2)) for s in instance.slots) - musts))
+    indices = [column for row in rows for column in row]
+    pointers = [0]
+    for row in rows:
+        pointers.append(pointers[-1] + len(row))
+    matrix = csr_matrix(([1.0] * len(indices), indices, pointers), shape=(len(rows), len(open_items)))
+    weights = [-float(item.request.weight) for item in open_items]
+    solved = linprog(weights, A_ub=matrix, b_ub=limits, bounds=(0, 1), method="highs")
+    if solved.status != 0:
+        return fixed + sum(item.request.weight for item in open_items)
+    return fixed + int(-solved.fun + 1e-6)
+
+
+class _Solver:
+    """CP-SAT: one boolean per (item, slot where both people are free and a table may be); the weight
+    first, then, the weight held, the fewest idle gaps (and, moves allowed, the fewest moved meetings)."""
+
+    def __init__(self, instance: _Instance, items: list[_Item], budget: _Budget):
+        from ortools.sat.python import cp_model
+
+        self.cp_model = cp_model
+        self.instance, self.items, self.budget = instance, items, budget
+        self.model = None  # built only when the solver is needed (`_build`)
+        self.count, self.busy, self.tables = _fixed_load(instance, items)
+        self.x: dict[tuple[int, int], int] = {}  # (item index, slot) -> column of its boolean
+        self.of_person_slot: dict[tuple[int, int], list[int]] = defaultdict(list)  # -> columns of x
+        self._variables()
+        self.rows = self._rows()
+
+    def _build(self) -> None:
+        self.model = self.cp_model.CpModel()
+        self.variables = [self.model.NewBoolVar("") for _ in self.x]
+        for row in self.rows:
+            self._add(row)
+
+    def _variables(self) -> None:
+        for index, item in enumerate(self.items):
+            a, b = item.request.a, item.request.b
+            for slot in item.candidates:
+                if slot in self.busy[a] or slot in self.busy[b] or self.tables[slot] <= 0:
+                    continue
+                column = len(self.x)
+                self.x[index, slot] = column
+                self.of_person_slot[a, slot].append(column)
+                self.of_person_slot[b, slot].append(column)
+
+    def _add(self, row: tuple[list[int], int, bool]) -> None:
+        columns, limit, exact = row
+        variables = [self.variables[c] for c in columns]
+        if exact:
+            self.model.AddExactlyOne(variables)
+        elif limit == 1:
+            self.model.AddAtMostOne(variables)
+        else:
+            self.model.Add(sum(variables) <= limit)
+
+    def _rows(self) -> list[tuple[list[int], int, bool]]:
+        """The constraints as (variable positions, at most, exactly one?): CP-SAT's and the LP's."""
+        instance, rows = self.instance, []
+        of_item: dict[int, list[int]] = defaultdict(list)
+        of_slot: dict[int, list[int]] = defaultdict(list)
+        of_person: dict[int, list[int]] = defaultdict(list)
+        for column, (index, slot) in enumerate(self.x):
+            of_item[index].append(column)
+            of_slot[slot].append(column)
+        by_orgs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for index, item in enumerate(self.items):
+            a, b = item.request.a, item.request.b
+            by_orgs[instance.org_pair(a, b)].extend(of_item[index])
+            of_person[a].extend(of_item[index])
+            of_person[b].extend(of_item[index])
+            if item.must:
+                rows.append((of_item[index], 1, True))
+        rows += [(columns, 1, False) for columns in by_orgs.values() if len(columns) > 1]
+        rows += [(columns, 1, False) for columns in self.of_person_slot.values() if len(columns) > 1]
+        rows += [(columns, self.tables[slot], False) for slot, columns in of_slot.items()
+                 if len(columns) > self.tables[slot]]
+        for person, columns in of_person.items():
+            cap = instance.cap.get(person)
+            if cap is not None and len(columns) > cap - self.count[person]:
+                rows.append((columns, max(0, cap - self.count[person]), False))
+        longest = instance.problem.max_consecutive
+        for person in of_person if longest is not None else ():
+            for window in instance.windows:
+                fixed = sum(1 for s in window if s in self.busy[person])
+                columns = [c for s in window for c in self.of_person_slot.get((person, s), ())]
+                if fixed + len({s for s in window if (person, s) in self.of_person_slot}) > longest:
+                    rows.append((columns, longest - fixed, False))
+        return rows
+
+    def linear_relaxation(self):
+        """(optimum, value of each x) of the model's linear relaxation, by HiGHS; None if it failed.
+
+        Its optimum bounds the weight (often more tightly than the relaxation without slots), and on these
+        problems its solution is nearly integral: rounded, it is a schedule close to the best one.
+        """
+        import numpy as np
+        from scipy.optimize import linprog
+        from scipy.sparse import csr_matrix
+
+        if not self.x:
+            return None
+        rows = self.rows
+        indices = [c for columns, _, _ in rows for c in columns]
+        pointers = np.cumsum([0] + [len(columns) for columns, _, _ in rows])
+        matrix = csr_matrix((np.ones(len(indices)), indices, pointers), shape=(len(rows), len(self.x)))
+        exact = [r for r, (_, _, equal) in enumerate(rows) if equal]
+        upper = [r for r, (_, _, equal) in enumerate(rows) if not equal]
+        weights = [0.0 if self.items[i].must else -float(self.items[i].request.weight) for i, _ in self.x]
+        solved = linprog(weights, A_ub=matrix[upper] if upper else None,
+                         b_ub=[rows[r][1] for r in upper] if upper else None,
+                         A_eq=matrix[exact] if exact else None, b_eq=[1.0] * len(exact) if exact else None,
+                         bounds=(0, 1), method="highs")
+        if solved.status != 0:
+            return None
+        return -solved.fun, solved.x
+
+    def rounded(self, values) -> _Agenda:
+        """The relaxation's solution made a schedule: meetings by decreasing value where they still fit,
+        then every request that fits anywhere, heaviest first, moving others when that makes room."""
+        agenda = _fixed_agenda(self.instance) if not self.instance.problem.allow_moves else _Agenda(self.instance)
+        keys = list(self.x)
+        for column in sorted(range(len(keys)), key=lambda c: (-values[c], -self.items[keys[c][0]].request.weight, c)):
+            if values[column] < 1e-6:
+                break
+            item = self.items[keys[column][0]]
+            a, b = item.request.a, item.request.b
+            if (self.instance.org_pair(a, b) not in agenda.org_pairs and not agenda.full(a)
+                    and not agenda.full(b) and agenda.fits(a, b, keys[column][1])):
+                agenda.add(a, b, keys[column][1])
+        for item in sorted(self.items, key=lambda item: (not item.must, -item.request.weight)):
+            _place(agenda, item.request, item.candidates) or _place_by_moving(agenda, item)
+        return agenda
+
+    def _hint(self, agenda: _Agenda) -> None:
+        placed = {(pair_key(a, b), slot) for a, b, slot in agenda.meetings}
+        self.model.ClearHints()
+        for (index, slot), column in self.x.items():
+            request = self.items[index].request
+            self.model.AddHint(self.variables[column], (pair_key(request.a, request.b), slot) in placed)
+
+    def _weight(self):
+        return sum(self.items[i].request.weight * self.variables[c] for (i, _), c in self.x.items()
+                   if not self.items[i].must)
+
+    def solve(self, start: _Agenda, bound: int, start_weight: int):
+        """(agenda, proven bound of the items' weight, proven optimal), or None if nothing was found.
+
+        `bound` (proven elsewhere) caps the weight, so that the solver stops as soon as it reaches it; when
+        the start already does, only the gaps are left to improve.
+        """
+        cp_model = self.cp_model
+        if not self.x or (start_weight >= bound and len(self.x) > GAP_MODEL_LIMIT):
+            return None
+        self._build()
+        weight = self._weight()
+        self.model.Add(weight <= bound)
+        found, solver_bound, proven, agenda = start_weight, bound, start_weight >= bound, start
+        if not proven:
+            self._hint(start)
+            self.model.Maximize(weight)
+            solver = self.budget.solver(self.budget.time_limit * WEIGHT_SHARE)
+            status = solver.Solve(self.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            self.budget.spent += solver.deterministic_time
+            found = int(round(solver.ObjectiveValue()))
+            solver_bound = min(bound, int(solver.BestObjectiveBound() + 1e-6))
+            proven = status == cp_model.OPTIMAL or found >= bound
+            agenda = self._agenda(solver)
+        polished = self._fewer_gaps(agenda, weight, found) if len(self.x) <= GAP_MODEL_LIMIT else None
+        return polished or agenda, solver_bound, proven
+
+    def _agenda(self, solver) -> _Agenda:
+        agenda = _Agenda(self.instance)
+        if not self.instance.problem.allow_moves:
+            for m in self.instance.problem.fixed:
+                agenda.add(m.a, m.b, m.slot)
+        for (index, slot), column in self.x.items():
+            if solver.BooleanValue(self.variables[column]):
+                request = self.items[index].request
+                agenda.add(request.a, request.b, slot)
+        return agenda
+
+    def _fewer_gaps(self, agenda: _Agenda, weight, found: int) -> _Agenda | None:
+        """With the weight held at what was found, the fewest idle gaps (then the fewest moves)."""
+        left = self.budget.left()
+        if left < 0.05 * self.budget.time_limit or self.budget.deadline - time.perf_counter() < 0.5:
+            return None
+        model = self.model
+        model.Add(weight >= found)
+        self._hint(agenda)
+        gaps = self._gap_terms()
+        moves = [1 - self.variables[self.x[i, item.home]] if (i, item.home) in self.x else 1
+                 for i, item in enumerate(self.items) if item.must]
+        model.Minimize(sum(gaps) + (len(gaps) + 1) * sum(moves))
+        solver = self.budget.solver(left)
+        status = solver.Solve(model)
+        if status not in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE):
+            return None
+        return self._agenda(solver)
+
+    def _gap_terms(self) -> list:
+        """One boolean per person and usable slot that is idle: a meeting before it and after it in the
+        session, none in it. "Before" and "after" only need to be at least what the meetings force."""
+        model, instance = self.model, self.instance
+        people = {p for (p, _) in self.of_person_slot} | set(self.busy)
+        idle = []
+        for person in sorted(people):
+            for slots in instance.by_session.values():
+                busy = [self._busy(person, s) for s in slots]
+                if sum(1 for b in busy if b is not None) < 2:
+                    continue
+                before = self._reach(busy)
+                after = self._reach(busy[::-1])[::-1]
+                for k, slot in enumerate(slots):
+                    if slot in instance.free.get(person, ()) and before[k] is not None and after[k] is not None:
+                        if isinstance(busy[k], int):
+                            continue
+                        gap = model.NewBoolVar("")
+                        model.Add(gap >= before[k] + after[k] - (busy[k] if busy[k] is not None else 0) - 1)
+                        idle.append(gap)
+        return idle
+
+    def _busy(self, person: int, slot: int):
+        """1 if a fixed meeting holds the person then, the sum of their booleans there, None if nothing can."""
+        if slot in self.busy[person]:
+            return 1
+        columns = self.of_person_slot.get((person, slot))
+        return sum(self.variables[c] for c in columns) if columns else None
+
+    def _reach(self, busy: list) -> list:
+        """For each slot, a boolean that is 1 when some meeting comes strictly earlier (None: none can)."""
+        reach, previous = [], None
+        for k in range(len(busy)):
+            if k == 0 or (previous is None and busy[k - 1] is None):
+                reach.append(None)
+                continue
+            var = self.model.NewBoolVar("")
+            if previous is not None:
+                self.model.AddImplication(previous, var)
+            if busy[k - 1] is not None:
+                self.model.Add(var >= busy[k - 1])
+            reach.append(var)
+            previous = var
+        return reach
 
 
 def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
