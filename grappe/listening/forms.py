@@ -93,8 +93,10 @@ class QuestionForm(StyledFormMixin, forms.Form):
     """A question; its choices typed one per line in each language; an optional condition on an earlier one."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
-    wording_fr = forms.CharField(label=_("Question (French)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    wording_en = forms.CharField(label=_("Question (English)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    wording_fr = forms.CharField(label=_("Question (French)"), max_length=1000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    wording_en = forms.CharField(label=_("Question (English)"), max_length=1000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
     choices_fr = forms.CharField(label=_("Choices (French), one per line"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 4}))
     choices_en = forms.CharField(label=_("Choices (English), one per line, in the same order"), required=False,

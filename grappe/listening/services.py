@@ -298,8 +298,9 @@ def send_invitations(*, actor, survey: Survey, organisations: Iterable[Organisat
         already = set(survey.invitations.values_list("organisation_id", flat=True))
         new = [Invitation(survey=survey, organisation=o, sent_at=now) for o in targets if o.pk not in already]
         Invitation.objects.bulk_create(new, ignore_conflicts=True)
-        audit.record(actor, "survey.invitations_sent", survey, after={"organisations": [i.organisation_id for i in new]})
-        notify.on_commit(_mail_survey, survey.pk, [i.organisation_id for i in new], "invitation")
+        invited = [invitation.organisation_id for invitation in new]
+        audit.record(actor, "survey.invitations_sent", survey, after={"organisations": invited})
+        notify.on_commit(_queue_mail, survey.pk, invited, "invitation")
     return len(new)
 
 
@@ -317,8 +318,9 @@ def _remind(actor, survey: Survey) -> int:
         pending = list(selectors.pending_invitations(survey).select_for_update(of=("self",)))
         ids = [invitation.pk for invitation in pending]
         Invitation.objects.filter(pk__in=ids).update(reminded_at=timezone.now(), reminders=F("reminders") + 1)
-        audit.record(actor, "survey.reminders_sent", survey, after={"organisations": [i.organisation_id for i in pending]})
-        notify.on_commit(_mail_survey, survey.pk, [i.organisation_id for i in pending], "reminder")
+        reminded = [invitation.organisation_id for invitation in pending]
+        audit.record(actor, "survey.reminders_sent", survey, after={"organisations": reminded})
+        notify.on_commit(_queue_mail, survey.pk, reminded, "reminder")
     return len(pending)
 
 
@@ -335,7 +337,15 @@ def send_due_reminders(*, days_before_closing: int = 3) -> int:
     return reminded
 
 
-def _mail_survey(survey_id: int, organisation_ids: list[int], kind: str) -> None:
+def _queue_mail(survey_id: int, organisation_ids: list[int], kind: str) -> None:
+    """Hundreds of mails are a background task's work, not a request's."""
+    from .tasks import mail_survey_task
+
+    if organisation_ids:
+        mail_survey_task.enqueue(survey_id, organisation_ids, kind)
+
+
+def mail_survey(survey_id: int, organisation_ids: list[int], kind: str) -> None:
     """One mail per person with an account in the organisations, in that person's language."""
     survey = Survey.objects.get(pk=survey_id)
     users = (User.objects.filter(person__organisation_id__in=organisation_ids, person__is_active=True, is_active=True)

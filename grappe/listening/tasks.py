@@ -9,3 +9,9 @@ from . import services
 def send_survey_reminders_task() -> int:
     """Remind the organisations that have not answered a survey closing within three days. Enqueue it daily."""
     return services.send_due_reminders()
+
+
+@task()
+def mail_survey_task(survey_id: int, organisation_ids: list[int], kind: str) -> None:
+    """Mail a survey's invitation or reminder ("invitation" or "reminder") to the organisations' people."""
+    services.mail_survey(survey_id, organisation_ids, kind)
