@@ -6,6 +6,8 @@ register: the pages of a participation answer them 404, as to an anonymous visit
 its browser session). The staff organise events on the organiser's pages, not as participants.
 """
 
+import json
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -203,3 +205,102 @@ class TestMeetingOutcome(PermissionMatrix):
     method = "post"
     args = staticmethod(a_seat)
     expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+
+
+# The API ----------------------------------------------------------------------------------------------------
+# A caller without credentials gets 401 except on the public list and detail; the participation's endpoints
+# answer 404 to a signed-in caller without a registration. A refusal by the event's rules answers 422.
+
+PARTICIPANTS_API = {**PARTICIPANTS_ONLY, ANONYMOUS: 401}
+
+
+class TestApiEvents(PermissionMatrix):
+    url = "api:events-list"
+    expect = PUBLIC
+
+
+class TestApiEventDetail(PermissionMatrix):
+    url = "api:events-detail"
+    args = staticmethod(event_args)
+    expect = PUBLIC
+
+
+class TestApiDraftEventDetail(PermissionMatrix):
+    url = "api:events-detail"
+    args = staticmethod(draft_args)
+    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 404}
+
+
+class TestApiMyRegistration(PermissionMatrix):
+    url = "api:events-my-registration"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_API
+
+
+class TestApiRegister(PermissionMatrix):
+    """Members register (again: the same registration); the staff and observers may not."""
+
+    url = "api:events-register"
+    method = "post"
+    content_type = "application/json"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: json.dumps({"language": "en"}))
+    expect = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+
+
+class TestApiProfile(PermissionMatrix):
+    url = "api:events-profile"
+    method = "put"
+    content_type = "application/json"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: json.dumps({"offers": [ctx.capability.code], "pitch": "Titane"}))
+    expect = PARTICIPANTS_API
+
+
+class TestApiParticipants(PermissionMatrix):
+    url = "api:events-participants"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_API
+
+
+class TestApiRequests(PermissionMatrix):
+    url = "api:events-requests"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_API
+
+
+class TestApiRequestSend(PermissionMatrix):
+    """A's user asks B's member; B asking itself is refused (422)."""
+
+    url = "api:events-request-send"
+    method = "post"
+    content_type = "application/json"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: json.dumps({"recipient": ctx.other_registration.pk, "priority": 3}))
+    expect = {**PARTICIPANTS_API, OTHER_MEMBER: 422}
+
+
+class TestApiRequestAnswer(PermissionMatrix):
+    """The recipient answers; the requester sees the request but may not answer it (403)."""
+
+    url = "api:events-request-answer"
+    method = "post"
+    content_type = "application/json"
+    args = staticmethod(b_asks_a)
+    data = staticmethod(lambda ctx: json.dumps({"accept": True, "priority": 2}))
+    expect = {**PARTICIPANTS_API, OTHER_MEMBER: 403}
+
+
+class TestApiRequestWithdraw(PermissionMatrix):
+    """The requester withdraws; the recipient of a pending request may not (422: decline it instead)."""
+
+    url = "api:events-request-withdraw"
+    method = "post"
+    args = staticmethod(b_asks_a)
+    expect = {**PARTICIPANTS_API, OWN_USER: 422}
+
+
+class TestApiAgenda(PermissionMatrix):
+    url = "api:events-agenda"
+    args = staticmethod(event_args)
+    expect = PARTICIPANTS_API
