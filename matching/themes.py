@@ -1,0 +1,512 @@
+"""Themes in free texts (members' needs, survey answers), French and English mixed: found, labelled, tracked.
+
+`find_themes(texts)` groups texts by what they talk about and returns, for each theme, its size, the
+words that characterise it (to show to staff, who rename it) and its most central texts. The themes are
+k-means clusters of the texts as vectors; k is chosen by the silhouette over a small range unless given.
+The same texts with the same seed always give the same themes.
+
+A text becomes a vector in two parts:
+- lexical (always): TF-IDF over the texts' stems (folded, French and English Snowball stems, so "export"
+  meets "exportations"), plus bilingual concepts — the listening categories below and, when given, the
+  domains of a capability taxonomy — so "main-d'oeuvre" and "workforce" share a feature even though no
+  stem does. The matrix is reduced by a truncated SVD (LSA). Then each language's mean is taken away:
+  without that, the strongest direction in a mixed corpus is the language itself, and the themes would
+  be "the French texts" and "the English texts".
+- semantic (optional): sentence embeddings (matching.embeddings, e.g. multilingual-e5-small), passed in
+  precomputed as `vectors` because encoding is slow (some 20 texts/s on two cores) and the caller caches
+  them. They are centred per language too and weigh more than the lexical part when present.
+
+Without embeddings, texts in two languages meet only through shared stems (cognates, names, figures) and
+the concepts: that covers the cluster's own vocabulary, not general topics — see docs/benchmarks.md.
+
+`ThemeModel.assign(texts)` puts new texts into existing themes (nearest centroid, in the space fitted on the
+first texts), so themes can be followed over time; `relabel` rebuilds themes after staff merge, split or
+reassign texts (`merge_themes` and `split_theme` do the first two).
+"""
+
+import io
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from .text import LANGUAGES, keys, words
+
+DEFAULT_SEED = 0
+# Candidates for the number of themes when the caller does not set it: fewer than 3 says little to staff,
+# more than 12 is more than a person reads at a glance. Capped by the number of texts (see _k_candidates).
+DEFAULT_K_RANGE = (3, 12)
+LSA_DIMENSIONS = 100
+# How much each part weighs in a text's vector (both parts are unit length before weighing).
+LEXICAL_WEIGHT = 1.0
+EMBEDDING_WEIGHT = 3.0
+CONCEPT_WEIGHT = 2.0            # a concept feature against one stem of the same rarity
+SILHOUETTE_SAMPLE = 2000         # texts the silhouette is computed on (it is quadratic in them)
+KEYWORDS = 6
+REPRESENTATIVES = 5
+
+# Words that mark a language and little else, to tell French texts from English ones (folded).
+_LANGUAGE_MARKERS = {
+    "fr": frozenset("le la les des du de un une et est dans pour que qui sur au aux ce cette il elle ne pas "
+                    "par avec son sa ses ont sont nous notre nos vous votre plus leur leurs mais ou tres".split()),
+    "en": frozenset("the of and to in is was for that on with as by at from it an be are were has have this "
+                    "which their we our you your not but or more very".split()),
+}
+# Words too common to name a theme, beyond matching.text's stop words (folded).
+_COMMON_WORDS = frozenset("""
+aussi comme pendant apres avant avait avaient etait etaient ete fait faire font peut peuvent pourrait bien
+encore deja alors donc si cela ceci celle celui ceux lorsque quand comment autre autres meme memes sans
+depuis jusqu environ plusieurs certains certaines souvent toujours sera seront fut lequel laquelle aucun
+chaque beaucoup peu moins trop tandis car ici la puis ni non oui ont avons avez suis sommes etes
+also can could would been more most other others only when where how what after before during over about
+up out if then there just like one some many much any being did does do had made make makes used use
+get got going way well even still however although because since per via into onto upon
+""".split())
+_SKIPPED = _LANGUAGE_MARKERS["fr"] | _LANGUAGE_MARKERS["en"] | _COMMON_WORDS
+
+# Bilingual concepts of the listening categories (issue 5: workforce, export, financing, regulation, supply
+# chain, innovation, environment, infrastructure). Words, folded; each is stemmed both ways when used.
+LISTENING_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "workforce": (
+        "workforce", "labour", "labor", "hiring", "recruit", "recruitment", "staff", "staffing", "employees",
+        "workers", "skills", "training", "apprentices", "welders", "machinists", "technicians", "shortage",
+        "oeuvre", "embauche", "embaucher", "recrutement", "recruter", "personnel", "employes",
+        "travailleurs", "competences", "formation", "apprentis", "soudeurs", "machinistes", "techniciens",
+        "penurie", "salaries", "salaire", "salaires", "wages",
+    ),
+    "export": (
+        "export", "exports", "exporting", "international", "foreign", "markets", "customs", "tariffs",
+        "exportation", "exportations", "exporter", "etranger", "marches", "douane", "douanes", "tarifs",
+    ),
+    "financing": (
+        "financing", "funding", "loan", "loans", "credit", "capital", "investment", "grant", "grants",
+        "subsidy", "subsidies", "cash", "bank", "financement", "financer", "pret", "prets", "credit",
+        "investissement", "subvention", "subventions", "tresorerie", "banque", "liquidites",
+    ),
+    "regulation": (
+        "regulation", "regulations", "regulatory", "compliance", "certification", "permits", "permit",
+        "paperwork", "bureaucracy", "standards", "reglementation", "reglementaire", "conformite",
+        "permis", "paperasse", "bureaucratie", "normes", "homologation",
+    ),
+    "supply_chain": (
+        "supply", "supplier", "suppliers", "shortages", "materials", "delivery", "deliveries",
+        "logistics", "shipping", "delays", "approvisionnement", "fournisseur", "fournisseurs", "materiaux",
+        "pieces", "livraison", "livraisons", "logistique", "transport", "delais", "retards",
+    ),
+    "innovation": (
+        "innovation", "research", "development", "prototype", "digital", "automation", "robotics", "patent",
+        "recherche", "developpement", "numerique", "automatisation", "robotique", "brevet",
+    ),
+    "environment": (
+        "environment", "environmental", "emissions", "carbon", "energy", "waste", "recycling", "sustainable",
+        "climate", "environnement", "environnemental", "carbone", "energie", "dechets", "recyclage",
+        "durable", "climat", "decarbonation",
+    ),
+    "infrastructure": (
+        "infrastructure", "infrastructures", "roads", "airport", "broadband", "premises", "aeroport", "locaux",
+        "terrain", "batiment",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One theme of a result: `id` indexes `ThemeResult.themes`; `keywords` are shown to staff as its name."""
+
+    id: int
+    size: int
+    keywords: list[str]
+    representatives: list[int]      # indices of the texts nearest its centre, nearest first
+
+
+@dataclass
+class _Space:
+    """What turns a text into its lexical vector: fitted on the first texts, reused for new ones."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    components: np.ndarray          # LSA directions, (dimensions, features)
+    language_means: dict[str, np.ndarray]
+    concepts: dict[str, str]        # stem -> concept id
+    embedding_means: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class ThemeModel:
+    """Centroids in a fitted space: assigns new texts to the themes found (nearest centroid)."""
+
+    space: _Space
+    centroids: np.ndarray           # (themes, dimensions), unit rows
+    uses_embeddings: bool
+
+    def vectors(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The texts in this model's space, and whether each has anything to place it by."""
+        self._check_vectors(vectors)
+        readings = [_read(t) for t in texts]
+        return _embed(readings, self.space, vectors)
+
+    def assign(self, texts: Sequence[str], vectors: np.ndarray | None = None,
+               min_similarity: float = 0.0) -> list[int | None]:
+        """The nearest theme of each new text, or None for a text with nothing to place it by or further
+        from every centre than `min_similarity` (cosine)."""
+        if not len(texts) or not len(self.centroids):
+            return [None] * len(texts)
+        points, placed = self.vectors(texts, vectors)
+        similarity = points @ self.centroids.T
+        best = similarity.argmax(axis=1)
+        keep = placed & (similarity[np.arange(len(best)), best] >= min_similarity)
+        return [int(b) if k else None for b, k in zip(best, keep)]
+
+    def _check_vectors(self, vectors):
+        if self.uses_embeddings and vectors is None:
+            raise ValueError("this model was fitted with embeddings: pass the new texts' vectors too")
+        if not self.uses_embeddings and vectors is not None:
+            raise ValueError("this model was fitted without embeddings: pass no vectors")
+
+    def dumps(self) -> bytes:
+        """The model as bytes (numpy's npz), to store beside the themes and assign later texts."""
+        space = self.space
+        arrays = {
+            "vocabulary": np.array(sorted(space.vocabulary, key=space.vocabulary.get), dtype=str),
+            "idf": space.idf, "components": space.components, "centroids": self.centroids,
+            "uses_embeddings": np.array(self.uses_embeddings),
+            "concept_stems": np.array(list(space.concepts), dtype=str),
+            "concept_ids": np.array(list(space.concepts.values()), dtype=str),
+        }
+        for prefix, means in (("lang_", space.language_means), ("emb_", space.embedding_means)):
+            arrays.update({prefix + language: mean for language, mean in means.items()})
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> "ThemeModel":
+        stored = np.load(io.BytesIO(data), allow_pickle=False)
+        space = _Space(
+            vocabulary={str(stem): i for i, stem in enumerate(stored["vocabulary"])},
+            idf=stored["idf"], components=stored["components"],
+            language_means={k[5:]: stored[k] for k in stored.files if k.startswith("lang_")},
+            concepts=dict(zip(map(str, stored["concept_stems"]), map(str, stored["concept_ids"]))),
+            embedding_means={k[4:]: stored[k] for k in stored.files if k.startswith("emb_")},
+        )
+        return cls(space, stored["centroids"], bool(stored["uses_embeddings"]))
+
+
+@dataclass
+class ThemeResult:
+    """Themes found in texts: `labels[i]` is the theme of text i (None: nothing to place it by)."""
+
+    labels: list[int | None]
+    themes: list[Theme]
+    model: ThemeModel
+    points: np.ndarray              # the texts' vectors, kept to rebuild themes after staff edits
+    silhouette: float | None        # of the chosen k, when it was chosen (None when given or trivial)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    language: str | None
+    stems: list[str]                # content words' stems (both languages' when they differ)
+    surfaces: list[tuple[str, str]]  # (stem, folded word) for the keywords
+
+
+def _read(text: str) -> _Reading:
+    found = words(text)
+    language = _language([w.folded for w in found])
+    stems, surfaces = [], []
+    for word in found:
+        if word.is_stop_word or word.folded in _SKIPPED or len(word.folded) < 2 or word.folded.isdigit():
+            continue
+        for key in keys(word.folded):
+            stems.append(key)
+            surfaces.append((key, word.folded))
+    return _Reading(language, stems, surfaces)
+
+
+def _language(folded: list[str]) -> str | None:
+    """French or English by the marker words a text contains; None when it has none of either."""
+    counts = {lang: sum(w in _LANGUAGE_MARKERS[lang] for w in folded) for lang in LANGUAGES}
+    if not any(counts.values()):
+        return None
+    return max(LANGUAGES, key=lambda lang: (counts[lang], lang == "fr"))
+
+
+def concept_stems(competencies: Sequence = ()) -> dict[str, str]:
+    """Stem -> bilingual concept: the listening categories, and the domain (root) of each competency given
+    (matching.taxonomy), so a French and an English word of one domain share a feature."""
+    concepts: dict[str, str] = {}
+    for concept, vocabulary in LISTENING_CONCEPTS.items():
+        for word in vocabulary:
+            for key in keys(word):
+                concepts.setdefault(key, "category:" + concept)
+    roots = {c.code: c.parent or c.code for c in competencies}
+    for competency in competencies:
+        root = competency.code
+        while roots.get(root, root) != root:
+            root = roots[root]
+        for term, language in competency.terms():
+            for word in words(term):
+                if not word.is_stop_word and len(word.folded) > 2 and not word.folded.isdigit():
+                    concepts.setdefault(keys(word.folded, language)[0], "domain:" + root)
+    return concepts
+
+
+# ----------------------------------------------------------------------------------------------- vectors
+
+def _counts(readings: Sequence[_Reading], vocabulary: Mapping[str, int], concepts: Mapping[str, str]):
+    """Sublinear term counts over the vocabulary (stems, then concepts), one row per text."""
+    rows, cols, values = [], [], []
+    for row, reading in enumerate(readings):
+        tally = Counter(reading.stems)
+        tally.update({"@" + concepts[s]: CONCEPT_WEIGHT for s in set(reading.stems) if s in concepts})
+        for term, count in tally.items():
+            column = vocabulary.get(term)
+            if column is not None:
+                rows.append(row)
+                cols.append(column)
+                values.append(1.0 + np.log(count) if count >= 1 else count)
+    shape = (len(readings), len(vocabulary))
+    return sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
+
+
+def _fit_space(readings: Sequence[_Reading], concepts: dict[str, str], seed: int) -> _Space:
+    """Vocabulary (terms in at least two texts), idf, LSA directions and each language's mean."""
+    document_frequency = Counter()
+    for reading in readings:
+        terms = set(reading.stems) | {"@" + concepts[s] for s in reading.stems if s in concepts}
+        document_frequency.update(terms)
+    minimum = 2 if len(readings) > 2 else 1
+    vocabulary = {t: i for i, t in enumerate(sorted(t for t, n in document_frequency.items() if n >= minimum))}
+    df = np.array([document_frequency[t] for t in sorted(vocabulary, key=vocabulary.get)], dtype=np.float64)
+    idf = np.log((1 + len(readings)) / (1 + df)) + 1.0
+    weighted = _normalise_rows(_counts(readings, vocabulary, concepts).multiply(idf).tocsr())
+    components = _lsa(weighted, seed)
+    space = _Space(vocabulary, idf, components, {}, concepts)
+    reduced = _normalise_rows(weighted @ components.T) if components.size else np.zeros((len(readings), 0))
+    space.language_means = _means(reduced, [r.language for r in readings])
+    return space
+
+
+def _lsa(matrix: sparse.csr_matrix, seed: int) -> np.ndarray:
+    """The top singular directions of the TF-IDF matrix (randomised SVD, deterministic for a seed)."""
+    rank = min(LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1)
+    if rank < 1:
+        return np.zeros((0, matrix.shape[1]))
+    from sklearn.utils.extmath import randomized_svd
+
+    _, _, components = randomized_svd(matrix, rank, n_iter=5, random_state=seed)
+    return components
+
+
+def _means(points: np.ndarray, languages: Sequence[str | None]) -> dict[str, np.ndarray]:
+    """Each language's mean vector, when the texts are in more than one language (else nothing to remove)."""
+    languages = np.array([lang or "" for lang in languages])
+    present = [lang for lang in LANGUAGES if (languages == lang).any()]
+    if len(present) < 2:
+        return {}
+    return {lang: points[languages == lang].mean(axis=0) for lang in present}
+
+
+def _centred(points: np.ndarray, languages: Sequence[str | None], means: Mapping[str, np.ndarray]):
+    """Each text minus its language's mean; a text of unknown language minus the mean of the means."""
+    if not means:
+        return points
+    middle = np.mean(list(means.values()), axis=0)
+    return points - np.stack([means.get(lang, middle) for lang in languages]) if len(points) else points
+
+
+def _embed(readings: Sequence[_Reading], space: _Space, vectors: np.ndarray | None):
+    """Texts as unit vectors in the space, and whether each has anything (a known term or an embedding)."""
+    languages = [r.language for r in readings]
+    weighted = _normalise_rows(_counts(readings, space.vocabulary, space.concepts).multiply(space.idf).tocsr())
+    placed = np.asarray(weighted.getnnz(axis=1) > 0)
+    lexical = _normalise_rows(weighted @ space.components.T) if space.components.size else weighted[:, :0].toarray()
+    lexical = _normalise_rows(_centred(lexical, languages, space.language_means)) * np.sqrt(LEXICAL_WEIGHT)
+    lexical[~placed] = 0.0
+    if vectors is None:
+        return _normalise_rows(lexical), placed
+    semantic = _normalise_rows(np.asarray(vectors, dtype=np.float64))
+    semantic = _normalise_rows(_centred(semantic, languages, space.embedding_means)) * np.sqrt(EMBEDDING_WEIGHT)
+    has_vector = np.linalg.norm(semantic, axis=1) > 0
+    return _normalise_rows(np.hstack([lexical, semantic])), placed | has_vector
+
+
+def _normalise_rows(matrix):
+    if sparse.issparse(matrix):
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ matrix
+    matrix = np.asarray(matrix, dtype=np.float64)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12)
+
+
+# ------------------------------------------------------------------------------------------- clustering
+
+def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: int | None = None,
+                k_range: tuple[int, int] = DEFAULT_K_RANGE, seed: int = DEFAULT_SEED,
+                competencies: Sequence = ()) -> ThemeResult:
+    """Themes in `texts`. `vectors` (optional): their sentence embeddings, one row per text, in the same
+    order. `k`: the number of themes, else the best silhouette within `k_range`. `competencies`: a
+    taxonomy (matching.taxonomy) whose domains become bilingual concepts."""
+    texts = list(texts)
+    if vectors is not None and len(vectors) != len(texts):
+        raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
+    readings = [_read(t) for t in texts]
+    space = _fit_space(readings, concept_stems(competencies), seed)
+    if vectors is not None:
+        semantic = _normalise_rows(np.asarray(vectors, dtype=np.float64)) if len(texts) else np.zeros((0, 1))
+        space.embedding_means = _means(semantic, [r.language for r in readings])
+    points, placed = _embed(readings, space, vectors)
+    indices = np.flatnonzero(placed)
+    labels = np.full(len(texts), -1)
+    silhouette = None
+    if len(indices):
+        labels[indices], silhouette = _cluster(points[indices], k, k_range, seed)
+    labels = _by_size(labels)
+    model = ThemeModel(space, _centroids(points, labels), vectors is not None)
+    return _result(texts, readings, labels, model, points, silhouette)
+
+
+def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int):
+    """Labels of the points, and the silhouette of the chosen k when it was chosen among several."""
+    distinct = len(np.unique(points.round(9), axis=0))
+    if k is not None:
+        return _kmeans(points, max(1, min(k, distinct)), seed), None
+    candidates = _k_candidates(len(points), distinct, k_range)
+    if len(candidates) == 1:
+        return _kmeans(points, candidates[0], seed), None
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(seed)
+    sample = rng.choice(len(points), min(len(points), SILHOUETTE_SAMPLE), replace=False)
+    best = None
+    for candidate in candidates:
+        labels = _kmeans(points, candidate, seed)
+        if len(np.unique(labels[sample])) < 2:
+            continue
+        score = silhouette_score(points[sample], labels[sample], metric="cosine")
+        if best is None or score > best[0] + 1e-9:
+            best = (score, labels)
+    if best is None:
+        return np.zeros(len(points), dtype=int), None
+    return best[1], float(best[0])
+
+
+def _k_candidates(n: int, distinct: int, k_range: tuple[int, int]) -> list[int]:
+    """The k to try: within the range, at most one theme per 3 texts and no more than distinct points."""
+    low, high = k_range
+    high = min(high, max(1, n // 3), distinct)
+    low = max(1, min(low, high))
+    return list(range(low, high + 1))
+
+
+def _kmeans(points: np.ndarray, k: int, seed: int) -> np.ndarray:
+    if k <= 1:
+        return np.zeros(len(points), dtype=int)
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(points)
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    """Theme ids 0, 1, ... from the largest theme down (ties by first text); -1 stays for the unplaced."""
+    found = [label for label in dict.fromkeys(labels.tolist()) if label >= 0]
+    sizes = Counter(labels.tolist())
+    order = sorted(found, key=lambda label: -sizes[label])
+    renamed = {old: new for new, old in enumerate(order)}
+    return np.array([renamed.get(label, -1) for label in labels.tolist()], dtype=int)
+
+
+def _centroids(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    count = int(labels.max()) + 1 if len(labels) else 0
+    if not count:
+        return np.zeros((0, points.shape[1] if points.ndim == 2 else 0))
+    return _normalise_rows(np.stack([points[labels == theme].mean(axis=0) for theme in range(count)]))
+
+
+def _result(texts, readings, labels, model, points, silhouette) -> ThemeResult:
+    themes = []
+    for theme in range(len(model.centroids)):
+        members = np.flatnonzero(labels == theme)
+        closeness = points[members] @ model.centroids[theme]
+        central = members[np.argsort(-closeness, kind="stable")][:REPRESENTATIVES]
+        themes.append(Theme(theme, len(members), _keywords(readings, labels, theme), central.tolist()))
+    return ThemeResult([int(x) if x >= 0 else None for x in labels], themes, model, points, silhouette)
+
+
+def _keywords(readings: Sequence[_Reading], labels: np.ndarray, theme: int) -> list[str]:
+    """The words that tell a theme apart: stems far more frequent in it than elsewhere (a smoothed ratio
+    times their frequency in it), each shown as the word it most often comes from, in either language."""
+    inside, outside = Counter(), Counter()
+    surfaces: dict[str, Counter] = {}
+    for reading, label in zip(readings, labels):
+        present = set(reading.stems)
+        (inside if label == theme else outside).update(present)
+        if label == theme:
+            for stem, word in reading.surfaces:
+                surfaces.setdefault(stem, Counter())[word] += 1
+    size = max(1, int((labels == theme).sum()))
+    rest = max(1, len(readings) - size)
+
+    def score(stem):
+        share_in, share_out = inside[stem] / size, (outside[stem] + 1) / (rest + 1)
+        return share_in * np.log(share_in / share_out)
+
+    chosen, shown = [], set()
+    for stem in sorted(inside, key=lambda s: (-score(s), s)):
+        if inside[stem] < 2 and size > 2:
+            break
+        word = surfaces[stem].most_common(1)[0][0]
+        if word not in shown and score(stem) > 0:
+            chosen.append(word)
+            shown.add(word)
+        if len(chosen) == KEYWORDS:
+            break
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------ staff edits
+
+def relabel(result: ThemeResult, texts: Sequence[str], labels: Sequence[int | None]) -> ThemeResult:
+    """Themes rebuilt from labels the staff edited (a text reassigned, themes merged or split): centroids,
+    sizes, keywords and representatives follow; empty themes disappear and ids are renumbered by size."""
+    labels = _by_size(np.array([-1 if x is None else int(x) for x in labels], dtype=int))
+    readings = [_read(t) for t in texts]
+    model = ThemeModel(result.model.space, _centroids(result.points, labels), result.model.uses_embeddings)
+    return _result(list(texts), readings, labels, model, result.points, None)
+
+
+def merge_themes(result: ThemeResult, texts: Sequence[str], theme_ids: Sequence[int]) -> ThemeResult:
+    """The themes `theme_ids` made one."""
+    into = min(theme_ids)
+    merged = [into if label in set(theme_ids) else label for label in result.labels]
+    return relabel(result, texts, merged)
+
+
+def split_theme(result: ThemeResult, texts: Sequence[str], theme_id: int, parts: int = 2,
+                seed: int = DEFAULT_SEED) -> ThemeResult:
+    """One theme cut into `parts` by k-means on its own texts."""
+    members = [i for i, label in enumerate(result.labels) if label == theme_id]
+    pieces = _kmeans(result.points[members], min(parts, len(members)), seed)
+    labels = list(result.labels)
+    fresh = len(result.themes)
+    for index, piece in zip(members, pieces):
+        labels[index] = theme_id if piece == 0 else fresh + int(piece) - 1
+    return relabel(result, texts, labels)
+
+
+# ------------------------------------------------------------------------------------------- embeddings
+
+def encode_texts(texts: Sequence[str], encoder, progress=None) -> np.ndarray:
+    """Sentence embeddings of texts, one row each, by an encoder of matching.embeddings (its `encode_text`:
+    E5's "query: " side, the one meant for comparing texts with each other). Slow for E5 (some 20 texts/s
+    on two cores): the caller caches the rows by text. `progress(done, total)` is called along the way."""
+    rows = []
+    for done, text in enumerate(texts, start=1):
+        rows.append(encoder.encode_text(text or ""))
+        if progress is not None and (done % 100 == 0 or done == len(texts)):
+            progress(done, len(texts))
+    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, getattr(encoder, "dim", 0)), np.float32)
