@@ -1,0 +1,104 @@
+"""The participants' pages, as a visitor uses them: a guest's link, suggestions with reasons, requests, agenda."""
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from grappe.events.models import Audience, Phase, Priority, Registration, RegistrationStatus, RequestStatus
+from grappe.events.suggestions import rank
+from grappe.members.models import Capability
+
+from .factories import make_event, make_request, place, register
+
+
+def test_a_guest_registers_follows_its_link_and_lands_on_its_page(client, event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:register", args=[event.pk]), {
+            "name": "Gaëlle Invitée", "email": "gaelle@ext.test", "organisation": "Studio", "language": "en",
+            "form_token": "3c9e1f5a-0b7d-4e2a-9c8f-6d5e4f3a2b1c"})
+    assert response.status_code == 302
+    assert client.get(reverse("events:my-registration", args=[event.pk])).status_code == 404
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("events:my-registration", args=[event.pk])
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.PENDING and registration.language == "en"
+
+
+def test_the_guest_link_takes_it_to_the_page_a_notice_names(client, event):
+    guest = Registration.objects.create(event=event, guest_name="G", guest_email="g@ext.test",
+                                        status=RegistrationStatus.VALIDATED)
+    url = reverse("events:guest-confirm", args=[event.pk, guest.access_key])
+    requests_page = reverse("events:request-list", args=[event.pk])
+    assert client.get(url, {"next": requests_page})["Location"] == requests_page
+    assert client.get(url, {"next": "https://evil.test/"})["Location"] != "https://evil.test/"
+    assert client.get(requests_page).status_code == 200
+
+
+def test_a_closed_registration_says_so(client, staff, org_user):
+    event = make_event(staff, phase=Phase.SCHEDULING, audience=Audience.MEMBERS)
+    client.force_login(org_user)
+    response = client.get(reverse("events:register", args=[event.pk]))
+    assert "Registration for this event is closed." in response.content.decode()
+
+
+def test_participants_are_ranked_by_fit_with_the_reasons(client, org_user, alpha, bravo, charlie):
+    domain = Capability.objects.create(code="ndt", label_fr="CND", label_en="NDT")
+    penetrant = Capability.objects.create(parent=domain, code="ndt-penetrant", label_fr="Ressuage",
+                                          label_en="Penetrant testing")
+    xray = Capability.objects.create(parent=domain, code="ndt-xray", label_fr="Radiographie", label_en="X-ray")
+    alpha.seeks.add(penetrant)
+    charlie.offers.add(penetrant)
+    bravo.offers.add(xray)
+    ranked = rank(alpha, [bravo, charlie])
+    assert [s.registration for s in ranked] == [charlie, bravo]
+    assert ranked[0].they_offer == [penetrant] and ranked[1].same_domain == [xray]
+    client.force_login(org_user)
+    page = client.get(reverse("events:participant-list", args=[alpha.event.pk])).content.decode()
+    assert page.index("Charlie Aéro") < page.index("Bravo Composites")
+    assert page.count('data-testid="reasons"') == 2
+
+
+def test_asking_back_from_the_page_accepts_their_request(client, org_user, alpha, bravo):
+    make_request(bravo, alpha, priority=Priority.LOW)
+    client.force_login(org_user)
+    response = client.post(reverse("events:request-send", args=[alpha.event.pk, bravo.pk]), {
+        "priority": Priority.HIGH, "form_token": "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d"}, follow=True)
+    assert response.status_code == 200
+    assert alpha.requests_received.get().status == RequestStatus.ACCEPTED
+
+
+def test_a_request_to_a_colleague_is_refused_with_the_reason(client, event, org_user, org_admin, alpha):
+    colleague = register(event, org_admin)
+    client.force_login(org_user)
+    page = client.get(reverse("events:participant-detail", args=[event.pk, colleague.pk])).content.decode()
+    assert 'data-testid="cannot-ask"' in page and "colleague" in page
+
+
+def test_the_agenda_downloads_as_pdf_and_ics(client, org_user, alpha, bravo):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), table_number=2)
+    client.force_login(org_user)
+    page = client.get(reverse("events:agenda", args=[alpha.event.pk]))
+    assert page.content.decode().count('data-testid="meeting"') == 1
+    pdf = client.get(reverse("events:agenda-pdf", args=[alpha.event.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    ics = client.get(reverse("events:agenda-ics", args=[alpha.event.pk]))
+    assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
+
+
+def test_the_availability_grid_saves_the_ticked_slots(client, event, org_user, alpha):
+    client.force_login(org_user)
+    slots = list(event.slots.all())
+    client.post(reverse("events:my-availability", args=[event.pk]), {"unavailable": [slots[0].pk, slots[3].pk]})
+    assert set(alpha.unavailable_slots.all()) == {slots[0], slots[3]}
+    page = client.get(reverse("events:my-availability", args=[event.pk])).content.decode()
+    assert page.count(" checked") == 2
+
+
+def test_the_api_is_documented_in_the_openapi_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/events", "/api/events/{event_id}", "/api/events/{event_id}/registration",
+            "/api/events/{event_id}/participants", "/api/events/{event_id}/requests",
+            "/api/events/{event_id}/requests/{request_id}/answer", "/api/events/{event_id}/agenda"} <= paths.keys()
