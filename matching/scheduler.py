@@ -482,7 +482,7 @@ def _with_tables(instance: _Instance, agenda: _Agenda) -> tuple[Meeting, ...]:
     Staying at one table spares a prime walking across the room between back-to-back meetings.
     """
     problem = instance.problem
-    kept = {(m.a, m.b, m.slot): m for m in problem.fixed} if not problem.allow_moves else {}
+    kept = {(m.a, m.b, m.slot): m for m in problem.fixed}  # moves allowed: kept if it stayed in its slot
     by_slot: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for a, b, slot in agenda.meetings:
         by_slot[slot].append((a, b))
@@ -895,10 +895,7 @@ class _Solver:
         return polished or agenda, solver_bound, proven
 
     def _agenda(self, solver) -> _Agenda:
-        agenda = _Agenda(self.instance)
-        if not self.instance.problem.allow_moves:
-            for m in self.instance.problem.fixed:
-                agenda.add(m.a, m.b, m.slot)
+        agenda = _fixed_agenda(self.instance) if not self.instance.problem.allow_moves else _Agenda(self.instance)
         for (index, slot), column in self.x.items():
             if solver.BooleanValue(self.variables[column]):
                 request = self.items[index].request
