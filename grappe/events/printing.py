@@ -24,7 +24,11 @@ def signs_html(event: Event) -> str:
 
 
 def event_pdf(event: Event) -> bytes:
-    """The validated participants' agendas (by name), then the table signs, in one document."""
+    return event_document(event).write_pdf()
+
+
+def event_document(event: Event):
+    """The validated participants' agendas (by name), then the table signs, as one WeasyPrint document."""
     from weasyprint import HTML  # slow to import; only the PDF needs it
 
     participants = (event.registrations.filter(status=RegistrationStatus.VALIDATED)
@@ -34,4 +38,4 @@ def event_pdf(event: Event) -> bytes:
     if participants:
         documents.insert(0, HTML(string=agenda.agendas_html(participants)).render())
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    return documents[0].copy(pages)

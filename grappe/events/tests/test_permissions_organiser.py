@@ -1,7 +1,7 @@
 """Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get 403,
 anonymous visitors are sent to sign in."""
 
-from grappe.core.tests.permission_matrix import STAFF, STAFF_ONLY, PermissionMatrix
+from grappe.core.tests.permission_matrix import ANONYMOUS, STAFF, STAFF_ONLY, PermissionMatrix
 
 from .factories import make_event, make_request, place, register
 
@@ -153,3 +153,26 @@ class TestOrganiserFollowUps(PermissionMatrix):
     url = "events:organiser-follow-ups"
     args = staticmethod(event_args)
     expect = STAFF_ONLY
+
+
+# The organiser's API: the staff only; a caller without credentials gets 401.
+STAFF_API = {**STAFF_ONLY, ANONYMOUS: 401}
+
+
+class TestApiOrganiserRun(PermissionMatrix):
+    url = "api:events-organiser-run"
+    method = "post"
+    args = staticmethod(event_args)
+    expect = {**STAFF_API, STAFF: 202}
+
+
+class TestApiOrganiserRunStatus(PermissionMatrix):
+    url = "api:events-organiser-run-status"
+    args = staticmethod(TestOrganiserRunProgress.args)
+    expect = STAFF_API
+
+
+class TestApiOrganiserMeetings(PermissionMatrix):
+    url = "api:events-organiser-meetings"
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
+    expect = STAFF_API

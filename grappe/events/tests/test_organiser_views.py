@@ -1,0 +1,117 @@
+"""The organiser's pages and API as the staff use them: create an event, run the scheduler, read the results,
+print, export."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from grappe.events import printing
+from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
+
+from .factories import make_request, place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_the_staff_create_an_event_with_two_sessions_and_named_rooms(staff_client):
+    response = staff_client.post(reverse("events:organiser-event-create"), {
+        "form_token": "7c1e0c6e-2d59-4a43-9a53-1f7d2b1f0e11", "title": "Journée B2B", "audience": "members",
+        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00", "slot_minutes": 20,
+        "sessions": "2031-05-13 09:00-12:00\n2031-05-13 13:30–15:30", "rooms": "Salon A\nSalon B", "table_count": ""})
+
+    event = Event.objects.get()
+    assert response.status_code == 302 and response.url == reverse("events:organiser-event", args=[event.pk])
+    assert event.slots.count() == 9 + 6
+    assert list(event.tables.values_list("label", flat=True)) == ["Salon A", "Salon B"]
+
+
+def test_a_session_line_that_does_not_read_is_shown_with_what_was_typed(staff_client):
+    response = staff_client.post(reverse("events:organiser-event-create"), {
+        "form_token": "7c1e0c6e-2d59-4a43-9a53-1f7d2b1f0e12", "title": "Journée B2B", "audience": "members",
+        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00", "slot_minutes": 20,
+        "sessions": "mardi matin", "table_count": 4})
+
+    assert response.status_code == 200
+    assert "mardi matin" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_running_the_scheduler_from_its_page_shows_the_figures(staff_client, event, alpha, bravo, charlie):
+    event.phase = Phase.SCHEDULING
+    event.save()
+    make_request(alpha, bravo, RequestStatus.ACCEPTED)
+    make_request(charlie, alpha, RequestStatus.ACCEPTED)
+    charlie.unavailable_slots.set(event.slots.all())
+    url = reverse("events:organiser-scheduler", args=[event.pk])
+
+    assert staff_client.post(url).status_code == 302
+    page = staff_client.get(url).content.decode()
+
+    assert "requests placed" in page or "demandes" in page
+    assert "1 request not placed" in page or "1 demande" in page
+    assert reverse("events:organiser-request-place", args=[event.pk, charlie.requests_sent.get().pk]) in page
+
+
+def test_the_api_runs_the_scheduler_and_lists_the_meetings(staff_client, event, alpha, bravo):
+    event.phase = Phase.SCHEDULING
+    event.save()
+    make_request(alpha, bravo, RequestStatus.ACCEPTED, priority=3)
+
+    started = staff_client.post(reverse("api:events-organiser-run", args=[event.pk]))
+    run = started.json()
+    status = staff_client.get(reverse("api:events-organiser-run-status", args=[event.pk, run["id"]])).json()
+    meetings = staff_client.get(reverse("api:events-organiser-meetings", args=[event.pk])).json()
+
+    assert started.status_code == 202
+    assert status["status"] == "done" and status["placed_weight"] == 3 and status["unplaced"] == []
+    assert [(m["requester"]["registration"], m["recipient"]["registration"], m["status"]) for m in meetings] == [
+        (alpha.pk, bravo.pk, "planned")]
+
+
+def test_the_print_run_is_a_pdf(staff_client, event, alpha, bravo):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 2, MeetingStatus.PUBLISHED)
+
+    response = staff_client.get(reverse("events:organiser-print", args=[event.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_print_run_has_every_agenda_then_a_sign_per_table(event, alpha, bravo):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 2, MeetingStatus.PUBLISHED)
+
+    document = printing.event_document(event)
+    signs = printing.signs_html(event)
+
+    assert len(document.pages) == 2 + 3  # two one-page agendas, three table signs
+    assert "Table 2" in signs and alpha.display_name in signs and event.title in signs
+
+
+def test_the_outcomes_export_has_both_sides_accounts(staff_client, event, alpha, bravo):
+    meeting = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 1, MeetingStatus.PUBLISHED)
+    meeting.seats.filter(registration=alpha).update(happened=True, outcome="quote", notes="Devis pour 200 pièces")
+
+    response = staff_client.get(reverse("events:organiser-export", args=[event.pk, "outcomes"]))
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert "Devis pour 200 pièces" in rows[1]
+
+
+def test_the_follow_ups_list_meetings_with_a_quote_or_an_agreement(staff_client, event, alpha, bravo, charlie):
+    quoted = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 1, MeetingStatus.PUBLISHED)
+    quoted.seats.filter(registration=bravo).update(outcome="agreement")
+    place(make_request(charlie, alpha, RequestStatus.ACCEPTED), 1, 1, MeetingStatus.PUBLISHED)
+
+    response = staff_client.get(reverse("events:organiser-follow-ups", args=[event.pk]))
+
+    assert list(response.context["meetings"]) == [quoted]
