@@ -15,17 +15,19 @@ prime that answered "no"), because such a figure points back at them.
    its count and its value are not published, only "fewer than k". Empty groups are published as 0: "no
    member said so" points at nobody.
 2. **Total minus visible parts.** A published margin (a total, a row or column total) is the sum of its
-   cells, so a lone suppressed cell in a line equals the margin minus the others. In every line whose
-   margin is published, the suppressed cells together hold either no organisation or at least k
-   (complementary suppression: the next smallest cells are hidden too). The sum the adversary can
-   derive is then a group of at least k.
-3. **Margins of a 2-D table.** Row and column totals give a system of linear equations. A suppressed
-   cell is recoverable exactly when its value is the same in every solution of that system (e.g. a cell
-   that bridges two groups of suppressed cells: rule 2 holds, yet row sums minus column sums give it).
-   After rule 2 we take the null space of the system: a cell with a zero in every null-space vector is
-   determined, and more cells are hidden until no primary cell is. Non-negativity adds nothing: every
-   hidden cell holds at least one organisation (empty cells are published, never hidden), so one can move
-   one unit along a cycle of hidden cells and get another integer, non-negative table.
+   cells, so a lone suppressed cell equals the margin minus the others. In every published margin, the
+   suppressed cells the adversary cannot solve for hold either no organisation or at least k
+   (complementary suppression: the next smallest cells are hidden too). What the adversary derives from
+   one margin is then a group of at least k.
+3. **Margins of a 2-D table.** Published margins give a system of linear equations in the hidden cells.
+   A hidden cell is recoverable exactly when its value is the same in every solution (e.g. a cell that
+   bridges two blocks of hidden cells: rule 2 holds line by line, yet row sums minus column sums give
+   it). We take the null space of the system: a cell with a zero in every null-space vector is determined.
+   The same holds for a hidden margin of fewer than k (its cells' sum): in a 2 × 2 table the grand total
+   minus one column total gives the other. More cells (or margins) are hidden until no primary cell or
+   margin is determined, and determined cells count as published for rule 2. Non-negativity adds nothing: every hidden cell holds at least one organisation
+   (empty cells are published, never hidden), so one can move one unit along a null-space cycle and get
+   another integer, non-negative table with the same published numbers.
 4. **Two overlapping filters.** Figures for a population P and for a population Q differ by the
    contribution of the organisations in P Δ Q. A filter is therefore refused when its population has
    fewer than k organisations, when it leaves out 1 to k-1 organisations of its parent population, or when
@@ -43,7 +45,7 @@ not the sum of the cells: the same rules are applied as if it were, which is con
 Everything here is pure Python with numpy: no Django, so it is tested alone (hypothesis).
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,14 +53,9 @@ import numpy as np
 
 DEFAULT_K = 5
 
-# A linear constraint that the published table satisfies: sum(sign * value) == 0 over its cells.
-# In a row of a table with its total: +1 for each cell, -1 for the total.
-Line = Sequence[tuple[Hashable, int]]
-
-
 @dataclass
 class Protection:
-    """Which cells of a table must not be published, and why."""
+    """Which cells and margins of a table must not be published, and why."""
 
     primary: set = field(default_factory=set)        # fewer than k organisations
     complementary: set = field(default_factory=set)  # hidden so that the primary ones cannot be recovered
@@ -68,81 +65,82 @@ class Protection:
         return self.primary | self.complementary
 
 
-def protect(counts: dict[Hashable, int], lines: Iterable[Line], k: int = DEFAULT_K,
-            margins: Iterable[Hashable] = ()) -> Protection:
-    """Choose the cells to hide so that no group of 1..k-1 organisations can be recovered from the rest.
+def protect(counts: dict[Hashable, int], margins: dict[Hashable, Collection], k: int = DEFAULT_K,
+            lines: Iterable[tuple[Hashable, Collection]] | None = None) -> Protection:
+    """Choose the cells and margins to hide so that no group of 1..k-1 organisations can be recovered.
 
-    `counts` maps every cell (interior cells and margins alike) to its number of distinct organisations;
-    `lines` are the additive relations between them (see `Line`); `margins` are the cells one would rather
-    keep (totals): complementary suppression picks them only when no interior cell will do.
+    `counts` maps each cell (a group of organisations, the unknowns of the adversary) to its number of
+    distinct organisations; `margins` maps each published total to the cells it adds up. `lines` say how
+    a margin splits into parts, cells or smaller margins (the grand total into column totals): rule 2
+    applies to each; by default each margin splits into its cells. Complementary suppression hides cells
+    before margins, small cells before large ones.
     """
-    lines = [list(line) for line in lines]
-    margins = set(margins)
-    protection = Protection(primary={cell for cell, n in counts.items() if 0 < n < k})
-    while True:
-        added = _enforce_line_sums(counts, lines, k, protection, margins)
-        added |= _enforce_undetermined(counts, lines, k, protection, margins)
-        if not added:
-            return protection
+    margins = {m: list(cells) for m, cells in margins.items()}
+    lines = list(margins.items()) if lines is None else [(m, list(parts)) for m, parts in lines]
+    table = _Table(counts, margins, lines, k)
+    protection = Protection(primary={c for c, n in counts.items() if 0 < n < k}
+                            | {m for m in margins if 0 < table.margin_count(m) < k})
+    while _protect_step(table, protection):
+        pass
+    return protection
 
 
-def _cost(counts, margins, cell) -> tuple:
-    """Hide interior cells before totals, and small cells before large ones (less information lost)."""
-    return (cell in margins, counts[cell], str(cell))
+@dataclass
+class _Table:
+    counts: dict
+    margins: dict
+    lines: list
+    k: int
 
+    def margin_count(self, margin) -> int:
+        return sum(self.counts[c] for c in self.margins[margin])
 
-def _enforce_line_sums(counts, lines, k, protection, margins) -> bool:
-    """Rule 2: in a line whose margin is published, hidden cells hold 0 or at least k organisations."""
-    changed = False
-    for line in lines:
-        hidden = protection.hidden
-        if any(cell in hidden for cell, sign in line if sign < 0):
-            continue  # the margin itself is hidden: this line gives no sum away on its own (rule 3 checks)
-        hidden_sum = sum(counts[cell] for cell, sign in line if sign > 0 and cell in hidden)
-        while 0 < hidden_sum < k:
-            candidates = [cell for cell, sign in line if sign > 0 and cell not in protection.hidden
-                          and counts[cell] > 0]
-            if not candidates:
-                # Nothing left in the line to hide: hide its margin (then rule 3 protects the rest).
-                protection.complementary.update(cell for cell, sign in line if sign < 0)
-                changed = True
-                break
-            cell = min(candidates, key=lambda c: _cost(counts, margins, c))
-            protection.complementary.add(cell)
-            hidden_sum += counts[cell]
-            changed = True
-    return changed
+    def count(self, item) -> int:
+        return self.margin_count(item) if item in self.margins else self.counts[item]
 
+    def system(self, hidden: set) -> tuple[list, np.ndarray]:
+        """The adversary's unknowns (hidden non-empty cells) and, for each published margin, which of them
+        it adds up (the right-hand side, margin minus published cells, is known but does not matter)."""
+        unknowns = sorted((c for c in hidden if c in self.counts and self.counts[c] > 0), key=str)
+        index = {cell: i for i, cell in enumerate(unknowns)}
+        rows = []
+        for margin, cells in self.margins.items():
+            if margin in hidden:
+                continue
+            row = np.zeros(len(unknowns))
+            for cell in cells:
+                if cell in index:
+                    row[index[cell]] = 1
+            if row.any():
+                rows.append(row)
+        return unknowns, (np.array(rows) if rows else np.zeros((0, len(unknowns))))
 
-def determined_cells(counts, lines, hidden, targets=None) -> set:
-    """Hidden cells (among `targets`, all by default) whose exact value follows from the published ones."""
-    hidden = sorted((c for c in hidden if counts[c] > 0), key=str)
-    targets = set(hidden) if targets is None else set(targets)
-    if not hidden:
-        return set()
-    null_space = _null_space(_system(counts, lines, hidden)[0])
-    if null_space.shape[1] == 0:
-        return targets & set(hidden)
-    return {cell for i, cell in enumerate(hidden) if cell in targets and np.allclose(null_space[i], 0, atol=1e-9)}
+    def determined(self, hidden: set, items=None) -> set:
+        """Hidden cells or margins (all hidden cells by default) whose exact value follows from what is
+        published: their sum over the hidden cells is orthogonal to the null space of the system.
 
+        Non-negativity adds nothing: every hidden cell holds at least one organisation, so moving one unit
+        along a null-space cycle gives another integer, non-negative table with the same published numbers.
+        """
+        unknowns, matrix = self.system(hidden)
+        if items is None:
+            items = unknowns
+        if not unknowns:
+            return set(items)
+        null_space = _null_space(matrix)
+        index = {cell: i for i, cell in enumerate(unknowns)}
+        found = set()
+        for item in items:
+            weights = np.zeros(len(unknowns))
+            for cell in self.margins.get(item, [item]):
+                if cell in index:
+                    weights[index[cell]] = 1
+            if np.allclose(weights @ null_space, 0, atol=1e-9):
+                found.add(item)
+        return found
 
-def _system(counts, lines, hidden):
-    """The equations the adversary can write about the hidden cells, given the published ones."""
-    index = {cell: i for i, cell in enumerate(hidden)}
-    rows, rhs = [], []
-    for line in lines:
-        coefficients = np.zeros(len(hidden))
-        known = 0
-        for cell, sign in line:
-            if cell in index:
-                coefficients[index[cell]] += sign
-            else:
-                known += sign * counts[cell]  # published (or an empty cell, published as 0)
-        if coefficients.any():
-            rows.append(coefficients)
-            rhs.append(-known)
-    matrix = np.array(rows) if rows else np.zeros((0, len(hidden)))
-    return matrix, np.array(rhs, dtype=float)
+    def cost(self, item) -> tuple:
+        return (item in self.margins, self.count(item), str(item))
 
 
 def _null_space(matrix) -> np.ndarray:
@@ -153,24 +151,49 @@ def _null_space(matrix) -> np.ndarray:
     return vt[rank:].T
 
 
-def _enforce_undetermined(counts, lines, k, protection, margins) -> bool:
-    """Rule 3: hide one more cell while a primary cell can be solved for from the table's equations."""
-    pinned = determined_cells(counts, lines, protection.hidden, targets=protection.primary)
-    if not pinned:
-        return False
-    target = min(pinned, key=str)
-    shared = [cell for line in lines if any(c == target for c, _s in line) for cell, _s in line]
-    visible = [cell for cell, n in counts.items() if n > 0 and cell not in protection.hidden]
-    # Cells sharing a line with the pinned one usually close a cycle around it; try them first.
-    for pool in (sorted(set(shared) & set(visible), key=lambda c: _cost(counts, margins, c)),
-                 sorted(visible, key=lambda c: _cost(counts, margins, c))):
-        for cell in pool:
-            if not determined_cells(counts, lines, protection.hidden | {cell}, targets={target}):
-                protection.complementary.add(cell)
-                return True
-    # No single cell frees it: hide every published non-empty cell (always safe: nothing is left to solve).
-    protection.complementary.update(visible)
-    return bool(visible)
+def _protect_step(table: _Table, protection: Protection) -> bool:
+    """Hide one more thing if a rule is broken; False when the table is safe."""
+    hidden = protection.hidden
+    pinned = table.determined(hidden, protection.primary)
+    if pinned:
+        protection.complementary.add(_free(table, hidden, min(pinned, key=str)))
+        return True
+    # Rule 2, with what the adversary can solve for counted as published: in each line whose margin is
+    # published (or solvable), the parts it cannot solve for hold no organisation or at least k.
+    determined = table.determined(hidden, [item for item in hidden if table.count(item) > 0])
+    for margin, parts in table.lines:
+        if margin in hidden and margin not in determined:
+            continue
+        unknown = sum(table.count(p) for p in parts if p in hidden and p not in determined)
+        if 0 < unknown < table.k:
+            visible = [p for p in parts if p not in hidden and table.count(p) > 0]
+            if visible:
+                protection.complementary.add(min(visible, key=table.cost))
+            elif margin not in hidden:
+                protection.complementary.add(margin)
+            else:  # hidden, yet solvable from other margins: make it unsolvable
+                protection.complementary.add(_free(table, hidden, margin))
+            return True
+    return False
+
+
+def _free(table: _Table, hidden: set, target) -> Hashable:
+    """The cheapest cell or margin whose hiding makes `target` unsolvable; failing that, the one that
+    removes the most information (raises the null space the most), so that the next steps get there."""
+    members = set(table.margins.get(target, [target]))
+    near = {c for cells in table.margins.values() if members & set(cells) for c in cells}
+    candidates = [c for c, n in table.counts.items() if n > 0 and c not in hidden]
+    candidates += [m for m in table.margins if m not in hidden and table.margin_count(m) > 0]
+    candidates.sort(key=lambda c: (c not in near and c not in table.margins, table.cost(c)))
+    for candidate in candidates:
+        if not table.determined(hidden | {candidate}, [target]):
+            return candidate
+
+    def freedom(candidate) -> int:
+        unknowns, matrix = table.system(hidden | {candidate})
+        return len(unknowns) - (np.linalg.matrix_rank(matrix) if matrix.size else 0)
+
+    return max(candidates, key=freedom)  # the first, i.e. cheapest, among equals
 
 
 # One- and two-way tables -------------------------------------------------------------------------
@@ -178,29 +201,21 @@ def _enforce_undetermined(counts, lines, k, protection, margins) -> bool:
 TOTAL = "__total__"
 
 
-def protect_line(counts: dict[Hashable, int], total: int, k: int = DEFAULT_K) -> Protection:
+def protect_line(counts: dict[Hashable, int], k: int = DEFAULT_K) -> Protection:
     """A breakdown with its total: cells keyed by group, the total under the key `TOTAL`."""
-    cells = {**counts, TOTAL: total}
-    line = [(key, 1) for key in counts] + [(TOTAL, -1)]
-    return protect(cells, [line], k, margins={TOTAL})
+    return protect(counts, {TOTAL: list(counts)}, k)
 
 
-def protect_table(counts: dict[tuple, int], row_totals: dict, column_totals: dict, total: int,
-                  k: int = DEFAULT_K) -> Protection:
-    """A two-way table with its margins. Interior cells are keyed (row, column); row totals (row, TOTAL),
-    column totals (TOTAL, column), the grand total (TOTAL, TOTAL)."""
-    rows, columns = list(row_totals), list(column_totals)
-    cells = dict(counts)
-    cells.update({(r, TOTAL): n for r, n in row_totals.items()})
-    cells.update({(TOTAL, c): n for c, n in column_totals.items()})
-    cells[(TOTAL, TOTAL)] = total
-    for r in rows:
-        for c in columns:
-            cells.setdefault((r, c), 0)
-    lines = [[((r, c), 1) for c in columns] + [((r, TOTAL), -1)] for r in [*rows, TOTAL]]
-    lines += [[((r, c), 1) for r in rows] + [((TOTAL, c), -1)] for c in [*columns, TOTAL]]
-    margin_cells = {cell for cell in cells if TOTAL in cell}
-    return protect(cells, lines, k, margins=margin_cells)
+def protect_table(counts: dict[tuple, int], rows: Sequence, columns: Sequence, k: int = DEFAULT_K) -> Protection:
+    """A two-way table with its margins. Cells are keyed (row, column) (missing ones are empty); row totals
+    (row, TOTAL), column totals (TOTAL, column), the grand total (TOTAL, TOTAL)."""
+    counts = {(r, c): counts.get((r, c), 0) for r in rows for c in columns}
+    margins = {(r, TOTAL): [(r, c) for c in columns] for r in rows}
+    margins.update({(TOTAL, c): [(r, c) for r in rows] for c in columns})
+    margins[(TOTAL, TOTAL)] = list(counts)
+    lines = [(m, cells) for m, cells in margins.items() if m != (TOTAL, TOTAL)]
+    lines += [((TOTAL, TOTAL), [(TOTAL, c) for c in columns]), ((TOTAL, TOTAL), [(r, TOTAL) for r in rows])]
+    return protect(counts, margins, k, lines)
 
 
 # Filters -----------------------------------------------------------------------------------------

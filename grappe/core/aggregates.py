@@ -181,8 +181,7 @@ def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None
     counts = {key: len(groups[key].organisations) if key in groups else 0 for key in keys}
     # Protection treats the total as the sum of the cells: exact when groups do not overlap, conservative
     # when one organisation is in several groups (multiple choice) or outside the groups shown.
-    additive_total = sum(counts.values())
-    protection = anonymity.protect_line(counts, additive_total, k)
+    protection = anonymity.protect_line(counts, k)
     hidden = protection.hidden
     total_hidden = TOTAL in hidden or 0 < len(margin.organisations) < k
     total = _cell(None, margin, total_hidden, None)
@@ -214,9 +213,7 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
     counts = {(r, c): len(groups[(r, c)].organisations) if (r, c) in groups else 0
               for r in row_keys for c in column_keys}
     # As in count_by: margins are protected as the sums of their cells.
-    row_sums = {r: sum(counts[(r, c)] for c in column_keys) for r in row_keys}
-    column_sums = {c: sum(counts[(r, c)] for r in row_keys) for c in column_keys}
-    protection = anonymity.protect_table(counts, row_sums, column_sums, sum(row_sums.values()), k)
+    protection = anonymity.protect_table(counts, row_keys, column_keys, k)
     hidden = protection.hidden
 
     def is_hidden(cell_key, group: _Group | None) -> bool:

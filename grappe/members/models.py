@@ -432,3 +432,35 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+
+
+class Segment(models.Model):
+    """A saved description of a set of organisations, e.g. "SMEs in Montérégie with 5-axis machining".
+
+    Surveys, bulletins, program calls and dashboards target or filter by segments, all through
+    members.segments.organisations_in. Within a criterion any listed value matches; across criteria all must
+    match; an empty criterion does not filter. Committees join the criteria once governance has them (see
+    members.segments.FILTERS).
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    kinds = models.JSONField(_("types"), default=list, blank=True)
+    size_bands = models.JSONField(_("sizes"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    membership_statuses = models.JSONField(_("membership statuses"), default=list, blank=True)
+    capabilities = models.ManyToManyField(Capability, verbose_name=_("capabilities"), blank=True,
+                                          related_name="segments")
+    certification_types = models.ManyToManyField(CertificationType, verbose_name=_("certifications"),
+                                                 blank=True, related_name="segments")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self):
+        return self.name

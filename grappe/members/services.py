@@ -23,10 +23,12 @@ from .models import (
     STAFF_ROLES,
     Capability,
     Certification,
+    CertificationType,
     Organisation,
     OrganisationCapability,
     OrgRole,
     Person,
+    Segment,
     User,
 )
 from .search import refresh_search_text
@@ -342,3 +344,46 @@ def set_language_preference(*, user: User, language: str) -> None:
     """Remember the interface language a user chose (used for pages after sign-in and for mail)."""
     if language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
+
+
+# Segments ---------------------------------------------------------------------------------------
+
+SEGMENT_LISTS = ("kinds", "size_bands", "regions", "membership_statuses")
+
+
+def _segment_snapshot(segment: Segment) -> dict:
+    return {**audit.snapshot(segment),
+            "capabilities": sorted(segment.capabilities.values_list("pk", flat=True)),
+            "certification_types": sorted(segment.certification_types.values_list("pk", flat=True))}
+
+
+def save_segment(*, actor, data: dict, segment: Segment | None = None) -> Segment:
+    """Create or change a segment from a SegmentForm's cleaned data. Audited with its criteria."""
+    require(actor, "members.manage_segments")
+    with transaction.atomic():
+        if segment is None:
+            segment, before = Segment(created_by=actor), None
+        else:
+            segment = Segment.objects.select_for_update().get(pk=segment.pk)
+            before = _segment_snapshot(segment)
+        segment.name = data["name"].strip()
+        for name in SEGMENT_LISTS:
+            setattr(segment, name, sorted(set(data.get(name) or ())))
+        segment.save()
+        segment.capabilities.set(Capability.objects.filter(pk__in=data.get("capabilities") or ()))
+        segment.certification_types.set(
+            CertificationType.objects.filter(pk__in=data.get("certification_types") or ()))
+        after = _segment_snapshot(segment)
+        if before != after:
+            audit.record(actor, "segment.created" if before is None else "segment.changed", segment,
+                         before=before, after=after)
+    return segment
+
+
+def delete_segment(*, actor, segment: Segment) -> None:
+    """Delete a segment. One that a survey or a bulletin still uses is protected by their foreign keys
+    (ProtectedError), and nothing is deleted."""
+    require(actor, "members.manage_segments")
+    with transaction.atomic():
+        audit.record(actor, "segment.deleted", segment, before=_segment_snapshot(segment))
+        segment.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, organisations, taxonomy
+from .views import directory, imports, organisations, segments, taxonomy
 
 app_name = "members"
 urlpatterns = [
@@ -27,4 +27,8 @@ urlpatterns = [
     path("import/", imports.start, name="import-start"),
     path("import/<int:pk>/", imports.detail, name="import-detail"),
     path("import/<int:pk>/progress/", imports.progress, name="import-progress"),
+    path("segments/", segments.segment_list, name="segment-list"),
+    path("segments/new/", segments.edit, name="segment-create"),
+    path("segments/<int:pk>/", segments.edit, name="segment-edit"),
+    path("segments/<int:pk>/delete/", segments.delete, name="segment-delete"),
 ]

@@ -155,3 +155,32 @@ class TestImportProgress(PermissionMatrix):
     url = "members:import-progress"
     args = staticmethod(lambda ctx: [ctx.import_job.pk])
     expect = STAFF_ONLY
+
+
+class TestSegmentList(PermissionMatrix):
+    url = "members:segment-list"
+    expect = STAFF_ONLY
+
+
+class TestSegmentCreate(PermissionMatrix):
+    url = "members:segment-create"
+    expect = STAFF_ONLY
+
+
+def a_segment(ctx):
+    from grappe.members.models import Segment
+
+    return [Segment.objects.create(name="PME en Montérégie", kinds=["sme"], regions=["16"]).pk]
+
+
+class TestSegmentEdit(PermissionMatrix):
+    url = "members:segment-edit"
+    args = staticmethod(a_segment)
+    expect = STAFF_ONLY
+
+
+class TestSegmentDelete(PermissionMatrix):
+    url = "members:segment-delete"
+    method = "post"
+    args = staticmethod(a_segment)
+    expect = {**STAFF_ONLY, STAFF: 302}
