@@ -23,14 +23,14 @@ from events_instances import generate
 from matching.scheduler import Problem, greedy, schedule, violations
 
 LARGE_LIMIT = 50.0  # seconds given to the solver; the target is 60 for the whole call
-MEDIUM_LIMIT = 9.0
+MEDIUM_LIMIT = 6.0
 RESCHEDULE_LIMIT = 4.5
 
 
 def figure_at_least(name: str, value: float, unit: str, target: float, detail: str = "") -> bool:
     met = value >= target
-    print(f"FIGURE | {name} | {value:.1f} {unit} | >= {target:g} {unit} | {'met' if met else 'MISSED'} | {detail}",
-          flush=True)
+    verdict = "met" if met else "MISSED"
+    print(f"FIGURE | {name} | {value:.1f} {unit} | >= {target:g} {unit} | {verdict} | {detail}", flush=True)
     return met
 
 
@@ -48,8 +48,8 @@ def large_day(seed: int, workers: int):
               f"{result.upper_bound} (gap {100 * result.gap:.2f} %), {result.idle_gaps} idle gaps; greedy "
               f"{len(quick.meetings)} meetings, weight {quick.placed_weight}, {quick.idle_gaps} idle gaps, "
               f"{greedy_seconds:.1f} s; {len(broken)} rule broken; {load_average()}")
-    figure_at_least("events: large day, placed weight / proven bound (500 people, 5,000 requests)", share, "%",
-                    99, detail)
+    figure_at_least("events: large day, placed weight / proven bound (500 people, 5,000 requests)",
+                    share, "%", 99, detail)
     figure("events: large day, seconds to schedule", seconds, "s", 60, detail)
     return problem, result
 
@@ -62,9 +62,11 @@ def medium_day(seed: int, workers: int) -> None:
     detail = (f"{result.status}: weight {result.placed_weight} of bound {result.upper_bound}, "
               f"{len(result.meetings)} meetings, {result.idle_gaps} idle gaps; {load_average()}")
     if result.status != "optimal":
-        print(f"FIGURE | events: medium day, seconds to a proven optimum | not proven | < 10 s | MISSED | {detail}")
+        print("FIGURE | events: medium day, seconds to a proven optimum | not proven | < 10 s | MISSED | "
+              + detail)
         return
-    figure("events: medium day, seconds to a proven optimum (100 people, 600 requests)", seconds, "s", 10, detail)
+    figure("events: medium day, seconds to a proven optimum (100 people, 600 requests)",
+           seconds, "s", 10, detail)
 
 
 def reschedule(problem: Problem, first, seed: int, workers: int) -> None:
@@ -81,7 +83,8 @@ def reschedule(problem: Problem, first, seed: int, workers: int) -> None:
     detail = (f"{moved} published meeting moved, {added} placed in the freed room, weight "
               f"{result.placed_weight} of bound {result.upper_bound}; {load_average()}")
     if moved:
-        print(f"FIGURE | events: re-scheduling one cancellation | {moved} moved | 0 moved | MISSED | {detail}")
+        print(f"FIGURE | events: re-scheduling one cancellation | {moved} moved | 0 moved | MISSED | "
+              + detail)
         return
     figure("events: re-scheduling one cancellation on the large day", seconds, "s", 5, detail)
 

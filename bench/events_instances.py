@@ -56,7 +56,8 @@ def _people(rng: random.Random, count: int, slots: tuple[int, ...], slots_per_da
             people.append(Participant(len(people) + 1, organisation, _unavailable(rng, slots, slots_per_day)))
             popularity.append(weight * rng.uniform(0.7, 1.3))
     while len(people) < count:
-        people.append(Participant(len(people) + 1, -(len(people) + 1), _unavailable(rng, slots, slots_per_day)))
+        guest = len(people) + 1
+        people.append(Participant(guest, -guest, _unavailable(rng, slots, slots_per_day)))
         popularity.append(rng.uniform(0.5, 1.5))
     return people, popularity
 

@@ -16,12 +16,17 @@ What "best" means: the largest total weight of placed requests; among schedules 
 fewest idle gaps (free slots between a participant's first and last meeting of a session; a slot the
 participant marked unavailable is not idle, nobody can fill it).
 
-How: `greedy` (heaviest and most constrained requests first, each in the slot that adds the fewest gaps)
-gives a schedule in a fraction of a second; `schedule` hands it to CP-SAT as a complete hint, maximises the
-weight, then, with the weight held, minimises the gaps. The proven bound is the solver's, or the optimum of
-a relaxation that forgets the slots (each person may meet as many people as they have usable slots, the
-day as many meetings as it has tables), whichever is lower. A request left out gets the reason seen in the
-final schedule (`Unplaced`).
+How: `greedy` takes the weight classes from the heaviest and, within one, the request with the fewest open
+slots first (DSATUR's rule), then tries to fit each leftover request by re-matching one person's meetings
+to slots; it gives a schedule in about a second. `schedule` also solves the linear relaxation of the full
+model (one boolean per request and common free slot) with HiGHS: its optimum is a proven bound, and its
+solution, rounded and filled the same way, is usually a schedule that reaches it. When it does not, CP-SAT
+starts from the better of the two as a complete hint and maximises the weight. With the weight held, the
+gaps are minimised by CP-SAT on models of up to `GAP_MODEL_LIMIT` booleans, and by moves and swaps
+(`_tidy`) on every schedule. The bound reported is the lowest of the relaxation without slots (each person
+meets at most as many people as they have room for, the day holds at most as many meetings as it has
+tables, two organisations meet once), the linear relaxation and CP-SAT's own. A request left out gets the
+reason read in the final schedule (`Unplaced`).
 """
 
 import heapq
@@ -325,7 +330,7 @@ class _Filling:
                 self._push(other)
 
     def _cost(self, request: Request, slot: int) -> tuple:
-        """Take the slot the other requests of these two people want least, then the one adding fewest gaps."""
+        """The slot the other requests of these two people want least, then the one adding fewest gaps."""
         agenda, (a, b) = self.agenda, (request.a, request.b)
         wanted = self.interest[a, slot] + self.interest[b, slot]
         return wanted, agenda.added_gaps(a, slot) + agenda.added_gaps(b, slot), agenda.instance.position[slot]
@@ -510,7 +515,7 @@ def _with_tables(instance: _Instance, agenda: _Agenda) -> tuple[Meeting, ...]:
 
 
 def _account(instance: _Instance, agenda: _Agenda) -> tuple[int, list[Unplaced]]:
-    """Weight of the requests the meetings satisfy (the heaviest request of a pair), and why the rest are out."""
+    """Weight of the requests the meetings satisfy (a pair's heaviest), and why the rest are out."""
     met = {pair_key(a, b) for a, b, _ in agenda.meetings}
     satisfied: set[int] = set()
     best_for_pair: dict[tuple[int, int], int] = {}
@@ -656,7 +661,7 @@ class _Budget:
 
 
 def _fixed_load(instance: _Instance, items: list[_Item]):
-    """Per person: meetings the fixed ones already give them, and slots they already take; per slot: tables."""
+    """Per person: meetings the fixed ones give them and slots they take; per slot: tables left."""
     moving = instance.problem.allow_moves
     count: dict[int, int] = defaultdict(int)
     busy: dict[int, set[int]] = defaultdict(set)
@@ -841,9 +846,11 @@ class _Solver:
     def rounded(self, values) -> _Agenda:
         """The relaxation's solution made a schedule: meetings by decreasing value where they still fit,
         then every request that fits anywhere, heaviest first, moving others when that makes room."""
-        agenda = _fixed_agenda(self.instance) if not self.instance.problem.allow_moves else _Agenda(self.instance)
+        agenda = self._empty_agenda()
         keys = list(self.x)
-        for column in sorted(range(len(keys)), key=lambda c: (-values[c], -self.items[keys[c][0]].request.weight, c)):
+        weight = [self.items[index].request.weight for index, _ in keys]
+        order = sorted(range(len(keys)), key=lambda c: (-values[c], -weight[c], c))
+        for column in order:
             if values[column] < 1e-6:
                 break
             item = self.items[keys[column][0]]
@@ -854,6 +861,10 @@ class _Solver:
         for item in sorted(self.items, key=lambda item: (not item.must, -item.request.weight)):
             _place(agenda, item.request, item.candidates) or _place_by_moving(agenda, item)
         return agenda
+
+    def _empty_agenda(self) -> _Agenda:
+        """The fixed meetings, unless they may move: then the solver places them too."""
+        return _Agenda(self.instance) if self.instance.problem.allow_moves else _fixed_agenda(self.instance)
 
     def _hint(self, agenda: _Agenda) -> None:
         placed = {(pair_key(a, b), slot) for a, b, slot in agenda.meetings}
@@ -895,7 +906,7 @@ class _Solver:
         return polished or agenda, solver_bound, proven
 
     def _agenda(self, solver) -> _Agenda:
-        agenda = _fixed_agenda(self.instance) if not self.instance.problem.allow_moves else _Agenda(self.instance)
+        agenda = self._empty_agenda()
         for (index, slot), column in self.x.items():
             if solver.BooleanValue(self.variables[column]):
                 request = self.items[index].request
@@ -934,7 +945,8 @@ class _Solver:
                 before = self._reach(busy)
                 after = self._reach(busy[::-1])[::-1]
                 for k, slot in enumerate(slots):
-                    if slot in instance.free.get(person, ()) and before[k] is not None and after[k] is not None:
+                    usable = slot in instance.free.get(person, ())
+                    if usable and before[k] is not None and after[k] is not None:
                         if isinstance(busy[k], int):
                             continue
                         gap = model.NewBoolVar("")
@@ -943,7 +955,7 @@ class _Solver:
         return idle
 
     def _busy(self, person: int, slot: int):
-        """1 if a fixed meeting holds the person then, the sum of their booleans there, None if nothing can."""
+        """1 if a fixed meeting holds the person then, else the sum of their booleans (None: nothing can)."""
         if slot in self.busy[person]:
             return 1
         columns = self.of_person_slot.get((person, slot))
@@ -1006,7 +1018,8 @@ def _meeting_violations(instance: _Instance, m: Meeting, allowed_pairs: set[tupl
     if m.slot not in instance.position:
         found.append(f"meeting {m.a}-{m.b} is in slot {m.slot}, which the event does not have")
     elif not 0 <= m.table < instance.tables[m.slot]:
-        found.append(f"meeting {m.a}-{m.b} is at table {m.table}, slot {m.slot} has {instance.tables[m.slot]}")
+        found.append(f"meeting {m.a}-{m.b} is at table {m.table}, "
+                     f"slot {m.slot} has {instance.tables[m.slot]}")
     if m.a == m.b:
         found.append(f"participant {m.a} meets themselves")
     for person in (m.a, m.b):
