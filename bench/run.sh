@@ -25,8 +25,9 @@ run() {
 run bench/prepare.py "$@"
 run bench/directory.py
 run bench/import.py
-[ -f bench/partnering_bench.py ] && run bench/partnering_bench.py
+run bench/partnering_bench.py
 run bench/partnering_page.py
+run bench/events_bench.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
