@@ -79,7 +79,8 @@ def test_guests_register_only_where_the_organiser_allows_them(staff):
 
 def test_a_guest_confirms_its_address_by_the_mailed_link(event, delivered):
     registration, created = delivered(
-        registrations.register_guest, actor=AnonymousUser(), event=event, name="Gaëlle Invitée", email="Gaelle@Ext.test", organisation="Ext",
+        registrations.register_guest, actor=AnonymousUser(), event=event, name="Gaëlle Invitée",
+        email="Gaelle@Ext.test", organisation="Ext",
         language="en")
     assert created and registration.status == RegistrationStatus.UNCONFIRMED
     assert len(mail.outbox) == 1 and registration.access_key in mail.outbox[0].body
@@ -120,8 +121,9 @@ def test_availability_is_fixed_once_the_requests_are_closed(event, org_user, alp
 # Requests -------------------------------------------------------------------------------------------------
 
 def test_a_request_reaches_the_other_side(org_user, other_member, alpha, bravo, delivered):
-    sent = delivered(requests.send_request, user=org_user, participant=alpha, recipient=bravo, priority=Priority.HIGH,
-                                 message="Vos pièces en titane")
+    sent = delivered(requests.send_request, user=org_user, participant=alpha, recipient=bravo,
+                     priority=Priority.HIGH,
+                     message="Vos pièces en titane")
     assert sent.status == RequestStatus.PENDING and sent.priority == Priority.HIGH
     assert Notification.objects.get(user=other_member).text.startswith("user Test (Alpha Usinage) asks to meet")
     assert mail.outbox[-1].to == ["admin@bravo.test"]
@@ -142,7 +144,8 @@ def test_wrong_requests_are_refused_with_a_reason(event, org_user, org_admin, al
 
 def test_asking_back_accepts_the_first_request(org_user, other_member, alpha, bravo, delivered):
     first = requests.send_request(user=org_user, participant=alpha, recipient=bravo, priority=Priority.LOW)
-    back = delivered(requests.send_request, user=other_member, participant=bravo, recipient=alpha, priority=Priority.HIGH)
+    back = delivered(requests.send_request, user=other_member, participant=bravo, recipient=alpha,
+                     priority=Priority.HIGH)
     assert back.pk == first.pk
     first.refresh_from_db()
     assert first.status == RequestStatus.ACCEPTED and first.recipient_priority == Priority.HIGH

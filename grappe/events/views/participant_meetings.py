@@ -141,7 +141,8 @@ def agenda(request, pk):
         for row in rows:
             if row.seat:
                 row.seat.form = OutcomeForm(initial=_outcome_initial(row.seat), prefix=str(row.seat.pk))
-    return render(request, "events/participant/agenda.html", {**context, "published": context["meeting_count"] > 0 or event.phase in (Phase.PUBLISHED, Phase.FINISHED)})
+    published = context["meeting_count"] > 0 or event.phase in (Phase.PUBLISHED, Phase.FINISHED)
+    return render(request, "events/participant/agenda.html", {**context, "published": published})
 
 
 def _outcome_initial(seat: MeetingSeat) -> dict:
