@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.core.permissions import require
@@ -86,7 +86,7 @@ def run_scheduler(request, event_id: int):
         run = scheduling.start_run(actor=request.auth, event=event, language=get_language())
     except DjangoValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
-    return 202, _run(ScheduleRun.objects.get(pk=run.pk))
+    return Status(202, _run(ScheduleRun.objects.get(pk=run.pk)))
 
 
 @router.get("/events/{event_id}/schedule-runs/{run_id}", response=RunOut, url_name="events-organiser-run-status")
