@@ -19,7 +19,8 @@ from .services import scheduling
 
 class UnplacedOut(Schema):
     request: int
-    reason: str = Field(description="unavailable, participant_full, organisation_pair, no_table or outweighed.")
+    reason: str = Field(description="unavailable, participant_full, organisation_pair, no_table or "
+                                    "outweighed.")
     explanation: str = Field(description="The reason in words, in the caller's language.")
     participant: int | None = Field(None, description="The registration that is the bottleneck, if one is.")
 
@@ -70,7 +71,8 @@ def _run(run: ScheduleRun) -> dict:
     unplaced = ([{"request": row["request"].pk, "reason": row["code"], "explanation": row["reason"],
                   "participant": row["participant"].pk if row["participant"] else None}
                  for row in scheduling.unplaced_rows(run)] if run.unplaced else [])
-    return {**{name: getattr(run, name) for name in RunOut.model_fields if name != "unplaced"}, "unplaced": unplaced}
+    return {**{name: getattr(run, name) for name in RunOut.model_fields if name != "unplaced"},
+            "unplaced": unplaced}
 
 
 def _side(registration) -> dict:
@@ -89,7 +91,8 @@ def run_scheduler(request, event_id: int):
     return Status(202, _run(ScheduleRun.objects.get(pk=run.pk)))
 
 
-@router.get("/events/{event_id}/schedule-runs/{run_id}", response=RunOut, url_name="events-organiser-run-status")
+@router.get("/events/{event_id}/schedule-runs/{run_id}", response=RunOut,
+            url_name="events-organiser-run-status")
 def run_status(request, event_id: int, run_id: int):
     """A run's progress, and once done its figures and the requests it left out with their reasons (staff)."""
     event = _organised(request, event_id)
@@ -101,6 +104,7 @@ def event_meetings(request, event_id: int):
     """Every live meeting of the event, planned or published, in time and table order (staff)."""
     event = _organised(request, event_id)
     return [{"id": m.pk, "status": m.status, "starts_at": m.slot.starts_at, "ends_at": m.slot.ends_at,
-             "slot": m.slot.index, "table": m.table.number, "table_label": m.table.label, "request": m.request_id,
+             "slot": m.slot.index, "table": m.table.number, "table_label": m.table.label,
+             "request": m.request_id,
              "requester": _side(m.request.requester), "recipient": _side(m.request.recipient)}
             for m in selectors_organiser.event_meetings(event)]

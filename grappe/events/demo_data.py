@@ -65,7 +65,8 @@ def generate_event(seed: int = 2026) -> DemoEvent | None:
         scheduling.execute_run(run, time_limit=15)
     run.refresh_from_db()
     meetings.publish(actor=staff, event=event)
-    return DemoEvent(event, len(registrations), requests, run.placed_count, run.upper_bound, run.placed_weight)
+    return DemoEvent(event, len(registrations), requests, run.placed_count, run.upper_bound,
+                     run.placed_weight)
 
 
 def _event(staff) -> Event:
@@ -73,7 +74,8 @@ def _event(staff) -> Event:
     now = timezone.now()
     return organiser.save_event(actor=staff, tables=TABLES, data={
         "title": DEMO_TITLE, "venue": "Palais des congrès de Montréal", "audience": "guests",
-        "description": "Rencontres d'affaires de 25 minutes entre donneurs d'ordres, PME et centres de recherche.",
+        "description": "Rencontres d'affaires de 25 minutes entre donneurs d'ordres, PME et centres de "
+                       "recherche.",
         "registration_opens": now - datetime.timedelta(days=20), "registration_closes": day_start(day),
         "slot_minutes": 25, "max_meetings": 10, "max_consecutive": 4},
         sessions=[SessionSpec(day, datetime.time(9), datetime.time(12)),
@@ -109,7 +111,8 @@ def _register(event: Event, people: list[Person], rng: random.Random) -> list[Re
                      for p in people]
     registrations += [Registration.objects.create(
         event=event, guest_name=f"Invité {n}", guest_email=f"invite{n}@exemple.test", language="fr",
-        guest_organisation=f"Studio externe {n}", status=RegistrationStatus.VALIDATED) for n in range(1, GUESTS + 1)]
+        guest_organisation=f"Studio externe {n}", status=RegistrationStatus.VALIDATED)
+        for n in range(1, GUESTS + 1)]
     for registration in registrations:
         if capabilities:
             registration.offers.set(rng.sample(capabilities, min(3, len(capabilities))))
@@ -131,7 +134,8 @@ def _requests(event: Event, registrations: list[Registration], rng: random.Rando
     for requester in registrations:
         for recipient in rng.choices(registrations, weights=weights, k=5):
             pair = frozenset((requester.pk, recipient.pk))
-            if recipient.pk == requester.pk or pair in asked or requester.organisation_key == recipient.organisation_key:
+            same_organisation = requester.organisation_key == recipient.organisation_key
+            if recipient.pk == requester.pk or pair in asked or same_organisation:
                 continue
             asked.add(pair)
             answer = rng.random()

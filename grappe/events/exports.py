@@ -1,5 +1,5 @@
-"""The organiser's spreadsheets after the event (openpyxl): attendance, and the outcome of each meeting as both
-sides recorded it. Headers and values are in the organiser's language."""
+"""The organiser's spreadsheets after the event (openpyxl): attendance, and the outcome of each meeting as
+both sides recorded it. Headers and values are in the organiser's language."""
 
 from io import BytesIO
 
@@ -33,7 +33,8 @@ def _workbook(title: str, headers: list[str], rows) -> bytes:
 
 
 def attendance_xlsx(event: Event) -> bytes:
-    """One line per registration: who, which organisation, member or guest, status, meetings planned and held."""
+    """One line per registration: who, which organisation, member or guest, its status, meetings planned
+    and held."""
     rows = ([r.display_name, r.organisation_name, _("Guest") if r.is_guest else _("Member"),
              r.guest_email if r.is_guest else r.person.email, r.get_status_display(), r.planned, r.held]
             for r in selectors_organiser.attendance(event))
@@ -56,7 +57,8 @@ def outcomes_xlsx(event: Event) -> bytes:
         for side in (meeting.request.requester, meeting.request.recipient):
             seat = seats.get(side.pk)
             line += [side.display_name, side.organisation_name,
-                     _happened(seat.happened) if seat else "", str(outcomes.get(seat.outcome, "")) if seat else "",
+                     _happened(seat.happened) if seat else "", str(outcomes.get(seat.outcome,
+                                                                                "")) if seat else "",
                      seat.notes if seat else ""]
         rows.append(line)
     side_headers = [_("Name"), _("Organisation"), _("Took place"), _("Outcome"), _("Notes")]

@@ -20,7 +20,8 @@ def table_signs(event: Event) -> list[dict]:
 
 
 def signs_html(event: Event) -> str:
-    return render_to_string("events/organiser/print_signs.html", {"event": event, "signs": table_signs(event)})
+    return render_to_string("events/organiser/print_signs.html", {"event": event,
+                                                                  "signs": table_signs(event)})
 
 
 def event_pdf(event: Event) -> bytes:

@@ -1,4 +1,5 @@
-"""What the organiser's pages, exports and API read: the schedule grid, the meetings, attendance, follow-ups."""
+"""What the organiser's pages, exports and API read: the schedule grid, the meetings, attendance and
+follow-ups."""
 
 from dataclasses import dataclass
 
@@ -59,7 +60,8 @@ def attendance(event: Event):
     return (Registration.objects.filter(event=event).select_related("person", "organisation")
             .annotate(planned=Count("seats", filter=Q(seats__live=True), distinct=True),
                       held=Count("seats", filter=Q(seats__live=True, seats__happened=True), distinct=True))
-            .order_by("status", "organisation__legal_name", "guest_organisation", "person__last_name", "guest_name"))
+            .order_by("status", "organisation__legal_name", "guest_organisation", "person__last_name",
+                      "guest_name"))
 
 
 def registrations_for_review(event: Event, status: str = ""):

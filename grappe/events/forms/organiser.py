@@ -14,7 +14,8 @@ from ..models import Event, Phase, Registration
 from ..services.organiser import MAX_TABLES, SessionSpec
 
 # "2026-05-12 09:00-12:00", with a dash, an en dash or a space between the times.
-SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2})[:h](\d{2})\s*[-–— ]\s*(\d{1,2})[:h](\d{2})\s*$")
+SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2})[:h](\d{2})"
+                          r"\s*[-–— ]\s*(\d{1,2})[:h](\d{2})\s*$")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -47,9 +48,11 @@ class EventForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
 
     sessions = forms.CharField(
         label=_("Sessions"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: the date, the start and the end, e.g. “2026-05-12 09:00-12:00”. A break (lunch) "
-                    "is the time between two sessions. Each session is cut into meetings of the length above."))
-    table_count = forms.IntegerField(label=_("Number of tables"), min_value=1, max_value=MAX_TABLES, required=False)
+        help_text=_("One per line: the date, the start and the end, e.g. “2026-05-12 09:00-12:00”. A "
+                    "break (lunch) is the time between two sessions. Each session is cut into meetings of "
+                    "the length above."))
+    table_count = forms.IntegerField(label=_("Number of tables"), min_value=1, max_value=MAX_TABLES,
+                                     required=False)
     rooms = forms.CharField(
         label=_("Or named rooms"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One name per line; they are numbered in this order and replace the number of tables."))
@@ -119,7 +122,8 @@ class PlaceForm(StyledFormMixin, forms.Form):
 
 
 class PhaseForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("open_registration", "open_requests", "close_requests",
+    action = forms.ChoiceField(choices=[(a, a) for a in ("open_registration", "open_requests",
+                                                         "close_requests",
                                                          "finish", "publish")])
 
 
@@ -127,7 +131,8 @@ def phase_actions(event: Event) -> list[tuple[str, str]]:
     """The buttons the event's phase offers, with their labels."""
     labels = {
         "open_registration": _("Open registration"),
-        "open_requests": _("Open meeting requests") if event.phase == Phase.REGISTRATION else _("Reopen requests"),
+        "open_requests": (_("Open meeting requests") if event.phase == Phase.REGISTRATION
+                          else _("Reopen requests")),
         "close_requests": _("Close requests"),
         "publish": _("Publish the agendas"),
         "finish": _("Mark the event finished"),

@@ -48,14 +48,14 @@ def refusal(reason: str, **names) -> ValidationError:
         "table_taken": _("Table %(table)s is already taken at %(time)s."),
         "person_busy": _("%(person)s already has a meeting at %(time)s."),
         "unavailable": _("%(person)s is not available at %(time)s."),
-        "organisation_pair": _("%(first)s and %(second)s already meet (through other people): two organisations "
-                               "meet once."),
+        "organisation_pair": _("%(first)s and %(second)s already meet (through other people): two "
+                               "organisations meet once."),
         "pair_meets": _("These two participants already have a meeting."),
         "same_organisation": _("These two participants belong to the same organisation."),
         "not_accepted": _("Only an accepted request between two validated participants can be placed."),
         "cancelled": _("This meeting is cancelled: it cannot move."),
-        "wrong_phase": _("The schedule can be changed by hand once the requests are closed, until the event is "
-                         "finished."),
+        "wrong_phase": _("The schedule can be changed by hand once the requests are closed, until the event "
+                         "is finished."),
     }
     return ValidationError(texts[reason] % names if names else texts[reason], code=reason)
 
@@ -95,7 +95,8 @@ def _write(action, sides, slot: Slot, table: Table):
         if reason is None:
             raise
         first, second = sides
-        raise refusal(reason, table=table, time=_time(slot), person=f"{first.display_name} / {second.display_name}",
+        raise refusal(reason, table=table, time=_time(slot),
+                      person=f"{first.display_name} / {second.display_name}",
                       first=first.organisation_name, second=second.organisation_name) from error
 
 
@@ -110,7 +111,8 @@ def move_meeting(*, actor, meeting: Meeting, slot: Slot, table: Table) -> Meetin
         event = _editable(actor, meeting.event)
         _slot_and_table(event, slot, table)
         meeting = (Meeting.objects.select_for_update(of=("self",))
-                   .select_related("slot", "table", "request__requester__person", "request__requester__organisation",
+                   .select_related("slot", "table", "request__requester__person",
+                                   "request__requester__organisation",
                                    "request__recipient__person", "request__recipient__organisation")
                    .get(pk=meeting.pk, event=event))
         if meeting.status == MeetingStatus.CANCELLED:
@@ -127,7 +129,8 @@ def move_meeting(*, actor, meeting: Meeting, slot: Slot, table: Table) -> Meetin
 
         _write(write, sides, slot, table)
         meeting.slot, meeting.table = slot, table
-        audit.record(actor, "meeting.moved", meeting, before=before, after={"slot": slot.index, "table": table.number})
+        audit.record(actor, "meeting.moved", meeting, before=before, after={"slot": slot.index,
+                                                                            "table": table.number})
         if meeting.status == MeetingStatus.PUBLISHED:
             tell_changed(sides)
     return meeting
@@ -139,7 +142,8 @@ def place_request(*, actor, meeting_request: MeetingRequest, slot: Slot, table: 
         event = _editable(actor, meeting_request.event)
         _slot_and_table(event, slot, table)
         meeting_request = (MeetingRequest.objects.select_for_update(of=("self",))
-                           .select_related("requester__person", "requester__organisation", "recipient__person",
+                           .select_related("requester__person", "requester__organisation",
+                                           "recipient__person",
                                            "recipient__organisation").get(pk=meeting_request.pk, event=event))
         sides = (meeting_request.requester, meeting_request.recipient)
         if meeting_request.status != RequestStatus.ACCEPTED or any(
@@ -150,10 +154,13 @@ def place_request(*, actor, meeting_request: MeetingRequest, slot: Slot, table: 
             raise refusal("same_organisation")
         if Meeting.objects.filter(LIVE_MEETING, request=meeting_request).exists():
             raise refusal("pair_meets")
-        if Meeting.objects.filter(LIVE_MEETING, event=event, organisation_low=low, organisation_high=high).exists():
-            raise refusal("organisation_pair", first=sides[0].organisation_name, second=sides[1].organisation_name)
+        if Meeting.objects.filter(LIVE_MEETING, event=event, organisation_low=low,
+                                  organisation_high=high).exists():
+            raise refusal("organisation_pair", first=sides[0].organisation_name,
+                          second=sides[1].organisation_name)
         _check_place(sides, slot, table)
-        meeting = _write(lambda: create_meeting(meeting_request, slot, table, MeetingStatus.PLANNED), sides, slot,
+        meeting = _write(lambda: create_meeting(meeting_request, slot, table, MeetingStatus.PLANNED), sides,
+                         slot,
                          table)
         audit.record(actor, "meeting.placed", meeting, after={"slot": slot.index, "table": table.number})
     return meeting
@@ -189,7 +196,8 @@ def cancel_meetings_of(actor, registration: Registration) -> int:
     meetings = list(Meeting.objects.select_for_update(of=("self",))
                     .filter(LIVE_MEETING, seats__registration=registration))
     for meeting in meetings:
-        _cancel(actor, meeting, tell=lambda sides: tell_changed([s for s in sides if s.pk != registration.pk]))
+        _cancel(actor, meeting,
+                tell=lambda sides: tell_changed([s for s in sides if s.pk != registration.pk]))
     return len(meetings)
 
 
@@ -198,7 +206,8 @@ def _cancel(actor, meeting: Meeting, tell=None) -> None:
     meeting.status = MeetingStatus.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
     MeetingSeat.objects.filter(meeting=meeting).update(live=False)
-    audit.record(actor, "meeting.cancelled", meeting, before={"status": was}, after={"status": meeting.status})
+    audit.record(actor, "meeting.cancelled", meeting, before={"status": was},
+                 after={"status": meeting.status})
     if was == MeetingStatus.PUBLISHED:
         sides = list(Registration.objects.filter(seats__meeting=meeting))
         (tell or tell_changed)(sides)
@@ -220,7 +229,8 @@ def publish(*, actor, event: Event) -> int:
         if event.phase not in EDITABLE_PHASES:
             raise refusal("wrong_phase")
         planned = Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED)
-        concerned = set(MeetingSeat.objects.filter(meeting__in=planned).values_list("registration", flat=True))
+        concerned = set(MeetingSeat.objects.filter(meeting__in=planned).values_list("registration",
+                                                                                    flat=True))
         count = planned.update(status=MeetingStatus.PUBLISHED)
         first = event.phase != Phase.PUBLISHED
         if first:

@@ -1,5 +1,5 @@
-"""What the organiser (cluster staff) does to an event: create and edit it, cut its sessions into slots, set its
-tables, validate or refuse registrations, and move it from phase to phase.
+"""What the organiser (cluster staff) does to an event: create and edit it, cut its sessions into slots, set
+its tables, validate or refuse registrations, and move it from phase to phase.
 
 Every function checks `events.manage_event`, works in one transaction on the event locked (two organisers
 editing the same event at once take turns), records an audit entry and tells participants once the
@@ -73,7 +73,8 @@ def save_event(*, actor, data: dict, sessions: Sequence[SessionSpec], tables: in
         set_tables(event, tables)
         after = _event_snapshot(event)
         if after != before:
-            audit.record(actor, "event.created" if creating else "event.changed", event, before=before, after=after)
+            audit.record(actor, "event.created" if creating else "event.changed", event, before=before,
+                         after=after)
     return event
 
 
@@ -135,8 +136,9 @@ def set_sessions(event: Event, sessions: Sequence[SessionSpec]) -> None:
     if same_slots and same_sessions:
         return
     if not same_slots and event.meetings.exists():
-        raise ValidationError(_("Meetings are already placed in these slots: the sessions and the meeting length "
-                                "can no longer change. Cancel the meetings first."), code="meetings_exist")
+        raise ValidationError(_("Meetings are already placed in these slots: the sessions and the meeting "
+                                "length can no longer change. Cancel the meetings first."),
+                              code="meetings_exist")
     session_rows = _sessions_as(event, sessions)
     kept = {(s.starts_at, s.ends_at): s for s in current}
     wanted_keys = {(start, end) for _spec, start, end in wanted}
@@ -173,7 +175,8 @@ def set_tables(event: Event, tables: int | Sequence[str]) -> None:
                               code="too_many_tables")
     existing = {t.number: t for t in event.tables.all()}
     dropped = [number for number in existing if number > len(labels)]
-    busy = sorted(set(event.meetings.filter(table__number__in=dropped).values_list("table__number", flat=True)))
+    busy = sorted(set(event.meetings.filter(table__number__in=dropped).values_list("table__number",
+                                                                                   flat=True)))
     if busy:
         raise ValidationError(_("Table %(numbers)s holds meetings: it cannot be removed.")
                               % {"numbers": ", ".join(map(str, busy))}, code="table_in_use")
@@ -194,7 +197,8 @@ ANSWERABLE = {
 }
 
 
-def answer_registrations(*, actor, event: Event, registrations: Iterable[Registration], validate: bool) -> int:
+def answer_registrations(*, actor, event: Event, registrations: Iterable[Registration],
+                         validate: bool) -> int:
     """Validate (or refuse) registrations of the event; each registrant is told, in its language.
 
     Registrations already answered this way, cancelled, or whose email is still to confirm are left as they
@@ -308,6 +312,7 @@ def _check_ready(event: Event, target: str) -> None:
         if event.registrations.filter(status=RegistrationStatus.VALIDATED).count() < 2:
             raise ValidationError(_("Validate at least two registrations before opening the requests."),
                                   code="not_ready")
-    if target == Phase.FINISHED and event.meetings.filter(LIVE_MEETING, slot__starts_at__gt=timezone.now()).exists():
+    if target == Phase.FINISHED and event.meetings.filter(LIVE_MEETING,
+                                                          slot__starts_at__gt=timezone.now()).exists():
         raise ValidationError(_("Meetings are still to come: finish the event once they are over."),
                               code="not_over")

@@ -79,7 +79,8 @@ class Snapshot:
             scheduler.Participant(id=r.pk, organisation=r.organisation_key,
                                   unavailable=frozenset(s.index for s in r.unavailable_slots.all()))
             for r in self.registrations.values())
-        requests = tuple(scheduler.Request(a=a, b=b, weight=max(1, r.weight)) for (a, b), r in self.requests.items())
+        requests = tuple(scheduler.Request(a=a, b=b, weight=max(1, r.weight))
+                         for (a, b), r in self.requests.items())
         table_index = {table.pk: i for i, table in enumerate(self.tables)}
         fixed = tuple(
             scheduler.Meeting(a=m.request.requester_id, b=m.request.recipient_id, slot=m.slot.index,
@@ -87,7 +88,8 @@ class Snapshot:
             for m in self.published if scheduler.pair_key(m.request.requester_id, m.request.recipient_id)
             in self.requests)
         return scheduler.Problem(
-            participants=participants, requests=requests, slots=tuple(sorted(self.slots)), tables=len(self.tables),
+            participants=participants, requests=requests, slots=tuple(sorted(self.slots)),
+            tables=len(self.tables),
             session_of={index: slot.session_id for index, slot in self.slots.items()},
             max_meetings=event.max_meetings, max_consecutive=event.max_consecutive, fixed=fixed,
             allow_moves=event.allow_moves)
@@ -110,14 +112,16 @@ def start_run(*, actor, event: Event, language: str = "fr") -> ScheduleRun:
 
     require(actor, "events.manage_event", event)
     if event.phase not in RUNNABLE_PHASES:
-        raise ValidationError(_("Close the meeting requests before running the scheduler."), code="wrong_phase")
+        raise ValidationError(_("Close the meeting requests before running the scheduler."),
+                              code="wrong_phase")
     try:
         with transaction.atomic():
             run = ScheduleRun.objects.create(event=event, started_by=actor)
             audit.record(actor, "schedule.run_started", event, after={"run": run.pk})
             run_schedule_task.enqueue(run.pk, language)
     except IntegrityError:
-        running = ScheduleRun.objects.filter(event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
+        running = ScheduleRun.objects.filter(event=event,
+                                             status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
         if running is None:
             raise
         return running
@@ -138,7 +142,8 @@ def execute_run(run: ScheduleRun, *, time_limit: float | None = None) -> Schedul
         _solve_and_apply(ScheduleRun.objects.select_related("event", "started_by").get(pk=run.pk), time_limit)
     except Exception as error:
         logger.exception("schedule run %s failed", run.pk)
-        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, progress=100, error=str(error)[:2000],
+        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, progress=100,
+                                                      error=str(error)[:2000],
                                                       finished_at=timezone.now())
     return ScheduleRun.objects.get(pk=run.pk)
 
@@ -165,11 +170,13 @@ def _solve_and_apply(run: ScheduleRun, time_limit: float) -> None:
         ScheduleRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, progress=100, placed_count=len(result.meetings),
             placed_weight=result.placed_weight, upper_bound=result.upper_bound, solver_status=result.status,
-            idle_gaps=result.idle_gaps, seconds=round(time.monotonic() - started, 2), finished_at=timezone.now(),
+            idle_gaps=result.idle_gaps, seconds=round(time.monotonic() - started, 2),
+            finished_at=timezone.now(),
             unplaced=[{"request": snapshot.requests[scheduler.pair_key(u.request.a, u.request.b)].pk,
                        "reason": u.reason, "participant": u.participant} for u in result.unplaced])
         audit.record(run.started_by, "schedule.applied", run.event, after={
-            "run": run.pk, **counts, "placed_weight": result.placed_weight, "upper_bound": result.upper_bound})
+            "run": run.pk, **counts, "placed_weight": result.placed_weight,
+            "upper_bound": result.upper_bound})
 
 
 def apply_result(snapshot: Snapshot, result: scheduler.Result) -> dict:
@@ -177,7 +184,8 @@ def apply_result(snapshot: Snapshot, result: scheduler.Result) -> dict:
     published ones kept where they are, or moved if the event allows it (their participants told)."""
     event = snapshot.event
     Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED).delete()
-    published = {scheduler.pair_key(m.request.requester_id, m.request.recipient_id): m for m in snapshot.published}
+    published = {scheduler.pair_key(m.request.requester_id, m.request.recipient_id): m
+                 for m in snapshot.published}
     placed = {scheduler.pair_key(m.a, m.b): m for m in result.meetings}
     moved = [(m, placed[pair]) for pair, m in published.items()
              if pair in placed and (m.slot.index, snapshot.tables.index(m.table)) != (placed[pair].slot,
@@ -194,8 +202,9 @@ def apply_result(snapshot: Snapshot, result: scheduler.Result) -> dict:
 
 
 def _move_published(snapshot: Snapshot, moves) -> None:
-    """Published meetings the scheduler moved (moves allowed). They may swap places, and the constraints are
-    checked row by row: each is first set aside (cancelled, seats not live), then put back in its new place."""
+    """Published meetings the scheduler moved (moves allowed). They may swap places, and the constraints
+    are checked row by row: each is first set aside (cancelled, seats not live), then put back in its new
+    place."""
     if not moves:
         return
     ids = [meeting.pk for meeting, _new in moves]
@@ -223,7 +232,8 @@ def unplaced_rows(run: ScheduleRun) -> list[dict]:
     """Each request the run left out, with both sides and the reason in words (in the active language)."""
     ids = [item["request"] for item in run.unplaced]
     requests = MeetingRequest.objects.select_related(
-        "requester__person", "requester__organisation", "recipient__person", "recipient__organisation").in_bulk(ids)
+        "requester__person", "requester__organisation", "recipient__person", "recipient__organisation",
+    ).in_bulk(ids)
     people = {r.pk: r for request in requests.values() for r in (request.requester, request.recipient)}
     rows = []
     for item in run.unplaced:
@@ -233,6 +243,8 @@ def unplaced_rows(run: ScheduleRun) -> list[dict]:
         participant = people.get(item.get("participant"))
         reason = REASONS.get(item["reason"], lambda: item["reason"])()
         if "%(participant)s" in reason:
-            reason = reason % {"participant": participant.display_name if participant else _("one of the two")}
-        rows.append({"request": request, "reason": reason, "code": item["reason"], "participant": participant})
+            who = participant.display_name if participant else _("one of the two")
+            reason = reason % {"participant": who}
+        rows.append({"request": request, "reason": reason, "code": item["reason"],
+                     "participant": participant})
     return rows

@@ -16,7 +16,8 @@ from grappe.events.services import meetings, scheduling
 from .factories import make_event, make_request, place, register
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="real concurrent transactions need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("overlapping_transactions"),
 ]

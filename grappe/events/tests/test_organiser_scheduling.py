@@ -48,7 +48,8 @@ def live(event):
 
 def test_a_run_places_every_accepted_request_it_can(scheduling_event, staff, alpha, bravo, charlie, delta):
     requests = [make_request(alpha, bravo, ACCEPTED, priority=3), make_request(charlie, alpha, ACCEPTED),
-                make_request(delta, bravo, ACCEPTED, recipient_priority=1), make_request(charlie, delta, ACCEPTED)]
+                make_request(delta, bravo, ACCEPTED, recipient_priority=1), make_request(charlie, delta,
+                                                                                         ACCEPTED)]
     make_request(delta, alpha)  # still pending: not for the scheduler
 
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
@@ -145,7 +146,8 @@ def table(event, number):
 def test_a_meeting_moves_to_a_free_slot_and_table(scheduling_event, staff, two_meetings):
     first, _second = two_meetings
 
-    meetings.move_meeting(actor=staff, meeting=first, slot=slot(scheduling_event, 3), table=table(scheduling_event, 3))
+    meetings.move_meeting(actor=staff, meeting=first, slot=slot(scheduling_event, 3),
+                          table=table(scheduling_event, 3))
 
     first.refresh_from_db()
     assert (first.slot.index, first.table.number) == (3, 3)
@@ -205,7 +207,8 @@ def test_an_unplaced_request_is_placed_by_hand(scheduling_event, staff, two_meet
     assert meeting.seats.count() == 2
 
 
-def test_a_cancelled_meeting_frees_its_place_and_is_not_scheduled_again(scheduling_event, staff, two_meetings):
+def test_a_cancelled_meeting_frees_its_place_and_is_not_scheduled_again(scheduling_event, staff,
+                                                                        two_meetings):
     first, _second = two_meetings
 
     meetings.cancel_meeting(actor=staff, meeting=first)
@@ -223,7 +226,8 @@ def test_hand_changes_wait_for_the_requests_to_close(event, staff, alpha, bravo)
     assert refused.value.code == "wrong_phase"
 
 
-def test_publishing_tells_every_participant(scheduling_event, staff, two_meetings, django_capture_on_commit_callbacks):
+def test_publishing_tells_every_participant(scheduling_event, staff, two_meetings,
+                                            django_capture_on_commit_callbacks):
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -56,7 +56,8 @@ def test_only_the_staff_organise(org_admin):
 @pytest.mark.parametrize("sessions, code", [
     ([], "no_session"),
     ([SessionSpec(DAY, datetime.time(12), datetime.time(9))], "session_order"),
-    ([SessionSpec(DAY, datetime.time(9), datetime.time(12)), SessionSpec(DAY, datetime.time(11), datetime.time(13))],
+    ([SessionSpec(DAY, datetime.time(9), datetime.time(12)), SessionSpec(DAY, datetime.time(11),
+                                                                         datetime.time(13))],
      "session_overlap"),
     ([SessionSpec(DAY, datetime.time(9), datetime.time(9, 20))], "no_slot"),
 ])
@@ -75,7 +76,8 @@ def test_changing_the_sessions_keeps_the_unavailability_of_slots_that_stay(staff
     registration.unavailable_slots.add(kept)
 
     organiser.save_event(actor=staff, event=event, data={}, tables=3, sessions=[
-        SessionSpec(DAY, datetime.time(8), datetime.time(12)), SessionSpec(DAY, datetime.time(14), datetime.time(16))])
+        SessionSpec(DAY, datetime.time(8), datetime.time(12)), SessionSpec(DAY, datetime.time(14),
+                                                                           datetime.time(16))])
 
     kept.refresh_from_db()
     assert event.slots.count() == 8 + 4
@@ -88,7 +90,8 @@ def test_slots_cannot_be_cut_again_once_meetings_exist(event, alpha, bravo, staf
 
     with pytest.raises(ValidationError) as refused:
         organiser.save_event(actor=staff, event=event, data={"slot_minutes": 20}, tables=3,
-                             sessions=[SessionSpec(event.sessions.get().date, datetime.time(9), datetime.time(12))])
+                             sessions=[SessionSpec(event.sessions.get().date, datetime.time(9),
+                                                   datetime.time(12))])
     assert refused.value.code == "meetings_exist"
 
 
@@ -111,14 +114,15 @@ def test_validating_tells_each_registrant_in_its_language(event, staff, org_user
                register_guest(event, "guest@example.test", status=RegistrationStatus.PENDING, language="en")]
 
     with django_capture_on_commit_callbacks(execute=True):
-        changed = organiser.answer_registrations(actor=staff, event=event, registrations=pending, validate=True)
+        changed = organiser.answer_registrations(actor=staff, event=event, registrations=pending,
+                                                 validate=True)
 
     assert changed == 3
     assert set(Registration.objects.values_list("status", flat=True)) == {RegistrationStatus.VALIDATED}
-    subjects = {message.to[0]: message.subject for message in mail.outbox}
-    assert "validée" in subjects["user@alpha.test"]
-    assert "validated" in subjects["user@charlie.test"]
-    assert "validated" in subjects["guest@example.test"]
+    links = {message.to[0]: message.body for message in mail.outbox}  # each links to its language's pages
+    assert f"/fr/events/{event.pk}/" in links["user@alpha.test"]
+    assert f"/en/events/{event.pk}/" in links["user@charlie.test"]
+    assert f"/en/events/{event.pk}/" in links["guest@example.test"]
     assert Notification.objects.filter(user=charlie_user).count() == 1
 
 
@@ -126,7 +130,8 @@ def test_validating_twice_changes_nothing_the_second_time(event, staff, org_user
     registration = register(event, org_user, status=RegistrationStatus.PENDING)
     organiser.answer_registrations(actor=staff, event=event, registrations=[registration], validate=True)
 
-    assert organiser.answer_registrations(actor=staff, event=event, registrations=[registration], validate=True) == 0
+    assert organiser.answer_registrations(actor=staff, event=event, registrations=[registration],
+                                          validate=True) == 0
     assert AuditEntry.objects.filter(action="registration.validated").count() == 1
 
 

@@ -24,8 +24,10 @@ def staff_client(client, staff):
 def test_the_staff_create_an_event_with_two_sessions_and_named_rooms(staff_client):
     response = staff_client.post(reverse("events:organiser-event-create"), {
         "form_token": "7c1e0c6e-2d59-4a43-9a53-1f7d2b1f0e11", "title": "Journée B2B", "audience": "members",
-        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00", "slot_minutes": 20,
-        "sessions": "2031-05-13 09:00-12:00\n2031-05-13 13:30–15:30", "rooms": "Salon A\nSalon B", "table_count": ""})
+        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00",
+        "slot_minutes": 20,
+        "sessions": "2031-05-13 09:00-12:00\n2031-05-13 13:30–15:30", "rooms": "Salon A\nSalon B",
+        "table_count": ""})
 
     event = Event.objects.get()
     assert response.status_code == 302 and response.url == reverse("events:organiser-event", args=[event.pk])
@@ -36,7 +38,8 @@ def test_the_staff_create_an_event_with_two_sessions_and_named_rooms(staff_clien
 def test_a_session_line_that_does_not_read_is_shown_with_what_was_typed(staff_client):
     response = staff_client.post(reverse("events:organiser-event-create"), {
         "form_token": "7c1e0c6e-2d59-4a43-9a53-1f7d2b1f0e12", "title": "Journée B2B", "audience": "members",
-        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00", "slot_minutes": 20,
+        "registration_opens": "2031-04-01T09:00", "registration_closes": "2031-05-01T17:00",
+        "slot_minutes": 20,
         "sessions": "mardi matin", "table_count": 4})
 
     assert response.status_code == 200
@@ -72,7 +75,8 @@ def test_the_api_runs_the_scheduler_and_lists_the_meetings(staff_client, event, 
 
     assert started.status_code == 202
     assert status["status"] == "done" and status["placed_weight"] == 3 and status["unplaced"] == []
-    assert [(m["requester"]["registration"], m["recipient"]["registration"], m["status"]) for m in meetings] == [
+    assert [(m["requester"]["registration"], m["recipient"]["registration"],
+             m["status"]) for m in meetings] == [
         (alpha.pk, bravo.pk, "planned")]
 
 
@@ -97,7 +101,8 @@ def test_the_print_run_has_every_agenda_then_a_sign_per_table(event, alpha, brav
 
 def test_the_outcomes_export_has_both_sides_accounts(staff_client, event, alpha, bravo):
     meeting = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 1, MeetingStatus.PUBLISHED)
-    meeting.seats.filter(registration=alpha).update(happened=True, outcome="quote", notes="Devis pour 200 pièces")
+    meeting.seats.filter(registration=alpha).update(happened=True, outcome="quote",
+                                                    notes="Devis pour 200 pièces")
 
     response = staff_client.get(reverse("events:organiser-export", args=[event.pk, "outcomes"]))
 
@@ -107,7 +112,8 @@ def test_the_outcomes_export_has_both_sides_accounts(staff_client, event, alpha,
     assert "Devis pour 200 pièces" in rows[1]
 
 
-def test_the_follow_ups_list_meetings_with_a_quote_or_an_agreement(staff_client, event, alpha, bravo, charlie):
+def test_the_follow_ups_list_meetings_with_a_quote_or_an_agreement(staff_client, event, alpha, bravo,
+                                                                   charlie):
     quoted = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 1, MeetingStatus.PUBLISHED)
     quoted.seats.filter(registration=bravo).update(outcome="agreement")
     place(make_request(charlie, alpha, RequestStatus.ACCEPTED), 1, 1, MeetingStatus.PUBLISHED)

@@ -1,5 +1,5 @@
-"""Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get 403,
-anonymous visitors are sent to sign in."""
+"""Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get
+403, anonymous visitors are sent to sign in."""
 
 from grappe.core.tests.permission_matrix import ANONYMOUS, STAFF, STAFF_ONLY, PermissionMatrix
 

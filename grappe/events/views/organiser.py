@@ -83,12 +83,13 @@ def event_phase(request, pk):
         try:
             if action == "publish":
                 count = meetings.publish(actor=request.user, event=event)
-                messages.success(request, ngettext("%(count)s meeting published; participants are told.",
-                                                   "%(count)s meetings published; participants are told.", count)
-                                 % {"count": count})
+                text = ngettext("%(count)s meeting published; participants are told.",
+                                "%(count)s meetings published; participants are told.", count)
+                messages.success(request, text % {"count": count})
             else:
                 event = organiser.change_phase(actor=request.user, event=event, action=action)
-                messages.success(request, _("The event is now at “%(phase)s”.") % {"phase": event.get_phase_display()})
+                messages.success(request,
+                                 _("The event is now at “%(phase)s”.") % {"phase": event.get_phase_display()})
         except ValidationError as error:
             _refused(request, error)
     return redirect(request.POST.get("next") or _url("organiser-event", event))
@@ -101,12 +102,13 @@ def registrations(request, pk):
     if request.method == "POST":
         if form.is_valid():
             validate = form.cleaned_data["action"] == "validate"
-            count = organiser.answer_registrations(actor=request.user, event=event,
-                                                   registrations=form.cleaned_data["registrations"], validate=validate)
-            messages.success(request, (ngettext("%(count)s registration validated.",
-                                                "%(count)s registrations validated.", count) if validate
-                                       else ngettext("%(count)s registration refused.",
-                                                     "%(count)s registrations refused.", count)) % {"count": count})
+            count = organiser.answer_registrations(
+                actor=request.user, event=event, registrations=form.cleaned_data["registrations"],
+                validate=validate)
+            text = (ngettext("%(count)s registration validated.", "%(count)s registrations validated.", count)
+                    if validate else
+                    ngettext("%(count)s registration refused.", "%(count)s registrations refused.", count))
+            messages.success(request, text % {"count": count})
         else:
             messages.error(request, _("Tick at least one registration."))
         return redirect(request.get_full_path())
@@ -114,8 +116,8 @@ def registrations(request, pk):
     status = status if status in RegistrationStatus.values else ""
     page, query = paginate(request, selectors_organiser.registrations_for_review(event, status), PER_PAGE)
     return render(request, "events/organiser/registrations.html", {
-        "event": event, "page": page, "query": query, "status": status, "statuses": RegistrationStatus.choices,
-        "tab": "registrations"})
+        "event": event, "page": page, "query": query, "status": status,
+        "statuses": RegistrationStatus.choices, "tab": "registrations"})
 
 
 @login_required
@@ -141,12 +143,14 @@ def _busy(run: ScheduleRun | None) -> bool:
 
 @login_required
 def run_progress(request, pk, run_pk):
-    """The progress bar, polled by htmx while the run works; once it is over, the page reloads to the results."""
+    """The progress bar, polled by htmx while the run works; once it is over, the page reloads to show the
+    results."""
     event = _event(request, pk)
     run = get_object_or_404(ScheduleRun, pk=run_pk, event=event)
     if request.htmx and not _busy(run):
         return HttpResponseClientRefresh()
-    return render(request, "events/organiser/_run_progress.html", {"event": event, "run": run, "busy": _busy(run)})
+    return render(request, "events/organiser/_run_progress.html", {"event": event, "run": run,
+                                                                   "busy": _busy(run)})
 
 
 @login_required
@@ -164,7 +168,8 @@ def meeting_detail(request, pk, meeting_pk):
     """One meeting: move it to another slot or table (POST), or see why the move is refused."""
     event = _event(request, pk)
     meeting = get_object_or_404(selectors_organiser.event_meetings(event, live=False), pk=meeting_pk)
-    form = PlaceForm(request.POST or None, event=event, initial={"slot": meeting.slot, "table": meeting.table})
+    form = PlaceForm(request.POST or None, event=event, initial={"slot": meeting.slot,
+                                                                 "table": meeting.table})
     if request.method == "POST" and form.is_valid():
         try:
             meetings.move_meeting(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -194,13 +199,15 @@ def request_place(request, pk, request_pk):
     """Place an accepted request by hand (one the scheduler left out, say)."""
     event = _event(request, pk)
     meeting_request = get_object_or_404(
-        MeetingRequest.objects.select_related("requester__person", "requester__organisation", "recipient__person",
+        MeetingRequest.objects.select_related("requester__person", "requester__organisation",
+                                              "recipient__person",
                                               "recipient__organisation"), pk=request_pk, event=event)
     form = PlaceForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             meetings.place_request(actor=request.user, meeting_request=meeting_request, **form.cleaned_data)
-            messages.success(request, _("The meeting is placed (planned: publish to show it to the participants)."))
+            messages.success(request,
+                             _("The meeting is placed (planned: publish to show it to the participants)."))
             return redirect(_url("organiser-schedule", event))
         except ValidationError as error:
             form.add_error(None, error)
