@@ -213,3 +213,57 @@ def initial_answers(questions, values: dict) -> dict:
         if value is not None:
             initial[AnswerForm.name(question)] = value if isinstance(value, list) else str(value)
     return initial
+
+
+# Themes -----------------------------------------------------------------------------------------------------
+
+class ThemeRenameForm(StyledFormMixin, forms.Form):
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+
+
+class ThemeMergeForm(forms.Form):
+    themes = forms.TypedMultipleChoiceField(label=_("Themes to merge"), coerce=int)
+    into = forms.TypedChoiceField(label=_("Into"), coerce=int)
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(t.pk, t.name) for t in themes]
+        self.fields["themes"].choices = choices
+        self.fields["into"].choices = choices
+
+
+class ThemeSplitForm(forms.Form):
+    parts = forms.IntegerField(label=_("Parts"), min_value=2, max_value=6, initial=2)
+
+
+class ReassignForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("need", "need"), ("answer", "answer")])
+    item = forms.IntegerField(min_value=1)
+    theme = forms.TypedChoiceField(label=_("Move to"), coerce=int)
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [(t.pk, t.name) for t in themes]
+
+
+# Briefs -----------------------------------------------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BriefForm(StyledFormMixin, forms.Form):
+    period_start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    period_end = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    language = forms.ChoiceField(label=_("Language"), choices=[("fr", _("French")), ("en", _("English"))])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_start"] > data["period_end"]:
+            raise ValidationError(_("The period must start before it ends."))
+        return data
+
+
+class RecommendationsForm(StyledFormMixin, forms.Form):
+    recommendations = forms.CharField(label=_("Recommendations"), required=False, max_length=20000,
+                                      widget=forms.Textarea(attrs={"rows": 10}))

@@ -343,6 +343,9 @@ class ThemeRun(models.Model):
     report = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    # The fitted space (matching.themes.ThemeModel.dumps) that places texts arriving after the run.
+    model = models.BinaryField(null=True, blank=True, editable=False)
+    encoder = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -373,6 +376,10 @@ class Theme(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     named_by_staff = models.BooleanField(default=False)
     found_by = models.ForeignKey(ThemeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes")
+    # Its centre in the space of the run that placed its texts (float32 bytes): a new text goes to the nearest.
+    centroid = models.BinaryField(null=True, blank=True, editable=False)
+    # The month (YYYY-MM) the staff were last told it is rising, so they are told once per month.
+    alerted_month = models.CharField(max_length=7, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -414,3 +421,64 @@ class ThemeAssignment(models.Model):
 
     def __str__(self):
         return f"{self.theme} ← {self.need_id or self.answer_id}"
+
+
+class TextEmbedding(models.Model):
+    """A text's sentence embedding by one model, kept so a text is encoded once (encoding is slow, some 20
+    texts a second). Keyed by a hash of the text: the text itself stays where it was written."""
+
+    text_hash = models.CharField(max_length=64)
+    model_name = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["text_hash", "model_name"], name="one_embedding_per_text")]
+
+
+# Government briefs ------------------------------------------------------------------------------------------
+
+class BriefStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Brief(models.Model):
+    """A brief for government over a period: figures (all through the aggregation service), quotes members
+    allowed, and the staff's recommendations. Published, its figures and files are frozen: it never changes."""
+
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="fr")
+    status = models.CharField(_("status"), max_length=10, choices=BriefStatus.choices, default=BriefStatus.DRAFT)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    figures = models.JSONField(default=dict, blank=True, editable=False)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    xlsx = models.BinaryField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        verbose_name = _("government brief")
+        verbose_name_plural = _("government briefs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_start__lte=models.F("period_end")),
+                                   name="brief_period_in_order"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False, pdf__isnull=False,
+                                                              xlsx__isnull=False),
+                name="published_brief_is_frozen"),
+        ]
+
+    def __str__(self):
+        return _("Brief %(start)s – %(end)s (%(language)s)") % {
+            "start": self.period_start, "end": self.period_end, "language": self.language}
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == BriefStatus.PUBLISHED

@@ -9,6 +9,7 @@ elsewhere.
 
 import rules
 
+from grappe.members.models import Role
 from grappe.members.rules import belongs_to, is_cluster_staff, is_member_user
 
 from .models import SurveyStatus
@@ -17,6 +18,16 @@ from .models import SurveyStatus
 @rules.predicate
 def is_needs_organisation(user, need) -> bool:
     return need is not None and belongs_to(user, need.organisation)
+
+
+@rules.predicate
+def is_observer(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.OBSERVER
+
+
+@rules.predicate
+def is_published(user, brief) -> bool:
+    return brief is not None and brief.is_published
 
 
 @rules.predicate
@@ -43,3 +54,9 @@ rules.add_perm("listening.answer_survey", is_member_user & is_invited)
 rules.add_perm("listening.view_cluster_listening", is_cluster_staff)
 rules.add_perm("listening.manage_surveys", is_cluster_staff)
 rules.add_perm("listening.manage_themes", is_cluster_staff)
+
+# Aggregated figures (every number through grappe.core.aggregates) and published briefs: the staff and the
+# government observers. A draft brief is the staff's until published.
+rules.add_perm("listening.view_dashboards", is_cluster_staff | is_observer)
+rules.add_perm("listening.view_brief", is_cluster_staff | (is_observer & is_published))
+rules.add_perm("listening.manage_briefs", is_cluster_staff)

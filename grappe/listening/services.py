@@ -26,7 +26,7 @@ from grappe.core.permissions import require, require_visible
 from grappe.members.models import STAFF_ROLES, Organisation, User
 
 from . import answers as answer_rules
-from . import selectors
+from . import insights_cache, selectors
 from .models import (
     Answer,
     Invitation,
@@ -63,10 +63,23 @@ def submit_need(*, actor, organisation: Organisation, category: str, text: str, 
         need.save()
         audit.record(actor, "need.submitted", need, after=audit.snapshot(need, exclude=("text",)))
         notify.on_commit(_tell_staff_of_need, need.pk)
+        _texts_changed()
         return reverse("listening:need-list")
 
     submit_once(token, work)
     return Need.objects.get(submission_token=token)
+
+
+def _texts_changed() -> None:
+    """A need or a response arrived: the figures are computed again, the new texts join their themes."""
+    insights_cache.bump()
+    notify.on_commit(_queue_theme_assignment)
+
+
+def _queue_theme_assignment() -> None:
+    from .tasks import assign_new_texts_task
+
+    assign_new_texts_task.enqueue()
 
 
 def _staff_users():
@@ -269,6 +282,7 @@ def open_survey(*, actor, survey: Survey) -> Survey:
             survey.status = SurveyStatus.OPEN
             survey.save(update_fields=["status", "updated_at"])
             audit.record(actor, "survey.opened", survey, before=before, after=audit.snapshot(survey))
+            insights_cache.bump()
     return survey
 
 
@@ -281,6 +295,7 @@ def close_survey(*, actor, survey: Survey) -> Survey:
             survey.status = SurveyStatus.CLOSED
             survey.save(update_fields=["status", "updated_at"])
             audit.record(actor, "survey.closed", survey, before=before, after=audit.snapshot(survey))
+            insights_cache.bump()
     return survey
 
 
@@ -300,6 +315,7 @@ def send_invitations(*, actor, survey: Survey, organisations: Iterable[Organisat
         Invitation.objects.bulk_create(new, ignore_conflicts=True)
         invited = [invitation.organisation_id for invitation in new]
         audit.record(actor, "survey.invitations_sent", survey, after={"organisations": invited})
+        insights_cache.bump()
         notify.on_commit(_queue_mail, survey.pk, invited, "invitation")
     return len(new)
 
@@ -497,3 +513,5 @@ def _set_status(actor, response: Response, *, submit: bool, complete: bool, chan
         "survey.response_saved"
     audit.record(actor, action, response, before={"status": before},
                  after={"status": response.status, "revision": response.revision, "answers_changed": changed})
+    if ResponseStatus.SUBMITTED in (before, response.status):
+        _texts_changed()

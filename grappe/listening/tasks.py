@@ -15,3 +15,19 @@ def send_survey_reminders_task() -> int:
 def mail_survey_task(survey_id: int, organisation_ids: list[int], kind: str) -> None:
     """Mail a survey's invitation or reminder ("invitation" or "reminder") to the organisations' people."""
     services.mail_survey(survey_id, organisation_ids, kind)
+
+
+@task()
+def run_themes_task(run_id: int) -> None:
+    """Find the themes over every need and free-text answer (ThemeRun `run_id` shows the progress)."""
+    from . import theming
+
+    theming.run_themes(run_id)
+
+
+@task()
+def assign_new_texts_task() -> int:
+    """Place needs and answers that arrived since the last run in their nearest theme."""
+    from . import theming
+
+    return theming.assign_new_texts()

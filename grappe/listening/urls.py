@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import needs, staff_needs, staff_surveys, surveys
+from .views import insights, needs, staff_needs, staff_surveys, surveys, themes
 
 app_name = "listening"
 urlpatterns = [
@@ -29,4 +29,22 @@ urlpatterns = [
          name="staff-question-move"),
     path("staff/surveys/<int:pk>/questions/<int:question_pk>/remove/", staff_surveys.question_remove,
          name="staff-question-remove"),
+    # Themes (staff): the themes found, a run's progress, and the staff's edits.
+    path("staff/themes/", themes.theme_list, name="staff-theme-list"),
+    path("staff/themes/run/", themes.theme_run, name="staff-theme-run"),
+    path("staff/themes/runs/<int:pk>/", themes.theme_run_progress, name="staff-theme-run-progress"),
+    path("staff/themes/merge/", themes.theme_merge, name="staff-theme-merge"),
+    path("staff/themes/reassign/", themes.theme_reassign, name="staff-theme-reassign"),
+    path("staff/themes/<int:pk>/", themes.theme_detail, name="staff-theme-detail"),
+    path("staff/themes/<int:pk>/split/", themes.theme_split, name="staff-theme-split"),
+    # Aggregated dashboards and briefs: the staff and the government observers (published briefs only).
+    path("dashboards/", insights.dashboard, name="dashboard"),
+    path("dashboards/surveys/<int:pk>/", insights.dashboard_survey, name="dashboard-survey"),
+    path("briefs/", insights.brief_list, name="brief-list"),
+    path("briefs/new/", insights.brief_create, name="brief-create"),
+    path("briefs/<int:pk>/", insights.brief_detail, name="brief-detail"),
+    path("briefs/<int:pk>/refresh/", insights.brief_refresh, name="brief-refresh"),
+    path("briefs/<int:pk>/publish/", insights.brief_publish, name="brief-publish"),
+    path("briefs/<int:pk>/pdf/", insights.brief_pdf, name="brief-pdf"),
+    path("briefs/<int:pk>/xlsx/", insights.brief_xlsx, name="brief-xlsx"),
 ]

@@ -1,0 +1,250 @@
+"""The figures of listening's dashboards, briefs and API: every number comes out of grappe.core.aggregates.
+
+Each function returns plain data (labels in the active language, aggregates.Cell for every figure, a
+suppressed cell carrying no number) that a page, a chart (charts.py), the brief (briefs.py) or the API
+turns into what it shows; `as_json` makes any of them JSON. They are cached (insights_cache): the version
+is bumped by every write that changes them.
+
+Two audiences: the staff's own dashboard counts staff-only needs too (they are theirs, and still only as
+figures of at least k organisations); everyone else's — observers, briefs, the API for observers — never
+does (`selectors.need_rows`).
+
+Segments filter through `admit_filter` per viewer (`admitted_segments`): a segment too small, nearly
+everyone, or within k organisations of a population the viewer saw already is refused with its reason.
+A segment's figures are the first row of a table whose second row is the rest of the cluster (never shown):
+so a segment's category count cannot be subtracted from the cluster's to reveal a small remainder.
+"""
+
+import dataclasses
+import datetime
+from django.utils import timezone
+
+from grappe.core import aggregates
+from grappe.core.aggregates import Cell, Row
+from grappe.members.models import MembershipStatus, Organisation, Segment
+from grappe.members.segments import organisations_in
+
+from . import insights_cache, selectors, theming
+from .models import (
+    LIKERT_POINTS,
+    Invitation,
+    NeedCategory,
+    QuestionKind,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    Theme,
+    Urgency,
+)
+
+MONTHS = 12
+TOP_THEMES = 8
+STAFF, OBSERVER = "staff", "observer"
+NEEDS_SCOPE = "listening.needs"
+SEGMENT, REST = "segment", "rest"
+
+
+def audience(user) -> str:
+    from grappe.members.rules import is_cluster_staff
+
+    return STAFF if is_cluster_staff(user) else OBSERVER
+
+
+def months_until(today: datetime.date, count: int = MONTHS) -> list[str]:
+    """The `count` months up to today's, oldest first, as "YYYY-MM"."""
+    year, month = today.year, today.month
+    found = []
+    for _ in range(count):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def _month(when) -> str:
+    return timezone.localtime(when).date().isoformat()[:7] if isinstance(when, datetime.datetime) else \
+        when.isoformat()[:7]
+
+
+# Needs and themes -------------------------------------------------------------------------------------------
+
+def overview(who: str, today: datetime.date | None = None) -> dict:
+    """The dashboard's figures: themes over the last twelve months, needs by category and urgency, surveys'
+    response rates, rising themes. Cached."""
+    today = today or timezone.localdate()
+    return insights_cache.cached("overview", lambda: _overview(who, today), who, today.isoformat())
+
+
+def _overview(who: str, today: datetime.date) -> dict:
+    include = who == STAFF
+    months = months_until(today)
+    since = datetime.date.fromisoformat(months[0] + "-01")
+    needs = [Row(org, keys, 1) for org, keys, _value in selectors.need_rows(since=since, include_staff_only=include)]
+    return {
+        "months": months,
+        "themes": theme_trend(months, include_staff_only=include),
+        "categories": breakdown(needs, "category", NeedCategory.choices),
+        "urgency": breakdown(needs, "urgency", Urgency.choices),
+        "surveys": [survey_rate(s) for s in dashboard_surveys()],
+        "rising": [{"id": r.theme.pk, "name": r.theme.name, "last": r.last, "before": round(r.before, 1)}
+                   for r in theming.rising_themes(include_staff_only=include, today=today)],
+        "k": aggregates.current_k(),
+    }
+
+
+def breakdown(rows: list[Row], field: str, choices) -> dict:
+    """A one-way breakdown of need rows by a field (category, urgency), with labels."""
+    result = aggregates.count_by([Row(r.organisation, r.key[field]) for r in rows], keys=[v for v, _ in choices])
+    return {"k": result.k, "bars": [{"key": v, "label": str(label), "cell": result[v]} for v, label in choices],
+            "total": result.total}
+
+
+def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_THEMES,
+                since: datetime.date | None = None, until: datetime.date | None = None) -> dict:
+    """Organisations raising each theme, month by month (a protected table), the top themes by organisations
+    over the period first; suppressed totals last."""
+    since = since or datetime.date.fromisoformat(months[0] + "-01")
+    rows = [Row(org, (theme, _month(when))) for org, theme, when in
+            theming.theme_rows(include_staff_only=include_staff_only, since=since, until=until)]
+    names = {t.pk: t.name for t in Theme.objects.filter(is_active=True)}
+    table = aggregates.table(rows, row_keys=sorted(names), column_keys=months)
+    lines = [{"id": theme_id, "name": names[theme_id], "cells": cells, "total": total}
+             for theme_id, cells, total in table.grid()]
+    lines = [line for line in lines if line["total"].suppressed or line["total"].organisations]
+    lines.sort(key=lambda line: (line["total"].suppressed, -(line["total"].organisations or 0), line["name"]))
+    return {"k": table.k, "months": months, "lines": lines[:top] if top else lines,
+            "month_totals": [table.column_totals[m] for m in months], "total": table.total}
+
+
+def theme_history(theme: Theme, who: str, today: datetime.date | None = None) -> dict:
+    """One theme's months (for its page), from the same protected table as the dashboard's."""
+    today = today or timezone.localdate()
+
+    def compute():
+        trend = theme_trend(months_until(today), include_staff_only=who == STAFF, top=0)
+        line = next((line for line in trend["lines"] if line["id"] == theme.pk), None)
+        return {"k": trend["k"], "months": trend["months"], "line": line}
+    return insights_cache.cached("theme", compute, theme.pk, who, today.isoformat())
+
+
+# Segments ---------------------------------------------------------------------------------------------------
+
+def members_population() -> frozenset:
+    return frozenset(Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
+                     .values_list("pk", flat=True))
+
+
+def segment_figures(who: str) -> list[dict]:
+    """For each saved segment: its organisations (not shown: for admit_filter) and its needs by category, the
+    segment's row of a segment/rest table. Cached; admission is per viewer (`admitted_segments`)."""
+    return insights_cache.cached("segments", lambda: _segment_figures(who), who)
+
+
+def _segment_figures(who: str) -> list[dict]:
+    members = members_population()
+    rows = [(org, keys["category"]) for org, keys, _v in selectors.need_rows(include_staff_only=who == STAFF)]
+    categories = [value for value, _label in NeedCategory.choices]
+    labels = dict(NeedCategory.choices)
+    found = []
+    for segment in Segment.objects.all():
+        inside = frozenset(organisations_in(segment).values_list("pk", flat=True)) & members
+        table = aggregates.table([Row(org, (SEGMENT if org in inside else REST, category)) for org, category in rows],
+                                 row_keys=[SEGMENT, REST], column_keys=categories)
+        found.append({"id": segment.pk, "name": segment.name, "population": inside, "members": len(inside),
+                      "total": table.row_totals[SEGMENT],
+                      "bars": [{"key": c, "label": str(labels[c]), "cell": table.cell(SEGMENT, c)}
+                               for c in categories]})
+    return found
+
+
+def admitted_segments(viewer, who: str) -> list[dict]:
+    """The segments' figures this viewer may see; a refused one carries `refused` (the reason, in words) and
+    no figure."""
+    members = members_population()
+    shown = []
+    for figure in segment_figures(who):
+        try:
+            aggregates.admit_filter(viewer=viewer, scope=NEEDS_SCOPE, filtered=figure["population"], parent=members)
+        except aggregates.FilterRefused as refusal:
+            shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal.message})
+        else:
+            shown.append({key: value for key, value in figure.items() if key != "population"})
+    return shown
+
+
+# Surveys ----------------------------------------------------------------------------------------------------
+
+def dashboard_surveys():
+    return Survey.objects.exclude(status=SurveyStatus.DRAFT).order_by("-created_at", "-id")
+
+
+def survey_rate(survey: Survey) -> dict:
+    """Invited organisations that submitted, as an aggregate (a rate over fewer than k organisations is not
+    shown)."""
+    submitted = set(survey.responses.filter(status=ResponseStatus.SUBMITTED).values_list("organisation_id",
+                                                                                          flat=True))
+    rows = [Row(org, "submitted" if org in submitted else "pending")
+            for org in Invitation.objects.filter(survey=survey).values_list("organisation_id", flat=True)]
+    result = aggregates.count_by(rows, keys=["submitted", "pending"])
+    return {"id": survey.pk, "title": survey.title, "status": survey.status, "k": result.k,
+            "invited": result.total, "submitted": result["submitted"]}
+
+
+def survey_results(survey: Survey) -> dict:
+    """Each closed question's distribution (Likert, one or several choices) or mean (Likert, number), through
+    the aggregation service; free text is never a figure. Cached."""
+    return insights_cache.cached("survey", lambda: _survey_results(survey), survey.pk)
+
+
+def _survey_results(survey: Survey) -> dict:
+    by_question: dict[int, list] = {}
+    for org, keys, value in selectors.answer_rows(survey):
+        by_question.setdefault(keys["question"], []).append((org, keys.get("choice"), value))
+    questions = []
+    for question in survey.questions.filter(retired=False).exclude(kind=QuestionKind.TEXT):
+        rows = by_question.get(question.pk, [])
+        entry = {"id": question.pk, "wording": question.wording, "kind": question.kind}
+        if question.kind in (QuestionKind.LIKERT, QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            choices = question.choice_list()
+            counted = aggregates.count_by([Row(org, choice) for org, choice, _v in rows if choice is not None],
+                                          keys=[value for value, _label in choices])
+            entry["bars"] = [{"key": value, "label": label, "cell": counted[value]} for value, label in choices]
+            entry["total"] = counted.total
+        if question.kind in (QuestionKind.LIKERT, QuestionKind.NUMBER):
+            valued = [Row(org, "all", float(value)) for org, choice, value in rows
+                      if choice is None and value is not None]
+            entry["mean"] = aggregates.mean_by(valued, keys=["all"])["all"]
+        questions.append(entry)
+    return {"id": survey.pk, "title": survey.title, "rate": survey_rate(survey), "questions": questions,
+            "k": aggregates.current_k(), "likert": [str(label) for _v, label in LIKERT_POINTS]}
+
+
+# JSON -------------------------------------------------------------------------------------------------------
+
+def cell_json(cell: Cell) -> dict:
+    """A cell as the API and the brief's snapshot show it: numbers only when not suppressed."""
+    if cell.suppressed:
+        return {"suppressed": True}
+    return {"suppressed": False, "organisations": cell.organisations, "items": cell.items,
+            "mean": None if cell.mean is None else round(cell.mean, 2),
+            "share": None if cell.share is None else round(cell.share, 4)}
+
+
+def as_json(value):
+    """Any figure structure of this module with its cells as `cell_json` (frozensets dropped)."""
+    if isinstance(value, Cell):
+        return cell_json(value)
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items() if not isinstance(item, frozenset)}
+    if isinstance(value, (list, tuple)):
+        return [as_json(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return as_json(dataclasses.asdict(value))
+    return value
+
+
+def cell_from_json(data: dict) -> Cell:
+    """A snapshot's cell back (a published brief draws its charts from its frozen figures)."""
+    if data.get("suppressed"):
+        return Cell(key=None, suppressed=True)
+    return Cell(key=None, suppressed=False, organisations=data.get("organisations"), items=data.get("items"),
+                mean=data.get("mean"), share=data.get("share"))

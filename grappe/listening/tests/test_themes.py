@@ -1,0 +1,150 @@
+"""Themes found by the background run (with progress), kept across runs where the staff edited them, new texts
+placed between runs, staff edits, trends and the rising alert."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grappe.core.models import Notification
+from grappe.listening import services, theming
+from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun, ThemeRunStatus
+
+from .insights_data import crowd
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def lexical_themes(settings):
+    """No sentence model in these tests: encoding is slow and the lexical finder is enough to test the flow."""
+    settings.GRAPPE_THEME_ENCODER = "none"
+
+
+@pytest.fixture
+def made(staff):
+    return crowd(staff)
+
+
+def run(staff) -> ThemeRun:
+    started = theming.start_run(actor=staff)
+    return ThemeRun.objects.get(pk=started.pk)  # the immediate backend ran it at the commit
+
+
+def test_a_run_finds_themes_over_every_text_and_reports_progress(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        started = theming.start_run(actor=staff)
+    done = ThemeRun.objects.get(pk=started.pk)
+    assert done.status == ThemeRunStatus.DONE
+    assert done.total == Need.objects.count() == done.processed and done.progress_percent == 100
+    assert done.report["themes"] >= 2 and done.report["placed"] == done.total
+    assert ThemeAssignment.objects.count() == Need.objects.count()
+    assert done.model and all(t.centroid for t in Theme.objects.filter(is_active=True))
+    # The subjects, in both languages, are not mixed up: no theme holds both export and workforce texts.
+    export = {a.theme_id for a in ThemeAssignment.objects.filter(need__category="export")}
+    workforce = {a.theme_id for a in ThemeAssignment.objects.filter(need__category="workforce")}
+    assert export and not export & workforce
+
+
+def test_the_progress_bar_is_polled_while_running_and_sized_by_data_attribute(made, staff, client):
+    waiting = ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.RUNNING, total=200, processed=50)
+    client.force_login(staff)
+    html = client.get(reverse("listening:staff-theme-run-progress", args=[waiting.pk])).content.decode()
+    assert 'data-width-percent="25"' in html and "hx-trigger" in html and "style=" not in html
+    waiting.status = ThemeRunStatus.DONE
+    waiting.save()
+    html = client.get(reverse("listening:staff-theme-run-progress", args=[waiting.pk])).content.decode()
+    assert "hx-trigger" not in html
+
+
+def test_a_second_run_keeps_staff_names_and_hand_placed_texts(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    export_theme = ThemeAssignment.objects.filter(need__category="export").first().theme
+    other = Theme.objects.filter(is_active=True).exclude(pk=export_theme.pk).first()
+    theming.rename_theme(actor=staff, theme=export_theme, name_fr="Tarifs américains", name_en="US tariffs")
+    moved = Need.objects.filter(category="workforce").first()
+    theming.reassign(actor=staff, need=moved, theme=other if other != moved.theme_assignment.theme else export_theme)
+    target = ThemeAssignment.objects.get(need=moved).theme_id
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    export_theme.refresh_from_db()
+    assert export_theme.is_active and export_theme.name_en == "US tariffs" and export_theme.named_by_staff
+    assert ThemeAssignment.objects.filter(need__category="export", theme=export_theme).exists()
+    again = ThemeAssignment.objects.get(need=moved)
+    assert again.manual and again.theme_id == target
+
+
+def test_a_new_need_joins_its_theme_without_a_run(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    org, user = made[0]
+    export_themes = {a.theme for a in ThemeAssignment.objects.filter(need__category="export")}
+    with django_capture_on_commit_callbacks(execute=True):
+        need = services.submit_need(actor=user, organisation=org, category="export", language="en",
+                                    text="Tariffs on our exports to the United States hurt us.", urgency="high",
+                                    visibility="anonymous")
+    assert ThemeAssignment.objects.get(need=need).theme in export_themes
+
+
+def test_merge_then_split(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    themes = list(Theme.objects.filter(is_active=True))
+    into, others = themes[0], themes[1:]
+    total = ThemeAssignment.objects.count()
+    theming.merge_themes(actor=staff, into=into, others=others)
+    assert Theme.objects.filter(is_active=True).count() == 1
+    assert ThemeAssignment.objects.filter(theme=into).count() == total
+    parts = theming.split_theme(actor=staff, theme=into, parts=3)
+    assert len(parts) == 3 and all(p.is_active for p in parts)
+    assert sum(ThemeAssignment.objects.filter(theme=p).count() for p in parts) == total
+
+
+def test_a_theme_rising_is_flagged_and_the_staff_told_once(made, staff):
+    theme = Theme.objects.create(name_fr="Tarifs", name_en="Tariffs")
+    now = timezone.now()
+    for i, (org, user) in enumerate(made):
+        need = Need.objects.create(organisation=org, submitted_by=user, category="export", text="tarifs",
+                                   visibility="anonymous", created_at=now - datetime.timedelta(days=3))
+        ThemeAssignment.objects.create(theme=theme, need=need)
+        if i < 2:  # a couple of organisations raised it before
+            old = Need.objects.create(organisation=org, submitted_by=user, category="export", text="tarifs",
+                                      visibility="anonymous", created_at=now - datetime.timedelta(days=50))
+            ThemeAssignment.objects.create(theme=theme, need=old)
+    found = theming.rising_themes()
+    assert [r.theme for r in found] == [theme] and found[0].last == len(made)
+    theming.notify_rising()
+    theming.notify_rising()
+    assert Notification.objects.filter(user=staff, text__contains="Tarifs").count() == 1
+
+
+def test_a_theme_raised_by_fewer_than_k_organisations_is_not_rising(made, staff):
+    theme = Theme.objects.create(name_fr="Rare", name_en="Rare")
+    for org, user in made[:3]:
+        need = Need.objects.create(organisation=org, submitted_by=user, category="other", text="rare",
+                                   visibility="anonymous", created_at=timezone.now())
+        ThemeAssignment.objects.create(theme=theme, need=need)
+    assert theme not in [r.theme for r in theming.rising_themes()]
+
+
+def test_embeddings_are_cached_by_text_hash(made, staff, settings, monkeypatch):
+    class Fake:
+        name = "fake-encoder"
+        dim = 4
+
+        def __init__(self):
+            self.calls = 0
+
+        def encode_text(self, text):
+            self.calls += 1
+            return [1.0, len(text) % 3, 0.0, 1.0]
+
+    fake = Fake()
+    monkeypatch.setitem(theming._ENCODERS, "fake", fake)
+    texts = ["un", "deux", "un"]
+    first = theming.cached_vectors(texts, "fake")
+    assert first.shape == (3, 4) and fake.calls == 2
+    theming.cached_vectors(texts, "fake")
+    assert fake.calls == 2

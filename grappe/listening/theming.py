@@ -1,0 +1,505 @@
+"""Themes of the needs and free-text answers: computed by matching.themes in a background run, kept up to date
+between runs, edited by the staff, and followed over time.
+
+- `start_run` / `run_themes`: a ThemeRun (queued → running → done) re-finds the themes over every text, with
+  progress the staff's page polls. Staff edits survive it: a text the staff placed by hand (`manual`) stays in
+  its theme, and a theme the staff named keeps its name (a new theme that mostly holds an old theme's texts
+  *is* that theme: same row, same name, same history).
+- `assign_new_texts`: texts that arrived since the run go to the nearest theme's centre, in the run's space.
+- `rename_theme`, `merge_themes`, `split_theme`, `reassign`: the staff's edits (audited; texts moved by the
+  staff become `manual`).
+- `rising_themes`: a theme is rising when, over the last 30 days, at least k organisations raised it and at
+  least 1.5 times as many as on average over each of the three 30-day windows before. Counted through
+  grappe.core.aggregates, like every figure shown; the staff are notified once a month per theme.
+
+Embeddings (optional): when the setting GRAPPE_THEME_ENCODER names an installed encoder of
+matching.embeddings ("e5"; "auto", the default, takes it when its package is installed, "none" never), the
+texts' vectors are cached in TextEmbedding by text hash and model name, so each text is encoded once.
+"""
+
+import datetime
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from grappe.core import aggregates, audit, notify
+from grappe.core.aggregates import Row
+from grappe.core.permissions import require
+from matching import embeddings
+from matching import themes as finder
+
+from . import insights_cache
+from .models import (
+    Answer,
+    Need,
+    NeedVisibility,
+    QuestionKind,
+    ResponseStatus,
+    TextEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeRun,
+    ThemeRunStatus,
+)
+
+RISING_FACTOR = 1.5
+RISING_WINDOW_DAYS = 30
+RISING_WINDOWS_BEFORE = 3
+NAME_KEYWORDS = 3
+SAVE_CHUNK = 1000
+
+
+# Texts --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    """One text themes are found in: a need or a free-text answer of a submitted response."""
+
+    kind: str                 # "need" or "answer"
+    pk: int
+    organisation_id: int
+    text: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.kind, self.pk
+
+
+def items(*, unassigned_only: bool = False) -> list[Item]:
+    """Every need (staff-only ones too: themes are the staff's tool) and free-text answer, oldest first."""
+    needs = Need.objects.order_by("pk")
+    answers = Answer.objects.filter(response__status=ResponseStatus.SUBMITTED, question__kind=QuestionKind.TEXT,
+                                    question__retired=False).exclude(value=None).exclude(value="").order_by("pk")
+    if unassigned_only:
+        needs = needs.filter(theme_assignment__isnull=True)
+        answers = answers.filter(theme_assignment__isnull=True)
+    found = [Item("need", pk, org, text) for pk, org, text in needs.values_list("pk", "organisation_id", "text")]
+    found += [Item("answer", pk, org, str(value)) for pk, org, value in
+              answers.values_list("pk", "response__organisation_id", "value")]
+    return found
+
+
+def _assignments() -> dict[tuple[str, int], ThemeAssignment]:
+    return {("need", a.need_id) if a.need_id else ("answer", a.answer_id): a
+            for a in ThemeAssignment.objects.all()}
+
+
+# Embeddings ---------------------------------------------------------------------------------------------------
+
+def encoder_name() -> str | None:
+    """The encoder the runs use, or None (lexical themes only)."""
+    wanted = getattr(settings, "GRAPPE_THEME_ENCODER", "auto")
+    if wanted in ("", "none", None):
+        return None
+    name = "e5" if wanted == "auto" else wanted
+    return name if name in embeddings.ENCODERS and embeddings.available(name) else None
+
+
+_ENCODERS: dict[str, object] = {}
+
+
+def _encoder(name: str):
+    if name not in _ENCODERS:  # loading the model takes seconds: once per process
+        _ENCODERS[name] = embeddings.load_encoder(name, cache_dir=None)
+    return _ENCODERS[name]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None):
+    """The texts' embeddings by encoder `name`: read from TextEmbedding, the missing ones encoded and stored."""
+    encoder = _encoder(name)
+    model_name = encoder.name
+    hashes = [text_hash(t) for t in texts]
+    stored = {}
+    for start in range(0, len(hashes), 5000):
+        chunk = hashes[start:start + 5000]
+        stored.update(TextEmbedding.objects.filter(model_name=model_name, text_hash__in=chunk)
+                      .values_list("text_hash", "vector"))
+    missing = list(dict.fromkeys(h for h in hashes if h not in stored))
+    if missing:
+        by_hash = dict(zip(hashes, texts))
+        fresh = finder.encode_texts([by_hash[h] for h in missing], encoder, progress=progress)
+        rows = [TextEmbedding(text_hash=h, model_name=model_name, vector=v.astype(np.float32).tobytes())
+                for h, v in zip(missing, fresh)]
+        TextEmbedding.objects.bulk_create(rows, ignore_conflicts=True, batch_size=SAVE_CHUNK)
+        stored.update({h: row.vector for h, row in zip(missing, rows)})
+    return np.stack([np.frombuffer(bytes(stored[h]), dtype=np.float32) for h in hashes]) if texts else None
+
+
+# The run ------------------------------------------------------------------------------------------------------
+
+def start_run(*, actor) -> ThemeRun:
+    """Queue a computation of the themes (one at a time: a run already queued or running is returned)."""
+    require(actor, "listening.manage_themes")
+    from .tasks import run_themes_task
+
+    with transaction.atomic():
+        ongoing = ThemeRun.objects.select_for_update().filter(
+            status__in=[ThemeRunStatus.QUEUED, ThemeRunStatus.RUNNING]).first()
+        if ongoing:
+            return ongoing
+        run = ThemeRun.objects.create(requested_by=actor)
+        audit.record(actor, "themes.run_requested", run)
+        notify.on_commit(run_themes_task.enqueue, run.pk)
+    return run
+
+
+def _progress(run: ThemeRun, processed: int) -> None:
+    run.processed = min(processed, run.total)
+    ThemeRun.objects.filter(pk=run.pk).update(processed=run.processed)
+
+
+def run_themes(run_id: int) -> ThemeRun:
+    """Find the themes over every text and store them, keeping the staff's edits. Progress: encoding takes
+    the first 60 % when an encoder is used, clustering to 80 %, saving the rest."""
+    run = ThemeRun.objects.get(pk=run_id)
+    started = time.perf_counter()
+    found = items()
+    run.status, run.started_at, run.total, run.processed = ThemeRunStatus.RUNNING, timezone.now(), len(found), 0
+    run.save(update_fields=["status", "started_at", "total", "processed"])
+    try:
+        _run(run, found)
+    except Exception as error:
+        run.status, run.finished_at = ThemeRunStatus.FAILED, timezone.now()
+        run.report = {**run.report, "error": str(error)[:500]}
+        run.save(update_fields=["status", "finished_at", "report"])
+        raise
+    run.report = {**run.report, "seconds": round(time.perf_counter() - started, 2)}
+    run.status, run.finished_at, run.processed = ThemeRunStatus.DONE, timezone.now(), run.total
+    run.save(update_fields=["status", "finished_at", "processed", "report"])
+    insights_cache.bump()
+    notify_rising()
+    return run
+
+
+def _run(run: ThemeRun, found: list[Item]) -> None:
+    texts = [item.text for item in found]
+    name = encoder_name()
+    vectors = None
+    if name and texts:
+        vectors = cached_vectors(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
+        run.encoder = _encoder(name).name
+    result = finder.find_themes(texts, vectors) if texts else None
+    _progress(run, int(0.8 * len(found)))
+    with transaction.atomic():
+        summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
+    run.model = result.model.dumps() if result else None
+    run.report = {**summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder}
+    run.save(update_fields=["model", "encoder", "report"])
+
+
+def _store(run: ThemeRun, found: list[Item], result: finder.ThemeResult) -> dict:
+    """Match the clusters found with the themes there were, then rewrite the automatic assignments."""
+    existing = _assignments()
+    manual = {key: a.theme_id for key, a in existing.items() if a.manual}
+    previous = {key: a.theme_id for key, a in existing.items()}
+    clusters = _match_clusters(found, result, previous)
+    themes = {}
+    for cluster in result.themes:
+        theme = clusters.get(cluster.id) or Theme(found_by=run)
+        if not theme.named_by_staff:
+            theme.name_fr = theme.name_en = _name(cluster.keywords)
+        theme.keywords, theme.found_by, theme.is_active = cluster.keywords, run, True
+        theme.save()
+        themes[cluster.id] = theme
+    kept = {t.pk for t in themes.values()} | set(manual.values())
+    Theme.objects.filter(is_active=True).exclude(pk__in=kept).update(is_active=False)
+    ThemeAssignment.objects.filter(manual=False).delete()
+    centroids = result.model.centroids
+    fresh = []
+    for index, (item, label) in enumerate(zip(found, result.labels)):
+        if item.key in manual or label is None:
+            continue
+        score = float(result.points[index] @ centroids[label])
+        fresh.append(ThemeAssignment(theme=themes[label], score=score, **{item.kind: _stub(item)}))
+        if len(fresh) % SAVE_CHUNK == 0:
+            _progress(run, int(0.8 * len(found) + 0.2 * index))
+    ThemeAssignment.objects.bulk_create(fresh, batch_size=SAVE_CHUNK)
+    _store_centroids(result.points, found, {t.pk: t for t in Theme.objects.filter(pk__in=kept)})
+    return {"themes": len(kept), "texts": len(found), "placed": len(fresh) + len(manual),
+            "unplaced": sum(label is None for label in result.labels)}
+
+
+def _stub(item: Item):
+    return Need(pk=item.pk) if item.kind == "need" else Answer(pk=item.pk)
+
+
+def _match_clusters(found, result, previous) -> dict[int, Theme]:
+    """Cluster id → the active theme whose texts it mostly took (each theme at most once, best overlaps first;
+    a theme matches when at least a third of its texts or of the cluster's are shared)."""
+    overlap = Counter()
+    for item, label in zip(found, result.labels):
+        if label is not None and item.key in previous:
+            overlap[(label, previous[item.key])] += 1
+    theme_sizes = Counter(previous.values())
+    active = {t.pk: t for t in Theme.objects.filter(is_active=True, pk__in=theme_sizes)}
+    matched, used = {}, set()
+    for (label, theme_id), shared in overlap.most_common():
+        if label in matched or theme_id in used or theme_id not in active:
+            continue
+        if shared * 3 >= min(result.themes[label].size, theme_sizes[theme_id]):
+            matched[label] = active[theme_id]
+            used.add(theme_id)
+    return matched
+
+
+def _name(keywords: Sequence[str]) -> str:
+    return ", ".join(keywords[:NAME_KEYWORDS]) or _("Unnamed theme")
+
+
+def _store_centroids(points: np.ndarray, found: list[Item], themes: dict[int, Theme]) -> None:
+    """Each theme's centre: the mean of its texts' vectors (manual ones included), unit length."""
+    where = {item.key: index for index, item in enumerate(found)}
+    members: dict[int, list[int]] = {}
+    for key, assignment in _assignments().items():
+        if key in where and assignment.theme_id in themes:
+            members.setdefault(assignment.theme_id, []).append(where[key])
+    for theme_id, theme in themes.items():
+        rows = members.get(theme_id)
+        theme.centroid = _unit(points[rows].mean(axis=0)).astype(np.float32).tobytes() if rows else None
+        theme.save(update_fields=["centroid"])
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+# Between runs -------------------------------------------------------------------------------------------------
+
+def latest_run() -> ThemeRun | None:
+    return ThemeRun.objects.filter(status=ThemeRunStatus.DONE).exclude(model=None).order_by("-finished_at").first()
+
+
+def _space(run: ThemeRun) -> finder.ThemeModel:
+    return finder.ThemeModel.loads(bytes(run.model))
+
+
+def _points(run: ThemeRun, model: finder.ThemeModel, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    vectors = None
+    if model.uses_embeddings:
+        name = next((n for n in embeddings.ENCODERS if embeddings.available(n) and
+                     embeddings.ENCODERS[n][0].name == run.encoder), None)
+        if name is None:
+            return np.zeros((len(texts), 0)), np.zeros(len(texts), dtype=bool)
+        vectors = cached_vectors(texts, name)
+    return model.vectors(texts, vectors)
+
+
+def assign_new_texts() -> int:
+    """Place the texts that arrived since the last run in the nearest theme (by its centre). Returns how many
+    were placed; none before a first run."""
+    run = latest_run()
+    new = items(unassigned_only=True)
+    themes = [t for t in Theme.objects.filter(is_active=True).exclude(centroid=None)]
+    if run is None or not new or not themes:
+        return 0
+    points, placed = _points(run, _space(run), [item.text for item in new])
+    if not points.shape[1]:
+        return 0
+    centres = np.stack([np.frombuffer(bytes(t.centroid), dtype=np.float32) for t in themes])
+    if centres.shape[1] != points.shape[1]:
+        return 0
+    similarity = points @ centres.T
+    best = similarity.argmax(axis=1)
+    rows = [ThemeAssignment(theme=themes[b], score=float(similarity[i, b]), **{item.kind: _stub(item)})
+            for i, (item, b) in enumerate(zip(new, best)) if placed[i]]
+    ThemeAssignment.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        insights_cache.bump()
+        notify_rising()
+    return len(rows)
+
+
+def _refresh_centroids(theme_ids: Sequence[int]) -> None:
+    """After a staff edit: the edited themes' centres from their texts, in the last run's space."""
+    run = latest_run()
+    if run is None:
+        return
+    model = _space(run)
+    wanted = set(theme_ids)
+    by_theme: dict[int, list[str]] = {}
+    for a in ThemeAssignment.objects.filter(theme_id__in=wanted).select_related("need", "answer"):
+        by_theme.setdefault(a.theme_id, []).append(a.need.text if a.need_id else str(a.answer.value))
+    for theme in Theme.objects.filter(pk__in=wanted):
+        texts = by_theme.get(theme.pk, [])
+        points, placed = _points(run, model, texts) if texts else (np.zeros((0, 0)), np.zeros(0, dtype=bool))
+        theme.centroid = (_unit(points[placed].mean(axis=0)).astype(np.float32).tobytes()
+                          if placed.any() else None)
+        theme.save(update_fields=["centroid"])
+
+
+# Staff edits --------------------------------------------------------------------------------------------------
+
+def rename_theme(*, actor, theme: Theme, name_fr: str, name_en: str) -> Theme:
+    """Name a theme in both languages; later runs keep the name."""
+    require(actor, "listening.manage_themes", theme)
+    with transaction.atomic():
+        before = audit.snapshot(theme, exclude=("centroid",))
+        theme.name_fr, theme.name_en, theme.named_by_staff = name_fr.strip(), name_en.strip(), True
+        theme.save(update_fields=["name_fr", "name_en", "named_by_staff", "updated_at"])
+        audit.record(actor, "theme.renamed", theme, before=before, after=audit.snapshot(theme, exclude=("centroid",)))
+        insights_cache.bump()
+    return theme
+
+
+def merge_themes(*, actor, into: Theme, others: Sequence[Theme]) -> Theme:
+    """Make several themes one: their texts go to `into` (as the staff's choice), the others stop being used."""
+    require(actor, "listening.manage_themes", into)
+    others = [t for t in others if t.pk != into.pk]
+    with transaction.atomic():
+        moved = ThemeAssignment.objects.filter(theme__in=others).update(theme=into, manual=True)
+        Theme.objects.filter(pk__in=[t.pk for t in others]).update(is_active=False, centroid=None)
+        audit.record(actor, "theme.merged", into, after={"into": into.pk, "merged": [t.pk for t in others],
+                                                          "texts": moved})
+        _refresh_centroids([into.pk])
+        insights_cache.bump()
+    return into
+
+
+def split_theme(*, actor, theme: Theme, parts: int = 2) -> list[Theme]:
+    """Cut a theme in `parts` by what its texts say (k-means on them, matching.themes.split_theme). The first
+    part stays the theme; the others are new themes named by their words. Texts moved become manual."""
+    require(actor, "listening.manage_themes", theme)
+    run = latest_run()
+    assignments = list(ThemeAssignment.objects.filter(theme=theme).select_related("need", "answer").order_by("pk"))
+    if run is None or len(assignments) < parts:
+        return [theme]
+    texts = [a.need.text if a.need_id else str(a.answer.value) for a in assignments]
+    model = _space(run)
+    points, _placed = _points(run, model, texts)
+    whole = finder.ThemeResult([0] * len(texts), [finder.Theme(0, len(texts), [], [])], model, points, None)
+    result = finder.split_theme(whole, texts, 0, parts)
+    with transaction.atomic():
+        made = {}
+        keep = result.labels[0]
+        for cluster in result.themes:
+            if cluster.id == keep:
+                made[cluster.id] = theme
+            else:
+                name = _name(cluster.keywords)
+                made[cluster.id] = Theme.objects.create(name_fr=name, name_en=name, keywords=cluster.keywords,
+                                                        found_by=theme.found_by)
+        for assignment, label in zip(assignments, result.labels):
+            target = made.get(label, theme) if label is not None else theme
+            if target.pk != theme.pk:
+                assignment.theme, assignment.manual = target, True
+                assignment.save(update_fields=["theme", "manual"])
+        audit.record(actor, "theme.split", theme, after={"parts": [t.pk for t in made.values()]})
+        _refresh_centroids([t.pk for t in made.values()])
+        insights_cache.bump()
+    return list(made.values())
+
+
+def reassign(*, actor, need: Need | None = None, answer: Answer | None = None, theme: Theme) -> ThemeAssignment:
+    """Put one text in a theme, by hand: later runs leave it there."""
+    require(actor, "listening.manage_themes", theme)
+    with transaction.atomic():
+        lookup = {"need": need} if need is not None else {"answer": answer}
+        current = ThemeAssignment.objects.select_for_update().filter(**lookup).first()
+        before = current.theme_id if current else None
+        if current is None:
+            current = ThemeAssignment(theme=theme, manual=True, **lookup)
+        current.theme, current.manual = theme, True
+        current.save()
+        audit.record(actor, "theme.reassigned", current, after={"from": before, "to": theme.pk})
+        _refresh_centroids([pk for pk in (before, theme.pk) if pk])
+        insights_cache.bump()
+    return current
+
+
+# Trends and alerts --------------------------------------------------------------------------------------------
+
+def theme_rows(*, include_staff_only: bool, since: datetime.date | None = None,
+               until: datetime.date | None = None):
+    """(organisation_id, theme_id, date) of every themed text: needs (staff-only ones only for the staff's own
+    figures) and free-text answers (dated by their response's submission)."""
+    needs = Need.objects.filter(theme_assignment__theme__is_active=True)
+    if not include_staff_only:
+        needs = needs.exclude(visibility=NeedVisibility.STAFF_ONLY)
+    answers = Answer.objects.filter(theme_assignment__theme__is_active=True, response__submitted_at__isnull=False)
+    if since:
+        needs = needs.filter(created_at__date__gte=since)
+        answers = answers.filter(response__submitted_at__date__gte=since)
+    if until:
+        needs = needs.filter(created_at__date__lte=until)
+        answers = answers.filter(response__submitted_at__date__lte=until)
+    yield from needs.values_list("organisation_id", "theme_assignment__theme_id", "created_at").iterator(2000)
+    yield from answers.values_list("response__organisation_id", "theme_assignment__theme_id",
+                                   "response__submitted_at").iterator(2000)
+
+
+@dataclass(frozen=True)
+class Rising:
+    theme: Theme
+    last: int            # organisations over the last 30 days
+    before: float        # their average over each of the three windows before (suppressed windows as 0)
+
+
+def rising_themes(*, include_staff_only: bool = False, today: datetime.date | None = None) -> list[Rising]:
+    """The themes rising now (see the module's docstring), most organisations first."""
+    today = today or timezone.localdate()
+    span = RISING_WINDOW_DAYS * (RISING_WINDOWS_BEFORE + 1)
+    since = today - datetime.timedelta(days=span - 1)
+    windows: dict[int, list[Row]] = {w: [] for w in range(RISING_WINDOWS_BEFORE + 1)}
+    for org, theme, when in theme_rows(include_staff_only=include_staff_only, since=since, until=today):
+        window = (today - timezone.localtime(when).date()).days // RISING_WINDOW_DAYS
+        if window in windows:
+            windows[window].append(Row(org, theme))
+    if not windows[0]:
+        return []
+    # One breakdown per window (by theme), each with its own margin: a window's figure never depends on
+    # another's suppression.
+    counts = {w: aggregates.count_by(rows) for w, rows in windows.items()}
+    k = counts[0].k
+    rising = []
+    for cell in counts[0].cells:
+        if cell.suppressed or cell.organisations < k:
+            continue
+        earlier = [next((c for c in counts[w].cells if c.key == cell.key), None) for w in windows if w]
+        before = sum((c.organisations or 0) for c in earlier if c is not None) / RISING_WINDOWS_BEFORE
+        if cell.organisations >= RISING_FACTOR * before:
+            rising.append((cell.key, cell.organisations, before))
+    themes = Theme.objects.in_bulk([theme_id for theme_id, _, _ in rising])
+    return sorted((Rising(themes[t], last, before) for t, last, before in rising if t in themes),
+                  key=lambda r: -r.last)
+
+
+def notify_rising() -> list[Rising]:
+    """Tell the staff, once a month per theme, which themes are rising."""
+    from .services import _staff_users
+
+    month = timezone.localdate().isoformat()[:7]
+    found = rising_themes(include_staff_only=True)
+    fresh = [r for r in found if r.theme.alerted_month != month]
+    if fresh:
+        from django.urls import reverse
+
+        Theme.objects.filter(pk__in=[r.theme.pk for r in fresh]).update(alerted_month=month)
+        for user in _staff_users():
+            with translation.override(user.language or "fr"):
+                names = ", ".join(r.theme.name for r in fresh)
+                notify.send([user], _("Rising themes: %(names)s") % {"names": names},
+                            reverse("listening:staff-theme-list"))
+    return found
+
+
+def recent_items(theme: Theme, limit: int = 50) -> list[ThemeAssignment]:
+    return list(ThemeAssignment.objects.filter(theme=theme).select_related("need__organisation",
+                                                                            "answer__response__organisation")
+                .order_by("-manual", "-score", "-pk")[:limit])
+
+
+def unthemed_needs() -> int:
+    return Need.objects.filter(Q(theme_assignment__isnull=True) | Q(theme_assignment__theme__is_active=False)).count()

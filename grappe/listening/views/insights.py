@@ -1,0 +1,143 @@
+"""Aggregated dashboards and government briefs: the staff's and the government observers' pages.
+
+Every figure comes from dashboards.py / briefs.py, hence through grappe.core.aggregates. Observers see the
+dashboards (without staff-only needs) and the published briefs, nothing else; a draft brief is 404 to them.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.core.permissions import require, require_visible
+
+from .. import briefs, dashboards
+from ..forms import BriefForm, RecommendationsForm
+from ..models import Brief, BriefStatus
+from .staff_needs import staff_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def dashboard_page(view):
+    """Signed in, then the staff or an observer (else 403)."""
+    @login_required
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        require(request.user, "listening.view_dashboards")
+        return view(request, *args, **kwargs)
+    return checked
+
+
+@dashboard_page
+def dashboard(request):
+    who = dashboards.audience(request.user)
+    overview = dashboards.overview(who)
+    return render(request, "listening/dashboard.html", {
+        "who": who, "o": overview, "k": overview["k"], "segments": dashboards.admitted_segments(request.user, who),
+    })
+
+
+@dashboard_page
+def dashboard_survey(request, pk):
+    survey = get_object_or_404(dashboards.dashboard_surveys(), pk=pk)
+    results = dashboards.survey_results(survey)
+    return render(request, "listening/dashboard_survey.html", {"survey": survey, "r": results, "k": results["k"]})
+
+
+# Briefs -----------------------------------------------------------------------------------------------------
+
+def _visible_brief(request, pk) -> Brief:
+    brief = get_object_or_404(Brief, pk=pk)
+    require_visible(request.user, "listening.view_brief", brief)
+    return brief
+
+
+@dashboard_page
+def brief_list(request):
+    staff = request.user.has_perm("listening.manage_briefs")
+    shown = Brief.objects.all() if staff else Brief.objects.filter(status=BriefStatus.PUBLISHED)
+    return render(request, "listening/brief_list.html", {
+        "briefs": shown.select_related("created_by"), "staff": staff, "form": BriefForm() if staff else None,
+    })
+
+
+@staff_page
+@require_POST
+def brief_create(request):
+    form = BriefForm(request.POST)
+    if not form.is_valid():
+        briefs_shown = Brief.objects.select_related("created_by")
+        return render(request, "listening/brief_list.html", {"briefs": briefs_shown, "staff": True, "form": form},
+                      status=200)
+    brief = briefs.create_brief(actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Brief made. Add your recommendations, download it, then publish it."))
+    return redirect("listening:brief-detail", pk=brief.pk)
+
+
+@dashboard_page
+def brief_detail(request, pk):
+    brief = _visible_brief(request, pk)
+    staff = request.user.has_perm("listening.manage_briefs", brief)
+    form = None
+    if staff and not brief.is_published:
+        form = RecommendationsForm(request.POST or None, initial={"recommendations": brief.recommendations})
+        if request.method == "POST" and form.is_valid():
+            briefs.update_recommendations(actor=request.user, brief=brief, **form.cleaned_data)
+            messages.success(request, _("Recommendations saved."))
+            return redirect("listening:brief-detail", pk=brief.pk)
+    elif request.method == "POST":
+        require(request.user, "listening.manage_briefs", brief)
+    context = briefs.document_context(brief)
+    return render(request, "listening/brief_detail.html", {**context, "form": form, "staff": staff})
+
+
+@staff_page
+@require_POST
+def brief_refresh(request, pk):
+    brief = get_object_or_404(Brief, pk=pk)
+    try:
+        briefs.refresh_figures(actor=request.user, brief=brief)
+        messages.success(request, _("Figures computed again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("listening:brief-detail", pk=brief.pk)
+
+
+@staff_page
+@require_POST
+def brief_publish(request, pk):
+    brief = get_object_or_404(Brief, pk=pk)
+    try:
+        briefs.publish_brief(actor=request.user, brief=brief)
+        messages.success(request, _("Published: observers can now read and download it. It will not change."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("listening:brief-detail", pk=brief.pk)
+
+
+def _filename(brief: Brief, extension: str) -> str:
+    return f"brief-{brief.period_start}-{brief.period_end}-{brief.language}.{extension}"
+
+
+@dashboard_page
+def brief_pdf(request, pk):
+    brief = _visible_brief(request, pk)
+    response = HttpResponse(briefs.pdf_bytes(brief), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(brief, "pdf")}"'
+    return response
+
+
+@dashboard_page
+def brief_xlsx(request, pk):
+    brief = _visible_brief(request, pk)
+    response = HttpResponse(briefs.xlsx_bytes(brief), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(brief, "xlsx")}"'
+    return response
+
+
