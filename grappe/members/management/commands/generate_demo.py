@@ -1,7 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
+from grappe.events.demo_data import generate_event
+from grappe.listening.demo_data import generate_listening
 from grappe.members import demo_data
 from grappe.members.models import Capability, Organisation, Person
 from grappe.members.services import load_taxonomy
@@ -14,15 +17,18 @@ class Command(BaseCommand):
     help = (
         "Generate a realistic, deterministic aerospace cluster (about 300 organisations and 1,000 people by "
         "default; --organisations 5000 --people 50000 for the benchmarks) and the demo sign-ins. "
-        "Does nothing but print the sign-ins when organisations are already there."
+        "Then adds the cluster's activity (members' needs and surveys, a published B2B day) unless "
+        "--cluster-only. Does nothing but print the sign-ins when everything is already there."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--organisations", type=int, default=300)
         parser.add_argument("--people", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=2026, help="the same seed gives the same cluster")
+        parser.add_argument("--cluster-only", action="store_true",
+                            help="organisations, people and sign-ins only (the benchmarks' cluster)")
 
-    def handle(self, *args, organisations, people, seed, **options):
+    def handle(self, *args, organisations, people, seed, cluster_only, **options):
         if organisations < 1 or people < organisations:
             raise CommandError("Give at least one organisation and at least as many people as organisations.")
         if not Capability.objects.exists():
@@ -40,7 +46,25 @@ class Command(BaseCommand):
                 f"Generated {summary.organisations} organisations, {summary.people} people, "
                 f"{summary.capabilities} capabilities and {summary.certifications} certifications "
                 f"(seed {seed}) in {time.monotonic() - started:.1f} s."))
-        self._print_sign_ins(demo_data.ensure_demo_accounts())
+        accounts = demo_data.ensure_demo_accounts()
+        if not cluster_only:
+            self._add_activity(seed)
+        self._print_sign_ins(accounts)
+
+    def _add_activity(self, seed):
+        """What the other capabilities' pages show in a fresh demo; each part is skipped when it is there."""
+        # Made-up activity must not mail its hundreds of notices to the console (or to anyone).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            listening = generate_listening(seed=seed)
+            event = generate_event(seed=seed)
+        if listening.needs:
+            self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
+                              f"{listening.responses} responses.")
+        if event is not None:
+            self.stdout.write(
+                f"Demo event “{event.event.title}”: {event.participants} participants, {event.requests} requests, "
+                f"{event.placed} meetings placed (weight {event.placed_weight} of at most {event.upper_bound}), "
+                "published.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
