@@ -16,6 +16,11 @@ its own when a threshold applies (every inferred competency must show the words 
 
 Lexical scoring is sparse matrix algebra over the phrases: one text costs a few column sums, whatever the
 size of the taxonomy.
+
+The first 60 candidates of that score (with an encoder, plus the encoder's own best 30) are then re-ranked by
+matching.rerank: a dozen generic signals (preferred label found, words found early, a verb-led description
+for a verb-led label…) combined by weights learned once on ESCO's dev descriptions. Which competencies are
+eligible stays decided by the threshold above; only their order, and their score (relative to the best), change.
 """
 
 import math
@@ -28,6 +33,7 @@ from itertools import pairwise
 import numpy as np
 from scipy import sparse
 
+from .rerank import DEPTH, SEMANTIC_DEPTH, Reranker, load_weights
 from .taxonomy import Competency
 from .text import Word, keys, words
 
@@ -52,6 +58,19 @@ class Tuning:
 
 
 @dataclass(frozen=True, slots=True)
+class _Stage:
+    """A text's first-stage scores, per phrase or per competency."""
+
+    phrase_scores: np.ndarray       # per phrase
+    lexical: np.ndarray             # per competency: its best phrase's score
+    coverage: np.ndarray            # per competency: the largest share of one of its names found
+    scores: np.ndarray              # per competency: lexical (best = 1) plus the encoder's similarity
+    eligible: np.ndarray            # per competency: may be inferred
+    semantic: np.ndarray | None     # per competency, with an encoder: similarity rescaled (median 0, best 1)
+    similarity: np.ndarray | None   # ... and as it is
+
+
+@dataclass(frozen=True, slots=True)
 class _Reading:
     """A text as the index reads it."""
 
@@ -71,7 +90,8 @@ class CompetencyIndex:
     once (and cached on disk by the encoder) when the index is built.
     """
 
-    def __init__(self, competencies: Sequence[Competency], tuning: Tuning = Tuning(), encoder=None):
+    def __init__(self, competencies: Sequence[Competency], tuning: Tuning = Tuning(), encoder=None,
+                 rerank: bool = True):
         self.competencies = list(competencies)
         self.tuning = tuning
         self._key_ids: dict[str, int] = {}
@@ -94,6 +114,8 @@ class CompetencyIndex:
                 self._children.setdefault(competency.parent, set()).add(competency.code)
         self.encoder = encoder
         self._name_vectors, self._name_owner = self._embed_names() if encoder is not None else (None, None)
+        weights = load_weights().get("lexical" if encoder is None else encoder.name) if rerank else None
+        self.reranker = Reranker(self, weights)
 
     # -- building ---------------------------------------------------------------------------------------------
 
@@ -172,15 +194,16 @@ class CompetencyIndex:
                                  for s, f in zip(slices, factors or [1.0] * len(slices))])
         return np.bincount(rows, weights=values, minlength=matrix.shape[0])
 
-    def _semantic(self, text: str) -> np.ndarray:
-        """Similarity of the text to each competency's closest name, rescaled so the median is 0 and the best 1."""
+    def _semantic(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity of the text to each competency's closest name, rescaled so the median is 0 and the best 1,
+        and as it is (a cosine)."""
         best = np.full(len(self.competencies), -1.0)
         if not len(self._name_starts):
-            return best * 0
+            return best * 0, best * 0
         similarity = self._name_vectors @ self.encoder.encode_text(text)
         best[self._name_owner[self._name_starts]] = np.maximum.reduceat(similarity, self._name_starts)
         middle = np.median(best)
-        return (best - middle) / max(best.max() - middle, 1e-9)
+        return (best - middle) / max(best.max() - middle, 1e-9), best
 
     def _found_within_a_clause(self, phrase: int, reading: _Reading, min_coverage: float) -> bool:
         wanted = set(self._phrase_keys[phrase])
@@ -208,25 +231,75 @@ class CompetencyIndex:
         reading = self._read(text)
         if not reading.known or not len(self._starts):
             return []
-        phrase_scores, coverage = self._lexical(reading)
-        if min_coverage > 0:
-            phrase_scores = np.where(coverage >= min_coverage, phrase_scores, 0.0)
-        lexical = np.zeros(len(self.competencies))
-        lexical[self._owners] = np.maximum.reduceat(phrase_scores, self._starts)
-        scores = lexical / max(lexical.max(), 1e-12)
-        if self.encoder is not None:
-            scores = scores + self.encoder.weight * self._semantic(text)
-        eligible = lexical > 0 if min_coverage > 0 else np.ones(len(scores), dtype=bool)
+        stage = self._first_stage(reading, text, min_coverage)
+        reranking = self.reranker.weights is not None
+        depth = max(DEPTH, top_k + 20) if reranking else top_k + 20
+        ranked = self._ranked(stage.scores, stage.eligible, enough=depth)
+        scores = stage.scores
+        if reranking:
+            ranked, scores = self._reranked(reading, text, stage, ranked, depth)
         found = {}
-        for position in self._ranked(scores, eligible, enough=top_k + 20):
-            phrase = self._best_phrase(position, phrase_scores)
+        for position in ranked:
+            phrase = self._best_phrase(position, stage.phrase_scores)
             if min_coverage == 0 or self._found_within_a_clause(phrase, reading, min_coverage):
                 found[position] = phrase
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
-                         _triggers(reading, set(self._phrase_keys[found[p]]), text) if lexical[p] > 0 else [])
+                         _triggers(reading, set(self._phrase_keys[found[p]]), text) if stage.lexical[p] > 0 else [])
                 for p in kept[:top_k]]
+
+    def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
+        """Every competency scored by its best name (plus the encoder's similarity), before re-ranking."""
+        phrase_scores, coverage = self._lexical(reading)
+        if min_coverage > 0:
+            phrase_scores = np.where(coverage >= min_coverage, phrase_scores, 0.0)
+        lexical = np.zeros(len(self.competencies))
+        lexical[self._owners] = np.maximum.reduceat(phrase_scores, self._starts)
+        best_coverage = np.zeros(len(self.competencies))
+        best_coverage[self._owners] = np.maximum.reduceat(coverage, self._starts)
+        scores = lexical / max(lexical.max(), 1e-12)
+        semantic = similarity = None
+        if self.encoder is not None:
+            semantic, similarity = self._semantic(text)
+            scores = scores + self.encoder.weight * semantic
+        eligible = lexical > 0 if min_coverage > 0 else np.ones(len(scores), dtype=bool)
+        return _Stage(phrase_scores, lexical, best_coverage, scores, eligible, semantic, similarity)
+
+    def _candidates(self, stage: "_Stage", ranked: list[int], depth: int) -> np.ndarray:
+        """The first-stage best, and with an encoder the best of its own ranking too (what is said in other words
+        may score low lexically)."""
+        candidates = ranked[:depth]
+        if stage.semantic is not None:
+            pool = np.flatnonzero(stage.eligible)
+            best = pool[np.argsort(-stage.semantic[pool], kind="stable")[:SEMANTIC_DEPTH]]
+            candidates = list(dict.fromkeys([*candidates, *best.tolist()]))
+        return np.asarray(candidates, dtype=np.int64)
+
+    def rerank_features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates a text would be re-ranked among (positions in the taxonomy) and their features, in
+        ranking mode (no threshold): what the re-ranker's weights are fitted on."""
+        reading = self._read(text)
+        if not reading.known or not len(self._starts):
+            return np.zeros(0, np.int64), np.zeros((0, 0))
+        stage = self._first_stage(reading, text, 0.0)
+        ranked = self._ranked(stage.scores, stage.eligible, enough=DEPTH)
+        candidates = self._candidates(stage, ranked, DEPTH)
+        return candidates, self._features(reading, text, stage, candidates)
+
+    def _features(self, reading: _Reading, text: str, stage: "_Stage", candidates: np.ndarray) -> np.ndarray:
+        return self.reranker.features(self, reading, text, candidates, stage.scores, stage.coverage,
+                                      stage.semantic, stage.similarity)
+
+    def _reranked(self, reading: _Reading, text: str, stage: "_Stage", ranked: list[int], depth: int
+                  ) -> tuple[list[int], np.ndarray]:
+        """The first candidates in the re-ranker's order, each scored relative to the best (best = 1)."""
+        candidates = self._candidates(stage, ranked, depth)
+        learned = self.reranker.scores(self._features(reading, text, stage, candidates))
+        order = np.lexsort((np.arange(len(candidates)), -learned))
+        scores = np.zeros(len(self.competencies))
+        scores[candidates] = np.exp(learned - learned.max())
+        return candidates[order].tolist(), scores
 
     def _ranked(self, scores: np.ndarray, eligible: np.ndarray, enough: int) -> list[int]:
         """The best eligible competencies (at least `enough` of them when there are), by decreasing score, ties in
