@@ -136,7 +136,15 @@ def members_population() -> frozenset:
 def segment_figures(who: str) -> list[dict]:
     """For each saved segment: its organisations (not shown: for admit_filter) and its needs by category, the
     segment's row of a segment/rest table. Cached; admission is per viewer (`admitted_segments`)."""
-    return insights_cache.cached("segments", lambda: _segment_figures(who), who)
+    # Segments and organisations change in members, which does not bump our version: their own versions and
+    # the segments' last change are in the key instead.
+    from django.db.models import Count, Max
+
+    from grappe.members.directory_cache import directory_version
+
+    saved = Segment.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return insights_cache.cached("segments", lambda: _segment_figures(who), who, directory_version(),
+                                 saved["n"], saved["last"])
 
 
 def _segment_figures(who: str) -> list[dict]:

@@ -1,0 +1,301 @@
+"""Dashboards and briefs: figures below k suppressed everywhere (page, chart, PDF, XLSX, API), quotes only with
+consent and scrubbed, a published brief frozen, observers seeing aggregates and published briefs only."""
+
+import io
+import json
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from grappe.core import aggregates
+from grappe.core.models import Notification
+from grappe.listening import briefs, charts, dashboards, theming
+from grappe.listening.models import Brief, Need, Theme, ThemeAssignment
+from grappe.members.models import Segment
+
+from .insights_data import answered_survey, crowd
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def lexical_themes(settings):
+    settings.GRAPPE_THEME_ENCODER = "none"
+
+
+@pytest.fixture
+def made(staff, django_capture_on_commit_callbacks):
+    organisations = crowd(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    return organisations
+
+
+def period():
+    today = timezone.localdate()
+    return today.replace(day=1).replace(year=today.year - 1), today
+
+
+# Dashboards ---------------------------------------------------------------------------------------------------
+
+def test_survey_results_suppress_choices_below_k(made, staff):
+    survey = answered_survey(staff, made, answering=7)
+    results = dashboards.survey_results(survey)
+    likert, single, number = results["questions"]
+    assert results["rate"]["submitted"].organisations == 7 and results["rate"]["invited"].organisations == 12
+    # Seven organisations spread over five points: no point reaches five organisations, all hidden.
+    assert all(bar["cell"].suppressed for bar in likert["bars"])
+    assert likert["mean"].organisations == 7 and likert["mean"].mean == pytest.approx(sum(1 + i % 5 for i in range(7)) / 7)
+    # "oui" 5, "non" 2: the two would be the total minus the five, so both are hidden.
+    assert [bar["cell"].suppressed for bar in single["bars"]] == [True, True]
+    assert number["mean"].mean == pytest.approx(sum(10 + i for i in range(7)) / 7)
+
+
+def test_a_response_rate_whose_remainder_is_below_k_is_hidden(made, staff):
+    """Nine of twelve answered: the three who did not would be the invited minus the answered."""
+    rate = dashboards.survey_rate(answered_survey(staff, made, answering=9))
+    assert rate["submitted"].suppressed and rate["invited"].organisations == 12
+
+
+def test_a_survey_fewer_than_k_answered_shows_no_rate(made, staff, client):
+    survey = answered_survey(staff, made, answering=3)
+    rate = dashboards.survey_rate(survey)
+    assert rate["submitted"].suppressed
+    client.force_login(staff)
+    html = client.get(reverse("listening:dashboard-survey", args=[survey.pk])).content.decode()
+    assert "&lt; 5" in html and "Réponse confidentielle" not in html
+
+
+def test_dashboard_counts_by_category_and_theme_and_draws_charts_without_inline_style(made, staff, observer, client):
+    client.force_login(observer)
+    response = client.get(reverse("listening:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in html and "style=" not in html and "<script" not in html.split("</head>")[1]
+    overview = dashboards.overview(dashboards.OBSERVER)
+    workforce = overview["categories"]["bars"][0]
+    # Organisation 9 keeps all its needs for the staff: observers' figures do not count it.
+    assert workforce["key"] == "workforce" and workforce["cell"].organisations == 11
+    assert dashboards.overview(dashboards.STAFF)["categories"]["bars"][0]["cell"].organisations == 12
+    assert overview["themes"]["lines"], "themes over time"
+
+
+def test_observers_never_count_staff_only_needs(made, staff):
+    staff_view = dashboards.overview(dashboards.STAFF)
+    observer_view = dashboards.overview(dashboards.OBSERVER)
+    assert staff_view["categories"]["total"].items > observer_view["categories"]["total"].items
+    assert observer_view["categories"]["total"].items == Need.objects.exclude(visibility="staff").filter(
+        created_at__date__gte=staff_view["months"][0] + "-01").count()
+
+
+def test_the_cache_is_renewed_by_a_new_need(made, staff, django_capture_on_commit_callbacks):
+    from grappe.listening import services
+
+    before = dashboards.overview(dashboards.OBSERVER)["categories"]["total"].items
+    org, user = made[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
+                             language="fr", urgency="low", visibility="anonymous")
+    assert dashboards.overview(dashboards.OBSERVER)["categories"]["total"].items == before + 1
+
+
+def test_segments_are_admitted_or_refused_with_the_reason(made, staff, observer):
+    for i, (org, _user) in enumerate(made):
+        org.region = "02" if i < 3 else "01" if i < 8 else "06"
+        org.save()
+    Segment.objects.create(name="Trois", regions=["02"])
+    five = Segment.objects.create(name="Cinq", regions=["01"])
+    shown = {s["name"]: s for s in dashboards.admitted_segments(observer, dashboards.OBSERVER)}
+    assert "refused" in shown["Trois"] and "bars" not in shown["Trois"] and "total" not in shown["Trois"]
+    assert shown["Cinq"]["total"].organisations == 5 and "population" not in shown["Cinq"]
+    assert shown["Cinq"]["id"] == five.pk
+    # Nearly everyone: the few left out could be worked out from the cluster's figures.
+    Segment.objects.create(name="Presque tous", regions=["01", "06"])
+    shown = {s["name"]: s for s in dashboards.admitted_segments(observer, dashboards.OBSERVER)}
+    assert "refused" in shown["Presque tous"]
+
+
+def test_charts_draw_suppressed_cells_hatched_with_less_than_k():
+    shown = aggregates.Cell(key="a", suppressed=False, organisations=12, items=30)
+    hidden = aggregates.Cell(key="b", suppressed=True)
+    svg = charts.bar_chart([{"label": "Export <b>", "cell": shown}, {"label": "Autre", "cell": hidden}],
+                           k=5, title="Titre")
+    assert "url(#hatch" in svg and "&lt; 5" in svg and "Export &lt;b&gt;" in svg and "style=" not in svg
+    line = charts.line_chart([{"name": "T", "cells": [shown, hidden, shown]}], ["2026-01", "2026-02", "2026-03"],
+                             k=5, title="T")
+    assert line.count("<polyline") == 0 and line.count("<circle") == 2 and "url(#hatch" in line
+
+
+# Briefs -------------------------------------------------------------------------------------------------------
+
+def test_scrubbing_removes_names_emails_phones_and_addresses(made):
+    scrubber = briefs.Scrubber()
+    org, _user = made[3]
+    text = ("Chez Usinage Delta 03, Gaston03 Lapointe (gaston@delta.test, 514 555-0103, www.delta.test) dit que "
+            "Gaston03 manque 2 000 000 $ pour 40 semaines.")
+    clean = scrubber.scrub(text, organisation_id=org.pk)
+    for leak in ("Delta 03", "Gaston", "Lapointe", "@", "555", "www"):
+        assert leak not in clean
+    assert "2 000 000 $" in clean and "40 semaines" in clean
+
+
+def test_one_click_makes_the_brief_with_figures_quotes_and_files(made, staff, client):
+    answered_survey(staff, made, answering=7)
+    start, end = period()
+    client.force_login(staff)
+    response = client.post(reverse("listening:brief-create"),
+                           {"period_start": start.isoformat(), "period_end": end.isoformat(), "language": "en"})
+    brief = Brief.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("listening:brief-detail", args=[brief.pk])
+    figures = brief.figures
+    assert figures["k"] == 5 and figures["surveys"][0]["submitted"] == {
+        "suppressed": False, "organisations": 7, "items": 7, "mean": None, "share": 0.5833}
+    quotes = [q for line in figures["themes"]["lines"] for q in line["quotes"]]
+    assert quotes, "named needs of themes raised by at least k organisations are quoted"
+    assert not any(re.search(r"Gaston|Lapointe|555|Delta", q) for q in quotes)
+    # Only 'named' needs are quoted: organisations 0-6 wrote them.
+    named_texts = {n.text.split(" (")[0] for n in Need.objects.filter(visibility="named")}
+    assert all(q.split(" (")[0].rstrip(" […])") in {t.rstrip(".") for t in named_texts} or
+               any(q.startswith(t[:30]) for t in named_texts) for q in quotes)
+
+    client.post(reverse("listening:brief-detail", args=[brief.pk]), {"recommendations": "Fund training.\nAct now."})
+    xlsx = client.get(reverse("listening:brief-xlsx", args=[brief.pk]))
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Summary", "Response rates", "Themes", "Segments", "Quotes", "Recommendations"]
+    rates = list(book["Response rates"].values)
+    assert rates[1] == ("Pulse", 12, 7, 58)
+    assert [row[0] for row in book["Recommendations"].values] == ["Recommendations", "Fund training.", "Act now."]
+    summary = {row[0]: row[1] for row in book["Summary"].values if row and row[0]}
+    assert summary["Workforce"] == 11 and summary["Anonymity threshold (organisations)"] == 5
+
+    pdf = client.get(reverse("listening:brief-pdf", args=[brief.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert page_count(pdf.content) >= 1
+    html = briefs.brief_html(Brief.objects.get(pk=brief.pk))
+    assert "Pulse" in html and "Fund training." in html and "Réponse confidentielle" not in html
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF from its bytes (objects of /Type /Page; WeasyPrint may compress them in streams)."""
+    count = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    if count:
+        return count
+    found = 0
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            found += len(re.findall(rb"/Type\s*/Page(?!s)", zlib.decompress(stream)))
+        except zlib.error:
+            continue
+    return found
+
+
+def test_a_brief_suppresses_what_fewer_than_k_organisations_said(made, staff):
+    answered_survey(staff, made, answering=3)
+    start, end = period()
+    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    assert brief.figures["surveys"][0]["submitted"] == {"suppressed": True}
+    book = load_workbook(io.BytesIO(briefs.brief_xlsx(brief)))
+    rates = book.worksheets[1]
+    assert list(rates.values)[1][2] == "< 5" and list(rates.values)[1][3] == "< 5"
+
+
+def test_quotes_need_k_organisations_in_the_theme(made, staff):
+    theme = Theme.objects.create(name_fr="Petit", name_en="Small")
+    now = timezone.now()
+    for org, user in made[:3]:
+        need = Need.objects.create(organisation=org, submitted_by=user, category="other", text="Un secret partagé",
+                                   visibility="named", created_at=now)
+        ThemeAssignment.objects.create(theme=theme, need=need, manual=True)
+    start, end = period()
+    assert briefs.theme_quotes([theme.pk], start, end).get(theme.pk, []) == []
+
+
+def test_a_published_brief_never_changes(made, staff, observer, client, django_capture_on_commit_callbacks):
+    start, end = period()
+    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    client.force_login(observer)
+    assert client.get(reverse("listening:brief-detail", args=[brief.pk])).status_code == 404
+    assert client.get(reverse("listening:brief-pdf", args=[brief.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        briefs.publish_brief(actor=staff, brief=brief)
+    brief.refresh_from_db()
+    frozen_figures, frozen_pdf, frozen_xlsx = brief.figures, bytes(brief.pdf), bytes(brief.xlsx)
+    org, user = made[0]
+    Need.objects.create(organisation=org, submitted_by=user, category="export", text="Nouveau", visibility="named")
+    with pytest.raises(Exception, match="published"):
+        briefs.refresh_figures(actor=staff, brief=brief)
+    with pytest.raises(Exception, match="published"):
+        briefs.update_recommendations(actor=staff, brief=brief, recommendations="Autre chose")
+    brief.refresh_from_db()
+    assert brief.figures == frozen_figures
+    assert client.get(reverse("listening:brief-pdf", args=[brief.pk])).content == frozen_pdf
+    assert client.get(reverse("listening:brief-xlsx", args=[brief.pk])).content == frozen_xlsx
+    assert Notification.objects.filter(user=observer, url=reverse("listening:brief-detail", args=[brief.pk])).exists()
+
+
+# Observers ----------------------------------------------------------------------------------------------------
+
+def test_an_observer_never_sees_a_staff_only_need_or_one_organisations_answer(made, staff, observer, client):
+    survey = answered_survey(staff, made, answering=9)
+    secret = Need.objects.filter(visibility="staff").first()
+    secret.text = "SECRET-STAFF-ONLY texte du besoin"
+    secret.save()
+    start, end = period()
+    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    briefs.publish_brief(actor=staff, brief=brief)
+    client.force_login(observer)
+    pages = [reverse("listening:dashboard"), reverse("listening:dashboard-survey", args=[survey.pk]),
+             reverse("listening:brief-list"), reverse("listening:brief-detail", args=[brief.pk]),
+             reverse("api:listening-dashboard"), reverse("api:listening-dashboard-survey", args=[survey.pk]),
+             reverse("api:listening-brief-list"), reverse("api:listening-brief-detail", args=[brief.pk])]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "SECRET-STAFF-ONLY" not in body and "Réponse confidentielle" not in body, url
+        assert "Usinage Delta" not in body and "delta-0" not in body, url
+    xlsx = load_workbook(io.BytesIO(client.get(reverse("listening:brief-xlsx", args=[brief.pk])).content))
+    cells = " ".join(str(v) for sheet in xlsx.worksheets for row in sheet.values for v in row if v is not None)
+    assert "SECRET-STAFF-ONLY" not in cells and "Réponse confidentielle" not in cells and "Delta" not in cells
+    for url in (reverse("listening:staff-need-list"), reverse("listening:staff-need-detail", args=[secret.pk]),
+                reverse("listening:staff-survey-answers", args=[survey.pk]), reverse("listening:staff-theme-list"),
+                reverse("api:listening-need-list")):
+        assert client.get(url).status_code in (403, 404), url
+
+
+# API ----------------------------------------------------------------------------------------------------------
+
+def test_api_dashboard_numbers_are_suppressed_below_k(made, staff, client):
+    survey = answered_survey(staff, made, answering=7)
+    client.force_login(staff)
+    data = client.get(reverse("api:listening-dashboard-survey", args=[survey.pk])).json()
+    likert = data["questions"][0]
+    assert likert["bars"][0]["cell"]["suppressed"] is True and likert["bars"][0]["cell"]["organisations"] is None
+    assert data["rate"]["submitted"]["organisations"] == 7
+    overview = client.get(reverse("api:listening-dashboard")).json()
+    assert overview["k"] == 5 and overview["categories"]["bars"][0]["cell"]["organisations"] == 12
+    assert "population" not in json.dumps(overview)
+
+
+def test_api_lists_published_briefs_to_observers_and_every_brief_to_staff(made, staff, observer, client):
+    start, end = period()
+    draft = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    published = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+        actor=staff, period_start=start, period_end=end, language="en"))
+    client.force_login(observer)
+    assert [b["id"] for b in client.get(reverse("api:listening-brief-list")).json()] == [published.pk]
+    assert client.get(reverse("api:listening-brief-detail", args=[draft.pk])).status_code == 404
+    client.force_login(staff)
+    assert {b["id"] for b in client.get(reverse("api:listening-brief-list")).json()} == {draft.pk, published.pk}
+
+
+def test_openapi_documents_the_dashboard_and_brief_endpoints(client, staff):
+    schema = client.get(reverse("api:openapi-json")).json()
+    for path in ("/api/listening/dashboard", "/api/listening/dashboard/surveys/{survey_id}",
+                 "/api/listening/briefs", "/api/listening/briefs/{brief_id}"):
+        assert path in schema["paths"], path
