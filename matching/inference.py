@@ -63,7 +63,7 @@ class _Stage:
 
     phrase_scores: np.ndarray       # per phrase
     lexical: np.ndarray             # per competency: its best phrase's score
-    coverage: np.ndarray            # per competency: the largest share of one of its names found
+    coverage: np.ndarray            # per phrase: the share of it found
     scores: np.ndarray              # per competency: lexical (best = 1) plus the encoder's similarity
     eligible: np.ndarray            # per competency: may be inferred
     semantic: np.ndarray | None     # per competency, with an encoder: similarity rescaled (median 0, best 1)
@@ -101,6 +101,9 @@ class CompetencyIndex:
         # Phrases of one competency are contiguous: a competency's score is a max over its slice.
         self._starts = np.flatnonzero(np.r_[True, self._owner[1:] != self._owner[:-1]]) if owner else np.zeros(0, int)
         self._owners = self._owner[self._starts]
+        positions = np.arange(len(self.competencies))
+        self._phrase_start = np.searchsorted(self._owner, positions)
+        self._phrase_end = np.searchsorted(self._owner, positions, side="right")
         self.idf = self._rarity()
         self._singles = self._phrase_matrix([sorted(set(k)) for k in self._phrase_keys], self.idf, len(self.idf))
         self._phrase_weight = np.asarray(self._singles.sum(axis=1)).ravel()
@@ -240,6 +243,8 @@ class CompetencyIndex:
             ranked, scores = self._reranked(reading, text, stage, ranked, depth)
         found = {}
         for position in ranked:
+            if len(found) >= top_k + 20:
+                break
             phrase = self._best_phrase(position, stage.phrase_scores)
             if min_coverage == 0 or self._found_within_a_clause(phrase, reading, min_coverage):
                 found[position] = phrase
@@ -256,15 +261,13 @@ class CompetencyIndex:
             phrase_scores = np.where(coverage >= min_coverage, phrase_scores, 0.0)
         lexical = np.zeros(len(self.competencies))
         lexical[self._owners] = np.maximum.reduceat(phrase_scores, self._starts)
-        best_coverage = np.zeros(len(self.competencies))
-        best_coverage[self._owners] = np.maximum.reduceat(coverage, self._starts)
         scores = lexical / max(lexical.max(), 1e-12)
         semantic = similarity = None
         if self.encoder is not None:
             semantic, similarity = self._semantic(text)
             scores = scores + self.encoder.weight * semantic
         eligible = lexical > 0 if min_coverage > 0 else np.ones(len(scores), dtype=bool)
-        return _Stage(phrase_scores, lexical, best_coverage, scores, eligible, semantic, similarity)
+        return _Stage(phrase_scores, lexical, coverage, scores, eligible, semantic, similarity)
 
     def _candidates(self, stage: "_Stage", ranked: list[int], depth: int) -> np.ndarray:
         """The first-stage best, and with an encoder the best of its own ranking too (what is said in other words
@@ -288,8 +291,21 @@ class CompetencyIndex:
         return candidates, self._features(reading, text, stage, candidates)
 
     def _features(self, reading: _Reading, text: str, stage: "_Stage", candidates: np.ndarray) -> np.ndarray:
-        return self.reranker.features(self, reading, text, candidates, stage.scores, stage.coverage,
-                                      stage.semantic, stage.similarity)
+        return self.reranker.features(self, reading, text, candidates, stage.scores,
+                                      self._largest(stage.coverage, candidates), stage.semantic, stage.similarity)
+
+    def _largest(self, per_phrase: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Per candidate competency, the largest value over its phrases (0 for one without any)."""
+        start, end = self._phrase_start[candidates], self._phrase_end[candidates]
+        lengths = end - start
+        if not lengths.sum():
+            return np.zeros(len(candidates))
+        offsets = np.cumsum(lengths) - lengths
+        phrases = np.arange(lengths.sum()) - np.repeat(offsets, lengths) + np.repeat(start, lengths)
+        largest = np.zeros(len(candidates))
+        has = lengths > 0
+        largest[has] = np.maximum.reduceat(per_phrase[phrases], offsets[has])
+        return largest
 
     def _reranked(self, reading: _Reading, text: str, stage: "_Stage", ranked: list[int], depth: int
                   ) -> tuple[list[int], np.ndarray]:
@@ -311,8 +327,7 @@ class CompetencyIndex:
         return candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
 
     def _best_phrase(self, position: int, phrase_scores: np.ndarray) -> int:
-        start = np.searchsorted(self._owner, position)
-        end = np.searchsorted(self._owner, position, side="right")
+        start, end = self._phrase_start[position], self._phrase_end[position]
         return int(start + np.argmax(phrase_scores[start:end]))
 
 

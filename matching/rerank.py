@@ -126,7 +126,7 @@ class Reranker:
         columns = [
             first_stage[candidates] / max(float(first_stage[candidates].max()), 1e-12),
             np.log1p(order),
-            phrase_coverage[candidates],
+            phrase_coverage,
             label_coverage.max(axis=1),
             np.where(np.isfinite(missing), missing, 0.0),
             early.max(axis=1),
