@@ -17,7 +17,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from .permission_objects import survey
+from .permission_objects import brief, survey
 
 MEMBERS_AND_STAFF_API = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200,
                          OBSERVER: 403}
@@ -76,3 +76,36 @@ class TestApiSurveyResponses(PermissionMatrix):
     url = "api:listening-survey-responses"
     args = staticmethod(lambda ctx: [survey(ctx).pk])
     expect = {ANONYMOUS: 401, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 200, OBSERVER: 403}
+
+
+# Aggregated figures and briefs: the staff and government observers.
+
+AGGREGATES_API = {ANONYMOUS: 401, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 200, OBSERVER: 200}
+
+
+class TestApiDashboard(PermissionMatrix):
+    url = "api:listening-dashboard"
+    expect = AGGREGATES_API
+
+
+class TestApiDashboardSurvey(PermissionMatrix):
+    url = "api:listening-dashboard-survey"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    expect = AGGREGATES_API
+
+
+class TestApiBriefList(PermissionMatrix):
+    url = "api:listening-brief-list"
+    expect = AGGREGATES_API
+
+
+class TestApiDraftBrief(PermissionMatrix):
+    url = "api:listening-brief-detail"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = {**AGGREGATES_API, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, OBSERVER: 404}
+
+
+class TestApiPublishedBrief(PermissionMatrix):
+    url = "api:listening-brief-detail"
+    args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
+    expect = {**AGGREGATES_API, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404}

@@ -47,3 +47,27 @@ def closed_survey(ctx) -> Survey:
 
 def draft_survey(ctx) -> Survey:
     return survey(ctx, status=SurveyStatus.DRAFT)
+
+
+def theme(ctx):
+    from grappe.listening.models import Theme, ThemeAssignment
+
+    made = Theme.objects.create(name_fr="Main-d'oeuvre", name_en="Workforce")
+    ThemeAssignment.objects.create(theme=made, need=need_of_a(ctx, visibility="named"))
+    return made
+
+
+def theme_run(ctx):
+    from grappe.listening.models import ThemeRun
+
+    return ThemeRun.objects.create(requested_by=ctx.staff, total=10, processed=3, status="running")
+
+
+def brief(ctx, published: bool = False):
+    from grappe.listening.models import Brief
+
+    today = timezone.localdate()
+    fields = {"status": "published", "published_at": timezone.now(), "published_by": ctx.staff,
+              "pdf": b"%PDF-1.7 frozen", "xlsx": b"PK frozen"} if published else {}
+    return Brief.objects.create(period_start=today - datetime.timedelta(days=90), period_end=today, language="fr",
+                                created_by=ctx.staff, **fields)

@@ -20,7 +20,7 @@ from grappe.core.tests.permission_matrix import (
 )
 
 from .api_permissions import *  # noqa: F403 — the listening API's policies, declared next to its tests
-from .permission_objects import closed_survey, draft_survey, need_of_a, survey
+from .permission_objects import brief, closed_survey, draft_survey, need_of_a, survey, theme, theme_run
 
 OWN_ORGANISATION_PAGE = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 302,
                          OBSERVER: 404}
@@ -232,3 +232,169 @@ class TestStaffQuestionRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(question_of_a)
     expect = STAFF_ACTION
+
+
+# Themes (staff) -----------------------------------------------------------------------------------------------
+
+def theme_pk(ctx):
+    return [theme(ctx).pk]
+
+
+class TestStaffThemeList(PermissionMatrix):
+    url = "listening:staff-theme-list"
+    expect = STAFF_ONLY
+
+
+class TestStaffThemeRun(PermissionMatrix):
+    url = "listening:staff-theme-run"
+    method = "post"
+    expect = STAFF_ACTION
+
+
+class TestStaffThemeRunProgress(PermissionMatrix):
+    url = "listening:staff-theme-run-progress"
+    args = staticmethod(lambda ctx: [theme_run(ctx).pk])
+    expect = STAFF_ONLY
+
+
+class TestStaffThemeDetail(PermissionMatrix):
+    url = "listening:staff-theme-detail"
+    args = staticmethod(theme_pk)
+    expect = STAFF_ONLY
+
+
+class TestStaffThemeRename(PermissionMatrix):
+    url = "listening:staff-theme-detail"
+    method = "post"
+    args = staticmethod(theme_pk)
+    data = staticmethod(lambda ctx: {"name_fr": "Pénurie de main-d'oeuvre", "name_en": "Labour shortage"})
+    expect = STAFF_ACTION
+
+
+class TestStaffThemeSplit(PermissionMatrix):
+    url = "listening:staff-theme-split"
+    method = "post"
+    args = staticmethod(theme_pk)
+    data = staticmethod(lambda ctx: {"parts": 2})
+    expect = STAFF_ACTION
+
+
+class TestStaffThemeMerge(PermissionMatrix):
+    url = "listening:staff-theme-merge"
+    method = "post"
+    data = staticmethod(lambda ctx: {"themes": [theme(ctx).pk, theme(ctx).pk]})
+    expect = STAFF_ACTION
+
+
+class TestStaffThemeReassign(PermissionMatrix):
+    url = "listening:staff-theme-reassign"
+    method = "post"
+    data = staticmethod(lambda ctx: {"kind": "need", "item": need_of_a(ctx).pk, "theme": theme(ctx).pk})
+    expect = STAFF_ACTION
+
+
+# Aggregated dashboards and briefs: the staff and government observers ---------------------------------------
+
+AGGREGATES = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 200, OBSERVER: 200}
+DRAFT_BRIEF = {**AGGREGATES, OBSERVER: 404}
+
+
+class TestDashboard(PermissionMatrix):
+    url = "listening:dashboard"
+    expect = AGGREGATES
+
+
+class TestDashboardSurvey(PermissionMatrix):
+    url = "listening:dashboard-survey"
+    args = staticmethod(survey_of_a)
+    expect = AGGREGATES
+
+
+class TestDashboardDraftSurvey(PermissionMatrix):
+    """A survey still being written has no results to show anyone."""
+
+    url = "listening:dashboard-survey"
+    args = staticmethod(lambda ctx: [draft_survey(ctx).pk])
+    expect = {**AGGREGATES, STAFF: 404, OBSERVER: 404}
+
+
+class TestBriefList(PermissionMatrix):
+    url = "listening:brief-list"
+    expect = AGGREGATES
+
+
+class TestBriefCreate(PermissionMatrix):
+    url = "listening:brief-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"period_start": "2026-01-01", "period_end": "2026-03-31", "language": "en"})
+    expect = STAFF_ACTION
+
+
+class TestDraftBriefDetail(PermissionMatrix):
+    """A draft is the staff's: observers are not told it exists."""
+
+    url = "listening:brief-detail"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = DRAFT_BRIEF
+
+
+class TestPublishedBriefDetail(PermissionMatrix):
+    url = "listening:brief-detail"
+    args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
+    expect = AGGREGATES
+
+
+class TestBriefRecommendations(PermissionMatrix):
+    url = "listening:brief-detail"
+    method = "post"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    data = staticmethod(lambda ctx: {"recommendations": "Financer la formation."})
+    expect = {**DRAFT_BRIEF, STAFF: 302}
+
+
+class TestPublishedBriefRecommendations(PermissionMatrix):
+    """Nobody edits a published brief: the staff see it again unchanged, observers may not write."""
+
+    url = "listening:brief-detail"
+    method = "post"
+    args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
+    data = staticmethod(lambda ctx: {"recommendations": "Autre chose."})
+    expect = {**AGGREGATES, OBSERVER: 403}
+
+
+class TestBriefRefresh(PermissionMatrix):
+    url = "listening:brief-refresh"
+    method = "post"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = STAFF_ACTION
+
+
+class TestBriefPublish(PermissionMatrix):
+    url = "listening:brief-publish"
+    method = "post"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = STAFF_ACTION
+
+
+class TestDraftBriefPdf(PermissionMatrix):
+    url = "listening:brief-pdf"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = DRAFT_BRIEF
+
+
+class TestPublishedBriefPdf(PermissionMatrix):
+    url = "listening:brief-pdf"
+    args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
+    expect = AGGREGATES
+
+
+class TestDraftBriefXlsx(PermissionMatrix):
+    url = "listening:brief-xlsx"
+    args = staticmethod(lambda ctx: [brief(ctx).pk])
+    expect = DRAFT_BRIEF
+
+
+class TestPublishedBriefXlsx(PermissionMatrix):
+    url = "listening:brief-xlsx"
+    args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
+    expect = AGGREGATES
