@@ -24,10 +24,13 @@ prime that answered "no"), because such a figure points back at them.
    bridges two blocks of hidden cells: rule 2 holds line by line, yet row sums minus column sums give
    it). We take the null space of the system: a cell with a zero in every null-space vector is determined.
    The same holds for a hidden margin of fewer than k (its cells' sum): in a 2 × 2 table the grand total
-   minus one column total gives the other. More cells (or margins) are hidden until no primary cell or
-   margin is determined, and determined cells count as published for rule 2. Non-negativity adds nothing: every hidden cell holds at least one organisation
-   (empty cells are published, never hidden), so one can move one unit along a null-space cycle and get
-   another integer, non-negative table with the same published numbers.
+   minus one column total gives the other; and for any small set of hidden cells (two column totals minus
+   a row total can leave two small cells): sets of up to four cells under k are searched for (meet in the
+   middle on their residuals). More cells (or margins) are hidden until no primary cell, margin or small
+   set is determined, and determined cells count as published for rule 2. Non-negativity adds nothing:
+   every hidden cell holds at least one organisation (empty cells are published, never hidden), so one can
+   move one unit along a null-space cycle and get another integer, non-negative table with the same
+   published numbers.
 4. **Two overlapping filters.** Figures for a population P and for a population Q differ by the
    contribution of the organisations in P Δ Q. A filter is therefore refused when its population has
    fewer than k organisations, when it leaves out 1 to k-1 organisations of its parent population, or when
@@ -40,11 +43,13 @@ Out of scope, by design: an adversary who already knows the answers of k-1 membe
 is not differential privacy); a single dominant organisation in a large cell (no p% dominance rule);
 comparing the same figure at two dates while answers arrive (callers show observers closed periods); and
 groups that overlap (one organisation in several cells of a multiple-choice question), where the margin is
-not the sum of the cells: the same rules are applied as if it were, which is conservative for counts.
+not the sum of the cells: the same rules are applied as if it were, which is conservative for counts. With
+k above 5, derived sets of more than four small cells are not searched for.
 
 Everything here is pure Python with numpy: no Django, so it is tested alone (hypothesis).
 """
 
+import bisect
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -85,70 +90,102 @@ def protect(counts: dict[Hashable, int], margins: dict[Hashable, Collection], k:
     return protection
 
 
-@dataclass
 class _Table:
-    counts: dict
-    margins: dict
-    lines: list
-    k: int
+    """Cells, margins and their incidence, as arrays: each check below is a little linear algebra."""
+
+    def __init__(self, counts: dict, margins: dict, lines: list, k: int):
+        self.counts, self.margins, self.lines, self.k = counts, margins, lines, k
+        self.cells = list(counts)
+        self.cell_index = {cell: i for i, cell in enumerate(self.cells)}
+        self.margin_ids = list(margins)
+        self.margin_index = {margin: i for i, margin in enumerate(self.margin_ids)}
+        self.incidence = np.zeros((len(self.margin_ids), len(self.cells)))
+        for i, margin in enumerate(self.margin_ids):
+            for cell in margins[margin]:
+                self.incidence[i, self.cell_index[cell]] = 1
+        sizes = np.array([counts[c] for c in self.cells], dtype=float)
+        totals = (self.incidence @ sizes).astype(int).tolist()
+        self.margin_sizes = dict(zip(self.margin_ids, totals, strict=True))
 
     def margin_count(self, margin) -> int:
-        return sum(self.counts[c] for c in self.margins[margin])
+        return self.margin_sizes[margin]
 
     def count(self, item) -> int:
-        return self.margin_count(item) if item in self.margins else self.counts[item]
+        return self.margin_sizes[item] if item in self.margins else self.counts[item]
 
-    def system(self, hidden: set) -> tuple[list, np.ndarray]:
-        """The adversary's unknowns (hidden non-empty cells) and, for each published margin, which of them
-        it adds up (the right-hand side, margin minus published cells, is known but does not matter)."""
-        unknowns = sorted((c for c in hidden if c in self.counts and self.counts[c] > 0), key=str)
-        index = {cell: i for i, cell in enumerate(unknowns)}
-        rows = []
-        for margin, cells in self.margins.items():
-            if margin in hidden:
-                continue
-            row = np.zeros(len(unknowns))
-            for cell in cells:
-                if cell in index:
-                    row[index[cell]] = 1
-            if row.any():
-                rows.append(row)
-        return unknowns, (np.array(rows) if rows else np.zeros((0, len(unknowns))))
+    def members(self, item) -> list:
+        """The cells an item adds up: a margin's, a group's (a frozenset of cells), or the cell itself."""
+        if isinstance(item, frozenset):
+            return list(item)
+        return self.margins.get(item, [item])
 
-    def determined(self, hidden: set, items=None) -> set:
-        """Hidden cells or margins (all hidden cells by default) whose exact value follows from what is
-        published: their sum over the hidden cells is orthogonal to the null space of the system.
+    def weights(self, item) -> np.ndarray:
+        if item in self.margins:
+            return self.incidence[self.margin_index[item]]
+        row = np.zeros(len(self.cells))
+        row[[self.cell_index[c] for c in self.members(item)]] = 1
+        return row
+
+    def small_derivable_group(self, hidden: set) -> frozenset | None:
+        """Up to four hidden cells that together hold 1..k-1 organisations and whose sum follows from the
+        published numbers (e.g. two column totals minus a row total), or None.
+
+        Only cells under k can be in such a group. A set S is derivable when the parts of its cells outside
+        the row space (residuals) add up to zero; residuals are projected on a random direction, sorted, and
+        pairs matched against singles and pairs (meet in the middle), then checked exactly.
+        """
+        unknown, _published, matrix = self.system(hidden)
+        small = [i for i in unknown if self.counts[self.cells[i]] < self.k]
+        if not small:
+            return None
+        _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        basis = vt[:int((singular > 1e-9).sum())]
+        position = {i: j for j, i in enumerate(unknown)}
+        units = np.zeros((len(small), len(unknown)))
+        units[np.arange(len(small)), [position[i] for i in small]] = 1
+        residual = units - (units @ basis.T) @ basis
+        key = residual @ np.random.default_rng(0).standard_normal(len(unknown))
+        size = [self.counts[self.cells[i]] for i in small]
+        singles = [(key[a], (a,)) for a in range(len(small))]
+        pairs = [(key[a] + key[b], (a, b)) for a in range(len(small)) for b in range(a + 1, len(small))
+                 if size[a] + size[b] < self.k]
+        for group in _zero_sums(singles, pairs):
+            if 0 < sum(size[a] for a in group) < self.k and np.allclose(residual[list(group)].sum(axis=0), 0,
+                                                                          atol=1e-7):
+                return frozenset(self.cells[small[a]] for a in group)
+        return None
+
+    def system(self, hidden: set) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The adversary's unknowns (hidden non-empty cells), the published margins, and which unknowns each
+        margin adds up (the right-hand side, margin minus published cells, is known but does not matter)."""
+        unknown = np.array([i for i, c in enumerate(self.cells) if c in hidden and self.counts[c] > 0],
+                           dtype=int)
+        published = np.array([i for i, m in enumerate(self.margin_ids) if m not in hidden], dtype=int)
+        return unknown, published, self.incidence[np.ix_(published, unknown)]
+
+    def determined(self, hidden: set, items: Iterable) -> set:
+        """Hidden cells or margins whose exact value follows from what is published: the sum they make over
+        the unknowns is in the row space of the system (orthogonal to its null space).
 
         Non-negativity adds nothing: every hidden cell holds at least one organisation, so moving one unit
         along a null-space cycle gives another integer, non-negative table with the same published numbers.
         """
-        unknowns, matrix = self.system(hidden)
-        if items is None:
-            items = unknowns
-        if not unknowns:
+        items = list(items)
+        if not items:
+            return set()
+        unknown, _published, matrix = self.system(hidden)
+        if len(unknown) == 0:
             return set(items)
-        null_space = _null_space(matrix)
-        index = {cell: i for i, cell in enumerate(unknowns)}
-        found = set()
-        for item in items:
-            weights = np.zeros(len(unknowns))
-            for cell in self.margins.get(item, [item]):
-                if cell in index:
-                    weights[index[cell]] = 1
-            if np.allclose(weights @ null_space, 0, atol=1e-9):
-                found.add(item)
-        return found
+        weights = np.array([self.weights(item)[unknown] for item in items])
+        # In the row space of the system (thin SVD: few margins, many cells): orthogonal to its null space.
+        _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        basis = vt[:int((singular > 1e-9).sum())]
+        residual = weights - (weights @ basis.T) @ basis
+        scores = np.abs(residual).max(axis=1)
+        return {item for item, score in zip(items, scores, strict=True) if score < 1e-9}
 
     def cost(self, item) -> tuple:
         return (item in self.margins, self.count(item), str(item))
-
-
-def _null_space(matrix) -> np.ndarray:
-    if matrix.shape[0] == 0:
-        return np.eye(matrix.shape[1])
-    _u, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9).sum())
-    return vt[rank:].T
 
 
 def _protect_step(table: _Table, protection: Protection) -> bool:
@@ -158,40 +195,96 @@ def _protect_step(table: _Table, protection: Protection) -> bool:
     if pinned:
         protection.complementary.add(_free(table, hidden, min(pinned, key=str)))
         return True
+    group = table.small_derivable_group(hidden)
+    if group:
+        protection.complementary.add(_free(table, hidden, group))
+        return True
     # Rule 2, with what the adversary can solve for counted as published: in each line whose margin is
-    # published (or solvable), the parts it cannot solve for hold no organisation or at least k.
+    # published (or solvable), the hidden parts add up to their unknown cells; those hold no organisation or
+    # at least k. (A hidden row total whose other cells are published gives its hidden cells away.)
     determined = table.determined(hidden, [item for item in hidden if table.count(item) > 0])
+
+    def unknown_cells(item) -> set:
+        return {c for c in table.margins.get(item, [item]) if c in hidden and c not in determined}
+
     for margin, parts in table.lines:
         if margin in hidden and margin not in determined:
             continue
-        unknown = sum(table.count(p) for p in parts if p in hidden and p not in determined)
-        if 0 < unknown < table.k:
-            visible = [p for p in parts if p not in hidden and table.count(p) > 0]
-            if visible:
-                protection.complementary.add(min(visible, key=table.cost))
-            elif margin not in hidden:
-                protection.complementary.add(margin)
-            else:  # hidden, yet solvable from other margins: make it unsolvable
-                protection.complementary.add(_free(table, hidden, margin))
+        hidden_parts = [p for p in parts if p in hidden and p not in determined]
+        unknown = set().union(*map(unknown_cells, hidden_parts))
+        if 0 < sum(table.counts[c] for c in unknown) < table.k:
+            protection.complementary.add(_widen(table, hidden, determined, margin, parts, hidden_parts))
             return True
     return False
 
 
+def _widen(table: _Table, hidden: set, determined: set, margin, parts: list, hidden_parts: list) -> Hashable:
+    """What to hide next in a line whose hidden parts give too few organisations away: the cheapest visible
+    part that has cells to hide, or a published cell inside a hidden part; else the margin itself."""
+    def adds_unknowns(item) -> bool:  # a margin brings its unknown cells into the line; a cell, itself
+        if item in table.margins:
+            return any(c in hidden and c not in determined and table.counts[c] > 0
+                       for c in table.margins[item])
+        return table.counts[item] > 0
+    candidates = [p for p in parts if p not in hidden and adds_unknowns(p)]
+    candidates += [c for p in hidden_parts if p in table.margins for c in table.margins[p]
+                   if c not in hidden and table.counts[c] > 0]
+    if candidates:
+        return min(candidates, key=table.cost)
+    return margin if margin not in hidden else _free(table, hidden, margin)
+
+
+def _zero_sums(singles: list, pairs: list, tolerance: float = 1e-7):
+    """Index tuples (1 to 4 distinct items) whose keys may add up to zero: candidates the caller checks."""
+    yield from (group for value, group in singles if abs(value) < tolerance)
+    yield from (group for value, group in pairs if abs(value) < tolerance)
+    ordered_singles = sorted(singles)
+    ordered_pairs = sorted(pairs)
+    for value, group in pairs:
+        for pool in (ordered_singles, ordered_pairs):
+            start = bisect.bisect_left(pool, (-value - tolerance,))
+            for other_value, other in pool[start:]:
+                if other_value > -value + tolerance:
+                    break
+                if not set(group) & set(other):
+                    yield group + other
+
+
 def _free(table: _Table, hidden: set, target) -> Hashable:
-    """The cheapest cell or margin whose hiding makes `target` unsolvable; failing that, the one that
-    removes the most information (raises the null space the most), so that the next steps get there."""
-    members = set(table.margins.get(target, [target]))
+    """The cheapest cell or margin whose hiding makes `target` (a cell, a margin or a frozenset of cells)
+    unsolvable; failing that, the one that
+    removes the most information (raises the null space the most), so that the next steps get there.
+
+    `target` is solvable: its weights w over the unknowns are y0ᵀA for the published system A, and for
+    y0 + l (l in A's left null space L) too. Hiding a cell adds a column a to A: the target stays solvable
+    unless Lᵀa = 0 and y0·a ≠ 0. Hiding a margin removes row i: it stays solvable unless L[i] = 0 and
+    y0[i] ≠ 0. One decomposition of A tests every candidate.
+    """
+    unknown, published, matrix = table.system(hidden)
+    u, singular, _vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] > matrix.shape[1])
+    left_null = u[:, int((singular > 1e-9).sum()):]
+    y0 = np.linalg.lstsq(matrix.T, table.weights(target)[unknown], rcond=None)[0]
+    row_of = {table.margin_ids[i]: row for row, i in enumerate(published)}
+
+    def frees(candidate) -> bool:
+        if candidate in table.margins:
+            row = row_of[candidate]
+            return np.allclose(left_null[row], 0, atol=1e-9) and abs(y0[row]) > 1e-9
+        column = table.incidence[published, table.cell_index[candidate]]
+        return np.allclose(left_null.T @ column, 0, atol=1e-9) and abs(y0 @ column) > 1e-9
+
+    members = set(table.members(target))
     near = {c for cells in table.margins.values() if members & set(cells) for c in cells}
     candidates = [c for c, n in table.counts.items() if n > 0 and c not in hidden]
     candidates += [m for m in table.margins if m not in hidden and table.margin_count(m) > 0]
     candidates.sort(key=lambda c: (c not in near and c not in table.margins, table.cost(c)))
     for candidate in candidates:
-        if not table.determined(hidden | {candidate}, [target]):
+        if frees(candidate):
             return candidate
 
     def freedom(candidate) -> int:
-        unknowns, matrix = table.system(hidden | {candidate})
-        return len(unknowns) - (np.linalg.matrix_rank(matrix) if matrix.size else 0)
+        _unknown, _published, bigger = table.system(hidden | {candidate})
+        return bigger.shape[1] - (np.linalg.matrix_rank(bigger) if bigger.size else 0)
 
     return max(candidates, key=freedom)  # the first, i.e. cheapest, among equals
 
@@ -206,7 +299,8 @@ def protect_line(counts: dict[Hashable, int], k: int = DEFAULT_K) -> Protection:
     return protect(counts, {TOTAL: list(counts)}, k)
 
 
-def protect_table(counts: dict[tuple, int], rows: Sequence, columns: Sequence, k: int = DEFAULT_K) -> Protection:
+def protect_table(counts: dict[tuple, int], rows: Sequence, columns: Sequence,
+                  k: int = DEFAULT_K) -> Protection:
     """A two-way table with its margins. Cells are keyed (row, column) (missing ones are empty); row totals
     (row, TOTAL), column totals (TOTAL, column), the grand total (TOTAL, TOTAL)."""
     counts = {(r, c): counts.get((r, c), 0) for r in rows for c in columns}

@@ -8,7 +8,7 @@ chart, a PDF or an XLSX writer reads the same way:
 
     rows = [Row(answer.organisation_id, answer.region, answer.score) for answer in answers]
     result = aggregates.mean_by(rows, keys=regions)
-    for cell in result.cells:            # cell.key, cell.suppressed, cell.organisations, cell.mean, cell.share
+    for cell in result.cells:    # cell.key, cell.suppressed, cell.organisations, cell.mean, cell.share
         ...
     result.total                         # a Cell for the margin; result.k; result.fewer_than ("fewer than 5")
 
@@ -97,7 +97,8 @@ class Table:
 
     def grid(self) -> list[tuple[Hashable, list[Cell], Cell]]:
         """Row by row, for templates and spreadsheets: (row key, its cells in column order, its total)."""
-        return [(r, [self.cells[(r, c)] for c in self.column_keys], self.row_totals[r]) for r in self.row_keys]
+        return [(r, [self.cells[(r, c)] for c in self.column_keys], self.row_totals[r])
+                for r in self.row_keys]
 
 
 def fewer_than(k: int) -> str:
@@ -121,7 +122,8 @@ def set_k(*, actor, k: int) -> AnonymitySetting:
         before = audit.snapshot(setting) if setting.pk else None
         setting.k = k
         setting.save()
-        audit.record(actor, "anonymity.threshold_changed", setting, before=before, after=audit.snapshot(setting))
+        audit.record(actor, "anonymity.threshold_changed", setting, before=before,
+                     after=audit.snapshot(setting))
     return setting
 
 
@@ -223,7 +225,8 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
         k=k, row_keys=row_keys, column_keys=column_keys,
         cells={(r, c): _cell((r, c), groups.get((r, c)), is_hidden((r, c), groups.get((r, c))), by_row.get(r))
                for r in row_keys for c in column_keys},
-        row_totals={r: _cell(r, by_row.get(r), is_hidden((r, TOTAL), by_row.get(r)), margin) for r in row_keys},
+        row_totals={r: _cell(r, by_row.get(r), is_hidden((r, TOTAL), by_row.get(r)), margin)
+                    for r in row_keys},
         column_totals={c: _cell(c, by_column.get(c), is_hidden((TOTAL, c), by_column.get(c)), margin)
                        for c in column_keys},
         total=_cell(None, margin, is_hidden((TOTAL, TOTAL), margin), None),
@@ -234,8 +237,8 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
 
 REFUSALS = {
     Refusal.TOO_FEW: _("This filter keeps fewer than %(k)d organisations: its figures could point at them."),
-    Refusal.COMPLEMENT_TOO_SMALL: _("This filter leaves out fewer than %(k)d organisations: comparing it with "
-                                    "the unfiltered figures could point at them."),
+    Refusal.COMPLEMENT_TOO_SMALL: _("This filter leaves out fewer than %(k)d organisations: comparing it "
+                                    "with the unfiltered figures could point at them."),
     Refusal.TOO_CLOSE: _("This filter differs by fewer than %(k)d organisations from one you already looked "
                          "at: comparing the two could point at them."),
 }

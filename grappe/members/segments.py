@@ -39,7 +39,8 @@ class Criteria:
 
     @classmethod
     def of(cls, segment: Segment) -> "Criteria":
-        return cls(kinds=tuple(segment.kinds), size_bands=tuple(segment.size_bands), regions=tuple(segment.regions),
+        return cls(kinds=tuple(segment.kinds), size_bands=tuple(segment.size_bands),
+                   regions=tuple(segment.regions),
                    membership_statuses=tuple(segment.membership_statuses),
                    capabilities=tuple(segment.capabilities.values_list("pk", flat=True)),
                    certification_types=tuple(segment.certification_types.values_list("pk", flat=True)))
@@ -52,7 +53,8 @@ class Criteria:
         return cls(kinds=tuple(data.get("kinds") or ()), size_bands=tuple(data.get("size_bands") or ()),
                    regions=tuple(data.get("regions") or ()),
                    membership_statuses=tuple(data.get("membership_statuses") or ()),
-                   capabilities=ids(data.get("capabilities")), certification_types=ids(data.get("certification_types")))
+                   capabilities=ids(data.get("capabilities")),
+                   certification_types=ids(data.get("certification_types")))
 
 
 def _by_field(name: str, attribute: str) -> Callable[[Criteria], Q | None]:

@@ -180,13 +180,17 @@ def two_way_tables(draw):
 
 
 # Tables hypothesis once found that earlier versions gave away: a derived column total (grand total minus the
-# other column), a sum of two small cells behind a solvable hidden row total, two small cells in one row.
+# other column), a sum of two small cells behind a solvable hidden row total, two small cells in one row, and
+# two small cells as two column totals minus a row total.
 FOUND = [
     ((["r0", "r1"], ["c0", "c1"], {("r0", "c0"): 1, ("r0", "c1"): 1, ("r1", "c0"): 1, ("r1", "c1"): 5}), 3),
     ((["r0", "r1"], ["c0", "c1", "c2"], {("r0", "c0"): 0, ("r0", "c1"): 0, ("r0", "c2"): 5, ("r1", "c0"): 5,
                                          ("r1", "c1"): 1, ("r1", "c2"): 1}), 3),
     ((["r0", "r1"], ["c0", "c1", "c2"], {("r0", "c0"): 0, ("r0", "c1"): 0, ("r0", "c2"): 1, ("r1", "c0"): 1,
                                          ("r1", "c1"): 1, ("r1", "c2"): 2}), 3),
+    ((["r3", "r4"], ["c0", "c1", "c2", "c3"],
+      {("r3", "c0"): 0, ("r3", "c1"): 2, ("r3", "c2"): 0, ("r3", "c3"): 5,
+       ("r4", "c0"): 1, ("r4", "c1"): 1, ("r4", "c2"): 2, ("r4", "c3"): 1}), 3),
 ]
 
 
@@ -195,6 +199,7 @@ FOUND = [
 @example(*FOUND[0])
 @example(*FOUND[1])
 @example(*FOUND[2])
+@example(*FOUND[3])
 def test_two_way_tables_with_margins_never_give_away_a_small_group(table, k):
     rows, columns, counts = table
     cells, protection = protected_table(counts, rows, columns, k)

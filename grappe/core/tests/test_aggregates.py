@@ -35,7 +35,7 @@ def test_a_group_of_fewer_than_k_organisations_is_not_shown():
 
 def test_distinct_organisations_not_rows():
     """Three answers from one organisation are still one organisation."""
-    rows = [Row("solo", "export", 1), Row("solo", "export", 1), Row("solo", "export", 1)] + rows_for({"workforce": 6})
+    rows = [Row("solo", "export", 1)] * 3 + rows_for({"workforce": 6})
     result = aggregates.count_by(rows, k=5)
     assert result["export"].suppressed
     assert result.total.organisations == 7 and result.total.items == 9
@@ -82,7 +82,8 @@ def published_equations(grid: aggregates.Table):
 def test_attack_rows_and_columns_of_a_table():
     """Themes by month: one small cell in each of two blocks. The attacker solves the published row and
     column totals: no small cell is determined (each has a non-zero in some null-space vector)."""
-    sizes = {(theme, month): 9 for theme in ("export", "workforce", "financing") for month in ("01", "02", "03")}
+    sizes = {(theme, month): 9 for theme in ("export", "workforce", "financing")
+             for month in ("01", "02", "03")}
     sizes[("export", "01")] = 1
     sizes[("financing", "03")] = 3
     grid = aggregates.table(rows_for(sizes), k=5)
@@ -134,7 +135,8 @@ def monteregie(db):
     five_axis = Capability.objects.create(parent=domain, code="m5", label_fr="Usinage 5 axes",
                                           label_en="5-axis machining")
     for i in range(100):
-        org = make_organisation(f"Org {i}", kind="sme" if i < 40 else "tier2", region="16" if i < 30 else "06")
+        org = make_organisation(f"Org {i}", kind="sme" if i < 40 else "tier2",
+                                region="16" if i < 30 else "06")
         if i < 28:
             OrganisationCapability.objects.create(organisation=org, capability=five_axis)
     return five_axis

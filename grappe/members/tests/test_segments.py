@@ -1,4 +1,4 @@
-"""Segments: the organisations a description matches, how it reads in both languages, and the staff's pages."""
+"""Segments: the organisations a description matches, how it reads in both languages, the staff's pages."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -23,7 +23,8 @@ def cluster(db):
     machining = Capability.objects.create(code="usinage", label_fr="Usinage", label_en="Machining")
     five_axis = Capability.objects.create(parent=machining, code="usinage-5-axes", label_fr="Usinage 5 axes",
                                           label_en="5-axis machining")
-    turning = Capability.objects.create(parent=machining, code="tournage", label_fr="Tournage", label_en="Turning")
+    turning = Capability.objects.create(parent=machining, code="tournage", label_fr="Tournage",
+                                        label_en="Turning")
     orgs = {
         "sme_mont_5ax": make_organisation("A", kind="sme", region="16", size_band="10-49"),
         "sme_mont_turn": make_organisation("B", kind="sme", region="16", size_band="50-199"),
@@ -62,7 +63,8 @@ def test_a_domain_stands_for_its_capabilities_and_each_organisation_is_listed_on
 
 
 def test_certification_and_size(cluster):
-    assert names(segments.organisations_in(segments.Criteria(certification_types=(cluster["as9100"].pk,)))) == ["A"]
+    certified = segments.Criteria(certification_types=(cluster["as9100"].pk,))
+    assert names(segments.organisations_in(certified)) == ["A"]
     assert names(segments.organisations_in(segments.Criteria(size_bands=("10-49", "50-199")))) == ["A", "B"]
 
 
