@@ -183,8 +183,55 @@ def test_a_weak_must_have_nobody_else_holds_stays_with_the_initiator():
     assert teams(result) == [["c"]]
 
 
-def test_no_time_left_says_the_answer_is_unknown():
+def test_with_no_time_left_a_team_found_without_the_solver_is_shown_with_its_gap():
+    candidates = [org("c", secondary=["composites"]), org("c2", core=["composites", "machining"]),
+                  org("n", core=["ndt"]), org("r", core=["radar"])]
+
+    result = solve(candidates, ["composites", "ndt", "radar"], n=1, time_limit=0)
+
+    assert result.status == SolveStatus.FEASIBLE  # three partners, the fewest possible, one at secondary level
+    assert teams(result) == [["c", "n", "r"]]
+    assert result.teams[0].gap == 1.0
+    assert result.teams[0].partners_lower_bound == 3
+
+
+def test_teams_of_one_or_two_are_proven_by_trying_them_all_even_with_no_time_left():
+    candidates = [org("rival", core=["composites", "ndt", "machining"]), org("c", core=["composites"]),
+                  org("n", core=["ndt"])]
+
+    result = solve(candidates, ["composites", "ndt"], time_limit=0)
+
+    assert teams(result)[0] == ["rival"]
+    assert result.teams[0].status == SolveStatus.OPTIMAL
+
+
+def test_with_no_time_left_a_team_that_meets_every_bound_is_proven_without_the_solver():
     result = solve([org("c", core=["composites"])], ["composites"], time_limit=0)
+
+    assert result.status == SolveStatus.OPTIMAL
+    assert teams(result) == [["c"]]
+
+
+def test_no_time_left_and_no_team_found_says_the_answer_is_unknown():
+    # The greedy start takes "both" (it brings two of the three), whose competitors hold the third.
+    candidates = [org("both", core=["composites", "ndt"], competitor_of=["r1", "r2"]), org("c", core=["composites"]),
+                  org("n", core=["ndt"]), org("r1", core=["radar"]), org("r2", core=["radar"])]
+
+    result = solve(candidates, ["composites", "ndt", "radar"], Rules(no_two_competitors=True), n=1, time_limit=0)
 
     assert result.status == SolveStatus.UNKNOWN
     assert not result.feasible
+
+
+def test_alternatives_out_of_their_own_time_are_the_teams_found_without_the_solver():
+    candidates = [org("c1", core=["composites"]), org("c2", core=["composites", "machining"]),
+                  org("n1", core=["ndt"]), org("n2", core=["ndt", "grinding"]), org("n3", secondary=["ndt"])]
+
+    result = solve(candidates, ["composites", "ndt"], alternative_seconds=0)
+
+    assert teams(result)[0] == ["c1", "n1"]
+    assert result.teams[0].status == SolveStatus.OPTIMAL
+    assert len({tuple(team) for team in teams(result)}) == 3
+    for team in result.teams[1:]:
+        assert team.size == 2 and team.partners_lower_bound == 2
+        assert team.status == SolveStatus.OPTIMAL or team.gap > 0

@@ -148,6 +148,21 @@ def test_every_proposed_consortium_covers_every_must_have_and_respects_every_rul
 
 @settings(max_examples=200, deadline=None)
 @given(instances())
+def test_teams_found_without_time_to_prove_them_still_respect_every_rule(instance):
+    """With no time for alternatives (or for anything), the teams shown come from the greedy search and its
+    swaps, or from trying every team of one or two: unproven, but each must still be a valid team."""
+    initiator, candidates, _, _, rules = instance
+    for options in ({"alternative_seconds": 0}, {"time_limit": 0}):
+        gap, result = solve(instance, **options)
+        for team in result.teams:
+            partners = [member.candidate for member in team.members]
+            assert violations(partners, initiator, gap, candidates, rules) == []
+            assert team.status == SolveStatus.OPTIMAL or team.gap > 0
+        assert len({frozenset(m.candidate.id for m in team.members) for team in result.teams}) == len(result.teams)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances())
 def test_the_solver_finds_the_best_team_and_a_team_exactly_when_one_exists(instance):
     initiator, candidates, _, _, rules = instance
     gap, result = solve(instance, n=1)
