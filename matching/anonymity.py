@@ -144,7 +144,7 @@ class _Table:
         units = np.zeros((len(small), len(unknown)))
         units[np.arange(len(small)), [position[i] for i in small]] = 1
         residual = units - (units @ basis.T) @ basis
-        key = residual @ np.random.default_rng(0).standard_normal(len(unknown))
+        key = (residual @ np.random.default_rng(0).standard_normal(len(unknown))).tolist()
         size = [self.counts[self.cells[i]] for i in small]
         singles = [(key[a], (a,)) for a in range(len(small))]
         pairs = [(key[a] + key[b], (a, b)) for a in range(len(small)) for b in range(a + 1, len(small))
@@ -195,10 +195,6 @@ def _protect_step(table: _Table, protection: Protection) -> bool:
     if pinned:
         protection.complementary.add(_free(table, hidden, min(pinned, key=str)))
         return True
-    group = table.small_derivable_group(hidden)
-    if group:
-        protection.complementary.add(_free(table, hidden, group))
-        return True
     # Rule 2, with what the adversary can solve for counted as published: in each line whose margin is
     # published (or solvable), the hidden parts add up to their unknown cells; those hold no organisation or
     # at least k. (A hidden row total whose other cells are published gives its hidden cells away.)
@@ -215,6 +211,11 @@ def _protect_step(table: _Table, protection: Protection) -> bool:
         if 0 < sum(table.counts[c] for c in unknown) < table.k:
             protection.complementary.add(_widen(table, hidden, determined, margin, parts, hidden_parts))
             return True
+    # Last, as it costs most: any small set of hidden cells whose sum the margins give away.
+    group = table.small_derivable_group(hidden)
+    if group:
+        protection.complementary.add(_free(table, hidden, group))
+        return True
     return False
 
 
