@@ -38,6 +38,14 @@ def figure(name: str, value: float, unit: str, target: float, detail: str = "") 
     return met
 
 
+def figure_at_least(name: str, value: float, unit: str, target: float, detail: str = "") -> bool:
+    """Print one figure that must reach at least its target (a share, a count)."""
+    met = value >= target
+    verdict = "met" if met else "MISSED"
+    print(f"FIGURE | {name} | {value:.1f} {unit} | >= {target:g} {unit} | {verdict} | {detail}", flush=True)
+    return met
+
+
 def load_average() -> str:
     """Other work on the machine skews the figures: say how busy it was."""
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())

@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 
-from common import ROOT, figure, load_average
+from common import ROOT, figure, figure_at_least, load_average
 
 sys.path.insert(0, str(ROOT))
 
@@ -25,13 +25,6 @@ from matching.scheduler import Problem, greedy, schedule, violations
 LARGE_LIMIT = 50.0  # seconds given to the solver; the target is 60 for the whole call
 MEDIUM_LIMIT = 6.0
 RESCHEDULE_LIMIT = 4.5
-
-
-def figure_at_least(name: str, value: float, unit: str, target: float, detail: str = "") -> bool:
-    met = value >= target
-    verdict = "met" if met else "MISSED"
-    print(f"FIGURE | {name} | {value:.1f} {unit} | >= {target:g} {unit} | {verdict} | {detail}", flush=True)
-    return met
 
 
 def large_day(seed: int, workers: int):

@@ -18,7 +18,7 @@ import argparse
 import sys
 import time
 
-from common import ROOT, figure, load_average, percentile
+from common import ROOT, figure, figure_at_least, load_average, percentile
 
 sys.path.insert(0, str(ROOT))
 
@@ -51,13 +51,6 @@ def analyse(index, candidates_by_id, opportunity, rules, alternative_seconds=ALT
     consortia = find_consortia(initiator, gap, index, rules, n=3, time_limit=TIME_LIMIT,
                                alternative_seconds=alternative_seconds)
     return gap, ranking, consortia
-
-
-def figure_at_least(name: str, value: float, unit: str, target: float, detail: str = "") -> bool:
-    met = value >= target
-    print(f"FIGURE | {name} | {value:.1f} {unit} | >= {target:g} {unit} | {'met' if met else 'MISSED'} | {detail}",
-          flush=True)
-    return met
 
 
 def main() -> None:
