@@ -83,13 +83,41 @@ def baseline(texts: list[str], k: int) -> list[int]:
     return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(matrix).tolist()
 
 
+def speed(rows: list[dict], count: int, encoders: str) -> None:
+    """Seconds to find themes in `count` texts, each a sentence of the data followed by half of another (so
+    no two repeat), without a model and with each cached encoder's vectors (the two sentences' mean)."""
+    sentences = [r["text"] for r in rows]
+    n = len(sentences)
+    first = [(i * 7919) % n for i in range(count)]
+    second = [(i * 104729 + i // n) % n for i in range(count)]
+    texts = [f"{sentences[a]} {' '.join(sentences[b].split()[: len(sentences[b].split()) // 2])}"
+             for a, b in zip(first, second)]
+    for name in [n.strip() for n in encoders.split(",") if n.strip()]:
+        vectors = None
+        if name != "lexical":
+            if not available(name):
+                continue
+            cached, spent = cached_vectors(name, sentences)
+            vectors = cached[first] + 0.5 * cached[second]
+            rate = f" (encoding the {n} sentences took {spent:.0f} s)" if spent else ""
+            print(f"{name}: the vectors stand for cached embeddings{rate}")
+        started, cpu = time.perf_counter(), time.process_time()
+        result = find_themes(texts, vectors)
+        print(f"FIGURE | themes of {count} texts, {name} | {time.perf_counter() - started:.1f} s "
+              f"({time.process_time() - cpu:.1f} s CPU) | < 60 s | {len(result.themes)} themes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--encoders", default="lexical,e5,wordllama",
                         help="comma-separated: lexical (no model), e5, wordllama; missing packages are skipped")
     parser.add_argument("--k", type=int, default=None, help="number of themes (default: the finder chooses)")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="instead: time the finder on N texts made from the data's sentences")
     args = parser.parse_args()
+    if args.speed:
+        return speed(read_rows(args.data), args.speed, args.encoders)
 
     rows = read_rows(args.data)
     texts, labels, pairs = [r["text"] for r in rows], [r["label"] for r in rows], [r["pair_id"] for r in rows]

@@ -43,7 +43,7 @@ LSA_DIMENSIONS = 100
 LEXICAL_WEIGHT = 1.0
 EMBEDDING_WEIGHT = 3.0
 CONCEPT_WEIGHT = 2.0            # a concept feature against one stem of the same rarity
-SILHOUETTE_SAMPLE = 2000         # texts the silhouette is computed on (it is quadratic in them)
+SILHOUETTE_SAMPLE = 2000         # texts each candidate k is tried on (the silhouette is quadratic in them)
 KEYWORDS = 6
 REPRESENTATIVES = 5
 
@@ -59,10 +59,12 @@ _COMMON_WORDS = frozenset("""
 aussi comme pendant apres avant avait avaient etait etaient ete fait faire font peut peuvent pourrait bien
 encore deja alors donc si cela ceci celle celui ceux lorsque quand comment autre autres meme memes sans
 depuis jusqu environ plusieurs certains certaines souvent toujours sera seront fut lequel laquelle aucun
-chaque beaucoup peu moins trop tandis car ici la puis ni non oui ont avons avez suis sommes etes
+chaque beaucoup peu moins trop tandis car ici la puis ni non oui ont avons avez suis sommes etes lui eux
+sont nouveau nouvelle premier premiere appele appeles appelee dit
 also can could would been more most other others only when where how what after before during over about
 up out if then there just like one some many much any being did does do had made make makes used use
-get got going way well even still however although because since per via into onto upon
+get got going way well even still however although because since per via into onto upon he she his her
+him its they them i me my us who whom whose new first two three also said says called known
 """.split())
 _SKIPPED = _LANGUAGE_MARKERS["fr"] | _LANGUAGE_MARKERS["en"] | _COMMON_WORDS
 
@@ -371,7 +373,10 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: i
 
 
 def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int):
-    """Labels of the points, and the silhouette of the chosen k when it was chosen among several."""
+    """Labels of the points, and the silhouette of the chosen k when it was chosen among several.
+
+    Each candidate k is tried on a sample of the points (k-means and silhouette both grow with their
+    number); the chosen k is then fitted on all of them."""
     distinct = len(np.unique(points.round(9), axis=0))
     if k is not None:
         return _kmeans(points, max(1, min(k, distinct)), seed), None
@@ -381,18 +386,21 @@ def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: 
     from sklearn.metrics import silhouette_score
 
     rng = np.random.default_rng(seed)
-    sample = rng.choice(len(points), min(len(points), SILHOUETTE_SAMPLE), replace=False)
+    sample = np.sort(rng.choice(len(points), min(len(points), SILHOUETTE_SAMPLE), replace=False))
     best = None
     for candidate in candidates:
-        labels = _kmeans(points, candidate, seed)
-        if len(np.unique(labels[sample])) < 2:
+        labels = _kmeans(points[sample], candidate, seed, starts=2)
+        if len(np.unique(labels)) < 2:
             continue
-        score = silhouette_score(points[sample], labels[sample], metric="cosine")
+        score = silhouette_score(points[sample], labels, metric="cosine")
         if best is None or score > best[0] + 1e-9:
-            best = (score, labels)
+            best = (score, candidate, labels)
     if best is None:
         return np.zeros(len(points), dtype=int), None
-    return best[1], float(best[0])
+    score, chosen, labels = best
+    if len(sample) < len(points):
+        labels = _kmeans(points, chosen, seed)
+    return labels, float(score)
 
 
 def _k_candidates(n: int, distinct: int, k_range: tuple[int, int]) -> list[int]:
@@ -403,12 +411,12 @@ def _k_candidates(n: int, distinct: int, k_range: tuple[int, int]) -> list[int]:
     return list(range(low, high + 1))
 
 
-def _kmeans(points: np.ndarray, k: int, seed: int) -> np.ndarray:
+def _kmeans(points: np.ndarray, k: int, seed: int, starts: int = 4) -> np.ndarray:
     if k <= 1:
         return np.zeros(len(points), dtype=int)
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(points)
+    return KMeans(n_clusters=k, n_init=starts, random_state=seed).fit_predict(points)
 
 
 def _by_size(labels: np.ndarray) -> np.ndarray:
@@ -429,40 +437,48 @@ def _centroids(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def _result(texts, readings, labels, model, points, silhouette) -> ThemeResult:
     themes = []
+    keywords = _keywords(readings, labels, len(model.centroids))
     for theme in range(len(model.centroids)):
         members = np.flatnonzero(labels == theme)
         closeness = points[members] @ model.centroids[theme]
         central = members[np.argsort(-closeness, kind="stable")][:REPRESENTATIVES]
-        themes.append(Theme(theme, len(members), _keywords(readings, labels, theme), central.tolist()))
+        themes.append(Theme(theme, len(members), keywords[theme], central.tolist()))
     return ThemeResult([int(x) if x >= 0 else None for x in labels], themes, model, points, silhouette)
 
 
-def _keywords(readings: Sequence[_Reading], labels: np.ndarray, theme: int) -> list[str]:
-    """The words that tell a theme apart: stems far more frequent in it than elsewhere (a smoothed ratio
-    times their frequency in it), each shown as the word it most often comes from, in either language."""
-    inside, outside = Counter(), Counter()
-    surfaces: dict[str, Counter] = {}
+def _keywords(readings: Sequence[_Reading], labels: np.ndarray, count: int) -> list[list[str]]:
+    """Per theme, the words that tell it apart: stems far more frequent in it than elsewhere (a smoothed
+    ratio times their frequency in it), each shown as the word it most often comes from, in either language."""
+    inside = [Counter() for _ in range(count)]
+    surfaces = [{} for _ in range(count)]
+    overall = Counter()
     for reading, label in zip(readings, labels):
         present = set(reading.stems)
-        (inside if label == theme else outside).update(present)
-        if label == theme:
+        overall.update(present)
+        if label >= 0:
+            inside[label].update(present)
             for stem, word in reading.surfaces:
-                surfaces.setdefault(stem, Counter())[word] += 1
-    size = max(1, int((labels == theme).sum()))
-    rest = max(1, len(readings) - size)
+                surfaces[label].setdefault(stem, Counter())[word] += 1
+    return [_theme_keywords(inside[t], overall, surfaces[t], int((labels == t).sum()), len(readings))
+            for t in range(count)]
+
+
+def _theme_keywords(inside: Counter, overall: Counter, surfaces: dict, size: int, total: int) -> list[str]:
+    size, rest = max(1, size), max(1, total - size)
 
     def score(stem):
-        share_in, share_out = inside[stem] / size, (outside[stem] + 1) / (rest + 1)
+        share_in, share_out = inside[stem] / size, (overall[stem] - inside[stem] + 1) / (rest + 1)
         return share_in * np.log(share_in / share_out)
 
-    chosen, shown = [], set()
+    chosen = []
     for stem in sorted(inside, key=lambda s: (-score(s), s)):
-        if inside[stem] < 2 and size > 2:
+        if score(stem) <= 0:
             break
+        if inside[stem] < 2 < size:
+            continue
         word = surfaces[stem].most_common(1)[0][0]
-        if word not in shown and score(stem) > 0:
+        if word not in chosen:
             chosen.append(word)
-            shown.add(word)
         if len(chosen) == KEYWORDS:
             break
     return chosen
