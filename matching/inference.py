@@ -275,7 +275,9 @@ class CompetencyIndex:
         candidates = ranked[:depth]
         if stage.semantic is not None:
             pool = np.flatnonzero(stage.eligible)
-            best = pool[np.argsort(-stage.semantic[pool], kind="stable")[:SEMANTIC_DEPTH]]
+            if len(pool) > SEMANTIC_DEPTH:
+                pool = pool[np.argpartition(-stage.semantic[pool], SEMANTIC_DEPTH)[:SEMANTIC_DEPTH]]
+            best = pool[np.lexsort((pool, -stage.semantic[pool]))]
             candidates = list(dict.fromkeys([*candidates, *best.tolist()]))
         return np.asarray(candidates, dtype=np.int64)
 
