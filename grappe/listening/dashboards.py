@@ -17,6 +17,8 @@ so a segment's category count cannot be subtracted from the cluster's to reveal 
 
 import dataclasses
 import datetime
+import hashlib
+from django.core.cache import cache
 from django.utils import timezone
 
 from grappe.core import aggregates
@@ -60,11 +62,6 @@ def months_until(today: datetime.date, count: int = MONTHS) -> list[str]:
     return found[::-1]
 
 
-def _month(when) -> str:
-    return timezone.localtime(when).date().isoformat()[:7] if isinstance(when, datetime.datetime) else \
-        when.isoformat()[:7]
-
-
 # Needs and themes -------------------------------------------------------------------------------------------
 
 def overview(who: str, today: datetime.date | None = None) -> dict:
@@ -103,8 +100,8 @@ def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_T
     """Organisations raising each theme, month by month (a protected table), the top themes by organisations
     over the period first; suppressed totals last."""
     since = since or datetime.date.fromisoformat(months[0] + "-01")
-    rows = [Row(org, (theme, _month(when))) for org, theme, when in
-            theming.theme_rows(include_staff_only=include_staff_only, since=since, until=until)]
+    rows = [Row(org, (theme, month)) for org, theme, month in
+            theming.theme_rows(include_staff_only=include_staff_only, since=since, until=until, by="month")]
     names = {t.pk: t.name for t in Theme.objects.filter(is_active=True)}
     table = aggregates.table(rows, row_keys=sorted(names), column_keys=months)
     lines = [{"id": theme_id, "name": names[theme_id], "cells": cells, "total": total}
@@ -129,8 +126,25 @@ def theme_history(theme: Theme, who: str, today: datetime.date | None = None) ->
 # Segments ---------------------------------------------------------------------------------------------------
 
 def members_population() -> frozenset:
-    return frozenset(Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
-                     .values_list("pk", flat=True))
+    """The active members (what a segment is a part of), cached with the directory's version."""
+    from grappe.members.directory_cache import directory_version
+
+    return insights_cache.cached("members", lambda: frozenset(Organisation.objects.filter(
+        membership_status=MembershipStatus.ACTIVE).values_list("pk", flat=True)), directory_version())
+
+
+def _digest(ids: frozenset) -> str:
+    return hashlib.sha256(repr(sorted(ids)).encode()).hexdigest()[:32]
+
+
+def admit(viewer, scope: str, population: frozenset, parent: frozenset) -> None:
+    """aggregates.admit_filter, remembered per viewer: a population once admitted against a parent stays
+    admissible (later releases were each checked against it), so its check is not repeated every request."""
+    key = f"listening.admitted:{viewer.pk}:{scope}:{_digest(population)}:{_digest(parent)}:{aggregates.current_k()}"
+    if cache.get(key):
+        return
+    aggregates.admit_filter(viewer=viewer, scope=scope, filtered=population, parent=parent)
+    cache.set(key, True, insights_cache.SECONDS)
 
 
 def segment_figures(who: str) -> list[dict]:
@@ -171,7 +185,7 @@ def admitted_segments(viewer, who: str) -> list[dict]:
     shown = []
     for figure in segment_figures(who):
         try:
-            aggregates.admit_filter(viewer=viewer, scope=NEEDS_SCOPE, filtered=figure["population"], parent=members)
+            admit(viewer, NEEDS_SCOPE, figure["population"], members)
         except aggregates.FilterRefused as refusal:
             shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal.message})
         else:
@@ -256,3 +270,18 @@ def cell_from_json(data: dict) -> Cell:
         return Cell(key=None, suppressed=True)
     return Cell(key=None, suppressed=False, organisations=data.get("organisations"), items=data.get("items"),
                 mean=data.get("mean"), share=data.get("share"))
+
+
+def warm() -> None:
+    """Compute the dashboards' figures ahead of their readers (after a write bumped the version): run by the
+    background task that follows each new need or response, so the first reader is served from the cache."""
+    from django.conf import settings
+    from django.utils import translation
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for who in (STAFF, OBSERVER):
+                overview(who)
+                segment_figures(who)
+            for survey in dashboard_surveys():
+                survey_results(survey)

@@ -255,7 +255,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class BriefForm(StyledFormMixin, forms.Form):
     period_start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
     period_end = forms.DateField(label=_("To"), widget=DATE_WIDGET)
-    language = forms.ChoiceField(label=_("Language"), choices=[("fr", _("French")), ("en", _("English"))])
+    language = forms.ChoiceField(label=_("Language of the brief"), choices=[("fr", _("French")), ("en", _("English"))])
 
     def clean(self):
         data = super().clean()

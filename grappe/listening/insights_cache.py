@@ -8,6 +8,7 @@ bump; the entries in the default cache (shared through Redis when REDIS_URL is s
 and the language, so a changed threshold or another language never reads an old entry.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -27,8 +28,8 @@ def bump() -> None:
 def cached(name: str, compute: Callable[[], object], *parts) -> object:
     """`compute()` under a key naming the figure, its parameters, the version, k and the language."""
     version = cache_versions.current(VERSION_NAME)  # before the data is read: see cache_versions.bump_on_commit
-    key = ":".join(str(p) for p in (VERSION_NAME, version, aggregates.current_k(), translation.get_language(),
-                                     name, *parts))
+    described = ":".join(str(p) for p in (aggregates.current_k(), translation.get_language(), *parts))
+    key = f"{VERSION_NAME}:{version}:{name}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from grappe.members.models import MembershipStatus, Organisation
 
@@ -162,11 +162,12 @@ def need_rows(*, since: datetime.date | None = None, until: datetime.date | None
         needs = needs.filter(created_at__date__gte=since)
     if until:
         needs = needs.filter(created_at__date__lte=until)
-    rows = needs.annotate(month=TruncMonth("created_at")).values_list(
-        "organisation_id", "category", "urgency", "theme_assignment__theme_id", "month")
-    for organisation_id, category, urgency, theme_id, month in rows.iterator(chunk_size=2000):
+    # Year and month computed by the database (in the project's time zone): no conversion per row here.
+    rows = needs.annotate(year=ExtractYear("created_at"), month=ExtractMonth("created_at")).values_list(
+        "organisation_id", "category", "urgency", "theme_assignment__theme_id", "year", "month")
+    for organisation_id, category, urgency, theme_id, year, month in rows.iterator(chunk_size=2000):
         yield organisation_id, {"category": category, "urgency": urgency, "theme": theme_id,
-                                "month": month.date().isoformat()[:7]}, 1
+                                "month": f"{year:04d}-{month:02d}"}, 1
 
 
 def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:

@@ -20,14 +20,18 @@ def mail_survey_task(survey_id: int, organisation_ids: list[int], kind: str) -> 
 @task()
 def run_themes_task(run_id: int) -> None:
     """Find the themes over every need and free-text answer (ThemeRun `run_id` shows the progress)."""
-    from . import theming
+    from . import dashboards, theming
 
     theming.run_themes(run_id)
+    dashboards.warm()
 
 
 @task()
 def assign_new_texts_task() -> int:
-    """Place needs and answers that arrived since the last run in their nearest theme."""
-    from . import theming
+    """Place needs and answers that arrived since the last run in their nearest theme, then compute the
+    dashboards' figures again so that their next reader finds them ready."""
+    from . import dashboards, theming
 
-    return theming.assign_new_texts()
+    placed = theming.assign_new_texts()
+    dashboards.warm()
+    return placed

@@ -1,6 +1,9 @@
 """{% bar_chart bars k title %} and {% line_chart lines months k title %}: inline SVG charts (charts.py)."""
 
 from django import template
+from django.utils.html import format_html
+
+from grappe.core.aggregates import fewer_than
 
 from .. import charts
 
@@ -17,9 +20,13 @@ def line_chart(lines, months, k, title):
     return charts.line_chart(lines, months, k=k, title=title)
 
 
-@register.filter
-def figure(cell, field="organisations"):
-    """A cell's number, or "< k" when suppressed (the caller passes k through `fewer`)."""
-    if cell is None or cell.suppressed:
-        return None
-    return getattr(cell, field)
+@register.simple_tag
+def cell(cell, k, field="organisations"):
+    """A figure as a table shows it: its number, or "< k" (muted, explained on hover) when suppressed.
+    A tag rather than an include: dashboards show hundreds of cells."""
+    if cell is None:
+        return ""
+    if cell.suppressed:
+        return format_html('<span class="text-muted" title="{}">&lt; {}</span>', fewer_than(k), k)
+    value = getattr(cell, field)
+    return "" if value is None else str(value)
