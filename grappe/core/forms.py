@@ -63,3 +63,10 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
 class ApiTokenForm(OnceFormMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("What is this key for?"), max_length=100,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. CRM sync")}))
+
+
+class AnonymityThresholdForm(StyledFormMixin, forms.Form):
+    k = forms.IntegerField(
+        label=_("Anonymity threshold (k)"), min_value=2, max_value=50,
+        help_text=_("Every figure about fewer than this many distinct organisations is hidden from those who may "
+                    "not see the answers behind it (observers, members, published briefs)."))

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -9,7 +11,8 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require
 from grappe.members import selectors, services
 
-from .forms import AuditFilterForm
+from . import aggregates
+from .forms import AnonymityThresholdForm, AuditFilterForm
 from .models import AuditEntry
 
 
@@ -52,3 +55,15 @@ def notifications(request):
     items = list(request.user.notifications.all()[:100])
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+def anonymity_threshold(request):
+    """The staff set k, the smallest group of organisations any shown figure may describe."""
+    require(request.user, "core.set_anonymity_threshold")
+    form = AnonymityThresholdForm(request.POST or None, initial={"k": aggregates.current_k()})
+    if request.method == "POST" and form.is_valid():
+        aggregates.set_k(actor=request.user, k=form.cleaned_data["k"])
+        messages.success(request, _("The anonymity threshold is now %(k)d.") % {"k": form.cleaned_data["k"]})
+        return redirect("core:anonymity-threshold")
+    return render(request, "core/anonymity_threshold.html", {"form": form})

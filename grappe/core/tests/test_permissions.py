@@ -24,6 +24,11 @@ class TestAuditLog(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestAnonymityThreshold(PermissionMatrix):
+    url = "core:anonymity-threshold"
+    expect = STAFF_ONLY
+
+
 class TestNotifications(PermissionMatrix):
     url = "core:notifications"
     expect = SIGNED_IN
