@@ -34,10 +34,11 @@ class AgendaRow:
         return self.seat.meeting.table if self.seat else None
 
 
-def published_seats(registration: Registration):
-    """The registration's seats in published, live meetings, with everything an agenda line shows."""
+def published_seats(registrations: Sequence[Registration]):
+    """The registrations' seats in published, live meetings, with everything an agenda line shows."""
     sides = ("person", "organisation")
-    return (MeetingSeat.objects.filter(registration=registration, live=True, meeting__status=MeetingStatus.PUBLISHED)
+    return (MeetingSeat.objects.filter(registration__in=registrations, live=True,
+                                       meeting__status=MeetingStatus.PUBLISHED)
             .select_related("meeting__slot__session", "meeting__table",
                             *(f"meeting__request__{side}__{rel}" for side in ("requester", "recipient")
                               for rel in sides))
@@ -52,15 +53,28 @@ def _other_side(seat: MeetingSeat) -> Registration:
 def agenda_rows(registration: Registration) -> list[AgendaRow]:
     """The published meetings of the registration, in time order."""
     return [AgendaRow(slot=seat.meeting.slot, seat=seat, other=_other_side(seat))
-            for seat in published_seats(registration)]
+            for seat in published_seats([registration])]
+
+
+def full_days(registrations: Sequence[Registration]) -> dict[int, list[AgendaRow]]:
+    """For each registration (of one event), every slot of the event: its meeting, or free, or marked
+    unavailable by the participant. Three queries whatever the number of registrations (the print run)."""
+    if not registrations:
+        return {}
+    slots = list(registrations[0].event.slots.select_related("session"))
+    meetings: dict[int, dict[int, AgendaRow]] = {r.pk: {} for r in registrations}
+    for seat in published_seats(registrations):
+        meetings[seat.registration_id][seat.meeting.slot_id] = AgendaRow(slot=seat.meeting.slot, seat=seat,
+                                                                         other=_other_side(seat))
+    unavailable = set(Registration.unavailable_slots.through.objects.filter(registration__in=registrations)
+                      .values_list("registration_id", "slot_id"))
+    return {r.pk: [meetings[r.pk].get(slot.pk) or AgendaRow(slot=slot, unavailable=(r.pk, slot.pk) in unavailable)
+                   for slot in slots]
+            for r in registrations}
 
 
 def full_day(registration: Registration) -> list[AgendaRow]:
-    """Every slot of the event: its meeting, or free, or marked unavailable by the participant."""
-    meetings = {row.slot.pk: row for row in agenda_rows(registration)}
-    unavailable = set(registration.unavailable_slots.values_list("pk", flat=True))
-    return [meetings.get(slot.pk) or AgendaRow(slot=slot, unavailable=slot.pk in unavailable)
-            for slot in registration.event.slots.select_related("session")]
+    return full_days([registration])[registration.pk]
 
 
 def _sessions(rows: list[AgendaRow]) -> list[tuple[object, list[AgendaRow]]]:
@@ -71,21 +85,22 @@ def _sessions(rows: list[AgendaRow]) -> list[tuple[object, list[AgendaRow]]]:
     return list(grouped.values())
 
 
-def sheet_context(registration: Registration) -> dict:
-    rows = full_day(registration)
+def sheet_context(registration: Registration, rows: list[AgendaRow] | None = None) -> dict:
+    rows = full_day(registration) if rows is None else rows
     return {"registration": registration, "event": registration.event, "sessions": _sessions(rows),
             "meeting_count": sum(1 for row in rows if row.seat)}
 
 
-def _sheet(registration: Registration) -> str:
-    with translation.override(registration.language):
-        return render_to_string("events/participant/_agenda_sheet.html", sheet_context(registration))
-
-
 def agendas_html(registrations: Sequence[Registration]) -> str:
-    """The agendas of the registrations, in the order given, as one printable HTML document: each sheet starts
-    on a new page and speaks its registrant's language. Pass them with their event, person and organisation."""
-    sheets = [mark_safe(_sheet(registration)) for registration in registrations]  # noqa: S308 — our templates
+    """The agendas of the registrations (of one event), in the order given, as one printable HTML document:
+    each sheet starts on a new page and speaks its registrant's language. Pass them with their event, person
+    and organisation."""
+    days = full_days(registrations)
+    sheets = []
+    for registration in registrations:
+        with translation.override(registration.language):
+            sheets.append(mark_safe(render_to_string(  # noqa: S308 — our own template, escaped
+                "events/participant/_agenda_sheet.html", sheet_context(registration, days[registration.pk]))))
     return render_to_string("events/participant/agenda_pdf.html", {"sheets": sheets})
 
 

@@ -349,13 +349,30 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ScheduleRun(models.Model):
-    """One run of the scheduler, with what it proved: placed weight, upper bound, and why requests stayed out."""
+class BackgroundJob(models.Model):
+    """What the organiser's long jobs share (a scheduler run, a print run): who started it, where it stands,
+    how far it got (a percent the page's progress bar polls), and why it failed."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ScheduleRun(BackgroundJob):
+    """One run of the scheduler, with what it proved: placed weight, upper bound, and why requests stayed out."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
     requests_count = models.PositiveIntegerField(default=0)
     placed_count = models.PositiveIntegerField(default=0)
     placed_weight = models.PositiveIntegerField(default=0)
@@ -367,12 +384,8 @@ class ScheduleRun(models.Model):
     seconds = models.FloatField(default=0)
     # [{"request": id, "reason": code, "participant": registration id or null}] (matching.scheduler.Unplaced)
     unplaced = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("scheduler run")
         verbose_name_plural = _("scheduler runs")
         constraints = [
@@ -385,3 +398,26 @@ class ScheduleRun(models.Model):
     @property
     def gap(self) -> float:
         return (self.upper_bound - self.placed_weight) / self.upper_bound if self.upper_bound else 0.0
+
+
+class PrintJob(BackgroundJob):
+    """One print run: every validated participant's agenda and a sign per table, as one PDF made by a
+    background task. Rendering takes about a minute for 500 participants, so the page shows the job's progress
+    and then the download; an event keeps only its latest finished job (the older PDFs are deleted)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs")
+    agendas = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("print run")
+        verbose_name_plural = _("print runs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="print_job_progress_percent"),
+            # One print run at a time per event: a double click on "print" starts one.
+            models.UniqueConstraint(fields=["event"], condition=models.Q(status__in=["queued", "running"]),
+                                    name="one_print_job_at_a_time"),
+            models.CheckConstraint(condition=~models.Q(status="done") | models.Q(pdf__isnull=False),
+                                   name="finished_print_job_has_its_pdf"),
+        ]

@@ -7,7 +7,7 @@ from django.utils import translation
 from django_tasks import task
 
 from .models import ScheduleRun
-from .services import scheduling
+from .services import print_jobs, scheduling
 
 
 @task()
@@ -15,3 +15,10 @@ def run_schedule_task(run_id: int, language: str) -> str:
     """Run the scheduler for a queued run and write its meetings; the run records how it went."""
     with translation.override(language):
         return scheduling.execute_run(ScheduleRun.objects.get(pk=run_id)).status
+
+
+@task()
+def print_event_task(job_id: int, language: str) -> str:
+    """Render every agenda and table sign of a print job's event as one PDF, stored on the job."""
+    with translation.override(language):
+        return print_jobs.execute_print(job_id).status

@@ -20,7 +20,9 @@ urlpatterns = [
          name="organiser-meeting-cancel"),
     path("organiser/<int:pk>/requests/<int:request_pk>/place/", views.request_place,
          name="organiser-request-place"),
-    path("organiser/<int:pk>/print.pdf", views.print_pdf, name="organiser-print"),
+    path("organiser/<int:pk>/print/", views.print_page, name="organiser-print"),
+    path("organiser/<int:pk>/print/<int:job_pk>/progress/", views.print_progress, name="organiser-print-progress"),
+    path("organiser/<int:pk>/print/<int:job_pk>.pdf", views.print_download, name="organiser-print-download"),
     path("organiser/<int:pk>/exports/<str:kind>.xlsx", views.export, name="organiser-export"),
     path("organiser/<int:pk>/follow-ups/", views.follow_ups, name="organiser-follow-ups"),
 ]

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from grappe.events import printing
 from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
 
 from .factories import make_request, place
@@ -78,25 +77,6 @@ def test_the_api_runs_the_scheduler_and_lists_the_meetings(staff_client, event, 
     assert [(m["requester"]["registration"], m["recipient"]["registration"],
              m["status"]) for m in meetings] == [
         (alpha.pk, bravo.pk, "planned")]
-
-
-def test_the_print_run_is_a_pdf(staff_client, event, alpha, bravo):
-    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 2, MeetingStatus.PUBLISHED)
-
-    response = staff_client.get(reverse("events:organiser-print", args=[event.pk]))
-
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-
-
-def test_the_print_run_has_every_agenda_then_a_sign_per_table(event, alpha, bravo):
-    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), 0, 2, MeetingStatus.PUBLISHED)
-
-    document = printing.event_document(event)
-    signs = printing.signs_html(event)
-
-    assert len(document.pages) == 2 + 3  # two one-page agendas, three table signs
-    assert "Table 2" in signs and alpha.display_name in signs and event.title in signs
 
 
 def test_the_outcomes_export_has_both_sides_accounts(staff_client, event, alpha, bravo):

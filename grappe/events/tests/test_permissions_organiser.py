@@ -143,6 +143,33 @@ class TestOrganiserPrint(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestOrganiserPrintStart(PermissionMatrix):
+    url = "events:organiser-print"
+    method = "post"
+    args = staticmethod(event_args)
+    expect = STAFF_POST
+
+
+def a_print_job(ctx, status="running"):
+    from grappe.events.models import PrintJob
+
+    job = PrintJob.objects.create(event=an_event(ctx), started_by=ctx.staff, status=status,
+                                  pdf=b"%PDF-1.7" if status == "done" else None)
+    return [job.event_id, job.pk]
+
+
+class TestOrganiserPrintProgress(PermissionMatrix):
+    url = "events:organiser-print-progress"
+    args = staticmethod(a_print_job)
+    expect = STAFF_ONLY
+
+
+class TestOrganiserPrintDownload(PermissionMatrix):
+    url = "events:organiser-print-download"
+    args = staticmethod(lambda ctx: a_print_job(ctx, "done"))
+    expect = STAFF_ONLY
+
+
 class TestOrganiserExport(PermissionMatrix):
     url = "events:organiser-export"
     args = staticmethod(lambda ctx: [a_meeting(ctx).event_id, "outcomes"])

@@ -18,8 +18,8 @@ from grappe.core.permissions import require
 
 from .. import exports, printing, selectors_organiser
 from ..forms.organiser import EventForm, PhaseForm, PlaceForm, RegistrationsForm, phase_actions
-from ..models import Event, Meeting, MeetingRequest, RegistrationStatus, RunStatus, ScheduleRun
-from ..services import meetings, organiser, scheduling
+from ..models import Event, Meeting, MeetingRequest, PrintJob, RegistrationStatus, RunStatus, ScheduleRun
+from ..services import meetings, organiser, print_jobs, scheduling
 
 PER_PAGE = 50
 
@@ -133,24 +133,23 @@ def scheduler_page(request, pk):
     return render(request, "events/organiser/scheduler.html", {
         "event": event, "run": run, "runs": event.schedule_runs.all()[:10], "tab": "scheduler",
         "unplaced": scheduling.unplaced_rows(run) if run and run.status == RunStatus.DONE else [],
-        "can_run": event.phase in scheduling.RUNNABLE_PHASES, "busy": _busy(run),
+        "can_run": event.phase in scheduling.RUNNABLE_PHASES,
         "gap_percent": run.gap * 100 if run else 0})
-
-
-def _busy(run: ScheduleRun | None) -> bool:
-    return run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 @login_required
 def run_progress(request, pk, run_pk):
-    """The progress bar, polled by htmx while the run works; once it is over, the page reloads to show the
+    """The scheduler run's progress bar, polled by htmx; once the run is over, the page reloads to show the
     results."""
     event = _event(request, pk)
-    run = get_object_or_404(ScheduleRun, pk=run_pk, event=event)
-    if request.htmx and not _busy(run):
+    return _progress(request, event, get_object_or_404(ScheduleRun, pk=run_pk, event=event),
+                     "organiser-run-progress", "events/organiser/_run_progress.html")
+
+
+def _progress(request, event: Event, job: ScheduleRun | PrintJob, url_name: str, template: str):
+    if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
-    return render(request, "events/organiser/_run_progress.html", {"event": event, "run": run,
-                                                                   "busy": _busy(run)})
+    return render(request, template, {"event": event, "job": job, "progress_url": _url(url_name, event, job.pk)})
 
 
 @login_required
@@ -216,11 +215,36 @@ def request_place(request, pk, request_pk):
 
 
 @login_required
-def print_pdf(request, pk):
-    """Every participant's agenda and a sign for each table, as one PDF to print."""
+def print_page(request, pk):
+    """Every participant's agenda and a sign for each table, as one PDF made in the background: start it (POST),
+    follow its progress, download it."""
     event = _event(request, pk)
-    response = HttpResponse(printing.event_pdf(event), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="event-{event.pk}-agendas-and-signs.pdf"'
+    if request.method == "POST":
+        try:
+            print_jobs.start_print(actor=request.user, event=event, language=get_language())
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect(_url("organiser-print", event))
+    return render(request, "events/organiser/print.html", {
+        "event": event, "job": event.print_jobs.defer("pdf").first(), "tab": "print",
+        "can_print": event.phase in print_jobs.PRINTABLE_PHASES,
+        "participants": printing.participants(event).count()})
+
+
+@login_required
+def print_progress(request, pk, job_pk):
+    """The print job's progress bar, polled by htmx; once the job is over the page reloads to offer the file."""
+    event = _event(request, pk)
+    return _progress(request, event, get_object_or_404(PrintJob.objects.defer("pdf"), pk=job_pk, event=event),
+                     "organiser-print-progress", "events/organiser/_print_progress.html")
+
+
+@login_required
+def print_download(request, pk, job_pk):
+    event = _event(request, pk)
+    job = get_object_or_404(PrintJob, pk=job_pk, event=event, status=RunStatus.DONE)
+    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-agendas-and-signs.pdf"'
     return response
 
 
