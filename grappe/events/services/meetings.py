@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit
 
 from ..models import (
     LIVE_MEETING,
@@ -215,7 +215,7 @@ def _cancel(actor, meeting: Meeting, tell=None) -> None:
 
 def tell_changed(registrations: Iterable[Registration]) -> None:
     for registration in registrations:
-        notify.on_commit(tell_registrant, registration, "agenda_changed")
+        tell_registrant(registration, "agenda_changed")
 
 
 def publish(*, actor, event: Event) -> int:
@@ -241,5 +241,5 @@ def publish(*, actor, event: Event) -> int:
         if not first:
             told = told.filter(pk__in=concerned)
         for registration in told:
-            notify.on_commit(tell_registrant, registration, "agenda_published" if first else "agenda_changed")
+            tell_registrant(registration, "agenda_published" if first else "agenda_changed")
     return count

@@ -23,15 +23,18 @@ def link_for(registration: Registration, path: str) -> str:
     return absolute_url(f"{access}?{urlencode({'next': path})}")
 
 
-def tell(registration: Registration, text: Callable[[], str], url_name: str = "events:request-list") -> None:
+def tell(registration: Registration, text: Callable[[], str], url_name: str = "events:request-list",
+         subject: Callable[[], str] | None = None) -> None:
     """Once the transaction commits, tell the participant `text()` (called in its language), linking to its
-    page `url_name` of the event."""
-    notify.on_commit(_deliver, registration, text, url_name)
+    page `url_name` of the event. The mail's subject is `subject()`, or the event's title."""
+    notify.on_commit(_deliver, registration, text, url_name, subject)
 
 
-def _deliver(registration: Registration, text: Callable[[], str], url_name: str) -> None:
+def _deliver(registration: Registration, text: Callable[[], str], url_name: str,
+             subject: Callable[[], str] | None) -> None:
     with translation.override(registration.language):
         message = text()
+        title = subject() if subject else f"{registration.event.title} — Grappe"
         path = reverse(url_name, args=[registration.event_id])
         user = None if registration.is_guest else registration.person.user
         if user is not None and user.is_active:
@@ -39,5 +42,4 @@ def _deliver(registration: Registration, text: Callable[[], str], url_name: str)
         email = registration.guest_email if registration.is_guest else registration.person.email
         context = {"registration": registration, "event": registration.event, "message": message,
                    "link": link_for(registration, path)}
-        send_mail(f"{registration.event.title} — Grappe", render_to_string("events/participant/email/notice.txt",
-                                                                           context), None, [email])
+        send_mail(title, render_to_string("events/participant/email/notice.txt", context), None, [email])

@@ -11,17 +11,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
-from grappe.core.links import absolute_url
+from grappe.core import audit
 from grappe.core.permissions import require
 
+from . import notices
 from ..models import LIVE_MEETING, Event, Phase, Registration, RegistrationStatus, Session, Slot, Table
 
 EVENT_FIELDS = ("title", "description", "venue", "audience", "registration_opens", "registration_closes",
@@ -222,51 +220,46 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
             registration.save(update_fields=["status", "updated_at"])
             audit.record(actor, f"registration.{wanted}", registration, before={"status": before},
                          after={"status": wanted})
-            notify.on_commit(tell_registrant, registration, "registration_" + wanted)
+            tell_registrant(registration, "registration_" + wanted)
     return len(changing)
 
 
-# What a registrant is told: (subject, the line of the notification and the mail), in its language.
+# What a registrant is told: the mail's subject, the line of the notification and the mail, and the page of
+# the event it links to (notices.tell delivers them, in the registration's language).
 MESSAGES = {
-    "registration_validated": lambda event: (
-        _("Your registration to “%(event)s” is validated") % {"event": event.title},
-        _("Your registration to “%(event)s” is validated: you may now say what you offer and seek, and ask "
-          "for meetings when the organiser opens the requests.") % {"event": event.title}),
-    "registration_refused": lambda event: (
-        _("Your registration to “%(event)s”") % {"event": event.title},
-        _("The organiser could not accept your registration to “%(event)s”.") % {"event": event.title}),
-    "requests_open": lambda event: (
-        _("Meeting requests are open for “%(event)s”") % {"event": event.title},
-        _("You may now ask other participants of “%(event)s” for meetings, and answer their requests.")
-        % {"event": event.title}),
-    "agenda_published": lambda event: (
-        _("Your agenda for “%(event)s”") % {"event": event.title},
-        _("Your agenda for “%(event)s” is published: see your meetings, their times and tables.")
-        % {"event": event.title}),
-    "agenda_changed": lambda event: (
-        _("Your agenda for “%(event)s” changed") % {"event": event.title},
-        _("Your agenda for “%(event)s” changed: see your meetings, their times and tables.")
-        % {"event": event.title}),
+    "registration_validated": (
+        lambda event: _("Your registration to “%(event)s” is validated") % {"event": event.title},
+        lambda event: _("Your registration to “%(event)s” is validated: you may now say what you offer and seek, "
+                        "and ask for meetings when the organiser opens the requests.") % {"event": event.title},
+        "events:my-registration"),
+    "registration_refused": (
+        lambda event: _("Your registration to “%(event)s”") % {"event": event.title},
+        lambda event: _("The organiser could not accept your registration to “%(event)s”.")
+        % {"event": event.title},
+        "events:event-detail"),
+    "requests_open": (
+        lambda event: _("Meeting requests are open for “%(event)s”") % {"event": event.title},
+        lambda event: _("You may now ask other participants of “%(event)s” for meetings, and answer their "
+                        "requests.") % {"event": event.title},
+        "events:participant-list"),
+    "agenda_published": (
+        lambda event: _("Your agenda for “%(event)s”") % {"event": event.title},
+        lambda event: _("Your agenda for “%(event)s” is published: see your meetings, their times and tables.")
+        % {"event": event.title},
+        "events:agenda"),
+    "agenda_changed": (
+        lambda event: _("Your agenda for “%(event)s” changed") % {"event": event.title},
+        lambda event: _("Your agenda for “%(event)s” changed: see your meetings, their times and tables.")
+        % {"event": event.title},
+        "events:agenda"),
 }
 
 
-def tell_registrant(registration: Registration, message: str, extra: str = "") -> None:
-    """A notification (members with an account) and a mail, in the registration's language."""
-    registration = Registration.objects.select_related("event", "person__user").get(pk=registration.pk)
+def tell_registrant(registration: Registration, message: str) -> None:
+    """Once the transaction commits, tell the registrant MESSAGES[message] (notification and mail)."""
+    subject, text, url_name = MESSAGES[message]
     event = registration.event
-    with translation.override(registration.language):
-        path = event.get_absolute_url()  # where a participant finds its registration and agenda
-        subject, text = MESSAGES[message](event)
-        if extra:
-            text = f"{text} {extra}"
-        user = registration.person.user if registration.person_id else None
-        if user is not None and user.is_active:
-            notify.send([user], text, path)
-        email = registration.guest_email if registration.is_guest else registration.person.email
-        if email:
-            body = render_to_string("events/organiser/email/registrant.txt", {
-                "registration": registration, "event": event, "text": text, "link": absolute_url(path)})
-            send_mail(subject, body, None, [email])
+    notices.tell(registration, lambda: text(event), url_name, subject=lambda: subject(event))
 
 
 # Phases ------------------------------------------------------------------------------------------------
@@ -299,7 +292,7 @@ def change_phase(*, actor, event: Event, action: str) -> Event:
         audit.record(actor, "event.phase", event, before={"phase": before}, after={"phase": target})
         if target == Phase.REQUESTS and before == Phase.REGISTRATION:
             for registration in event.registrations.filter(status=RegistrationStatus.VALIDATED):
-                notify.on_commit(tell_registrant, registration, "requests_open")
+                tell_registrant(registration, "requests_open")
     return event
 
 

@@ -123,6 +123,8 @@ def test_validating_tells_each_registrant_in_its_language(event, staff, org_user
     assert f"/fr/events/{event.pk}/" in links["user@alpha.test"]
     assert f"/en/events/{event.pk}/" in links["user@charlie.test"]
     assert f"/en/events/{event.pk}/" in links["guest@example.test"]
+    # A guest has no account: its link opens its participation through its personal access key.
+    assert f"/guest/{pending[2].access_key}/?next=" in links["guest@example.test"]
     assert Notification.objects.filter(user=charlie_user).count() == 1
 
 
