@@ -63,3 +63,20 @@ def requests_by_other_side(registration: Registration) -> dict[int, MeetingReque
                                                   status__in=OPEN_REQUEST_STATUSES)):
         found[request.recipient_id if request.requester_id == registration.pk else request.requester_id] = request
     return found
+
+
+def colleagues_requests(participant: Registration, other: Registration) -> list[MeetingRequest]:
+    """Open requests between the participant's colleagues (its member organisation's other people) and the
+    other's organisation (the other alone when it is a guest). The scheduler places at most one meeting between
+    two organisations, so a participant is warned before asking too."""
+    if participant.organisation_id is None:
+        return []
+    event = participant.event_id
+    colleagues = Registration.objects.filter(event=event, organisation=participant.organisation_id).exclude(
+        pk=participant.pk)
+    theirs = (Registration.objects.filter(event=event, organisation=other.organisation_id)
+              if other.organisation_id is not None else Registration.objects.filter(pk=other.pk))
+    sides = [f"{side}__{r}" for side in ("requester", "recipient") for r in PARTICIPANT_RELATIONS]
+    return list(MeetingRequest.objects.filter(
+        Q(requester__in=colleagues, recipient__in=theirs) | Q(requester__in=theirs, recipient__in=colleagues),
+        status__in=OPEN_REQUEST_STATUSES).select_related(*sides).order_by("created_at"))

@@ -9,7 +9,7 @@ from grappe.events.models import Audience, Phase, Priority, Registration, Regist
 from grappe.events.suggestions import rank
 from grappe.members.models import Capability
 
-from .factories import make_event, make_request, place, register
+from .factories import make_event, make_request, place, register, register_guest
 
 
 def test_a_guest_registers_follows_its_link_and_lands_on_its_page(client, event, django_capture_on_commit_callbacks):
@@ -75,6 +75,21 @@ def test_a_request_to_a_colleague_is_refused_with_the_reason(client, event, org_
     client.force_login(org_user)
     page = client.get(reverse("events:participant-detail", args=[event.pk, colleague.pk])).content.decode()
     assert 'data-testid="cannot-ask"' in page and "colleague" in page
+
+
+def test_asking_an_organisation_a_colleague_already_asked_shows_a_warning(client, event, org_admin, alpha, bravo):
+    make_request(alpha, bravo)
+    register(event, org_admin)
+    client.force_login(org_admin)
+
+    page = client.get(reverse("events:participant-detail", args=[event.pk, bravo.pk])).content.decode()
+    assert 'data-testid="colleague-asked"' in page and alpha.display_name in page
+    assert 'data-testid="send-request"' in page  # a warning, not a refusal
+    guest = register_guest(event)
+    guest_page = reverse("events:participant-detail", args=[event.pk, guest.pk])
+    assert 'data-testid="colleague-asked"' not in client.get(guest_page).content.decode()
+    make_request(guest, alpha, RequestStatus.ACCEPTED)  # a guest is an organisation of its own
+    assert 'data-testid="colleague-asked"' in client.get(guest_page).content.decode()
 
 
 def test_the_agenda_downloads_as_pdf_and_ics(client, org_user, alpha, bravo):

@@ -46,7 +46,8 @@ def participant_detail(request, pk, other_pk):
     return render(request, "events/participant/participant_detail.html", {
         "event": event, "registration": me, "other": other, "suggestion": suggestion,
         "existing": selectors.requests_by_other_side(me).get(other.pk),
-        "form": RequestForm(), "can_ask": _why_not(me, other)})
+        "colleagues": selectors.colleagues_requests(me, other), "form": RequestForm(),
+        "can_ask": _why_not(me, other)})
 
 
 def _why_not(me, other) -> str | bool:
