@@ -112,6 +112,13 @@ def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_T
             "month_totals": [table.column_totals[m] for m in months], "total": table.total}
 
 
+def all_themes(who: str, today: datetime.date | None = None) -> dict:
+    """Every active theme's months (the staff's theme list). Cached."""
+    today = today or timezone.localdate()
+    return insights_cache.cached("themes", lambda: theme_trend(months_until(today), include_staff_only=who == STAFF,
+                                                               top=0), who, today.isoformat())
+
+
 def theme_history(theme: Theme, who: str, today: datetime.date | None = None) -> dict:
     """One theme's months (for its page), from the same protected table as the dashboard's."""
     today = today or timezone.localdate()

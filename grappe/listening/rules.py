@@ -3,8 +3,8 @@
 A need is its organisation's people's and the staff's, whatever visibility it carries: the visibility says
 what may later reach aggregates and quotes, never that another member or an observer reads it. A survey is
 answered by the people of the organisations invited to it, one shared response each; the staff build,
-send and read surveys. Government observers see nothing here: only aggregated dashboards and published briefs,
-elsewhere.
+send and read surveys. Government observers see no need and no answer: only the aggregated dashboards (every
+figure through grappe.core.aggregates) and the published briefs.
 """
 
 import rules

@@ -57,6 +57,7 @@ RISING_WINDOW_DAYS = 30
 RISING_WINDOWS_BEFORE = 3
 NAME_KEYWORDS = 3
 SAVE_CHUNK = 1000
+K_SAMPLE = 3000          # texts the number of themes is chosen on, when there are more
 
 
 # Texts --------------------------------------------------------------------------------------------------------
@@ -192,13 +193,28 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
     if name and texts:
         vectors = cached_vectors(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
         run.encoder = _encoder(name).name
-    result = finder.find_themes(texts, vectors) if texts else None
+    started = time.perf_counter()
+    result = _find(texts, vectors) if texts else None
+    found_in = time.perf_counter() - started
     _progress(run, int(0.8 * len(found)))
     with transaction.atomic():
         summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
     run.model = result.model.dumps() if result else None
-    run.report = {**summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder}
+    run.report = {**summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
+                  "clustering_seconds": round(found_in, 2),
+                  "storing_seconds": round(time.perf_counter() - started - found_in, 2)}
     run.save(update_fields=["model", "encoder", "report"])
+
+
+def _find(texts: list[str], vectors) -> finder.ThemeResult:
+    """The themes of every text. Over many texts the number of themes is chosen on a sample (the silhouette
+    of each candidate k costs a clustering of everything), then every text is clustered once with it."""
+    if len(texts) <= K_SAMPLE:
+        return finder.find_themes(texts, vectors)
+    rng = np.random.default_rng(finder.DEFAULT_SEED)
+    sample = np.sort(rng.choice(len(texts), K_SAMPLE, replace=False))
+    probe = finder.find_themes([texts[i] for i in sample], None if vectors is None else vectors[sample])
+    return finder.find_themes(texts, vectors, k=max(1, len(probe.themes)))
 
 
 def _store(run: ThemeRun, found: list[Item], result: finder.ThemeResult) -> dict:

@@ -22,7 +22,7 @@ def _active_themes():
 def theme_list(request):
     require(request.user, "listening.manage_themes")
     overview = dashboards.overview(dashboards.STAFF)
-    trend = dashboards.theme_trend(overview["months"], include_staff_only=True, top=0)
+    trend = dashboards.all_themes(dashboards.STAFF)
     run = ThemeRun.objects.order_by("-created_at").first()
     return render(request, "listening/staff_theme_list.html", {
         "trend": trend, "lines": trend["lines"], "overview": overview, "run": run,
