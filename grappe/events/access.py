@@ -7,8 +7,9 @@ participant answer 404 when this finds nothing (they do not reveal who takes par
 """
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Registration, RegistrationStatus
+from .models import Event, MeetingRequest, Registration, RegistrationStatus
 
 SESSION_KEY = "events.guest_registrations"
 
@@ -42,3 +43,17 @@ def participant_or_404(request, event, *, active: bool = True) -> Registration:
     if registration is None or (active and registration.status != RegistrationStatus.VALIDATED):
         raise Http404
     return registration
+
+
+def participation(request, event_id: int, *, active: bool = False) -> tuple[Event, Registration]:
+    """The event and the visitor's own registration (404 without one; validated only if `active`)."""
+    event = get_object_or_404(Event, pk=event_id)
+    return event, participant_or_404(request, event, active=active)
+
+
+def own_request_or_404(me: Registration, request_id: int) -> MeetingRequest:
+    """A request of the event the participant sent or received; 404 for anyone else's."""
+    meeting_request = get_object_or_404(MeetingRequest, pk=request_id, event=me.event)
+    if me.pk not in (meeting_request.requester_id, meeting_request.recipient_id):
+        raise Http404
+    return meeting_request

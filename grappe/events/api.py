@@ -10,7 +10,6 @@ answer 404 to a caller who has no (validated, where said) registration for the e
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -21,7 +20,7 @@ from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
 
 from . import access, agenda, selectors, suggestions
-from .models import Event, MeetingRequest, Priority, Registration
+from .models import Event, Priority, Registration
 from .services import registrations, requests
 
 router = Router(tags=["events"])
@@ -182,8 +181,7 @@ def _event(request, event_id: int) -> Event:
 
 
 def _participation(request, event_id: int, *, active: bool = True) -> Registration:
-    event = get_object_or_404(Event, pk=event_id)
-    return access.participant_or_404(request, event, active=active)
+    return access.participation(request, event_id, active=active)[1]
 
 
 @router.get("/events", response=list[EventOut], **PUBLIC_ENDPOINT, url_name="events-list",
@@ -274,18 +272,11 @@ def send_request(request, event_id: int, payload: RequestIn):
         raise _refused(error) from None
 
 
-def _my_request(me: Registration, request_id: int) -> MeetingRequest:
-    meeting_request = get_object_or_404(MeetingRequest, pk=request_id, event=me.event)
-    if me.pk not in (meeting_request.requester_id, meeting_request.recipient_id):
-        raise Http404
-    return meeting_request
-
-
 @router.post("/events/{event_id}/requests/{request_id}/answer", response=RequestOut,
              url_name="events-request-answer", summary="Accept or decline a request")
 def answer_request(request, event_id: int, request_id: int, payload: AnswerIn):
     me = _participation(request, event_id)
-    meeting_request = _my_request(me, request_id)
+    meeting_request = access.own_request_or_404(me, request_id)
     try:
         return requests.answer_request(user=request.user, participant=me, meeting_request=meeting_request,
                                        accept=payload.accept, priority=payload.priority)
@@ -299,7 +290,7 @@ def withdraw_request(request, event_id: int, request_id: int):
     me = _participation(request, event_id)
     try:
         return requests.withdraw_request(user=request.user, participant=me,
-                                         meeting_request=_my_request(me, request_id))
+                                         meeting_request=access.own_request_or_404(me, request_id))
     except DjangoValidationError as error:
         raise _refused(error) from None
 

@@ -10,19 +10,16 @@ from collections.abc import Callable
 
 from django.template.loader import render_to_string
 
-from . import agenda
-from .models import Event, Meeting, MeetingStatus, RegistrationStatus
+from . import agenda, selectors, selectors_organiser
+from .models import Event, Meeting, MeetingStatus
 
-SIDES = ("request__requester__person", "request__requester__organisation", "request__recipient__person",
-         "request__recipient__organisation")
 BATCH = 25  # agendas rendered together: large enough to share the document's set-up, small enough to report
 
 
 def table_signs(event: Event) -> list[dict]:
     """Each table with its published meetings in time order."""
     at_table: dict[int, list[Meeting]] = {}
-    for meeting in (Meeting.objects.filter(event=event, status=MeetingStatus.PUBLISHED)
-                    .select_related("slot", *SIDES).order_by("slot__index")):
+    for meeting in selectors_organiser.event_meetings(event).filter(status=MeetingStatus.PUBLISHED):
         at_table.setdefault(meeting.table_id, []).append(meeting)
     return [{"table": table, "meetings": at_table.get(table.pk, [])} for table in event.tables.all()]
 
@@ -34,8 +31,7 @@ def signs_html(event: Event) -> str:
 
 def participants(event: Event):
     """Whose agendas are printed: the validated participants, by name."""
-    return (event.registrations.filter(status=RegistrationStatus.VALIDATED)
-            .select_related("event", "person", "organisation")
+    return (selectors.participants(event).prefetch_related(None).select_related("event")
             .order_by("person__last_name", "guest_name", "pk"))
 
 

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
 
+from .. import access, selectors, suggestions
 from .. import agenda as agendas
-from .. import selectors, suggestions
 from ..forms.participant import AnswerForm, OutcomeForm, RequestForm
-from ..models import MeetingRequest, MeetingSeat, Phase, Priority
+from ..models import MeetingSeat, Phase, Priority
 from ..services import outcomes, requests
-from .participant_registration import participation
 
 
 def _other(event, registration, other_pk: int):
@@ -26,7 +25,7 @@ def _other(event, registration, other_pk: int):
 
 def participant_list(request, pk):
     """The other validated participants, best fit first, with the reasons and where each request stands."""
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     ranked = suggestions.rank(me, selectors.participants(event, excluding=me))
     query = request.GET.get("q", "").strip().lower()
     if query:
@@ -40,7 +39,7 @@ def participant_list(request, pk):
 
 
 def participant_detail(request, pk, other_pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     other = _other(event, me, other_pk)
     suggestion = suggestions.rank(me, [other])[0]
     return render(request, "events/participant/participant_detail.html", {
@@ -61,7 +60,7 @@ def _why_not(me, other) -> str | bool:
 
 @require_POST
 def request_send(request, pk, other_pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     other = _other(event, me, other_pk)
     form = RequestForm(request.POST)
     back = reverse("events:participant-detail", args=[event.pk, other.pk])
@@ -87,24 +86,17 @@ def request_send(request, pk, other_pk):
 
 
 def request_list(request, pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     return render(request, "events/participant/request_list.html", {
         "event": event, "registration": me, "received": selectors.requests_received(me),
         "sent": selectors.requests_sent(me), "priorities": Priority.choices,
         "can_answer": event.phase in requests.ANSWER_PHASES})
 
 
-def _my_request(me, request_pk: int) -> MeetingRequest:
-    meeting_request = get_object_or_404(MeetingRequest, pk=request_pk, event=me.event)
-    if me.pk not in (meeting_request.requester_id, meeting_request.recipient_id):
-        raise Http404
-    return meeting_request
-
-
 @require_POST
 def request_answer(request, pk, request_pk):
-    event, me = participation(request, pk, active=True)
-    meeting_request = _my_request(me, request_pk)
+    event, me = access.participation(request, pk, active=True)
+    meeting_request = access.own_request_or_404(me, request_pk)
     if meeting_request.recipient_id != me.pk:
         raise Http404
     form = AnswerForm(request.POST)
@@ -123,8 +115,8 @@ def request_answer(request, pk, request_pk):
 
 @require_POST
 def request_withdraw(request, pk, request_pk):
-    event, me = participation(request, pk, active=True)
-    meeting_request = _my_request(me, request_pk)
+    event, me = access.participation(request, pk, active=True)
+    meeting_request = access.own_request_or_404(me, request_pk)
     try:
         requests.withdraw_request(user=request.user, participant=me, meeting_request=meeting_request)
     except ValidationError as error:
@@ -136,7 +128,7 @@ def request_withdraw(request, pk, request_pk):
 
 def agenda(request, pk):
     """The participant's day: its meetings with times and tables once the organiser publishes them."""
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     context = agendas.sheet_context(me)
     for _session, rows in context["sessions"]:
         for row in rows:
@@ -159,18 +151,18 @@ def _download(content: bytes, content_type: str, event, extension: str) -> HttpR
 
 
 def agenda_pdf(request, pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     return _download(agendas.agenda_pdf(me), "application/pdf", event, "pdf")
 
 
 def agenda_ics(request, pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     return _download(agendas.agenda_ics(me), "text/calendar; charset=utf-8", event, "ics")
 
 
 @require_POST
 def meeting_outcome(request, pk, seat_pk):
-    event, me = participation(request, pk, active=True)
+    event, me = access.participation(request, pk, active=True)
     seat = get_object_or_404(MeetingSeat, pk=seat_pk, registration=me)
     form = OutcomeForm(request.POST, prefix=str(seat.pk))
     if form.is_valid():

@@ -36,12 +36,6 @@ def visible_event(request, pk: int) -> Event:
     return event
 
 
-def participation(request, pk: int, *, active: bool = False):
-    """The event and the visitor's own registration (404 without one; validated only if `active`)."""
-    event = get_object_or_404(Event, pk=pk)
-    return event, access.participant_or_404(request, event, active=active)
-
-
 def _my_page(event) -> str:
     return reverse("events:my-registration", args=[event.pk])
 
@@ -148,7 +142,7 @@ def guest_resend(request, pk):
 
 def my_registration(request, pk):
     """The participant's own page: its status, what it offers and seeks, its pitch and language."""
-    event, registration = participation(request, pk)
+    event, registration = access.participation(request, pk)
     form = ProfileForm(request.POST or None, instance=registration)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -173,7 +167,7 @@ def _request_counts(registration) -> dict:
 
 def my_availability(request, pk):
     """A grid of the event's slots: the participant ticks those it cannot attend."""
-    event, registration = participation(request, pk)
+    event, registration = access.participation(request, pk)
     form = AvailabilityForm(request.POST or None, event=event,
                             initial={"unavailable": registration.unavailable_slots.all()})
     if request.method == "POST" and form.is_valid():
@@ -196,7 +190,7 @@ def my_availability(request, pk):
 
 def cancel_registration(request, pk):
     """Confirm, then cancel: the participant's meetings are freed and the other sides told."""
-    event, registration = participation(request, pk)
+    event, registration = access.participation(request, pk)
     if request.method == "POST":
         try:
             registrations.cancel_registration(user=request.user, participant=registration)
