@@ -28,6 +28,7 @@ run bench/import.py
 run bench/partnering_bench.py
 run bench/partnering_page.py
 run bench/events_bench.py
+run bench/listening_bench.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"

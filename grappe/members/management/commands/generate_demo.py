@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from grappe.events.demo_data import generate_event
+from grappe.listening import theming
 from grappe.listening.demo_data import generate_listening
+from grappe.listening.models import ThemeRun
 from grappe.members import demo_data
 from grappe.members.models import Capability, Organisation, Person
 from grappe.members.services import load_taxonomy
@@ -56,10 +58,12 @@ class Command(BaseCommand):
         # Made-up activity must not mail its hundreds of notices to the console (or to anyone).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             listening = generate_listening(seed=seed)
+            if listening.needs:
+                theming.run_themes(ThemeRun.objects.create().pk)
             event = generate_event(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
-                              f"{listening.responses} responses.")
+                              f"{listening.responses} responses, themes found.")
         if event is not None:
             self.stdout.write(
                 f"Demo event “{event.event.title}”: {event.participants} participants, {event.requests} requests, "
