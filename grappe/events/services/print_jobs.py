@@ -9,27 +9,27 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import notify
 from grappe.core.permissions import require
 
 from .. import printing
 from ..models import Event, Phase, PrintJob, RunStatus
+from . import jobs
+from .jobs import UNFINISHED
 
 PRINTABLE_PHASES = {Phase.PUBLISHED, Phase.FINISHED}
-UNFINISHED = [RunStatus.QUEUED, RunStatus.RUNNING]
 STALE_AFTER = datetime.timedelta(minutes=30)
 logger = logging.getLogger(__name__)
 
 
 def start_print(*, actor, event: Event, language: str = "fr") -> PrintJob:
-    """Queue a print run. While one is queued or running, return it instead (a double click on "print" makes
-    one PDF: the database allows one unfinished job per event). The task is queued inside the transaction, so
-    a worker never sees the job before it is committed."""
+    """Queue a print run; while one is queued or running, return it instead (jobs.start_once). A job its
+    worker abandoned (queued or running for longer than STALE_AFTER) is marked failed first."""
     from ..tasks import print_event_task
 
     require(actor, "events.manage_event", event)
@@ -39,17 +39,8 @@ def start_print(*, actor, event: Event, language: str = "fr") -> PrintJob:
     PrintJob.objects.filter(event=event, status__in=UNFINISHED,
                             created_at__lt=timezone.now() - STALE_AFTER).update(
         status=RunStatus.FAILED, error="abandoned", finished_at=timezone.now())
-    try:
-        with transaction.atomic():
-            job = PrintJob.objects.create(event=event, started_by=actor)
-            audit.record(actor, "event.print_started", event, after={"print_job": job.pk})
-            print_event_task.enqueue(job.pk, language)
-    except IntegrityError:
-        running = PrintJob.objects.filter(event=event, status__in=UNFINISHED).defer("pdf").first()
-        if running is None:
-            raise
-        return running
-    return job
+    return jobs.start_once(PrintJob, actor=actor, event=event, action="event.print_started",
+                           task=print_event_task, language=language)
 
 
 def execute_print(job_id: int) -> PrintJob:

@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from ..models import (
     ScheduleRun,
     Slot,
 )
+from . import jobs
 from .meetings import create_meeting, tell_changed
 
 logger = logging.getLogger(__name__)
@@ -102,30 +103,15 @@ def build_problem(event: Event) -> scheduler.Problem:
 # Starting a run ----------------------------------------------------------------------------------------
 
 def start_run(*, actor, event: Event, language: str = "fr") -> ScheduleRun:
-    """Queue a run of the scheduler. While one is queued or running, return it instead (a double click on
-    "run" starts one: the database allows one unfinished run per event).
-
-    The task is queued inside the transaction: with the database backend its row commits with the run's, so
-    a worker never sees one without the other (the immediate backend of tests and the demo runs it here).
-    """
+    """Queue a run of the scheduler; while one is queued or running, return it instead (jobs.start_once)."""
     from ..tasks import run_schedule_task
 
     require(actor, "events.manage_event", event)
     if event.phase not in RUNNABLE_PHASES:
         raise ValidationError(_("Close the meeting requests before running the scheduler."),
                               code="wrong_phase")
-    try:
-        with transaction.atomic():
-            run = ScheduleRun.objects.create(event=event, started_by=actor)
-            audit.record(actor, "schedule.run_started", event, after={"run": run.pk})
-            run_schedule_task.enqueue(run.pk, language)
-    except IntegrityError:
-        running = ScheduleRun.objects.filter(event=event,
-                                             status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
-        if running is None:
-            raise
-        return running
-    return run
+    return jobs.start_once(ScheduleRun, actor=actor, event=event, action="schedule.run_started",
+                           task=run_schedule_task, language=language)
 
 
 # The run itself (in a background task) ---------------------------------------------------------------------

@@ -124,17 +124,22 @@ def registrations(request, pk):
 def scheduler_page(request, pk):
     event = _event(request, pk)
     if request.method == "POST":
-        try:
-            scheduling.start_run(actor=request.user, event=event, language=get_language())
-        except ValidationError as error:
-            _refused(request, error)
-        return redirect(_url("organiser-scheduler", event))
+        return _start(request, event, scheduling.start_run, "organiser-scheduler")
     run = event.schedule_runs.first()
     return render(request, "events/organiser/scheduler.html", {
         "event": event, "run": run, "runs": event.schedule_runs.all()[:10], "tab": "scheduler",
         "unplaced": scheduling.unplaced_rows(run) if run and run.status == RunStatus.DONE else [],
         "can_run": event.phase in scheduling.RUNNABLE_PHASES,
         "gap_percent": run.gap * 100 if run else 0})
+
+
+def _start(request, event: Event, start, page: str):
+    """Start a background job (or find the one under way) and go back to its page, which shows its progress."""
+    try:
+        start(actor=request.user, event=event, language=get_language())
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_url(page, event))
 
 
 @login_required
@@ -220,11 +225,7 @@ def print_page(request, pk):
     follow its progress, download it."""
     event = _event(request, pk)
     if request.method == "POST":
-        try:
-            print_jobs.start_print(actor=request.user, event=event, language=get_language())
-        except ValidationError as error:
-            _refused(request, error)
-        return redirect(_url("organiser-print", event))
+        return _start(request, event, print_jobs.start_print, "organiser-print")
     return render(request, "events/organiser/print.html", {
         "event": event, "job": event.print_jobs.defer("pdf").first(), "tab": "print",
         "can_print": event.phase in print_jobs.PRINTABLE_PHASES,
