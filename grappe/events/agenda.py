@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Meeting, MeetingSeat, MeetingStatus, Registration, Slot
+from .models import Meeting, MeetingSeat, MeetingStatus, Phase, Registration, Slot
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,12 @@ def _sessions(rows: list[AgendaRow]) -> list[tuple[object, list[AgendaRow]]]:
 
 
 def sheet_context(registration: Registration, rows: list[AgendaRow] | None = None) -> dict:
+    """What an agenda shows; `published` is false until the organiser publishes (the page then says so)."""
     rows = full_day(registration) if rows is None else rows
+    count = sum(1 for row in rows if row.seat)
     return {"registration": registration, "event": registration.event, "sessions": _sessions(rows),
-            "meeting_count": sum(1 for row in rows if row.seat)}
+            "meeting_count": count,
+            "published": count > 0 or registration.event.phase in (Phase.PUBLISHED, Phase.FINISHED)}
 
 
 def agendas_html(registrations: Sequence[Registration]) -> str:

@@ -11,6 +11,7 @@ from .models import (
     Phase,
     Registration,
     RegistrationStatus,
+    RequestStatus,
 )
 
 PARTICIPANT_RELATIONS = ("person", "organisation")
@@ -54,6 +55,13 @@ def requests_sent(registration: Registration) -> QuerySet[MeetingRequest]:
 def requests_received(registration: Registration) -> QuerySet[MeetingRequest]:
     return (registration.requests_received.select_related(*(f"requester__{r}" for r in PARTICIPANT_RELATIONS))
             .order_by("-created_at"))
+
+
+def request_counts(registration: Registration) -> dict:
+    """What the participant's page counts: requests awaiting its answer, and its accepted ones (either way)."""
+    mine = MeetingRequest.objects.filter(Q(requester=registration) | Q(recipient=registration))
+    return {"received": mine.filter(recipient=registration, status=RequestStatus.PENDING).count(),
+            "accepted": mine.filter(status=RequestStatus.ACCEPTED).count()}
 
 
 def requests_by_other_side(registration: Registration) -> dict[int, MeetingRequest]:

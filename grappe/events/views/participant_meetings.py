@@ -15,7 +15,7 @@ from grappe.core.idempotency import submit_once
 from .. import access, selectors, suggestions
 from .. import agenda as agendas
 from ..forms.participant import AnswerForm, OutcomeForm, RequestForm
-from ..models import MeetingSeat, Phase, Priority
+from ..models import MeetingSeat, Priority
 from ..services import outcomes, requests
 
 
@@ -134,8 +134,7 @@ def agenda(request, pk):
         for row in rows:
             if row.seat:
                 row.seat.form = OutcomeForm(initial=_outcome_initial(row.seat), prefix=str(row.seat.pk))
-    published = context["meeting_count"] > 0 or event.phase in (Phase.PUBLISHED, Phase.FINISHED)
-    return render(request, "events/participant/agenda.html", {**context, "published": published})
+    return render(request, "events/participant/agenda.html", context)
 
 
 def _outcome_initial(seat: MeetingSeat) -> dict:

@@ -156,13 +156,7 @@ def my_registration(request, pk):
             return redirect(_my_page(event))
     return render(request, "events/participant/my_registration.html", {
         "event": event, "registration": registration, "form": form,
-        "request_counts": _request_counts(registration)})
-
-
-def _request_counts(registration) -> dict:
-    return {"received": registration.requests_received.filter(status="pending").count(),
-            "accepted": registration.requests_sent.filter(status="accepted").count()
-            + registration.requests_received.filter(status="accepted").count()}
+        "request_counts": selectors.request_counts(registration)})
 
 
 def my_availability(request, pk):
