@@ -61,7 +61,7 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
-    list_display = ("title_fr", "status", "opens_at", "closes_at", "builder")
+    list_display = ("title_fr", "status", "target_segment", "opens_at", "closes_at", "builder")
     list_filter = ("status",)
 
     @admin.display(description=_("Survey builder"))

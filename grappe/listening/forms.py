@@ -84,9 +84,16 @@ class NeedFilterForm(StyledFormMixin, forms.Form):
 class SurveyForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Survey
-        fields = ["title_fr", "title_en", "intro_fr", "intro_en", "opens_at", "closes_at"]
+        fields = ["title_fr", "title_en", "intro_fr", "intro_en", "opens_at", "closes_at", "target_segment"]
         widgets = {"intro_fr": forms.Textarea(attrs={"rows": 3}), "intro_en": forms.Textarea(attrs={"rows": 3}),
                    "opens_at": DATETIME_WIDGET, "closes_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        target = self.fields["target_segment"]
+        target.empty_label = _("Every active member")
+        target.help_text = _("The staff's saved segments (Staff › Segments). Organisations already invited stay "
+                             "invited when the target changes; “Invite the target” adds the new ones.")
 
 
 class QuestionForm(StyledFormMixin, forms.Form):

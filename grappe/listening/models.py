@@ -119,6 +119,10 @@ class Survey(models.Model):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True,
                                      help_text=_("Answers are accepted until then. Empty: until closed by hand."))
+    # Who is invited: the segment's organisations (members.segments.organisations_in); empty, every active member.
+    target_segment = models.ForeignKey("members.Segment", verbose_name=_("sent to"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="surveys",
+                                       help_text=_("A saved segment of organisations. Empty: every active member."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

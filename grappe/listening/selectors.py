@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext as _
 
+from grappe.members import segments
 from grappe.members.models import MembershipStatus, Organisation
 
 from .models import (
@@ -63,13 +65,22 @@ def cluster_needs(filters: NeedFilters = NeedFilters()) -> QuerySet[Need]:
 # Surveys ----------------------------------------------------------------------------------------------------
 
 def target_organisations(survey: Survey) -> QuerySet[Organisation]:
-    """The organisations a survey is sent to: its target segment's active members (every active member while
-    no segment is set)."""
-    organisations = Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE)
-    segment = getattr(survey, "target_segment", None)
-    if segment is not None:
-        organisations = organisations.filter(pk__in=segment.organisations().values("pk"))
-    return organisations.order_by("legal_name")
+    """The organisations a survey is sent to: its target segment's organisations, every active member while no
+    segment is set. A segment that names no membership status means active members, as "SMEs in Montérégie"
+    does in speech; one that names statuses (prospects…) is taken at its word."""
+    segment = survey.target_segment
+    if segment is None:
+        return Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE).order_by("legal_name")
+    within = None if segment.membership_statuses else Organisation.objects.filter(
+        membership_status=MembershipStatus.ACTIVE)
+    return segments.organisations_in(segment, queryset=within).order_by("legal_name")
+
+
+def target_description(survey: Survey) -> str:
+    """Who a survey is sent to, in words and in the active language: "SMEs in Montérégie"."""
+    if survey.target_segment is None:
+        return _("Every active member")
+    return segments.describe(survey.target_segment)
 
 
 def submitted_responses(survey: Survey) -> QuerySet[Response]:
@@ -93,7 +104,7 @@ def surveys_for_member(organisation: Organisation) -> QuerySet[Survey]:
 
 
 def staff_surveys() -> QuerySet[Survey]:
-    return Survey.objects.annotate(
+    return Survey.objects.select_related("target_segment").annotate(
         invited=Count("invitations", distinct=True),
         submitted=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True),
     ).order_by("-created_at", "-id")

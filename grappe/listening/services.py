@@ -40,7 +40,7 @@ from .models import (
     SurveyStatus,
 )
 
-SURVEY_FIELDS = ("title_fr", "title_en", "intro_fr", "intro_en", "opens_at", "closes_at")
+SURVEY_FIELDS = ("title_fr", "title_en", "intro_fr", "intro_en", "opens_at", "closes_at", "target_segment")
 QUESTION_FIELDS = ("kind", "wording_fr", "wording_en", "choices", "required", "show_if_question", "show_if_value")
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 

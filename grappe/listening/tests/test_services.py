@@ -7,11 +7,15 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.db.models import ProtectedError
+from django.utils import timezone, translation
 
+from grappe.conftest import make_organisation
 from grappe.core.models import AuditEntry, Notification
 from grappe.listening import selectors, services
 from grappe.listening.models import Answer, Invitation, Need, Question, Response, ResponseStatus
+from grappe.members import services as member_services
+from grappe.members.models import MembershipStatus, Segment
 
 from .permission_objects import need_of_a
 
@@ -186,6 +190,40 @@ def test_invitations_are_mailed_once_in_each_persons_language(ctx, pulse, django
     assert subjects["user@alpha.test"].endswith("Cluster pulse")
     assert subjects["admin@alpha.test"].endswith("Pouls de la grappe")
     assert len(mail.outbox) == 3  # A's two people and B's one
+
+
+def test_a_survey_targeted_at_a_segment_invites_its_active_organisations_only(ctx, pulse):
+    ctx.org_b.kind = "tier1"
+    ctx.org_b.save()
+    make_organisation("Charlie Prospect", membership_status=MembershipStatus.PROSPECT)
+    smes = Segment.objects.create(name="PME", kinds=["sme"])
+    Invitation.objects.all().delete()
+    services.update_survey(actor=ctx.staff, survey=pulse, data={"target_segment": smes})
+    assert AuditEntry.objects.filter(action="survey.changed").latest("pk").after["target_segment"] == smes.pk
+    pulse.refresh_from_db()
+    assert list(selectors.target_organisations(pulse)) == [ctx.org_a]  # B is tier 1, Charlie a prospect
+    with translation.override("en"):
+        assert selectors.target_description(pulse) == "SMEs"
+    assert services.send_invitations(actor=ctx.staff, survey=pulse) == 1
+    assert list(pulse.invitations.values_list("organisation", flat=True)) == [ctx.org_a.pk]
+
+
+def test_a_segment_that_names_membership_statuses_is_taken_at_its_word(ctx, pulse):
+    prospect = make_organisation("Charlie Prospect", membership_status=MembershipStatus.PROSPECT)
+    pulse.target_segment = Segment.objects.create(name="Prospects", membership_statuses=["prospect"])
+    assert list(selectors.target_organisations(pulse)) == [prospect]
+    pulse.target_segment = None
+    assert set(selectors.target_organisations(pulse)) == {ctx.org_a, ctx.org_b}
+    with translation.override("en"):
+        assert selectors.target_description(pulse) == "Every active member"
+
+
+def test_a_segment_a_survey_targets_cannot_be_deleted(ctx, pulse):
+    segment = Segment.objects.create(name="PME", kinds=["sme"])
+    services.update_survey(actor=ctx.staff, survey=pulse, data={"target_segment": segment})
+    with pytest.raises(ProtectedError):
+        member_services.delete_segment(actor=ctx.staff, segment=segment)
+    assert Segment.objects.filter(pk=segment.pk).exists()
 
 
 def test_reminders_go_only_to_organisations_that_have_not_submitted(ctx, pulse,

@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grappe.listening.models import Need, Question, Response, ResponseStatus, Survey, SurveyStatus
+from grappe.members.models import Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,21 @@ def test_the_staff_build_open_and_send_a_survey(client, ctx, django_capture_on_c
     assert {m.to[0] for m in mail.outbox} == {"admin@alpha.test", "user@alpha.test", "admin@bravo.test"}
     rate = client.get(reverse("listening:staff-survey-rate-live", args=[survey.pk])).content.decode()
     assert "0%" in rate and "Alpha Usinage" in rate
+
+
+def test_the_staff_target_a_survey_at_a_segment_and_see_who_it_is_sent_to(client, ctx, pulse):
+    segment = Segment.objects.create(name="PME de Montréal", kinds=["sme"], regions=["06"])
+    client.force_login(ctx.staff)
+    with translation.override("en"):
+        edit = reverse("listening:staff-survey-edit", args=[pulse.pk])
+        assert "PME de Montréal" in client.get(edit).content.decode()  # offered in the form
+        response = client.post(edit, {"title_fr": pulse.title_fr, "title_en": pulse.title_en,
+                                      "target_segment": segment.pk})
+        assert response.status_code == 302
+        detail = client.get(reverse("listening:staff-survey-detail", args=[pulse.pk])).content.decode()
+        listing = client.get(reverse("listening:staff-survey-list")).content.decode()
+    assert "Sent to: SMEs in Montréal" in detail and "PME de Montréal" in listing
+    assert Survey.objects.get(pk=pulse.pk).target_segment == segment
 
 
 def test_a_question_with_too_few_choices_is_refused_and_the_form_kept(client, ctx, pulse):

@@ -60,7 +60,8 @@ def survey_detail(request, pk):
     survey = _survey(request, pk)
     return render(request, "listening/staff_survey_detail.html", {
         "survey": survey, "questions": survey.questions.select_related("show_if_question"),
-        "rate": selectors.response_rate(survey), "targets": selectors.target_organisations(survey).count()})
+        "rate": selectors.response_rate(survey), "targets": selectors.target_organisations(survey).count(),
+        "target_description": selectors.target_description(survey)})
 
 
 @staff_page
@@ -164,7 +165,8 @@ def survey_invite(request, pk):
 @staff_page
 def survey_rate(request, pk):
     survey = _survey(request, pk)
-    return render(request, "listening/staff_survey_rate.html", _rate_context(survey))
+    return render(request, "listening/staff_survey_rate.html", {
+        **_rate_context(survey), "target_description": selectors.target_description(survey)})
 
 
 @staff_page
