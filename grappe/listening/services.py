@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
 from grappe.core.idempotency import submit_once
+from grappe.core.links import absolute_url
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import STAFF_ROLES, Organisation, User
 
@@ -366,11 +367,10 @@ def mail_survey(survey_id: int, organisation_ids: list[int], kind: str) -> None:
     survey = Survey.objects.get(pk=survey_id)
     users = (User.objects.filter(person__organisation_id__in=organisation_ids, person__is_active=True, is_active=True)
              .select_related("person__organisation"))
-    base_url = getattr(settings, "GRAPPE_BASE_URL", "http://localhost:8000").rstrip("/")
     for user in users:
         with translation.override(user.language):
             context = {"user": user, "survey": survey, "organisation": user.person.organisation,
-                       "url": base_url + reverse("listening:survey-answer", args=[survey.pk]), "kind": kind}
+                       "url": absolute_url(reverse("listening:survey-answer", args=[survey.pk])), "kind": kind}
             subject = (_("Survey: %(title)s") if kind == "invitation" else _("Reminder — survey: %(title)s")) % {
                 "title": survey.title}
             send_mail(subject, render_to_string("listening/email/survey.txt", context), None, [user.email])

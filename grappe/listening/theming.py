@@ -99,7 +99,7 @@ def _assignments() -> dict[tuple[str, int], ThemeAssignment]:
 
 def encoder_name() -> str | None:
     """The encoder the runs use, or None (lexical themes only)."""
-    wanted = getattr(settings, "GRAPPE_THEME_ENCODER", "auto")
+    wanted = settings.GRAPPE_THEME_ENCODER
     if wanted in ("", "none", None):
         return None
     name = "e5" if wanted == "auto" else wanted
