@@ -8,7 +8,7 @@ members' words, kept whole.
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext
 
 from grappe.members.admin import StaffAdmin
 
@@ -67,7 +67,7 @@ class SurveyAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Survey builder"))
     def builder(self, survey):
         return format_html('<a href="{}">{}</a>', reverse("listening:staff-survey-detail", args=[survey.pk]),
-                           _("Open"))
+                           pgettext("action", "Open"))
 
 
 @admin.register(Theme)
