@@ -29,7 +29,7 @@ from grappe.members.models import Organisation, Person, Segment, User
 from grappe.members.segments import organisations_in
 
 from . import charts, dashboards, selectors, theming
-from .dashboards import REST, SEGMENT, cell_from_json, cell_json
+from .dashboards import REST, SEGMENT, cell_from_json
 from .models import Brief, BriefStatus, NeedCategory, NeedVisibility, Survey, SurveyStatus, ThemeAssignment, Urgency
 
 TOP_THEMES = 5

@@ -32,7 +32,6 @@ from .models import (
     Answer,
     Invitation,
     Need,
-    NeedStatus,
     Question,
     QuestionKind,
     Response,
@@ -278,12 +277,7 @@ def open_survey(*, actor, survey: Survey) -> Survey:
             raise ValidationError(_("Add at least one question before opening the survey."), code="no_question")
         if survey.closes_at is not None and survey.closes_at <= timezone.now():
             raise ValidationError(_("Its closing date has passed: move it later first."), code="past")
-        if survey.status != SurveyStatus.OPEN:
-            before = audit.snapshot(survey)
-            survey.status = SurveyStatus.OPEN
-            survey.save(update_fields=["status", "updated_at"])
-            audit.record(actor, "survey.opened", survey, before=before, after=audit.snapshot(survey))
-            insights_cache.bump()
+        _set_survey_status(actor, survey, SurveyStatus.OPEN, "survey.opened")
     return survey
 
 
@@ -291,13 +285,20 @@ def close_survey(*, actor, survey: Survey) -> Survey:
     require(actor, "listening.manage_surveys", survey)
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
-        if survey.status != SurveyStatus.CLOSED:
-            before = audit.snapshot(survey)
-            survey.status = SurveyStatus.CLOSED
-            survey.save(update_fields=["status", "updated_at"])
-            audit.record(actor, "survey.closed", survey, before=before, after=audit.snapshot(survey))
-            insights_cache.bump()
+        _set_survey_status(actor, survey, SurveyStatus.CLOSED, "survey.closed")
     return survey
+
+
+def _set_survey_status(actor, survey: Survey, status: str, action: str) -> None:
+    """Within the caller's transaction, on the locked survey: a change of status is audited and renews the
+    figures (response rates count open surveys); asking for the status it already has does nothing."""
+    if survey.status == status:
+        return
+    before = audit.snapshot(survey)
+    survey.status = status
+    survey.save(update_fields=["status", "updated_at"])
+    audit.record(actor, action, survey, before=before, after=audit.snapshot(survey))
+    insights_cache.bump()
 
 
 # Invitations and reminders ----------------------------------------------------------------------------------

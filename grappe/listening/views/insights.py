@@ -4,10 +4,7 @@ Every figure comes from dashboards.py / briefs.py, hence through grappe.core.agg
 dashboards (without staff-only needs) and the published briefs, nothing else; a draft brief is 404 to them.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,19 +16,9 @@ from grappe.core.permissions import require, require_visible
 from .. import briefs, dashboards
 from ..forms import BriefForm, RecommendationsForm
 from ..models import Brief, BriefStatus
-from .staff_needs import staff_page
+from .common import dashboard_page, refused, staff_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def dashboard_page(view):
-    """Signed in, then the staff or an observer (else 403)."""
-    @login_required
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        require(request.user, "listening.view_dashboards")
-        return view(request, *args, **kwargs)
-    return checked
 
 
 @dashboard_page
@@ -105,7 +92,7 @@ def brief_refresh(request, pk):
         briefs.refresh_figures(actor=request.user, brief=brief)
         messages.success(request, _("Figures computed again."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     return redirect("listening:brief-detail", pk=brief.pk)
 
 
@@ -117,7 +104,7 @@ def brief_publish(request, pk):
         briefs.publish_brief(actor=request.user, brief=brief)
         messages.success(request, _("Published: observers can now read and download it. It will not change."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     return redirect("listening:brief-detail", pk=brief.pk)
 
 

@@ -1,31 +1,18 @@
 """The staff read every need (staff-only ones included), filter them and say what the cluster did."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from grappe.core.paging import paginate
-from grappe.core.permissions import require
 
 from .. import selectors, services
 from ..forms import NeedFilterForm, NeedResponseForm
 from ..models import Need, Theme
+from .common import staff_page
 
 PER_PAGE = 50
-
-
-def staff_page(view):
-    """Signed in (else the sign-in page), then staff only (else 403)."""
-    @login_required
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        require(request.user, "listening.view_cluster_listening")
-        return view(request, *args, **kwargs)
-    return checked
 
 
 @staff_page

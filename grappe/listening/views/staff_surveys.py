@@ -12,7 +12,7 @@ from grappe.core.permissions import require
 from .. import selectors, services
 from ..forms import QuestionForm, SurveyForm
 from ..models import Question, Survey
-from .staff_needs import staff_page
+from .common import refused, staff_page
 
 
 def _survey(request, pk: int) -> Survey:
@@ -23,10 +23,6 @@ def _survey(request, pk: int) -> Survey:
 
 def _question(survey: Survey, question_pk: int) -> Question:
     return get_object_or_404(Question, pk=question_pk, survey=survey)
-
-
-def _refused(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @staff_page
@@ -110,7 +106,7 @@ def question_move(request, pk, question_pk):
         services.move_question(actor=request.user, question=_question(survey, question_pk),
                                offset=-1 if request.POST.get("direction") == "up" else 1)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     return redirect("listening:staff-survey-detail", pk=survey.pk)
 
 
@@ -121,7 +117,7 @@ def question_remove(request, pk, question_pk):
     try:
         deleted = services.remove_question(actor=request.user, question=_question(survey, question_pk))
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Question deleted.") if deleted else
                          _("Question retired: it has answers, which stay readable."))
@@ -140,7 +136,7 @@ def survey_status(request, pk):
             services.close_survey(actor=request.user, survey=survey)
             messages.success(request, _("The survey is closed: no more answers are accepted."))
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     return redirect("listening:staff-survey-detail", pk=survey.pk)
 
 
@@ -158,7 +154,7 @@ def survey_invite(request, pk):
             messages.success(request, ngettext("%(count)s organisation invited.",
                                                "%(count)s organisations invited.", count) % {"count": count})
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     return redirect("listening:staff-survey-detail", pk=survey.pk)
 
 

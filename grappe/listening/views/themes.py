@@ -11,7 +11,7 @@ from grappe.core.permissions import require
 from .. import dashboards, theming
 from ..forms import ReassignForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
 from ..models import Answer, Need, Theme, ThemeRun
-from .staff_needs import staff_page
+from .common import staff_page
 
 
 def _active_themes():
