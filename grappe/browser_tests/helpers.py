@@ -17,13 +17,16 @@ def url(name: str, *args, language: str = "fr") -> str:
         return reverse(name, args=args)
 
 
-def in_french(text) -> str:
-    """What a French-speaking user reads for an interface string (or a lazy one), however far translation got.
+def in_french(text, context: str = "") -> str:
+    """What a French-speaking user reads for an interface string (or a lazy one), however far translation got;
+    `context` for a string the code marks with one (pgettext, `translate … context`).
 
     Strings are passed through a variable, so `makemessages` does not collect test files as sources.
     """
     with translation.override("fr"):
-        return str(text) if isinstance(text, Promise) else translation.gettext(text)
+        if isinstance(text, Promise):
+            return str(text)
+        return translation.pgettext(context, text) if context else translation.gettext(text)
 
 
 def submit_sign_in_form(page, email: str, password: str) -> None:

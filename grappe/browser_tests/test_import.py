@@ -66,7 +66,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everyt
 
     page.get_by_role("button", name=in_french("Import now")).click()
 
-    created = page.locator(".card-body").filter(has_text=in_french("created"))
+    created = page.locator(".card-body").filter(has_text=in_french("created", context="import count"))
     expect(created.locator(".fs-3")).to_have_text("3")
     assert set(Organisation.objects.values_list("neq", flat=True)) == IMPORTED_NEQS
     page.goto(url("members:directory"))
