@@ -143,7 +143,7 @@ def compute_figures(brief: Brief) -> dict:
             "themes": {"months": months, "lines": [
                 {**line, "rising": line["id"] in rising, "quotes": quotes.get(line["id"], [])}
                 for line in trend["lines"]]},
-            "segments": segment_figures(brief.created_by, needs),
+            "segments": segment_figures(brief, needs),
         }
     return dashboards.as_json(figures)
 
@@ -155,9 +155,12 @@ def period_surveys(start: datetime.date, end: datetime.date):
             if not (s.closes_at and timezone.localtime(s.closes_at).date() < start)]
 
 
-def segment_figures(viewer, needs: list[Row]) -> list[dict]:
+def segment_figures(brief: Brief, needs: list[Row]) -> list[dict]:
     """Needs by category in each saved segment (the segment's row of a segment/rest table), each segment first
-    admitted by `aggregates.admit_filter` (refused ones say why, with no figure)."""
+    admitted by `aggregates.admit_filter` for the brief's author (refused ones say why, with no figure).
+    Populations are compared among briefs of the same period, the same data: a brief of another period may
+    show a segment whose membership changed a little since."""
+    viewer, scope = brief.created_by, f"{BRIEF_SCOPE}:{brief.period_start}:{brief.period_end}"
     members = dashboards.members_population()
     categories = [value for value, _label in NeedCategory.choices]
     labels = dict(NeedCategory.choices)
@@ -165,7 +168,7 @@ def segment_figures(viewer, needs: list[Row]) -> list[dict]:
     for segment in Segment.objects.all():
         inside = frozenset(organisations_in(segment).values_list("pk", flat=True)) & members
         try:
-            aggregates.admit_filter(viewer=viewer, scope=BRIEF_SCOPE, filtered=inside, parent=members)
+            aggregates.admit_filter(viewer=viewer, scope=scope, filtered=inside, parent=members)
         except aggregates.FilterRefused as refusal:
             found.append({"name": segment.name, "refused": refusal.message})
             continue

@@ -13,16 +13,28 @@ Segments filter through `admit_filter` per viewer (`admitted_segments`): a segme
 everyone, or within k organisations of a population the viewer saw already is refused with its reason.
 A segment's figures are the first row of a table whose second row is the rest of the cluster (never shown):
 so a segment's category count cannot be subtracted from the cluster's to reveal a small remainder.
+
+Segments over time: a segment's figures cover the same twelve months as the rest of the dashboard, and the
+populations a viewer saw are compared within the current month only (the scope names the month). When one
+or two organisations join or leave a segment, the viewer who saw it before sees it refused until the month
+ends — the refusal says until when — because comparing two populations on the same data would single them
+out. From the next month the window has moved (a month dropped, a month added, neither shown per segment),
+so the comparison no longer isolates them: that is the comparison across dates the aggregation service's
+threat model leaves out, and the segment is admitted again.
 """
 
 import dataclasses
 import datetime
 import hashlib
+
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from grappe.core import aggregates
 from grappe.core.aggregates import Cell, Row
+from matching.anonymity import Refusal
 from grappe.members.models import MembershipStatus, Organisation, Segment
 from grappe.members.segments import organisations_in
 
@@ -154,23 +166,27 @@ def admit(viewer, scope: str, population: frozenset, parent: frozenset) -> None:
     cache.set(key, True, insights_cache.SECONDS)
 
 
-def segment_figures(who: str) -> list[dict]:
-    """For each saved segment: its organisations (not shown: for admit_filter) and its needs by category, the
-    segment's row of a segment/rest table. Cached; admission is per viewer (`admitted_segments`)."""
+def segment_figures(who: str, today: datetime.date | None = None) -> list[dict]:
+    """For each saved segment: its organisations (not shown: for admit_filter) and its needs of the twelve
+    months by category, the segment's row of a segment/rest table. Cached; admission is per viewer
+    (`admitted_segments`)."""
     # Segments and organisations change in members, which does not bump our version: their own versions and
     # the segments' last change are in the key instead.
     from django.db.models import Count, Max
 
     from grappe.members.directory_cache import directory_version
 
+    today = today or timezone.localdate()
     saved = Segment.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    return insights_cache.cached("segments", lambda: _segment_figures(who), who, directory_version(),
-                                 saved["n"], saved["last"])
+    return insights_cache.cached("segments", lambda: _segment_figures(who, today), who, today.isoformat(),
+                                 directory_version(), saved["n"], saved["last"])
 
 
-def _segment_figures(who: str) -> list[dict]:
+def _segment_figures(who: str, today: datetime.date) -> list[dict]:
     members = members_population()
-    rows = [(org, keys["category"]) for org, keys, _v in selectors.need_rows(include_staff_only=who == STAFF)]
+    since = datetime.date.fromisoformat(months_until(today)[0] + "-01")
+    rows = [(org, keys["category"])
+            for org, keys, _v in selectors.need_rows(since=since, include_staff_only=who == STAFF)]
     categories = [value for value, _label in NeedCategory.choices]
     labels = dict(NeedCategory.choices)
     found = []
@@ -185,19 +201,31 @@ def _segment_figures(who: str) -> list[dict]:
     return found
 
 
-def admitted_segments(viewer, who: str) -> list[dict]:
+def admitted_segments(viewer, who: str, today: datetime.date | None = None) -> list[dict]:
     """The segments' figures this viewer may see; a refused one carries `refused` (the reason, in words) and
-    no figure."""
+    no figure. Populations are compared within the month (see the module's docstring)."""
+    today = today or timezone.localdate()
     members = members_population()
+    scope = f"{NEEDS_SCOPE}:{today:%Y-%m}"
     shown = []
-    for figure in segment_figures(who):
+    for figure in segment_figures(who, today):
         try:
-            admit(viewer, NEEDS_SCOPE, figure["population"], members)
+            admit(viewer, scope, figure["population"], members)
         except aggregates.FilterRefused as refusal:
-            shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal.message})
+            shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal_message(refusal, today)})
         else:
             shown.append({key: value for key, value in figure.items() if key != "population"})
     return shown
+
+
+def refusal_message(refusal: aggregates.FilterRefused, today: datetime.date) -> str:
+    """Why a segment is not shown; when only a small change of its membership is the reason, when it returns."""
+    if refusal.reason != Refusal.TOO_CLOSE:
+        return refusal.message
+    next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return _("%(reason)s Its membership changed slightly since you saw it: its figures return on %(date)s, "
+             "with the next month's figures.") % {"reason": refusal.message,
+                                                  "date": date_format(next_month, "SHORT_DATE_FORMAT")}
 
 
 # Surveys ----------------------------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Dashboards and briefs: figures below k suppressed everywhere (page, chart, PDF, XLSX, API), quotes only with
 consent and scrubbed, a published brief frozen, observers seeing aggregates and published briefs only."""
 
+import datetime
 import io
 import json
 import re
 import zlib
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from grappe.core import aggregates
@@ -119,6 +121,25 @@ def test_segments_are_admitted_or_refused_with_the_reason(made, staff, observer)
     assert "refused" in shown["Presque tous"]
 
 
+def test_a_segment_refused_after_a_small_change_says_when_it_returns_and_returns_next_month(made, observer):
+    for i, (org, _user) in enumerate(made):
+        org.region = "01" if i < 6 else "06"
+        org.save()
+    Segment.objects.create(name="Six", regions=["01"])
+    today = timezone.localdate()
+    assert "bars" in dashboards.admitted_segments(observer, dashboards.OBSERVER, today)[0]
+    leaving = made[0][0]
+    leaving.region = "06"
+    leaving.save()  # five left: enough alone, but the one who left would be the difference
+    with translation.override("en"):
+        refused = dashboards.admitted_segments(observer, dashboards.OBSERVER, today)[0]
+    assert "bars" not in refused and "return on" in refused["refused"]
+    next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    again = dashboards.admitted_segments(observer, dashboards.OBSERVER, next_month)[0]
+    assert again["total"].organisations is not None or again["total"].suppressed
+    assert "refused" not in again
+
+
 def test_charts_draw_suppressed_cells_hatched_with_less_than_k():
     shown = aggregates.Cell(key="a", suppressed=False, organisations=12, items=30)
     hidden = aggregates.Cell(key="b", suppressed=True)
@@ -227,10 +248,12 @@ def test_a_published_brief_never_changes(made, staff, observer, client, django_c
     frozen_figures, frozen_pdf, frozen_xlsx = brief.figures, bytes(brief.pdf), bytes(brief.xlsx)
     org, user = made[0]
     Need.objects.create(organisation=org, submitted_by=user, category="export", text="Nouveau", visibility="named")
-    with pytest.raises(Exception, match="published"):
+    with pytest.raises(ValidationError) as refused:
         briefs.refresh_figures(actor=staff, brief=brief)
-    with pytest.raises(Exception, match="published"):
+    assert refused.value.code == "published"
+    with pytest.raises(ValidationError) as refused:
         briefs.update_recommendations(actor=staff, brief=brief, recommendations="Autre chose")
+    assert refused.value.code == "published"
     brief.refresh_from_db()
     assert brief.figures == frozen_figures
     assert client.get(reverse("listening:brief-pdf", args=[brief.pk])).content == frozen_pdf
