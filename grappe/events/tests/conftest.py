@@ -39,3 +39,12 @@ def charlie_user(org_c):
 def charlie(event, charlie_user):
     """A participant of a third organisation who reads English."""
     return register(event, charlie_user)
+
+
+@pytest.fixture
+def in_english():
+    """Messages in English (French is the default language), for the tests that read their words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -66,6 +66,7 @@ def test_a_run_places_every_accepted_request_it_can(scheduling_event, staff, alp
     assert AuditEntry.objects.filter(action="schedule.applied").count() == 1
 
 
+@pytest.mark.usefixtures("in_english")
 def test_an_unplaced_request_says_why_in_words(scheduling_event, staff, alpha, bravo):
     alpha.unavailable_slots.set(scheduling_event.slots.filter(index__in=[0, 1]))
     bravo.unavailable_slots.set(scheduling_event.slots.filter(index__in=[2, 3]))

@@ -57,6 +57,7 @@ def test_a_cancelled_member_registers_again(event, org_user, alpha):
     assert again.pk == alpha.pk and again.status == RegistrationStatus.PENDING
 
 
+@pytest.mark.usefixtures("in_english")
 def test_registration_is_refused_outside_its_window(staff, org_user):
     event = make_event(staff)
     event.registration_opens = timezone.now() + datetime.timedelta(days=2)
@@ -120,7 +121,14 @@ def test_availability_is_fixed_once_the_requests_are_closed(event, org_user, alp
 
 # Requests -------------------------------------------------------------------------------------------------
 
+def reads_english(registration):
+    """Notices speak the registration's language: the tests that read their words make it English."""
+    registration.language = "en"
+    registration.save(update_fields=["language"])
+
+
 def test_a_request_reaches_the_other_side(org_user, other_member, alpha, bravo, delivered):
+    reads_english(bravo)
     sent = delivered(requests.send_request, user=org_user, participant=alpha, recipient=bravo,
                      priority=Priority.HIGH,
                      message="Vos pièces en titane")
@@ -129,6 +137,7 @@ def test_a_request_reaches_the_other_side(org_user, other_member, alpha, bravo, 
     assert mail.outbox[-1].to == ["admin@bravo.test"]
 
 
+@pytest.mark.usefixtures("in_english")
 def test_wrong_requests_are_refused_with_a_reason(event, org_user, org_admin, alpha, bravo):
     refused("oneself", requests.send_request, user=org_user, participant=alpha, recipient=alpha)
     colleague = register(event, org_admin)
@@ -143,6 +152,7 @@ def test_wrong_requests_are_refused_with_a_reason(event, org_user, org_admin, al
 
 
 def test_asking_back_accepts_the_first_request(org_user, other_member, alpha, bravo, delivered):
+    reads_english(alpha)
     first = requests.send_request(user=org_user, participant=alpha, recipient=bravo, priority=Priority.LOW)
     back = delivered(requests.send_request, user=other_member, participant=bravo, recipient=alpha,
                      priority=Priority.HIGH)
@@ -169,6 +179,7 @@ def test_the_recipient_accepts_or_declines_once(org_user, other_member, alpha, b
     requests.send_request(user=charlie.person.user, participant=charlie, recipient=bravo)
 
 
+@pytest.mark.usefixtures("in_english")
 def test_a_withdrawn_request_cannot_be_accepted(org_user, other_member, alpha, bravo):
     one = make_request(alpha, bravo)
     requests.withdraw_request(user=org_user, participant=alpha, meeting_request=one)
@@ -188,6 +199,7 @@ def test_calling_off_an_accepted_request_cancels_its_meeting(other_member, alpha
 
 def test_cancelling_frees_the_meetings_and_tells_the_other_side(org_user, other_member, alpha, bravo, charlie,
                                                                 delivered):
+    reads_english(bravo)
     meeting = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), slot_index=1)
     pending = make_request(charlie, alpha)
     delivered(registrations.cancel_registration, user=org_user, participant=alpha)
