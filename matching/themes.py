@@ -2,7 +2,8 @@
 
 `find_themes(texts)` groups texts by what they talk about and returns, for each theme, its size, the
 words that characterise it (to show to staff, who rename it) and its most central texts. The themes are
-k-means clusters of the texts as vectors; k is chosen by the silhouette over a small range unless given.
+average-linkage clusters of the texts as vectors (k-means past 12,000 texts); k is chosen by the
+silhouette over a small range unless given.
 The same texts with the same seed always give the same themes.
 
 A text becomes a vector in two parts:
@@ -35,14 +36,16 @@ from scipy import sparse
 from .text import LANGUAGES, keys, words
 
 DEFAULT_SEED = 0
-# Candidates for the number of themes when the caller does not set it: fewer than 3 says little to staff,
+# Candidates for the number of themes when the caller does not set it: fewer than 6 lumps unrelated needs,
 # more than 12 is more than a person reads at a glance. Capped by the number of texts (see _k_candidates).
-DEFAULT_K_RANGE = (3, 12)
+DEFAULT_K_RANGE = (6, 12)
 LSA_DIMENSIONS = 100
 # How much each part weighs in a text's vector (both parts are unit length before weighing).
 LEXICAL_WEIGHT = 1.0
 EMBEDDING_WEIGHT = 3.0
 CONCEPT_WEIGHT = 2.0            # a concept feature against one stem of the same rarity
+MIN_LANGUAGE_TEXTS = 5           # texts of a language for its mean to be taken away
+HIERARCHY_LIMIT = 12_000         # texts clustered by average linkage; k-means beyond
 SILHOUETTE_SAMPLE = 2000         # texts each candidate k is tried on (the silhouette is quadratic in them)
 KEYWORDS = 6
 REPRESENTATIVES = 5
@@ -109,6 +112,33 @@ LISTENING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "infrastructure": (
         "infrastructure", "infrastructures", "roads", "airport", "broadband", "premises", "aeroport", "locaux",
         "terrain", "batiment",
+    ),
+}
+
+
+# Finer subjects a manufacturing cluster's members keep raising, whose French and English words share no stem
+# ("titane"/"titanium", "numériser"/"digitise", "rejets"/"emissions"). Taken before the categories: a word
+# belongs to one concept, and the finer one keeps a subject's two languages together without pulling every
+# text of its category along.
+CLUSTER_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "materials": (
+        "titanium", "titane", "aluminium", "aluminum", "alloys", "alliages", "composites", "forgings",
+        "forging", "forgees", "forge", "castings", "moulees", "fonderie", "foundry", "steel", "acier",
+    ),
+    "digital": (
+        "digital", "digitise", "digitize", "digitisation", "digitization", "digitalisation", "digitalization",
+        "numerique", "numeriser", "numerisation", "software", "logiciel", "logiciels", "erp",
+    ),
+    "emissions": (
+        "emissions", "rejets", "solvents", "solvants", "pollution", "pollutants", "polluants", "effluents",
+    ),
+    "commuting": (
+        "transit", "commun", "autobus", "bus", "shuttle", "navette", "covoiturage", "carpooling", "commuting",
+    ),
+    "housing": ("housing", "logement", "logements", "rent", "loyers"),
+    "networking": ("networking", "reseautage", "maillage"),
+    "export_control": (
+        "itar", "controlled", "controlees", "goods", "marchandises", "registration", "enregistrement",
     ),
 }
 
@@ -241,10 +271,11 @@ def concept_stems(competencies: Sequence = ()) -> dict[str, str]:
     """Stem -> bilingual concept: the listening categories, and the domain (root) of each competency given
     (matching.taxonomy), so a French and an English word of one domain share a feature."""
     concepts: dict[str, str] = {}
-    for concept, vocabulary in LISTENING_CONCEPTS.items():
-        for word in vocabulary:
-            for key in keys(word):
-                concepts.setdefault(key, "category:" + concept)
+    for prefix, lexicon in (("subject:", CLUSTER_CONCEPTS), ("category:", LISTENING_CONCEPTS)):
+        for concept, vocabulary in lexicon.items():
+            for word in vocabulary:
+                for key in keys(word):
+                    concepts.setdefault(key, prefix + concept)
     roots = {c.code: c.parent or c.code for c in competencies}
     for competency in competencies:
         root = competency.code
@@ -305,9 +336,10 @@ def _lsa(matrix: sparse.csr_matrix, seed: int) -> np.ndarray:
 
 
 def _means(points: np.ndarray, languages: Sequence[str | None]) -> dict[str, np.ndarray]:
-    """Each language's mean vector, when the texts are in more than one language (else nothing to remove)."""
+    """Each language's mean vector, when the texts are in more than one language (else nothing to remove).
+    A language with few texts keeps its mean: a mean of one or two texts is those texts, not the language."""
     languages = np.array([lang or "" for lang in languages])
-    present = [lang for lang in LANGUAGES if (languages == lang).any()]
+    present = [lang for lang in LANGUAGES if (languages == lang).sum() >= MIN_LANGUAGE_TEXTS]
     if len(present) < 2:
         return {}
     return {lang: points[languages == lang].mean(axis=0) for lang in present}
@@ -375,32 +407,46 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: i
 def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int):
     """Labels of the points, and the silhouette of the chosen k when it was chosen among several.
 
-    Each candidate k is tried on a sample of the points (k-means and silhouette both grow with their
-    number); the chosen k is then fitted on all of them."""
+    Up to HIERARCHY_LIMIT points: average-linkage clustering (cosine), whose tree is cut at each candidate k.
+    Bottom-up merging joins first what is nearest — a need and its translation, two wordings of one
+    complaint — so these never end up apart as they can with k-means. Beyond, k-means (the tree needs
+    the n^2 distances): each candidate tried on a sample, the chosen k refitted on all points."""
     distinct = len(np.unique(points.round(9), axis=0))
-    if k is not None:
-        return _kmeans(points, max(1, min(k, distinct)), seed), None
-    candidates = _k_candidates(len(points), distinct, k_range)
-    if len(candidates) == 1:
-        return _kmeans(points, candidates[0], seed), None
-    from sklearn.metrics import silhouette_score
-
+    candidates = [max(1, min(k, distinct))] if k is not None else _k_candidates(len(points), distinct, k_range)
+    if candidates == [1]:
+        return np.zeros(len(points), dtype=int), None
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(points), min(len(points), SILHOUETTE_SAMPLE), replace=False))
+    if len(points) <= HIERARCHY_LIMIT:
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import pdist
+
+        # A vector that centring left at zero has no direction: as far from everything as can be.
+        distances = np.clip(np.nan_to_num(pdist(points, metric="cosine"), nan=1.0), 0.0, 2.0)
+        tree = linkage(distances, method="average")
+        cut = {c: fcluster(tree, c, criterion="maxclust") - 1 for c in candidates}
+        return _best_k(points, candidates, sample, lambda c: cut[c][sample], lambda c: cut[c])
+    return _best_k(points, candidates, sample, lambda c: _kmeans(points[sample], c, seed, starts=2),
+                   lambda c: _kmeans(points, c, seed))
+
+
+def _best_k(points, candidates, sample, sample_labels, all_labels):
+    """The labels of the candidate k with the best silhouette on the sample (cosine)."""
+    if len(candidates) == 1:
+        return all_labels(candidates[0]), None
+    from sklearn.metrics import silhouette_score
+
     best = None
     for candidate in candidates:
-        labels = _kmeans(points[sample], candidate, seed, starts=2)
+        labels = sample_labels(candidate)
         if len(np.unique(labels)) < 2:
             continue
         score = silhouette_score(points[sample], labels, metric="cosine")
         if best is None or score > best[0] + 1e-9:
-            best = (score, candidate, labels)
+            best = (score, candidate)
     if best is None:
         return np.zeros(len(points), dtype=int), None
-    score, chosen, labels = best
-    if len(sample) < len(points):
-        labels = _kmeans(points, chosen, seed)
-    return labels, float(score)
+    return all_labels(best[1]), float(best[0])
 
 
 def _k_candidates(n: int, distinct: int, k_range: tuple[int, int]) -> list[int]:

@@ -48,7 +48,7 @@ def test_the_same_topic_in_french_and_english_lands_in_one_theme():
 
 
 def test_the_number_of_themes_is_chosen_when_not_given():
-    result = find_themes(TEXTS)
+    result = find_themes(TEXTS, k_range=(3, 6))
     assert result.silhouette is not None and 3 <= len(result.themes) <= 6
     # No theme mixes topics, and each French text shares its theme with its English translation.
     assert all(len({TOPIC[i] for i, label in enumerate(result.labels) if label == t.id}) == 1
@@ -140,8 +140,9 @@ def test_a_taxonomy_domain_joins_its_french_and_english_words():
         {"code": "coating", "fr": "Peinture", "en": "Painting", "synonyms_fr": ["revêtement"],
          "synonyms_en": ["coating"]},
     ])
-    texts = ["capacité de fraisage", "besoin de tournage", "milling capacity", "turning needed",
-             "peinture des pièces", "revêtement des pièces", "painting of parts", "coating of parts"]
+    texts = ["capacité de fraisage", "besoin de tournage", "usinage urgent", "milling capacity",
+             "turning needed", "machining urgently", "peinture des pièces", "revêtement anticorrosion",
+             "cabine de peinture", "painting of parts", "anti-corrosion coating", "paint booth"]
     result = find_themes(texts, k=2, competencies=taxonomy)
-    assert len(set(result.labels[:4])) == 1 and len(set(result.labels[4:])) == 1
-    assert result.labels[0] != result.labels[4]
+    assert len(set(result.labels[:6])) == 1 and len(set(result.labels[6:])) == 1
+    assert result.labels[0] != result.labels[6]
