@@ -123,7 +123,7 @@ LISTENING_CONCEPTS: dict[str, tuple[str, ...]] = {
 CLUSTER_CONCEPTS: dict[str, tuple[str, ...]] = {
     "materials": (
         "titanium", "titane", "aluminium", "aluminum", "alloys", "alliages", "composites", "forgings",
-        "forging", "forgees", "forge", "castings", "moulees", "fonderie", "foundry", "steel", "acier",
+        "forging", "forgees", "forge", "castings", "moulees", "fonderie", "foundry",
     ),
     "digital": (
         "digital", "digitise", "digitize", "digitisation", "digitization", "digitalisation", "digitalization",
@@ -133,12 +133,12 @@ CLUSTER_CONCEPTS: dict[str, tuple[str, ...]] = {
         "emissions", "rejets", "solvents", "solvants", "pollution", "pollutants", "polluants", "effluents",
     ),
     "commuting": (
-        "transit", "commun", "autobus", "bus", "shuttle", "navette", "covoiturage", "carpooling", "commuting",
+        "transit", "autobus", "shuttle", "navette", "covoiturage", "carpooling", "commuting",
     ),
-    "housing": ("housing", "logement", "logements", "rent", "loyers"),
+    "housing": ("housing", "logement", "logements"),
     "networking": ("networking", "reseautage", "maillage"),
     "export_control": (
-        "itar", "controlled", "controlees", "goods", "marchandises", "registration", "enregistrement",
+        "itar", "controlled", "controlees", "registration", "enregistrement",
     ),
 }
 

@@ -56,6 +56,18 @@ def test_the_number_of_themes_is_chosen_when_not_given():
     assert all(result.labels[i] == result.labels[i + 3] for i in (0, 1, 2, 6, 7, 8, 12, 13, 14))
 
 
+def test_subjects_whose_two_languages_share_no_stem_stay_together_without_embeddings():
+    """Titane/titanium, numériser/digitise, rejets/emissions: the cluster's finer concepts join them."""
+    materials = ["Les délais du titane dépassent 40 semaines.", "Le titane et l'aluminium manquent.",
+                 "Titanium lead times exceed 40 weeks.", "We run short of titanium and aluminium."]
+    digital = ["Nous voulons numériser l'atelier.", "Quel logiciel pour numériser la planification ?",
+               "We want to digitise the shop floor.", "Which software to digitise our planning?"]
+    emissions = ["Réduire les rejets de solvants.", "Nos rejets de solvants dépassent la norme.",
+                 "Reduce solvent emissions.", "Our solvent emissions exceed the standard."]
+    result = find_themes(materials + digital + emissions, k=3)
+    assert _same_partition(result.labels, [0] * 4 + [1] * 4 + [2] * 4)
+
+
 def test_keywords_name_the_theme_and_representatives_are_its_own_texts():
     result = find_themes(TEXTS, k=3)
     workforce = result.themes[result.labels[0]]
