@@ -46,3 +46,16 @@ def test_all_agendas_make_one_document_with_a_page_each_in_its_language(alpha, b
     assert "0 meetings" in html  # Charlie reads English and has no meeting
     assert len(HTML(string=html).render().pages) == 3
     assert agenda.agendas_pdf([alpha]).startswith(b"%PDF")
+
+
+def test_a_printed_sheet_shows_a_run_of_free_slots_as_one_line(event, alpha, bravo):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), slot_index=1)
+    alpha.unavailable_slots.add(event.slots.get(index=3))
+    slots = list(event.slots.all())
+
+    rows = agenda._merged(agenda.full_day(alpha))
+    assert [(row.slot, row.ends_at, row.seat is not None, row.unavailable) for row in rows] == [
+        (slots[0], slots[0].ends_at, False, False), (slots[1], slots[1].ends_at, True, False),
+        (slots[2], slots[2].ends_at, False, False), (slots[3], slots[3].ends_at, False, True)]
+    rows = agenda._merged(agenda.full_day(bravo))  # free, meeting, then two free slots in a row
+    assert [(row.slot, row.ends_at) for row in rows][2:] == [(slots[2], slots[3].ends_at)]
