@@ -117,9 +117,9 @@ def test_a_closed_survey_refuses_answers_with_a_clear_message(ctx, pulse):
     pulse.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     pulse.opens_at = timezone.now() - datetime.timedelta(days=3)
     pulse.save()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3"})
-    assert "no longer accepted" in " ".join(refused.value.messages)
+    assert refused.value.code == "closed" and "no longer accepted" in " ".join(refused.value.messages)
     assert not Response.objects.exists()
 
 
