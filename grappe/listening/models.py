@@ -361,6 +361,10 @@ class ThemeRun(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(processed__lte=models.F("total")),
                                    name="theme_run_progress_within_total"),
+            # One run at a time: the index on a constant admits one unfinished row, so two clicks on "find
+            # the themes" at once make one run (theming.start_run returns the other click's).
+            models.UniqueConstraint(models.Value(True), condition=models.Q(status__in=["queued", "running"]),
+                                    name="one_theme_run_at_a_time"),
         ]
 
     def __str__(self):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone, translation
@@ -58,6 +58,7 @@ RISING_WINDOWS_BEFORE = 3
 NAME_KEYWORDS = 3
 SAVE_CHUNK = 1000
 K_SAMPLE = 3000          # texts the number of themes is chosen on, when there are more
+UNFINISHED = [ThemeRunStatus.QUEUED, ThemeRunStatus.RUNNING]
 
 
 # Texts --------------------------------------------------------------------------------------------------------
@@ -143,18 +144,21 @@ def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int
 # The run ------------------------------------------------------------------------------------------------------
 
 def start_run(*, actor) -> ThemeRun:
-    """Queue a computation of the themes (one at a time: a run already queued or running is returned)."""
+    """Queue a computation of the themes, one at a time: while a run is queued or running, it is returned. The
+    model's unique constraint admits one unfinished run, so two clicks at once make one run."""
     require(actor, "listening.manage_themes")
     from .tasks import run_themes_task
 
-    with transaction.atomic():
-        ongoing = ThemeRun.objects.select_for_update().filter(
-            status__in=[ThemeRunStatus.QUEUED, ThemeRunStatus.RUNNING]).first()
-        if ongoing:
-            return ongoing
-        run = ThemeRun.objects.create(requested_by=actor)
-        audit.record(actor, "themes.run_requested", run)
-        notify.on_commit(run_themes_task.enqueue, run.pk)
+    try:
+        with transaction.atomic():
+            run = ThemeRun.objects.create(requested_by=actor)
+            audit.record(actor, "themes.run_requested", run)
+            notify.on_commit(run_themes_task.enqueue, run.pk)
+    except IntegrityError:
+        ongoing = ThemeRun.objects.filter(status__in=UNFINISHED).first()
+        if ongoing is None:
+            raise
+        return ongoing
     return run
 
 

@@ -1,5 +1,5 @@
-"""Colleagues answering at once make one response and lose nothing; a need sent twice at once is one need
-(PostgreSQL, real threads, real transactions: see grappe/core/tests/test_concurrency.py)."""
+"""Colleagues answering at once make one response and lose nothing; a need sent twice at once is one need;
+two clicks on "find the themes" at once start one run (PostgreSQL, real threads, real transactions: see grappe/core/tests/test_concurrency.py)."""
 
 import uuid
 
@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
-from grappe.listening import selectors, services
-from grappe.listening.models import Need, Response
+from grappe.listening import selectors, services, theming
+from grappe.listening.models import Need, Response, ThemeRun
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"),
@@ -72,3 +72,13 @@ def test_a_need_form_sent_twice_at_once_makes_one_need(ctx):
 
     assert run_together(post, post) == [302, 302]
     assert Need.objects.count() == 1
+
+
+def test_two_clicks_on_find_themes_at_once_start_one_run(ctx, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+
+    outcomes = run_together(lambda: theming.start_run(actor=ctx.staff), lambda: theming.start_run(actor=ctx.staff))
+
+    no_errors(outcomes)
+    assert outcomes[0].pk == outcomes[1].pk
+    assert ThemeRun.objects.count() == 1

@@ -58,6 +58,21 @@ def test_the_progress_bar_is_polled_while_running_and_sized_by_data_attribute(ma
     assert "hx-trigger" not in html
 
 
+def test_a_second_start_while_a_run_is_queued_returns_that_run(staff):
+    queued = ThemeRun.objects.create(requested_by=staff)
+    assert theming.start_run(actor=staff).pk == queued.pk
+    assert ThemeRun.objects.count() == 1
+
+
+def test_the_database_admits_one_unfinished_run(staff):
+    from django.db import IntegrityError, transaction
+
+    ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.RUNNING)
+    ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.DONE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ThemeRun.objects.create(requested_by=staff)
+
+
 def test_a_second_run_keeps_staff_names_and_hand_placed_texts(made, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         theming.start_run(actor=staff)
