@@ -136,10 +136,20 @@ class SurveyOut(Schema):
     opens_at: datetime.datetime | None
     closes_at: datetime.datetime | None
     accepts_answers: bool
+    target_segment: int | None = Field(description="The members.Segment it is sent to; null: every active member.")
+    target: str = Field(description="Who it is sent to, in words: \"SMEs in Montérégie\", \"Every active member\".")
 
     @staticmethod
     def resolve_accepts_answers(survey) -> bool:
         return survey.accepts_answers()
+
+    @staticmethod
+    def resolve_target_segment(survey) -> int | None:
+        return survey.target_segment_id
+
+    @staticmethod
+    def resolve_target(survey) -> str:
+        return selectors.target_description(survey)
 
 
 class SurveyDetailOut(SurveyOut):

@@ -98,6 +98,7 @@ def surveys_for_member(organisation: Organisation) -> QuerySet[Survey]:
     """The surveys an organisation is invited to (not drafts), with its response's status, newest first."""
     own = Response.objects.filter(survey=OuterRef("pk"), organisation=organisation)
     return (Survey.objects.filter(invitations__organisation=organisation).exclude(status=SurveyStatus.DRAFT)
+            .select_related("target_segment")
             .annotate(response_status=Subquery(own.values("status")[:1]),
                       response_updated=Subquery(own.values("updated_at")[:1]))
             .order_by("-created_at", "-id"))

@@ -7,9 +7,11 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from grappe.listening import selectors
 from grappe.listening.models import Need, Survey
+from grappe.members.models import Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,20 @@ def test_a_member_lists_only_its_own_needs_and_the_staff_filter_all(client, ctx)
     client.force_login(ctx.staff)
     items = client.get(reverse("api:listening-need-list") + "?category=workforce").json()["items"]
     assert [n["text"] for n in items] == ["B"]
+
+
+def test_a_survey_says_whom_it_is_sent_to(client, ctx, pulse):
+    client.force_login(ctx.staff)
+    detail = client.get(reverse("api:listening-survey-detail", args=[pulse.pk])).json()
+    assert detail["target_segment"] is None and detail["target"]
+    pulse.target_segment = Segment.objects.create(name="PME Montréal", kinds=["sme"], regions=["06"])
+    pulse.save()
+    for user in (ctx.staff, ctx.own_user):
+        client.force_login(user)
+        listed = next(s for s in client.get(reverse("api:listening-survey-list")).json() if s["id"] == pulse.pk)
+        with translation.override(user.language or "fr"):
+            assert listed["target"] == selectors.target_description(pulse)
+        assert listed["target_segment"] == pulse.target_segment_id and "Montréal" in listed["target"]
 
 
 def test_answers_through_the_api_name_what_is_missing(client, ctx, pulse):
