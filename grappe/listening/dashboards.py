@@ -7,7 +7,7 @@ is bumped by every write that changes them.
 
 Two audiences: the staff's own dashboard counts staff-only needs too (they are theirs, and still only as
 figures of at least k organisations); everyone else's — observers, briefs, the API for observers — never
-does (`selectors.need_rows`).
+does (`selectors.need_rows`), nor calls a theme by words of staff-only needs (`theming.public_name`).
 
 Segments filter through `admit_filter` per viewer (`admitted_segments`): a segment too small, nearly
 everyone, or within k organisations of a population the viewer saw already is refused with its reason.
@@ -94,7 +94,8 @@ def _overview(who: str, today: datetime.date) -> dict:
         "categories": breakdown(needs, "category", NeedCategory.choices),
         "urgency": breakdown(needs, "urgency", Urgency.choices),
         "surveys": [survey_rate(s) for s in dashboard_surveys()],
-        "rising": [{"id": r.theme.pk, "name": r.theme.name, "last": r.last, "before": round(r.before, 1)}
+        "rising": [{"id": r.theme.pk, "name": r.theme.name if include else theming.public_name(r.theme),
+                    "last": r.last, "before": round(r.before, 1)}
                    for r in theming.rising_themes(include_staff_only=include, today=today)],
         "k": aggregates.current_k(),
     }
@@ -114,7 +115,8 @@ def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_T
     since = since or datetime.date.fromisoformat(months[0] + "-01")
     rows = [Row(org, (theme, month)) for org, theme, month in
             theming.theme_rows(include_staff_only=include_staff_only, since=since, until=until, by="month")]
-    names = {t.pk: t.name for t in Theme.objects.filter(is_active=True)}
+    names = {t.pk: t.name if include_staff_only else theming.public_name(t)
+             for t in Theme.objects.filter(is_active=True)}
     table = aggregates.table(rows, row_keys=sorted(names), column_keys=months)
     lines = [{"id": theme_id, "name": names[theme_id], "cells": cells, "total": total}
              for theme_id, cells, total in table.grid()]

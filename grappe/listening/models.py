@@ -377,11 +377,15 @@ class ThemeRun(models.Model):
 
 class Theme(models.Model):
     """A subject members raise, found in the free text or made by the staff. A name the staff edited
-    (`named_by_staff`) is never replaced by a later computation."""
+    (`named_by_staff`) is never replaced by a later computation. The automatic name and `keywords` come from
+    every text, staff-only needs included: they are the staff's; observers see `theming.public_name`."""
 
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     keywords = models.JSONField(default=list, blank=True)
+    # The words shown outside the staff, as [word, organisations] pairs: found in the texts observers may know
+    # of (staff-only needs left out), each word written by that many organisations (theming.public_name).
+    public_keywords = models.JSONField(default=list, blank=True)
     named_by_staff = models.BooleanField(default=False)
     found_by = models.ForeignKey(ThemeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes")
     # Its centre in the space of the run that placed its texts (float32 bytes): a new text goes to the nearest.

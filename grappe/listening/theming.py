@@ -8,6 +8,12 @@ between runs, edited by the staff, and followed over time.
 - `assign_new_texts`: texts that arrived since the run go to the nearest theme's centre, in the run's space.
 - `rename_theme`, `merge_themes`, `split_theme`, `reassign`: the staff's edits (audited; texts moved by the
   staff become `manual`).
+- `public_name`: what observers, briefs and the API for observers call a theme. An automatic name is made of
+  words of every text, staff-only needs included, so it stays the staff's. Outside the staff a theme is called
+  by the name the staff gave it (a deliberate publication), else by its words found only in the texts
+  observers may know of (needs not kept for the staff, free-text answers), each written by at least k
+  organisations, else neutrally ("Theme 12"). `refresh_public_words` recomputes those words after every run,
+  new text and edit.
 - `rising_themes`: a theme is rising when, over the last 30 days, at least k organisations raised it and at
   least 1.5 times as many as on average over each of the three 30-day windows before. Counted through
   grappe.core.aggregates, like every figure shown; the staff are notified once a month per theme.
@@ -203,6 +209,7 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
     _progress(run, int(0.8 * len(found)))
     with transaction.atomic():
         summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
+        refresh_public_words()
     run.model = result.model.dumps() if result else None
     run.report = {**summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
                   "clustering_seconds": round(found_in, 2),
@@ -297,6 +304,63 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
+# What observers see -------------------------------------------------------------------------------------------
+
+def _public_texts():
+    """(organisation, text, theme) of the themed texts observers may know of: needs not kept for the staff,
+    free-text answers of submitted responses."""
+    needs = (Need.objects.filter(theme_assignment__theme__is_active=True)
+             .exclude(visibility=NeedVisibility.STAFF_ONLY)
+             .values_list("organisation_id", "text", "theme_assignment__theme_id"))
+    answers = (Answer.objects.filter(theme_assignment__theme__is_active=True,
+                                     response__status=ResponseStatus.SUBMITTED)
+               .values_list("response__organisation_id", "value", "theme_assignment__theme_id"))
+    yield from needs.iterator(2000)
+    yield from ((org, str(value), theme) for org, value, theme in answers.iterator(2000))
+
+
+def refresh_public_words() -> bool:
+    """Each active theme's `public_keywords`: the words that tell it apart (matching.themes' scoring) among
+    the texts observers may know of only, each kept when at least k organisations wrote it in the theme. Reads
+    every such text (some 0.15 ms each): run after a run, new texts and the staff's edits. True when a theme's
+    words changed."""
+    k = aggregates.current_k()
+    overall, inside, surfaces, writers, sizes, total = Counter(), {}, {}, {}, Counter(), 0
+    changed = False
+    for organisation, text, theme_id in _public_texts():
+        reading = finder._read(text)
+        present = set(reading.stems)
+        overall.update(present)
+        total += 1
+        sizes[theme_id] += 1
+        inside.setdefault(theme_id, Counter()).update(present)
+        for stem in present:
+            writers.setdefault(theme_id, {}).setdefault(stem, set()).add(organisation)
+        for stem, word in reading.surfaces:
+            surfaces.setdefault(theme_id, {}).setdefault(stem, Counter())[word] += 1
+    for theme in Theme.objects.filter(is_active=True):
+        counted = writers.get(theme.pk, {})
+        shared = Counter({stem: n for stem, n in inside.get(theme.pk, Counter()).items()
+                          if len(counted[stem]) >= k})
+        forms = surfaces.get(theme.pk, {})
+        words = finder._theme_keywords(shared, overall, forms, sizes[theme.pk], total)
+        public = [[word, max(len(counted[stem]) for stem in shared if word in forms[stem])] for word in words]
+        if public != theme.public_keywords:
+            theme.public_keywords = public
+            theme.save(update_fields=["public_keywords"])
+            changed = True
+    return changed
+
+
+def public_name(theme: Theme) -> str:
+    """The theme's name outside the staff (see the module's docstring)."""
+    if theme.named_by_staff:
+        return theme.name
+    k = aggregates.current_k()
+    words = [word for word, organisations in theme.public_keywords if organisations >= k][:NAME_KEYWORDS]
+    return ", ".join(words) if words else _("Theme %(number)d") % {"number": theme.pk}
+
+
 # Between runs -------------------------------------------------------------------------------------------------
 
 def latest_run() -> ThemeRun | None:
@@ -319,12 +383,23 @@ def _points(run: ThemeRun, model: finder.ThemeModel, texts: Sequence[str]) -> tu
 
 
 def assign_new_texts() -> int:
-    """Place the texts that arrived since the last run in the nearest theme (by its centre). Returns how many
-    were placed; none before a first run."""
+    """Place the texts that arrived since the last run in the nearest theme (by its centre), and refresh what
+    observers see of the themes (a submitted answer may also have been edited). Returns how many texts were
+    placed; none before a first run."""
     run = latest_run()
-    new = items(unassigned_only=True)
     themes = [t for t in Theme.objects.filter(is_active=True).exclude(centroid=None)]
-    if run is None or not new or not themes:
+    if run is None or not themes:
+        return 0
+    placed = _place(run, themes, items(unassigned_only=True))
+    if refresh_public_words() or placed:
+        insights_cache.bump()
+    if placed:
+        notify_rising()
+    return placed
+
+
+def _place(run: ThemeRun, themes: list[Theme], new: list[Item]) -> int:
+    if not new:
         return 0
     points, placed = _points(run, _space(run), [item.text for item in new])
     if not points.shape[1]:
@@ -337,9 +412,6 @@ def assign_new_texts() -> int:
     rows = [ThemeAssignment(theme=themes[b], score=float(similarity[i, b]), **{item.kind: _stub(item)})
             for i, (item, b) in enumerate(zip(new, best)) if placed[i]]
     ThemeAssignment.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        insights_cache.bump()
-        notify_rising()
     return len(rows)
 
 
@@ -385,6 +457,7 @@ def merge_themes(*, actor, into: Theme, others: Sequence[Theme]) -> Theme:
         audit.record(actor, "theme.merged", into, after={"into": into.pk, "merged": [t.pk for t in others],
                                                           "texts": moved})
         _refresh_centroids([into.pk])
+        refresh_public_words()
         insights_cache.bump()
     return into
 
@@ -419,6 +492,7 @@ def split_theme(*, actor, theme: Theme, parts: int = 2) -> list[Theme]:
                 assignment.save(update_fields=["theme", "manual"])
         audit.record(actor, "theme.split", theme, after={"parts": [t.pk for t in made.values()]})
         _refresh_centroids([t.pk for t in made.values()])
+        refresh_public_words()
         insights_cache.bump()
     return list(made.values())
 
@@ -436,6 +510,7 @@ def reassign(*, actor, need: Need | None = None, answer: Answer | None = None, t
         current.save()
         audit.record(actor, "theme.reassigned", current, after={"from": before, "to": theme.pk})
         _refresh_centroids([pk for pk in (before, theme.pk) if pk])
+        refresh_public_words()
         insights_cache.bump()
     return current
 

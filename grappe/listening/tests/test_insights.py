@@ -291,6 +291,68 @@ def test_an_observer_never_sees_a_staff_only_need_or_one_organisations_answer(ma
         assert client.get(url).status_code in (403, 404), url
 
 
+SECRET_WORDS = {"zirconoxyde", "frittage", "céramique", "ceramique", "prototype"}
+
+
+def _secret_theme(made, staff, django_capture_on_commit_callbacks) -> Theme:
+    """A theme found in staff-only needs of five organisations with a word of their own, into which the staff
+    then move one anonymous need (so observers have a line for it)."""
+    for org, user in made[:5]:
+        Need.objects.create(organisation=org, submitted_by=user, category="innovation", visibility="staff",
+                            text="Zirconoxyde : frittage de la céramique zirconoxyde, prototype zirconoxyde.")
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    theme = ThemeAssignment.objects.filter(need__text__startswith="Zirconoxyde").first().theme
+    assert "frittage" in theme.name_fr  # the staff's automatic name: the leak this guards against
+    visible = Need.objects.filter(visibility="anonymous").first()
+    theming.reassign(actor=staff, need=visible, theme=theme)
+    return theme
+
+
+def test_observers_never_see_a_word_only_staff_only_needs_hold(made, staff, observer, client,
+                                                                django_capture_on_commit_callbacks):
+    theme = _secret_theme(made, staff, django_capture_on_commit_callbacks)
+    start, end = period()
+    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(actor=staff, period_start=start,
+                                                                          period_end=end, language="fr"))
+    assert not SECRET_WORDS & set(re.findall(r"\w+", json.dumps(brief.figures, ensure_ascii=False).lower()))
+    # The brief shows its top five themes by the same table as the observers' (here the others outnumber it):
+    lines = {line["id"]: line["name"] for line in dashboards.theme_trend(
+        briefs.period_months(start, end), include_staff_only=False, top=0, since=start, until=end)["lines"]}
+    assert str(theme.pk) in lines[theme.pk]
+    client.force_login(observer)
+    for url in (reverse("listening:dashboard"), reverse("api:listening-dashboard"),
+                reverse("listening:brief-detail", args=[brief.pk]), reverse("api:listening-brief-detail",
+                                                                            args=[brief.pk])):
+        body = client.get(url).content.decode().lower()
+        assert not SECRET_WORDS & set(re.findall(r"\w+", body)), url
+    api_lines = {line["id"]: line["name"] for line in client.get(reverse("api:listening-dashboard")).json()
+                 ["themes"]["lines"]}
+    with translation.override(observer.language or "fr"):
+        assert api_lines[theme.pk] == theming.public_name(theme) and str(theme.pk) in api_lines[theme.pk]
+    xlsx = load_workbook(io.BytesIO(client.get(reverse("listening:brief-xlsx", args=[brief.pk])).content))
+    cells = " ".join(str(v) for sheet in xlsx.worksheets for row in sheet.values for v in row if v is not None)
+    assert not SECRET_WORDS & set(re.findall(r"\w+", cells.lower()))
+    client.force_login(staff)  # the staff's own pages keep the words (the texts are theirs) and say what is shown
+    assert "frittage" in client.get(reverse("listening:dashboard")).content.decode()
+    with translation.override(staff.language or "fr"):
+        shown = theming.public_name(theme)
+    assert shown in client.get(reverse("listening:staff-theme-detail", args=[theme.pk])).content.decode()
+
+
+def test_outside_the_staff_a_theme_is_called_by_words_k_organisations_wrote_or_the_staff_name(made, staff):
+    themes = list(Theme.objects.filter(is_active=True))
+    k = aggregates.current_k()
+    for theme in themes:
+        assert theme.public_keywords and all(organisations >= k for _word, organisations in theme.public_keywords)
+        assert theming.public_name(theme) == ", ".join(w for w, _n in theme.public_keywords[:theming.NAME_KEYWORDS])
+    theming.rename_theme(actor=staff, theme=themes[0], name_fr="Tarifs américains", name_en="US tariffs")
+    with translation.override("en"):
+        assert theming.public_name(themes[0]) == "US tariffs"
+        assert themes[0].pk in {line["id"] for line in dashboards.overview(dashboards.OBSERVER)["themes"]["lines"]
+                                if line["name"] == "US tariffs"}
+
+
 # API ----------------------------------------------------------------------------------------------------------
 
 def test_api_dashboard_numbers_are_suppressed_below_k(made, staff, client):

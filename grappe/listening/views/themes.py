@@ -57,7 +57,7 @@ def theme_detail(request, pk):
         return redirect("listening:staff-theme-detail", pk=theme.pk)
     history = dashboards.theme_history(theme, dashboards.STAFF)
     return render(request, "listening/staff_theme_detail.html", {
-        "theme": theme, "form": form, "history": history,
+        "theme": theme, "form": form, "history": history, "public_name": theming.public_name(theme),
         "trend_lines": [history["line"]] if history["line"] else [], "items": theming.recent_items(theme),
         "themes": _active_themes(), "split_form": ThemeSplitForm(),
     })
