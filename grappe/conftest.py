@@ -2,7 +2,9 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 
 from grappe.members.models import (
     Capability,
@@ -29,6 +31,14 @@ def empty_caches():
     earlier test would otherwise match this test's directory version (members.directory_cache)."""
     for backend in caches.all():
         backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, whatever an earlier test or request activated in this
+    thread (a fixture that switches language, such as `in_english`, runs inside this one and wins)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def make_organisation(name: str, **fields) -> Organisation:
