@@ -37,7 +37,7 @@ def test_the_guest_link_takes_it_to_the_page_a_notice_names(client, event):
     assert client.get(requests_page).status_code == 200
 
 
-def test_a_closed_registration_says_so(client, staff, org_user):
+def test_a_closed_registration_says_so(client, staff, org_user, in_english):
     event = make_event(staff, phase=Phase.SCHEDULING, audience=Audience.MEMBERS)
     client.force_login(org_user)
     response = client.get(reverse("events:register", args=[event.pk]))
@@ -70,7 +70,7 @@ def test_asking_back_from_the_page_accepts_their_request(client, org_user, alpha
     assert alpha.requests_received.get().status == RequestStatus.ACCEPTED
 
 
-def test_a_request_to_a_colleague_is_refused_with_the_reason(client, event, org_user, org_admin, alpha):
+def test_a_request_to_a_colleague_is_refused_with_the_reason(client, event, org_user, org_admin, alpha, in_english):
     colleague = register(event, org_admin)
     client.force_login(org_user)
     page = client.get(reverse("events:participant-detail", args=[event.pk, colleague.pk])).content.decode()
