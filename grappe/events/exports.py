@@ -62,8 +62,9 @@ def outcomes_xlsx(event: Event) -> bytes:
                      seat.notes if seat else ""]
         rows.append(line)
     side_headers = [_("Name"), _("Organisation"), _("Took place"), _("Outcome"), _("Notes")]
-    headers = [_("Time"), _("Table"), _("Status"), *(f"{_('Requester')}: {h}" for h in side_headers),
-               *(f"{_('Recipient')}: {h}" for h in side_headers)]
+    requester, recipient = _("Requester: %(column)s"), _("Recipient: %(column)s")
+    headers = [_("Time"), _("Table"), _("Status"), *(requester % {"column": h} for h in side_headers),
+               *(recipient % {"column": h} for h in side_headers)]
     return _workbook(_("Outcomes"), headers, rows)
 
 

@@ -43,7 +43,9 @@ class Suggestion:
         reasons = []
         if self.they_offer:
             text = _("Offers what you seek: %(list)s") % {"list": _labels(self.they_offer)}
-            reasons.append(f"{text} ({_('from their directory profile')})" if self.offers_from_directory else text)
+            if self.offers_from_directory:
+                text = _("%(reason)s (from their directory profile)") % {"reason": text}
+            reasons.append(text)
         if self.they_seek:
             reasons.append(_("Seeks what you offer: %(list)s") % {"list": _labels(self.they_seek)})
         if self.same_domain:

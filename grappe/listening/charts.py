@@ -71,7 +71,7 @@ def line_chart(lines: list[dict], months: list[str], *, k: int, title: str, widt
     """One line per {"name", "cells"} (a cell per month): organisations per month. A suppressed month is a
     gap in the line with a hatched mark and "< k" below it."""
     pattern = f"hatch{next(_ids)}"
-    left, right, top, bottom = 36, 12, 10, 46
+    left, right, top, bottom = 36, 12, 24, 46  # the top margin holds the note on hatching
     legend = 18 * ((len(lines) + 1) // 2)
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([c.organisations or 0 for line in lines for c in line["cells"] if not c.suppressed] + [k, 1])
@@ -89,9 +89,11 @@ def line_chart(lines: list[dict], months: list[str], *, k: int, title: str, widt
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{MUTED}"/>',
              f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="10" fill="{MUTED}">{peak}</text>',
              f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10" fill="{MUTED}">0</text>']
+    every, last = max(1, len(months) // 6), len(months) - 1
     for i, month in enumerate(months):
-        if i % max(1, len(months) // 6) == 0 or i == len(months) - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle" font-size="10" '
+        if i == last or (i % every == 0 and last - i >= every):  # regular labels, never crowding the last
+            anchor = "end" if i == last else "middle"  # the last label stays inside the chart
+            parts.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="{anchor}" font-size="10" '
                          f'fill="{MUTED}">{escape(month)}</text>')
     for n, line in enumerate(lines):
         colour = PALETTE[n % len(PALETTE)]
@@ -113,8 +115,9 @@ def line_chart(lines: list[dict], months: list[str], *, k: int, title: str, widt
         parts.append(f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
                      f'<text x="{lx + 14:.1f}" y="{ly}" font-size="11" fill="{TEXT_COLOUR}">'
                      f'{escape(_short(line["name"], 40))}</text>')
-    parts.append(f'<text x="{width - right}" y="{top + plot_h + 28}" text-anchor="end" font-size="10" '
-                 f'fill="{MUTED}">{escape(_("hatched: %(fewer)s") % {"fewer": _fewer(k)})}</text></svg>')
+    note = _("hatched: %(fewer)s") % {"fewer": _fewer(k)}
+    parts.append(f'<text x="{width - right}" y="12" text-anchor="end" font-size="10" '
+                 f'fill="{MUTED}">{escape(note)}</text></svg>')
     return mark_safe("".join(parts))
 
 

@@ -145,7 +145,8 @@ def _outcome_initial(seat: MeetingSeat) -> dict:
 def _download(content: bytes, content_type: str, event, extension: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     name = slugify(event.title) or "agenda"
-    response["Content-Disposition"] = f'attachment; filename="{name}-{_("agenda")}.{extension}"'
+    suffix = slugify(_("agenda"))
+    response["Content-Disposition"] = f'attachment; filename="{name}-{suffix}.{extension}"'
     return response
 
 
