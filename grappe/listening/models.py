@@ -23,7 +23,7 @@ MAX_TEXT_ANSWER_LENGTH = 5000
 
 class NeedCategory(models.TextChoices):
     WORKFORCE = "workforce", _("Workforce")
-    EXPORT = "export", _("Export")
+    EXPORT = "export", pgettext_lazy("need category", "Export")
     FINANCING = "financing", _("Financing")
     REGULATION = "regulation", _("Regulation")
     SUPPLY_CHAIN = "supply_chain", _("Supply chain")
