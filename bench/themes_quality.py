@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, figure, load_average
+
 sys.path.insert(0, str(ROOT))
 
 from matching.embeddings import DEFAULT_CACHE, available, load_encoder  # noqa: E402
@@ -103,8 +104,8 @@ def speed(rows: list[dict], count: int, encoders: str) -> None:
             print(f"{name}: the vectors stand for cached embeddings{rate}")
         started, cpu = time.perf_counter(), time.process_time()
         result = find_themes(texts, vectors)
-        print(f"FIGURE | themes of {count} texts, {name} | {time.perf_counter() - started:.1f} s "
-              f"({time.process_time() - cpu:.1f} s CPU) | < 60 s | {len(result.themes)} themes")
+        figure(f"themes of {count} texts, {name}", time.perf_counter() - started, "s", 60,
+               f"{time.process_time() - cpu:.1f} s CPU, {len(result.themes)} themes, {load_average()}")
 
 
 def main() -> None:
