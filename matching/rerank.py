@@ -121,11 +121,9 @@ class Reranker:
         known = sorted({k for ids in reading.key_ids for k in ids})
         matched = index._column_sum(self.names, known)[candidates] if known else np.zeros(len(candidates))
         text_weight = max(float(self.idf[known].sum()), 1e-12)
-        order = np.empty(len(candidates))
-        order[np.argsort(-first_stage[candidates], kind="stable")] = np.arange(len(candidates))
         columns = [
             first_stage[candidates] / max(float(first_stage[candidates].max()), 1e-12),
-            np.log1p(order),
+            np.log1p(_ranks(first_stage[candidates])),
             phrase_coverage,
             label_coverage.max(axis=1),
             np.where(np.isfinite(missing), missing, 0.0),
@@ -138,9 +136,7 @@ class Reranker:
             matched / text_weight,
         ]
         if semantic is not None:
-            semantic_order = np.empty(len(candidates))
-            semantic_order[np.argsort(-semantic[candidates], kind="stable")] = np.arange(len(candidates))
-            columns += [similarity[candidates], np.log1p(semantic_order)]
+            columns += [similarity[candidates], np.log1p(_ranks(semantic[candidates]))]
         return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
     def _text_verbness(self, index, text: str) -> float:
@@ -153,3 +149,10 @@ class Reranker:
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         return features @ self.weights
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank by decreasing value (0 = largest), ties in input order."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return ranks
