@@ -225,9 +225,7 @@ def publish(*, actor, event: Event) -> int:
     re-scheduling) tells only those whose agenda gained a meeting. Returns the number of meetings published.
     """
     with transaction.atomic():
-        event = locked_event(actor, event)
-        if event.phase not in EDITABLE_PHASES:
-            raise refusal("wrong_phase")
+        event = _editable(actor, event)
         planned = Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED)
         concerned = set(MeetingSeat.objects.filter(meeting__in=planned).values_list("registration",
                                                                                     flat=True))
