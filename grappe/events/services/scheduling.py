@@ -96,10 +96,6 @@ class Snapshot:
             allow_moves=event.allow_moves)
 
 
-def build_problem(event: Event) -> scheduler.Problem:
-    return Snapshot(event).problem()
-
-
 # Starting a run ----------------------------------------------------------------------------------------
 
 def start_run(*, actor, event: Event, language: str = "fr") -> ScheduleRun:
