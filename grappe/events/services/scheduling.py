@@ -51,6 +51,7 @@ class Snapshot:
         self.event = event
         self.slots = {slot.index: slot for slot in event.slots.all()}
         self.tables = list(event.tables.order_by("number"))
+        self.table_index = {table.pk: i for i, table in enumerate(self.tables)}
         self.registrations = {r.pk: r for r in (
             Registration.objects.filter(event=event, status=RegistrationStatus.VALIDATED)
             .select_related("person", "organisation")
@@ -82,10 +83,9 @@ class Snapshot:
             for r in self.registrations.values())
         requests = tuple(scheduler.Request(a=a, b=b, weight=max(1, r.weight))
                          for (a, b), r in self.requests.items())
-        table_index = {table.pk: i for i, table in enumerate(self.tables)}
         fixed = tuple(
             scheduler.Meeting(a=m.request.requester_id, b=m.request.recipient_id, slot=m.slot.index,
-                              table=table_index[m.table_id])
+                              table=self.table_index[m.table_id])
             for m in self.published if scheduler.pair_key(m.request.requester_id, m.request.recipient_id)
             in self.requests)
         return scheduler.Problem(
@@ -170,7 +170,7 @@ def apply_result(snapshot: Snapshot, result: scheduler.Result) -> dict:
                  for m in snapshot.published}
     placed = {scheduler.pair_key(m.a, m.b): m for m in result.meetings}
     moved = [(m, placed[pair]) for pair, m in published.items()
-             if pair in placed and (m.slot.index, snapshot.tables.index(m.table)) != (placed[pair].slot,
+             if pair in placed and (m.slot.index, snapshot.table_index[m.table_id]) != (placed[pair].slot,
                                                                                      placed[pair].table)]
     _move_published(snapshot, moved)
     created = 0
