@@ -42,8 +42,8 @@ class Criteria:
         return cls(kinds=tuple(segment.kinds), size_bands=tuple(segment.size_bands),
                    regions=tuple(segment.regions),
                    membership_statuses=tuple(segment.membership_statuses),
-                   capabilities=tuple(segment.capabilities.values_list("pk", flat=True)),
-                   certification_types=tuple(segment.certification_types.values_list("pk", flat=True)))
+                   capabilities=tuple(c.pk for c in segment.capabilities.all()),  # .all(): uses a prefetch
+                   certification_types=tuple(c.pk for c in segment.certification_types.all()))
 
     @classmethod
     def from_form(cls, data: dict) -> "Criteria":

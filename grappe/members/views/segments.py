@@ -19,9 +19,11 @@ from ..models import Segment
 @login_required
 def segment_list(request):
     require(request.user, "members.manage_segments")
-    rows = [{"segment": segment, "description": segments.describe(segment),
-             "count": segments.organisations_in(segment).count()}
-            for segment in Segment.objects.prefetch_related("capabilities", "certification_types")]
+    rows = []
+    for segment in Segment.objects.prefetch_related("capabilities", "certification_types"):
+        criteria = segments.Criteria.of(segment)
+        rows.append({"segment": segment, "description": segments.describe(criteria),
+                     "count": segments.organisations_in(criteria).count()})
     return render(request, "members/segment_list.html", {"rows": rows})
 
 
