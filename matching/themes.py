@@ -176,7 +176,7 @@ class ThemeModel:
     def vectors(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The texts in this model's space, and whether each has anything to place it by."""
         self._check_vectors(vectors)
-        readings = [_read(t) for t in texts]
+        readings = [read_text(t) for t in texts]
         return _embed(readings, self.space, vectors)
 
     def assign(self, texts: Sequence[str], vectors: np.ndarray | None = None,
@@ -240,13 +240,15 @@ class ThemeResult:
 # ----------------------------------------------------------------------------------------------- reading
 
 @dataclass(frozen=True, slots=True)
-class _Reading:
+class Reading:
     language: str | None
     stems: list[str]                # content words' stems (both languages' when they differ)
     surfaces: list[tuple[str, str]]  # (stem, folded word) for the keywords
 
 
-def _read(text: str) -> _Reading:
+def read_text(text: str) -> Reading:
+    """A text's language and content-word stems, as theme finding and keyword scoring see it; public so a
+    caller scoring keywords over another population of texts (grappe.listening) reads them the same way."""
     found = words(text)
     language = _language([w.folded for w in found])
     stems, surfaces = [], []
@@ -256,7 +258,7 @@ def _read(text: str) -> _Reading:
         for key in keys(word.folded):
             stems.append(key)
             surfaces.append((key, word.folded))
-    return _Reading(language, stems, surfaces)
+    return Reading(language, stems, surfaces)
 
 
 def _language(folded: list[str]) -> str | None:
@@ -290,7 +292,7 @@ def concept_stems(competencies: Sequence = ()) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------------------------- vectors
 
-def _counts(readings: Sequence[_Reading], vocabulary: Mapping[str, int], concepts: Mapping[str, str]):
+def _counts(readings: Sequence[Reading], vocabulary: Mapping[str, int], concepts: Mapping[str, str]):
     """Sublinear term counts over the vocabulary (stems, then concepts), one row per text."""
     rows, cols, values = [], [], []
     for row, reading in enumerate(readings):
@@ -306,7 +308,7 @@ def _counts(readings: Sequence[_Reading], vocabulary: Mapping[str, int], concept
     return sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
 
 
-def _fit_space(readings: Sequence[_Reading], concepts: dict[str, str], seed: int) -> _Space:
+def _fit_space(readings: Sequence[Reading], concepts: dict[str, str], seed: int) -> _Space:
     """Vocabulary (terms in at least two texts), idf, LSA directions and each language's mean."""
     document_frequency = Counter()
     for reading in readings:
@@ -353,7 +355,7 @@ def _centred(points: np.ndarray, languages: Sequence[str | None], means: Mapping
     return points - np.stack([means.get(lang, middle) for lang in languages]) if len(points) else points
 
 
-def _embed(readings: Sequence[_Reading], space: _Space, vectors: np.ndarray | None):
+def _embed(readings: Sequence[Reading], space: _Space, vectors: np.ndarray | None):
     """Texts as unit vectors in the space, and whether each has anything (a known term or an embedding)."""
     languages = [r.language for r in readings]
     weighted = _normalise_rows(_counts(readings, space.vocabulary, space.concepts).multiply(space.idf).tocsr())
@@ -388,7 +390,7 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: i
     texts = list(texts)
     if vectors is not None and len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
-    readings = [_read(t) for t in texts]
+    readings = [read_text(t) for t in texts]
     space = _fit_space(readings, concept_stems(competencies), seed)
     if vectors is not None:
         semantic = _normalise_rows(np.asarray(vectors, dtype=np.float64)) if len(texts) else np.zeros((0, 1))
@@ -492,7 +494,7 @@ def _result(texts, readings, labels, model, points, silhouette) -> ThemeResult:
     return ThemeResult([int(x) if x >= 0 else None for x in labels], themes, model, points, silhouette)
 
 
-def _keywords(readings: Sequence[_Reading], labels: np.ndarray, count: int) -> list[list[str]]:
+def _keywords(readings: Sequence[Reading], labels: np.ndarray, count: int) -> list[list[str]]:
     """Per theme, the words that tell it apart: stems far more frequent in it than elsewhere (a smoothed
     ratio times their frequency in it), each shown as the word it most often comes from, in either language."""
     inside = [Counter() for _ in range(count)]
@@ -505,11 +507,13 @@ def _keywords(readings: Sequence[_Reading], labels: np.ndarray, count: int) -> l
             inside[label].update(present)
             for stem, word in reading.surfaces:
                 surfaces[label].setdefault(stem, Counter())[word] += 1
-    return [_theme_keywords(inside[t], overall, surfaces[t], int((labels == t).sum()), len(readings))
+    return [theme_keywords(inside[t], overall, surfaces[t], int((labels == t).sum()), len(readings))
             for t in range(count)]
 
 
-def _theme_keywords(inside: Counter, overall: Counter, surfaces: dict, size: int, total: int) -> list[str]:
+def theme_keywords(inside: Counter, overall: Counter, surfaces: dict, size: int, total: int) -> list[str]:
+    """The words that tell one theme apart: `inside`/`overall` count texts per stem in the theme and in all
+    `total` texts, `surfaces` maps a stem to the words it came from, `size` is the theme's text count."""
     size, rest = max(1, size), max(1, total - size)
 
     def score(stem):
@@ -536,7 +540,7 @@ def relabel(result: ThemeResult, texts: Sequence[str], labels: Sequence[int | No
     """Themes rebuilt from labels the staff edited (a text reassigned, themes merged or split): centroids,
     sizes, keywords and representatives follow; empty themes disappear and ids are renumbered by size."""
     labels = _by_size(np.array([-1 if x is None else int(x) for x in labels], dtype=int))
-    readings = [_read(t) for t in texts]
+    readings = [read_text(t) for t in texts]
     model = ThemeModel(result.model.space, _centroids(result.points, labels), result.model.uses_embeddings)
     return _result(list(texts), readings, labels, model, result.points, None)
 

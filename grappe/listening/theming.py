@@ -328,7 +328,7 @@ def refresh_public_words() -> bool:
     overall, inside, surfaces, writers, sizes, total = Counter(), {}, {}, {}, Counter(), 0
     changed = False
     for organisation, text, theme_id in _public_texts():
-        reading = finder._read(text)
+        reading = finder.read_text(text)
         present = set(reading.stems)
         overall.update(present)
         total += 1
@@ -343,7 +343,7 @@ def refresh_public_words() -> bool:
         shared = Counter({stem: n for stem, n in inside.get(theme.pk, Counter()).items()
                           if len(counted[stem]) >= k})
         forms = surfaces.get(theme.pk, {})
-        words = finder._theme_keywords(shared, overall, forms, sizes[theme.pk], total)
+        words = finder.theme_keywords(shared, overall, forms, sizes[theme.pk], total)
         public = [[word, max(len(counted[stem]) for stem in shared if word in forms[stem])] for word in words]
         if public != theme.public_keywords:
             theme.public_keywords = public
