@@ -44,7 +44,7 @@ def participant_detail(request, pk, other_pk):
     suggestion = suggestions.rank(me, [other])[0]
     return render(request, "events/participant/participant_detail.html", {
         "event": event, "registration": me, "other": other, "suggestion": suggestion,
-        "existing": selectors.requests_by_other_side(me).get(other.pk),
+        "existing": selectors.open_requests_between(me, other).first(),
         "colleagues": selectors.colleagues_requests(me, other), "form": RequestForm(),
         "can_ask": _why_not(me, other)})
 
