@@ -134,14 +134,10 @@ def all_themes(who: str, today: datetime.date | None = None) -> dict:
 
 
 def theme_history(theme: Theme, who: str, today: datetime.date | None = None) -> dict:
-    """One theme's months (for its page), from the same protected table as the dashboard's."""
-    today = today or timezone.localdate()
-
-    def compute():
-        trend = theme_trend(months_until(today), include_staff_only=who == STAFF, top=0)
-        line = next((line for line in trend["lines"] if line["id"] == theme.pk), None)
-        return {"k": trend["k"], "months": trend["months"], "line": line}
-    return insights_cache.cached("theme", compute, theme.pk, who, today.isoformat())
+    """One theme's months (for its page): its line of the cached table of every theme (`all_themes`)."""
+    trend = all_themes(who, today)
+    line = next((line for line in trend["lines"] if line["id"] == theme.pk), None)
+    return {"k": trend["k"], "months": trend["months"], "line": line}
 
 
 # Segments ---------------------------------------------------------------------------------------------------
