@@ -178,17 +178,25 @@ def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None
     k = k or current_k()
     rows = list(rows)
     groups = _collect(rows)
-    margin = _collect(rows, key=lambda row: TOTAL).get(TOTAL, _Group())
+    margin = _whole(rows)
     keys = _keys(groups, keys)
     counts = {key: len(groups[key].organisations) if key in groups else 0 for key in keys}
     # Protection treats the total as the sum of the cells: exact when groups do not overlap, conservative
     # when one organisation is in several groups (multiple choice) or outside the groups shown.
     protection = anonymity.protect_line(counts, k)
-    hidden = protection.hidden
-    total_hidden = TOTAL in hidden or 0 < len(margin.organisations) < k
-    total = _cell(None, margin, total_hidden, None)
+    total = _cell(None, margin, _is_hidden(protection.hidden, TOTAL, margin, k), None)
     return Breakdown(k=k, total=total,
-                     cells=[_cell(key, groups.get(key), key in hidden, margin) for key in keys])
+                     cells=[_cell(key, groups.get(key), key in protection.hidden, margin) for key in keys])
+
+
+def _whole(rows: list[Row]) -> _Group:
+    """All the rows as one group: the grand total."""
+    return _collect(rows, key=lambda row: TOTAL).get(TOTAL, _Group())
+
+
+def _is_hidden(hidden, key, group: _Group | None, k: int) -> bool:
+    """Hidden by the protection, or (a total the protection treats as a sum) itself under k."""
+    return key in hidden or 0 < len(group.organisations if group else ()) < k
 
 
 def mean_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
@@ -209,17 +217,16 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
     groups = _collect(rows)
     by_row = _collect(rows, key=lambda row: row.key[0])
     by_column = _collect(rows, key=lambda row: row.key[1])
-    margin = _collect(rows, key=lambda row: TOTAL).get(TOTAL, _Group())
+    margin = _whole(rows)
     row_keys = _keys(by_row, row_keys)
     column_keys = _keys(by_column, column_keys)
     counts = {(r, c): len(groups[(r, c)].organisations) if (r, c) in groups else 0
               for r in row_keys for c in column_keys}
     # As in count_by: margins are protected as the sums of their cells.
     protection = anonymity.protect_table(counts, row_keys, column_keys, k)
-    hidden = protection.hidden
 
     def is_hidden(cell_key, group: _Group | None) -> bool:
-        return cell_key in hidden or 0 < len(group.organisations if group else ()) < k
+        return _is_hidden(protection.hidden, cell_key, group, k)
 
     return Table(
         k=k, row_keys=row_keys, column_keys=column_keys,
