@@ -24,7 +24,8 @@ from grappe.core import audit, notify
 from grappe.core.idempotency import submit_once
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require, require_visible
-from grappe.members.models import STAFF_ROLES, Organisation, User
+from grappe.members.models import Organisation, User
+from grappe.members.selectors import staff_users
 
 from . import answers as answer_rules
 from . import insights_cache, selectors
@@ -82,17 +83,14 @@ def _queue_theme_assignment() -> None:
     assign_new_texts_task.enqueue()
 
 
-def _staff_users():
-    return User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_superuser=True), is_active=True)
-
-
 def _tell_staff_of_need(need_id: int) -> None:
     """Urgent needs reach the staff's notifications at once; the others wait in the needs list."""
     need = Need.objects.select_related("organisation").get(pk=need_id)
     if need.urgency != "high":
         return
+    recipients = list(staff_users())
     for language, _name in settings.LANGUAGES:
-        users = [user for user in _staff_users() if user.language == language]
+        users = [user for user in recipients if user.language == language]
         if users:
             with translation.override(language):
                 notify.send(users, _("Urgent need from %(organisation)s: %(category)s.") % {

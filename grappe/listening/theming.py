@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from grappe.core import aggregates, audit, notify
 from grappe.core.aggregates import Row
 from grappe.core.permissions import require
+from grappe.members.selectors import staff_users
 from matching import embeddings
 from matching import themes as finder
 
@@ -582,8 +583,6 @@ def rising_themes(*, include_staff_only: bool = False, today: datetime.date | No
 
 def notify_rising() -> list[Rising]:
     """Tell the staff, once a month per theme, which themes are rising."""
-    from .services import _staff_users
-
     month = timezone.localdate().isoformat()[:7]
     found = rising_themes(include_staff_only=True)
     fresh = [r for r in found if r.theme.alerted_month != month]
@@ -591,7 +590,7 @@ def notify_rising() -> list[Rising]:
         from django.urls import reverse
 
         Theme.objects.filter(pk__in=[r.theme.pk for r in fresh]).update(alerted_month=month)
-        for user in _staff_users():
+        for user in staff_users():
             with translation.override(user.language or "fr"):
                 names = ", ".join(r.theme.name for r in fresh)
                 notify.send([user], _("Rising themes: %(names)s") % {"names": names},

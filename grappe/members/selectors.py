@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +11,7 @@ from grappe.core.permissions import require, require_visible
 
 from .models import (
     REMINDER_DAYS_BEFORE_EXPIRY,
+    STAFF_ROLES,
     Capability,
     Certification,
     CertificationType,
@@ -19,6 +20,7 @@ from .models import (
     OrganisationCapability,
     OrganisationKind,
     Person,
+    User,
     in_language,
 )
 from .search import search_organisations
@@ -148,3 +150,8 @@ def home_figures(user) -> dict:
             .select_related("organisation", "certification_type").order_by("expires_on")[:10])
         figures["people_count"] = Person.objects.filter(is_active=True).count()
     return figures
+
+
+def staff_users() -> QuerySet:
+    """The cluster's staff who are told of what needs them (urgent needs, succession flags, rising themes)."""
+    return User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_superuser=True), is_active=True)

@@ -6,14 +6,14 @@ succession flag, tells the cluster staff once the transaction commits.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
 from grappe.core.permissions import require
-from grappe.members.models import STAFF_ROLES, Capability, CertificationType, Organisation, User
+from grappe.members.models import Capability, CertificationType, Organisation
+from grappe.members.selectors import staff_users
 from matching.text import fold
 
 from .models import DeclaredNeed, NeedKind, SuccessionFlag
@@ -105,10 +105,6 @@ def withdraw_succession_flag(*, actor, flag: SuccessionFlag) -> None:
         flag.is_active = False
         flag.save(update_fields=["is_active"])
         audit.record(actor, "succession.withdrawn", flag)
-
-
-def staff_users():
-    return User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_superuser=True), is_active=True)
 
 
 def _tell_staff_of_flag(flag: SuccessionFlag) -> None:
