@@ -20,7 +20,6 @@ from . import dashboards, selectors, services
 from .models import (
     MAX_NEED_LENGTH,
     Brief,
-    BriefStatus,
     NeedCategory,
     NeedVisibility,
     Survey,
@@ -393,10 +392,7 @@ def dashboard_survey(request, survey_id: int):
             summary="Government briefs (observers: the published ones)")
 def list_briefs(request):
     require(request.user, "listening.view_dashboards")
-    shown = Brief.objects.all()
-    if not request.user.has_perm("listening.manage_briefs"):
-        shown = shown.filter(status=BriefStatus.PUBLISHED)
-    return shown
+    return selectors.visible_briefs(request.user)
 
 
 @router.get("/listening/briefs/{brief_id}", response=BriefDetailOut, url_name="listening-brief-detail",

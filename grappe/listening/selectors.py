@@ -18,6 +18,8 @@ from grappe.members.models import MembershipStatus, Organisation
 
 from .models import (
     Answer,
+    Brief,
+    BriefStatus,
     Invitation,
     Need,
     NeedVisibility,
@@ -204,3 +206,13 @@ def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
                 yield organisation_id, {"question": question_id, "choice": choice}, 1
         elif kind == QuestionKind.NUMBER:
             yield organisation_id, {"question": question_id}, value
+
+
+# Briefs -----------------------------------------------------------------------------------------------------
+
+
+def visible_briefs(user) -> QuerySet[Brief]:
+    """The briefs a user may list: every one for the staff who make them, the published ones for the others
+    (observers), latest period first."""
+    shown = Brief.objects.select_related("created_by")
+    return shown if user.has_perm("listening.manage_briefs") else shown.filter(status=BriefStatus.PUBLISHED)

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.permissions import require, require_visible
 
-from .. import briefs, dashboards
+from .. import briefs, dashboards, selectors
 from ..forms import BriefForm, RecommendationsForm
-from ..models import Brief, BriefStatus
+from ..models import Brief
 from .common import dashboard_page, refused, staff_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,9 +48,8 @@ def _visible_brief(request, pk) -> Brief:
 @dashboard_page
 def brief_list(request):
     staff = request.user.has_perm("listening.manage_briefs")
-    shown = Brief.objects.all() if staff else Brief.objects.filter(status=BriefStatus.PUBLISHED)
     return render(request, "listening/brief_list.html", {
-        "briefs": shown.select_related("created_by"), "staff": staff, "form": BriefForm() if staff else None,
+        "briefs": selectors.visible_briefs(request.user), "staff": staff, "form": BriefForm() if staff else None,
     })
 
 
@@ -59,9 +58,8 @@ def brief_list(request):
 def brief_create(request):
     form = BriefForm(request.POST)
     if not form.is_valid():
-        briefs_shown = Brief.objects.select_related("created_by")
-        return render(request, "listening/brief_list.html", {"briefs": briefs_shown, "staff": True, "form": form},
-                      status=200)
+        return render(request, "listening/brief_list.html",
+                      {"briefs": selectors.visible_briefs(request.user), "staff": True, "form": form})
     brief = briefs.create_brief(actor=request.user, **form.cleaned_data)
     messages.success(request, _("Brief made. Add your recommendations, download it, then publish it."))
     return redirect("listening:brief-detail", pk=brief.pk)
