@@ -38,6 +38,13 @@ prime that answered "no"), because such a figure points back at them.
    caller keeps that ledger; see `PopulationGuard`).
 5. **Quotes.** A free-text quote is shown only when its author consented, and only inside a group (a
    theme) that at least k distinct organisations wrote into.
+6. **Figures derived from the cells.** A mean published beside a breakdown *by the values it averages*
+   (a Likert question's counts per point and its mean) is a second equation on the hidden counts: with n,
+   the hidden cells hold n − (visible) organisations and Σ value × count = n × mean − (visible); two hidden
+   cells are then solved, and with more the integer solution is often unique (the rank test of rule 3 does
+   not see that). So such a mean is published only when no cell of its breakdown is hidden, where it follows
+   from the cells anyway (`protect_distribution`). A share is a figure divided by its margin: it is
+   published only beside a published margin, or it would give the margin back (the caller's business).
 
 Out of scope, by design: an adversary who already knows the answers of k-1 members of a group (k-anonymity
 is not differential privacy); a single dominant organisation in a large cell (no p% dominance rule);
@@ -298,6 +305,18 @@ TOTAL = "__total__"
 def protect_line(counts: dict[Hashable, int], k: int = DEFAULT_K) -> Protection:
     """A breakdown with its total: cells keyed by group, the total under the key `TOTAL`."""
     return protect(counts, {TOTAL: list(counts)}, k)
+
+
+MEAN = "__mean__"
+
+
+def protect_distribution(counts: dict[float, int], k: int = DEFAULT_K) -> Protection:
+    """A breakdown by value (the points of a scale: cells keyed by the value) with its total (`TOTAL`) and
+    its mean (`MEAN`): the mean is hidden as soon as any cell is (rule 6)."""
+    protection = protect_line(counts, k)
+    if protection.hidden:
+        protection.complementary.add(MEAN)
+    return protection
 
 
 def protect_table(counts: dict[tuple, int], rows: Sequence, columns: Sequence,

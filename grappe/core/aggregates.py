@@ -15,6 +15,12 @@ chart, a PDF or an XLSX writer reads the same way:
     grid = aggregates.table(rows_with_pairs, row_keys=themes, column_keys=months)   # key = (row, column)
     grid.cell(theme, month); grid.row_totals[theme]; grid.column_totals[month]; grid.total
 
+    scale = aggregates.distribution(answers, points={"1": 1, …, "5": 5})   # counts per point, and
+    scale.mean                   # the mean: hidden as soon as one count is (it would solve them)
+
+A figure derived from others is protected with them: a share is published only beside a published margin
+(share × margin would give the margin back), a mean of a scale only beside a fully published breakdown.
+
 Filters (a segment, a region…) go through `admit_filter` first: it refuses a population too small, one
 that leaves out fewer than k organisations of its parent, or one within k organisations of a population
 already shown to the same viewer about the same data. Quotes go through `quotes`.
@@ -30,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from matching import anonymity
-from matching.anonymity import TOTAL, Refusal
+from matching.anonymity import MEAN, TOTAL, Refusal
 
 from . import audit
 from .models import AnonymitySetting, ReleasedPopulation
@@ -49,7 +55,8 @@ class Row(NamedTuple):
 
 @dataclass(frozen=True)
 class Cell:
-    """One published figure. When `suppressed`, every number is None: show `fewer_than` instead."""
+    """One published figure. When `suppressed`, every number is None: show `reason` when it has one (a
+    figure hidden because it would give others away), else `fewer_than`."""
 
     key: Hashable
     suppressed: bool
@@ -57,7 +64,8 @@ class Cell:
     items: int | None = None          # rows (answers, needs…)
     total: float | None = None        # sum of the values
     mean: float | None = None         # mean of the values (None when no row had a value)
-    share: float | None = None        # organisations / organisations of the margin, 0..1
+    share: float | None = None        # organisations / organisations of the margin (when published), 0..1
+    reason: str = ""                  # why a suppressed figure that is not itself small is hidden
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,13 @@ class Breakdown:
 
     def __getitem__(self, key) -> Cell:
         return next(cell for cell in self.cells if cell.key == key)
+
+
+@dataclass(frozen=True)
+class Distribution(Breakdown):
+    """A breakdown by the points of a scale, with the mean of the points (`mean`, a Cell: read `.mean`)."""
+
+    mean: Cell | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,7 @@ def _collect(rows: Iterable[Row], key=lambda row: row.key) -> dict[Hashable, _Gr
 
 
 def _cell(key, group: _Group | None, suppressed: bool, margin: _Group | None) -> Cell:
+    """A figure; its share of `margin`, which the caller passes only when that margin is published."""
     if suppressed:
         return Cell(key=key, suppressed=True)
     group = group or _Group()
@@ -175,7 +191,11 @@ def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None
     `keys` fixes the groups shown and their order (a group nobody is in shows 0); by default, the groups
     found, sorted. Rows whose key is not in `keys` still count in the total.
     """
-    k = k or current_k()
+    return _breakdown(rows, keys, k or current_k(), anonymity.protect_line)[0]
+
+
+def _breakdown(rows: Iterable[Row], keys: Sequence | None, k: int, protect) -> tuple[Breakdown, set]:
+    """A breakdown protected by `protect` (a `matching.anonymity` function of the counts), and what it hid."""
     rows = list(rows)
     groups = _collect(rows)
     margin = _whole(rows)
@@ -183,10 +203,28 @@ def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None
     counts = {key: len(groups[key].organisations) if key in groups else 0 for key in keys}
     # Protection treats the total as the sum of the cells: exact when groups do not overlap, conservative
     # when one organisation is in several groups (multiple choice) or outside the groups shown.
-    protection = anonymity.protect_line(counts, k)
+    protection = protect(counts, k)
     total = _cell(None, margin, _is_hidden(protection.hidden, TOTAL, margin, k), None)
-    return Breakdown(k=k, total=total,
-                     cells=[_cell(key, groups.get(key), key in protection.hidden, margin) for key in keys])
+    shown_margin = None if total.suppressed else margin
+    cells = [_cell(key, groups.get(key), key in protection.hidden, shown_margin) for key in keys]
+    return Breakdown(k=k, total=total, cells=cells), protection.hidden
+
+
+MEAN_HIDDEN = _("Not shown: beside the counts hidden above, the average would let them be worked out.")
+
+
+def distribution(rows: Iterable[Row], *, points: dict[Hashable, float], k: int | None = None) -> Distribution:
+    """Organisations per point of a scale (`row.key` is a point, `points` maps each to its value, in order)
+    and the mean of their points. Beside n, the mean is a second equation on the hidden counts (two of them
+    are solved outright), so it is hidden as soon as one count is (`matching.anonymity.protect_distribution`);
+    published, it follows from the counts."""
+    k = k or current_k()
+    rows = [Row(row.organisation, row.key, float(points[row.key])) for row in rows]
+    counted, hidden = _breakdown([Row(row.organisation, row.key) for row in rows], list(points), k,
+                                 anonymity.protect_distribution)
+    mean = (Cell(key=MEAN, suppressed=True, reason=str(MEAN_HIDDEN)) if MEAN in hidden
+            else _cell(MEAN, _whole(rows), False, None))
+    return Distribution(k=k, cells=counted.cells, total=counted.total, mean=mean)
 
 
 def _whole(rows: list[Row]) -> _Group:
@@ -228,15 +266,18 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
     def is_hidden(cell_key, group: _Group | None) -> bool:
         return _is_hidden(protection.hidden, cell_key, group, k)
 
+    total = _cell(None, margin, is_hidden((TOTAL, TOTAL), margin), None)
+    row_totals = {r: _cell(r, by_row.get(r), is_hidden((r, TOTAL), by_row.get(r)), None if total.suppressed
+                           else margin) for r in row_keys}
     return Table(
         k=k, row_keys=row_keys, column_keys=column_keys,
-        cells={(r, c): _cell((r, c), groups.get((r, c)), is_hidden((r, c), groups.get((r, c))), by_row.get(r))
+        cells={(r, c): _cell((r, c), groups.get((r, c)), is_hidden((r, c), groups.get((r, c))),
+                             None if row_totals[r].suppressed else by_row.get(r))
                for r in row_keys for c in column_keys},
-        row_totals={r: _cell(r, by_row.get(r), is_hidden((r, TOTAL), by_row.get(r)), margin)
-                    for r in row_keys},
-        column_totals={c: _cell(c, by_column.get(c), is_hidden((TOTAL, c), by_column.get(c)), margin)
-                       for c in column_keys},
-        total=_cell(None, margin, is_hidden((TOTAL, TOTAL), margin), None),
+        row_totals=row_totals,
+        column_totals={c: _cell(c, by_column.get(c), is_hidden((TOTAL, c), by_column.get(c)),
+                                None if total.suppressed else margin) for c in column_keys},
+        total=total,
     )
 
 

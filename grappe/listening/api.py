@@ -258,7 +258,11 @@ class CellOut(Schema):
     organisations: int | None = Field(None, description="Distinct organisations (absent when suppressed).")
     items: int | None = Field(None, description="Needs or answers counted.")
     mean: float | None = None
-    share: float | None = Field(None, description="Organisations over those of the whole breakdown, 0..1.")
+    share: float | None = Field(None, description=(
+        "Organisations over those of the whole breakdown, 0..1 (absent when that total is suppressed)."))
+    reason: str | None = Field(None, description=(
+        "Why a suppressed figure that is not itself about fewer than k organisations is hidden (e.g. a mean "
+        "that, beside suppressed counts, would let them be worked out)."))
 
 
 class BarOut(Schema):

@@ -258,16 +258,21 @@ def _survey_results(survey: Survey) -> dict:
     for question in survey.questions.filter(retired=False).exclude(kind=QuestionKind.TEXT):
         rows = by_question.get(question.pk, [])
         entry = {"id": question.pk, "wording": question.wording, "kind": question.kind}
-        if question.kind in (QuestionKind.LIKERT, QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if question.kind == QuestionKind.LIKERT:
             choices = question.choice_list()
-            counted = aggregates.count_by([Row(org, choice) for org, choice, _v in rows if choice is not None],
+            counted = aggregates.distribution([Row(org, choice) for org, choice, _v in rows],
+                                              points={value: int(value) for value, _label in choices})
+            entry["mean"] = counted.mean
+        elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            choices = question.choice_list()
+            counted = aggregates.count_by([Row(org, choice) for org, choice, _v in rows],
                                           keys=[value for value, _label in choices])
+        else:
+            valued = [Row(org, "all", float(value)) for org, _choice, value in rows]
+            entry["mean"] = aggregates.mean_by(valued, keys=["all"])["all"]
+        if question.kind != QuestionKind.NUMBER:
             entry["bars"] = [{"key": value, "label": label, "cell": counted[value]} for value, label in choices]
             entry["total"] = counted.total
-        if question.kind in (QuestionKind.LIKERT, QuestionKind.NUMBER):
-            valued = [Row(org, "all", float(value)) for org, choice, value in rows
-                      if choice is None and value is not None]
-            entry["mean"] = aggregates.mean_by(valued, keys=["all"])["all"]
         questions.append(entry)
     return {"id": survey.pk, "title": survey.title, "rate": survey_rate(survey), "questions": questions,
             "k": aggregates.current_k(), "likert": [str(label) for _v, label in LIKERT_POINTS]}
@@ -278,7 +283,7 @@ def _survey_results(survey: Survey) -> dict:
 def cell_json(cell: Cell) -> dict:
     """A cell as the API and the brief's snapshot show it: numbers only when not suppressed."""
     if cell.suppressed:
-        return {"suppressed": True}
+        return {"suppressed": True, "reason": cell.reason} if cell.reason else {"suppressed": True}
     return {"suppressed": False, "organisations": cell.organisations, "items": cell.items,
             "mean": None if cell.mean is None else round(cell.mean, 2),
             "share": None if cell.share is None else round(cell.share, 4)}
@@ -300,7 +305,7 @@ def as_json(value):
 def cell_from_json(data: dict) -> Cell:
     """A snapshot's cell back (a published brief draws its charts from its frozen figures)."""
     if data.get("suppressed"):
-        return Cell(key=None, suppressed=True)
+        return Cell(key=None, suppressed=True, reason=data.get("reason", ""))
     return Cell(key=None, suppressed=False, organisations=data.get("organisations"), items=data.get("items"),
                 mean=data.get("mean"), share=data.get("share"))
 

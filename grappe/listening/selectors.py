@@ -187,8 +187,8 @@ def need_rows(*, since: datetime.date | None = None, until: datetime.date | None
 def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
     """Rows of a survey's submitted answers to closed questions, (organisation_id, keys, value):
 
-    - one choice, Likert: keys {question, choice}, value 1 (count them), plus for Likert {question} with the
-      point as value (average it);
+    - one choice, Likert: keys {question, choice}, value 1 (count them; a Likert point's mean comes from
+      these counts, `aggregates.distribution`);
     - several choices: one row per chosen value;
     - number: keys {question}, the number.
     Free text is never a row: it reaches nobody but the staff (and quotes, with consent, elsewhere).
@@ -199,8 +199,6 @@ def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
     for organisation_id, question_id, kind, value in answers.iterator(chunk_size=2000):
         if kind in (QuestionKind.SINGLE, QuestionKind.LIKERT):
             yield organisation_id, {"question": question_id, "choice": value}, 1
-            if kind == QuestionKind.LIKERT:
-                yield organisation_id, {"question": question_id}, int(value)
         elif kind == QuestionKind.MULTIPLE:
             for choice in value:
                 yield organisation_id, {"question": question_id, "choice": choice}, 1

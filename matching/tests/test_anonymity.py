@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from matching.anonymity import (
+    MEAN,
     TOTAL,
     PopulationGuard,
     Refusal,
     check_population,
+    protect_distribution,
     protect_line,
     protect_table,
     quotable,
@@ -123,6 +125,35 @@ def test_margins_alone_never_reveal_a_lone_hidden_cell():
     assert_nothing_small_recoverable(cells, table_lines(rows, columns), protection.hidden, K)
 
 
+def distribution_lines(counts, published_mean):
+    """What the attacker knows about a breakdown by value: the cells add up to n, and, when the mean is
+    published, value × count adds up to n × mean (SUM)."""
+    lines = [[(value, 1) for value in counts] + [(TOTAL, -1)]]
+    if published_mean:
+        lines.append([(value, value) for value in counts] + [("SUM", -1)])
+    return {**counts, TOTAL: sum(counts.values()), "SUM": sum(v * n for v, n in counts.items())}, lines
+
+
+def test_a_mean_beside_hidden_counts_does_not_give_them_away():
+    """The Likert question of the report: 1:0, 2:hidden, 3:hidden, 4:14, 5:19, n = 44, mean 4.14. The hidden
+    cells hold 11 organisations and 2·c2 + 3·c3 = 44 × 4.14 − 4·14 − 5·19 = 31: c2 = 2, c3 = 9."""
+    counts = {1: 0, 2: 2, 3: 9, 4: 14, 5: 19}
+    assert protect_line(counts, K).hidden == {2, 3}
+    cells, with_mean = distribution_lines(counts, published_mean=True)
+    low, high = pinned_range(cells, with_mean, {2, 3}, (2,))
+    assert low == high == 2  # the attack, had the mean been published beside them
+
+    protection = protect_distribution(counts, K)
+    assert protection.hidden == {2, 3, MEAN}
+    cells, lines = distribution_lines(counts, published_mean=MEAN not in protection.hidden)
+    assert_nothing_small_recoverable(cells, lines, protection.hidden - {MEAN}, K, max_subset=2)
+
+
+def test_a_mean_beside_a_fully_published_breakdown_is_published():
+    """It follows from the cells: it gives nothing away, so it is not hidden."""
+    assert protect_distribution({1: 5, 2: 0, 3: 9, 4: 14, 5: 19}, K).hidden == set()
+
+
 def test_two_overlapping_filters_that_differ_by_fewer_than_k_are_refused():
     """'SMEs in Montérégie' then 'SMEs in Montérégie with 5-axis machining': if they differ by 2
     organisations, the two sets of figures give those 2 away. The second filter is refused."""
@@ -166,6 +197,18 @@ def test_one_way_tables_never_give_away_a_small_group(values, k):
     line = [(key, 1) for key in counts] + [(TOTAL, -1)]
     assert_small_cells_hidden(cells, protection.hidden, k)
     assert_nothing_small_recoverable(cells, [line], protection.hidden, k, max_subset=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.integers(0, 4), st.integers(0, 20)), min_size=5, max_size=5), st.integers(2, 6))
+@example([0, 2, 9, 14, 19], 5)
+def test_likert_counts_with_n_and_mean_never_give_away_a_small_group(values, k):
+    """The attacker gets every published count, n and, when published, the mean (as n × mean, exactly)."""
+    counts = {point: n for point, n in zip(range(1, 6), values, strict=True)}
+    protection = protect_distribution(counts, k)
+    cells, lines = distribution_lines(counts, published_mean=MEAN not in protection.hidden)
+    assert_small_cells_hidden(counts, protection.hidden, k)
+    assert_nothing_small_recoverable(cells, lines, protection.hidden - {MEAN}, k, max_subset=3)
 
 
 @st.composite

@@ -98,6 +98,31 @@ def test_attack_rows_and_columns_of_a_table():
     assert grid.total.organisations == 7 * 9 + 1 + 3  # the grand total stays visible
 
 
+def test_attack_a_share_beside_a_hidden_total():
+    """A share is a cell over its margin. Row b holds 3 and 12 organisations: its total and its small cell are
+    hidden, the 12 is shown. Had the 12 carried its share (0.8), 12 / 0.8 = 15 would give the total back, and
+    15 − 12 the 3 organisations (then the column total minus them, the 2 of row a)."""
+    grid = aggregates.table(rows_for({("a", "x"): 2, ("b", "x"): 3, ("b", "y"): 12}), row_keys=["a", "b"],
+                            column_keys=["x", "y"], k=5)
+    assert grid.row_totals["b"].suppressed and grid.cell("b", "x").suppressed
+    assert grid.cell("b", "y").organisations == 12 and grid.cell("b", "y").share is None
+    assert grid.column_totals["y"].share == pytest.approx(12 / 17)  # beside a published total: harmless
+    breakdown = aggregates.count_by(rows_for({"a": 6, "b": 9}), k=5)
+    assert breakdown["a"].share == pytest.approx(6 / 15)
+
+
+def test_a_mean_of_a_scale_is_shown_only_beside_every_count():
+    """Beside hidden counts the mean of the points is an equation on them (matching.anonymity rule 6); with
+    every count shown it follows from them and is shown."""
+    hidden = aggregates.distribution(rows_for({"1": 2, "2": 9, "3": 14}), points={"1": 1, "2": 2, "3": 3}, k=5)
+    assert hidden["1"].suppressed and hidden["2"].suppressed and hidden.total.organisations == 25
+    assert hidden.mean.suppressed and hidden.mean.mean is None and hidden.mean.reason
+    assert hidden.total.mean is None and hidden.total.total is None  # the total does not carry the mean either
+    shown = aggregates.distribution(rows_for({"1": 5, "2": 0, "3": 14}), points={"1": 1, "2": 2, "3": 3}, k=5)
+    assert not shown.mean.suppressed and shown.mean.mean == pytest.approx((5 + 3 * 14) / 19)
+    assert shown.mean.organisations == 19
+
+
 def test_table_grid_is_ready_for_a_template():
     grid = aggregates.table(rows_for({("a", "x"): 6, ("a", "y"): 6, ("b", "x"): 7}), k=5)
     rows = grid.grid()

@@ -22,11 +22,11 @@ def line_chart(lines, months, k, title):
 
 @register.simple_tag
 def cell(cell, k, field="organisations"):
-    """A figure as a table shows it: its number, or "< k" (muted, explained on hover) when suppressed.
-    A tag rather than an include: dashboards show hundreds of cells."""
+    """A figure as a table shows it: its number, or "< k" (muted, explained on hover: why it is hidden) when
+    suppressed. A tag rather than an include: dashboards show hundreds of cells."""
     if cell is None:
         return ""
     if cell.suppressed:
-        return format_html('<span class="text-muted" title="{}">&lt; {}</span>', fewer_than(k), k)
+        return format_html('<span class="text-muted" title="{}">&lt; {}</span>', cell.reason or fewer_than(k), k)
     value = getattr(cell, field)
     return "" if value is None else str(value)
