@@ -376,7 +376,8 @@ class BriefDetailOut(BriefOut):
 @router.get("/listening/dashboard", response=DashboardOut, url_name="listening-dashboard",
             summary="The aggregated dashboard: themes by month, needs by category and urgency, segments, surveys")
 def dashboard(request):
-    """Staff and government observers. The staff's figures count staff-only needs too; observers' never do."""
+    """Staff and government observers. The staff's figures are live and count staff-only needs too; observers'
+    never count them and cover finished months and closed surveys only."""
     require(request.user, "listening.view_dashboards")
     who = dashboards.audience(request.user)
     return dashboards.as_json({**dashboards.overview(who),
@@ -386,9 +387,10 @@ def dashboard(request):
 @router.get("/listening/dashboard/surveys/{survey_id}", response=SurveyResultsOut,
             url_name="listening-dashboard-survey", summary="A survey's results as aggregates")
 def dashboard_survey(request, survey_id: int):
-    """Each closed question's distribution and mean; free-text answers never appear."""
+    """Each closed question's distribution and mean; free-text answers never appear. Observers: closed surveys
+    only (an open one answers 404)."""
     require(request.user, "listening.view_dashboards")
-    survey = get_object_or_404(dashboards.dashboard_surveys(), pk=survey_id)
+    survey = get_object_or_404(dashboards.dashboard_surveys(dashboards.audience(request.user)), pk=survey_id)
     return dashboards.as_json(dashboards.survey_results(survey))
 
 

@@ -9,6 +9,11 @@ Two audiences: the staff's own dashboard counts staff-only needs too (they are t
 figures of at least k organisations); everyone else's — observers, briefs, the API for observers — never
 does (`selectors.need_rows`), nor calls a theme by words of staff-only needs (`theming.public_name`).
 
+Closed periods outside the staff: the staff's figures are live (up to today, open surveys included);
+everyone else's cover finished months and closed surveys only (`shown_until`, `dashboard_surveys`). Figures
+of an open period change with every write, each change being one organisation's: an answer edited while a
+survey is open would move the figures by exactly that answer.
+
 Segments filter through `admit_filter` per viewer (`admitted_segments`): a segment too small, nearly
 everyone, or within k organisations of a population the viewer saw already is refused with its reason.
 A segment's figures are the first row of a table whose second row is the rest of the cluster (never shown):
@@ -28,6 +33,7 @@ import datetime
 import hashlib
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,6 +70,23 @@ def audience(user) -> str:
     return STAFF if is_cluster_staff(user) else OBSERVER
 
 
+def shown_until(who: str, today: datetime.date | None = None) -> datetime.date:
+    """The last day of data `who` sees figures of: today for the staff; for everyone else, the last day of
+    the last finished month (see the module's docstring)."""
+    today = today or timezone.localdate()
+    return today if who == STAFF else today.replace(day=1) - datetime.timedelta(days=1)
+
+
+def first_of_month(day: datetime.date, months_later: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months_later
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def window(until: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The dates the dashboard's figures cover: the twelve months up to `until`'s."""
+    return first_of_month(until, 1 - MONTHS), until
+
+
 def months_until(today: datetime.date, count: int = MONTHS) -> list[str]:
     """The `count` months up to today's, oldest first, as "YYYY-MM"."""
     year, month = today.year, today.month
@@ -77,26 +100,27 @@ def months_until(today: datetime.date, count: int = MONTHS) -> list[str]:
 # Needs and themes -------------------------------------------------------------------------------------------
 
 def overview(who: str, today: datetime.date | None = None) -> dict:
-    """The dashboard's figures: themes over the last twelve months, needs by category and urgency, surveys'
-    response rates, rising themes. Cached."""
-    today = today or timezone.localdate()
-    return insights_cache.cached("overview", lambda: _overview(who, today), who, today.isoformat())
+    """The dashboard's figures: themes over the twelve months up to `shown_until`, needs by category and
+    urgency, surveys' response rates, rising themes. Cached."""
+    until = shown_until(who, today)
+    return insights_cache.cached("overview", lambda: _overview(who, until), who, until.isoformat())
 
 
-def _overview(who: str, today: datetime.date) -> dict:
+def _overview(who: str, until: datetime.date) -> dict:
     include = who == STAFF
-    months = months_until(today)
-    since = datetime.date.fromisoformat(months[0] + "-01")
-    needs = [Row(org, keys, 1) for org, keys, _value in selectors.need_rows(since=since, include_staff_only=include)]
+    months = months_until(until)
+    since, until = window(until)
+    needs = [Row(org, keys, 1) for org, keys, _value in selectors.need_rows(since=since, until=until,
+                                                                            include_staff_only=include)]
     return {
         "months": months,
-        "themes": theme_trend(months, include_staff_only=include),
+        "themes": theme_trend(months, include_staff_only=include, until=until),
         "categories": breakdown(needs, "category", NeedCategory.choices),
         "urgency": breakdown(needs, "urgency", Urgency.choices),
-        "surveys": [survey_rate(s) for s in dashboard_surveys()],
+        "surveys": [survey_rate(s) for s in dashboard_surveys(who)],
         "rising": [{"id": r.theme.pk, "name": r.theme.name if include else theming.public_name(r.theme),
                     "last": r.last, "before": round(r.before, 1)}
-                   for r in theming.rising_themes(include_staff_only=include, today=today)],
+                   for r in theming.rising_themes(include_staff_only=include, today=until)],
         "k": aggregates.current_k(),
     }
 
@@ -128,9 +152,9 @@ def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_T
 
 def all_themes(who: str, today: datetime.date | None = None) -> dict:
     """Every active theme's months (the staff's theme list). Cached."""
-    today = today or timezone.localdate()
-    return insights_cache.cached("themes", lambda: theme_trend(months_until(today), include_staff_only=who == STAFF,
-                                                               top=0), who, today.isoformat())
+    until = shown_until(who, today)
+    return insights_cache.cached("themes", lambda: theme_trend(months_until(until), include_staff_only=who == STAFF,
+                                                               top=0, until=until), who, until.isoformat())
 
 
 def theme_history(theme: Theme, who: str, today: datetime.date | None = None) -> dict:
@@ -174,17 +198,17 @@ def segment_figures(who: str, today: datetime.date | None = None) -> list[dict]:
 
     from grappe.members.directory_cache import directory_version
 
-    today = today or timezone.localdate()
+    until = shown_until(who, today)
     saved = Segment.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    return insights_cache.cached("segments", lambda: _segment_figures(who, today), who, today.isoformat(),
+    return insights_cache.cached("segments", lambda: _segment_figures(who, until), who, until.isoformat(),
                                  directory_version(), saved["n"], saved["last"])
 
 
-def _segment_figures(who: str, today: datetime.date) -> list[dict]:
+def _segment_figures(who: str, until: datetime.date) -> list[dict]:
     members = members_population()
-    since = datetime.date.fromisoformat(months_until(today)[0] + "-01")
+    since, until = window(until)
     rows = [(org, keys["category"])
-            for org, keys, _v in selectors.need_rows(since=since, include_staff_only=who == STAFF)]
+            for org, keys, _v in selectors.need_rows(since=since, until=until, include_staff_only=who == STAFF)]
     categories = [value for value, _label in NeedCategory.choices]
     labels = dict(NeedCategory.choices)
     found = []
@@ -228,8 +252,13 @@ def refusal_message(refusal: aggregates.FilterRefused, today: datetime.date) -> 
 
 # Surveys ----------------------------------------------------------------------------------------------------
 
-def dashboard_surveys():
-    return Survey.objects.exclude(status=SurveyStatus.DRAFT).order_by("-created_at", "-id")
+def dashboard_surveys(who: str):
+    """The surveys with figures: every one sent, for the staff; the closed ones (closed, or past their closing
+    date) for everyone else — see the module's docstring."""
+    surveys = Survey.objects.exclude(status=SurveyStatus.DRAFT)
+    if who != STAFF:
+        surveys = surveys.filter(Q(status=SurveyStatus.CLOSED) | Q(closes_at__lte=timezone.now()))
+    return surveys.order_by("-created_at", "-id")
 
 
 def survey_rate(survey: Survey) -> dict:
@@ -321,5 +350,5 @@ def warm() -> None:
             for who in (STAFF, OBSERVER):
                 overview(who)
                 segment_figures(who)
-            for survey in dashboard_surveys():
+            for survey in dashboard_surveys(STAFF):
                 survey_results(survey)

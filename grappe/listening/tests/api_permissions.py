@@ -17,7 +17,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from .permission_objects import brief, survey
+from .permission_objects import brief, closed_survey, survey
 
 MEMBERS_AND_STAFF_API = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200,
                          OBSERVER: 403}
@@ -90,8 +90,16 @@ class TestApiDashboard(PermissionMatrix):
 
 class TestApiDashboardSurvey(PermissionMatrix):
     url = "api:listening-dashboard-survey"
-    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    args = staticmethod(lambda ctx: [closed_survey(ctx).pk])
     expect = AGGREGATES_API
+
+
+class TestApiDashboardOpenSurvey(PermissionMatrix):
+    """Its figures move with every answer: the staff's, not observers' (they see closed surveys)."""
+
+    url = "api:listening-dashboard-survey"
+    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    expect = {**AGGREGATES_API, OBSERVER: 404}
 
 
 class TestApiBriefList(PermissionMatrix):

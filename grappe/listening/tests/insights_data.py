@@ -53,10 +53,10 @@ def crowd(staff, organisations: int = 12, months: int = 4):
     return made
 
 
-def answered_survey(staff, made, answering: int):
-    """An open survey sent to every organisation of `made`; the first `answering` submitted a Likert point, a
-    choice and a number."""
-    survey = Survey.objects.create(title_fr="Pouls", title_en="Pulse", status=SurveyStatus.OPEN, created_by=staff)
+def answered_survey(staff, made, answering: int, status: str = SurveyStatus.OPEN):
+    """A survey (open unless `status` says otherwise) sent to every organisation of `made`; the first
+    `answering` submitted a Likert point, a choice and a number."""
+    survey = Survey.objects.create(title_fr="Pouls", title_en="Pulse", status=status, created_by=staff)
     likert = Question.objects.create(survey=survey, position=1, kind=QuestionKind.LIKERT, wording_fr="Difficile ?",
                                      wording_en="Hard?")
     single = Question.objects.create(survey=survey, position=2, kind=QuestionKind.SINGLE, wording_fr="Exportez ?",

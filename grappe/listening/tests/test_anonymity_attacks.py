@@ -2,12 +2,14 @@
 a published brief against the dashboard, and live figures that move with one organisation's answer."""
 
 import itertools
+import json
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.conftest import make_member, make_organisation
+from grappe.listening import dashboards, services
 from grappe.listening.models import (
     Answer,
     Invitation,
@@ -18,6 +20,8 @@ from grappe.listening.models import (
     Survey,
     SurveyStatus,
 )
+
+from .insights_data import answered_survey, crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,36 @@ def test_a_likert_mean_beside_hidden_counts_does_not_give_them_away(staff, obser
         with translation.override(language):
             page = client.get(reverse("listening:dashboard-survey", args=[survey.pk])).content.decode()
         assert says in page and "4,14" not in page and "4.14" not in page
+
+
+# Live figures -------------------------------------------------------------------------------------------------
+
+def test_observers_see_closed_surveys_and_finished_months_only(staff, observer, client,
+                                                               django_capture_on_commit_callbacks):
+    """An organisation edits its answer while the survey is open: the observer's figures do not move, nor do
+    they count a need raised this month; the staff's live ones do."""
+    made = crowd(staff)
+    survey = answered_survey(staff, made, answering=12)
+    closed = answered_survey(staff, made, answering=12, status=SurveyStatus.CLOSED)
+    client.force_login(observer)
+    before = client.get(reverse("api:listening-dashboard")).json()
+    assert [s["id"] for s in before["surveys"]] == [closed.pk]
+    assert before["months"][-1] < f"{timezone.localdate():%Y-%m}"
+    assert client.get(reverse("api:listening-dashboard-survey", args=[survey.pk])).status_code == 404
+    assert client.get(reverse("listening:dashboard-survey", args=[survey.pk])).status_code == 404
+    assert client.get(reverse("api:listening-dashboard-survey", args=[closed.pk])).status_code == 200
+
+    org, user = made[0]
+    number = survey.questions.get(kind=QuestionKind.NUMBER)
+    staff_before = dashboards.survey_results(survey)["questions"][2]["mean"].mean
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_response(actor=user, survey=survey, values={number.pk: 5000}, submit=True)
+        services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
+                             language="fr", urgency="low", visibility="anonymous")
+    assert dashboards.survey_results(survey)["questions"][2]["mean"].mean != staff_before  # the staff: live
+    after = client.get(reverse("api:listening-dashboard")).json()
+    assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True)
+    client.force_login(staff)
+    staff_view = client.get(reverse("api:listening-dashboard")).json()
+    assert {s["id"] for s in staff_view["surveys"]} == {survey.pk, closed.pk}
+    assert staff_view["months"][-1] == f"{timezone.localdate():%Y-%m}"

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from grappe.core import aggregates
 from grappe.core.models import Notification
 from grappe.listening import briefs, charts, dashboards, theming
-from grappe.listening.models import Brief, Need, Theme, ThemeAssignment
+from grappe.listening.models import Brief, Need, SurveyStatus, Theme, ThemeAssignment
 from grappe.members.models import Segment
 
 from .insights_data import answered_survey, crowd
@@ -92,18 +92,19 @@ def test_observers_never_count_staff_only_needs(made, staff):
     observer_view = dashboards.overview(dashboards.OBSERVER)
     assert staff_view["categories"]["total"].items > observer_view["categories"]["total"].items
     assert observer_view["categories"]["total"].items == Need.objects.exclude(visibility="staff").filter(
-        created_at__date__gte=staff_view["months"][0] + "-01").count()
+        created_at__date__gte=observer_view["months"][0] + "-01",
+        created_at__date__lte=dashboards.shown_until(dashboards.OBSERVER)).count()
 
 
 def test_the_cache_is_renewed_by_a_new_need(made, staff, django_capture_on_commit_callbacks):
     from grappe.listening import services
 
-    before = dashboards.overview(dashboards.OBSERVER)["categories"]["total"].items
+    before = dashboards.overview(dashboards.STAFF)["categories"]["total"].items
     org, user = made[0]
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
                              language="fr", urgency="low", visibility="anonymous")
-    assert dashboards.overview(dashboards.OBSERVER)["categories"]["total"].items == before + 1
+    assert dashboards.overview(dashboards.STAFF)["categories"]["total"].items == before + 1
 
 
 def test_segments_are_admitted_or_refused_with_the_reason(made, staff, observer):
@@ -265,7 +266,7 @@ def test_a_published_brief_never_changes(made, staff, observer, client, django_c
 # Observers ----------------------------------------------------------------------------------------------------
 
 def test_an_observer_never_sees_a_staff_only_need_or_one_organisations_answer(made, staff, observer, client):
-    survey = answered_survey(staff, made, answering=9)
+    survey = answered_survey(staff, made, answering=9, status=SurveyStatus.CLOSED)
     secret = Need.objects.filter(visibility="staff").first()
     secret.text = "SECRET-STAFF-ONLY texte du besoin"
     secret.save()
@@ -305,7 +306,9 @@ def _secret_theme(made, staff, django_capture_on_commit_callbacks) -> Theme:
         theming.start_run(actor=staff)
     theme = ThemeAssignment.objects.filter(need__text__startswith="Zirconoxyde").first().theme
     assert "frittage" in theme.name_fr  # the staff's automatic name: the leak this guards against
-    visible = Need.objects.filter(visibility="anonymous").first()
+    # In a finished month: the months observers see.
+    visible = Need.objects.filter(visibility="anonymous",
+                                  created_at__date__lte=dashboards.shown_until(dashboards.OBSERVER)).first()
     theming.reassign(actor=staff, need=visible, theme=theme)
     return theme
 

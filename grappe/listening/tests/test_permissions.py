@@ -306,8 +306,16 @@ class TestDashboard(PermissionMatrix):
 
 class TestDashboardSurvey(PermissionMatrix):
     url = "listening:dashboard-survey"
-    args = staticmethod(survey_of_a)
+    args = staticmethod(lambda ctx: [closed_survey(ctx).pk])
     expect = AGGREGATES
+
+
+class TestDashboardOpenSurvey(PermissionMatrix):
+    """Its figures move with every answer: the staff's, not observers' (they see closed surveys)."""
+
+    url = "listening:dashboard-survey"
+    args = staticmethod(survey_of_a)
+    expect = {**AGGREGATES, OBSERVER: 404}
 
 
 class TestDashboardDraftSurvey(PermissionMatrix):

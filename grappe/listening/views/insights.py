@@ -1,7 +1,8 @@
 """Aggregated dashboards and government briefs: the staff's and the government observers' pages.
 
 Every figure comes from dashboards.py / briefs.py, hence through grappe.core.aggregates. Observers see the
-dashboards (without staff-only needs) and the published briefs, nothing else; a draft brief is 404 to them.
+dashboards (without staff-only needs, closed periods only) and the published briefs, nothing else; a draft
+brief, or an open survey's results, is 404 to them.
 """
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ def dashboard(request):
 
 @dashboard_page
 def dashboard_survey(request, pk):
-    survey = get_object_or_404(dashboards.dashboard_surveys(), pk=pk)
+    survey = get_object_or_404(dashboards.dashboard_surveys(dashboards.audience(request.user)), pk=pk)
     results = dashboards.survey_results(survey)
     return render(request, "listening/dashboard_survey.html", {"survey": survey, "r": results, "k": results["k"]})
 
