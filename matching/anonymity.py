@@ -34,8 +34,8 @@ prime that answered "no"), because such a figure points back at them.
 4. **Two overlapping filters.** Figures for a population P and for a population Q differ by the
    contribution of the organisations in P Δ Q. A filter is therefore refused when its population has
    fewer than k organisations, when it leaves out 1 to k-1 organisations of its parent population, or when
-   it differs by 1 to k-1 organisations from a population already released to the same viewer (the
-   caller keeps that ledger; see `PopulationGuard`).
+   it differs by 1 to k-1 organisations from a population already released about overlapping data to
+   anyone — viewers may pool what they saw (the caller keeps that ledger; see `PopulationGuard`).
 5. **Quotes.** A free-text quote is shown only when its author consented, and only inside a group (a
    theme) that at least k distinct organisations wrote into.
 6. **Figures derived from the cells.** A mean published beside a breakdown *by the values it averages*
@@ -354,7 +354,7 @@ def check_population(population: frozenset, parent: frozenset, k: int = DEFAULT_
 
 @dataclass
 class PopulationGuard:
-    """The populations already released to one viewer about one data set: a new filter must stay at least k
+    """The populations already released about one data set, to anyone: a new filter must stay at least k
     organisations away from each of them (rule 4). Persisting it is the caller's business."""
 
     k: int = DEFAULT_K

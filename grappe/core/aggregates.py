@@ -23,15 +23,18 @@ A figure derived from others is protected with them: a share is published only b
 
 Filters (a segment, a region…) go through `admit_filter` first: it refuses a population too small, one
 that leaves out fewer than k organisations of its parent, or one within k organisations of a population
-already shown to the same viewer about the same data. Quotes go through `quotes`.
+already released to anyone about overlapping data (observers may pool what each saw; a published brief
+is seen by every observer). Quotes go through `quotes`.
 """
 
+import datetime
 import hashlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -287,16 +290,18 @@ REFUSALS = {
     Refusal.TOO_FEW: _("This filter keeps fewer than %(k)d organisations: its figures could point at them."),
     Refusal.COMPLEMENT_TOO_SMALL: _("This filter leaves out fewer than %(k)d organisations: comparing it "
                                     "with the unfiltered figures could point at them."),
-    Refusal.TOO_CLOSE: _("This filter differs by fewer than %(k)d organisations from one you already looked "
-                         "at: comparing the two could point at them."),
+    Refusal.TOO_CLOSE: _("This filter differs by fewer than %(k)d organisations from one whose figures were "
+                         "already shown (here, in a brief or through the API): comparing the two could point "
+                         "at them."),
 }
 
 
 class FilterRefused(Exception):
-    """A filter whose figures would let the viewer single out fewer than k organisations."""
+    """A filter whose figures would let the viewer single out fewer than k organisations. When it is too close
+    to released populations, `clashes_until` is the last day of data they cover (None: all of it)."""
 
-    def __init__(self, reason: Refusal, k: int):
-        self.reason, self.k = reason, k
+    def __init__(self, reason: Refusal, k: int, clashes_until: datetime.date | None = None):
+        self.reason, self.k, self.clashes_until = reason, k, clashes_until
         super().__init__(str(REFUSALS[reason] % {"k": k}))
 
     @property
@@ -309,27 +314,42 @@ def population(rows: Iterable[Row]) -> frozenset:
     return frozenset(row.organisation for row in rows)
 
 
-def admit_filter(*, viewer, scope: str, filtered: Iterable, parent: Iterable, k: int | None = None) -> None:
-    """Allow a viewer to see figures about `filtered` (organisations, a subset of `parent`), or raise
-    FilterRefused. `scope` names the data set (e.g. "listening.survey:12"): populations are compared only
-    within it. An admitted population is remembered for this viewer and scope (ReleasedPopulation)."""
+def admit_filter(*, scope: str, filtered: Iterable, parent: Iterable, period: tuple | None = None,
+                 record: bool = True, k: int | None = None) -> None:
+    """Allow figures about `filtered` (organisations, a subset of `parent`), or raise FilterRefused.
+
+    `scope` names the data set (e.g. "listening.needs") and `period` (first day, last day) the dates of the
+    data the figures cover (None: all of it). The population is compared with every one released in the
+    scope over an overlapping period, whoever it was shown to: observers may pool what each saw, and a
+    published brief is read by all of them. `record` remembers an admitted population (ReleasedPopulation):
+    the caller says so when the figures leave the staff — a page or an API answer to anyone else, a brief
+    when it is published. The staff, who may read the rows, check without adding to the ledger.
+    """
     k = k or current_k()
     filtered, parent = frozenset(filtered), frozenset(parent)
-    released = [frozenset(ids) for ids in ReleasedPopulation.objects.filter(
-        viewer=viewer, scope=scope).values_list("organisations", flat=True)]
-    reason = anonymity.check_population(filtered, parent, k, released)
+    released = ReleasedPopulation.objects.filter(scope=scope)
+    if period is not None:
+        released = released.filter(Q(period_start__isnull=True) | Q(period_start__lte=period[1],
+                                                                      period_end__gte=period[0]))
+    released = [(frozenset(ids), until) for ids, until in released.values_list("organisations", "period_end")]
+    reason = anonymity.check_population(filtered, parent, k, [ids for ids, _until in released])
+    if reason == Refusal.TOO_CLOSE:
+        ends = [until for ids, until in released if 0 < len(filtered ^ ids) < k]
+        raise FilterRefused(reason, k, None if None in ends else max(ends))
     if reason is not None:
         raise FilterRefused(reason, k)
-    _remember(viewer, scope, filtered)
+    if record:
+        _remember(scope, period, filtered)
 
 
-def _remember(viewer, scope: str, organisations: frozenset) -> None:
+def _remember(scope: str, period: tuple | None, organisations: frozenset) -> None:
     ids = sorted(organisations, key=str)
     digest = hashlib.sha256(repr(ids).encode()).hexdigest()
+    start, end = period or (None, None)
     try:
         with transaction.atomic():
-            ReleasedPopulation.objects.get_or_create(viewer=viewer, scope=scope, digest=digest,
-                                                     defaults={"organisations": ids})
+            ReleasedPopulation.objects.get_or_create(scope=scope, period_start=start, period_end=end,
+                                                     digest=digest, defaults={"organisations": ids})
     except IntegrityError:
         pass  # the same population released at the same moment in another request
 

@@ -161,23 +161,31 @@ class AnonymitySetting(models.Model):
 
 
 class ReleasedPopulation(models.Model):
-    """A set of organisations whose figures were shown to a viewer about one data set (`scope`).
+    """A set of organisations whose figures left the staff: about one data set (`scope`), over the dates of
+    the data they cover (`period_start`..`period_end`; none: all of it), to an observer or any non-staff
+    viewer (a page, the API) or to every observer at once (a published brief).
 
-    The aggregation service refuses a new filter whose population differs from one of these by fewer than k
-    organisations: comparing the two sets of figures would reveal the few organisations in between.
+    The aggregation service refuses a new filter whose population differs from one of these, over an
+    overlapping period, by fewer than k organisations: comparing the two sets of figures would reveal the
+    few organisations in between. The ledger is the same for every viewer: observers may pool what each saw.
     """
 
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=200)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
     digest = models.CharField(max_length=64)
     organisations = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["viewer", "scope", "digest"], name="released_population_once"),
+            models.UniqueConstraint(fields=["scope", "period_start", "period_end", "digest"],
+                                    name="released_population_once"),
+            models.CheckConstraint(condition=models.Q(period_start__isnull=True, period_end__isnull=True)
+                                   | models.Q(period_start__lte=models.F("period_end")),
+                                   name="released_population_period_in_order"),
         ]
-        indexes = [models.Index(fields=["viewer", "scope"])]
+        indexes = [models.Index(fields=["scope", "period_end"])]
 
     def __str__(self):
-        return f"{self.viewer_id} {self.scope} ({len(self.organisations)})"
+        return f"{self.scope} {self.period_start}..{self.period_end} ({len(self.organisations)})"

@@ -381,7 +381,7 @@ def dashboard(request):
     require(request.user, "listening.view_dashboards")
     who = dashboards.audience(request.user)
     return dashboards.as_json({**dashboards.overview(who),
-                               "segments": dashboards.admitted_segments(request.user, who)})
+                               "segments": dashboards.admitted_segments(who)})
 
 
 @router.get("/listening/dashboard/surveys/{survey_id}", response=SurveyResultsOut,

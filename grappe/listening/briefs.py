@@ -8,7 +8,9 @@ into (`aggregates.quotes`), with names, emails, phone numbers and addresses remo
 
 A draft's figures can be refreshed; its PDF (WeasyPrint) and XLSX (openpyxl) are drawn from them on demand.
 `publish_brief` computes them one last time and stores the figures and both files: a published brief never
-changes, whatever happens to the data, the templates or the threshold afterwards.
+changes, whatever happens to the data, the templates or the threshold afterwards. Every observer reads it, so
+publishing records its segments' populations in the aggregation service's one ledger: a dashboard, the API
+or another brief is then refused a population within k organisations of them over overlapping months.
 """
 
 import datetime
@@ -36,7 +38,6 @@ TOP_THEMES = 5
 QUOTES_PER_THEME = 3
 QUOTE_LENGTH = 400
 MAX_MONTHS = 24
-BRIEF_SCOPE = "listening.briefs"
 REMOVED = "[…]"
 
 
@@ -89,7 +90,7 @@ def publish_brief(*, actor, brief: Brief) -> Brief:
     """Freeze the brief: figures computed one last time, the PDF and XLSX stored; observers are told."""
     with transaction.atomic():
         brief = _draft(actor, brief)
-        brief.figures = compute_figures(brief)
+        brief.figures = compute_figures(brief, publishing=True)
         brief.status, brief.published_at, brief.published_by = BriefStatus.PUBLISHED, timezone.now(), actor
         brief.pdf, brief.xlsx = brief_pdf(brief), brief_xlsx(brief)
         brief.save()
@@ -123,8 +124,9 @@ def period_months(start: datetime.date, end: datetime.date) -> list[str]:
     return [m for m in months if m >= start.isoformat()[:7]]
 
 
-def compute_figures(brief: Brief) -> dict:
-    """The brief's figures as JSON (cells as dashboards.cell_json), in its language."""
+def compute_figures(brief: Brief, publishing: bool = False) -> dict:
+    """The brief's figures as JSON (cells as dashboards.cell_json), in its language; `publishing` records the
+    populations they show (see `segment_figures`)."""
     with translation.override(brief.language):
         start, end = brief.period_start, brief.period_end
         needs = [Row(org, keys, 1) for org, keys, _v in selectors.need_rows(since=start, until=end)]
@@ -143,7 +145,7 @@ def compute_figures(brief: Brief) -> dict:
             "themes": {"months": months, "lines": [
                 {**line, "rising": line["id"] in rising, "quotes": quotes.get(line["id"], [])}
                 for line in trend["lines"]]},
-            "segments": segment_figures(brief, needs),
+            "segments": segment_figures(brief, needs, publishing),
         }
     return dashboards.as_json(figures)
 
@@ -155,12 +157,12 @@ def period_surveys(start: datetime.date, end: datetime.date):
             if not (s.closes_at and timezone.localtime(s.closes_at).date() < start)]
 
 
-def segment_figures(brief: Brief, needs: list[Row]) -> list[dict]:
+def segment_figures(brief: Brief, needs: list[Row], publishing: bool) -> list[dict]:
     """Needs by category in each saved segment (the segment's row of a segment/rest table), each segment first
-    admitted by `aggregates.admit_filter` for the brief's author (refused ones say why, with no figure).
-    Populations are compared among briefs of the same period, the same data: a brief of another period may
-    show a segment whose membership changed a little since."""
-    viewer, scope = brief.created_by, f"{BRIEF_SCOPE}:{brief.period_start}:{brief.period_end}"
+    admitted by `aggregates.admit_filter` (refused ones say why, with no figure): compared with every population
+    released about months overlapping the brief's period, by a dashboard, the API or another brief. A draft is
+    the staff's and checks only; publishing records them, as every observer then reads them."""
+    period = (brief.period_start, brief.period_end)
     members = dashboards.members_population()
     categories = [value for value, _label in NeedCategory.choices]
     labels = dict(NeedCategory.choices)
@@ -168,7 +170,8 @@ def segment_figures(brief: Brief, needs: list[Row]) -> list[dict]:
     for segment in Segment.objects.all():
         inside = frozenset(organisations_in(segment).values_list("pk", flat=True)) & members
         try:
-            aggregates.admit_filter(viewer=viewer, scope=scope, filtered=inside, parent=members)
+            aggregates.admit_filter(scope=dashboards.NEEDS_SCOPE, filtered=inside, parent=members, period=period,
+                                    record=publishing)
         except aggregates.FilterRefused as refusal:
             found.append({"name": segment.name, "refused": refusal.message})
             continue

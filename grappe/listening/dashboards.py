@@ -14,18 +14,18 @@ everyone else's cover finished months and closed surveys only (`shown_until`, `d
 of an open period change with every write, each change being one organisation's: an answer edited while a
 survey is open would move the figures by exactly that answer.
 
-Segments filter through `admit_filter` per viewer (`admitted_segments`): a segment too small, nearly
-everyone, or within k organisations of a population the viewer saw already is refused with its reason.
+Segments filter through `admit_filter` (`admitted_segments`): a segment too small, nearly everyone, or within
+k organisations of a population whose figures anyone outside the staff was shown about overlapping months
+(a page, the API, a published brief: `briefs.segment_figures`) is refused with its reason. The ledger is one
+for all viewers, as observers may pool what each saw; the staff's views check it without adding to it.
 A segment's figures are the first row of a table whose second row is the rest of the cluster (never shown):
 so a segment's category count cannot be subtracted from the cluster's to reveal a small remainder.
 
-Segments over time: a segment's figures cover the same twelve months as the rest of the dashboard, and the
-populations a viewer saw are compared within the current month only (the scope names the month). When one
-or two organisations join or leave a segment, the viewer who saw it before sees it refused until the month
-ends — the refusal says until when — because comparing two populations on the same data would single them
-out. From the next month the window has moved (a month dropped, a month added, neither shown per segment),
-so the comparison no longer isolates them: that is the comparison across dates the aggregation service's
-threat model leaves out, and the segment is admitted again.
+Segments over time: a segment's figures cover the same twelve months as the rest of the dashboard. When one
+or two organisations join or leave a segment, it is refused for as long as its window overlaps the months
+of figures released about its former population — the refusal says until when — because comparing two
+populations on overlapping data would single them out. Once the windows no longer overlap, the data differ
+entirely and the segment is admitted again.
 """
 
 import dataclasses
@@ -178,20 +178,23 @@ def _digest(ids: frozenset) -> str:
     return hashlib.sha256(repr(sorted(ids)).encode()).hexdigest()[:32]
 
 
-def admit(viewer, scope: str, population: frozenset, parent: frozenset) -> None:
-    """aggregates.admit_filter, remembered per viewer: a population once admitted against a parent stays
-    admissible (later releases were each checked against it), so its check is not repeated every request."""
-    key = f"listening.admitted:{viewer.pk}:{scope}:{_digest(population)}:{_digest(parent)}:{aggregates.current_k()}"
+def admit(who: str, population: frozenset, parent: frozenset, period: tuple) -> None:
+    """aggregates.admit_filter of a segment's needs over `period`, recorded when `who` is not the staff. A
+    population once admitted (and recorded) stays admissible: every later release was checked against it; so
+    its check is not repeated every request."""
+    record = who != STAFF
+    key = (f"listening.admitted:{record}:{period[0]}:{period[1]}:{_digest(population)}:{_digest(parent)}:"
+           f"{aggregates.current_k()}")
     if cache.get(key):
         return
-    aggregates.admit_filter(viewer=viewer, scope=scope, filtered=population, parent=parent)
+    aggregates.admit_filter(scope=NEEDS_SCOPE, filtered=population, parent=parent, period=period, record=record)
     cache.set(key, True, insights_cache.SECONDS)
 
 
 def segment_figures(who: str, today: datetime.date | None = None) -> list[dict]:
     """For each saved segment: its organisations (not shown: for admit_filter) and its needs of the twelve
-    months by category, the segment's row of a segment/rest table. Cached; admission is per viewer
-    (`admitted_segments`)."""
+    months by category, the segment's row of a segment/rest table. Cached; admission is checked on every
+    reading (`admitted_segments`)."""
     # Segments and organisations change in members, which does not bump our version: their own versions and
     # the segments' last change are in the key instead.
     from django.db.models import Count, Max
@@ -223,31 +226,32 @@ def _segment_figures(who: str, until: datetime.date) -> list[dict]:
     return found
 
 
-def admitted_segments(viewer, who: str, today: datetime.date | None = None) -> list[dict]:
-    """The segments' figures this viewer may see; a refused one carries `refused` (the reason, in words) and
-    no figure. Populations are compared within the month (see the module's docstring)."""
-    today = today or timezone.localdate()
+def admitted_segments(who: str, today: datetime.date | None = None) -> list[dict]:
+    """The segments' figures `who` may see; a refused one carries `refused` (the reason, in words) and no
+    figure. Populations are compared with every one released about overlapping months (see the module's
+    docstring)."""
     members = members_population()
-    scope = f"{NEEDS_SCOPE}:{today:%Y-%m}"
+    period = window(shown_until(who, today))
     shown = []
     for figure in segment_figures(who, today):
         try:
-            admit(viewer, scope, figure["population"], members)
+            admit(who, figure["population"], members, period)
         except aggregates.FilterRefused as refusal:
-            shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal_message(refusal, today)})
+            shown.append({"id": figure["id"], "name": figure["name"], "refused": refusal_message(refusal, who)})
         else:
             shown.append({key: value for key, value in figure.items() if key != "population"})
     return shown
 
 
-def refusal_message(refusal: aggregates.FilterRefused, today: datetime.date) -> str:
-    """Why a segment is not shown; when only a small change of its membership is the reason, when it returns."""
-    if refusal.reason != Refusal.TOO_CLOSE:
+def refusal_message(refusal: aggregates.FilterRefused, who: str) -> str:
+    """Why a segment is not shown; when only a small change of its membership is the reason, when it returns:
+    the first day `who`'s window starts after the last month of the figures it is too close to."""
+    if refusal.reason != Refusal.TOO_CLOSE or refusal.clashes_until is None:
         return refusal.message
-    next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return _("%(reason)s Its membership changed slightly since you saw it: its figures return on %(date)s, "
-             "with the next month's figures.") % {"reason": refusal.message,
-                                                  "date": date_format(next_month, "SHORT_DATE_FORMAT")}
+    returns = first_of_month(refusal.clashes_until, MONTHS + (who != STAFF))
+    return _("%(reason)s Its membership changed slightly since: its figures return on %(date)s, when the "
+             "months shown no longer overlap those.") % {"reason": refusal.message,
+                                                          "date": date_format(returns, "SHORT_DATE_FORMAT")}
 
 
 # Surveys ----------------------------------------------------------------------------------------------------

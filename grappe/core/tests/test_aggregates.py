@@ -1,6 +1,8 @@
 """The aggregation service, attacked with what it publishes: a total minus its visible parts, a table's
 margins, two overlapping segment filters. Each attack must fail."""
 
+import datetime
+
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from django.utils import translation
 from grappe.conftest import make_organisation
 from grappe.core import aggregates
 from grappe.core.aggregates import FilterRefused, QuoteSource, Row
-from grappe.core.models import AnonymitySetting, AuditEntry
+from grappe.core.models import AnonymitySetting, AuditEntry, ReleasedPopulation
 from grappe.members import segments
 from grappe.members.models import Capability, OrganisationCapability
 from matching.anonymity import Refusal
@@ -177,25 +179,48 @@ def test_attack_two_overlapping_segment_filters(monteregie, observer):
     second = frozenset(segments.organisations_in(smes_5_axis).values_list("pk", flat=True))
     assert len(first) - len(second) == 2
 
-    aggregates.admit_filter(viewer=observer, scope="listening.survey:1", filtered=first, parent=everyone)
+    aggregates.admit_filter(scope="listening.survey:1", filtered=first, parent=everyone)
     with pytest.raises(FilterRefused) as refused:
-        aggregates.admit_filter(viewer=observer, scope="listening.survey:1", filtered=second, parent=everyone)
+        aggregates.admit_filter(scope="listening.survey:1", filtered=second, parent=everyone)
     assert refused.value.reason == Refusal.TOO_CLOSE
     assert "5" in refused.value.message
-    # Another data set, or another viewer, has not seen the first population.
-    aggregates.admit_filter(viewer=observer, scope="listening.survey:2", filtered=second, parent=everyone)
+    # Another data set has not shown the first population.
+    aggregates.admit_filter(scope="listening.survey:2", filtered=second, parent=everyone)
+
+
+def test_populations_are_compared_over_overlapping_periods_only(db):
+    """Figures over March and figures over April are about different data: their populations are not
+    compared. Figures over the first half, and over the year, overlap: they are."""
+    everyone, first, second = frozenset(range(100)), frozenset(range(30)), frozenset(range(28))
+    march, april = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)), (datetime.date(2026, 4, 1),
+                                                                            datetime.date(2026, 4, 30))
+    aggregates.admit_filter(scope="s", filtered=first, parent=everyone, period=march)
+    aggregates.admit_filter(scope="s", filtered=second, parent=everyone, period=april)
+    with pytest.raises(FilterRefused) as refused:
+        aggregates.admit_filter(scope="s", filtered=first, parent=everyone,
+                                period=(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+    assert refused.value.clashes_until == april[1]  # it returns once the period shown starts after April
+
+
+def test_a_check_without_recording_leaves_the_ledger_alone(db):
+    """The staff's own views check the ledger but add nothing to what observers can know."""
+    everyone = frozenset(range(100))
+    aggregates.admit_filter(scope="s", filtered=range(30), parent=everyone, record=False)
+    assert not ReleasedPopulation.objects.exists()
+    aggregates.admit_filter(scope="s", filtered=range(28), parent=everyone)
+    assert ReleasedPopulation.objects.count() == 1
 
 
 def test_filters_of_too_few_or_leaving_out_too_few_are_refused(db, observer):
     everyone = frozenset(range(50))
     with pytest.raises(FilterRefused) as refused:
-        aggregates.admit_filter(viewer=observer, scope="s", filtered=range(3), parent=everyone)
+        aggregates.admit_filter(scope="s", filtered=range(3), parent=everyone)
     assert refused.value.reason == Refusal.TOO_FEW
     with pytest.raises(FilterRefused) as refused:
-        aggregates.admit_filter(viewer=observer, scope="s", filtered=range(47), parent=everyone)
+        aggregates.admit_filter(scope="s", filtered=range(47), parent=everyone)
     assert refused.value.reason == Refusal.COMPLEMENT_TOO_SMALL
-    aggregates.admit_filter(viewer=observer, scope="s", filtered=range(20), parent=everyone)
-    aggregates.admit_filter(viewer=observer, scope="s", filtered=range(20), parent=everyone)  # again: fine
+    aggregates.admit_filter(scope="s", filtered=range(20), parent=everyone)
+    aggregates.admit_filter(scope="s", filtered=range(20), parent=everyone)  # again: fine
 
 
 def test_quotes_only_with_consent_and_k_organisations():

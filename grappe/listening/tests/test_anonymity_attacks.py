@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.conftest import make_member, make_organisation
-from grappe.listening import dashboards, services
+from grappe.core.models import ReleasedPopulation
+from grappe.listening import briefs, dashboards, services, theming
 from grappe.listening.models import (
     Answer,
     Invitation,
@@ -20,10 +21,17 @@ from grappe.listening.models import (
     Survey,
     SurveyStatus,
 )
+from grappe.members import services as members_services
+from grappe.members.models import Role, Segment, User
 
 from .insights_data import answered_survey, crowd
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def lexical_themes(settings):
+    settings.GRAPPE_THEME_ENCODER = "none"
 
 
 # A mean beside hidden counts ----------------------------------------------------------------------------------
@@ -82,6 +90,90 @@ def test_a_likert_mean_beside_hidden_counts_does_not_give_them_away(staff, obser
         with translation.override(language):
             page = client.get(reverse("listening:dashboard-survey", args=[survey.pk])).content.decode()
         assert says in page and "4,14" not in page and "4.14" not in page
+
+
+# A published brief against the dashboard ----------------------------------------------------------------------
+
+@pytest.fixture
+def six_in_laurentides(staff, django_capture_on_commit_callbacks):
+    """Twelve organisations raising needs every month, six of them in one region, a segment of that region."""
+    made = crowd(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        theming.start_run(actor=staff)
+    for i, (org, _user) in enumerate(made):
+        org.region = "15" if i < 6 else "06"
+        org.save()
+    Segment.objects.create(name="Laurentides", regions=["15"])
+    return made
+
+
+@pytest.fixture
+def move_into_the_region(staff, django_capture_on_commit_callbacks):
+    """The seventh organisation moves into the segment's region, as through the members API."""
+    def move(made):
+        with django_capture_on_commit_callbacks(execute=True):
+            members_services.update_organisation(actor=staff, organisation=made[6][0], data={"region": "15"})
+    return move
+
+
+def another_observer(email: str) -> User:
+    return User.objects.create_user(email, "x-Unused-Passw0rd", role=Role.OBSERVER)
+
+
+def segment_seen(client, user) -> dict:
+    client.force_login(user)
+    return client.get(reverse("api:listening-dashboard")).json()["segments"][0]
+
+
+def test_a_brief_then_the_dashboard_of_another_observer_cannot_differ_by_one_organisation(
+        six_in_laurentides, move_into_the_region, staff, client):
+    """A brief shows the segment's six; one organisation moves into the region; a new observer, who never saw
+    the brief, opens the dashboard: seven would be the six plus the one who moved, its needs the difference.
+    The dashboard refuses the segment and says why."""
+    today = timezone.localdate()
+    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+        actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today, language="fr"))
+    assert brief.figures["segments"][0]["members"] == 6
+    move_into_the_region(six_in_laurentides)
+    newcomer = another_observer("newcomer@gouv.test")
+    segment = segment_seen(client, newcomer)
+    assert segment["members"] is None and segment["bars"] is None and segment["total"] is None
+    assert "déjà été montrés" in segment["refused"]
+    client.force_login(newcomer)
+    with translation.override("en"):
+        page = client.get(reverse("listening:dashboard")).content.decode()
+    assert "already shown" in page
+
+
+def test_two_observers_cannot_pool_their_dashboards(six_in_laurentides, move_into_the_region, observer, client):
+    """One observer sees the six; one organisation moves; another observer is refused the seven."""
+    assert segment_seen(client, observer)["members"] == 6
+    move_into_the_region(six_in_laurentides)
+    seen = segment_seen(client, another_observer("colleague@gouv.test"))
+    assert seen["refused"] and seen["members"] is None
+
+
+def test_a_draft_brief_and_the_staffs_dashboard_release_nothing(six_in_laurentides, move_into_the_region, staff,
+                                                                observer, client):
+    """Only what leaves the staff counts: a draft and the staff's own view check the ledger, not add to it."""
+    today = timezone.localdate()
+    briefs.create_brief(actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today,
+                        language="fr")
+    assert segment_seen(client, staff)["members"] == 6
+    assert not ReleasedPopulation.objects.exists()
+    move_into_the_region(six_in_laurentides)
+    assert segment_seen(client, observer)["members"] == 7
+
+
+def test_a_brief_cannot_differ_by_one_organisation_from_what_observers_saw(six_in_laurentides, move_into_the_region,
+                                                                         staff, observer, client):
+    """The other way round: the dashboard showed six; the brief, read by every observer, may not show seven."""
+    assert segment_seen(client, observer)["members"] == 6
+    move_into_the_region(six_in_laurentides)
+    today = timezone.localdate()
+    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+        actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today, language="en"))
+    assert "refused" in brief.figures["segments"][0] and "members" not in brief.figures["segments"][0]
 
 
 # Live figures -------------------------------------------------------------------------------------------------
