@@ -29,11 +29,12 @@ is seen by every observer). Quotes go through `quotes`.
 
 import datetime
 import hashlib
+import zlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -327,19 +328,30 @@ def admit_filter(*, scope: str, filtered: Iterable, parent: Iterable, period: tu
     """
     k = k or current_k()
     filtered, parent = frozenset(filtered), frozenset(parent)
-    released = ReleasedPopulation.objects.filter(scope=scope)
-    if period is not None:
-        released = released.filter(Q(period_start__isnull=True) | Q(period_start__lte=period[1],
-                                                                      period_end__gte=period[0]))
-    released = [(frozenset(ids), until) for ids, until in released.values_list("organisations", "period_end")]
-    reason = anonymity.check_population(filtered, parent, k, [ids for ids, _until in released])
-    if reason == Refusal.TOO_CLOSE:
-        ends = [until for ids, until in released if 0 < len(filtered ^ ids) < k]
-        raise FilterRefused(reason, k, None if None in ends else max(ends))
-    if reason is not None:
-        raise FilterRefused(reason, k)
-    if record:
-        _remember(scope, period, filtered)
+    with transaction.atomic():
+        if record:
+            _lock_ledger(scope)
+        released = ReleasedPopulation.objects.filter(scope=scope)
+        if period is not None:
+            released = released.filter(Q(period_start__isnull=True) | Q(period_start__lte=period[1],
+                                                                          period_end__gte=period[0]))
+        released = [(frozenset(ids), end) for ids, end in released.values_list("organisations", "period_end")]
+        reason = anonymity.check_population(filtered, parent, k, [ids for ids, _end in released])
+        if reason == Refusal.TOO_CLOSE:
+            ends = [end for ids, end in released if 0 < len(filtered ^ ids) < k]
+            raise FilterRefused(reason, k, None if None in ends else max(ends))
+        if reason is not None:
+            raise FilterRefused(reason, k)
+        if record:
+            _remember(scope, period, filtered)
+
+
+def _lock_ledger(scope: str) -> None:
+    """One admission at a time per scope, until its transaction ends: two requests that each checked, then
+    recorded, two populations a few organisations apart would both pass. (SQLite serialises writers.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(scope.encode())])
 
 
 def _remember(scope: str, period: tuple | None, organisations: frozenset) -> None:
