@@ -1,10 +1,11 @@
-"""What every capability shares: the audit trail, notifications and API keys."""
+"""What every capability shares: the audit trail, notifications, the outbox of mail and API keys."""
 
 import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +79,39 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("To send")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
+
+
+class OutgoingMail(models.Model):
+    """One message in the outbox: written by a service inside its transaction, sent by a background task
+    after the commit (grappe.core.outbox). A message that fails is tried again at `next_attempt_at`;
+    `attempts` counts the tries and `last_error` keeps why the last one failed."""
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MailStatus.choices,
+                              default=MailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
+                                name="outgoing_mail_due")]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
 
 
 class SubmittedForm(models.Model):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, notify, outbox
 from grappe.core.idempotency import submit_once
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require, require_visible
@@ -362,17 +361,20 @@ def _queue_mail(survey_id: int, organisation_ids: list[int], kind: str) -> None:
 
 
 def mail_survey(survey_id: int, organisation_ids: list[int], kind: str) -> None:
-    """One mail per person with an account in the organisations, in that person's language."""
+    """One mail per person with an account in the organisations, in that person's language, put in the outbox
+    in one transaction (one sending task for them all)."""
     survey = Survey.objects.get(pk=survey_id)
     users = (User.objects.filter(person__organisation_id__in=organisation_ids, person__is_active=True, is_active=True)
              .select_related("person__organisation"))
-    for user in users:
-        with translation.override(user.language):
-            context = {"user": user, "survey": survey, "organisation": user.person.organisation,
-                       "url": absolute_url(reverse("listening:survey-answer", args=[survey.pk])), "kind": kind}
-            subject = (_("Survey: %(title)s") if kind == "invitation" else _("Reminder — survey: %(title)s")) % {
-                "title": survey.title}
-            send_mail(subject, render_to_string("listening/email/survey.txt", context), None, [user.email])
+    with transaction.atomic():
+        for user in users:
+            with translation.override(user.language):
+                context = {"user": user, "survey": survey, "organisation": user.person.organisation,
+                           "url": absolute_url(reverse("listening:survey-answer", args=[survey.pk])),
+                           "kind": kind}
+                subject = (_("Survey: %(title)s") if kind == "invitation"
+                           else _("Reminder — survey: %(title)s")) % {"title": survey.title}
+                outbox.queue(user.email, subject, render_to_string("listening/email/survey.txt", context))
 
 
 # Answering a survey ------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import datetime
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, notify, outbox
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 
@@ -174,7 +173,7 @@ def send_certification_reminders(today: datetime.date | None = None) -> int:
             admins = certification.organisation.people.filter(
                 org_role=OrgRole.ADMIN, is_active=True, user__isnull=False).select_related("user")
             for person in admins:
-                notify.on_commit(_mail_certification_reminder, person, certification)
+                _mail_certification_reminder(person, certification)
             notify.on_commit(notify.send, [p.user for p in admins],
                              _("Certification %(name)s expires on %(date)s.") % {
                                  "name": certification.certification_type.label_en,
@@ -187,10 +186,10 @@ def send_certification_reminders(today: datetime.date | None = None) -> int:
 def _mail_certification_reminder(person: Person, certification: Certification) -> None:
     with translation.override(person.language):
         context = {"person": person, "certification": certification}
-        send_mail(
+        outbox.queue(
+            person.email,
             _("Your certification %(name)s expires soon") % {"name": certification.certification_type.label},
             render_to_string("members/email/certification_reminder.txt", context),
-            None, [person.email],
         )
 
 
@@ -234,7 +233,7 @@ def invite_person(*, actor, person: Person, request=None) -> User:
         person.invited_at = timezone.now()
         person.save(update_fields=["user", "invited_at", "updated_at"])
         audit.record(actor, "person.invited", person)
-    notify.on_commit(_mail_invitation, person, user, request)
+        _mail_invitation(person, user, request)
     return user
 
 
@@ -245,10 +244,10 @@ def _mail_invitation(person: Person, user: User, request) -> None:
         path = reverse("account_reset_password_from_key",
                        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)})
         link = absolute_url(path, request)
-        send_mail(
+        outbox.queue(
+            person.email,
             _("You are invited to Grappe"),
             render_to_string("members/email/invitation.txt", {"person": person, "link": link}),
-            None, [person.email],
         )
 
 

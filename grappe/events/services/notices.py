@@ -1,15 +1,16 @@
 """Telling a participant about something: a member in the app and by mail, a guest by mail, each in the
-registration's language. Call `tell` inside the service's transaction: delivery waits for the commit."""
+registration's language. Call `tell` inside the service's transaction: the notification and the mail are rows
+of that transaction (the mail leaves through core's outbox once it commits), so a change that rolls back tells
+nobody, and a mail server that fails never fails the service."""
 
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.core import notify
+from grappe.core import notify, outbox
 from grappe.core.links import absolute_url
 
 from ..models import Registration
@@ -25,13 +26,8 @@ def link_for(registration: Registration, path: str) -> str:
 
 def tell(registration: Registration, text: Callable[[], str], url_name: str = "events:request-list",
          subject: Callable[[], str] | None = None) -> None:
-    """Once the transaction commits, tell the participant `text()` (called in its language), linking to its
-    page `url_name` of the event. The mail's subject is `subject()`, or the event's title."""
-    notify.on_commit(_deliver, registration, text, url_name, subject)
-
-
-def _deliver(registration: Registration, text: Callable[[], str], url_name: str,
-             subject: Callable[[], str] | None) -> None:
+    """Tell the participant `text()` (called in its language), linking to its page `url_name` of the event.
+    The mail's subject is `subject()`, or the event's title."""
     with translation.override(registration.language):
         message = text()
         title = subject() if subject else f"{registration.event.title} — Grappe"
@@ -42,4 +38,4 @@ def _deliver(registration: Registration, text: Callable[[], str], url_name: str,
         email = registration.guest_email if registration.is_guest else registration.person.email
         context = {"registration": registration, "event": registration.event, "message": message,
                    "link": link_for(registration, path)}
-        send_mail(title, render_to_string("events/participant/email/notice.txt", context), None, [email])
+        outbox.queue(email, title, render_to_string("events/participant/email/notice.txt", context))

@@ -11,14 +11,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, outbox
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 from grappe.members.models import Capability, User
@@ -94,7 +93,7 @@ def register_guest(*, actor, event: Event, name: str, email: str, organisation: 
         if created:
             audit.record(actor, "event.guest_registered", registration,
                          after=audit.snapshot(registration, exclude=("access_key",)))
-        notify.on_commit(_mail_access_link, registration)
+        _mail_access_link(registration)
     return registration, created
 
 
@@ -110,9 +109,9 @@ def _mail_access_link(registration: Registration) -> None:
     with translation.override(registration.language):
         path = reverse("events:guest-confirm", args=[registration.event_id, registration.access_key])
         context = {"registration": registration, "event": registration.event, "link": absolute_url(path)}
-        send_mail(_("Confirm your registration to %(event)s") % {"event": registration.event.title},
-                  render_to_string("events/participant/email/confirm_guest.txt", context), None,
-                  [registration.guest_email])
+        outbox.queue(registration.guest_email,
+                     _("Confirm your registration to %(event)s") % {"event": registration.event.title},
+                     render_to_string("events/participant/email/confirm_guest.txt", context))
 
 
 def confirm_guest(*, event: Event, access_key: str) -> Registration | None:

@@ -4,8 +4,14 @@ print, export."""
 from io import BytesIO
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
+
+from grappe.core import outbox
+from grappe.core.models import MailStatus, OutgoingMail
+from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 
 from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
 
@@ -101,3 +107,46 @@ def test_the_follow_ups_list_meetings_with_a_quote_or_an_agreement(staff_client,
     response = staff_client.get(reverse("events:organiser-follow-ups", args=[event.pk]))
 
     assert list(response.context["meetings"]) == [quoted]
+
+
+def test_publishing_answers_normally_when_one_participants_mail_is_refused(
+        staff_client, event, alpha, bravo, charlie, refusing_mail, django_capture_on_commit_callbacks):
+    """One refused address neither fails the committed publication nor stops the others' mail; it is tried
+    again later."""
+    event.phase = Phase.SCHEDULING
+    event.save()
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED), status=MeetingStatus.PLANNED)
+    refusing_mail.add(bravo.person.email)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("events:organiser-event-phase", args=[event.pk]),
+                                     {"action": "publish"})
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.phase == Phase.PUBLISHED and event.meetings.get().status == MeetingStatus.PUBLISHED
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alpha.person.email, charlie.person.email])
+    failed = OutgoingMail.objects.get(to=bravo.person.email)
+    assert failed.status == MailStatus.PENDING and failed.attempts == 1
+
+    refusing_mail.clear()
+    OutgoingMail.objects.filter(pk=failed.pk).update(next_attempt_at=timezone.now())  # its delay has passed
+    outbox.send_due()
+    assert mail.outbox[-1].to == [bravo.person.email] and "agenda" in mail.outbox[-1].body.lower()
+
+
+def test_opening_the_requests_answers_normally_when_one_participants_mail_is_refused(
+        staff_client, event, alpha, bravo, charlie, refusing_mail, django_capture_on_commit_callbacks):
+    event.phase = Phase.REGISTRATION
+    event.save()
+    refusing_mail.add(alpha.person.email)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("events:organiser-event-phase", args=[event.pk]),
+                                     {"action": "open_requests"})
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.phase == Phase.REQUESTS
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([bravo.person.email, charlie.person.email])
+    assert OutgoingMail.objects.get(to=alpha.person.email, status=MailStatus.PENDING).attempts == 1

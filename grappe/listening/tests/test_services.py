@@ -11,7 +11,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from grappe.conftest import make_organisation
-from grappe.core.models import AuditEntry, Notification
+from grappe.core.models import AuditEntry, MailStatus, Notification, OutgoingMail
+from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 from grappe.listening import selectors, services
 from grappe.listening.models import Answer, Invitation, Need, Question, Response, ResponseStatus
 from grappe.members import services as member_services
@@ -190,6 +191,17 @@ def test_invitations_are_mailed_once_in_each_persons_language(ctx, pulse, django
     assert subjects["user@alpha.test"].endswith("Cluster pulse")
     assert subjects["admin@alpha.test"].endswith("Pouls de la grappe")
     assert len(mail.outbox) == 3  # A's two people and B's one
+
+
+def test_one_refused_address_does_not_stop_a_surveys_invitations(ctx, pulse, refusing_mail,
+                                                                  django_capture_on_commit_callbacks):
+    Invitation.objects.all().delete()
+    refusing_mail.add("user@alpha.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_invitations(actor=ctx.staff, survey=pulse) == 2
+
+    assert len(mail.outbox) == 2 and "user@alpha.test" not in {m.to[0] for m in mail.outbox}
+    assert OutgoingMail.objects.get(to="user@alpha.test").status == MailStatus.PENDING
 
 
 def test_a_survey_targeted_at_a_segment_invites_its_active_organisations_only(ctx, pulse):

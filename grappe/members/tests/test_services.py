@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from grappe.conftest import make_staff
-from grappe.core.models import AuditEntry
+from grappe.core.models import AuditEntry, MailStatus, OutgoingMail
+from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 from grappe.members import services
 from grappe.members.models import (
     MembershipStatus,
@@ -244,6 +245,18 @@ def test_reinviting_sends_a_new_mail_but_keeps_one_account(
     assert first == second
     assert User.objects.filter(email__iexact="julie@alpha.test").count() == 1
     assert len(mailoutbox) == 2
+
+
+def test_an_invitation_the_mail_server_refuses_is_kept_to_be_sent_again(
+        org_admin, org_a, refusing_mail, django_capture_on_commit_callbacks):
+    person = new_person(org_a, "bounce@example.test")
+
+    user = invite(org_admin, person, django_capture_on_commit_callbacks)
+
+    person.refresh_from_db()
+    assert person.user == user and person.invited_at is not None
+    waiting = OutgoingMail.objects.get(to="bounce@example.test")
+    assert waiting.status == MailStatus.PENDING and waiting.attempts == 1 and link_in(waiting.body)
 
 
 def test_a_member_user_cannot_invite(org_user, org_a, mailoutbox):

@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand
 
+from grappe.core.tasks import send_mail_task
 from grappe.listening.tasks import send_survey_reminders_task
 from grappe.members.tasks import send_certification_reminders_task
 
 
 class Command(BaseCommand):
-    help = ("Queue the daily background work (certification expiry reminders, reminders of open surveys). "
-            "Run it once a day, e.g. from cron.")
+    help = ("Queue the daily background work (certification expiry reminders, reminders of open surveys, "
+            "mail still waiting in the outbox). Run it once a day, e.g. from cron.")
 
     def handle(self, *args, **options):
         for name, task in (("certification reminders", send_certification_reminders_task),
-                           ("survey reminders", send_survey_reminders_task)):
+                           ("survey reminders", send_survey_reminders_task),
+                           ("pending mail", send_mail_task)):
             self.stdout.write(f"{name} queued ({task.enqueue().id})")
