@@ -1,4 +1,7 @@
-"""The organiser's hand on the schedule: move a meeting, place a request by hand, cancel a meeting, publish.
+"""A meeting's life, in one place: the organiser's hand on the schedule (move a meeting, place a request by
+hand, cancel a meeting, publish), and below them the transitions every other service goes through — the
+scheduler writing its result, a participant leaving or withdrawing a request. Nothing else changes a
+meeting's status, place or seats, so a meeting and its two seats never disagree.
 
 A move is checked first so that the organiser reads why it is refused (a person busy or unavailable then,
 the table taken, the two organisations already meeting). Two organisers acting at once pass those checks
@@ -6,10 +9,11 @@ together; the database constraints (one live meeting per table and slot, one per
 organisations once) then refuse the second write, which is reported with the same reasons.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -122,13 +126,7 @@ def move_meeting(*, actor, meeting: Meeting, slot: Slot, table: Table) -> Meetin
         sides = (meeting.request.requester, meeting.request.recipient)
         _check_place(sides, slot, table, exclude_meeting=meeting.pk)
         before = {"slot": meeting.slot.index, "table": meeting.table.number}
-
-        def write():
-            Meeting.objects.filter(pk=meeting.pk).update(slot=slot, table=table)
-            MeetingSeat.objects.filter(meeting=meeting).update(slot=slot)
-
-        _write(write, sides, slot, table)
-        meeting.slot, meeting.table = slot, table
+        _write(lambda: relocate([(meeting, slot, table)]), sides, slot, table)
         audit.record(actor, "meeting.moved", meeting, before=before, after={"slot": slot.index,
                                                                             "table": table.number})
         if meeting.status == MeetingStatus.PUBLISHED:
@@ -166,17 +164,6 @@ def place_request(*, actor, meeting_request: MeetingRequest, slot: Slot, table: 
     return meeting
 
 
-def create_meeting(meeting_request: MeetingRequest, slot: Slot, table: Table, status: str) -> Meeting:
-    """A meeting with its two seats (the seats keep each person to one meeting per slot)."""
-    sides = (meeting_request.requester, meeting_request.recipient)
-    low, high = sorted(side.organisation_key for side in sides)
-    meeting = Meeting.objects.create(event_id=meeting_request.event_id, request=meeting_request, slot=slot,
-                                     table=table, status=status, organisation_low=low, organisation_high=high)
-    MeetingSeat.objects.bulk_create([MeetingSeat(meeting=meeting, registration=side, slot=slot, live=True)
-                                     for side in sides])
-    return meeting
-
-
 def cancel_meeting(*, actor, meeting: Meeting) -> Meeting:
     """Cancel a meeting: its slot and table are free again; a published meeting's two sides are told.
 
@@ -185,32 +172,14 @@ def cancel_meeting(*, actor, meeting: Meeting) -> Meeting:
     """
     with transaction.atomic():
         event = _editable(actor, meeting.event)
-        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk, event=event)
-        if meeting.status != MeetingStatus.CANCELLED:
-            _cancel(actor, meeting)
+        meeting = Meeting.objects.get(pk=meeting.pk, event=event)
+        for cancelled in cancel_meetings(Meeting.objects.filter(pk=meeting.pk)):
+            meeting = cancelled
+            audit.record(actor, "meeting.cancelled", meeting, before={"status": meeting.was},
+                         after={"status": meeting.status})
+            if meeting.was == MeetingStatus.PUBLISHED:
+                tell_changed(Registration.objects.filter(seats__meeting=meeting))
     return meeting
-
-
-def cancel_meetings_of(actor, registration: Registration) -> int:
-    """Cancel a participant's live meetings (inside the caller's transaction); the other sides are told."""
-    meetings = list(Meeting.objects.select_for_update(of=("self",))
-                    .filter(LIVE_MEETING, seats__registration=registration))
-    for meeting in meetings:
-        _cancel(actor, meeting,
-                tell=lambda sides: tell_changed([s for s in sides if s.pk != registration.pk]))
-    return len(meetings)
-
-
-def _cancel(actor, meeting: Meeting, tell=None) -> None:
-    was = meeting.status
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.save(update_fields=["status", "updated_at"])
-    MeetingSeat.objects.filter(meeting=meeting).update(live=False)
-    audit.record(actor, "meeting.cancelled", meeting, before={"status": was},
-                 after={"status": meeting.status})
-    if was == MeetingStatus.PUBLISHED:
-        sides = list(Registration.objects.filter(seats__meeting=meeting))
-        (tell or tell_changed)(sides)
 
 
 def tell_changed(registrations: Iterable[Registration]) -> None:
@@ -226,10 +195,7 @@ def publish(*, actor, event: Event) -> int:
     """
     with transaction.atomic():
         event = _editable(actor, event)
-        planned = Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED)
-        concerned = set(MeetingSeat.objects.filter(meeting__in=planned).values_list("registration",
-                                                                                    flat=True))
-        count = planned.update(status=MeetingStatus.PUBLISHED)
+        count, concerned = publish_planned(event)
         first = event.phase != Phase.PUBLISHED
         if first:
             event.phase = Phase.PUBLISHED
@@ -241,3 +207,60 @@ def publish(*, actor, event: Event) -> int:
         for registration in told:
             tell_registrant(registration, "agenda_published" if first else "agenda_changed")
     return count
+
+
+# The transitions (inside the caller's transaction) --------------------------------------------------------
+
+def create_meeting(meeting_request: MeetingRequest, slot: Slot, table: Table, status: str) -> Meeting:
+    """A meeting with its two seats (the seats keep each person to one meeting per slot)."""
+    sides = (meeting_request.requester, meeting_request.recipient)
+    low, high = sorted(side.organisation_key for side in sides)
+    meeting = Meeting.objects.create(event_id=meeting_request.event_id, request=meeting_request, slot=slot,
+                                     table=table, status=status, organisation_low=low, organisation_high=high)
+    MeetingSeat.objects.bulk_create([MeetingSeat(meeting=meeting, registration=side, slot=slot, live=True)
+                                     for side in sides])
+    return meeting
+
+
+def relocate(moves: Sequence[tuple[Meeting, Slot, Table]]) -> None:
+    """Put live meetings (with their seats) at new slots and tables; each keeps its status. They may swap
+    places, and the constraints are checked row by row: each is first set aside (cancelled, seats not live),
+    then put back in its new place."""
+    if not moves:
+        return
+    ids = [meeting.pk for meeting, _slot, _table in moves]
+    Meeting.objects.filter(pk__in=ids).update(status=MeetingStatus.CANCELLED)
+    MeetingSeat.objects.filter(meeting__in=ids).update(live=False)
+    now = timezone.now()
+    for meeting, slot, table in moves:
+        Meeting.objects.filter(pk=meeting.pk).update(slot=slot, table=table, status=meeting.status,
+                                                     updated_at=now)
+        MeetingSeat.objects.filter(meeting=meeting).update(slot=slot, live=True)
+        meeting.slot, meeting.table = slot, table
+
+
+def cancel_meetings(meetings: QuerySet) -> list[Meeting]:
+    """Cancel these meetings (those still live, locked) and free both sides' seats. Returns the ones it
+    cancelled, with the status each had (`was`), its slot and request."""
+    live = list(meetings.filter(LIVE_MEETING).select_for_update(of=("self",))
+                .select_related("slot", "request").order_by("pk"))
+    if live:
+        Meeting.objects.filter(pk__in=[m.pk for m in live]).update(status=MeetingStatus.CANCELLED,
+                                                                  updated_at=timezone.now())
+        MeetingSeat.objects.filter(meeting__in=live).update(live=False)
+        for meeting in live:
+            meeting.was, meeting.status = meeting.status, MeetingStatus.CANCELLED
+    return live
+
+
+def publish_planned(event: Event) -> tuple[int, set[int]]:
+    """Publish the event's planned meetings: how many, and the registrations whose agenda gained one."""
+    planned = Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED)
+    concerned = set(MeetingSeat.objects.filter(meeting__in=planned).values_list("registration", flat=True))
+    return planned.update(status=MeetingStatus.PUBLISHED, updated_at=timezone.now()), concerned
+
+
+def discard_planned(event: Event) -> None:
+    """Remove the event's planned meetings (never shown to anyone): a new run of the scheduler replaces
+    them."""
+    Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED).delete()

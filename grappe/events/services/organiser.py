@@ -200,10 +200,10 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
     """Validate (or refuse) registrations of the event; each registrant is told, in its language.
 
     Registrations already answered this way, cancelled, or whose email is still to confirm are left as they
-    are. Refusing a validated participant cancels its meetings (the other sides are told). Returns how many
-    changed.
+    are. A refused participant no longer takes part: its open requests are withdrawn and its meetings cancelled
+    (requests.close_participation, the other sides are told). Returns how many changed.
     """
-    from .meetings import cancel_meetings_of
+    from .requests import close_participation  # requests → meetings → organiser: imported when called
 
     wanted = RegistrationStatus.VALIDATED if validate else RegistrationStatus.REFUSED
     ids = [r.pk for r in registrations]
@@ -214,12 +214,14 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
                         .select_related("person__user", "organisation").order_by("pk"))
         for registration in changing:
             before = registration.status
-            if before == RegistrationStatus.VALIDATED:
-                cancel_meetings_of(actor, registration)
             registration.status = wanted
             registration.save(update_fields=["status", "updated_at"])
-            audit.record(actor, f"registration.{wanted}", registration, before={"status": before},
-                         after={"status": wanted})
+            after = {"status": wanted}
+            if not validate:
+                closed = close_participation(registration)
+                after.update(requests_withdrawn=[r.pk for r in closed.requests],
+                             meetings_cancelled=[m.pk for m in closed.meetings])
+            audit.record(actor, f"registration.{wanted}", registration, before={"status": before}, after=after)
             tell_registrant(registration, "registration_" + wanted)
     return len(changing)
 

@@ -24,8 +24,7 @@ from grappe.members.models import Capability, User
 
 from .. import selectors
 from ..models import Event, Phase, Registration, RegistrationStatus, Slot
-from . import notices
-from .requests import close_open_requests
+from .requests import close_participation
 
 EDITABLE_PHASES = (Phase.REGISTRATION, Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED)
 AVAILABILITY_PHASES = (Phase.REGISTRATION, Phase.REQUESTS)
@@ -199,38 +198,8 @@ def cancel_registration(*, user, participant: Registration) -> Registration:
         before = registration.status
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
-        closed = close_open_requests(registration)
+        closed = close_participation(registration)
         audit.record(user, "event.registration_cancelled", registration, before={"status": before},
                      after={"status": registration.status, "requests_withdrawn": [r.pk for r in closed.requests],
                             "meetings_cancelled": [m.pk for m in closed.meetings]})
-        _tell_others_of_cancellation(registration, closed)
     return registration
-
-
-def _tell_others_of_cancellation(registration: Registration, closed) -> None:
-    cancelled_with = {}
-    for meeting in closed.meetings:
-        other = meeting.request.recipient if meeting.request.requester_id == registration.pk \
-            else meeting.request.requester
-        cancelled_with[other.pk] = (other, meeting)
-    for meeting_request in closed.requests:
-        other = meeting_request.recipient if meeting_request.requester_id == registration.pk \
-            else meeting_request.requester
-        if other.pk in cancelled_with or other.status == RegistrationStatus.CANCELLED:
-            continue
-        notices.tell(other, lambda: _("%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting "
-                                      "request with them is closed.") % _names(registration))
-    for other, meeting in cancelled_with.values():
-        notices.tell(other, lambda meeting=meeting: _(
-            "%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting at %(time)s is "
-            "cancelled.") % {**_names(registration), "time": _time(meeting.slot.starts_at)},
-            "events:agenda")
-
-
-def _names(registration: Registration) -> dict:
-    return {"name": registration.display_name, "organisation": registration.organisation_name,
-            "event": registration.event.title}
-
-
-def _time(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit
@@ -22,14 +22,14 @@ from ..models import (
     OPEN_REQUEST_STATUSES,
     Meeting,
     MeetingRequest,
-    MeetingSeat,
-    MeetingStatus,
     Phase,
     Priority,
     Registration,
+    RegistrationStatus,
     RequestStatus,
 )
 from . import notices
+from .meetings import cancel_meetings
 
 ANSWER_PHASES = (Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED)
 
@@ -169,7 +169,7 @@ def withdraw_request(*, user, participant: Registration, meeting_request: Meetin
         before = meeting_request.status
         meeting_request.status = RequestStatus.WITHDRAWN
         meeting_request.save(update_fields=["status"])
-        meetings = cancel_live_meetings(Meeting.objects.filter(request=meeting_request))
+        meetings = cancel_meetings(Meeting.objects.filter(request=meeting_request))
         audit.record(user, "event.request_withdrawn", meeting_request, before={"status": before},
                      after={"status": RequestStatus.WITHDRAWN, "meetings_cancelled": [m.pk for m in meetings]})
         other = meeting_request.recipient if is_requester else meeting_request.requester
@@ -178,7 +178,7 @@ def withdraw_request(*, user, participant: Registration, meeting_request: Meetin
     return meeting_request
 
 
-# Cancelling what a participant leaves behind ---------------------------------------------------------------
+# What a participant who no longer takes part leaves behind ---------------------------------------------------
 
 @dataclass(frozen=True)
 class Closed:
@@ -186,23 +186,41 @@ class Closed:
     meetings: list[Meeting]
 
 
-def cancel_live_meetings(meetings) -> list[Meeting]:
-    """Cancel these meetings (those not cancelled yet) and free both sides' seats."""
-    live = list(meetings.exclude(status=MeetingStatus.CANCELLED).select_for_update(of=("self",))
-                .select_related("slot", "request"))
-    if live:
-        Meeting.objects.filter(pk__in=[m.pk for m in live]).update(status=MeetingStatus.CANCELLED,
-                                                                  updated_at=timezone.now())
-        MeetingSeat.objects.filter(meeting__in=live).update(live=False)
-    return live
-
-
-def close_open_requests(registration: Registration) -> Closed:
-    """Withdraw every open request of a participant who leaves, and cancel their meetings."""
+def close_participation(registration: Registration) -> Closed:
+    """The participant no longer takes part (it cancelled, or the organiser refused it), inside the caller's
+    transaction: every open request of it is withdrawn, its meetings are cancelled, and the people it was to
+    meet or had asked are told. Without this a refused participant's accepted requests would stay open, and
+    the next run of the scheduler could place them again."""
     locked = list(MeetingRequest.objects.select_for_update(of=("self",))
                   .filter(Q(requester=registration) | Q(recipient=registration), status__in=OPEN_REQUEST_STATUSES)
                   .select_related("requester__person", "requester__organisation", "recipient__person",
                                   "recipient__organisation").order_by("pk"))
     MeetingRequest.objects.filter(pk__in=[r.pk for r in locked]).update(status=RequestStatus.WITHDRAWN)
-    meetings = cancel_live_meetings(Meeting.objects.filter(seats__registration=registration))
-    return Closed(requests=locked, meetings=meetings)
+    meetings = cancel_meetings(Meeting.objects.filter(seats__registration=registration))
+    closed = Closed(requests=locked, meetings=meetings)
+    _tell_others(registration, closed)
+    return closed
+
+
+def _tell_others(registration: Registration, closed: Closed) -> None:
+    cancelled_with = {}
+    for meeting in closed.meetings:
+        other = meeting.request.recipient if meeting.request.requester_id == registration.pk \
+            else meeting.request.requester
+        cancelled_with[other.pk] = (other, meeting)
+    for meeting_request in closed.requests:
+        other = meeting_request.recipient if meeting_request.requester_id == registration.pk \
+            else meeting_request.requester
+        if other.pk in cancelled_with or other.status == RegistrationStatus.CANCELLED:
+            continue
+        notices.tell(other, lambda: _("%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting "
+                                      "request with them is closed.") % _names(registration))
+    for other, meeting in cancelled_with.values():
+        notices.tell(other, lambda meeting=meeting: _(
+            "%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting at %(time)s is "
+            "cancelled.") % {**_names(registration), "time": _time(meeting.slot.starts_at)},
+            "events:agenda")
+
+
+def _time(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

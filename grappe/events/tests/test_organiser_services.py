@@ -8,8 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from grappe.core.models import AuditEntry, Notification
-from grappe.events.models import Phase, Registration, RegistrationStatus
-from grappe.events.services import organiser
+from grappe.events.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingStatus,
+    Phase,
+    Registration,
+    RegistrationStatus,
+    RequestStatus,
+    RunStatus,
+)
+from grappe.events.services import meetings, organiser, registrations, requests, scheduling
 from grappe.events.services.organiser import SessionSpec
 
 from .factories import make_request, place, register, register_guest
@@ -150,6 +159,78 @@ def test_refusing_a_validated_participant_cancels_its_meetings(event, staff, alp
     assert meeting.status == "cancelled"
     assert not meeting.seats.filter(live=True).exists()
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@bravo.test", "user@alpha.test"]
+
+
+def test_refusing_a_participant_closes_its_open_requests_and_tells_the_others(
+        event, staff, alpha, bravo, charlie, django_capture_on_commit_callbacks):
+    event.phase = Phase.PUBLISHED
+    event.save()
+    asked = make_request(alpha, charlie)  # pending
+    accepted = make_request(bravo, alpha, status=RequestStatus.ACCEPTED)
+    meeting = place(accepted)
+    untouched = make_request(bravo, charlie, status=RequestStatus.ACCEPTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser.answer_registrations(actor=staff, event=event, registrations=[alpha], validate=False)
+
+    assert set(MeetingRequest.objects.filter(pk__in=[asked.pk, accepted.pk]).values_list("status", flat=True)) \
+        == {RequestStatus.WITHDRAWN}
+    untouched.refresh_from_db()
+    assert untouched.status == RequestStatus.ACCEPTED
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED and not meeting.seats.filter(live=True).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@bravo.test", "user@alpha.test", "user@charlie.test"]
+    [entry] = AuditEntry.objects.filter(target_type="events.registration")
+    assert entry.action == "registration.refused"
+    assert entry.after == {"status": "refused", "requests_withdrawn": [asked.pk, accepted.pk],
+                           "meetings_cancelled": [meeting.pk]}
+
+
+def test_a_participant_refused_then_validated_again_is_not_scheduled_on_its_old_requests(
+        event, staff, alpha, bravo):
+    event.phase = Phase.SCHEDULING
+    event.save()
+    make_request(alpha, bravo, status=RequestStatus.ACCEPTED)
+    organiser.answer_registrations(actor=staff, event=event, registrations=[alpha], validate=False)
+    organiser.answer_registrations(actor=staff, event=event, registrations=[alpha], validate=True)
+
+    done = scheduling.start_run(actor=staff, event=event)
+
+    done.refresh_from_db()
+    assert done.status == RunStatus.DONE and done.requests_count == 0
+    assert not Meeting.objects.filter(event=event).exists()
+
+
+def test_a_meetings_seats_follow_it_through_every_transition(event, staff, org_user, alpha, bravo, charlie,
+                                                           charlie_user):
+    """meetings.py owns a meeting's status, place and seats: after each change, both seats sit in the
+    meeting's slot and are live exactly while the meeting is."""
+    def in_step():
+        for meeting in Meeting.objects.filter(event=event).prefetch_related("seats"):
+            seats = list(meeting.seats.all())
+            assert len(seats) == 2 and {seat.slot_id for seat in seats} == {meeting.slot_id}
+            assert {seat.live for seat in seats} == {meeting.status != MeetingStatus.CANCELLED}
+
+    event.phase = Phase.SCHEDULING
+    event.save()
+    slot, table = event.slots.get(index=2), event.tables.get(number=2)
+    first = meetings.place_request(actor=staff, meeting_request=make_request(alpha, bravo, RequestStatus.ACCEPTED),
+                                   slot=event.slots.get(index=0), table=event.tables.get(number=1))
+    second = place(make_request(charlie, bravo, RequestStatus.ACCEPTED), 1, 1, MeetingStatus.PLANNED)
+    third = place(make_request(alpha, charlie, RequestStatus.ACCEPTED), 3, 3, MeetingStatus.PLANNED)
+    in_step()
+    meetings.move_meeting(actor=staff, meeting=first, slot=slot, table=table)
+    in_step()
+    meetings.publish(actor=staff, event=event)
+    in_step()
+    meetings.cancel_meeting(actor=staff, meeting=second)
+    in_step()
+    requests.withdraw_request(user=org_user, participant=alpha, meeting_request=first.request)
+    in_step()
+    registrations.cancel_registration(user=charlie_user, participant=charlie)
+    in_step()
+    assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.CANCELLED}
+    assert third.seats.filter(live=False).count() == 2
 
 
 def test_phases_follow_in_order_with_their_checks(staff, org_user):
