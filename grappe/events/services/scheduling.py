@@ -5,10 +5,18 @@ What a run places: every accepted request between two validated participants who
 cancelled by the organiser. Published meetings are `fixed`: they keep their slot and table (unless the
 event allows moves; they then stay placed, perhaps elsewhere, and their participants are told). Planned
 meetings (not yet published) are replaced by the new schedule.
+
+The solver works for up to a minute on a snapshot, without locks; people go on meanwhile. So the write
+locks the event, the snapshot's registrations, requests and live meetings, and checks them again: a meeting
+whose participant cancelled or was refused, whose request was withdrawn, or whose meeting the organiser
+cancelled during the solve is not written, and is reported as left out with that reason. A participant who
+acts after the locks waits for the write, then closes what it wrote. If the organiser changed the schedule
+by hand (or reopened the requests) meanwhile, the run writes nothing and says so.
 """
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +34,6 @@ from ..models import (
     Event,
     Meeting,
     MeetingRequest,
-    MeetingSeat,
     MeetingStatus,
     Phase,
     Registration,
@@ -37,7 +44,7 @@ from ..models import (
     Slot,
 )
 from . import jobs
-from .meetings import create_meeting, tell_changed
+from .meetings import create_meeting, discard_planned, relocate, tell_changed
 
 logger = logging.getLogger(__name__)
 RUNNABLE_PHASES = {Phase.SCHEDULING, Phase.PUBLISHED}
@@ -58,14 +65,14 @@ class Snapshot:
             .prefetch_related(Prefetch("unavailable_slots", queryset=Slot.objects.only("index"))))}
         self.published = list(Meeting.objects.filter(event=event, status=MeetingStatus.PUBLISHED)
                               .select_related("slot", "table", "request__requester", "request__recipient"))
+        self.live_meetings = live_meetings(Meeting.objects.filter(LIVE_MEETING, event=event))
+        self.cancelled = cancelled_requests(event)
         self.requests = self._requests()
 
     def _requests(self) -> dict[tuple[int, int], MeetingRequest]:
         """Accepted requests between two validated participants of different organisations, by pair, and
         those of published meetings (they hold their slot and table whatever became of their request)."""
-        meetings = Meeting.objects.filter(event=self.event)
-        cancelled = (set(meetings.filter(status=MeetingStatus.CANCELLED).values_list("request", flat=True))
-                     - set(meetings.filter(LIVE_MEETING).values_list("request", flat=True)))
+        cancelled = self.cancelled
         accepted = MeetingRequest.objects.filter(event=self.event, status=RequestStatus.ACCEPTED)
         found = {}
         for request in [*accepted, *(m.request for m in self.published)]:
@@ -74,6 +81,9 @@ class Snapshot:
                 continue
             found[scheduler.pair_key(a.pk, b.pk)] = request
         return found
+
+    def pair_of(self, request: MeetingRequest) -> tuple[int, int]:
+        return scheduler.pair_key(request.requester_id, request.recipient_id)
 
     def problem(self) -> scheduler.Problem:
         event = self.event
@@ -94,6 +104,19 @@ class Snapshot:
             session_of={index: slot.session_id for index, slot in self.slots.items()},
             max_meetings=event.max_meetings, max_consecutive=event.max_consecutive, fixed=fixed,
             allow_moves=event.allow_moves)
+
+
+def cancelled_requests(event: Event) -> set[int]:
+    """Requests whose meeting the organiser cancelled (and did not place again): not for the scheduler."""
+    meetings = Meeting.objects.filter(event=event)
+    return (set(meetings.filter(status=MeetingStatus.CANCELLED).values_list("request", flat=True))
+            - set(meetings.filter(LIVE_MEETING).values_list("request", flat=True)))
+
+
+def live_meetings(meetings) -> dict[int, tuple]:
+    """Each live meeting as a change by hand would alter it: its request and sides, status, slot and table."""
+    return {m[0]: m[1:] for m in meetings.order_by("pk").values_list(
+        "pk", "request", "request__requester", "request__recipient", "status", "slot", "table")}
 
 
 # Starting a run ----------------------------------------------------------------------------------------
@@ -147,56 +170,107 @@ def _solve_and_apply(run: ScheduleRun, time_limit: float) -> None:
     if problems:
         raise ValueError("; ".join(problems))
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=run.event_id)
-        counts = apply_result(snapshot, result)
+        written = apply_result(snapshot, problem, result)
         ScheduleRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE, progress=100, placed_count=len(result.meetings),
-            placed_weight=result.placed_weight, upper_bound=result.upper_bound, solver_status=result.status,
+            status=RunStatus.DONE, progress=100, placed_count=written.placed_count,
+            placed_weight=written.placed_weight, upper_bound=result.upper_bound, solver_status=result.status,
             idle_gaps=result.idle_gaps, seconds=round(time.monotonic() - started, 2),
-            finished_at=timezone.now(),
-            unplaced=[{"request": snapshot.requests[scheduler.pair_key(u.request.a, u.request.b)].pk,
-                       "reason": u.reason, "participant": u.participant} for u in result.unplaced])
+            finished_at=timezone.now(), unplaced=written.unplaced)
         audit.record(run.started_by, "schedule.applied", run.event, after={
-            "run": run.pk, **counts, "placed_weight": result.placed_weight,
-            "upper_bound": result.upper_bound})
+            "run": run.pk, **written.counts, "placed_weight": written.placed_weight,
+            "upper_bound": result.upper_bound, "dropped": written.dropped})
 
 
-def apply_result(snapshot: Snapshot, result: scheduler.Result) -> dict:
-    """Write a result (inside the caller's transaction, the event locked): planned meetings replaced,
-    published ones kept where they are, or moved if the event allows it (their participants told)."""
-    event = snapshot.event
-    Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED).delete()
-    published = {scheduler.pair_key(m.request.requester_id, m.request.recipient_id): m
-                 for m in snapshot.published}
-    placed = {scheduler.pair_key(m.a, m.b): m for m in result.meetings}
-    moved = [(m, placed[pair]) for pair, m in published.items()
+class ScheduleChanged(Exception):
+    """The event changed by hand while the scheduler ran: its result no longer fits, nothing is written."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the write did: meetings planned, published ones kept or moved, pairs dropped at the re-check, and
+    the requests left out (the solver's, then the dropped ones) as ScheduleRun.unplaced stores them."""
+
+    counts: dict
+    placed_count: int
+    placed_weight: int
+    dropped: int
+    unplaced: list[dict]
+
+
+def apply_result(snapshot: Snapshot, problem: scheduler.Problem, result: scheduler.Result) -> Written:
+    """Write a result, inside the caller's transaction: lock and check again what the solver read (see the
+    module's docstring), then replace the planned meetings and keep the published ones where they are, or
+    move them if the event allows it (their participants told)."""
+    gone = _recheck(snapshot)
+    placed = {pair: m for m in result.meetings if (pair := scheduler.pair_key(m.a, m.b)) not in gone}
+    published = {pair: m for m in snapshot.published if (pair := snapshot.pair_of(m.request)) not in gone}
+    discard_planned(snapshot.event)
+    moved = [(m, snapshot.slots[placed[pair].slot], snapshot.tables[placed[pair].table])
+             for pair, m in published.items()
              if pair in placed and (m.slot.index, snapshot.table_index[m.table_id]) != (placed[pair].slot,
                                                                                      placed[pair].table)]
-    _move_published(snapshot, moved)
+    relocate(moved)
+    for meeting, _slot, _table in moved:
+        tell_changed([meeting.request.requester, meeting.request.recipient])
     created = 0
     for pair, meeting in placed.items():
-        if pair in published:
-            continue
-        create_meeting(snapshot.requests[pair], snapshot.slots[meeting.slot], snapshot.tables[meeting.table],
-                       MeetingStatus.PLANNED)
-        created += 1
-    return {"planned": created, "kept": len(published) - len(moved), "moved": len(moved)}
+        if pair not in published:
+            create_meeting(snapshot.requests[pair], snapshot.slots[meeting.slot],
+                           snapshot.tables[meeting.table], MeetingStatus.PLANNED)
+            created += 1
+    weights = {scheduler.pair_key(r.a, r.b): r.weight for r in problem.requests}
+    left_out = {scheduler.pair_key(u.request.a, u.request.b): {"reason": u.reason,
+                                                                "participant": u.participant}
+                for u in result.unplaced}
+    left_out.update(gone)
+    return Written(
+        counts={"planned": created, "kept": len(published) - len(moved), "moved": len(moved)},
+        placed_count=len(placed), placed_weight=sum(weights[pair] for pair in placed), dropped=len(gone),
+        unplaced=[{"request": snapshot.requests[pair].pk, **why} for pair, why in left_out.items()])
 
 
-def _move_published(snapshot: Snapshot, moves) -> None:
-    """Published meetings the scheduler moved (moves allowed). They may swap places, and the constraints
-    are checked row by row: each is first set aside (cancelled, seats not live), then put back in its new
-    place."""
-    if not moves:
-        return
-    ids = [meeting.pk for meeting, _new in moves]
-    Meeting.objects.filter(pk__in=ids).update(status=MeetingStatus.CANCELLED)
-    MeetingSeat.objects.filter(meeting__in=ids).update(live=False)
-    for meeting, new in moves:
-        slot, table = snapshot.slots[new.slot], snapshot.tables[new.table]
-        Meeting.objects.filter(pk=meeting.pk).update(slot=slot, table=table, status=MeetingStatus.PUBLISHED)
-        MeetingSeat.objects.filter(meeting=meeting).update(slot=slot, live=True)
-        tell_changed([meeting.request.requester, meeting.request.recipient])
+def _recheck(snapshot: Snapshot) -> dict[tuple[int, int], dict]:
+    """Lock what the solver read and return the pairs that can no longer meet, each with why (a reason code
+    and the participant concerned). Lock order as the participants' services take them: registrations, then
+    requests, then meetings, so that nobody waits for the other in a circle."""
+    event = Event.objects.select_for_update().get(pk=snapshot.event.pk)
+    if event.phase not in RUNNABLE_PHASES:
+        raise ScheduleChanged(_("The event went to “%(phase)s” while the scheduler ran: nothing was written.")
+                              % {"phase": event.get_phase_display()})
+    validated = set(Registration.objects.select_for_update().filter(
+        pk__in=list(snapshot.registrations), status=RegistrationStatus.VALIDATED).order_by("pk")
+        .values_list("pk", flat=True))
+    statuses = dict(MeetingRequest.objects.select_for_update().filter(
+        pk__in=[r.pk for r in snapshot.requests.values()]).order_by("pk").values_list("pk", "status"))
+    now_cancelled = cancelled_requests(event) - snapshot.cancelled
+    gone = {}
+    for pair, request in snapshot.requests.items():
+        left = next((side for side in (request.requester_id, request.recipient_id) if side not in validated),
+                    None)
+        if left is not None:
+            gone[pair] = {"reason": "participant_left", "participant": left}
+        elif statuses[request.pk] != request.status:
+            gone[pair] = {"reason": "request_closed", "participant": None}
+        elif request.pk in now_cancelled:
+            gone[pair] = {"reason": "meeting_cancelled", "participant": None}
+    _check_no_change_by_hand(snapshot, left=set(snapshot.registrations) - validated,
+                             gone_requests={snapshot.requests[pair].pk for pair in gone})
+    return gone
+
+
+def _check_no_change_by_hand(snapshot: Snapshot, *, left: set[int], gone_requests: set[int]) -> None:
+    """Refuse to write over a schedule the organiser changed during the solve (a meeting moved, placed or
+    published): the result was made for the schedule as it was. Meetings closed by a participant who left or
+    withdrew, or cancelled by the organiser, are the re-check's business, not a change that stops the run."""
+    def kept(meetings: dict) -> dict:
+        return {pk: m for pk, m in meetings.items()
+                if m[0] not in gone_requests and m[1] not in left and m[2] not in left}
+
+    now = live_meetings(Meeting.objects.select_for_update(of=("self",)).filter(LIVE_MEETING,
+                                                                             event=snapshot.event))
+    if kept(now) != kept(snapshot.live_meetings):
+        raise ScheduleChanged(_("The schedule was changed by hand while the scheduler ran: nothing was "
+                                "written. Run it again."))
 
 
 # Reading a run -------------------------------------------------------------------------------------------
@@ -207,6 +281,10 @@ REASONS = {
     "organisation_pair": lambda: _("their organisations already meet through other people"),
     "no_table": lambda: _("every slot they could share has all its tables taken"),
     "outweighed": lambda: _("placing it would have meant dropping more important meetings"),
+    "participant_left": lambda: _("%(participant)s left the event (cancelled, or refused) while the "
+                                  "scheduler ran"),
+    "request_closed": lambda: _("the request was withdrawn while the scheduler ran"),
+    "meeting_cancelled": lambda: _("the organiser cancelled their meeting while the scheduler ran"),
 }
 
 

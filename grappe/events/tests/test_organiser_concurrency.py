@@ -10,8 +10,8 @@ from django.db import connection
 
 from grappe.conftest import make_member, make_organisation
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
-from grappe.events.models import Meeting, MeetingSeat, MeetingStatus, RunStatus, ScheduleRun
-from grappe.events.services import meetings, scheduling
+from grappe.events.models import LIVE_MEETING, Meeting, MeetingSeat, MeetingStatus, RunStatus, ScheduleRun
+from grappe.events.services import meetings, registrations, scheduling
 
 from .factories import make_event, make_request, place, register
 
@@ -74,3 +74,22 @@ def test_a_double_clicked_run_starts_one_run(staff, day, settings):
     no_errors(outcomes)
     assert outcomes[0].pk == outcomes[1].pk
     assert ScheduleRun.objects.filter(status=RunStatus.QUEUED).count() == 1
+
+
+def test_a_participant_who_cancels_while_the_scheduler_runs_keeps_no_meeting(staff, day, settings):
+    """The run reads its snapshot while the cancellation is under way and writes after it: its write re-checks
+    the registration under lock, or the cancellation (waiting for that lock) closes what the run wrote."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # run by hand below
+    event, (first, _second, third) = day
+    a = first.request.requester  # A meets B and D
+    queued = scheduling.start_run(actor=staff, event=event)
+
+    outcomes = run_together(
+        lambda: scheduling.execute_run(queued, time_limit=2),
+        lambda: registrations.cancel_registration(user=a.person.user, participant=a))
+
+    no_errors(outcomes)
+    assert outcomes[0].status == RunStatus.DONE, outcomes[0].error
+    assert not MeetingSeat.objects.filter(registration=a, live=True).exists()
+    assert not Meeting.objects.filter(LIVE_MEETING, request__in=[first.request, third.request]).exists()
+    assert Meeting.objects.filter(LIVE_MEETING, event=event).count() == 1  # C meets D

@@ -1,5 +1,7 @@
 """Running the scheduler on an event, applying its result, and changing the schedule by hand."""
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -14,8 +16,9 @@ from grappe.events.models import (
     RunStatus,
     ScheduleRun,
 )
-from grappe.events.services import meetings, scheduling
-from grappe.events.services.organiser import answer_registrations
+from grappe.events.services import meetings, registrations, requests, scheduling
+from grappe.events.services.organiser import answer_registrations, change_phase
+from matching import scheduler as matching_scheduler
 
 from .factories import make_request, place, register
 
@@ -239,3 +242,106 @@ def test_publishing_tells_every_participant(scheduling_event, staff, two_meeting
     assert len(mail.outbox) == 4
     scheduling_event.refresh_from_db()
     assert scheduling_event.phase == Phase.PUBLISHED
+
+
+# What changes while the solver works (it reads a snapshot, solves for up to a minute, then writes) ---------
+
+@pytest.fixture
+def during_the_solve():
+    """Do `action()` after the solver returned its result and before the run writes it."""
+    solve = matching_scheduler.schedule
+    actions = []
+
+    def solve_then_act(*args, **kwargs):
+        result = solve(*args, **kwargs)
+        for action in actions:
+            action()
+        return result
+
+    with mock.patch.object(matching_scheduler, "schedule", side_effect=solve_then_act):
+        yield actions.append
+
+
+def seats_of(registration):
+    return MeetingSeat.objects.filter(registration=registration, live=True)
+
+
+def test_a_participant_who_cancels_during_the_solve_gets_no_meeting(
+        scheduling_event, staff, alpha, bravo, charlie, charlie_user, during_the_solve):
+    make_request(alpha, bravo, ACCEPTED)
+    left_out = make_request(charlie, alpha, ACCEPTED)
+    during_the_solve(lambda: registrations.cancel_registration(user=charlie_user, participant=charlie))
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert done.status == RunStatus.DONE
+    assert not seats_of(charlie).exists()
+    assert seats_of(alpha).count() == seats_of(bravo).count() == 1
+    assert done.placed_count == 1
+    assert done.unplaced == [{"request": left_out.pk, "reason": "participant_left", "participant": charlie.pk}]
+
+
+@pytest.mark.usefixtures("in_english")
+def test_a_participant_refused_during_the_solve_gets_no_meeting_and_the_organiser_reads_why(
+        scheduling_event, staff, alpha, bravo, charlie, during_the_solve):
+    request = make_request(charlie, bravo, ACCEPTED)
+    during_the_solve(lambda: answer_registrations(actor=staff, event=scheduling_event, registrations=[charlie],
+                                                  validate=False))
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert done.status == RunStatus.DONE and not Meeting.objects.filter(request=request).exists()
+    [row] = scheduling.unplaced_rows(done)
+    assert row["request"] == request and row["participant"] == charlie
+    assert row["reason"].startswith(charlie.display_name) and "while the scheduler ran" in row["reason"]
+
+
+def test_a_request_withdrawn_during_the_solve_is_not_placed(
+        scheduling_event, staff, alpha, bravo, org_user, during_the_solve):
+    request = make_request(alpha, bravo, ACCEPTED)
+    during_the_solve(lambda: requests.withdraw_request(user=org_user, participant=alpha, meeting_request=request))
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert not Meeting.objects.filter(request=request).exists()
+    assert done.unplaced == [{"request": request.pk, "reason": "request_closed", "participant": None}]
+
+
+def test_a_published_meeting_the_organiser_cancels_during_the_solve_stays_cancelled(
+        scheduling_event, staff, alpha, bravo, charlie, delta, during_the_solve):
+    scheduling_event.allow_moves = True  # the run may move published meetings: it must not revive this one
+    scheduling_event.save()
+    meeting = place(make_request(alpha, bravo, ACCEPTED), slot_index=0, table_number=1)
+    make_request(charlie, delta, ACCEPTED)
+    during_the_solve(lambda: meetings.cancel_meeting(actor=staff, meeting=meeting))
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED and not meeting.seats.filter(live=True).exists()
+    assert done.unplaced == [{"request": meeting.request_id, "reason": "meeting_cancelled", "participant": None}]
+    assert done.placed_count == 1
+
+
+def test_a_schedule_changed_by_hand_during_the_solve_is_not_overwritten(
+        scheduling_event, staff, alpha, bravo, charlie, delta, during_the_solve):
+    make_request(alpha, bravo, ACCEPTED)
+    by_hand = make_request(charlie, delta, ACCEPTED)
+    during_the_solve(lambda: meetings.place_request(actor=staff, meeting_request=by_hand,
+                                                    slot=scheduling_event.slots.get(index=3),
+                                                    table=scheduling_event.tables.get(number=3)))
+
+    done = ScheduleRun.objects.get(pk=scheduling.start_run(actor=staff, event=scheduling_event, language="en").pk)
+
+    assert done.status == RunStatus.FAILED and "changed by hand" in done.error
+    assert live(scheduling_event) == {(by_hand.pk, 3, 3, MeetingStatus.PLANNED)}
+
+
+def test_requests_reopened_during_the_solve_get_no_meetings(scheduling_event, staff, alpha, bravo,
+                                                            during_the_solve):
+    make_request(alpha, bravo, ACCEPTED)
+    during_the_solve(lambda: change_phase(actor=staff, event=scheduling_event, action="open_requests"))
+
+    done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert done.status == RunStatus.FAILED and not Meeting.objects.exists()
