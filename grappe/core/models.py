@@ -82,8 +82,8 @@ class Notification(models.Model):
 
 
 class MailStatus(models.TextChoices):
-    PENDING = "pending", _("To send")
-    SENT = "sent", _("Sent")
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Handed to the mail server")
     FAILED = "failed", _("Given up")
 
 
@@ -92,7 +92,7 @@ class OutgoingMail(models.Model):
     after the commit (grappe.core.outbox). A message that fails is tried again at `next_attempt_at`;
     `attempts` counts the tries and `last_error` keeps why the last one failed."""
 
-    to = models.EmailField(_("to"))
+    to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MailStatus.choices,
