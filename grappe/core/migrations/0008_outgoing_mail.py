@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_anonymity'),
+        ('core', '0007_shared_release_ledger'),
     ]
 
     operations = [
