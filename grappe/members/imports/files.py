@@ -14,6 +14,8 @@ import openpyxl
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from grappe.core.spreadsheets import without_csv_text_mark
+
 logger = logging.getLogger(__name__)
 
 
@@ -104,7 +106,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
                                "CSV (.csv) or Excel (.xlsx) file."))
     delimiter = _guess_delimiter(text)
     try:
-        return _bounded([cell.strip() for cell in cells[:MAX_COLUMNS]]
+        return _bounded([without_csv_text_mark(cell.strip()) for cell in cells[:MAX_COLUMNS]]
                         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise UnreadableFile(_("The file could not be read as CSV: %(error)s.") % {"error": error}) from error
