@@ -1,35 +1,14 @@
-"""The organiser's spreadsheets after the event (openpyxl): attendance, and the outcome of each meeting as
-both sides recorded it. Headers and values are in the organiser's language."""
-
-from io import BytesIO
+"""The organiser's spreadsheets after the event: attendance, and the outcome of each meeting as both sides
+recorded it. Headers and values are in the organiser's language; grappe.core.spreadsheets writes them (names,
+organisations and notes typed by participants and guests stay text, never formulas)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from grappe.core import spreadsheets
 
 from . import selectors_organiser
 from .models import Event, Outcome
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _workbook(title: str, headers: list[str], rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def attendance_xlsx(event: Event) -> bytes:
@@ -38,8 +17,9 @@ def attendance_xlsx(event: Event) -> bytes:
     rows = ([r.display_name, r.organisation_name, _("Guest") if r.is_guest else _("Member"),
              r.guest_email if r.is_guest else r.person.email, r.get_status_display(), r.planned, r.held]
             for r in selectors_organiser.attendance(event))
-    return _workbook(_("Attendance"), [_("Name"), _("Organisation"), _("Kind"), _("Email"), _("Status"),
-                                       _("Meetings planned"), _("Meetings held")], rows)
+    return spreadsheets.xlsx(spreadsheets.Sheet(
+        _("Attendance"), [_("Name"), _("Organisation"), _("Kind"), _("Email"), _("Status"), _("Meetings planned"),
+                          _("Meetings held")], rows))
 
 
 def _happened(value) -> str:
@@ -65,7 +45,7 @@ def outcomes_xlsx(event: Event) -> bytes:
     requester, recipient = _("Requester: %(column)s"), _("Recipient: %(column)s")
     headers = [_("Time"), _("Table"), _("Status"), *(requester % {"column": h} for h in side_headers),
                *(recipient % {"column": h} for h in side_headers)]
-    return _workbook(_("Outcomes"), headers, rows)
+    return spreadsheets.xlsx(spreadsheets.Sheet(_("Outcomes"), headers, rows))
 
 
 KINDS = {"attendance": attendance_xlsx, "outcomes": outcomes_xlsx}

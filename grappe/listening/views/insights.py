@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grappe.core import spreadsheets
 from grappe.core.permissions import require, require_visible
 
 from .. import briefs, dashboards, selectors
 from ..forms import BriefForm, RecommendationsForm
 from ..models import Brief
 from .common import dashboard_page, refused, staff_page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dashboard_page
@@ -122,8 +121,6 @@ def brief_pdf(request, pk):
 @dashboard_page
 def brief_xlsx(request, pk):
     brief = _visible_brief(request, pk)
-    response = HttpResponse(briefs.xlsx_bytes(brief), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(brief, "xlsx")}"'
-    return response
+    return spreadsheets.download(briefs.xlsx_bytes(brief), _filename(brief, "xlsx"))
 
 

@@ -2,9 +2,11 @@
 
 The journey of a file, one `ImportJob`:
 
-1. `create_import_job` reads the upload at once and refuses what cannot be a spreadsheet (too large, empty,
-   unknown format, unreadable encoding, garbage): nothing is stored then. Otherwise it keeps the file, its
-   column names and a suggested mapping (column names folded and compared with French and English aliases).
+1. `create_import_job` keeps the upload and queues `read_import`; the request itself refuses only what its size
+   or its name already says cannot be read (too large, unknown format, old Excel) and parses nothing. In the
+   background, `read_import` reads the file within the limits of `files.py` and keeps its column names, its
+   number of rows and a suggested mapping (column names folded and compared with French and English aliases),
+   or refuses it with the reason and deletes it: nothing of a refused file is kept.
 2. Staff confirm the mapping; `start_check` queues `check_import`, a dry run that validates every row with a
    Django form and matches it with what the database holds, and reports per row what is wrong (row number,
    column, message in the user's language) or what would be created, updated or left unchanged.
@@ -23,7 +25,6 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -35,14 +36,14 @@ from grappe.core.permissions import require
 
 from ..models import ImportJob, ImportKind, ImportStatus
 from .columns import missing_columns, suggest_mapping
-from .files import UnreadableFile, read_sheet
+from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
 from .forms import ImportMappingForm, ImportUploadForm
 from .plan import plan_import
 from .write import WRITERS
 
 __all__ = [
     "ImportMappingForm", "ImportUploadForm", "UnreadableFile", "check_import", "commit_import", "create_import_job",
-    "missing_columns", "recent_import_jobs", "start_check", "start_commit",
+    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
 ]
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,11 @@ CHECKABLE = (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID, 
 COMMITTABLE = (ImportStatus.CHECKED, ImportStatus.IMPORTING)
 
 
-def create_import_job(*, actor, kind: str, uploaded_file) -> ImportJob:
-    """Keep an uploaded spreadsheet for import, or refuse it (UnreadableFile) without storing anything."""
+def create_import_job(*, actor, kind: str, uploaded_file, language: str) -> ImportJob:
+    """Keep an uploaded spreadsheet and queue its reading, in the language of who sent it. A file too large or
+    in a format we cannot read is refused at once (UnreadableFile), without storing anything."""
+    from ..tasks import read_import_task
+
     require(actor, "members.import_data")
     if kind not in ImportKind.values:
         raise ValueError(f"unknown import kind {kind!r}")
@@ -60,17 +64,40 @@ def create_import_job(*, actor, kind: str, uploaded_file) -> ImportJob:
     if uploaded_file.size > limit:
         raise UnreadableFile(_("The file is too large (%(size)s); the limit is %(limit)s.")
                              % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)})
-    content = uploaded_file.read()
-    sheet = read_sheet(content, uploaded_file.name)
-    job = ImportJob(kind=kind, original_name=uploaded_file.name[:255], headers=sheet.headers,
-                    mapping=suggest_mapping(kind, sheet.headers), total_rows=len(sheet.rows), created_by=actor)
-    job.file.save(get_valid_filename(Path(uploaded_file.name).name) or "import", ContentFile(content), save=False)
-    job.save()
+    file_format(uploaded_file.name, uploaded_file.read(len(OLD_EXCEL_SIGNATURE)))
+    uploaded_file.seek(0)
+    job = ImportJob(kind=kind, original_name=uploaded_file.name[:255], status=ImportStatus.READING,
+                    created_by=actor)
+    job.file.save(get_valid_filename(Path(uploaded_file.name).name) or "import", uploaded_file, save=False)
+    with transaction.atomic():
+        job.save()
+        read_import_task.enqueue(job.pk, language)
+    return job
+
+
+def read_import(job: ImportJob) -> ImportJob:
+    """Read a kept file in the background: its column names, its rows counted, a suggested mapping. A file that
+    cannot be read or crosses a limit of files.py is refused with the reason, and deleted."""
+    if job.status != ImportStatus.READING:
+        return job
+    with _failure_recorded(job):
+        try:
+            with job.file.open("rb") as stored:
+                sheet = read_sheet(stored.read(), job.original_name)
+        except UnreadableFile as refusal:
+            job.file.delete()
+            _mark_failed(job, str(refusal))
+            return job
+        job.headers, job.total_rows = sheet.headers, len(sheet.rows)
+        job.mapping = suggest_mapping(job.kind, sheet.headers)
+        job.status = ImportStatus.UPLOADED
+        job.save(update_fields=["headers", "total_rows", "mapping", "status"])
     return job
 
 
 def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str) -> bool:
-    """Save the mapping and queue the dry run. Does nothing (returns False) if the job is busy or done.
+    """Save the mapping and queue the dry run. Does nothing (returns False) if the job is busy or done, or if
+    its file was refused (and so deleted) when it was read.
 
     The task is queued inside the transaction: with the database backend its row commits together with
     the job's new status, so a worker never sees one without the other.
@@ -79,7 +106,7 @@ def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str
 
     require(actor, "members.import_data")
     with transaction.atomic():
-        moved = ImportJob.objects.filter(pk=job.pk, status__in=CHECKABLE).update(
+        moved = ImportJob.objects.filter(pk=job.pk, status__in=CHECKABLE).exclude(file="").update(
             mapping=mapping, status=ImportStatus.CHECKING, processed_rows=0, report={}, finished_at=None)
         if moved:
             check_import_task.enqueue(job.pk, language)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
@@ -19,6 +19,7 @@ from .rows import ROW_FORMS
 
 PROGRESS_EVERY = 100  # rows between two progress reports
 REPORT_MAX_ERRORS = 1000  # a file of garbage rows must not make a report of megabytes
+REPORT_TEXT_CHARACTERS = 300  # a message or a value the report quotes: the job page prints it as it is
 BATCH_SIZE = 500
 
 
@@ -48,7 +49,7 @@ class Plan:
 
     def error(self, row: int | None, name: str, message: str) -> None:
         self.error_rows.add(row)
-        self.errors.append({"row": row, "column": self.mapping.get(name, ""), "message": str(message)})
+        self.errors.append({"row": row, "column": self.mapping.get(name, ""), "message": _shortened(str(message))})
 
     def record_change(self, row: int, instance, values: dict, label: str) -> None:
         """Apply `values` to an existing object, and note it as updated (with before/after) or unchanged."""
@@ -57,7 +58,7 @@ class Plan:
             old = getattr(instance, name)
             if old != value:
                 show = self.shown.get(name) or _shown_as_choice(instance, name) or _json
-                fields.append([name, _change_label(self.kind, name), show(old), show(value)])
+                fields.append([name, _change_label(self.kind, name), _shortened(show(old)), _shortened(show(value))])
                 setattr(instance, name, value)
                 self.update_fields.add(name)
         if fields:
@@ -82,6 +83,12 @@ class Plan:
             "created": self.created,
             "changes": self.changes,
         }
+
+
+def _shortened(value):
+    """A text the report quotes, cut to REPORT_TEXT_CHARACTERS: a cell may hold a long description (or a
+    message quote a long cell), and the report is stored, then printed whole on the job page."""
+    return Truncator(value).chars(REPORT_TEXT_CHARACTERS) if isinstance(value, str) else value
 
 
 def _change_label(kind: str, name: str) -> str:

@@ -1,11 +1,16 @@
 """Importing the spreadsheets a cluster already keeps: dry run, all or nothing, re-import, bad files."""
 
 import datetime
+import io
 import random
 import threading
+import time
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -36,10 +41,15 @@ def in_english():
         yield
 
 
-def upload(actor, content: bytes | str, name: str = "membres.csv", kind: str = "organisations") -> ImportJob:
+def upload(actor, content: bytes | str, name: str = "membres.csv", kind: str = "organisations",
+           language: str = "en") -> ImportJob:
+    """Upload a file; the task that reads it runs at once (the immediate backend)."""
     if isinstance(content, str):
         content = content.encode()
-    return imports.create_import_job(actor=actor, kind=kind, uploaded_file=SimpleUploadedFile(name, content))
+    job = imports.create_import_job(actor=actor, kind=kind, uploaded_file=SimpleUploadedFile(name, content),
+                                    language=language)
+    job.refresh_from_db()
+    return job
 
 
 def check(actor, job: ImportJob, language: str = "en") -> ImportJob:
@@ -279,11 +289,17 @@ def test_row_numbers_are_those_the_spreadsheet_shows_even_after_blank_lines(staf
 
 # Files that are not what they should be -------------------------------------------------------------
 
-def refused(actor, content: bytes | str, name: str = "membres.csv") -> str:
-    with pytest.raises(imports.UnreadableFile) as refusal:
-        upload(actor, content, name=name)
-    assert not ImportJob.objects.exists()
-    return str(refusal.value)
+def refused(actor, content: bytes | str, name: str = "membres.csv", language: str = "en") -> str:
+    """Why a file is refused, at the upload or when the task reads it; nothing of it is kept either way."""
+    try:
+        job = upload(actor, content, name=name, language=language)
+    except imports.UnreadableFile as refusal:
+        assert not ImportJob.objects.exists()
+        return str(refusal)
+    assert (job.status, job.file.name, job.headers, job.total_rows) == (ImportStatus.FAILED, "", [], 0)
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    [error] = job.report["errors"]
+    return error["message"]
 
 
 def test_ten_megabytes_of_garbage_are_refused_clearly_and_change_nothing(staff, client):
@@ -294,13 +310,14 @@ def test_ten_megabytes_of_garbage_are_refused_clearly_and_change_nothing(staff, 
     assert "not a valid Excel workbook" in refused(staff, garbage, name="membres.xlsx")
 
     client.force_login(staff)
+    ImportJob.objects.all().delete()
     response = client.post(reverse("members:import-start"), {
         "kind": "organisations", "file": SimpleUploadedFile("membres.csv", garbage),
-        "form_token": "7f0e6c8e-3c1a-4d1e-9a57-0d6a3c2b9f10"})
+        "form_token": "7f0e6c8e-3c1a-4d1e-9a57-0d6a3c2b9f10"}, follow=True)
     assert response.status_code == 200
     assert "could not be read" in response.content.decode()
     assert list(Organisation.objects.values_list("legal_name", flat=True)) == ["Alpha Usinage"]
-    assert not ImportJob.objects.exists()
+    assert ImportJob.objects.get().status == ImportStatus.FAILED
 
 
 def test_binary_data_that_happens_to_decode_is_refused(staff):
@@ -428,6 +445,161 @@ def test_a_new_primary_contact_replaces_the_current_one(staff, org_a):
     assert list(Person.objects.filter(is_primary_contact=True).values_list("email", flat=True)) == ["jo@alpha.test"]
 
 
+# Files that unpack into much more than they weigh ----------------------------------------------------------
+
+def workbook(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+PACKAGE_PARTS = {
+    "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    "_rels/.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="xl/workbook.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
+    "xl/workbook.xml": b'<workbook xmlns="' + MAIN + b'" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    b'<Relationship Id="rId2" Target="sharedStrings.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+}
+
+
+def raw_workbook(rows, shared_strings) -> bytes:
+    """A workbook written part by part, its sheet's rows and its shared strings streamed into the zip: a hostile
+    file is made without holding its unpacked size in memory."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, part in PACKAGE_PARTS.items():
+            archive.writestr(name, part)
+        for name, start, chunks, end in (
+                ("xl/worksheets/sheet1.xml", b'<worksheet xmlns="' + MAIN + b'"><sheetData>', rows,
+                 b"</sheetData></worksheet>"),
+                ("xl/sharedStrings.xml", b'<sst xmlns="' + MAIN + b'">', shared_strings, b"</sst>")):
+            with archive.open(name, "w", force_zip64=True) as stream:
+                for chunk in (start, *chunks, end):
+                    stream.write(chunk)
+    return out.getvalue()
+
+
+def giant_shared_string_workbook(megabytes: int = 50) -> bytes:
+    """About 50 KB holding one 50 MB shared string, used as a column name and as a cell."""
+    cells = b'<c t="s"><v>0</v></c><c t="s"><v>1</v></c>'
+    return raw_workbook([b"<row>" + cells + b"</row>"] * 2,
+                        [b"<si><t>Raison sociale</t></si><si><t>", *[b"A" * 1024 * 1024] * megabytes,
+                         b"</t></si>"])
+
+
+def wide_workbook(rows: int = 20_000, columns: int = 200) -> bytes:
+    """A few hundred KB of `rows` rows of `columns` numbers."""
+    return raw_workbook([b"<row>" + b"<c><v>1</v></c>" * columns + b"</row>"] * rows, [])
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "Unpacked, this workbook holds more than 32 MB"), ("fr", "Décompressé, ce classeur contient plus de 32\u00a0Mo")])
+def test_a_small_workbook_holding_one_giant_shared_string_is_refused_quickly_and_nothing_is_kept(
+        client, staff, language, message):
+    bomb = giant_shared_string_workbook()
+    assert len(bomb) < 200 * 1024
+    client.force_login(staff)
+    with translation.override(language):
+        start = reverse("members:import-start")
+    started = time.perf_counter()
+
+    response = client.post(start, {"kind": "organisations", "file": SimpleUploadedFile("membres.xlsx", bomb),
+                                   "form_token": "7f0e6c8e-3c1a-4d1e-9a57-0d6a3c2b9f20"}, follow=True)
+
+    assert time.perf_counter() - started < 5
+    page = response.content.decode()
+    assert message in page and len(page) < 100_000
+    job = ImportJob.objects.get()
+    assert (job.status, job.headers, job.total_rows, job.file.name) == (ImportStatus.FAILED, [], 0, "")
+    assert not Organisation.objects.exists()
+
+
+def test_a_workbook_of_20000_rows_by_200_columns_is_refused_quickly(staff):
+    hostile = wide_workbook()
+    assert len(hostile) < 1024 * 1024
+    started = time.perf_counter()
+
+    message = refused(staff, hostile, name="membres.xlsx")
+
+    assert time.perf_counter() - started < 5
+    assert "Unpacked, this workbook holds more than 32 MB" in message
+
+
+@pytest.mark.parametrize("name", ["membres.xlsx", "membres.csv"])
+def test_a_file_with_more_columns_than_allowed_is_refused(staff, name):
+    rows = [[f"Colonne {n}" for n in range(150)], ["Alpha"] * 150]
+    content = workbook(rows) if name.endswith(".xlsx") else "\n".join(";".join(row) for row in rows)
+
+    assert refused(staff, content, name=name) == "The file has more than 100 columns: keep only the columns to import."
+
+
+@pytest.mark.parametrize("name", ["membres.xlsx", "membres.csv"])
+def test_a_cell_longer_than_allowed_is_refused_with_its_place(staff, name):
+    rows = [["Raison sociale", "Description"], ["Alpha", "x" * 10_001]]
+    content = workbook(rows) if name.endswith(".xlsx") else "\n".join(";".join(row) for row in rows)
+
+    assert refused(staff, content, name=name) == "The cell B2 holds more than 10,000 characters."
+
+
+def test_a_column_name_longer_than_allowed_is_refused(staff):
+    assert "A column name is longer than 100 characters" in refused(staff, f"Raison sociale;{'x' * 101}\nAlpha;1\n")
+
+
+def test_one_long_text_repeated_in_every_cell_counts_every_time(staff, monkeypatch):
+    """A workbook stores a repeated text once (shared strings): its size does not bound what it holds."""
+    monkeypatch.setattr(imports.files, "MAX_TEXT_CHARACTERS", 100_000)
+    text = "Usinage de précision " * 400
+
+    message = refused(staff, workbook([["Raison sociale", "Description"]] + [["Alpha", text]] * 20),
+                      name="membres.xlsx")
+
+    assert message == "The file holds more than 100,000 characters of text: split it into smaller files."
+
+
+def test_the_upload_request_only_keeps_the_file_and_the_task_reads_it(client, staff, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(imports, "read_sheet", lambda *args: pytest.fail("the request parsed the file"))
+    client.force_login(staff)
+
+    response = client.post(reverse("members:import-start"), {
+        "kind": "organisations", "file": SimpleUploadedFile("membres.xlsx", giant_shared_string_workbook(1)),
+        "form_token": "7f0e6c8e-3c1a-4d1e-9a57-0d6a3c2b9f21"})
+
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("members:import-detail", args=[job.pk])
+    assert (job.status, job.headers) == (ImportStatus.READING, [])
+    page = client.get(response["Location"]).content.decode()
+    assert "Reading the file…" in page and "hx-trigger" in page
+
+
+def test_the_report_quotes_a_long_cell_shortened(client, staff):
+    job = check(staff, upload(staff, organisations_csv(f"Alpha;;1111111111;{'Fusée' * 2000};;;;;;")))
+
+    [error] = job.report["errors"]
+    assert error["message"].startswith("“FuséeFusée") and len(error["message"]) <= 300
+    client.force_login(staff)
+    assert len(client.get(reverse("members:import-detail", args=[job.pk])).content) < 100_000
+
+
 # Who may import, and the pages ------------------------------------------------------------------------
 
 def test_only_staff_may_import(client, org_user):
@@ -522,6 +694,9 @@ def test_with_the_production_task_backend_a_worker_runs_the_check_and_the_import
         call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
         job.refresh_from_db()
 
+    assert job.status == ImportStatus.READING  # the upload's request only kept the file
+    worker_runs_what_is_queued()
+    assert job.status == ImportStatus.UPLOADED and job.total_rows == 4
     job = check(staff, job)
     assert job.status == ImportStatus.CHECKING  # queued: the page shows the progress bar meanwhile
     worker_runs_what_is_queued()

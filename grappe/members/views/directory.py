@@ -1,4 +1,3 @@
-import tablib
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grappe.core import spreadsheets
 from grappe.core.permissions import require
 
 from .. import directory_cache, selectors
@@ -83,23 +83,18 @@ def export(request):
     """Staff download the filtered directory as XLSX (default) or CSV."""
     require(request.user, "members.export_directory")
     _form, queryset = _filtered(directory_params(request.GET), request.user)
-    data = tablib.Dataset(headers=[str(label) for _name, label in EXPORT_COLUMNS] + [_("Core capabilities")])
-    for organisation in selectors.with_card_details(queryset):
-        row = []
-        for name, _label in EXPORT_COLUMNS:
-            display = getattr(organisation, f"get_{name}_display", None)
-            value = display() if display else getattr(organisation, name)
-            row.append("" if value is None else str(value))
-        row.append("; ".join(c.capability.label for c in organisation.core_capabilities))
-        data.append(row)
-    data.title = _("Directory")
+    rows = ([*(_export_value(organisation, name) for name, _label in EXPORT_COLUMNS),
+             "; ".join(c.capability.label for c in organisation.core_capabilities)]
+            for organisation in selectors.with_card_details(queryset))
+    headers = [str(label) for _name, label in EXPORT_COLUMNS] + [_("Core capabilities")]
+    sheet = spreadsheets.Sheet(_("Directory"), headers, rows)
     stamp = timezone.localdate().isoformat()
     if request.GET.get("format") == "csv":
-        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="grappe-directory-{stamp}.csv"'
-    else:
-        response = HttpResponse(
-            data.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="grappe-directory-{stamp}.xlsx"'
-    return response
+        return spreadsheets.download(spreadsheets.csv(sheet), f"grappe-directory-{stamp}.csv")
+    return spreadsheets.download(spreadsheets.xlsx(sheet), f"grappe-directory-{stamp}.xlsx")
+
+
+def _export_value(organisation, name: str):
+    """A field as people read it ("SME", not "sme"); a date stays a date."""
+    display = getattr(organisation, f"get_{name}_display", None)
+    return display() if display else getattr(organisation, name)

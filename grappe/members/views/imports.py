@@ -23,7 +23,7 @@ def start(request):
     if request.method == "POST" and form.is_valid():
         def work():
             job = imports.create_import_job(actor=request.user, kind=form.cleaned_data["kind"],
-                                            uploaded_file=form.cleaned_data["file"])
+                                            uploaded_file=form.cleaned_data["file"], language=get_language())
             return _detail_url(job)
         try:
             return redirect(submit_once(form.cleaned_data["form_token"], work))
