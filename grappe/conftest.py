@@ -1,9 +1,24 @@
-"""Fixtures every test can use: a small cluster with one user of each kind."""
+"""Fixtures every test can use: a small cluster with one user of each kind.
+
+Signing in: `client.force_login(user)` stands for the real sign-in, second factor included. A staff session
+counts only once it has passed its second factor (grappe.core.second_factor), so for a user who has an
+authenticator (every `make_staff` user) force_login also writes the record allauth keeps after a code was
+typed (`force_login_passes_the_second_factor`). A test of a password-only session signs in with
+`client.login(...)` or through the sign-in page instead.
+"""
+
+import time
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.cache import caches
+from django.test import RequestFactory
+from django.test.client import ClientMixin
 from django.utils import translation
 
 from grappe.members.models import (
@@ -41,6 +56,26 @@ def default_language():
         yield
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """force_login of a user with an authenticator leaves the session as allauth's code page does: with an
+    "mfa" authentication record, dated now (so it also counts as a recent check, as right after sign-in)."""
+    from grappe.core.second_factor import SECOND_FACTORS
+
+    force_login = ClientMixin.force_login
+
+    def force_login_with_second_factor(client, user, backend=None):
+        force_login(client, user, backend)
+        authenticator = Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).first()
+        if authenticator is not None:
+            request = RequestFactory().get("/")
+            request.session = client.session
+            record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+            request.session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+
+
 def make_organisation(name: str, **fields) -> Organisation:
     from grappe.members.search import refresh_search_text
 
@@ -61,9 +96,18 @@ def make_member(organisation: Organisation, email: str, org_role: str = OrgRole.
 
 def make_staff(email: str = "staff@grappe.test", role: str = Role.STAFF_ADMIN) -> User:
     user = User.objects.create_user(email, PASSWORD, role=role, full_name="Staff")
-    # Staff must have a second factor; tests sign in with force_login, so an authenticator row is enough.
+    # Staff must have a second factor; force_login records that the session passed it (see above).
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     return user
+
+
+def current_totp_code(user) -> str:
+    """The code the user's authenticator app shows now, computed with allauth's own HOTP function."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 2:
+        time.sleep(2)  # too close to the end of a period: the code could expire before the server checks it
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), int(time.time()) // period))
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from grappe.api import api
+
+# One way in: the back office's own login form would sign staff in with a password alone, past the second
+# factor and the rate limits. allauth's decorator sends a signed-out visitor to allauth's sign-in instead
+# (then back to the admin) and refuses a signed-in non-staff user.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("api/", api.urls),

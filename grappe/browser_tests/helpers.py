@@ -1,11 +1,5 @@
 """What several browser journeys do the same way."""
 
-import time
-
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.utils import decrypt
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -35,11 +29,3 @@ def submit_sign_in_form(page, email: str, password: str) -> None:
     page.fill("#id_password", password)
     page.locator("form:has(#id_login) [type=submit]").click()
 
-
-def current_totp_code(user) -> str:
-    """The code the user's authenticator app shows now, computed with allauth's own HOTP function."""
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    period = mfa_settings.TOTP_PERIOD
-    if period - time.time() % period < 2:
-        time.sleep(2)  # too close to the end of a period: the code could expire before the server checks it
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), int(time.time()) // period))

@@ -7,9 +7,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from playwright.sync_api import expect
 
-from grappe.conftest import PASSWORD, make_staff
+from grappe.conftest import PASSWORD, current_totp_code, make_staff
 
-from .helpers import current_totp_code, in_french, submit_sign_in_form, url
+from .helpers import in_french, submit_sign_in_form, url
 
 pytestmark = pytest.mark.browser
 

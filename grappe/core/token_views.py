@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import second_factor, services
 from .forms import ApiTokenForm
 from .idempotency import submit_once
 from .models import ApiToken
@@ -21,6 +21,11 @@ NEW_KEY_SESSION_KEY = "grappe_new_api_key"
 @never_cache
 @login_required
 def api_tokens(request):
+    """A key gives lasting access without a second factor: whoever has set up an authenticator (every staff
+    member) creates one only within minutes of typing its code, so a stolen or left-open session is not enough."""
+    if (request.method == "POST" and second_factor.has_second_factor(request.user)
+            and not second_factor.recently_passed_second_factor(request)):
+        return second_factor.ask_for_second_factor(request)
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         def work():
