@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from grappe.api import api
+from grappe.members.views.account import email_address
 
 # One way in: the back office's own login form would sign staff in with a password alone, past the second
 # factor and the rate limits. allauth's decorator sends a signed-out visitor to allauth's sign-in instead
@@ -20,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("partnering/", include("grappe.partnering.urls")),
     path("listening/", include("grappe.listening.urls")),
     path("events/", include("grappe.events.urls")),
+    # Before allauth's own page at this address, which it replaces (see email_address).
+    path("accounts/email/", email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

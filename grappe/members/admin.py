@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from . import services
 from .directory_cache import bump_directory_version
+from .forms import PersonEmailMixin
 from .models import (
     Capability,
     Certification,
@@ -73,6 +74,10 @@ class PersonAdmin(StaffAdmin):
     search_fields = ("last_name", "first_name", "email", "organisation__legal_name")
     autocomplete_fields = ["organisation"]
     readonly_fields = ("user", "invited_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (PersonEmailMixin, form), {"actor": request.user})
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}

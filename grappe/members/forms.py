@@ -17,7 +17,7 @@ from .models import (
     Region,
     SizeBand,
 )
-from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+from .services import ORGANISATION_FIELDS, PERSON_FIELDS, check_person_email
 
 
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
@@ -97,17 +97,28 @@ class CertificationForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class PersonForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
+class PersonEmailMixin:
+    """A person's address as `actor` may write it (members.services.check_person_email: another person's, or
+    another account's, is refused). Shared by the organisation's page and the back office."""
+
+    actor = None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        person = self.instance if self.instance.pk else None  # as stored: the form fills it in after cleaning
+        if person is None or email != person.email.lower():
+            check_person_email(actor=self.actor, email=email, person=person)
+        return email
+
+
+class PersonForm(PersonEmailMixin, OnceFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        clash = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Someone with this email is already registered."))
-        return email
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
 
 
 class CapabilityNodeForm(StyledFormMixin, forms.ModelForm):

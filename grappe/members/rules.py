@@ -37,11 +37,25 @@ def is_admin_of(user, organisation) -> bool:
     return bool(belongs_to(user, organisation) and user.person.org_role == OrgRole.ADMIN)
 
 
+@rules.predicate
+def administers_account(user, account) -> bool:
+    """The account is a member account of a person of an organisation this user administers. Those are the only
+    accounts an organisation's admin reaches (renames, readdresses, deactivates, invites): never a staff,
+    observer or evaluator account, nor one that is no person of theirs."""
+    person = getattr(account, "person", None)
+    return bool(account.role == Role.MEMBER and not account.is_superuser and person is not None
+                and is_admin_of(user, person.organisation))
+
+
 # The directory's public fields are for everyone; contacts and certifications for members and staff.
 rules.add_perm("members.view_member_details", is_member_user | is_cluster_staff)
 rules.add_perm("members.view_organisation_private", belongs_to | is_cluster_staff)
 rules.add_perm("members.change_organisation", is_admin_of | is_cluster_staff)
 rules.add_perm("members.manage_people", is_admin_of | is_cluster_staff)
+rules.add_perm("members.manage_account", administers_account | is_cluster_staff)
+# Making an existing account (found by its email) some organisation's person: cluster staff only. An
+# organisation's admin who could do it would take over the account (and a staff one with it).
+rules.add_perm("members.link_existing_account", is_cluster_staff)
 rules.add_perm("members.add_organisation", is_cluster_staff)
 rules.add_perm("members.manage_taxonomy", is_cluster_staff)
 rules.add_perm("members.import_data", is_cluster_staff)

@@ -152,6 +152,12 @@ def home_figures(user) -> dict:
     return figures
 
 
+def account_with_email(email: str) -> User | None:
+    """The account that signs in with this address, whatever its case. The one lookup of an account by email
+    for people and invitations: what it finds may be linked to a person only as members.services says."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def staff_users() -> QuerySet:
     """The cluster's staff who are told of what needs them (urgent needs, succession flags, rising themes)."""
     return User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_superuser=True), is_active=True)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -126,7 +127,7 @@ def people(request, slug):
 def person_edit(request, slug, pk=None):
     organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     person = get_object_or_404(Person, pk=pk, organisation=organisation) if pk else None
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, actor=request.user)
     if request.method == "POST" and form.is_valid():
         def work():
             services.save_person(actor=request.user, organisation=organisation, data=form.cleaned_data,
@@ -143,6 +144,10 @@ def person_edit(request, slug, pk=None):
 def person_invite(request, slug, pk):
     organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     person = get_object_or_404(Person, pk=pk, organisation=organisation)
-    services.invite_person(actor=request.user, person=person, request=request)
-    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
+    try:
+        user = services.invite_person(actor=request.user, person=person, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": user.email})
     return redirect("members:organisation-people", slug=slug)
