@@ -102,9 +102,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "members.User"
+# allauth's backend (a ModelBackend: it also answers Django's own permissions) is the only one that checks a
+# password. With Django's ModelBackend before it, as allauth suggests for the admin's own login form (which
+# now sends to allauth's), every wrong password was hashed twice: twice the cost of a failed attempt.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -105,6 +105,15 @@ def test_the_31st_sign_in_attempt_in_a_minute_is_refused_even_with_the_right_pas
     assert client.get(reverse("mfa_authenticate")).status_code != 200, "no sign-in is waiting for its code"
 
 
+def test_a_wrong_password_is_hashed_once(client, staff, monkeypatch):
+    """Hashing is slow by design: a failed attempt must not cost the server that time twice."""
+    checked = []
+    check_password = User.check_password
+    monkeypatch.setattr(User, "check_password", lambda user, raw: checked.append(raw) or check_password(user, raw))
+    client.post(reverse("account_login"), {"login": staff.email, "password": "wrong-password"})
+    assert checked == ["wrong-password"]
+
+
 def test_wrong_codes_are_rate_limited_too(client, staff):
     client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     right = current_totp_code(staff)
