@@ -24,6 +24,7 @@ run() {
 }
 run bench/prepare.py "$@"
 run bench/directory.py
+run bench/login.py
 run bench/import.py
 run bench/partnering_bench.py
 run bench/partnering_page.py
