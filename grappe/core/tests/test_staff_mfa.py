@@ -1,6 +1,7 @@
 """Staff see confidential data: one way to sign in (allauth's, rate limited), and a staff session is one that
 typed the code of its second factor; an API key needs that code typed within minutes."""
 
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -93,6 +94,18 @@ def test_staff_sign_in_takes_the_password_then_the_code_and_then_opens_the_back_
     client.post(reverse("mfa_authenticate"), {"code": current_totp_code(staff)})
     assert client.session["_auth_user_id"] == str(staff.pk)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_signing_in_by_choosing_a_new_password_still_asks_staff_for_the_code(client, staff, mailoutbox):
+    """The other door: allauth signs a user in after a password reset (ACCOUNT_LOGIN_ON_PASSWORD_RESET)."""
+    client.post(reverse("account_reset_password"), {"email": staff.email})
+    link = re.search(r"(\S*/password/reset/key/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    [(set_password_url, _status)] = form_page.redirect_chain
+    response = client.post(set_password_url, {"password1": "Un-Nouveau-Mot-2passe",
+                                              "password2": "Un-Nouveau-Mot-2passe"})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_31st_sign_in_attempt_in_a_minute_is_refused_even_with_the_right_password(client, staff):
