@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grappe.core import audit, notify, outbox
 from grappe.core.links import absolute_url
@@ -202,6 +203,8 @@ def _mail_certification_reminder(person: Person, certification: Certification) -
 # (members.manage_account), and only the cluster staff make an existing account someone's person
 # (members.link_existing_account). Otherwise an admin could type a staff member's address, invite, change
 # the address to their own and receive the staff account's password link.
+LINKED_BY_STAFF_ONLY = gettext_lazy("An account already signs in with this email. Only the cluster staff can "
+                                    "make it this person's account.")
 
 def check_person_email(*, actor, email: str, person: Person | None = None) -> None:
     """Raise ValidationError unless `email` may be this person's address (a new person's when None).
@@ -219,8 +222,7 @@ def check_person_email(*, actor, email: str, person: Person | None = None) -> No
     if account is None or (person is not None and account.pk == person.user_id):
         return
     if (person is not None and person.user_id is not None) or not actor.has_perm("members.link_existing_account"):
-        raise ValidationError(_("An account already signs in with this email. Only the cluster staff can "
-                                "make it this person's account."), code="account_email")
+        raise ValidationError(LINKED_BY_STAFF_ONLY, code="account_email")
 
 
 def save_person(*, actor, organisation: Organisation, data: dict, person: Person | None = None) -> Person:
@@ -273,8 +275,7 @@ def invite_person(*, actor, person: Person, request=None) -> User:
         else:
             user = selectors.account_with_email(person.email)
             if user is not None and not actor.has_perm("members.link_existing_account"):
-                raise ValidationError(_("An account already signs in with this email. Only the cluster staff "
-                                        "can make it this person's account."), code="account_email")
+                raise ValidationError(LINKED_BY_STAFF_ONLY, code="account_email")
             if user is not None and Person.objects.filter(user=user).exists():
                 raise ValidationError(_("The account that signs in with this email is already someone "
                                         "else's."), code="account_taken")
