@@ -268,7 +268,7 @@ def invite_person(*, actor, person: Person, request=None) -> User:
     only by whoever may manage it."""
     require(actor, "members.manage_people", person.organisation)
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
         user = person.user
         if user is not None:
             require(actor, "members.manage_account", user)
