@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import caches
+from django.test import TestCase
 from django.utils import translation
 
 from grappe.members.models import (
@@ -39,6 +40,13 @@ def default_language():
     thread (a fixture that switches language, such as `in_english`, runs inside this one and wins)."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def committed():
+    """Run, when the block ends, what the code under test queued for after its commit (grappe.core.jobs.enqueue,
+    notify.on_commit), as the commit of a real request would: a test runs inside a transaction that never
+    commits. What a rolled-back block queued is dropped, as it would be."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def make_organisation(name: str, **fields) -> Organisation:
