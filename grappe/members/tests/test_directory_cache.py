@@ -218,13 +218,15 @@ def test_an_import_shows_at_once(client, alpha, staff, committed, settings, tmp_
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     csv = "Raison sociale;Type;Ville;Région\nDelta Importée inc.;PME;Laval;13\n"
     visit(client)
-    with committed(), translation.override("en"):
-        job = imports.create_import_job(actor=staff, kind="organisations", language="en",
-                                        uploaded_file=SimpleUploadedFile("membres.csv", csv.encode()))
+    with translation.override("en"):
+        with committed():
+            job = imports.create_import_job(actor=staff, kind="organisations", language="en",
+                                            uploaded_file=SimpleUploadedFile("membres.csv", csv.encode()))
         job.refresh_from_db()
-        imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
-        job.refresh_from_db()
-        imports.start_commit(actor=staff, job=job, language="en")
+        with committed():
+            imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
+        with committed():
+            imports.start_commit(actor=staff, job=job, language="en")
 
     assert "Delta Importée inc." in visit(client)
 
