@@ -17,7 +17,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.cache import caches
-from django.test import RequestFactory
+from django.test import RequestFactory, TestCase
 from django.test.client import ClientMixin
 from django.utils import translation
 
@@ -74,6 +74,13 @@ def force_login_passes_the_second_factor(monkeypatch):
             request.session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+
+
+def committed():
+    """Run, when the block ends, what the code under test queued for after its commit (grappe.core.jobs.enqueue,
+    notify.on_commit), as the commit of a real request would: a test runs inside a transaction that never
+    commits. What a rolled-back block queued is dropped, as it would be."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def make_organisation(name: str, **fields) -> Organisation:

@@ -184,6 +184,9 @@ TASKS = {
         "BACKEND": os.environ.get("GRAPPE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A running job with no sign of life (grappe.core.jobs.beat) for this long, or a job queued this long ago that
+# no worker took, is failed so that a new one can start (grappe.core.jobs.recover_stale_jobs).
+GRAPPE_JOB_STALE_MINUTES = int(os.environ.get("GRAPPE_JOB_STALE_MINUTES", "15"))
 
 # Content Security Policy (django-csp 4): only our own scripts and styles, no inline script.
 CONTENT_SECURITY_POLICY = {

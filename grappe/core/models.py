@@ -1,4 +1,5 @@
-"""What every capability shares: the audit trail, notifications, the outbox of mail and API keys."""
+"""What every capability shares: the audit trail, notifications, the outbox of mail, API keys and the
+background-job model."""
 
 import hashlib
 
@@ -223,3 +224,52 @@ class ReleasedPopulation(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.period_start}..{self.period_end} ({len(self.organisations)})"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class Job(models.Model):
+    """What every long piece of work shares (an import, a theme run, a scheduler run, a print run): who
+    started it, where it stands, how far it got, when its worker last gave a sign of life, and why it failed.
+
+    A concrete job adds its own fields and table; grappe.core.jobs moves it from state to state (start, beat,
+    finish, fail) and fails the jobs whose worker died (recover_stale_jobs), so none blocks the next one.
+    """
+
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    processed = models.PositiveIntegerField(default=0)  # progress: `processed` of `total` units of work
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=200, blank=True)  # what it is doing now, for the progress bar
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(processed__lte=models.F("total")),
+                                   name="%(app_label)s_%(class)s_progress_within_total"),
+        ]
+
+    @property
+    def busy(self) -> bool:
+        return self.status in UNFINISHED
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return 100 * self.processed // self.total if self.total else 0

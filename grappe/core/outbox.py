@@ -17,6 +17,7 @@ import logging
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import MailStatus, OutgoingMail
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = datetime.timedelta(minutes=2)  # then 4, 8, 16… minutes: about four hours in all
 LONGEST_RETRY = datetime.timedelta(hours=6)
+# By name, as grappe.core.jobs.enqueue does: tasks.py imports this module, never the reverse.
+SENDING_TASK = "grappe.core.tasks.send_mail_task"
 
 
 def queue(to: str, subject: str, body: str) -> OutgoingMail:
@@ -57,8 +60,7 @@ class _SendingTask:
 
 
 def _enqueue(run_after: datetime.datetime | None = None) -> None:
-    from .tasks import send_mail_task
-
+    send_mail_task = import_string(SENDING_TASK)
     (send_mail_task.using(run_after=run_after) if run_after else send_mail_task).enqueue()
 
 
@@ -109,9 +111,7 @@ def _send(message: OutgoingMail) -> bool:
 
 def _retry_later() -> None:
     """One retry of the sending task at the earliest next attempt, when the task backend can wait."""
-    from .tasks import send_mail_task
-
-    if not send_mail_task.get_backend().supports_defer:
+    if not import_string(SENDING_TASK).get_backend().supports_defer:
         return
     earliest = (OutgoingMail.objects.filter(status=MailStatus.PENDING).order_by("next_attempt_at")
                 .values_list("next_attempt_at", flat=True).first())

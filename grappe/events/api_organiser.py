@@ -71,8 +71,8 @@ def _run(run: ScheduleRun) -> dict:
     unplaced = ([{"request": row["request"].pk, "reason": row["code"], "explanation": row["reason"],
                   "participant": row["participant"].pk if row["participant"] else None}
                  for row in scheduling.unplaced_rows(run)] if run.unplaced else [])
-    return {**{name: getattr(run, name) for name in RunOut.model_fields if name != "unplaced"},
-            "unplaced": unplaced}
+    return {**{name: getattr(run, name) for name in RunOut.model_fields if name not in ("progress", "unplaced")},
+            "progress": run.progress_percent, "unplaced": unplaced}
 
 
 def _side(registration) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from grappe.core.models import JobStatus
 from grappe.members.models import STAFF_ROLES, Capability, OrganisationKind, Person, User
 
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     Registration,
     RegistrationStatus,
     RequestStatus,
-    RunStatus,
     ScheduleRun,
 )
 from .services import meetings, organiser, scheduling
@@ -61,7 +61,7 @@ def generate_event(seed: int = 2026) -> DemoEvent | None:
         requests = _requests(event, registrations, rng)
         event = organiser.change_phase(actor=staff, event=event, action="close_requests")
     run = scheduling.start_run(actor=staff, event=event)
-    if ScheduleRun.objects.get(pk=run.pk).status == RunStatus.QUEUED:  # no worker in the demo: run it here
+    if ScheduleRun.objects.get(pk=run.pk).status == JobStatus.QUEUED:  # no worker in the demo: run it here
         scheduling.execute_run(run, time_limit=15)
     run.refresh_from_db()
     meetings.publish(actor=staff, event=event)

@@ -21,6 +21,7 @@ from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.models import Job
 from grappe.members.models import Capability, Organisation, Person
 
 
@@ -342,35 +343,9 @@ class MeetingSeat(models.Model):
         ]
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class BackgroundJob(models.Model):
-    """What the organiser's long jobs share (a scheduler run, a print run): who started it, where it stands,
-    how far it got (a percent the page's progress bar polls), and why it failed."""
-
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
-
-    @property
-    def busy(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-
-
-class ScheduleRun(BackgroundJob):
-    """One run of the scheduler, with what it proved: placed weight, upper bound, and why requests stayed out."""
+class ScheduleRun(Job):
+    """One run of the scheduler (a core Job: progress in percent), with what it proved: placed weight, upper
+    bound, and why requests stayed out."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
     requests_count = models.PositiveIntegerField(default=0)
@@ -385,11 +360,11 @@ class ScheduleRun(BackgroundJob):
     # [{"request": id, "reason": code, "participant": registration id or null}] (matching.scheduler.Unplaced)
     unplaced = models.JSONField(default=list, blank=True)
 
-    class Meta(BackgroundJob.Meta):
+    class Meta(Job.Meta):
         verbose_name = _("scheduler run")
         verbose_name_plural = _("scheduler runs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="schedule_run_progress_percent"),
+            *Job.Meta.constraints,
             # One run at a time per event: a double click on "run" starts one.
             models.UniqueConstraint(fields=["event"], condition=models.Q(status__in=["queued", "running"]),
                                     name="one_schedule_run_at_a_time"),
@@ -400,9 +375,9 @@ class ScheduleRun(BackgroundJob):
         return (self.upper_bound - self.placed_weight) / self.upper_bound if self.upper_bound else 0.0
 
 
-class PrintJob(BackgroundJob):
-    """One print run: every validated participant's agenda and a sign per table, as one PDF made by a
-    background task. Rendering takes about a minute for 500 participants, so the page shows the job's progress
+class PrintJob(Job):
+    """One print run (a core Job: progress in percent): every validated participant's agenda and a sign per
+    table, as one PDF made by a background task. Rendering takes about a minute for 500 participants, so the page shows the job's progress
     and then the download; an event keeps only its latest finished job (the older PDFs are deleted)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs")
@@ -410,11 +385,11 @@ class PrintJob(BackgroundJob):
     pages = models.PositiveIntegerField(default=0)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
 
-    class Meta(BackgroundJob.Meta):
+    class Meta(Job.Meta):
         verbose_name = _("print run")
         verbose_name_plural = _("print runs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="print_job_progress_percent"),
+            *Job.Meta.constraints,
             # One print run at a time per event: a double click on "print" starts one.
             models.UniqueConstraint(fields=["event"], condition=models.Q(status__in=["queued", "running"]),
                                     name="one_print_job_at_a_time"),

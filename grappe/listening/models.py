@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grappe.core.models import Job
 from grappe.members.models import Organisation, in_language
 
 MAX_NEED_LENGTH = 5000
@@ -331,36 +332,19 @@ class Answer(models.Model):
 
 # Themes -----------------------------------------------------------------------------------------------------
 
-class ThemeRunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+class ThemeRun(Job):
+    """One computation of themes over the needs and free-text answers (a core Job: progress in texts)."""
 
-
-class ThemeRun(models.Model):
-    """One computation of themes over the needs and free-text answers (a background task with progress)."""
-
-    status = models.CharField(max_length=10, choices=ThemeRunStatus.choices, default=ThemeRunStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
     # The fitted space (matching.themes.ThemeModel.dumps) that places texts arriving after the run.
     model = models.BinaryField(null=True, blank=True, editable=False)
     encoder = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
         verbose_name = _("theme computation")
         verbose_name_plural = _("theme computations")
         constraints = [
-            models.CheckConstraint(condition=models.Q(processed__lte=models.F("total")),
-                                   name="theme_run_progress_within_total"),
+            *Job.Meta.constraints,
             # One run at a time: the index on a constant admits one unfinished row, so two clicks on "find
             # the themes" at once make one run (theming.start_run returns the other click's).
             models.UniqueConstraint(models.Value(True), condition=models.Q(status__in=["queued", "running"]),
@@ -369,10 +353,6 @@ class ThemeRun(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} — {self.get_status_display()}"
-
-    @property
-    def progress_percent(self) -> int:
-        return int(100 * self.processed / self.total) if self.total else 0
 
 
 class Theme(models.Model):

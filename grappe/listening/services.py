@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify, outbox
+from grappe.core import audit, jobs, notify, outbox
 from grappe.core.idempotency import submit_once
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require, require_visible
@@ -73,13 +73,7 @@ def submit_need(*, actor, organisation: Organisation, category: str, text: str, 
 def _texts_changed() -> None:
     """A need or a response arrived: the figures are computed again, the new texts join their themes."""
     insights_cache.bump()
-    notify.on_commit(_queue_theme_assignment)
-
-
-def _queue_theme_assignment() -> None:
-    from .tasks import assign_new_texts_task
-
-    assign_new_texts_task.enqueue()
+    jobs.enqueue("grappe.listening.tasks.assign_new_texts_task")
 
 
 def _tell_staff_of_need(need_id: int) -> None:
@@ -315,7 +309,7 @@ def send_invitations(*, actor, survey: Survey, organisations: Iterable[Organisat
         invited = [invitation.organisation_id for invitation in new]
         audit.record(actor, "survey.invitations_sent", survey, after={"organisations": invited})
         insights_cache.bump()
-        notify.on_commit(_queue_mail, survey.pk, invited, "invitation")
+        _queue_mail(survey.pk, invited, "invitation")
     return len(new)
 
 
@@ -335,7 +329,7 @@ def _remind(actor, survey: Survey) -> int:
         Invitation.objects.filter(pk__in=ids).update(reminded_at=timezone.now(), reminders=F("reminders") + 1)
         reminded = [invitation.organisation_id for invitation in pending]
         audit.record(actor, "survey.reminders_sent", survey, after={"organisations": reminded})
-        notify.on_commit(_queue_mail, survey.pk, reminded, "reminder")
+        _queue_mail(survey.pk, reminded, "reminder")
     return len(pending)
 
 
@@ -353,11 +347,9 @@ def send_due_reminders(*, days_before_closing: int = 3) -> int:
 
 
 def _queue_mail(survey_id: int, organisation_ids: list[int], kind: str) -> None:
-    """Hundreds of mails are a background task's work, not a request's."""
-    from .tasks import mail_survey_task
-
+    """Hundreds of mails are a background task's work, not a request's (queued once the transaction commits)."""
     if organisation_ids:
-        mail_survey_task.enqueue(survey_id, organisation_ids, kind)
+        jobs.enqueue("grappe.listening.tasks.mail_survey_task", survey_id, organisation_ids, kind)
 
 
 def mail_survey(survey_id: int, organisation_ids: list[int], kind: str) -> None:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import services
+from . import dashboards, services, theming
 
 
 @task()
@@ -20,8 +20,6 @@ def mail_survey_task(survey_id: int, organisation_ids: list[int], kind: str) -> 
 @task()
 def run_themes_task(run_id: int) -> None:
     """Find the themes over every need and free-text answer (ThemeRun `run_id` shows the progress)."""
-    from . import dashboards, theming
-
     theming.run_themes(run_id)
     dashboards.warm()
 
@@ -30,8 +28,6 @@ def run_themes_task(run_id: int) -> None:
 def assign_new_texts_task() -> int:
     """Place needs and answers that arrived since the last run in their nearest theme, then compute the
     dashboards' figures again so that their next reader finds them ready."""
-    from . import dashboards, theming
-
     placed = theming.assign_new_texts()
     dashboards.warm()
     return placed

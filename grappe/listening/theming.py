@@ -25,6 +25,7 @@ texts' vectors are cached in TextEmbedding by text hash and model name, so each 
 
 import datetime
 import hashlib
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -32,14 +33,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import aggregates, audit, notify
+from grappe.core import aggregates, audit, jobs, notify
 from grappe.core.aggregates import Row
+from grappe.core.models import JobStatus
 from grappe.core.permissions import require
 from grappe.members.selectors import staff_users
 from matching import embeddings
@@ -56,16 +58,15 @@ from .models import (
     Theme,
     ThemeAssignment,
     ThemeRun,
-    ThemeRunStatus,
 )
 
+logger = logging.getLogger(__name__)
 RISING_FACTOR = 1.5
 RISING_WINDOW_DAYS = 30
 RISING_WINDOWS_BEFORE = 3
 NAME_KEYWORDS = 3
 SAVE_CHUNK = 1000
 K_SAMPLE = 3000          # texts the number of themes is chosen on, when there are more
-UNFINISHED = [ThemeRunStatus.QUEUED, ThemeRunStatus.RUNNING]
 
 
 # Texts --------------------------------------------------------------------------------------------------------
@@ -152,70 +153,59 @@ def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int
 
 def start_run(*, actor) -> ThemeRun:
     """Queue a computation of the themes, one at a time: while a run is queued or running, it is returned. The
-    model's unique constraint admits one unfinished run, so two clicks at once make one run."""
+    model's unique constraint admits one unfinished run, so two clicks at once make one run; a run whose worker
+    died is failed first (jobs.start_once), so it does not block the themes for good."""
     require(actor, "listening.manage_themes")
-    from .tasks import run_themes_task
-
-    try:
-        with transaction.atomic():
-            run = ThemeRun.objects.create(requested_by=actor)
-            audit.record(actor, "themes.run_requested", run)
-            notify.on_commit(run_themes_task.enqueue, run.pk)
-    except IntegrityError:
-        ongoing = ThemeRun.objects.filter(status__in=UNFINISHED).first()
-        if ongoing is None:
-            raise
-        return ongoing
-    return run
+    return jobs.start_once(ThemeRun, actor=actor, action="themes.run_requested",
+                           task="grappe.listening.tasks.run_themes_task")
 
 
 def _progress(run: ThemeRun, processed: int) -> None:
-    run.processed = min(processed, run.total)
-    ThemeRun.objects.filter(pk=run.pk).update(processed=run.processed)
+    jobs.beat(run, processed)
 
 
 def run_themes(run_id: int) -> ThemeRun:
-    """Find the themes over every text and store them, keeping the staff's edits. Progress: encoding takes
-    the first 60 % when an encoder is used, clustering to 80 %, saving the rest."""
+    """Find the themes over every text and store them, keeping the staff's edits. A run that recovery failed
+    meanwhile (jobs.JobLost) stores nothing: a newer run may be under way."""
     run = ThemeRun.objects.get(pk=run_id)
-    started = time.perf_counter()
-    found = items()
-    run.status, run.started_at, run.total, run.processed = ThemeRunStatus.RUNNING, timezone.now(), len(found), 0
-    run.save(update_fields=["status", "started_at", "total", "processed"])
+    if not jobs.start(run):
+        return run
     try:
-        _run(run, found)
+        _run(run, items())
+    except jobs.JobLost:
+        logger.warning("theme run %s was failed as stale while it worked; its themes are dropped", run.pk)
+        return ThemeRun.objects.get(pk=run.pk)
     except Exception as error:
-        run.status, run.finished_at = ThemeRunStatus.FAILED, timezone.now()
-        run.report = {**run.report, "error": str(error)[:500]}
-        run.save(update_fields=["status", "finished_at", "report"])
+        jobs.fail(run, str(error))
         raise
-    run.report = {**run.report, "seconds": round(time.perf_counter() - started, 2)}
-    run.status, run.finished_at, run.processed = ThemeRunStatus.DONE, timezone.now(), run.total
-    run.save(update_fields=["status", "finished_at", "processed", "report"])
     insights_cache.bump()
     notify_rising()
     return run
 
 
 def _run(run: ThemeRun, found: list[Item]) -> None:
+    """Progress: encoding takes the first 60 % when an encoder is used, clustering to 80 %, saving the rest."""
+    started = time.perf_counter()
+    jobs.beat(run, 0, len(found))
     texts = [item.text for item in found]
     name = encoder_name()
     vectors = None
     if name and texts:
         vectors = cached_vectors(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
         run.encoder = _encoder(name).name
-    started = time.perf_counter()
+    clustering = time.perf_counter()
     result = _find(texts, vectors) if texts else None
-    found_in = time.perf_counter() - started
-    _progress(run, int(0.8 * len(found)))
+    found_in = time.perf_counter() - clustering
     with transaction.atomic():
+        # Written first: it locks the run's row, and a run failed as stale meanwhile stops here (JobLost).
+        _progress(run, int(0.8 * len(found)))
         summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
         refresh_public_words()
-    run.model = result.model.dumps() if result else None
-    run.report = {**summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
-                  "clustering_seconds": round(found_in, 2),
-                  "storing_seconds": round(time.perf_counter() - started - found_in, 2)}
-    run.save(update_fields=["model", "encoder", "report"])
+        jobs.finish(run, model=result.model.dumps() if result else None, encoder=run.encoder, report={
+            **summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
+            "clustering_seconds": round(found_in, 2),
+            "storing_seconds": round(time.perf_counter() - clustering - found_in, 2),
+            "seconds": round(time.perf_counter() - started, 2)})
 
 
 def _find(texts: list[str], vectors) -> finder.ThemeResult:
@@ -365,7 +355,7 @@ def public_name(theme: Theme) -> str:
 # Between runs -------------------------------------------------------------------------------------------------
 
 def latest_run() -> ThemeRun | None:
-    return ThemeRun.objects.filter(status=ThemeRunStatus.DONE).exclude(model=None).order_by("-finished_at").first()
+    return ThemeRun.objects.filter(status=JobStatus.DONE).exclude(model=None).order_by("-finished_at").first()
 
 
 def _space(run: ThemeRun) -> finder.ThemeModel:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.models import Job, JobStatus
+
 
 def in_language(fr: str, en: str) -> str:
     """The French or English text for the active language, falling back to the other one."""
@@ -391,6 +393,8 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    """Where a file stands on its journey, as the pages say it (ImportJob.stage: derived, not stored)."""
+
     READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded — map the columns")
     CHECKING = "checking", _("Checking")
@@ -401,25 +405,31 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed — nothing imported")
 
 
-class ImportJob(models.Model):
-    """One spreadsheet on its way in: mapping, dry run with a per-row report, then all-or-nothing commit."""
+class ImportStep(models.TextChoices):
+    READ = "read", _("Reading the file")
+    CHECK = "check", _("Checking the rows")
+    COMMIT = "commit", _("Importing")
+
+
+BUSY_STAGES = {ImportStep.READ: ImportStatus.READING, ImportStep.CHECK: ImportStatus.CHECKING,
+               ImportStep.COMMIT: ImportStatus.IMPORTING}
+
+
+class ImportJob(Job):
+    """One spreadsheet on its way in: mapping, dry run with a per-row report, then all-or-nothing commit.
+
+    Each step is a run of the core Job: `step` says which one the job's status is about (progress in rows),
+    and `stage` puts the two together as the pages show them. `total` is the file's number of rows."""
 
     kind = models.CharField(_("what it contains"), max_length=20, choices=ImportKind.choices)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, help_text="target field -> file column")
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
+    step = models.CharField(max_length=10, choices=ImportStep.choices, default=ImportStep.READ)
     report = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
 
@@ -427,12 +437,19 @@ class ImportJob(models.Model):
         return f"{self.original_name} ({self.get_kind_display()})"
 
     @property
-    def progress_percent(self) -> int:
-        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+    def stage(self) -> str:
+        if self.status == JobStatus.FAILED:
+            return ImportStatus.FAILED
+        if self.busy:
+            return BUSY_STAGES[self.step]
+        if self.step == ImportStep.READ:
+            return ImportStatus.UPLOADED
+        if self.report.get("errors_total"):
+            return ImportStatus.INVALID
+        return ImportStatus.CHECKED if self.step == ImportStep.CHECK else ImportStatus.DONE
 
-    @property
-    def is_running(self) -> bool:
-        return self.status in {ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.IMPORTING}
+    def get_stage_display(self) -> str:
+        return ImportStatus(self.stage).label
 
 
 class Segment(models.Model):

@@ -99,5 +99,5 @@ def matrix(db, settings):
     ctx.org_capability = OrganisationCapability.objects.create(organisation=org_a, capability=capability)
     ctx.certification = Certification.objects.create(
         organisation=org_a, certification_type=CertificationType.objects.get(code="as9100"))
-    ctx.import_job = ImportJob.objects.create(kind="organisations", original_name="x.csv", created_by=staff)
+    ctx.import_job = ImportJob.objects.create(kind="organisations", original_name="x.csv", owner=staff, status="done")
     return ctx

@@ -22,10 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, jobs
 from grappe.core.permissions import require
 from matching import scheduler
 
@@ -39,11 +38,9 @@ from ..models import (
     Registration,
     RegistrationStatus,
     RequestStatus,
-    RunStatus,
     ScheduleRun,
     Slot,
 )
-from . import jobs
 from .meetings import create_meeting, discard_planned, relocate, tell_changed
 
 logger = logging.getLogger(__name__)
@@ -123,14 +120,12 @@ def live_meetings(meetings) -> dict[int, tuple]:
 
 def start_run(*, actor, event: Event, language: str = "fr") -> ScheduleRun:
     """Queue a run of the scheduler; while one is queued or running, return it instead (jobs.start_once)."""
-    from ..tasks import run_schedule_task
-
     require(actor, "events.manage_event", event)
     if event.phase not in RUNNABLE_PHASES:
         raise ValidationError(_("Close the meeting requests before running the scheduler."),
                               code="wrong_phase")
-    return jobs.start_once(ScheduleRun, actor=actor, event=event, action="schedule.run_started",
-                           task=run_schedule_task, language=language)
+    return jobs.start_once(ScheduleRun, actor=actor, action="schedule.run_started", target=event,
+                           task="grappe.events.tasks.run_schedule_task", args=(language,), event=event)
 
 
 # The run itself (in a background task) ---------------------------------------------------------------------
@@ -139,31 +134,32 @@ def execute_run(run: ScheduleRun, *, time_limit: float | None = None) -> Schedul
     """Solve, record the figures, write the meetings. A crash marks the run failed, with nothing written."""
     if time_limit is None:
         time_limit = getattr(settings, "GRAPPE_SCHEDULER_SECONDS", DEFAULT_TIME_LIMIT)
-    claimed = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=5)
-    if not claimed:
+    if not jobs.start(run):
         return ScheduleRun.objects.get(pk=run.pk)
     try:
-        _solve_and_apply(ScheduleRun.objects.select_related("event", "started_by").get(pk=run.pk), time_limit)
+        _solve_and_apply(ScheduleRun.objects.select_related("event", "owner").get(pk=run.pk), time_limit)
+    except jobs.JobLost:
+        logger.warning("schedule run %s was failed as stale while it solved; its result is dropped", run.pk)
     except Exception as error:
         logger.exception("schedule run %s failed", run.pk)
-        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, progress=100,
-                                                      error=str(error)[:2000],
-                                                      finished_at=timezone.now())
+        jobs.fail(run, str(error))
     return ScheduleRun.objects.get(pk=run.pk)
 
 
-def _progress(run: ScheduleRun, percent: int, **figures) -> None:
-    ScheduleRun.objects.filter(pk=run.pk).update(progress=percent, **figures)
+def _progress(run: ScheduleRun, percent: int, message: str | None = None, **figures) -> None:
+    jobs.beat(run, percent, 100, message, **figures)
 
 
 def _solve_and_apply(run: ScheduleRun, time_limit: float) -> None:
     started = time.monotonic()
+    _progress(run, 5)
     snapshot = Snapshot(run.event)
     problem = snapshot.problem()
     greedy = scheduler.greedy(problem)
     _progress(run, 20, requests_count=len(problem.requests), greedy_count=len(greedy.meetings),
-              greedy_weight=greedy.placed_weight)
+              greedy_weight=greedy.placed_weight,
+              message=_("A first pass placed %(count)s meetings; looking for a better schedule…")
+              % {"count": len(greedy.meetings)})
     result = scheduler.schedule(problem, time_limit=time_limit)
     _progress(run, 90)
     problems = scheduler.violations(problem, result.meetings)
@@ -171,12 +167,11 @@ def _solve_and_apply(run: ScheduleRun, time_limit: float) -> None:
         raise ValueError("; ".join(problems))
     with transaction.atomic():
         written = apply_result(snapshot, problem, result)
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE, progress=100, placed_count=written.placed_count,
+        jobs.finish(
+            run, placed_count=written.placed_count,
             placed_weight=written.placed_weight, upper_bound=result.upper_bound, solver_status=result.status,
-            idle_gaps=result.idle_gaps, seconds=round(time.monotonic() - started, 2),
-            finished_at=timezone.now(), unplaced=written.unplaced)
-        audit.record(run.started_by, "schedule.applied", run.event, after={
+            idle_gaps=result.idle_gaps, seconds=round(time.monotonic() - started, 2), unplaced=written.unplaced)
+        audit.record(run.owner, "schedule.applied", run.event, after={
             "run": run.pk, **written.counts, "placed_weight": written.placed_weight,
             "upper_bound": result.upper_bound, "dropped": written.dropped})
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from grappe.conftest import make_member, make_organisation
+from grappe.core.models import JobStatus
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
-from grappe.events.models import LIVE_MEETING, Meeting, MeetingSeat, MeetingStatus, RunStatus, ScheduleRun
+from grappe.events.models import LIVE_MEETING, Meeting, MeetingSeat, MeetingStatus, ScheduleRun
 from grappe.events.services import meetings, registrations, scheduling
 
 from .factories import make_event, make_request, place, register
@@ -73,7 +74,7 @@ def test_a_double_clicked_run_starts_one_run(staff, day, settings):
 
     no_errors(outcomes)
     assert outcomes[0].pk == outcomes[1].pk
-    assert ScheduleRun.objects.filter(status=RunStatus.QUEUED).count() == 1
+    assert ScheduleRun.objects.filter(status=JobStatus.QUEUED).count() == 1
 
 
 def test_a_participant_who_cancels_while_the_scheduler_runs_keeps_no_meeting(staff, day, settings):
@@ -89,7 +90,7 @@ def test_a_participant_who_cancels_while_the_scheduler_runs_keeps_no_meeting(sta
         lambda: registrations.cancel_registration(user=a.person.user, participant=a))
 
     no_errors(outcomes)
-    assert outcomes[0].status == RunStatus.DONE, outcomes[0].error
+    assert outcomes[0].status == JobStatus.DONE, outcomes[0].error
     assert not MeetingSeat.objects.filter(registration=a, live=True).exists()
     assert not Meeting.objects.filter(LIVE_MEETING, request__in=[first.request, third.request]).exists()
     assert Meeting.objects.filter(LIVE_MEETING, event=event).count() == 1  # C meets D

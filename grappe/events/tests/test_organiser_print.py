@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grappe.core.models import AuditEntry, Notification
+from grappe.conftest import committed
+from grappe.core.models import AuditEntry, JobStatus, Notification
 from grappe.events import printing
-from grappe.events.models import MeetingStatus, Phase, PrintJob, RequestStatus, RunStatus
+from grappe.events.models import MeetingStatus, Phase, PrintJob, RequestStatus
 from grappe.events.services import print_jobs
 
 from .factories import make_request, place
@@ -32,7 +33,7 @@ def test_the_job_makes_every_agenda_then_a_sign_per_table(published, staff, alph
         job = print_jobs.start_print(actor=staff, event=published)
 
     job = PrintJob.objects.get(pk=job.pk)
-    assert job.status == RunStatus.DONE and job.progress == 100
+    assert job.status == JobStatus.DONE and job.progress_percent == 100
     assert (job.agendas, job.pages) == (2, 2 + 3)  # two one-page agendas, three table signs
     assert bytes(job.pdf).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="event.print_started").count() == 1
@@ -59,26 +60,29 @@ def test_printing_before_publishing_is_refused_with_the_reason(event, staff):
 
 
 def test_a_second_click_while_a_job_works_gets_that_job(published, staff):
-    working = PrintJob.objects.create(event=published, started_by=staff, status=RunStatus.RUNNING)
+    working = PrintJob.objects.create(event=published, owner=staff, status=JobStatus.RUNNING)
 
     assert print_jobs.start_print(actor=staff, event=published) == working
     assert PrintJob.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
-        PrintJob.objects.create(event=published, started_by=staff)
+        PrintJob.objects.create(event=published, owner=staff)
 
 
 def test_a_job_abandoned_by_its_worker_does_not_block_the_next(published, staff):
-    abandoned = PrintJob.objects.create(event=published, started_by=staff, status=RunStatus.RUNNING)
+    abandoned = PrintJob.objects.create(event=published, owner=staff, status=JobStatus.RUNNING)
     PrintJob.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
 
-    job = print_jobs.start_print(actor=staff, event=published)
+    with committed():
+        job = print_jobs.start_print(actor=staff, event=published)
 
-    assert job != abandoned and PrintJob.objects.get(pk=job.pk).status == RunStatus.DONE
+    assert job != abandoned and PrintJob.objects.get(pk=job.pk).status == JobStatus.DONE
 
 
 def test_a_finished_job_replaces_the_older_ones(published, staff):
-    first = print_jobs.start_print(actor=staff, event=published)
-    second = print_jobs.start_print(actor=staff, event=published)
+    with committed():
+        first = print_jobs.start_print(actor=staff, event=published)
+    with committed():
+        second = print_jobs.start_print(actor=staff, event=published)
 
     assert list(PrintJob.objects.values_list("pk", flat=True)) == [second.pk]
     assert first.pk != second.pk
@@ -89,17 +93,19 @@ def test_a_rendering_failure_marks_the_job_failed(published, staff, monkeypatch)
         raise RuntimeError("no fonts")
     monkeypatch.setattr(printing, "event_document", broken)
 
-    job = print_jobs.start_print(actor=staff, event=published)
+    with committed():
+        job = print_jobs.start_print(actor=staff, event=published)
 
     job = PrintJob.objects.get(pk=job.pk)
-    assert (job.status, job.error, job.pdf) == (RunStatus.FAILED, "no fonts", None)
+    assert (job.status, job.error, job.pdf) == (JobStatus.FAILED, "no fonts", None)
 
 
 def test_the_page_starts_the_job_then_offers_the_download(client, staff, published):
     client.force_login(staff)
     url = reverse("events:organiser-print", args=[published.pk])
 
-    assert client.post(url).status_code == 302
+    with committed():
+        assert client.post(url).status_code == 302
     job = PrintJob.objects.get()
     page = client.get(url).content.decode()
     download = reverse("events:organiser-print-download", args=[published.pk, job.pk])
@@ -110,10 +116,10 @@ def test_the_page_starts_the_job_then_offers_the_download(client, staff, publish
 
 def test_the_progress_bar_reloads_the_page_once_the_job_is_over(client, staff, published):
     client.force_login(staff)
-    job = PrintJob.objects.create(event=published, started_by=staff, status=RunStatus.RUNNING, progress=40)
+    job = PrintJob.objects.create(event=published, owner=staff, status=JobStatus.RUNNING, processed=40, total=100)
     url = reverse("events:organiser-print-progress", args=[published.pk, job.pk])
 
     working = client.get(url, headers={"HX-Request": "true"})
     assert 'data-width-percent="40"' in working.content.decode() and url in working.content.decode()
-    PrintJob.objects.filter(pk=job.pk).update(status=RunStatus.FAILED)
+    PrintJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
     assert client.get(url, headers={"HX-Request": "true"}).headers["HX-Refresh"] == "true"

@@ -1,19 +1,23 @@
 """Running the scheduler on an event, applying its result, and changing the schedule by hand."""
 
+import datetime
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.signals import task_enqueued
 
-from grappe.conftest import make_member, make_organisation
-from grappe.core.models import AuditEntry
+from grappe.conftest import committed, make_member, make_organisation
+from grappe.core import jobs
+from grappe.core.models import AuditEntry, JobStatus
 from grappe.events.models import (
     Meeting,
     MeetingSeat,
     MeetingStatus,
     Phase,
     RequestStatus,
-    RunStatus,
     ScheduleRun,
 )
 from grappe.events.services import meetings, registrations, requests, scheduling
@@ -40,7 +44,8 @@ def delta(scheduling_event):
 
 
 def run(event, staff):
-    return scheduling.start_run(actor=staff, event=event)
+    with committed():
+        return scheduling.start_run(actor=staff, event=event)
 
 
 def live(event):
@@ -57,7 +62,7 @@ def test_a_run_places_every_accepted_request_it_can(scheduling_event, staff, alp
 
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
-    assert done.status == RunStatus.DONE and done.progress == 100
+    assert done.status == JobStatus.DONE and done.progress_percent == 100
     assert (done.requests_count, done.placed_count) == (4, 4)
     assert done.placed_weight == sum(r.weight for r in requests) == done.upper_bound
     assert done.greedy_count == 4 and done.unplaced == []
@@ -84,10 +89,60 @@ def test_an_unplaced_request_says_why_in_words(scheduling_event, staff, alpha, b
 
 
 def test_a_double_click_on_run_starts_one_run(scheduling_event, staff):
-    waiting = ScheduleRun.objects.create(event=scheduling_event, started_by=staff)
+    waiting = ScheduleRun.objects.create(event=scheduling_event, owner=staff)
 
     assert run(scheduling_event, staff) == waiting
     assert ScheduleRun.objects.count() == 1
+
+
+@pytest.mark.usefixtures("in_english")
+def test_a_run_whose_worker_died_no_longer_blocks_the_scheduler(scheduling_event, staff, alpha, bravo):
+    make_request(alpha, bravo, ACCEPTED)
+    dead = ScheduleRun.objects.create(event=scheduling_event, owner=staff, status=JobStatus.RUNNING)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ScheduleRun.objects.filter(pk=dead.pk).update(created_at=long_ago, heartbeat_at=long_ago)
+
+    new = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert new.pk != dead.pk and new.status == JobStatus.DONE and new.placed_count == 1
+    dead.refresh_from_db()
+    assert dead.status == JobStatus.FAILED and "signs of life" in dead.error
+
+
+def test_a_run_failed_as_stale_while_it_solves_writes_no_meeting(scheduling_event, staff, alpha, bravo,
+                                                                 monkeypatch, settings):
+    make_request(alpha, bravo, ACCEPTED)
+    solve = matching_scheduler.schedule
+
+    def solve_too_long(*args, **kwargs):
+        result = solve(*args, **kwargs)
+        settings.GRAPPE_JOB_STALE_MINUTES = 0  # meanwhile, recovery judged the worker dead
+        jobs.recover_stale_jobs()
+        return result
+
+    monkeypatch.setattr(matching_scheduler, "schedule", solve_too_long)
+
+    lost = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
+
+    assert lost.status == JobStatus.FAILED and not Meeting.objects.exists()
+    assert not AuditEntry.objects.filter(action="schedule.applied").exists()
+
+
+def test_a_run_started_by_a_request_that_rolls_back_is_never_queued(scheduling_event, staff):
+    queued = []
+
+    def remember(sender, task_result, **kwargs):
+        queued.append(task_result.task.name)
+
+    task_enqueued.connect(remember)
+    try:
+        with committed(), pytest.raises(RuntimeError), transaction.atomic():
+            scheduling.start_run(actor=staff, event=scheduling_event)
+            raise RuntimeError("the request failed after starting the run")
+    finally:
+        task_enqueued.disconnect(remember)
+
+    assert queued == [] and not ScheduleRun.objects.exists()
 
 
 def test_the_scheduler_waits_for_the_requests_to_close(event, staff):
@@ -114,7 +169,7 @@ def test_rescheduling_after_a_cancellation_keeps_published_meetings_in_place(
     kept = {m for m in published if m[0] != charlie.requests_sent.get().pk}
     assert kept <= after
     assert {m[0] for m in after - kept} == {late.pk}
-    assert second.status == RunStatus.DONE and second.placed_count == 3
+    assert second.status == JobStatus.DONE and second.placed_count == 3
 
 
 def test_moves_allowed_keep_published_meetings_placed(scheduling_event, staff, alpha, bravo, charlie, delta):
@@ -274,7 +329,7 @@ def test_a_participant_who_cancels_during_the_solve_gets_no_meeting(
 
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
-    assert done.status == RunStatus.DONE
+    assert done.status == JobStatus.DONE
     assert not seats_of(charlie).exists()
     assert seats_of(alpha).count() == seats_of(bravo).count() == 1
     assert done.placed_count == 1
@@ -290,7 +345,7 @@ def test_a_participant_refused_during_the_solve_gets_no_meeting_and_the_organise
 
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
-    assert done.status == RunStatus.DONE and not Meeting.objects.filter(request=request).exists()
+    assert done.status == JobStatus.DONE and not Meeting.objects.filter(request=request).exists()
     [row] = scheduling.unplaced_rows(done)
     assert row["request"] == request and row["participant"] == charlie
     assert row["reason"].startswith(charlie.display_name) and "while the scheduler ran" in row["reason"]
@@ -331,9 +386,11 @@ def test_a_schedule_changed_by_hand_during_the_solve_is_not_overwritten(
                                                     slot=scheduling_event.slots.get(index=3),
                                                     table=scheduling_event.tables.get(number=3)))
 
-    done = ScheduleRun.objects.get(pk=scheduling.start_run(actor=staff, event=scheduling_event, language="en").pk)
+    with committed():
+        started = scheduling.start_run(actor=staff, event=scheduling_event, language="en")
+    done = ScheduleRun.objects.get(pk=started.pk)
 
-    assert done.status == RunStatus.FAILED and "changed by hand" in done.error
+    assert done.status == JobStatus.FAILED and "changed by hand" in done.error
     assert live(scheduling_event) == {(by_hand.pk, 3, 3, MeetingStatus.PLANNED)}
 
 
@@ -344,4 +401,4 @@ def test_requests_reopened_during_the_solve_get_no_meetings(scheduling_event, st
 
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
-    assert done.status == RunStatus.FAILED and not Meeting.objects.exists()
+    assert done.status == JobStatus.FAILED and not Meeting.objects.exists()

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from grappe.core.models import AuditEntry, Notification
+from grappe.conftest import committed
+from grappe.core.models import AuditEntry, JobStatus, Notification
 from grappe.events.models import (
     Meeting,
     MeetingRequest,
@@ -16,7 +17,6 @@ from grappe.events.models import (
     Registration,
     RegistrationStatus,
     RequestStatus,
-    RunStatus,
 )
 from grappe.events.services import meetings, organiser, registrations, requests, scheduling
 from grappe.events.services.organiser import SessionSpec
@@ -194,10 +194,11 @@ def test_a_participant_refused_then_validated_again_is_not_scheduled_on_its_old_
     organiser.answer_registrations(actor=staff, event=event, registrations=[alpha], validate=False)
     organiser.answer_registrations(actor=staff, event=event, registrations=[alpha], validate=True)
 
-    done = scheduling.start_run(actor=staff, event=event)
+    with committed():
+        done = scheduling.start_run(actor=staff, event=event)
 
     done.refresh_from_db()
-    assert done.status == RunStatus.DONE and done.requests_count == 0
+    assert done.status == JobStatus.DONE and done.requests_count == 0
     assert not Meeting.objects.filter(event=event).exists()
 
 

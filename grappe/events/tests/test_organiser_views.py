@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from grappe.conftest import committed
 from grappe.core import outbox
 from grappe.core.models import MailStatus, OutgoingMail
 from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
-
 from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
 
 from .factories import make_request, place, register_guest
@@ -60,7 +60,8 @@ def test_running_the_scheduler_from_its_page_shows_the_figures(staff_client, eve
     charlie.unavailable_slots.set(event.slots.all())
     url = reverse("events:organiser-scheduler", args=[event.pk])
 
-    assert staff_client.post(url).status_code == 302
+    with committed():
+        assert staff_client.post(url).status_code == 302
     page = staff_client.get(url).content.decode()
 
     assert "requests placed" in page or "demandes" in page
@@ -73,7 +74,8 @@ def test_the_api_runs_the_scheduler_and_lists_the_meetings(staff_client, event, 
     event.save()
     make_request(alpha, bravo, RequestStatus.ACCEPTED, priority=3)
 
-    started = staff_client.post(reverse("api:events-organiser-run", args=[event.pk]))
+    with committed():
+        started = staff_client.post(reverse("api:events-organiser-run", args=[event.pk]))
     run = started.json()
     status = staff_client.get(reverse("api:events-organiser-run-status", args=[event.pk, run["id"]])).json()
     meetings = staff_client.get(reverse("api:events-organiser-meetings", args=[event.pk])).json()

@@ -96,7 +96,7 @@ class TestOrganiserRunProgress(PermissionMatrix):
     def args(ctx):
         from grappe.events.models import ScheduleRun
 
-        run = ScheduleRun.objects.create(event=an_event(ctx), started_by=ctx.staff, status="running")
+        run = ScheduleRun.objects.create(event=an_event(ctx), owner=ctx.staff, status="running")
         return [run.event_id, run.pk]
 
     expect = STAFF_ONLY
@@ -153,7 +153,7 @@ class TestOrganiserPrintStart(PermissionMatrix):
 def a_print_job(ctx, status="running"):
     from grappe.events.models import PrintJob
 
-    job = PrintJob.objects.create(event=an_event(ctx), started_by=ctx.staff, status=status,
+    job = PrintJob.objects.create(event=an_event(ctx), owner=ctx.staff, status=status,
                                   pdf=b"%PDF-1.7" if status == "done" else None)
     return [job.event_id, job.pk]
 

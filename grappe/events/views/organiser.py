@@ -14,12 +14,13 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from grappe.core import spreadsheets
 from grappe.core.idempotency import submit_once
+from grappe.core.models import JobStatus
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
 
 from .. import exports, printing, selectors_organiser
 from ..forms.organiser import EventForm, PhaseForm, PlaceForm, RegistrationsForm, phase_actions
-from ..models import Event, Meeting, MeetingRequest, PrintJob, RegistrationStatus, RunStatus, ScheduleRun
+from ..models import Event, Meeting, MeetingRequest, PrintJob, RegistrationStatus, ScheduleRun
 from ..services import meetings, organiser, print_jobs, scheduling
 
 PER_PAGE = 50
@@ -129,7 +130,7 @@ def scheduler_page(request, pk):
     run = event.schedule_runs.first()
     return render(request, "events/organiser/scheduler.html", {
         "event": event, "run": run, "runs": event.schedule_runs.all()[:10], "tab": "scheduler",
-        "unplaced": scheduling.unplaced_rows(run) if run and run.status == RunStatus.DONE else [],
+        "unplaced": scheduling.unplaced_rows(run) if run and run.status == JobStatus.DONE else [],
         "can_run": event.phase in scheduling.RUNNABLE_PHASES,
         "gap_percent": run.gap * 100 if run else 0})
 
@@ -162,7 +163,7 @@ def _progress(request, event: Event, job: ScheduleRun | PrintJob, url_name: str,
 def schedule(request, pk):
     event = _event(request, pk)
     tables, rows = selectors_organiser.schedule_grid(event)
-    run = event.schedule_runs.filter(status=RunStatus.DONE).first()
+    run = event.schedule_runs.filter(status=JobStatus.DONE).first()
     return render(request, "events/organiser/schedule.html", {
         "event": event, "tables": tables, "rows": rows, "actions": phase_actions(event), "tab": "schedule",
         "unplaced": scheduling.unplaced_rows(run) if run else []})
@@ -244,7 +245,7 @@ def print_progress(request, pk, job_pk):
 @login_required
 def print_download(request, pk, job_pk):
     event = _event(request, pk)
-    job = get_object_or_404(PrintJob, pk=job_pk, event=event, status=RunStatus.DONE)
+    job = get_object_or_404(PrintJob, pk=job_pk, event=event, status=JobStatus.DONE)
     response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-agendas-and-signs.pdf"'
     return response

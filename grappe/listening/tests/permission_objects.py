@@ -60,7 +60,7 @@ def theme(ctx):
 def theme_run(ctx):
     from grappe.listening.models import ThemeRun
 
-    return ThemeRun.objects.create(requested_by=ctx.staff, total=10, processed=3, status="running")
+    return ThemeRun.objects.create(owner=ctx.staff, total=10, processed=3, status="running")
 
 
 def brief(ctx, published: bool = False):

@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from grappe.core.models import Notification
+from grappe.conftest import committed
+from grappe.core.models import JobStatus, Notification
 from grappe.listening import services, theming
-from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun, ThemeRunStatus
+from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun
 
 from .insights_data import crowd
 
@@ -36,7 +37,7 @@ def test_a_run_finds_themes_over_every_text_and_reports_progress(made, staff, dj
     with django_capture_on_commit_callbacks(execute=True):
         started = theming.start_run(actor=staff)
     done = ThemeRun.objects.get(pk=started.pk)
-    assert done.status == ThemeRunStatus.DONE
+    assert done.status == JobStatus.DONE
     assert done.total == Need.objects.count() == done.processed and done.progress_percent == 100
     assert done.report["themes"] >= 2 and done.report["placed"] == done.total
     assert ThemeAssignment.objects.count() == Need.objects.count()
@@ -48,29 +49,45 @@ def test_a_run_finds_themes_over_every_text_and_reports_progress(made, staff, dj
 
 
 def test_the_progress_bar_is_polled_while_running_and_sized_by_data_attribute(made, staff, client):
-    waiting = ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.RUNNING, total=200, processed=50)
+    waiting = ThemeRun.objects.create(owner=staff, status=JobStatus.RUNNING, total=200, processed=50)
     client.force_login(staff)
     html = client.get(reverse("listening:staff-theme-run-progress", args=[waiting.pk])).content.decode()
     assert 'data-width-percent="25"' in html and "hx-trigger" in html and "style=" not in html
-    waiting.status = ThemeRunStatus.DONE
+    waiting.status = JobStatus.DONE
     waiting.save()
     html = client.get(reverse("listening:staff-theme-run-progress", args=[waiting.pk])).content.decode()
     assert "hx-trigger" not in html
 
 
 def test_a_second_start_while_a_run_is_queued_returns_that_run(staff):
-    queued = ThemeRun.objects.create(requested_by=staff)
+    queued = ThemeRun.objects.create(owner=staff)
     assert theming.start_run(actor=staff).pk == queued.pk
     assert ThemeRun.objects.count() == 1
+
+
+def test_a_run_whose_worker_died_no_longer_blocks_the_themes(made, staff, client):
+    dead = ThemeRun.objects.create(owner=staff, status=JobStatus.RUNNING, total=10, processed=3)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ThemeRun.objects.filter(pk=dead.pk).update(created_at=long_ago, heartbeat_at=long_ago)
+
+    with committed(), translation.override("en"):
+        started = theming.start_run(actor=staff)
+
+    assert started.pk != dead.pk and ThemeRun.objects.get(pk=started.pk).status == JobStatus.DONE
+    dead.refresh_from_db()
+    assert dead.status == JobStatus.FAILED and "signs of life" in dead.error
+    client.force_login(staff)
+    page = client.get(reverse("listening:staff-theme-run-progress", args=[dead.pk])).content.decode()
+    assert "signs of life" in page  # the staff see why the run stopped
 
 
 def test_the_database_admits_one_unfinished_run(staff):
     from django.db import IntegrityError, transaction
 
-    ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.RUNNING)
-    ThemeRun.objects.create(requested_by=staff, status=ThemeRunStatus.DONE)
+    ThemeRun.objects.create(owner=staff, status=JobStatus.RUNNING)
+    ThemeRun.objects.create(owner=staff, status=JobStatus.DONE)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ThemeRun.objects.create(requested_by=staff)
+        ThemeRun.objects.create(owner=staff)
 
 
 def test_a_second_run_keeps_staff_names_and_hand_placed_texts(made, staff, django_capture_on_commit_callbacks):

@@ -27,14 +27,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
-from ..models import ImportJob, ImportKind, ImportStatus
+from ..models import ImportJob, ImportKind, ImportStatus, ImportStep
 from .columns import missing_columns, suggest_mapping
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
 from .forms import ImportMappingForm, ImportUploadForm
@@ -49,14 +48,11 @@ logger = logging.getLogger(__name__)
 
 
 CHECKABLE = (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID, ImportStatus.FAILED)
-COMMITTABLE = (ImportStatus.CHECKED, ImportStatus.IMPORTING)
 
 
 def create_import_job(*, actor, kind: str, uploaded_file, language: str) -> ImportJob:
     """Keep an uploaded spreadsheet and queue its reading, in the language of who sent it. A file too large or
     in a format we cannot read is refused at once (UnreadableFile), without storing anything."""
-    from ..tasks import read_import_task
-
     require(actor, "members.import_data")
     if kind not in ImportKind.values:
         raise ValueError(f"unknown import kind {kind!r}")
@@ -66,19 +62,18 @@ def create_import_job(*, actor, kind: str, uploaded_file, language: str) -> Impo
                              % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)})
     file_format(uploaded_file.name, uploaded_file.read(len(OLD_EXCEL_SIGNATURE)))
     uploaded_file.seek(0)
-    job = ImportJob(kind=kind, original_name=uploaded_file.name[:255], status=ImportStatus.READING,
-                    created_by=actor)
+    job = ImportJob(kind=kind, original_name=uploaded_file.name[:255], step=ImportStep.READ, owner=actor)
     job.file.save(get_valid_filename(Path(uploaded_file.name).name) or "import", uploaded_file, save=False)
     with transaction.atomic():
         job.save()
-        read_import_task.enqueue(job.pk, language)
+        jobs.enqueue("grappe.members.tasks.read_import_task", job.pk, language)
     return job
 
 
 def read_import(job: ImportJob) -> ImportJob:
     """Read a kept file in the background: its column names, its rows counted, a suggested mapping. A file that
     cannot be read or crosses a limit of files.py is refused with the reason, and deleted."""
-    if job.status != ImportStatus.READING:
+    if not jobs.start(job):
         return job
     with _failure_recorded(job):
         try:
@@ -88,49 +83,48 @@ def read_import(job: ImportJob) -> ImportJob:
             job.file.delete()
             _mark_failed(job, str(refusal))
             return job
-        job.headers, job.total_rows = sheet.headers, len(sheet.rows)
-        job.mapping = suggest_mapping(job.kind, sheet.headers)
-        job.status = ImportStatus.UPLOADED
-        job.save(update_fields=["headers", "total_rows", "mapping", "status"])
+        jobs.finish(job, headers=sheet.headers, total=len(sheet.rows),
+                    mapping=suggest_mapping(job.kind, sheet.headers))
+    job.refresh_from_db()
     return job
 
 
 def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str) -> bool:
     """Save the mapping and queue the dry run. Does nothing (returns False) if the job is busy or done, or if
-    its file was refused (and so deleted) when it was read.
-
-    The task is queued inside the transaction: with the database backend its row commits together with
-    the job's new status, so a worker never sees one without the other.
-    """
-    from ..tasks import check_import_task  # tasks.py wraps these services
-
+    its file was refused (and so deleted) when it was read."""
     require(actor, "members.import_data")
-    with transaction.atomic():
-        moved = ImportJob.objects.filter(pk=job.pk, status__in=CHECKABLE).exclude(file="").update(
-            mapping=mapping, status=ImportStatus.CHECKING, processed_rows=0, report={}, finished_at=None)
-        if moved:
-            check_import_task.enqueue(job.pk, language)
-    return bool(moved)
+    return _queue_step(job, CHECKABLE, ImportStep.CHECK, "grappe.members.tasks.check_import_task", language,
+                       mapping=mapping, report={})
 
 
 def start_commit(*, actor, job: ImportJob, language: str) -> bool:
     """Queue the import of a checked job. A second click finds the job importing and does nothing."""
-    from ..tasks import commit_import_task
-
     require(actor, "members.import_data")
+    return _queue_step(job, (ImportStatus.CHECKED,), ImportStep.COMMIT, "grappe.members.tasks.commit_import_task",
+                       actor.pk, language)
+
+
+def _queue_step(job: ImportJob, stages, step: str, task: str, *args, **fields) -> bool:
+    """Queue `step` if the job, with its file, stands at one of `stages`: checked with its row locked, so two
+    clicks queue it once. A step whose worker died is failed first (jobs.recover_stale_jobs): the file can be
+    checked again."""
+    jobs.recover_stale_jobs(ImportJob.objects.filter(pk=job.pk))
     with transaction.atomic():
-        moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.IMPORTING, processed_rows=0)
-        if moved:
-            commit_import_task.enqueue(job.pk, actor.pk, language)
-    return bool(moved)
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.stage not in stages or not locked.file:
+            return False
+        jobs.queue_again(locked, task, *args, step=step, **fields)
+    return True
 
 
 @contextlib.contextmanager
 def _failure_recorded(job: ImportJob):
-    """A job that crashes says so (and that nothing was imported) instead of looking busy forever."""
+    """A job that crashes says so (and that nothing was imported) instead of looking busy forever. One that
+    recovery failed meanwhile (jobs.JobLost) already says so."""
     try:
         yield
+    except jobs.JobLost:
+        logger.warning("import %s was failed as stale while it worked", job.pk)
     except Exception:
         logger.exception("import %s failed", job.pk)
         _mark_failed(job, _("An unexpected error stopped the work. Nothing was imported."))
@@ -139,63 +133,55 @@ def _failure_recorded(job: ImportJob):
 
 def _mark_failed(job: ImportJob, message: str) -> None:
     report = {"phase": "failed", "errors": [{"row": None, "column": "", "message": message}], "errors_total": 1}
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, report=report, finished_at=timezone.now())
-    job.refresh_from_db()
+    jobs.fail(job, message, report=report)
 
 
 def check_import(job: ImportJob) -> ImportJob:
-    """The dry run: validate and match every row, write nothing but the job's progress and report.
+    """The dry run (the task's work): validate and match every row, write nothing but the job's progress and
+    report.
 
-    It runs outside any transaction, so each progress update (every PROGRESS_EVERY rows) is visible at once
+    It runs outside any transaction, so each progress beat (every PROGRESS_EVERY rows) is visible at once
     to the page that polls it.
     """
-    if job.status not in (*CHECKABLE, ImportStatus.CHECKING):
+    if not jobs.start(job):
         return job
     with _failure_recorded(job):
-        def on_progress(count: int) -> None:
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=count)
-
-        plan = plan_import(job, on_progress)
-        job.status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
-        job.report = plan.report("check")
-        job.processed_rows = job.total_rows
-        job.save(update_fields=["status", "report", "processed_rows"])
+        plan = plan_import(job, lambda count: jobs.beat(job, count))
+        jobs.finish(job, report=plan.report("check"))
+    job.refresh_from_db()
     return job
 
 
 def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
-    """Import a checked job: everything in one transaction, or nothing if any row fails.
+    """Import a queued commit (the task's work): everything in one transaction, or nothing if any row fails.
 
-    The job's row is locked (select_for_update) for the whole transaction and its status checked under the
-    lock, so two workers given the same job import it once: the second waits, then finds it done.
-    Because that lock is held until the end, progress cannot be written to the job while importing; the
-    page shows an indeterminate "writing…" bar instead (the check, before, shows progress row by row).
+    The job is claimed first (jobs.start), so two workers given the same job import it once. Its row is then
+    locked (select_for_update) for the whole transaction: progress cannot be written meanwhile (the page
+    shows an indeterminate "writing…" bar), and recovery, which cannot see a sign of life, waits for the lock
+    instead of failing a commit that is still writing.
     The rows are validated again here: the database may have changed since the check.
     """
-    actor = actor or job.created_by
+    if not jobs.start(job):
+        return job
+    actor = actor or job.owner
     with _failure_recorded(job):
         try:
             with transaction.atomic():
                 job = ImportJob.objects.select_for_update().get(pk=job.pk)
-                if job.status not in COMMITTABLE:
-                    return job
                 plan = plan_import(job)
                 report = plan.report("commit")
                 if not plan.errors:
                     WRITERS[job.kind](plan)
                     audit.record(actor, "import.committed", job,
                                  after={"kind": job.kind, "file": job.original_name, **report["counts"]})
-                job.status = ImportStatus.INVALID if plan.errors else ImportStatus.DONE
-                job.report = report
-                job.processed_rows = job.total_rows
-                job.finished_at = timezone.now()
-                job.save(update_fields=["status", "report", "processed_rows", "finished_at"])
+                jobs.finish(job, report=report)
         except IntegrityError as error:
             logger.warning("import %s conflicted: %s", job.pk, error)
             _mark_failed(job, _("The data changed while importing (someone else was editing it). Nothing was "
                                 "imported; check the file again."))
+    job.refresh_from_db()
     return job
 
 
 def recent_import_jobs(limit: int = 20):
-    return ImportJob.objects.select_related("created_by")[:limit]
+    return ImportJob.objects.select_related("owner")[:limit]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.conftest import make_organisation
+from grappe.conftest import committed, make_organisation
 from grappe.members import imports, services
 from grappe.members.directory_cache import directory_version
 from grappe.members.models import CapabilityLevel, CertificationType, Organisation, OrganisationCapability
@@ -20,13 +20,7 @@ DIRECTORY = "/fr/members/"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the block registers for after the commit (the version bump), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def alpha(org_a, capability, staff, committed):
+def alpha(org_a, capability, staff):
     """A listed organisation whose card shows one core capability."""
     with committed():
         services.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
@@ -139,7 +133,7 @@ def test_the_htmx_search_gets_the_same_results_fragment(client, alpha):
 
 # Every change shows at once -------------------------------------------------------------------------------
 
-def test_an_organisation_update_shows_at_once(client, alpha, staff, committed):
+def test_an_organisation_update_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
         services.update_organisation(actor=staff, organisation=alpha, data={"trade_name": "Alpha Aéro"})
@@ -147,7 +141,7 @@ def test_an_organisation_update_shows_at_once(client, alpha, staff, committed):
     assert "Alpha Aéro" in visit(client)
 
 
-def test_a_new_organisation_shows_at_once(client, alpha, staff, committed):
+def test_a_new_organisation_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
         services.create_organisation(actor=staff, data={"legal_name": "Charlie Nouvelle", "kind": "sme"})
@@ -155,7 +149,7 @@ def test_a_new_organisation_shows_at_once(client, alpha, staff, committed):
     assert "Charlie Nouvelle" in visit(client)
 
 
-def test_an_organisation_leaving_the_directory_goes_at_once(client, alpha, staff, committed):
+def test_an_organisation_leaving_the_directory_goes_at_once(client, alpha, staff):
     visit(client)
     with committed():
         services.update_organisation(actor=staff, organisation=alpha, data={"listed_in_directory": False})
@@ -163,7 +157,7 @@ def test_an_organisation_leaving_the_directory_goes_at_once(client, alpha, staff
     assert "Alpha Usinage" not in visit(client)
 
 
-def test_a_declared_capability_shows_at_once(client, org_a, capability, staff, committed):
+def test_a_declared_capability_shows_at_once(client, org_a, capability, staff):
     assert badge("Usinage 5 axes") not in visit(client)
     with committed():
         services.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
@@ -171,7 +165,7 @@ def test_a_declared_capability_shows_at_once(client, org_a, capability, staff, c
     assert badge("Usinage 5 axes") in visit(client)
 
 
-def test_a_removed_capability_goes_at_once(client, alpha, staff, committed):
+def test_a_removed_capability_goes_at_once(client, alpha, staff):
     assert badge("Usinage 5 axes") in visit(client)
     with committed():
         services.remove_capability(actor=staff, item=OrganisationCapability.objects.get(organisation=alpha))
@@ -179,7 +173,7 @@ def test_a_removed_capability_goes_at_once(client, alpha, staff, committed):
     assert badge("Usinage 5 axes") not in visit(client)
 
 
-def test_a_certification_is_found_at_once(client, alpha, staff, committed):
+def test_a_certification_is_found_at_once(client, alpha, staff):
     as9100 = CertificationType.objects.get(code="as9100")
     assert "Alpha Usinage" not in visit(client, certification=as9100.pk)
     with committed():
@@ -192,7 +186,7 @@ def test_a_certification_is_found_at_once(client, alpha, staff, committed):
     assert "Alpha Usinage" not in visit(client, certification=as9100.pk)
 
 
-def test_a_taxonomy_edit_shows_at_once_on_cards_filters_and_search(client, alpha, capability, staff, committed):
+def test_a_taxonomy_edit_shows_at_once_on_cards_filters_and_search(client, alpha, capability, staff):
     visit(client)
     visit(client, q="tournage")
     with committed():
@@ -204,7 +198,7 @@ def test_a_taxonomy_edit_shows_at_once_on_cards_filters_and_search(client, alpha
     assert "Alpha Usinage" in visit(client, q="tournage")
 
 
-def test_a_loaded_taxonomy_shows_at_once(client, alpha, staff, committed):
+def test_a_loaded_taxonomy_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
         services.load_taxonomy([{"code": "machining", "fr": "Usinage", "en": "Machining", "children": [
@@ -213,23 +207,25 @@ def test_a_loaded_taxonomy_shows_at_once(client, alpha, staff, committed):
     assert badge("Fraisage 5 axes") in visit(client)
 
 
-def test_an_import_shows_at_once(client, alpha, staff, committed, settings, tmp_path):
+def test_an_import_shows_at_once(client, alpha, staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     csv = "Raison sociale;Type;Ville;Région\nDelta Importée inc.;PME;Laval;13\n"
     visit(client)
-    with committed(), translation.override("en"):
-        job = imports.create_import_job(actor=staff, kind="organisations", language="en",
-                                        uploaded_file=SimpleUploadedFile("membres.csv", csv.encode()))
+    with translation.override("en"):
+        with committed():
+            job = imports.create_import_job(actor=staff, kind="organisations", language="en",
+                                            uploaded_file=SimpleUploadedFile("membres.csv", csv.encode()))
         job.refresh_from_db()
-        imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
-        job.refresh_from_db()
-        imports.start_commit(actor=staff, job=job, language="en")
+        with committed():
+            imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
+        with committed():
+            imports.start_commit(actor=staff, job=job, language="en")
 
     assert "Delta Importée inc." in visit(client)
 
 
-def test_a_back_office_edit_of_the_taxonomy_shows_at_once(client, alpha, capability, staff, committed):
+def test_a_back_office_edit_of_the_taxonomy_shows_at_once(client, alpha, capability, staff):
     visit(client)
     client.force_login(staff)
     url = reverse("admin:members_capability_change", args=[capability.pk])
@@ -246,7 +242,7 @@ def test_a_back_office_edit_of_the_taxonomy_shows_at_once(client, alpha, capabil
 
 # The version ----------------------------------------------------------------------------------------------
 
-def test_the_version_moves_when_the_change_commits_not_before(alpha, staff, committed):
+def test_the_version_moves_when_the_change_commits_not_before(alpha, staff):
     before = directory_version()
     with committed(), transaction.atomic():
         services.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
@@ -255,7 +251,7 @@ def test_the_version_moves_when_the_change_commits_not_before(alpha, staff, comm
     assert directory_version() == before + 1
 
 
-def test_a_change_that_rolls_back_keeps_the_version(alpha, staff, committed):
+def test_a_change_that_rolls_back_keeps_the_version(alpha, staff):
     before = directory_version()
     with committed(), pytest.raises(RuntimeError), transaction.atomic():
         services.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
@@ -264,7 +260,7 @@ def test_a_change_that_rolls_back_keeps_the_version(alpha, staff, committed):
     assert directory_version() == before
 
 
-def test_people_changes_keep_the_listing(alpha, org_admin, committed):
+def test_people_changes_keep_the_listing(alpha, org_admin):
     """People are not in the listing: adding one keeps the cached listing (and its hit rate)."""
     before = directory_version()
     with committed():

@@ -37,7 +37,7 @@ def start(request):
 @login_required
 def detail(request, pk):
     require(request.user, "members.import_data")
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = imports.ImportMappingForm(job, request.POST if action == "check" else None)
     if action == "check" and mapping_form.is_valid():
@@ -48,7 +48,7 @@ def detail(request, pk):
         return redirect(_detail_url(job))
     report = job.report or {}
     # What would be written is listed only when it can be: not while errors stop the whole file.
-    writable = job.status in (ImportStatus.CHECKED, ImportStatus.DONE)
+    writable = job.stage in (ImportStatus.CHECKED, ImportStatus.DONE)
     context = {
         "job": job,
         "mapping_form": mapping_form,
@@ -67,7 +67,7 @@ def progress(request, pk):
     """The progress bar, polled by htmx while the job runs; once it is over, the page reloads to the report."""
     require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob, pk=pk)
-    if request.htmx and not job.is_running:
+    if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, "members/import_progress.html", {"job": job, "statuses": ImportStatus})
 
