@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 
 from . import dashboards, selectors, services
@@ -27,7 +28,6 @@ from .models import (
 )
 
 router = Router(tags=["listening"])
-MAX_PAGE = 200
 
 
 # Needs ------------------------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def submit_need(request, payload: NeedIn):
 
 @router.get("/listening/needs", response=list[NeedOut], url_name="listening-need-list",
             summary="Needs: the caller's organisation's, or every need for the staff")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_needs(request, filters: Query[NeedFilterIn]):
     """Newest first. The staff see every need, staff-only ones included, and may filter; a member sees its own
     organisation's needs."""
@@ -237,7 +237,7 @@ def save_response(request, survey_id: int, payload: ResponseIn):
 
 @router.get("/listening/surveys/{survey_id}/responses", response=list[StaffResponseOut],
             url_name="listening-survey-responses", summary="Every organisation's response (staff)")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def survey_responses(request, survey_id: int):
     survey = get_object_or_404(Survey, pk=survey_id)
     require(request.user, "listening.view_cluster_listening")

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.patch_dict import PatchDict
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.paging import ApiPagination
 
 from . import selectors, services
 from .api_schemas import (
@@ -33,7 +34,6 @@ from .forms import OrganisationForm
 from .models import Capability, Certification, CertificationType, OrganisationCapability
 
 router = Router()
-MAX_PAGE = 200
 MEMBERSHIP_FIELDS = {"membership_status", "member_since", "membership_ends"}
 
 
@@ -63,7 +63,7 @@ def _form_errors(form) -> ValidationError:
 
 @router.get("/organisations", response=list[OrganisationSummary], **PUBLIC_ENDPOINT,
             url_name="organisation-list", tags=["organisations"], summary="Search the directory")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_organisations(request, filters: Query[DirectoryQuery]):
     """The directory, with its filters. Everyone sees listed active members; members also get contacts and
     certifications; staff see every organisation."""
@@ -143,7 +143,7 @@ def remove_organisation_capability(request, slug: str, code: str):
 
 @router.get("/people", response=list[PersonOut], url_name="person-list", tags=["people"],
             summary="People the caller may see")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_people(request, organisation: str | None = None):
     """Staff see everyone (filter by `organisation=<slug>`); a member sees its own organisation's people."""
     people = selectors.people_of(request.user).select_related("organisation").order_by(
@@ -157,7 +157,7 @@ def list_people(request, organisation: str | None = None):
 
 @router.get("/capabilities", response=list[CapabilityOut], **PUBLIC_ENDPOINT, url_name="capability-list",
             tags=["reference"], summary="The capability taxonomy")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_capabilities(request):
     """Each domain followed by its capabilities, in both languages, with their synonyms."""
     domain_position, domain_id = Coalesce("parent__position", "position"), Coalesce("parent_id", "id")
@@ -167,6 +167,6 @@ def list_capabilities(request):
 
 @router.get("/certification-types", response=list[CertificationTypeOut], **PUBLIC_ENDPOINT,
             url_name="certification-type-list", tags=["reference"], summary="Certification types")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_certification_types(request):
     return CertificationType.objects.all()

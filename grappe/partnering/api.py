@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Capability, CertificationType, Organisation
 from matching.consortia import Rules
@@ -23,7 +24,6 @@ from .analysis import Analysis, Brought
 from .models import MAX_DESCRIPTION_LENGTH, Opportunity
 
 router = Router(tags=["partnering"])
-MAX_PAGE = 200
 
 
 # What comes in ------------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def analyse_text(request, payload: AnalyseIn):
 
 @router.get("/partnering/opportunities", response=list[OpportunityOut], url_name="partnering-opportunity-list",
             summary="Opportunities the caller may see")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
     require(request.user, "partnering.use_partnering")
