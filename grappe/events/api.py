@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_schemas import InputSchema
 from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
 
@@ -146,24 +147,26 @@ class AgendaItemOut(Schema):
 
 # What comes in ------------------------------------------------------------------------------------------
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     language: str | None = Field(None, description="fr or en: the language of the agenda and messages.")
 
 
-class ProfileIn(Schema):
-    offers: list[str] = Field([], description="Capability codes of the taxonomy.")
-    seeks: list[str] = Field([], description="Capability codes of the taxonomy.")
-    pitch: str = Field("", max_length=2000)
-    language: str | None = None
+class ProfileIn(InputSchema):
+    """The whole profile: a PUT replaces it, so every part is sent (an empty list or text clears one)."""
+
+    offers: list[str] = Field(description="Capability codes of the taxonomy.")
+    seeks: list[str] = Field(description="Capability codes of the taxonomy.")
+    pitch: str = Field(max_length=2000)
+    language: str | None = Field(None, description="fr or en; left out: unchanged.")
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     recipient: int = Field(description="The registration id of the participant to meet.")
     priority: int = Field(Priority.NORMAL, ge=1, le=3, description="1 nice to meet, 2 want to meet, 3 must meet.")
     message: str = Field("", max_length=2000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     accept: bool
     priority: int = Field(Priority.NORMAL, ge=1, le=3, description="How much the recipient wants the meeting.")
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from grappe.core.api_schemas import InputSchema
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 
@@ -32,7 +33,7 @@ router = Router(tags=["listening"])
 
 # Needs ------------------------------------------------------------------------------------------------------
 
-class NeedIn(Schema):
+class NeedIn(InputSchema):
     category: NeedCategory
     text: str = Field(..., min_length=1, max_length=MAX_NEED_LENGTH, description="As typed, in French or English.")
     language: str = Field("fr", pattern="^(fr|en)$")
@@ -160,7 +161,7 @@ class SurveyDetailOut(SurveyOut):
         return list(survey.questions.filter(retired=False))
 
 
-class ResponseIn(Schema):
+class ResponseIn(InputSchema):
     answers: dict[int, str | float | list[str] | None] = Field(
         ..., description="Question id → value: a choice's value (\"1\"…\"5\" on a scale), a list of values for "
                          "several choices, a number, a text; null clears it. Questions left out are unchanged.")

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from grappe.core.api_schemas import InputSchema
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Capability, CertificationType, Organisation
@@ -28,7 +29,7 @@ router = Router(tags=["partnering"])
 
 # What comes in ------------------------------------------------------------------------------------------
 
-class RulesIn(Schema):
+class RulesIn(InputSchema):
     max_size: int | None = Field(None, ge=1, le=10, description="At most this many partners.")
     at_least_one_sme: bool = False
     at_least_one_research: bool = Field(False, description="At least one university, college or research centre.")
@@ -37,7 +38,7 @@ class RulesIn(Schema):
     no_two_competitors: bool = False
 
 
-class AnalyseIn(Schema):
+class AnalyseIn(InputSchema):
     text: str = Field(..., max_length=MAX_DESCRIPTION_LENGTH + 1000,
                       description="The opportunity, in French or English (at most 50,000 characters).")
     initiator: str | None = Field(None, description="Slug of the initiating organisation: the staff's choice; "
