@@ -1,6 +1,6 @@
 """What every API endpoint shares: the base of what it reads, and the errors it answers (docs/api.md)."""
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
 
 
@@ -14,3 +14,40 @@ class InputSchema(Schema):
     (`additionalProperties: false`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Named(Schema):
+    """A capability or a certification type as the answers name it: its code and its label in the caller's
+    language."""
+
+    code: str
+    label: str
+
+
+class ErrorOut(Schema):
+    """A refusal: 400 (a malformed request), 401 (no or a wrong key), 403 (not allowed), 404 (not found,
+    or not yours to know of), 409 (not in this state)."""
+
+    detail: str = Field(description="Why, in the caller's language.")
+
+
+class InvalidValueOut(Schema):
+    type: str = Field(description="What kind of problem, e.g. missing, value_error, less_than_equal.")
+    loc: list[str | int] = Field(description='Where: ["query", "offset"], ["body", "payload", "text"]…')
+    msg: str
+
+
+class InvalidInputOut(Schema):
+    """422: the request was read, but a parameter or the body is not valid."""
+
+    detail: list[InvalidValueOut] = Field(description="One entry per problem.")
+
+
+def answers(success, *refusals: int) -> dict:
+    """The `response=` of an endpoint: its success (a schema for 200, or a {status: schema} dict), then the
+    refusals it may answer, each with its error schema, so that the OpenAPI schema documents them.
+
+    400 and 401 are always declared: every endpoint refuses a URL holding a NUL character or a body that is
+    not JSON (400), and a wrong or revoked key, on the public endpoints too (401)."""
+    declared = success if isinstance(success, dict) else {200: success}
+    return {**declared, **{code: InvalidInputOut if code == 422 else ErrorOut for code in (400, 401, *refusals)}}

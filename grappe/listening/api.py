@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from grappe.core.api_schemas import InputSchema
+from grappe.core.api_schemas import InputSchema, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 
@@ -69,7 +69,7 @@ class NeedFilterIn(Schema):
     theme: int | None = None
 
 
-@router.post("/listening/needs", response={201: NeedOut}, url_name="listening-need-submit",
+@router.post("/listening/needs", response=answers({201: NeedOut}, 403, 422), url_name="listening-need-submit",
              summary="Submit a need of the caller's organisation")
 def submit_need(request, payload: NeedIn):
     """A member user tells the cluster a need. A blank text answers 422."""
@@ -86,7 +86,7 @@ def submit_need(request, payload: NeedIn):
     return Status(201, need)
 
 
-@router.get("/listening/needs", response=list[NeedOut], url_name="listening-need-list",
+@router.get("/listening/needs", response=answers(list[NeedOut], 403, 422), url_name="listening-need-list",
             summary="Needs: the caller's organisation's, or every need for the staff")
 @paginate(ApiPagination)
 def list_needs(request, filters: Query[NeedFilterIn]):
@@ -191,7 +191,7 @@ def _visible_survey(request, survey_id: int) -> Survey:
     return survey
 
 
-@router.get("/listening/surveys", response=list[SurveyOut], url_name="listening-survey-list",
+@router.get("/listening/surveys", response=answers(list[SurveyOut], 403), url_name="listening-survey-list",
             summary="Surveys: those the caller's organisation is invited to, or every survey for the staff")
 def list_surveys(request):
     user = request.user
@@ -201,13 +201,14 @@ def list_surveys(request):
     return selectors.surveys_for_member(user.organisation)
 
 
-@router.get("/listening/surveys/{survey_id}", response=SurveyDetailOut, url_name="listening-survey-detail",
-            summary="A survey and its questions")
+@router.get("/listening/surveys/{survey_id}", response=answers(SurveyDetailOut, 404, 422),
+            url_name="listening-survey-detail", summary="A survey and its questions")
 def survey_detail(request, survey_id: int):
     return _visible_survey(request, survey_id)
 
 
-@router.get("/listening/surveys/{survey_id}/response", response=ResponseOut, url_name="listening-response",
+@router.get("/listening/surveys/{survey_id}/response", response=answers(ResponseOut, 403, 404, 422),
+            url_name="listening-response",
             summary="The caller's organisation's response (an empty draft when nobody answered yet)")
 def own_response(request, survey_id: int):
     survey = _visible_survey(request, survey_id)
@@ -217,7 +218,7 @@ def own_response(request, survey_id: int):
             "answers": selectors.answer_values(response)}
 
 
-@router.put("/listening/surveys/{survey_id}/response", response={200: ResponseOut, 409: dict},
+@router.put("/listening/surveys/{survey_id}/response", response=answers(ResponseOut, 403, 404, 409, 422),
             url_name="listening-response-save", summary="Save or submit the caller's organisation's answers")
 def save_response(request, survey_id: int, payload: ResponseIn):
     """Valid answers are saved even when a submission lacks required ones (listed in `missing`, status stays
@@ -236,7 +237,8 @@ def save_response(request, survey_id: int, payload: ResponseIn):
             "conflicts": [q.pk for q in result.conflicts]}
 
 
-@router.get("/listening/surveys/{survey_id}/responses", response=list[StaffResponseOut],
+@router.get("/listening/surveys/{survey_id}/responses",
+             response=answers(list[StaffResponseOut], 403, 404, 422),
             url_name="listening-survey-responses", summary="Every organisation's response (staff)")
 @paginate(ApiPagination)
 def survey_responses(request, survey_id: int):
@@ -374,7 +376,7 @@ class BriefDetailOut(BriefOut):
     figures: dict = Field(description="The brief's figures (frozen at publication); cells as in the dashboard.")
 
 
-@router.get("/listening/dashboard", response=DashboardOut, url_name="listening-dashboard",
+@router.get("/listening/dashboard", response=answers(DashboardOut, 403), url_name="listening-dashboard",
             summary="The aggregated dashboard: themes by month, needs by category and urgency, segments, surveys")
 def dashboard(request):
     """Staff and government observers. The staff's figures are live and count staff-only needs too; observers'
@@ -385,7 +387,7 @@ def dashboard(request):
                                "segments": dashboards.admitted_segments(who)})
 
 
-@router.get("/listening/dashboard/surveys/{survey_id}", response=SurveyResultsOut,
+@router.get("/listening/dashboard/surveys/{survey_id}", response=answers(SurveyResultsOut, 403, 404, 422),
             url_name="listening-dashboard-survey", summary="A survey's results as aggregates")
 def dashboard_survey(request, survey_id: int):
     """Each closed question's distribution and mean; free-text answers never appear. Observers: closed surveys
@@ -395,15 +397,15 @@ def dashboard_survey(request, survey_id: int):
     return dashboards.as_json(dashboards.survey_results(survey))
 
 
-@router.get("/listening/briefs", response=list[BriefOut], url_name="listening-brief-list",
+@router.get("/listening/briefs", response=answers(list[BriefOut], 403), url_name="listening-brief-list",
             summary="Government briefs (observers: the published ones)")
 def list_briefs(request):
     require(request.user, "listening.view_dashboards")
     return selectors.visible_briefs(request.user)
 
 
-@router.get("/listening/briefs/{brief_id}", response=BriefDetailOut, url_name="listening-brief-detail",
-            summary="One brief with its figures")
+@router.get("/listening/briefs/{brief_id}", response=answers(BriefDetailOut, 404, 422),
+            url_name="listening-brief-detail", summary="One brief with its figures")
 def brief_detail(request, brief_id: int):
     brief = get_object_or_404(Brief, pk=brief_id)
     require_visible(request.user, "listening.view_brief", brief)

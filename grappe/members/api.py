@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.patch_dict import PatchDict
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_schemas import answers
 from grappe.core.paging import ApiPagination
 
 from . import selectors, services
@@ -61,7 +62,7 @@ def _form_errors(form) -> ValidationError:
 
 # Organisations ------------------------------------------------------------------------------------
 
-@router.get("/organisations", response=list[OrganisationSummary], **PUBLIC_ENDPOINT,
+@router.get("/organisations", response=answers(list[OrganisationSummary], 422), **PUBLIC_ENDPOINT,
             url_name="organisation-list", tags=["organisations"], summary="Search the directory")
 @paginate(ApiPagination)
 def list_organisations(request, filters: Query[DirectoryQuery]):
@@ -80,13 +81,14 @@ def list_organisations(request, filters: Query[DirectoryQuery]):
     return queryset
 
 
-@router.get("/organisations/{slug}", response=OrganisationDetail, **PUBLIC_ENDPOINT,
+@router.get("/organisations/{slug}", response=answers(OrganisationDetail, 404), **PUBLIC_ENDPOINT,
             url_name="organisation-detail", tags=["organisations"], summary="An organisation's profile")
 def get_organisation(request, slug: str):
     return selectors.visible_organisation(request.user, slug)
 
 
-@router.patch("/organisations/{slug}", response=OrganisationDetail, url_name="organisation-update",
+@router.patch("/organisations/{slug}", response=answers(OrganisationDetail, 403, 404, 422),
+              url_name="organisation-update",
               tags=["organisations"], summary="Change an organisation's profile")
 def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
     """Send only the fields to change. The organisation's admins and the staff may; membership fields are
@@ -106,14 +108,16 @@ def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
 
 # An organisation's capabilities -------------------------------------------------------------------
 
-@router.get("/organisations/{slug}/capabilities", response=list[OrganisationCapabilityOut], **PUBLIC_ENDPOINT,
+@router.get("/organisations/{slug}/capabilities", response=answers(list[OrganisationCapabilityOut], 404),
+            **PUBLIC_ENDPOINT,
             url_name="organisation-capability-list", tags=["organisations"],
             summary="An organisation's capabilities")
 def list_organisation_capabilities(request, slug: str):
     return selectors.visible_organisation(request.user, slug).capabilities.all()
 
 
-@router.put("/organisations/{slug}/capabilities/{code}", response=OrganisationCapabilityOut,
+@router.put("/organisations/{slug}/capabilities/{code}",
+            response=answers(OrganisationCapabilityOut, 403, 404, 422),
             url_name="organisation-capability-set", tags=["organisations"],
             summary="Declare a capability (or change its level)")
 def set_organisation_capability(request, slug: str, code: str, payload: CapabilityDeclaration):
@@ -128,7 +132,7 @@ def set_organisation_capability(request, slug: str, code: str, payload: Capabili
         raise _invalid(["path", "code"], str(error)) from None
 
 
-@router.delete("/organisations/{slug}/capabilities/{code}", response={204: None},
+@router.delete("/organisations/{slug}/capabilities/{code}", response=answers({204: None}, 403, 404),
                url_name="organisation-capability-remove", tags=["organisations"],
                summary="Remove a capability")
 def remove_organisation_capability(request, slug: str, code: str):
@@ -141,7 +145,7 @@ def remove_organisation_capability(request, slug: str, code: str):
 
 # People -------------------------------------------------------------------------------------------
 
-@router.get("/people", response=list[PersonOut], url_name="person-list", tags=["people"],
+@router.get("/people", response=answers(list[PersonOut], 422), url_name="person-list", tags=["people"],
             summary="People the caller may see")
 @paginate(ApiPagination)
 def list_people(request, organisation: str | None = None):
@@ -155,8 +159,8 @@ def list_people(request, organisation: str | None = None):
 
 # Reference data -----------------------------------------------------------------------------------
 
-@router.get("/capabilities", response=list[CapabilityOut], **PUBLIC_ENDPOINT, url_name="capability-list",
-            tags=["reference"], summary="The capability taxonomy")
+@router.get("/capabilities", response=answers(list[CapabilityOut], 422), **PUBLIC_ENDPOINT,
+            url_name="capability-list", tags=["reference"], summary="The capability taxonomy")
 @paginate(ApiPagination)
 def list_capabilities(request):
     """Each domain followed by its capabilities, in both languages, with their synonyms."""
@@ -165,7 +169,7 @@ def list_capabilities(request):
         domain_position, domain_id, F("parent").asc(nulls_first=True), "position", "pk")
 
 
-@router.get("/certification-types", response=list[CertificationTypeOut], **PUBLIC_ENDPOINT,
+@router.get("/certification-types", response=answers(list[CertificationTypeOut], 422), **PUBLIC_ENDPOINT,
             url_name="certification-type-list", tags=["reference"], summary="Certification types")
 @paginate(ApiPagination)
 def list_certification_types(request):

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from grappe.core.api_schemas import InputSchema
+from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Capability, CertificationType, Organisation
@@ -52,11 +52,6 @@ class AnalyseIn(InputSchema):
 
 # What goes out ------------------------------------------------------------------------------------------
 
-class Named(Schema):
-    code: str
-    label: str
-
-
 class OrganisationRef(Schema):
     slug: str
     name: str
@@ -64,7 +59,9 @@ class OrganisationRef(Schema):
     region: str
 
 
-class NeedOut(Named):
+class CompetencyNeedOut(Named):
+    """A competency the opportunity needs (listening's NeedOut is a need a member tells the cluster)."""
+
     must_have: bool
     held: str = Field(description="The initiator's level: core, secondary, or empty when it lacks it.")
 
@@ -130,7 +127,7 @@ class AnalysisOut(Schema):
     verdict: str = Field(description="go_alone or partners.")
     headline: str
     reasons: list[str]
-    needs: list[NeedOut]
+    needs: list[CompetencyNeedOut]
     missing: list[Named]
     missing_certifications: list[Named]
     partners: list[PartnerOut]
@@ -251,7 +248,7 @@ def _rules(payload: RulesIn) -> Rules:
     return analysis.rules_from_json({**payload.dict(), "excluded": list(excluded.values())})
 
 
-@router.post("/partnering/analyse", response=AnalysisOut, url_name="partnering-analyse",
+@router.post("/partnering/analyse", response=answers(AnalysisOut, 403, 422), url_name="partnering-analyse",
              summary="Analyse an opportunity described in a text (nothing is saved)")
 def analyse_text(request, payload: AnalyseIn):
     """Infers the competencies the text needs, applies your edits, and answers: go alone, or the ranked
@@ -281,8 +278,8 @@ def analyse_text(request, payload: AnalyseIn):
     return _analysis(result, found)
 
 
-@router.get("/partnering/opportunities", response=list[OpportunityOut], url_name="partnering-opportunity-list",
-            summary="Opportunities the caller may see")
+@router.get("/partnering/opportunities", response=answers(list[OpportunityOut], 403, 422),
+            url_name="partnering-opportunity-list", summary="Opportunities the caller may see")
 @paginate(ApiPagination)
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
@@ -290,7 +287,8 @@ def list_opportunities(request):
     return selectors.visible_opportunities(request.user).order_by("-created_at", "-pk")
 
 
-@router.get("/partnering/opportunities/{opportunity_id}/analysis", response=AnalysisOut,
+@router.get("/partnering/opportunities/{opportunity_id}/analysis",
+            response=answers(AnalysisOut, 403, 404, 409, 422),
             url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity")
 def opportunity_analysis(request, opportunity_id: int):
     """With its confirmed competencies and the consortium rules chosen last on its page."""

@@ -6,6 +6,7 @@ import pytest
 
 from grappe.conftest import api_key_headers
 from grappe.core.models import AuditEntry
+from grappe.events.models import ScheduleRun
 from grappe.members.models import Capability
 
 
@@ -57,3 +58,11 @@ def test_a_whole_profile_replaces_offers_seeks_and_pitch_with_one_audit_entry(cl
     assert response.status_code == 200, response.content
     assert profile(alpha_profile) == (["ndt-xray"], [], "Radiographie.")
     assert AuditEntry.objects.filter(action="event.profile_changed").count() == 1
+
+
+def test_running_the_scheduler_while_requests_are_open_answers_409_with_the_reason(client, staff, event):
+    response = client.post(f"/api/events/{event.pk}/schedule-runs", **api_key_headers(staff))
+
+    assert response.status_code == 409
+    assert response.json()["detail"]
+    assert not ScheduleRun.objects.exists()
