@@ -1,7 +1,9 @@
 """What every API endpoint shares: the base of what it reads, and the errors it answers (docs/api.md)."""
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class InputSchema(Schema):
@@ -14,6 +16,25 @@ class InputSchema(Schema):
     (`additionalProperties: false`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul_characters(cls, value):
+        """PostgreSQL text cannot hold the NUL character: refused here (422 naming the field), it would
+        otherwise fail the write (500). URLs are checked by core.middleware.RejectNulCharacterMiddleware."""
+        if _holds_nul(value):
+            raise PydanticCustomError("nul_character", _("Text cannot contain the NUL character."))
+        return value
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class Named(Schema):
