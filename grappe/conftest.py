@@ -175,4 +175,21 @@ def capability(db):
         synonyms_fr="usinage cinq axes\nfraisage 5 axes", synonyms_en="five-axis machining")
 
 
+def api_key(user: User) -> str:
+    """A new API key of `user`. It is written directly: how a person obtains one (and the second factor the
+    staff need for it) is tested with the API-keys page."""
+    import secrets
+
+    from grappe.core.models import ApiToken
+
+    key = "grp_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name="test", key_prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    return key
+
+
+def api_key_headers(user: User) -> dict:
+    """Test-client arguments that call the API with a new key of `user`."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_key(user)}"}
+
+
 from grappe.core.tests.permission_matrix import matrix  # noqa: E402,F401 — the permission matrix's fixture

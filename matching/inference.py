@@ -235,6 +235,9 @@ class CompetencyIndex:
         if not reading.known or not len(self._starts):
             return []
         stage = self._first_stage(reading, text, min_coverage)
+        if not stage.eligible.any():
+            # Words of the taxonomy ("orders", "turned") but too little of any name: nothing to rank or re-rank.
+            return []
         reranking = self.reranker.weights is not None
         depth = max(DEPTH, top_k + 20) if reranking else top_k + 20
         ranked = self._ranked(stage.scores, stage.eligible, enough=depth)

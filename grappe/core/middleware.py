@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from . import second_factor
 
@@ -35,3 +37,23 @@ class StaffMfaRequiredMiddleware:
         if url_name in self.CODE_URL_NAMES or second_factor.passed_second_factor(request):
             return None
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class RejectNulCharacterMiddleware:
+    """PostgreSQL text cannot hold the NUL character: a query with one fails, and the request answered 500.
+
+    A URL whose path or query string holds one is refused here with 400, before any view looks anything up
+    (as JSON under /api/, like every API answer). Forms refuse it in their fields already (Django's
+    ProhibitNullCharactersValidator), and the API in its bodies (core.api_schemas.InputSchema)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = (text for key, values in request.GET.lists() for text in (key, *values))
+        if "\x00" in request.path or any("\x00" in text for text in query):
+            message = _("The address contains a NUL character.")
+            if request.path.startswith(reverse("api:api-root")):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -8,14 +8,17 @@ answer 404 to a caller who has no (validated, where said) registration for the e
 """
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
+from pydantic import WithJsonSchema
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
 
@@ -28,10 +31,16 @@ router = Router(tags=["events"])
 
 # What goes out ------------------------------------------------------------------------------------------
 
+# A time of day at the venue, as "09:00:00": JSON Schema's "time" format would require an offset, which a
+# venue's local time has not, so the schema states its pattern instead.
+LocalTime = Annotated[datetime.time, WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$", "description": "Local time at the venue."})]
+
+
 class SessionOut(Schema):
     date: datetime.date
-    starts: datetime.time
-    ends: datetime.time
+    starts: LocalTime
+    ends: LocalTime
 
 
 class EventOut(Schema):
@@ -54,11 +63,6 @@ class EventOut(Schema):
     @staticmethod
     def resolve_sessions(event) -> list:
         return list(event.sessions.all())
-
-
-class Named(Schema):
-    code: str
-    label: str
 
 
 def _named(capabilities) -> list[dict]:
@@ -146,24 +150,26 @@ class AgendaItemOut(Schema):
 
 # What comes in ------------------------------------------------------------------------------------------
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     language: str | None = Field(None, description="fr or en: the language of the agenda and messages.")
 
 
-class ProfileIn(Schema):
-    offers: list[str] = Field([], description="Capability codes of the taxonomy.")
-    seeks: list[str] = Field([], description="Capability codes of the taxonomy.")
-    pitch: str = Field("", max_length=2000)
-    language: str | None = None
+class ProfileIn(InputSchema):
+    """The whole profile: a PUT replaces it, so every part is sent (an empty list or text clears one)."""
+
+    offers: list[str] = Field(description="Capability codes of the taxonomy.")
+    seeks: list[str] = Field(description="Capability codes of the taxonomy.")
+    pitch: str = Field(max_length=2000)
+    language: str | None = Field(None, description="fr or en; left out: unchanged.")
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     recipient: int = Field(description="The registration id of the participant to meet.")
     priority: int = Field(Priority.NORMAL, ge=1, le=3, description="1 nice to meet, 2 want to meet, 3 must meet.")
     message: str = Field("", max_length=2000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     accept: bool
     priority: int = Field(Priority.NORMAL, ge=1, le=3, description="How much the recipient wants the meeting.")
 
@@ -184,28 +190,28 @@ def _participation(request, event_id: int, *, active: bool = True) -> Registrati
     return access.participation(request, event_id, active=active)[1]
 
 
-@router.get("/events", response=list[EventOut], **PUBLIC_ENDPOINT, url_name="events-list",
+@router.get("/events", response=answers(list[EventOut]), **PUBLIC_ENDPOINT, url_name="events-list",
             summary="Announced events")
 def list_events(request):
     """Every announced event, newest registration first; the staff also see their drafts."""
     return selectors.visible_events(request.user)
 
 
-@router.get("/events/{event_id}", response=EventOut, **PUBLIC_ENDPOINT, url_name="events-detail",
-            summary="One event")
+@router.get("/events/{event_id}", response=answers(EventOut, 404, 422), **PUBLIC_ENDPOINT,
+            url_name="events-detail", summary="One event")
 def event_detail(request, event_id: int):
     return _event(request, event_id)
 
 
-@router.get("/events/{event_id}/registration", response=RegistrationOut, url_name="events-my-registration",
-            summary="My registration")
+@router.get("/events/{event_id}/registration", response=answers(RegistrationOut, 404, 422),
+            url_name="events-my-registration", summary="My registration")
 def my_registration(request, event_id: int):
     """The caller's registration, whatever its status (404 without one)."""
     return _participation(request, event_id, active=False)
 
 
-@router.post("/events/{event_id}/registration", response=RegistrationOut, url_name="events-register",
-             summary="Register for an event")
+@router.post("/events/{event_id}/registration", response=answers(RegistrationOut, 403, 404, 422),
+             url_name="events-register", summary="Register for an event")
 def register(request, event_id: int, payload: RegisterIn):
     """Registers the caller's person (a member user). Registering again answers the same registration; a
     cancelled one is re-opened. It then awaits the organiser's validation."""
@@ -225,8 +231,8 @@ def _capabilities(codes: list[str], field: str) -> list[Capability]:
     return list(found.values())
 
 
-@router.put("/events/{event_id}/registration/profile", response=RegistrationOut, url_name="events-profile",
-            summary="Say what I offer and seek")
+@router.put("/events/{event_id}/registration/profile", response=answers(RegistrationOut, 404, 422),
+            url_name="events-profile", summary="Say what I offer and seek")
 def update_profile(request, event_id: int, payload: ProfileIn):
     """Replaces the caller's offers, seeks (capability codes), pitch and language."""
     registration = _participation(request, event_id, active=False)
@@ -238,8 +244,8 @@ def update_profile(request, event_id: int, payload: ProfileIn):
         raise _refused(error) from None
 
 
-@router.get("/events/{event_id}/participants", response=list[ParticipantOut], url_name="events-participants",
-            summary="Participants, best fit first")
+@router.get("/events/{event_id}/participants", response=answers(list[ParticipantOut], 404, 422),
+            url_name="events-participants", summary="Participants, best fit first")
 def participants(request, event_id: int):
     """The other validated participants ranked by fit with the caller's offers and seeks, with the reasons."""
     me = _participation(request, event_id)
@@ -251,15 +257,15 @@ def participants(request, event_id: int):
             for s in suggestions.rank(me, selectors.participants(me.event, excluding=me))]
 
 
-@router.get("/events/{event_id}/requests", response=RequestsOut, url_name="events-requests",
-            summary="My meeting requests, received and sent")
+@router.get("/events/{event_id}/requests", response=answers(RequestsOut, 404, 422),
+            url_name="events-requests", summary="My meeting requests, received and sent")
 def my_requests(request, event_id: int):
     me = _participation(request, event_id)
     return {"received": list(selectors.requests_received(me)), "sent": list(selectors.requests_sent(me))}
 
 
-@router.post("/events/{event_id}/requests", response=RequestOut, url_name="events-request-send",
-             summary="Ask a participant for a meeting")
+@router.post("/events/{event_id}/requests", response=answers(RequestOut, 404, 422),
+             url_name="events-request-send", summary="Ask a participant for a meeting")
 def send_request(request, event_id: int, payload: RequestIn):
     """Only while the request phase is open. Asking back someone who already asked you accepts their request
     (the answer is then theirs, accepted). A request to oneself, to a colleague, or a second one answers 422."""
@@ -272,7 +278,7 @@ def send_request(request, event_id: int, payload: RequestIn):
         raise _refused(error) from None
 
 
-@router.post("/events/{event_id}/requests/{request_id}/answer", response=RequestOut,
+@router.post("/events/{event_id}/requests/{request_id}/answer", response=answers(RequestOut, 403, 404, 422),
              url_name="events-request-answer", summary="Accept or decline a request")
 def answer_request(request, event_id: int, request_id: int, payload: AnswerIn):
     me = _participation(request, event_id)
@@ -284,7 +290,7 @@ def answer_request(request, event_id: int, request_id: int, payload: AnswerIn):
         raise _refused(error) from None
 
 
-@router.post("/events/{event_id}/requests/{request_id}/withdraw", response=RequestOut,
+@router.post("/events/{event_id}/requests/{request_id}/withdraw", response=answers(RequestOut, 404, 422),
              url_name="events-request-withdraw", summary="Withdraw a request, or call off an accepted one")
 def withdraw_request(request, event_id: int, request_id: int):
     me = _participation(request, event_id)
@@ -295,8 +301,8 @@ def withdraw_request(request, event_id: int, request_id: int):
         raise _refused(error) from None
 
 
-@router.get("/events/{event_id}/agenda", response=list[AgendaItemOut], url_name="events-agenda",
-            summary="My agenda (published meetings)")
+@router.get("/events/{event_id}/agenda", response=answers(list[AgendaItemOut], 404, 422),
+            url_name="events-agenda", summary="My agenda (published meetings)")
 def my_agenda(request, event_id: int):
     """The caller's published meetings in time order, with the table and the other side."""
     me = _participation(request, event_id)

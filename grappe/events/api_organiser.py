@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
+from grappe.core.api_schemas import answers
 from grappe.core.permissions import require
 
 from . import selectors_organiser
@@ -80,18 +81,20 @@ def _side(registration) -> dict:
             "organisation": registration.organisation_name}
 
 
-@router.post("/events/{event_id}/schedule-runs", response={202: RunOut}, url_name="events-organiser-run")
+@router.post("/events/{event_id}/schedule-runs", response=answers({202: RunOut}, 403, 404, 409, 422),
+             url_name="events-organiser-run")
 def run_scheduler(request, event_id: int):
-    """Start a run of the scheduler (staff). A run already queued or running is returned instead."""
+    """Start a run of the scheduler (staff). A run already queued or running is returned instead. Before
+    the meeting requests are closed, 409 with the reason: the event is not in a state to be scheduled."""
     event = _organised(request, event_id)
     try:
         run = scheduling.start_run(actor=request.auth, event=event, language=get_language())
     except DjangoValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise HttpError(409, " ".join(error.messages)) from error
     return Status(202, _run(ScheduleRun.objects.get(pk=run.pk)))
 
 
-@router.get("/events/{event_id}/schedule-runs/{run_id}", response=RunOut,
+@router.get("/events/{event_id}/schedule-runs/{run_id}", response=answers(RunOut, 403, 404, 422),
             url_name="events-organiser-run-status")
 def run_status(request, event_id: int, run_id: int):
     """A run's progress, and once done its figures and the requests it left out with their reasons (staff)."""
@@ -99,7 +102,8 @@ def run_status(request, event_id: int, run_id: int):
     return _run(get_object_or_404(ScheduleRun, pk=run_id, event=event))
 
 
-@router.get("/events/{event_id}/meetings", response=list[MeetingOut], url_name="events-organiser-meetings")
+@router.get("/events/{event_id}/meetings", response=answers(list[MeetingOut], 403, 404, 422),
+            url_name="events-organiser-meetings")
 def event_meetings(request, event_id: int):
     """Every live meeting of the event, planned or published, in time and table order (staff)."""
     event = _organised(request, event_id)

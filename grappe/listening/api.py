@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from grappe.core.api_schemas import InputSchema, answers
+from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 
 from . import dashboards, selectors, services
@@ -27,12 +29,11 @@ from .models import (
 )
 
 router = Router(tags=["listening"])
-MAX_PAGE = 200
 
 
 # Needs ------------------------------------------------------------------------------------------------------
 
-class NeedIn(Schema):
+class NeedIn(InputSchema):
     category: NeedCategory
     text: str = Field(..., min_length=1, max_length=MAX_NEED_LENGTH, description="As typed, in French or English.")
     language: str = Field("fr", pattern="^(fr|en)$")
@@ -68,7 +69,7 @@ class NeedFilterIn(Schema):
     theme: int | None = None
 
 
-@router.post("/listening/needs", response={201: NeedOut}, url_name="listening-need-submit",
+@router.post("/listening/needs", response=answers({201: NeedOut}, 403, 422), url_name="listening-need-submit",
              summary="Submit a need of the caller's organisation")
 def submit_need(request, payload: NeedIn):
     """A member user tells the cluster a need. A blank text answers 422."""
@@ -85,9 +86,9 @@ def submit_need(request, payload: NeedIn):
     return Status(201, need)
 
 
-@router.get("/listening/needs", response=list[NeedOut], url_name="listening-need-list",
+@router.get("/listening/needs", response=answers(list[NeedOut], 403, 422), url_name="listening-need-list",
             summary="Needs: the caller's organisation's, or every need for the staff")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_needs(request, filters: Query[NeedFilterIn]):
     """Newest first. The staff see every need, staff-only ones included, and may filter; a member sees its own
     organisation's needs."""
@@ -160,7 +161,7 @@ class SurveyDetailOut(SurveyOut):
         return list(survey.questions.filter(retired=False))
 
 
-class ResponseIn(Schema):
+class ResponseIn(InputSchema):
     answers: dict[int, str | float | list[str] | None] = Field(
         ..., description="Question id → value: a choice's value (\"1\"…\"5\" on a scale), a list of values for "
                          "several choices, a number, a text; null clears it. Questions left out are unchanged.")
@@ -190,7 +191,7 @@ def _visible_survey(request, survey_id: int) -> Survey:
     return survey
 
 
-@router.get("/listening/surveys", response=list[SurveyOut], url_name="listening-survey-list",
+@router.get("/listening/surveys", response=answers(list[SurveyOut], 403), url_name="listening-survey-list",
             summary="Surveys: those the caller's organisation is invited to, or every survey for the staff")
 def list_surveys(request):
     user = request.user
@@ -200,13 +201,14 @@ def list_surveys(request):
     return selectors.surveys_for_member(user.organisation)
 
 
-@router.get("/listening/surveys/{survey_id}", response=SurveyDetailOut, url_name="listening-survey-detail",
-            summary="A survey and its questions")
+@router.get("/listening/surveys/{survey_id}", response=answers(SurveyDetailOut, 404, 422),
+            url_name="listening-survey-detail", summary="A survey and its questions")
 def survey_detail(request, survey_id: int):
     return _visible_survey(request, survey_id)
 
 
-@router.get("/listening/surveys/{survey_id}/response", response=ResponseOut, url_name="listening-response",
+@router.get("/listening/surveys/{survey_id}/response", response=answers(ResponseOut, 403, 404, 422),
+            url_name="listening-response",
             summary="The caller's organisation's response (an empty draft when nobody answered yet)")
 def own_response(request, survey_id: int):
     survey = _visible_survey(request, survey_id)
@@ -216,7 +218,7 @@ def own_response(request, survey_id: int):
             "answers": selectors.answer_values(response)}
 
 
-@router.put("/listening/surveys/{survey_id}/response", response={200: ResponseOut, 409: dict},
+@router.put("/listening/surveys/{survey_id}/response", response=answers(ResponseOut, 403, 404, 409, 422),
             url_name="listening-response-save", summary="Save or submit the caller's organisation's answers")
 def save_response(request, survey_id: int, payload: ResponseIn):
     """Valid answers are saved even when a submission lacks required ones (listed in `missing`, status stays
@@ -235,9 +237,10 @@ def save_response(request, survey_id: int, payload: ResponseIn):
             "conflicts": [q.pk for q in result.conflicts]}
 
 
-@router.get("/listening/surveys/{survey_id}/responses", response=list[StaffResponseOut],
+@router.get("/listening/surveys/{survey_id}/responses",
+             response=answers(list[StaffResponseOut], 403, 404, 422),
             url_name="listening-survey-responses", summary="Every organisation's response (staff)")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def survey_responses(request, survey_id: int):
     survey = get_object_or_404(Survey, pk=survey_id)
     require(request.user, "listening.view_cluster_listening")
@@ -373,7 +376,7 @@ class BriefDetailOut(BriefOut):
     figures: dict = Field(description="The brief's figures (frozen at publication); cells as in the dashboard.")
 
 
-@router.get("/listening/dashboard", response=DashboardOut, url_name="listening-dashboard",
+@router.get("/listening/dashboard", response=answers(DashboardOut, 403), url_name="listening-dashboard",
             summary="The aggregated dashboard: themes by month, needs by category and urgency, segments, surveys")
 def dashboard(request):
     """Staff and government observers. The staff's figures are live and count staff-only needs too; observers'
@@ -384,7 +387,7 @@ def dashboard(request):
                                "segments": dashboards.admitted_segments(who)})
 
 
-@router.get("/listening/dashboard/surveys/{survey_id}", response=SurveyResultsOut,
+@router.get("/listening/dashboard/surveys/{survey_id}", response=answers(SurveyResultsOut, 403, 404, 422),
             url_name="listening-dashboard-survey", summary="A survey's results as aggregates")
 def dashboard_survey(request, survey_id: int):
     """Each closed question's distribution and mean; free-text answers never appear. Observers: closed surveys
@@ -394,15 +397,15 @@ def dashboard_survey(request, survey_id: int):
     return dashboards.as_json(dashboards.survey_results(survey))
 
 
-@router.get("/listening/briefs", response=list[BriefOut], url_name="listening-brief-list",
+@router.get("/listening/briefs", response=answers(list[BriefOut], 403), url_name="listening-brief-list",
             summary="Government briefs (observers: the published ones)")
 def list_briefs(request):
     require(request.user, "listening.view_dashboards")
     return selectors.visible_briefs(request.user)
 
 
-@router.get("/listening/briefs/{brief_id}", response=BriefDetailOut, url_name="listening-brief-detail",
-            summary="One brief with its figures")
+@router.get("/listening/briefs/{brief_id}", response=answers(BriefDetailOut, 404, 422),
+            url_name="listening-brief-detail", summary="One brief with its figures")
 def brief_detail(request, brief_id: int):
     brief = get_object_or_404(Brief, pk=brief_id)
     require_visible(request.user, "listening.view_brief", brief)

@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.patch_dict import PatchDict
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_schemas import answers
+from grappe.core.paging import ApiPagination
 
 from . import selectors, services
 from .api_schemas import (
@@ -33,7 +35,6 @@ from .forms import OrganisationForm
 from .models import Capability, Certification, CertificationType, OrganisationCapability
 
 router = Router()
-MAX_PAGE = 200
 MEMBERSHIP_FIELDS = {"membership_status", "member_since", "membership_ends"}
 
 
@@ -61,9 +62,9 @@ def _form_errors(form) -> ValidationError:
 
 # Organisations ------------------------------------------------------------------------------------
 
-@router.get("/organisations", response=list[OrganisationSummary], **PUBLIC_ENDPOINT,
+@router.get("/organisations", response=answers(list[OrganisationSummary], 422), **PUBLIC_ENDPOINT,
             url_name="organisation-list", tags=["organisations"], summary="Search the directory")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_organisations(request, filters: Query[DirectoryQuery]):
     """The directory, with its filters. Everyone sees listed active members; members also get contacts and
     certifications; staff see every organisation."""
@@ -80,13 +81,14 @@ def list_organisations(request, filters: Query[DirectoryQuery]):
     return queryset
 
 
-@router.get("/organisations/{slug}", response=OrganisationDetail, **PUBLIC_ENDPOINT,
+@router.get("/organisations/{slug}", response=answers(OrganisationDetail, 404), **PUBLIC_ENDPOINT,
             url_name="organisation-detail", tags=["organisations"], summary="An organisation's profile")
 def get_organisation(request, slug: str):
     return selectors.visible_organisation(request.user, slug)
 
 
-@router.patch("/organisations/{slug}", response=OrganisationDetail, url_name="organisation-update",
+@router.patch("/organisations/{slug}", response=answers(OrganisationDetail, 403, 404, 422),
+              url_name="organisation-update",
               tags=["organisations"], summary="Change an organisation's profile")
 def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
     """Send only the fields to change. The organisation's admins and the staff may; membership fields are
@@ -106,14 +108,16 @@ def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
 
 # An organisation's capabilities -------------------------------------------------------------------
 
-@router.get("/organisations/{slug}/capabilities", response=list[OrganisationCapabilityOut], **PUBLIC_ENDPOINT,
+@router.get("/organisations/{slug}/capabilities", response=answers(list[OrganisationCapabilityOut], 404),
+            **PUBLIC_ENDPOINT,
             url_name="organisation-capability-list", tags=["organisations"],
             summary="An organisation's capabilities")
 def list_organisation_capabilities(request, slug: str):
     return selectors.visible_organisation(request.user, slug).capabilities.all()
 
 
-@router.put("/organisations/{slug}/capabilities/{code}", response=OrganisationCapabilityOut,
+@router.put("/organisations/{slug}/capabilities/{code}",
+            response=answers(OrganisationCapabilityOut, 403, 404, 422),
             url_name="organisation-capability-set", tags=["organisations"],
             summary="Declare a capability (or change its level)")
 def set_organisation_capability(request, slug: str, code: str, payload: CapabilityDeclaration):
@@ -128,7 +132,7 @@ def set_organisation_capability(request, slug: str, code: str, payload: Capabili
         raise _invalid(["path", "code"], str(error)) from None
 
 
-@router.delete("/organisations/{slug}/capabilities/{code}", response={204: None},
+@router.delete("/organisations/{slug}/capabilities/{code}", response=answers({204: None}, 403, 404),
                url_name="organisation-capability-remove", tags=["organisations"],
                summary="Remove a capability")
 def remove_organisation_capability(request, slug: str, code: str):
@@ -141,9 +145,9 @@ def remove_organisation_capability(request, slug: str, code: str):
 
 # People -------------------------------------------------------------------------------------------
 
-@router.get("/people", response=list[PersonOut], url_name="person-list", tags=["people"],
+@router.get("/people", response=answers(list[PersonOut], 422), url_name="person-list", tags=["people"],
             summary="People the caller may see")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_people(request, organisation: str | None = None):
     """Staff see everyone (filter by `organisation=<slug>`); a member sees its own organisation's people."""
     people = selectors.people_of(request.user).select_related("organisation").order_by(
@@ -155,9 +159,9 @@ def list_people(request, organisation: str | None = None):
 
 # Reference data -----------------------------------------------------------------------------------
 
-@router.get("/capabilities", response=list[CapabilityOut], **PUBLIC_ENDPOINT, url_name="capability-list",
-            tags=["reference"], summary="The capability taxonomy")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@router.get("/capabilities", response=answers(list[CapabilityOut], 422), **PUBLIC_ENDPOINT,
+            url_name="capability-list", tags=["reference"], summary="The capability taxonomy")
+@paginate(ApiPagination)
 def list_capabilities(request):
     """Each domain followed by its capabilities, in both languages, with their synonyms."""
     domain_position, domain_id = Coalesce("parent__position", "position"), Coalesce("parent_id", "id")
@@ -165,8 +169,8 @@ def list_capabilities(request):
         domain_position, domain_id, F("parent").asc(nulls_first=True), "position", "pk")
 
 
-@router.get("/certification-types", response=list[CertificationTypeOut], **PUBLIC_ENDPOINT,
+@router.get("/certification-types", response=answers(list[CertificationTypeOut], 422), **PUBLIC_ENDPOINT,
             url_name="certification-type-list", tags=["reference"], summary="Certification types")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(ApiPagination)
 def list_certification_types(request):
     return CertificationType.objects.all()

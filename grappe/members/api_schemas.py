@@ -8,7 +8,9 @@ A layer the caller may not see is left out of the response altogether, not sent 
 import datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, model_serializer
+from pydantic import model_serializer
+
+from grappe.core.api_schemas import InputSchema
 
 from . import selectors
 from .models import CapabilityLevel, MembershipStatus, OrganisationKind, OrgRole, Region, SizeBand
@@ -163,10 +165,8 @@ class OrganisationDetail(OrganisationBase):
     member_details: MemberDetailsWithContacts | None = Field(None, description=MEMBER_LAYER)
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     """The editable profile: for the organisation's admins and the staff; membership for the staff only."""
-
-    model_config = ConfigDict(extra="forbid")
 
     legal_name: str
     trade_name: str
@@ -186,9 +186,7 @@ class OrganisationIn(Schema):
     listed_in_directory: bool
 
 
-class CapabilityDeclaration(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CapabilityDeclaration(InputSchema):
     level: CapabilityLevel = CapabilityLevel.CORE
     evidence: str = Field("", max_length=500, description="A project, a customer, equipment… that shows it.")
 

@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from grappe.core.api_schemas import InputSchema, Named, answers
+from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Capability, CertificationType, Organisation
 from matching.consortia import Rules
@@ -23,12 +25,11 @@ from .analysis import Analysis, Brought
 from .models import MAX_DESCRIPTION_LENGTH, Opportunity
 
 router = Router(tags=["partnering"])
-MAX_PAGE = 200
 
 
 # What comes in ------------------------------------------------------------------------------------------
 
-class RulesIn(Schema):
+class RulesIn(InputSchema):
     max_size: int | None = Field(None, ge=1, le=10, description="At most this many partners.")
     at_least_one_sme: bool = False
     at_least_one_research: bool = Field(False, description="At least one university, college or research centre.")
@@ -37,7 +38,7 @@ class RulesIn(Schema):
     no_two_competitors: bool = False
 
 
-class AnalyseIn(Schema):
+class AnalyseIn(InputSchema):
     text: str = Field(..., max_length=MAX_DESCRIPTION_LENGTH + 1000,
                       description="The opportunity, in French or English (at most 50,000 characters).")
     initiator: str | None = Field(None, description="Slug of the initiating organisation: the staff's choice; "
@@ -51,11 +52,6 @@ class AnalyseIn(Schema):
 
 # What goes out ------------------------------------------------------------------------------------------
 
-class Named(Schema):
-    code: str
-    label: str
-
-
 class OrganisationRef(Schema):
     slug: str
     name: str
@@ -63,7 +59,9 @@ class OrganisationRef(Schema):
     region: str
 
 
-class NeedOut(Named):
+class CompetencyNeedOut(Named):
+    """A competency the opportunity needs (listening's NeedOut is a need a member tells the cluster)."""
+
     must_have: bool
     held: str = Field(description="The initiator's level: core, secondary, or empty when it lacks it.")
 
@@ -129,7 +127,7 @@ class AnalysisOut(Schema):
     verdict: str = Field(description="go_alone or partners.")
     headline: str
     reasons: list[str]
-    needs: list[NeedOut]
+    needs: list[CompetencyNeedOut]
     missing: list[Named]
     missing_certifications: list[Named]
     partners: list[PartnerOut]
@@ -250,7 +248,7 @@ def _rules(payload: RulesIn) -> Rules:
     return analysis.rules_from_json({**payload.dict(), "excluded": list(excluded.values())})
 
 
-@router.post("/partnering/analyse", response=AnalysisOut, url_name="partnering-analyse",
+@router.post("/partnering/analyse", response=answers(AnalysisOut, 403, 422), url_name="partnering-analyse",
              summary="Analyse an opportunity described in a text (nothing is saved)")
 def analyse_text(request, payload: AnalyseIn):
     """Infers the competencies the text needs, applies your edits, and answers: go alone, or the ranked
@@ -280,16 +278,17 @@ def analyse_text(request, payload: AnalyseIn):
     return _analysis(result, found)
 
 
-@router.get("/partnering/opportunities", response=list[OpportunityOut], url_name="partnering-opportunity-list",
-            summary="Opportunities the caller may see")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@router.get("/partnering/opportunities", response=answers(list[OpportunityOut], 403, 422),
+            url_name="partnering-opportunity-list", summary="Opportunities the caller may see")
+@paginate(ApiPagination)
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
     require(request.user, "partnering.use_partnering")
     return selectors.visible_opportunities(request.user).order_by("-created_at", "-pk")
 
 
-@router.get("/partnering/opportunities/{opportunity_id}/analysis", response=AnalysisOut,
+@router.get("/partnering/opportunities/{opportunity_id}/analysis",
+            response=answers(AnalysisOut, 403, 404, 409, 422),
             url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity")
 def opportunity_analysis(request, opportunity_id: int):
     """With its confirmed competencies and the consortium rules chosen last on its page."""

@@ -87,6 +87,20 @@ def test_empty_or_gibberish_text_infers_nothing(small, text):
     assert small.infer(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "We have a large order.",  # "large" names part of one competency, too little of it to infer it
+    "The new US tariffs threaten our contracts… we turned down two orders last month.",
+])
+@pytest.mark.parametrize("taxonomy", ["small", "shipped"])
+def test_words_of_the_taxonomy_that_name_no_competency_infer_nothing(taxonomy, text, request):
+    """A text can share a word with the taxonomy and still mention no competency: with re-ranking on (as it
+    is in Grappe), there is then nothing to re-rank, and the answer is empty rather than an error."""
+    index = request.getfixturevalue(taxonomy)
+    assert index.reranker.weights is not None
+    assert index._read(text).known
+    assert index.infer(text) == []
+
+
 def test_inference_is_deterministic(shipped):
     text = "Usinage 5 axes, anodisation et contrôle par ressuage de pièces en titane."
     assert shipped.infer(text) == shipped.infer(text)

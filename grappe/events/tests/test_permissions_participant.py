@@ -253,7 +253,7 @@ class TestApiProfile(PermissionMatrix):
     method = "put"
     content_type = "application/json"
     args = staticmethod(event_args)
-    data = staticmethod(lambda ctx: json.dumps({"offers": [ctx.capability.code], "pitch": "Titane"}))
+    data = staticmethod(lambda ctx: json.dumps({"offers": [ctx.capability.code], "seeks": [], "pitch": "Titane"}))
     expect = PARTICIPANTS_API
 
 

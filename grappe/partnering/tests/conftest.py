@@ -80,6 +80,9 @@ def build_cluster(org_admin, org_user, other_member) -> SimpleNamespace:
 
 LANDING_GEAR = ("Fabrication de pièces de train d'atterrissage en titane : usinage 5 axes, traitement thermique "
                 "sous vide et contrôle par ressuage. Certification AS9100 exigée.")
+# Words the taxonomy knows ("turned", "orders") but no competency: a worry, not work to be done.
+NO_COMPETENCY = ("The new US tariffs threaten our contracts… We turned down two orders last month and our "
+                 "customers are asking for price cuts.")
 
 
 def describe(actor, initiator, text: str = LANDING_GEAR, **data) -> Opportunity:

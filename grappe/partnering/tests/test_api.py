@@ -11,7 +11,7 @@ from django.test import Client
 from grappe.partnering import services
 from grappe.partnering.models import Opportunity, Visibility
 
-from .conftest import LANDING_GEAR
+from .conftest import LANDING_GEAR, NO_COMPETENCY
 
 ANALYSE = "/api/partnering/analyse"
 
@@ -60,7 +60,7 @@ def test_rules_that_no_team_meets_say_what_to_relax(alpha_api):
     assert ["max_size"] in [s["rules"] for s in consortia["suggestions"]]
 
 
-@pytest.mark.parametrize("text", ["", "xqzt blorf wumpa grint", "usinage 5 axes " * 3400])
+@pytest.mark.parametrize("text", ["", "xqzt blorf wumpa grint", NO_COMPETENCY, "usinage 5 axes " * 3400])
 def test_an_empty_gibberish_or_huge_text_answers_422_with_the_reason(alpha_api, text):
     response = post(alpha_api, {"text": text})
 

@@ -20,7 +20,7 @@ from grappe.partnering.models import (
 from matching.consortia import Rules, SolveStatus
 from matching.gap import Verdict
 
-from .conftest import describe, hold
+from .conftest import NO_COMPETENCY, describe, hold
 
 
 def capability(code: str) -> Capability:
@@ -51,6 +51,7 @@ def test_a_french_description_becomes_must_haves_with_the_words_that_triggered_t
     ("   \n ", "empty"),
     ("usinage 5 axes " * 4000, "too_long"),
     ("xqzt blorf wumpa grint zzyv", "no_competency"),
+    (NO_COMPETENCY, "no_competency"),
 ])
 def test_an_empty_huge_or_gibberish_description_is_refused_and_nothing_is_saved(cluster, text, code):
     with pytest.raises(ValidationError) as refused:

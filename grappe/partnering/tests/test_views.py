@@ -2,12 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from grappe.members.models import Capability, CertificationType
 from grappe.partnering import services
 from grappe.partnering.models import Introduction, IntroductionStatus, Opportunity, Visibility
 
-from .conftest import LANDING_GEAR
+from .conftest import LANDING_GEAR, NO_COMPETENCY
 
 
 @pytest.fixture
@@ -46,13 +47,13 @@ def test_a_double_submitted_description_makes_one_opportunity(alpha_client):
     assert Opportunity.objects.count() == 1
 
 
-def test_a_gibberish_description_is_shown_again_with_the_reason(alpha_client):
-    response = alpha_client.post(reverse("partnering:opportunity-create"),
-                                 describe_form(description="xqzt blorf wumpa grint"))
+@pytest.mark.parametrize("text", ["xqzt blorf wumpa grint", NO_COMPETENCY])
+def test_a_description_without_competency_is_shown_again_with_the_reason(alpha_client, text):
+    response = alpha_client.post(reverse("partnering:opportunity-create"), describe_form(description=text))
 
     assert response.status_code == 200
     assert not Opportunity.objects.exists()
-    assert "xqzt blorf wumpa grint" in response.content.decode(), "what was typed is kept"
+    assert escape(text) in response.content.decode(), "what was typed is kept"
     assert response.context["form"].errors["description"]
 
 
