@@ -3,6 +3,8 @@
 
 from grappe.core.tests.permission_matrix import ANONYMOUS, STAFF, STAFF_ONLY, PermissionMatrix
 
+from grappe.events.models import Event, Meeting, Registration
+
 from .factories import make_event, make_request, place, register
 
 STAFF_POST = {**STAFF_ONLY, STAFF: 302}
@@ -54,11 +56,15 @@ class TestOrganiserEventEdit(PermissionMatrix):
 
 
 class TestOrganiserEventPhase(PermissionMatrix):
+    """Back from scheduling to requests: the event has its two validated participants."""
+
     url = "events:organiser-event-phase"
     method = "post"
-    args = staticmethod(event_args)
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
     data = staticmethod(lambda ctx: {"action": "open_requests"})
     expect = STAFF_POST
+    audit_action = "event.phase"
+    effect = staticmethod(lambda ctx, pk: Event.objects.get(pk=pk).phase)
 
 
 class TestOrganiserRegistrations(PermissionMatrix):
@@ -74,6 +80,8 @@ class TestOrganiserRegistrationsValidate(PermissionMatrix):
     data = staticmethod(lambda ctx: {"action": "validate",
                                      "registrations": [register(an_event(ctx), ctx.own_admin, "pending").pk]})
     expect = STAFF_POST
+    audit_action = "registration.validated"
+    effect = staticmethod(lambda ctx, pk: Registration.objects.filter(event=pk, status="validated").count())
 
 
 class TestOrganiserScheduler(PermissionMatrix):
@@ -87,6 +95,7 @@ class TestOrganiserSchedulerRun(PermissionMatrix):
     method = "post"
     args = staticmethod(event_args)
     expect = STAFF_POST
+    audit_action = "schedule.run_started"
 
 
 class TestOrganiserRunProgress(PermissionMatrix):
@@ -121,6 +130,8 @@ class TestOrganiserMeetingMove(PermissionMatrix):
     data = staticmethod(lambda ctx: {"slot": an_event(ctx).slots.get(index=2).pk,
                                      "table": an_event(ctx).tables.get(number=2).pk})
     expect = STAFF_POST
+    audit_action = "meeting.moved"
+    effect = staticmethod(lambda ctx, event_pk, pk: Meeting.objects.values_list("slot", "table").get(pk=pk))
 
 
 class TestOrganiserMeetingCancel(PermissionMatrix):
@@ -128,6 +139,8 @@ class TestOrganiserMeetingCancel(PermissionMatrix):
     method = "post"
     args = staticmethod(meeting_args)
     expect = STAFF_POST
+    audit_action = "meeting.cancelled"
+    effect = staticmethod(lambda ctx, event_pk, pk: Meeting.objects.get(pk=pk).status)
 
 
 class TestOrganiserRequestPlace(PermissionMatrix):
@@ -144,10 +157,13 @@ class TestOrganiserPrint(PermissionMatrix):
 
 
 class TestOrganiserPrintStart(PermissionMatrix):
+    """Only published agendas are printed."""
+
     url = "events:organiser-print"
     method = "post"
-    args = staticmethod(event_args)
+    args = staticmethod(lambda ctx: [make_event(ctx.staff, phase="published").pk])
     expect = STAFF_POST
+    audit_action = "event.print_started"
 
 
 def a_print_job(ctx, status="running"):
@@ -191,6 +207,7 @@ class TestApiOrganiserRun(PermissionMatrix):
     method = "post"
     args = staticmethod(event_args)
     expect = {**STAFF_API, STAFF: 202}
+    audit_action = "schedule.run_started"
 
 
 class TestApiOrganiserRunStatus(PermissionMatrix):

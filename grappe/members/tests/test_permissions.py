@@ -78,6 +78,7 @@ class TestOrganisationCapabilityRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.org_capability.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "capability.removed"
 
 
 class TestCertificationCreate(PermissionMatrix):
@@ -97,6 +98,7 @@ class TestCertificationRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.certification.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "certification.removed"
 
 
 class TestOrganisationPeople(PermissionMatrix):
@@ -122,6 +124,7 @@ class TestPersonInvite(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.person.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "person.invited"
 
 
 class TestTaxonomy(PermissionMatrix):
@@ -184,3 +187,4 @@ class TestSegmentDelete(PermissionMatrix):
     method = "post"
     args = staticmethod(a_segment)
     expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "segment.deleted"

@@ -17,6 +17,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
+from ..models import DeclaredNeed, Introduction, Opportunity
 from .api_permissions import *  # noqa: F403 — the partnering API's policies, declared next to its tests
 from .permission_objects import (
     introduction_a_to_b,
@@ -69,6 +70,8 @@ class TestOpportunityClose(PermissionMatrix):
     args = staticmethod(published_of_a)
     data = staticmethod(lambda ctx: {"action": "close"})
     expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.closed"
+    effect = staticmethod(lambda ctx, pk: Opportunity.objects.get(pk=pk).status)
 
 
 class TestOpportunityCompetencies(PermissionMatrix):
@@ -101,6 +104,7 @@ class TestIntroductionRequest(PermissionMatrix):
     args = staticmethod(of_a)
     data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
     expect = {**OWN_OPPORTUNITY, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "introduction.requested"
 
 
 class TestIntroductionRequestForPublishedOpportunity(PermissionMatrix):
@@ -109,6 +113,7 @@ class TestIntroductionRequestForPublishedOpportunity(PermissionMatrix):
     args = staticmethod(published_of_a)
     data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
     expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "introduction.requested"
 
 
 class TestIntroductionList(PermissionMatrix):
@@ -140,6 +145,8 @@ class TestIntroductionAnswer(PermissionMatrix):
     args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
     data = staticmethod(lambda ctx: {"answer": "accept"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 404}
+    audit_action = "introduction.accepted"
+    effect = staticmethod(lambda ctx, pk: Introduction.objects.get(pk=pk).status)
 
 
 # Declared needs, succession and the staff's pages: their policies follow.
@@ -148,8 +155,6 @@ NAMING_A = "organisation=alpha-usinage"
 
 
 def declared_need_of_a(ctx):
-    from ..models import DeclaredNeed
-
     need = DeclaredNeed.objects.create(organisation=ctx.org_a, kind="equipment", description="Tomographe",
                                        created_by=ctx.own_admin)
     return [need.pk]
@@ -180,6 +185,7 @@ class TestDeclareNeedForA(PermissionMatrix):
     query = NAMING_A
     data = staticmethod(new_equipment_need)
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "need.declared"
 
 
 class TestDeclaredNeedRemove(PermissionMatrix):
@@ -187,6 +193,8 @@ class TestDeclaredNeedRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(declared_need_of_a)
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "need.withdrawn"
+    effect = staticmethod(lambda ctx, pk: DeclaredNeed.objects.get(pk=pk).is_active)
 
 
 class TestSuccession(PermissionMatrix):
@@ -208,6 +216,7 @@ class TestRaiseSuccessionFlagForA(PermissionMatrix):
     query = NAMING_A
     data = staticmethod(lambda ctx: {"kind": "sell", "horizon": "", "note": ""})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "succession.raised"
 
 
 class TestStaffOverview(PermissionMatrix):
