@@ -1,3 +1,4 @@
+from grappe.core import aggregates
 from grappe.core.models import ApiToken
 from grappe.core.services import create_api_token
 
@@ -28,6 +29,15 @@ class TestAuditLog(PermissionMatrix):
 class TestAnonymityThreshold(PermissionMatrix):
     url = "core:anonymity-threshold"
     expect = STAFF_ONLY
+
+
+class TestAnonymityThresholdChange(PermissionMatrix):
+    url = "core:anonymity-threshold"
+    method = "post"
+    data = staticmethod(lambda ctx: {"k": 7})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "anonymity.threshold_changed"
+    effect = staticmethod(lambda ctx: aggregates.current_k())
 
 
 class TestNotifications(PermissionMatrix):

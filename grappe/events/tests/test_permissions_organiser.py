@@ -1,6 +1,11 @@
 """Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get
 403, anonymous visitors are sent to sign in."""
 
+import datetime
+import uuid
+
+from django.utils import timezone
+
 from grappe.core.tests.permission_matrix import ANONYMOUS, STAFF, STAFF_ONLY, PermissionMatrix
 
 from grappe.events.models import Event, Meeting, Registration
@@ -41,6 +46,33 @@ class TestOrganiserEvents(PermissionMatrix):
 class TestOrganiserEventCreate(PermissionMatrix):
     url = "events:organiser-event-create"
     expect = STAFF_ONLY
+
+
+def event_form(ctx, **changes):
+    """The event form as the organiser fills it: two sessions a day apart in a month, ten tables."""
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    return {"title": "Journée B2B", "venue": "Palais des congrès", "audience": "guests",
+            "registration_opens": f"{day - datetime.timedelta(days=20):%Y-%m-%d}T09:00",
+            "registration_closes": f"{day - datetime.timedelta(days=5):%Y-%m-%d}T17:00", "slot_minutes": 25,
+            "sessions": f"{day:%Y-%m-%d} 09:00-12:00", "table_count": 10, "form_token": uuid.uuid4(), **changes}
+
+
+class TestOrganiserEventCreatePost(PermissionMatrix):
+    url = "events:organiser-event-create"
+    method = "post"
+    data = staticmethod(event_form)
+    expect = STAFF_POST
+    audit_action = "event.created"
+
+
+class TestOrganiserEventEditPost(PermissionMatrix):
+    url = "events:organiser-event-edit"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: event_form(ctx, title="Journée B2B d'automne"))
+    expect = STAFF_POST
+    audit_action = "event.changed"
+    effect = staticmethod(lambda ctx, pk: Event.objects.get(pk=pk).title)
 
 
 class TestOrganiserEvent(PermissionMatrix):
@@ -148,6 +180,16 @@ class TestOrganiserRequestPlace(PermissionMatrix):
     args = staticmethod(lambda ctx: [an_event(ctx).pk, make_request(
         register(an_event(ctx), ctx.own_user), register(an_event(ctx), ctx.other_member), "accepted").pk])
     expect = STAFF_ONLY
+
+
+class TestOrganiserRequestPlacePost(PermissionMatrix):
+    url = "events:organiser-request-place"
+    method = "post"
+    args = staticmethod(TestOrganiserRequestPlace.args)
+    data = staticmethod(lambda ctx: {"slot": an_event(ctx).slots.get(index=1).pk,
+                                     "table": an_event(ctx).tables.get(number=1).pk})
+    expect = STAFF_POST
+    audit_action = "meeting.placed"
 
 
 class TestOrganiserPrint(PermissionMatrix):

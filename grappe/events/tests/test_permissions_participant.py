@@ -117,6 +117,25 @@ class TestMyAvailability(PermissionMatrix):
     expect = PARTICIPANTS_ONLY
 
 
+class TestMyRegistrationPost(PermissionMatrix):
+    url = "events:my-registration"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"pitch": "Usinage de titane", "offers": [ctx.capability.pk], "language": "fr"})
+    expect = PARTICIPANTS_ACT
+    audit_action = "event.profile_changed"
+    effect = staticmethod(lambda ctx, pk: sorted(Registration.objects.filter(event=pk).values_list("pitch", flat=True)))
+
+
+class TestMyAvailabilityPost(PermissionMatrix):
+    url = "events:my-availability"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"unavailable": [ctx.event.slots.get(index=0).pk]})
+    expect = PARTICIPANTS_ACT
+    audit_action = "event.availability_changed"
+
+
 class TestCancelRegistration(PermissionMatrix):
     url = "events:cancel-registration"
     args = staticmethod(event_args)

@@ -172,6 +172,16 @@ class TestStaffSurveyCreatePost(PermissionMatrix):
     audit_action = "survey.created"
 
 
+class TestStaffSurveyEditPost(PermissionMatrix):
+    url = "listening:staff-survey-edit"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"title_fr": "Pouls d'hiver", "title_en": "Winter pulse"})
+    expect = STAFF_ACTION
+    audit_action = "survey.changed"
+    effect = staticmethod(lambda ctx, pk: Survey.objects.get(pk=pk).title_en)
+
+
 class TestStaffSurveyDetail(PermissionMatrix):
     url = "listening:staff-survey-detail"
     args = staticmethod(survey_of_a)
@@ -240,6 +250,17 @@ class TestStaffQuestionEdit(PermissionMatrix):
     url = "listening:staff-question-edit"
     args = staticmethod(question_of_a)
     expect = STAFF_ONLY
+
+
+class TestStaffQuestionEditPost(PermissionMatrix):
+    url = "listening:staff-question-edit"
+    method = "post"
+    args = staticmethod(question_of_a)
+    data = staticmethod(lambda ctx: {"kind": "number", "wording_fr": "Combien d'employés ?",
+                                     "wording_en": "How many employees?"})
+    expect = STAFF_ACTION
+    audit_action = "survey.question_changed"
+    effect = staticmethod(lambda ctx, survey_pk, pk: Question.objects.get(pk=pk).wording_en)
 
 
 class TestStaffQuestionMove(PermissionMatrix):

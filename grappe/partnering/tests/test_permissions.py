@@ -6,6 +6,8 @@ the staff change or analyse it. An introduction is seen by both sides and the st
 administrators and the staff answer it.
 """
 
+import uuid
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -17,7 +19,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from ..models import DeclaredNeed, Introduction, Opportunity
+from ..models import DeclaredNeed, Introduction, Opportunity, OpportunityNeed
 from .api_permissions import *  # noqa: F403 — the partnering API's policies, declared next to its tests
 from .permission_objects import (
     introduction_a_to_b,
@@ -50,6 +52,17 @@ class TestOpportunityCreate(PermissionMatrix):
     expect = MEMBERS_AND_STAFF
 
 
+class TestOpportunityCreatePost(PermissionMatrix):
+    """Members describe one for their own organisation; the staff name it (A)."""
+
+    url = "partnering:opportunity-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"kind": "project", "title": "Supports", "initiator": ctx.org_a.slug,
+                                     "description": "Usinage 5 axes de supports", "form_token": uuid.uuid4()})
+    expect = {**MEMBERS_AND_STAFF, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.created"
+
+
 class TestOpportunityDetail(PermissionMatrix):
     url = "partnering:opportunity-detail"
     args = staticmethod(of_a)
@@ -80,6 +93,17 @@ class TestOpportunityCompetencies(PermissionMatrix):
     expect = OWN_OPPORTUNITY
 
 
+class TestOpportunityCompetenciesPost(PermissionMatrix):
+    url = "partnering:opportunity-competencies"
+    method = "post"
+    args = staticmethod(of_a)
+    data = staticmethod(lambda ctx: {f"need_{ctx.capability.pk}": "nice"})
+    expect = {**OWN_OPPORTUNITY, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.needs_confirmed"
+    effect = staticmethod(lambda ctx, pk: list(OpportunityNeed.objects.filter(opportunity=pk)
+                                               .values_list("must_have", flat=True)))
+
+
 class TestPublishedOpportunityCompetencies(PermissionMatrix):
     url = "partnering:opportunity-competencies"
     args = staticmethod(published_of_a)
@@ -90,6 +114,18 @@ class TestOpportunityAnalysis(PermissionMatrix):
     url = "partnering:opportunity-analysis"
     args = staticmethod(of_a)
     expect = OWN_OPPORTUNITY
+
+
+class TestOpportunityRules(PermissionMatrix):
+    """The consortium rules posted to the analysis are remembered on the opportunity."""
+
+    url = "partnering:opportunity-analysis"
+    method = "post"
+    args = staticmethod(of_a)
+    data = staticmethod(lambda ctx: {"max_size": 2, "at_least_one_sme": "on"})
+    expect = OWN_OPPORTUNITY
+    audit_action = "opportunity.rules_changed"
+    effect = staticmethod(lambda ctx, pk: Opportunity.objects.get(pk=pk).consortium_rules)
 
 
 class TestPublishedOpportunityAnalysis(PermissionMatrix):
@@ -129,6 +165,17 @@ class TestIntroductionDetail(PermissionMatrix):
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
 
 
+class TestIntroductionMessage(PermissionMatrix):
+    """Both sides and the staff write in the thread."""
+
+    url = "partnering:introduction-detail"
+    method = "post"
+    args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
+    data = staticmethod(lambda ctx: {"text": "Quand pouvons-nous visiter ?", "form_token": uuid.uuid4()})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "introduction.message"
+
+
 class TestIntroductionDetailOfOthers(PermissionMatrix):
     """A member who is neither side does not learn the introduction exists."""
 
@@ -161,8 +208,6 @@ def declared_need_of_a(ctx):
 
 
 def new_equipment_need(ctx):
-    import uuid
-
     return {"kind": "equipment", "description": "Four", "form_token": uuid.uuid4()}
 
 
