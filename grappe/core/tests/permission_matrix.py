@@ -109,14 +109,14 @@ class PermissionMatrix:
     def state(self, ctx, args) -> SimpleNamespace:
         from grappe.core.models import AuditEntry
 
-        return SimpleNamespace(last_entry=AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-                               rows=row_counts(),
+        last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return SimpleNamespace(last_entry=last_entry, rows=row_counts(),
                                effect=self.effect(ctx, *args) if self.effect else None)
 
     def check_effect(self, request, action, user, before, after):
         from grappe.core.models import AuditEntry
 
-        assert self.audit_action != UNDECLARED, f"{self.url}: declare the audit_action a {self.method} records"
+        assert self.audit_action != UNDECLARED, f"{self.url}: declare the audit_action of its {self.method}"
         entries = list(AuditEntry.objects.filter(pk__gt=before.last_entry).values_list("action", "actor"))
         changed = {table: (count, after.rows[table]) for table, count in before.rows.items()
                    if after.rows[table] != count}

@@ -54,7 +54,8 @@ def event_form(ctx, **changes):
     return {"title": "Journée B2B", "venue": "Palais des congrès", "audience": "guests",
             "registration_opens": f"{day - datetime.timedelta(days=20):%Y-%m-%d}T09:00",
             "registration_closes": f"{day - datetime.timedelta(days=5):%Y-%m-%d}T17:00", "slot_minutes": 25,
-            "sessions": f"{day:%Y-%m-%d} 09:00-12:00", "table_count": 10, "form_token": uuid.uuid4(), **changes}
+            "sessions": f"{day:%Y-%m-%d} 09:00-12:00", "table_count": 10, "form_token": uuid.uuid4(),
+            **changes}
 
 
 class TestOrganiserEventCreatePost(PermissionMatrix):

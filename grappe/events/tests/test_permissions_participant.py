@@ -39,6 +39,10 @@ def event_of(ctx, phase=Phase.REQUESTS):
     return ctx.event
 
 
+def pitches(ctx, pk):
+    return sorted(Registration.objects.filter(event=pk).values_list("pitch", flat=True))
+
+
 def event_args(ctx):
     return [event_of(ctx).pk]
 
@@ -88,7 +92,8 @@ class TestRegisterPost(PermissionMatrix):
     data = staticmethod(lambda ctx: {"language": "fr", "form_token": "2b1f5a52-7c43-4ad5-9f53-0d8e1f2c3a4b",
                                      "name": "Invitée", "email": "invitee@ext.test", "organisation": "Ext"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 403, OBSERVER: 403}
-    audit_action = {ANONYMOUS: "event.guest_registered", OWN_ADMIN: "event.registered"}  # the others already are
+    # B's member and A's user are registered already: they are sent to their page.
+    audit_action = {ANONYMOUS: "event.guest_registered", OWN_ADMIN: "event.registered"}
 
 
 class TestGuestConfirm(PermissionMatrix):
@@ -121,10 +126,10 @@ class TestMyRegistrationPost(PermissionMatrix):
     url = "events:my-registration"
     method = "post"
     args = staticmethod(event_args)
-    data = staticmethod(lambda ctx: {"pitch": "Usinage de titane", "offers": [ctx.capability.pk], "language": "fr"})
+    data = staticmethod(lambda ctx: {"pitch": "Titane", "offers": [ctx.capability.pk], "language": "fr"})
     expect = PARTICIPANTS_ACT
     audit_action = "event.profile_changed"
-    effect = staticmethod(lambda ctx, pk: sorted(Registration.objects.filter(event=pk).values_list("pitch", flat=True)))
+    effect = staticmethod(pitches)
 
 
 class TestMyAvailabilityPost(PermissionMatrix):
@@ -294,7 +299,7 @@ class TestApiProfile(PermissionMatrix):
     data = staticmethod(lambda ctx: json.dumps({"offers": [ctx.capability.code], "pitch": "Titane"}))
     expect = PARTICIPANTS_API
     audit_action = "event.profile_changed"
-    effect = staticmethod(lambda ctx, pk: sorted(Registration.objects.filter(event=pk).values_list("pitch", flat=True)))
+    effect = staticmethod(pitches)
 
 
 class TestApiParticipants(PermissionMatrix):

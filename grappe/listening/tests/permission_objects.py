@@ -90,8 +90,8 @@ def themes_found(ctx):
 
     for text in ("Nous manquons de machinistes CNC.", "We cannot hire CNC machinists.",
                  "Les tarifs douaniers menacent nos exportations.", "Customs tariffs threaten our exports."):
-        Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce", text=text,
-                            language="fr", visibility="named")
+        Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce",
+                            text=text, language="fr", visibility="named")
     with override_settings(GRAPPE_THEME_ENCODER="none"):
         theming.run_themes(ThemeRun.objects.create(requested_by=ctx.staff).pk)
     whole = ThemeAssignment.objects.first().theme

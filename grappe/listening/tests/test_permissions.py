@@ -210,7 +210,7 @@ class TestStaffSurveyInvite(PermissionMatrix):
     args = staticmethod(survey_of_a)
     data = staticmethod(lambda ctx: {"action": "invite"})
     expect = STAFF_ACTION
-    audit_action = "survey.invitations_sent"  # to B and the unlisted organisation: A already has its invitation
+    audit_action = "survey.invitations_sent"  # to B and the unlisted organisation: A already has one
 
 
 class TestStaffSurveyRate(PermissionMatrix):

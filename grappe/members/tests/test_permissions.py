@@ -22,7 +22,6 @@ from grappe.members.models import (
     Certification,
     CertificationType,
     Organisation,
-    OrganisationCapability,
     Person,
     Segment,
 )
@@ -204,11 +203,11 @@ class TestSegmentDelete(PermissionMatrix):
     audit_action = "segment.deleted"
 
 
-# The forms' writes: each saves through its service, and a refused one saves nothing ---------------------------
+# The forms' writes: each saves through its service, and a refused one saves nothing ------------------------
 
 def form_of(instance, fields, **changes) -> dict:
-    """The form a page shows for `instance`, with `changes` typed in (empty fields left out, as a browser sends
-    them) and a fresh submission token."""
+    """The form a page shows for `instance`, with `changes` typed in (empty fields left out, as a browser
+    sends them) and a fresh submission token."""
     data = {**forms.model_to_dict(instance, fields), **changes, "form_token": uuid.uuid4()}
     return {name: value for name, value in data.items() if value not in (None, "")}
 
@@ -216,8 +215,9 @@ def form_of(instance, fields, **changes) -> dict:
 class TestOrganisationCreatePost(PermissionMatrix):
     url = "members:organisation-create"
     method = "post"
-    data = staticmethod(lambda ctx: {"legal_name": "Delta Aéro", "kind": "sme", "city": "Laval", "region": "13",
-                                     "membership_status": "active", "form_token": uuid.uuid4()})
+    data = staticmethod(lambda ctx: {"legal_name": "Delta Aéro", "kind": "sme", "city": "Laval",
+                                     "region": "13", "membership_status": "active",
+                                     "form_token": uuid.uuid4()})
     expect = {**STAFF_ONLY, STAFF: 302}
     audit_action = "organisation.created"
 
@@ -239,7 +239,7 @@ class TestOrganisationCapabilitySet(PermissionMatrix):
     data = staticmethod(lambda ctx: {"capability": ctx.capability.pk, "level": "secondary"})
     expect = ORG_ADMIN_ACTION
     audit_action = "capability.changed"  # A already holds it (core)
-    effect = staticmethod(lambda ctx, slug: OrganisationCapability.objects.get(pk=ctx.org_capability.pk).level)
+    effect = staticmethod(lambda ctx, slug: ctx.org_a.capabilities.get().level)
 
 
 class TestCertificationCreatePost(PermissionMatrix):
@@ -255,7 +255,8 @@ class TestCertificationEditPost(PermissionMatrix):
     url = "members:certification-edit"
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.certification.pk])
-    data = staticmethod(lambda ctx: form_of(ctx.certification, ["certification_type"], certificate_number="C-42"))
+    data = staticmethod(lambda ctx: form_of(ctx.certification, ["certification_type"],
+                                            certificate_number="C-42"))
     expect = ORG_ADMIN_ACTION
     audit_action = "certification.changed"
     effect = staticmethod(lambda ctx, slug, pk: Certification.objects.get(pk=pk).certificate_number)
