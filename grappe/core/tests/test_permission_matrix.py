@@ -5,7 +5,7 @@ import importlib
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .permission_matrix import REGISTRY
+from .permission_matrix import REGISTRY, UNDECLARED
 
 # URLs whose access rules belong to a well-tested third party; we test our use of them elsewhere.
 THIRD_PARTY_NAMESPACES = {"admin"}
@@ -52,3 +52,11 @@ def test_every_url_has_a_policy():
 def test_every_policy_names_a_real_url():
     unknown = declared_url_names() - our_url_names()
     assert not unknown, f"Policies for URLs that do not exist: {sorted(unknown)}"
+
+
+def test_every_write_declares_its_audit_action():
+    """A write's status code proves nothing on its own: the matrix checks the audit entry it leaves."""
+    declared_url_names()
+    undeclared = sorted(f"{policy.__module__}.{policy.__name__}" for policy in REGISTRY
+                        if policy.writes() and policy.audit_action == UNDECLARED)
+    assert not undeclared, f"Writes without a declared audit_action: {undeclared}"

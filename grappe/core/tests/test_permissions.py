@@ -1,3 +1,5 @@
+from grappe.core import aggregates
+from grappe.core.models import ApiToken
 from grappe.core.services import create_api_token
 
 from .permission_matrix import (
@@ -29,6 +31,15 @@ class TestAnonymityThreshold(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestAnonymityThresholdChange(PermissionMatrix):
+    url = "core:anonymity-threshold"
+    method = "post"
+    data = staticmethod(lambda ctx: {"k": 7})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "anonymity.threshold_changed"
+    effect = staticmethod(lambda ctx: aggregates.current_k())
+
+
 class TestNotifications(PermissionMatrix):
     url = "core:notifications"
     expect = SIGNED_IN
@@ -41,6 +52,7 @@ class TestSetLanguage(PermissionMatrix):
     method = "post"
     data = staticmethod(lambda ctx: {"language": "en", "next": "/fr/"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 302}
+    audit_action = None  # one's own preference: nothing to audit
 
 
 class TestApiTokens(PermissionMatrix):
@@ -55,3 +67,5 @@ class TestApiTokenRevoke(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [create_api_token(actor=ctx.own_admin, name="CRM")[0].pk])
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 404, OBSERVER: 404}
+    audit_action = "api_token.revoked"
+    effect = staticmethod(lambda ctx, pk: ApiToken.objects.get(pk=pk).revoked_at is not None)

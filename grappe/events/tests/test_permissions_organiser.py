@@ -1,7 +1,14 @@
 """Who may use each organiser page: the cluster staff only. Members (participants or not) and observers get
 403, anonymous visitors are sent to sign in."""
 
+import datetime
+import uuid
+
+from django.utils import timezone
+
 from grappe.core.tests.permission_matrix import ANONYMOUS, STAFF, STAFF_ONLY, PermissionMatrix
+
+from grappe.events.models import Event, Meeting, Registration
 
 from .factories import make_event, make_request, place, register
 
@@ -41,6 +48,34 @@ class TestOrganiserEventCreate(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+def event_form(ctx, **changes):
+    """The event form as the organiser fills it: two sessions a day apart in a month, ten tables."""
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    return {"title": "Journée B2B", "venue": "Palais des congrès", "audience": "guests",
+            "registration_opens": f"{day - datetime.timedelta(days=20):%Y-%m-%d}T09:00",
+            "registration_closes": f"{day - datetime.timedelta(days=5):%Y-%m-%d}T17:00", "slot_minutes": 25,
+            "sessions": f"{day:%Y-%m-%d} 09:00-12:00", "table_count": 10, "form_token": uuid.uuid4(),
+            **changes}
+
+
+class TestOrganiserEventCreatePost(PermissionMatrix):
+    url = "events:organiser-event-create"
+    method = "post"
+    data = staticmethod(event_form)
+    expect = STAFF_POST
+    audit_action = "event.created"
+
+
+class TestOrganiserEventEditPost(PermissionMatrix):
+    url = "events:organiser-event-edit"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: event_form(ctx, title="Journée B2B d'automne"))
+    expect = STAFF_POST
+    audit_action = "event.changed"
+    effect = staticmethod(lambda ctx, pk: Event.objects.get(pk=pk).title)
+
+
 class TestOrganiserEvent(PermissionMatrix):
     url = "events:organiser-event"
     args = staticmethod(event_args)
@@ -54,11 +89,15 @@ class TestOrganiserEventEdit(PermissionMatrix):
 
 
 class TestOrganiserEventPhase(PermissionMatrix):
+    """Back from scheduling to requests: the event has its two validated participants."""
+
     url = "events:organiser-event-phase"
     method = "post"
-    args = staticmethod(event_args)
+    args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
     data = staticmethod(lambda ctx: {"action": "open_requests"})
     expect = STAFF_POST
+    audit_action = "event.phase"
+    effect = staticmethod(lambda ctx, pk: Event.objects.get(pk=pk).phase)
 
 
 class TestOrganiserRegistrations(PermissionMatrix):
@@ -74,6 +113,8 @@ class TestOrganiserRegistrationsValidate(PermissionMatrix):
     data = staticmethod(lambda ctx: {"action": "validate",
                                      "registrations": [register(an_event(ctx), ctx.own_admin, "pending").pk]})
     expect = STAFF_POST
+    audit_action = "registration.validated"
+    effect = staticmethod(lambda ctx, pk: Registration.objects.filter(event=pk, status="validated").count())
 
 
 class TestOrganiserScheduler(PermissionMatrix):
@@ -87,6 +128,7 @@ class TestOrganiserSchedulerRun(PermissionMatrix):
     method = "post"
     args = staticmethod(event_args)
     expect = STAFF_POST
+    audit_action = "schedule.run_started"
 
 
 class TestOrganiserRunProgress(PermissionMatrix):
@@ -121,6 +163,8 @@ class TestOrganiserMeetingMove(PermissionMatrix):
     data = staticmethod(lambda ctx: {"slot": an_event(ctx).slots.get(index=2).pk,
                                      "table": an_event(ctx).tables.get(number=2).pk})
     expect = STAFF_POST
+    audit_action = "meeting.moved"
+    effect = staticmethod(lambda ctx, event_pk, pk: Meeting.objects.values_list("slot", "table").get(pk=pk))
 
 
 class TestOrganiserMeetingCancel(PermissionMatrix):
@@ -128,6 +172,8 @@ class TestOrganiserMeetingCancel(PermissionMatrix):
     method = "post"
     args = staticmethod(meeting_args)
     expect = STAFF_POST
+    audit_action = "meeting.cancelled"
+    effect = staticmethod(lambda ctx, event_pk, pk: Meeting.objects.get(pk=pk).status)
 
 
 class TestOrganiserRequestPlace(PermissionMatrix):
@@ -137,6 +183,16 @@ class TestOrganiserRequestPlace(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestOrganiserRequestPlacePost(PermissionMatrix):
+    url = "events:organiser-request-place"
+    method = "post"
+    args = staticmethod(TestOrganiserRequestPlace.args)
+    data = staticmethod(lambda ctx: {"slot": an_event(ctx).slots.get(index=1).pk,
+                                     "table": an_event(ctx).tables.get(number=1).pk})
+    expect = STAFF_POST
+    audit_action = "meeting.placed"
+
+
 class TestOrganiserPrint(PermissionMatrix):
     url = "events:organiser-print"
     args = staticmethod(lambda ctx: [a_meeting(ctx).event_id])
@@ -144,10 +200,13 @@ class TestOrganiserPrint(PermissionMatrix):
 
 
 class TestOrganiserPrintStart(PermissionMatrix):
+    """Only published agendas are printed."""
+
     url = "events:organiser-print"
     method = "post"
-    args = staticmethod(event_args)
+    args = staticmethod(lambda ctx: [make_event(ctx.staff, phase="published").pk])
     expect = STAFF_POST
+    audit_action = "event.print_started"
 
 
 def a_print_job(ctx, status="running"):
@@ -191,6 +250,7 @@ class TestApiOrganiserRun(PermissionMatrix):
     method = "post"
     args = staticmethod(event_args)
     expect = {**STAFF_API, STAFF: 202}
+    audit_action = "schedule.run_started"
 
 
 class TestApiOrganiserRunStatus(PermissionMatrix):

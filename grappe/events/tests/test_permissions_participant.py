@@ -6,7 +6,10 @@ register: the pages of a participation answer them 404, as to an anonymous visit
 its browser session). The staff organise events on the organiser's pages, not as participants.
 """
 
+import datetime
 import json
+
+from django.utils import timezone
 
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
@@ -19,7 +22,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from grappe.events.models import Phase, RequestStatus
+from grappe.events.models import MeetingRequest, MeetingSeat, Phase, Registration, RequestStatus, Slot
 
 from .factories import make_event, make_request, place, register
 
@@ -34,6 +37,10 @@ def event_of(ctx, phase=Phase.REQUESTS):
         ctx.own_registration = register(ctx.event, ctx.own_user)
         ctx.other_registration = register(ctx.event, ctx.other_member)
     return ctx.event
+
+
+def pitches(ctx, pk):
+    return sorted(Registration.objects.filter(event=pk).values_list("pitch", flat=True))
 
 
 def event_args(ctx):
@@ -85,6 +92,8 @@ class TestRegisterPost(PermissionMatrix):
     data = staticmethod(lambda ctx: {"language": "fr", "form_token": "2b1f5a52-7c43-4ad5-9f53-0d8e1f2c3a4b",
                                      "name": "Invitée", "email": "invitee@ext.test", "organisation": "Ext"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 403, OBSERVER: 403}
+    # B's member and A's user are registered already: they are sent to their page.
+    audit_action = {ANONYMOUS: "event.guest_registered", OWN_ADMIN: "event.registered"}
 
 
 class TestGuestConfirm(PermissionMatrix):
@@ -113,6 +122,25 @@ class TestMyAvailability(PermissionMatrix):
     expect = PARTICIPANTS_ONLY
 
 
+class TestMyRegistrationPost(PermissionMatrix):
+    url = "events:my-registration"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"pitch": "Titane", "offers": [ctx.capability.pk], "language": "fr"})
+    expect = PARTICIPANTS_ACT
+    audit_action = "event.profile_changed"
+    effect = staticmethod(pitches)
+
+
+class TestMyAvailabilityPost(PermissionMatrix):
+    url = "events:my-availability"
+    method = "post"
+    args = staticmethod(event_args)
+    data = staticmethod(lambda ctx: {"unavailable": [ctx.event.slots.get(index=0).pk]})
+    expect = PARTICIPANTS_ACT
+    audit_action = "event.availability_changed"
+
+
 class TestCancelRegistration(PermissionMatrix):
     url = "events:cancel-registration"
     args = staticmethod(event_args)
@@ -124,6 +152,8 @@ class TestCancelRegistrationPost(PermissionMatrix):
     method = "post"
     args = staticmethod(event_args)
     expect = PARTICIPANTS_ACT
+    audit_action = "event.registration_cancelled"
+    effect = staticmethod(lambda ctx, pk: Registration.objects.filter(event=pk, status="cancelled").count())
 
 
 class TestParticipantList(PermissionMatrix):
@@ -146,6 +176,7 @@ class TestRequestSend(PermissionMatrix):
     args = staticmethod(lambda ctx: [event_of(ctx).pk, ctx.other_registration.pk])
     data = staticmethod(lambda ctx: {"priority": 2, "form_token": "0f8b3c1e-2d4a-4b6c-8e9f-1a2b3c4d5e6f"})
     expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+    audit_action = "event.request_sent"
 
 
 class TestRequestList(PermissionMatrix):
@@ -162,6 +193,8 @@ class TestRequestAnswer(PermissionMatrix):
     args = staticmethod(b_asks_a)
     data = staticmethod(lambda ctx: {"answer": "accept", "priority": 2})
     expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+    audit_action = "event.request_accepted"
+    effect = staticmethod(lambda ctx, event_pk, pk: MeetingRequest.objects.get(pk=pk).status)
 
 
 class TestRequestWithdraw(PermissionMatrix):
@@ -171,6 +204,9 @@ class TestRequestWithdraw(PermissionMatrix):
     method = "post"
     args = staticmethod(b_asks_a)
     expect = PARTICIPANTS_ACT
+    audit_action = "event.request_withdrawn"
+    writers = {OTHER_MEMBER}
+    effect = staticmethod(lambda ctx, event_pk, pk: MeetingRequest.objects.get(pk=pk).status)
 
 
 class TestAgenda(PermissionMatrix):
@@ -192,10 +228,12 @@ class TestAgendaIcs(PermissionMatrix):
 
 
 def a_seat(ctx):
-    """The event, and A's seat in its published meeting with B."""
+    """The event, and A's seat in its published meeting with B, which has begun (an outcome may be told)."""
     event = event_of(ctx)
     meeting = place(make_request(ctx.own_registration, ctx.other_registration, RequestStatus.ACCEPTED))
-    return [event.pk, meeting.seats.get(registration=ctx.own_registration).pk]
+    Slot.objects.filter(pk=meeting.slot_id).update(starts_at=timezone.now() - datetime.timedelta(minutes=30))
+    ctx.seat = meeting.seats.get(registration=ctx.own_registration)
+    return [event.pk, ctx.seat.pk]
 
 
 class TestMeetingOutcome(PermissionMatrix):
@@ -204,7 +242,10 @@ class TestMeetingOutcome(PermissionMatrix):
     url = "events:meeting-outcome"
     method = "post"
     args = staticmethod(a_seat)
+    data = staticmethod(lambda ctx: {f"{ctx.seat.pk}-happened": "yes", f"{ctx.seat.pk}-outcome": "quote"})
     expect = {**PARTICIPANTS_ACT, OTHER_MEMBER: 404}
+    audit_action = "event.meeting_outcome"
+    effect = staticmethod(lambda ctx, event_pk, pk: MeetingSeat.objects.get(pk=pk).outcome)
 
 
 # The API ----------------------------------------------------------------------------------------------------
@@ -246,6 +287,8 @@ class TestApiRegister(PermissionMatrix):
     args = staticmethod(event_args)
     data = staticmethod(lambda ctx: json.dumps({"language": "en"}))
     expect = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+    audit_action = "event.registered"
+    writers = {OWN_ADMIN}  # the participants are registered already
 
 
 class TestApiProfile(PermissionMatrix):
@@ -255,6 +298,8 @@ class TestApiProfile(PermissionMatrix):
     args = staticmethod(event_args)
     data = staticmethod(lambda ctx: json.dumps({"offers": [ctx.capability.code], "seeks": [], "pitch": "Titane"}))
     expect = PARTICIPANTS_API
+    audit_action = "event.profile_changed"
+    effect = staticmethod(pitches)
 
 
 class TestApiParticipants(PermissionMatrix):
@@ -278,6 +323,7 @@ class TestApiRequestSend(PermissionMatrix):
     args = staticmethod(event_args)
     data = staticmethod(lambda ctx: json.dumps({"recipient": ctx.other_registration.pk, "priority": 3}))
     expect = {**PARTICIPANTS_API, OTHER_MEMBER: 422}
+    audit_action = "event.request_sent"
 
 
 class TestApiRequestAnswer(PermissionMatrix):
@@ -289,6 +335,8 @@ class TestApiRequestAnswer(PermissionMatrix):
     args = staticmethod(b_asks_a)
     data = staticmethod(lambda ctx: json.dumps({"accept": True, "priority": 2}))
     expect = {**PARTICIPANTS_API, OTHER_MEMBER: 403}
+    audit_action = "event.request_accepted"
+    effect = staticmethod(lambda ctx, event_pk, pk: MeetingRequest.objects.get(pk=pk).status)
 
 
 class TestApiRequestWithdraw(PermissionMatrix):
@@ -298,6 +346,8 @@ class TestApiRequestWithdraw(PermissionMatrix):
     method = "post"
     args = staticmethod(b_asks_a)
     expect = {**PARTICIPANTS_API, OWN_USER: 422}
+    audit_action = "event.request_withdrawn"
+    effect = staticmethod(lambda ctx, event_pk, pk: MeetingRequest.objects.get(pk=pk).status)
 
 
 class TestApiAgenda(PermissionMatrix):

@@ -17,7 +17,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from .permission_objects import brief, closed_survey, survey
+from .permission_objects import brief, closed_survey, sent_survey, survey
 
 MEMBERS_AND_STAFF_API = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200,
                          OBSERVER: 403}
@@ -33,6 +33,7 @@ class TestApiNeedSubmit(PermissionMatrix):
     data = staticmethod(lambda ctx: json.dumps({"category": "financing", "text": "Fonds de roulement",
                                                 "visibility": "staff"}))
     expect = {ANONYMOUS: 401, OTHER_MEMBER: 201, OWN_USER: 201, OWN_ADMIN: 201, STAFF: 403, OBSERVER: 403}
+    audit_action = "need.submitted"
 
 
 class TestApiNeedList(PermissionMatrix):
@@ -60,16 +61,17 @@ class TestApiOwnResponse(PermissionMatrix):
 
 
 def _answer(ctx):
-    return json.dumps({"answers": {}, "submit": False})
+    return json.dumps({"answers": {str(sent_survey(ctx).likert.pk): "4"}, "submit": False})
 
 
 class TestApiSaveResponse(PermissionMatrix):
     url = "api:listening-response-save"
     method = "put"
     content_type = "application/json"
-    args = staticmethod(lambda ctx: [survey(ctx).pk])
+    args = staticmethod(lambda ctx: [sent_survey(ctx).pk])
     data = staticmethod(_answer)
     expect = INVITED_A_API
+    audit_action = "survey.response_saved"
 
 
 class TestApiSurveyResponses(PermissionMatrix):

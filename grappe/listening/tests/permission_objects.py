@@ -40,6 +40,14 @@ def survey(ctx, status: str = SurveyStatus.OPEN, invite=("org_a",), **fields) ->
     return made
 
 
+def sent_survey(ctx) -> Survey:
+    """The open survey sent to A, made once per test: a write's data names the questions of the survey its URL
+    names."""
+    if not hasattr(ctx, "sent_survey"):
+        ctx.sent_survey = survey(ctx)
+    return ctx.sent_survey
+
+
 def closed_survey(ctx) -> Survey:
     return survey(ctx, closes_at=timezone.now() - datetime.timedelta(days=1),
                   opens_at=timezone.now() - datetime.timedelta(days=10))
@@ -71,3 +79,21 @@ def brief(ctx, published: bool = False):
               "pdf": b"%PDF-1.7 frozen", "xlsx": b"PK frozen"} if published else {}
     return Brief.objects.create(period_start=today - datetime.timedelta(days=90), period_end=today, language="fr",
                                 created_by=ctx.staff, **fields)
+
+
+def themes_found(ctx):
+    """A theme of four texts on two subjects found by a run (lexical, quick), which the staff may split."""
+    from django.test import override_settings
+
+    from grappe.listening import theming
+    from grappe.listening.models import ThemeAssignment, ThemeRun
+
+    for text in ("Nous manquons de machinistes CNC.", "We cannot hire CNC machinists.",
+                 "Les tarifs douaniers menacent nos exportations.", "Customs tariffs threaten our exports."):
+        Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce",
+                            text=text, language="fr", visibility="named")
+    with override_settings(GRAPPE_THEME_ENCODER="none"):
+        theming.run_themes(ThemeRun.objects.create(requested_by=ctx.staff).pk)
+    whole = ThemeAssignment.objects.first().theme
+    ThemeAssignment.objects.update(theme=whole)
+    return whole

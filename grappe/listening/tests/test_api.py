@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from grappe.core.models import AuditEntry
 from grappe.listening import selectors
-from grappe.listening.models import Need, Survey
+from grappe.listening.models import Need, Response, Survey
 from grappe.members.models import Segment
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_a_blank_need_answers_422(client, ctx):
     response = client.post(reverse("api:listening-need-submit"), json.dumps({"category": "export", "text": "  "}),
                            content_type="application/json")
     assert response.status_code == 422
+    assert not Need.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_a_member_lists_only_its_own_needs_and_the_staff_filter_all(client, ctx):
@@ -87,7 +89,9 @@ def test_a_closed_survey_answers_409_with_the_reason(client, ctx, pulse):
     response = put(client, reverse("api:listening-response-save", args=[pulse.pk]),
                    {"answers": {str(pulse.likert.pk): "3"}})
     assert response.status_code == 409
-    assert "no longer accepted" in response.json()["detail"] or "plus" in response.json()["detail"]
+    assert response.json()["detail"].startswith("Ce sondage a fermé le ")
+    assert "les réponses ne sont plus acceptées" in response.json()["detail"]
+    assert not Response.objects.exists()
 
 
 def test_the_openapi_schema_documents_the_listening_endpoints(client, ctx):

@@ -20,7 +20,18 @@ from grappe.core.tests.permission_matrix import (
 )
 
 from .api_permissions import *  # noqa: F403 — the listening API's policies, declared next to its tests
-from .permission_objects import brief, closed_survey, draft_survey, need_of_a, survey, theme, theme_run
+from ..models import Brief, Need, Question, Survey, Theme
+from .permission_objects import (
+    brief,
+    closed_survey,
+    draft_survey,
+    need_of_a,
+    sent_survey,
+    survey,
+    theme,
+    theme_run,
+    themes_found,
+)
 
 OWN_ORGANISATION_PAGE = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 302,
                          OBSERVER: 404}
@@ -29,12 +40,11 @@ STAFF_ACTION = {**STAFF_ONLY, STAFF: 302}
 
 
 def survey_of_a(ctx):
-    return [survey(ctx).pk]
+    return [sent_survey(ctx).pk]
 
 
-def answers(ctx):
-    made = survey(ctx)
-    return {f"q{made.likert.pk}": "4", "revision": 0, "save": "1"}
+def answers(ctx, **extra):
+    return {f"q{sent_survey(ctx).likert.pk}": "4", "revision": 0, **extra}
 
 
 class TestNeedList(PermissionMatrix):
@@ -55,6 +65,8 @@ class TestNeedSubmit(PermissionMatrix):
     data = staticmethod(lambda ctx: {"category": "export", "text": "Des débouchés au Mexique", "language": "fr",
                                      "urgency": "low", "visibility": "named", "form_token": uuid.uuid4()})
     expect = {**OWN_ORGANISATION_PAGE, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "need.submitted"
+    writers = {OTHER_MEMBER, OWN_USER, OWN_ADMIN}  # the staff, who have no organisation, are sent elsewhere
 
 
 class TestSurveyList(PermissionMatrix):
@@ -73,9 +85,11 @@ class TestSurveyAnswer(PermissionMatrix):
 class TestSurveyAnswerSave(PermissionMatrix):
     url = "listening:survey-answer"
     method = "post"
-    args = staticmethod(lambda ctx: [survey(ctx).pk])
-    data = staticmethod(lambda ctx: {"revision": 0, "save": "1"})
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: answers(ctx, save="1"))
     expect = {**INVITED_A, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "survey.response_saved"
+    writers = {OWN_USER, OWN_ADMIN}  # the staff are sent to the survey's staff page
 
 
 class TestClosedSurveyAnswer(PermissionMatrix):
@@ -86,6 +100,7 @@ class TestClosedSurveyAnswer(PermissionMatrix):
     args = staticmethod(lambda ctx: [closed_survey(ctx).pk])
     data = staticmethod(lambda ctx: {"revision": 0, "save": "1"})
     expect = INVITED_A
+    audit_action = None
 
 
 class TestDraftSurveyAnswer(PermissionMatrix):
@@ -100,8 +115,9 @@ class TestSurveyAutosave(PermissionMatrix):
     url = "listening:survey-autosave"
     method = "post"
     args = staticmethod(survey_of_a)
-    data = staticmethod(lambda ctx: {"revision": 0})
+    data = staticmethod(answers)
     expect = {**INVITED_A, STAFF: 404}
+    audit_action = "survey.response_saved"
 
 
 # The staff's pages ------------------------------------------------------------------------------------------
@@ -134,6 +150,8 @@ class TestStaffNeedRespond(PermissionMatrix):
     args = staticmethod(need_of_a_pk)
     data = staticmethod(lambda ctx: {"status": "answered", "response": "Voir le programme d'aide."})
     expect = STAFF_ACTION
+    audit_action = "need.responded"
+    effect = staticmethod(lambda ctx, pk: Need.objects.get(pk=pk).status)
 
 
 class TestStaffSurveyList(PermissionMatrix):
@@ -151,6 +169,17 @@ class TestStaffSurveyCreatePost(PermissionMatrix):
     method = "post"
     data = staticmethod(lambda ctx: {"title_fr": "Pouls", "title_en": "Pulse"})
     expect = STAFF_ACTION
+    audit_action = "survey.created"
+
+
+class TestStaffSurveyEditPost(PermissionMatrix):
+    url = "listening:staff-survey-edit"
+    method = "post"
+    args = staticmethod(survey_of_a)
+    data = staticmethod(lambda ctx: {"title_fr": "Pouls d'hiver", "title_en": "Winter pulse"})
+    expect = STAFF_ACTION
+    audit_action = "survey.changed"
+    effect = staticmethod(lambda ctx, pk: Survey.objects.get(pk=pk).title_en)
 
 
 class TestStaffSurveyDetail(PermissionMatrix):
@@ -171,6 +200,8 @@ class TestStaffSurveyStatus(PermissionMatrix):
     args = staticmethod(survey_of_a)
     data = staticmethod(lambda ctx: {"action": "close"})
     expect = STAFF_ACTION
+    audit_action = "survey.closed"
+    effect = staticmethod(lambda ctx, pk: Survey.objects.get(pk=pk).status)
 
 
 class TestStaffSurveyInvite(PermissionMatrix):
@@ -179,6 +210,7 @@ class TestStaffSurveyInvite(PermissionMatrix):
     args = staticmethod(survey_of_a)
     data = staticmethod(lambda ctx: {"action": "invite"})
     expect = STAFF_ACTION
+    audit_action = "survey.invitations_sent"  # to B and the unlisted organisation: A already has one
 
 
 class TestStaffSurveyRate(PermissionMatrix):
@@ -211,6 +243,7 @@ class TestStaffQuestionCreatePost(PermissionMatrix):
     args = staticmethod(survey_of_a)
     data = staticmethod(lambda ctx: {"kind": "text", "wording_fr": "Autre chose ?", "wording_en": "Anything else?"})
     expect = STAFF_ACTION
+    audit_action = "survey.question_added"
 
 
 class TestStaffQuestionEdit(PermissionMatrix):
@@ -219,12 +252,25 @@ class TestStaffQuestionEdit(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestStaffQuestionEditPost(PermissionMatrix):
+    url = "listening:staff-question-edit"
+    method = "post"
+    args = staticmethod(question_of_a)
+    data = staticmethod(lambda ctx: {"kind": "number", "wording_fr": "Combien d'employés ?",
+                                     "wording_en": "How many employees?"})
+    expect = STAFF_ACTION
+    audit_action = "survey.question_changed"
+    effect = staticmethod(lambda ctx, survey_pk, pk: Question.objects.get(pk=pk).wording_en)
+
+
 class TestStaffQuestionMove(PermissionMatrix):
     url = "listening:staff-question-move"
     method = "post"
     args = staticmethod(question_of_a)
     data = staticmethod(lambda ctx: {"direction": "up"})
     expect = STAFF_ACTION
+    audit_action = "survey.questions_reordered"
+    effect = staticmethod(lambda ctx, survey_pk, pk: Question.objects.get(pk=pk).position)
 
 
 class TestStaffQuestionRemove(PermissionMatrix):
@@ -232,6 +278,7 @@ class TestStaffQuestionRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(question_of_a)
     expect = STAFF_ACTION
+    audit_action = "survey.question_removed"  # nobody answered it yet
 
 
 # Themes (staff) -----------------------------------------------------------------------------------------------
@@ -249,6 +296,7 @@ class TestStaffThemeRun(PermissionMatrix):
     url = "listening:staff-theme-run"
     method = "post"
     expect = STAFF_ACTION
+    audit_action = "themes.run_requested"
 
 
 class TestStaffThemeRunProgress(PermissionMatrix):
@@ -269,21 +317,30 @@ class TestStaffThemeRename(PermissionMatrix):
     args = staticmethod(theme_pk)
     data = staticmethod(lambda ctx: {"name_fr": "Pénurie de main-d'oeuvre", "name_en": "Labour shortage"})
     expect = STAFF_ACTION
+    audit_action = "theme.renamed"
+    effect = staticmethod(lambda ctx, pk: Theme.objects.get(pk=pk).name_en)
 
 
 class TestStaffThemeSplit(PermissionMatrix):
     url = "listening:staff-theme-split"
     method = "post"
-    args = staticmethod(theme_pk)
+    args = staticmethod(lambda ctx: [themes_found(ctx).pk])
     data = staticmethod(lambda ctx: {"parts": 2})
     expect = STAFF_ACTION
+    audit_action = "theme.split"
 
 
 class TestStaffThemeMerge(PermissionMatrix):
     url = "listening:staff-theme-merge"
     method = "post"
-    data = staticmethod(lambda ctx: {"themes": [theme(ctx).pk, theme(ctx).pk]})
+    @staticmethod
+    def data(ctx):
+        kept, merged = theme(ctx), theme(ctx)
+        return {"into": kept.pk, "themes": [kept.pk, merged.pk]}
+
     expect = STAFF_ACTION
+    audit_action = "theme.merged"
+    effect = staticmethod(lambda ctx: Theme.objects.filter(is_active=True).count())
 
 
 class TestStaffThemeReassign(PermissionMatrix):
@@ -291,6 +348,7 @@ class TestStaffThemeReassign(PermissionMatrix):
     method = "post"
     data = staticmethod(lambda ctx: {"kind": "need", "item": need_of_a(ctx).pk, "theme": theme(ctx).pk})
     expect = STAFF_ACTION
+    audit_action = "theme.reassigned"
 
 
 # Aggregated dashboards and briefs: the staff and government observers ---------------------------------------
@@ -336,6 +394,7 @@ class TestBriefCreate(PermissionMatrix):
     method = "post"
     data = staticmethod(lambda ctx: {"period_start": "2026-01-01", "period_end": "2026-03-31", "language": "en"})
     expect = STAFF_ACTION
+    audit_action = "brief.created"
 
 
 class TestDraftBriefDetail(PermissionMatrix):
@@ -358,6 +417,8 @@ class TestBriefRecommendations(PermissionMatrix):
     args = staticmethod(lambda ctx: [brief(ctx).pk])
     data = staticmethod(lambda ctx: {"recommendations": "Financer la formation."})
     expect = {**DRAFT_BRIEF, STAFF: 302}
+    audit_action = "brief.recommendations_edited"
+    effect = staticmethod(lambda ctx, pk: Brief.objects.get(pk=pk).recommendations)
 
 
 class TestPublishedBriefRecommendations(PermissionMatrix):
@@ -368,6 +429,8 @@ class TestPublishedBriefRecommendations(PermissionMatrix):
     args = staticmethod(lambda ctx: [brief(ctx, published=True).pk])
     data = staticmethod(lambda ctx: {"recommendations": "Autre chose."})
     expect = {**AGGREGATES, OBSERVER: 403}
+    audit_action = None
+    effect = staticmethod(lambda ctx, pk: Brief.objects.get(pk=pk).recommendations)
 
 
 class TestBriefRefresh(PermissionMatrix):
@@ -375,6 +438,8 @@ class TestBriefRefresh(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [brief(ctx).pk])
     expect = STAFF_ACTION
+    audit_action = "brief.refreshed"
+    effect = staticmethod(lambda ctx, pk: Brief.objects.get(pk=pk).figures)
 
 
 class TestBriefPublish(PermissionMatrix):
@@ -382,6 +447,8 @@ class TestBriefPublish(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [brief(ctx).pk])
     expect = STAFF_ACTION
+    audit_action = "brief.published"
+    effect = staticmethod(lambda ctx, pk: Brief.objects.get(pk=pk).status)
 
 
 class TestDraftBriefPdf(PermissionMatrix):

@@ -16,6 +16,7 @@ from grappe.core.tests.permission_matrix import (
     STAFF,
     PermissionMatrix,
 )
+from grappe.members.models import Organisation
 
 ORG_ADMIN_WRITE = {ANONYMOUS: 401, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 200,
                    OBSERVER: 404}
@@ -56,6 +57,8 @@ class TestApiOrganisationUpdate(PermissionMatrix):
     args = staticmethod(org_a)
     data = staticmethod(lambda ctx: json.dumps({"city": "Laval"}))
     expect = ORG_ADMIN_WRITE
+    audit_action = "organisation.changed"
+    effect = staticmethod(lambda ctx, slug: Organisation.objects.get(slug=slug).city)
 
 
 class TestApiOrganisationCapabilityList(PermissionMatrix):
@@ -70,6 +73,8 @@ class TestApiOrganisationCapabilitySet(PermissionMatrix):
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.capability.code])
     data = staticmethod(lambda ctx: json.dumps({"level": "secondary"}))
     expect = ORG_ADMIN_WRITE
+    audit_action = "capability.changed"  # organisation A already holds it (core)
+    effect = staticmethod(lambda ctx, slug, code: ctx.org_a.capabilities.get(capability__code=code).level)
 
 
 class TestApiOrganisationCapabilityRemove(PermissionMatrix):
@@ -77,6 +82,7 @@ class TestApiOrganisationCapabilityRemove(PermissionMatrix):
     method = "delete"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.capability.code])
     expect = {**ORG_ADMIN_WRITE, OWN_ADMIN: 204, STAFF: 204}
+    audit_action = "capability.removed"
 
 
 class TestApiPersonList(PermissionMatrix):

@@ -263,6 +263,7 @@ def test_a_bad_level_is_refused(client, org_admin, capability):
     response = as_user(client, org_admin).put(f"{ALPHA}/capabilities/{capability.code}",
                                               {"level": "expert"}, content_type="application/json")
     assert response.status_code == 422
+    assert not OrganisationCapability.objects.exists() and not AuditEntry.objects.exists()
 
 
 # People ------------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Who may use each members page. Organisation A is the signed-in actors' own; B is the other member's."""
 
+import uuid
+
+from django import forms
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -11,6 +15,17 @@ from grappe.core.tests.permission_matrix import (
     STAFF_ONLY,
     PermissionMatrix,
 )
+
+from grappe.members.forms import CapabilityNodeForm
+from grappe.members.models import (
+    Capability,
+    Certification,
+    CertificationType,
+    Organisation,
+    Person,
+    Segment,
+)
+from grappe.members.services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 from .api_permissions import *  # noqa: F403 — the members API's policies, declared next to its tests
 
@@ -78,6 +93,7 @@ class TestOrganisationCapabilityRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.org_capability.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "capability.removed"
 
 
 class TestCertificationCreate(PermissionMatrix):
@@ -97,6 +113,7 @@ class TestCertificationRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.certification.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "certification.removed"
 
 
 class TestOrganisationPeople(PermissionMatrix):
@@ -122,6 +139,7 @@ class TestPersonInvite(PermissionMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.person.pk])
     expect = ORG_ADMIN_ACTION
+    audit_action = "person.invited"
 
 
 class TestTaxonomy(PermissionMatrix):
@@ -168,8 +186,6 @@ class TestSegmentCreate(PermissionMatrix):
 
 
 def a_segment(ctx):
-    from grappe.members.models import Segment
-
     return [Segment.objects.create(name="PME en Montérégie", kinds=["sme"], regions=["16"]).pk]
 
 
@@ -184,3 +200,123 @@ class TestSegmentDelete(PermissionMatrix):
     method = "post"
     args = staticmethod(a_segment)
     expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "segment.deleted"
+
+
+# The forms' writes: each saves through its service, and a refused one saves nothing ------------------------
+
+def form_of(instance, fields, **changes) -> dict:
+    """The form a page shows for `instance`, with `changes` typed in (empty fields left out, as a browser
+    sends them) and a fresh submission token."""
+    data = {**forms.model_to_dict(instance, fields), **changes, "form_token": uuid.uuid4()}
+    return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+class TestOrganisationCreatePost(PermissionMatrix):
+    url = "members:organisation-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"legal_name": "Delta Aéro", "kind": "sme", "city": "Laval",
+                                     "region": "13", "membership_status": "active",
+                                     "form_token": uuid.uuid4()})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "organisation.created"
+
+
+class TestOrganisationEditPost(PermissionMatrix):
+    url = "members:organisation-edit"
+    method = "post"
+    args = staticmethod(org_a)
+    data = staticmethod(lambda ctx: form_of(ctx.org_a, ORGANISATION_FIELDS, city="Laval"))
+    expect = ORG_ADMIN_ACTION
+    audit_action = "organisation.changed"
+    effect = staticmethod(lambda ctx, slug: Organisation.objects.get(slug=slug).city)
+
+
+class TestOrganisationCapabilitySet(PermissionMatrix):
+    url = "members:organisation-capabilities"
+    method = "post"
+    args = staticmethod(org_a)
+    data = staticmethod(lambda ctx: {"capability": ctx.capability.pk, "level": "secondary"})
+    expect = ORG_ADMIN_ACTION
+    audit_action = "capability.changed"  # A already holds it (core)
+    effect = staticmethod(lambda ctx, slug: ctx.org_a.capabilities.get().level)
+
+
+class TestCertificationCreatePost(PermissionMatrix):
+    url = "members:certification-create"
+    method = "post"
+    args = staticmethod(org_a)
+    data = staticmethod(lambda ctx: {"certification_type": CertificationType.objects.get(code="as9110").pk})
+    expect = ORG_ADMIN_ACTION
+    audit_action = "certification.added"
+
+
+class TestCertificationEditPost(PermissionMatrix):
+    url = "members:certification-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.certification.pk])
+    data = staticmethod(lambda ctx: form_of(ctx.certification, ["certification_type"],
+                                            certificate_number="C-42"))
+    expect = ORG_ADMIN_ACTION
+    audit_action = "certification.changed"
+    effect = staticmethod(lambda ctx, slug, pk: Certification.objects.get(pk=pk).certificate_number)
+
+
+class TestPersonCreatePost(PermissionMatrix):
+    url = "members:person-create"
+    method = "post"
+    args = staticmethod(org_a)
+    data = staticmethod(lambda ctx: {"first_name": "Noé", "last_name": "Roy", "email": "noe@alpha.test",
+                                     "language": "fr", "org_role": "member", "is_active": "on",
+                                     "form_token": uuid.uuid4()})
+    expect = ORG_ADMIN_ACTION
+    audit_action = "person.added"
+
+
+class TestPersonEditPost(PermissionMatrix):
+    url = "members:person-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.org_a.slug, ctx.person.pk])
+    data = staticmethod(lambda ctx: form_of(ctx.person, PERSON_FIELDS, title="Acheteuse"))
+    expect = ORG_ADMIN_ACTION
+    audit_action = "person.changed"
+    effect = staticmethod(lambda ctx, slug, pk: Person.objects.get(pk=pk).title)
+
+
+class TestTaxonomyCreatePost(PermissionMatrix):
+    url = "members:taxonomy-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"parent": ctx.domain.pk, "code": "m3", "label_fr": "Usinage 3 axes",
+                                     "label_en": "3-axis machining", "is_active": "on", "position": 2})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "taxonomy.added"
+
+
+class TestTaxonomyEditPost(PermissionMatrix):
+    url = "members:taxonomy-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.capability.pk])
+    data = staticmethod(lambda ctx: form_of(ctx.capability, CapabilityNodeForm.Meta.fields,
+                                            label_en="Five-axis machining"))
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "taxonomy.changed"
+    effect = staticmethod(lambda ctx, pk: Capability.objects.get(pk=pk).label_en)
+
+
+class TestSegmentCreatePost(PermissionMatrix):
+    url = "members:segment-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"name": "PME", "kinds": ["sme"], "form_token": uuid.uuid4()})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "segment.created"
+
+
+class TestSegmentEditPost(PermissionMatrix):
+    url = "members:segment-edit"
+    method = "post"
+    args = staticmethod(a_segment)
+    data = staticmethod(lambda ctx: {"name": "PME de Montérégie", "kinds": ["sme"], "regions": ["16"],
+                                     "form_token": uuid.uuid4()})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "segment.changed"
+    effect = staticmethod(lambda ctx, pk: Segment.objects.get(pk=pk).name)

@@ -30,6 +30,7 @@ class TestApiAnalyseForOrganisationA(PermissionMatrix):
     content_type = "application/json"
     data = staticmethod(lambda ctx: json.dumps({"text": "Usinage 5 axes de supports", "initiator": ctx.org_a.slug}))
     expect = {**PARTNERING_API, OTHER_MEMBER: 403}
+    audit_action = None  # an analysis saves nothing
 
 
 class TestApiOpportunityList(PermissionMatrix):

@@ -6,6 +6,8 @@ the staff change or analyse it. An introduction is seen by both sides and the st
 administrators and the staff answer it.
 """
 
+import uuid
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -17,6 +19,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
+from ..models import DeclaredNeed, Introduction, Opportunity, OpportunityNeed
 from .api_permissions import *  # noqa: F403 — the partnering API's policies, declared next to its tests
 from .permission_objects import (
     introduction_a_to_b,
@@ -49,6 +52,17 @@ class TestOpportunityCreate(PermissionMatrix):
     expect = MEMBERS_AND_STAFF
 
 
+class TestOpportunityCreatePost(PermissionMatrix):
+    """Members describe one for their own organisation; the staff name it (A)."""
+
+    url = "partnering:opportunity-create"
+    method = "post"
+    data = staticmethod(lambda ctx: {"kind": "project", "title": "Supports", "initiator": ctx.org_a.slug,
+                                     "description": "Usinage 5 axes de supports", "form_token": uuid.uuid4()})
+    expect = {**MEMBERS_AND_STAFF, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.created"
+
+
 class TestOpportunityDetail(PermissionMatrix):
     url = "partnering:opportunity-detail"
     args = staticmethod(of_a)
@@ -69,12 +83,25 @@ class TestOpportunityClose(PermissionMatrix):
     args = staticmethod(published_of_a)
     data = staticmethod(lambda ctx: {"action": "close"})
     expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.closed"
+    effect = staticmethod(lambda ctx, pk: Opportunity.objects.get(pk=pk).status)
 
 
 class TestOpportunityCompetencies(PermissionMatrix):
     url = "partnering:opportunity-competencies"
     args = staticmethod(of_a)
     expect = OWN_OPPORTUNITY
+
+
+class TestOpportunityCompetenciesPost(PermissionMatrix):
+    url = "partnering:opportunity-competencies"
+    method = "post"
+    args = staticmethod(of_a)
+    data = staticmethod(lambda ctx: {f"need_{ctx.capability.pk}": "nice"})
+    expect = {**OWN_OPPORTUNITY, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "opportunity.needs_confirmed"
+    effect = staticmethod(lambda ctx, pk: list(OpportunityNeed.objects.filter(opportunity=pk)
+                                               .values_list("must_have", flat=True)))
 
 
 class TestPublishedOpportunityCompetencies(PermissionMatrix):
@@ -89,6 +116,18 @@ class TestOpportunityAnalysis(PermissionMatrix):
     expect = OWN_OPPORTUNITY
 
 
+class TestOpportunityRules(PermissionMatrix):
+    """The consortium rules posted to the analysis are remembered on the opportunity."""
+
+    url = "partnering:opportunity-analysis"
+    method = "post"
+    args = staticmethod(of_a)
+    data = staticmethod(lambda ctx: {"max_size": 2, "at_least_one_sme": "on"})
+    expect = OWN_OPPORTUNITY
+    audit_action = "opportunity.rules_changed"
+    effect = staticmethod(lambda ctx, pk: Opportunity.objects.get(pk=pk).consortium_rules)
+
+
 class TestPublishedOpportunityAnalysis(PermissionMatrix):
     url = "partnering:opportunity-analysis"
     args = staticmethod(published_of_a)
@@ -101,6 +140,7 @@ class TestIntroductionRequest(PermissionMatrix):
     args = staticmethod(of_a)
     data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
     expect = {**OWN_OPPORTUNITY, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "introduction.requested"
 
 
 class TestIntroductionRequestForPublishedOpportunity(PermissionMatrix):
@@ -109,6 +149,7 @@ class TestIntroductionRequestForPublishedOpportunity(PermissionMatrix):
     args = staticmethod(published_of_a)
     data = staticmethod(lambda ctx: {"partner": ctx.org_b.pk})
     expect = {**PUBLISHED_OPPORTUNITY_ACTION, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302}
+    audit_action = "introduction.requested"
 
 
 class TestIntroductionList(PermissionMatrix):
@@ -122,6 +163,17 @@ class TestIntroductionDetail(PermissionMatrix):
     url = "partnering:introduction-detail"
     args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestIntroductionMessage(PermissionMatrix):
+    """Both sides and the staff write in the thread."""
+
+    url = "partnering:introduction-detail"
+    method = "post"
+    args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
+    data = staticmethod(lambda ctx: {"text": "Quand pouvons-nous visiter ?", "form_token": uuid.uuid4()})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "introduction.message"
 
 
 class TestIntroductionDetailOfOthers(PermissionMatrix):
@@ -140,6 +192,8 @@ class TestIntroductionAnswer(PermissionMatrix):
     args = staticmethod(lambda ctx: [introduction_a_to_b(ctx).pk])
     data = staticmethod(lambda ctx: {"answer": "accept"})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 404}
+    audit_action = "introduction.accepted"
+    effect = staticmethod(lambda ctx, pk: Introduction.objects.get(pk=pk).status)
 
 
 # Declared needs, succession and the staff's pages: their policies follow.
@@ -148,16 +202,12 @@ NAMING_A = "organisation=alpha-usinage"
 
 
 def declared_need_of_a(ctx):
-    from ..models import DeclaredNeed
-
     need = DeclaredNeed.objects.create(organisation=ctx.org_a, kind="equipment", description="Tomographe",
                                        created_by=ctx.own_admin)
     return [need.pk]
 
 
 def new_equipment_need(ctx):
-    import uuid
-
     return {"kind": "equipment", "description": "Four", "form_token": uuid.uuid4()}
 
 
@@ -180,6 +230,7 @@ class TestDeclareNeedForA(PermissionMatrix):
     query = NAMING_A
     data = staticmethod(new_equipment_need)
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "need.declared"
 
 
 class TestDeclaredNeedRemove(PermissionMatrix):
@@ -187,6 +238,8 @@ class TestDeclaredNeedRemove(PermissionMatrix):
     method = "post"
     args = staticmethod(declared_need_of_a)
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "need.withdrawn"
+    effect = staticmethod(lambda ctx, pk: DeclaredNeed.objects.get(pk=pk).is_active)
 
 
 class TestSuccession(PermissionMatrix):
@@ -208,6 +261,7 @@ class TestRaiseSuccessionFlagForA(PermissionMatrix):
     query = NAMING_A
     data = staticmethod(lambda ctx: {"kind": "sell", "horizon": "", "note": ""})
     expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    audit_action = "succession.raised"
 
 
 class TestStaffOverview(PermissionMatrix):
