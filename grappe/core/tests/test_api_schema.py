@@ -74,7 +74,7 @@ def cluster(django_db_setup, django_db_blocker, connection_kept_between_requests
             callers={name: {"Authorization": f"Bearer {api_key(user)}"}
                      for name, user in (("staff", staff), ("member", org_user))},
             path={"slug": alpha.slug, "code": "machining-5-axis", "event_id": event.pk,
-                  "request_id": request.pk, "run_id": ScheduleRun.objects.create(event=event, started_by=staff).pk,
+                  "request_id": request.pk, "run_id": ScheduleRun.objects.create(event=event, owner=staff).pk,
                   "survey_id": survey(ctx).pk, "brief_id": brief(ctx, published=True).pk,
                   "opportunity_id": describe(members.alpha_admin, alpha).pk})
         transaction.set_rollback(True)

@@ -93,7 +93,7 @@ def themes_found(ctx):
         Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce",
                             text=text, language="fr", visibility="named")
     with override_settings(GRAPPE_THEME_ENCODER="none"):
-        theming.run_themes(ThemeRun.objects.create(requested_by=ctx.staff).pk)
+        theming.run_themes(ThemeRun.objects.create(owner=ctx.staff).pk)
     whole = ThemeAssignment.objects.first().theme
     ThemeAssignment.objects.update(theme=whole)
     return whole
