@@ -308,8 +308,3 @@ def my_agenda(request, event_id: int):
     me = _participation(request, event_id)
     return [{"starts_at": row.slot.starts_at, "ends_at": row.slot.ends_at, "table": row.table.number,
              "table_label": row.table.label, "other": _participant(row.other)} for row in agenda.agenda_rows(me)]
-
-
-# The organiser's endpoints follow (eventso appends below this line) -----------------------------------------
-
-from . import api_organiser  # noqa: E402,F401 — the organiser's endpoints (eventso), registered on this router

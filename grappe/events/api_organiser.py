@@ -1,21 +1,22 @@
-"""The organiser's endpoints (cluster staff), on the events router (api.py imports this module at its end):
-run the scheduler, follow a run, read the event's meetings. Anyone else signed in gets 403."""
+"""The organiser's endpoints (cluster staff), a router beside the participants' (grappe/api.py adds both): run
+the scheduler, follow a run, read the event's meetings. Anyone else signed in gets 403."""
 
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import Field, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.core.api_schemas import answers
 from grappe.core.permissions import require
 
 from . import selectors_organiser
-from .api import router
 from .models import Event, ScheduleRun
 from .services import scheduling
+
+router = Router(tags=["events"])
 
 
 class UnplacedOut(Schema):

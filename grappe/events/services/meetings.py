@@ -33,7 +33,8 @@ from ..models import (
     Slot,
     Table,
 )
-from .organiser import locked_event, tell_registrant
+from .locks import locked_event
+from .notices import tell_registrant
 
 EDITABLE_PHASES = {Phase.SCHEDULING, Phase.PUBLISHED}
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from grappe.core import notify, outbox
 from grappe.core.links import absolute_url
@@ -39,3 +40,40 @@ def tell(registration: Registration, text: Callable[[], str], url_name: str = "e
         context = {"registration": registration, "event": registration.event, "message": message,
                    "link": link_for(registration, path)}
         outbox.queue(email, title, render_to_string("events/participant/email/notice.txt", context))
+
+
+# What the organiser's decisions tell a registrant: (subject, text, page) by message name.
+MESSAGES = {
+    "registration_validated": (
+        lambda event: _("Your registration to “%(event)s” is validated") % {"event": event.title},
+        lambda event: _("Your registration to “%(event)s” is validated: you may now say what you offer and seek, "
+                        "and ask for meetings when the organiser opens the requests.") % {"event": event.title},
+        "events:my-registration"),
+    "registration_refused": (
+        lambda event: _("Your registration to “%(event)s”") % {"event": event.title},
+        lambda event: _("The organiser could not accept your registration to “%(event)s”.")
+        % {"event": event.title},
+        "events:event-detail"),
+    "requests_open": (
+        lambda event: _("Meeting requests are open for “%(event)s”") % {"event": event.title},
+        lambda event: _("You may now ask other participants of “%(event)s” for meetings, and answer their "
+                        "requests.") % {"event": event.title},
+        "events:participant-list"),
+    "agenda_published": (
+        lambda event: _("Your agenda for “%(event)s”") % {"event": event.title},
+        lambda event: _("Your agenda for “%(event)s” is published: see your meetings, their times and tables.")
+        % {"event": event.title},
+        "events:agenda"),
+    "agenda_changed": (
+        lambda event: _("Your agenda for “%(event)s” changed") % {"event": event.title},
+        lambda event: _("Your agenda for “%(event)s” changed: see your meetings, their times and tables.")
+        % {"event": event.title},
+        "events:agenda"),
+}
+
+
+def tell_registrant(registration: Registration, message: str) -> None:
+    """Once the transaction commits, tell the registrant MESSAGES[message] (notification and mail)."""
+    subject, text, url_name = MESSAGES[message]
+    event = registration.event
+    tell(registration, lambda: text(event), url_name, subject=lambda: subject(event))

@@ -20,6 +20,8 @@ from grappe.core import audit
 from grappe.core.permissions import require
 
 from . import notices
+from .locks import locked_event
+from .requests import close_participation
 from ..models import LIVE_MEETING, Event, Phase, Registration, RegistrationStatus, Session, Slot, Table
 
 EVENT_FIELDS = ("title", "description", "venue", "audience", "registration_opens", "registration_closes",
@@ -35,12 +37,6 @@ class SessionSpec:
     date: datetime.date
     starts: datetime.time
     ends: datetime.time
-
-
-def locked_event(actor, event: Event) -> Event:
-    """The event as it is now, locked until the transaction ends, if the actor organises events."""
-    require(actor, "events.manage_event", event)
-    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 # Creating and editing an event --------------------------------------------------------------------------
@@ -203,7 +199,6 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
     are. A refused participant no longer takes part: its open requests are withdrawn and its meetings cancelled
     (requests.close_participation, the other sides are told). Returns how many changed.
     """
-    from .requests import close_participation  # requests → meetings → organiser: imported when called
 
     wanted = RegistrationStatus.VALIDATED if validate else RegistrationStatus.REFUSED
     ids = [r.pk for r in registrations]
@@ -222,48 +217,12 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
                 after.update(requests_withdrawn=[r.pk for r in closed.requests],
                              meetings_cancelled=[m.pk for m in closed.meetings])
             audit.record(actor, f"registration.{wanted}", registration, before={"status": before}, after=after)
-            tell_registrant(registration, "registration_" + wanted)
+            notices.tell_registrant(registration, "registration_" + wanted)
     return len(changing)
 
 
 # What a registrant is told: the mail's subject, the line of the notification and the mail, and the page of
 # the event it links to (notices.tell delivers them, in the registration's language).
-MESSAGES = {
-    "registration_validated": (
-        lambda event: _("Your registration to “%(event)s” is validated") % {"event": event.title},
-        lambda event: _("Your registration to “%(event)s” is validated: you may now say what you offer and seek, "
-                        "and ask for meetings when the organiser opens the requests.") % {"event": event.title},
-        "events:my-registration"),
-    "registration_refused": (
-        lambda event: _("Your registration to “%(event)s”") % {"event": event.title},
-        lambda event: _("The organiser could not accept your registration to “%(event)s”.")
-        % {"event": event.title},
-        "events:event-detail"),
-    "requests_open": (
-        lambda event: _("Meeting requests are open for “%(event)s”") % {"event": event.title},
-        lambda event: _("You may now ask other participants of “%(event)s” for meetings, and answer their "
-                        "requests.") % {"event": event.title},
-        "events:participant-list"),
-    "agenda_published": (
-        lambda event: _("Your agenda for “%(event)s”") % {"event": event.title},
-        lambda event: _("Your agenda for “%(event)s” is published: see your meetings, their times and tables.")
-        % {"event": event.title},
-        "events:agenda"),
-    "agenda_changed": (
-        lambda event: _("Your agenda for “%(event)s” changed") % {"event": event.title},
-        lambda event: _("Your agenda for “%(event)s” changed: see your meetings, their times and tables.")
-        % {"event": event.title},
-        "events:agenda"),
-}
-
-
-def tell_registrant(registration: Registration, message: str) -> None:
-    """Once the transaction commits, tell the registrant MESSAGES[message] (notification and mail)."""
-    subject, text, url_name = MESSAGES[message]
-    event = registration.event
-    notices.tell(registration, lambda: text(event), url_name, subject=lambda: subject(event))
-
-
 # Phases ------------------------------------------------------------------------------------------------
 
 # The organiser's buttons: which phase each leads to, and from where.
@@ -294,7 +253,7 @@ def change_phase(*, actor, event: Event, action: str) -> Event:
         audit.record(actor, "event.phase", event, before={"phase": before}, after={"phase": target})
         if target == Phase.REQUESTS and before == Phase.REGISTRATION:
             for registration in event.registrations.filter(status=RegistrationStatus.VALIDATED):
-                tell_registrant(registration, "requests_open")
+                notices.tell_registrant(registration, "requests_open")
     return event
 
 
