@@ -11,9 +11,12 @@ from .models import Introduction, IntroductionStatus, Opportunity, OpportunitySt
 
 
 def _listed(queryset: QuerySet) -> QuerySet:
+    """Newest first, with counts. The order is explicit: Django drops Meta.ordering from a grouped query, and
+    pages of an unordered list may repeat or skip rows."""
     return (queryset.select_related("initiator")
-            .annotate(need_count=Count("needs", distinct=True), introduction_count=Count("introductions",
-                                                                                           distinct=True)))
+            .annotate(need_count=Count("needs", distinct=True),
+                      introduction_count=Count("introductions", distinct=True))
+            .order_by("-created_at", "-pk"))
 
 
 def my_opportunities(user) -> QuerySet:
