@@ -218,6 +218,12 @@ def load(server: Server, paths: list[str], headers: dict, *, concurrency: int, r
                 else:
                     result.failures.append(status)
 
+    return run_clients(server, client, concurrency, result)
+
+
+def run_clients(server: Server, client, concurrency: int, result: LoadResult) -> LoadResult:
+    """Run `client` (which fills `result`) on `concurrency` threads; then the wall time and the CPU spent per
+    answered request by the server's processes and by the clients."""
     cpu_before = {who: cpu_seconds(pids) for who, pids in server.processes().items()}
     started, client_cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from common import figure, load_average, percentile, setup_django
-from directory import Server, cpu_seconds, cpu_spent
+from directory import LoadResult, Server, run_clients
 
 TARGET_MS = 150
 PASSWORD = "bench-Correct-Horse-42"
@@ -106,18 +106,10 @@ class Client:
         return response.status, elapsed
 
 
-@dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    failures: list[int] = field(default_factory=list)
-    seconds: float = 0.0
-    cpu_ms: dict[str, float] = field(default_factory=dict)
-
-
-def load(server: Server, work: list, expected: int, concurrency: int) -> Result:
+def load(server: Server, work: list, expected: int, concurrency: int) -> LoadResult:
     """Run each item of `work` (a function of the port returning a status and its latency) on `concurrency`
     threads."""
-    result, lock, items = Result(), threading.Lock(), iter(work)
+    result, lock, items = LoadResult(), threading.Lock(), iter(work)
 
     def worker():
         while True:
@@ -132,21 +124,10 @@ def load(server: Server, work: list, expected: int, concurrency: int) -> Result:
                 else:
                     result.failures.append(status)
 
-    cpu_before = {who: cpu_seconds(pids) for who, pids in server.processes().items()}
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.seconds = time.perf_counter() - started
-    served = max(1, len(result.latencies))
-    for who, pids in server.processes().items():
-        result.cpu_ms[who] = 1000 * cpu_spent(cpu_before[who], cpu_seconds(pids)) / served
-    return result
+    return run_clients(server, worker, concurrency, result)
 
 
-def report(name: str, result: Result, args) -> bool:
+def report(name: str, result: LoadResult, args) -> bool:
     if result.failures or not result.latencies:
         print(f"FAILED | {name} | {len(result.failures)} requests answered {sorted(set(result.failures))}")
         return False
