@@ -20,9 +20,10 @@ from grappe.members.models import Capability, CertificationType, Organisation
 from matching.consortia import Rules
 from matching.partners import Need
 
-from . import analysis, engine, selectors, services
+from . import analysis, engine, selectors
 from .analysis import Analysis, Brought
 from .models import MAX_DESCRIPTION_LENGTH, Opportunity
+from .services import opportunities
 
 router = Router(tags=["partnering"])
 
@@ -229,7 +230,7 @@ def _initiator(request, slug: str | None) -> Organisation:
     initiator = Organisation.objects.filter(slug=slug).first()
     if initiator is None:
         raise _invalid(["body", "payload", "initiator"], _("Unknown organisation: %(slug)s.") % {"slug": slug})
-    services.acts_for(user, initiator)
+    opportunities.acts_for(user, initiator)
     return initiator
 
 
@@ -257,7 +258,7 @@ def analyse_text(request, payload: AnalyseIn):
     require(request.user, "partnering.use_partnering")
     initiator = _initiator(request, payload.initiator)
     try:
-        inferred = services.infer_competencies(payload.text)
+        inferred = opportunities.infer_competencies(payload.text)
     except DjangoValidationError as error:
         raise _invalid(["body", "payload", "text"], " ".join(error.messages)) from None
     leaves = {"is_active": True, "parent__isnull": False}
@@ -297,4 +298,4 @@ def opportunity_analysis(request, opportunity_id: int):
     require(request.user, "partnering.analyse_opportunity", opportunity)
     if not opportunity.needs.exists():
         raise HttpError(409, _("This opportunity has no competency to analyse yet."))
-    return _analysis(services.analyse(actor=request.user, opportunity=opportunity))
+    return _analysis(opportunities.analyse(actor=request.user, opportunity=opportunity))

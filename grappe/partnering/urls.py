@@ -17,7 +17,7 @@ urlpatterns = [
     # A member's declared needs (reciprocity, pooling) and confidential succession flag.
     path("needs/", needs.declared_needs, name="declared-needs"),
     path("needs/<int:pk>/remove/", needs.declared_need_remove, name="declared-need-remove"),
-    path("succession/", needs.succession, name="succession"),
+    path("succession/", needs.succession_flag, name="succession"),
     # The staff's view across the cluster.
     path("staff/", staff.overview, name="staff-overview"),
     path("staff/pooling/", staff.pooling, name="staff-pooling"),

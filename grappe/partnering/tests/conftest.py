@@ -86,9 +86,9 @@ NO_COMPETENCY = ("The new US tariffs threaten our contracts… We turned down tw
 
 
 def describe(actor, initiator, text: str = LANDING_GEAR, **data) -> Opportunity:
-    from grappe.partnering import services
+    from grappe.partnering.services import opportunities
 
-    return services.describe_opportunity(actor=actor, initiator=initiator,
+    return opportunities.describe_opportunity(actor=actor, initiator=initiator,
                                          data={"title": "Train d'atterrissage", "description": text, **data})
 
 
@@ -96,12 +96,12 @@ def describe(actor, initiator, text: str = LANDING_GEAR, **data) -> Opportunity:
 def landing_gear(cluster) -> Opportunity:
     """Alpha's opportunity, its competencies confirmed: 5-axis machining, vacuum heat treatment and penetrant
     testing as must-haves, landing gear manufacturing as a nice-to-have."""
-    from grappe.partnering import services
+    from grappe.partnering.services import opportunities
 
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
     by_code = {c.code: c for c in Capability.objects.filter(code__in=[
         "machining-5-axis", "heat-treatment-vacuum", "ndt-penetrant", "lg-landing-gear-manufacturing"])}
-    services.set_opportunity_needs(
+    opportunities.set_opportunity_needs(
         actor=cluster.alpha_admin, opportunity=opportunity,
         must_haves=[by_code["machining-5-axis"], by_code["heat-treatment-vacuum"], by_code["ndt-penetrant"]],
         nice_to_haves=[by_code["lg-landing-gear-manufacturing"]])

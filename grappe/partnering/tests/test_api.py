@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from grappe.partnering import services
+from grappe.partnering.services import opportunities
 from grappe.partnering.models import Opportunity, Visibility
 
 from .conftest import LANDING_GEAR, NO_COMPETENCY
@@ -90,7 +90,7 @@ def test_the_staff_analyse_for_the_organisation_they_name(client, cluster, staff
 def test_a_saved_opportunity_is_analysed_with_its_remembered_rules(alpha_api, landing_gear, cluster):
     from matching.consortia import Rules
 
-    services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear,
+    opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear,
                      rules=Rules(excluded=frozenset({cluster.bravo.pk})))
 
     body = alpha_api.get(f"/api/partnering/opportunities/{landing_gear.pk}/analysis").json()
@@ -104,7 +104,7 @@ def test_the_list_holds_ours_and_the_published_ones(client, landing_gear, cluste
     client.force_login(cluster.bravo_admin)
     assert client.get("/api/partnering/opportunities").json()["items"] == []
 
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
 
     [item] = client.get("/api/partnering/opportunities").json()["items"]
     assert (item["id"], item["initiator"]["slug"], item["needs"]) == (landing_gear.pk, "alpha-usinage", 4)

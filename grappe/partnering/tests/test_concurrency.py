@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from grappe.core.models import AuditEntry
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
-from grappe.partnering import services
+from grappe.partnering.services import introductions
 from grappe.partnering.models import Introduction, IntroductionStatus
 
 pytestmark = [
@@ -23,7 +23,7 @@ pytestmark = [
 
 def test_two_colleagues_asking_at_once_make_one_introduction(landing_gear, cluster):
     def ask(user):
-        return lambda: services.request_introduction(actor=user, opportunity=landing_gear, partner=cluster.bravo)
+        return lambda: introductions.request_introduction(actor=user, opportunity=landing_gear, partner=cluster.bravo)
 
     outcomes = run_together(ask(cluster.alpha_admin), ask(cluster.alpha_user))
 
@@ -46,12 +46,12 @@ def test_a_double_clicked_request_button_makes_one_introduction(landing_gear, cl
 
 
 def test_accepting_and_declining_at_once_give_one_answer(landing_gear, cluster, staff):
-    introduction = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                                  partner=cluster.bravo)
 
     outcomes = run_together(
-        lambda: services.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True),
-        lambda: services.answer_introduction(actor=staff, introduction=introduction, accept=False))
+        lambda: introductions.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True),
+        lambda: introductions.answer_introduction(actor=staff, introduction=introduction, accept=False))
 
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refused) == 1, outcomes

@@ -13,7 +13,8 @@ from grappe.core.tests.test_concurrency import no_errors, overlapping_transactio
 from grappe.members.models import CertificationType
 
 from ..models import DeclaredNeed, NeedKind, SuccessionFlag, SuccessionKind
-from ..needs_services import declare_need, raise_succession_flag, withdraw_need, withdraw_succession_flag
+from ..services.needs import declare_need, withdraw_need
+from ..services.succession import raise_succession_flag, withdraw_succession_flag
 
 
 def needs_url(organisation=None):

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from grappe.core.models import AuditEntry, Notification
 from grappe.members.models import Capability, CertificationType
-from grappe.partnering import services
+from grappe.partnering.services import introductions, opportunities
 from grappe.partnering.analysis import Competition
 from grappe.partnering.models import (
     Introduction,
@@ -85,7 +85,7 @@ def test_an_observer_cannot_describe_an_opportunity(cluster, observer):
 def test_confirming_keeps_the_triggers_adds_by_hand_and_removes_the_rest(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
 
-    services.set_opportunity_needs(actor=cluster.alpha_user, opportunity=opportunity,
+    opportunities.set_opportunity_needs(actor=cluster.alpha_user, opportunity=opportunity,
                                    must_haves=[capability("machining-5-axis"), capability("surface-painting")],
                                    nice_to_haves=[capability("ndt-penetrant")])
 
@@ -104,7 +104,7 @@ def test_an_opportunity_keeps_at_least_one_competency(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
 
     with pytest.raises(ValidationError):
-        services.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity, must_haves=[])
+        opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity, must_haves=[])
 
     assert opportunity.needs.count() >= 3
 
@@ -113,22 +113,22 @@ def test_a_whole_domain_cannot_be_a_need(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
 
     with pytest.raises(ValidationError):
-        services.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
+        opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
                                        must_haves=[capability("machining")])
 
 
 def test_another_member_cannot_change_a_published_opportunity(landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
 
     with pytest.raises(PermissionDenied):
-        services.set_opportunity_needs(actor=cluster.bravo_admin, opportunity=landing_gear,
+        opportunities.set_opportunity_needs(actor=cluster.bravo_admin, opportunity=landing_gear,
                                        must_haves=[capability("ndt-penetrant")])
 
 
 # Analysing --------------------------------------------------------------------------------------------------
 
 def test_partners_are_ranked_by_what_they_bring_what_they_get_back_and_how_much_they_compete(landing_gear, cluster):
-    result = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
+    result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
 
     assert result.verdict == Verdict.PARTNERS
     assert [c.code for c in result.missing] == ["heat-treatment-vacuum", "ndt-penetrant"]
@@ -145,8 +145,8 @@ def test_partners_are_ranked_by_what_they_bring_what_they_get_back_and_how_much_
 
 
 def test_an_organisation_not_listed_in_the_directory_is_proposed_to_the_staff_only(landing_gear, cluster, staff):
-    for_member = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
-    for_staff = services.analyse(actor=staff, opportunity=landing_gear)
+    for_member = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
+    for_staff = opportunities.analyse(actor=staff, opportunity=landing_gear)
 
     assert cluster.echo not in [card.organisation for card in for_member.partners]
     assert cluster.echo in [card.organisation for card in for_staff.partners]
@@ -154,13 +154,13 @@ def test_an_organisation_not_listed_in_the_directory_is_proposed_to_the_staff_on
 
 def test_going_alone_says_why_and_offers_only_optional_partners(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha, text="Usinage 5 axes de supports en titane.")
-    services.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
+    opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
                                    must_haves=[capability("machining-5-axis")],
                                    nice_to_haves=[capability("ndt-penetrant")])
     opportunity.required_certifications.set([CertificationType.objects.get(code="as9100")])
 
     with translation.override("en"):
-        result = services.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
+        result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
         headline = result.headline
 
     assert result.go_alone
@@ -176,14 +176,14 @@ def test_a_missing_certification_means_partners(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha, text="Usinage 5 axes de supports en titane.")
     opportunity.required_certifications.set([CertificationType.objects.get(code="nadcap-ndt")])
 
-    result = services.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
+    result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
 
     assert result.verdict == Verdict.PARTNERS
     assert [c.code for c in result.missing_certifications] == ["nadcap-ndt"]
 
 
 def test_consortia_cover_every_must_have_and_are_proven_optimal(landing_gear, cluster):
-    result = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
+    result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
 
     teams = result.consortia.teams
     assert teams and teams[0].status == SolveStatus.OPTIMAL
@@ -198,13 +198,13 @@ def test_consortia_cover_every_must_have_and_are_proven_optimal(landing_gear, cl
 def test_rules_are_applied_and_remembered_on_the_opportunity(landing_gear, cluster):
     rules = Rules(at_least_one_research=True, excluded=frozenset({cluster.bravo.pk}))
 
-    result = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear, rules=rules)
+    result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear, rules=rules)
 
     assert [m.organisation for m in result.consortia.teams[0].members] == [cluster.delta]
     landing_gear.refresh_from_db()
     assert landing_gear.consortium_rules["at_least_one_research"] is True
     assert landing_gear.consortium_rules["excluded"] == [cluster.bravo.pk]
-    again = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
+    again = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
     assert again.rules == rules, "the page shows the rules chosen last time"
     assert actions(landing_gear).count("opportunity.rules_changed") == 1
 
@@ -213,7 +213,7 @@ def test_impossible_rules_say_which_rule_to_relax(landing_gear, cluster):
     rules = Rules(max_size=1, at_least_one_research=True, required_region="16")
 
     with translation.override("en"):
-        result = services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear, rules=rules)
+        result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear, rules=rules)
         explanation = result.consortia.explanation
 
     assert result.consortia.status == SolveStatus.INFEASIBLE
@@ -224,11 +224,11 @@ def test_impossible_rules_say_which_rule_to_relax(landing_gear, cluster):
 
 def test_a_competency_nobody_has_is_named(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
-    services.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
+    opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
                                    must_haves=[capability("space-qualification"), capability("ndt-penetrant")])
 
     with translation.override("en"):
-        result = services.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
+        result = opportunities.analyse(actor=cluster.alpha_admin, opportunity=opportunity)
         explanation = result.consortia.explanation
 
     assert [c.code for c in result.consortia.nobody_has] == ["space-qualification"]
@@ -236,38 +236,38 @@ def test_a_competency_nobody_has_is_named(cluster):
 
 
 def test_another_member_cannot_analyse_even_a_published_opportunity(landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
 
     with pytest.raises(PermissionDenied):
-        services.analyse(actor=cluster.bravo_admin, opportunity=landing_gear)
+        opportunities.analyse(actor=cluster.bravo_admin, opportunity=landing_gear)
 
 
 def test_the_analysis_reads_a_capability_changed_a_moment_ago(landing_gear, cluster):
-    services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
+    opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear)
     hold(cluster.alpha, "heat-treatment-vacuum")
     hold(cluster.alpha, "ndt-penetrant")
 
-    assert services.analyse(actor=cluster.alpha_admin, opportunity=landing_gear).go_alone
+    assert opportunities.analyse(actor=cluster.alpha_admin, opportunity=landing_gear).go_alone
 
 
 # Publishing and closing -------------------------------------------------------------------------------------
 
 def test_publishing_and_closing_are_audited(landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
-    services.close_opportunity(actor=cluster.alpha_admin, opportunity=landing_gear)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.close_opportunity(actor=cluster.alpha_admin, opportunity=landing_gear)
 
     assert actions(landing_gear)[-2:] == ["opportunity.published", "opportunity.closed"]
     with pytest.raises(PermissionDenied):
-        services.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=landing_gear,
+        opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=landing_gear,
                                        must_haves=[capability("ndt-penetrant")])
 
 
 def test_closing_withdraws_pending_introductions_and_tells_the_partner(landing_gear, cluster,
                                                                       django_capture_on_commit_callbacks):
-    introduction = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                                  partner=cluster.charlie)
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_opportunity(actor=cluster.alpha_admin, opportunity=landing_gear)
+        opportunities.close_opportunity(actor=cluster.alpha_admin, opportunity=landing_gear)
 
     introduction.refresh_from_db()
     assert introduction.status == IntroductionStatus.WITHDRAWN
@@ -277,9 +277,9 @@ def test_closing_withdraws_pending_introductions_and_tells_the_partner(landing_g
 # Introductions ----------------------------------------------------------------------------------------------
 
 def test_requesting_twice_makes_one_introduction(landing_gear, cluster):
-    first = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    first = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                           partner=cluster.bravo, message="Bonjour !")
-    second = services.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear, partner=cluster.bravo)
+    second = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear, partner=cluster.bravo)
 
     assert first == second
     assert Introduction.objects.count() == 1
@@ -292,7 +292,7 @@ def test_the_partner_hears_of_the_request_in_its_language(landing_gear, cluster,
     cluster.bravo_admin.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.bravo)
+        introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.bravo)
 
     [notification] = Notification.objects.filter(user=cluster.bravo_admin)
     assert notification.text.startswith("Alpha Usinage asks to be introduced to you")
@@ -300,7 +300,7 @@ def test_the_partner_hears_of_the_request_in_its_language(landing_gear, cluster,
 
 def test_one_cannot_ask_to_be_introduced_to_ones_own_organisation(landing_gear, cluster):
     with pytest.raises(ValidationError) as refused:
-        services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.alpha)
+        introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.alpha)
 
     assert refused.value.code == "own"
     assert not Introduction.objects.exists()
@@ -308,24 +308,24 @@ def test_one_cannot_ask_to_be_introduced_to_ones_own_organisation(landing_gear, 
 
 def test_a_member_cannot_ask_for_an_organisation_hidden_from_the_directory(landing_gear, cluster):
     with pytest.raises(ValidationError):
-        services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.echo)
+        introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.echo)
 
 
 def test_another_member_cannot_ask_introductions_for_an_opportunity_not_its_own(landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
 
     with pytest.raises(PermissionDenied):
-        services.request_introduction(actor=cluster.bravo_admin, opportunity=landing_gear, partner=cluster.delta)
+        introductions.request_introduction(actor=cluster.bravo_admin, opportunity=landing_gear, partner=cluster.delta)
 
 
 def test_only_the_partners_administrator_or_the_staff_answer(landing_gear, cluster, staff):
-    introduction = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                                  partner=cluster.charlie)
     for outsider in (cluster.alpha_admin, cluster.bravo_admin):
         with pytest.raises(PermissionDenied):
-            services.answer_introduction(actor=outsider, introduction=introduction, accept=True)
+            introductions.answer_introduction(actor=outsider, introduction=introduction, accept=True)
 
-    services.answer_introduction(actor=staff, introduction=introduction, accept=False)
+    introductions.answer_introduction(actor=staff, introduction=introduction, accept=False)
 
     introduction.refresh_from_db()
     assert (introduction.status, introduction.answered_by) == (IntroductionStatus.DECLINED, staff)
@@ -333,26 +333,26 @@ def test_only_the_partners_administrator_or_the_staff_answer(landing_gear, clust
 
 def test_accepting_twice_is_one_answer_and_changing_ones_mind_is_refused(landing_gear, cluster,
                                                                         django_capture_on_commit_callbacks):
-    introduction = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                                  partner=cluster.bravo)
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True)
-        services.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True)
+        introductions.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True)
+        introductions.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=True)
 
     assert actions(introduction) == ["introduction.requested", "introduction.accepted"]
     assert Notification.objects.filter(user=cluster.alpha_admin, url=introduction.get_absolute_url()).count() == 1
     with pytest.raises(ValidationError):
-        services.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=False)
+        introductions.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=False)
 
 
 def test_contacts_are_shared_only_once_accepted(landing_gear, cluster):
     from grappe.partnering.selectors import introduction_contacts
 
-    introduction = services.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
                                                  partner=cluster.charlie)
     assert introduction_contacts(introduction, cluster.alpha_user) == []
 
-    introduction = services.answer_introduction(actor=cluster.charlie_admin, introduction=introduction, accept=True)
+    introduction = introductions.answer_introduction(actor=cluster.charlie_admin, introduction=introduction, accept=True)
 
     initiator_side, partner_side = introduction_contacts(introduction, cluster.charlie_admin)
     assert initiator_side.requester_email == "user@alpha.test", "the person who asked can be reached"
@@ -362,23 +362,23 @@ def test_contacts_are_shared_only_once_accepted(landing_gear, cluster):
 
 def test_a_message_reaches_the_other_side_and_a_declined_thread_is_closed(landing_gear, cluster,
                                                                          django_capture_on_commit_callbacks):
-    introduction = services.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
                                                  partner=cluster.bravo)
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_introduction_message(actor=cluster.bravo_admin, introduction=introduction,
+        introductions.post_introduction_message(actor=cluster.bravo_admin, introduction=introduction,
                                            text="Quel volume annuel ?")
 
     assert Notification.objects.filter(user=cluster.alpha_user, url=introduction.get_absolute_url()).count() == 1
     assert not Notification.objects.filter(user=cluster.bravo_admin).exists(), "not told of one's own message"
-    services.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=False)
+    introductions.answer_introduction(actor=cluster.bravo_admin, introduction=introduction, accept=False)
     with pytest.raises(PermissionDenied):
-        services.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="Dommage.")
+        introductions.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="Dommage.")
 
 
 def test_an_empty_message_is_refused(landing_gear, cluster):
-    introduction = services.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
                                                  partner=cluster.bravo)
 
     with pytest.raises(ValidationError):
-        services.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="   ")
+        introductions.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="   ")
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from grappe.members.models import Capability, CertificationType
-from grappe.partnering import services
+from grappe.partnering.services import introductions, opportunities
 from grappe.partnering.models import Introduction, IntroductionStatus, Opportunity, Visibility
 
 from .conftest import LANDING_GEAR, NO_COMPETENCY
@@ -74,7 +74,7 @@ def test_the_staff_name_the_initiator(client, cluster, staff):
 
 
 def test_editing_the_competencies_marks_one_nice_to_have_and_adds_one(alpha_client, cluster):
-    opportunity = services.describe_opportunity(actor=cluster.alpha_admin, initiator=cluster.alpha,
+    opportunity = opportunities.describe_opportunity(actor=cluster.alpha_admin, initiator=cluster.alpha,
                                                 data={"title": "T", "description": LANDING_GEAR})
     needs = {n.capability.code: n for n in opportunity.needs.select_related("capability")}
     form = {f"need_{n.capability_id}": "must" for n in needs.values()}
@@ -135,7 +135,7 @@ def test_requesting_an_introduction_twice_from_the_page_makes_one(alpha_client, 
 
 
 def test_the_partner_accepts_and_both_sides_see_the_contacts(client, landing_gear, cluster):
-    introduction = services.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
                                                  partner=cluster.charlie)
     client.force_login(cluster.charlie_admin)
     before = client.get(introduction.get_absolute_url()).content.decode()
@@ -154,7 +154,7 @@ def test_the_partner_accepts_and_both_sides_see_the_contacts(client, landing_gea
 def test_a_message_is_posted_once_in_the_thread(alpha_client, landing_gear, cluster):
     import uuid
 
-    introduction = services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
+    introduction = introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear,
                                                  partner=cluster.bravo)
     data = {"text": "Pouvez-vous traiter 200 pièces par mois ?", "form_token": str(uuid.uuid4())}
     alpha_client.post(introduction.get_absolute_url(), data)
@@ -164,8 +164,8 @@ def test_a_message_is_posted_once_in_the_thread(alpha_client, landing_gear, clus
 
 
 def test_the_lists_show_ours_the_published_ones_and_what_was_asked(client, landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
-    services.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.bravo)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.bravo)
     client.force_login(cluster.bravo_admin)
 
     assert list(client.get(reverse("partnering:opportunity-list")).context["published"]) == [landing_gear]
@@ -181,7 +181,7 @@ def test_publishing_from_the_detail_page(alpha_client, landing_gear):
 
 
 def test_a_published_opportunity_does_not_name_who_described_it_to_other_members(client, landing_gear, cluster):
-    services.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
+    opportunities.set_visibility(actor=cluster.alpha_admin, opportunity=landing_gear, visibility=Visibility.MEMBERS)
     client.force_login(cluster.bravo_admin)
 
     page = client.get(landing_gear.get_absolute_url()).content.decode()

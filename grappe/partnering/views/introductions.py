@@ -15,9 +15,10 @@ from grappe.core.idempotency import submit_once
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import IntroductionRequestForm, MessageForm
 from ..models import Introduction, IntroductionStatus, Opportunity
+from ..services import introductions
 
 PER_PAGE = 25
 
@@ -40,7 +41,7 @@ def introduction_request(request, pk):
     if not form.is_valid():
         raise Http404  # a partner that is not an active member: nothing to introduce to
     try:
-        introduction = services.request_introduction(
+        introduction = introductions.request_introduction(
             actor=request.user, opportunity=opportunity, partner=form.cleaned_data["partner"],
             message=form.cleaned_data["message"])
     except ValidationError as error:
@@ -75,8 +76,8 @@ def introduction_detail(request, pk):
         require(user, "partnering.post_introduction_message", introduction)
         if form.is_valid():
             def work():
-                services.post_introduction_message(actor=user, introduction=introduction,
-                                                   text=form.cleaned_data["text"])
+                introductions.post_introduction_message(actor=user, introduction=introduction,
+                                                        text=form.cleaned_data["text"])
                 return introduction.get_absolute_url()
             return redirect(submit_once(form.cleaned_data["form_token"], work))
     return render(request, "partnering/introduction_detail.html", {
@@ -97,7 +98,7 @@ def introduction_answer(request, pk):
     require(request.user, "partnering.answer_introduction", introduction)
     accept = request.POST.get("answer") == "accept"
     try:
-        services.answer_introduction(actor=request.user, introduction=introduction, accept=accept)
+        introductions.answer_introduction(actor=request.user, introduction=introduction, accept=accept)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

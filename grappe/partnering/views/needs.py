@@ -17,9 +17,9 @@ from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from .. import needs_services
 from ..forms import DeclaredNeedForm, SuccessionFlagForm
 from ..models import DeclaredNeed
+from ..services import needs, succession
 
 
 def _organisation(request) -> Organisation | None:
@@ -56,16 +56,16 @@ def declared_needs(request):
         if form.is_valid():
             def work():
                 data = form.cleaned_data
-                needs_services.declare_need(
+                needs.declare_need(
                     actor=request.user, organisation=organisation, kind=data["kind"], capability=data["capability"],
                     certification_type=data["certification_type"], description=data["description"])
                 messages.success(request, _("Your need was recorded."))
                 return _page_url("partnering:declared-needs", organisation, request.user)
             return redirect(submit_once(form.cleaned_data["form_token"], work))
-    needs = (organisation.declared_needs.filter(is_active=True)
-             .select_related("capability__parent", "certification_type"))
+    declared = (organisation.declared_needs.filter(is_active=True)
+                .select_related("capability__parent", "certification_type"))
     return render(request, "partnering/needs.html", {
-        "organisation": organisation, "needs": needs, "form": form, "can_manage": can_manage,
+        "organisation": organisation, "needs": declared, "form": form, "can_manage": can_manage,
         "can_flag_succession": request.user.has_perm("partnering.manage_succession_flag", organisation)})
 
 
@@ -74,13 +74,13 @@ def declared_needs(request):
 def declared_need_remove(request, pk):
     need = get_object_or_404(DeclaredNeed.objects.select_related("organisation"), pk=pk)
     require_visible(request.user, "partnering.view_declared_needs", need.organisation)
-    needs_services.withdraw_need(actor=request.user, need=need)
+    needs.withdraw_need(actor=request.user, need=need)
     messages.success(request, _("The need was withdrawn."))
     return redirect(_page_url("partnering:declared-needs", need.organisation, request.user))
 
 
 @login_required
-def succession(request):
+def succession_flag(request):
     organisation = _organisation(request)
     if organisation is None:
         return _without_organisation(request, "partnering:staff-succession")
@@ -91,13 +91,13 @@ def succession(request):
     if request.method == "POST":
         if "withdraw" in request.POST:
             if flag is not None:
-                needs_services.withdraw_succession_flag(actor=request.user, flag=flag)
+                succession.withdraw_succession_flag(actor=request.user, flag=flag)
             messages.success(request, _("Your wish was withdrawn."))
             return redirect(_page_url("partnering:succession", organisation, request.user))
         if form.is_valid():
             data = form.cleaned_data
-            needs_services.raise_succession_flag(actor=request.user, organisation=organisation, kind=data["kind"],
-                                                 horizon=data["horizon"], note=data["note"])
+            succession.raise_succession_flag(actor=request.user, organisation=organisation, kind=data["kind"],
+                                             horizon=data["horizon"], note=data["note"])
             messages.success(request, _("The cluster staff have your wish, in confidence."))
             return redirect(_page_url("partnering:succession", organisation, request.user))
     return render(request, "partnering/succession.html", {"organisation": organisation, "flag": flag, "form": form})

@@ -16,9 +16,10 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from .. import analysis, selectors, services
+from .. import analysis, selectors
 from ..forms import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
+from ..services import opportunities
 
 PER_PAGE = 25
 
@@ -57,10 +58,10 @@ def opportunity_create(request):
         initiator: Organisation = data.get("initiator") or user.organisation
         try:
             # Checked before the token is spent: a refused text can be corrected and sent again.
-            services.infer_competencies(data["description"])
+            opportunities.infer_competencies(data["description"])
 
             def work():
-                opportunity = services.describe_opportunity(
+                opportunity = opportunities.describe_opportunity(
                     actor=user, initiator=initiator, data=data,
                     required_certifications=data["required_certifications"])
                 messages.success(request, _("Check the competencies Grappe found, then analyse."))
@@ -96,11 +97,11 @@ def _change_status(request, opportunity: Opportunity):
     """Publish, take back or close the opportunity (buttons of the detail page)."""
     action = request.POST.get("action")
     if action == "close":
-        services.close_opportunity(actor=request.user, opportunity=opportunity)
+        opportunities.close_opportunity(actor=request.user, opportunity=opportunity)
         messages.success(request, _("The opportunity is closed."))
     elif action in ("publish", "unpublish"):
         visibility = Visibility.MEMBERS if action == "publish" else Visibility.PRIVATE
-        services.set_visibility(actor=request.user, opportunity=opportunity, visibility=visibility)
+        opportunities.set_visibility(actor=request.user, opportunity=opportunity, visibility=visibility)
         messages.success(request, _("The opportunity is published to members.") if action == "publish"
                          else _("Only your organisation and the staff see the opportunity now."))
     else:
@@ -116,8 +117,8 @@ def opportunity_competencies(request, pk):
     if request.method == "POST" and form.is_valid():
         must, nice = form.chosen()
         try:
-            services.set_opportunity_needs(actor=request.user, opportunity=opportunity, must_haves=must,
-                                           nice_to_haves=nice)
+            opportunities.set_opportunity_needs(actor=request.user, opportunity=opportunity, must_haves=must,
+                                                nice_to_haves=nice)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -137,7 +138,7 @@ def opportunity_analysis(request, pk):
         rules_form = RulesForm(request.POST, excludable=_excludable(opportunity))
         if rules_form.is_valid():
             rules = rules_form.to_rules()
-    result = services.analyse(actor=request.user, opportunity=opportunity, rules=rules)
+    result = opportunities.analyse(actor=request.user, opportunity=opportunity, rules=rules)
     if rules_form is None or rules is not None:
         rules_form = RulesForm(initial=RulesForm.initial_from(result.rules),
                                excludable=_excludable(opportunity, result))
