@@ -84,6 +84,12 @@ def core_overlap_share(shared: int, core_a: int, core_b: int) -> float:
     return shared / union if union else 0.0
 
 
+def size_ranks(candidates: Sequence[Candidate], size_bands: Sequence[str]) -> np.ndarray:
+    """Each candidate's size band as its position in `size_bands` (smallest first), -1 when unknown."""
+    rank_of = {band: rank for rank, band in enumerate(size_bands)}
+    return np.array([rank_of.get(candidate.size_band, -1) for candidate in candidates], dtype=np.int64)
+
+
 class PartnerIndex:
     """Candidates as sparse matrices, built once and reused by every analysis.
 

@@ -1,18 +1,18 @@
 """What the cluster staff read across the cluster: partnering activity, pooling groups, succession, consolidation.
 
-Read-only queries, shown only on staff pages. Succession and consolidation reason over the engine's cached
-`PartnerIndex` (grappe.partnering.engine.cluster_index), so that a 5,000-organisation cluster is a few sparse
-products, not a Python loop over every pair.
+Read-only queries, shown only on staff pages. The computing is matching's (pure, no database): which free-text
+needs are alike (matching.pooling), who could take a seller over (matching.succession), which members are
+close enough to merge (matching.consolidation). Succession and consolidation run on the engine's cached
+`PartnerIndex` (grappe.partnering.engine.cluster_index); this module reads the rows they need and turns the
+answer back into organisations and capabilities.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from scipy import sparse
 
 from grappe.members.models import (
     Capability,
@@ -23,8 +23,8 @@ from grappe.members.models import (
     Region,
     SizeBand,
 )
-from matching.partners import DEFAULT_COMPETITOR_THRESHOLD, Candidate, PartnerIndex
-from matching.text import keys, words
+from matching import consolidation, pooling, succession
+from matching.partners import Candidate, PartnerIndex
 
 from . import engine
 from .models import (
@@ -37,8 +37,6 @@ from .models import (
     OpportunityStatus,
     SuccessionFlag,
 )
-
-SIZE_ORDER = {band: rank for rank, band in enumerate(SizeBand.values)}
 
 # Partnering activity ----------------------------------------------------------------------------
 
@@ -90,13 +88,6 @@ def never_asked_members() -> QuerySet:
 
 # Pooling ----------------------------------------------------------------------------------------
 
-# Words that say what kind of need it is (the kind already says so) and so must not make two needs alike.
-_KIND_WORDS = "formation formations training cours course achat achats purchase buy equipement equipment audit besoin need"
-_KIND_KEYS = frozenset(key for word in _KIND_WORDS.split() for key in keys(word))
-# Two free-text needs of the same kind are alike when at least half of the shorter one's keywords are in the other.
-SIMILAR_SHARE = 0.5
-
-
 @dataclass
 class PoolingGroup:
     """Organisations that declared the same need: the staff may propose them one shared solution."""
@@ -135,70 +126,14 @@ def pooling_groups() -> list[PoolingGroup]:
     groups = [PoolingGroup(need_list[0].kind, str(need_list[0].capability or need_list[0].certification_type),
                            need_list) for need_list in named.values()]
     for kind, need_list in free_text.items():
-        groups.extend(PoolingGroup(kind, _shared_words(similar), similar) for similar in _similar_texts(need_list))
+        for positions in pooling.similar_texts([need.description for need in need_list]):
+            similar = [need_list[i] for i in positions]
+            subject = pooling.shared_words([need.description for need in similar])
+            groups.append(PoolingGroup(kind, subject, similar))
     groups = [group for group in groups if len(group.organisations) >= 2]
     groups.sort(key=lambda group: (-len(group.organisations), group.kind_label, group.subject))
     _attach_admin_emails(groups)
     return groups
-
-
-def _stems(word) -> frozenset[str]:
-    """The stems a word of a need may match by (French, English); none for a word that says nothing of
-    what is needed: a stop word, a number, a word of the kind itself ("formation")."""
-    if word.is_stop_word or len(word.folded) <= 2 or word.folded.isdigit():
-        return frozenset()
-    stems = frozenset(keys(word.folded))
-    return frozenset() if stems & _KIND_KEYS or any(stem.isdigit() for stem in stems) else stems
-
-
-def _keywords(text: str) -> list[frozenset[str]]:
-    return [stems for word in words(text) if (stems := _stems(word))]
-
-
-def _alike(first: list[frozenset[str]], second: list[frozenset[str]]) -> bool:
-    shorter, longer = sorted((first, second), key=len)
-    longer_stems = frozenset().union(*longer)
-    shared = sum(1 for stems in shorter if stems & longer_stems)
-    return shared > 0 and shared >= SIMILAR_SHARE * len(shorter)
-
-
-def _similar_texts(needs: list[DeclaredNeed]) -> list[list[DeclaredNeed]]:
-    """Needs linked, directly or through one another, by shared keywords (connected components)."""
-    keywords = [_keywords(need.description) for need in needs]
-    parent = list(range(len(needs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    holders: dict[str, list[int]] = defaultdict(list)
-    for i, found in enumerate(keywords):
-        for stem in frozenset().union(*found):
-            holders[stem].append(i)
-    compared = set()
-    for positions in holders.values():  # only needs sharing a stem are compared
-        for a_index, a in enumerate(positions):
-            for b in positions[a_index + 1:]:
-                if (a, b) not in compared:
-                    compared.add((a, b))
-                    if _alike(keywords[a], keywords[b]):
-                        parent[root(a)] = root(b)
-    components: dict[int, list[DeclaredNeed]] = defaultdict(list)
-    for i, need in enumerate(needs):
-        if keywords[i]:
-            components[root(i)].append(need)
-    return list(components.values())
-
-
-def _shared_words(needs: list[DeclaredNeed]) -> str:
-    """The words most of the group's texts use, as a short subject: 'soudage, tig'."""
-    counts = Counter()
-    for need in needs:
-        counts.update({word.folded for word in words(need.description) if _stems(word)})
-    common = [word for word, n in counts.most_common(4) if n >= 2]
-    return ", ".join(common) or needs[0].description
 
 
 def _attach_admin_emails(groups: list[PoolingGroup]) -> None:
@@ -212,50 +147,6 @@ def _attach_admin_emails(groups: list[PoolingGroup]) -> None:
 
 
 # Succession -------------------------------------------------------------------------------------
-
-
-def _size_ranks(candidates) -> np.ndarray:
-    """Each candidate's size band as a rank (0 for 1–9 employees …), -1 when unknown."""
-    return np.array([SIZE_ORDER.get(candidate.size_band, -1) for candidate in candidates], dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class AcquirerRow:
-    """A plausible acquirer as the index sees it: the seller's core codes it holds, and at core level."""
-
-    row: int
-    covered: tuple[str, ...]
-    covered_core: int
-    larger: bool
-    same_region: bool
-
-
-def rank_acquirers(index: PartnerIndex, seller: Candidate, limit: int = 10) -> list[AcquirerRow]:
-    """Companies holding most of the seller's core competencies (at any level), then larger than the seller,
-    then in its region; at equal footing, those holding more of them at core level first.
-
-    Universities and research centres are left out: they do not buy companies.
-    """
-    codes = sorted(seller.core_codes)
-    if not codes or not len(index):
-        return []
-    levels = index.level_columns(codes)
-    covered = (levels > 0).sum(axis=1)
-    covered_core = (levels == 2).sum(axis=1)
-    sizes = _size_ranks(index.candidates)
-    seller_size = SIZE_ORDER.get(seller.size_band, -1)
-    larger = (sizes > seller_size) & (seller_size >= 0)
-    same_region = (index.regions == seller.region) & bool(seller.region)
-    eligible = (covered > 0) & ~index.is_research
-    if seller.id in index.row_of:
-        eligible[index.row_of[seller.id]] = False
-    rows = np.flatnonzero(eligible)
-    # np.lexsort sorts by its last key first; negated to put the largest first.
-    order = np.lexsort((-covered_core[rows], -same_region[rows].astype(np.int64),
-                        -larger[rows].astype(np.int64), -covered[rows]))
-    return [AcquirerRow(int(row), tuple(code for code, level in zip(codes, levels[row]) if level),
-                        int(covered_core[row]), bool(larger[row]), bool(same_region[row]))
-            for row in rows[order[:limit]]]
 
 
 @dataclass
@@ -300,7 +191,7 @@ def succession_cases(limit: int = 10) -> list[SuccessionCase]:
     ranked = []
     for flag in flags:
         seller = _candidate(index, flag.organisation)
-        ranked.append((flag, seller, rank_acquirers(index, seller, limit)))
+        ranked.append((flag, seller, succession.rank_acquirers(index, seller, SizeBand.values, limit)))
     organisations = engine.organisations_by_id(
         index.candidates[acquirer.row].id for _flag, _seller, rows in ranked for acquirer in rows)
     capabilities = engine.capabilities_by_code(code for _flag, seller, _rows in ranked for code in seller.core_codes)
@@ -324,44 +215,6 @@ def _labelled(codes, capabilities: dict[str, Capability]) -> list[Capability]:
 
 # Consolidation ----------------------------------------------------------------------------------
 
-CONSOLIDATION_SHARE = 0.6  # share of the two members' core competencies both hold (matching.partners)
-CONSOLIDATION_MIN_SHARED = 2  # one competency in common is a coincidence, not a business to merge
-
-
-@dataclass(frozen=True)
-class PairRow:
-    first: int
-    second: int
-    shared: int
-    share: float
-
-
-def close_pairs(index: PartnerIndex, threshold: float = CONSOLIDATION_SHARE, limit: int = 50) -> list[PairRow]:
-    """Pairs of companies sharing at least `threshold` of their core competencies, in the same region, of the
-    same or an adjacent size band; the closest first.
-
-    Starts from the index's competitor graph (its sparse product of core competencies, computed once per
-    threshold and cached with the index: at the analyses' threshold when it is lower, the analyses' graph is
-    reused), then keeps pairs whose overlap itself reaches the threshold: the graph also holds competitors
-    declared as such, whatever their overlap.
-    """
-    if len(index) < 2:
-        return []
-    graph = index.competitor_graph(min(threshold, DEFAULT_COMPETITOR_THRESHOLD))
-    upper = sparse.triu(graph, k=1).tocoo()
-    first, second = upper.row.astype(np.int64), upper.col.astype(np.int64)
-    shared = np.asarray(index.core[first].multiply(index.core[second]).sum(axis=1)).ravel().astype(np.int64)
-    union = index.core_counts[first] + index.core_counts[second] - shared
-    share = np.divide(shared, union, out=np.zeros(len(shared)), where=union > 0)
-    sizes = _size_ranks(index.candidates)
-    keep = ((shared >= CONSOLIDATION_MIN_SHARED) & (share >= threshold - 1e-9)
-            & (index.regions[first] == index.regions[second]) & (index.regions[first] != "")
-            & (sizes[first] >= 0) & (sizes[second] >= 0) & (np.abs(sizes[first] - sizes[second]) <= 1)
-            & ~index.is_research[first] & ~index.is_research[second])
-    first, second, shared, share = first[keep], second[keep], shared[keep], share[keep]
-    order = np.lexsort((-shared, -share))[:limit]
-    return [PairRow(int(first[i]), int(second[i]), int(shared[i]), float(share[i])) for i in order]
-
 
 @dataclass
 class ConsolidationPair:
@@ -382,7 +235,7 @@ class ConsolidationPair:
 def consolidation_pairs(limit: int = 50) -> list[ConsolidationPair]:
     """Members so close in capabilities, size and region that a merger or an alliance would make sense."""
     index = engine.cluster_index()
-    rows = close_pairs(index, limit=limit)
+    rows = consolidation.close_pairs(index, SizeBand.values, limit=limit)
     ids = [index.candidates[row].id for pair in rows for row in (pair.first, pair.second)]
     organisations = engine.organisations_by_id(ids)
     shared_codes = [index.candidates[pair.first].core_codes & index.candidates[pair.second].core_codes

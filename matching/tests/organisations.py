@@ -2,6 +2,9 @@
 
 from matching.partners import CORE, SECONDARY, Candidate, Holding
 
+# The members' size bands (grappe.members.models.SizeBand), smallest first.
+SIZE_BANDS = ("1-9", "10-49", "50-199", "200-499", "500-999", "1000+")
+
 
 def org(id, kind="sme", core=(), secondary=(), size_band="10-49", region="06", certifications=(), needs=(),
         competitor_of=()) -> Candidate:

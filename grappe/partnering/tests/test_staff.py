@@ -12,19 +12,12 @@ from grappe.members.models import (
     OrganisationCapability,
     OrgRole,
 )
-from matching.partners import Candidate, Holding, PartnerIndex
 
 from .. import staff_selectors
 from ..models import DeclaredNeed, Introduction, IntroductionStatus, NeedKind, Opportunity, SuccessionFlag
-from ..staff_selectors import close_pairs, rank_acquirers
 
 STAFF_PAGES = ["partnering:staff-overview", "partnering:staff-pooling", "partnering:staff-succession",
                "partnering:staff-consolidation"]
-
-
-def company(name, codes, size="10-49", region="06", kind="sme", secondary=()) -> Candidate:
-    holdings = {code: Holding(code) for code in codes} | {code: Holding(code, "secondary") for code in secondary}
-    return Candidate(name, name, kind, size_band=size, region=region, holdings=holdings)
 
 
 # Who may read them -------------------------------------------------------------------------------
@@ -144,32 +137,6 @@ def test_the_pooling_page_offers_to_write_to_the_groups_admins(client, staff, th
 # Succession: plausible acquirers -----------------------------------------------------------------
 
 
-def test_acquirers_rank_by_coverage_then_larger_size_then_same_region():
-    seller = company("seller", ["a", "b", "c", "d"], size="10-49", region="06")
-    index = PartnerIndex.build([
-        seller,
-        company("small-same", ["a", "b", "c", "d"], size="1-9", region="06"),
-        company("large-far", ["a", "b", "c"], secondary=["d"], size="200-499", region="03"),
-        company("large-near", ["a", "b", "c", "d"], size="50-199", region="06"),
-        company("large-two", ["a", "b", "x"], size="1000+", region="06"),
-        company("university", ["a", "b", "c", "d"], kind="university", size="1000+"),
-        company("unrelated", ["x", "y"], size="1000+"),
-    ])
-    ranked = rank_acquirers(index, seller)
-    names = [index.candidates[row.row].id for row in ranked]
-    assert names == ["large-near", "large-far", "small-same", "large-two"]
-    near, far = ranked[0], ranked[1]
-    assert near.covered == ("a", "b", "c", "d") and near.covered_core == 4 and near.larger and near.same_region
-    assert far.covered_core == 3 and far.larger and not far.same_region
-
-
-def test_acquirers_are_cut_to_the_limit_and_a_seller_without_core_competencies_has_none():
-    seller = company("seller", ["a"])
-    index = PartnerIndex.build([seller, *(company(f"c{n}", ["a"]) for n in range(15))])
-    assert len(rank_acquirers(index, seller)) == 10
-    assert rank_acquirers(index, company("empty", [], secondary=["a"])) == []
-
-
 def hold(organisation, capabilities, level="core"):
     for capability in capabilities:
         OrganisationCapability.objects.create(organisation=organisation, capability=capability, level=level)
@@ -205,46 +172,6 @@ def test_the_succession_page_lists_each_flag_with_its_acquirers_and_why(client, 
 
 
 # Consolidation -----------------------------------------------------------------------------------
-
-
-def test_close_pairs_need_overlap_neighbouring_size_and_the_same_region():
-    index = PartnerIndex.build([
-        company("twin-1", ["a", "b", "c", "d"], size="10-49"),
-        company("twin-2", ["a", "b", "c", "d"], size="50-199"),
-        company("near", ["a", "b", "c", "e"], size="10-49"),          # 3/5 = 0.6 with each twin
-        company("far-away", ["a", "b", "c", "d"], size="10-49", region="03"),
-        company("much-larger", ["a", "b", "c", "d"], size="1000+"),
-        company("lab", ["a", "b", "c", "d"], kind="research", size="10-49"),
-        company("one-in-common", ["z"], size="10-49"),
-        company("one-in-common-too", ["z"], size="10-49"),
-    ])
-    pairs = [(index.candidates[p.first].id, index.candidates[p.second].id, p.shared, round(p.share, 2))
-             for p in close_pairs(index)]
-    assert pairs == [("twin-1", "twin-2", 4, 1.0), ("twin-1", "near", 3, 0.6), ("twin-2", "near", 3, 0.6)]
-
-
-def test_declared_competitors_are_not_close_pairs_unless_they_overlap():
-    first = Candidate("a", "a", "sme", "10-49", "06", {c: Holding(c) for c in "abc"}, competitor_of={"b"})
-    second = Candidate("b", "b", "sme", "10-49", "06", {c: Holding(c) for c in "xyz"})
-    assert close_pairs(PartnerIndex.build([first, second])) == []
-
-
-def test_close_pairs_finds_the_planted_twins_among_five_thousand_organisations():
-    """At cluster scale (its speed is measured by bench/, not here)."""
-    import random
-
-    chooser = random.Random(7)
-    codes = [f"c{n}" for n in range(400)]
-    sizes, regions = ["1-9", "10-49", "50-199", "200-499"], ["06", "16", "13", "03"]
-    candidates = [company(f"o{n}", chooser.sample(codes, 20), size=chooser.choice(sizes),
-                          region=chooser.choice(regions)) for n in range(5000)]
-    for n in range(50):  # planted near-twins
-        base = candidates[n]
-        candidates.append(company(f"twin{n}", sorted(base.core_codes)[:18] + ["c0", "c1"],
-                                  size=base.size_band, region=base.region))
-    index = PartnerIndex.build(candidates)
-    pairs = close_pairs(index)
-    assert len(pairs) == 50 and all(pair.share >= 0.6 for pair in pairs)
 
 
 def test_the_consolidation_page_lists_pairs_with_their_shared_competencies(client, staff, org_a, org_b, competencies):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
+from matching.consolidation import CONSOLIDATION_SHARE
 
 from .. import staff_selectors
 
@@ -58,4 +59,4 @@ def succession(request):
 def consolidation(request):
     return _render(request, "staff_consolidation.html", {
         "pairs": staff_selectors.consolidation_pairs(),
-        "threshold_percent": round(100 * staff_selectors.CONSOLIDATION_SHARE)})
+        "threshold_percent": round(100 * CONSOLIDATION_SHARE)})
