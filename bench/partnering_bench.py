@@ -3,8 +3,8 @@
 On the synthetic cluster of bench/planted_cluster.py (5,000 organisations, ~20 competencies each), for each
 opportunity it runs what the partnering page runs after inference: the gap, the ranked partners (top 20)
 and 3 consortia under one of five rule sets in turn, on a PartnerIndex built once, with the page's time
-budget (grappe/partnering/analysis.py: the best team may take 2 s and must be proven optimal; each alternative
-has 0.1 s, past which it is shown with its gap; `--alternative-seconds 0` for no limit). It reports:
+budget (grappe/partnering/selectors/analysis.py: the best team may take 2 s and must be proven optimal; each
+alternative has 0.1 s, past which it is shown with its gap; `--alternative-seconds 0` for no limit). It reports:
 
 1. the latency of that full analysis, p50 and p95 (target: p95 < 300 ms);
 2. how many consortia HiGHS proved optimal, for gaps of 1 to 30 must-haves, and how long it took;
@@ -39,7 +39,7 @@ RULE_SETS = [
     ("no two competitors", Rules(no_two_competitors=True)),
 ]
 WARM_UP = 5
-TIME_LIMIT = 2.0  # as grappe/partnering/analysis.py
+TIME_LIMIT = 2.0  # as grappe/partnering/selectors/analysis.py
 ALTERNATIVE_SECONDS = 0.1
 
 

@@ -20,9 +20,11 @@ from grappe.members.models import Capability, CertificationType, Organisation
 from matching.consortia import Rules
 from matching.partners import Need
 
-from . import analysis, engine, selectors
-from .analysis import Analysis, Brought
+from . import engine
 from .models import MAX_DESCRIPTION_LENGTH, Opportunity
+from .selectors import analysis
+from .selectors.analysis import Analysis, Brought
+from .selectors.opportunities import visible_opportunities
 from .services import opportunities
 
 router = Router(tags=["partnering"])
@@ -285,7 +287,7 @@ def analyse_text(request, payload: AnalyseIn):
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
     require(request.user, "partnering.use_partnering")
-    return selectors.visible_opportunities(request.user).order_by("-created_at", "-pk")
+    return visible_opportunities(request.user).order_by("-created_at", "-pk")
 
 
 @router.get("/partnering/opportunities/{opportunity_id}/analysis",

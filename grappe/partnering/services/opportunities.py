@@ -27,7 +27,7 @@ from ..models import (
     OpportunityStatus,
     Visibility,
 )
-from .. import analysis
+from ..selectors import analysis
 from . import notices
 
 INFERRED_SHOWN = 12  # competencies proposed from a text, best first

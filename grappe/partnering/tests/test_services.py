@@ -8,7 +8,7 @@ from django.utils import translation
 from grappe.core.models import AuditEntry, Notification
 from grappe.members.models import Capability, CertificationType
 from grappe.partnering.services import introductions, opportunities
-from grappe.partnering.analysis import Competition
+from grappe.partnering.selectors.analysis import Competition
 from grappe.partnering.models import (
     Introduction,
     IntroductionStatus,
@@ -346,7 +346,7 @@ def test_accepting_twice_is_one_answer_and_changing_ones_mind_is_refused(landing
 
 
 def test_contacts_are_shared_only_once_accepted(landing_gear, cluster):
-    from grappe.partnering.selectors import introduction_contacts
+    from grappe.partnering.selectors.introductions import introduction_contacts
 
     introduction = introductions.request_introduction(actor=cluster.alpha_user, opportunity=landing_gear,
                                                  partner=cluster.charlie)

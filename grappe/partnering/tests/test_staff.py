@@ -13,8 +13,8 @@ from grappe.members.models import (
     OrgRole,
 )
 
-from .. import staff_selectors
 from ..models import DeclaredNeed, Introduction, IntroductionStatus, NeedKind, Opportunity, SuccessionFlag
+from ..selectors.staff import pooling_groups
 
 STAFF_PAGES = ["partnering:staff-overview", "partnering:staff-pooling", "partnering:staff-succession",
                "partnering:staff-consolidation"]
@@ -95,7 +95,7 @@ def test_members_with_the_same_competency_or_audit_are_grouped_largest_first(thr
     declare(echo, NeedKind.CERTIFICATION_AUDIT, certification_type=as9100)
     declare(foxtrot, NeedKind.CERTIFICATION_AUDIT, certification_type=CertificationType.objects.exclude(
         pk=as9100.pk).first())
-    groups = staff_selectors.pooling_groups()
+    groups = pooling_groups()
     assert [(group.kind, len(group.organisations)) for group in groups] == [
         (NeedKind.COMPETENCY, 3), (NeedKind.CERTIFICATION_AUDIT, 2)]
     assert groups[1].subject == str(as9100)
@@ -108,7 +108,7 @@ def test_free_text_needs_in_similar_words_are_grouped(three_members):
     declare(echo, NeedKind.TRAINING, description="TIG welding training (soudage)")
     declare(foxtrot, NeedKind.TRAINING, description="Formation peinture aéronautique")
     declare(foxtrot, NeedKind.EQUIPMENT, description="Soudage TIG: poste à souder")  # another kind
-    [group] = staff_selectors.pooling_groups()
+    [group] = pooling_groups()
     assert group.kind == NeedKind.TRAINING and set(group.organisations) == {delta, echo}
     assert "soudage" in group.subject and "tig" in group.subject
 
@@ -119,11 +119,11 @@ def test_one_organisation_alone_or_a_former_member_makes_no_group(three_members,
     declare(delta, NeedKind.PURCHASE, description="Argon en vrac")
     declare(echo, NeedKind.COMPETENCY, capability=capability)
     declare(delta, NeedKind.COMPETENCY, capability=capability, is_active=False)
-    assert staff_selectors.pooling_groups() == []
+    assert pooling_groups() == []
     declare(delta, NeedKind.COMPETENCY, capability=capability)
     delta.membership_status = MembershipStatus.FORMER
     delta.save()
-    assert staff_selectors.pooling_groups() == []
+    assert pooling_groups() == []
 
 
 def test_the_pooling_page_offers_to_write_to_the_groups_admins(client, staff, three_members, capability):

@@ -15,9 +15,14 @@ from grappe.core.idempotency import submit_once
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 
-from .. import selectors
 from ..forms import IntroductionRequestForm, MessageForm
 from ..models import Introduction, IntroductionStatus, Opportunity
+from ..selectors.introductions import (
+    all_introductions,
+    introduction_contacts,
+    introductions_received,
+    introductions_sent,
+)
 from ..services import introductions
 
 PER_PAGE = 25
@@ -60,9 +65,9 @@ def introduction_list(request):
     user = request.user
     require(user, "partnering.use_partnering")
     is_staff = user.has_perm("partnering.view_cluster_partnering")
-    everyone, query_string = paginate(request, selectors.all_introductions(), PER_PAGE) if is_staff else (None, "")
+    everyone, query_string = paginate(request, all_introductions(), PER_PAGE) if is_staff else (None, "")
     return render(request, "partnering/introduction_list.html", {
-        "sent": selectors.introductions_sent(user), "received": selectors.introductions_received(user),
+        "sent": introductions_sent(user), "received": introductions_received(user),
         "page": everyone, "query_string": query_string, "is_staff": is_staff,
     })
 
@@ -83,7 +88,7 @@ def introduction_detail(request, pk):
     return render(request, "partnering/introduction_detail.html", {
         "introduction": introduction,
         "thread": introduction.messages.select_related("author"),
-        "contacts": selectors.introduction_contacts(introduction, user),
+        "contacts": introduction_contacts(introduction, user),
         "form": form,
         "can_write": user.has_perm("partnering.post_introduction_message", introduction),
         "can_answer": (introduction.status == IntroductionStatus.REQUESTED

@@ -16,9 +16,10 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from .. import analysis, selectors
 from ..forms import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
+from ..selectors import analysis
+from ..selectors.opportunities import all_opportunities, my_opportunities, published_opportunities
 from ..services import opportunities
 
 PER_PAGE = 25
@@ -38,10 +39,10 @@ def opportunity_list(request):
     user = request.user
     require(user, "partnering.use_partnering")
     is_staff = user.has_perm("partnering.view_cluster_partnering")
-    everyone, query_string = paginate(request, selectors.all_opportunities(), PER_PAGE) if is_staff else (None, "")
+    everyone, query_string = paginate(request, all_opportunities(), PER_PAGE) if is_staff else (None, "")
     return render(request, "partnering/opportunity_list.html", {
-        "mine": selectors.my_opportunities(user),
-        "published": selectors.published_opportunities(user)[:PER_PAGE],
+        "mine": my_opportunities(user),
+        "published": published_opportunities(user)[:PER_PAGE],
         "page": everyone, "query_string": query_string, "is_staff": is_staff,
     })
 

@@ -10,7 +10,7 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require
 from matching.consolidation import CONSOLIDATION_SHARE
 
-from .. import staff_selectors
+from ..selectors import staff
 
 NEVER_ASKED_PER_PAGE = 50
 TABS = [
@@ -37,26 +37,26 @@ def _render(request, template: str, context: dict):
 
 @_staff_page
 def overview(request):
-    never_asked, query_string = paginate(request, staff_selectors.never_asked_members(), NEVER_ASKED_PER_PAGE)
+    never_asked, query_string = paginate(request, staff.never_asked_members(), NEVER_ASKED_PER_PAGE)
     return _render(request, "staff_overview.html", {
-        **staff_selectors.partnering_activity(),
-        "most_asked": staff_selectors.most_asked_partners(),
+        **staff.partnering_activity(),
+        "most_asked": staff.most_asked_partners(),
         "page": never_asked, "query_string": query_string,
     })
 
 
 @_staff_page
 def pooling(request):
-    return _render(request, "staff_pooling.html", {"groups": staff_selectors.pooling_groups()})
+    return _render(request, "staff_pooling.html", {"groups": staff.pooling_groups()})
 
 
 @_staff_page
 def succession(request):
-    return _render(request, "staff_succession.html", {"cases": staff_selectors.succession_cases()})
+    return _render(request, "staff_succession.html", {"cases": staff.succession_cases()})
 
 
 @_staff_page
 def consolidation(request):
     return _render(request, "staff_consolidation.html", {
-        "pairs": staff_selectors.consolidation_pairs(),
+        "pairs": staff.consolidation_pairs(),
         "threshold_percent": round(100 * CONSOLIDATION_SHARE)})

@@ -26,8 +26,8 @@ from grappe.members.models import (
 from matching import consolidation, pooling, succession
 from matching.partners import Candidate, PartnerIndex
 
-from . import engine
-from .models import (
+from .. import engine
+from ..models import (
     DeclaredNeed,
     Introduction,
     IntroductionStatus,

@@ -1,10 +1,10 @@
 """An opportunity's analysis as the page and the API show it: the engine's answer, turned back into rows.
 
-`analyse_needs` runs the engine (matching/) on the cluster's cached index (engine.py): the gap and the
-verdict, the ranked partners, and — when partners are needed — up to three consortia under the chosen rules.
-It reads; it writes nothing (services.analyse stores the chosen rules). Every code of the answer is turned
-back into its Capability, CertificationType or Organisation in a handful of queries, whatever the number of
-partners shown, so that templates and the API read plain objects.
+A read (a selector): `analyse_needs` runs the engine (matching/) on the cluster's cached index (engine.py):
+the gap and the verdict, the ranked partners, and — when partners are needed — up to three consortia under
+the chosen rules. It writes nothing (services.opportunities.analyse stores the chosen rules). Every code of
+the answer is turned back into its Capability, CertificationType or Organisation in a handful of queries,
+whatever the number of partners shown, so that templates and the API read plain objects.
 
 What another member learns of a partner is what the directory already shows members: its capabilities with
 their level and evidence, its certifications, and which of the initiator's competencies it declared it needs
@@ -23,8 +23,8 @@ from matching.gap import Gap, Verdict, analyse_gap
 from matching.partners import DEFAULT_COMPETITOR_THRESHOLD, Candidate, Need, PartnerIndex
 from matching.ranking import RankedPartner, rank_partners
 
-from . import engine, explain
-from .models import Introduction, Opportunity
+from .. import engine, explain
+from ..models import Introduction, Opportunity
 
 PARTNERS_SHOWN = 10
 CONSORTIA_SHOWN = 3
