@@ -15,7 +15,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 
-from ..forms import IntroductionRequestForm, MessageForm
+from ..forms.introductions import IntroductionRequestForm, MessageForm
 from ..models import Introduction, IntroductionStatus, Opportunity
 from ..selectors.introductions import (
     all_introductions,

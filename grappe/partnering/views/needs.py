@@ -17,7 +17,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from ..forms import DeclaredNeedForm, SuccessionFlagForm
+from ..forms.needs import DeclaredNeedForm, SuccessionFlagForm
 from ..models import DeclaredNeed
 from ..services import needs, succession
 

@@ -16,7 +16,7 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from ..forms import NeedsForm, OpportunityForm, RulesForm
+from ..forms.opportunities import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
 from ..selectors import analysis
 from ..selectors.opportunities import all_opportunities, my_opportunities, published_opportunities
