@@ -1,4 +1,5 @@
-"""The partnering API: the same analysis as the pages, for a text sent directly or a saved opportunity.
+"""The partnering API's endpoints: the analysis of a text sent directly or of a saved opportunity, and the
+opportunities the caller may see.
 
 Rights are those of the pages (grappe/partnering/rules.py): partnering is for members and the staff; an
 opportunity one may not see answers 404, one one may see but not analyse (another member's published
@@ -20,14 +21,14 @@ from grappe.members.models import Capability, CertificationType, Organisation
 from matching.consortia import Rules
 from matching.partners import Need
 
-from . import engine
-from .models import MAX_DESCRIPTION_LENGTH, Opportunity
-from .selectors import analysis
-from .selectors.analysis import Analysis, Brought
-from .selectors.opportunities import visible_opportunities
-from .services import opportunities
+from .. import engine
+from ..models import MAX_DESCRIPTION_LENGTH, Opportunity
+from ..selectors import analysis
+from ..selectors.analysis import Analysis, Brought
+from ..selectors.opportunities import visible_opportunities
+from ..services import opportunities
 
-router = Router(tags=["partnering"])
+router = Router()
 
 
 # What comes in ------------------------------------------------------------------------------------------
@@ -252,7 +253,8 @@ def _rules(payload: RulesIn) -> Rules:
 
 
 @router.post("/partnering/analyse", response=answers(AnalysisOut, 403, 422), url_name="partnering-analyse",
-             summary="Analyse an opportunity described in a text (nothing is saved)")
+             summary="Analyse an opportunity described in a text (nothing is saved)",
+             operation_id="grappe_partnering_api_analyse_text")
 def analyse_text(request, payload: AnalyseIn):
     """Infers the competencies the text needs, applies your edits, and answers: go alone, or the ranked
     partners and up to three consortia under the rules. An empty, over-long or unrecognisable text answers
@@ -282,7 +284,8 @@ def analyse_text(request, payload: AnalyseIn):
 
 
 @router.get("/partnering/opportunities", response=answers(list[OpportunityOut], 403, 422),
-            url_name="partnering-opportunity-list", summary="Opportunities the caller may see")
+            url_name="partnering-opportunity-list", summary="Opportunities the caller may see",
+            operation_id="grappe_partnering_api_list_opportunities")
 @paginate(ApiPagination)
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
@@ -292,7 +295,8 @@ def list_opportunities(request):
 
 @router.get("/partnering/opportunities/{opportunity_id}/analysis",
             response=answers(AnalysisOut, 403, 404, 409, 422),
-            url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity")
+            url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity",
+            operation_id="grappe_partnering_api_opportunity_analysis")
 def opportunity_analysis(request, opportunity_id: int):
     """With its confirmed competencies and the consortium rules chosen last on its page."""
     opportunity = get_object_or_404(Opportunity.objects.select_related("initiator"), pk=opportunity_id)
