@@ -51,7 +51,7 @@ def execute_print(job_id: int) -> PrintJob:
 
 
 def _render(job: PrintJob) -> None:
-    document = printing.event_document(job.event, lambda done, total: _progress(job, done, total))
+    document = printing.event_document(job.event, lambda done, total: _beat_rendering(job, done, total))
     pdf = document.write_pdf()
     with transaction.atomic():
         jobs.finish(job, pdf=pdf, pages=len(document.pages))
@@ -59,8 +59,9 @@ def _render(job: PrintJob) -> None:
         notify.on_commit(_tell_ready, job)
 
 
-def _progress(job: PrintJob, done: int, total: int) -> None:
-    """Rendering is 90 % of the work, writing the file the rest."""
+def _beat_rendering(job: PrintJob, done: int, total: int) -> None:
+    """Record that `done` of `total` parts of the document are rendered: rendering is 90 % of the work, writing
+    the file the rest."""
     jobs.beat(job, max(1, 90 * done // total), 100, agendas=min(done, total - 1))
 
 

@@ -149,11 +149,12 @@ def run_progress(request, pk, run_pk):
     """The scheduler run's progress bar, polled by htmx; once the run is over, the page reloads to show the
     results."""
     event = _event(request, pk)
-    return _progress(request, event, get_object_or_404(ScheduleRun, pk=run_pk, event=event),
-                     "organiser-run-progress", "events/organiser/_run_progress.html")
+    return _progress_bar(request, event, get_object_or_404(ScheduleRun, pk=run_pk, event=event),
+                         "organiser-run-progress", "events/organiser/_run_progress.html")
 
 
-def _progress(request, event: Event, job: ScheduleRun | PrintJob, url_name: str, template: str):
+def _progress_bar(request, event: Event, job: ScheduleRun | PrintJob, url_name: str, template: str):
+    """The job's progress bar, polled by htmx at `url_name`; once the job is over, a reload of the whole page."""
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, template, {"event": event, "job": job, "progress_url": _url(url_name, event, job.pk)})
@@ -238,8 +239,8 @@ def print_page(request, pk):
 def print_progress(request, pk, job_pk):
     """The print job's progress bar, polled by htmx; once the job is over the page reloads to offer the file."""
     event = _event(request, pk)
-    return _progress(request, event, get_object_or_404(PrintJob.objects.defer("pdf"), pk=job_pk, event=event),
-                     "organiser-print-progress", "events/organiser/_print_progress.html")
+    job = get_object_or_404(PrintJob.objects.defer("pdf"), pk=job_pk, event=event)
+    return _progress_bar(request, event, job, "organiser-print-progress", "events/organiser/_print_progress.html")
 
 
 @login_required
