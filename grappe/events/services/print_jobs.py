@@ -1,5 +1,6 @@
-"""The organiser's print run as a background job: every agenda and table sign as one PDF (printing.py), made
-by a task while the page shows its progress, then kept in the database for download.
+"""The organiser's print run as a background job: every agenda and table sign as one PDF
+(documents/printing.py), made by a task while the page shows its progress, then kept in the database for
+download.
 
 An event keeps only its latest finished job: when a job finishes, the older ones (and their PDFs) are deleted.
 A job whose worker died is failed by core's recovery (grappe.core.jobs) and no longer blocks a new one.
@@ -17,7 +18,7 @@ from grappe.core import jobs, notify
 from grappe.core.models import UNFINISHED
 from grappe.core.permissions import require
 
-from .. import printing
+from ..documents import printing
 from ..models import Event, Phase, PrintJob
 
 PRINTABLE_PHASES = {Phase.PUBLISHED, Phase.FINISHED}

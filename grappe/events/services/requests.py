@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from grappe.core import audit
 
-from .. import selectors
 from ..models import (
     OPEN_REQUEST_STATUSES,
     Meeting,
@@ -28,6 +27,7 @@ from ..models import (
     RegistrationStatus,
     RequestStatus,
 )
+from ..selectors.participant import open_requests_between
 from . import notices
 from .meetings import cancel_meetings
 
@@ -67,7 +67,7 @@ def send_request(*, user, participant: Registration, recipient: Registration, pr
     priority = _check_priority(priority)
     message = message.strip()
     with transaction.atomic():
-        existing = selectors.open_requests_between(participant, recipient).select_for_update().first()
+        existing = open_requests_between(participant, recipient).select_for_update().first()
         if existing is None:
             try:
                 with transaction.atomic():
@@ -76,7 +76,7 @@ def send_request(*, user, participant: Registration, recipient: Registration, pr
                         message=message)
             except IntegrityError:
                 # The other side asked at the same moment and committed first: theirs stands.
-                existing = selectors.open_requests_between(participant, recipient).select_for_update().get()
+                existing = open_requests_between(participant, recipient).select_for_update().get()
             else:
                 audit.record(user, "event.request_sent", meeting_request, after=audit.snapshot(meeting_request))
                 notices.tell(recipient, lambda: _("%(name)s (%(organisation)s) asks to meet you at %(event)s.")

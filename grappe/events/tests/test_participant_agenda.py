@@ -2,7 +2,7 @@
 
 from icalendar import Calendar
 
-from grappe.events import agenda
+from grappe.events.documents import agenda
 from grappe.events.models import MeetingStatus, RequestStatus
 
 from .factories import make_request, place

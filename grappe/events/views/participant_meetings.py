@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
 
-from .. import access, selectors, suggestions
-from .. import agenda as agendas
+from .. import access, suggestions
+from ..documents import agenda as agendas
 from ..forms.participant import AnswerForm, OutcomeForm, RequestForm
 from ..models import MeetingSeat, Priority
+from ..selectors import participant as selectors
 from ..services import outcomes, requests
 
 

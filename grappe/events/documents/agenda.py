@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Meeting, MeetingSeat, MeetingStatus, Phase, Registration, Slot
+from ..models import Meeting, MeetingSeat, MeetingStatus, Phase, Registration, Slot
 
 
 @dataclass(frozen=True)

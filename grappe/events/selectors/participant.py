@@ -1,10 +1,10 @@
-"""Reads of the events app shared by the pages, the API and the services. The organiser side appends its own
-functions at the end of this file."""
+"""What the participants' pages, the API and the services read: the announced events, the participants and
+their meeting requests."""
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     OPEN_REQUEST_STATUSES,
     Event,
     MeetingRequest,
@@ -88,3 +88,4 @@ def colleagues_requests(participant: Registration, other: Registration) -> list[
     return list(MeetingRequest.objects.filter(
         Q(requester__in=colleagues, recipient__in=theirs) | Q(requester__in=theirs, recipient__in=colleagues),
         status__in=OPEN_REQUEST_STATUSES).select_related(*sides).order_by("created_at"))
+
