@@ -23,7 +23,6 @@ from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
 
 from .. import access, suggestions
-from ..documents import agenda
 from ..models import Event, Priority, Registration
 from ..selectors import participant as selectors
 from ..services import registrations, requests
@@ -309,4 +308,4 @@ def my_agenda(request, event_id: int):
     """The caller's published meetings in time order, with the table and the other side."""
     me = _participation(request, event_id)
     return [{"starts_at": row.slot.starts_at, "ends_at": row.slot.ends_at, "table": row.table.number,
-             "table_label": row.table.label, "other": _participant(row.other)} for row in agenda.agenda_rows(me)]
+             "table_label": row.table.label, "other": _participant(row.other)} for row in selectors.agenda_rows(me)]

@@ -1,5 +1,12 @@
-"""What the participants' pages, the API and the services read: the announced events, the participants and
-their meeting requests."""
+"""What the participants' pages, the API and the services read: the announced events, the participants,
+their meeting requests, and a participant's agenda.
+
+The agenda is read here, not in documents/agenda.py, because the agenda page and the API show the same rows
+as the PDF and the .ics file: only published meetings appear (a planned one may still move).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -7,11 +14,15 @@ from django.utils import timezone
 from ..models import (
     OPEN_REQUEST_STATUSES,
     Event,
+    Meeting,
     MeetingRequest,
+    MeetingSeat,
+    MeetingStatus,
     Phase,
     Registration,
     RegistrationStatus,
     RequestStatus,
+    Slot,
 )
 
 PARTICIPANT_RELATIONS = ("person", "organisation")
@@ -89,3 +100,87 @@ def colleagues_requests(participant: Registration, other: Registration) -> list[
         Q(requester__in=colleagues, recipient__in=theirs) | Q(requester__in=theirs, recipient__in=colleagues),
         status__in=OPEN_REQUEST_STATUSES).select_related(*sides).order_by("created_at"))
 
+
+# A participant's agenda -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One slot of the agenda: a meeting (with the other side and the table) or a free / unavailable slot."""
+
+    slot: Slot
+    seat: MeetingSeat | None = None
+    other: Registration | None = None
+    unavailable: bool = False
+    until: Slot | None = None  # on a printed sheet, the last of a run of free (or unavailable) slots
+
+    @property
+    def ends_at(self):
+        return (self.until or self.slot).ends_at
+
+    @property
+    def meeting(self) -> Meeting | None:
+        return self.seat.meeting if self.seat else None
+
+    @property
+    def table(self):
+        return self.seat.meeting.table if self.seat else None
+
+
+def published_seats(registrations: Sequence[Registration]):
+    """The registrations' seats in published, live meetings, with everything an agenda line shows."""
+    sides = ("person", "organisation")
+    return (MeetingSeat.objects.filter(registration__in=registrations, live=True,
+                                       meeting__status=MeetingStatus.PUBLISHED)
+            .select_related("meeting__slot__session", "meeting__table",
+                            *(f"meeting__request__{side}__{rel}" for side in ("requester", "recipient")
+                              for rel in sides))
+            .order_by("meeting__slot__index"))
+
+
+def _other_side(seat: MeetingSeat) -> Registration:
+    request = seat.meeting.request
+    return request.recipient if request.requester_id == seat.registration_id else request.requester
+
+
+def agenda_rows(registration: Registration) -> list[AgendaRow]:
+    """The published meetings of the registration, in time order."""
+    return [AgendaRow(slot=seat.meeting.slot, seat=seat, other=_other_side(seat))
+            for seat in published_seats([registration])]
+
+
+def full_days(registrations: Sequence[Registration]) -> dict[int, list[AgendaRow]]:
+    """For each registration (of one event), every slot of the event: its meeting, or free, or marked
+    unavailable by the participant. Three queries whatever the number of registrations (the print run)."""
+    if not registrations:
+        return {}
+    slots = list(registrations[0].event.slots.select_related("session"))
+    meetings: dict[int, dict[int, AgendaRow]] = {r.pk: {} for r in registrations}
+    for seat in published_seats(registrations):
+        meetings[seat.registration_id][seat.meeting.slot_id] = AgendaRow(slot=seat.meeting.slot, seat=seat,
+                                                                         other=_other_side(seat))
+    unavailable = set(Registration.unavailable_slots.through.objects.filter(registration__in=registrations)
+                      .values_list("registration_id", "slot_id"))
+    return {r.pk: [meetings[r.pk].get(slot.pk) or AgendaRow(slot=slot, unavailable=(r.pk, slot.pk) in unavailable)
+                   for slot in slots]
+            for r in registrations}
+
+
+def full_day(registration: Registration) -> list[AgendaRow]:
+    return full_days([registration])[registration.pk]
+
+
+def _sessions(rows: list[AgendaRow]) -> list[tuple[object, list[AgendaRow]]]:
+    """Rows grouped by session (a day's morning, afternoon…), in time order."""
+    grouped: dict[int, tuple[object, list[AgendaRow]]] = {}
+    for row in rows:
+        grouped.setdefault(row.slot.session_id, (row.slot.session, []))[1].append(row)
+    return list(grouped.values())
+
+
+def sheet_context(registration: Registration, rows: list[AgendaRow] | None = None) -> dict:
+    """What an agenda shows; `published` is false until the organiser publishes (the page then says so)."""
+    rows = full_day(registration) if rows is None else rows
+    count = sum(1 for row in rows if row.seat)
+    return {"registration": registration, "event": registration.event, "sessions": _sessions(rows),
+            "meeting_count": count,
+            "published": count > 0 or registration.event.phase in (Phase.PUBLISHED, Phase.FINISHED)}

@@ -130,7 +130,7 @@ def request_withdraw(request, pk, request_pk):
 def agenda(request, pk):
     """The participant's day: its meetings with times and tables once the organiser publishes them."""
     event, me = access.participation(request, pk, active=True)
-    context = agendas.sheet_context(me)
+    context = selectors.sheet_context(me)
     for _session, rows in context["sessions"]:
         for row in rows:
             if row.seat:
