@@ -10,7 +10,6 @@ from ninja import NinjaAPI
 from grappe.core.api_auth import SIGNED_IN
 from grappe.members.api import router as members_router
 from grappe.events.api import router as events_router
-from grappe.events.api_organiser import router as events_organiser_router
 from grappe.listening.api import router as listening_router
 from grappe.partnering.api import router as partnering_router
 
@@ -20,7 +19,6 @@ api.add_router("/", members_router)
 api.add_router("/", partnering_router)
 api.add_router("/", listening_router)
 api.add_router("/", events_router)
-api.add_router("/", events_organiser_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -72,6 +72,17 @@ def capability_choices() -> list[tuple[int, str]]:
     return [(pk, name) for _order, pk, name in sorted(choices)]
 
 
+def capability_groups() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Capabilities in use grouped by domain, in the taxonomy's order: a <select> with one group per domain."""
+    groups: dict[int, tuple[str, list]] = {}
+    rows = (Capability.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
+            .order_by("parent__position", "parent__label_fr", "position", "label_fr")
+            .values_list("pk", "label_fr", "label_en", "parent_id", "parent__label_fr", "parent__label_en"))
+    for pk, fr, en, parent, parent_fr, parent_en in rows:
+        groups.setdefault(parent, (in_language(parent_fr, parent_en), []))[1].append((pk, in_language(fr, en)))
+    return list(groups.values())
+
+
 def certification_choices() -> list[tuple[int, str]]:
     """The certification types as the directory's filter lists them, read as rows."""
     rows = CertificationType.objects.values_list("pk", "label_fr", "label_en")

@@ -1,0 +1,1 @@
+"""Forms of the events pages, by audience like the pages: organiser.py and participant.py."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.forms import StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
 from grappe.members.models import Capability
-from grappe.partnering.forms.opportunities import capability_groups
+from grappe.members.selectors import capability_groups
 
 from ..models import Outcome, Priority, Registration
 

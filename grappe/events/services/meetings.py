@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit
@@ -34,7 +34,7 @@ from ..models import (
     Table,
 )
 from .locks import locked_event
-from .notices import tell_registrant
+from .notices import short_time, tell_registrant
 
 EDITABLE_PHASES = {Phase.SCHEDULING, Phase.PUBLISHED}
 
@@ -65,10 +65,6 @@ def refusal(reason: str, **names) -> ValidationError:
     return ValidationError(texts[reason] % names if names else texts[reason], code=reason)
 
 
-def _time(slot: Slot) -> str:
-    return formats.date_format(timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT")
-
-
 def _editable(actor, event: Event) -> Event:
     event = locked_event(actor, event)
     if event.phase not in EDITABLE_PHASES:
@@ -81,13 +77,13 @@ def _check_place(sides: tuple[Registration, Registration], slot: Slot, table: Ta
     """Why the two sides cannot meet at this slot and table, if they cannot (else nothing)."""
     others = Meeting.objects.filter(LIVE_MEETING, slot=slot).exclude(pk=exclude_meeting)
     if others.filter(table=table).exists():
-        raise refusal("table_taken", table=table, time=_time(slot))
+        raise refusal("table_taken", table=table, time=short_time(slot.starts_at))
     for side in sides:
         if side.unavailable_slots.filter(pk=slot.pk).exists():
-            raise refusal("unavailable", person=side.display_name, time=_time(slot))
+            raise refusal("unavailable", person=side.display_name, time=short_time(slot.starts_at))
         if MeetingSeat.objects.filter(registration=side, slot=slot, live=True).exclude(
                 meeting=exclude_meeting).exists():
-            raise refusal("person_busy", person=side.display_name, time=_time(slot))
+            raise refusal("person_busy", person=side.display_name, time=short_time(slot.starts_at))
 
 
 def _write(action, sides, slot: Slot, table: Table):
@@ -100,7 +96,7 @@ def _write(action, sides, slot: Slot, table: Table):
         if reason is None:
             raise
         first, second = sides
-        raise refusal(reason, table=table, time=_time(slot),
+        raise refusal(reason, table=table, time=short_time(slot.starts_at),
                       person=f"{first.display_name} / {second.display_name}",
                       first=first.organisation_name, second=second.organisation_name) from error
 

@@ -8,13 +8,24 @@ from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from grappe.core import notify, outbox
 from grappe.core.links import absolute_url
 
 from ..models import Registration
+
+
+def names(registration: Registration) -> dict:
+    """The participant as the messages about it name it: %(name)s, %(organisation)s, and %(event)s."""
+    return {"name": registration.display_name, "organisation": registration.organisation_name,
+            "event": registration.event.title}
+
+
+def short_time(moment) -> str:
+    """A moment of the event as messages write it: the date and time at the venue, short."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def link_for(registration: Registration, path: str) -> str:

@@ -1,5 +1,6 @@
-"""The organiser's print run as a background job: every agenda and table sign as one PDF (printing.py), made
-by a task while the page shows its progress, then kept in the database for download.
+"""The organiser's print run as a background job: every agenda and table sign as one PDF
+(documents/printing.py), made by a task while the page shows its progress, then kept in the database for
+download.
 
 An event keeps only its latest finished job: when a job finishes, the older ones (and their PDFs) are deleted.
 A job whose worker died is failed by core's recovery (grappe.core.jobs) and no longer blocks a new one.
@@ -17,7 +18,7 @@ from grappe.core import jobs, notify
 from grappe.core.models import UNFINISHED
 from grappe.core.permissions import require
 
-from .. import printing
+from ..documents import printing
 from ..models import Event, Phase, PrintJob
 
 PRINTABLE_PHASES = {Phase.PUBLISHED, Phase.FINISHED}
@@ -51,7 +52,7 @@ def execute_print(job_id: int) -> PrintJob:
 
 
 def _render(job: PrintJob) -> None:
-    document = printing.event_document(job.event, lambda done, total: _progress(job, done, total))
+    document = printing.event_document(job.event, lambda done, total: _beat_rendering(job, done, total))
     pdf = document.write_pdf()
     with transaction.atomic():
         jobs.finish(job, pdf=pdf, pages=len(document.pages))
@@ -59,8 +60,9 @@ def _render(job: PrintJob) -> None:
         notify.on_commit(_tell_ready, job)
 
 
-def _progress(job: PrintJob, done: int, total: int) -> None:
-    """Rendering is 90 % of the work, writing the file the rest."""
+def _beat_rendering(job: PrintJob, done: int, total: int) -> None:
+    """Record that `done` of `total` parts of the document are rendered: rendering is 90 % of the work, writing
+    the file the rest."""
     jobs.beat(job, max(1, 90 * done // total), 100, agendas=min(done, total - 1))
 
 

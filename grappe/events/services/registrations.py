@@ -22,8 +22,8 @@ from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 from grappe.members.models import Capability, User
 
-from .. import selectors
 from ..models import Event, Phase, Registration, RegistrationStatus, Slot
+from ..selectors.participant import registration_is_open
 from .requests import close_participation
 
 EDITABLE_PHASES = (Phase.REGISTRATION, Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED)
@@ -32,7 +32,7 @@ AVAILABILITY_PHASES = (Phase.REGISTRATION, Phase.REQUESTS)
 
 def check_registration_open(event: Event) -> None:
     """A clear refusal outside the registration window."""
-    if selectors.registration_is_open(event):
+    if registration_is_open(event):
         return
     now = timezone.now()
     if event.phase in (Phase.REGISTRATION, Phase.REQUESTS) and now < event.registration_opens:

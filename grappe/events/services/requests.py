@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit
 
-from .. import selectors
 from ..models import (
     OPEN_REQUEST_STATUSES,
     Meeting,
@@ -28,15 +27,11 @@ from ..models import (
     RegistrationStatus,
     RequestStatus,
 )
+from ..selectors.participant import open_requests_between
 from . import notices
 from .meetings import cancel_meetings
 
 ANSWER_PHASES = (Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED)
-
-
-def _names(registration: Registration) -> dict:
-    return {"name": registration.display_name, "organisation": registration.organisation_name,
-            "event": registration.event.title}
 
 
 def _check_priority(priority) -> int:
@@ -57,11 +52,11 @@ def check_can_ask(participant: Registration, recipient: Registration) -> None:
     if recipient.pk == participant.pk:
         raise ValidationError(_("You cannot ask yourself for a meeting."), code="oneself")
     if recipient.event_id != participant.event_id or not recipient.is_active:
-        raise ValidationError(_("%(name)s does not take part in this event.") % _names(recipient),
+        raise ValidationError(_("%(name)s does not take part in this event.") % notices.names(recipient),
                               code="not_participant")
     if participant.organisation_id is not None and participant.organisation_id == recipient.organisation_id:
         raise ValidationError(_("%(name)s is a colleague from your own organisation: meetings here are with other "
-                                "organisations.") % _names(recipient), code="colleague")
+                                "organisations.") % notices.names(recipient), code="colleague")
 
 
 def send_request(*, user, participant: Registration, recipient: Registration, priority: int = Priority.NORMAL,
@@ -72,7 +67,7 @@ def send_request(*, user, participant: Registration, recipient: Registration, pr
     priority = _check_priority(priority)
     message = message.strip()
     with transaction.atomic():
-        existing = selectors.open_requests_between(participant, recipient).select_for_update().first()
+        existing = open_requests_between(participant, recipient).select_for_update().first()
         if existing is None:
             try:
                 with transaction.atomic():
@@ -81,21 +76,21 @@ def send_request(*, user, participant: Registration, recipient: Registration, pr
                         message=message)
             except IntegrityError:
                 # The other side asked at the same moment and committed first: theirs stands.
-                existing = selectors.open_requests_between(participant, recipient).select_for_update().get()
+                existing = open_requests_between(participant, recipient).select_for_update().get()
             else:
                 audit.record(user, "event.request_sent", meeting_request, after=audit.snapshot(meeting_request))
                 notices.tell(recipient, lambda: _("%(name)s (%(organisation)s) asks to meet you at %(event)s.")
-                             % _names(participant))
+                             % notices.names(participant))
                 return meeting_request
         return _ask_back(user, participant, existing, priority)
 
 
 def _ask_back(user, participant: Registration, existing: MeetingRequest, priority: int) -> MeetingRequest:
     if existing.requester_id == participant.pk:
-        raise ValidationError(_("You have already asked %(name)s for a meeting.") % _names(existing.recipient),
+        raise ValidationError(_("You have already asked %(name)s for a meeting.") % notices.names(existing.recipient),
                               code="duplicate")
     if existing.status == RequestStatus.ACCEPTED:
-        raise ValidationError(_("You have already agreed to meet %(name)s.") % _names(existing.requester),
+        raise ValidationError(_("You have already agreed to meet %(name)s.") % notices.names(existing.requester),
                               code="duplicate")
     _accept(user, existing, priority, "event.request_accepted_by_asking_back")
     return existing
@@ -110,7 +105,7 @@ def _accept(user, meeting_request: MeetingRequest, priority: int, action: str) -
                  after={"status": RequestStatus.ACCEPTED, "recipient_priority": priority})
     recipient = meeting_request.recipient
     notices.tell(meeting_request.requester, lambda: _("%(name)s (%(organisation)s) accepted to meet you at "
-                                                      "%(event)s.") % _names(recipient))
+                                                      "%(event)s.") % notices.names(recipient))
 
 
 def _locked_request(meeting_request: MeetingRequest) -> MeetingRequest:
@@ -131,13 +126,13 @@ def answer_request(*, user, participant: Registration, meeting_request: MeetingR
         if meeting_request.event.phase not in ANSWER_PHASES:
             raise ValidationError(_("Requests can no longer be answered for this event."), code="phase")
         if meeting_request.status == RequestStatus.WITHDRAWN:
-            raise ValidationError(_("%(name)s has withdrawn this request.") % _names(meeting_request.requester),
+            raise ValidationError(_("%(name)s has withdrawn this request.") % notices.names(meeting_request.requester),
                                   code="withdrawn")
         if meeting_request.status != RequestStatus.PENDING:
             raise ValidationError(_("You have already answered this request."), code="answered")
         if not meeting_request.requester.is_active:
             raise ValidationError(_("%(name)s no longer takes part in this event.")
-                                  % _names(meeting_request.requester), code="not_participant")
+                                  % notices.names(meeting_request.requester), code="not_participant")
         if accept:
             _accept(user, meeting_request, priority, "event.request_accepted")
         else:
@@ -148,7 +143,7 @@ def answer_request(*, user, participant: Registration, meeting_request: MeetingR
                          after={"status": RequestStatus.DECLINED})
             recipient = meeting_request.recipient
             notices.tell(meeting_request.requester, lambda: _("%(name)s (%(organisation)s) declined your meeting "
-                                                              "request at %(event)s.") % _names(recipient))
+                                                              "request at %(event)s.") % notices.names(recipient))
     return meeting_request
 
 
@@ -174,7 +169,7 @@ def withdraw_request(*, user, participant: Registration, meeting_request: Meetin
                      after={"status": RequestStatus.WITHDRAWN, "meetings_cancelled": [m.pk for m in meetings]})
         other = meeting_request.recipient if is_requester else meeting_request.requester
         notices.tell(other, lambda: _("%(name)s (%(organisation)s) called off your meeting at %(event)s.")
-                     % _names(participant), "events:agenda" if meetings else "events:request-list")
+                     % notices.names(participant), "events:agenda" if meetings else "events:request-list")
     return meeting_request
 
 
@@ -214,13 +209,9 @@ def _tell_others(registration: Registration, closed: Closed) -> None:
         if other.pk in cancelled_with or other.status == RegistrationStatus.CANCELLED:
             continue
         notices.tell(other, lambda: _("%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting "
-                                      "request with them is closed.") % _names(registration))
+                                      "request with them is closed.") % notices.names(registration))
     for other, meeting in cancelled_with.values():
         notices.tell(other, lambda meeting=meeting: _(
             "%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting at %(time)s is "
-            "cancelled.") % {**_names(registration), "time": _time(meeting.slot.starts_at)},
+            "cancelled.") % {**notices.names(registration), "time": notices.short_time(meeting.slot.starts_at)},
             "events:agenda")
-
-
-def _time(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -146,22 +146,18 @@ def execute_run(run: ScheduleRun, *, time_limit: float | None = None) -> Schedul
     return ScheduleRun.objects.get(pk=run.pk)
 
 
-def _progress(run: ScheduleRun, percent: int, message: str | None = None, **figures) -> None:
-    jobs.beat(run, percent, 100, message, **figures)
-
-
 def _solve_and_apply(run: ScheduleRun, time_limit: float) -> None:
     started = time.monotonic()
-    _progress(run, 5)
+    jobs.beat(run, 5, 100)
     snapshot = Snapshot(run.event)
     problem = snapshot.problem()
     greedy = scheduler.greedy(problem)
-    _progress(run, 20, requests_count=len(problem.requests), greedy_count=len(greedy.meetings),
+    jobs.beat(run, 20, 100, requests_count=len(problem.requests), greedy_count=len(greedy.meetings),
               greedy_weight=greedy.placed_weight,
               message=_("A first pass placed %(count)s meetings; looking for a better schedule…")
               % {"count": len(greedy.meetings)})
     result = scheduler.schedule(problem, time_limit=time_limit)
-    _progress(run, 90)
+    jobs.beat(run, 90, 100)
     problems = scheduler.violations(problem, result.meetings)
     if problems:
         raise ValueError("; ".join(problems))

@@ -1,4 +1,4 @@
-"""Fixtures of the events tests (participant and organiser sides). Append only."""
+"""Fixtures of the events tests (participant and organiser)."""
 
 import pytest
 

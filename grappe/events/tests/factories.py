@@ -1,4 +1,4 @@
-"""Events test data made directly (not through the services), for tests of both sides. Append only."""
+"""Events test data made directly (not through the services), for the tests of both audiences."""
 
 import datetime
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from grappe.conftest import committed
 from grappe.core.models import AuditEntry, JobStatus, Notification
-from grappe.events import printing
+from grappe.events.documents import printing
 from grappe.events.models import MeetingStatus, Phase, PrintJob, RequestStatus
 from grappe.events.services import print_jobs
 

@@ -2,8 +2,9 @@
 
 from icalendar import Calendar
 
-from grappe.events import agenda
+from grappe.events.documents import agenda
 from grappe.events.models import MeetingStatus, RequestStatus
+from grappe.events.selectors.participant import agenda_rows, full_day
 
 from .factories import make_request, place
 
@@ -11,17 +12,17 @@ from .factories import make_request, place
 def test_only_published_live_meetings_appear_in_time_order(alpha, bravo, charlie):
     late = place(make_request(alpha, bravo, RequestStatus.ACCEPTED), slot_index=2, table_number=3)
     early = place(make_request(charlie, alpha, RequestStatus.ACCEPTED), slot_index=0, table_number=2)
-    rows = agenda.agenda_rows(alpha)
+    rows = agenda_rows(alpha)
     assert [(row.meeting, row.other, row.table.number) for row in rows] == [(early, charlie, 2), (late, bravo, 3)]
     late.status = MeetingStatus.PLANNED
     late.save()
-    assert [row.meeting for row in agenda.agenda_rows(alpha)] == [early]
+    assert [row.meeting for row in agenda_rows(alpha)] == [early]
 
 
 def test_the_full_day_shows_free_and_unavailable_slots(event, alpha, bravo):
     place(make_request(alpha, bravo, RequestStatus.ACCEPTED), slot_index=1)
     alpha.unavailable_slots.add(event.slots.get(index=3))
-    day = agenda.full_day(alpha)
+    day = full_day(alpha)
     assert [(row.seat is not None, row.unavailable) for row in day] == [
         (False, False), (True, False), (False, False), (False, True)]
 
@@ -53,9 +54,9 @@ def test_a_printed_sheet_shows_a_run_of_free_slots_as_one_line(event, alpha, bra
     alpha.unavailable_slots.add(event.slots.get(index=3))
     slots = list(event.slots.all())
 
-    rows = agenda._merged(agenda.full_day(alpha))
+    rows = agenda._merged(full_day(alpha))
     assert [(row.slot, row.ends_at, row.seat is not None, row.unavailable) for row in rows] == [
         (slots[0], slots[0].ends_at, False, False), (slots[1], slots[1].ends_at, True, False),
         (slots[2], slots[2].ends_at, False, False), (slots[3], slots[3].ends_at, False, True)]
-    rows = agenda._merged(agenda.full_day(bravo))  # free, meeting, then two free slots in a row
+    rows = agenda._merged(full_day(bravo))  # free, meeting, then two free slots in a row
     assert [(row.slot, row.ends_at) for row in rows][2:] == [(slots[2], slots[3].ends_at)]

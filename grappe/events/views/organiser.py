@@ -18,9 +18,10 @@ from grappe.core.models import JobStatus
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
 
-from .. import exports, printing, selectors_organiser
+from ..documents import exports
 from ..forms.organiser import EventForm, PhaseForm, PlaceForm, RegistrationsForm, phase_actions
 from ..models import Event, Meeting, MeetingRequest, PrintJob, RegistrationStatus, ScheduleRun
+from ..selectors import organiser as selectors
 from ..services import meetings, organiser, print_jobs, scheduling
 
 PER_PAGE = 50
@@ -71,7 +72,7 @@ def event_form(request, pk=None):
 def event_overview(request, pk):
     event = _event(request, pk)
     return render(request, "events/organiser/event_overview.html", {
-        "event": event, "figures": selectors_organiser.event_figures(event), "actions": phase_actions(event),
+        "event": event, "figures": selectors.event_figures(event), "actions": phase_actions(event),
         "sessions": event.sessions.all(), "tables": event.tables.all(), "tab": "overview"})
 
 
@@ -116,7 +117,7 @@ def registrations(request, pk):
         return redirect(request.get_full_path())
     status = request.GET.get("status", "")
     status = status if status in RegistrationStatus.values else ""
-    page, query = paginate(request, selectors_organiser.registrations_for_review(event, status), PER_PAGE)
+    page, query = paginate(request, selectors.registrations_for_review(event, status), PER_PAGE)
     return render(request, "events/organiser/registrations.html", {
         "event": event, "page": page, "query": query, "status": status,
         "statuses": RegistrationStatus.choices, "tab": "registrations"})
@@ -149,11 +150,12 @@ def run_progress(request, pk, run_pk):
     """The scheduler run's progress bar, polled by htmx; once the run is over, the page reloads to show the
     results."""
     event = _event(request, pk)
-    return _progress(request, event, get_object_or_404(ScheduleRun, pk=run_pk, event=event),
-                     "organiser-run-progress", "events/organiser/_run_progress.html")
+    return _progress_bar(request, event, get_object_or_404(ScheduleRun, pk=run_pk, event=event),
+                         "organiser-run-progress", "events/organiser/_run_progress.html")
 
 
-def _progress(request, event: Event, job: ScheduleRun | PrintJob, url_name: str, template: str):
+def _progress_bar(request, event: Event, job: ScheduleRun | PrintJob, url_name: str, template: str):
+    """The job's progress bar, polled by htmx at `url_name`; once the job is over, a reload of the whole page."""
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, template, {"event": event, "job": job, "progress_url": _url(url_name, event, job.pk)})
@@ -162,7 +164,7 @@ def _progress(request, event: Event, job: ScheduleRun | PrintJob, url_name: str,
 @login_required
 def schedule(request, pk):
     event = _event(request, pk)
-    tables, rows = selectors_organiser.schedule_grid(event)
+    tables, rows = selectors.schedule_grid(event)
     run = event.schedule_runs.filter(status=JobStatus.DONE).first()
     return render(request, "events/organiser/schedule.html", {
         "event": event, "tables": tables, "rows": rows, "actions": phase_actions(event), "tab": "schedule",
@@ -173,7 +175,7 @@ def schedule(request, pk):
 def meeting_detail(request, pk, meeting_pk):
     """One meeting: move it to another slot or table (POST), or see why the move is refused."""
     event = _event(request, pk)
-    meeting = get_object_or_404(selectors_organiser.event_meetings(event, live=False), pk=meeting_pk)
+    meeting = get_object_or_404(selectors.event_meetings(event, live=False), pk=meeting_pk)
     form = PlaceForm(request.POST or None, event=event, initial={"slot": meeting.slot,
                                                                  "table": meeting.table})
     if request.method == "POST" and form.is_valid():
@@ -231,15 +233,15 @@ def print_page(request, pk):
     return render(request, "events/organiser/print.html", {
         "event": event, "job": event.print_jobs.defer("pdf").first(), "tab": "print",
         "can_print": event.phase in print_jobs.PRINTABLE_PHASES,
-        "participants": printing.participants(event).count()})
+        "participants": selectors.printed_participants(event).count()})
 
 
 @login_required
 def print_progress(request, pk, job_pk):
     """The print job's progress bar, polled by htmx; once the job is over the page reloads to offer the file."""
     event = _event(request, pk)
-    return _progress(request, event, get_object_or_404(PrintJob.objects.defer("pdf"), pk=job_pk, event=event),
-                     "organiser-print-progress", "events/organiser/_print_progress.html")
+    job = get_object_or_404(PrintJob.objects.defer("pdf"), pk=job_pk, event=event)
+    return _progress_bar(request, event, job, "organiser-print-progress", "events/organiser/_print_progress.html")
 
 
 @login_required
@@ -263,4 +265,4 @@ def export(request, pk, kind):
 def follow_ups(request, pk):
     event = _event(request, pk)
     return render(request, "events/organiser/follow_ups.html", {
-        "event": event, "meetings": selectors_organiser.follow_ups(event), "tab": "follow-ups"})
+        "event": event, "meetings": selectors.follow_ups(event), "tab": "follow-ups"})

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
 
-from .. import access, selectors, suggestions
-from .. import agenda as agendas
+from .. import access, suggestions
+from ..documents import agenda as agendas
 from ..forms.participant import AnswerForm, OutcomeForm, RequestForm
 from ..models import MeetingSeat, Priority
+from ..selectors import participant as selectors
 from ..services import outcomes, requests
 
 
@@ -129,7 +130,7 @@ def request_withdraw(request, pk, request_pk):
 def agenda(request, pk):
     """The participant's day: its meetings with times and tables once the organiser publishes them."""
     event, me = access.participation(request, pk, active=True)
-    context = agendas.sheet_context(me)
+    context = selectors.sheet_context(me)
     for _session, rows in context["sessions"]:
         for row in rows:
             if row.seat:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require_visible
 
-from .. import access, selectors
+from .. import access
 from ..forms.participant import (
     AvailabilityForm,
     GuestRegistrationForm,
@@ -27,6 +27,7 @@ from ..forms.participant import (
     ResendLinkForm,
 )
 from ..models import Event, Phase, RegistrationStatus
+from ..selectors import participant as selectors
 from ..services import registrations
 
 

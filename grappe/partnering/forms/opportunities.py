@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.core.forms import QuickSelect, StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
-from grappe.members.models import Capability, MembershipStatus, Organisation, Region, in_language
+from grappe.members.models import Capability, MembershipStatus, Organisation, Region
+from grappe.members.selectors import capability_groups
 from matching.consortia import Rules
 
 from ..models import MAX_DESCRIPTION_LENGTH, Opportunity
@@ -43,17 +44,6 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
                 membership_status=MembershipStatus.FORMER).order_by("legal_name")
         else:
             del self.fields["initiator"]
-
-
-def capability_groups() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Capabilities in use grouped by domain, in the taxonomy's order: a <select> with one group per domain."""
-    groups: dict[int, tuple[str, list]] = {}
-    rows = (Capability.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
-            .order_by("parent__position", "parent__label_fr", "position", "label_fr")
-            .values_list("pk", "label_fr", "label_en", "parent_id", "parent__label_fr", "parent__label_en"))
-    for pk, fr, en, parent, parent_fr, parent_en in rows:
-        groups.setdefault(parent, (in_language(parent_fr, parent_en), []))[1].append((pk, in_language(fr, en)))
-    return list(groups.values())
 
 
 class NeedsForm(StyledFormMixin, forms.Form):

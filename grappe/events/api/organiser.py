@@ -1,4 +1,4 @@
-"""The organiser's endpoints (cluster staff), a router beside the participants' (grappe/api.py adds both): run
+"""The organiser's endpoints (cluster staff), a router beside the participants' (api/__init__.py joins both): run
 the scheduler, follow a run, read the event's meetings. Anyone else signed in gets 403."""
 
 import datetime
@@ -12,9 +12,9 @@ from ninja.errors import HttpError
 from grappe.core.api_schemas import answers
 from grappe.core.permissions import require
 
-from . import selectors_organiser
-from .models import Event, ScheduleRun
-from .services import scheduling
+from ..models import Event, ScheduleRun
+from ..selectors import organiser as selectors
+from ..services import scheduling
 
 router = Router(tags=["events"])
 
@@ -112,4 +112,4 @@ def event_meetings(request, event_id: int):
              "slot": m.slot.index, "table": m.table.number, "table_label": m.table.label,
              "request": m.request_id,
              "requester": _side(m.request.requester), "recipient": _side(m.request.recipient)}
-            for m in selectors_organiser.event_meetings(event)]
+            for m in selectors.event_meetings(event)]

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from .views import participant_meetings as meetings
-from .views import participant_registration as registration
+from ..views import participant_meetings as meetings
+from ..views import participant_registration as registration
 
 urlpatterns = [
     path("", registration.event_list, name="event-list"),

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from grappe.core import spreadsheets
 
-from . import selectors_organiser
-from .models import Event, Outcome
+from ..models import Event, Outcome
+from ..selectors import organiser as selectors
 
 
 def attendance_xlsx(event: Event) -> bytes:
@@ -16,7 +16,7 @@ def attendance_xlsx(event: Event) -> bytes:
     and held."""
     rows = ([r.display_name, r.organisation_name, _("Guest") if r.is_guest else _("Member"),
              r.guest_email if r.is_guest else r.person.email, r.get_status_display(), r.planned, r.held]
-            for r in selectors_organiser.attendance(event))
+            for r in selectors.attendance(event))
     return spreadsheets.xlsx(spreadsheets.Sheet(
         _("Attendance"), [_("Name"), _("Organisation"), _("Kind"), _("Email"), _("Status"), _("Meetings planned"),
                           _("Meetings held")], rows))
@@ -30,7 +30,7 @@ def outcomes_xlsx(event: Event) -> bytes:
     """One line per live meeting: when, where, both sides, and each side's account (held, outcome, notes)."""
     outcomes = dict(Outcome.choices)
     rows = []
-    for meeting in selectors_organiser.event_meetings(event):
+    for meeting in selectors.event_meetings(event):
         seats = {seat.registration_id: seat for seat in meeting.seats.all()}
         line = [timezone.localtime(meeting.slot.starts_at).strftime("%Y-%m-%d %H:%M"), str(meeting.table),
                 meeting.get_status_display()]

@@ -1,5 +1,5 @@
-"""The events API: announced events (public), and a member's own participation — registration, profile,
-participants ranked by fit, meeting requests, agenda. The organiser's endpoints follow at the end of the file.
+"""The participants' endpoints: announced events (public), and a member's own participation — registration,
+profile, participants ranked by fit, meeting requests, agenda. The organiser's are in organiser.py.
 
 Rights are those of the pages: a draft event answers 404 except to the staff; a participation's endpoints
 answer 404 to a caller who has no (validated, where said) registration for the event. Guests use the pages
@@ -22,9 +22,10 @@ from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
 
-from . import access, agenda, selectors, suggestions
-from .models import Event, Priority, Registration
-from .services import registrations, requests
+from .. import access, suggestions
+from ..models import Event, Priority, Registration
+from ..selectors import participant as selectors
+from ..services import registrations, requests
 
 router = Router(tags=["events"])
 
@@ -307,4 +308,4 @@ def my_agenda(request, event_id: int):
     """The caller's published meetings in time order, with the table and the other side."""
     me = _participation(request, event_id)
     return [{"starts_at": row.slot.starts_at, "ends_at": row.slot.ends_at, "table": row.table.number,
-             "table_label": row.table.label, "other": _participant(row.other)} for row in agenda.agenda_rows(me)]
+             "table_label": row.table.label, "other": _participant(row.other)} for row in selectors.agenda_rows(me)]

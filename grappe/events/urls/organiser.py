@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import organiser as views
+from ..views import organiser as views
 
 urlpatterns = [
     path("organiser/", views.event_list, name="organiser-events"),

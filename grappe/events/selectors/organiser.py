@@ -1,11 +1,11 @@
-"""What the organiser's pages, exports and API read: the schedule grid, the meetings, attendance and
-follow-ups."""
+"""What the organiser's pages, documents and API read: the schedule grid, the meetings, attendance,
+follow-ups, and whose agendas are printed."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
-from .models import (
+from ..models import (
     LIVE_MEETING,
     Event,
     Meeting,
@@ -17,6 +17,7 @@ from .models import (
     RequestStatus,
     Slot,
 )
+from . import participant
 
 SIDES = ("request__requester__person", "request__requester__organisation", "request__recipient__person",
          "request__recipient__organisation")
@@ -93,3 +94,9 @@ def _labelled(queryset, statuses) -> list[tuple[str, int]]:
     """(label, count) for each status present, in the order the statuses are declared."""
     counts = dict(queryset.values_list("status").annotate(n=Count("pk")).order_by())
     return [(label, counts[value]) for value, label in statuses.choices if counts.get(value)]
+
+
+def printed_participants(event: Event):
+    """Whose agendas are printed: the validated participants, by name."""
+    return (participant.participants(event).prefetch_related(None).select_related("event")
+            .order_by("person__last_name", "guest_name", "pk"))
