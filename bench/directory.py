@@ -60,7 +60,7 @@ def run_search(params: dict, user) -> int:
     from django.core.paginator import Paginator
 
     from grappe.members import selectors
-    from grappe.members.forms import DirectoryFilterForm
+    from grappe.members.forms.directory import DirectoryFilterForm
 
     form = DirectoryFilterForm(params)
     queryset = selectors.directory_organisations(user)

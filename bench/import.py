@@ -78,7 +78,7 @@ def run_import(actor, kind: str, name: str, content: bytes) -> dict:
     """The import pages' path, timed step by step; returns the timings and the report's counts."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from grappe.members import imports
+    from grappe.members.services import imports
     from grappe.members.models import ImportJob
 
     started = time.perf_counter()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "grappe.partnering",
     "grappe.listening",
     "grappe.events",
+    "grappe.home",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 
 # django-allauth: sign in by email, no username; invitations go through password reset links.
 ACCOUNT_LOGIN_METHODS = {"email"}

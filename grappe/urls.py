@@ -13,9 +13,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("api/", api.urls),
-    path("i18n/", include("grappe.core.i18n_urls")),
+    path("i18n/", include("grappe.members.i18n_urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("", include("grappe.home.urls")),
     path("", include("grappe.core.urls")),
     path("members/", include("grappe.members.urls")),
     path("partnering/", include("grappe.partnering.urls")),

@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from playwright.sync_api import expect
 
 from grappe.conftest import make_member, make_organisation, make_staff
-from grappe.members import services
 from grappe.members.models import Capability, CapabilityLevel, Person, Region
+from grappe.members.services import organisations, taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 
 from .helpers import in_french, url
@@ -19,12 +19,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def machining_cluster(transactional_db):
     """The shipped taxonomy; two 5-axis shops in different regions, a 3-axis one, a composites shop."""
-    services.load_taxonomy(read_taxonomy())
+    taxonomy.load_taxonomy(read_taxonomy())
     staff = make_staff()
 
     def member(name, region, city, capability_code):
         organisation = make_organisation(name, slug=slugify(name), region=region, city=city)
-        services.set_capability(actor=staff, organisation=organisation, level=CapabilityLevel.CORE,
+        organisations.set_capability(actor=staff, organisation=organisation, level=CapabilityLevel.CORE,
                                 capability=Capability.objects.get(code=capability_code))
         return organisation
 

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from grappe.conftest import make_member, make_organisation
-from grappe.members import services as member_services
 from grappe.members.models import OrgRole
+from grappe.members.services import taxonomy as member_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 from grappe.partnering.tests.conftest import LANDING_GEAR, build_cluster
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def cluster(transactional_db):
-    member_services.load_taxonomy(read_taxonomy())
+    member_taxonomy.load_taxonomy(read_taxonomy())
     alpha = make_organisation("Alpha Usinage", neq="1111111111")
     bravo = make_organisation("Bravo Composites", neq="2222222222")
     return build_cluster(make_member(alpha, "admin@alpha.test", OrgRole.ADMIN, consent_directory=True),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_a_member_signs_in_and_finds_their_organisation(page, org_admin, org_a):
     submit_sign_in_form(page, "admin@alpha.test", PASSWORD)
 
-    expect(page).to_have_url(re.compile(re.escape(url("core:home")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(url("home:home")) + "$"))
     expect(page.get_by_role("navigation")).to_contain_text("admin@alpha.test")
     page.get_by_role("link", name=in_french("My organisation"), exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(url("members:organisation-detail", org_a.slug)) + "$"))
@@ -50,6 +50,6 @@ def test_staff_sign_in_takes_the_password_then_the_authenticator_code(page):
 
     page.fill("#id_code", current_totp_code(staff))
     page.press("#id_code", "Enter")
-    expect(page).to_have_url(re.compile(re.escape(url("core:home")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(url("home:home")) + "$"))
     expect(page.get_by_role("navigation")).to_contain_text(staff.email)
     expect(page.get_by_role("button", name=in_french("Staff"), exact=True)).to_be_visible()

@@ -47,5 +47,5 @@ def test_a_signed_in_users_choice_is_remembered_for_their_next_sign_in(page, sig
 
     page.context.clear_cookies()  # another day, another browser: no session, no language cookie
     submit_sign_in_form(page, org_user.email, PASSWORD)
-    expect(page).to_have_url(ends_with(url("core:home", language="en")))
+    expect(page).to_have_url(ends_with(url("home:home", language="en")))
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -9,7 +9,7 @@ the neighbouring cells away when a staff member clicks it (OWASP, "CSV injection
   also gets Excel's "quote prefix" style, its own mark for text typed after a quote: the cell reads exactly
   as the person wrote it and stays text when someone edits it;
 - in a CSV, which has no types, such text is written after a single quote, as OWASP says. The importer
-  (`members.imports.files`) takes that quote off again, so an export imports back unchanged.
+  (`members.services.imports.files`) takes that quote off again, so an export imports back unchanged.
 
 Numbers, dates and booleans are written as what they are, so that they still add up and sort.
 """

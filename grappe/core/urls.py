@@ -4,7 +4,6 @@ from . import token_views, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit-log"),
     path("anonymity/", views.anonymity_threshold, name="anonymity-threshold"),
     path("notifications/", views.notifications, name="notifications"),

@@ -4,29 +4,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
 
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
-from grappe.members import selectors, services
 
 from . import aggregates
 from .forms import AnonymityThresholdForm, AuditFilterForm
 from .models import AuditEntry
-
-
-def home(request):
-    return render(request, "core/home.html", selectors.home_figures(request.user))
-
-
-@require_POST
-def set_language(request):
-    """Switch the interface language and remember it as the signed-in user's preference."""
-    response = django_set_language(request)
-    if request.user.is_authenticated:
-        services.set_language_preference(user=request.user, language=request.POST.get("language", ""))
-    return response
 
 
 @login_required

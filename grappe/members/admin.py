@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 
-from . import services
 from .directory_cache import bump_directory_version
-from .forms import PersonEmailMixin
+from .forms.people import PersonEmailMixin
 from .models import (
     Capability,
     Certification,
@@ -15,6 +14,7 @@ from .models import (
     Person,
     User,
 )
+from .services import accounts, fields, organisations, people
 
 
 class StaffAdmin(admin.ModelAdmin):
@@ -60,11 +60,11 @@ class OrganisationAdmin(DirectoryShownAdmin):
     inlines = [CapabilityInline]
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in services.ORGANISATION_FIELDS if name in form.cleaned_data}
+        data = {name: form.cleaned_data[name] for name in fields.ORGANISATION_FIELDS if name in form.cleaned_data}
         if change:
-            services.update_organisation(actor=request.user, organisation=obj, data=data)
+            organisations.update_organisation(actor=request.user, organisation=obj, data=data)
         else:
-            obj.pk = services.create_organisation(actor=request.user, data=data).pk
+            obj.pk = organisations.create_organisation(actor=request.user, data=data).pk
 
 
 @admin.register(Person)
@@ -80,8 +80,8 @@ class PersonAdmin(StaffAdmin):
         return type(form.__name__, (PersonEmailMixin, form), {"actor": request.user})
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}
-        person = services.save_person(actor=request.user, organisation=form.cleaned_data["organisation"],
+        data = {name: form.cleaned_data[name] for name in fields.PERSON_FIELDS if name in form.cleaned_data}
+        person = people.save_person(actor=request.user, organisation=form.cleaned_data["organisation"],
                                       data=data, person=Person.objects.get(pk=obj.pk) if change else None)
         obj.pk = person.pk
 
@@ -133,6 +133,6 @@ class UserAdmin(StaffAdmin):
 
     def save_model(self, request, obj, form, change):
         if "role" in form.changed_data:
-            services.set_user_role(actor=request.user, user=obj, role=form.cleaned_data["role"])
+            accounts.set_user_role(actor=request.user, user=obj, role=form.cleaned_data["role"])
         User.objects.filter(pk=obj.pk).update(full_name=obj.full_name, language=obj.language,
                                               is_active=obj.is_active)

@@ -5,12 +5,12 @@ Rights follow a person's *current* organisation: a user acts for the organisatio
 
 import rules
 
-from .models import STAFF_ROLES, MembershipStatus, OrgRole, Role
+from grappe.core.rules import is_cluster_staff
 
+from .models import MembershipStatus, OrgRole, Role
 
-@rules.predicate
-def is_cluster_staff(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.role in STAFF_ROLES or user.is_superuser)
+__all__ = ["administers_account", "belongs_to", "is_admin_of", "is_cluster_staff", "is_member_user",
+           "is_staff_admin"]
 
 
 @rules.predicate
@@ -61,8 +61,5 @@ rules.add_perm("members.manage_taxonomy", is_cluster_staff)
 rules.add_perm("members.import_data", is_cluster_staff)
 rules.add_perm("members.export_directory", is_cluster_staff)
 rules.add_perm("members.manage_roles", is_staff_admin)
-rules.add_perm("core.view_audit", is_cluster_staff)
 # Segments (saved sets of organisations) are the staff's tools for targeting and dashboards.
 rules.add_perm("members.manage_segments", is_cluster_staff)
-# The anonymity threshold k of grappe.core.aggregates.
-rules.add_perm("core.set_anonymity_threshold", is_cluster_staff)

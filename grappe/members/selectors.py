@@ -165,7 +165,7 @@ def home_figures(user) -> dict:
 
 def account_with_email(email: str) -> User | None:
     """The account that signs in with this address, whatever its case. The one lookup of an account by email
-    for people and invitations: what it finds may be linked to a person only as members.services says."""
+    for people and invitations: what it finds may be linked to a person only as members.services.people says."""
     return User.objects.filter(email__iexact=email.strip()).first()
 
 

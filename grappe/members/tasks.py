@@ -6,8 +6,8 @@ Tasks take ids and plain values (they are stored as JSON until a worker runs the
 from django.utils import translation
 from django_tasks import task
 
-from . import imports, services
 from .models import ImportJob, User
+from .services import certifications, imports
 
 
 @task()
@@ -35,4 +35,4 @@ def commit_import_task(job_id: int, actor_id: int | None, language: str) -> str:
 @task()
 def send_certification_reminders_task() -> int:
     """Mail the reminders of certifications about to expire. Enqueue it daily (e.g. from cron)."""
-    return services.send_certification_reminders()
+    return certifications.send_certification_reminders()

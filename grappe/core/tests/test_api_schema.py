@@ -27,8 +27,8 @@ from grappe.conftest import api_key, make_member, make_organisation, make_staff
 from grappe.events.models import RequestStatus, ScheduleRun
 from grappe.events.tests.factories import make_event, make_request, register
 from grappe.listening.tests.permission_objects import brief, need_of_a, survey
-from grappe.members import services as member_services
 from grappe.members.models import OrgRole
+from grappe.members.services import taxonomy as member_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 from grappe.partnering import engine
 from grappe.partnering.tests.conftest import build_cluster, describe
@@ -58,7 +58,7 @@ def cluster(django_db_setup, django_db_blocker, connection_kept_between_requests
     scheduler. Made once for the module (each operation's test runs in a savepoint of it), rolled back at
     its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        member_services.load_taxonomy(read_taxonomy())
+        member_taxonomy.load_taxonomy(read_taxonomy())
         engine.forget()
         alpha, bravo = make_organisation("Alpha Usinage"), make_organisation("Bravo Composites")
         org_user = make_member(alpha, "user@alpha.test")

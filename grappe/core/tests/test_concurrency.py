@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from grappe.core import audit
 from grappe.core.models import AuditEntry
-from grappe.members import services
 from grappe.members.models import (
     MembershipStatus,
     Organisation,
@@ -27,6 +26,9 @@ from grappe.members.models import (
     OrganisationKind,
     Person,
 )
+from grappe.members.services import fields as member_fields
+from grappe.members.services import organisations as member_organisations
+from grappe.members.services import people as member_people
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
@@ -97,8 +99,8 @@ def test_a_form_submitted_twice_at_once_creates_one_organisation(staff, overlapp
 def test_a_capability_declared_twice_at_once_is_one_row(
         org_admin, org_a, capability, overlapping_transactions):
     def declare(level):
-        return lambda: services.set_capability(actor=org_admin, organisation=org_a, capability=capability,
-                                               level=level)
+        return lambda: member_organisations.set_capability(actor=org_admin, organisation=org_a,
+                                                           capability=capability, level=level)
 
     no_errors(run_together(declare("core"), declare("secondary")))
 
@@ -113,8 +115,8 @@ def test_two_people_made_primary_contact_at_once_leave_one_primary_contact(
                                     email=f"{name}@alpha.test") for name in ("marie", "paul")]
 
     def make_primary(person):
-        return lambda: services.save_person(actor=org_admin, organisation=org_a, person=person,
-                                            data={"is_primary_contact": True})
+        return lambda: member_people.save_person(actor=org_admin, organisation=org_a, person=person,
+                                                 data={"is_primary_contact": True})
 
     no_errors(run_together(*(make_primary(p) for p in people)))
 
@@ -124,10 +126,11 @@ def test_two_people_made_primary_contact_at_once_leave_one_primary_contact(
 def test_two_simultaneous_edits_are_both_in_the_audit_trail(
         staff, org_admin, org_a, overlapping_transactions):
     """Each form posts every field, so the last save wins; the trail shows both changes, in order."""
-    form = {name: getattr(org_a, name) for name in services.ORGANISATION_FIELDS}
+    form = {name: getattr(org_a, name) for name in member_fields.ORGANISATION_FIELDS}
 
     def edit(actor, **change):
-        return lambda: services.update_organisation(actor=actor, organisation=org_a, data={**form, **change})
+        return lambda: member_organisations.update_organisation(actor=actor, organisation=org_a,
+                                                                data={**form, **change})
 
     no_errors(run_together(edit(staff, city="Mirabel"), edit(org_admin, description_fr="Pièces de moteur.")))
 

@@ -21,8 +21,8 @@ from grappe.listening.models import (
     Survey,
     SurveyStatus,
 )
-from grappe.members import services as members_services
 from grappe.members.models import Role, Segment, User
+from grappe.members.services import organisations as members_organisations
 
 from .insights_data import answered_survey, crowd
 
@@ -112,7 +112,7 @@ def move_into_the_region(staff, django_capture_on_commit_callbacks):
     """The seventh organisation moves into the segment's region, as through the members API."""
     def move(made):
         with django_capture_on_commit_callbacks(execute=True):
-            members_services.update_organisation(actor=staff, organisation=made[6][0], data={"region": "15"})
+            members_organisations.update_organisation(actor=staff, organisation=made[6][0], data={"region": "15"})
     return move
 
 

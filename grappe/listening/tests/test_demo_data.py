@@ -5,7 +5,7 @@ import pytest
 from grappe.listening import demo_data, selectors
 from grappe.listening.models import Need, Response, Survey
 from grappe.members import demo_data as members_demo
-from grappe.members.services import load_taxonomy
+from grappe.members.services.taxonomy import load_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 
 pytestmark = pytest.mark.django_db

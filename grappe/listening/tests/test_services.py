@@ -15,8 +15,8 @@ from grappe.core.models import AuditEntry, MailStatus, Notification, OutgoingMai
 from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 from grappe.listening import selectors, services
 from grappe.listening.models import Answer, Invitation, Need, Question, Response, ResponseStatus
-from grappe.members import services as member_services
 from grappe.members.models import MembershipStatus, Segment
+from grappe.members.services import segments as member_segments
 
 from .permission_objects import need_of_a
 
@@ -234,7 +234,7 @@ def test_a_segment_a_survey_targets_cannot_be_deleted(ctx, pulse):
     segment = Segment.objects.create(name="PME", kinds=["sme"])
     services.update_survey(actor=ctx.staff, survey=pulse, data={"target_segment": segment})
     with pytest.raises(ProtectedError):
-        member_services.delete_segment(actor=ctx.staff, segment=segment)
+        member_segments.delete_segment(actor=ctx.staff, segment=segment)
     assert Segment.objects.filter(pk=segment.pk).exists()
 
 

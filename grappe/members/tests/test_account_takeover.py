@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from grappe.conftest import PASSWORD, make_staff
 from grappe.core.models import AuditEntry, OutgoingMail
-from grappe.members import services
-from grappe.members.forms import PersonForm
+from grappe.members.forms.people import PersonForm
 from grappe.members.models import Person, Role, User
+from grappe.members.services import people
 
 ATTACKER_MAILBOX = "attacker@evil.test"
 
@@ -43,7 +43,7 @@ def form_for(actor, data, person=None) -> PersonForm:
 
 
 def invite(actor, person):
-    return services.invite_person(actor=actor, person=person)
+    return people.invite_person(actor=actor, person=person)
 
 
 def mailed() -> list[str]:
@@ -85,7 +85,7 @@ def test_an_org_admin_still_readdresses_its_own_people(org_admin, org_user):
 def test_the_takeover_through_the_services_fails_at_the_first_step(
         org_admin, org_a, account_without_person):
     with pytest.raises(ValidationError):
-        services.save_person(actor=org_admin, organisation=org_a, data=person_data(account_without_person.email))
+        people.save_person(actor=org_admin, organisation=org_a, data=person_data(account_without_person.email))
     assert not Person.objects.filter(email=account_without_person.email).exists()
     assert account_unchanged(account_without_person)
     assert not AuditEntry.objects.filter(action="person.added").exists()
@@ -99,7 +99,7 @@ def test_an_org_admin_cannot_link_an_account_through_a_person_someone_else_added
                                    last_name="Piège")
     with pytest.raises(ValidationError):
         invite(org_admin, person)
-    services.save_person(actor=org_admin, organisation=org_a, person=person,
+    people.save_person(actor=org_admin, organisation=org_a, person=person,
                          data=person_data(ATTACKER_MAILBOX, is_active=False))
     invite(org_admin, Person.objects.get(pk=person.pk))
 
@@ -110,13 +110,13 @@ def test_an_org_admin_cannot_link_an_account_through_a_person_someone_else_added
 
 def test_an_org_admin_cannot_reach_a_staff_account_even_when_staff_made_it_their_person(
         org_admin, org_a, staff, staff_account):
-    person = services.save_person(actor=staff, organisation=org_a, data=person_data(staff_account.email))
+    person = people.save_person(actor=staff, organisation=org_a, data=person_data(staff_account.email))
     invite(staff, person)
     assert Person.objects.get(pk=person.pk).user == staff_account
     assert mailed() == [staff_account.email]
 
     with pytest.raises(PermissionDenied):
-        services.save_person(actor=org_admin, organisation=org_a, person=person,
+        people.save_person(actor=org_admin, organisation=org_a, person=person,
                              data=person_data(ATTACKER_MAILBOX, is_active=False))
     with pytest.raises(PermissionDenied):
         invite(org_admin, person)
@@ -127,7 +127,7 @@ def test_an_org_admin_cannot_reach_a_staff_account_even_when_staff_made_it_their
 
 def test_staff_link_an_existing_account_and_its_link_goes_to_its_own_address(
         staff, org_a, observer):
-    person = services.save_person(actor=staff, organisation=org_a, data=person_data(observer.email))
+    person = people.save_person(actor=staff, organisation=org_a, data=person_data(observer.email))
     assert invite(staff, person) == observer
     assert mailed() == [observer.email]
 
@@ -135,7 +135,7 @@ def test_staff_link_an_existing_account_and_its_link_goes_to_its_own_address(
 def test_an_org_admin_still_manages_its_own_peoples_accounts(
         org_admin, org_a, org_user):
     person = org_user.person
-    services.save_person(actor=org_admin, organisation=org_a, person=person,
+    people.save_person(actor=org_admin, organisation=org_a, person=person,
                          data=person_data("moved@alpha.test", is_active=False))
     stored = User.objects.get(pk=org_user.pk)
     assert (stored.email, stored.is_active) == ("moved@alpha.test", False)

@@ -299,7 +299,7 @@ def test_the_taxonomy_lists_each_domain_before_its_capabilities_with_synonyms(cl
 
 
 def test_the_shipped_taxonomy_is_served_in_order(client, db):
-    from grappe.members.services import load_taxonomy
+    from grappe.members.services.taxonomy import load_taxonomy
     from grappe.members.taxonomy_file import read_taxonomy
 
     count = load_taxonomy(read_taxonomy())

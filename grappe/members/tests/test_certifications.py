@@ -9,8 +9,8 @@ from django.utils import translation
 
 from grappe.conftest import make_member
 from grappe.core.models import AuditEntry, Notification
-from grappe.members import services
 from grappe.members.models import Certification, CertificationType, OrgRole
+from grappe.members.services import certifications
 
 TODAY = datetime.date(2025, 3, 1)
 
@@ -29,7 +29,7 @@ def remind(django_capture_on_commit_callbacks):
     """Run the reminders as the daily job does, with mail sent once each transaction commits."""
     def run(today=TODAY) -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return services.send_certification_reminders(today=today)
+            return certifications.send_certification_reminders(today=today)
     return run
 
 
@@ -131,7 +131,7 @@ def test_renewing_a_certification_arms_a_new_reminder(org_a, org_admin, admins, 
     remind()
     mailoutbox.clear()
 
-    services.save_certification(actor=org_admin, organisation=org_a, certification=certification,
+    certifications.save_certification(actor=org_admin, organisation=org_a, certification=certification,
                                 data={"expires_on": in_days(395)})
 
     certification.refresh_from_db()
@@ -145,7 +145,7 @@ def test_editing_something_else_does_not_re_arm_the_reminder(org_a, org_admin, a
     certification = certify(org_a, "as9100", expires_on=in_days(30))
     remind()
 
-    services.save_certification(actor=org_admin, organisation=org_a, certification=certification,
+    certifications.save_certification(actor=org_admin, organisation=org_a, certification=certification,
                                 data={"certificate_number": "AS-123"})
 
     certification.refresh_from_db()

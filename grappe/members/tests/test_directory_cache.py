@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from grappe.conftest import committed, make_organisation
-from grappe.members import imports, services
 from grappe.members.directory_cache import directory_version
 from grappe.members.models import CapabilityLevel, CertificationType, Organisation, OrganisationCapability
+from grappe.members.services import certifications, imports, organisations, people, taxonomy
 
 DIRECTORY = "/fr/members/"
 
@@ -23,7 +23,7 @@ DIRECTORY = "/fr/members/"
 def alpha(org_a, capability, staff):
     """A listed organisation whose card shows one core capability."""
     with committed():
-        services.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
+        organisations.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
     return org_a
 
 
@@ -136,7 +136,7 @@ def test_the_htmx_search_gets_the_same_results_fragment(client, alpha):
 def test_an_organisation_update_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
-        services.update_organisation(actor=staff, organisation=alpha, data={"trade_name": "Alpha Aéro"})
+        organisations.update_organisation(actor=staff, organisation=alpha, data={"trade_name": "Alpha Aéro"})
 
     assert "Alpha Aéro" in visit(client)
 
@@ -144,7 +144,7 @@ def test_an_organisation_update_shows_at_once(client, alpha, staff):
 def test_a_new_organisation_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
-        services.create_organisation(actor=staff, data={"legal_name": "Charlie Nouvelle", "kind": "sme"})
+        organisations.create_organisation(actor=staff, data={"legal_name": "Charlie Nouvelle", "kind": "sme"})
 
     assert "Charlie Nouvelle" in visit(client)
 
@@ -152,7 +152,7 @@ def test_a_new_organisation_shows_at_once(client, alpha, staff):
 def test_an_organisation_leaving_the_directory_goes_at_once(client, alpha, staff):
     visit(client)
     with committed():
-        services.update_organisation(actor=staff, organisation=alpha, data={"listed_in_directory": False})
+        organisations.update_organisation(actor=staff, organisation=alpha, data={"listed_in_directory": False})
 
     assert "Alpha Usinage" not in visit(client)
 
@@ -160,7 +160,7 @@ def test_an_organisation_leaving_the_directory_goes_at_once(client, alpha, staff
 def test_a_declared_capability_shows_at_once(client, org_a, capability, staff):
     assert badge("Usinage 5 axes") not in visit(client)
     with committed():
-        services.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
+        organisations.set_capability(actor=staff, organisation=org_a, capability=capability, level=CapabilityLevel.CORE)
 
     assert badge("Usinage 5 axes") in visit(client)
 
@@ -168,7 +168,7 @@ def test_a_declared_capability_shows_at_once(client, org_a, capability, staff):
 def test_a_removed_capability_goes_at_once(client, alpha, staff):
     assert badge("Usinage 5 axes") in visit(client)
     with committed():
-        services.remove_capability(actor=staff, item=OrganisationCapability.objects.get(organisation=alpha))
+        organisations.remove_capability(actor=staff, item=OrganisationCapability.objects.get(organisation=alpha))
 
     assert badge("Usinage 5 axes") not in visit(client)
 
@@ -177,12 +177,12 @@ def test_a_certification_is_found_at_once(client, alpha, staff):
     as9100 = CertificationType.objects.get(code="as9100")
     assert "Alpha Usinage" not in visit(client, certification=as9100.pk)
     with committed():
-        certification = services.save_certification(actor=staff, organisation=alpha,
+        certification = certifications.save_certification(actor=staff, organisation=alpha,
                                                      data={"certification_type": as9100})
     assert "Alpha Usinage" in visit(client, certification=as9100.pk)
 
     with committed():
-        services.remove_certification(actor=staff, certification=certification)
+        certifications.remove_certification(actor=staff, certification=certification)
     assert "Alpha Usinage" not in visit(client, certification=as9100.pk)
 
 
@@ -190,7 +190,7 @@ def test_a_taxonomy_edit_shows_at_once_on_cards_filters_and_search(client, alpha
     visit(client)
     visit(client, q="tournage")
     with committed():
-        services.save_capability_node(actor=staff, capability=capability,
+        taxonomy.save_capability_node(actor=staff, capability=capability,
                                       data={"label_fr": "Tournage 5 axes"})
 
     html = visit(client)
@@ -201,7 +201,7 @@ def test_a_taxonomy_edit_shows_at_once_on_cards_filters_and_search(client, alpha
 def test_a_loaded_taxonomy_shows_at_once(client, alpha, staff):
     visit(client)
     with committed():
-        services.load_taxonomy([{"code": "machining", "fr": "Usinage", "en": "Machining", "children": [
+        taxonomy.load_taxonomy([{"code": "machining", "fr": "Usinage", "en": "Machining", "children": [
             {"code": "machining-5-axis", "fr": "Fraisage 5 axes", "en": "5-axis milling"}]}], actor=staff)
 
     assert badge("Fraisage 5 axes") in visit(client)
@@ -245,7 +245,7 @@ def test_a_back_office_edit_of_the_taxonomy_shows_at_once(client, alpha, capabil
 def test_the_version_moves_when_the_change_commits_not_before(alpha, staff):
     before = directory_version()
     with committed(), transaction.atomic():
-        services.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
+        organisations.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
         assert directory_version() == before  # a reader now would still see the old data
 
     assert directory_version() == before + 1
@@ -254,7 +254,7 @@ def test_the_version_moves_when_the_change_commits_not_before(alpha, staff):
 def test_a_change_that_rolls_back_keeps_the_version(alpha, staff):
     before = directory_version()
     with committed(), pytest.raises(RuntimeError), transaction.atomic():
-        services.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
+        organisations.update_organisation(actor=staff, organisation=alpha, data={"city": "Laval"})
         raise RuntimeError("the request failed after the write")
 
     assert directory_version() == before
@@ -264,7 +264,7 @@ def test_people_changes_keep_the_listing(alpha, org_admin):
     """People are not in the listing: adding one keeps the cached listing (and its hit rate)."""
     before = directory_version()
     with committed():
-        services.save_person(actor=org_admin, organisation=alpha,
+        people.save_person(actor=org_admin, organisation=alpha,
                              data={"first_name": "Ann", "last_name": "Roy", "email": "ann@alpha.test"})
 
     assert directory_version() == before

@@ -44,7 +44,7 @@ def test_a_trade_name_typed_as_a_formula_is_quoted_in_the_csv_export(exported):
 
 
 def test_the_csv_export_imports_back_as_it_was_typed(exported, staff):
-    from grappe.members.imports import files
+    from grappe.members.services.imports import files
 
     sheet = files.read_sheet(exported("?format=csv").content, "export.csv")
 

@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from grappe.members.forms import DirectoryFilterForm
+from grappe.members.forms.directory import DirectoryFilterForm
 from grappe.members.models import Capability
 
 

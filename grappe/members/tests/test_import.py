@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from grappe.conftest import committed, make_organisation
 from grappe.core.models import AuditEntry, JobStatus
-from grappe.members import imports
 from grappe.members.models import ImportJob, ImportStatus, ImportStep, Organisation, Person
+from grappe.members.services import imports
 
 DATA = Path(__file__).parent / "data"
 ORGANISATION_HEADER = "Raison sociale;Nom commercial;NEQ;Type;Taille;Ville;Région;Site web;Courriel;Membre depuis"

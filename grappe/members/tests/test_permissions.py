@@ -16,7 +16,7 @@ from grappe.core.tests.permission_matrix import (
     PermissionMatrix,
 )
 
-from grappe.members.forms import CapabilityNodeForm
+from grappe.members.forms.taxonomy import CapabilityNodeForm
 from grappe.members.models import (
     Capability,
     Certification,
@@ -25,7 +25,7 @@ from grappe.members.models import (
     Person,
     Segment,
 )
-from grappe.members.services import ORGANISATION_FIELDS, PERSON_FIELDS
+from grappe.members.services.fields import ORGANISATION_FIELDS, PERSON_FIELDS
 
 from .api_permissions import *  # noqa: F403 — the members API's policies, declared next to its tests
 
@@ -320,3 +320,13 @@ class TestSegmentEditPost(PermissionMatrix):
     expect = {**STAFF_ONLY, STAFF: 302}
     audit_action = "segment.changed"
     effect = staticmethod(lambda ctx, pk: Segment.objects.get(pk=pk).name)
+
+
+class TestSetLanguage(PermissionMatrix):
+    """Anyone may switch the language; it redirects back."""
+
+    url = "set_language"
+    method = "post"
+    data = staticmethod(lambda ctx: {"language": "en", "next": "/fr/"})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 302}
+    audit_action = None  # one's own preference: nothing to audit

@@ -6,17 +6,19 @@ These tests run on SQLite (LIKE on the folded text) and on PostgreSQL (full-text
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.urls import reverse
 from django.utils.text import slugify
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grappe.conftest import make_organisation
-from grappe.members import selectors, services
+from grappe.members import selectors
 from grappe.members.models import Capability, CertificationType, MembershipStatus, Organisation, OrganisationKind
 from grappe.members.search import fold, query_stems
+from grappe.members.services import certifications as certification_services
+from grappe.members.services import organisations, taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 
 
@@ -27,17 +29,17 @@ def organisation(staff, name: str, capabilities: list[str], certifications: list
     """An organisation as staff and members build it: through the services, which keep search text fresh."""
     created = make_organisation(name, slug=slugify(name), **fields)
     for code in capabilities:
-        services.set_capability(actor=staff, organisation=created,
+        organisations.set_capability(actor=staff, organisation=created,
                                 capability=Capability.objects.get(code=code), level="core")
     for code in certifications:
-        services.save_certification(actor=staff, organisation=created,
+        certification_services.save_certification(actor=staff, organisation=created,
                                     data={"certification_type": CertificationType.objects.get(code=code)})
     return created
 
 
 @pytest.fixture
 def cluster(staff):
-    services.load_taxonomy(SHIPPED_TAXONOMY)
+    taxonomy.load_taxonomy(SHIPPED_TAXONOMY)
     return SimpleNamespace(
         alpha=organisation(
             staff, "Alpha Précision", ["machining-5-axis"], ["as9100"], kind=OrganisationKind.SME,

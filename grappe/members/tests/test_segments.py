@@ -7,7 +7,7 @@ from django.utils import translation
 
 from grappe.conftest import make_organisation
 from grappe.core.models import AuditEntry
-from grappe.members import segments, services
+from grappe.members import segments
 from grappe.members.models import (
     Capability,
     Certification,
@@ -16,6 +16,7 @@ from grappe.members.models import (
     OrganisationCapability,
     Segment,
 )
+from grappe.members.services import segments as segment_services
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_certification_and_size(cluster):
 def test_saved_and_unsaved_criteria_match_the_same_organisations(cluster, staff):
     data = {"name": "PME 5 axes en Montérégie", "kinds": ["sme"], "regions": ["16"],
             "capabilities": [cluster["five_axis"].pk], "membership_statuses": ["active"]}
-    segment = services.save_segment(actor=staff, data=data)
+    segment = segment_services.save_segment(actor=staff, data=data)
     assert names(segments.organisations_in(segment)) == ["A"]
     assert names(segments.organisations_in(segments.Criteria.from_form(data))) == ["A"]
 
@@ -90,12 +91,12 @@ def test_the_description_reads_in_both_languages(cluster):
 
 
 def test_saving_changing_and_deleting_are_audited(cluster, staff):
-    segment = services.save_segment(actor=staff, data={"name": "Montérégie", "regions": ["16"]})
-    services.save_segment(actor=staff, segment=segment, data={"name": "Montérégie", "regions": ["16", "05"],
+    segment = segment_services.save_segment(actor=staff, data={"name": "Montérégie", "regions": ["16"]})
+    segment_services.save_segment(actor=staff, segment=segment, data={"name": "Montérégie", "regions": ["16", "05"],
                                                               "certification_types": [cluster["as9100"].pk]})
-    services.save_segment(actor=staff, segment=segment, data={"name": "Montérégie", "regions": ["05", "16"],
+    segment_services.save_segment(actor=staff, segment=segment, data={"name": "Montérégie", "regions": ["05", "16"],
                                                               "certification_types": [cluster["as9100"].pk]})
-    services.delete_segment(actor=staff, segment=Segment.objects.get(pk=segment.pk))
+    segment_services.delete_segment(actor=staff, segment=Segment.objects.get(pk=segment.pk))
     actions = list(AuditEntry.objects.filter(target_type="members.segment").order_by("id")
                    .values_list("action", flat=True))
     assert actions == ["segment.created", "segment.changed", "segment.deleted"]  # no change, no entry
@@ -105,7 +106,7 @@ def test_saving_changing_and_deleting_are_audited(cluster, staff):
 
 def test_only_staff_manage_segments(cluster, org_admin):
     with pytest.raises(PermissionDenied):
-        services.save_segment(actor=org_admin, data={"name": "x"})
+        segment_services.save_segment(actor=org_admin, data={"name": "x"})
 
 
 def test_the_staff_create_a_segment_and_see_its_live_count(cluster, staff, client):

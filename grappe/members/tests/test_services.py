@@ -13,7 +13,6 @@ from django.utils import translation
 from grappe.conftest import make_staff
 from grappe.core.models import AuditEntry, MailStatus, OutgoingMail
 from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
-from grappe.members import services
 from grappe.members.models import (
     MembershipStatus,
     Organisation,
@@ -23,6 +22,7 @@ from grappe.members.models import (
     Role,
     User,
 )
+from grappe.members.services import accounts, fields, organisations, people
 
 
 def audit_entries(action: str, target) -> list[AuditEntry]:
@@ -38,7 +38,7 @@ def new_person(organisation, email: str, **fields) -> Person:
 # Organisations ----------------------------------------------------------------------------------
 
 def test_creating_an_organisation_writes_one_audit_entry_with_its_values(staff):
-    organisation = services.create_organisation(
+    organisation = organisations.create_organisation(
         actor=staff, data={"legal_name": "Delta Avionique inc.", "kind": OrganisationKind.SME, "neq": ""})
 
     [entry] = AuditEntry.objects.all()
@@ -50,7 +50,7 @@ def test_creating_an_organisation_writes_one_audit_entry_with_its_values(staff):
 
 
 def test_updating_an_organisation_records_before_and_after(staff, org_a):
-    services.update_organisation(actor=staff, organisation=org_a, data={"city": "Mirabel"})
+    organisations.update_organisation(actor=staff, organisation=org_a, data={"city": "Mirabel"})
 
     [entry] = audit_entries("organisation.changed", org_a)
     assert entry.before["city"] == "Montréal"
@@ -59,7 +59,7 @@ def test_updating_an_organisation_records_before_and_after(staff, org_a):
 
 
 def test_saving_an_organisation_unchanged_writes_no_audit_entry(staff, org_a):
-    services.update_organisation(actor=staff, organisation=org_a, data={"city": org_a.city})
+    organisations.update_organisation(actor=staff, organisation=org_a, data={"city": org_a.city})
 
     assert audit_entries("organisation.changed", org_a) == []
 
@@ -68,7 +68,7 @@ def test_a_member_admin_edits_its_profile_but_not_its_membership(org_admin, org_
     org_a.member_since = datetime.date(2020, 1, 1)
     org_a.save()
 
-    services.update_organisation(actor=org_admin, organisation=org_a, data={
+    organisations.update_organisation(actor=org_admin, organisation=org_a, data={
         "description_fr": "Usinage de pièces de moteur.",
         "membership_status": MembershipStatus.FORMER,
         "member_since": datetime.date(1990, 1, 1),
@@ -83,7 +83,7 @@ def test_a_member_admin_edits_its_profile_but_not_its_membership(org_admin, org_
 
 
 def test_staff_change_the_membership(staff, org_a):
-    services.update_organisation(actor=staff, organisation=org_a,
+    organisations.update_organisation(actor=staff, organisation=org_a,
                                  data={"membership_status": MembershipStatus.SUSPENDED})
 
     org_a.refresh_from_db()
@@ -95,7 +95,7 @@ def test_others_cannot_edit_an_organisation(who, request, org_a):
     actor = request.getfixturevalue(who)
 
     with pytest.raises(PermissionDenied):
-        services.update_organisation(actor=actor, organisation=org_a, data={"city": "Laval"})
+        organisations.update_organisation(actor=actor, organisation=org_a, data={"city": "Laval"})
 
     org_a.refresh_from_db()
     assert org_a.city == "Montréal"
@@ -104,15 +104,15 @@ def test_others_cannot_edit_an_organisation(who, request, org_a):
 
 def test_only_staff_add_organisations(org_admin):
     with pytest.raises(PermissionDenied):
-        services.create_organisation(actor=org_admin, data={"legal_name": "X", "kind": OrganisationKind.SME})
+        organisations.create_organisation(actor=org_admin, data={"legal_name": "X", "kind": OrganisationKind.SME})
     assert Organisation.objects.count() == 1
 
 
 # Capabilities ----------------------------------------------------------------------------------
 
 def test_declaring_a_capability_twice_keeps_one_row(org_admin, org_a, capability):
-    services.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="core")
-    services.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="secondary",
+    organisations.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="core")
+    organisations.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="secondary",
                             evidence="Pièces de train d'atterrissage")
 
     item = OrganisationCapability.objects.get(organisation=org_a, capability=capability)
@@ -125,14 +125,14 @@ def test_declaring_a_capability_twice_keeps_one_row(org_admin, org_a, capability
 
 def test_a_domain_cannot_be_declared_as_a_capability(org_admin, org_a, capability):
     with pytest.raises(ValueError):
-        services.set_capability(actor=org_admin, organisation=org_a, capability=capability.parent,
+        organisations.set_capability(actor=org_admin, organisation=org_a, capability=capability.parent,
                                 level="core")
     assert not OrganisationCapability.objects.exists()
 
 
 def test_a_member_user_cannot_declare_capabilities(org_user, org_a, capability):
     with pytest.raises(PermissionDenied):
-        services.set_capability(actor=org_user, organisation=org_a, capability=capability, level="core")
+        organisations.set_capability(actor=org_user, organisation=org_a, capability=capability, level="core")
 
 
 # People -----------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_one_primary_contact_per_organisation(org_admin, org_a):
     first = new_person(org_a, "marie@alpha.test", is_primary_contact=True)
     second = new_person(org_a, "paul@alpha.test")
 
-    services.save_person(actor=org_admin, organisation=org_a, person=second,
+    people.save_person(actor=org_admin, organisation=org_a, person=second,
                          data={"is_primary_contact": True})
 
     assert list(org_a.people.filter(is_primary_contact=True)) == [second]
@@ -166,7 +166,7 @@ def test_emails_are_unique_whatever_their_case(org_a, org_b):
 
 
 def test_save_person_stores_the_email_in_lower_case(org_admin, org_a):
-    person = services.save_person(actor=org_admin, organisation=org_a, data={
+    person = people.save_person(actor=org_admin, organisation=org_a, data={
         "first_name": "Zoé", "last_name": "Tremblay", "email": "  Zoe.Tremblay@Alpha.TEST "})
 
     assert person.email == "zoe.tremblay@alpha.test"
@@ -175,21 +175,21 @@ def test_save_person_stores_the_email_in_lower_case(org_admin, org_a):
 
 def test_an_admin_cannot_manage_another_organisations_people(other_member, org_a):
     with pytest.raises(PermissionDenied):
-        services.save_person(actor=other_member, organisation=org_a,
+        people.save_person(actor=other_member, organisation=org_a,
                              data={"first_name": "X", "last_name": "Y", "email": "x@y.test"})
 
 
 def test_a_person_cannot_be_moved_in_through_another_organisation(org_admin, org_a, org_b):
     outsider = new_person(org_b, "someone@bravo.test")
     with pytest.raises(ValueError):
-        services.save_person(actor=org_admin, organisation=org_a, person=outsider, data={"title": "CEO"})
+        people.save_person(actor=org_admin, organisation=org_a, person=outsider, data={"title": "CEO"})
 
 
 # Invitations ------------------------------------------------------------------------------------
 
 def invite(actor, person, capture):
     with capture(execute=True):
-        return services.invite_person(actor=actor, person=person)
+        return people.invite_person(actor=actor, person=person)
 
 
 def link_in(body: str) -> str:
@@ -262,14 +262,14 @@ def test_an_invitation_the_mail_server_refuses_is_kept_to_be_sent_again(
 def test_a_member_user_cannot_invite(org_user, org_a, mailoutbox):
     person = new_person(org_a, "julie@alpha.test")
     with pytest.raises(PermissionDenied):
-        services.invite_person(actor=org_user, person=person)
+        people.invite_person(actor=org_user, person=person)
     assert not User.objects.filter(email="julie@alpha.test").exists()
 
 
 # Roles ------------------------------------------------------------------------------------------
 
 def test_a_staff_admin_sets_a_users_role(staff, org_user):
-    services.set_user_role(actor=staff, user=org_user, role=Role.EVALUATOR)
+    accounts.set_user_role(actor=staff, user=org_user, role=Role.EVALUATOR)
 
     org_user.refresh_from_db()
     assert org_user.role == Role.EVALUATOR
@@ -283,7 +283,7 @@ def test_only_a_staff_admin_sets_roles(who, request, org_user):
         else request.getfixturevalue(who)
 
     with pytest.raises(PermissionDenied):
-        services.set_user_role(actor=actor, user=org_user, role=Role.STAFF_ADMIN)
+        accounts.set_user_role(actor=actor, user=org_user, role=Role.STAFF_ADMIN)
 
     org_user.refresh_from_db()
     assert org_user.role == Role.MEMBER
@@ -293,7 +293,7 @@ def test_only_a_staff_admin_sets_roles(who, request, org_user):
 
 def organisation_post_data(organisation: Organisation, **changes) -> dict:
     """What the organisation form posts when nothing is changed, plus `changes`."""
-    data = {name: getattr(organisation, name) or "" for name in services.ORGANISATION_FIELDS}
+    data = {name: getattr(organisation, name) or "" for name in fields.ORGANISATION_FIELDS}
     data["listed_in_directory"] = "on" if organisation.listed_in_directory else ""
     data["form_token"] = str(uuid.uuid4())
     data.update(changes)

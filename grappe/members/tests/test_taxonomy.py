@@ -4,14 +4,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from grappe.core.models import AuditEntry
-from grappe.members import selectors, services
+from grappe.members import selectors
 from grappe.members.models import Capability, Organisation
+from grappe.members.services import organisations, taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 
 
 @pytest.fixture
 def shipped(db):
-    services.load_taxonomy(read_taxonomy())
+    taxonomy.load_taxonomy(read_taxonomy())
     return Capability.objects.all()
 
 
@@ -39,7 +40,7 @@ def test_loading_the_taxonomy_twice_changes_nothing(shipped):
     first = dict(Capability.objects.values_list("code", "id"))
     parents = dict(Capability.objects.values_list("code", "parent__code"))
 
-    services.load_taxonomy(read_taxonomy())
+    taxonomy.load_taxonomy(read_taxonomy())
 
     assert dict(Capability.objects.values_list("code", "id")) == first
     assert dict(Capability.objects.values_list("code", "parent__code")) == parents
@@ -51,7 +52,7 @@ def test_loading_updates_a_label_by_code(shipped):
     code = nodes[0]["children"][0]["code"]
     before = Capability.objects.count()
 
-    services.load_taxonomy(nodes)
+    taxonomy.load_taxonomy(nodes)
 
     assert Capability.objects.get(code=code).label_en == "Five-axis machining"
     assert Capability.objects.count() == before
@@ -60,7 +61,7 @@ def test_loading_updates_a_label_by_code(shipped):
 
 def test_a_capability_cannot_be_placed_under_another_capability(staff, capability):
     with pytest.raises(ValueError):
-        services.save_capability_node(actor=staff, data={
+        taxonomy.save_capability_node(actor=staff, data={
             "parent": capability, "code": "third-level", "label_fr": "Trop profond", "label_en": "Too deep"})
     assert not Capability.objects.filter(code="third-level").exists()
 
@@ -70,14 +71,14 @@ def test_a_domain_with_capabilities_cannot_move_into_another_domain(staff, capab
     machining = capability.parent
 
     with pytest.raises(ValueError):
-        services.save_capability_node(actor=staff, capability=machining, data={"parent": other_domain})
+        taxonomy.save_capability_node(actor=staff, capability=machining, data={"parent": other_domain})
 
     machining.refresh_from_db()
     assert machining.parent is None
 
 
 def test_a_new_capability_goes_into_a_domain(staff, capability):
-    node = services.save_capability_node(actor=staff, data={
+    node = taxonomy.save_capability_node(actor=staff, data={
         "parent": capability.parent, "code": "machining-broaching", "label_fr": "Brochage",
         "label_en": "Broaching", "synonyms_fr": "brochage intérieur", "synonyms_en": "internal broaching"})
 
@@ -87,19 +88,19 @@ def test_a_new_capability_goes_into_a_domain(staff, capability):
 
 def test_only_staff_edit_the_taxonomy(org_admin, capability):
     with pytest.raises(PermissionDenied):
-        services.save_capability_node(actor=org_admin, capability=capability, data={"label_en": "Hacked"})
+        taxonomy.save_capability_node(actor=org_admin, capability=capability, data={"label_en": "Hacked"})
     capability.refresh_from_db()
     assert capability.label_en == "5-axis machining"
 
 
 def test_a_new_synonym_finds_the_organisations_that_hold_the_capability(
         staff, org_admin, org_a, capability, django_capture_on_commit_callbacks):
-    services.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="core")
+    organisations.set_capability(actor=org_admin, organisation=org_a, capability=capability, level="core")
     public = selectors.directory_organisations(staff)
     assert not selectors.filter_directory(public, {"q": "trochoïdal"}).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_capability_node(actor=staff, capability=capability, data={
+        taxonomy.save_capability_node(actor=staff, capability=capability, data={
             "synonyms_fr": capability.synonyms_fr + "\nfraisage trochoïdal"})
 
     assert list(selectors.filter_directory(public, {"q": "trochoïdal"})) == [org_a]

@@ -4,14 +4,12 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from grappe.core import spreadsheets
 from grappe.core.permissions import require
 
-from .. import directory_cache, selectors
-from ..forms import DirectoryFilterForm
+from .. import directory_cache, documents, selectors
+from ..forms.directory import DirectoryFilterForm
 
 CARDS_PER_PAGE = 24
 
@@ -70,31 +68,13 @@ def directory(request):
     return render(request, "members/directory.html", {**listing, "query_string": _filters_query_string(params)})
 
 
-EXPORT_COLUMNS = (
-    ("legal_name", gettext_lazy("Legal name")), ("trade_name", gettext_lazy("Trade name")), ("neq", gettext_lazy("NEQ")),
-    ("kind", gettext_lazy("Type")), ("size_band", gettext_lazy("Size")), ("city", gettext_lazy("City")), ("region", gettext_lazy("Region")),
-    ("website", gettext_lazy("Website")), ("email", gettext_lazy("Email")), ("phone", gettext_lazy("Phone")),
-    ("membership_status", gettext_lazy("Membership status")), ("member_since", gettext_lazy("Member since")),
-)
-
-
 @login_required
 def export(request):
     """Staff download the filtered directory as XLSX (default) or CSV."""
     require(request.user, "members.export_directory")
     _form, queryset = _filtered(directory_params(request.GET), request.user)
-    rows = ([*(_export_value(organisation, name) for name, _label in EXPORT_COLUMNS),
-             "; ".join(c.capability.label for c in organisation.core_capabilities)]
-            for organisation in selectors.with_card_details(queryset))
-    headers = [str(label) for _name, label in EXPORT_COLUMNS] + [_("Core capabilities")]
-    sheet = spreadsheets.Sheet(_("Directory"), headers, rows)
+    sheet = documents.directory_sheet(queryset)
     stamp = timezone.localdate().isoformat()
     if request.GET.get("format") == "csv":
         return spreadsheets.download(spreadsheets.csv(sheet), f"grappe-directory-{stamp}.csv")
     return spreadsheets.download(spreadsheets.xlsx(sheet), f"grappe-directory-{stamp}.xlsx")
-
-
-def _export_value(organisation, name: str):
-    """A field as people read it ("SME", not "sme"); a date stays a date."""
-    display = getattr(organisation, f"get_{name}_display", None)
-    return display() if display else getattr(organisation, name)

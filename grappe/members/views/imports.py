@@ -1,4 +1,5 @@
-"""Import pages: upload, map the columns, check (dry run), import. Thin: the work is in members.imports."""
+"""Import pages: upload, map the columns, check (dry run), import. Thin: the work is in
+members.services.imports."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,9 @@ from django_htmx.http import HttpResponseClientRefresh
 from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require
 
-from .. import imports
+from ..forms.imports import ImportMappingForm, ImportUploadForm
 from ..models import ImportJob, ImportStatus
+from ..services import imports
 
 SHOWN_ROWS = 200  # rows of errors and changes listed on the page; the counts cover them all
 
@@ -19,7 +21,7 @@ SHOWN_ROWS = 200  # rows of errors and changes listed on the page; the counts co
 @login_required
 def start(request):
     require(request.user, "members.import_data")
-    form = imports.ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         def work():
             job = imports.create_import_job(actor=request.user, kind=form.cleaned_data["kind"],
@@ -39,7 +41,7 @@ def detail(request, pk):
     require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    mapping_form = imports.ImportMappingForm(job, request.POST if action == "check" else None)
+    mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
     if action == "check" and mapping_form.is_valid():
         imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language())
         return redirect(_detail_url(job))

@@ -11,9 +11,12 @@ from django.views.decorators.http import require_POST
 from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require
 
-from .. import selectors, services
-from ..forms import CertificationForm, OrganisationCapabilityForm, OrganisationForm, PersonForm
+from .. import selectors
+from ..forms.organisations import CertificationForm, OrganisationCapabilityForm, OrganisationForm
+from ..forms.people import PersonForm
 from ..models import Certification, OrganisationCapability, Person
+from ..services import certifications, organisations
+from ..services import people as people_services
 
 
 def detail(request, slug):
@@ -45,7 +48,7 @@ def create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         def work():
-            organisation = services.create_organisation(actor=request.user, data=form.cleaned_data)
+            organisation = organisations.create_organisation(actor=request.user, data=form.cleaned_data)
             messages.success(request, _("%(name)s was added.") % {"name": organisation})
             return organisation.get_absolute_url()
         return redirect(submit_once(form.cleaned_data["form_token"], work))
@@ -58,7 +61,7 @@ def edit(request, slug):
     can_manage = request.user.has_perm("members.add_organisation")
     form = OrganisationForm(request.POST or None, instance=organisation, can_manage_membership=can_manage)
     if request.method == "POST" and form.is_valid():
-        services.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
+        organisations.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
         messages.success(request, _("The profile was saved."))
         return redirect(organisation)
     return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
@@ -70,7 +73,7 @@ def capabilities(request, slug):
     form = OrganisationCapabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.set_capability(actor=request.user, organisation=organisation, capability=data["capability"],
+        organisations.set_capability(actor=request.user, organisation=organisation, capability=data["capability"],
                                 level=data["level"], evidence=data["evidence"])
         messages.success(request, _("%(capability)s is on your profile.") % {"capability": data["capability"]})
         return redirect("members:organisation-capabilities", slug=slug)
@@ -84,7 +87,7 @@ def capabilities(request, slug):
 def capability_remove(request, slug, pk):
     organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     item = get_object_or_404(OrganisationCapability, pk=pk, organisation=organisation)
-    services.remove_capability(actor=request.user, item=item)
+    organisations.remove_capability(actor=request.user, item=item)
     messages.success(request, _("%(capability)s was removed.") % {"capability": item.capability})
     return redirect("members:organisation-capabilities", slug=slug)
 
@@ -98,7 +101,7 @@ def certification_edit(request, slug, pk=None):
         taken = organisation.certifications.values_list("certification_type", flat=True)
         form.fields["certification_type"].queryset = form.fields["certification_type"].queryset.exclude(pk__in=taken)
     if request.method == "POST" and form.is_valid():
-        services.save_certification(actor=request.user, organisation=organisation, data=form.cleaned_data,
+        certifications.save_certification(actor=request.user, organisation=organisation, data=form.cleaned_data,
                                     certification=certification)
         messages.success(request, _("The certification was saved."))
         return redirect(organisation)
@@ -111,7 +114,7 @@ def certification_edit(request, slug, pk=None):
 def certification_remove(request, slug, pk):
     organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     certification = get_object_or_404(Certification, pk=pk, organisation=organisation)
-    services.remove_certification(actor=request.user, certification=certification)
+    certifications.remove_certification(actor=request.user, certification=certification)
     messages.success(request, _("The certification was removed."))
     return redirect(organisation)
 
@@ -130,7 +133,7 @@ def person_edit(request, slug, pk=None):
     form = PersonForm(request.POST or None, instance=person, actor=request.user)
     if request.method == "POST" and form.is_valid():
         def work():
-            services.save_person(actor=request.user, organisation=organisation, data=form.cleaned_data,
+            people_services.save_person(actor=request.user, organisation=organisation, data=form.cleaned_data,
                                  person=person)
             messages.success(request, _("%(name)s was saved.") % {"name": form.instance.full_name})
             return reverse("members:organisation-people", args=[organisation.slug])
@@ -145,7 +148,7 @@ def person_invite(request, slug, pk):
     organisation = selectors.organisation_for(request.user, slug, "members.manage_people")
     person = get_object_or_404(Person, pk=pk, organisation=organisation)
     try:
-        user = services.invite_person(actor=request.user, person=person, request=request)
+        user = people_services.invite_person(actor=request.user, person=person, request=request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from grappe.core.idempotency import submit_once
 from grappe.core.permissions import require
 
-from .. import segments, services
-from ..forms import SegmentForm
+from .. import segments
+from ..forms.segments import SegmentForm
 from ..models import Segment
+from ..services import segments as segment_services
 
 
 @login_required
@@ -40,7 +41,7 @@ def edit(request, pk=None):
         criteria = segments.Criteria.from_form(form.cleaned_data)
         if "preview" not in request.POST:
             def work():
-                saved = services.save_segment(actor=request.user, data=form.cleaned_data, segment=segment)
+                saved = segment_services.save_segment(actor=request.user, data=form.cleaned_data, segment=segment)
                 messages.success(request, _("The segment “%(name)s” was saved.") % {"name": saved.name})
                 return reverse("members:segment-list")
             return redirect(submit_once(form.cleaned_data["form_token"], work))
@@ -56,7 +57,7 @@ def delete(request, pk):
     require(request.user, "members.manage_segments")
     segment = get_object_or_404(Segment, pk=pk)
     try:
-        services.delete_segment(actor=request.user, segment=segment)
+        segment_services.delete_segment(actor=request.user, segment=segment)
     except ProtectedError:
         messages.error(request, _("“%(name)s” is still used (a survey, a bulletin…): it was kept.")
                        % {"name": segment.name})

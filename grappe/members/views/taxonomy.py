@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from grappe.core.permissions import require
 
-from .. import services
-from ..forms import CapabilityNodeForm
+from ..forms.taxonomy import CapabilityNodeForm
 from ..models import Capability
+from ..services import taxonomy as taxonomy_services
 
 
 @login_required
@@ -27,7 +27,7 @@ def edit(request, pk=None):
     form = CapabilityNodeForm(request.POST or None, instance=capability)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_capability_node(actor=request.user, data=form.cleaned_data, capability=capability)
+            taxonomy_services.save_capability_node(actor=request.user, data=form.cleaned_data, capability=capability)
         except ValueError as error:
             form.add_error("parent", str(error))
         else:

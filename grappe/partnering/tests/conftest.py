@@ -5,7 +5,6 @@ from types import SimpleNamespace
 import pytest
 
 from grappe.conftest import make_member, make_organisation
-from grappe.members import services as member_services
 from grappe.members.models import (
     Capability,
     Certification,
@@ -14,6 +13,7 @@ from grappe.members.models import (
     OrganisationKind,
     OrgRole,
 )
+from grappe.members.services import taxonomy as member_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 from grappe.partnering import engine
 from grappe.partnering.models import DeclaredNeed, NeedKind, Opportunity
@@ -30,7 +30,7 @@ def fresh_engine():
 @pytest.fixture
 def taxonomy(db):
     """The shipped aerospace taxonomy (domains > capabilities), loaded as a cluster loads it."""
-    member_services.load_taxonomy(read_taxonomy())
+    member_taxonomy.load_taxonomy(read_taxonomy())
 
 
 def hold(organisation, code: str, level: str = "core", evidence: str = "") -> OrganisationCapability:

@@ -3,8 +3,9 @@
 import datetime
 
 from grappe.conftest import make_organisation
-from grappe.members import services as member_services
 from grappe.members.models import Capability, Certification, CertificationType, MembershipStatus
+from grappe.members.services import organisations as member_organisations
+from grappe.members.services import taxonomy as member_taxonomy
 from grappe.partnering import engine
 from grappe.partnering.models import DeclaredNeed, NeedKind
 
@@ -24,7 +25,7 @@ def test_a_capability_put_out_of_use_is_no_longer_inferred(taxonomy, staff):
     text = "usinage 5 axes de pièces de structure"
     assert "machining-5-axis" in [i.code for i in engine.competency_index().infer(text)]
 
-    member_services.save_capability_node(actor=staff, capability=Capability.objects.get(code="machining-5-axis"),
+    member_taxonomy.save_capability_node(actor=staff, capability=Capability.objects.get(code="machining-5-axis"),
                                          data={"is_active": False})
 
     assert "machining-5-axis" not in [i.code for i in engine.competency_index().infer(text)]
@@ -59,11 +60,11 @@ def test_an_expired_certification_does_not_count(taxonomy, org_a):
 def test_the_index_is_built_once_and_rebuilt_after_a_level_changes_in_place(taxonomy, org_admin):
     alpha = org_admin.organisation
     capability = Capability.objects.get(code="machining-5-axis")
-    member_services.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="core")
+    member_organisations.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="core")
     first = engine.cluster_index()
     assert engine.cluster_index() is first, "unchanged data: the same index, not a rebuild"
 
-    member_services.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="secondary")
+    member_organisations.set_capability(actor=org_admin, organisation=alpha, capability=capability, level="secondary")
 
     assert engine.candidate_for(alpha).holdings["machining-5-axis"].level == "secondary"
 

@@ -246,7 +246,7 @@ def test_nobody_else_learns_of_a_succession_wish(who, request, client, org_admin
     assert own.status_code == (200 if who == "other_member" else 404) and "Secret de famille" not in own.text
     assert client.post(succession_url(org_a), {"withdraw": "1"}).status_code == 404
     assert SuccessionFlag.objects.get().is_active
-    for page in (org_a.get_absolute_url(), reverse("core:home"), reverse("core:notifications")):
+    for page in (org_a.get_absolute_url(), reverse("home:home"), reverse("core:notifications")):
         assert "Secret de famille" not in client.get(page).text
     assert not Notification.objects.exclude(user__role__startswith="staff").exists()
 

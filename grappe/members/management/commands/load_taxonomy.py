@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from grappe.members.services import load_taxonomy
+from grappe.members.services.taxonomy import load_taxonomy
 from grappe.members.taxonomy_file import SHIPPED_TAXONOMY, read_taxonomy
 
 

@@ -7,8 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import ImportKind, Organisation, Person
-from ..search import fold
+from ...models import ImportKind, Organisation, Person
+from ...search import fold
 
 
 @dataclass(frozen=True)

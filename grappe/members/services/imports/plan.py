@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from ..models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
-from ..search import fold
+from ...models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
+from ...search import fold
 from .columns import missing_columns, target_label
 from .files import Sheet, read_sheet
 from .rows import ROW_FORMS

@@ -9,7 +9,7 @@ from grappe.listening.demo_data import generate_listening
 from grappe.listening.models import ThemeRun
 from grappe.members import demo_data
 from grappe.members.models import Capability, Organisation, Person
-from grappe.members.services import load_taxonomy
+from grappe.members.services.taxonomy import load_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
 
 DEMO_URL = "http://127.0.0.1:8000/"

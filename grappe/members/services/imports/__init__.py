@@ -18,6 +18,10 @@ Keys, so that importing the same file twice updates instead of duplicating: an o
 a person is their email (case-insensitive), attached to an organisation given by NEQ or by name.
 An empty cell leaves the current value alone: a spreadsheet that lacks a website does not erase the one a
 member typed in Grappe. The accepted columns and values are listed in docs/import.md.
+
+This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
+files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
+plan.py (the dry run), write.py (the bulk writes of a commit). The pages' forms are in members/forms/imports.py.
 """
 
 import contextlib
@@ -33,16 +37,15 @@ from django.utils.translation import gettext as _
 from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
-from ..models import ImportJob, ImportKind, ImportStatus, ImportStep
+from ...models import ImportJob, ImportKind, ImportStatus, ImportStep
 from .columns import missing_columns, suggest_mapping
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
-from .forms import ImportMappingForm, ImportUploadForm
 from .plan import plan_import
 from .write import WRITERS
 
 __all__ = [
-    "ImportMappingForm", "ImportUploadForm", "UnreadableFile", "check_import", "commit_import", "create_import_job",
-    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
+    "UnreadableFile", "check_import", "commit_import", "create_import_job", "missing_columns", "read_import",
+    "recent_import_jobs", "start_check", "start_commit",
 ]
 logger = logging.getLogger(__name__)
 

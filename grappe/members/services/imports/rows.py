@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import (
+from ...models import (
     ImportKind,
     MembershipStatus,
     Organisation,
@@ -18,8 +18,8 @@ from ..models import (
     SizeBand,
     neq_validator,
 )
-from ..search import fold
-from ..services import ORGANISATION_FIELDS, PERSON_FIELDS
+from ...search import fold
+from ..fields import ORGANISATION_FIELDS, PERSON_FIELDS
 
 
 class ChoiceByNameField(forms.Field):

@@ -4,9 +4,9 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from ..directory_cache import bump_directory_version
-from ..models import ImportKind, Organisation, Person, User
-from ..search import organisation_search_text
+from ...directory_cache import bump_directory_version
+from ...models import ImportKind, Organisation, Person, User
+from ...search import organisation_search_text
 from .plan import BATCH_SIZE, Plan
 
 # What organisation_search_text reads, fetched for many organisations at once.

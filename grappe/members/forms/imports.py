@@ -10,7 +10,7 @@ from grappe.core.forms import StyledFormMixin, widget_css_class
 from grappe.core.idempotency import OnceFormMixin
 
 from ..models import ImportJob, ImportKind
-from .columns import TARGETS, target_label
+from ..services.imports.columns import TARGETS, target_label
 
 
 class ImportUploadForm(OnceFormMixin, StyledFormMixin, forms.Form):

@@ -19,8 +19,11 @@ from grappe.core.api_auth import PUBLIC_ENDPOINT
 from grappe.core.api_schemas import answers
 from grappe.core.paging import ApiPagination
 
-from . import selectors, services
-from .api_schemas import (
+from .. import selectors
+from ..forms.organisations import OrganisationForm
+from ..models import Capability, Certification, CertificationType, OrganisationCapability
+from ..services import fields, organisations
+from .schemas import (
     CapabilityDeclaration,
     CapabilityOut,
     CertificationTypeOut,
@@ -31,8 +34,6 @@ from .api_schemas import (
     OrganisationSummary,
     PersonOut,
 )
-from .forms import OrganisationForm
-from .models import Capability, Certification, CertificationType, OrganisationCapability
 
 router = Router()
 MEMBERSHIP_FIELDS = {"membership_status", "member_since", "membership_ends"}
@@ -97,12 +98,12 @@ def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
     can_manage_membership = request.user.has_perm("members.add_organisation")
     if not can_manage_membership and MEMBERSHIP_FIELDS & set(payload):
         raise HttpError(403, _("Only the cluster staff may change the membership."))
-    data = {**model_to_dict(organisation, fields=services.ORGANISATION_FIELDS), **payload}
+    data = {**model_to_dict(organisation, fields=fields.ORGANISATION_FIELDS), **payload}
     form = OrganisationForm(data, instance=organisation, can_manage_membership=can_manage_membership)
     del form.fields["form_token"]  # a PATCH states the result, so sending it twice is harmless
     if not form.is_valid():
         raise _form_errors(form)
-    services.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
+    organisations.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
     return selectors.organisation_detail(slug)
 
 
@@ -126,7 +127,7 @@ def set_organisation_capability(request, slug: str, code: str, payload: Capabili
     if not capability.is_active:
         raise _invalid(["path", "code"], _("This capability is no longer in use."))
     try:
-        return services.set_capability(actor=request.user, organisation=organisation, capability=capability,
+        return organisations.set_capability(actor=request.user, organisation=organisation, capability=capability,
                                        level=payload.level, evidence=payload.evidence)
     except ValueError as error:  # a domain, not a capability
         raise _invalid(["path", "code"], str(error)) from None
@@ -139,7 +140,7 @@ def remove_organisation_capability(request, slug: str, code: str):
     organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     item = get_object_or_404(OrganisationCapability.objects.select_related("organisation", "capability"),
                              organisation=organisation, capability__code=code)
-    services.remove_capability(actor=request.user, item=item)
+    organisations.remove_capability(actor=request.user, item=item)
     return Status(204, None)
 
 

@@ -12,8 +12,8 @@ from pydantic import model_serializer
 
 from grappe.core.api_schemas import InputSchema
 
-from . import selectors
-from .models import CapabilityLevel, MembershipStatus, OrganisationKind, OrgRole, Region, SizeBand
+from .. import selectors
+from ..models import CapabilityLevel, MembershipStatus, OrganisationKind, OrgRole, Region, SizeBand
 
 # Member-only layers; each is None when the caller may not see it, and then omitted.
 LAYERS = ("member_details", "private")
