@@ -182,7 +182,7 @@ def build(rng: random.Random) -> None:
 # Figures --------------------------------------------------------------------------------------------------------
 
 def bench_themes() -> bool:
-    from grappe.listening import theming
+    from grappe.listening.services import themes as theme_services
     from grappe.listening.models import Need, ThemeRun
     from grappe.members.models import User
 
@@ -191,7 +191,7 @@ def bench_themes() -> bool:
 
     ThemeRun.objects.filter(Q(status="queued") | Q(status="running")).update(status="failed")
     started = time.perf_counter()
-    run = theming.start_run(actor=staff)  # immediate backend: the task runs at the commit
+    run = theme_services.start_run(actor=staff)  # immediate backend: the task runs at the commit
     elapsed = time.perf_counter() - started
     run.refresh_from_db()
     report = run.report
@@ -217,7 +217,7 @@ def bench_dashboards(rounds: int) -> bool:
     from django.urls import reverse
 
     from grappe.core import cache_versions
-    from grappe.listening import dashboards, insights_cache
+    from grappe.listening.selectors import dashboards, insights_cache
     from grappe.listening.models import Survey
     from grappe.members.models import User
 
@@ -254,20 +254,21 @@ def bench_dashboards(rounds: int) -> bool:
 def bench_brief() -> bool:
     from django.utils import timezone
 
-    from grappe.listening import briefs
+    from grappe.listening import documents
+    from grappe.listening.services import briefs as brief_services
     from grappe.members.models import User
 
     staff = User.objects.get(email=STAFF_EMAIL)
     today = timezone.localdate()
     started = time.perf_counter()
-    brief = briefs.create_brief(actor=staff, period_start=today - datetime.timedelta(days=364), period_end=today,
-                                language="fr")
+    brief = brief_services.create_brief(actor=staff, period_start=today - datetime.timedelta(days=364),
+                                        period_end=today, language="fr")
     made = time.perf_counter() - started
     started = time.perf_counter()
-    pdf = briefs.brief_pdf(brief)
+    pdf = documents.render_brief_pdf(brief)
     pdf_s = time.perf_counter() - started
     started = time.perf_counter()
-    xlsx = briefs.brief_xlsx(brief)
+    xlsx = documents.render_brief_xlsx(brief)
     xlsx_s = time.perf_counter() - started
     quotes = sum(len(line["quotes"]) for line in brief.figures["themes"]["lines"])
     brief.delete()

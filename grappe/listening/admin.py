@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _, pgettext
 
 from grappe.members.admin import StaffAdmin
 
-from . import services
+from .services import needs
 from .models import Answer, Need, Response, Survey, Theme, ThemeRun
 
 
@@ -39,8 +39,8 @@ class NeedAdmin(StaffAdmin):
         return False  # a need is a member's own words: members submit them
 
     def save_model(self, request, obj, form, change):
-        services.respond_to_need(actor=request.user, need=obj, response=form.cleaned_data["response"],
-                                 status=form.cleaned_data["status"])
+        needs.respond_to_need(actor=request.user, need=obj, response=form.cleaned_data["response"],
+                              status=form.cleaned_data["status"])
 
 
 class AnswerInline(admin.TabularInline):

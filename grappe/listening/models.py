@@ -346,7 +346,7 @@ class ThemeRun(Job):
         constraints = [
             *Job.Meta.constraints,
             # One run at a time: the index on a constant admits one unfinished row, so two clicks on "find
-            # the themes" at once make one run (theming.start_run returns the other click's).
+            # the themes" at once make one run (services.themes.start_run returns the other click's).
             models.UniqueConstraint(models.Value(True), condition=models.Q(status__in=["queued", "running"]),
                                     name="one_theme_run_at_a_time"),
         ]
@@ -358,13 +358,13 @@ class ThemeRun(Job):
 class Theme(models.Model):
     """A subject members raise, found in the free text or made by the staff. A name the staff edited
     (`named_by_staff`) is never replaced by a later computation. The automatic name and `keywords` come from
-    every text, staff-only needs included: they are the staff's; observers see `theming.public_name`."""
+    every text, staff-only needs included: they are the staff's; observers see `selectors.themes.public_name`."""
 
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     keywords = models.JSONField(default=list, blank=True)
     # The words shown outside the staff, as [word, organisations] pairs: found in the texts observers may know
-    # of (staff-only needs left out), each word written by that many organisations (theming.public_name).
+    # of (staff-only needs left out), each word written by that many organisations (selectors.themes.public_name).
     public_keywords = models.JSONField(default=list, blank=True)
     named_by_staff = models.BooleanField(default=False)
     found_by = models.ForeignKey(ThemeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes")

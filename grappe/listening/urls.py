@@ -45,6 +45,6 @@ urlpatterns = [
     path("briefs/<int:pk>/", insights.brief_detail, name="brief-detail"),
     path("briefs/<int:pk>/refresh/", insights.brief_refresh, name="brief-refresh"),
     path("briefs/<int:pk>/publish/", insights.brief_publish, name="brief-publish"),
-    path("briefs/<int:pk>/pdf/", insights.brief_pdf, name="brief-pdf"),
-    path("briefs/<int:pk>/xlsx/", insights.brief_xlsx, name="brief-xlsx"),
+    path("briefs/<int:pk>/pdf/", insights.download_brief_pdf, name="brief-pdf"),
+    path("briefs/<int:pk>/xlsx/", insights.download_brief_xlsx, name="brief-xlsx"),
 ]

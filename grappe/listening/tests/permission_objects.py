@@ -85,15 +85,15 @@ def themes_found(ctx):
     """A theme of four texts on two subjects found by a run (lexical, quick), which the staff may split."""
     from django.test import override_settings
 
-    from grappe.listening import theming
     from grappe.listening.models import ThemeAssignment, ThemeRun
+    from grappe.listening.services import themes as theme_services
 
     for text in ("Nous manquons de machinistes CNC.", "We cannot hire CNC machinists.",
                  "Les tarifs douaniers menacent nos exportations.", "Customs tariffs threaten our exports."):
         Need.objects.create(organisation=ctx.org_a, submitted_by=ctx.own_user, category="workforce",
                             text=text, language="fr", visibility="named")
     with override_settings(GRAPPE_THEME_ENCODER="none"):
-        theming.run_themes(ThemeRun.objects.create(owner=ctx.staff).pk)
+        theme_services.execute_run(ThemeRun.objects.create(owner=ctx.staff).pk)
     whole = ThemeAssignment.objects.first().theme
     ThemeAssignment.objects.update(theme=whole)
     return whole

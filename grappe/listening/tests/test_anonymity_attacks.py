@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 
 from grappe.conftest import make_member, make_organisation
 from grappe.core.models import ReleasedPopulation
-from grappe.listening import briefs, dashboards, services, theming
 from grappe.listening.models import (
     Answer,
     Invitation,
@@ -21,6 +20,11 @@ from grappe.listening.models import (
     Survey,
     SurveyStatus,
 )
+from grappe.listening.selectors import dashboards
+from grappe.listening.services import briefs as brief_services
+from grappe.listening.services import needs as need_services
+from grappe.listening.services import responses as response_services
+from grappe.listening.services import themes as theme_services
 from grappe.members.models import Role, Segment, User
 from grappe.members.services import organisations as members_organisations
 
@@ -99,7 +103,7 @@ def six_in_laurentides(staff, django_capture_on_commit_callbacks):
     """Twelve organisations raising needs every month, six of them in one region, a segment of that region."""
     made = crowd(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     for i, (org, _user) in enumerate(made):
         org.region = "15" if i < 6 else "06"
         org.save()
@@ -131,7 +135,7 @@ def test_a_brief_then_the_dashboard_of_another_observer_cannot_differ_by_one_org
     the brief, opens the dashboard: seven would be the six plus the one who moved, its needs the difference.
     The dashboard refuses the segment and says why."""
     today = timezone.localdate()
-    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+    brief = brief_services.publish_brief(actor=staff, brief=brief_services.create_brief(
         actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today, language="fr"))
     assert brief.figures["segments"][0]["members"] == 6
     move_into_the_region(six_in_laurentides)
@@ -157,8 +161,8 @@ def test_a_draft_brief_and_the_staffs_dashboard_release_nothing(six_in_laurentid
                                                                 observer, client):
     """Only what leaves the staff counts: a draft and the staff's own view check the ledger, not add to it."""
     today = timezone.localdate()
-    briefs.create_brief(actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today,
-                        language="fr")
+    brief_services.create_brief(actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today,
+                                language="fr")
     assert segment_seen(client, staff)["members"] == 6
     assert not ReleasedPopulation.objects.exists()
     move_into_the_region(six_in_laurentides)
@@ -171,7 +175,7 @@ def test_a_brief_cannot_differ_by_one_organisation_from_what_observers_saw(six_i
     assert segment_seen(client, observer)["members"] == 6
     move_into_the_region(six_in_laurentides)
     today = timezone.localdate()
-    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+    brief = brief_services.publish_brief(actor=staff, brief=brief_services.create_brief(
         actor=staff, period_start=today.replace(day=1, year=today.year - 1), period_end=today, language="en"))
     assert "refused" in brief.figures["segments"][0] and "members" not in brief.figures["segments"][0]
 
@@ -197,9 +201,9 @@ def test_observers_see_closed_surveys_and_finished_months_only(staff, observer, 
     number = survey.questions.get(kind=QuestionKind.NUMBER)
     staff_before = dashboards.survey_results(survey)["questions"][2]["mean"].mean
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_response(actor=user, survey=survey, values={number.pk: 5000}, submit=True)
-        services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
-                             language="fr", urgency="low", visibility="anonymous")
+        response_services.save_response(actor=user, survey=survey, values={number.pk: 5000}, submit=True)
+        need_services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
+                                  language="fr", urgency="low", visibility="anonymous")
     assert dashboards.survey_results(survey)["questions"][2]["mean"].mean != staff_before  # the staff: live
     after = client.get(reverse("api:listening-dashboard")).json()
     assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True)

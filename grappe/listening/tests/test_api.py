@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.core.models import AuditEntry
-from grappe.listening import selectors
 from grappe.listening.models import Need, Response, Survey
+from grappe.listening.selectors import surveys as survey_selectors
 from grappe.members.models import Segment
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_a_survey_says_whom_it_is_sent_to(client, ctx, pulse):
         client.force_login(user)
         listed = next(s for s in client.get(reverse("api:listening-survey-list")).json() if s["id"] == pulse.pk)
         with translation.override(user.language or "fr"):
-            assert listed["target"] == selectors.target_description(pulse)
+            assert listed["target"] == survey_selectors.target_description(pulse)
         assert listed["target_segment"] == pulse.target_segment_id and "Montréal" in listed["target"]
 
 

@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
-from grappe.listening import selectors, services, theming
 from grappe.listening.models import Need, Response, ThemeRun
+from grappe.listening.selectors import surveys as survey_selectors
+from grappe.listening.services import responses as response_services
+from grappe.listening.services import themes as theme_services
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"),
@@ -21,27 +23,27 @@ pytestmark = [
 
 def test_two_colleagues_starting_the_same_survey_at_once_make_one_response_with_both_answers(ctx, pulse):
     outcomes = run_together(
-        lambda: services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "4"},
-                                       loaded_revision=0),
-        lambda: services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.single.pk: "non"},
-                                       loaded_revision=0))
+        lambda: response_services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "4"},
+                                                loaded_revision=0),
+        lambda: response_services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.single.pk: "non"},
+                                                loaded_revision=0))
     no_errors(outcomes)
     response = Response.objects.get()
-    assert selectors.answer_values(response) == {pulse.likert.pk: "4", pulse.single.pk: "non"}
+    assert survey_selectors.answer_values(response) == {pulse.likert.pk: "4", pulse.single.pk: "non"}
     assert response.revision == 2
 
 
 def test_two_colleagues_changing_the_same_answer_at_once_overwrite_nothing_silently(ctx, pulse):
-    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3"})
+    response_services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "3"})
     outcomes = run_together(
-        lambda: services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "1"},
-                                       loaded_revision=1),
-        lambda: services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.likert.pk: "5"},
-                                       loaded_revision=1))
+        lambda: response_services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "1"},
+                                                loaded_revision=1),
+        lambda: response_services.save_response(actor=ctx.own_admin, survey=pulse, values={pulse.likert.pk: "5"},
+                                                loaded_revision=1))
     no_errors(outcomes)
     assert sorted(len(result.conflicts) for result in outcomes) == [0, 1]
     winner = next(result for result in outcomes if not result.conflicts)
-    assert selectors.answer_values(Response.objects.get())[pulse.likert.pk] == (
+    assert survey_selectors.answer_values(Response.objects.get())[pulse.likert.pk] == (
         "1" if winner.response.last_edited_by == ctx.own_user else "5")
 
 
@@ -77,7 +79,8 @@ def test_a_need_form_sent_twice_at_once_makes_one_need(ctx):
 def test_two_clicks_on_find_themes_at_once_start_one_run(ctx, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
 
-    outcomes = run_together(lambda: theming.start_run(actor=ctx.staff), lambda: theming.start_run(actor=ctx.staff))
+    outcomes = run_together(lambda: theme_services.start_run(actor=ctx.staff),
+                            lambda: theme_services.start_run(actor=ctx.staff))
 
     no_errors(outcomes)
     assert outcomes[0].pk == outcomes[1].pk

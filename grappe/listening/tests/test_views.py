@@ -150,10 +150,11 @@ def test_a_question_with_too_few_choices_is_refused_and_the_form_kept(client, ct
 
 
 def test_the_staff_read_answers_with_the_wording_they_answered(client, ctx, pulse):
-    from grappe.listening import services
+    from grappe.listening.services import responses as response_services
+    from grappe.listening.services import surveys as survey_services
 
-    services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "4"})
-    services.update_question(actor=ctx.staff, question=pulse.likert, data={"wording_fr": "Nouvelle formulation",
+    response_services.save_response(actor=ctx.own_user, survey=pulse, values={pulse.likert.pk: "4"})
+    survey_services.update_question(actor=ctx.staff, question=pulse.likert, data={"wording_fr": "Nouvelle formulation",
                                                                             "wording_en": "New wording"})
     client.force_login(ctx.staff)
     page = client.get(reverse("listening:staff-survey-answers", args=[pulse.pk])).content.decode()

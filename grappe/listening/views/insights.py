@@ -1,6 +1,6 @@
 """Aggregated dashboards and government briefs: the staff's and the government observers' pages.
 
-Every figure comes from dashboards.py / briefs.py, hence through grappe.core.aggregates. Observers see the
+Every figure comes from selectors.dashboards / selectors.briefs, hence through grappe.core.aggregates. Observers see the
 dashboards (without staff-only needs, closed periods only) and the published briefs, nothing else; a draft
 brief, or an open survey's results, is 404 to them.
 """
@@ -15,9 +15,12 @@ from django.views.decorators.http import require_POST
 from grappe.core import spreadsheets
 from grappe.core.permissions import require, require_visible
 
-from .. import briefs, dashboards, selectors
-from ..forms import BriefForm, RecommendationsForm
+from .. import documents
+from ..forms.briefs import BriefForm, RecommendationsForm
 from ..models import Brief
+from ..selectors import dashboards
+from ..selectors.briefs import visible_briefs
+from ..services import briefs
 from .common import dashboard_page, refused, staff_page
 
 
@@ -49,7 +52,7 @@ def _visible_brief(request, pk) -> Brief:
 def brief_list(request):
     staff = request.user.has_perm("listening.manage_briefs")
     return render(request, "listening/brief_list.html", {
-        "briefs": selectors.visible_briefs(request.user), "staff": staff, "form": BriefForm() if staff else None,
+        "briefs": visible_briefs(request.user), "staff": staff, "form": BriefForm() if staff else None,
     })
 
 
@@ -59,7 +62,7 @@ def brief_create(request):
     form = BriefForm(request.POST)
     if not form.is_valid():
         return render(request, "listening/brief_list.html",
-                      {"briefs": selectors.visible_briefs(request.user), "staff": True, "form": form})
+                      {"briefs": visible_briefs(request.user), "staff": True, "form": form})
     brief = briefs.create_brief(actor=request.user, **form.cleaned_data)
     messages.success(request, _("Brief made. Add your recommendations, download it, then publish it."))
     return redirect("listening:brief-detail", pk=brief.pk)
@@ -78,7 +81,7 @@ def brief_detail(request, pk):
             return redirect("listening:brief-detail", pk=brief.pk)
     elif request.method == "POST":
         require(request.user, "listening.manage_briefs", brief)
-    context = briefs.document_context(brief)
+    context = documents.document_context(brief)
     return render(request, "listening/brief_detail.html", {**context, "form": form, "staff": staff})
 
 
@@ -111,16 +114,16 @@ def _filename(brief: Brief, extension: str) -> str:
 
 
 @dashboard_page
-def brief_pdf(request, pk):
+def download_brief_pdf(request, pk):
     brief = _visible_brief(request, pk)
-    response = HttpResponse(briefs.pdf_bytes(brief), content_type="application/pdf")
+    response = HttpResponse(documents.brief_pdf(brief), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(brief, "pdf")}"'
     return response
 
 
 @dashboard_page
-def brief_xlsx(request, pk):
+def download_brief_xlsx(request, pk):
     brief = _visible_brief(request, pk)
-    return spreadsheets.download(briefs.xlsx_bytes(brief), _filename(brief, "xlsx"))
+    return spreadsheets.download(documents.brief_xlsx(brief), _filename(brief, "xlsx"))
 
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from grappe.core.paging import paginate
 from grappe.core.permissions import require_visible
 
-from .. import selectors, services
-from ..forms import NeedForm
+from ..forms.needs import NeedForm
+from ..selectors.needs import organisation_needs
+from ..services import needs
 
 PER_PAGE = 25
 
@@ -37,7 +38,7 @@ def need_list(request):
     organisation = _own_organisation(request)
     if organisation is None:
         return redirect("listening:staff-need-list")
-    page, query_string = paginate(request, selectors.organisation_needs(organisation), PER_PAGE)
+    page, query_string = paginate(request, organisation_needs(organisation), PER_PAGE)
     return render(request, "listening/need_list.html", {
         "organisation": organisation, "page": page, "query_string": query_string})
 
@@ -51,9 +52,9 @@ def need_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.submit_need(actor=request.user, organisation=organisation, category=data["category"],
-                                 text=data["text"], language=data["language"], urgency=data["urgency"],
-                                 visibility=data["visibility"], token=data["form_token"])
+            needs.submit_need(actor=request.user, organisation=organisation, category=data["category"],
+                              text=data["text"], language=data["language"], urgency=data["urgency"],
+                              visibility=data["visibility"], token=data["form_token"])
         except ValidationError as error:
             form.add_error("text", error)
         else:

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from grappe.core.paging import paginate
 
-from .. import selectors, services
-from ..forms import NeedFilterForm, NeedResponseForm
+from ..forms.needs import NeedFilterForm, NeedResponseForm
 from ..models import Need, Theme
+from ..selectors.needs import cluster_needs
+from ..services import needs
 from .common import staff_page
 
 PER_PAGE = 50
@@ -18,7 +19,7 @@ PER_PAGE = 50
 @staff_page
 def need_list(request):
     form = NeedFilterForm(request.GET or None, themes=Theme.objects.filter(is_active=True))
-    page, query_string = paginate(request, selectors.cluster_needs(form.filters()), PER_PAGE)
+    page, query_string = paginate(request, cluster_needs(form.filters()), PER_PAGE)
     return render(request, "listening/staff_need_list.html", {"form": form, "page": page,
                                                                "query_string": query_string})
 
@@ -29,8 +30,8 @@ def need_detail(request, pk):
     form = NeedResponseForm(request.POST or None, initial={"status": need.status, "response": need.response})
     if request.method == "POST" and form.is_valid():
         try:
-            services.respond_to_need(actor=request.user, need=need, response=form.cleaned_data["response"],
-                                     status=form.cleaned_data["status"])
+            needs.respond_to_need(actor=request.user, need=need, response=form.cleaned_data["response"],
+                                  status=form.cleaned_data["status"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

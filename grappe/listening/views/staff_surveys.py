@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.permissions import require
 
-from .. import selectors, services
-from ..forms import QuestionForm, SurveyForm
+from ..forms.surveys import QuestionForm, SurveyForm
 from ..models import Question, Survey
+from ..selectors import surveys as survey_selectors
+from ..services import invitations, surveys
 from .common import refused, staff_page
 
 
@@ -27,14 +28,14 @@ def _question(survey: Survey, question_pk: int) -> Question:
 
 @staff_page
 def survey_list(request):
-    return render(request, "listening/staff_survey_list.html", {"surveys": selectors.staff_surveys()})
+    return render(request, "listening/staff_survey_list.html", {"surveys": survey_selectors.staff_surveys()})
 
 
 @staff_page
 def survey_create(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        survey = services.create_survey(actor=request.user, data=form.cleaned_data)
+        survey = surveys.create_survey(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Survey created: add its questions."))
         return redirect("listening:staff-survey-detail", pk=survey.pk)
     return render(request, "listening/staff_survey_form.html", {"form": form})
@@ -45,7 +46,7 @@ def survey_edit(request, pk):
     survey = _survey(request, pk)
     form = SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        services.update_survey(actor=request.user, survey=survey, data=form.cleaned_data)
+        surveys.update_survey(actor=request.user, survey=survey, data=form.cleaned_data)
         messages.success(request, _("Survey saved."))
         return redirect("listening:staff-survey-detail", pk=survey.pk)
     return render(request, "listening/staff_survey_form.html", {"form": form, "survey": survey})
@@ -56,8 +57,9 @@ def survey_detail(request, pk):
     survey = _survey(request, pk)
     return render(request, "listening/staff_survey_detail.html", {
         "survey": survey, "questions": survey.questions.select_related("show_if_question"),
-        "rate": selectors.response_rate(survey), "targets": selectors.target_organisations(survey).count(),
-        "target_description": selectors.target_description(survey)})
+        "rate": survey_selectors.response_rate(survey),
+        "targets": survey_selectors.target_organisations(survey).count(),
+        "target_description": survey_selectors.target_description(survey)})
 
 
 @staff_page
@@ -77,9 +79,9 @@ def _question_form(request, survey: Survey, question: Question | None):
     if request.method == "POST" and form.is_valid():
         try:
             if question is None:
-                services.add_question(actor=request.user, survey=survey, data=form.question_data())
+                surveys.add_question(actor=request.user, survey=survey, data=form.question_data())
             else:
-                services.update_question(actor=request.user, question=question, data=form.question_data())
+                surveys.update_question(actor=request.user, question=question, data=form.question_data())
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -103,8 +105,8 @@ def _add_errors(form, error: ValidationError) -> None:
 def question_move(request, pk, question_pk):
     survey = _survey(request, pk)
     try:
-        services.move_question(actor=request.user, question=_question(survey, question_pk),
-                               offset=-1 if request.POST.get("direction") == "up" else 1)
+        surveys.move_question(actor=request.user, question=_question(survey, question_pk),
+                              offset=-1 if request.POST.get("direction") == "up" else 1)
     except ValidationError as error:
         refused(request, error)
     return redirect("listening:staff-survey-detail", pk=survey.pk)
@@ -115,7 +117,7 @@ def question_move(request, pk, question_pk):
 def question_remove(request, pk, question_pk):
     survey = _survey(request, pk)
     try:
-        deleted = services.remove_question(actor=request.user, question=_question(survey, question_pk))
+        deleted = surveys.remove_question(actor=request.user, question=_question(survey, question_pk))
     except ValidationError as error:
         refused(request, error)
     else:
@@ -130,10 +132,10 @@ def survey_status(request, pk):
     survey = _survey(request, pk)
     try:
         if request.POST.get("action") == "open":
-            services.open_survey(actor=request.user, survey=survey)
+            surveys.open_survey(actor=request.user, survey=survey)
             messages.success(request, _("The survey is open. Send the invitations when ready."))
         else:
-            services.close_survey(actor=request.user, survey=survey)
+            surveys.close_survey(actor=request.user, survey=survey)
             messages.success(request, _("The survey is closed: no more answers are accepted."))
     except ValidationError as error:
         refused(request, error)
@@ -146,11 +148,11 @@ def survey_invite(request, pk):
     survey = _survey(request, pk)
     try:
         if request.POST.get("action") == "remind":
-            count = services.send_reminders(actor=request.user, survey=survey)
+            count = invitations.send_reminders(actor=request.user, survey=survey)
             messages.success(request, ngettext("%(count)s organisation reminded.",
                                                "%(count)s organisations reminded.", count) % {"count": count})
         else:
-            count = services.send_invitations(actor=request.user, survey=survey)
+            count = invitations.send_invitations(actor=request.user, survey=survey)
             messages.success(request, ngettext("%(count)s organisation invited.",
                                                "%(count)s organisations invited.", count) % {"count": count})
     except ValidationError as error:
@@ -162,7 +164,7 @@ def survey_invite(request, pk):
 def survey_rate(request, pk):
     survey = _survey(request, pk)
     return render(request, "listening/staff_survey_rate.html", {
-        **_rate_context(survey), "target_description": selectors.target_description(survey)})
+        **_rate_context(survey), "target_description": survey_selectors.target_description(survey)})
 
 
 @staff_page
@@ -173,13 +175,13 @@ def survey_rate_live(request, pk):
 
 
 def _rate_context(survey: Survey) -> dict:
-    return {"survey": survey, "rate": selectors.response_rate(survey),
-            "by_day": selectors.response_rate_by_day(survey),
-            "pending": selectors.pending_invitations(survey).select_related("organisation")[:200]}
+    return {"survey": survey, "rate": survey_selectors.response_rate(survey),
+            "by_day": survey_selectors.response_rate_by_day(survey),
+            "pending": survey_selectors.pending_invitations(survey).select_related("organisation")[:200]}
 
 
 @staff_page
 def survey_answers(request, pk):
     survey = _survey(request, pk)
     return render(request, "listening/staff_survey_answers.html", {
-        "survey": survey, "responses": selectors.survey_responses(survey)})
+        "survey": survey, "responses": survey_selectors.survey_responses(survey)})

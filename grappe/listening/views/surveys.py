@@ -1,7 +1,7 @@
 """A member answers the surveys its organisation is invited to: one shared response, drafts kept.
 
 Any person of the organisation may edit the draft and submit it; what a colleague saved meanwhile is never
-overwritten silently (services.save_response). A survey one's organisation was not invited to answers 404;
+overwritten silently (services.responses.save_response). A survey one's organisation was not invited to answers 404;
 a closed one is shown read-only with a message saying it is closed.
 """
 
@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.permissions import require, require_visible
 
-from .. import selectors, services
-from ..forms import AnswerForm, initial_answers
+from ..forms.surveys import AnswerForm, initial_answers
 from ..models import Survey
+from ..selectors.surveys import answer_values, own_response, surveys_for_member
+from ..services import responses
 
 
 @login_required
@@ -28,7 +29,7 @@ def survey_list(request):
         return redirect("listening:staff-survey-list")
     require(user, "listening.answer_surveys")
     return render(request, "listening/survey_list.html", {
-        "organisation": user.organisation, "surveys": selectors.surveys_for_member(user.organisation)})
+        "organisation": user.organisation, "surveys": surveys_for_member(user.organisation)})
 
 
 def _survey(request, pk: int) -> Survey:
@@ -50,14 +51,14 @@ def survey_answer(request, pk):
         return redirect("listening:staff-survey-detail", pk=pk)
     survey = _survey(request, pk)
     questions = _questions(survey)
-    response = selectors.own_response(survey, request.user.organisation)
+    response = own_response(survey, request.user.organisation)
     if request.method == "POST":
         require(request.user, "listening.answer_survey", survey)
         form = AnswerForm(request.POST, questions=questions)
         if form.is_valid():
             return _save(request, survey, form)
     else:
-        form = AnswerForm(initial={**initial_answers(questions, selectors.answer_values(response)),
+        form = AnswerForm(initial={**initial_answers(questions, answer_values(response)),
                                    "revision": response.revision if response else 0}, questions=questions)
     return _render(request, survey, form, response)
 
@@ -71,8 +72,8 @@ def _render(request, survey: Survey, form: AnswerForm, response, status: int = 2
 def _save(request, survey: Survey, form: AnswerForm):
     submit = "submit" in request.POST
     try:
-        result = services.save_response(actor=request.user, survey=survey, values=form.values, submit=submit,
-                                        loaded_revision=form.cleaned_data.get("revision"))
+        result = responses.save_response(actor=request.user, survey=survey, values=form.values, submit=submit,
+                                         loaded_revision=form.cleaned_data.get("revision"))
     except ValidationError as error:
         if getattr(error, "code", "") == "closed":
             return _render(request, survey, form, None, closed_message=" ".join(error.messages))
@@ -96,7 +97,7 @@ def _form_after_save(form: AnswerForm, result) -> AnswerForm:
     conflicted (what the person typed is quoted in the message) and the missing answers marked."""
     data = form.data.copy()
     data["revision"] = result.response.revision
-    stored = selectors.answer_values(result.response)
+    stored = answer_values(result.response)
     again = AnswerForm(data, questions=form.questions)
     for question in result.conflicts:
         again.data.setlist(AnswerForm.name(question), _as_list(stored.get(question.pk)))
@@ -135,8 +136,8 @@ def survey_autosave(request, pk):
         context["message"] = _("Not saved: check the answers marked in red, then save.")
         return render(request, "listening/_autosave.html", context)
     try:
-        result = services.save_response(actor=request.user, survey=survey, values=form.values,
-                                        loaded_revision=form.cleaned_data.get("revision"))
+        result = responses.save_response(actor=request.user, survey=survey, values=form.values,
+                                         loaded_revision=form.cleaned_data.get("revision"))
     except ValidationError as error:
         context["message"] = " ".join(error.messages)
         return render(request, "listening/_autosave.html", context)

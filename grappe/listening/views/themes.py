@@ -8,9 +8,11 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.permissions import require
 
-from .. import dashboards, theming
-from ..forms import ReassignForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
+from ..forms.themes import ReassignForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
 from ..models import Answer, Need, Theme, ThemeRun
+from ..selectors import dashboards
+from ..selectors.themes import public_name, recent_items, unthemed_needs
+from ..services import themes
 from .common import staff_page
 
 
@@ -27,14 +29,14 @@ def theme_list(request):
     return render(request, "listening/staff_theme_list.html", {
         "trend": trend, "lines": trend["lines"], "overview": overview, "run": run,
         "themes": _active_themes(), "merge_form": ThemeMergeForm(themes=_active_themes()),
-        "unthemed": theming.unthemed_needs(),
+        "unthemed": unthemed_needs(),
     })
 
 
 @staff_page
 @require_POST
 def theme_run(request):
-    theming.start_run(actor=request.user)
+    themes.start_run(actor=request.user)
     messages.success(request, _("Theme computation started: this page shows its progress."))
     return redirect("listening:staff-theme-list")
 
@@ -52,13 +54,13 @@ def theme_detail(request, pk):
     require(request.user, "listening.manage_themes", theme)
     form = ThemeRenameForm(request.POST or None, initial={"name_fr": theme.name_fr, "name_en": theme.name_en})
     if request.method == "POST" and form.is_valid():
-        theming.rename_theme(actor=request.user, theme=theme, **form.cleaned_data)
+        themes.rename_theme(actor=request.user, theme=theme, **form.cleaned_data)
         messages.success(request, _("Theme renamed. Later computations keep this name."))
         return redirect("listening:staff-theme-detail", pk=theme.pk)
     history = dashboards.theme_history(theme, dashboards.STAFF)
     return render(request, "listening/staff_theme_detail.html", {
-        "theme": theme, "form": form, "history": history, "public_name": theming.public_name(theme),
-        "trend_lines": [history["line"]] if history["line"] else [], "items": theming.recent_items(theme),
+        "theme": theme, "form": form, "history": history, "public_name": public_name(theme),
+        "trend_lines": [history["line"]] if history["line"] else [], "items": recent_items(theme),
         "themes": _active_themes(), "split_form": ThemeSplitForm(),
     })
 
@@ -69,7 +71,7 @@ def theme_split(request, pk):
     theme = get_object_or_404(Theme, pk=pk)
     form = ThemeSplitForm(request.POST)
     if form.is_valid():
-        parts = theming.split_theme(actor=request.user, theme=theme, parts=form.cleaned_data["parts"])
+        parts = themes.split_theme(actor=request.user, theme=theme, parts=form.cleaned_data["parts"])
         if len(parts) > 1:
             messages.success(request, _("Theme split: the new themes are in the list."))
         else:
@@ -85,7 +87,7 @@ def theme_merge(request):
     if form.is_valid() and len(set(form.cleaned_data["themes"]) | {form.cleaned_data["into"]}) > 1:
         into = Theme.objects.get(pk=form.cleaned_data["into"])
         others = list(Theme.objects.filter(pk__in=form.cleaned_data["themes"]))
-        theming.merge_themes(actor=request.user, into=into, others=others)
+        themes.merge_themes(actor=request.user, into=into, others=others)
         messages.success(request, _("Themes merged into “%(name)s”.") % {"name": into.name})
         return redirect("listening:staff-theme-detail", pk=into.pk)
     messages.error(request, _("Choose at least two themes to merge and the one to keep."))
@@ -102,10 +104,10 @@ def theme_reassign(request):
         return redirect("listening:staff-theme-list")
     theme = Theme.objects.get(pk=form.cleaned_data["theme"])
     if form.cleaned_data["kind"] == "need":
-        theming.reassign(actor=request.user, need=get_object_or_404(Need, pk=form.cleaned_data["item"]), theme=theme)
+        themes.reassign(actor=request.user, need=get_object_or_404(Need, pk=form.cleaned_data["item"]), theme=theme)
     else:
-        theming.reassign(actor=request.user, answer=get_object_or_404(Answer, pk=form.cleaned_data["item"]),
-                         theme=theme)
+        themes.reassign(actor=request.user, answer=get_object_or_404(Answer, pk=form.cleaned_data["item"]),
+                        theme=theme)
     messages.success(request, _("Moved to “%(name)s”. Later computations leave it there.") % {"name": theme.name})
     back = request.POST.get("back", "")
     if back.isdigit():

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from grappe.events.demo_data import generate_event
-from grappe.listening import theming
+from grappe.listening.services import themes as theme_services
 from grappe.listening.demo_data import generate_listening
 from grappe.listening.models import ThemeRun
 from grappe.members import demo_data
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             listening = generate_listening(seed=seed)
             if listening.needs:
-                theming.run_themes(ThemeRun.objects.create().pk)
+                theme_services.execute_run(ThemeRun.objects.create().pk)
             event = generate_event(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "

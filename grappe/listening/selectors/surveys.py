@@ -1,8 +1,7 @@
-"""Read queries of listening, shared by the pages, the API and (through the row hooks) the aggregates.
-
-The row hooks at the end (`need_rows`, `answer_rows`) give what dashboards and the brief count, one row per
-fact, as (organisation_id, keys, value): the aggregation service groups them and suppresses any group of
-fewer than k distinct organisations. They never carry text.
+"""Reads of listening's surveys, shared by the pages, the API and the figures: who a survey is sent to, the
+surveys of a member and of the staff, responses and their answers, and `answer_rows`, what the survey
+results count (one row per answer to a closed question, as (organisation_id, keys, value), never text: the
+aggregation service groups them and suppresses any group of fewer than k distinct organisations).
 """
 
 import datetime
@@ -10,61 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from grappe.members import segments
 from grappe.members.models import MembershipStatus, Organisation
 
-from .models import (
-    Answer,
-    Brief,
-    BriefStatus,
-    Invitation,
-    Need,
-    NeedVisibility,
-    QuestionKind,
-    Response,
-    ResponseStatus,
-    Survey,
-    SurveyStatus,
-)
+from ..models import Answer, Invitation, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 
-# Needs ------------------------------------------------------------------------------------------------------
-
-
-def organisation_needs(organisation: Organisation) -> QuerySet[Need]:
-    """An organisation's needs, newest first, for its own people (whatever their visibility)."""
-    return organisation.listening_needs.select_related("submitted_by").order_by("-created_at", "-id")
-
-
-@dataclass(frozen=True)
-class NeedFilters:
-    category: str = ""
-    urgency: str = ""
-    visibility: str = ""
-    status: str = ""
-    theme: int | None = None
-    organisation: int | None = None
-    search: str = ""
-
-
-def cluster_needs(filters: NeedFilters = NeedFilters()) -> QuerySet[Need]:
-    """Every need, for the staff (staff-only ones included), filtered."""
-    needs = Need.objects.select_related("organisation", "theme_assignment__theme").order_by("-created_at", "-id")
-    for name in ("category", "urgency", "visibility", "status"):
-        if getattr(filters, name):
-            needs = needs.filter(**{name: getattr(filters, name)})
-    if filters.theme:
-        needs = needs.filter(theme_assignment__theme_id=filters.theme)
-    if filters.organisation:
-        needs = needs.filter(organisation_id=filters.organisation)
-    if filters.search:
-        needs = needs.filter(text__icontains=filters.search)
-    return needs
-
-
-# Surveys ----------------------------------------------------------------------------------------------------
 
 def target_organisations(survey: Survey) -> QuerySet[Organisation]:
     """The organisations a survey is sent to: its target segment's organisations, every active member while no
@@ -160,30 +111,6 @@ def text_answers(survey: Survey) -> QuerySet[Answer]:
             .exclude(value=None).select_related("response__organisation", "question"))
 
 
-# Rows for the aggregation service ---------------------------------------------------------------------------
-
-def need_rows(*, since: datetime.date | None = None, until: datetime.date | None = None,
-              include_staff_only: bool = False) -> Iterator[tuple[int, dict, int]]:
-    """One row per need: (organisation_id, {category, urgency, theme, month}, 1).
-
-    Staff-only needs are left out unless the caller is the staff's own dashboard: they never reach an observer
-    or another member, not even counted.
-    """
-    needs = Need.objects.all()
-    if not include_staff_only:
-        needs = needs.exclude(visibility=NeedVisibility.STAFF_ONLY)
-    if since:
-        needs = needs.filter(created_at__date__gte=since)
-    if until:
-        needs = needs.filter(created_at__date__lte=until)
-    # Year and month computed by the database (in the project's time zone): no conversion per row here.
-    rows = needs.annotate(year=ExtractYear("created_at"), month=ExtractMonth("created_at")).values_list(
-        "organisation_id", "category", "urgency", "theme_assignment__theme_id", "year", "month")
-    for organisation_id, category, urgency, theme_id, year, month in rows.iterator(chunk_size=2000):
-        yield organisation_id, {"category": category, "urgency": urgency, "theme": theme_id,
-                                "month": f"{year:04d}-{month:02d}"}, 1
-
-
 def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
     """Rows of a survey's submitted answers to closed questions, (organisation_id, keys, value):
 
@@ -204,13 +131,3 @@ def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
                 yield organisation_id, {"question": question_id, "choice": choice}, 1
         elif kind == QuestionKind.NUMBER:
             yield organisation_id, {"question": question_id}, value
-
-
-# Briefs -----------------------------------------------------------------------------------------------------
-
-
-def visible_briefs(user) -> QuerySet[Brief]:
-    """The briefs a user may list: every one for the staff who make them, the published ones for the others
-    (observers), latest period first."""
-    shown = Brief.objects.select_related("created_by")
-    return shown if user.has_perm("listening.manage_briefs") else shown.filter(status=BriefStatus.PUBLISHED)

@@ -1,29 +1,25 @@
-"""Themes of the needs and free-text answers: computed by matching.themes in a background run, kept up to date
-between runs, edited by the staff, and followed over time.
+"""Writes of listening's themes: the run that finds them (a background job), new texts placed between runs,
+the staff's edits, and the staff's alert of rising themes. Reads (names outside the staff, rising themes,
+trends) are in selectors.themes.
 
-- `start_run` / `run_themes`: a ThemeRun (queued → running → done) re-finds the themes over every text, with
-  progress the staff's page polls. Staff edits survive it: a text the staff placed by hand (`manual`) stays in
-  its theme, and a theme the staff named keeps its name (a new theme that mostly holds an old theme's texts
-  *is* that theme: same row, same name, same history).
+- `start_run` / `execute_run`: a ThemeRun (queued → running → done) re-finds the themes over every text, with
+  progress the staff's page polls; `execute_run` is the job's work (tasks.run_themes_task). Staff edits
+  survive it: a text the staff placed by hand (`manual`) stays in its theme, and a theme the staff named keeps
+  its name (a new theme that mostly holds an old theme's texts *is* that theme: same row, same name, same
+  history).
 - `assign_new_texts`: texts that arrived since the run go to the nearest theme's centre, in the run's space.
 - `rename_theme`, `merge_themes`, `split_theme`, `reassign`: the staff's edits (audited; texts moved by the
   staff become `manual`).
-- `public_name`: what observers, briefs and the API for observers call a theme. An automatic name is made of
-  words of every text, staff-only needs included, so it stays the staff's. Outside the staff a theme is called
-  by the name the staff gave it (a deliberate publication), else by its words found only in the texts
-  observers may know of (needs not kept for the staff, free-text answers), each written by at least k
-  organisations, else neutrally ("Theme 12"). `refresh_public_words` recomputes those words after every run,
-  new text and edit.
-- `rising_themes`: a theme is rising when, over the last 30 days, at least k organisations raised it and at
-  least 1.5 times as many as on average over each of the three 30-day windows before. Counted through
-  grappe.core.aggregates, like every figure shown; the staff are notified once a month per theme.
+- `refresh_public_words`: the words a theme is called by outside the staff (selectors.themes.public_name),
+  recomputed after every run, new text and edit.
+- `notify_rising`: the staff are told once a month per theme which themes are rising
+  (selectors.themes.rising_themes).
 
 Embeddings (optional): when the setting GRAPPE_THEME_ENCODER names an installed encoder of
 matching.embeddings ("e5"; "auto", the default, takes it when its package is installed, "none" never), the
 texts' vectors are cached in TextEmbedding by text hash and model name, so each text is encoded once.
 """
 
-import datetime
 import hashlib
 import logging
 import time
@@ -34,21 +30,17 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grappe.core import aggregates, audit, jobs, notify
-from grappe.core.aggregates import Row
-from grappe.core.models import JobStatus
 from grappe.core.permissions import require
 from grappe.members.selectors import staff_users
 from matching import embeddings
 from matching import themes as finder
 
-from . import insights_cache
-from .models import (
+from ..models import (
     Answer,
     Need,
     NeedVisibility,
@@ -59,12 +51,10 @@ from .models import (
     ThemeAssignment,
     ThemeRun,
 )
+from ..selectors import insights_cache
+from ..selectors.themes import NAME_KEYWORDS, Rising, latest_run, rising_themes
 
 logger = logging.getLogger(__name__)
-RISING_FACTOR = 1.5
-RISING_WINDOW_DAYS = 30
-RISING_WINDOWS_BEFORE = 3
-NAME_KEYWORDS = 3
 SAVE_CHUNK = 1000
 K_SAMPLE = 3000          # texts the number of themes is chosen on, when there are more
 
@@ -164,7 +154,7 @@ def _progress(run: ThemeRun, processed: int) -> None:
     jobs.beat(run, processed)
 
 
-def run_themes(run_id: int) -> ThemeRun:
+def execute_run(run_id: int) -> ThemeRun:
     """Find the themes over every text and store them, keeping the staff's edits. A run that recovery failed
     meanwhile (jobs.JobLost) stores nothing: a newer run may be under way."""
     run = ThemeRun.objects.get(pk=run_id)
@@ -343,19 +333,12 @@ def refresh_public_words() -> bool:
     return changed
 
 
-def public_name(theme: Theme) -> str:
-    """The theme's name outside the staff (see the module's docstring)."""
-    if theme.named_by_staff:
-        return theme.name
-    k = aggregates.current_k()
-    words = [word for word, organisations in theme.public_keywords if organisations >= k][:NAME_KEYWORDS]
-    return ", ".join(words) if words else _("Theme %(number)d") % {"number": theme.pk}
-
-
 # Between runs -------------------------------------------------------------------------------------------------
 
-def latest_run() -> ThemeRun | None:
-    return ThemeRun.objects.filter(status=JobStatus.DONE).exclude(model=None).order_by("-finished_at").first()
+def texts_changed() -> None:
+    """A need or a response arrived: the figures are computed again, the new texts join their themes."""
+    insights_cache.bump()
+    jobs.enqueue("grappe.listening.tasks.assign_new_texts_task")
 
 
 def _space(run: ThemeRun) -> finder.ThemeModel:
@@ -506,70 +489,7 @@ def reassign(*, actor, need: Need | None = None, answer: Answer | None = None, t
     return current
 
 
-# Trends and alerts --------------------------------------------------------------------------------------------
-
-def theme_rows(*, include_staff_only: bool, since: datetime.date | None = None,
-               until: datetime.date | None = None, by: str = "date"):
-    """(organisation_id, theme_id, when) of every themed text — `when` a date, or with by="month" its month
-    "YYYY-MM" (computed by the database in the project's time zone: tens of thousands of rows are read) — for
-    needs (staff-only ones only for the staff's own figures) and free-text answers (dated by their response's
-    submission)."""
-    needs = Need.objects.filter(theme_assignment__theme__is_active=True)
-    if not include_staff_only:
-        needs = needs.exclude(visibility=NeedVisibility.STAFF_ONLY)
-    answers = Answer.objects.filter(theme_assignment__theme__is_active=True, response__submitted_at__isnull=False)
-    if since:
-        needs = needs.filter(created_at__date__gte=since)
-        answers = answers.filter(response__submitted_at__date__gte=since)
-    if until:
-        needs = needs.filter(created_at__date__lte=until)
-        answers = answers.filter(response__submitted_at__date__lte=until)
-    for queryset, organisation, moment in ((needs, "organisation_id", "created_at"),
-                                           (answers, "response__organisation_id", "response__submitted_at")):
-        if by == "month":
-            rows = queryset.annotate(y=ExtractYear(moment), m=ExtractMonth(moment)).values_list(
-                organisation, "theme_assignment__theme_id", "y", "m")
-            yield from ((org, theme, f"{y:04d}-{m:02d}") for org, theme, y, m in rows.iterator(2000))
-        else:
-            yield from queryset.annotate(day=TruncDate(moment)).values_list(
-                organisation, "theme_assignment__theme_id", "day").iterator(2000)
-
-
-@dataclass(frozen=True)
-class Rising:
-    theme: Theme
-    last: int            # organisations over the last 30 days
-    before: float        # their average over each of the three windows before (suppressed windows as 0)
-
-
-def rising_themes(*, include_staff_only: bool = False, today: datetime.date | None = None) -> list[Rising]:
-    """The themes rising now (see the module's docstring), most organisations first."""
-    today = today or timezone.localdate()
-    span = RISING_WINDOW_DAYS * (RISING_WINDOWS_BEFORE + 1)
-    since = today - datetime.timedelta(days=span - 1)
-    windows: dict[int, list[Row]] = {w: [] for w in range(RISING_WINDOWS_BEFORE + 1)}
-    for org, theme, when in theme_rows(include_staff_only=include_staff_only, since=since, until=today):
-        window = (today - when).days // RISING_WINDOW_DAYS
-        if window in windows:
-            windows[window].append(Row(org, theme))
-    if not windows[0]:
-        return []
-    # One breakdown per window (by theme), each with its own margin: a window's figure never depends on
-    # another's suppression.
-    counts = {w: aggregates.count_by(rows) for w, rows in windows.items()}
-    k = counts[0].k
-    rising = []
-    for cell in counts[0].cells:
-        if cell.suppressed or cell.organisations < k:
-            continue
-        earlier = [next((c for c in counts[w].cells if c.key == cell.key), None) for w in windows if w]
-        before = sum((c.organisations or 0) for c in earlier if c is not None) / RISING_WINDOWS_BEFORE
-        if cell.organisations >= RISING_FACTOR * before:
-            rising.append((cell.key, cell.organisations, before))
-    themes = Theme.objects.in_bulk([theme_id for theme_id, _, _ in rising])
-    return sorted((Rising(themes[t], last, before) for t, last, before in rising if t in themes),
-                  key=lambda r: -r.last)
-
+# Alerts -------------------------------------------------------------------------------------------------------
 
 def notify_rising() -> list[Rising]:
     """Tell the staff, once a month per theme, which themes are rising."""
@@ -577,8 +497,6 @@ def notify_rising() -> list[Rising]:
     found = rising_themes(include_staff_only=True)
     fresh = [r for r in found if r.theme.alerted_month != month]
     if fresh:
-        from django.urls import reverse
-
         Theme.objects.filter(pk__in=[r.theme.pk for r in fresh]).update(alerted_month=month)
         for user in staff_users():
             with translation.override(user.language or "fr"):
@@ -587,12 +505,3 @@ def notify_rising() -> list[Rising]:
                             reverse("listening:staff-theme-list"))
     return found
 
-
-def recent_items(theme: Theme, limit: int = 50) -> list[ThemeAssignment]:
-    return list(ThemeAssignment.objects.filter(theme=theme).select_related("need__organisation",
-                                                                            "answer__response__organisation")
-                .order_by("-manual", "-score", "-pk")[:limit])
-
-
-def unthemed_needs() -> int:
-    return Need.objects.filter(Q(theme_assignment__isnull=True) | Q(theme_assignment__theme__is_active=False)).count()

@@ -1,13 +1,13 @@
 """The figures of listening's dashboards, briefs and API: every number comes out of grappe.core.aggregates.
 
 Each function returns plain data (labels in the active language, aggregates.Cell for every figure, a
-suppressed cell carrying no number) that a page, a chart (charts.py), the brief (briefs.py) or the API
+suppressed cell carrying no number) that a page, a chart (charts.py), the brief (selectors.briefs) or the API
 turns into what it shows; `as_json` makes any of them JSON. They are cached (insights_cache): the version
 is bumped by every write that changes them.
 
 Two audiences: the staff's own dashboard counts staff-only needs too (they are theirs, and still only as
 figures of at least k organisations); everyone else's — observers, briefs, the API for observers — never
-does (`selectors.need_rows`), nor calls a theme by words of staff-only needs (`theming.public_name`).
+does (`needs.need_rows`), nor calls a theme by words of staff-only needs (`themes.public_name`).
 
 Closed periods outside the staff: the staff's figures are live (up to today, open surveys included);
 everyone else's cover finished months and closed surveys only (`shown_until`, `dashboard_surveys`). Figures
@@ -16,7 +16,7 @@ survey is open would move the figures by exactly that answer.
 
 Segments filter through `admit_filter` (`admitted_segments`): a segment too small, nearly everyone, or within
 k organisations of a population whose figures anyone outside the staff was shown about overlapping months
-(a page, the API, a published brief: `briefs.segment_figures`) is refused with its reason. The ledger is one
+(a page, the API, a published brief: `selectors.briefs.segment_figures`) is refused with its reason. The ledger is one
 for all viewers, as observers may pool what each saw; the staff's views check it without adding to it.
 A segment's figures are the first row of a table whose second row is the rest of the cluster (never shown):
 so a segment's category count cannot be subtracted from the cluster's to reveal a small remainder.
@@ -44,8 +44,7 @@ from matching.anonymity import Refusal
 from grappe.members.models import MembershipStatus, Organisation, Segment
 from grappe.members.segments import organisations_in
 
-from . import insights_cache, selectors, theming
-from .models import (
+from ..models import (
     LIKERT_POINTS,
     Invitation,
     NeedCategory,
@@ -56,6 +55,10 @@ from .models import (
     Theme,
     Urgency,
 )
+from . import insights_cache
+from .needs import need_rows
+from .surveys import answer_rows
+from .themes import public_name, rising_themes, theme_rows
 
 MONTHS = 12
 TOP_THEMES = 8
@@ -110,17 +113,17 @@ def _overview(who: str, until: datetime.date) -> dict:
     include = who == STAFF
     months = months_until(until)
     since, until = window(until)
-    needs = [Row(org, keys, 1) for org, keys, _value in selectors.need_rows(since=since, until=until,
-                                                                            include_staff_only=include)]
+    needs = [Row(org, keys, 1) for org, keys, _value in need_rows(since=since, until=until,
+                                                                  include_staff_only=include)]
     return {
         "months": months,
         "themes": theme_trend(months, include_staff_only=include, until=until),
         "categories": breakdown(needs, "category", NeedCategory.choices),
         "urgency": breakdown(needs, "urgency", Urgency.choices),
         "surveys": [survey_rate(s) for s in dashboard_surveys(who)],
-        "rising": [{"id": r.theme.pk, "name": r.theme.name if include else theming.public_name(r.theme),
+        "rising": [{"id": r.theme.pk, "name": r.theme.name if include else public_name(r.theme),
                     "last": r.last, "before": round(r.before, 1)}
-                   for r in theming.rising_themes(include_staff_only=include, today=until)],
+                   for r in rising_themes(include_staff_only=include, today=until)],
         "k": aggregates.current_k(),
     }
 
@@ -138,8 +141,8 @@ def theme_trend(months: list[str], *, include_staff_only: bool, top: int = TOP_T
     over the period first; suppressed totals last."""
     since = since or datetime.date.fromisoformat(months[0] + "-01")
     rows = [Row(org, (theme, month)) for org, theme, month in
-            theming.theme_rows(include_staff_only=include_staff_only, since=since, until=until, by="month")]
-    names = {t.pk: t.name if include_staff_only else theming.public_name(t)
+            theme_rows(include_staff_only=include_staff_only, since=since, until=until, by="month")]
+    names = {t.pk: t.name if include_staff_only else public_name(t)
              for t in Theme.objects.filter(is_active=True)}
     table = aggregates.table(rows, row_keys=sorted(names), column_keys=months)
     lines = [{"id": theme_id, "name": names[theme_id], "cells": cells, "total": total}
@@ -211,7 +214,7 @@ def _segment_figures(who: str, until: datetime.date) -> list[dict]:
     members = members_population()
     since, until = window(until)
     rows = [(org, keys["category"])
-            for org, keys, _v in selectors.need_rows(since=since, until=until, include_staff_only=who == STAFF)]
+            for org, keys, _v in need_rows(since=since, until=until, include_staff_only=who == STAFF)]
     categories = [value for value, _label in NeedCategory.choices]
     labels = dict(NeedCategory.choices)
     found = []
@@ -285,7 +288,7 @@ def survey_results(survey: Survey) -> dict:
 
 def _survey_results(survey: Survey) -> dict:
     by_question: dict[int, list] = {}
-    for org, keys, value in selectors.answer_rows(survey):
+    for org, keys, value in answer_rows(survey):
         by_question.setdefault(keys["question"], []).append((org, keys.get("choice"), value))
     questions = []
     for question in survey.questions.filter(retired=False).exclude(kind=QuestionKind.TEXT):

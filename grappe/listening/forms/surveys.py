@@ -1,82 +1,17 @@
-"""Forms of listening's pages. They parse and check input; the services decide."""
+"""Forms of listening's surveys: the staff build a survey and its questions; a member answers it."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.forms import StyledFormMixin
-from grappe.core.idempotency import OnceFormMixin
 from matching.text import fold
 
-from . import answers as answer_rules
-from .models import (
-    MAX_NEED_LENGTH,
-    MAX_TEXT_ANSWER_LENGTH,
-    Need,
-    NeedCategory,
-    NeedStatus,
-    NeedVisibility,
-    Question,
-    QuestionKind,
-    Survey,
-    Urgency,
-)
-from .selectors import NeedFilters
-from .services import choices_from_lines
+from .. import answers as answer_rules
+from ..models import MAX_TEXT_ANSWER_LENGTH, Question, QuestionKind, Survey
+from ..services.surveys import choices_from_lines
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-# Needs ------------------------------------------------------------------------------------------------------
-
-class NeedForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = Need
-        fields = ["category", "text", "language", "urgency", "visibility"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 6, "maxlength": MAX_NEED_LENGTH}),
-            "visibility": forms.RadioSelect,
-        }
-        help_texts = {
-            "text": _("In French or English, as you would say it to the cluster staff."),
-            "visibility": _("Staff only: nobody else learns it. Anonymous: it counts in figures that never point "
-                            "to your organisation (groups of at least a few members). Named: the cluster may "
-                            "quote it, without your name, and share it with partners."),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("language", (get_language() or "fr")[:2])
-
-
-class NeedResponseForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
-    response = forms.CharField(label=_("What the cluster did (the member reads this)"), required=False,
-                               max_length=MAX_NEED_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
-
-
-class NeedFilterForm(StyledFormMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories")), *NeedCategory.choices])
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any urgency")), *Urgency.choices])
-    visibility = forms.ChoiceField(label=_("Visibility"), required=False,
-                                   choices=[("", _("Any visibility")), *NeedVisibility.choices])
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *NeedStatus.choices])
-    theme = forms.TypedChoiceField(label=_("Theme"), required=False, coerce=int, empty_value=None)
-    search = forms.CharField(label=_("Words"), required=False, max_length=100)
-
-    def __init__(self, *args, themes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Any theme")), *((t.pk, t.name) for t in themes)]
-
-    def filters(self) -> NeedFilters:
-        if not self.is_valid():
-            return NeedFilters()
-        data = self.cleaned_data
-        return NeedFilters(category=data["category"], urgency=data["urgency"], visibility=data["visibility"],
-                           status=data["status"], theme=data["theme"], search=data["search"].strip())
 
 
 # Building a survey ------------------------------------------------------------------------------------------
@@ -220,57 +155,3 @@ def initial_answers(questions, values: dict) -> dict:
         if value is not None:
             initial[AnswerForm.name(question)] = value if isinstance(value, list) else str(value)
     return initial
-
-
-# Themes -----------------------------------------------------------------------------------------------------
-
-class ThemeRenameForm(StyledFormMixin, forms.Form):
-    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-
-
-class ThemeMergeForm(forms.Form):
-    themes = forms.TypedMultipleChoiceField(label=_("Themes to merge"), coerce=int)
-    into = forms.TypedChoiceField(label=_("Into"), coerce=int)
-
-    def __init__(self, *args, themes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(t.pk, t.name) for t in themes]
-        self.fields["themes"].choices = choices
-        self.fields["into"].choices = choices
-
-
-class ThemeSplitForm(forms.Form):
-    parts = forms.IntegerField(label=_("Parts"), min_value=2, max_value=6, initial=2)
-
-
-class ReassignForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("need", "need"), ("answer", "answer")])
-    item = forms.IntegerField(min_value=1)
-    theme = forms.TypedChoiceField(label=_("Move to"), coerce=int)
-
-    def __init__(self, *args, themes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [(t.pk, t.name) for t in themes]
-
-
-# Briefs -----------------------------------------------------------------------------------------------------
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class BriefForm(StyledFormMixin, forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    period_end = forms.DateField(label=_("To"), widget=DATE_WIDGET)
-    language = forms.ChoiceField(label=_("Language of the brief"), choices=[("fr", _("French")), ("en", _("English"))])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period_start") and data.get("period_end") and data["period_start"] > data["period_end"]:
-            raise ValidationError(_("The period must start before it ends."))
-        return data
-
-
-class RecommendationsForm(StyledFormMixin, forms.Form):
-    recommendations = forms.CharField(label=_("Recommendations"), required=False, max_length=20000,
-                                      widget=forms.Textarea(attrs={"rows": 10}))
