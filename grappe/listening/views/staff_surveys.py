@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from grappe.core.pages import refused
 from grappe.core.permissions import require
 
 from .. import selectors, services
 from ..forms import QuestionForm, SurveyForm
 from ..models import Question, Survey
-from .common import refused, staff_page
+from .common import staff_page
 
 
 def _survey(request, pk: int) -> Survey:

@@ -1,14 +1,13 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
-from grappe.core import spreadsheets
-from grappe.core.permissions import require
+from grappe.core import downloads, spreadsheets
+from grappe.core.pages import page_for
 
 from .. import directory_cache, selectors
 from ..forms import DirectoryFilterForm
@@ -78,20 +77,19 @@ EXPORT_COLUMNS = (
 )
 
 
-@login_required
+@page_for("members.export_directory")
 def export(request):
     """Staff download the filtered directory as XLSX (default) or CSV."""
-    require(request.user, "members.export_directory")
     _form, queryset = _filtered(directory_params(request.GET), request.user)
     rows = ([*(_export_value(organisation, name) for name, _label in EXPORT_COLUMNS),
              "; ".join(c.capability.label for c in organisation.core_capabilities)]
             for organisation in selectors.with_card_details(queryset))
     headers = [str(label) for _name, label in EXPORT_COLUMNS] + [_("Core capabilities")]
     sheet = spreadsheets.Sheet(_("Directory"), headers, rows)
-    stamp = timezone.localdate().isoformat()
+    name = pgettext("file name", "grappe-directory") + f"-{timezone.localdate().isoformat()}"
     if request.GET.get("format") == "csv":
-        return spreadsheets.download(spreadsheets.csv(sheet), f"grappe-directory-{stamp}.csv")
-    return spreadsheets.download(spreadsheets.xlsx(sheet), f"grappe-directory-{stamp}.xlsx")
+        return downloads.attachment(spreadsheets.csv(sheet), f"{name}.csv")
+    return downloads.attachment(spreadsheets.xlsx(sheet), f"{name}.xlsx")
 
 
 def _export_value(organisation, name: str):

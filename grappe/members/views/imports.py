@@ -1,14 +1,13 @@
 """Import pages: upload, map the columns, check (dry run), import. Thin: the work is in members.imports."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django_htmx.http import HttpResponseClientRefresh
 
 from grappe.core.idempotency import submit_once
-from grappe.core.permissions import require
+from grappe.core.pages import page_for
 
 from .. import imports
 from ..models import ImportJob, ImportStatus
@@ -16,9 +15,8 @@ from ..models import ImportJob, ImportStatus
 SHOWN_ROWS = 200  # rows of errors and changes listed on the page; the counts cover them all
 
 
-@login_required
+@page_for("members.import_data")
 def start(request):
-    require(request.user, "members.import_data")
     form = imports.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         def work():
@@ -34,9 +32,8 @@ def start(request):
                    "max_bytes": settings.GRAPPE_IMPORT_MAX_BYTES})
 
 
-@login_required
+@page_for("members.import_data")
 def detail(request, pk):
-    require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = imports.ImportMappingForm(job, request.POST if action == "check" else None)
@@ -62,10 +59,9 @@ def detail(request, pk):
     return render(request, "members/import_detail.html", context)
 
 
-@login_required
+@page_for("members.import_data")
 def progress(request, pk):
     """The progress bar, polled by htmx while the job runs; once it is over, the page reloads to the report."""
-    require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob, pk=pk)
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
