@@ -1,12 +1,13 @@
 """The REST API (django-ninja): one NinjaAPI, one router per app, OpenAPI docs at /api/docs (docs/api.md).
 
-Every endpoint needs a signed-in caller (API key or session) unless it declares `**PUBLIC_ENDPOINT`.
+Every endpoint needs a signed-in caller (API key or session) unless it declares `**PUBLIC_ENDPOINT`. The
+services' refusals (PermissionDenied, ValidationError, Conflict, not found) are answered by the handlers of
+grappe.core.api_errors, the same for every endpoint.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from grappe.core import api_errors
 from grappe.core.api_auth import SIGNED_IN
 from grappe.members.api import router as members_router
 from grappe.events.api import router as events_router
@@ -19,9 +20,4 @@ api.add_router("/", members_router)
 api.add_router("/", partnering_router)
 api.add_router("/", listening_router)
 api.add_router("/", events_router)
-
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    """Services refuse with PermissionDenied, as for the pages: the API answers 403."""
-    return api.create_response(request, {"detail": _("You are not allowed to do this.")}, status=403)
+api_errors.register(api)  # the services' refusals, answered the same way by every endpoint

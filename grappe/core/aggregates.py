@@ -7,9 +7,9 @@ recovering a hidden figure by difference. The rules and the threat model are in 
 chart, a PDF or an XLSX writer reads the same way:
 
     rows = [Row(answer.organisation_id, answer.region, answer.score) for answer in answers]
-    result = aggregates.mean_by(rows, keys=regions)
-    for cell in result.cells:    # cell.key, cell.suppressed, cell.organisations, cell.mean, cell.share
-        ...
+    result = aggregates.breakdown(rows, keys=regions)
+    for cell in result.cells:    # cell.key, cell.suppressed, cell.organisations, cell.items, cell.total,
+        ...                      # cell.mean, cell.share
     result.total                         # a Cell for the margin; result.k; result.fewer_than ("fewer than 5")
 
     grid = aggregates.table(rows_with_pairs, row_keys=themes, column_keys=months)   # key = (row, column)
@@ -189,16 +189,18 @@ def _keys(found: Iterable, asked: Sequence | None) -> list:
     return sorted(found, key=lambda key: (key is None, str(key)))
 
 
-def count_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
-    """How many distinct organisations (and rows) fall in each group, with the total; small groups hidden.
+def breakdown(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
+    """Each group's figures, with the total; small groups hidden. A cell counts the distinct organisations
+    (`organisations`) and the rows (`items`) of its group, and adds up their values: `total` is the sum,
+    `mean` the mean (rows without a value count as respondents but not in the sum or the mean).
 
     `keys` fixes the groups shown and their order (a group nobody is in shows 0); by default, the groups
     found, sorted. Rows whose key is not in `keys` still count in the total.
     """
-    return _breakdown(rows, keys, k or current_k(), anonymity.protect_line)[0]
+    return _protected_breakdown(rows, keys, k or current_k(), anonymity.protect_line)[0]
 
 
-def _breakdown(rows: Iterable[Row], keys: Sequence | None, k: int, protect) -> tuple[Breakdown, set]:
+def _protected_breakdown(rows: Iterable[Row], keys: Sequence | None, k: int, protect) -> tuple[Breakdown, set]:
     """A breakdown protected by `protect` (a `matching.anonymity` function of the counts), and what it hid."""
     rows = list(rows)
     groups = _collect(rows)
@@ -224,7 +226,7 @@ def distribution(rows: Iterable[Row], *, points: dict[Hashable, float], k: int |
     published, it follows from the counts."""
     k = k or current_k()
     rows = [Row(row.organisation, row.key, float(points[row.key])) for row in rows]
-    counted, hidden = _breakdown([Row(row.organisation, row.key) for row in rows], list(points), k,
+    counted, hidden = _protected_breakdown([Row(row.organisation, row.key) for row in rows], list(points), k,
                                  anonymity.protect_distribution)
     mean = (Cell(key=MEAN, suppressed=True, reason=str(MEAN_HIDDEN)) if MEAN in hidden
             else _cell(MEAN, _whole(rows), False, None))
@@ -241,15 +243,6 @@ def _is_hidden(hidden, key, group: _Group | None, k: int) -> bool:
     return key in hidden or 0 < len(group.organisations if group else ()) < k
 
 
-def mean_by(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | None = None) -> Breakdown:
-    """Like `count_by`; read `cell.mean` (and `cell.total`, the sum). Rows without a value count as
-    respondents but not in the mean."""
-    return count_by(rows, keys=keys, k=k)
-
-
-sum_by = mean_by
-
-
 def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys: Sequence | None = None,
           k: int | None = None) -> Table:
     """A two-way table (row.key is a (row, column) pair) with row, column and grand totals, protected so
@@ -264,7 +257,7 @@ def table(rows: Iterable[Row], *, row_keys: Sequence | None = None, column_keys:
     column_keys = _keys(by_column, column_keys)
     counts = {(r, c): len(groups[(r, c)].organisations) if (r, c) in groups else 0
               for r in row_keys for c in column_keys}
-    # As in count_by: margins are protected as the sums of their cells.
+    # As in breakdown: margins are protected as the sums of their cells.
     protection = anonymity.protect_table(counts, row_keys, column_keys, k)
 
     def is_hidden(cell_key, group: _Group | None) -> bool:

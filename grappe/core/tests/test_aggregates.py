@@ -29,7 +29,7 @@ def rows_for(sizes: dict, value=lambda org: 1.0):
 
 
 def test_a_group_of_fewer_than_k_organisations_is_not_shown():
-    result = aggregates.count_by(rows_for({"Montréal": 12, "Laval": 7, "Gaspésie": 2}), k=5)
+    result = aggregates.breakdown(rows_for({"Montréal": 12, "Laval": 7, "Gaspésie": 2}), k=5)
     assert result["Gaspésie"].suppressed and result["Gaspésie"].organisations is None
     assert result["Gaspésie"].mean is None and result["Gaspésie"].share is None
     assert result["Montréal"].organisations == 12 and result.total.organisations == 21
@@ -38,7 +38,7 @@ def test_a_group_of_fewer_than_k_organisations_is_not_shown():
 def test_distinct_organisations_not_rows():
     """Three answers from one organisation are still one organisation."""
     rows = [Row("solo", "export", 1)] * 3 + rows_for({"workforce": 6})
-    result = aggregates.count_by(rows, k=5)
+    result = aggregates.breakdown(rows, k=5)
     assert result["export"].suppressed
     assert result.total.organisations == 7 and result.total.items == 9
 
@@ -47,7 +47,7 @@ def test_attack_total_minus_visible_parts():
     """The attacker subtracts every visible count and every visible sum from the total: what is left must
     be a group of at least k, never the two organisations of Gaspésie."""
     rows = rows_for({"Montréal": 12, "Laval": 7, "Gaspésie": 2, "Estrie": 0}, value=lambda org: org * 1.5)
-    result = aggregates.mean_by(rows, keys=["Montréal", "Laval", "Gaspésie", "Estrie"], k=5)
+    result = aggregates.breakdown(rows, keys=["Montréal", "Laval", "Gaspésie", "Estrie"], k=5)
     visible = [cell for cell in result.cells if not cell.suppressed]
     left = result.total.organisations - sum(cell.organisations for cell in visible)
     assert left >= 5
@@ -109,7 +109,7 @@ def test_attack_a_share_beside_a_hidden_total():
     assert grid.row_totals["b"].suppressed and grid.cell("b", "x").suppressed
     assert grid.cell("b", "y").organisations == 12 and grid.cell("b", "y").share is None
     assert grid.column_totals["y"].share == pytest.approx(12 / 17)  # beside a published total: harmless
-    breakdown = aggregates.count_by(rows_for({"a": 6, "b": 9}), k=5)
+    breakdown = aggregates.breakdown(rows_for({"a": 6, "b": 9}), k=5)
     assert breakdown["a"].share == pytest.approx(6 / 15)
 
 
@@ -138,8 +138,8 @@ def test_k_is_the_staffs_setting(db, staff, org_admin):
     aggregates.set_k(actor=staff, k=3)
     assert aggregates.current_k() == 3
     assert AuditEntry.objects.filter(action="anonymity.threshold_changed").count() == 1
-    assert aggregates.count_by(rows_for({"a": 3, "b": 4})).k == 3
-    assert not aggregates.count_by(rows_for({"a": 3, "b": 4}))["a"].suppressed
+    assert aggregates.breakdown(rows_for({"a": 3, "b": 4})).k == 3
+    assert not aggregates.breakdown(rows_for({"a": 3, "b": 4}))["a"].suppressed
     with pytest.raises(PermissionDenied):
         aggregates.set_k(actor=org_admin, k=1)
 
@@ -150,7 +150,7 @@ def test_k_cannot_publish_single_organisations(db):
 
 
 def test_suppressed_cells_say_fewer_than_k():
-    result = aggregates.count_by(rows_for({"a": 1, "b": 9}), k=5)
+    result = aggregates.breakdown(rows_for({"a": 1, "b": 9}), k=5)
     with translation.override("en"):
         assert result.fewer_than == "fewer than 5 organisations"
 

@@ -4,11 +4,10 @@ need (staff-only ones included) and filter them."""
 import datetime
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
+from grappe.core.api_errors import invalid_at
 from grappe.core.api_schemas import InputSchema, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require
@@ -63,13 +62,10 @@ def submit_need(request, payload: NeedIn):
     organisation = request.user.organisation
     if organisation is None:
         require(request.user, "listening.submit_need", None)
-    try:
+    with invalid_at("body", "payload", "text"):
         need = needs.submit_need(actor=request.user, organisation=organisation, category=payload.category,
                                  text=payload.text, language=payload.language, urgency=payload.urgency,
                                  visibility=payload.visibility, token=payload.client_token)
-    except DjangoValidationError as error:
-        raise ValidationError([{"type": "value_error", "loc": ["body", "payload", "text"],
-                                "msg": " ".join(error.messages)}]) from None
     return Status(201, need)
 
 

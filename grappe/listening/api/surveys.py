@@ -3,12 +3,11 @@ its answers; the staff list every survey and read every response."""
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from grappe.core.api_errors import invalid_at
 from grappe.core.api_schemas import InputSchema, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
@@ -141,14 +140,9 @@ def save_response(request, survey_id: int, payload: ResponseIn):
     """Valid answers are saved even when a submission lacks required ones (listed in `missing`, status stays
     draft). A closed survey answers 409 with the reason; an invalid value 422 naming its question (q<id>)."""
     survey = _visible_survey(request, survey_id)
-    try:
+    with invalid_at("body", "payload", "answers"):  # a closed survey is a Conflict: 409
         result = responses.save_response(actor=request.user, survey=survey, values=payload.answers,
                                          submit=payload.submit, loaded_revision=payload.revision)
-    except DjangoValidationError as error:
-        if getattr(error, "code", "") == "closed":
-            raise HttpError(409, " ".join(error.messages)) from None
-        raise ValidationError([{"type": "value_error", "loc": ["body", "payload", "answers", name], "msg": m}
-                               for name, messages in error.message_dict.items() for m in messages]) from None
     return {"status": result.response.status, "revision": result.response.revision,
             "answers": survey_selectors.answer_values(result.response), "missing": [q.pk for q in result.missing],
             "conflicts": [q.pk for q in result.conflicts]}

@@ -130,7 +130,7 @@ def _overview(who: str, until: datetime.date) -> dict:
 
 def breakdown(rows: list[Row], field: str, choices) -> dict:
     """A one-way breakdown of need rows by a field (category, urgency), with labels."""
-    result = aggregates.count_by([Row(r.organisation, r.key[field]) for r in rows], keys=[v for v, _ in choices])
+    result = aggregates.breakdown([Row(r.organisation, r.key[field]) for r in rows], keys=[v for v, _ in choices])
     return {"k": result.k, "bars": [{"key": v, "label": str(label), "cell": result[v]} for v, label in choices],
             "total": result.total}
 
@@ -275,7 +275,7 @@ def survey_rate(survey: Survey) -> dict:
                                                                                           flat=True))
     rows = [Row(org, "submitted" if org in submitted else "pending")
             for org in Invitation.objects.filter(survey=survey).values_list("organisation_id", flat=True)]
-    result = aggregates.count_by(rows, keys=["submitted", "pending"])
+    result = aggregates.breakdown(rows, keys=["submitted", "pending"])
     return {"id": survey.pk, "title": survey.title, "status": survey.status, "k": result.k,
             "invited": result.total, "submitted": result["submitted"]}
 
@@ -301,11 +301,11 @@ def _survey_results(survey: Survey) -> dict:
             entry["mean"] = counted.mean
         elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             choices = question.choice_list()
-            counted = aggregates.count_by([Row(org, choice) for org, choice, _v in rows],
-                                          keys=[value for value, _label in choices])
+            counted = aggregates.breakdown([Row(org, choice) for org, choice, _v in rows],
+                                           keys=[value for value, _label in choices])
         else:
             valued = [Row(org, "all", float(value)) for org, _choice, value in rows]
-            entry["mean"] = aggregates.mean_by(valued, keys=["all"])["all"]
+            entry["mean"] = aggregates.breakdown(valued, keys=["all"])["all"]
         if question.kind != QuestionKind.NUMBER:
             entry["bars"] = [{"key": value, "label": label, "cell": counted[value]} for value, label in choices]
             entry["total"] = counted.total

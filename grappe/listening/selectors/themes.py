@@ -96,7 +96,7 @@ def rising_themes(*, include_staff_only: bool = False, today: datetime.date | No
         return []
     # One breakdown per window (by theme), each with its own margin: a window's figure never depends on
     # another's suppression.
-    counts = {w: aggregates.count_by(rows) for w, rows in windows.items()}
+    counts = {w: aggregates.breakdown(rows) for w, rows in windows.items()}
     k = counts[0].k
     rising = []
     for cell in counts[0].cells:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit
+from grappe.core.errors import Conflict
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
@@ -44,7 +45,7 @@ def save_response(*, actor, survey: Survey, values: Mapping[int, object], submit
     Every valid answer is kept even when the submission is refused for missing required answers (the result
     names them). Colleagues share one response: it is locked while saving, and an answer a colleague changed
     after `loaded_revision` is not overwritten (it is reported in `conflicts`). A closed survey refuses with a
-    message saying so. Values of questions the branching hides are cleared.
+    Conflict saying so. Values of questions the branching hides are cleared.
     """
     require_visible(actor, "listening.view_survey", survey)
     require(actor, "listening.answer_survey", survey)
@@ -56,7 +57,7 @@ def save_response(*, actor, survey: Survey, values: Mapping[int, object], submit
     with transaction.atomic():
         survey = Survey.objects.get(pk=survey.pk)
         if not survey.accepts_answers():
-            raise ValidationError(_closed_message(survey), code="closed")
+            raise Conflict(_closed_message(survey), code="closed")
         response = _locked_response(survey, organisation)
         stored = {answer.question_id: answer for answer in response.answers.all()}
         merged = {qid: answer.value for qid, answer in stored.items()}

@@ -7,12 +7,13 @@ brief, or an open survey's results, is 404 to them.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from grappe.core import spreadsheets
+from grappe.core import downloads
+from grappe.core.pages import refused
 from grappe.core.permissions import require, require_visible
 
 from .. import documents
@@ -21,7 +22,7 @@ from ..models import Brief
 from ..selectors import dashboards
 from ..selectors.briefs import visible_briefs
 from ..services import briefs
-from .common import dashboard_page, refused, staff_page
+from .common import dashboard_page, staff_page
 
 
 @dashboard_page
@@ -110,20 +111,21 @@ def brief_publish(request, pk):
 
 
 def _filename(brief: Brief, extension: str) -> str:
-    return f"brief-{brief.period_start}-{brief.period_end}-{brief.language}.{extension}"
+    """In the reader's language: "note-d-information-2026-01-01-2026-03-31-en.pdf" for a French reader of an
+    English brief."""
+    name = pgettext("file name", "brief")
+    return f"{name}-{brief.period_start}-{brief.period_end}-{brief.language}.{extension}"
 
 
 @dashboard_page
 def download_brief_pdf(request, pk):
     brief = _visible_brief(request, pk)
-    response = HttpResponse(documents.brief_pdf(brief), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(brief, "pdf")}"'
-    return response
+    return downloads.attachment(documents.brief_pdf(brief), _filename(brief, "pdf"))
 
 
 @dashboard_page
 def download_brief_xlsx(request, pk):
     brief = _visible_brief(request, pk)
-    return spreadsheets.download(documents.brief_xlsx(brief), _filename(brief, "xlsx"))
+    return downloads.attachment(documents.brief_xlsx(brief), _filename(brief, "xlsx"))
 
 

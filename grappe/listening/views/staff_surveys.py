@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from grappe.core.pages import refused
 from grappe.core.permissions import require
 
 from ..forms.surveys import QuestionForm, SurveyForm
 from ..models import Question, Survey
 from ..selectors import surveys as survey_selectors
 from ..services import invitations, surveys
-from .common import refused, staff_page
+from .common import staff_page
 
 
 def _survey(request, pk: int) -> Survey:

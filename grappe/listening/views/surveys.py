@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from grappe.core.errors import Conflict, reason
 from grappe.core.permissions import require, require_visible
 
 from ..forms.surveys import AnswerForm, initial_answers
@@ -74,10 +75,8 @@ def _save(request, survey: Survey, form: AnswerForm):
     try:
         result = responses.save_response(actor=request.user, survey=survey, values=form.values, submit=submit,
                                          loaded_revision=form.cleaned_data.get("revision"))
-    except ValidationError as error:
-        if getattr(error, "code", "") == "closed":
-            return _render(request, survey, form, None, closed_message=" ".join(error.messages))
-        raise
+    except Conflict as error:  # the survey closed meanwhile
+        return _render(request, survey, form, None, closed_message=reason(error))
     if result.conflicts or (submit and result.missing):
         return _render(request, survey, _form_after_save(form, result), result.response)
     if result.submitted:
@@ -139,7 +138,7 @@ def survey_autosave(request, pk):
         result = responses.save_response(actor=request.user, survey=survey, values=form.values,
                                          loaded_revision=form.cleaned_data.get("revision"))
     except ValidationError as error:
-        context["message"] = " ".join(error.messages)
+        context["message"] = reason(error)
         return render(request, "listening/_autosave.html", context)
     if result.conflicts:
         context["message"] = _("A colleague changed some answers meanwhile: save with the button to see them.")

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.patch_dict import PatchDict
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_errors import invalid
 from grappe.core.api_schemas import answers
 from grappe.core.paging import ApiPagination
 
@@ -39,16 +40,12 @@ router = Router()
 MEMBERSHIP_FIELDS = {"membership_status", "member_since", "membership_ends"}
 
 
-def _invalid(loc: list, message: str) -> ValidationError:
-    return ValidationError([{"type": "value_error", "loc": loc, "msg": message}])
-
-
 def _by_code(queryset, code: str | None, parameter: str):
     if not code:
         return None
     found = queryset.filter(code=code).first()
     if found is None:
-        raise _invalid(["query", parameter], _("Unknown code: %(code)s.") % {"code": code})
+        raise invalid(["query", parameter], _("Unknown code: %(code)s.") % {"code": code})
     return found
 
 
@@ -125,12 +122,12 @@ def set_organisation_capability(request, slug: str, code: str, payload: Capabili
     organisation = selectors.organisation_for(request.user, slug, "members.change_organisation")
     capability = get_object_or_404(Capability.objects.select_related("parent"), code=code)
     if not capability.is_active:
-        raise _invalid(["path", "code"], _("This capability is no longer in use."))
+        raise invalid(["path", "code"], _("This capability is no longer in use."))
     try:
         return organisations.set_capability(actor=request.user, organisation=organisation, capability=capability,
                                        level=payload.level, evidence=payload.evidence)
     except ValueError as error:  # a domain, not a capability
-        raise _invalid(["path", "code"], str(error)) from None
+        raise invalid(["path", "code"], str(error)) from None
 
 
 @router.delete("/organisations/{slug}/capabilities/{code}", response=answers({204: None}, 403, 404),

@@ -1,12 +1,12 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import pgettext
 
-from grappe.core import spreadsheets
-from grappe.core.permissions import require
+from grappe.core import downloads, spreadsheets
+from grappe.core.pages import page_for
 
 from .. import directory_cache, documents, selectors
 from ..forms.directory import DirectoryFilterForm
@@ -68,13 +68,12 @@ def directory(request):
     return render(request, "members/directory.html", {**listing, "query_string": _filters_query_string(params)})
 
 
-@login_required
+@page_for("members.export_directory")
 def export(request):
     """Staff download the filtered directory as XLSX (default) or CSV."""
-    require(request.user, "members.export_directory")
     _form, queryset = _filtered(directory_params(request.GET), request.user)
     sheet = documents.directory_sheet(queryset)
-    stamp = timezone.localdate().isoformat()
+    name = pgettext("file name", "grappe-directory") + f"-{timezone.localdate().isoformat()}"
     if request.GET.get("format") == "csv":
-        return spreadsheets.download(spreadsheets.csv(sheet), f"grappe-directory-{stamp}.csv")
-    return spreadsheets.download(spreadsheets.xlsx(sheet), f"grappe-directory-{stamp}.xlsx")
+        return downloads.attachment(spreadsheets.csv(sheet), f"{name}.csv")
+    return downloads.attachment(spreadsheets.xlsx(sheet), f"{name}.xlsx")

@@ -2,14 +2,13 @@
 members.services.imports."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django_htmx.http import HttpResponseClientRefresh
 
 from grappe.core.idempotency import submit_once
-from grappe.core.permissions import require
+from grappe.core.pages import page_for
 
 from ..forms.imports import ImportMappingForm, ImportUploadForm
 from ..models import ImportJob, ImportStatus
@@ -18,9 +17,8 @@ from ..services import imports
 SHOWN_ROWS = 200  # rows of errors and changes listed on the page; the counts cover them all
 
 
-@login_required
+@page_for("members.import_data")
 def start(request):
-    require(request.user, "members.import_data")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         def work():
@@ -36,9 +34,8 @@ def start(request):
                    "max_bytes": settings.GRAPPE_IMPORT_MAX_BYTES})
 
 
-@login_required
+@page_for("members.import_data")
 def detail(request, pk):
-    require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
@@ -64,10 +61,9 @@ def detail(request, pk):
     return render(request, "members/import_detail.html", context)
 
 
-@login_required
+@page_for("members.import_data")
 def progress(request, pk):
     """The progress bar, polled by htmx while the job runs; once it is over, the page reloads to the report."""
-    require(request.user, "members.import_data")
     job = get_object_or_404(ImportJob, pk=pk)
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()

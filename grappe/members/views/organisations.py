@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
-from grappe.core.permissions import require
+from grappe.core.pages import page_for
 
 from .. import selectors
 from ..forms.organisations import CertificationForm, OrganisationCapabilityForm, OrganisationForm
@@ -42,9 +42,8 @@ def my_organisation(request):
     return redirect(organisation)
 
 
-@login_required
+@page_for("members.add_organisation")
 def create(request):
-    require(request.user, "members.add_organisation")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         def work():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
+from grappe.core.pages import page_for
 from grappe.core.permissions import require
 
 from .. import segments
@@ -17,9 +18,8 @@ from ..models import Segment
 from ..services import segments as segment_services
 
 
-@login_required
+@page_for("members.manage_segments")
 def segment_list(request):
-    require(request.user, "members.manage_segments")
     rows = []
     for segment in Segment.objects.prefetch_related("capabilities", "certification_types"):
         criteria = segments.Criteria.of(segment)
@@ -28,11 +28,10 @@ def segment_list(request):
     return render(request, "members/segment_list.html", {"rows": rows})
 
 
-@login_required
+@page_for("members.manage_segments")
 def edit(request, pk=None):
     """One page to create or change a segment. "Preview" shows the description and the count of the
     criteria as entered, without saving."""
-    require(request.user, "members.manage_segments")
     segment = get_object_or_404(Segment, pk=pk) if pk else None
     initial = SegmentForm.initial_for(segment) if segment else None
     form = SegmentForm(request.POST or None, initial=initial)

@@ -1,28 +1,25 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from grappe.core.permissions import require
+from grappe.core.pages import page_for
 
 from ..forms.taxonomy import CapabilityNodeForm
 from ..models import Capability
 from ..services import taxonomy as taxonomy_services
 
 
-@login_required
+@page_for("members.manage_taxonomy")
 def taxonomy(request):
-    require(request.user, "members.manage_taxonomy")
     children = Capability.objects.annotate(holder_count=Count("holders"))
     domains = Capability.objects.filter(parent__isnull=True).prefetch_related(
         Prefetch("children", queryset=children))
     return render(request, "members/taxonomy.html", {"domains": domains})
 
 
-@login_required
+@page_for("members.manage_taxonomy")
 def edit(request, pk=None):
-    require(request.user, "members.manage_taxonomy")
     capability = get_object_or_404(Capability, pk=pk) if pk else None
     form = CapabilityNodeForm(request.POST or None, instance=capability)
     if request.method == "POST" and form.is_valid():

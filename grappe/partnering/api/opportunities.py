@@ -7,13 +7,13 @@ opportunity) answers 403. `POST /partnering/analyse` saves nothing: it infers th
 applies the caller's edits (must-haves, nice-to-haves, removals) and answers as the analysis page would.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from grappe.core.api_errors import invalid, invalid_at
 from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
@@ -219,20 +219,16 @@ def _analysis(result: Analysis, inferred=()) -> dict:
 
 # Endpoints ----------------------------------------------------------------------------------------------
 
-def _invalid(loc: list, message: str) -> ValidationError:
-    return ValidationError([{"type": "value_error", "loc": loc, "msg": message}])
-
-
 def _initiator(request, slug: str | None) -> Organisation:
     """A member analyses for its own organisation; the staff name one."""
     user = request.user
     if slug is None:
         if user.organisation is None:
-            raise _invalid(["body", "payload", "initiator"], _("Name the initiating organisation."))
+            raise invalid(["body", "payload", "initiator"], _("Name the initiating organisation."))
         return user.organisation
     initiator = Organisation.objects.filter(slug=slug).first()
     if initiator is None:
-        raise _invalid(["body", "payload", "initiator"], _("Unknown organisation: %(slug)s.") % {"slug": slug})
+        raise invalid(["body", "payload", "initiator"], _("Unknown organisation: %(slug)s.") % {"slug": slug})
     opportunities.acts_for(user, initiator)
     return initiator
 
@@ -241,14 +237,14 @@ def _codes(model, codes: list[str], field: str, **filters) -> list[str]:
     known = set(model.objects.filter(code__in=codes, **filters).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise _invalid(["body", "payload", field], _("Unknown code: %(code)s.") % {"code": ", ".join(unknown)})
+        raise invalid(["body", "payload", field], _("Unknown code: %(code)s.") % {"code": ", ".join(unknown)})
     return codes
 
 
 def _rules(payload: RulesIn) -> Rules:
     excluded = dict(Organisation.objects.filter(slug__in=payload.excluded).values_list("slug", "pk"))
     if set(payload.excluded) - excluded.keys():
-        raise _invalid(["body", "payload", "rules", "excluded"], _("Unknown organisation in the excluded list."))
+        raise invalid(["body", "payload", "rules", "excluded"], _("Unknown organisation in the excluded list."))
     return analysis.rules_from_json({**payload.dict(), "excluded": list(excluded.values())})
 
 
@@ -261,10 +257,8 @@ def analyse_text(request, payload: AnalyseIn):
     422 with the reason."""
     require(request.user, "partnering.use_partnering")
     initiator = _initiator(request, payload.initiator)
-    try:
+    with invalid_at("body", "payload", "text"):
         inferred = opportunities.infer_competencies(payload.text)
-    except DjangoValidationError as error:
-        raise _invalid(["body", "payload", "text"], " ".join(error.messages)) from None
     leaves = {"is_active": True, "parent__isnull": False}
     must = _codes(Capability, payload.must_haves, "must_haves", **leaves)
     nice = _codes(Capability, payload.nice_to_haves, "nice_to_haves", **leaves)
@@ -273,7 +267,7 @@ def analyse_text(request, payload: AnalyseIn):
     wanted.update(dict.fromkeys(nice, False))
     wanted.update(dict.fromkeys(must, True))
     if not wanted:
-        raise _invalid(["body", "payload", "remove"], _("Keep at least one competency."))
+        raise invalid(["body", "payload", "remove"], _("Keep at least one competency."))
     result = analysis.analyse_needs(user=request.user, initiator=initiator,
                                     needs=[Need(code, must_have) for code, must_have in wanted.items()],
                                     required_certifications=certifications, rules=_rules(payload.rules))

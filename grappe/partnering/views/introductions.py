@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
+from grappe.core.pages import page_for, refused
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 
@@ -50,7 +51,7 @@ def introduction_request(request, pk):
             actor=request.user, opportunity=opportunity, partner=form.cleaned_data["partner"],
             message=form.cleaned_data["message"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
         return redirect("partnering:opportunity-analysis", opportunity.pk)
     if request.htmx:
         return render(request, "partnering/_introduction_status.html",
@@ -60,10 +61,9 @@ def introduction_request(request, pk):
     return redirect(introduction)
 
 
-@login_required
+@page_for("partnering.use_partnering")
 def introduction_list(request):
     user = request.user
-    require(user, "partnering.use_partnering")
     is_staff = user.has_perm("partnering.view_cluster_partnering")
     everyone, query_string = paginate(request, all_introductions(), PER_PAGE) if is_staff else (None, "")
     return render(request, "partnering/introduction_list.html", {
@@ -105,7 +105,7 @@ def introduction_answer(request, pk):
     try:
         introductions.answer_introduction(actor=request.user, introduction=introduction, accept=accept)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(request, _("You accepted: your contacts and theirs are shown below.") if accept
                          else _("You declined the introduction."))

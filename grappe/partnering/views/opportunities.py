@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grappe.core.idempotency import submit_once
+from grappe.core.pages import page_for
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
@@ -34,10 +35,9 @@ def _opportunity(request, pk: int, permission: str | None = None) -> Opportunity
     return opportunity
 
 
-@login_required
+@page_for("partnering.use_partnering")
 def opportunity_list(request):
     user = request.user
-    require(user, "partnering.use_partnering")
     is_staff = user.has_perm("partnering.view_cluster_partnering")
     everyone, query_string = paginate(request, all_opportunities(), PER_PAGE) if is_staff else (None, "")
     return render(request, "partnering/opportunity_list.html", {
@@ -47,10 +47,9 @@ def opportunity_list(request):
     })
 
 
-@login_required
+@page_for("partnering.add_opportunity")
 def opportunity_create(request):
     user = request.user
-    require(user, "partnering.add_opportunity")
     choose_initiator = user.organisation is None or user.has_perm("partnering.view_cluster_partnering")
     form = OpportunityForm(request.POST or None, choose_initiator=choose_initiator,
                            initial={"initiator": user.organisation.slug if user.organisation else None})

@@ -1,0 +1,58 @@
+"""Who may open a page (grappe.core.pages.page_for) and how a refusal is told (refused), for every app."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.test import RequestFactory
+from django.urls import reverse
+
+from grappe.core.pages import page_for, refused
+
+pytestmark = pytest.mark.django_db
+
+
+@page_for("members.export_directory")
+def staff_view(request, pk):
+    return HttpResponse(f"page {pk}")
+
+
+def get(user):
+    request = RequestFactory().get("/fr/somewhere/")
+    request.user = user
+    return request
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_and_back():
+    response = staff_view(get(AnonymousUser()), pk=3)
+    assert response.status_code == 302
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=/fr/somewhere/"
+
+
+def test_a_signed_in_person_without_the_permission_is_refused(org_user):
+    with pytest.raises(PermissionDenied):  # Django answers 403
+        staff_view(get(org_user), pk=3)
+
+
+def test_a_person_with_the_permission_gets_the_page(staff):
+    response = staff_view(get(staff), pk=3)
+    assert response.content == b"page 3"
+    assert staff_view.__name__ == "staff_view"
+
+
+def test_over_http_the_refusal_is_a_403(client, org_user):
+    client.force_login(org_user)
+    assert client.get(reverse("members:directory-export")).status_code == 403
+
+
+def test_refused_shows_the_services_reason():
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    refused(request, ValidationError(["Closed.", "Try later."]))
+    assert [str(message) for message in get_messages(request)] == ["Closed. Try later."]
