@@ -24,13 +24,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import aggregates, audit, notify, spreadsheets
+from grappe.core import aggregates, audit, charts, notify, spreadsheets
 from grappe.core.aggregates import QuoteSource, Row
 from grappe.core.permissions import require
 from grappe.members.models import Organisation, Person, Segment, User
 from grappe.members.segments import organisations_in
 
-from . import charts, dashboards, selectors, theming
+from . import dashboards, selectors, theming
 from .dashboards import REST, SEGMENT, cell_from_json
 from .models import Brief, BriefStatus, NeedCategory, NeedVisibility, Survey, SurveyStatus, ThemeAssignment, Urgency
 
