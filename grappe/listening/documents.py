@@ -10,9 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from grappe.core import aggregates, spreadsheets
+from grappe.core import aggregates, charts, spreadsheets
 
-from . import charts
 from .models import Brief, NeedCategory
 from .selectors.dashboards import cell_from_json
 

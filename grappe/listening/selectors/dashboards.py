@@ -1,7 +1,7 @@
 """The figures of listening's dashboards, briefs and API: every number comes out of grappe.core.aggregates.
 
 Each function returns plain data (labels in the active language, aggregates.Cell for every figure, a
-suppressed cell carrying no number) that a page, a chart (charts.py), the brief (selectors.briefs) or the API
+suppressed cell carrying no number) that a page, a chart (grappe.core.charts), the brief (selectors.briefs) or the API
 turns into what it shows; `as_json` makes any of them JSON. They are cached (insights_cache): the version
 is bumped by every write that changes them.
 

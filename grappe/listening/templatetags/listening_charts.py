@@ -1,11 +1,11 @@
-"""{% bar_chart bars k title %} and {% line_chart lines months k title %}: inline SVG charts (charts.py)."""
+"""{% bar_chart bars k title %} and {% line_chart lines months k title %}: the charts of grappe.core.charts
+drawn from aggregate cells; {% cell cell k %}: a figure as a table shows it."""
 
 from django import template
 from django.utils.html import format_html
 
+from grappe.core import charts
 from grappe.core.aggregates import fewer_than
-
-from .. import charts
 
 register = template.Library()
 

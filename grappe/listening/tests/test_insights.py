@@ -1,6 +1,7 @@
 """Dashboards and briefs: figures below k suppressed everywhere (page, chart, PDF, XLSX, API), quotes only with
 consent and scrubbed, a published brief frozen, observers seeing aggregates and published briefs only."""
 
+import base64
 import datetime
 import io
 import json
@@ -13,9 +14,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from openpyxl import load_workbook
 
-from grappe.core import aggregates
+from grappe.core import aggregates, charts
 from grappe.core.models import Notification
-from grappe.listening import charts, documents
+from grappe.listening import documents
 from grappe.listening.models import Brief, Need, SurveyStatus, Theme, ThemeAssignment
 from grappe.listening.selectors import briefs as brief_selectors
 from grappe.listening.selectors import dashboards
@@ -84,7 +85,8 @@ def test_dashboard_counts_by_category_and_theme_and_draws_charts_without_inline_
     response = client.get(reverse("listening:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<svg" in html and "style=" not in html and "<script" not in html.split("</head>")[1]
+    assert 'class="grappe-chart"' in html and "data:image/svg+xml" in html
+    assert "style=" not in html and "<script" not in html.split("</head>")[1]
     overview = dashboards.overview(dashboards.OBSERVER)
     workforce = overview["categories"]["bars"][0]
     # Organisation 9 keeps all its needs for the staff: observers' figures do not count it.
@@ -148,15 +150,25 @@ def test_a_segment_refused_after_a_small_change_says_when_it_returns_and_returns
     assert "refused" not in again and again["members"] == 5
 
 
-def test_charts_draw_suppressed_cells_hatched_with_less_than_k():
+def test_charts_leave_suppressed_cells_undrawn_with_less_than_k():
     shown = aggregates.Cell(key="a", suppressed=False, organisations=12, items=30)
     hidden = aggregates.Cell(key="b", suppressed=True)
     svg = charts.bar_chart([{"label": "Export <b>", "cell": shown}, {"label": "Autre", "cell": hidden}],
                            k=5, title="Titre")
-    assert "url(#hatch" in svg and "&lt; 5" in svg and "Export &lt;b&gt;" in svg and "style=" not in svg
+    drawn = drawings(svg)
+    assert "Autre: &lt; 5" in svg and "Export &lt;b&gt;: 12" in svg and "style=" not in svg
+    assert all(d.count('class="rect reactive') == 1 and "Autre (&lt; 5)" in d and "Export &lt;b&gt;" in d
+               for d in drawn)
     line = charts.line_chart([{"name": "T", "cells": [shown, hidden, shown]}], ["2026-01", "2026-02", "2026-03"],
                              k=5, title="T")
-    assert line.count("<polyline") == 0 and line.count("<circle") == 2 and "url(#hatch" in line
+    assert all(d.count("line reactive nofill") == 0 and d.count("<circle") == 2 for d in drawings(line))
+    assert "2026-02 &lt; 5" in line
+
+
+def drawings(html: str) -> list[str]:
+    """The SVG a chart's picture shows, narrow and wide."""
+    return [base64.b64decode(uri).decode()
+            for uri in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)]
 
 
 # Briefs -------------------------------------------------------------------------------------------------------
