@@ -1,4 +1,4 @@
-.PHONY: demo test bench lint messages
+.PHONY: demo test bench lint messages locks
 
 demo:  ## Set up and run Grappe with demo data on SQLite
 	scripts/demo.sh
@@ -11,3 +11,6 @@ bench:  ## Run the benchmarks (PostgreSQL: set DATABASE_URL)
 
 messages:  ## Extract the strings to translate into locale/fr
 	.venv/bin/python manage.py makemessages -l fr --ignore=.venv --ignore=bench --no-obsolete
+
+locks:  ## Pin the Python dependencies with hashes (requirements/*.txt); ARGS=--upgrade moves them all
+	scripts/locks.sh $(ARGS)

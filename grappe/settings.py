@@ -5,10 +5,12 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); `manage.p
 is clean with those.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -174,6 +176,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localho
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "OPTIONS": {"MAX_ENTRIES": 1000}}}
 if os.environ.get("REDIS_URL"):
+    # The redis package is an optional extra (pyproject's `redis`), needed only here: say so at start rather
+    # than at the first request.
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
+                                   ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 # Small entries read many times per page (the directory's cards), kept in each process: room for every
 # organisation's card in both languages (members.directory_cache).

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Grappe needs on a fresh Debian machine: system packages (when root), a virtualenv
 # with the locked Python dependencies, compiled translations. Safe to run again: it skips what is done.
-#   scripts/bootstrap.sh          what running Grappe needs
-#   scripts/bootstrap.sh --test   also what the test suite needs (Chromium for the browser tests)
+#   scripts/bootstrap.sh          what running Grappe needs (requirements/runtime.txt)
+#   scripts/bootstrap.sh --test   also what the test suite needs (requirements/dev.txt, and Chromium for the
+#                                 browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,12 +39,24 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Creating the virtualenv with $python"
   "$python" -m venv .venv
 fi
+# The locks pin every package with its hashes (scripts/locks.sh makes them): the runtime's alone, or with
+# --test the test tools' too. The stamp holds the checksums of the locks last installed, so that a changed
+# lock is installed again.
+locks=(requirements/runtime.txt)
+[ "$want_test" = 1 ] && locks+=(requirements/dev.txt)
 stamp=.venv/.requirements-installed
-if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
-  echo "==> Installing Python packages (requirements.lock)"
+installed=1
+for lock in "${locks[@]}"; do
+  grep -qxF "$(sha256sum "$lock")" "$stamp" 2>/dev/null || installed=0
+done
+if [ "$installed" = 0 ]; then
+  echo "==> Installing Python packages (${locks[*]})"
+  requirements=()
+  for lock in "${locks[@]}"; do requirements+=(-r "$lock"); done
   # (grep hides pip's notes about local package mirrors that this kind of machine may not have)
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
-  cp requirements.lock "$stamp"
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes "${requirements[@]}" 2>&1 \
+    | { grep -v "^WARNING: Location" || true; }
+  sha256sum "${locks[@]}" > "$stamp"
 fi
 
 echo "==> Compiling translations"
