@@ -20,13 +20,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.http import HttpResponse
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import downloads
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_TEXT_MARK = "'"
@@ -104,9 +102,3 @@ def without_csv_text_mark(text: str) -> str:
     if text.startswith(CSV_TEXT_MARK) and looks_like_formula(text[1:]):
         return text[1:]
     return text
-
-
-def download(content: bytes, filename: str) -> HttpResponse:
-    """A spreadsheet sent as a confidential attachment: `grappe.core.downloads.attachment`, which new code
-    calls directly (this name remains for the callers not yet moved to it)."""
-    return downloads.attachment(content, filename)

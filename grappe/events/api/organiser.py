@@ -3,11 +3,9 @@ the scheduler, follow a run, read the event's meetings. Anyone else signed in ge
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from grappe.core.api_schemas import answers
 from grappe.core.permissions import require
@@ -88,10 +86,7 @@ def run_scheduler(request, event_id: int):
     """Start a run of the scheduler (staff). A run already queued or running is returned instead. Before
     the meeting requests are closed, 409 with the reason: the event is not in a state to be scheduled."""
     event = _organised(request, event_id)
-    try:
-        run = scheduling.start_run(actor=request.auth, event=event, language=get_language())
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
+    run = scheduling.start_run(actor=request.auth, event=event, language=get_language())
     return Status(202, _run(ScheduleRun.objects.get(pk=run.pk)))
 
 

@@ -10,14 +10,13 @@ answer 404 to a caller who has no (validated, where said) registration for the e
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import ValidationError
 from pydantic import WithJsonSchema
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_errors import invalid
 from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.permissions import require_visible
 from grappe.members.models import Capability
@@ -177,10 +176,6 @@ class AnswerIn(InputSchema):
 
 # Endpoints ----------------------------------------------------------------------------------------------
 
-def _refused(error: DjangoValidationError) -> ValidationError:
-    return ValidationError([{"type": error.code or "invalid", "loc": ["body"], "msg": " ".join(error.messages)}])
-
-
 def _event(request, event_id: int) -> Event:
     event = get_object_or_404(Event, pk=event_id)
     require_visible(request.user, "events.view_event", event)
@@ -217,18 +212,14 @@ def register(request, event_id: int, payload: RegisterIn):
     """Registers the caller's person (a member user). Registering again answers the same registration; a
     cancelled one is re-opened. It then awaits the organiser's validation."""
     event = _event(request, event_id)
-    try:
-        return registrations.register_member(actor=request.user, event=event, language=payload.language)
-    except DjangoValidationError as error:
-        raise _refused(error) from None
+    return registrations.register_member(actor=request.user, event=event, language=payload.language)
 
 
 def _capabilities(codes: list[str], field: str) -> list[Capability]:
     found = {c.code: c for c in Capability.objects.filter(code__in=codes, is_active=True, parent__isnull=False)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ValidationError([{"type": "value_error", "loc": ["body", "payload", field],
-                                "msg": _("Unknown code: %(code)s.") % {"code": ", ".join(unknown)}}])
+        raise invalid(["body", "payload", field], _("Unknown code: %(code)s.") % {"code": ", ".join(unknown)})
     return list(found.values())
 
 
@@ -237,12 +228,9 @@ def _capabilities(codes: list[str], field: str) -> list[Capability]:
 def update_profile(request, event_id: int, payload: ProfileIn):
     """Replaces the caller's offers, seeks (capability codes), pitch and language."""
     registration = _participation(request, event_id, active=False)
-    try:
-        return registrations.update_profile(
-            user=request.user, participant=registration, offers=_capabilities(payload.offers, "offers"),
-            seeks=_capabilities(payload.seeks, "seeks"), pitch=payload.pitch, language=payload.language)
-    except DjangoValidationError as error:
-        raise _refused(error) from None
+    return registrations.update_profile(
+        user=request.user, participant=registration, offers=_capabilities(payload.offers, "offers"),
+        seeks=_capabilities(payload.seeks, "seeks"), pitch=payload.pitch, language=payload.language)
 
 
 @router.get("/events/{event_id}/participants", response=answers(list[ParticipantOut], 404, 422),
@@ -272,11 +260,8 @@ def send_request(request, event_id: int, payload: RequestIn):
     (the answer is then theirs, accepted). A request to oneself, to a colleague, or a second one answers 422."""
     me = _participation(request, event_id)
     recipient = get_object_or_404(Registration, pk=payload.recipient, event=me.event)
-    try:
-        return requests.send_request(user=request.user, participant=me, recipient=recipient,
-                                     priority=payload.priority, message=payload.message)
-    except DjangoValidationError as error:
-        raise _refused(error) from None
+    return requests.send_request(user=request.user, participant=me, recipient=recipient,
+                                 priority=payload.priority, message=payload.message)
 
 
 @router.post("/events/{event_id}/requests/{request_id}/answer", response=answers(RequestOut, 403, 404, 422),
@@ -284,22 +269,16 @@ def send_request(request, event_id: int, payload: RequestIn):
 def answer_request(request, event_id: int, request_id: int, payload: AnswerIn):
     me = _participation(request, event_id)
     meeting_request = access.own_request_or_404(me, request_id)
-    try:
-        return requests.answer_request(user=request.user, participant=me, meeting_request=meeting_request,
-                                       accept=payload.accept, priority=payload.priority)
-    except DjangoValidationError as error:
-        raise _refused(error) from None
+    return requests.answer_request(user=request.user, participant=me, meeting_request=meeting_request,
+                                   accept=payload.accept, priority=payload.priority)
 
 
 @router.post("/events/{event_id}/requests/{request_id}/withdraw", response=answers(RequestOut, 404, 422),
              url_name="events-request-withdraw", summary="Withdraw a request, or call off an accepted one")
 def withdraw_request(request, event_id: int, request_id: int):
     me = _participation(request, event_id)
-    try:
-        return requests.withdraw_request(user=request.user, participant=me,
-                                         meeting_request=access.own_request_or_404(me, request_id))
-    except DjangoValidationError as error:
-        raise _refused(error) from None
+    return requests.withdraw_request(user=request.user, participant=me,
+                                     meeting_request=access.own_request_or_404(me, request_id))
 
 
 @router.get("/events/{event_id}/agenda", response=answers(list[AgendaItemOut], 404, 422),

@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, jobs
+from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from matching import scheduler
 
@@ -122,8 +122,7 @@ def start_run(*, actor, event: Event, language: str = "fr") -> ScheduleRun:
     """Queue a run of the scheduler; while one is queued or running, return it instead (jobs.start_once)."""
     require(actor, "events.manage_event", event)
     if event.phase not in RUNNABLE_PHASES:
-        raise ValidationError(_("Close the meeting requests before running the scheduler."),
-                              code="wrong_phase")
+        raise Conflict(_("Close the meeting requests before running the scheduler."), code="wrong_phase")
     return jobs.start_once(ScheduleRun, actor=actor, action="schedule.run_started", target=event,
                            task="grappe.events.tasks.run_schedule_task", args=(language,), event=event)
 

@@ -4,7 +4,7 @@ publishing, printing, exports and follow-ups. Thin: parse, call a service or a s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from grappe.core import spreadsheets
+from grappe.core import downloads
 from grappe.core.idempotency import submit_once
 from grappe.core.models import JobStatus
+from grappe.core.pages import page_for, refused
 from grappe.core.paging import paginate
 from grappe.core.permissions import require
 
@@ -33,25 +34,18 @@ def _event(request, pk) -> Event:
     return get_object_or_404(Event, pk=pk)
 
 
-def _refused(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _url(name: str, event: Event, *args) -> str:
     return reverse(f"events:{name}", args=[event.pk, *args])
 
 
-@login_required
+@page_for("events.manage_event")
 def event_list(request):
-    require(request.user, "events.manage_event")
     page, query = paginate(request, Event.objects.all(), PER_PAGE)
     return render(request, "events/organiser/event_list.html", {"page": page, "query": query})
 
 
-@login_required
+@page_for("events.manage_event")
 def event_form(request, pk=None):
-    require(request.user, "events.manage_event")
     event = get_object_or_404(Event, pk=pk) if pk else None
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +88,7 @@ def event_phase(request, pk):
                 messages.success(request,
                                  _("The event is now at “%(phase)s”.") % {"phase": event.get_phase_display()})
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
     return redirect(request.POST.get("next") or _url("organiser-event", event))
 
 
@@ -141,7 +135,7 @@ def _start(request, event: Event, start, page: str):
     try:
         start(actor=request.user, event=event, language=get_language())
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     return redirect(_url(page, event))
 
 
@@ -198,7 +192,7 @@ def meeting_cancel(request, pk, meeting_pk):
         meetings.cancel_meeting(actor=request.user, meeting=meeting)
         messages.success(request, _("The meeting is cancelled."))
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     return redirect(_url("organiser-schedule", event))
 
 
@@ -248,9 +242,7 @@ def print_progress(request, pk, job_pk):
 def print_download(request, pk, job_pk):
     event = _event(request, pk)
     job = get_object_or_404(PrintJob, pk=job_pk, event=event, status=JobStatus.DONE)
-    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-agendas-and-signs.pdf"'
-    return response
+    return downloads.attachment(bytes(job.pdf), f"event-{event.pk}-agendas-and-signs.pdf")
 
 
 @login_required
@@ -258,7 +250,7 @@ def export(request, pk, kind):
     event = _event(request, pk)
     if kind not in exports.KINDS:
         raise Http404
-    return spreadsheets.download(exports.KINDS[kind](event), f"event-{event.pk}-{kind}.xlsx")
+    return downloads.attachment(exports.KINDS[kind](event), f"event-{event.pk}-{kind}.xlsx")
 
 
 @login_required

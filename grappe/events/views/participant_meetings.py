@@ -10,7 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grappe.core import downloads
 from grappe.core.idempotency import submit_once
+from grappe.core.pages import refused
 
 from .. import access, suggestions
 from ..documents import agenda as agendas
@@ -82,7 +84,7 @@ def request_send(request, pk, other_pk):
     try:
         return redirect(submit_once(form.cleaned_data["form_token"], work))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
         return redirect(back)
 
 
@@ -107,7 +109,7 @@ def request_answer(request, pk, request_pk):
             requests.answer_request(user=request.user, participant=me, meeting_request=meeting_request,
                                     accept=accept, priority=form.cleaned_data["priority"] or Priority.NORMAL)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Accepted: the organiser will place the meeting in the schedule.") if accept
                              else _("Declined."))
@@ -121,7 +123,7 @@ def request_withdraw(request, pk, request_pk):
     try:
         requests.withdraw_request(user=request.user, participant=me, meeting_request=meeting_request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(request, _("The request is withdrawn."))
     return redirect("events:request-list", event.pk)
@@ -143,22 +145,19 @@ def _outcome_initial(seat: MeetingSeat) -> dict:
             "notes": seat.notes}
 
 
-def _download(content: bytes, content_type: str, event, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _download(content: bytes, event, extension: str) -> HttpResponse:
     name = slugify(event.title) or "agenda"
-    suffix = slugify(_("agenda"))
-    response["Content-Disposition"] = f'attachment; filename="{name}-{suffix}.{extension}"'
-    return response
+    return downloads.attachment(content, f"{name}-{slugify(_('agenda'))}.{extension}")
 
 
 def agenda_pdf(request, pk):
     event, me = access.participation(request, pk, active=True)
-    return _download(agendas.agenda_pdf(me), "application/pdf", event, "pdf")
+    return _download(agendas.agenda_pdf(me), event, "pdf")
 
 
 def agenda_ics(request, pk):
     event, me = access.participation(request, pk, active=True)
-    return _download(agendas.agenda_ics(me), "text/calendar; charset=utf-8", event, "ics")
+    return _download(agendas.agenda_ics(me), event, "ics")
 
 
 @require_POST
@@ -172,7 +171,7 @@ def meeting_outcome(request, pk, seat_pk):
             outcomes.record_outcome(user=request.user, participant=me, seat=seat, happened=data["happened"],
                                     outcome=data["outcome"] or "", notes=data["notes"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Thank you: your account of the meeting is saved."))
     return redirect(reverse("events:agenda", args=[event.pk]) + f"#seat-{seat.pk}")

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from grappe.core.idempotency import submit_once
+from grappe.core.pages import refused
 from grappe.core.permissions import require_visible
 
 from .. import access
@@ -170,7 +171,7 @@ def my_availability(request, pk):
             registrations.set_unavailable_slots(user=request.user, participant=registration,
                                                 slots=form.cleaned_data["unavailable"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Your availability is saved."))
         return redirect("events:my-availability", event.pk)
@@ -190,7 +191,7 @@ def cancel_registration(request, pk):
         try:
             registrations.cancel_registration(user=request.user, participant=registration)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
             return redirect(_my_page(event))
         messages.success(request, _("Your registration is cancelled. The people you were to meet are told."))
         return redirect(event)

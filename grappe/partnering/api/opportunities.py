@@ -249,8 +249,7 @@ def _rules(payload: RulesIn) -> Rules:
 
 
 @router.post("/partnering/analyse", response=answers(AnalysisOut, 403, 422), url_name="partnering-analyse",
-             summary="Analyse an opportunity described in a text (nothing is saved)",
-             operation_id="grappe_partnering_api_analyse_text")
+             summary="Analyse an opportunity described in a text (nothing is saved)")
 def analyse_text(request, payload: AnalyseIn):
     """Infers the competencies the text needs, applies your edits, and answers: go alone, or the ranked
     partners and up to three consortia under the rules. An empty, over-long or unrecognisable text answers
@@ -278,8 +277,7 @@ def analyse_text(request, payload: AnalyseIn):
 
 
 @router.get("/partnering/opportunities", response=answers(list[OpportunityOut], 403, 422),
-            url_name="partnering-opportunity-list", summary="Opportunities the caller may see",
-            operation_id="grappe_partnering_api_list_opportunities")
+            url_name="partnering-opportunity-list", summary="Opportunities the caller may see")
 @paginate(ApiPagination)
 def list_opportunities(request):
     """A member sees its organisation's opportunities and those other members published; the staff, all."""
@@ -289,8 +287,7 @@ def list_opportunities(request):
 
 @router.get("/partnering/opportunities/{opportunity_id}/analysis",
             response=answers(AnalysisOut, 403, 404, 409, 422),
-            url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity",
-            operation_id="grappe_partnering_api_opportunity_analysis")
+            url_name="partnering-opportunity-analysis", summary="The analysis of a saved opportunity")
 def opportunity_analysis(request, opportunity_id: int):
     """With its confirmed competencies and the consortium rules chosen last on its page."""
     opportunity = get_object_or_404(Opportunity.objects.select_related("initiator"), pk=opportunity_id)
