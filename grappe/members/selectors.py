@@ -38,6 +38,12 @@ def directory_organisations(user) -> QuerySet:
     return Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, listed_in_directory=True)
 
 
+def is_in_directory(user, organisation: Organisation) -> bool:
+    """Whether `directory_organisations(user)` holds this loaded organisation, without asking the database."""
+    return sees_whole_directory(user) or (
+        organisation.membership_status == MembershipStatus.ACTIVE and organisation.listed_in_directory)
+
+
 def filter_directory(queryset: QuerySet, filters: dict) -> QuerySet:
     """Apply the directory's filters (capability, certification, kind, region, size) and free-text query."""
     if filters.get("capability"):
@@ -112,8 +118,7 @@ def visible_organisation(user, slug: str) -> Organisation:
         organisation = organisation_detail(slug)
     except Organisation.DoesNotExist:
         raise Http404 from None
-    if not (directory_organisations(user).filter(pk=organisation.pk).exists()
-            or user.has_perm("members.view_organisation_private", organisation)):
+    if not (is_in_directory(user, organisation) or user.has_perm("members.view_organisation_private", organisation)):
         raise Http404
     return organisation
 

@@ -22,13 +22,14 @@ from ..services import people as people_services
 def detail(request, slug):
     organisation = selectors.visible_organisation(request.user, slug)
     user = request.user
+    # Each permission is asked once: a signed-in member's checks read its person and organisation.
+    show_member_details = user.has_perm("members.view_member_details")
     context = {
         "organisation": organisation,
-        "show_member_details": user.has_perm("members.view_member_details"),
+        "show_member_details": show_member_details,
         "can_edit": user.has_perm("members.change_organisation", organisation),
         "can_manage_people": user.has_perm("members.manage_people", organisation),
-        "contacts": selectors.visible_contacts(organisation, user) if user.has_perm("members.view_member_details")
-        else [],
+        "contacts": selectors.visible_contacts(organisation, user) if show_member_details else [],
     }
     return render(request, "members/organisation_detail.html", context)
 
