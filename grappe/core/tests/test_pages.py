@@ -56,3 +56,15 @@ def test_refused_shows_the_services_reason():
     request._messages = FallbackStorage(request)
     refused(request, ValidationError(["Closed.", "Try later."]))
     assert [str(message) for message in get_messages(request)] == ["Closed. Try later."]
+
+
+def test_the_browser_finds_the_site_icon_at_favicon_ico(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("grappe/favicon.ico")
+
+
+def test_a_plain_link_in_an_alert_keeps_the_alerts_readable_colour():
+    from django.conf import settings
+    css = (settings.BASE_DIR / "grappe" / "static" / "grappe" / "grappe.css").read_text()
+    assert ".alert a:not(.btn) { color: var(--bs-alert-link-color)" in css
