@@ -68,3 +68,20 @@ def test_a_plain_link_in_an_alert_keeps_the_alerts_readable_colour():
     from django.conf import settings
     css = (settings.BASE_DIR / "grappe" / "static" / "grappe" / "grappe.css").read_text()
     assert ".alert a:not(.btn) { color: var(--bs-alert-link-color)" in css
+
+
+def test_every_table_of_the_members_partnering_and_listening_pages_scrolls_inside_itself_on_a_phone():
+    """A wide table scrolls within its own box (.table-responsive), never the whole page at 390 px."""
+    import re
+
+    from django.conf import settings
+    unwrapped = []
+    for app in ("members", "partnering", "listening"):
+        for path in (settings.BASE_DIR / "grappe" / app / "templates").rglob("*.html"):
+            if "dashboard" in path.name or "pdf" in path.name or path.name == "_brief_body.html":
+                continue  # dashboards and printed documents are laid out on their own
+            text = path.read_text()
+            for match in re.finditer(r"<table", text):
+                if "table-responsive" not in text[max(0, match.start() - 60):match.start()]:
+                    unwrapped.append(path.name)
+    assert unwrapped == []
