@@ -85,3 +85,10 @@ def test_every_table_of_the_members_partnering_and_listening_pages_scrolls_insid
                 if "table-responsive" not in text[max(0, match.start() - 60):match.start()]:
                     unwrapped.append(path.name)
     assert unwrapped == []
+
+
+def test_the_api_reference_page_says_its_language_and_uses_readable_colours(client):
+    response = client.get("/api/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html and "grappe/api-docs.css" in html
