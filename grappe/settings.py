@@ -149,6 +149,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Montreal"
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates per language (grappe/formats/): no US month/day order, a 24-hour clock.
+FORMAT_MODULE_PATH = ["grappe.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

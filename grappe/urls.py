@@ -1,7 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from grappe.api import api
 from grappe.members.views.account import email_address
@@ -14,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("grappe.members.i18n_urls")),
+    # Browsers ask for /favicon.ico whatever the page says; it is a static file like the others.
+    path("favicon.ico", require_safe(lambda request: redirect(static("grappe/favicon.ico"), permanent=True))),
 ]
 urlpatterns += i18n_patterns(
     path("", include("grappe.home.urls")),

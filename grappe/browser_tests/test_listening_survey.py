@@ -35,8 +35,11 @@ def test_a_member_answers_a_survey_in_french_with_a_draft_a_colleague_submits(pa
     countries = page.locator("#question-%d" % pulse.questions.get(position=3).pk)
     expect(page.get_by_role("heading", level=1)).to_have_text("Pouls de la grappe")
     expect(countries).to_be_hidden()
+    employees = page.locator("#question-%d .question-number" % pulse.questions.get(position=4).pk)
+    expect(employees).to_have_text("3")   # the hidden branch leaves no gap in the numbering
     page.get_by_label("Oui").check()
     expect(countries).to_be_visible()
+    expect(employees).to_have_text("4")
     page.get_by_label("Non").check()
     expect(countries).to_be_hidden()
     page.get_by_label("Oui").check()

@@ -10,6 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
+        from . import audit
         from .second_factor import count_set_up_as_passed
+
+        audit.register_actions({
+            "anonymity.threshold_changed": _("Anonymity threshold changed"),
+            "api_token.created": _("API key created"),
+            "api_token.revoked": _("API key revoked"),
+        })
 
         authenticator_added.connect(count_set_up_as_passed, dispatch_uid="grappe.core.count_set_up_as_passed")

@@ -1,4 +1,6 @@
-"""Recording the audit trail. Services call `record`; nothing else writes AuditEntry."""
+"""Recording the audit trail and saying it in words. Services call `record`; nothing else writes AuditEntry.
+Each app registers the labels of its actions (`register_actions`, from its AppConfig.ready()), so that the
+audit page reads "Event published" instead of `event.published` without core importing the apps."""
 
 import datetime
 import decimal
@@ -7,6 +9,19 @@ import uuid
 from django.db import models
 
 from .models import AuditEntry
+
+_ACTION_LABELS: dict[str, object] = {}
+
+
+def register_actions(labels: dict[str, object]) -> None:
+    """Declare what an app's audit actions mean: {"event.published": gettext_lazy("Event published")}."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language; an unregistered action shows its code."""
+    label = _ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
 
 
 def _json_value(value):

@@ -1,7 +1,16 @@
-"""Reads of what `core` keeps: the audit log as the staff filter it."""
+"""Reads of what `core` keeps: the audit log as the staff filter it, and its entries said in words."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
+from . import audit
 from .models import AuditEntry
 
 
@@ -20,3 +29,65 @@ def audit_entries(*, actor: str = "", action: str = "", target: str = "", since=
     if until:
         entries = entries.filter(created_at__date__lte=until)
     return entries
+
+
+@dataclass
+class ReadableEntry:
+    """An audit entry as the audit page shows it: the action and each changed field in the reader's words,
+    values as a person writes them (Yes/No, local times)."""
+    entry: AuditEntry
+    action_label: str
+    object_type: str
+    changes: list[tuple[str, str | None, str]]
+
+
+def _model(target_type: str):
+    try:
+        return apps.get_model(target_type) if target_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    if model is not None:
+        try:
+            return capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            pass
+    return name
+
+
+def readable_value(value) -> str:
+    """A stored before/after value as a reader expects it: Yes/No, local date and time, lists joined."""
+    if value is None:
+        return "∅"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return ", ".join(readable_value(v) for v in value)
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and value[10:11] in (" ", "T"):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def readable_entries(entries) -> list[ReadableEntry]:
+    """The entries of one page of the audit log, said in words in the active language."""
+    rows = []
+    for entry in entries:
+        model = _model(entry.target_type)
+        changes = [(_field_label(model, name), None if old is None else readable_value(old), readable_value(new))
+                   for name, old, new in entry.changed_fields()]
+        object_type = capfirst(str(model._meta.verbose_name)) if model is not None else entry.target_type
+        rows.append(ReadableEntry(entry, audit.action_label(entry.action), object_type, changes))
+    return rows

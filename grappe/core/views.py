@@ -17,7 +17,8 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     entries = selectors.audit_entries(**form.cleaned_data) if form.is_valid() else selectors.audit_entries()
     page, query_string = paginate(request, entries, 50)
-    return render(request, "core/audit_log.html", {"form": form, "page": page, "query_string": query_string})
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query_string": query_string,
+                                                   "rows": selectors.readable_entries(page)})
 
 
 @login_required

@@ -6,3 +6,10 @@ class HomeConfig(AppConfig):
     name = "grappe.home"
     label = "home"
     verbose_name = _("Home")
+
+    def ready(self):
+        from grappe.core import audit
+
+        audit.register_actions({
+            "demo.generated": _("Demonstration data generated"),
+        })

@@ -6,3 +6,28 @@ class MembersConfig(AppConfig):
     name = "grappe.members"
     label = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from grappe.core import audit
+
+        audit.register_actions({
+            "capability.added": _("Capability added"),
+            "capability.changed": _("Capability changed"),
+            "capability.removed": _("Capability removed"),
+            "certification.changed": _("Certification changed"),
+            "certification.reminder_sent": _("Certification reminder sent"),
+            "certification.removed": _("Certification removed"),
+            "import.committed": _("Import committed"),
+            "organisation.changed": _("Organisation changed"),
+            "organisation.created": _("Organisation created"),
+            "person.added": _("Person added"),
+            "person.changed": _("Person changed"),
+            "person.invited": _("Person invited"),
+            "segment.changed": _("Segment changed"),
+            "segment.created": _("Segment created"),
+            "segment.deleted": _("Segment deleted"),
+            "taxonomy.added": _("Taxonomy entry added"),
+            "taxonomy.changed": _("Taxonomy entry changed"),
+            "taxonomy.loaded": _("Taxonomy loaded"),
+            "user.role_changed": _("User role changed"),
+        })

@@ -9,6 +9,24 @@ class PartneringConfig(AppConfig):
     verbose_name = _("Partnering")
 
     def ready(self):
+        from grappe.core import audit
+
+        audit.register_actions({
+            "introduction.message": _("Introduction message sent"),
+            "introduction.requested": _("Introduction requested"),
+            "need.changed": _("Need changed"),
+            "need.declared": _("Need declared"),
+            "need.withdrawn": _("Need withdrawn"),
+            "opportunity.closed": _("Opportunity closed"),
+            "opportunity.created": _("Opportunity created"),
+            "opportunity.needs_confirmed": _("Opportunity needs confirmed"),
+            "opportunity.published": _("Opportunity published"),
+            "opportunity.rules_changed": _("Opportunity rules changed"),
+            "succession.changed": _("Succession changed"),
+            "succession.raised": _("Succession raised"),
+            "succession.withdrawn": _("Succession withdrawn"),
+        })
+
         from grappe.members.models import Certification, Organisation, OrganisationCapability
 
         from . import engine

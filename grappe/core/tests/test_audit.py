@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
-from grappe.core import audit
+from grappe.core import audit, selectors
 from grappe.core.models import AuditEntry
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -119,3 +120,33 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, entry):
 def test_members_and_observers_may_not_read_the_log(client, request, who, entry):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("core:audit-log")).status_code == 403
+
+
+# The log in words ------------------------------------------------------------------------------
+
+def test_the_french_log_says_the_action_in_words(client, staff):
+    audit.record(staff, "event.published", None)
+    client.force_login(staff)
+    html = client.get(reverse("core:audit-log"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Événement publié" in html
+    assert "event.published" not in html
+
+
+def test_a_changed_field_shows_its_name_and_value_in_words(client, staff):
+    AuditEntry.objects.create(actor=staff, actor_label=staff.email, action="event.changed",
+                              target_type="events.event", target_id="1", target_label="Salon",
+                              before={"allow_moves": False}, after={"allow_moves": True})
+    client.force_login(staff)
+    with translation.override("en"):
+        html = client.get(reverse("core:audit-log")).content.decode()
+    assert "Re-scheduling may move published meetings</strong>: <del>No</del> → Yes" in html
+    assert "allow_moves" not in html
+
+
+def test_a_time_in_a_change_is_shown_in_local_time():
+    moment = datetime.datetime(2026, 12, 5, 19, 15, tzinfo=datetime.UTC)  # 14:15 in Montréal
+    with translation.override("fr"):
+        assert selectors.readable_value(str(moment)) == "5 décembre 2026, 14:15"
+    with translation.override("en"):
+        assert selectors.readable_value(str(moment)) == "December 5, 2026, 14:15"
+        assert selectors.readable_value(True) == "Yes"

@@ -56,3 +56,39 @@ def test_refused_shows_the_services_reason():
     request._messages = FallbackStorage(request)
     refused(request, ValidationError(["Closed.", "Try later."]))
     assert [str(message) for message in get_messages(request)] == ["Closed. Try later."]
+
+
+def test_the_browser_finds_the_site_icon_at_favicon_ico(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("grappe/favicon.ico")
+
+
+def test_a_plain_link_in_an_alert_keeps_the_alerts_readable_colour():
+    from django.conf import settings
+    css = (settings.BASE_DIR / "grappe" / "static" / "grappe" / "grappe.css").read_text()
+    assert ".alert a:not(.btn) { color: var(--bs-alert-link-color)" in css
+
+
+def test_every_table_of_the_members_partnering_and_listening_pages_scrolls_inside_itself_on_a_phone():
+    """A wide table scrolls within its own box (.table-responsive), never the whole page at 390 px."""
+    import re
+
+    from django.conf import settings
+    unwrapped = []
+    for app in ("members", "partnering", "listening"):
+        for path in (settings.BASE_DIR / "grappe" / app / "templates").rglob("*.html"):
+            if "dashboard" in path.name or "pdf" in path.name or path.name == "_brief_body.html":
+                continue  # dashboards and printed documents are laid out on their own
+            text = path.read_text()
+            for match in re.finditer(r"<table", text):
+                if "table-responsive" not in text[max(0, match.start() - 60):match.start()]:
+                    unwrapped.append(path.name)
+    assert unwrapped == []
+
+
+def test_the_api_reference_page_says_its_language_and_uses_readable_colours(client):
+    response = client.get("/api/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html and "grappe/api-docs.css" in html

@@ -246,13 +246,13 @@ class TestSuccession(PermissionMatrix):
     """Confidential: only the organisation's administrators (and the staff, sent to their own page)."""
 
     url = "partnering:succession"
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 200, STAFF: 302, OBSERVER: 404}
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 302, OBSERVER: 404}
 
 
 class TestSuccessionOfA(PermissionMatrix):
     url = "partnering:succession"
     query = NAMING_A
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
 
 
 class TestRaiseSuccessionFlagForA(PermissionMatrix):
@@ -260,7 +260,7 @@ class TestRaiseSuccessionFlagForA(PermissionMatrix):
     method = "post"
     query = NAMING_A
     data = staticmethod(lambda ctx: {"kind": "sell", "horizon": "", "note": ""})
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 302, OBSERVER: 404}
     audit_action = "succession.raised"
 
 

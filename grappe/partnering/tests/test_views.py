@@ -188,3 +188,18 @@ def test_a_published_opportunity_does_not_name_who_described_it_to_other_members
 
     assert landing_gear.description[:40] in page.replace("&#x27;", "'")
     assert str(cluster.alpha_admin) not in page.split("<main", 1)[1], "a person's name is not a public field"
+
+
+def test_a_member_who_is_not_an_admin_is_told_the_succession_page_is_for_admins(client, org_user):
+    client.force_login(org_user)
+    response = client.get(reverse("partnering:succession"))
+    assert response.status_code == 403
+    assert "403.html" in [template.name for template in response.templates]
+
+
+def test_the_introductions_table_says_its_date_column_is_a_date(client, org_admin, org_a):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    with translation.override("fr"):
+        html = render_to_string("partnering/_introduction_table.html", {"introductions": [], "other_side": "partner"})
+    assert "Demandée le" in html

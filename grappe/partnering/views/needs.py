@@ -84,7 +84,10 @@ def succession_flag(request):
     organisation = _organisation(request)
     if organisation is None:
         return _without_organisation(request, "partnering:staff-succession")
-    # Confidential: whoever may not act on it may not learn that a page about it exists.
+    # Confidential: someone outside the organisation may not learn that a page about it exists (404); its own
+    # members know the page (it is in their menu) and are told that only its administrators may use it (403).
+    if organisation == request.user.organisation:
+        require(request.user, "partnering.manage_succession_flag", organisation)
     require_visible(request.user, "partnering.manage_succession_flag", organisation)
     flag = organisation.succession_flags.filter(is_active=True).first()
     form = SuccessionFlagForm(request.POST or None, flag=flag)

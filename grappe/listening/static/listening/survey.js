@@ -21,6 +21,12 @@
       var condition = question.querySelector(".condition");
       if (condition) condition.hidden = true;
     });
+    // Number the questions the person sees: a hidden branch leaves no gap (1, 2, 3, not 1, 2, 4).
+    var number = 0;
+    form.querySelectorAll("fieldset.question").forEach(function (question) {
+      var label = question.querySelector(".question-number");
+      if (!question.hidden && label) label.textContent = ++number;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
