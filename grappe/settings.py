@@ -145,7 +145,8 @@ GRAPPE_THEME_ENCODER = os.environ.get("GRAPPE_THEME_ENCODER", "auto")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/allauth/: allauth's strings in our French ("courriel", not "e-mail"); ours come first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 TIME_ZONE = "America/Montreal"
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,6 @@
+"""What every form of the project shares: our look on every widget, searchable pickers for long lists, a <select>
+rendered fast, and core's own forms (the audit log's filters, API keys, k)."""
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -7,8 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from .idempotency import OnceFormMixin
 
 
+SEARCHABLE_FROM = 15  # a list longer than this is a picker one can type into (static/grappe/searchable.js)
+
+
+def searchable(attrs: dict | None = None) -> dict:
+    """The attributes that make a <select> a searchable picker (Tom Select, enhanced by static/grappe/searchable.js).
+    Without JavaScript the plain <select> stays usable."""
+    return {**(attrs or {}), "data-searchable": "", "data-no-results": _("Nothing matches what you typed.")}
+
+
 def widget_css_class(widget: forms.Widget) -> str:
-    """The CSS class of the look we use (Bootstrap) for a kind of widget."""
+    """The CSS class of the look we use (Bootstrap) for a kind of widget. A group of radio buttons or checkboxes
+    gives it to each of its inputs: templates render such a group option by option (form_fields.html)."""
     if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
         return "form-check-input"
     if isinstance(widget, (forms.Select, forms.SelectMultiple)):
@@ -17,7 +30,8 @@ def widget_css_class(widget: forms.Widget) -> str:
 
 
 class StyledFormMixin:
-    """Give every widget the CSS class of the look we use, so templates can render fields plainly."""
+    """Give every widget the CSS class of the look we use, so templates can render fields plainly. A multiple
+    <select> is always a searchable picker (nobody should have to Ctrl-click), and so is a long one."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +39,18 @@ class StyledFormMixin:
             css = widget_css_class(field.widget)
             if css not in field.widget.attrs.get("class", ""):
                 field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
+            if self._long_list(field):
+                field.widget.attrs.update(searchable())
+
+    @staticmethod
+    def _long_list(field: forms.Field) -> bool:
+        """A multiple <select>, or a <select> of more than SEARCHABLE_FROM fixed choices (a model's choices are
+        not counted here: that would cost a query; such fields say searchable() themselves)."""
+        if isinstance(field.widget, forms.SelectMultiple):
+            return True
+        choices = field.widget.choices if isinstance(field.widget, forms.Select) else None
+        return (isinstance(choices, (list, tuple)) and not isinstance(field, forms.ModelChoiceField)
+                and len(choices) > SEARCHABLE_FROM)
 
 
 class QuickSelect(forms.Select):

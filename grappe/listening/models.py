@@ -41,11 +41,14 @@ class Urgency(models.TextChoices):
 
 
 class NeedVisibility(models.TextChoices):
-    """Who may learn of a need beyond its own organisation. The member chooses; nothing widens it later."""
+    """Who may learn of a need beyond its own organisation. The member chooses; nothing widens it later.
+
+    "named" is the stored value of the quotable choice: the text may be quoted in a published brief, scrubbed of
+    the organisation's name and contact details (selectors.briefs.theme_quotes); the name is never published."""
 
     STAFF_ONLY = "staff", _("The cluster staff only")
     ANONYMOUS = "anonymous", _("Anonymous: only in aggregate figures")
-    NAMED = "named", _("Named: the cluster may quote us and share it")
+    NAMED = "named", _("Quotable: the cluster may quote it in its briefs, without our name")
 
 
 class NeedStatus(models.TextChoices):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grappe.core.permissions import require, require_visible
+from matching.text import fold
 
 from .models import (
     REMINDER_DAYS_BEFORE_EXPIRY,
@@ -58,6 +59,28 @@ def filter_directory(queryset: QuerySet, filters: dict) -> QuerySet:
         if filters.get(key):
             queryset = queryset.filter(**{field: filters[key]})
     return search_organisations(queryset, filters.get("q") or "")
+
+
+def taxonomy_tree(query: str = "") -> list[tuple[Capability, list[Capability]]]:
+    """The taxonomy as the staff edit it: each domain with its capabilities (and how many members hold each).
+    With words, only what matches every word in a label, a synonym or a code (either language, accents and case
+    folded); a domain that matches keeps all its capabilities."""
+    children = Capability.objects.filter(parent__isnull=False).annotate(holder_count=Count("holders"))
+    domains = Capability.objects.filter(parent__isnull=True).prefetch_related(Prefetch("children", queryset=children))
+    words = fold(query).split()
+    if not words:
+        return [(domain, list(domain.children.all())) for domain in domains]
+
+    def matches(node: Capability) -> bool:
+        text = fold(" ".join((node.code, node.label_fr, node.label_en, node.synonyms_fr, node.synonyms_en)))
+        return all(word in text for word in words)
+
+    found = []
+    for domain in domains:
+        kept = list(domain.children.all()) if matches(domain) else [c for c in domain.children.all() if matches(c)]
+        if kept or matches(domain):
+            found.append((domain, kept))
+    return found
 
 
 def capability_choices() -> list[tuple[int, str]]:

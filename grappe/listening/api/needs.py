@@ -25,7 +25,8 @@ class NeedIn(InputSchema):
     language: str = Field("fr", pattern="^(fr|en)$")
     urgency: Urgency = Urgency.MEDIUM
     visibility: NeedVisibility = Field(NeedVisibility.ANONYMOUS, description=(
-        "staff: the cluster staff only; anonymous: only in aggregate figures; named: may be quoted and shared."))
+        "staff: the cluster staff only; anonymous: only in aggregate figures; named: also quotable in published "
+        "briefs, without the organisation's name."))
     client_token: uuid.UUID | None = Field(None, description=(
         "Send the same token again (a retry) and the need is created once: the first one is returned."))
 

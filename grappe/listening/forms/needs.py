@@ -21,9 +21,11 @@ class NeedForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
         }
         help_texts = {
             "text": _("In French or English, as you would say it to the cluster staff."),
-            "visibility": _("Staff only: nobody else learns it. Anonymous: it counts in figures that never point "
-                            "to your organisation (groups of at least a few members). Named: the cluster may "
-                            "quote it, without your name, and share it with partners."),
+            "visibility": _("Staff only: nobody else learns of it, not even in figures. Anonymous: it counts in "
+                            "figures that never point to your organisation (groups of at least a few members). "
+                            "Quotable: it counts in those figures, and the cluster may also quote its text in the "
+                            "briefs it publishes for its partners, without your organisation's name or contact "
+                            "details."),
         }
 
     def __init__(self, *args, **kwargs):

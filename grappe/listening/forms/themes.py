@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import StyledFormMixin
+from grappe.core.forms import StyledFormMixin, searchable
 
 
 class ThemeRenameForm(StyledFormMixin, forms.Form):
@@ -11,7 +11,7 @@ class ThemeRenameForm(StyledFormMixin, forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
 
 
-class ThemeMergeForm(forms.Form):
+class ThemeMergeForm(StyledFormMixin, forms.Form):
     themes = forms.TypedMultipleChoiceField(label=_("Themes to merge"), coerce=int)
     into = forms.TypedChoiceField(label=_("Into"), coerce=int)
 
@@ -20,6 +20,7 @@ class ThemeMergeForm(forms.Form):
         choices = [(t.pk, t.name) for t in themes]
         self.fields["themes"].choices = choices
         self.fields["into"].choices = choices
+        self.fields["into"].widget.attrs.update(searchable())
 
 
 class ThemeSplitForm(forms.Form):

@@ -159,3 +159,33 @@ def test_the_staff_read_answers_with_the_wording_they_answered(client, ctx, puls
     client.force_login(ctx.staff)
     page = client.get(reverse("listening:staff-survey-answers", args=[pulse.pk])).content.decode()
     assert "Le recrutement est difficile." in page and "Nouvelle formulation" not in page
+
+
+def test_the_need_forms_privacy_choice_is_a_fieldset_with_one_line_per_option(client, ctx):
+    from django.test.html import parse_html
+
+    from grappe.core.tests.test_forms import elements, text
+    from grappe.listening.models import NeedVisibility
+
+    client.force_login(ctx.own_user)
+    page = parse_html(client.get(reverse("listening:need-create")).content.decode())
+    (privacy,) = [f for f in elements(page, "fieldset") if any(
+        dict(i.attributes).get("name") == "visibility" for i in elements(f, "input"))]
+    with translation.override("fr"):
+        assert text(elements(privacy, "legend")[0]).startswith("Qui peut le voir")
+        labels = {dict(label.attributes)["for"]: text(label) for label in elements(privacy, "label")}
+        inputs = elements(privacy, "input")
+        assert [labels[dict(i.attributes)["id"]] for i in inputs] == [str(label) for _v, label in NeedVisibility.choices]
+
+
+def test_the_privacy_choice_and_its_help_say_the_same_thing_in_both_languages():
+    from grappe.listening.forms.needs import NeedForm
+    from grappe.listening.models import NeedVisibility
+
+    for language, quotable, no_name in (("en", "Quotable", "without"), ("fr", "Citable", "sans")):
+        with translation.override(language):
+            label = str(NeedVisibility.NAMED.label)
+            help_text = str(NeedForm._meta.help_texts["visibility"])
+            assert label.startswith(quotable) and quotable in help_text
+            assert no_name in label and no_name in help_text
+            assert "Nominatif" not in label + help_text and "Named" not in label + help_text

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import QuickSelect, StyledFormMixin
+from grappe.core.forms import QuickSelect, StyledFormMixin, searchable
 
 from .. import directory_cache
 from ..models import Capability, CertificationType, OrganisationKind, Region, SizeBand
@@ -12,10 +12,11 @@ from ..models import Capability, CertificationType, OrganisationKind, Region, Si
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
-    capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=QuickSelect,
+    capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=QuickSelect(searchable()),
                                         queryset=Capability.objects.filter(is_active=True),
                                         empty_label=_("All capabilities"))
-    certification = forms.ModelChoiceField(label=_("Certification"), required=False, widget=QuickSelect,
+    certification = forms.ModelChoiceField(label=_("Certification"), required=False,
+                                           widget=QuickSelect(searchable()),
                                            queryset=CertificationType.objects.all(),
                                            empty_label=_("All certifications"))
     kind = forms.ChoiceField(label=_("Type"), required=False, widget=QuickSelect,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import StyledFormMixin
+from grappe.core.forms import StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 
 from ..models import Capability, CapabilityLevel, Certification, Organisation
@@ -32,7 +32,8 @@ class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
 
 
 class OrganisationCapabilityForm(StyledFormMixin, forms.Form):
-    capability = forms.ModelChoiceField(label=_("Capability"), queryset=Capability.objects.none())
+    capability = forms.ModelChoiceField(label=_("Capability"), queryset=Capability.objects.none(),
+                                        widget=forms.Select(attrs=searchable()))
     level = forms.ChoiceField(label=_("Level"), choices=CapabilityLevel.choices)
     evidence = forms.CharField(label=_("Evidence"), required=False, max_length=500,
                                help_text=_("A project, a customer, equipment… that shows it."))
@@ -50,6 +51,7 @@ class CertificationForm(StyledFormMixin, forms.ModelForm):
         model = Certification
         fields = ["certification_type", "certificate_number", "issued_on", "expires_on", "scope"]
         widgets = {
+            "certification_type": forms.Select(attrs=searchable()),
             "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

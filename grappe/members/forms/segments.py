@@ -19,12 +19,12 @@ class SegmentForm(OnceFormMixin, StyledFormMixin, forms.Form):
     size_bands = forms.MultipleChoiceField(label=_("Sizes"), required=False, choices=SizeBand.choices,
                                            widget=forms.CheckboxSelectMultiple)
     regions = forms.MultipleChoiceField(label=_("Regions"), required=False, choices=Region.choices,
-                                        widget=forms.SelectMultiple(attrs={"size": 8}))
+                                        widget=forms.SelectMultiple)
     capabilities = forms.TypedMultipleChoiceField(
-        label=_("Capabilities"), required=False, coerce=int, widget=forms.SelectMultiple(attrs={"size": 10}),
+        label=_("Capabilities"), required=False, coerce=int, widget=forms.SelectMultiple,
         help_text=_("Any of them. A domain stands for every capability in it."))
     certification_types = forms.TypedMultipleChoiceField(
-        label=_("Certifications"), required=False, coerce=int, widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Certifications"), required=False, coerce=int, widget=forms.SelectMultiple,
         help_text=_("Any of them."))
     membership_statuses = forms.MultipleChoiceField(
         label=_("Membership status"), required=False, choices=MembershipStatus.choices,

@@ -1,4 +1,5 @@
-"""A node of the capability taxonomy (a domain, or a capability inside a domain)."""
+"""The capability taxonomy's forms: a node (a domain, or a capability inside a domain), and the words that filter
+the taxonomy page."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +24,11 @@ class CapabilityNodeForm(StyledFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = domains
         self.fields["parent"].required = False
         self.fields["parent"].help_text = _("Leave empty to make this a domain.")
+
+
+class TaxonomyFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Find a capability"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage, NDT, peinture")}))
+
+    def query(self) -> str:
+        return self.cleaned_data["q"].strip() if self.is_valid() else ""

@@ -106,3 +106,25 @@ def test_a_new_synonym_finds_the_organisations_that_hold_the_capability(
     assert list(selectors.filter_directory(public, {"q": "trochoïdal"})) == [org_a]
     assert list(selectors.filter_directory(public, {"q": "fraisage trochoidal"})) == [org_a]
     assert "trochoidal" in Organisation.objects.get(pk=org_a.pk).search_text
+
+
+def test_the_taxonomy_page_filters_by_words_in_either_language_accents_and_case_folded(client, staff, shipped):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    everything = client.get(reverse("members:taxonomy")).content.decode()
+    found = client.get(reverse("members:taxonomy"), {"q": "CONTROLE non destructif"}).content.decode()
+    assert len(found) < len(everything) / 3
+    assert "<details" in found and "<details class=\"mb-2 border rounded\" open>" in found
+    assert 'role="search"' in found and 'name="q"' in found
+    nothing = client.get(reverse("members:taxonomy"), {"q": "zzzz introuvable"}).content.decode()
+    assert "Aucune compétence ne correspond à ces mots." in nothing
+
+
+def test_the_taxonomy_filter_keeps_a_matching_domain_whole_and_only_matching_capabilities_elsewhere(capability):
+    domain = capability.parent
+    other = Capability.objects.create(parent=domain, code="grinding", label_fr="Rectification", label_en="Grinding")
+    assert selectors.taxonomy_tree("cinq axes") == [(domain, [capability])]
+    assert selectors.taxonomy_tree("usinage") == [(domain, [capability, other])]
+    assert selectors.taxonomy_tree("GRINDING") == [(domain, [other])]
+    assert selectors.taxonomy_tree("soudage") == []

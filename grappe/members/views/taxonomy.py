@@ -1,21 +1,21 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from grappe.core.pages import page_for
 
-from ..forms.taxonomy import CapabilityNodeForm
+from .. import selectors
+from ..forms.taxonomy import CapabilityNodeForm, TaxonomyFilterForm
 from ..models import Capability
 from ..services import taxonomy as taxonomy_services
 
 
 @page_for("members.manage_taxonomy")
 def taxonomy(request):
-    children = Capability.objects.annotate(holder_count=Count("holders"))
-    domains = Capability.objects.filter(parent__isnull=True).prefetch_related(
-        Prefetch("children", queryset=children))
-    return render(request, "members/taxonomy.html", {"domains": domains})
+    form = TaxonomyFilterForm(request.GET)
+    query = form.query()
+    return render(request, "members/taxonomy.html",
+                  {"form": form, "query": query, "domains": selectors.taxonomy_tree(query)})
 
 
 @page_for("members.manage_taxonomy")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import QuickSelect, StyledFormMixin
+from grappe.core.forms import QuickSelect, StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 from grappe.members.models import Capability, CertificationType
 
@@ -15,7 +15,7 @@ class DeclaredNeedForm(OnceFormMixin, StyledFormMixin, forms.Form):
     """What a member needs: a competency of the taxonomy, a certification audit, or something described."""
 
     kind = forms.ChoiceField(label=_("What do you need?"), choices=NeedKind.choices)
-    capability = forms.ModelChoiceField(label=_("Competency"), required=False, widget=QuickSelect,
+    capability = forms.ModelChoiceField(label=_("Competency"), required=False, widget=QuickSelect(searchable()),
                                         queryset=Capability.objects.filter(is_active=True, parent__isnull=False),
                                         help_text=_("For a competency."))
     certification_type = forms.ModelChoiceField(label=_("Certification"), queryset=CertificationType.objects.all(),

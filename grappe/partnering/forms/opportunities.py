@@ -5,7 +5,7 @@ They parse and check input; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import QuickSelect, StyledFormMixin
+from grappe.core.forms import QuickSelect, StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 from grappe.members.models import Capability, MembershipStatus, Organisation, Region
 from grappe.members.selectors import capability_groups
@@ -21,18 +21,16 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
     """Describe an opportunity. The staff, acting for a funding call or a member, name the initiator."""
 
     initiator = forms.ModelChoiceField(label=_("For which organisation"), queryset=Organisation.objects.none(),
-                                       to_field_name="slug", widget=QuickSelect)
+                                       to_field_name="slug", widget=QuickSelect(searchable()))
 
     class Meta:
         model = Opportunity
         fields = ["kind", "title", "description", "required_certifications", "region", "budget", "deadline"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10, "maxlength": MAX_DESCRIPTION_LENGTH}),
-            "required_certifications": forms.SelectMultiple(attrs={"size": 8}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "required_certifications": _("Hold Ctrl (⌘ on a Mac) to choose several."),
             "description": _("In French or English: a call for tenders, a project idea, a customer request. "
                              "Grappe finds the competencies it needs in this text."),
         }
@@ -49,7 +47,7 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
 class NeedsForm(StyledFormMixin, forms.Form):
     """The competencies of an opportunity: each one must-have, nice-to-have or removed; one more to add."""
 
-    add = forms.ModelChoiceField(label=_("Add a competency"), required=False, widget=QuickSelect,
+    add = forms.ModelChoiceField(label=_("Add a competency"), required=False, widget=QuickSelect(searchable()),
                                  queryset=Capability.objects.filter(is_active=True, parent__isnull=False))
     add_as = forms.ChoiceField(label=_("as"), choices=[(MUST, _("must-have")), (NICE, _("nice-to-have"))],
                                initial=MUST, required=False)
