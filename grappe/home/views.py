@@ -1,9 +1,52 @@
-"""The home page: the cluster in figures, the directory's search box, and the staff's overview."""
+"""The home page: the cluster in figures and the directory's search box for everyone; below them, what awaits
+the signed-in person (a member's surveys, events, introductions and certifications; the staff's needs and open
+surveys; an observer's latest brief). Reads go through each app's selectors."""
 
 from django.shortcuts import render
 
+from grappe.events.selectors import participant as events
+from grappe.listening.selectors import briefs, needs, surveys
 from grappe.members import selectors
+from grappe.members.models import Role
+from grappe.partnering.selectors import introductions
+
+SHOWN = 5  # rows per block
+
+
+def member_blocks(user) -> dict:
+    """What awaits a member's person: only what they may do (the profile link for their organisation's admins)."""
+    organisation = user.organisation
+    if organisation is None:
+        return {}
+    return {
+        "is_member_home": True,
+        "surveys_to_answer": list(surveys.surveys_to_answer(organisation)[:SHOWN]),
+        "registrations": list(events.upcoming_registrations(user)[:SHOWN]),
+        "introductions_to_answer": list(introductions.introductions_awaiting_answer(user)[:SHOWN]),
+        "my_expiring_certifications": list(selectors.expiring_certifications(organisation)[:SHOWN]),
+        "may_edit_profile": user.has_perm("members.change_organisation", organisation),
+    }
+
+
+def staff_blocks(user) -> dict:
+    return {
+        "needs_to_answer": list(needs.needs_to_answer()[:SHOWN]),
+        "open_surveys": list(surveys.open_surveys()[:SHOWN]),
+    }
+
+
+def observer_blocks(user) -> dict:
+    return {"is_observer_home": True, "latest_brief": briefs.visible_briefs(user).first()}
 
 
 def home(request):
-    return render(request, "home/home.html", selectors.home_figures(request.user))
+    user = request.user
+    context = selectors.home_figures(user)
+    if user.is_authenticated:
+        if user.is_staff:
+            context.update(staff_blocks(user))
+        elif user.role == Role.OBSERVER:
+            context.update(observer_blocks(user))
+        else:
+            context.update(member_blocks(user))
+    return render(request, "home/home.html", context)

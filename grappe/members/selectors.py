@@ -182,13 +182,20 @@ def home_figures(user) -> dict:
         largest = max((n for _kind, n in counts), default=1)
         figures["by_kind"] = [
             {"label": OrganisationKind(kind).label, "n": n, "percent": round(100 * n / largest)} for kind, n in counts]
-        today = timezone.localdate()
-        figures["expiring_certifications"] = (
-            Certification.objects.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(
-                days=REMINDER_DAYS_BEFORE_EXPIRY))
-            .select_related("organisation", "certification_type").order_by("expires_on")[:10])
+        figures["expiring_certifications"] = expiring_certifications()[:10]
         figures["people_count"] = Person.objects.filter(is_active=True).count()
     return figures
+
+
+def expiring_certifications(organisation: Organisation | None = None) -> QuerySet:
+    """Certifications expiring within the reminder window (60 days), soonest first: the cluster's, or one
+    organisation's."""
+    today = timezone.localdate()
+    shown = Certification.objects.filter(
+        expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=REMINDER_DAYS_BEFORE_EXPIRY))
+    if organisation is not None:
+        shown = shown.filter(organisation=organisation)
+    return shown.select_related("organisation", "certification_type").order_by("expires_on")
 
 
 def account_with_email(email: str) -> User | None:

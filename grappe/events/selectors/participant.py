@@ -8,7 +8,7 @@ as the PDF and the .ics file: only published meetings appear (a planned one may 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from ..models import (
@@ -184,3 +184,17 @@ def sheet_context(registration: Registration, rows: list[AgendaRow] | None = Non
     return {"registration": registration, "event": registration.event, "sessions": _sessions(rows),
             "meeting_count": count,
             "published": count > 0 or registration.event.phase in (Phase.PUBLISHED, Phase.FINISHED)}
+
+
+def upcoming_registrations(user) -> QuerySet[Registration]:
+    """The signed-in person's live registrations (pending or validated) to events not over yet, soonest first,
+    each with `first_day`: what the home page lists as "your next event"."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return Registration.objects.none()
+    today = timezone.localdate()
+    return (Registration.objects.filter(person=person, status__in=[RegistrationStatus.PENDING,
+                                                                    RegistrationStatus.VALIDATED])
+            .select_related("event").annotate(first_day=Min("event__sessions__date"),
+                                              last_day=Max("event__sessions__date"))
+            .filter(last_day__gte=today).order_by("first_day", "event_id"))

@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from grappe.members.models import Organisation
 
-from ..models import Need, NeedVisibility
+from ..models import Need, NeedStatus, NeedVisibility
 
 
 def organisation_needs(organisation: Organisation) -> QuerySet[Need]:
@@ -67,3 +67,8 @@ def need_rows(*, since: datetime.date | None = None, until: datetime.date | None
     for organisation_id, category, urgency, theme_id, year, month in rows.iterator(chunk_size=2000):
         yield organisation_id, {"category": category, "urgency": urgency, "theme": theme_id,
                                 "month": f"{year:04d}-{month:02d}"}, 1
+
+
+def needs_to_answer() -> QuerySet[Need]:
+    """Needs the staff have not taken up yet (received), oldest first: the staff's home page."""
+    return Need.objects.filter(status=NeedStatus.NEW).select_related("organisation").order_by("created_at")

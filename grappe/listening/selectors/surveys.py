@@ -131,3 +131,17 @@ def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
                 yield organisation_id, {"question": question_id, "choice": choice}, 1
         elif kind == QuestionKind.NUMBER:
             yield organisation_id, {"question": question_id}, value
+
+
+def surveys_to_answer(organisation: Organisation | None) -> QuerySet[Survey]:
+    """The open surveys the organisation is invited to and has not submitted yet: what its people's home page
+    asks them to answer."""
+    if organisation is None:
+        return Survey.objects.none()
+    return (surveys_for_member(organisation).filter(status=SurveyStatus.OPEN)
+            .filter(Q(response_status__isnull=True) | ~Q(response_status=ResponseStatus.SUBMITTED)))
+
+
+def open_surveys() -> QuerySet[Survey]:
+    """The surveys collecting answers now (staff), with their invited and submitted counts."""
+    return staff_surveys().filter(status=SurveyStatus.OPEN)

@@ -51,3 +51,8 @@ def introduction_contacts(introduction: Introduction, user) -> list[SideContacts
                      requester_email=requester.email),
         SideContacts(introduction.partner, list(visible_contacts(introduction.partner, user).filter(is_active=True))),
     ]
+
+
+def introductions_awaiting_answer(user) -> QuerySet:
+    """Introductions asked of the user's organisation that nobody there has answered yet."""
+    return introductions_received(user).filter(status=IntroductionStatus.REQUESTED).order_by("-id")
