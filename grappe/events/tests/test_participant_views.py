@@ -117,3 +117,23 @@ def test_the_api_is_documented_in_the_openapi_schema(client):
     assert {"/api/events", "/api/events/{event_id}", "/api/events/{event_id}/registration",
             "/api/events/{event_id}/participants", "/api/events/{event_id}/requests",
             "/api/events/{event_id}/requests/{request_id}/answer", "/api/events/{event_id}/agenda"} <= paths.keys()
+
+
+def test_my_agenda_downloads_in_the_language_i_am_reading_not_my_printing_setting(client, charlie_user, charlie,
+                                                                                 alpha):
+    from django.utils import translation
+    from icalendar import Calendar
+
+    place(make_request(alpha, charlie, RequestStatus.ACCEPTED), table_number=2)
+    assert charlie.language == "en"  # the organiser prints Charlie's sheet in English
+    client.force_login(charlie_user)
+    with translation.override("fr"):
+        url = reverse("events:agenda-ics", args=[charlie.event.pk])
+    assert url.startswith("/fr/")
+    calendar = Calendar.from_ical(client.get(url).content)
+    summaries = [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"]
+    assert len(summaries) == 1 and summaries[0].startswith("Rencontre avec ")
+    with translation.override("en"):
+        url = reverse("events:agenda-ics", args=[charlie.event.pk])
+    calendar = Calendar.from_ical(client.get(url).content)
+    assert [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"][0].startswith("Meeting with ")
