@@ -4,6 +4,7 @@ import re
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from grappe.events.models import Audience, Phase, Priority, Registration, RegistrationStatus, RequestStatus
 from grappe.events.suggestions import rank
@@ -137,3 +138,39 @@ def test_my_agenda_downloads_in_the_language_i_am_reading_not_my_printing_settin
         url = reverse("events:agenda-ics", args=[charlie.event.pk])
     calendar = Calendar.from_ical(client.get(url).content)
     assert [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"][0].startswith("Meeting with ")
+
+
+def test_whom_to_meet_leaves_out_my_colleagues_and_says_what_the_badge_counts(client, event, org_user, org_admin,
+                                                                             alpha, bravo, in_english):
+    domain = Capability.objects.create(code="ndt", label_fr="CND", label_en="NDT")
+    penetrant = Capability.objects.create(parent=domain, code="ndt-penetrant", label_fr="Ressuage",
+                                          label_en="Penetrant testing")
+    colleague = register(event, org_admin)
+    colleague.offers.add(penetrant)
+    bravo.offers.add(penetrant)
+    alpha.seeks.add(penetrant)
+    assert [s.registration for s in rank(alpha, [bravo, colleague])] == [bravo]
+    client.force_login(org_user)
+    with translation.override("en"):
+        page = client.get(reverse("events:participant-list", args=[event.pk])).content.decode()
+    assert page.count('data-testid="participant"') == 1
+    assert "1 capability in common with what you offer and seek" in page
+
+
+def test_my_event_profile_starts_from_my_organisations_directory_capabilities(client, event, org_user, alpha):
+    from grappe.members.models import CapabilityLevel, OrganisationCapability
+
+    domain = Capability.objects.create(code="gears", label_fr="Engrenages", label_en="Gears")
+    cutting = Capability.objects.create(parent=domain, code="gear-cutting", label_fr="Taillage",
+                                        label_en="Gear cutting")
+    painting = Capability.objects.create(parent=domain, code="gear-painting", label_fr="Peinture",
+                                         label_en="Painting")
+    OrganisationCapability.objects.create(organisation=alpha.organisation, capability=cutting,
+                                          level=CapabilityLevel.CORE)
+    client.force_login(org_user)
+    url = reverse("events:my-registration", args=[event.pk])
+    form = client.get(url).context["form"]
+    assert list(form.initial["offers"]) == [cutting]
+    alpha.offers.add(painting)  # once declared, what the participant chose stays
+    form = client.get(url).context["form"]
+    assert [c.pk for c in form.initial["offers"]] == [painting.pk]

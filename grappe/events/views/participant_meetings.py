@@ -44,7 +44,7 @@ def participant_list(request, pk):
 def participant_detail(request, pk, other_pk):
     event, me = access.participation(request, pk, active=True)
     other = _other(event, me, other_pk)
-    suggestion = suggestions.rank(me, [other])[0]
+    suggestion = suggestions.rank(me, [other], colleagues=True)[0]
     return render(request, "events/participant/participant_detail.html", {
         "event": event, "registration": me, "other": other, "suggestion": suggestion,
         "existing": selectors.open_requests_between(me, other).first(),
