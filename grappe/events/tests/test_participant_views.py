@@ -174,3 +174,14 @@ def test_my_event_profile_starts_from_my_organisations_directory_capabilities(cl
     alpha.offers.add(painting)  # once declared, what the participant chose stays
     form = client.get(url).context["form"]
     assert [c.pk for c in form.initial["offers"]] == [painting.pk]
+
+
+def test_my_page_counts_meetings_in_my_agenda_apart_from_agreed_ones_not_placed(client, org_user, alpha, bravo,
+                                                                                charlie, in_english):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED))
+    make_request(alpha, charlie, RequestStatus.ACCEPTED)  # agreed, but the scheduler could not place it
+    client.force_login(org_user)
+    with translation.override("en"):
+        page = client.get(reverse("events:my-registration", args=[alpha.event.pk])).content.decode()
+    assert "1 meeting in your agenda" in page
+    assert "1 agreed but not placed in a slot" in page
