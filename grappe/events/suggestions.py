@@ -4,7 +4,8 @@ The partnering engine ranks organisations against an opportunity's needs; here e
 it offers and seeks for the day, and a guest has no directory profile, so the fit is the taxonomy overlap
 between the two declarations, both ways: what they offer that I seek (worth most), what they seek that I
 offer, and, a little, what they offer in a domain where I seek something else. A member who declared no
-offer is taken at its directory profile's core capabilities (and the reason says so).
+offer is taken at its directory profile's core capabilities (and the reason says so). Colleagues (the same
+organisation) are not suggested: one does not travel to a B2B day to meet them.
 """
 
 from collections import defaultdict
@@ -38,6 +39,12 @@ class Suggestion:
                 + SAME_DOMAIN * len(self.same_domain) + both)
 
     @property
+    def in_common(self) -> int:
+        """How many capabilities fit both ways: what they offer that I seek, plus what they seek that I offer
+        (what a participant reads beside a suggestion; `score` weighs them to rank)."""
+        return len(self.they_offer) + len(self.they_seek)
+
+    @property
     def reasons(self) -> list[str]:
         """Why they fit, in sentences (the active language)."""
         reasons = []
@@ -67,10 +74,11 @@ def directory_offers(registrations: Iterable[Registration]) -> dict[int, list[Ca
     return held
 
 
-def rank(me: Registration, others: Iterable[Registration]) -> list[Suggestion]:
-    """Every other participant with its fit, best first (then by name). Pass them with offers__parent and
-    seeks__parent prefetched."""
-    others = list(others)
+def rank(me: Registration, others: Iterable[Registration], colleagues: bool = False) -> list[Suggestion]:
+    """Every other participant with its fit, best first (then by name), leaving out my colleagues (same
+    organisation) unless `colleagues`. Pass them with offers__parent and seeks__parent prefetched."""
+    others = [other for other in others if colleagues or not me.organisation_id
+              or other.organisation_id != me.organisation_id]
     directory = directory_offers([me, *others])
     my_offers = _offers(me, directory)[0]
     my_seeks = list(me.seeks.all())

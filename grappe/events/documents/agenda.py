@@ -2,8 +2,9 @@
 
 The rows are read by selectors/participant.py (`agenda_rows`, `full_days`, `sheet_context`), which the agenda
 page and the API read too; this module only lays them out as documents. Each agenda speaks its participant's
-language (`Registration.language`), whoever asks for it: the organiser prints every agenda at once with
-`agendas_pdf`, one participant per page.
+language (`Registration.language`) when the organiser prints every agenda at once with `agendas_pdf`, one
+participant per page; a participant downloading their own agenda gets it in the language they are reading
+(`language=`).
 """
 
 from collections.abc import Sequence
@@ -31,40 +32,42 @@ def _merged(rows: list[AgendaRow]) -> list[AgendaRow]:
     return merged
 
 
-def agendas_html(registrations: Sequence[Registration]) -> str:
+def agendas_html(registrations: Sequence[Registration], language: str | None = None) -> str:
     """The agendas of the registrations (of one event), in the order given, as one printable HTML document:
     each sheet starts on a new page and speaks its registrant's language. Pass them with their event, person
-    and organisation."""
+    and organisation. `language` speaks every sheet in that language instead."""
     days = full_days(registrations)
     sheets = []
     for registration in registrations:
-        with translation.override(registration.language):
+        with translation.override(language or registration.language):
             context = sheet_context(registration, _merged(days[registration.pk]))
             sheets.append(mark_safe(render_to_string(  # noqa: S308 — our own template, escaped
                 "events/participant/_agenda_sheet.html", context)))
     return render_to_string("events/participant/agenda_pdf.html", {"sheets": sheets})
 
 
-def agendas_pdf(registrations: Sequence[Registration]) -> bytes:
+def agendas_pdf(registrations: Sequence[Registration], language: str | None = None) -> bytes:
     """One PDF of the registrations' agendas (see agendas_html): the organiser prints them all at once."""
     from weasyprint import HTML  # slow to import; only the PDF needs it
 
-    return HTML(string=agendas_html(registrations)).write_pdf()
+    return HTML(string=agendas_html(registrations, language)).write_pdf()
 
 
-def agenda_pdf(registration: Registration) -> bytes:
-    return agendas_pdf([registration])
+def agenda_pdf(registration: Registration, language: str | None = None) -> bytes:
+    """One participant's agenda, in `language` (the reader's) or else the registration's."""
+    return agendas_pdf([registration], language)
 
 
-def agenda_ics(registration: Registration) -> bytes:
-    """The published meetings as calendar events (times in UTC), in the registration's language."""
+def agenda_ics(registration: Registration, language: str | None = None) -> bytes:
+    """The published meetings as calendar events (times in UTC), in `language` (the reader's) or else the
+    registration's."""
     from icalendar import Calendar, Event as CalendarEvent
 
     event = registration.event
     calendar = Calendar()
     calendar.add("prodid", "-//Grappe//Matchmaking events//FR")
     calendar.add("version", "2.0")
-    with translation.override(registration.language):
+    with translation.override(language or registration.language):
         calendar.add("x-wr-calname", event.title)
         for row in agenda_rows(registration):
             entry = CalendarEvent()

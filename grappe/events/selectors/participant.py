@@ -69,10 +69,14 @@ def requests_received(registration: Registration) -> QuerySet[MeetingRequest]:
 
 
 def request_counts(registration: Registration) -> dict:
-    """What the participant's page counts: requests awaiting its answer, and its accepted ones (either way)."""
+    """What the participant's page counts: requests awaiting its answer, its accepted ones (either way), and of
+    those how many are in its agenda (a published meeting) and how many are agreed but not placed there."""
     mine = MeetingRequest.objects.filter(Q(requester=registration) | Q(recipient=registration))
+    accepted = mine.filter(status=RequestStatus.ACCEPTED)
+    placed = accepted.filter(meetings__status=MeetingStatus.PUBLISHED).distinct().count()
+    total = accepted.count()
     return {"received": mine.filter(recipient=registration, status=RequestStatus.PENDING).count(),
-            "accepted": mine.filter(status=RequestStatus.ACCEPTED).count()}
+            "accepted": total, "placed": placed, "not_placed": total - placed}
 
 
 def requests_by_other_side(registration: Registration) -> dict[int, MeetingRequest]:

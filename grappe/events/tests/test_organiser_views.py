@@ -66,6 +66,8 @@ def test_running_the_scheduler_from_its_page_shows_the_figures(staff_client, eve
 
     assert 'data-testid="placed">1 <span class="fs-6 text-muted">/ 2</span>' in page
     assert "1 demande non placée" in page  # Charlie, unavailable all day
+    assert "meilleur planning possible" in page  # said as an organiser would, not in solver terms
+    assert "borne" not in page and "heuristique" not in page and "poids" not in page
     assert reverse("events:organiser-request-place", args=[event.pk, charlie.requests_sent.get().pk]) in page
 
 

@@ -4,6 +4,7 @@ import re
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from grappe.events.models import Audience, Phase, Priority, Registration, RegistrationStatus, RequestStatus
 from grappe.events.suggestions import rank
@@ -117,3 +118,70 @@ def test_the_api_is_documented_in_the_openapi_schema(client):
     assert {"/api/events", "/api/events/{event_id}", "/api/events/{event_id}/registration",
             "/api/events/{event_id}/participants", "/api/events/{event_id}/requests",
             "/api/events/{event_id}/requests/{request_id}/answer", "/api/events/{event_id}/agenda"} <= paths.keys()
+
+
+def test_my_agenda_downloads_in_the_language_i_am_reading_not_my_printing_setting(client, charlie_user, charlie,
+                                                                                 alpha):
+    from django.utils import translation
+    from icalendar import Calendar
+
+    place(make_request(alpha, charlie, RequestStatus.ACCEPTED), table_number=2)
+    assert charlie.language == "en"  # the organiser prints Charlie's sheet in English
+    client.force_login(charlie_user)
+    with translation.override("fr"):
+        url = reverse("events:agenda-ics", args=[charlie.event.pk])
+    assert url.startswith("/fr/")
+    calendar = Calendar.from_ical(client.get(url).content)
+    summaries = [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"]
+    assert len(summaries) == 1 and summaries[0].startswith("Rencontre avec ")
+    with translation.override("en"):
+        url = reverse("events:agenda-ics", args=[charlie.event.pk])
+    calendar = Calendar.from_ical(client.get(url).content)
+    assert [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"][0].startswith("Meeting with ")
+
+
+def test_whom_to_meet_leaves_out_my_colleagues_and_says_what_the_badge_counts(client, event, org_user, org_admin,
+                                                                             alpha, bravo, in_english):
+    domain = Capability.objects.create(code="ndt", label_fr="CND", label_en="NDT")
+    penetrant = Capability.objects.create(parent=domain, code="ndt-penetrant", label_fr="Ressuage",
+                                          label_en="Penetrant testing")
+    colleague = register(event, org_admin)
+    colleague.offers.add(penetrant)
+    bravo.offers.add(penetrant)
+    alpha.seeks.add(penetrant)
+    assert [s.registration for s in rank(alpha, [bravo, colleague])] == [bravo]
+    client.force_login(org_user)
+    with translation.override("en"):
+        page = client.get(reverse("events:participant-list", args=[event.pk])).content.decode()
+    assert page.count('data-testid="participant"') == 1
+    assert "1 capability in common with what you offer and seek" in page
+
+
+def test_my_event_profile_starts_from_my_organisations_directory_capabilities(client, event, org_user, alpha):
+    from grappe.members.models import CapabilityLevel, OrganisationCapability
+
+    domain = Capability.objects.create(code="gears", label_fr="Engrenages", label_en="Gears")
+    cutting = Capability.objects.create(parent=domain, code="gear-cutting", label_fr="Taillage",
+                                        label_en="Gear cutting")
+    painting = Capability.objects.create(parent=domain, code="gear-painting", label_fr="Peinture",
+                                         label_en="Painting")
+    OrganisationCapability.objects.create(organisation=alpha.organisation, capability=cutting,
+                                          level=CapabilityLevel.CORE)
+    client.force_login(org_user)
+    url = reverse("events:my-registration", args=[event.pk])
+    form = client.get(url).context["form"]
+    assert list(form.initial["offers"]) == [cutting]
+    alpha.offers.add(painting)  # once declared, what the participant chose stays
+    form = client.get(url).context["form"]
+    assert [c.pk for c in form.initial["offers"]] == [painting.pk]
+
+
+def test_my_page_counts_meetings_in_my_agenda_apart_from_agreed_ones_not_placed(client, org_user, alpha, bravo,
+                                                                                charlie, in_english):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED))
+    make_request(alpha, charlie, RequestStatus.ACCEPTED)  # agreed, but the scheduler could not place it
+    client.force_login(org_user)
+    with translation.override("en"):
+        page = client.get(reverse("events:my-registration", args=[alpha.event.pk])).content.decode()
+    assert "1 meeting in your agenda" in page
+    assert "1 agreed but not placed in a slot" in page

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core import downloads
@@ -44,7 +44,7 @@ def participant_list(request, pk):
 def participant_detail(request, pk, other_pk):
     event, me = access.participation(request, pk, active=True)
     other = _other(event, me, other_pk)
-    suggestion = suggestions.rank(me, [other])[0]
+    suggestion = suggestions.rank(me, [other], colleagues=True)[0]
     return render(request, "events/participant/participant_detail.html", {
         "event": event, "registration": me, "other": other, "suggestion": suggestion,
         "existing": selectors.open_requests_between(me, other).first(),
@@ -152,12 +152,12 @@ def _download(content: bytes, event, extension: str) -> HttpResponse:
 
 def agenda_pdf(request, pk):
     event, me = access.participation(request, pk, active=True)
-    return _download(agendas.agenda_pdf(me), event, "pdf")
+    return _download(agendas.agenda_pdf(me, get_language()), event, "pdf")
 
 
 def agenda_ics(request, pk):
     event, me = access.participation(request, pk, active=True)
-    return _download(agendas.agenda_ics(me), event, "ics")
+    return _download(agendas.agenda_ics(me, get_language()), event, "ics")
 
 
 @require_POST

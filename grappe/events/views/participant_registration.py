@@ -19,7 +19,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.pages import refused
 from grappe.core.permissions import require_visible
 
-from .. import access
+from .. import access, suggestions
 from ..forms.participant import (
     AvailabilityForm,
     GuestRegistrationForm,
@@ -145,7 +145,12 @@ def guest_resend(request, pk):
 def my_registration(request, pk):
     """The participant's own page: its status, what it offers and seeks, its pitch and language."""
     event, registration = access.participation(request, pk)
-    form = ProfileForm(request.POST or None, instance=registration)
+    initial = {}
+    prefilled = bool(registration.organisation_id) and not registration.offers.exists()
+    if prefilled:  # nothing declared yet: start from the organisation's directory profile (its core capabilities)
+        initial["offers"] = suggestions.directory_offers([registration]).get(registration.organisation_id, [])
+        prefilled = bool(initial["offers"])
+    form = ProfileForm(request.POST or None, instance=registration, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -157,7 +162,7 @@ def my_registration(request, pk):
             messages.success(request, _("Your profile is saved."))
             return redirect(_my_page(event))
     return render(request, "events/participant/my_registration.html", {
-        "event": event, "registration": registration, "form": form,
+        "event": event, "registration": registration, "form": form, "prefilled": prefilled,
         "request_counts": selectors.request_counts(registration)})
 
 
