@@ -150,17 +150,18 @@ def _config(width: int, *, height: int, title: str, legends: int, narrow: bool) 
 
 
 def _value_axis(chart, values: Sequence[float | None], *, ticks: int) -> None:
-    """From 0, with at most `ticks` whole-number ticks when every value is whole (counts of organisations)."""
+    """From 0, with 4 to 6 round ticks (gridlines): whole numbers when every value is whole (counts of
+    organisations), else steps of 0.5 and up."""
     known = [v for v in values if v is not None]
-    peak = max(known, default=0)
-    if all(float(v).is_integer() for v in known):
-        top = max(int(peak), 1)
-        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if top / s < ticks)
-        top = -(-top // step) * step
-        chart.y_labels = list(range(0, top + 1, step))
-        chart.range = (0, top)
-    else:
-        chart.range = (0, peak or 1)
+    peak = max(known, default=0) or 1
+    whole = all(float(v).is_integer() for v in known)
+    steps = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10**4, 10**5, 10**6, 10**9)
+    if not whole:
+        steps = (0.1, 0.2, 0.5, *steps)
+    step = next(s for s in steps if -(-peak // s) <= min(ticks, 6) - 1)
+    intervals = max(int(-(-peak // step)), 3)
+    chart.y_labels = [round(step * i, 1) if not whole else int(step * i) for i in range(intervals + 1)]
+    chart.range = (0, step * intervals)
 
 
 def _short(text: str, length: int) -> str:

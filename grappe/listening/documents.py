@@ -60,7 +60,8 @@ def brief_html(brief: Brief) -> str:
 def render_brief_pdf(brief: Brief) -> bytes:
     from weasyprint import HTML  # slow to import; only the PDF needs it
 
-    return HTML(string=brief_html(brief)).write_pdf()
+    # Tagged (PDF/UA-1): a screen reader follows its headings, tables and reading order, in the brief's language.
+    return HTML(string=brief_html(brief)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_brief_xlsx(brief: Brief) -> bytes:

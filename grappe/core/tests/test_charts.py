@@ -116,3 +116,13 @@ def test_averages_keep_their_decimal_and_their_axis_title():
         html = charts.bar_chart([{"label": "Question", "cell": cell}], k=5, title="T", field="mean")
     assert "Question: 3.2." in html or "Question: 3.3." in html
     assert all("Average" in texts(svg) and "3.2" in "".join(texts(svg)) for svg in drawings(html))
+
+
+def test_the_value_axis_has_four_to_six_round_ticks():
+    for peak in (1, 3, 7, 18, 36, 240, 4.6):
+        chart = charts.pygal.Line()
+        charts._value_axis(chart, [0, None, peak], ticks=7)
+        assert 4 <= len(chart.y_labels) <= 6, (peak, chart.y_labels)
+        assert chart.y_labels[0] == 0 and chart.y_labels[-1] >= peak
+        step = chart.y_labels[1]
+        assert str(step).rstrip("0").rstrip(".").lstrip("0.")[:1] in "125"

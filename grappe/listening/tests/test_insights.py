@@ -217,8 +217,44 @@ def test_one_click_makes_the_brief_with_figures_quotes_and_files(made, staff, cl
     pdf = client.get(reverse("listening:brief-pdf", args=[brief.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert page_count(pdf.content) >= 1
+    # Tagged for screen readers, in the brief's language.
+    unpacked = pdf.content + b"".join(inflated(pdf.content))
+    assert b"/StructTreeRoot" in unpacked and re.search(rb"/Lang\s*\(en\)", unpacked)
     html = documents.brief_html(Brief.objects.get(pk=brief.pk))
     assert "Pulse" in html and "Fund training." in html and "Réponse confidentielle" not in html
+
+
+def inflated(pdf: bytes) -> list[bytes]:
+    """The PDF's compressed streams, inflated (those that are not deflated are left out)."""
+    found = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            found.append(zlib.decompress(stream))
+        except zlib.error:
+            pass
+    return found
+
+
+def test_the_brief_pdf_tables_fit_their_page(made, client, staff):
+    """The themes table (a column per month) and the segments table stay inside their page: no box of the
+    rendered document runs past its page's right edge."""
+    from weasyprint import HTML
+
+    end = timezone.localdate()
+    brief = brief_services.create_brief(actor=staff, period_start=end - datetime.timedelta(days=365),
+                                        period_end=end, language="fr")
+    document = HTML(string=documents.brief_html(brief)).render()
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from boxes(child)
+
+    for page in document.pages:
+        right = page._page_box.margin_width() - page._page_box.margin_right
+        widest = max((b.position_x + b.margin_width() for b in boxes(page._page_box)
+                      if type(b).__name__ in ("TableBox", "TableCellBox")), default=0)
+        assert widest <= right + 0.5, f"a table runs {widest - right:.0f}px past the page"
 
 
 def page_count(pdf: bytes) -> int:
