@@ -20,8 +20,19 @@
         }
       };
       if (select.multiple) settings.plugins = ["remove_button"];
-      new TomSelect(select, settings);
+      var picker = new TomSelect(select, settings);
+      nameAfterLabel(select, picker);
     });
+  }
+  // Tom Select points the <label> at its own input and keeps the original <select> hidden but in the
+  // accessibility tree: both are named by the label, so a screen reader meets no unnamed control.
+  function nameAfterLabel(select, picker) {
+    var label = document.querySelector('label[for="' + picker.control_input.id + '"]') ||
+      document.querySelector('label[for="' + select.id + '"]');
+    if (!label) return;
+    if (!label.id) label.id = select.id + "-label";
+    select.setAttribute("aria-labelledby", label.id);
+    picker.control_input.setAttribute("aria-labelledby", label.id);
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
