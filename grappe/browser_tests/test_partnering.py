@@ -64,7 +64,8 @@ def test_a_member_finds_a_partner_and_gets_its_contacts(page, sign_in, cluster):
     page.evaluate("window.grappeTestSamePage = true")  # gone if the browser loads a new page
     rules = page.get_by_test_id("rules")
     rules.get_by_label(in_french("At least one university or research centre")).check()
-    rules.get_by_label(in_french("At least one member in this region")).select_option("16")
+    # the region list is a searchable picker: its <select> keeps the value the form sends
+    rules.locator("select[name=required_region]").select_option("16", force=True)
     rules.get_by_role("button", name=in_french("Find teams")).click()
     expect(page.get_by_test_id("team").first).to_contain_text("Charlie Traitements")
     expect(page.get_by_test_id("team").first).to_contain_text("Delta Recherche")
