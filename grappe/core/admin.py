@@ -27,5 +27,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "text", "read_at")
-    search_fields = ("user__email", "text")
+    list_display = ("created_at", "user", "kind", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("user__email", "kind")

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
-        from . import audit
+        from . import audit, notify
         from .second_factor import count_set_up_as_passed
 
         audit.register_actions({
@@ -18,5 +18,8 @@ class CoreConfig(AppConfig):
             "api_token.created": _("API key created"),
             "api_token.revoked": _("API key revoked"),
         })
+
+        # What notifications written before they stored their kind said, kept as they were written.
+        notify.register_kinds({"core.text": notify.Kind(text=lambda params: params["text"])})
 
         authenticator_added.connect(count_set_up_as_passed, dispatch_uid="grappe.core.count_set_up_as_passed")

@@ -65,11 +65,13 @@ class AuditEntry(models.Model):
 
 
 class Notification(models.Model):
-    """A message for one user, shown in the app (and mailed where the service says so)."""
+    """What happened, for one user: its kind and params, written as a sentence in the reader's language when it
+    is read (core.notify); shown in the app (and mailed where the service says so)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
-    text = models.CharField(_("text"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=100)
+    params = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -79,7 +81,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self):
-        return self.text
+        return self.kind
 
 
 class MailStatus(models.TextChoices):

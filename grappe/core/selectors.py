@@ -1,4 +1,5 @@
-"""Reads of what `core` keeps: the audit log as the staff filter it, and its entries said in words."""
+"""Reads of what `core` keeps: the audit log as the staff filter it, and its entries said in words; a user's
+notifications in the reader's language."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, notify
 from .models import AuditEntry
 
 
@@ -91,3 +92,9 @@ def readable_entries(entries) -> list[ReadableEntry]:
         object_type = capfirst(str(model._meta.verbose_name)) if model is not None else entry.target_type
         rows.append(ReadableEntry(entry, audit.action_label(entry.action), object_type, changes))
     return rows
+
+
+def notifications(user, limit: int = 100) -> list[notify.Readable]:
+    """The user's own notifications, newest first, each written in the active language; an invitation that has
+    lapsed since (requests closed) says so and no longer links."""
+    return [notify.readable(n) for n in user.notifications.all()[:limit]]

@@ -23,7 +23,7 @@ def audit_log(request):
 
 @login_required
 def notifications(request):
-    items = list(request.user.notifications.all()[:100])
+    items = selectors.notifications(request.user)
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "core/notifications.html", {"items": items})
 

@@ -8,7 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Matchmaking events")
 
     def ready(self):
-        from grappe.core import audit
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
 
         audit.register_actions({
             "event.availability_changed": _("Availability changed"),

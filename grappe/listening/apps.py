@@ -8,7 +8,11 @@ class ListeningConfig(AppConfig):
     verbose_name = _("Listening")
 
     def ready(self):
-        from grappe.core import audit
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
 
         audit.register_actions({
             "brief.created": _("Brief created"),

@@ -8,7 +8,11 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from grappe.core import audit
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
 
         audit.register_actions({
             "capability.added": _("Capability added"),

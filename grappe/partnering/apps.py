@@ -9,7 +9,11 @@ class PartneringConfig(AppConfig):
     verbose_name = _("Partnering")
 
     def ready(self):
-        from grappe.core import audit
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
 
         audit.register_actions({
             "introduction.message": _("Introduction message sent"),

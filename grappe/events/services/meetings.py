@@ -34,7 +34,8 @@ from ..models import (
     Table,
 )
 from .locks import locked_event
-from .notices import short_time, tell_registrant
+from ..notifications import short_time
+from .notices import tell_registrant
 
 EDITABLE_PHASES = {Phase.SCHEDULING, Phase.PUBLISHED}
 

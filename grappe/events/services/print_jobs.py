@@ -11,7 +11,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grappe.core import jobs, notify
@@ -69,7 +68,5 @@ def _beat_rendering(job: PrintJob, done: int, total: int) -> None:
 def _tell_ready(job: PrintJob) -> None:
     if job.owner is None:
         return
-    with translation.override(job.owner.language or None):
-        text = _("The agendas and table signs of “%(event)s” are ready to print.") % {"event": job.event.title}
-        url = reverse("events:organiser-print", args=[job.event_id])
-    notify.send([job.owner], text, url)
+    notify.send([job.owner], "events.print_ready", {"event_id": job.event_id, "event": job.event.title},
+                reverse("events:organiser-print", args=[job.event_id]))

@@ -79,8 +79,7 @@ def send_request(*, user, participant: Registration, recipient: Registration, pr
                 existing = open_requests_between(participant, recipient).select_for_update().get()
             else:
                 audit.record(user, "event.request_sent", meeting_request, after=audit.snapshot(meeting_request))
-                notices.tell(recipient, lambda: _("%(name)s (%(organisation)s) asks to meet you at %(event)s.")
-                             % notices.names(participant))
+                notices.tell(recipient, "events.request_sent", notices.names(participant))
                 return meeting_request
         return _ask_back(user, participant, existing, priority)
 
@@ -104,8 +103,7 @@ def _accept(user, meeting_request: MeetingRequest, priority: int, action: str) -
     audit.record(user, action, meeting_request, before={"status": RequestStatus.PENDING},
                  after={"status": RequestStatus.ACCEPTED, "recipient_priority": priority})
     recipient = meeting_request.recipient
-    notices.tell(meeting_request.requester, lambda: _("%(name)s (%(organisation)s) accepted to meet you at "
-                                                      "%(event)s.") % notices.names(recipient))
+    notices.tell(meeting_request.requester, "events.request_accepted", notices.names(recipient))
 
 
 def _locked_request(meeting_request: MeetingRequest) -> MeetingRequest:
@@ -142,8 +140,7 @@ def answer_request(*, user, participant: Registration, meeting_request: MeetingR
             audit.record(user, "event.request_declined", meeting_request, before={"status": RequestStatus.PENDING},
                          after={"status": RequestStatus.DECLINED})
             recipient = meeting_request.recipient
-            notices.tell(meeting_request.requester, lambda: _("%(name)s (%(organisation)s) declined your meeting "
-                                                              "request at %(event)s.") % notices.names(recipient))
+            notices.tell(meeting_request.requester, "events.request_declined", notices.names(recipient))
     return meeting_request
 
 
@@ -168,8 +165,8 @@ def withdraw_request(*, user, participant: Registration, meeting_request: Meetin
         audit.record(user, "event.request_withdrawn", meeting_request, before={"status": before},
                      after={"status": RequestStatus.WITHDRAWN, "meetings_cancelled": [m.pk for m in meetings]})
         other = meeting_request.recipient if is_requester else meeting_request.requester
-        notices.tell(other, lambda: _("%(name)s (%(organisation)s) called off your meeting at %(event)s.")
-                     % notices.names(participant), "events:agenda" if meetings else "events:request-list")
+        notices.tell(other, "events.request_withdrawn", notices.names(participant),
+                     "events:agenda" if meetings else "events:request-list")
     return meeting_request
 
 
@@ -208,10 +205,7 @@ def _tell_others(registration: Registration, closed: Closed) -> None:
             else meeting_request.requester
         if other.pk in cancelled_with or other.status == RegistrationStatus.CANCELLED:
             continue
-        notices.tell(other, lambda: _("%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting "
-                                      "request with them is closed.") % notices.names(registration))
+        notices.tell(other, "events.participant_left", notices.names(registration))
     for other, meeting in cancelled_with.values():
-        notices.tell(other, lambda meeting=meeting: _(
-            "%(name)s (%(organisation)s) no longer takes part in %(event)s: your meeting at %(time)s is "
-            "cancelled.") % {**notices.names(registration), "time": notices.short_time(meeting.slot.starts_at)},
-            "events:agenda")
+        notices.tell(other, "events.participant_left_meeting",
+                     {**notices.names(registration), "starts_at": meeting.slot.starts_at.isoformat()}, "events:agenda")

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grappe.conftest import committed
+from grappe.core import notify
 from grappe.core.models import AuditEntry, JobStatus, Notification
 from grappe.events.documents import printing
 from grappe.events.models import MeetingStatus, Phase, PrintJob, RequestStatus
@@ -37,7 +38,9 @@ def test_the_job_makes_every_agenda_then_a_sign_per_table(published, staff, alph
     assert (job.agendas, job.pages) == (2, 2 + 3)  # two one-page agendas, three table signs
     assert bytes(job.pdf).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="event.print_started").count() == 1
-    assert Notification.objects.filter(user=staff, text__contains=published.title).exists()
+    [ready] = Notification.objects.filter(user=staff)
+    with translation.override("en"):
+        assert notify.readable(ready).text == f"The agendas and table signs of “{published.title}” are ready to print."
 
 
 def test_the_agendas_are_rendered_in_batches_and_the_progress_moves(published, monkeypatch):

@@ -13,7 +13,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
@@ -83,7 +83,7 @@ def publish_brief(*, actor, brief: Brief) -> Brief:
 
 def _tell_observers(brief_id: int) -> None:
     brief = Brief.objects.get(pk=brief_id)
-    for user in User.objects.filter(role="observer", is_active=True):
-        with translation.override(user.language or "fr"):
-            notify.send([user], _("A new brief is published: %(brief)s") % {"brief": brief},
-                        reverse("listening:brief-detail", args=[brief.pk]))
+    notify.send(User.objects.filter(role="observer", is_active=True), "listening.brief_published",
+                {"brief_id": brief.pk, "start": brief.period_start.isoformat(), "end": brief.period_end.isoformat(),
+                 "language": brief.language},
+                reverse("listening:brief-detail", args=[brief.pk]))

@@ -7,11 +7,10 @@ for the person.
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
@@ -52,14 +51,9 @@ def _tell_staff_of_need(need_id: int) -> None:
     need = Need.objects.select_related("organisation").get(pk=need_id)
     if need.urgency != "high":
         return
-    recipients = list(staff_users())
-    for language, _name in settings.LANGUAGES:
-        users = [user for user in recipients if user.language == language]
-        if users:
-            with translation.override(language):
-                notify.send(users, _("Urgent need from %(organisation)s: %(category)s.") % {
-                    "organisation": need.organisation, "category": need.get_category_display()},
-                    need.get_absolute_url())
+    notify.send(staff_users(), "listening.urgent_need",
+                {"need_id": need.pk, "organisation": str(need.organisation), "category": need.category},
+                need.get_absolute_url())
 
 
 def respond_to_need(*, actor, need: Need, response: str, status: str) -> Need:
@@ -85,9 +79,5 @@ def respond_to_need(*, actor, need: Need, response: str, status: str) -> Need:
 def _tell_organisation_of_response(need_id: int) -> None:
     need = Need.objects.select_related("organisation").get(pk=need_id)
     users = User.objects.filter(person__organisation=need.organisation, person__is_active=True, is_active=True)
-    for language, _name in settings.LANGUAGES:
-        recipients = [user for user in users if user.language == language]
-        if recipients:
-            with translation.override(language):
-                notify.send(recipients, _("The cluster answered one of your needs (%(category)s).") % {
-                    "category": need.get_category_display()}, reverse("listening:need-list"))
+    notify.send(users, "listening.need_answered", {"need_id": need.pk, "category": need.category},
+                reverse("listening:need-list"))

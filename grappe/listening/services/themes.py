@@ -31,7 +31,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import aggregates, audit, jobs, notify
@@ -498,10 +498,8 @@ def notify_rising() -> list[Rising]:
     fresh = [r for r in found if r.theme.alerted_month != month]
     if fresh:
         Theme.objects.filter(pk__in=[r.theme.pk for r in fresh]).update(alerted_month=month)
-        for user in staff_users():
-            with translation.override(user.language or "fr"):
-                names = ", ".join(r.theme.name for r in fresh)
-                notify.send([user], _("Rising themes: %(names)s") % {"names": names},
-                            reverse("listening:staff-theme-list"))
+        themes = [{"id": r.theme.pk, "fr": r.theme.name_fr, "en": r.theme.name_en} for r in fresh]
+        notify.send(staff_users(), "listening.rising_themes", {"themes": themes},
+                    reverse("listening:staff-theme-list"))
     return found
 

@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from grappe.conftest import make_organisation
+from grappe.core import notify
 from grappe.core.models import AuditEntry, MailStatus, Notification, OutgoingMail
 from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
 from grappe.listening.models import Answer, Invitation, Need, Question, Response, ResponseStatus
@@ -71,6 +72,9 @@ def test_the_staffs_response_reaches_the_organisations_people(ctx, django_captur
     assert need.responded_by == ctx.staff and need.responded_at is not None
     assert set(Notification.objects.values_list("user__email", flat=True)) == {"admin@alpha.test",
                                                                                "user@alpha.test"}
+    with translation.override("fr"):  # the category in the reader's language, whatever the staff's
+        assert {notify.readable(n).text for n in Notification.objects.all()} == {
+            f"La grappe a répondu à l'un de vos besoins ({need.get_category_display()})."}
     with pytest.raises(PermissionDenied):
         need_services.respond_to_need(actor=ctx.own_admin, need=need, response="", status="closed")
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.conftest import committed
+from grappe.core import notify
 from grappe.core.models import JobStatus, Notification
 from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun
 from grappe.listening.selectors import themes as theme_selectors
@@ -152,7 +153,33 @@ def test_a_theme_rising_is_flagged_and_the_staff_told_once(made, staff):
     assert [r.theme for r in found] == [theme] and found[0].last == len(made)
     theme_services.notify_rising()
     theme_services.notify_rising()
-    assert Notification.objects.filter(user=staff, text__contains="Tarifs").count() == 1
+    [told] = Notification.objects.filter(user=staff)
+    assert told.params["themes"] == [{"id": theme.pk, "fr": "Tarifs", "en": "Tariffs"}]
+
+
+def raise_recently(theme: Theme, made) -> None:
+    """Every organisation of `made` raises `theme` in the last days, none before: it rises."""
+    for org, user in made:
+        need = Need.objects.create(organisation=org, submitted_by=user, category="export", text="texte",
+                                   visibility="anonymous", created_at=timezone.now() - datetime.timedelta(days=3))
+        ThemeAssignment.objects.create(theme=theme, need=need)
+
+
+def test_the_rising_themes_notice_names_each_theme_apart_in_the_readers_language(made, staff):
+    costs = Theme.objects.create(name_fr="Coûts, délais", name_en="Costs, lead times")
+    labour = Theme.objects.create(name_fr="Main-d’œuvre", name_en="Workforce")
+    for theme in (costs, labour):
+        raise_recently(theme, made)
+    with translation.override("en"):
+        theme_services.notify_rising()
+
+    [told] = Notification.objects.filter(user=staff)
+    first, second = told.params["themes"]  # in the order they rise
+    with translation.override("fr"):
+        assert notify.readable(told).text == f"Thèmes en hausse : « {first['fr']} » et « {second['fr']} »"
+    with translation.override("en"):
+        assert notify.readable(told).text == f"Rising themes: “{first['en']}” and “{second['en']}”"
+    assert {first["fr"], second["fr"]} == {"Coûts, délais", "Main-d’œuvre"}
 
 
 def test_a_theme_raised_by_fewer_than_k_organisations_is_not_rising(made, staff):

@@ -67,10 +67,10 @@ def send_certification_reminders(today: datetime.date | None = None) -> int:
                 org_role=OrgRole.ADMIN, is_active=True, user__isnull=False).select_related("user")
             for person in admins:
                 _mail_certification_reminder(person, certification)
-            notify.on_commit(notify.send, [p.user for p in admins],
-                             _("Certification %(name)s expires on %(date)s.") % {
-                                 "name": certification.certification_type.label_en,
-                                 "date": certification.expires_on},
+            kind = certification.certification_type
+            notify.on_commit(notify.send, [p.user for p in admins], "members.certification_expiring",
+                             {"certification_id": certification.pk, "label_fr": kind.label_fr,
+                              "label_en": kind.label_en, "expires_on": certification.expires_on.isoformat()},
                              certification.organisation.get_absolute_url())
         sent += 1
     return sent

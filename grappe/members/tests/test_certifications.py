@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from grappe.conftest import make_member
+from grappe.core import notify
 from grappe.core.models import AuditEntry, Notification
 from grappe.members.models import Certification, CertificationType, OrgRole
 from grappe.members.services import certifications
@@ -87,6 +88,21 @@ def test_admins_are_reminded_once_of_a_certification_expiring_within_60_days(
     assert AuditEntry.objects.filter(action="certification.reminder_sent",
                                      target_id=str(certification.pk)).count() == 1
     assert Notification.objects.filter(user__in=admins).count() == 2
+
+
+def test_the_reminder_notice_names_the_certification_in_the_readers_language(org_a, admins, remind):
+    kind = CertificationType.objects.get(code="as9100")
+    kind.label_fr, kind.label_en = "AS9100 (qualité aérospatiale)", "AS9100 (aerospace quality)"
+    kind.save()
+    certify(org_a, "as9100", expires_on=datetime.date(2026, 7, 1))
+    with translation.override("en"):
+        remind(today=datetime.date(2026, 6, 1))
+
+    notice = Notification.objects.filter(user=admins[0]).get()
+    with translation.override("fr"):
+        assert notify.readable(notice).text.startswith("La certification AS9100 (qualité aérospatiale) expire le ")
+    with translation.override("en"):
+        assert notify.readable(notice).text.startswith("Certification AS9100 (aerospace quality) expires on ")
 
 
 def test_a_reminder_is_never_sent_twice(org_a, admins, remind, mailoutbox):

@@ -38,9 +38,9 @@ def request_introduction(*, actor, opportunity: Opportunity, partner: Organisati
             if message:
                 IntroductionMessage.objects.create(introduction=introduction, author=actor, text=message[:5000])
             audit.record(actor, "introduction.requested", introduction, after=audit.snapshot(introduction))
-            notify.on_commit(notices.tell, notices.answerers(partner), introduction.get_absolute_url(),
-                             lambda: _("%(organisation)s asks to be introduced to you for “%(title)s”.") % {
-                                 "organisation": opportunity.initiator, "title": opportunity.title})
+            notify.on_commit(notify.send, notices.answerers(partner), "partnering.introduction_requested",
+                             {"introduction_id": introduction.pk, "organisation": str(opportunity.initiator),
+                              "title": opportunity.title}, introduction.get_absolute_url())
     return introduction
 
 
@@ -62,10 +62,9 @@ def answer_introduction(*, actor, introduction: Introduction, accept: bool) -> I
         audit.record(actor, f"introduction.{wanted}", introduction, before={"status": IntroductionStatus.REQUESTED},
                      after={"status": wanted})
     partner, title = introduction.partner, introduction.opportunity.title
-    notify.on_commit(notices.tell, notices.requesters(introduction), introduction.get_absolute_url(), lambda: (
-        _("%(organisation)s accepted your introduction request for “%(title)s”: its contacts are shared.") if accept
-        else _("%(organisation)s declined your introduction request for “%(title)s”.")) % {
-            "organisation": partner, "title": title})
+    notify.on_commit(notify.send, notices.requesters(introduction), f"partnering.introduction_{wanted}",
+                     {"introduction_id": introduction.pk, "organisation": str(partner), "title": title},
+                     introduction.get_absolute_url())
     return introduction
 
 
@@ -86,7 +85,7 @@ def post_introduction_message(*, actor, introduction: Introduction, text: str) -
     recipients = (notices.requesters(introduction) if on_partner_side
                   else notices.answerers(introduction.partner) if actor.organisation is not None
                   else [*notices.requesters(introduction), *notices.answerers(introduction.partner)])
-    notify.on_commit(notices.tell, [u for u in recipients if u != actor], introduction.get_absolute_url(),
-                     lambda: _("New message from %(author)s about “%(title)s”.") % {
-                         "author": actor, "title": introduction.opportunity.title})
+    notify.on_commit(notify.send, [u for u in recipients if u != actor], "partnering.introduction_message",
+                     {"introduction_id": introduction.pk, "author": str(actor),
+                      "title": introduction.opportunity.title}, introduction.get_absolute_url())
     return message

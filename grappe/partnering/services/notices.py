@@ -1,11 +1,5 @@
-"""Who hears about an opportunity or an introduction, and how: in the language each person chose."""
+"""Who hears about an opportunity or an introduction (what they read is in partnering.notifications)."""
 
-from collections.abc import Iterable
-
-from django.conf import settings
-from django.utils import translation
-
-from grappe.core import notify
 from grappe.members.models import Organisation, OrgRole, User
 
 from ..models import Introduction
@@ -23,13 +17,3 @@ def requesters(introduction: Introduction) -> list[User]:
     """The person who asked, and the initiator's administrators."""
     users = {introduction.requested_by, *answerers(introduction.opportunity.initiator)}
     return [u for u in users if u.is_active]
-
-
-def tell(users: Iterable[User], url: str, text) -> None:
-    """Each user hears in the language they chose; `text` is called inside that language."""
-    users = list(users)
-    for language, _name in settings.LANGUAGES:
-        speakers = [u for u in users if u.language == language]
-        if speakers:
-            with translation.override(language):
-                notify.send(speakers, text(), url)

@@ -197,7 +197,7 @@ def close_opportunity(*, actor, opportunity: Opportunity) -> Opportunity:
         audit.record(actor, "opportunity.closed", opportunity,
                      after={"withdrawn_introductions": [i.pk for i in pending]})
     for introduction in pending:
-        notify.on_commit(notices.tell, notices.answerers(introduction.partner), introduction.get_absolute_url(),
-                         lambda o=opportunity: _("%(organisation)s closed “%(title)s”: its introduction request "
-                                                 "is withdrawn.") % {"organisation": o.initiator, "title": o.title})
+        notify.on_commit(notify.send, notices.answerers(introduction.partner), "partnering.introduction_withdrawn",
+                         {"introduction_id": introduction.pk, "organisation": str(opportunity.initiator),
+                          "title": opportunity.title}, introduction.get_absolute_url())
     return opportunity

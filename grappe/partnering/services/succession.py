@@ -5,11 +5,8 @@ Each function checks the actor's right, works in one transaction, leaves an audi
 tells the cluster staff once the transaction commits.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
 from grappe.core.permissions import require
@@ -54,12 +51,6 @@ def withdraw_succession_flag(*, actor, flag: SuccessionFlag) -> None:
 
 
 def _tell_staff_of_flag(flag: SuccessionFlag) -> None:
-    """Each staff member hears of it in the language they chose."""
-    recipients = list(staff_users())
-    for language, _name in settings.LANGUAGES:
-        users = [user for user in recipients if user.language == language]
-        if users:
-            with translation.override(language):
-                text = _("%(organisation)s flagged a succession wish: %(wish)s.") % {
-                    "organisation": flag.organisation, "wish": flag.get_kind_display()}
-                notify.send(users, text, reverse("partnering:staff-succession"))
+    notify.send(staff_users(), "partnering.succession_flagged",
+                {"flag_id": flag.pk, "organisation": str(flag.organisation), "wish": flag.kind},
+                reverse("partnering:staff-succession"))

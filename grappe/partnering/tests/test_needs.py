@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from grappe.core import notify
 from grappe.core.models import AuditEntry, Notification
 from grappe.core.tests.test_concurrency import no_errors, overlapping_transactions, run_together  # noqa: F401
 from grappe.members.models import CertificationType
@@ -179,7 +180,7 @@ def test_raising_a_flag_is_audited_and_tells_every_staff_member(org_admin, org_a
                                      horizon="within 2 years", note="Retiring")
     assert flag.is_active and actions("succession.raised") == 1
     notice = Notification.objects.get()
-    assert notice.user == staff and org_a.display_name in notice.text
+    assert notice.user == staff and org_a.display_name in notify.readable(notice).text
     with translation.override(staff.language):  # the link opens the page in the staff member's language
         assert notice.url == reverse("partnering:staff-succession")
 

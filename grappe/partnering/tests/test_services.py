@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from grappe.core import notify
 from grappe.core.models import AuditEntry, Notification
 from grappe.members.models import Capability, CertificationType
 from grappe.partnering.services import introductions, opportunities
@@ -287,15 +288,16 @@ def test_requesting_twice_makes_one_introduction(landing_gear, cluster):
     assert actions(first) == ["introduction.requested"]
 
 
-def test_the_partner_hears_of_the_request_in_its_language(landing_gear, cluster, django_capture_on_commit_callbacks):
-    cluster.bravo_admin.language = "en"
-    cluster.bravo_admin.save()
-
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_partner_reads_of_the_request_in_the_language_it_reads_in(landing_gear, cluster,
+                                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         introductions.request_introduction(actor=cluster.alpha_admin, opportunity=landing_gear, partner=cluster.bravo)
 
     [notification] = Notification.objects.filter(user=cluster.bravo_admin)
-    assert notification.text.startswith("Alpha Usinage asks to be introduced to you")
+    with translation.override("en"):
+        assert notify.readable(notification).text.startswith("Alpha Usinage asks to be introduced to you")
+    with translation.override("fr"):
+        assert notify.readable(notification).text.startswith("Alpha Usinage demande à être mise en relation avec vous")
 
 
 def test_one_cannot_ask_to_be_introduced_to_ones_own_organisation(landing_gear, cluster):
