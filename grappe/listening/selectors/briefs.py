@@ -24,11 +24,23 @@ from grappe.core.aggregates import QuoteSource, Row
 from grappe.members.models import Organisation, Person, Segment
 from grappe.members.segments import organisations_in
 
-from ..models import Brief, BriefStatus, NeedCategory, NeedVisibility, Survey, SurveyStatus, ThemeAssignment, Urgency
+from matching.text import fold
+
+from ..models import (
+    Brief,
+    BriefStatus,
+    NeedCategory,
+    NeedVisibility,
+    Survey,
+    SurveyStatus,
+    Theme,
+    ThemeAssignment,
+    Urgency,
+)
 from . import dashboards
 from .dashboards import REST, SEGMENT
 from .needs import need_rows
-from .themes import rising_themes
+from .themes import NAME_KEYWORDS, rising_themes
 
 TOP_THEMES = 5
 QUOTES_PER_THEME = 3
@@ -114,9 +126,16 @@ def segment_figures(brief: Brief, needs: list[Row], publishing: bool) -> list[di
 # Quotes -----------------------------------------------------------------------------------------------------
 
 def theme_quotes(theme_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, list[str]]:
-    """Up to three quotes per theme: consented ("named") needs of the period, most central first, only in
-    themes k organisations wrote into, scrubbed of names and contact details."""
-    assignments = (ThemeAssignment.objects.filter(theme_id__in=list(theme_ids), need__isnull=False,
+    """Up to three quotes per theme: consented ("named") needs of the period placed in that theme, only in
+    themes k organisations wrote into, scrubbed of names and contact details.
+
+    A quote must also be about its theme: a text the theme finder placed there but that holds none of the words
+    the theme is named after (its leading keywords, or the words of the name the staff gave it) is not quoted
+    under it; the texts holding the most of its words come first, then the most central. The same complaint
+    pasted by several members shows once: quotes are told apart by their first sentence, folded (case, accents
+    and spaces aside)."""
+    theme_ids = list(theme_ids)
+    assignments = (ThemeAssignment.objects.filter(theme_id__in=theme_ids, need__isnull=False,
                                                   need__created_at__date__gte=start, need__created_at__date__lte=end)
                    .exclude(need__visibility=NeedVisibility.STAFF_ONLY)
                    .select_related("need").order_by("-score", "pk"))
@@ -127,20 +146,61 @@ def theme_quotes(theme_ids: Iterable[int], start: datetime.date, end: datetime.d
         sources.append(QuoteSource(need.organisation_id, need.text, need.visibility == NeedVisibility.NAMED,
                                    a.theme_id))
     allowed = aggregates.quotes(sources)
+    themes = Theme.objects.in_bulk(theme_ids)
     scrubber = Scrubber()
     chosen = {}
     for theme_id, texts in allowed.items():
+        about = ThemeWords(themes[theme_id])
         picked, seen = [], set()
-        for text in texts:
+        # sorted() keeps the most central first among texts holding as many of the theme's words.
+        for text in sorted((t for t in texts if about.is_about(t)), key=about.relevance, reverse=True):
             need = needs[text]
             quote = scrubber.scrub(text, organisation_id=need.organisation_id)
-            if quote and quote not in seen:
+            first = first_sentence(quote)
+            if quote and first not in seen:
                 picked.append(quote)
-                seen.add(quote)
+                seen.add(first)
             if len(picked) == QUOTES_PER_THEME:
                 break
         chosen[theme_id] = picked
     return chosen
+
+
+def first_sentence(text: str) -> str:
+    """A text's first sentence, folded: "Les délais  du TITANE…" and "les delais du titane…" are the same."""
+    return fold(re.split(r"(?<=[.!?…])\s", text.strip(), maxsplit=1)[0])
+
+
+class ThemeWords:
+    """What a theme is about, in words: its leading keywords (those it is named after) and the words of the name
+    the staff gave it, then its other keywords. Words match by their stem (first letters), so "qualifies"
+    finds "qualified" and "qualifiés"."""
+
+    def __init__(self, theme: Theme):
+        keywords = [fold(word) for word in theme.keywords if fold(word)]
+        leading = keywords[:NAME_KEYWORDS]
+        if theme.named_by_staff:
+            leading += [word for word in fold(theme.name).split() if len(word) > 3]
+        self.leading = set(leading)
+        self.others = set(keywords) - self.leading
+
+    @staticmethod
+    def _found(keywords: set[str], words: set[str]) -> int:
+        return sum(1 for keyword in keywords if any(_same_stem(word, keyword) for word in words))
+
+    def relevance(self, text: str) -> tuple[int, int]:
+        words = set(fold(text).split())
+        return self._found(self.leading, words), self._found(self.others, words)
+
+    def is_about(self, text: str) -> bool:
+        """A theme with no words (made by the staff, not yet run) takes every text placed in it."""
+        return not self.leading or self.relevance(text)[0] > 0
+
+
+def _same_stem(word: str, keyword: str) -> bool:
+    if len(keyword) < 5:
+        return word == keyword
+    return word.startswith(keyword[:max(5, len(keyword) - 2)])
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
