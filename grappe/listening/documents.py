@@ -55,9 +55,17 @@ def document_context(brief: Brief) -> dict:
         "theme_chart": charts.line_chart(drawn, themes["months"], k=k, title=_("Top themes, month by month")
                                          if len(drawn) > 1 else _("“%(theme)s”, month by month") % {
                                              "theme": drawn[0]["name"]}) if drawn else "",
-        "undrawn_lines": len(lines) - len(drawn),
+        "undrawn_lines": len(lines) - len(drawn), "month_blocks": _month_blocks(lines, themes["months"]),
         "category_chart": charts.bar_chart(categories, k=k, title=_("Organisations raising needs, by category")),
     }
+
+
+def _month_blocks(lines: list[dict], months: list[str], size: int = 12) -> list[dict]:
+    """The themes' months as tables of at most a year each, so that each fits across a landscape page; the last
+    one ends with the period's totals."""
+    return [{"months": months[start:start + size], "last": start + size >= len(months),
+             "rows": [{**line, "cells": line["cells"][start:start + size]} for line in lines]}
+            for start in range(0, max(len(months), 1), size)]
 
 
 def _drawable(line: dict) -> bool:
