@@ -13,7 +13,18 @@ from openpyxl import load_workbook
 
 from grappe.core.aggregates import Cell
 from grappe.listening import documents
-from grappe.listening.models import Need, Theme, ThemeAssignment
+from grappe.listening.models import (
+    Answer,
+    Need,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    Theme,
+    ThemeAssignment,
+)
 from grappe.listening.selectors import briefs as brief_selectors
 from grappe.listening.services import briefs as brief_services
 from grappe.listening.services import themes as theme_services
@@ -137,6 +148,30 @@ def test_a_finding_never_rests_on_a_group_under_k():
     nothing = {**figures, "themes": {"months": [], "lines": []},
                "needs": {"categories": {"total": HIDDEN, "bars": []}, "urgency": {"total": HIDDEN, "bars": []}}}
     assert brief_selectors.findings(nothing, rising=[], scores=[]) == []
+
+
+def test_the_lowest_survey_score_is_a_finding_once_every_count_beside_its_mean_is_shown(made, staff):
+    """Twelve organisations answer a closed survey's scale question: six say 2, six say 4 (every count shown, so
+    the mean is too). An open survey's scores are never said: they change with every answer."""
+    closed = Survey.objects.create(title_fr="Pouls", title_en="Pulse", status=SurveyStatus.CLOSED, created_by=staff)
+    still_open = Survey.objects.create(title_fr="Ouvert", title_en="Open", status=SurveyStatus.OPEN,
+                                       created_by=staff)
+    for survey in (closed, still_open):
+        question = Question.objects.create(survey=survey, position=1, kind=QuestionKind.LIKERT,
+                                           wording_fr="Recruter est facile", wording_en="Hiring is easy")
+        for i, (org, user) in enumerate(made):
+            response = Response.objects.create(survey=survey, organisation=org, status=ResponseStatus.SUBMITTED,
+                                               submitted_at=timezone.now(), submitted_by=user)
+            Answer.objects.create(response=response, question=question, value="2" if i % 2 else "4",
+                                  question_snapshot=question.snapshot(), answered_by=user)
+    scores = brief_selectors.lowest_scores([closed, still_open])
+    assert [(score["survey"], score["mean"], score["total"]["organisations"]) for score in scores] == [
+        ("Pouls", 3.0, 12)]
+    nothing_else = {"k": 5, "themes": {"months": [], "lines": []}, "segments": [], "surveys": [],
+                    "needs": {"categories": {"total": HIDDEN, "bars": []}, "urgency": {"total": HIDDEN, "bars": []}}}
+    assert brief_selectors.findings(nothing_else, rising=[], scores=scores) == [
+        "Dans le sondage « Pouls », la note la plus basse va à « Recruter est facile » : 3 sur 5, de 12 "
+        "organisations."]
 
 
 def test_a_quote_is_about_its_theme_and_a_repeated_complaint_shows_once(made, staff):
