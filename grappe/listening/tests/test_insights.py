@@ -235,13 +235,14 @@ def inflated(pdf: bytes) -> list[bytes]:
     return found
 
 
-def test_the_brief_pdf_tables_fit_their_page(made, client, staff):
-    """The themes table (a column per month) and the segments table stay inside their page: no box of the
-    rendered document runs past its page's right edge."""
+@pytest.mark.parametrize("days", [365, 730])
+def test_the_brief_pdf_tables_fit_their_page(made, client, staff, days):
+    """The themes table (a column per month, a table per year of them) and the segments table stay inside their
+    page: no box of the rendered document runs past its page's right edge, over one year or two."""
     from weasyprint import HTML
 
     end = timezone.localdate()
-    brief = brief_services.create_brief(actor=staff, period_start=end - datetime.timedelta(days=365),
+    brief = brief_services.create_brief(actor=staff, period_start=end - datetime.timedelta(days=days),
                                         period_end=end, language="fr")
     document = HTML(string=documents.brief_html(brief)).render()
 
