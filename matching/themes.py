@@ -27,6 +27,7 @@ reassign texts (`merge_themes` and `split_theme` do the first two).
 """
 
 import io
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -607,13 +608,9 @@ def name_phrases(texts: Sequence[str], labels: Sequence[int | None], count: int 
     inside = [{} for _ in range(count)]                      # theme -> language -> Counter(key)
     overall: dict[str, Counter] = {}
     totals, sizes = Counter(), Counter()
-    holders: dict[tuple, list[int]] = {}
-    forms: dict[tuple, Counter] = {}
-    first: dict[tuple, list[int]] = {}
-    bounds: dict[tuple, float] = {}
+    seen: dict[tuple, _Seen] = {}                            # (theme, language, key) -> where and how written
     for index, (text, label) in enumerate(zip(texts, labels)):
-        language = read_text(text).language or _guessed_language(text)
-        found = _phrases(text, language)
+        language, found = _phrases(text)
         totals[language] += 1
         overall.setdefault(language, Counter()).update(found.keys())
         if label is None:
@@ -621,63 +618,81 @@ def name_phrases(texts: Sequence[str], labels: Sequence[int | None], count: int 
         sizes[(label, language)] += 1
         inside[label].setdefault(language, Counter()).update(found.keys())
         for key, (surface, position, bound) in found.items():
-            bounds.setdefault((label, language, key), bound)
-            holders.setdefault((label, language, key), []).append(index)
-            forms.setdefault((label, language, key), Counter())[surface] += 1
-            first.setdefault((label, language, key), []).append(position)
+            where = seen.get((label, language, key))
+            if where is None:
+                where = seen[(label, language, key)] = _Seen(bound)
+            where.texts.append(index)
+            where.forms[surface] += 1
+            where.positions += position
     named = []
     for theme in range(count):
         by_language = {}
         for language, tally in sorted(inside[theme].items()):
             size, rest = sizes[(theme, language)], max(1, totals[language] - sizes[(theme, language)])
-
-            def score(key, size=size, rest=rest, language=language, tally=tally):
-                share_in = tally[key] / size
-                share_out = (overall[language][key] - tally[key] + 1) / (rest + 1)
-                return (share_in * np.log(share_in / share_out) * PHRASE_LENGTH_WEIGHT[key[2] - 1]
-                        * bounds[(theme, language, key)])
-
-            scored = [(key, score(key)) for key in tally if (tally[key] >= 2 or size <= 2)]
-            scored = [(key, value) for key, value in scored if value > 0]
-            scored.sort(key=lambda item: (-round(item[1], 9),
-                                          np.mean(first[(theme, language, item[0])]), item[0]))
+            scored = []
+            for key, held in tally.items():
+                if held < 2 < size:
+                    continue
+                share_in = held / size
+                share_out = (overall[language][key] - held + 1) / (rest + 1)
+                if share_in <= share_out:
+                    continue
+                where = seen[(theme, language, key)]
+                value = share_in * math.log(share_in / share_out) * PHRASE_LENGTH_WEIGHT[key[2] - 1] * where.bound
+                scored.append((-round(value, 9), where.positions / held, key))
+            scored.sort()
             by_language[language] = [
-                Phrase(_capitalised(forms[(theme, language, key)].most_common(1)[0][0]),
-                       tuple(holders[(theme, language, key)])) for key, _value in scored[:limit]]
+                Phrase(_capitalised(seen[(theme, language, key)].forms.most_common(1)[0][0]),
+                       tuple(seen[(theme, language, key)].texts)) for _value, _position, key in scored[:limit]]
         named.append(by_language)
     return named
 
 
-def _phrases(text: str, language: str) -> dict[tuple, tuple[str, int, float]]:
-    """The candidate phrases of a text: key (all words' stems, content words' stems, how many content words a
-    reader counts) -> (its words as written
-    here, its position in words, its weight as a noun phrase: PHRASE_START_WEIGHT, PHRASE_END_WEIGHT)."""
+@dataclass(slots=True)
+class _Seen:
+    """Where a phrase was seen in one theme and language: its texts, how it was written, its positions."""
+
+    bound: float
+    texts: list[int] = field(default_factory=list)
+    forms: Counter = field(default_factory=Counter)
+    positions: int = 0
+
+
+def _phrases(text: str) -> tuple[str, dict[tuple, tuple[str, int, float]]]:
+    """A text's language and candidate phrases: key (all words' stems, content words' stems, how many content
+    words a reader counts) -> (its words as written here, its position in words, its weight as a noun phrase:
+    PHRASE_START_WEIGHT, PHRASE_END_WEIGHT)."""
     found = words(text)
+    language = _language([w.folded for w in found]) or _guessed_language(text)
     content = [not (w.is_stop_word or w.folded in _NOT_NAMING or len(w.folded) < 2 or w.folded.isdigit()
                     or (language == "fr" and _french_verb(w.folded))) for w in found]
     stems = [stem_word(w.folded, language) if len(w.folded) > 1 else "" for w in found]
+    # Between word i-1 and word i: one clause (nothing but spaces, hyphens, apostrophes), one compound word.
+    gaps = [text[found[i - 1].end:found[i].start] if i else "." for i in range(len(found))]
+    joined = [all(c.isspace() or c in "-'’&/" for c in gap) for gap in gaps]
+    compound = [bool(gap) and all(c in "-'’" for c in gap) for gap in gaps]
+    after = len(found)
     phrases = {}
-    for start in range(len(found)):
-        if not content[start] or (start and _compound(text, found[start - 1], found[start])):
+    for start in range(after):
+        if not content[start] or compound[start]:
             continue
-        for end in range(start, min(len(found), start + PHRASE_WORDS)):
-            if end > start and not _joined(text, found[end - 1], found[end]):
+        opens = not (joined[start] and content[start - 1])
+        counted = 0
+        for end in range(start, min(after, start + PHRASE_WORDS)):
+            if end > start and not joined[end]:
                 break
-            if not content[end] or (end + 1 < len(found) and _compound(text, found[end], found[end + 1])):
-                continue
-            inner = [stems[i] for i in range(start, end + 1) if content[i]]
-            # A compound ("main-d'oeuvre") counts as one word.
-            counted = sum(content[i] and (i == start or not _compound(text, found[i - 1], found[i]))
-                          for i in range(start, end + 1))
+            counted += content[end] and (end == start or not compound[end])
             if counted > PHRASE_CONTENT_WORDS:
                 break
-            key = (tuple(s for s in stems[start:end + 1] if s), tuple(inner), counted)
-            opens = start == 0 or not content[start - 1] or not _joined(text, found[start - 1], found[start])
-            closes = (end == len(found) - 1 or not content[end + 1]
-                      or not _joined(text, found[end], found[end + 1]))
-            bound = (PHRASE_START_WEIGHT if opens else 1.0) * (PHRASE_END_WEIGHT if closes else 1.0)
-            phrases.setdefault(key, (" ".join(text[found[start].start:found[end].end].split()), start, bound))
-    return phrases
+            if not content[end] or (end + 1 < after and compound[end + 1]):
+                continue
+            closes = end + 1 == after or not (joined[end + 1] and content[end + 1])
+            key = (tuple(s for s in stems[start:end + 1] if s),
+                   tuple(stems[i] for i in range(start, end + 1) if content[i]), counted)
+            if key not in phrases:
+                bound = (PHRASE_START_WEIGHT if opens else 1.0) * (PHRASE_END_WEIGHT if closes else 1.0)
+                phrases[key] = (" ".join(text[found[start].start:found[end].end].split()), start, bound)
+    return language, phrases
 
 
 def _guessed_language(text: str) -> str:
@@ -690,17 +705,6 @@ def _french_verb(folded: str) -> bool:
     """A French verb in the third person plural ("dépassent", "exigent"): a name ends on what is talked about,
     not on what it does. Nouns in -ment ("recrutement") and short words ("client", "agent") are not taken."""
     return len(folded) > 6 and folded.endswith("ent") and not folded.endswith("ment")
-
-
-def _joined(text: str, before, after) -> bool:
-    """Whether two words follow each other in one clause: nothing but spaces, hyphens or apostrophes between."""
-    return all(c.isspace() or c in "-'’&/" for c in text[before.end:after.start])
-
-
-def _compound(text: str, before, after) -> bool:
-    """Whether two words are one compound: a hyphen or an apostrophe between them, no space."""
-    between = text[before.end:after.start]
-    return bool(between) and all(c in "-'’" for c in between)
 
 
 def _capitalised(phrase: str) -> str:
