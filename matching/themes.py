@@ -1,10 +1,11 @@
 """Themes in free texts (members' needs, survey answers), French and English mixed: found, labelled, tracked.
 
-`find_themes(texts)` groups texts by what they talk about and returns, for each theme, its size, the
-words that characterise it (to show to staff, who rename it) and its most central texts. The themes are
-average-linkage clusters of the texts as vectors (k-means past 12,000 texts); k is chosen by the
-silhouette over a small range unless given.
-The same texts with the same seed always give the same themes.
+`find_themes(texts)` groups texts by what they talk about and returns, for each theme, its size, its name in
+each language of its texts (a phrase they hold, as written: `name_phrases`), the words that characterise it
+(shown to the staff, who may rename it) and its most central texts. The themes are average-linkage clusters
+of the texts as vectors (k-means past 12,000 texts); k is chosen by the silhouette over a small range unless
+given, a range that grows when members keep raising more distinct subjects than it allows (TIGHT_DISTANCE).
+The same texts with the same seed always give the same themes and the same names.
 
 A text becomes a vector in two parts:
 - lexical (always): TF-IDF over the texts' stems (folded, French and English Snowball stems, so "export"
@@ -21,11 +22,12 @@ Without embeddings, texts in two languages meet only through shared stems (cogna
 the concepts: that covers the cluster's own vocabulary, not general topics — see docs/benchmarks.md.
 
 `ThemeModel.assign(texts)` puts new texts into existing themes (nearest centroid, in the space fitted on the
-first texts), so themes can be followed over time; `relabel` rebuilds themes after staff merge, split or
+first texts; none when every centre is further than MIN_SIMILARITY), so themes can be followed over time; `relabel` rebuilds themes after staff merge, split or
 reassign texts (`merge_themes` and `split_theme` do the first two).
 """
 
 import io
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from .text import LANGUAGES, keys, words
+from .text import stem as stem_word
 
 DEFAULT_SEED = 0
 # Candidates for the number of themes when the caller does not set it: fewer than 6 lumps unrelated needs,
@@ -47,8 +50,32 @@ CONCEPT_WEIGHT = 2.0            # a concept feature against one stem of the same
 MIN_LANGUAGE_TEXTS = 5           # texts of a language for its mean to be taken away
 HIERARCHY_LIMIT = 12_000         # texts clustered by average linkage; k-means beyond
 SILHOUETTE_SAMPLE = 2000         # texts each candidate k is tried on (the silhouette is quadratic in them)
+# Members who keep raising a few subjects in nearly the same words (a recurring need, a pulse survey's answers)
+# make tight groups: texts within TIGHT_DISTANCE (cosine, average) of each other, at least TIGHT_GROUP_SIZE of
+# them. When such groups hold at least TIGHT_SHARE of the texts, the number of themes may go up to the number
+# of groups (of TIGHT_GROUP_SIZE texts or more) that have almost nothing in common (SUBJECT_DISTANCE apart),
+# at most MAX_THEMES: with fewer, unrelated subjects had to share a theme (titanium lead times with public
+# transit). Texts of varied wording (SIB-200's sentences: 14 % in tight groups) keep DEFAULT_K_RANGE.
+TIGHT_DISTANCE = 0.3
+TIGHT_GROUP_SIZE = 5
+TIGHT_SHARE = 0.5
+SUBJECT_DISTANCE = 0.8
+MAX_THEMES = 30
+# A text further than this from every theme's centre (cosine similarity) is left unthemed when placed later,
+# rather than put in the nearest theme, however unrelated.
+MIN_SIMILARITY = 0.25
 KEYWORDS = 6
 REPRESENTATIVES = 5
+# A theme's name is a phrase of its texts: 1 to 3 content words, up to 6 words with the small ones between
+# ("Délais de livraison du titane"); longer phrases are preferred when as telling as their parts.
+PHRASE_WORDS = 6
+PHRASE_CONTENT_WORDS = 3
+PHRASE_LENGTH_WEIGHT = (1.0, 1.5, 1.7)
+# A phrase that begins after a small word or a clause's start ("les | délais de livraison"), and one that ends
+# before one, reads as a noun phrase rather than a cut in the middle of one.
+PHRASE_START_WEIGHT = 1.3
+PHRASE_END_WEIGHT = 1.15
+PHRASES = 20                     # phrases kept per theme and language for a caller to choose among
 
 # Words that mark a language and little else, to tell French texts from English ones (folded).
 _LANGUAGE_MARKERS = {
@@ -70,6 +97,13 @@ get got going way well even still however although because since per via into on
 him its they them i me my us who whom whose new first two three also said says called known
 """.split())
 _SKIPPED = _LANGUAGE_MARKERS["fr"] | _LANGUAGE_MARKERS["en"] | _COMMON_WORDS
+# Words that say what a member wants or lacks, not what about: they may stand inside a theme's name, never at
+# its ends ("Manque de logements abordables" is named "Logements abordables"). Names only: the clustering
+# keeps reading them.
+_NOT_NAMING = _SKIPPED | frozenset("""
+aimerions aimerait voulons voudrions cherchons faut manque manquons arrivons arrivent savons nouveaux nouvelles
+need needs want wants looking lack like no now nobody longer maintenant plus pres near cannot
+""".split())
 
 # Bilingual concepts of the listening categories (issue 5: workforce, export, financing, regulation, supply
 # chain, innovation, environment, infrastructure). Words, folded; each is stemmed both ways when used.
@@ -145,12 +179,14 @@ CLUSTER_CONCEPTS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """One theme of a result: `id` indexes `ThemeResult.themes`; `keywords` are shown to staff as its name."""
+    """One theme of a result: `id` indexes `ThemeResult.themes`; `names` (language -> phrase, see
+    `name_phrases`) is what a person calls it, `keywords` the words that tell it apart, shown to the staff."""
 
     id: int
     size: int
     keywords: list[str]
     representatives: list[int]      # indices of the texts nearest its centre, nearest first
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,7 +216,7 @@ class ThemeModel:
         return _embed(readings, self.space, vectors)
 
     def assign(self, texts: Sequence[str], vectors: np.ndarray | None = None,
-               min_similarity: float = 0.0) -> list[int | None]:
+               min_similarity: float = MIN_SIMILARITY) -> list[int | None]:
         """The nearest theme of each new text, or None for a text with nothing to place it by or further
         from every centre than `min_similarity` (cosine)."""
         if not len(texts) or not len(self.centroids):
@@ -247,8 +283,7 @@ class Reading:
 
 
 def read_text(text: str) -> Reading:
-    """A text's language and content-word stems, as theme finding and keyword scoring see it; public so a
-    caller scoring keywords over another population of texts (grappe.listening) reads them the same way."""
+    """A text's language and content-word stems, as theme finding and keyword scoring see it."""
     found = words(text)
     language = _language([w.folded for w in found])
     stems, surfaces = [], []
@@ -426,6 +461,9 @@ def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: 
         # A vector that centring left at zero has no direction: as far from everything as can be.
         distances = np.clip(np.nan_to_num(pdist(points, metric="cosine"), nan=1.0), 0.0, 2.0)
         tree = linkage(distances, method="average")
+        if k is None:
+            candidates = _with_subjects(candidates, fcluster(tree, TIGHT_DISTANCE, criterion="distance"),
+                                        fcluster(tree, SUBJECT_DISTANCE, criterion="distance"))
         cut = {c: fcluster(tree, c, criterion="maxclust") - 1 for c in candidates}
         return _best_k(points, candidates, sample, lambda c: cut[c][sample], lambda c: cut[c])
     return _best_k(points, candidates, sample, lambda c: _kmeans(points[sample], c, seed, starts=2),
@@ -459,6 +497,16 @@ def _k_candidates(n: int, distinct: int, k_range: tuple[int, int]) -> list[int]:
     return list(range(low, high + 1))
 
 
+def _with_subjects(candidates: list[int], tight: np.ndarray, subjects: np.ndarray) -> list[int]:
+    """The candidate numbers of themes, extended up to the number of distinct subjects when tight groups hold
+    most texts (see TIGHT_DISTANCE)."""
+    held = sum(size for size in Counter(tight.tolist()).values() if size >= TIGHT_GROUP_SIZE)
+    distinct = min(MAX_THEMES, sum(size >= TIGHT_GROUP_SIZE for size in Counter(subjects.tolist()).values()))
+    if held < TIGHT_SHARE * len(tight) or distinct <= max(candidates):
+        return candidates
+    return list(range(min(candidates), distinct + 1))
+
+
 def _kmeans(points: np.ndarray, k: int, seed: int, starts: int = 4) -> np.ndarray:
     if k <= 1:
         return np.zeros(len(points), dtype=int)
@@ -486,11 +534,13 @@ def _centroids(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def _result(texts, readings, labels, model, points, silhouette) -> ThemeResult:
     themes = []
     keywords = _keywords(readings, labels, len(model.centroids))
+    phrases = name_phrases(texts, [int(x) if x >= 0 else None for x in labels], len(model.centroids), limit=1)
     for theme in range(len(model.centroids)):
         members = np.flatnonzero(labels == theme)
         closeness = points[members] @ model.centroids[theme]
         central = members[np.argsort(-closeness, kind="stable")][:REPRESENTATIVES]
-        themes.append(Theme(theme, len(members), keywords[theme], central.tolist()))
+        names = {language: found[0].text for language, found in phrases[theme].items() if found}
+        themes.append(Theme(theme, len(members), keywords[theme], central.tolist(), names))
     return ThemeResult([int(x) if x >= 0 else None for x in labels], themes, model, points, silhouette)
 
 
@@ -532,6 +582,133 @@ def theme_keywords(inside: Counter, overall: Counter, surfaces: dict, size: int,
         if len(chosen) == KEYWORDS:
             break
     return chosen
+
+
+# ----------------------------------------------------------------------------------------------- names
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A phrase as its texts most often write it (accents and case kept, first letter capitalised), and the
+    indices of the texts that hold it (so a caller can count who wrote it)."""
+
+    text: str
+    texts: tuple[int, ...]
+
+
+def name_phrases(texts: Sequence[str], labels: Sequence[int | None], count: int | None = None,
+                 limit: int = PHRASES) -> list[dict[str, list[Phrase]]]:
+    """Per theme (0 .. count-1), per language of its texts, the phrases that name it best first: runs of up to
+    PHRASE_WORDS words of one clause, starting and ending with a content word, holding 1 to 3 of them,
+    compared by their stems ("délai de livraison" meets "délais de livraison"). A phrase scores like a
+    keyword (far more frequent in the theme than in the other texts of its language), more when longer, and
+    ties go to the phrase that comes earliest in its texts (subjects come first), then alphabetically, so the
+    same texts always give the same names. A phrase in one text only is not a name when the theme has more."""
+    if count is None:
+        count = max((label for label in labels if label is not None), default=-1) + 1
+    inside = [{} for _ in range(count)]                      # theme -> language -> Counter(key)
+    overall: dict[str, Counter] = {}
+    totals, sizes = Counter(), Counter()
+    seen: dict[tuple, _Seen] = {}                            # (theme, language, key) -> where and how written
+    for index, (text, label) in enumerate(zip(texts, labels)):
+        language, found = _phrases(text)
+        totals[language] += 1
+        overall.setdefault(language, Counter()).update(found.keys())
+        if label is None:
+            continue
+        sizes[(label, language)] += 1
+        inside[label].setdefault(language, Counter()).update(found.keys())
+        for key, (surface, position, bound) in found.items():
+            where = seen.get((label, language, key))
+            if where is None:
+                where = seen[(label, language, key)] = _Seen(bound)
+            where.texts.append(index)
+            where.forms[surface] += 1
+            where.positions += position
+    named = []
+    for theme in range(count):
+        by_language = {}
+        for language, tally in sorted(inside[theme].items()):
+            size, rest = sizes[(theme, language)], max(1, totals[language] - sizes[(theme, language)])
+            scored = []
+            for key, held in tally.items():
+                if held < 2 < size:
+                    continue
+                share_in = held / size
+                share_out = (overall[language][key] - held + 1) / (rest + 1)
+                if share_in <= share_out:
+                    continue
+                where = seen[(theme, language, key)]
+                value = share_in * math.log(share_in / share_out) * PHRASE_LENGTH_WEIGHT[key[2] - 1] * where.bound
+                scored.append((-round(value, 9), where.positions / held, key))
+            scored.sort()
+            by_language[language] = [
+                Phrase(_capitalised(seen[(theme, language, key)].forms.most_common(1)[0][0]),
+                       tuple(seen[(theme, language, key)].texts)) for _value, _position, key in scored[:limit]]
+        named.append(by_language)
+    return named
+
+
+@dataclass(slots=True)
+class _Seen:
+    """Where a phrase was seen in one theme and language: its texts, how it was written, its positions."""
+
+    bound: float
+    texts: list[int] = field(default_factory=list)
+    forms: Counter = field(default_factory=Counter)
+    positions: int = 0
+
+
+def _phrases(text: str) -> tuple[str, dict[tuple, tuple[str, int, float]]]:
+    """A text's language and candidate phrases: key (all words' stems, content words' stems, how many content
+    words a reader counts) -> (its words as written here, its position in words, its weight as a noun phrase:
+    PHRASE_START_WEIGHT, PHRASE_END_WEIGHT)."""
+    found = words(text)
+    language = _language([w.folded for w in found]) or _guessed_language(text)
+    content = [not (w.is_stop_word or w.folded in _NOT_NAMING or len(w.folded) < 2 or w.folded.isdigit()
+                    or (language == "fr" and _french_verb(w.folded))) for w in found]
+    stems = [stem_word(w.folded, language) if len(w.folded) > 1 else "" for w in found]
+    # Between word i-1 and word i: one clause (nothing but spaces, hyphens, apostrophes), one compound word.
+    gaps = [text[found[i - 1].end:found[i].start] if i else "." for i in range(len(found))]
+    joined = [all(c.isspace() or c in "-'’&/" for c in gap) for gap in gaps]
+    compound = [bool(gap) and all(c in "-'’" for c in gap) for gap in gaps]
+    after = len(found)
+    phrases = {}
+    for start in range(after):
+        if not content[start] or compound[start]:
+            continue
+        opens = not (joined[start] and content[start - 1])
+        counted = 0
+        for end in range(start, min(after, start + PHRASE_WORDS)):
+            if end > start and not joined[end]:
+                break
+            counted += content[end] and (end == start or not compound[end])
+            if counted > PHRASE_CONTENT_WORDS:
+                break
+            if not content[end] or (end + 1 < after and compound[end + 1]):
+                continue
+            closes = end + 1 == after or not (joined[end + 1] and content[end + 1])
+            key = (tuple(s for s in stems[start:end + 1] if s),
+                   tuple(stems[i] for i in range(start, end + 1) if content[i]), counted)
+            if key not in phrases:
+                bound = (PHRASE_START_WEIGHT if opens else 1.0) * (PHRASE_END_WEIGHT if closes else 1.0)
+                phrases[key] = (" ".join(text[found[start].start:found[end].end].split()), start, bound)
+    return language, phrases
+
+
+def _guessed_language(text: str) -> str:
+    """The language of a text without marker words ("Titanium lead times now exceed 40 weeks."), for its
+    phrases: French when it has French accents, else English."""
+    return "fr" if any(c in "àâçéèêëîïôûùüÿœ" for c in text.lower()) else "en"
+
+
+def _french_verb(folded: str) -> bool:
+    """A French verb in the third person plural ("dépassent", "exigent"): a name ends on what is talked about,
+    not on what it does. Nouns in -ment ("recrutement") and short words ("client", "agent") are not taken."""
+    return len(folded) > 6 and folded.endswith("ent") and not folded.endswith("ment")
+
+
+def _capitalised(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
 
 
 # ------------------------------------------------------------------------------------------ staff edits

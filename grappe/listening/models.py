@@ -359,16 +359,19 @@ class ThemeRun(Job):
 
 
 class Theme(models.Model):
-    """A subject members raise, found in the free text or made by the staff. A name the staff edited
-    (`named_by_staff`) is never replaced by a later computation. The automatic name and `keywords` come from
-    every text, staff-only needs included: they are the staff's; observers see `selectors.themes.public_name`."""
+    """A subject members raise, found in the free text or made by the staff. Its name in each language is a
+    phrase of its texts in that language, as they write it (matching.themes.name_phrases), kept from run to
+    run while the theme holds mostly the same texts; a name the staff edited (`named_by_staff`) is never
+    replaced by a computation. The automatic name and `keywords` come from every text, staff-only needs
+    included: they are the staff's; observers see `selectors.themes.public_name`."""
 
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     keywords = models.JSONField(default=list, blank=True)
-    # The words shown outside the staff, as [word, organisations] pairs: found in the texts observers may know
-    # of (staff-only needs left out), each word written by that many organisations (selectors.themes.public_name).
-    public_keywords = models.JSONField(default=list, blank=True)
+    # The names shown outside the staff, per language ("fr", "en"), best first, as [phrase, organisations]:
+    # phrases of the texts observers may know of (staff-only needs left out), each written by that many
+    # organisations (selectors.themes.public_name shows the first written by at least k).
+    public_names = models.JSONField(default=dict, blank=True)
     named_by_staff = models.BooleanField(default=False)
     found_by = models.ForeignKey(ThemeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes")
     # Its centre in the space of the run that placed its texts (float32 bytes): a new text goes to the nearest.

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from matching.taxonomy import competencies_from_nodes
-from matching.themes import ThemeModel, find_themes, merge_themes, relabel, split_theme
+from matching.themes import ThemeModel, find_themes, merge_themes, name_phrases, relabel, split_theme
 
 # Three topics of members' needs, each said in both languages, in different words.
 WORKFORCE = [
@@ -158,3 +158,111 @@ def test_a_taxonomy_domain_joins_its_french_and_english_words():
     result = find_themes(texts, k=2, competencies=taxonomy)
     assert len(set(result.labels[:6])) == 1 and len(set(result.labels[6:])) == 1
     assert result.labels[0] != result.labels[6]
+
+
+# What a cluster's members keep writing (as in the demo): a few subjects, each in both languages, each text
+# followed by a detail that every subject shares.
+SUBJECTS = {
+    "titanium": ("Les délais de livraison du titane dépassent maintenant 40 semaines.",
+                 "Titanium lead times now exceed 40 weeks."),
+    "forgings": ("Nos fournisseurs de pièces forgées n'arrivent plus à suivre la cadence.",
+                 "Our forging suppliers can no longer keep up with the production rate."),
+    "transit": ("Le transport en commun vers notre usine est insuffisant pour nos employés.",
+                "Public transit to our plant is insufficient for our employees."),
+    "housing": ("Le manque de logements abordables près de l'usine nuit au recrutement.",
+                "The lack of affordable housing near the plant hurts recruitment."),
+    "welders": ("Pénurie de soudeurs certifiés pour nos pièces de structure.",
+                "Shortage of certified welders for our structural parts."),
+    "machinists": ("Nous n'arrivons pas à recruter des machinistes CNC qualifiés.",
+                   "We cannot hire qualified CNC machinists."),
+    "tariffs": ("Les nouveaux tarifs douaniers américains menacent nos contrats avec les clients aux États-Unis.",
+                "The new US tariffs threaten our contracts with customers in the United States."),
+    "easa": ("Nous voulons percer le marché européen mais la certification EASA nous freine.",
+             "We want to enter the European market but EASA certification holds us back."),
+    "credits": ("Les crédits d'impôt RS&DE tardent et notre trésorerie en souffre.",
+                "SR&ED tax credits are slow to arrive and our cash flow suffers."),
+    "carbon": ("Nos clients exigent un bilan carbone et nous n'avons pas l'expertise.",
+               "Our customers require a carbon footprint and we lack the expertise."),
+    "solvents": ("Nous voulons réduire nos rejets de solvants dans le traitement de surface.",
+                 "We want to reduce solvent emissions in our surface treatment."),
+    "networking": ("Nous aimerions plus d'activités de réseautage entre PME de la grappe.",
+                   "We would like more networking activities between the cluster's SMEs."),
+    "digital": ("Nous aimerions numériser notre atelier mais ne savons pas par où commencer.",
+                "We would like to digitise our shop floor but do not know where to start."),
+    "additive": ("Nous cherchons un partenaire de recherche pour la fabrication additive métallique.",
+                 "We are looking for a research partner for metal additive manufacturing."),
+}
+DETAILS = [("C'est urgent pour nous.", "This is urgent for us."),
+           ("D'autres entreprises de notre région vivent la même chose.", "Other companies in our region face the same."),
+           ("Nous avons déjà refusé deux commandes à cause de cela.", "We have already turned down two orders because of it."),
+           ("Cela touche environ 20 % de notre chiffre d'affaires.", "It affects about 20% of our revenue."),
+           ("Nous en parlons depuis un an.", "We have been raising it for a year."),
+           ("", "")]
+
+
+def _cluster_texts() -> tuple[list[str], list[str]]:
+    texts, subjects = [], []
+    for subject, (french, english) in SUBJECTS.items():
+        for detail_fr, detail_en in DETAILS:
+            texts += [f"{french} {detail_fr}".strip(), f"{english} {detail_en}".strip()]
+            subjects += [subject, subject]
+    return texts, subjects
+
+
+def test_titanium_lead_times_never_share_a_theme_with_public_transit():
+    """Issue 11: with more recurring subjects than the usual number of themes, unrelated subjects were lumped
+    together (the brief quoted titanium lead times under a public-transit theme). Each recurring subject now
+    has room for a theme of its own."""
+    texts, subjects = _cluster_texts()
+    result = find_themes(texts)
+    themes_of = {}
+    for subject, label in zip(subjects, result.labels):
+        themes_of.setdefault(subject, set()).add(label)
+    assert not themes_of["titanium"] & themes_of["transit"]
+    for theme in result.themes:
+        held = {subjects[i] for i, label in enumerate(result.labels) if label == theme.id}
+        assert not ({"titanium", "forgings"} & held and {"transit", "housing"} & held), held
+
+
+def test_a_new_text_unrelated_to_every_theme_stays_unthemed():
+    texts, _subjects = _cluster_texts()
+    result = find_themes(texts)
+    placed = result.model.assign(["Le stationnement des vélos devant la cafétéria est trop petit.",
+                                  "Titanium lead times now exceed 50 weeks."])
+    assert placed[0] is None and placed[1] == result.labels[texts.index(SUBJECTS["titanium"][1])]
+
+
+def test_a_theme_is_named_by_a_phrase_of_its_texts_in_each_language_with_its_accents():
+    texts, _subjects = _cluster_texts()
+    result = find_themes(texts)
+
+    def names(text):
+        return result.themes[result.labels[texts.index(text)]].names
+
+    assert names(SUBJECTS["titanium"][0])["fr"] == "Délais de livraison du titane"
+    assert names(SUBJECTS["titanium"][1])["en"] == "Titanium lead times"
+    assert names(SUBJECTS["tariffs"][0])["fr"] == "Tarifs douaniers américains"
+    assert names(SUBJECTS["additive"][0])["fr"] == "Fabrication additive métallique"
+    for theme in result.themes:  # every name is words of its own texts, as written there
+        for name in theme.names.values():
+            held = [texts[i] for i, label in enumerate(result.labels) if label == theme.id]
+            assert any(name.lower() in text.lower() for text in held), name
+
+
+def test_names_stay_the_same_across_runs_and_after_one_unrelated_text():
+    texts, subjects = _cluster_texts()
+    first, second = find_themes(texts), find_themes(texts)
+    assert [t.names for t in first.themes] == [t.names for t in second.themes]
+    more = find_themes(texts + ["Le stationnement des vélos devant la cafétéria est trop petit."])
+    named = {subjects[i]: first.themes[label].names for i, label in enumerate(first.labels)}
+    named_after = {subjects[i]: more.themes[more.labels[i]].names for i in range(len(texts))}
+    assert named == named_after
+
+
+def test_name_phrases_counts_who_wrote_them_and_skips_phrases_of_one_text():
+    texts = ["Pénurie de main-d'oeuvre qualifiée.", "La pénurie de main-d'œuvre qualifiée freine tout.",
+             "Pénurie de main-d'oeuvre qualifiée, encore.", "Un texte isolé sur les vélos."]
+    phrases = name_phrases(texts, [0, 0, 0, 0])
+    best = phrases[0]["fr"][0]
+    assert best.text == "Pénurie de main-d'oeuvre qualifiée" and best.texts == (0, 1, 2)
+    assert all("vélos" not in phrase.text for phrase in phrases[0]["fr"])

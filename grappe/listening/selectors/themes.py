@@ -1,12 +1,12 @@
 """Reads of listening's themes: what a theme is called outside the staff, which themes are rising, the themed
 texts by date for the dashboards' trends, the last finished run.
 
-- `public_name`: what observers, briefs and the API for observers call a theme. An automatic name is made of
-  words of every text, staff-only needs included, so it stays the staff's. Outside the staff a theme is called
-  by the name the staff gave it (a deliberate publication), else by its words found only in the texts
-  observers may know of (needs not kept for the staff, free-text answers), each written by at least k
-  organisations, else neutrally ("Theme 12"). Those words are kept up to date by services.themes
-  (`refresh_public_words`).
+- `public_name`: what observers, briefs and the API for observers call a theme. An automatic name is a phrase
+  of every text, staff-only needs included, so it stays the staff's. Outside the staff a theme is called by
+  the name the staff gave it (a deliberate publication), else by a phrase found only in the texts observers
+  may know of (needs not kept for the staff, free-text answers) and written by at least k organisations, in
+  the reader's language when there is one (else the other's), else neutrally ("Theme 12"). Those phrases are
+  kept up to date by services.themes (`refresh_public_names`).
 - `rising_themes`: a theme is rising when, over the last 30 days, at least k organisations raised it and at
   least 1.5 times as many as on average over each of the three 30-day windows before. Counted through
   grappe.core.aggregates, like every figure shown; services.themes.notify_rising tells the staff once a month
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from grappe.core import aggregates
 from grappe.core.aggregates import Row
 from grappe.core.models import JobStatus
+from grappe.members.models import in_language
 
 from ..models import Answer, Need, NeedVisibility, Theme, ThemeAssignment, ThemeRun
 
@@ -38,8 +39,9 @@ def public_name(theme: Theme) -> str:
     if theme.named_by_staff:
         return theme.name
     k = aggregates.current_k()
-    words = [word for word, organisations in theme.public_keywords if organisations >= k][:NAME_KEYWORDS]
-    return ", ".join(words) if words else _("Theme %(number)d") % {"number": theme.pk}
+    shown = {language: next((phrase for phrase, organisations in names if organisations >= k), "")
+             for language, names in theme.public_names.items()}
+    return in_language(shown.get("fr", ""), shown.get("en", "")) or _("Theme %(number)d") % {"number": theme.pk}
 
 
 def latest_run() -> ThemeRun | None:

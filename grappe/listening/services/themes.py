@@ -6,11 +6,14 @@ trends) are in selectors.themes.
   progress the staff's page polls; `execute_run` is the job's work (tasks.run_themes_task). Staff edits
   survive it: a text the staff placed by hand (`manual`) stays in its theme, and a theme the staff named keeps
   its name (a new theme that mostly holds an old theme's texts *is* that theme: same row, same name, same
-  history).
-- `assign_new_texts`: texts that arrived since the run go to the nearest theme's centre, in the run's space.
+  history). A theme is named by a phrase of its texts in each language (matching.themes.name_phrases); a
+  theme that holds much the same texts as before (NAME_KEPT_JACCARD) keeps its name, so names do not change
+  from run to run while the texts do not.
+- `assign_new_texts`: texts that arrived since the run go to the nearest theme's centre, in the run's space;
+  a text far from every theme (matching.themes.MIN_SIMILARITY) stays unthemed rather than join an unrelated one.
 - `rename_theme`, `merge_themes`, `split_theme`, `reassign`: the staff's edits (audited; texts moved by the
   staff become `manual`).
-- `refresh_public_words`: the words a theme is called by outside the staff (selectors.themes.public_name),
+- `refresh_public_names`: the phrases a theme is called by outside the staff (selectors.themes.public_name),
   recomputed after every run, new text and edit.
 - `notify_rising`: the staff are told once a month per theme which themes are rising
   (selectors.themes.rising_themes).
@@ -31,7 +34,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grappe.core import aggregates, audit, jobs, notify
@@ -57,6 +60,10 @@ from ..selectors.themes import NAME_KEYWORDS, Rising, latest_run, rising_themes
 logger = logging.getLogger(__name__)
 SAVE_CHUNK = 1000
 K_SAMPLE = 3000          # texts the number of themes is chosen on, when there are more
+# A theme found again keeps its automatic name when its texts and those it had overlap this much (Jaccard:
+# shared texts over the texts of either): a few texts more or less do not rename it.
+NAME_KEPT_JACCARD = 0.5
+PUBLIC_NAMES = 5         # phrases kept per language for observers (the first written by k organisations shows)
 
 
 # Texts --------------------------------------------------------------------------------------------------------
@@ -190,7 +197,7 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
         # Written first: it locks the run's row, and a run failed as stale meanwhile stops here (JobLost).
         _progress(run, int(0.8 * len(found)))
         summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
-        refresh_public_words()
+        refresh_public_names()
         jobs.finish(run, model=result.model.dumps() if result else None, encoder=run.encoder, report={
             **summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
             "clustering_seconds": round(found_in, 2),
@@ -215,11 +222,12 @@ def _store(run: ThemeRun, found: list[Item], result: finder.ThemeResult) -> dict
     manual = {key: a.theme_id for key, a in existing.items() if a.manual}
     previous = {key: a.theme_id for key, a in existing.items()}
     clusters = _match_clusters(found, result, previous)
+    members = _members(found, result, manual, clusters)
     themes = {}
     for cluster in result.themes:
         theme = clusters.get(cluster.id) or Theme(found_by=run)
-        if not theme.named_by_staff:
-            theme.name_fr = theme.name_en = _name(cluster.keywords)
+        if not (theme.named_by_staff or _keeps_name(theme, previous, members[cluster.id])):
+            theme.name_fr, theme.name_en = _names(cluster)
         theme.keywords, theme.found_by, theme.is_active = cluster.keywords, run, True
         theme.save()
         themes[cluster.id] = theme
@@ -264,8 +272,41 @@ def _match_clusters(found, result, previous) -> dict[int, Theme]:
     return matched
 
 
-def _name(keywords: Sequence[str]) -> str:
-    return ", ".join(keywords[:NAME_KEYWORDS]) or _("Unnamed theme")
+def _members(found, result, manual, clusters) -> dict[int, set]:
+    """Cluster id → the keys of the texts its theme will hold: those placed in it, and the texts the staff put
+    by hand in the theme it was matched with."""
+    members = {cluster.id: set() for cluster in result.themes}
+    for item, label in zip(found, result.labels):
+        if label is not None and item.key not in manual:
+            members[label].add(item.key)
+    by_theme = {theme.pk: label for label, theme in clusters.items()}
+    for key, theme_id in manual.items():
+        if theme_id in by_theme:
+            members[by_theme[theme_id]].add(key)
+    return members
+
+
+def _keeps_name(theme: Theme, previous: dict, members: set) -> bool:
+    """Whether a theme found again keeps its automatic name: it holds much the same texts as before. A name
+    made of loose words (the first keywords, before names were phrases) is always made again."""
+    if theme.pk is None or not theme.name_fr or theme.name_fr == ", ".join(theme.keywords[:NAME_KEYWORDS]):
+        return False
+    had = {key for key, theme_id in previous.items() if theme_id == theme.pk}
+    union = had | members
+    return bool(union) and len(had & members) / len(union) >= NAME_KEPT_JACCARD
+
+
+def _names(cluster: finder.Theme) -> tuple[str, str]:
+    """(French, English) names of a theme found: the phrase of its texts in each language, else the phrase of
+    the other language (a theme raised only in English is named in English for everyone), else its words."""
+    fallback = ", ".join(cluster.keywords[:NAME_KEYWORDS])
+    french, english = cluster.names.get("fr"), cluster.names.get("en")
+    if not (french or english or fallback):
+        with translation.override("fr"):
+            french = _("Unnamed theme")
+        with translation.override("en"):
+            english = _("Unnamed theme")
+    return (french or english or fallback)[:200], (english or french or fallback)[:200]
 
 
 def _store_centroids(points: np.ndarray, found: list[Item], themes: dict[int, Theme]) -> None:
@@ -300,35 +341,30 @@ def _public_texts():
     yield from ((org, str(value), theme) for org, value, theme in answers.iterator(2000))
 
 
-def refresh_public_words() -> bool:
-    """Each active theme's `public_keywords`: the words that tell it apart (matching.themes' scoring) among
-    the texts observers may know of only, each kept when at least k organisations wrote it in the theme. Reads
-    every such text (some 0.15 ms each): run after a run, new texts and the staff's edits. True when a theme's
-    words changed."""
+def refresh_public_names() -> bool:
+    """Each active theme's `public_names`: per language, the phrases that name it best
+    (matching.themes.name_phrases) among the texts observers may know of only, each kept when at least k
+    organisations wrote it in the theme. Reads every such text: run after a run, new texts and the staff's
+    edits. True when a theme's names changed."""
     k = aggregates.current_k()
-    overall, inside, surfaces, writers, sizes, total = Counter(), {}, {}, {}, Counter(), 0
-    changed = False
+    organisations, texts, labels = [], [], []
+    themes = list(Theme.objects.filter(is_active=True).order_by("pk"))
+    index = {theme.pk: position for position, theme in enumerate(themes)}
     for organisation, text, theme_id in _public_texts():
-        reading = finder.read_text(text)
-        present = set(reading.stems)
-        overall.update(present)
-        total += 1
-        sizes[theme_id] += 1
-        inside.setdefault(theme_id, Counter()).update(present)
-        for stem in present:
-            writers.setdefault(theme_id, {}).setdefault(stem, set()).add(organisation)
-        for stem, word in reading.surfaces:
-            surfaces.setdefault(theme_id, {}).setdefault(stem, Counter())[word] += 1
-    for theme in Theme.objects.filter(is_active=True):
-        counted = writers.get(theme.pk, {})
-        shared = Counter({stem: n for stem, n in inside.get(theme.pk, Counter()).items()
-                          if len(counted[stem]) >= k})
-        forms = surfaces.get(theme.pk, {})
-        words = finder.theme_keywords(shared, overall, forms, sizes[theme.pk], total)
-        public = [[word, max(len(counted[stem]) for stem in shared if word in forms[stem])] for word in words]
-        if public != theme.public_keywords:
-            theme.public_keywords = public
-            theme.save(update_fields=["public_keywords"])
+        organisations.append(organisation)
+        texts.append(text)
+        labels.append(index.get(theme_id))
+    phrases = finder.name_phrases(texts, labels, len(themes), limit=50)
+    changed = False
+    for theme, by_language in zip(themes, phrases):
+        public = {}
+        for language, found in by_language.items():
+            written = [[phrase.text, len({organisations[i] for i in phrase.texts})] for phrase in found]
+            public[language] = [pair for pair in written if pair[1] >= k][:PUBLIC_NAMES]
+        public = {language: names for language, names in public.items() if names}
+        if public != theme.public_names:
+            theme.public_names = public
+            theme.save(update_fields=["public_names"])
             changed = True
     return changed
 
@@ -365,7 +401,7 @@ def assign_new_texts() -> int:
     if run is None or not themes:
         return 0
     placed = _place(run, themes, items(unassigned_only=True))
-    if refresh_public_words() or placed:
+    if refresh_public_names() or placed:
         insights_cache.bump()
     if placed:
         notify_rising()
@@ -384,7 +420,8 @@ def _place(run: ThemeRun, themes: list[Theme], new: list[Item]) -> int:
     similarity = points @ centres.T
     best = similarity.argmax(axis=1)
     rows = [ThemeAssignment(theme=themes[b], score=float(similarity[i, b]), **{item.kind: _stub(item)})
-            for i, (item, b) in enumerate(zip(new, best)) if placed[i]]
+            for i, (item, b) in enumerate(zip(new, best))
+            if placed[i] and similarity[i, b] >= finder.MIN_SIMILARITY]
     ThemeAssignment.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -431,7 +468,7 @@ def merge_themes(*, actor, into: Theme, others: Sequence[Theme]) -> Theme:
         audit.record(actor, "theme.merged", into, after={"into": into.pk, "merged": [t.pk for t in others],
                                                           "texts": moved})
         _refresh_centroids([into.pk])
-        refresh_public_words()
+        refresh_public_names()
         insights_cache.bump()
     return into
 
@@ -456,9 +493,9 @@ def split_theme(*, actor, theme: Theme, parts: int = 2) -> list[Theme]:
             if cluster.id == keep:
                 made[cluster.id] = theme
             else:
-                name = _name(cluster.keywords)
-                made[cluster.id] = Theme.objects.create(name_fr=name, name_en=name, keywords=cluster.keywords,
-                                                        found_by=theme.found_by)
+                name_fr, name_en = _names(cluster)
+                made[cluster.id] = Theme.objects.create(name_fr=name_fr, name_en=name_en,
+                                                        keywords=cluster.keywords, found_by=theme.found_by)
         for assignment, label in zip(assignments, result.labels):
             target = made.get(label, theme) if label is not None else theme
             if target.pk != theme.pk:
@@ -466,7 +503,7 @@ def split_theme(*, actor, theme: Theme, parts: int = 2) -> list[Theme]:
                 assignment.save(update_fields=["theme", "manual"])
         audit.record(actor, "theme.split", theme, after={"parts": [t.pk for t in made.values()]})
         _refresh_centroids([t.pk for t in made.values()])
-        refresh_public_words()
+        refresh_public_names()
         insights_cache.bump()
     return list(made.values())
 
@@ -484,7 +521,7 @@ def reassign(*, actor, need: Need | None = None, answer: Answer | None = None, t
         current.save()
         audit.record(actor, "theme.reassigned", current, after={"from": before, "to": theme.pk})
         _refresh_centroids([pk for pk in (before, theme.pk) if pk])
-        refresh_public_words()
+        refresh_public_names()
         insights_cache.bump()
     return current
 

@@ -14,6 +14,7 @@ from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun
 from grappe.listening.selectors import themes as theme_selectors
 from grappe.listening.services import needs as need_services
 from grappe.listening.services import themes as theme_services
+from matching import themes as finder
 
 from .insights_data import crowd
 
@@ -210,3 +211,84 @@ def test_embeddings_are_cached_by_text_hash(made, staff, settings, monkeypatch):
     assert first.shape == (3, 4) and fake.calls == 2
     theme_services.cached_vectors(texts, "fake")
     assert fake.calls == 2
+
+
+# Names (issue 11) ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def three_themes(monkeypatch):
+    """One theme per subject, each holding its French and English texts (the crowd is small enough that the
+    finder's usual range of 6 themes or more splits them by language)."""
+    monkeypatch.setattr(theme_services, "_find", lambda texts, vectors: finder.find_themes(texts, vectors, k=3))
+
+
+def _export_theme() -> Theme:
+    return ThemeAssignment.objects.filter(need__category="export").first().theme
+
+
+def test_a_theme_is_named_by_a_phrase_of_its_texts_in_the_readers_language(made, staff, client, three_themes,
+                                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    supply = ThemeAssignment.objects.filter(need__category="supply_chain").first().theme
+    assert supply.name_fr == "Délais de livraison du titane"  # as written, accents kept: not "delais, titane"
+    assert supply.name_en == "Lead times for titanium"
+    client.force_login(staff)
+    for language, name in (("fr", supply.name_fr), ("en", supply.name_en)):
+        with translation.override(language):
+            assert supply.name == name
+            page = client.get(reverse("listening:staff-theme-list")).content.decode()
+        assert name in page
+    with translation.override("en"):
+        assert supply.name_fr not in client.get(reverse("listening:staff-theme-list")).content.decode()
+
+
+def test_names_stay_across_runs_and_after_one_unrelated_text(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    names = {t.pk: (t.name_fr, t.name_en) for t in Theme.objects.filter(is_active=True)}
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    assert {t.pk: (t.name_fr, t.name_en) for t in Theme.objects.filter(is_active=True)} == names
+    org, user = made[0]
+    Need.objects.create(organisation=org, submitted_by=user, category="other",
+                        text="Le stationnement des vélos devant la cafétéria est trop petit.")
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    after = {t.pk: (t.name_fr, t.name_en) for t in Theme.objects.filter(is_active=True)}
+    assert all(after.get(pk) == pair for pk, pair in names.items())
+
+
+def test_a_new_text_unlike_every_theme_stays_unthemed(made, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    org, user = made[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        need = need_services.submit_need(actor=user, organisation=org, category="other", language="fr",
+                                         text="Le stationnement des vélos devant la cafétéria est trop petit.",
+                                         urgency="low", visibility="anonymous")
+    assert not ThemeAssignment.objects.filter(need=need).exists()
+    assert theme_selectors.unthemed_needs() == 1
+
+
+def test_observers_see_the_public_phrase_in_their_language_and_the_staff_name_once_renamed(
+        made, staff, observer, client, three_themes, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)
+    export = _export_theme()
+    client.force_login(observer)
+    french, english = export.public_names["fr"][0][0], export.public_names["en"][0][0]
+    assert french != english
+    for language, phrase, other in (("fr", french, english), ("en", english, french)):
+        with translation.override(language):
+            assert theme_selectors.public_name(export) == phrase
+            page = client.get(reverse("listening:dashboard")).content.decode()
+        assert phrase in page and other not in page
+    theme_services.rename_theme(actor=staff, theme=export, name_fr="Tarifs américains", name_en="US tariffs")
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_services.start_run(actor=staff)  # the staff's name survives a run, and is what observers see
+    export.refresh_from_db()
+    with translation.override("en"):
+        assert export.name == theme_selectors.public_name(export) == "US tariffs"
+    with translation.override("fr"):
+        assert theme_selectors.public_name(export) == "Tarifs américains"
