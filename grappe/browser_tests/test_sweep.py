@@ -1,16 +1,18 @@
 """The sweep: every page each role may open, in a real browser, at a desktop and a phone width, in French and English.
 
 For each role (anonymous, member user, organisation administrator, staff, observer) it opens every page the
-permission matrix (each app's tests/test_permissions.py) answers 200 with a GET, on the matrix's own objects,
-and fails when a page:
+permission matrix (each app's tests/test_permissions.py) answers 200 with a GET, on the matrix's own objects
+among the demo generator's activity (sweep_data.py: needs, surveys with answers, themes, a published B2B day
+and brief), and fails when a page:
 - scrolls sideways (the document is wider than the window);
 - has a visible interactive element (link, button, field, label) overlapping another one;
 - has a serious or critical axe-core violation (axe.min.js vendored in vendor/, see vendor/VERSIONS.md);
 - shows, in its chrome (navigation, footer, headings, buttons, labels), an interface string of the other language;
 - took the server more than GRAPPE_SWEEP_MAX_MS (1000 ms) to answer (navigation timing).
 
-French is checked at 1280 and 390 px with axe at both widths; English at 390 px (where longer English words
-push pages sideways) without axe, which the French pass already ran on the same markup.
+French is checked at 1280 and 390 px with axe at both widths; English at 1280 and 390 px (longer English words
+push pages sideways, English labels overlap) without axe, which the French passes already ran on the same
+markup. A page two policies of the matrix reach by the same path is visited once per pass.
 Every page is screenshot into GRAPPE_SWEEP_DIR (var/sweep/ by default, kept by CI), named
 <role>-<lang>-<width>-<page>.png, so a reviewer can look at all of them at once.
 
@@ -34,6 +36,7 @@ from django.utils import translation
 from grappe.core.tests import permission_matrix as pm
 
 from .conftest import TIMEOUT_MS
+from .sweep_data import seed_demo_activity
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +48,15 @@ MAX_MS = float(os.environ.get("GRAPPE_SWEEP_MAX_MS", "1000"))
 
 ROLES = (pm.ANONYMOUS, pm.OWN_USER, pm.OWN_ADMIN, pm.STAFF, pm.OBSERVER)
 # (language, width, run axe)
-PASSES = (("fr", 1280, True), ("fr", 390, True), ("en", 390, False))
+PASSES = (("fr", 1280, True), ("fr", 390, True), ("en", 1280, False), ("en", 390, False))
 APPS = ("core", "home", "members", "partnering", "listening", "events")
 
 OVERLAPS = """() => {
   const visible = el => {
     const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    // checkVisibility: not rendered (inside a closed <details>, whose content keeps a box but is not drawn)
     return r.width * r.height >= 4 && s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0'
-      && !el.closest('[hidden], .visually-hidden, .visually-hidden-focusable');
+      && el.checkVisibility() && !el.closest('[hidden], .visually-hidden, .visually-hidden-focusable');
   };
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.getAttribute('name') ? '[name=' + el.getAttribute('name') + ']' : '')
@@ -157,6 +161,8 @@ def test_every_page_of_every_role_reads_well_at_every_width(browser, live_server
     started = time.monotonic()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     strings = interface_strings()
+    seed_demo_activity(matrix)
+    print(f"sweep: demo activity seeded in {time.monotonic() - started:.0f} s")
     pages = pages_of(matrix)
     found: dict[str, str] = {}  # key (role lang width page kind) -> detail
     visited = 0
@@ -172,9 +178,13 @@ def test_every_page_of_every_role_reads_well_at_every_width(browser, live_server
         page = context.new_page()
         for lang, width, with_axe in PASSES:
             page.set_viewport_size({"width": width, "height": 800})
+            seen = set()
             for name, url_name, args, query in pages[role]:
                 with translation.override(lang):
                     path = reverse(url_name, args=args) + (f"?{query}" if query else "")
+                if path in seen:
+                    continue
+                seen.add(path)
                 try:
                     response = page.goto(path)
                 except Exception as error:  # noqa: BLE001 — a download (PDF, XLSX, .ics) is not a page

@@ -52,9 +52,13 @@ def _model(target_type: str):
 def _field_label(model, name: str) -> str:
     if model is not None:
         try:
-            return capfirst(str(model._meta.get_field(name).verbose_name))
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            pass
+            return name
+        # A reverse relation (an event's registrations, a survey's questions) has no verbose name of its own:
+        # it is named by the rows it holds.
+        label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name_plural
+        return capfirst(str(label))
     return name
 
 

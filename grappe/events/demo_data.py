@@ -44,8 +44,9 @@ class DemoEvent:
     placed_weight: int
 
 
-def generate_event(seed: int = 2026) -> DemoEvent | None:
-    """Create, fill, schedule and publish the demo event. None when it exists or there is no cluster."""
+def generate_event(seed: int = 2026, time_limit: float = 15) -> DemoEvent | None:
+    """Create, fill, schedule and publish the demo event. None when it exists or there is no cluster. The
+    scheduler searches for at most `time_limit` seconds."""
     if Event.objects.filter(title=DEMO_TITLE).exists():
         return None
     staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("pk").first()
@@ -62,7 +63,7 @@ def generate_event(seed: int = 2026) -> DemoEvent | None:
         event = organiser.change_phase(actor=staff, event=event, action="close_requests")
     run = scheduling.start_run(actor=staff, event=event)
     if ScheduleRun.objects.get(pk=run.pk).status == JobStatus.QUEUED:  # no worker in the demo: run it here
-        scheduling.execute_run(run, time_limit=15)
+        scheduling.execute_run(run, time_limit=time_limit)
     run.refresh_from_db()
     meetings.publish(actor=staff, event=event)
     return DemoEvent(event, len(registrations), requests, run.placed_count, run.upper_bound,

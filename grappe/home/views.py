@@ -1,6 +1,6 @@
 """The home page: the cluster in figures and the directory's search box for everyone; below them, what awaits
 the signed-in person (a member's surveys, events, introductions and certifications; the staff's needs and open
-surveys; an observer's latest brief). Reads go through each app's selectors."""
+surveys, the background jobs; an observer's latest brief). Reads go through each app's selectors."""
 
 from django.shortcuts import render
 
@@ -9,6 +9,8 @@ from grappe.listening.selectors import briefs, needs, surveys
 from grappe.members import selectors
 from grappe.members.models import Role
 from grappe.partnering.selectors import introductions
+
+from .selectors import background_jobs
 
 SHOWN = 5  # rows per block
 
@@ -32,6 +34,7 @@ def staff_blocks(user) -> dict:
     return {
         "needs_to_answer": list(needs.needs_to_answer()[:SHOWN]),
         "open_surveys": list(surveys.open_surveys()[:SHOWN]),
+        "background_jobs": background_jobs(),
     }
 
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from grappe.core.forms import widget_css_class
 
@@ -16,3 +17,12 @@ def styled(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.simple_block_tag
+def scroll_box(content, label, testid=""):
+    """A wide table's box that scrolls sideways on a phone instead of the page. A keyboard reaches it (tabindex,
+    so arrow keys scroll it) and a screen reader names it: every .table-responsive of ours is one of these."""
+    test_hook = format_html(' data-testid="{}"', testid) if testid else ""
+    return format_html('<div class="table-responsive" tabindex="0" role="region" aria-label="{}"{}>{}</div>',
+                       label, test_hook, content)

@@ -143,6 +143,18 @@ def test_a_changed_field_shows_its_name_and_value_in_words(client, staff):
     assert "allow_moves" not in html
 
 
+def test_a_change_of_a_reverse_relation_is_named_by_the_rows_it_holds(client, staff):
+    """A count of an event's sessions recorded in its change (the demo's event does) once broke the whole log."""
+    AuditEntry.objects.create(actor=staff, actor_label=staff.email, action="event.changed",
+                              target_type="events.event", target_id="1", target_label="Salon",
+                              before={"sessions": 1}, after={"sessions": 2})
+    client.force_login(staff)
+    with translation.override("en"):
+        response = client.get(reverse("core:audit-log"))
+    assert response.status_code == 200
+    assert "Sessions</strong>: <del>1</del> → 2" in response.content.decode()
+
+
 def test_a_time_in_a_change_is_shown_in_local_time():
     moment = datetime.datetime(2026, 12, 5, 19, 15, tzinfo=datetime.UTC)  # 14:15 in Montréal
     with translation.override("fr"):

@@ -67,7 +67,7 @@ def test_the_staff_see_the_needs_to_answer_and_the_open_surveys(client, staff, o
     Need.objects.create(organisation=org_user.organisation, submitted_by=org_user,
                         category=NeedCategory.values[0], text="Besoin de main-d'œuvre")
     login(client, staff)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(19):  # the members' 15, and one query per kind of background job
         html = client.get(reverse("home:home")).content.decode()
     assert "Needs waiting for an answer" in html
     assert "Alpha Usinage" in html
@@ -87,3 +87,89 @@ def test_the_anonymous_home_is_the_directory_search(client):
     html = client.get(reverse("home:home")).content.decode()
     assert reverse("members:directory") in html
     assert "Surveys to answer" not in html
+
+
+@pytest.fixture
+def certification_in_30_days(org_a):
+    from grappe.members.models import Certification, CertificationType
+
+    kind, _ = CertificationType.objects.get_or_create(code="as9100", defaults={
+        "family": "quality", "label_fr": "AS9100", "label_en": "AS9100"})
+    return Certification.objects.create(organisation=org_a, certification_type=kind,
+                                        expires_on=timezone.localdate() + timezone.timedelta(days=30))
+
+
+def expiring_block(html: str) -> str:
+    start = html.index('data-testid="expiring-certifications"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_a_certification_expiring_in_30_days_is_for_the_admin_to_renew(client, org_admin, certification_in_30_days):
+    block = expiring_block(page(client, org_admin))
+    edit = reverse("members:certification-edit", args=[org_admin.organisation.slug, certification_in_30_days.pk])
+    assert "AS9100" in block and edit in block
+    assert client.get(edit).status_code == 200
+
+
+def test_a_member_who_is_not_an_admin_reads_the_expiring_certification_without_a_link_to_a_403(
+        client, org_user, certification_in_30_days):
+    block = expiring_block(page(client, org_user))
+    assert "AS9100" in block
+    assert "<a " not in block
+    assert "administrator renews them" in block
+
+
+@pytest.fixture
+def jobs(staff):
+    from grappe.core.models import JobStatus
+    from grappe.listening.models import ThemeRun
+    from grappe.members.models import ImportJob
+
+    running = ImportJob.objects.create(kind="organisations", original_name="members-2026.xlsx", owner=staff,
+                                       status=JobStatus.RUNNING, processed=40, total=100, message="Row 40 of 100")
+    failed = ThemeRun.objects.create(status=JobStatus.FAILED, error="The encoder ran out of memory")
+    done = ImportJob.objects.create(kind="people", original_name="done.csv", owner=staff, status=JobStatus.DONE)
+    old = ThemeRun.objects.create(status=JobStatus.FAILED, error="An old failure")
+    ThemeRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=8))
+    return running, failed, done
+
+
+def test_the_staff_see_the_background_jobs_running_and_failed_with_their_progress(client, staff, jobs):
+    running, failed, done = jobs
+    html = page(client, staff)
+    block = html[html.index('data-testid="background-jobs"'):]
+    block = block[:block.index("</section>")]
+    assert "members-2026.xlsx" in block and 'aria-valuenow="40"' in block and "Row 40 of 100" in block
+    assert reverse("members:import-detail", args=[running.pk]) in block
+    assert "The encoder ran out of memory" in block
+    assert "done.csv" not in block, "a finished job is no longer work to watch"
+    assert "An old failure" not in block, "a failure of more than a week ago has been seen"
+
+
+def test_the_members_do_not_see_the_background_jobs(client, org_admin, jobs):
+    assert 'data-testid="background-jobs"' not in page(client, org_admin)
+
+
+def links_of(html: str) -> set[str]:
+    import re
+
+    return {href for href in re.findall(r'<a [^>]*href="([^"]+)"', html)
+            if href.startswith("/") and not href.startswith("/static/")}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "org_user", "org_admin", "staff", "observer"])
+def test_every_link_of_the_home_page_opens_for_the_person_who_sees_it(client, request, role, org_user, open_survey,
+                                                                      certification_in_30_days, jobs):
+    """A person is never offered a page that refuses them (403), whatever their role."""
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    Need.objects.create(organisation=org_user.organisation, submitted_by=org_user,
+                        category=NeedCategory.values[0], text="Besoin de main-d'œuvre")
+    if user is None:
+        html = client.get(reverse("home:home")).content.decode()
+    else:
+        html = page(client, user)
+    links = links_of(html)
+    assert len(links) >= 3
+    refused = {href: status for href in sorted(links)
+               if (status := client.get(href).status_code) != 200}
+    assert not refused, f"{role} is offered links that do not open: {refused}"

@@ -59,7 +59,7 @@ class NeedsForm(StyledFormMixin, forms.Form):
         for need in self.needs:
             self.fields[self.field_name(need)] = forms.ChoiceField(
                 label=need.capability.label, choices=choices, initial=MUST if need.must_have else NICE,
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}))
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
         self.fields["add"].widget.choices = [("", _("Choose a competency…")), *capability_groups()]
 
     @staticmethod

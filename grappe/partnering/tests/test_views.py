@@ -73,6 +73,25 @@ def test_the_staff_name_the_initiator(client, cluster, staff):
     assert Opportunity.objects.get().initiator == cluster.delta
 
 
+def test_each_competency_is_a_fieldset_named_by_its_legend_with_one_labelled_line_per_choice(alpha_client, cluster):
+    from django.test.html import parse_html
+
+    opportunity = opportunities.describe_opportunity(actor=cluster.alpha_admin, initiator=cluster.alpha,
+                                                data={"title": "T", "description": LANDING_GEAR})
+    page = alpha_client.get(reverse("partnering:opportunity-competencies", args=[opportunity.pk])).content.decode()
+
+    assert "btn-check" not in page, "a choice is a radio button with its label, not a button squeezed in a row"
+    parse_html(page)  # well formed
+    for need in opportunity.needs.select_related("capability"):
+        item = page[page.index(f'data-code="{need.capability.code}"'):]
+        item = item[:item.index("</fieldset>")]
+        assert "<legend" in item and escape(need.capability.label) in item[item.index("<legend"):item.index("</legend>")]
+        assert item.count('class="form-check"') == 3
+        for choice in ("must", "nice", "remove"):
+            field_id = f"id_need_{need.capability_id}_" + str(["must", "nice", "remove"].index(choice))
+            assert f'value="{choice}"' in item and f'for="{field_id}"' in item and f'id="{field_id}"' in item
+
+
 def test_editing_the_competencies_marks_one_nice_to_have_and_adds_one(alpha_client, cluster):
     opportunity = opportunities.describe_opportunity(actor=cluster.alpha_admin, initiator=cluster.alpha,
                                                 data={"title": "T", "description": LANDING_GEAR})

@@ -1,0 +1,46 @@
+"""Real rows for the sweep: the demo generator's activity around the permission matrix's small cluster.
+
+The matrix's objects (test_permissions.py) give every page its arguments; on their own most lists would be
+empty, and an empty page hides the defects of a full one (wide tables, long names, charts). So before the sweep
+the demo generator adds a small cluster with its activity: members' needs and surveys with answers, the themes
+found in them, a published B2B day whose schedule holds the matrix's own people (the generator registers the
+people with an account first), and a published brief. Organisation A, the matrix's "own", is asked to answer
+the open surveys (its opportunity and introduction come from the matrix), so its member and admin see rows too.
+"""
+
+import datetime
+
+from django.test.utils import override_settings
+from django.utils import timezone
+
+DEMO_ORGANISATIONS = 24
+DEMO_PEOPLE = 72
+DEMO_NEEDS = 160
+
+
+def seed_demo_activity(ctx) -> None:
+    from grappe.events.demo_data import generate_event
+    from grappe.listening.demo_data import generate_listening
+    from grappe.listening.models import Invitation, Survey, SurveyStatus, ThemeRun
+    from grappe.listening.services import briefs
+    from grappe.listening.services import themes as theme_services
+    from grappe.members import demo_data
+    from grappe.members.models import Capability
+    from grappe.members.services.taxonomy import load_taxonomy
+    from grappe.members.taxonomy_file import read_taxonomy
+
+    if not Capability.objects.filter(parent__isnull=False).exclude(pk=ctx.capability.pk).exists():
+        load_taxonomy(read_taxonomy())
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                           GRAPPE_THEME_ENCODER="none"):
+        demo_data.generate_cluster(organisations=DEMO_ORGANISATIONS, people=DEMO_PEOPLE, seed=2026)
+        generate_listening(seed=2026, needs=DEMO_NEEDS)
+        theme_services.execute_run(ThemeRun.objects.create().pk)
+        generate_event(seed=2026, time_limit=2)  # a schedule, not the best one: the sweep reads pages
+        for survey in Survey.objects.filter(status=SurveyStatus.OPEN):
+            Invitation.objects.get_or_create(survey=survey, organisation=ctx.org_a,
+                                             defaults={"sent_at": timezone.now()})
+        today = timezone.localdate()
+        brief = briefs.create_brief(actor=ctx.staff, period_start=today - datetime.timedelta(days=365),
+                                    period_end=today, language="fr")
+        briefs.publish_brief(actor=ctx.staff, brief=brief)
