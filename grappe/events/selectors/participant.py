@@ -160,7 +160,7 @@ def agreed_meetings(registration: Registration) -> list[Agreed]:
         meeting = request.live[0] if request.live else None
         reason = ""
         if meeting is None:
-            reason = _not_placed_because(request, left_out.get(request.pk), cancelled)
+            reason = _not_placed_because(request, left_out.get(request.pk), cancelled, scheduled=run is not None)
         rows.append(Agreed(request=request, owner=owner, other=other, meeting=meeting,
                            mine=owner.pk == registration.pk, reason=reason))
     order = {"published": 0, "planned": 1, "not_placed": 2}
@@ -168,9 +168,12 @@ def agreed_meetings(registration: Registration) -> list[Agreed]:
                                          row.meeting.slot.index if row.meeting else 0, row.other.display_name))
 
 
-def _not_placed_because(request: MeetingRequest, left_out: dict | None, cancelled: set[int]) -> str:
+def _not_placed_because(request: MeetingRequest, left_out: dict | None, cancelled: set[int], *,
+                        scheduled: bool) -> str:
     if request.pk in cancelled:
         return _("The organiser cancelled this meeting")
+    if left_out is None and scheduled:
+        return _("Not scheduled yet: agreed after the organiser last ran the scheduler")
     if left_out is None:
         return _("Not scheduled yet: the organiser places the agreed meetings once the requests close")
     sides = {side.pk: side for side in (request.requester, request.recipient)}
