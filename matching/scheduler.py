@@ -79,13 +79,13 @@ class Problem:
 GAP_MODEL_LIMIT = 40_000
 WEIGHT_SHARE = 0.6  # of the time limit for the weight; the rest (and what the weight left) for the gaps
 
-# unavailable: no slot both are free in; organisation_pair: their organisations already meet; participant_cap:
-# one has reached their maximum of meetings; participant_busy: one is in another meeting in every common free
-# slot; both_busy: in each common free slot one or the other is; no_table: every slot still open to both has its
-# tables taken; too_many_in_a_row: one would exceed the longest run of meetings; outweighed: none of these, it
-# lost to requests worth more.
-UnplacedReason = Literal["unavailable", "organisation_pair", "participant_cap", "participant_busy", "both_busy",
-                         "no_table", "too_many_in_a_row", "outweighed"]
+# unavailable: no slot both are free in; organisation_pair: their organisations already meet;
+# participant_cap: one has reached their maximum of meetings; participant_busy: one is in another meeting in
+# every common free slot; both_busy: in each common free slot one or the other is; no_table: every slot still
+# open to both has its tables taken; too_many_in_a_row: one would exceed the longest run of meetings;
+# outweighed: none of these, it lost to requests worth more.
+UnplacedReason = Literal["unavailable", "organisation_pair", "participant_cap", "participant_busy",
+                         "both_busy", "no_table", "too_many_in_a_row", "outweighed"]
 
 
 @dataclass(frozen=True)

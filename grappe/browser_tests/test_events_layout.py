@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 800}
 TABLES = 20
+WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def big_room(transactional_db):
 def reads_well_on_a_phone(page, path: str) -> None:
     page.set_viewport_size(PHONE)
     assert page.goto(path).status == 200
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    width = page.evaluate(WIDTHS)
     assert width[0] <= width[1], f"{path} scrolls sideways: {width[0]} px wide in {width[1]} px"
     assert page.evaluate(OVERLAPS) == [], f"{path}: controls lie over each other"
 
@@ -52,8 +53,9 @@ def reads_well_on_a_phone(page, path: str) -> None:
 def test_the_organisers_events_pages_do_not_scroll_sideways_on_a_phone(page, sign_in, big_room):
     event, staff, _people = big_room
     sign_in(staff)
-    for name, args in (("events:event-list", ()), ("events:organiser-events", ()),
-                       ("events:organiser-event", (event.pk,)), ("events:organiser-registrations", (event.pk,))):
+    pages = (("events:event-list", ()), ("events:organiser-events", ()),
+             ("events:organiser-event", (event.pk,)), ("events:organiser-registrations", (event.pk,)))
+    for name, args in pages:
         for language in ("fr", "en"):
             reads_well_on_a_phone(page, url(name, *args, language=language))
     # a wide table scrolls inside its own box, which the keyboard can reach and a screen reader names
@@ -81,7 +83,7 @@ def test_the_meeting_grid_shows_every_table_and_says_how_many(page, sign_in, big
     expect(heads).to_have_count(TABLES)
     grid = page.get_by_test_id("schedule-scroll")
     expect(grid).to_have_attribute("tabindex", "0")
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    width = page.evaluate(WIDTHS)
     assert width[0] <= width[1]  # the page itself does not scroll: the grid does, inside its box
     for index in range(TABLES):
         heads.nth(index).scroll_into_view_if_needed()

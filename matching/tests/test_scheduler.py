@@ -199,7 +199,8 @@ def test_unplaced_requests_tell_busy_people_from_full_tables():
     assert reasons == {(0, 1): "both_busy"}  # 0 meets 2 in slot 0, 1 meets 3 in slot 1
     one_busy = Problem(people(1, 2, 3, unavailable={1: {1}, 2: {1}}),
                        (Request(0, 1, 3), Request(0, 2, 1)), (0, 1), 2)
-    assert [(u.reason, u.participant) for u in schedule(one_busy, **FAST).unplaced] == [("participant_busy", 0)]
+    unplaced = schedule(one_busy, **FAST).unplaced
+    assert [(u.reason, u.participant) for u in unplaced] == [("participant_busy", 0)]
     no_table = Problem(people(1, 2, 3, 4), (Request(0, 1, 3), Request(2, 3, 1)), (0,), 1)
     assert [u.reason for u in schedule(no_table, **FAST).unplaced] == ["no_table"]
 

@@ -21,9 +21,9 @@ router = Router(tags=["events"])
 class UnplacedOut(Schema):
     request: int
     reason: str = Field(description="unavailable, organisation_pair, participant_cap, participant_busy, "
-                                    "both_busy, no_table, too_many_in_a_row or outweighed (participant_full in "
-                                    "older runs); participant_left, request_closed or meeting_cancelled when "
-                                    "the write found it gone.")
+                                    "both_busy, no_table, too_many_in_a_row or outweighed (participant_full "
+                                    "in older runs); participant_left, request_closed or meeting_cancelled "
+                                    "when the write found it gone.")
     explanation: str = Field(description="The reason in words, in the caller's language.")
     participant: int | None = Field(None, description="The registration that is the bottleneck, if one is.")
 

@@ -89,7 +89,8 @@ def request_counts(registration: Registration) -> dict:
 
 
 def requests_by_other_side(registration: Registration) -> dict[int, MeetingRequest]:
-    """Each participant the registration has an open request with (either way), to its request (with `live`)."""
+    """Each participant the registration has an open request with (either way), to its request (with
+    `live`)."""
     found = {}
     for request in with_live_meetings(MeetingRequest.objects.filter(
             Q(requester=registration) | Q(recipient=registration), status__in=OPEN_REQUEST_STATUSES)):
@@ -160,12 +161,13 @@ def agreed_meetings(registration: Registration) -> list[Agreed]:
         meeting = request.live[0] if request.live else None
         reason = ""
         if meeting is None:
-            reason = _not_placed_because(request, left_out.get(request.pk), cancelled, scheduled=run is not None)
+            reason = _not_placed_because(request, left_out.get(request.pk), cancelled,
+                                         scheduled=run is not None)
         rows.append(Agreed(request=request, owner=owner, other=other, meeting=meeting,
                            mine=owner.pk == registration.pk, reason=reason))
     order = {"published": 0, "planned": 1, "not_placed": 2}
-    return sorted(rows, key=lambda row: (not row.mine, order[row.state],
-                                         row.meeting.slot.index if row.meeting else 0, row.other.display_name))
+    return sorted(rows, key=lambda row: (not row.mine, order[row.state], row.meeting.slot.index if row.meeting
+                                         else 0, row.other.display_name))
 
 
 def _not_placed_because(request: MeetingRequest, left_out: dict | None, cancelled: set[int], *,

@@ -12,14 +12,15 @@ REASONS = {
     "unavailable": lambda: _("The two have no free slot in common"),
     "organisation_pair": lambda: _("Their organisations already meet through other people"),
     "participant_cap": lambda: _("%(participant)s has reached their maximum number of meetings"),
-    "participant_busy": lambda: _("%(participant)s is already in another meeting in every slot the two share"),
+    "participant_busy": lambda: _("%(participant)s is already in another meeting in every slot the two "
+                                  "share"),
     "both_busy": lambda: _("Both participants are already in other meetings in every slot they share"),
     "no_table": lambda: _("No table is free any more in the slots they could share"),
     "too_many_in_a_row": lambda: _("%(participant)s would have too many meetings in a row"),
     "outweighed": lambda: _("Placing it would have meant giving up meetings that people asked for more"),
     # runs made before the reason told a full agenda from a reached maximum
-    "participant_full": lambda: _("%(participant)s has no free slot left, or has reached their maximum number "
-                                  "of meetings"),
+    "participant_full": lambda: _("%(participant)s has no free slot left, or has reached their maximum "
+                                  "number of meetings"),
     "participant_left": lambda: _("%(participant)s left the event (cancelled, or refused) while the "
                                   "scheduler ran"),
     "request_closed": lambda: _("The request was withdrawn while the scheduler ran"),
@@ -53,6 +54,6 @@ def unplaced_rows(run: ScheduleRun) -> list[dict]:
         if request is None:
             continue
         participant = people.get(item.get("participant"))
-        rows.append({"request": request, "reason": in_words(item["reason"], participant), "code": item["reason"],
-                     "participant": participant})
+        rows.append({"request": request, "reason": in_words(item["reason"], participant),
+                     "code": item["reason"], "participant": participant})
     return rows

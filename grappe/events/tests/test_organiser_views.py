@@ -180,13 +180,14 @@ def test_opening_the_requests_answers_normally_when_one_participants_mail_is_ref
     assert OutgoingMail.objects.get(to=alpha.person.email, status=MailStatus.PENDING).attempts == 1
 
 
-def test_the_scheduler_page_says_why_requests_were_not_placed_as_an_organiser_would(staff_client, staff, event,
-                                                                                      alpha, bravo, charlie):
+def test_the_scheduler_page_says_why_requests_were_not_placed_as_an_organiser_would(
+        staff_client, staff, event, alpha, bravo, charlie):
     reasons = {"both_busy": make_request(alpha, bravo, RequestStatus.ACCEPTED),
                "no_table": make_request(bravo, charlie, RequestStatus.ACCEPTED),
                "participant_cap": make_request(charlie, alpha, RequestStatus.ACCEPTED)}
     ScheduleRun.objects.create(event=event, owner=staff, status=JobStatus.DONE, requests_count=3, unplaced=[
-        {"request": request.pk, "reason": reason, "participant": charlie.pk if reason == "participant_cap" else None}
+        {"request": request.pk, "reason": reason,
+         "participant": charlie.pk if reason == "participant_cap" else None}
         for reason, request in reasons.items()])
 
     for url in ("events:organiser-scheduler", "events:organiser-schedule"):

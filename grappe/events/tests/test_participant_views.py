@@ -236,11 +236,12 @@ def test_an_agreed_request_not_yet_scheduled_says_so(client, org_user, alpha, br
 
     page = client.get(reverse("events:request-list", args=[alpha.event.pk])).content.decode()
 
-    assert "Agreed, not placed" in page and "the organiser places the agreed meetings once the requests close" in page
+    assert "Agreed, not placed" in page
+    assert "the organiser places the agreed meetings once the requests close" in page
 
 
-def test_an_agreement_made_after_the_last_scheduler_run_says_so(client, staff, org_user, alpha, bravo, charlie,
-                                                                in_english):
+def test_an_agreement_made_after_the_last_scheduler_run_says_so(
+        client, staff, org_user, alpha, bravo, charlie, in_english):
     _left_out(alpha.event, staff, make_request(bravo, charlie, RequestStatus.ACCEPTED), "no_table")
     make_request(alpha, bravo, RequestStatus.ACCEPTED)
     client.force_login(org_user)

@@ -98,8 +98,8 @@ def request_list(request, pk):
     for meeting_request in received + sent:
         meeting_request.agreed = mine.get(meeting_request.pk)
     return render(request, "events/participant/request_list.html", {
-        "event": event, "registration": me, "received": received, "sent": sent, "priorities": Priority.choices,
-        "can_answer": event.phase in requests.ANSWER_PHASES,
+        "event": event, "registration": me, "received": received, "sent": sent,
+        "priorities": Priority.choices, "can_answer": event.phase in requests.ANSWER_PHASES,
         "colleagues_meetings": [row for row in agreed if not row.mine]})
 
 
