@@ -79,7 +79,13 @@ class Problem:
 GAP_MODEL_LIMIT = 40_000
 WEIGHT_SHARE = 0.6  # of the time limit for the weight; the rest (and what the weight left) for the gaps
 
-UnplacedReason = Literal["unavailable", "participant_full", "organisation_pair", "no_table", "outweighed"]
+# unavailable: no slot both are free in; organisation_pair: their organisations already meet;
+# participant_cap: one has reached their maximum of meetings; participant_busy: one is in another meeting in
+# every common free slot; both_busy: in each common free slot one or the other is; no_table: every slot still
+# open to both has its tables taken; too_many_in_a_row: one would exceed the longest run of meetings;
+# outweighed: none of these, it lost to requests worth more.
+UnplacedReason = Literal["unavailable", "organisation_pair", "participant_cap", "participant_busy",
+                         "both_busy", "no_table", "too_many_in_a_row", "outweighed"]
 
 
 @dataclass(frozen=True)
@@ -542,17 +548,20 @@ def _why(instance: _Instance, agenda: _Agenda, request: Request) -> Unplaced:
     if instance.org_pair(a, b) in agenda.org_pairs:
         return Unplaced(request, "organisation_pair")
     for person in (a, b):
-        if agenda.full(person) or all(s in agenda.busy[person] for s in candidates):
-            return Unplaced(request, "participant_full", person)
+        if agenda.full(person):
+            return Unplaced(request, "participant_cap", person)
+    for person in (a, b):
+        if all(s in agenda.busy[person] for s in candidates):
+            return Unplaced(request, "participant_busy", person)
     open_slots = [s for s in candidates if s not in agenda.busy[a] and s not in agenda.busy[b]]
     if not open_slots:
-        return Unplaced(request, "outweighed")
+        return Unplaced(request, "both_busy")
     if all(not agenda.table_free(s) for s in open_slots):
         return Unplaced(request, "no_table")
     with_table = [s for s in open_slots if agenda.table_free(s)]
     for person in (a, b):
         if all(agenda.too_long_run(person, s) for s in with_table):
-            return Unplaced(request, "participant_full", person)
+            return Unplaced(request, "too_many_in_a_row", person)
     return Unplaced(request, "outweighed")
 
 

@@ -47,7 +47,9 @@ def test_a_request_becomes_a_meeting_in_the_downloaded_agenda(page, sign_in, day
     received = page.get_by_test_id("received").get_by_test_id("request")
     expect(received).to_contain_text("Vos composites pour nos supports")
     received.get_by_test_id("accept").click()
-    expect(page.get_by_test_id("received").get_by_test_id("request-status")).to_have_text(in_french("Accepted"))
+    # agreed, not yet in a slot: the page says so rather than call it a meeting
+    expect(page.get_by_test_id("received").get_by_test_id("agreed-state")).to_contain_text(
+        in_french("Agreed, not placed"))
     assert alpha.requests_sent.get().status == RequestStatus.ACCEPTED
 
     # The organiser closes the requests, runs the scheduler and publishes the agendas.

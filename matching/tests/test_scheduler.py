@@ -186,10 +186,23 @@ def test_unplaced_requests_say_why():
     result = schedule(problem, **FAST)
     reasons = {(u.request.a, u.request.b): (u.reason, u.participant) for u in result.unplaced}
     assert reasons[1, 2] == ("organisation_pair", None)
-    assert reasons[0, 5][0] == "participant_full"
-    assert reasons[2, 3][0] in ("participant_full", "no_table")
+    assert reasons[0, 5] == ("participant_cap", 0)
+    assert reasons[2, 3] == ("participant_cap", 2)
     nobody_free = Problem(people(1, 2, unavailable={0: {0}, 1: {1}}), (Request(0, 1),), (0, 1), 1)
     assert schedule(nobody_free, **FAST).unplaced[0].reason == "unavailable"
+
+
+def test_unplaced_requests_tell_busy_people_from_full_tables():
+    both_busy = Problem(people(1, 2, 3, 4, unavailable={2: {1}, 3: {0}}),
+                        (Request(0, 2, 3), Request(1, 3, 3), Request(0, 1, 1)), (0, 1), 2)
+    reasons = {(u.request.a, u.request.b): u.reason for u in schedule(both_busy, **FAST).unplaced}
+    assert reasons == {(0, 1): "both_busy"}  # 0 meets 2 in slot 0, 1 meets 3 in slot 1
+    one_busy = Problem(people(1, 2, 3, unavailable={1: {1}, 2: {1}}),
+                       (Request(0, 1, 3), Request(0, 2, 1)), (0, 1), 2)
+    unplaced = schedule(one_busy, **FAST).unplaced
+    assert [(u.reason, u.participant) for u in unplaced] == [("participant_busy", 0)]
+    no_table = Problem(people(1, 2, 3, 4), (Request(0, 1, 3), Request(2, 3, 1)), (0,), 1)
+    assert [u.reason for u in schedule(no_table, **FAST).unplaced] == ["no_table"]
 
 
 def test_the_tables_limit_each_slot_and_tie_breaks_go_to_fewer_gaps():

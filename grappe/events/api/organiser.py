@@ -12,6 +12,7 @@ from grappe.core.permissions import require
 
 from ..models import Event, ScheduleRun
 from ..selectors import organiser as selectors
+from ..selectors import runs
 from ..services import scheduling
 
 router = Router(tags=["events"])
@@ -19,8 +20,10 @@ router = Router(tags=["events"])
 
 class UnplacedOut(Schema):
     request: int
-    reason: str = Field(description="unavailable, participant_full, organisation_pair, no_table or "
-                                    "outweighed.")
+    reason: str = Field(description="unavailable, organisation_pair, participant_cap, participant_busy, "
+                                    "both_busy, no_table, too_many_in_a_row or outweighed (participant_full "
+                                    "in older runs); participant_left, request_closed or meeting_cancelled "
+                                    "when the write found it gone.")
     explanation: str = Field(description="The reason in words, in the caller's language.")
     participant: int | None = Field(None, description="The registration that is the bottleneck, if one is.")
 
@@ -70,7 +73,7 @@ def _organised(request, event_id: int) -> Event:
 def _run(run: ScheduleRun) -> dict:
     unplaced = ([{"request": row["request"].pk, "reason": row["code"], "explanation": row["reason"],
                   "participant": row["participant"].pk if row["participant"] else None}
-                 for row in scheduling.unplaced_rows(run)] if run.unplaced else [])
+                 for row in runs.unplaced_rows(run)] if run.unplaced else [])
     return {**{name: getattr(run, name) for name in RunOut.model_fields if name not in ("progress", "unplaced")},
             "progress": run.progress_percent, "unplaced": unplaced}
 

@@ -8,10 +8,12 @@ as the PDF and the .ics file: only published meetings appear (a planned one may 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import (
+    LIVE_MEETING,
     OPEN_REQUEST_STATUSES,
     Event,
     Meeting,
@@ -24,6 +26,7 @@ from ..models import (
     RequestStatus,
     Slot,
 )
+from . import runs
 
 PARTICIPANT_RELATIONS = ("person", "organisation")
 
@@ -58,6 +61,12 @@ def open_requests_between(a: Registration, b: Registration) -> QuerySet[MeetingR
         Q(requester=a, recipient=b) | Q(requester=b, recipient=a), status__in=OPEN_REQUEST_STATUSES)
 
 
+def with_live_meetings(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
+    """The requests, each with `live`: its live meeting (planned or published) in a list, or an empty list."""
+    return requests.prefetch_related(Prefetch("meetings", queryset=Meeting.objects.filter(LIVE_MEETING)
+                                              .select_related("slot", "table"), to_attr="live"))
+
+
 def requests_sent(registration: Registration) -> QuerySet[MeetingRequest]:
     return (registration.requests_sent.select_related(*(f"recipient__{r}" for r in PARTICIPANT_RELATIONS))
             .order_by("-created_at"))
@@ -80,10 +89,11 @@ def request_counts(registration: Registration) -> dict:
 
 
 def requests_by_other_side(registration: Registration) -> dict[int, MeetingRequest]:
-    """Each participant the registration has an open request with (either way), to its request."""
+    """Each participant the registration has an open request with (either way), to its request (with
+    `live`)."""
     found = {}
-    for request in (MeetingRequest.objects.filter(Q(requester=registration) | Q(recipient=registration),
-                                                  status__in=OPEN_REQUEST_STATUSES)):
+    for request in with_live_meetings(MeetingRequest.objects.filter(
+            Q(requester=registration) | Q(recipient=registration), status__in=OPEN_REQUEST_STATUSES)):
         found[request.recipient_id if request.requester_id == registration.pk else request.requester_id] = request
     return found
 
@@ -103,6 +113,73 @@ def colleagues_requests(participant: Registration, other: Registration) -> list[
     return list(MeetingRequest.objects.filter(
         Q(requester__in=colleagues, recipient__in=theirs) | Q(requester__in=theirs, recipient__in=colleagues),
         status__in=OPEN_REQUEST_STATUSES).select_related(*sides).order_by("created_at"))
+
+
+# Agreed meetings: placed or not, and whose ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Agreed:
+    """An accepted request of the participant or of a colleague (another person of its organisation), as the
+    participant's pages show it: placed in the published schedule (slot and table), placed in a schedule not
+    yet published, or agreed but not placed, with the reason the organiser reads on the scheduler's page."""
+
+    request: MeetingRequest
+    owner: Registration  # whose meeting it is: the participant, or a colleague
+    other: Registration  # whom they meet
+    meeting: Meeting | None  # the live meeting, if any
+    mine: bool
+    reason: str = ""  # why it is not placed, in words
+
+    @property
+    def state(self) -> str:
+        """published, planned (placed, not yet published) or not_placed."""
+        if self.meeting is None:
+            return "not_placed"
+        return "published" if self.meeting.status == MeetingStatus.PUBLISHED else "planned"
+
+
+def agreed_meetings(registration: Registration) -> list[Agreed]:
+    """The participant's accepted requests then its colleagues', each placed or not and why (see `Agreed`)."""
+    people = [registration.pk]
+    if registration.organisation_id is not None:
+        people += list(Registration.objects.filter(event=registration.event_id,
+                                                   organisation=registration.organisation_id)
+                       .exclude(pk=registration.pk).values_list("pk", flat=True))
+    sides = [f"{side}__{r}" for side in ("requester", "recipient") for r in PARTICIPANT_RELATIONS]
+    accepted = (MeetingRequest.objects.filter(Q(requester__in=people) | Q(recipient__in=people),
+                                              event=registration.event_id, status=RequestStatus.ACCEPTED)
+                .select_related(*sides))
+    accepted = with_live_meetings(accepted)
+    run = runs.last_done_run(registration.event)
+    left_out = {item["request"]: item for item in run.unplaced} if run else {}
+    cancelled = set(Meeting.objects.filter(event=registration.event_id, status=MeetingStatus.CANCELLED,
+                                           request__in=accepted).values_list("request", flat=True))
+    rows = []
+    for request in accepted:
+        owner, other = ((request.requester, request.recipient) if request.requester_id in people
+                        else (request.recipient, request.requester))
+        meeting = request.live[0] if request.live else None
+        reason = ""
+        if meeting is None:
+            reason = _not_placed_because(request, left_out.get(request.pk), cancelled,
+                                         scheduled=run is not None)
+        rows.append(Agreed(request=request, owner=owner, other=other, meeting=meeting,
+                           mine=owner.pk == registration.pk, reason=reason))
+    order = {"published": 0, "planned": 1, "not_placed": 2}
+    return sorted(rows, key=lambda row: (not row.mine, order[row.state], row.meeting.slot.index if row.meeting
+                                         else 0, row.other.display_name))
+
+
+def _not_placed_because(request: MeetingRequest, left_out: dict | None, cancelled: set[int], *,
+                        scheduled: bool) -> str:
+    if request.pk in cancelled:
+        return _("The organiser cancelled this meeting")
+    if left_out is None and scheduled:
+        return _("Not scheduled yet: agreed after the organiser last ran the scheduler")
+    if left_out is None:
+        return _("Not scheduled yet: the organiser places the agreed meetings once the requests close")
+    sides = {side.pk: side for side in (request.requester, request.recipient)}
+    return runs.in_words(left_out["reason"], sides.get(left_out.get("participant")))
 
 
 # A participant's agenda -------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from grappe.events.models import (
     RequestStatus,
     ScheduleRun,
 )
+from grappe.events.selectors import runs
 from grappe.events.services import meetings, registrations, requests, scheduling
 from grappe.events.services.organiser import answer_registrations, change_phase
 from matching import scheduler as matching_scheduler
@@ -83,7 +84,7 @@ def test_an_unplaced_request_says_why_in_words(scheduling_event, staff, alpha, b
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
     assert done.placed_count == 0
-    [row] = scheduling.unplaced_rows(done)
+    [row] = runs.unplaced_rows(done)
     assert row["request"] == request and row["code"] == "unavailable"
     assert "free slot" in row["reason"]
 
@@ -346,7 +347,7 @@ def test_a_participant_refused_during_the_solve_gets_no_meeting_and_the_organise
     done = ScheduleRun.objects.get(pk=run(scheduling_event, staff).pk)
 
     assert done.status == JobStatus.DONE and not Meeting.objects.filter(request=request).exists()
-    [row] = scheduling.unplaced_rows(done)
+    [row] = runs.unplaced_rows(done)
     assert row["request"] == request and row["participant"] == charlie
     assert row["reason"].startswith(charlie.display_name) and "while the scheduler ran" in row["reason"]
 

@@ -1,6 +1,7 @@
 """The organiser's pages and API as the staff use them: create an event, run the scheduler, read the results,
 print, export."""
 
+import html
 from io import BytesIO
 
 import pytest
@@ -11,9 +12,9 @@ from openpyxl import load_workbook
 
 from grappe.conftest import committed
 from grappe.core import outbox
-from grappe.core.models import MailStatus, OutgoingMail
+from grappe.core.models import JobStatus, MailStatus, OutgoingMail
 from grappe.core.tests.mail_backends import refusing_mail  # noqa: F401
-from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus
+from grappe.events.models import Event, MeetingStatus, Phase, RequestStatus, ScheduleRun
 
 from .factories import make_request, place, register_guest
 
@@ -177,3 +178,22 @@ def test_opening_the_requests_answers_normally_when_one_participants_mail_is_ref
     assert event.phase == Phase.REQUESTS
     assert sorted(m.to[0] for m in mail.outbox) == sorted([bravo.person.email, charlie.person.email])
     assert OutgoingMail.objects.get(to=alpha.person.email, status=MailStatus.PENDING).attempts == 1
+
+
+def test_the_scheduler_page_says_why_requests_were_not_placed_as_an_organiser_would(
+        staff_client, staff, event, alpha, bravo, charlie):
+    reasons = {"both_busy": make_request(alpha, bravo, RequestStatus.ACCEPTED),
+               "no_table": make_request(bravo, charlie, RequestStatus.ACCEPTED),
+               "participant_cap": make_request(charlie, alpha, RequestStatus.ACCEPTED)}
+    ScheduleRun.objects.create(event=event, owner=staff, status=JobStatus.DONE, requests_count=3, unplaced=[
+        {"request": request.pk, "reason": reason,
+         "participant": charlie.pk if reason == "participant_cap" else None}
+        for reason, request in reasons.items()])
+
+    for url in ("events:organiser-scheduler", "events:organiser-schedule"):
+        page = html.unescape(staff_client.get(reverse(url, args=[event.pk])).content.decode())
+        assert "Les deux participants sont déjà pris sur tous les créneaux communs" in page
+        assert "Plus aucune table libre sur les créneaux qu'ils pourraient partager" in page
+        assert f"{charlie.display_name} a atteint son maximum de rencontres" in page
+        for word in ("poids", "borne", "glouton", "heuristique", "weight", "bound", "greedy", "écart"):
+            assert word not in page.lower()

@@ -1,12 +1,23 @@
 """The participants' pages, as a visitor uses them: a guest's link, suggestions with reasons, requests, agenda."""
 
+import html
 import re
 
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.events.models import Audience, Phase, Priority, Registration, RegistrationStatus, RequestStatus
+from grappe.conftest import make_member
+from grappe.core.models import JobStatus
+from grappe.events.models import (
+    Audience,
+    Phase,
+    Priority,
+    Registration,
+    RegistrationStatus,
+    RequestStatus,
+    ScheduleRun,
+)
 from grappe.events.suggestions import rank
 from grappe.members.models import Capability
 
@@ -185,3 +196,100 @@ def test_my_page_counts_meetings_in_my_agenda_apart_from_agreed_ones_not_placed(
         page = client.get(reverse("events:my-registration", args=[alpha.event.pk])).content.decode()
     assert "1 meeting in your agenda" in page
     assert "1 agreed but not placed in a slot" in page
+
+
+def _colleague_of(registration):
+    """Marie Tremblay, another person of the registration's organisation, registered to the same event."""
+    user = make_member(registration.organisation, "marie@alpha.test")
+    user.person.first_name, user.person.last_name = "Marie", "Tremblay"
+    user.person.save()
+    return register(registration.event, user)
+
+
+def _left_out(event, staff, meeting_request, reason, participant=None):
+    """A finished scheduler run that could not place the request, for the reason given."""
+    return ScheduleRun.objects.create(event=event, owner=staff, status=JobStatus.DONE, unplaced=[
+        {"request": meeting_request.pk, "reason": reason, "participant": participant}])
+
+
+def test_my_requests_say_which_agreed_meetings_are_placed_and_why_the_others_are_not(
+        client, staff, org_user, alpha, bravo, charlie, in_english):
+    placed = make_request(alpha, bravo, RequestStatus.ACCEPTED)
+    place(placed, slot_index=1, table_number=2)
+    not_placed = make_request(charlie, alpha, RequestStatus.ACCEPTED)
+    _left_out(alpha.event, staff, not_placed, "both_busy")
+    client.force_login(org_user)
+
+    page = client.get(reverse("events:request-list", args=[alpha.event.pk])).content.decode()
+
+    assert page.count('data-state="published"') == 1 and "table 2" in page
+    assert page.count('data-state="not_placed"') == 1
+    assert "Both participants are already in other meetings in every slot they share" in page
+    assert "Meeting agreed" not in page
+    assert page.count("Call off this meeting") == 1  # the placed one
+    assert page.count("Withdraw the agreement") == 1  # the one agreed but not placed: no meeting to cancel
+
+
+def test_an_agreed_request_not_yet_scheduled_says_so(client, org_user, alpha, bravo, in_english):
+    make_request(alpha, bravo, RequestStatus.ACCEPTED)
+    client.force_login(org_user)
+
+    page = client.get(reverse("events:request-list", args=[alpha.event.pk])).content.decode()
+
+    assert "Agreed, not placed" in page
+    assert "the organiser places the agreed meetings once the requests close" in page
+
+
+def test_an_agreement_made_after_the_last_scheduler_run_says_so(
+        client, staff, org_user, alpha, bravo, charlie, in_english):
+    _left_out(alpha.event, staff, make_request(bravo, charlie, RequestStatus.ACCEPTED), "no_table")
+    make_request(alpha, bravo, RequestStatus.ACCEPTED)
+    client.force_login(org_user)
+
+    page = client.get(reverse("events:request-list", args=[alpha.event.pk])).content.decode()
+
+    assert "Not scheduled yet: agreed after the organiser last ran the scheduler" in page
+
+
+def test_a_colleagues_meeting_says_whose_it_is_and_cannot_be_called_off(client, staff, org_user, alpha, bravo,
+                                                                         charlie):
+    marie = _colleague_of(alpha)
+    hers = make_request(marie, bravo, RequestStatus.ACCEPTED)
+    place(hers, slot_index=0, table_number=1)
+    left_out = make_request(marie, charlie, RequestStatus.ACCEPTED)
+    _left_out(alpha.event, staff, left_out, "participant_cap", marie.pk)
+    client.force_login(org_user)
+
+    for url in ("events:request-list", "events:agenda"):
+        page = client.get(reverse(url, args=[alpha.event.pk])).content.decode()
+        assert page.count("Rencontre de Marie Tremblay, votre collègue") == 2
+        assert "Marie Tremblay a atteint son maximum de rencontres" in page
+        for request in (hers, left_out):
+            assert reverse("events:request-withdraw", args=[alpha.event.pk, request.pk]) not in page
+    withdraw = reverse("events:request-withdraw", args=[alpha.event.pk, hers.pk])
+    assert client.post(withdraw).status_code == 404  # not hers to call off from this account either
+
+
+def test_my_agenda_lists_agreed_meetings_that_are_not_in_it_with_the_reason(client, staff, org_user, alpha,
+                                                                          bravo, charlie):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED))
+    no_table = make_request(alpha, charlie, RequestStatus.ACCEPTED)
+    _left_out(alpha.event, staff, no_table, "no_table")
+    client.force_login(org_user)
+
+    page = html.unescape(client.get(reverse("events:agenda", args=[alpha.event.pk])).content.decode())
+
+    assert 'data-testid="not-in-agenda"' in page
+    assert "Convenue, non placée" in page
+    assert "Plus aucune table libre sur les créneaux qu'ils pourraient partager" in page
+
+
+def test_whom_to_meet_tells_a_placed_meeting_from_one_only_agreed(client, org_user, alpha, bravo, charlie,
+                                                                  in_english):
+    place(make_request(alpha, bravo, RequestStatus.ACCEPTED))
+    make_request(alpha, charlie, RequestStatus.ACCEPTED)
+    client.force_login(org_user)
+
+    page = client.get(reverse("events:participant-list", args=[alpha.event.pk])).content.decode()
+
+    assert "Meeting placed" in page and "Agreed, not placed" in page

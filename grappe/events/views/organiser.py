@@ -23,6 +23,7 @@ from ..documents import exports
 from ..forms.organiser import EventForm, PhaseForm, PlaceForm, RegistrationsForm, phase_actions
 from ..models import Event, Meeting, MeetingRequest, PrintJob, RegistrationStatus, ScheduleRun
 from ..selectors import organiser as selectors
+from ..selectors import runs
 from ..services import meetings, organiser, print_jobs, scheduling
 
 PER_PAGE = 50
@@ -125,9 +126,9 @@ def scheduler_page(request, pk):
     run = event.schedule_runs.first()
     return render(request, "events/organiser/scheduler.html", {
         "event": event, "run": run, "runs": event.schedule_runs.all()[:10], "tab": "scheduler",
-        "unplaced": scheduling.unplaced_rows(run) if run and run.status == JobStatus.DONE else [],
+        "unplaced": runs.unplaced_rows(run) if run and run.status == JobStatus.DONE else [],
         "can_run": event.phase in scheduling.RUNNABLE_PHASES,
-        "gap_percent": run.gap * 100 if run else 0})
+        "more_percent": run.gap * 100 if run else 0, "first_draft_count": run.greedy_count if run else 0})
 
 
 def _start(request, event: Event, start, page: str):
@@ -159,10 +160,10 @@ def _progress_bar(request, event: Event, job: ScheduleRun | PrintJob, url_name: 
 def schedule(request, pk):
     event = _event(request, pk)
     tables, rows = selectors.schedule_grid(event)
-    run = event.schedule_runs.filter(status=JobStatus.DONE).first()
+    run = runs.last_done_run(event)
     return render(request, "events/organiser/schedule.html", {
         "event": event, "tables": tables, "rows": rows, "actions": phase_actions(event), "tab": "schedule",
-        "unplaced": scheduling.unplaced_rows(run) if run else []})
+        "unplaced": runs.unplaced_rows(run) if run else []})
 
 
 @login_required

@@ -47,7 +47,7 @@ def participant_detail(request, pk, other_pk):
     suggestion = suggestions.rank(me, [other], colleagues=True)[0]
     return render(request, "events/participant/participant_detail.html", {
         "event": event, "registration": me, "other": other, "suggestion": suggestion,
-        "existing": selectors.open_requests_between(me, other).first(),
+        "existing": selectors.with_live_meetings(selectors.open_requests_between(me, other)).first(),
         "colleagues": selectors.colleagues_requests(me, other), "form": RequestForm(),
         "can_ask": _why_not(me, other)})
 
@@ -89,11 +89,18 @@ def request_send(request, pk, other_pk):
 
 
 def request_list(request, pk):
+    """The participant's requests, sent and received: an agreed one says whether it is placed (when and where)
+    or why not; then its colleagues' agreed meetings, whose they are."""
     event, me = access.participation(request, pk, active=True)
+    agreed = selectors.agreed_meetings(me)
+    mine = {row.request.pk: row for row in agreed if row.mine}
+    received, sent = list(selectors.requests_received(me)), list(selectors.requests_sent(me))
+    for meeting_request in received + sent:
+        meeting_request.agreed = mine.get(meeting_request.pk)
     return render(request, "events/participant/request_list.html", {
-        "event": event, "registration": me, "received": selectors.requests_received(me),
-        "sent": selectors.requests_sent(me), "priorities": Priority.choices,
-        "can_answer": event.phase in requests.ANSWER_PHASES})
+        "event": event, "registration": me, "received": received, "sent": sent,
+        "priorities": Priority.choices, "can_answer": event.phase in requests.ANSWER_PHASES,
+        "colleagues_meetings": [row for row in agreed if not row.mine]})
 
 
 @require_POST
@@ -130,9 +137,13 @@ def request_withdraw(request, pk, request_pk):
 
 
 def agenda(request, pk):
-    """The participant's day: its meetings with times and tables once the organiser publishes them."""
+    """The participant's day: its meetings with times and tables once the organiser publishes them; then its
+    agreed meetings not in it (not yet published, or not placed and why), and its colleagues' meetings."""
     event, me = access.participation(request, pk, active=True)
     context = selectors.sheet_context(me)
+    agreed = selectors.agreed_meetings(me)
+    context["not_in_agenda"] = [row for row in agreed if row.mine and row.state != "published"]
+    context["colleagues_meetings"] = [row for row in agreed if not row.mine]
     for _session, rows in context["sessions"]:
         for row in rows:
             if row.seat:
