@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from grappe.listening.models import Need, SurveyStatus
+from grappe.listening.models import Need, SurveyStatus, Theme
 from grappe.listening.services import themes as theme_services
 from grappe.listening.tests.insights_data import answered_survey, crowd
 from grappe.members.models import Segment
@@ -31,7 +31,8 @@ SCREENSHOTS = Path(os.environ.get("GRAPPE_SWEEP_DIR", Path(settings.BASE_DIR) / 
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 SERIOUS_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' ' + v.nodes[0].html.slice(0, 80))"""
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => v.id + ' ' + v.nodes[0].html.slice(0, 80))"""
 
 # For each chart: the drawing the page shows (its width chose it), which SVG it is, and how wide it is drawn.
 IMAGES = """() => [...document.querySelectorAll('figure.grappe-chart')]
@@ -86,9 +87,10 @@ def too_small(page, image) -> list[str]:
             if t["size"] * scale < SMALLEST_PX - 0.05]
 
 
-def check_charts_and_width(page, path: str, name: str, charts: int) -> None:
-    """At each width: `charts` charts or more, each showing one drawing whose text reads at 12 px or more, and
-    a page that does not scroll sideways. A screenshot of each, to look at."""
+def check_charts(page, path: str, name: str, charts: int, whole_page: bool = True) -> None:
+    """At each width: `charts` charts or more, each showing one drawing whose text reads at 12 px or more;
+    with `whole_page`, a page that does not scroll sideways and that axe finds nothing serious in. A
+    screenshot of each, to look at."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(path)
@@ -97,9 +99,11 @@ def check_charts_and_width(page, path: str, name: str, charts: int) -> None:
         assert len(shown) >= charts and all(len(images) == 1 for images in shown), (width, shown)
         small = {image["alt"][:50]: found for (image,) in shown if (found := too_small(page, image))}
         assert not small, f"at {width} px: {small}"
+        if not whole_page:
+            continue
         sideways = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
         assert sideways[0] <= sideways[1], f"at {width} px the page is {sideways[0]} px wide"
-        # A table wider than a phone scrolls in a region a keyboard can reach (axe: scrollable-region-focusable).
+        # A table wider than a phone scrolls in a region a keyboard reaches (scrollable-region-focusable).
         page.evaluate(AXE)
         assert page.evaluate(SERIOUS_VIOLATIONS) == [], f"axe at {width} px"
 
@@ -109,7 +113,15 @@ def test_dashboard_charts_read_at_12_px_and_the_page_never_scrolls_sideways(page
     sign_in(dashboards[role])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # Themes over time, needs by category and by urgency, and the segment's needs by category.
-    check_charts_and_width(page, url("listening:dashboard"), f"{role}-dashboard", charts=4)
+    check_charts(page, url("listening:dashboard"), f"{role}-dashboard", charts=4)
     # A chart per question with figures: the Likert scale and the single choice.
-    check_charts_and_width(page, url("listening:dashboard-survey", dashboards["survey"].pk), f"{role}-survey",
-                           charts=2)
+    check_charts(page, url("listening:dashboard-survey", dashboards["survey"].pk), f"{role}-survey", charts=2)
+
+
+def test_the_staff_theme_charts_read_at_12_px_in_a_full_and_in_a_partial_column(page, sign_in, dashboards):
+    sign_in(dashboards["staff"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    check_charts(page, url("listening:staff-theme-list"), "staff-themes", charts=1, whole_page=False)
+    theme = Theme.objects.filter(is_active=True).order_by("pk").first()
+    check_charts(page, url("listening:staff-theme-detail", theme.pk), "staff-theme", charts=1,
+                 whole_page=False)
