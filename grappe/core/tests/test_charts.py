@@ -133,6 +133,18 @@ def test_a_chart_without_bars_is_drawn_empty():
     assert all(not of_class(svg, "rect", "rect") for svg in drawings(charts.bars([], [], title="T", value_title="v")))
 
 
+def test_a_chart_drawn_again_comes_from_memory_in_its_own_language():
+    def draw():
+        return charts.bars(["Export"], [1234], title="T", value_title="Organisations")
+
+    with translation.override("fr"):
+        french = draw()
+        assert draw() == french  # pygal names each drawing at random: equal only when kept
+    with translation.override("en"):
+        english = draw()
+    assert english != french and any("1,234" in texts(svg) for svg in drawings(english))
+
+
 def test_nothing_hidden_needs_no_caption():
     bars = charts.bar_chart([{"label": "Export", "cell": shown(12)}], k=5, title="T")
     assert "figcaption" not in bars
