@@ -232,8 +232,8 @@ def _mark_hidden_bars(root, hidden_bars: list[bool], mark: str):
     overlay = groups["plot text-overlay"]
     for label, is_hidden in zip(labels, hidden_bars, strict=True):
         if is_hidden:
-            overlay.append(overlay.makeelement("text", {
-                "text-anchor": "start", "x": f"{float(zero) + 4:.2f}", "y": label.get("y"), "class": "value"}))
+            place = {"text-anchor": "start", "x": f"{float(zero) + 4:.2f}", "y": label.get("y"), "class": "value"}
+            overlay.append(overlay.makeelement("text", place))
             overlay[-1].text = mark
     return root
 

@@ -121,7 +121,8 @@ def test_a_hidden_month_is_a_gap_and_a_true_zero_a_point():
 
 def test_a_hidden_bar_says_so_in_its_place_and_nothing_hidden_is_written_as_a_figure():
     long = "Chaîne d'approvisionnement et logistique"
-    html = charts.bars([long, "Export", "Innovation"], [None, None, 0], title="T", value_title="v", hidden="< 5")
+    html = charts.bars([long, "Export", "Innovation"], [None, None, 0], title="T", value_title="v",
+                       hidden="< 5")
     for svg in drawings(html):
         (overlay,) = of_class(svg, "g", "text-overlay")
         assert [t.text for t in overlay.iter(f"{SVG}text")] == ["0", "< 5", "< 5"]  # bottom up
@@ -130,7 +131,8 @@ def test_a_hidden_bar_says_so_in_its_place_and_nothing_hidden_is_written_as_a_fi
 
 
 def test_a_chart_without_bars_is_drawn_empty():
-    assert all(not of_class(svg, "rect", "rect") for svg in drawings(charts.bars([], [], title="T", value_title="v")))
+    empty = charts.bars([], [], title="T", value_title="v")
+    assert all(not of_class(svg, "rect", "rect") for svg in drawings(empty))
 
 
 def test_a_chart_drawn_again_comes_from_memory_in_its_own_language():
