@@ -4,7 +4,9 @@ the reader's language writes them, no script, and a text alternative that carrie
 import base64
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import translation
 
 from grappe.core import charts
@@ -15,7 +17,7 @@ MONTHS = ["2026-01", "2026-02", "2026-03"]
 
 
 def drawings(html: str) -> list[ET.Element]:
-    """The SVG documents a chart's <picture> shows (narrow first, then wide), parsed."""
+    """The SVG documents of a chart's figure (wide, medium and narrow), parsed."""
     return [ET.fromstring(base64.b64decode(uri))
             for uri in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)]
 
@@ -35,17 +37,39 @@ def shown(n: int) -> Cell:
 HIDDEN = Cell(key="hidden", suppressed=True)
 
 
-def test_a_chart_is_a_picture_of_two_svg_drawings_without_script_or_inline_style():
+def test_a_chart_is_a_figure_of_three_svg_drawings_without_script_or_inline_style():
     html = charts.line(
         [charts.Series("A", [1, 2, 3])], MONTHS, title="Title", x_title="Month", y_title="Organisations")
-    assert html.startswith('<figure class="grappe-chart"><picture><source media="(max-width: 575.98px)"')
+    assert html.startswith('<figure class="grappe-chart"><img ')
     assert "style=" not in html and "<script" not in html
-    narrow, wide = drawings(html)
-    for svg in (narrow, wide):
-        assert svg.tag == f"{SVG}svg"
+    # The wide one is the default (and a PDF's); the page's CSS shows a narrower one in a narrower column.
+    images = r'<img [^>]*class="grappe-chart-(\d+) img-fluid" width="\1" height="\d+"( hidden)?>'
+    assert re.findall(images, html) == [("720", ""), ("540", " hidden"), ("360", " hidden")]
+    for svg, width in zip(drawings(html), charts.WIDTHS, strict=True):
+        assert svg.tag == f"{SVG}svg" and svg.get("viewBox").split()[2] == str(width)
         assert not list(svg.iter(f"{SVG}script")) and not of_class(svg, "g", "tooltip")
         assert "http" not in ET.tostring(svg, encoding="unicode").replace("http://www.w3.org/", "")
-    assert narrow.get("viewBox").split()[2] == str(charts.NARROW) and wide.get("viewBox").split()[2] == "720"
+
+
+def test_no_text_is_drawn_under_13_px_and_the_page_never_shows_a_drawing_under_12_13_of_its_size():
+    """The browser test measures the text as shown; this holds its two halves: the sizes the SVG gives its
+    text, and the container widths grappe.css picks each drawing from (a drawing shown narrower than 12/13
+    of its width would shrink its 13 px text under 12 px)."""
+    assert charts.LABEL_PX == 13
+    for html in (charts.line([charts.Series("A", [1, None, 3]), charts.Series("B", [2, 2, 2])], MONTHS,
+                             title="T", x_title="x", y_title="y", note="n"),
+                 charts.bars(["Export", "Workforce"], [4, None], title="T", value_title="v", hidden="< 5")):
+        for svg in drawings(html):
+            (style,) = [e.text for e in svg.iter(f"{SVG}style")]
+            sizes = re.findall(r"([^{}]*)\{[^}]*font-size:(\d+)px", style)
+            assert sizes and all(int(px) >= 13 for rule, px in sizes if "tooltip" not in rule), sizes
+    css = (Path(settings.BASE_DIR) / "grappe" / "static" / "grappe" / "grappe.css").read_text()
+    smallest = {width: float(px) for px, width in re.findall(
+        r"@container \(min-width: ([\d.]+)px\)[^{]*\{ \.grappe-chart \.grappe-chart-(\d+)", css)}
+    hides_wide = float(re.search(r"@container \(max-width: ([\d.]+)px\) \{ \.grappe-chart \.grappe-chart-720 "
+                                 r"\{ display: none", css).group(1))
+    assert smallest == {"540": 499.0}
+    assert hides_wide + 0.02 >= 720 * 12 / 13 and smallest["540"] >= 540 * 12 / 13
 
 
 def test_axes_have_their_titles_and_labels():
@@ -83,7 +107,44 @@ def test_hidden_values_are_never_drawn():
                             title="T")
     for svg in drawings(bars):
         assert len(of_class(svg, "rect", "rect")) == 1
-        assert "Other (< 5)" in texts(svg) and "12" in texts(svg)
+        assert {"Other", "< 5", "12"} <= set(texts(svg))
+
+
+def test_a_hidden_month_is_a_gap_and_a_true_zero_a_point():
+    """A month of fewer than k organisations read as zero was the old defect: only a counted zero is drawn."""
+    zero = Cell(key="zero", suppressed=False, organisations=0, items=0)
+    html = charts.line_chart([{"name": "T", "cells": [HIDDEN, zero, shown(6)]}], MONTHS, k=5, title="T")
+    for svg in drawings(html):
+        assert len(of_class(svg, "circle", "dot")) == 2
+    assert "2026-01 &lt; 5, 2026-02 0, 2026-03 6" in html and "figcaption" in html
+
+
+def test_a_hidden_bar_says_so_in_its_place_and_nothing_hidden_is_written_as_a_figure():
+    long = "Chaîne d'approvisionnement et logistique"
+    html = charts.bars([long, "Export", "Innovation"], [None, None, 0], title="T", value_title="v",
+                       hidden="< 5")
+    for svg in drawings(html):
+        (overlay,) = of_class(svg, "g", "text-overlay")
+        assert [t.text for t in overlay.iter(f"{SVG}text")] == ["0", "< 5", "< 5"]  # bottom up
+        assert "–" not in texts(svg)
+    assert f"{long}: &lt; 5. Export: &lt; 5. Innovation: 0." in html.replace("&#x27;", "'")
+
+
+def test_a_chart_without_bars_is_drawn_empty():
+    empty = charts.bars([], [], title="T", value_title="v")
+    assert all(not of_class(svg, "rect", "rect") for svg in drawings(empty))
+
+
+def test_a_chart_drawn_again_comes_from_memory_in_its_own_language():
+    def draw():
+        return charts.bars(["Export"], [1234], title="T", value_title="Organisations")
+
+    with translation.override("fr"):
+        french = draw()
+        assert draw() == french  # pygal names each drawing at random: equal only when kept
+    with translation.override("en"):
+        english = draw()
+    assert english != french and any("1,234" in texts(svg) for svg in drawings(english))
 
 
 def test_nothing_hidden_needs_no_caption():

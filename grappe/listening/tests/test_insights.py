@@ -157,8 +157,8 @@ def test_charts_leave_suppressed_cells_undrawn_with_less_than_k():
                            k=5, title="Titre")
     drawn = drawings(svg)
     assert "Autre: &lt; 5" in svg and "Export &lt;b&gt;: 12" in svg and "style=" not in svg
-    assert all(d.count('class="rect reactive') == 1 and "Autre (&lt; 5)" in d and "Export &lt;b&gt;" in d
-               for d in drawn)
+    assert all(d.count('class="rect reactive') == 1 and ">Autre<" in d and 'class="value">&lt; 5<' in d
+               and "Export &lt;b&gt;" in d for d in drawn)
     line = charts.line_chart([{"name": "T", "cells": [shown, hidden, shown]}], ["2026-01", "2026-02", "2026-03"],
                              k=5, title="T")
     assert all(d.count("line reactive nofill") == 0 and d.count("<circle") == 2 for d in drawings(line))
