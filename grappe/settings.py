@@ -111,7 +111,9 @@ AUTH_USER_MODEL = "members.User"
 # now sends to allauth's), every wrong password was hashed twice: twice the cost of a failed attempt.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, loading the user with its person and organisation; no Django model permissions but a
+    # superuser's (grappe.members.auth_backends).
+    "grappe.members.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,10 +189,10 @@ if os.environ.get("REDIS_URL"):
         raise ImproperlyConfigured('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
                                    ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-# Small entries read many times per page (the directory's cards), kept in each process: room for every
-# organisation's card in both languages (members.directory_cache).
+# Small entries read many times per page (the directory's cards, the organisations' profiles), kept in each
+# process: room for every organisation's card and profile in both languages (members.directory_cache).
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
-                   "OPTIONS": {"MAX_ENTRIES": 20000}}
+                   "OPTIONS": {"MAX_ENTRIES": 40000}}
 
 # Background work: the database backend in production (run `manage.py db_worker`), immediate in the demo.
 TASKS = {

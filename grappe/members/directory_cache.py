@@ -11,7 +11,11 @@ demo generation and the back office), so that nothing is served after a change:
   one order, so that equivalent addresses share an entry and unknown parameters cannot multiply entries);
 - each organisation's card (`cards`), per language: a search nobody made yet still finds most of its cards
   ready, since the same organisations come up in many searches;
-- the filter's choices (`filter_choices`), per language: the taxonomy and the certification types.
+- the filter's choices (`filter_choices`), per language: the taxonomy and the certification types, and
+  the <option>s of its two long lists (`filter_options`);
+- each organisation's profile (`organisation_profile`), per language: the part of its page that is the same
+  for everyone who may see it (description, capabilities by domain). Contacts, certifications and the
+  buttons of those who may edit are rendered per request, for those who may see them only.
 
 Only the public listing is cached. Everyone but staff sees the same organisations
 (`selectors.directory_organisations`) through cards that show public fields only, so anonymous visitors and
@@ -22,7 +26,8 @@ around them (navigation bar, export buttons) is rendered per request.
 
 Where things live: the version in the database (`grappe.core.cache_versions`), read before the data it names;
 listings in the default cache (shared between processes when REDIS_URL is set, else each process's own);
-cards and choices in the "local" cache, each process's memory, sized for every card in both languages. A
+cards, profiles and choices in the "local" cache, each process's memory, sized for every card and profile in
+both languages. A
 process's own cache is safe because it can only find an entry under the current version. Entries expire after
 FRAGMENT_SECONDS, which bounds the memory they hold and the life of a listing whose bump was lost (a process
 dying between a commit and its bump).
@@ -30,21 +35,28 @@ dying between a commit and its bump).
 
 import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache, caches
 from django.http import QueryDict
 from django.utils import translation
 
 from grappe.core import cache_versions
+from grappe.core.forms import QuickSelect
 
 from . import selectors
 
 VERSION_NAME = "members.directory"
 FRAGMENT_SECONDS = 10 * 60
+# The version a listing being rendered was read at: its cards and filter choices are kept under the same one,
+# read once (one query) rather than once each.
+_listing_version: ContextVar[int | None] = ContextVar("listing_version", default=None)
 
 
 def directory_version() -> int:
-    return cache_versions.current(VERSION_NAME)
+    pinned = _listing_version.get()
+    return cache_versions.current(VERSION_NAME) if pinned is None else pinned
 
 
 def bump_directory_version() -> None:
@@ -57,16 +69,32 @@ def listing(user, params: QueryDict, render: Callable[[], dict]) -> dict:
     """The listing `render()` makes for these parameters, from the cache when the user sees the public
     directory. `params` are all that `render` reads of the request, normalised (so that the key names exactly
     what is rendered)."""
-    if selectors.sees_whole_directory(user):
-        return render()
     version = directory_version()  # before the data is read: see cache_versions.bump_on_commit
+    if selectors.sees_whole_directory(user):
+        return _rendered_at(version, render)
     query = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
     key = f"{VERSION_NAME}:{version}:listing:public:{translation.get_language()}:{query}"
     cached = cache.get(key)
     if cached is None:
-        cached = render()
+        cached = _rendered_at(version, render)
         cache.set(key, cached, FRAGMENT_SECONDS)
     return cached
+
+
+def _rendered_at(version: int, render: Callable[[], dict]) -> dict:
+    with pinned_version(version):
+        return render()
+
+
+@contextmanager
+def pinned_version(version: int | None = None):
+    """Within this block, every fragment is kept under the one version read at its start (one query), before
+    the data the block reads."""
+    token = _listing_version.set(directory_version() if version is None else version)
+    try:
+        yield
+    finally:
+        _listing_version.reset(token)
 
 
 def cards(organisation_ids: list[int], render: Callable[[list[int]], dict[int, str]]) -> list[str]:
@@ -92,3 +120,28 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
                    "certification": selectors.certification_choices()}
         caches["local"].set(key, choices, FRAGMENT_SECONDS)
     return choices
+
+
+def filter_options(empty_labels: dict[str, str]) -> dict[str, str]:
+    """The directory filter's capability and certification <option>s as HTML, the empty choice first (its label
+    in `empty_labels`), none selected (core.forms.PreparedSelect)."""
+    key = f"{VERSION_NAME}:{directory_version()}:options:{translation.get_language()}"
+    options = caches["local"].get(key)
+    if options is None:
+        choices = filter_choices()
+        options = {name: QuickSelect.options_html([("", label), *choices[name]])
+                   for name, label in empty_labels.items()}
+        caches["local"].set(key, options, FRAGMENT_SECONDS)
+    return options
+
+
+def organisation_profile(organisation, render: Callable[[], str]) -> str:
+    """What an organisation's page shows everyone — its description and capabilities by domain — as HTML
+    `render()` makes, per language. Nothing confidential (contacts, certifications) and nothing of the visitor
+    is in it. Read the organisation inside `pinned_version()`, so that its version is read before it."""
+    key = f"{VERSION_NAME}:{directory_version()}:profile:{translation.get_language()}:{organisation.pk}"
+    html = caches["local"].get(key)
+    if html is None:
+        html = render()
+        caches["local"].set(key, html, FRAGMENT_SECONDS)
+    return html

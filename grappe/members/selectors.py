@@ -125,20 +125,34 @@ def with_card_details(queryset: QuerySet) -> QuerySet:
 
 
 def organisation_detail(slug: str) -> Organisation:
-    return (
-        Organisation.objects.prefetch_related(
-            Prefetch("capabilities", queryset=OrganisationCapability.objects.select_related("capability__parent")
-                     .order_by("capability__parent__position", "capability__position")),
-            Prefetch("certifications", queryset=Certification.objects.select_related("certification_type")),
-        ).get(slug=slug)
-    )
+    return organisation_row(slug).prefetch_related(
+        Prefetch("capabilities", queryset=profile_capabilities()),
+        Prefetch("certifications", queryset=Certification.objects.select_related("certification_type")),
+    ).get()
 
 
-def visible_organisation(user, slug: str) -> Organisation:
-    """The organisation with what its page shows, if `user` may see it; Http404 otherwise (its existence is
-    not revealed). Shared by the page and the API so that both hide the same organisations."""
+def organisation_row(slug: str) -> QuerySet:
+    return Organisation.objects.filter(slug=slug)
+
+
+def profile_capabilities(organisation: Organisation | None = None) -> QuerySet:
+    """An organisation's declared capabilities with their domains, in the taxonomy's order (its page groups
+    them by domain)."""
+    capabilities = OrganisationCapability.objects.select_related("capability__parent").order_by(
+        "capability__parent__position", "capability__position")
+    return capabilities if organisation is None else capabilities.filter(organisation=organisation)
+
+
+def organisation_certifications(organisation: Organisation) -> QuerySet:
+    return organisation.certifications.select_related("certification_type")
+
+
+def visible_organisation(user, slug: str, *, with_details: bool = True) -> Organisation:
+    """The organisation with what its page shows (its capabilities and certifications; the row alone without
+    `with_details`), if `user` may see it; Http404 otherwise (its existence is not revealed). Shared by the
+    page and the API so that both hide the same organisations."""
     try:
-        organisation = organisation_detail(slug)
+        organisation = organisation_detail(slug) if with_details else organisation_row(slug).get()
     except Organisation.DoesNotExist:
         raise Http404 from None
     if not (is_in_directory(user, organisation) or user.has_perm("members.view_organisation_private", organisation)):

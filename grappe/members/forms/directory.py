@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import QuickSelect, StyledFormMixin, searchable
+from grappe.core.forms import PreparedSelect, QuickSelect, StyledFormMixin, searchable
 
 from .. import directory_cache
 from ..models import Capability, CertificationType, OrganisationKind, Region, SizeBand
@@ -12,11 +12,11 @@ from ..models import Capability, CertificationType, OrganisationKind, Region, Si
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
-    capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=QuickSelect(searchable()),
+    capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=PreparedSelect(searchable()),
                                         queryset=Capability.objects.filter(is_active=True),
                                         empty_label=_("All capabilities"))
     certification = forms.ModelChoiceField(label=_("Certification"), required=False,
-                                           widget=QuickSelect(searchable()),
+                                           widget=PreparedSelect(searchable()),
                                            queryset=CertificationType.objects.all(),
                                            empty_label=_("All certifications"))
     kind = forms.ChoiceField(label=_("Type"), required=False, widget=QuickSelect,
@@ -28,9 +28,14 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Labels read as rows, not models, and kept per directory version: this form is on every directory
-        # page (bench/directory.py).
+        # This form is on every directory page (bench/directory.py). The two long lists' <option>s are rendered
+        # once per directory version and language (validation reads the querysets, not these). Their choices
+        # are set as they are, (value, label) pairs read as rows: the `choices` setter normalising them twice
+        # cost more than the search (ModelChoiceField reads `_choices` when it is set).
+        long_lists = ("capability", "certification")
         choices = directory_cache.filter_choices()
-        for name in ("capability", "certification"):
+        options = directory_cache.filter_options({name: self.fields[name].empty_label for name in long_lists})
+        for name in long_lists:
             field = self.fields[name]
-            field.choices = [("", field.empty_label), *choices[name]]
+            field._choices = [("", field.empty_label), *choices[name]]
+            field.widget.options = options[name]

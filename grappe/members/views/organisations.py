@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for
 
-from .. import selectors
+from .. import directory_cache, selectors
 from ..forms.organisations import CertificationForm, OrganisationCapabilityForm, OrganisationForm
 from ..forms.people import PersonForm
 from ..models import Certification, OrganisationCapability, Person
@@ -20,16 +21,23 @@ from ..services import people as people_services
 
 
 def detail(request, slug):
-    organisation = selectors.visible_organisation(request.user, slug)
     user = request.user
+    with directory_cache.pinned_version():  # read before the organisation: see directory_cache
+        organisation = selectors.visible_organisation(user, slug, with_details=False)
+        # The part everyone sees is rendered without the request, once per version and language.
+        profile = directory_cache.organisation_profile(organisation, lambda: render_to_string(
+            "members/_organisation_profile.html",
+            {"organisation": organisation, "capabilities": selectors.profile_capabilities(organisation)}))
     # Each permission is asked once: a signed-in member's checks read its person and organisation.
     show_member_details = user.has_perm("members.view_member_details")
     context = {
         "organisation": organisation,
+        "profile": profile,
         "show_member_details": show_member_details,
         "can_edit": user.has_perm("members.change_organisation", organisation),
         "can_manage_people": user.has_perm("members.manage_people", organisation),
         "contacts": selectors.visible_contacts(organisation, user) if show_member_details else [],
+        "certifications": selectors.organisation_certifications(organisation) if show_member_details else [],
     }
     return render(request, "members/organisation_detail.html", context)
 
