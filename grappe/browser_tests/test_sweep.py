@@ -97,8 +97,9 @@ def interface_strings() -> dict[str, set[str]]:
     # A word both languages write alike ("Type", "Description") is no sign of the other language.
     all_english = {msgid for msgid, _ in entries}
     all_french = {msgstr for _, msgstr in entries}
+    # The product's name is the same in both languages, though French also says "grappe" for a cluster.
     return {"fr": {msgid for msgid, _ in short} - all_french,  # on a French page, no English-only string
-            "en": {msgstr for _, msgstr in short} - all_english}
+            "en": {msgstr for _, msgstr in short} - all_english - {"Grappe"}}
 
 
 def pages_of(ctx) -> dict[str, list[tuple[str, str]]]:

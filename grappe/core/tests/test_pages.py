@@ -71,7 +71,7 @@ def test_a_plain_link_in_an_alert_keeps_the_alerts_readable_colour():
 
 
 def test_every_table_of_the_members_partnering_and_listening_pages_scrolls_inside_itself_on_a_phone():
-    """A wide table scrolls within its own box (.table-responsive), never the whole page at 390 px."""
+    """A wide table scrolls within its own box ({% scroll_box %}), never the whole page at 390 px."""
     import re
 
     from django.conf import settings
@@ -82,7 +82,7 @@ def test_every_table_of_the_members_partnering_and_listening_pages_scrolls_insid
                 continue  # dashboards and printed documents are laid out on their own
             text = path.read_text()
             for match in re.finditer(r"<table", text):
-                if "table-responsive" not in text[max(0, match.start() - 60):match.start()]:
+                if "{% scroll_box" not in text[max(0, match.start() - 120):match.start()]:
                     unwrapped.append(path.name)
     assert unwrapped == []
 
