@@ -426,6 +426,10 @@ class ImportJob(Job):
     original_name = models.CharField(max_length=255)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, help_text="target field -> file column")
+    # What staff chose beyond the mapping, which the dry run and the commit both follow: the values of new
+    # organisations, how updates treat current values, the decisions on probable duplicates, the fixes of
+    # grouped errors (see services/imports/options.py).
+    options = models.JSONField(default=dict, blank=True)
     step = models.CharField(max_length=10, choices=ImportStep.choices, default=ImportStep.READ)
     report = models.JSONField(default=dict)
 
