@@ -52,13 +52,16 @@ def prepare_demo(database: Path) -> dict:
     from django.core.management import call_command
     from django.db.models import Count, Q
 
+    from grappe.events.models import Event
     from grappe.members import demo_data
     from grappe.members.models import MembershipStatus, Organisation, Role, User
 
     call_command("migrate", verbosity=0)
     call_command("generate_demo", stdout=io.StringIO())
-    demo_data.ensure_demo_accounts()
-    member = User.objects.filter(role=Role.MEMBER, person__isnull=False).order_by("email").first()
+    # The demo SME's people sign in with the demo password; the other members have no password.
+    member = next(User.objects.get(email=account.email) for account in demo_data.ensure_demo_accounts()
+                  if User.objects.get(email=account.email).role == Role.MEMBER)
+    event = Event.objects.filter(meetings__isnull=False).distinct().order_by("-pk").first()
     showcase = (
         Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, listed_in_directory=True)
         .annotate(capability_count=Count("capabilities", distinct=True),
@@ -69,6 +72,7 @@ def prepare_demo(database: Path) -> dict:
     return {
         "staff": User.objects.get(role=Role.STAFF_ADMIN, email__endswith="@grappe.demo").email,
         "member": member.email, "password": demo_data.DEMO_PASSWORD, "organisation": showcase.slug,
+        "event": event.pk,
         "import_csv": IMPORT_CSV.format(existing=existing),
     }
 
@@ -120,6 +124,10 @@ def staff_pages(page, language: str, facts: dict, shot) -> None:
     page.locator("button[name=action][value=check]").click()
     page.locator("table").first.wait_for()
     shot(page, "import")
+    page.goto(f"/{language}/listening/dashboards/")
+    shot(page, "dashboard")
+    page.goto(f"/{language}/events/organiser/{facts['event']}/scheduler/")
+    shot(page, "scheduler")
 
 
 def member_pages(page, language: str, facts: dict, shot) -> None:
@@ -130,6 +138,8 @@ def member_pages(page, language: str, facts: dict, shot) -> None:
     shot(page, "directory")
     page.goto(f"/{language}/members/o/{facts['organisation']}/")
     shot(page, "organisation")
+    page.goto(f"/{language}/events/{facts['event']}/agenda/")
+    shot(page, "agenda")
 
 
 def main() -> None:
