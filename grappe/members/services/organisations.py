@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from grappe.core import audit
 from grappe.core.permissions import require
 
+from ..address import fill_derived_address
 from ..directory_cache import bump_directory_version
 from ..models import Capability, Organisation, OrganisationCapability
 from ..search import refresh_search_text
@@ -28,6 +29,7 @@ def create_organisation(*, actor, data: dict) -> Organisation:
         organisation = Organisation(slug=unique_slug(data.get("trade_name") or data["legal_name"]))
         apply(organisation, data, ORGANISATION_FIELDS)
         organisation.neq = organisation.neq or None
+        fill_derived_address(organisation)
         organisation.save()
         refresh_search_text(organisation)
         audit.record(actor, "organisation.created", organisation, after=audit.snapshot(organisation))
@@ -45,6 +47,7 @@ def update_organisation(*, actor, organisation: Organisation, data: dict) -> Org
         before = audit.snapshot(organisation)
         apply(organisation, data, ORGANISATION_FIELDS)
         organisation.neq = organisation.neq or None
+        fill_derived_address(organisation)
         organisation.save()
         refresh_search_text(organisation)
         after = audit.snapshot(organisation)
