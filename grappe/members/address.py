@@ -169,8 +169,9 @@ class CoordinateFormField(forms.Field):
     def validate(self, value):
         super().validate(value)
         if value is not None and abs(value) > self.bound:
-            raise ValidationError(_("“%(value)s” is out of range: it must lie between -%(bound)s and %(bound)s."),
-                                  code="out_of_range", params={"value": value, "bound": self.bound})
+            raise ValidationError(
+                _("“%(value)s” is out of range: it must lie between -%(bound)s and %(bound)s."),
+                code="out_of_range", params={"value": f"{value.normalize():f}", "bound": self.bound})
 
 
 def require_both_coordinates(form) -> None:

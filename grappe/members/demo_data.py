@@ -4,8 +4,9 @@
 many SMEs, MRO shops, universities, colleges, research centres and service firms across Quebec. Each gets
 capabilities drawn from a few taxonomy domains that fit what it does (core ones from its trade, secondary
 ones around it), the certifications those capabilities call for, French and English descriptions written from
-them, a street address in its city (postal code, MRC and coordinates to match), and people. The same seed gives the same cluster on the same day (certificate dates count from today,
-so that some always expire within the reminder window).
+them, a street address in its city (postal code, MRC and coordinates to match), and people. The same seed
+gives the same cluster on the same day (certificate dates count from today, so that some always expire
+within the reminder window).
 
 The words come from data/demo_cluster.yaml; this module only combines them. Everything is written with
 bulk_create, so 5,000 organisations and 50,000 people take seconds; the search text is computed by

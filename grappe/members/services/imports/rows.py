@@ -146,7 +146,8 @@ class LowerCaseEmailField(forms.EmailField):
         return super().to_python(value).lower()
 
 
-def row_form(model, fields, *, required: set[str], base=forms.Form, **special: forms.Field) -> type[forms.Form]:
+def row_form(model, fields, *, required: set[str], base=forms.Form,
+             **special: forms.Field) -> type[forms.Form]:
     """The form that validates one row: the model's own field rules (lengths, email, web address…), `special`
     fields for values people write their own way, and only the `required` fields required.
 
