@@ -267,3 +267,19 @@ def test_the_mapping_page_says_which_columns_stay_unused(client, staff):
         html = client.get(reverse("members:import-detail", args=[job.pk])).content.decode()
 
     assert "no field uses (they will not be imported): Notes, Contact." in html
+
+
+def test_the_demo_directory_with_its_addresses_exports_and_imports_back_unchanged(client, staff):
+    from grappe.members import demo_data
+    from grappe.members.services.taxonomy import load_taxonomy
+    from grappe.members.taxonomy_file import read_taxonomy
+
+    load_taxonomy(read_taxonomy())
+    demo_data.generate_cluster(organisations=40, people=60, seed=5)
+    assert not Organisation.objects.filter(postal_code="").exists()
+    assert not Organisation.objects.filter(mrc="").exclude(province="ON").exists()
+    client.force_login(staff)
+
+    job = run(staff, client.get(reverse("members:directory-export") + "?format=csv").content, name="export.csv")
+
+    assert job.report["counts"]["unchanged"] == 40, job.report.get("changes") or job.report["errors"][:5]
