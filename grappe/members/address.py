@@ -86,15 +86,16 @@ def mrc_names() -> list[str]:
 # Derivation ------------------------------------------------------------------------------------------
 
 def derived_address(values: dict, current=None) -> dict:
-    """The address fields (DERIVED_FIELDS) that can be told from `values` and are empty both there and on
-    `current`, the organisation being updated (or None for a new one): {field: value}, only those found.
+    """The address fields (DERIVED_FIELDS) that can be told once `values` are applied to `current`, the
+    organisation being updated (None for a new one), and are empty then: {field: value}, only those found.
+    A field `values` lacks keeps its current value (an import row holds only its non-empty cells).
 
     An update derives only when it changes where the organisation is (its postal code, city, MRC or province):
-    importing the same file again, or Grappe's own export, changes nothing."""
+    saving a profile unchanged, importing the same file again or Grappe's own export changes nothing."""
     if current is not None and not any(name in values and values[name] != getattr(current, name)
                                        for name in PLACE_FIELDS):
         return {}
-    return _derivable({name: values.get(name) or (getattr(current, name) if current is not None else "")
+    return _derivable({name: (values[name] if name in values else getattr(current, name, "")) or ""
                        for name in (*PLACE_FIELDS, "region")})
 
 

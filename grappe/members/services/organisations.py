@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from grappe.core import audit
 from grappe.core.permissions import require
 
-from ..address import fill_derived_address
+from ..address import DERIVED_FIELDS, derived_address, fill_derived_address
 from ..directory_cache import bump_directory_version
 from ..models import Capability, Organisation, OrganisationCapability
 from ..search import refresh_search_text
@@ -45,9 +45,10 @@ def update_organisation(*, actor, organisation: Organisation, data: dict) -> Org
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = audit.snapshot(organisation)
+        derived = derived_address(data, organisation)
         apply(organisation, data, ORGANISATION_FIELDS)
+        apply(organisation, derived, DERIVED_FIELDS)
         organisation.neq = organisation.neq or None
-        fill_derived_address(organisation)
         organisation.save()
         refresh_search_text(organisation)
         after = audit.snapshot(organisation)
