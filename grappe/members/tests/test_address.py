@@ -201,7 +201,7 @@ def test_the_api_changes_the_address_with_the_forms_checks(org_admin, placed_org
 
 def test_the_export_has_the_address_and_imports_back_unchanged(client, staff, placed_org_a):
     client.force_login(staff)
-    exported = client.get(reverse("members:directory-export") + "?format=csv").content
+    exported = client.get(reverse("members:directory-export") + "?format=csv").content  # in French
     headers, row = list(csv.reader(io.StringIO(exported.decode(), newline="")))
     row = dict(zip(headers, row, strict=True))
     assert (row["Adresse"], row["Province"], row["Code postal"], row["MRC"]) == (
@@ -212,6 +212,17 @@ def test_the_export_has_the_address_and_imports_back_unchanged(client, staff, pl
 
     assert job.report["counts"] == {"created": 0, "updated": 0, "unchanged": 1, "error_rows": 0}, job.report
     assert job.report["ignored_columns"] == ["Compétences principales"]
+
+
+def test_every_column_of_the_english_export_but_the_capabilities_is_imported(client, staff, placed_org_a):
+    client.force_login(staff)
+    with translation.override("en"):
+        exported = client.get(reverse("members:directory-export") + "?format=csv").content
+
+    job = run(staff, exported, name="export.csv")
+
+    assert job.report["ignored_columns"] == ["Core capabilities"]
+    assert job.report["counts"]["unchanged"] == 1
 
 
 def address_csv(*rows: str) -> str:

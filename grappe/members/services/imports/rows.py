@@ -132,8 +132,8 @@ KIND_ALIASES = {
 }
 MEMBERSHIP_ALIASES = {"membre": "active", "membre actif": "active", "actif": "active", "suspendu": "suspended",
                       "ancien membre": "former", "ancien": "former"}
-PROVINCE_ALIASES = {"pq": "QC", "que": "QC", "qc": "QC", "province de quebec": "QC", "ont": "ON",
-                    "colombie britannique": "BC", "terre neuve": "NL"}
+PROVINCE_ALIASES = {"pq": "QC", "que": "QC", "province de quebec": "QC", "ont": "ON", "terre neuve": "NL",
+                    "newfoundland": "NL", "ile du prince edouard": "PE", "i p e": "PE", "pei": "PE"}
 LANGUAGE_ALIASES = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
 ORG_ROLE_ALIASES = {"administrateur": "admin", "administratrice": "admin", "administrator": "admin",
                     "membre": "member", "utilisateur": "member", "utilisatrice": "member", "user": "member"}
@@ -162,6 +162,8 @@ def row_form(model, fields, *, required: set[str], base=forms.Form,
 
 
 class OrganisationRowChecks(forms.Form):
+    """What a row must hold across its cells, as the profile form checks it."""
+
     def clean(self):
         data = super().clean()
         require_both_coordinates(self)
