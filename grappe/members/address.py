@@ -20,6 +20,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from matching.addresses import (
@@ -218,6 +219,6 @@ class CoordinateField(models.DecimalField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        defaults = {"required": not self.blank, "label": self.verbose_name, "help_text": self.help_text,
+        defaults = {"required": not self.blank, "label": capfirst(self.verbose_name), "help_text": self.help_text,
                     "bound": self.bound}
         return CoordinateFormField(**{**defaults, **kwargs})

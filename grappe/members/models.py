@@ -184,8 +184,10 @@ class Organisation(models.Model):
                    help_text=_("Regional county municipality (or equivalent territory, such as Laval or the "
                                "Longueuil agglomeration)."))
     region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
-    latitude = CoordinateField(_("latitude"), bound=90, null=True, blank=True)
-    longitude = CoordinateField(_("longitude"), bound=180, null=True, blank=True)
+    latitude = CoordinateField(_("latitude"), bound=90, null=True, blank=True,
+                               help_text=_("In decimal degrees: 45.5017 for Montréal."))
+    longitude = CoordinateField(_("longitude"), bound=180, null=True, blank=True,
+                                help_text=_("In decimal degrees, negative in the Americas: -73.5673 for Montréal."))
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("general email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
