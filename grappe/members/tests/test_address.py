@@ -4,6 +4,7 @@ members and staff but not to the public, and carried by the API, the export and 
 import csv
 import io
 import uuid
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from grappe.members.models import Organisation
 from grappe.members.services import fields, organisations
 from grappe.members.tests.test_import import import_settings  # noqa: F401 — files in a temporary folder
 from grappe.members.tests.test_import import check, run, upload
+from matching.addresses import mrc_keys, place_key
 
 STREET = "1234, rue Armand-Bombardier, bureau 200"
 ADDRESS_HEADER = ("Raison sociale;NEQ;Adresse;Ville;Province;Code postal;MRC;Région;Latitude;Longitude;"
@@ -45,13 +47,20 @@ def post_data(organisation: Organisation, **changes) -> dict:
 
 # The list of MRCs and what can be told from an address ---------------------------------------------
 
-def test_the_list_names_every_region_and_no_name_means_two_territories():
-    known = territories()
-    assert {t.region for t in known.by_mrc.values()} == {f"{n:02}" for n in range(1, 18)}
+def test_the_list_names_every_region_and_no_spelling_means_two_territories():
+    assert {t.region for t in territories().by_mrc.values()} == {f"{n:02}" for n in range(1, 18)}
     with open(MRC_FILE, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) >= 100
-    assert len({row["name"] for row in rows}) == len(rows)
+    by_mrc_key, by_city_key = defaultdict(set), defaultdict(set)
+    for row in rows:
+        for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            for key in mrc_keys(name):
+                by_mrc_key[key].add(row["name"])
+        for city in [*filter(None, row["cities"].split(";")), *([row["name"]] if row["kind"] == "te" else [])]:
+            by_city_key[place_key(city)].add(row["name"])
+    assert [key for key, names in by_mrc_key.items() if len(names) > 1] == []
+    assert [key for key, names in by_city_key.items() if len(names) > 1] == []
 
 
 @pytest.mark.parametrize(("city", "mrc", "region"), [
