@@ -60,8 +60,11 @@ def test_typing_a_french_query_finds_the_5_axis_shops_and_a_region_narrows_it(pa
     expect(page.locator("#id_q")).to_have_value("usinage 5 axes")
 
 
-def test_contacts_are_shown_to_signed_in_members_only(page, sign_in, machining_cluster):
+def test_contacts_and_the_street_address_are_shown_to_signed_in_members_only(page, sign_in,
+                                                                           machining_cluster):
     laval = machining_cluster["laval"]
+    laval.street_address, laval.postal_code = "3000, boulevard Industriel", "H7L 4A8"
+    laval.save()
     Person.objects.create(organisation=laval, first_name="Jeanne", last_name="Tremblay",
                           title="Directrice des ventes", email="jeanne.tremblay@precision-laval.test",
                           consent_directory=True)
@@ -73,8 +76,9 @@ def test_contacts_are_shown_to_signed_in_members_only(page, sign_in, machining_c
     expect(page.get_by_role("heading", level=1)).to_have_text("Précision Aéro Laval")
     expect(page.locator("main")).to_contain_text("Usinage 5 axes")  # its capability, in French
     expect(page.locator("main")).to_contain_text(
-        in_french("Contacts and certifications are shown to signed-in members."))
+        in_french("The address, contacts and certifications are shown to signed-in members."))
     expect(page.locator("main")).not_to_contain_text("jeanne.tremblay@precision-laval.test")
+    expect(page.locator("main")).not_to_contain_text("boulevard Industriel")
 
     sign_in(make_member(machining_cluster["composites"], "achats@composites-boreal.test"))
     page.reload()
@@ -83,3 +87,5 @@ def test_contacts_are_shown_to_signed_in_members_only(page, sign_in, machining_c
     expect(contacts.get_by_role("link", name="jeanne.tremblay@precision-laval.test")).to_have_attribute(
         "href", "mailto:jeanne.tremblay@precision-laval.test")
     expect(contacts).not_to_contain_text("Marc Gagnon")  # did not agree to be listed
+    expect(page.get_by_test_id("address")).to_contain_text("3000, boulevard Industriel")
+    expect(page.get_by_test_id("address")).to_contain_text("H7L 4A8")

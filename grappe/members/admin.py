@@ -54,8 +54,8 @@ class CapabilityInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(DirectoryShownAdmin):
     list_display = ("legal_name", "trade_name", "neq", "kind", "size_band", "region", "membership_status")
-    list_filter = ("membership_status", "kind", "size_band", "region", "listed_in_directory")
-    search_fields = ("legal_name", "trade_name", "neq", "city")
+    list_filter = ("membership_status", "kind", "size_band", "region", "province", "listed_in_directory")
+    search_fields = ("legal_name", "trade_name", "neq", "city", "postal_code")
     prepopulated_fields = {"slug": ("legal_name",)}
     inlines = [CapabilityInline]
 

@@ -4,8 +4,9 @@
 many SMEs, MRO shops, universities, colleges, research centres and service firms across Quebec. Each gets
 capabilities drawn from a few taxonomy domains that fit what it does (core ones from its trade, secondary
 ones around it), the certifications those capabilities call for, French and English descriptions written from
-them, and people. The same seed gives the same cluster on the same day (certificate dates count from today,
-so that some always expire within the reminder window).
+them, a street address in its city (postal code, MRC and coordinates to match), and people. The same seed
+gives the same cluster on the same day (certificate dates count from today, so that some always expire
+within the reminder window).
 
 The words come from data/demo_cluster.yaml; this module only combines them. Everything is written with
 bulk_create, so 5,000 organisations and 50,000 people take seconds; the search text is computed by
@@ -20,6 +21,7 @@ import functools
 import random
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -30,6 +32,7 @@ from unidecode import unidecode
 
 from grappe.core import audit
 
+from .address import fill_derived_address
 from .directory_cache import bump_directory_version
 from .models import (
     Capability,
@@ -74,6 +77,10 @@ NEQ_PREFIXES = ("114", "116", "117", "118", "224", "334")
 EVIDENCE_SHARE = 0.3
 LAPSED_CERTIFICATE_SHARE = 0.03
 BATCH = 2000
+# Letters a postal code may use after its first (matching.addresses.POSTAL_CODE).
+POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+# How far from its city's centre an address may lie, in degrees (about 6 km north-south).
+SCATTER_DEGREES = 0.05
 
 
 @functools.cache
@@ -89,6 +96,9 @@ class Location:
     weight: float
     phones: tuple[str, ...]
     places: tuple[str, ...]
+    postal_areas: tuple[str, ...] = ()
+    centre: tuple[float, float] = (0.0, 0.0)
+    streets: str = "french_streets"
 
     @property
     def region_label(self) -> str:
@@ -171,10 +181,13 @@ class ClusterPlanner:
 
     def __init__(self, *, seed: int, today: datetime.date):
         self.rng = random.Random(seed)
+        # Addresses draw from their own generator: adding them left the rest of a seed's cluster as it was.
+        self.address_rng = random.Random(f"addresses-{seed}")
         self.today = today
         self.words = vocabulary()
         self.locations = [Location(item["city"], item["region"], item["weight"], tuple(item["phones"]),
-                                   tuple(item["places"])) for item in self.words["locations"]]
+                                   tuple(item["places"]), tuple(item["postal"]), tuple(item["centre"]),
+                                   item.get("streets", "french_streets")) for item in self.words["locations"]]
         self.location_by_city = {location.city: location for location in self.locations}
         self.domains = _capabilities_by_domain()
         self.certification_types = {t.code: t for t in CertificationType.objects.order_by("code")}
@@ -256,7 +269,23 @@ class ClusterPlanner:
             city=location.city, region=location.region,
             website=f"https://www.{domain}", email=f"info@{domain}", phone=self._phone(location),
         )
+        self._address(organisation, location)
         return PlannedOrganisation(organisation, domain, location)
+
+    def _address(self, organisation: Organisation, location: Location) -> None:
+        """A street address in the location's city, a postal code of its areas, coordinates near its centre;
+        the province and MRC told from them as for any organisation."""
+        rng = self.address_rng
+        organisation.street_address = f"{rng.randint(10, 9999)}, {rng.choice(self.words[location.streets])}"
+        if rng.random() < 0.3:
+            suite = "bureau" if location.streets == "french_streets" else "suite"
+            organisation.street_address += f", {suite} {rng.randint(1, 9) * 100 + rng.randint(0, 20)}"
+        organisation.postal_code = (f"{rng.choice(location.postal_areas)} {rng.randint(0, 9)}"
+                                    f"{rng.choice(POSTAL_LETTERS)}{rng.randint(0, 9)}")
+        latitude, longitude = location.centre
+        organisation.latitude = round(Decimal(latitude + rng.uniform(-1, 1) * SCATTER_DEGREES), 6)
+        organisation.longitude = round(Decimal(longitude + rng.uniform(-1, 1) * SCATTER_DEGREES), 6)
+        fill_derived_address(organisation)
 
     def _fill(self, plan, profile, *, chosen=None, status=None, founded=(1950, None)) -> None:
         """Capabilities, certifications, description and membership of a named organisation."""

@@ -8,9 +8,14 @@ from grappe.core import spreadsheets
 
 from . import selectors
 
+# Each header is a column name the import recognises (services/imports/columns.py): an export imports back.
 EXPORT_COLUMNS = (
     ("legal_name", gettext_lazy("Legal name")), ("trade_name", gettext_lazy("Trade name")), ("neq", gettext_lazy("NEQ")),
-    ("kind", gettext_lazy("Type")), ("size_band", gettext_lazy("Size")), ("city", gettext_lazy("City")), ("region", gettext_lazy("Region")),
+    ("kind", gettext_lazy("Type")), ("size_band", gettext_lazy("Size")),
+    ("street_address", gettext_lazy("Street address")), ("city", gettext_lazy("City")),
+    ("province", gettext_lazy("Province")), ("postal_code", gettext_lazy("Postal code")),
+    ("mrc", gettext_lazy("MRC")), ("region", gettext_lazy("Region")),
+    ("latitude", gettext_lazy("Latitude")), ("longitude", gettext_lazy("Longitude")),
     ("website", gettext_lazy("Website")), ("email", gettext_lazy("Email")), ("phone", gettext_lazy("Phone")),
     ("membership_status", gettext_lazy("Membership status")), ("member_since", gettext_lazy("Member since")),
 )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.core.models import Job, JobStatus
 
+from .address import CoordinateField, MrcField, PostalCodeField
+
 
 def in_language(fr: str, en: str) -> str:
     """The French or English text for the active language, falling back to the other one."""
@@ -135,6 +137,24 @@ class Region(models.TextChoices):
     OUTSIDE = "99", _("Outside Quebec")
 
 
+class Province(models.TextChoices):
+    """Canada's provinces and territories, by their Canada Post codes; Quebec first, then Ontario."""
+
+    QUEBEC = "QC", _("Quebec")
+    ONTARIO = "ON", _("Ontario")
+    ALBERTA = "AB", _("Alberta")
+    BRITISH_COLUMBIA = "BC", _("British Columbia")
+    PRINCE_EDWARD_ISLAND = "PE", _("Prince Edward Island")
+    MANITOBA = "MB", _("Manitoba")
+    NEW_BRUNSWICK = "NB", _("New Brunswick")
+    NOVA_SCOTIA = "NS", _("Nova Scotia")
+    NUNAVUT = "NU", _("Nunavut")
+    NEWFOUNDLAND_AND_LABRADOR = "NL", _("Newfoundland and Labrador")
+    SASKATCHEWAN = "SK", _("Saskatchewan")
+    NORTHWEST_TERRITORIES = "NT", _("Northwest Territories")
+    YUKON = "YT", _("Yukon")
+
+
 class MembershipStatus(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
     ACTIVE = "active", _("Active member")
@@ -154,8 +174,20 @@ class Organisation(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    # The postal address is a business address: members and staff see it; the public sees city and region.
+    street_address = models.CharField(_("street address"), max_length=255, blank=True,
+                                      help_text=_("Number, street and suite: 1234, rue Principale, bureau 200."))
     city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=2, choices=Province.choices, blank=True)
+    postal_code = PostalCodeField(_("postal code"), blank=True)
+    mrc = MrcField(_("MRC"), blank=True,
+                   help_text=_("Regional county municipality (or equivalent territory, such as Laval or the "
+                               "Longueuil agglomeration)."))
     region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
+    latitude = CoordinateField(_("latitude"), bound=90, null=True, blank=True,
+                               help_text=_("In decimal degrees: 45.5017 for Montréal."))
+    longitude = CoordinateField(_("longitude"), bound=180, null=True, blank=True,
+                                help_text=_("In decimal degrees, negative in the Americas: -73.5673 for Montréal."))
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("general email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -183,6 +215,20 @@ class Organisation(models.Model):
                 | models.Q(member_since__isnull=True)
                 | models.Q(membership_ends__gte=models.F("member_since")),
                 name="organisation_membership_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="organisation_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="organisation_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="organisation_coordinates_together",
+                violation_error_message=_("Give both the latitude and the longitude, or neither."),
             ),
         ]
         indexes = [

@@ -1,7 +1,8 @@
 """What the members API reads and writes (ninja schemas), with who may see each part.
 
-An organisation shows three layers, like its page: public fields for everyone; `member_details` (email, phone,
-certifications, contacts) for members and staff; `private` (NEQ, membership) for its own people and the staff.
+An organisation shows three layers, like its page: public fields for everyone (its city and region, not its
+street address); `member_details` (email, phone, postal address and coordinates, certifications, contacts) for
+members and staff; `private` (NEQ, membership) for its own people and the staff.
 A layer the caller may not see is left out of the response altogether, not sent empty.
 """
 
@@ -13,7 +14,7 @@ from pydantic import model_serializer
 from grappe.core.api_schemas import InputSchema
 
 from .. import selectors
-from ..models import CapabilityLevel, MembershipStatus, OrganisationKind, OrgRole, Region, SizeBand
+from ..models import CapabilityLevel, MembershipStatus, OrganisationKind, OrgRole, Province, Region, SizeBand
 
 # Member-only layers; each is None when the caller may not see it, and then omitted.
 LAYERS = ("member_details", "private")
@@ -89,7 +90,17 @@ class ContactOut(Schema):
 class MemberDetails(Schema):
     email: str
     phone: str
+    street_address: str
+    province: Province | None = Field(description="Null when unknown.")
+    postal_code: str = Field(description="Canadian, as A1A 1A1; empty when unknown.")
+    mrc: str = Field(description="Regional county municipality or equivalent territory.")
+    latitude: float | None = Field(description="Decimal degrees; null when unknown.")
+    longitude: float | None = Field(description="Decimal degrees; null when unknown.")
     certifications: list[CertificationOut]
+
+    @staticmethod
+    def resolve_province(organisation) -> str | None:
+        return organisation.province or None
 
 
 class MemberDetailsWithContacts(MemberDetails):
@@ -173,8 +184,14 @@ class OrganisationIn(InputSchema):
     neq: str | None = Field(None, description="Quebec business number: exactly 10 digits.")
     kind: OrganisationKind
     size_band: SizeBand | None = None
+    street_address: str = ""
     city: str
+    province: Province | None = None
+    postal_code: str = Field("", description="Canadian postal code; any case, with or without its space.")
+    mrc: str = ""
     region: Region | None = None
+    latitude: float | None = Field(None, ge=-90, le=90, description="Give it with the longitude, or neither.")
+    longitude: float | None = Field(None, ge=-180, le=180)
     website: str
     email: str
     phone: str

@@ -10,7 +10,7 @@ from grappe.core.forms import StyledFormMixin, widget_css_class
 from grappe.core.idempotency import OnceFormMixin
 
 from ..models import ImportJob, ImportKind
-from ..services.imports.columns import TARGETS, target_label
+from ..services.imports.columns import TARGETS, target_label, unmapped_columns
 
 
 class ImportUploadForm(OnceFormMixin, StyledFormMixin, forms.Form):
@@ -27,6 +27,7 @@ class ImportMappingForm(forms.Form):
     def __init__(self, job: ImportJob, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = job.kind
+        self.job = job
         columns = [("", _("— not imported —"))] + [(h, h) for h in job.headers if h]
         for target in TARGETS[job.kind]:
             self.fields[target.name] = forms.ChoiceField(
@@ -49,6 +50,10 @@ class ImportMappingForm(forms.Form):
         if self.kind == ImportKind.PEOPLE and not (data.get("organisation_neq") or data.get("organisation_name")):
             raise forms.ValidationError(_("Choose the column of the organisation's NEQ or of its name."))
         return data
+
+    def unused_columns(self) -> list[str]:
+        """The file's columns that the mapping as it stands (saved, or suggested) leaves out."""
+        return unmapped_columns(self.job.headers, self.job.mapping)
 
     def mapping(self) -> dict[str, str]:
         return {name: column for name, column in self.cleaned_data.items() if column}

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.forms import StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 
+from ..address import require_both_coordinates
 from ..models import Capability, CapabilityLevel, Certification, Organisation
 from ..services.fields import ORGANISATION_FIELDS
 
@@ -19,6 +20,9 @@ class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
             "membership_ends": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description_fr": forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
             "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "mrc": forms.TextInput(attrs={"list": "mrc-names", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, can_manage_membership: bool = True, **kwargs):
@@ -29,6 +33,11 @@ class OrganisationForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
 
     def clean_neq(self):
         return self.cleaned_data["neq"] or None
+
+    def clean(self):
+        data = super().clean()
+        require_both_coordinates(self)
+        return data
 
 
 class OrganisationCapabilityForm(StyledFormMixin, forms.Form):

@@ -3,7 +3,8 @@ the forms, the admin and the import name them from here, so that a field is writ
 writes it."""
 
 ORGANISATION_FIELDS = (
-    "legal_name", "trade_name", "neq", "kind", "size_band", "city", "region", "website", "email", "phone",
+    "legal_name", "trade_name", "neq", "kind", "size_band", "street_address", "city", "province", "postal_code",
+    "mrc", "region", "latitude", "longitude", "website", "email", "phone",
     "description_fr", "description_en", "membership_status", "member_since", "membership_ends",
     "listed_in_directory",
 )

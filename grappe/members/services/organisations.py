@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from grappe.core import audit
 from grappe.core.permissions import require
 
+from ..address import DERIVED_FIELDS, derived_address, fill_derived_address
 from ..directory_cache import bump_directory_version
 from ..models import Capability, Organisation, OrganisationCapability
 from ..search import refresh_search_text
@@ -28,6 +29,7 @@ def create_organisation(*, actor, data: dict) -> Organisation:
         organisation = Organisation(slug=unique_slug(data.get("trade_name") or data["legal_name"]))
         apply(organisation, data, ORGANISATION_FIELDS)
         organisation.neq = organisation.neq or None
+        fill_derived_address(organisation)
         organisation.save()
         refresh_search_text(organisation)
         audit.record(actor, "organisation.created", organisation, after=audit.snapshot(organisation))
@@ -43,7 +45,9 @@ def update_organisation(*, actor, organisation: Organisation, data: dict) -> Org
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = audit.snapshot(organisation)
+        derived = derived_address(data, organisation)
         apply(organisation, data, ORGANISATION_FIELDS)
+        apply(organisation, derived, DERIVED_FIELDS)
         organisation.neq = organisation.neq or None
         organisation.save()
         refresh_search_text(organisation)

@@ -13,6 +13,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for
 
 from .. import directory_cache, selectors
+from ..address import mrc_names
 from ..forms.organisations import CertificationForm, OrganisationCapabilityForm, OrganisationForm
 from ..forms.people import PersonForm
 from ..models import Certification, OrganisationCapability, Person
@@ -60,7 +61,7 @@ def create(request):
             messages.success(request, _("%(name)s was added.") % {"name": organisation})
             return organisation.get_absolute_url()
         return redirect(submit_once(form.cleaned_data["form_token"], work))
-    return render(request, "members/organisation_form.html", {"form": form})
+    return render(request, "members/organisation_form.html", {"form": form, "mrc_names": mrc_names()})
 
 
 @login_required
@@ -72,7 +73,8 @@ def edit(request, slug):
         organisations.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data)
         messages.success(request, _("The profile was saved."))
         return redirect(organisation)
-    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+    return render(request, "members/organisation_form.html",
+                  {"form": form, "organisation": organisation, "mrc_names": mrc_names()})
 
 
 @login_required

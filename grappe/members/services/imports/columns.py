@@ -33,8 +33,17 @@ ORGANISATION_TARGETS = (
                             "Organization type")),
     Target("size_band", aliases=("Taille", "Effectif", "Employés", "Nombre d'employés", "Size", "Size band",
                                  "Employees", "Headcount")),
+    Target("street_address", aliases=("Adresse", "Adresse civique", "Adresse postale", "Adresse de l'entreprise",
+                                      "Rue", "No et rue", "Numéro et rue", "Address", "Street", "Street address",
+                                      "Address line 1", "Mailing address")),
     Target("city", aliases=("Ville", "Municipalité", "City", "Town")),
-    Target("region", aliases=("Région", "Région administrative", "Region")),
+    Target("province", aliases=("Province", "Prov", "Province / territoire", "Province or territory")),
+    Target("postal_code", aliases=("Code postal", "CP", "C.P.", "Postal code", "Postcode")),
+    Target("mrc", aliases=("MRC", "Municipalité régionale de comté", "MRC / TE", "Territoire équivalent",
+                           "Regional county municipality", "RCM")),
+    Target("region", aliases=("Région", "Région administrative", "Region", "Administrative region")),
+    Target("latitude", aliases=("Latitude", "Lat")),
+    Target("longitude", aliases=("Longitude", "Long", "Lng", "Lon")),
     Target("website", aliases=("Site web", "Site Internet", "Site", "Website", "Web", "URL")),
     Target("email", aliases=("Courriel", "Courriel général", "Adresse courriel", "Email", "E-mail",
                              "General email")),
@@ -116,3 +125,9 @@ def missing_columns(kind: str, mapping: dict[str, str]) -> list[str]:
     if kind == ImportKind.PEOPLE and not (mapping.get("organisation_neq") or mapping.get("organisation_name")):
         missing.append(_("organisation (its NEQ or its name)"))
     return missing
+
+
+def unmapped_columns(headers: list[str], mapping: dict[str, str]) -> list[str]:
+    """The file's named columns that no field is mapped to: the import leaves them out, and says so."""
+    used = set(mapping.values())
+    return [header for header in headers if header and header not in used]

@@ -4,6 +4,7 @@ Nothing here writes. The existing keys are fetched once for the whole file, neve
 """
 
 import datetime
+import decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,9 +12,10 @@ from django.db.models.functions import Lower
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from ...address import derived_address
 from ...models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
 from ...search import fold
-from .columns import missing_columns, target_label
+from .columns import missing_columns, target_label, unmapped_columns
 from .files import Sheet, read_sheet
 from .rows import ROW_FORMS
 
@@ -46,6 +48,7 @@ class Plan:
     unchanged: int = 0
     error_rows: set[int | None] = field(default_factory=set)
     shown: dict = field(default_factory=dict)  # field -> how to show its values in the report (else as is)
+    ignored_columns: list[str] = field(default_factory=list)  # the file's columns no field is mapped to
 
     def error(self, row: int | None, name: str, message: str) -> None:
         self.error_rows.add(row)
@@ -82,6 +85,7 @@ class Plan:
             "errors_total": len(ordered),
             "created": self.created,
             "changes": self.changes,
+            "ignored_columns": self.ignored_columns,
         }
 
 
@@ -102,6 +106,8 @@ def _shown_as_choice(instance, name: str):
 
 
 def _json(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
@@ -166,11 +172,12 @@ def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
         elif not _dates_in_order(row.values, organisation):
             plan.error(row.number, "membership_ends", _("The membership cannot end before it starts."))
         elif organisation is None:
-            created = _new_organisation(row.values, slugs)
+            created = _new_organisation({**row.values, **derived_address(row.values)}, slugs)
             plan.record_creation(row.number, created, str(created))
         else:
             claimed[organisation.pk] = row.number
-            plan.record_change(row.number, organisation, row.values, str(organisation))
+            values = {**row.values, **derived_address(row.values, organisation)}
+            plan.record_change(row.number, organisation, values, str(organisation))
     return plan
 
 
@@ -303,4 +310,6 @@ def plan_import(job: ImportJob, on_progress=None) -> Plan:
         for column in unknown:
             plan.error(None, "", _("The file has no column “%(column)s”.") % {"column": column})
         return plan
-    return PLANNERS[job.kind](job, sheet, on_progress)
+    plan = PLANNERS[job.kind](job, sheet, on_progress)
+    plan.ignored_columns = unmapped_columns(sheet.headers, job.mapping)
+    return plan

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ...address import require_both_coordinates
 from ...models import (
     ImportKind,
     MembershipStatus,
@@ -14,6 +15,7 @@ from ...models import (
     OrganisationKind,
     OrgRole,
     Person,
+    Province,
     Region,
     SizeBand,
     neq_validator,
@@ -130,6 +132,8 @@ KIND_ALIASES = {
 }
 MEMBERSHIP_ALIASES = {"membre": "active", "membre actif": "active", "actif": "active", "suspendu": "suspended",
                       "ancien membre": "former", "ancien": "former"}
+PROVINCE_ALIASES = {"pq": "QC", "que": "QC", "province de quebec": "QC", "ont": "ON", "terre neuve": "NL",
+                    "newfoundland": "NL", "ile du prince edouard": "PE", "i p e": "PE", "pei": "PE"}
 LANGUAGE_ALIASES = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
 ORG_ROLE_ALIASES = {"administrateur": "admin", "administratrice": "admin", "administrator": "admin",
                     "membre": "member", "utilisateur": "member", "utilisatrice": "member", "user": "member"}
@@ -142,7 +146,8 @@ class LowerCaseEmailField(forms.EmailField):
         return super().to_python(value).lower()
 
 
-def row_form(model, fields, *, required: set[str], **special: forms.Field) -> type[forms.Form]:
+def row_form(model, fields, *, required: set[str], base=forms.Form,
+             **special: forms.Field) -> type[forms.Form]:
     """The form that validates one row: the model's own field rules (lengths, email, web address…), `special`
     fields for values people write their own way, and only the `required` fields required.
 
@@ -153,15 +158,25 @@ def row_form(model, fields, *, required: set[str], **special: forms.Field) -> ty
     declared.update(special)
     for name, form_field in declared.items():
         form_field.required = name in required
-    return type(f"{model.__name__}RowForm", (forms.Form,), declared)
+    return type(f"{model.__name__}RowForm", (base,), declared)
+
+
+class OrganisationRowChecks(forms.Form):
+    """What a row must hold across its cells, as the profile form checks it."""
+
+    def clean(self):
+        data = super().clean()
+        require_both_coordinates(self)
+        return data
 
 
 OrganisationRowForm = row_form(
-    Organisation, ORGANISATION_FIELDS, required={"legal_name"},
+    Organisation, ORGANISATION_FIELDS, required={"legal_name"}, base=OrganisationRowChecks,
     neq=NeqField(),
     kind=ChoiceByNameField(choices=OrganisationKind.choices, aliases=KIND_ALIASES),
     size_band=SizeBandField(choices=SizeBand.choices),
     region=ChoiceByNameField(choices=Region.choices, aliases=_region_aliases()),
+    province=ChoiceByNameField(choices=Province.choices, aliases=PROVINCE_ALIASES),
     membership_status=ChoiceByNameField(choices=MembershipStatus.choices, aliases=MEMBERSHIP_ALIASES),
     member_since=import_date_field(),
     membership_ends=import_date_field(),
