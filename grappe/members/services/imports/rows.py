@@ -104,6 +104,14 @@ class NeqField(forms.CharField):
     def to_python(self, value):
         return re.sub(r"[\s.-]", "", super().to_python(value)) or None
 
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a NEQ: a Quebec business number has exactly 10 digits.") % {"value": value},
+                code="invalid") from error
+
 
 def import_date_field() -> forms.DateField:
     # Fixed formats, not the active language's: 03/04/2024 must not change meaning with the interface.
