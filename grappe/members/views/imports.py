@@ -93,7 +93,7 @@ def error_list(request, pk):
 @page_for("members.import_data")
 def progress(request, pk):
     """The progress bar, polled by htmx while the job runs; once it is over, the page reloads to the report."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.defer("error_list"), pk=pk)
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, "members/import_progress.html", {"job": job, "statuses": ImportStatus})

@@ -6,18 +6,22 @@ The journey of a file, one `ImportJob`:
    or its name already says cannot be read (too large, unknown format, old Excel) and parses nothing. In the
    background, `read_import` reads the file within the limits of `files.py` and keeps its column names, its
    number of rows and a suggested mapping (column names folded and compared with French and English aliases),
-   or refuses it with the reason and deletes it: nothing of a refused file is kept.
+   or refuses it with the reason and deletes it: nothing of a refused file is kept. A file with the same
+   columns as an earlier import starts from that import's mapping and options instead of the guess.
 2. Staff confirm the mapping; `start_check` queues `check_import`, a dry run that validates every row with a
    Django form and matches it with what the database holds, and reports per row what is wrong (row number,
-   column, message in the user's language) or what would be created, updated or left unchanged.
+   column, the value, message in the user's language), identical errors grouped, cells that look garbled,
+   or what would be created, updated or left unchanged. On the report staff may choose a value to use
+   instead of an unrecognised one, the repair of garbled text, or to skip the invalid rows
+   (`choose_options`, kept in ImportOptions): the file is checked again with those choices.
 3. `start_commit` queues `commit_import`, which does all of it again inside one transaction and writes
-   everything or nothing.
+   everything or nothing (or, if staff chose so, the valid rows only).
 
 Keys, so that importing the same file twice updates instead of duplicating: an organisation is its NEQ
 (business number) or, without one, its legal name (compared folded: case, accents and punctuation aside);
 a person is their email (case-insensitive), attached to an organisation given by NEQ or by name.
 An empty cell leaves the current value alone: a spreadsheet that lacks a website does not erase the one a
-member typed in Grappe. The accepted columns and values are listed in docs/import.md.
+member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell (cells.py). The accepted columns and values are listed in docs/import.md.
 
 This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
 files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
@@ -46,8 +50,8 @@ from .plan import ERROR_LIST_MAX, plan_import
 from .write import WRITERS
 
 __all__ = [
-    "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job", "missing_columns",
-    "read_import", "recent_import_jobs", "start_check", "start_commit",
+    "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job",
+    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
 ]
 logger = logging.getLogger(__name__)
 
@@ -227,4 +231,4 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
 
 
 def recent_import_jobs(limit: int = 20):
-    return ImportJob.objects.select_related("owner")[:limit]
+    return ImportJob.objects.select_related("owner").defer("error_list", "samples")[:limit]

@@ -6,6 +6,7 @@ nothing else notices. ftfy recognises such mojibake (`is_bad`) and undoes it (`f
 cells that hold something other than ASCII, which keeps it off the common path.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import ftfy
@@ -23,6 +24,7 @@ def means_empty(text: str) -> bool:
     return not text or text.casefold() in EMPTY_WORDS
 
 
+@functools.lru_cache(maxsize=10_000)  # a file repeats its cities, types and regions on every row
 def repaired(text: str) -> str | None:
     """The text ftfy would repair a garbled cell into, or None if the cell does not look garbled."""
     if text.isascii() or not is_bad(text):
