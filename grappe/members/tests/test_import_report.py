@@ -103,6 +103,14 @@ def test_every_error_message_quotes_its_value(staff):
     assert neq["message"] == "“12345” is not a NEQ: a Quebec business number has exactly 10 digits."
 
 
+def test_a_membership_ending_before_it_starts_quotes_both_dates(staff):
+    job = check(staff, upload(staff, "Raison sociale;Membre depuis;Fin d'adhésion\nAlpha;2024-05-01;2023-12-31\n"))
+
+    [error] = job.report["errors"]
+    assert error["message"] == "The membership cannot end on 2023-12-31, before it starts on 2024-05-01."
+    assert error["value"] == "2023-12-31"
+
+
 # Identical errors are grouped; one fix for the group ----------------------------------------------------
 
 def test_identical_errors_are_grouped_with_their_number_of_rows(staff):

@@ -227,7 +227,10 @@ def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
         if problem:
             plan.error(row.number, "legal_name", problem)
         elif not _dates_in_order(row.values, organisation):
-            plan.error(row.number, "membership_ends", _("The membership cannot end before it starts."))
+            start, end = _membership_dates(row.values, organisation)
+            plan.error(row.number, "membership_ends",
+                       _("The membership cannot end on %(end)s, before it starts on %(start)s.")
+                       % {"end": end.isoformat(), "start": start.isoformat()}, end.isoformat())
         elif organisation is None:
             created = _new_organisation(row.values, slugs)
             plan.record_creation(row.number, created, str(created))
@@ -266,9 +269,14 @@ def _new_organisation(values: dict, slugs: set[str]) -> Organisation:
 
 def _dates_in_order(values: dict, organisation: Organisation | None) -> bool:
     """Whether the membership would end after it starts, once the row's dates replace the current ones."""
-    start = values.get("member_since", organisation.member_since if organisation else None)
-    end = values.get("membership_ends", organisation.membership_ends if organisation else None)
+    start, end = _membership_dates(values, organisation)
     return start is None or end is None or end >= start
+
+
+def _membership_dates(values: dict, organisation: Organisation | None) -> tuple:
+    """When the membership would start and end (or None), once the row's dates replace the current ones."""
+    return (values.get("member_since", organisation.member_since if organisation else None),
+            values.get("membership_ends", organisation.membership_ends if organisation else None))
 
 
 def _plan_people(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
