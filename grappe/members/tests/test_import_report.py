@@ -142,6 +142,19 @@ def test_a_fix_chosen_for_a_group_applies_to_its_rows_in_the_check_and_the_impor
     assert kinds["Org 9"] == OrganisationKind.OTHER  # empty: the default of a new organisation
 
 
+def test_a_yes_or_no_column_with_another_word_offers_yes_or_no(client, staff):
+    job = check(staff, upload(staff, "Raison sociale;Répertoire\nAlpha;peut-être\nBeta;peut-être\n"))
+    [group] = job.report["error_groups"]
+    assert group["count"] == 2 and group["choices"] == [["oui", "Yes"], ["non", "No"]]
+    client.force_login(staff)
+
+    job = post(client, job, {"action": "fix_values", "fix-0": "non"})
+
+    assert job.stage == ImportStatus.CHECKED
+    post(client, job, {"action": "commit"})
+    assert not Organisation.objects.filter(listed_in_directory=True).exists()
+
+
 def test_a_group_left_as_it_is_keeps_its_errors(client, staff):
     job = check(staff, upload(staff, organisations_csv("Org 1;;;Vaisseau;;;;;;")))
     client.force_login(staff)
