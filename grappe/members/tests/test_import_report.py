@@ -186,6 +186,7 @@ def test_staff_download_every_error_as_a_spreadsheet(client, staff):
 
     page = client.get(detail_url(job)).content.decode()
     assert "The first 200 of 1,100 errors are shown." in page
+    assert "The 100 largest of 1,100 groups are shown." in page
     response = client.get(reverse("members:import-errors", args=[job.pk]))
 
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")

@@ -95,6 +95,7 @@ class Plan:
             "errors": ordered[:REPORT_MAX_ERRORS],
             "errors_total": len(ordered),
             "error_groups": error_groups(self, ordered),
+            "error_groups_total": len({_group_key(e) for e in ordered}),
             "garbled": {"count": self.garbled.count, "examples": self.garbled.examples},
             "skip_invalid_rows": self.skipping,
             "created": self.created,
@@ -113,12 +114,16 @@ class Plan:
         self.to_update, self.changes = [o for o, _c in kept_changes], [c for _o, c in kept_changes]
 
 
+def _group_key(error: dict) -> tuple:
+    return error.get("field", ""), error["column"], error.get("value", ""), error["message"]
+
+
 def error_groups(plan: Plan, errors: list[dict]) -> list[dict]:
     """Identical errors (same column, same value, same message) as one line with their number of rows, the
     largest groups first. A value that is not one of a field's choices offers those choices as its fix."""
     groups = {}
     for error in errors:
-        key = (error.get("field", ""), error["column"], error.get("value", ""), error["message"])
+        key = _group_key(error)
         group = groups.setdefault(key, {"field": key[0], "column": key[1], "value": key[2], "message": key[3],
                                         "count": 0, "rows": []})
         group["count"] += 1
