@@ -69,15 +69,15 @@ class ValueFixesForm(forms.Form):
                 continue
             choices = [("", _("— leave it, I will correct the file —")), (EMPTY, _("an empty cell"))]
             choices += [(code, label) for code, label in group["choices"]]
-            self.fields[f"fix-{index}"] = forms.ChoiceField(
-                label=_("Instead of “%(value)s” in %(column)s") % {"value": group["value"], "column": group["column"]},
-                choices=choices, required=False)
+            label = _("Instead of “%(value)s” in %(column)s") % {"value": group["value"], "column": group["column"]}
+            self.fields[f"fix-{index}"] = forms.ChoiceField(label=label, choices=choices, required=False)
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = widget_css_class(form_field.widget)
 
     def rows(self):
         """Every group, with its select when it has a fix, for the report's table."""
-        return [(group, self[f"fix-{i}"] if f"fix-{i}" in self.fields else None) for i, group in enumerate(self.groups)]
+        return [(group, self[name] if (name := f"fix-{i}") in self.fields else None)
+                for i, group in enumerate(self.groups)]
 
     def value_fixes(self) -> dict[str, dict[str, str]]:
         fixes = defaultdict(dict)

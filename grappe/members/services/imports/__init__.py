@@ -21,7 +21,8 @@ Keys, so that importing the same file twice updates instead of duplicating: an o
 (business number) or, without one, its legal name (compared folded: case, accents and punctuation aside);
 a person is their email (case-insensitive), attached to an organisation given by NEQ or by name.
 An empty cell leaves the current value alone: a spreadsheet that lacks a website does not erase the one a
-member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell (cells.py). The accepted columns and values are listed in docs/import.md.
+member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell (cells.py). The accepted columns
+and values are listed in docs/import.md.
 
 This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
 files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
