@@ -314,6 +314,13 @@ def test_a_missing_column_is_not_skipped_even_when_skipping_is_chosen(staff):
     assert job.stage == ImportStatus.INVALID
 
 
+def test_skipping_is_not_offered_when_no_row_is_valid(client, staff):
+    job = check(staff, upload(staff, organisations_csv("Alpha;;123;;;;;;;", "Beta;;456;;;;;;;")))
+    client.force_login(staff)
+
+    assert 'value="skip_invalid_rows"' not in client.get(detail_url(job)).content.decode()
+
+
 # The slips: numbers and colons in French, the decision at the top ------------------------------------------
 
 def test_counts_and_row_labels_follow_french_typography(client, staff):
