@@ -14,6 +14,7 @@ from grappe.core.models import AuditEntry
 from grappe.members.models import ImportJob, ImportStatus, Organisation, OrganisationKind
 from grappe.members.services import imports
 from grappe.members.services.imports.cells import EMPTY_WORDS, means_empty, repaired
+from grappe.members.services.imports.plan import Plan
 
 from .messy_files import write_messy_files
 from .test_import import check, commit, import_settings, in_english, organisations_csv, upload  # noqa: F401
@@ -312,6 +313,18 @@ def test_a_missing_column_is_not_skipped_even_when_skipping_is_chosen(staff):
     job.refresh_from_db()
 
     assert job.stage == ImportStatus.INVALID
+
+
+def test_skipping_rows_never_gets_round_an_error_of_the_whole_file():
+    plan = Plan(kind="organisations", mapping={"neq": "NEQ"})
+    plan.error(3, "neq", "bad", "123")
+    plan.skip_error_rows()
+    assert plan.writable and plan.report("check")["counts"]["skipped"] == 1
+
+    plan.error(None, "", "A question is not answered yet.")
+
+    assert not plan.writable and "skipped" not in plan.report("check")["counts"]
+    assert plan.report("check")["skip_invalid_rows"] is False
 
 
 def test_skipping_is_not_offered_when_no_row_is_valid(client, staff):

@@ -218,7 +218,7 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
                 job = ImportJob.objects.select_for_update().get(pk=job.pk)
                 plan = plan_import(job)
                 report = plan.report("commit")
-                if not plan.errors or plan.skipping:
+                if plan.writable:
                     WRITERS[job.kind](plan)
                     audit.record(actor, "import.committed", job,
                                  after={"kind": job.kind, "file": job.original_name, **report["counts"]})

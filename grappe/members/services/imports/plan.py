@@ -87,7 +87,7 @@ class Plan:
         ordered = self.all_errors()
         counts = {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged,
                   "error_rows": len(self.error_rows)}
-        if self.skipping:
+        if self.skips_rows:
             counts["skipped"] = len(self.error_rows)
         return {
             "phase": phase,
@@ -97,10 +97,20 @@ class Plan:
             "error_groups": error_groups(self, ordered),
             "error_groups_total": len({_group_key(e) for e in ordered}),
             "garbled": {"count": self.garbled.count, "examples": self.garbled.examples},
-            "skip_invalid_rows": self.skipping,
+            "skip_invalid_rows": self.skips_rows,
             "created": self.created,
             "changes": self.changes,
         }
+
+    @property
+    def skips_rows(self) -> bool:
+        """Whether the rows with errors are skipped: staff chose it, and nothing is wrong with the whole file
+        (a missing column, an unanswered question), which no skipping gets round."""
+        return self.skipping and None not in self.error_rows
+
+    @property
+    def writable(self) -> bool:
+        return not self.errors or self.skips_rows
 
     def all_errors(self) -> list[dict]:
         return sorted(self.errors, key=lambda e: (e["row"] or 0))
