@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grappe.conftest import make_staff
-from grappe.members.models import ImportKind, Organisation, neq_validator
+from grappe.members.models import ImportKind, Organisation, OrganisationKind
 
 from .helpers import in_french, url
 
@@ -20,6 +20,7 @@ Aéro Sherbrooke,1160000003,Rang 3,Sherbrooke,Estrie,
 BAD_NEQ = "116000002"  # nine digits: a NEQ has ten
 IMPORTED = ["Usinage Beauce inc.", "Composites Lévis", "Aéro Sherbrooke"]
 IMPORTED_NEQS = {"1160000001", "1160000002", "1160000003"}
+NEQ_MESSAGE = "“%(value)s” is not a NEQ: a Quebec business number has exactly 10 digits."
 
 
 @pytest.fixture
@@ -49,8 +50,11 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everyt
     upload_and_check(page, "membres.csv", MEMBERS_CSV.format(levis_neq=BAD_NEQ))
 
     expect(page.get_by_role("alert").filter(has_text=in_french("Nothing was imported."))).to_be_visible()
-    error_row = page.locator("table tbody tr").filter(has_text=in_french(neq_validator.message))
-    expect(error_row.locator("td")).to_have_text(["3", "NEQ", in_french(neq_validator.message)])
+    message = in_french(NEQ_MESSAGE) % {"value": BAD_NEQ}
+    group = page.get_by_test_id("error-groups").locator("tbody tr").filter(has_text=message)
+    expect(group.locator("td").nth(0)).to_have_text("NEQ")
+    expect(group.locator("td").nth(2)).to_have_text(message)
+    expect(group.locator("td").nth(3)).to_contain_text("3")  # its row
     assert not Organisation.objects.exists()
 
     page.get_by_role("link", name=in_french("Upload a corrected file")).click()
@@ -64,7 +68,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everyt
         expect(page.locator("main")).to_contain_text(name)
     assert not Organisation.objects.exists()  # a check writes nothing
 
-    page.get_by_role("button", name=in_french("Import now")).click()
+    page.get_by_role("button", name=in_french("Import now")).first.click()  # at the top and at the bottom
 
     created = page.locator(".card-body").filter(has_text=in_french("created", context="import count"))
     expect(created.locator(".fs-3")).to_have_text("3")
@@ -74,3 +78,33 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everyt
     expect(cards).to_have_count(3)
     for name in IMPORTED:
         expect(cards.filter(has_text=name)).to_be_visible()
+
+
+def garbled(text: str) -> str:
+    """Text as it reads once a UTF-8 file was read as Windows-1252 and saved again as UTF-8."""
+    return text.encode().decode("cp1252")
+
+
+def test_a_messy_file_is_repaired_and_fixed_from_the_report_then_imported(page, sign_in, import_settings):
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+    messy = (f"Raison sociale,NEQ,Type,Ville\n{garbled('Atelier Trois-Rivières')},1160000011,Vaisseau,"
+             f"{garbled('Trois-Rivières')}\nUsinage Nord,1160000012,Vaisseau,NA\nOutils Sud,1160000013,—,Granby\n")
+
+    upload_and_check(page, "membres.csv", messy)
+
+    expect(page.get_by_test_id("garbled")).to_contain_text("Trois-Rivières")
+    page.get_by_role("button", name=in_french("Repair them and check again")).click()
+    expect(page.get_by_test_id("garbled")).to_contain_text(in_french("Keep the text as written and check again"))
+    group = page.get_by_test_id("error-groups").locator("tbody tr").filter(has_text="Vaisseau")
+    expect(group.locator("td").nth(3)).to_contain_text("2")
+    group.get_by_role("combobox").select_option(OrganisationKind.SME.value)
+    page.get_by_role("button", name=in_french("Use these values and check again")).click()
+
+    page.get_by_role("button", name=in_french("Import now")).first.click()
+
+    created = page.locator(".card-body").filter(has_text=in_french("created", context="import count"))
+    expect(created.locator(".fs-3")).to_have_text("3")
+    assert dict(Organisation.objects.values_list("legal_name", "kind")) == {
+        "Atelier Trois-Rivières": OrganisationKind.SME, "Usinage Nord": OrganisationKind.SME,
+        "Outils Sud": OrganisationKind.OTHER}

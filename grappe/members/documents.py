@@ -2,7 +2,7 @@
 The views serve it (grappe.core.spreadsheets writes the file); the rows come from the selectors."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from grappe.core import spreadsheets
 
@@ -34,3 +34,12 @@ def _export_value(organisation, name: str):
     """A field as people read it ("SME", not "sme"); a date stays a date."""
     display = getattr(organisation, f"get_{name}_display", None)
     return display() if display else getattr(organisation, name)
+
+
+def import_errors_workbook(job) -> tuple[bytes, str]:
+    """Every error of an import's last check or commit (ImportJob.error_list), one row each, as an XLSX staff
+    can sort and filter while they correct their file; and the file's name in the reader's language."""
+    rows = ([error["row"], error["column"], error.get("value", ""), error["message"]] for error in job.error_list)
+    headers = [_("Row"), _("Column"), _("Value"), _("What is wrong")]
+    content = spreadsheets.xlsx(spreadsheets.Sheet(_("Errors"), headers, rows))
+    return content, pgettext("file name", "import-errors") + f"-{job.pk}.xlsx"

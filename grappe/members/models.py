@@ -478,6 +478,13 @@ class ImportJob(Job):
     options = models.JSONField(default=dict, blank=True)
     step = models.CharField(max_length=10, choices=ImportStep.choices, default=ImportStep.READ)
     report = models.JSONField(default=dict)
+    # The first distinct values of each column, shown beside the mapping: {column: [value, …]}.
+    samples = models.JSONField(default=dict, blank=True)
+    # Every error of the last check or commit (up to plan.ERROR_LIST_MAX), for the spreadsheet staff download;
+    # the report keeps the first ones only. Deferred by the pages that do not need it.
+    error_list = models.JSONField(default=list, blank=True)
+    # The earlier import of a file with the same columns whose mapping and options this one started from.
+    mapping_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta(Job.Meta):
         verbose_name = _("import")
@@ -494,7 +501,7 @@ class ImportJob(Job):
             return BUSY_STAGES[self.step]
         if self.step == ImportStep.READ:
             return ImportStatus.UPLOADED
-        if self.report.get("errors_total"):
+        if self.report.get("errors_total") and not self.report.get("skip_invalid_rows"):
             return ImportStatus.INVALID
         return ImportStatus.CHECKED if self.step == ImportStep.CHECK else ImportStatus.DONE
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 
 from grappe.core.forms import widget_css_class
@@ -26,3 +27,12 @@ def scroll_box(content, label, testid=""):
     test_hook = format_html(' data-testid="{}"', testid) if testid else ""
     return format_html('<div class="table-responsive" tabindex="0" role="region" aria-label="{}"{}>{}</div>',
                        label, test_hook, content)
+
+
+@register.filter
+def grouped(number):
+    """A count with the language's thousands separator, whatever USE_THOUSAND_SEPARATOR says: "2,220" in
+    English, "2 220" (no-break space) in French. Not a global setting: ids and years must stay ungrouped."""
+    if number is None or number == "":
+        return number
+    return formats.number_format(number, force_grouping=True)

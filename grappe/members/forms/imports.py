@@ -57,3 +57,36 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {name: column for name, column in self.cleaned_data.items() if column}
+
+
+EMPTY = "__empty__"  # the select's "use an empty cell"; its own empty value means "no fix, leave it"
+
+
+class ValueFixesForm(forms.Form):
+    """For each group of identical errors about a value that is not one of the field's choices, the value to use
+    instead (a valid choice, or empty): one decision for the whole group."""
+
+    def __init__(self, groups: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        for index, group in enumerate(groups):
+            if not group.get("choices"):
+                continue
+            choices = [("", _("— leave it, I will correct the file —")), (EMPTY, _("an empty cell"))]
+            choices += [(code, label) for code, label in group["choices"]]
+            label = _("Instead of “%(value)s” in %(column)s") % {"value": group["value"], "column": group["column"]}
+            self.fields[f"fix-{index}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+        for form_field in self.fields.values():
+            form_field.widget.attrs["class"] = widget_css_class(form_field.widget)
+
+    def rows(self):
+        """Every group, with its select when it has a fix, for the report's table."""
+        return [(group, self[name] if (name := f"fix-{i}") in self.fields else None)
+                for i, group in enumerate(self.groups)]
+
+    def value_fixes(self) -> dict[str, dict[str, str]]:
+        fixes = defaultdict(dict)
+        for index, group in enumerate(self.groups):
+            if chosen := self.cleaned_data.get(f"fix-{index}"):
+                fixes[group["field"]][group["value"]] = "" if chosen == EMPTY else chosen
+        return dict(fixes)

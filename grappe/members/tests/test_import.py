@@ -84,7 +84,8 @@ def test_a_dry_run_reports_the_bad_row_and_writes_nothing(staff):
 
     assert job.stage == ImportStatus.INVALID
     assert job.report["errors"] == [
-        {"row": 3, "column": "NEQ", "message": "A Quebec business number (NEQ) has exactly 10 digits."}]
+        {"row": 3, "column": "NEQ", "field": "neq", "value": "11600-02",
+         "message": "“11600-02” is not a NEQ: a Quebec business number has exactly 10 digits."}]
     assert job.report["counts"]["error_rows"] == 1
     assert not Organisation.objects.exists()
 

@@ -175,6 +175,12 @@ class TestImportProgress(PermissionMatrix):
     expect = STAFF_ONLY
 
 
+class TestImportErrors(PermissionMatrix):
+    url = "members:import-errors"
+    args = staticmethod(lambda ctx: [ctx.import_job.pk])
+    expect = STAFF_ONLY
+
+
 class TestSegmentList(PermissionMatrix):
     url = "members:segment-list"
     expect = STAFF_ONLY

@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django_htmx.http import HttpResponseClientRefresh
 
+from grappe.core import downloads
 from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for
 
-from ..forms.imports import ImportMappingForm, ImportUploadForm
+from .. import documents
+from ..forms.imports import ImportMappingForm, ImportUploadForm, ValueFixesForm
 from ..models import ImportJob, ImportStatus
 from ..services import imports
 
@@ -36,7 +38,7 @@ def start(request):
 
 @page_for("members.import_data")
 def detail(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("owner", "mapping_from").defer("error_list"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
     if action == "check" and mapping_form.is_valid():
@@ -46,6 +48,14 @@ def detail(request, pk):
         imports.start_commit(actor=request.user, job=job, language=get_language())
         return redirect(_detail_url(job))
     report = job.report or {}
+    fixes_form = ValueFixesForm(report.get("error_groups", []), request.POST if action == "fix_values" else None)
+    if action == "fix_values" and fixes_form.is_valid():
+        imports.choose_options(actor=request.user, job=job, language=get_language(),
+                               value_fixes=fixes_form.value_fixes())
+        return redirect(_detail_url(job))
+    if action in CHOICES:
+        imports.choose_options(actor=request.user, job=job, language=get_language(), **CHOICES[action])
+        return redirect(_detail_url(job))
     # What would be written is listed only when it can be: not while errors stop the whole file.
     writable = job.stage in (ImportStatus.CHECKED, ImportStatus.DONE)
     context = {
@@ -57,14 +67,33 @@ def detail(request, pk):
         "changes": report.get("changes", [])[:SHOWN_ROWS] if writable else [],
         "created": report.get("created", [])[:SHOWN_ROWS] if writable else [],
         "statuses": ImportStatus,
+        "fixes_form": fixes_form,
+        "options": imports.ImportOptions.of(job),
     }
     return render(request, "members/import_detail.html", context)
+
+
+# The report's buttons that change one of staff's choices and check the file again.
+CHOICES = {
+    "repair_text": {"repair_text": True},
+    "keep_text": {"repair_text": False},
+    "skip_invalid_rows": {"skip_invalid_rows": True},
+    "all_or_nothing": {"skip_invalid_rows": False},
+}
+
+
+@page_for("members.import_data")
+def error_list(request, pk):
+    """Every error of the last check or import as a spreadsheet (the page lists the first ones only)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    content, filename = documents.import_errors_workbook(job)
+    return downloads.attachment(content, filename)
 
 
 @page_for("members.import_data")
 def progress(request, pk):
     """The progress bar, polled by htmx while the job runs; once it is over, the page reloads to the report."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.defer("error_list"), pk=pk)
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, "members/import_progress.html", {"job": job, "statuses": ImportStatus})

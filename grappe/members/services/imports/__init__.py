@@ -6,18 +6,23 @@ The journey of a file, one `ImportJob`:
    or its name already says cannot be read (too large, unknown format, old Excel) and parses nothing. In the
    background, `read_import` reads the file within the limits of `files.py` and keeps its column names, its
    number of rows and a suggested mapping (column names folded and compared with French and English aliases),
-   or refuses it with the reason and deletes it: nothing of a refused file is kept.
+   or refuses it with the reason and deletes it: nothing of a refused file is kept. A file with the same
+   columns as an earlier import starts from that import's mapping and options instead of the guess.
 2. Staff confirm the mapping; `start_check` queues `check_import`, a dry run that validates every row with a
    Django form and matches it with what the database holds, and reports per row what is wrong (row number,
-   column, message in the user's language) or what would be created, updated or left unchanged.
+   column, the value, message in the user's language), identical errors grouped, cells that look garbled,
+   or what would be created, updated or left unchanged. On the report staff may choose a value to use
+   instead of an unrecognised one, the repair of garbled text, or to skip the invalid rows
+   (`choose_options`, kept in ImportOptions): the file is checked again with those choices.
 3. `start_commit` queues `commit_import`, which does all of it again inside one transaction and writes
-   everything or nothing.
+   everything or nothing (or, if staff chose so, the valid rows only).
 
 Keys, so that importing the same file twice updates instead of duplicating: an organisation is its NEQ
 (business number) or, without one, its legal name (compared folded: case, accents and punctuation aside);
 a person is their email (case-insensitive), attached to an organisation given by NEQ or by name.
 An empty cell leaves the current value alone: a spreadsheet that lacks a website does not erase the one a
-member typed in Grappe. The accepted columns and values are listed in docs/import.md.
+member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell (cells.py). The accepted columns
+and values are listed in docs/import.md.
 
 This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
 files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
@@ -38,14 +43,16 @@ from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
 from ...models import ImportJob, ImportKind, ImportStatus, ImportStep
+from .cells import column_samples
 from .columns import missing_columns, suggest_mapping
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
-from .plan import plan_import
+from .options import ImportOptions
+from .plan import ERROR_LIST_MAX, plan_import
 from .write import WRITERS
 
 __all__ = [
-    "UnreadableFile", "check_import", "commit_import", "create_import_job", "missing_columns", "read_import",
-    "recent_import_jobs", "start_check", "start_commit",
+    "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job",
+    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
 ]
 logger = logging.getLogger(__name__)
 
@@ -74,8 +81,12 @@ def create_import_job(*, actor, kind: str, uploaded_file, language: str) -> Impo
 
 
 def read_import(job: ImportJob) -> ImportJob:
-    """Read a kept file in the background: its column names, its rows counted, a suggested mapping. A file that
-    cannot be read or crosses a limit of files.py is refused with the reason, and deleted."""
+    """Read a kept file in the background: its column names, its rows counted, a few values of each column, a
+    suggested mapping. A file that cannot be read or crosses a limit of files.py is refused with the reason,
+    and deleted.
+
+    The suggested mapping is that of the last import of a file with the same columns, with its options, when
+    there is one (staff map a monthly export once); else it is guessed from the column names."""
     if not jobs.start(job):
         return job
     with _failure_recorded(job):
@@ -86,10 +97,26 @@ def read_import(job: ImportJob) -> ImportJob:
             job.file.delete()
             _mark_failed(job, str(refusal))
             return job
+        earlier = _import_of_the_same_columns(job, sheet.headers)
+        if earlier is None:
+            remembered = {"mapping": suggest_mapping(job.kind, sheet.headers)}
+        else:
+            # Decisions on duplicates are about that file's rows, not this one's.
+            remembered = {"mapping": earlier.mapping, "options": {**earlier.options, "duplicates": {}},
+                          "mapping_from": earlier}
         jobs.finish(job, headers=sheet.headers, total=len(sheet.rows),
-                    mapping=suggest_mapping(job.kind, sheet.headers))
+                    samples=column_samples(sheet.headers, sheet.rows), **remembered)
     job.refresh_from_db()
     return job
+
+
+def _import_of_the_same_columns(job: ImportJob, headers: list[str]) -> ImportJob | None:
+    """The latest earlier import of the same kind whose file had the same set of column names, and whose
+    mapping staff confirmed (it was checked at least once)."""
+    wanted = {header for header in headers if header}
+    earlier = (ImportJob.objects.filter(kind=job.kind).exclude(pk=job.pk).exclude(step=ImportStep.READ)
+               .exclude(mapping={}).order_by("-created_at").only("headers", "mapping", "options")[:50])
+    return next((other for other in earlier if {h for h in other.headers if h} == wanted), None)
 
 
 def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str) -> bool:
@@ -97,7 +124,24 @@ def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str
     its file was refused (and so deleted) when it was read."""
     require(actor, "members.import_data")
     return _queue_step(job, CHECKABLE, ImportStep.CHECK, "grappe.members.tasks.check_import_task", language,
-                       mapping=mapping, report={})
+                       mapping=mapping, report={}, error_list=[])
+
+
+def choose_options(*, actor, job: ImportJob, language: str, value_fixes: dict[str, dict[str, str]] | None = None,
+                   **choices) -> bool:
+    """Save what staff chose on the report (see ImportOptions: `repair_text`, `skip_invalid_rows`, and
+    `value_fixes`, which add to those chosen before) and check the file again with them, so that the commit
+    does what the new dry run shows."""
+    require(actor, "members.import_data")
+    options = ImportOptions.of(job)
+    for name, value in choices.items():
+        if not hasattr(options, name):
+            raise ValueError(f"unknown import option {name!r}")
+        setattr(options, name, value)
+    for name, fixes in (value_fixes or {}).items():
+        options.value_fixes[name] = {**options.value_fixes.get(name, {}), **fixes}
+    return _queue_step(job, CHECKABLE, ImportStep.CHECK, "grappe.members.tasks.check_import_task", language,
+                       options=options.as_json(), report={}, error_list=[])
 
 
 def start_commit(*, actor, job: ImportJob, language: str) -> bool:
@@ -150,13 +194,14 @@ def check_import(job: ImportJob) -> ImportJob:
         return job
     with _failure_recorded(job):
         plan = plan_import(job, lambda count: jobs.beat(job, count))
-        jobs.finish(job, report=plan.report("check"))
+        jobs.finish(job, report=plan.report("check"), error_list=plan.all_errors()[:ERROR_LIST_MAX])
     job.refresh_from_db()
     return job
 
 
 def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
-    """Import a queued commit (the task's work): everything in one transaction, or nothing if any row fails.
+    """Import a queued commit (the task's work): everything in one transaction, or nothing if any row fails
+    (unless staff chose to skip the invalid rows: then the valid ones, and the report counts the skipped).
 
     The job is claimed first (jobs.start), so two workers given the same job import it once. Its row is then
     locked (select_for_update) for the whole transaction: progress cannot be written meanwhile (the page
@@ -173,11 +218,11 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
                 job = ImportJob.objects.select_for_update().get(pk=job.pk)
                 plan = plan_import(job)
                 report = plan.report("commit")
-                if not plan.errors:
+                if plan.writable:
                     WRITERS[job.kind](plan)
                     audit.record(actor, "import.committed", job,
                                  after={"kind": job.kind, "file": job.original_name, **report["counts"]})
-                jobs.finish(job, report=report)
+                jobs.finish(job, report=report, error_list=plan.all_errors()[:ERROR_LIST_MAX])
         except IntegrityError as error:
             logger.warning("import %s conflicted: %s", job.pk, error)
             _mark_failed(job, _("The data changed while importing (someone else was editing it). Nothing was "
@@ -187,4 +232,4 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
 
 
 def recent_import_jobs(limit: int = 20):
-    return ImportJob.objects.select_related("owner")[:limit]
+    return ImportJob.objects.select_related("owner").defer("error_list", "samples")[:limit]

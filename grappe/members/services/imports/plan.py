@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 from ...address import derived_address
 from ...models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
 from ...search import fold
+from .cells import CellReader, GarbledCells
 from .columns import missing_columns, target_label, unmapped_columns
 from .files import Sheet, read_sheet
+from .options import ImportOptions
 from .rows import ROW_FORMS
 
 PROGRESS_EVERY = 100  # rows between two progress reports
 REPORT_MAX_ERRORS = 1000  # a file of garbage rows must not make a report of megabytes
+ERROR_LIST_MAX = 20_000  # the errors kept for the spreadsheet staff download (ImportJob.error_list)
+REPORT_MAX_GROUPS = 100  # groups of identical errors the report keeps, the largest first
 REPORT_TEXT_CHARACTERS = 300  # a message or a value the report quotes: the job page prints it as it is
 BATCH_SIZE = 500
 
@@ -49,10 +53,16 @@ class Plan:
     error_rows: set[int | None] = field(default_factory=set)
     shown: dict = field(default_factory=dict)  # field -> how to show its values in the report (else as is)
     ignored_columns: list[str] = field(default_factory=list)  # the file's columns no field is mapped to
+    garbled: GarbledCells = field(default_factory=GarbledCells)
+    unrecognised: set[tuple[str, str]] = field(default_factory=set)  # (field, value) of unknown choice values
+    skipping: bool = False  # staff chose to import the valid rows and skip the others
 
-    def error(self, row: int | None, name: str, message: str) -> None:
+    def error(self, row: int | None, name: str, message: str, value: str = "") -> None:
+        """Note what is wrong with a row (None: with the whole file) in the column of field `name`; `value` is
+        the cell as read, by which identical errors are grouped."""
         self.error_rows.add(row)
-        self.errors.append({"row": row, "column": self.mapping.get(name, ""), "message": _shortened(str(message))})
+        self.errors.append({"row": row, "column": self.mapping.get(name, ""), "message": _shortened(str(message)),
+                            "field": name, "value": _shortened(value)})
 
     def record_change(self, row: int, instance, values: dict, label: str) -> None:
         """Apply `values` to an existing object, and note it as updated (with before/after) or unchanged."""
@@ -75,18 +85,70 @@ class Plan:
         self.created.append({"row": row, "label": label})
 
     def report(self, phase: str) -> dict:
-        """What the job page shows: counts, errors by row and, for each updated object, before and after."""
-        ordered = sorted(self.errors, key=lambda e: (e["row"] or 0))
+        """What the job page shows: counts, errors by row and grouped, garbled text, and, for each updated
+        object, before and after."""
+        ordered = self.all_errors()
+        counts = {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged,
+                  "error_rows": len(self.error_rows)}
+        if self.skips_rows:
+            counts["skipped"] = len(self.error_rows)
         return {
             "phase": phase,
-            "counts": {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged,
-                       "error_rows": len(self.error_rows)},
+            "counts": counts,
             "errors": ordered[:REPORT_MAX_ERRORS],
             "errors_total": len(ordered),
+            "error_groups": error_groups(self, ordered),
+            "error_groups_total": len({_group_key(e) for e in ordered}),
+            "garbled": {"count": self.garbled.count, "examples": self.garbled.examples},
+            "skip_invalid_rows": self.skips_rows,
             "created": self.created,
             "changes": self.changes,
             "ignored_columns": self.ignored_columns,
         }
+
+    @property
+    def skips_rows(self) -> bool:
+        """Whether the rows with errors are skipped: staff chose it, and nothing is wrong with the whole file
+        (a missing column, an unanswered question), which no skipping gets round."""
+        return self.skipping and None not in self.error_rows
+
+    @property
+    def writable(self) -> bool:
+        return not self.errors or self.skips_rows
+
+    def all_errors(self) -> list[dict]:
+        return sorted(self.errors, key=lambda e: (e["row"] or 0))
+
+    def skip_error_rows(self) -> None:
+        """Leave out what the rows with errors would have written: the valid rows alone are imported."""
+        self.skipping = True
+        kept_creations = [(o, c) for o, c in zip(self.to_create, self.created) if c["row"] not in self.error_rows]
+        kept_changes = [(o, c) for o, c in zip(self.to_update, self.changes) if c["row"] not in self.error_rows]
+        self.to_create, self.created = [o for o, _c in kept_creations], [c for _o, c in kept_creations]
+        self.to_update, self.changes = [o for o, _c in kept_changes], [c for _o, c in kept_changes]
+
+
+def _group_key(error: dict) -> tuple:
+    return error.get("field", ""), error["column"], error.get("value", ""), error["message"]
+
+
+def error_groups(plan: Plan, errors: list[dict]) -> list[dict]:
+    """Identical errors (same column, same value, same message) as one line with their number of rows, the
+    largest groups first. A value that is not one of a field's choices offers those choices as its fix."""
+    groups = {}
+    for error in errors:
+        key = _group_key(error)
+        group = groups.setdefault(key, {"field": key[0], "column": key[1], "value": key[2], "message": key[3],
+                                        "count": 0, "rows": []})
+        group["count"] += 1
+        if len(group["rows"]) < 10 and error["row"] is not None:
+            group["rows"].append(error["row"])
+    ordered = sorted(groups.values(), key=lambda g: (-g["count"], g["rows"][:1]))[:REPORT_MAX_GROUPS]
+    form_fields = ROW_FORMS[plan.kind].base_fields
+    for group in ordered:
+        if (group["field"], group["value"]) in plan.unrecognised:
+            group["choices"] = [[code, str(label)] for code, label in form_fields[group["field"]].choices]
+    return ordered
 
 
 def _shortened(value):
@@ -115,19 +177,34 @@ def _validated_rows(job: ImportJob, sheet: Sheet, plan: Plan, on_progress) -> li
     """Every row's cleaned values, and whether the whole row is valid; errors go to the plan."""
     columns = {name: sheet.headers.index(column) for name, column in job.mapping.items()}
     form_class = ROW_FORMS[job.kind]
+    cells = CellReader(ImportOptions.of(job), plan.garbled)
     rows = []
     for count, row in enumerate(sheet.rows, 1):
-        data = {name: row.cells[i] for name, i in columns.items() if i < len(row.cells) and row.cells[i]}
+        data = {}
+        for name, i in columns.items():
+            if i < len(row.cells) and (value := cells.value(name, job.mapping[name], row.cells[i])):
+                data[name] = value
         form = form_class(data)
         valid = form.is_valid()
-        for name, messages in form.errors.items():
-            for message in messages:
-                plan.error(row.number, name, message)
+        for name, errors in form.errors.as_data().items():
+            _note_field_errors(plan, row.number, name, data.get(name, ""), errors)
         cleaned = getattr(form, "cleaned_data", {})
         rows.append((CleanedRow(row.number, {k: cleaned[k] for k in data if k in cleaned}), valid))
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
     return rows
+
+
+def _note_field_errors(plan: Plan, row: int, name: str, value: str, errors) -> None:
+    """A field's errors, each quoting the value it is about (unless it does already), so that a staff member
+    sees what to look for in the file."""
+    for error in errors:
+        if error.code == "invalid_choice":
+            plan.unrecognised.add((name, value))
+        for message in error:
+            if value and value not in message:
+                message = _("“%(value)s”: %(message)s") % {"value": Truncator(value).chars(80), "message": message}
+            plan.error(row, name, message, value)
 
 
 def _reject_repeated(plan: Plan, rows: list[CleanedRow], key, name: str, message: str,
@@ -141,7 +218,8 @@ def _reject_repeated(plan: Plan, rows: list[CleanedRow], key, name: str, message
         for row in group if len(group) > 1 else ():
             if concerns(row):
                 others = ", ".join(str(other.number) for other in group if other is not row)
-                plan.error(row.number, name, message % {"value": row.values[name], "rows": others})
+                plan.error(row.number, name, message % {"value": row.values[name], "rows": others},
+                           str(row.values[name]))
 
 
 def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
@@ -170,7 +248,10 @@ def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
         if problem:
             plan.error(row.number, "legal_name", problem)
         elif not _dates_in_order(row.values, organisation):
-            plan.error(row.number, "membership_ends", _("The membership cannot end before it starts."))
+            start, end = _membership_dates(row.values, organisation)
+            plan.error(row.number, "membership_ends",
+                       _("The membership cannot end on %(end)s, before it starts on %(start)s.")
+                       % {"end": end.isoformat(), "start": start.isoformat()}, end.isoformat())
         elif organisation is None:
             created = _new_organisation({**row.values, **derived_address(row.values)}, slugs)
             plan.record_creation(row.number, created, str(created))
@@ -210,9 +291,14 @@ def _new_organisation(values: dict, slugs: set[str]) -> Organisation:
 
 def _dates_in_order(values: dict, organisation: Organisation | None) -> bool:
     """Whether the membership would end after it starts, once the row's dates replace the current ones."""
-    start = values.get("member_since", organisation.member_since if organisation else None)
-    end = values.get("membership_ends", organisation.membership_ends if organisation else None)
+    start, end = _membership_dates(values, organisation)
     return start is None or end is None or end >= start
+
+
+def _membership_dates(values: dict, organisation: Organisation | None) -> tuple:
+    """When the membership would start and end (or None), once the row's dates replace the current ones."""
+    return (values.get("member_since", organisation.member_since if organisation else None),
+            values.get("membership_ends", organisation.membership_ends if organisation else None))
 
 
 def _plan_people(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
@@ -312,4 +398,6 @@ def plan_import(job: ImportJob, on_progress=None) -> Plan:
         return plan
     plan = PLANNERS[job.kind](job, sheet, on_progress)
     plan.ignored_columns = unmapped_columns(sheet.headers, job.mapping)
+    if ImportOptions.of(job).skip_invalid_rows:
+        plan.skip_error_rows()
     return plan

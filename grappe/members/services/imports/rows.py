@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...address import require_both_coordinates
 from ...models import (
@@ -84,6 +85,8 @@ class YesNoField(forms.Field):
 
     YES = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
     NO = frozenset({"non", "n", "no", "faux", "false", "0"})
+    # What the report offers instead of a value it does not understand (see plan.error_groups).
+    choices = (("oui", gettext_lazy("Yes")), ("non", gettext_lazy("No")))
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
@@ -94,7 +97,7 @@ class YesNoField(forms.Field):
             return None
         if text in self.YES | self.NO:
             return text in self.YES
-        raise forms.ValidationError(_("Write yes or no (oui or non)."), code="invalid")
+        raise forms.ValidationError(_("Write yes or no (oui or non)."), code="invalid_choice")
 
 
 class NeqField(forms.CharField):
@@ -105,6 +108,14 @@ class NeqField(forms.CharField):
 
     def to_python(self, value):
         return re.sub(r"[\s.-]", "", super().to_python(value)) or None
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a NEQ: a Quebec business number has exactly 10 digits.") % {"value": value},
+                code="invalid") from error
 
 
 def import_date_field() -> forms.DateField:
