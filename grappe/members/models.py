@@ -403,6 +403,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed — nothing imported")
+    UNDONE = "undone", _("Undone")
 
 
 class ImportStep(models.TextChoices):
@@ -432,6 +433,10 @@ class ImportJob(Job):
     options = models.JSONField(default=dict, blank=True)
     step = models.CharField(max_length=10, choices=ImportStep.choices, default=ImportStep.READ)
     report = models.JSONField(default=dict)
+    # An import undone from its report (services/imports/undo.py): when, and by whom. Undone once, for good.
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta(Job.Meta):
         verbose_name = _("import")
@@ -442,6 +447,8 @@ class ImportJob(Job):
 
     @property
     def stage(self) -> str:
+        if self.undone_at is not None:
+            return ImportStatus.UNDONE
         if self.status == JobStatus.FAILED:
             return ImportStatus.FAILED
         if self.busy:
