@@ -14,6 +14,7 @@ People created who have an account since are kept: the person behind an account 
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -173,13 +174,12 @@ def _named(names: list[str]) -> str:
 
 def _undo_organisations(undo: Undo) -> None:
     Organisation.objects.filter(pk__in=[row.pk for row in undo.deleted]).delete()
-    _restore(Organisation, undo.restored, undo.restored_fields)
-    if undo.restored:
-        refreshed = list(Organisation.objects.filter(pk__in=[row.pk for row in undo.restored])
-                         .prefetch_related(*SEARCH_TEXT_PREFETCH))
-        for organisation in refreshed:
-            organisation.search_text = organisation_search_text(organisation)
-        _update_rows(Organisation, refreshed, {"search_text"})
+    # The search text with the values given back, written in the same statement: each UPDATE of an
+    # organisation makes PostgreSQL compute its search vector again.
+    prefetch_related_objects(undo.restored, *SEARCH_TEXT_PREFETCH)
+    for organisation in undo.restored:
+        organisation.search_text = organisation_search_text(organisation)
+    _restore(Organisation, undo.restored, undo.restored_fields | {"search_text"})
     bump_directory_version()
 
 
