@@ -26,7 +26,7 @@ from grappe.core.permissions import require
 from ...directory_cache import bump_directory_version
 from ...models import ImportJob, ImportKind, ImportStatus, Organisation, Person
 from ...search import organisation_search_text
-from .undo_record import restored_value, stored_value
+from .undo_record import restored_value
 from .write import SEARCH_TEXT_PREFETCH, _update_accounts, _update_rows
 
 MODELS = {ImportKind.ORGANISATIONS: Organisation, ImportKind.PEOPLE: Person}
@@ -136,8 +136,10 @@ def _plan_undo(job: ImportJob, *, lock: bool) -> Undo:
 
 def _changed_since(job: ImportJob, row, after: dict) -> bool:
     """Whether the row was saved after the import, or no longer holds what the import wrote."""
+    model = type(row)
+    # Compared as Python values: Decimal("45.5") is what the database gives back as Decimal("45.500000").
     return row.updated_at > job.finished_at or any(
-        stored_value(getattr(row, name)) != value for name, value in after.items())
+        getattr(row, name) != restored_value(model, name, value) for name, value in after.items())
 
 
 def _referred_to(model, rows: list, labels: dict) -> list[str]:
