@@ -275,7 +275,8 @@ def main() -> int:
                 f"import of {len(messy.rows):,} messy organisation rows against {directory:,} (upload to commit)",
                 result["total"], "s", TARGET_SECONDS,
                 f"read {result['read']:.1f} s, dry run {result['check']:.1f} s, commit {result['commit']:.1f} s "
-                f"(CPU of this process {result['cpu']:.1f} s); {len(workbook) // 1024} KB; {result['counts']}; NA cells in {markers}; {load_average()}")
+                f"(CPU of this process {result['cpu']:.1f} s); {len(workbook) // 1024} KB; {result['counts']}; "
+                f"NA cells in {markers}; {load_average()}")
             organisations_job = result["job"]
             result = timed_import(actor, "people", f"personnes-{people}.csv", people_file)
             figure(f"import of {people:,} person rows (upload to commit)", result["total"], "s", TARGET_SECONDS,

@@ -74,3 +74,22 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_fixed_file_imports_everyt
     expect(cards).to_have_count(3)
     for name in IMPORTED:
         expect(cards.filter(has_text=name)).to_be_visible()
+
+
+def test_staff_undo_an_import_from_its_report_after_a_confirmation(page, sign_in, import_settings):
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+    upload_and_check(page, "membres.csv", MEMBERS_CSV.format(levis_neq="1160000002"))
+    page.get_by_role("button", name=in_french("Import now")).click()
+    assert Organisation.objects.count() == 3
+
+    page.get_by_role("link", name=in_french("Undo this import")).click()
+    confirmation = in_french("Undoing puts the data back as it was before this import:")
+    expect(page.locator("main")).to_contain_text(confirmation)
+    assert Organisation.objects.count() == 3  # the confirmation page changes nothing
+    page.get_by_role("button", name=in_french("Undo the import")).click()
+
+    expect(page.locator("main .badge")).to_have_text(in_french("Undone"))
+    assert not Organisation.objects.exists()
+    page.goto(url("members:import-start"))
+    expect(page.locator("table tbody tr").first).to_contain_text(in_french("Undone"))
