@@ -22,6 +22,7 @@ import argparse
 import csv
 import datetime
 import io
+import json
 import random
 import sys
 import time
@@ -238,6 +239,13 @@ def empty_markers_are_read_as_empty(actor) -> bool:
     return not job.report.get("errors_total")
 
 
+def report_kb(job) -> str:
+    """The size of the job's stored report, and of the record it keeps for undoing the import."""
+    size = len(json.dumps(job.report, ensure_ascii=False).encode()) // 1024
+    undo = len(json.dumps(job.report.get("undo"), ensure_ascii=False).encode()) // 1024
+    return f"{size:,} KB, of which {undo:,} KB to undo it"
+
+
 def timed_undo(actor, job) -> tuple[float, float]:
     """The undo's wall-clock and CPU seconds (of this process: the machine may be busy with other work)."""
     from grappe.members.services import imports
@@ -276,7 +284,7 @@ def main() -> int:
                 result["total"], "s", TARGET_SECONDS,
                 f"read {result['read']:.1f} s, dry run {result['check']:.1f} s, commit {result['commit']:.1f} s "
                 f"(CPU of this process {result['cpu']:.1f} s); {len(workbook) // 1024} KB; {result['counts']}; "
-                f"NA cells in {markers}; {load_average()}")
+                f"report {report_kb(result['job'])}; NA cells in {markers}; {load_average()}")
             organisations_job = result["job"]
             result = timed_import(actor, "people", f"personnes-{people}.csv", people_file)
             figure(f"import of {people:,} person rows (upload to commit)", result["total"], "s", TARGET_SECONDS,
