@@ -171,6 +171,22 @@ def test_a_person_created_by_the_import_who_has_an_account_since_is_kept(staff, 
     assert AuditEntry.objects.get(action="import.undone").after["kept"] == [jo.pk]
 
 
+def test_a_person_the_import_moved_goes_back_to_their_organisation(client, staff, org_a, org_b):
+    lea = Person.objects.create(organisation=org_a, first_name="Léa", last_name="Roy", email="lea@alpha.test")
+    job = run(staff, f"{PEOPLE_HEADER}\nLéa;Roy;lea@alpha.test;2222222222;;\nJo;Roy;jo@bravo.test;2222222222;;\n",
+              kind="people")
+    client.force_login(staff)
+
+    page = client.get(reverse("members:import-undo", args=[job.pk])).content.decode()
+    assert "1 person created by the import will be deleted" in page
+    assert "1 person will get back the values they had before" in page
+    assert undo(staff, job) is True
+
+    lea.refresh_from_db()
+    assert lea.organisation == org_a
+    assert not Person.objects.filter(email="jo@bravo.test").exists()
+
+
 def test_a_person_edited_since_blocks_the_undo_of_a_people_import(staff, org_a):
     job = run(staff, f"{PEOPLE_HEADER}\nJo;Roy;jo@alpha.test;1111111111;Acheteur;non\n", kind="people")
     jo = Person.objects.get(email="jo@alpha.test")
