@@ -229,6 +229,11 @@ def test_a_refused_undo_says_why_on_the_confirmation_page(client, staff, importe
 
     assert "This import cannot be undone" in page and "Alpha Usinage" in page
     assert "Undo the import</button>" not in page
+    with committed():
+        response = client.post(reverse("members:import-undo", args=[job.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("members:import-undo", args=[job.pk])
+    assert Organisation.objects.filter(legal_name="Nouvelle Forge").exists()
+    assert not AuditEntry.objects.filter(action="import.undone").exists()
 
 
 def test_the_undo_pages_speak_french(client, staff, imported):
