@@ -108,3 +108,22 @@ def test_a_messy_file_is_repaired_and_fixed_from_the_report_then_imported(page, 
     assert dict(Organisation.objects.values_list("legal_name", "kind")) == {
         "Atelier Trois-Rivières": OrganisationKind.SME, "Usinage Nord": OrganisationKind.SME,
         "Outils Sud": OrganisationKind.OTHER}
+
+
+def test_staff_undo_an_import_from_its_report_after_a_confirmation(page, sign_in, import_settings):
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+    upload_and_check(page, "membres.csv", MEMBERS_CSV.format(levis_neq="1160000002"))
+    page.get_by_role("button", name=in_french("Import now")).first.click()
+    assert Organisation.objects.count() == 3
+
+    page.get_by_role("link", name=in_french("Undo this import")).click()
+    confirmation = in_french("Undoing puts the data back as it was before this import:")
+    expect(page.locator("main")).to_contain_text(confirmation)
+    assert Organisation.objects.count() == 3  # the confirmation page changes nothing
+    page.get_by_role("button", name=in_french("Undo the import")).click()
+
+    expect(page.locator("main .badge")).to_have_text(in_french("Undone"))
+    assert not Organisation.objects.exists()
+    page.goto(url("members:import-start"))
+    expect(page.locator("table tbody tr").first).to_contain_text(in_french("Undone"))

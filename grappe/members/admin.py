@@ -113,7 +113,7 @@ class CertificationAdmin(StaffAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(StaffAdmin):
-    list_display = ("original_name", "kind", "step", "status", "total", "owner", "created_at")
+    list_display = ("original_name", "kind", "step", "status", "total", "owner", "created_at", "undone_at")
     list_filter = ("kind", "status")
 
     def has_change_permission(self, request, obj=None):

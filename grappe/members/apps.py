@@ -22,6 +22,7 @@ class MembersConfig(AppConfig):
             "certification.reminder_sent": _("Certification reminder sent"),
             "certification.removed": _("Certification removed"),
             "import.committed": _("Import committed"),
+            "import.undone": _("Import undone"),
             "organisation.changed": _("Organisation changed"),
             "organisation.created": _("Organisation created"),
             "person.added": _("Person added"),

@@ -449,6 +449,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed — nothing imported")
+    UNDONE = "undone", _("Undone")
 
 
 class ImportStep(models.TextChoices):
@@ -485,6 +486,10 @@ class ImportJob(Job):
     error_list = models.JSONField(default=list, blank=True)
     # The earlier import of a file with the same columns whose mapping and options this one started from.
     mapping_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An import undone from its report (services/imports/undo.py): when, and by whom. Undone once, for good.
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta(Job.Meta):
         verbose_name = _("import")
@@ -495,6 +500,8 @@ class ImportJob(Job):
 
     @property
     def stage(self) -> str:
+        if self.undone_at is not None:
+            return ImportStatus.UNDONE
         if self.status == JobStatus.FAILED:
             return ImportStatus.FAILED
         if self.busy:

@@ -11,6 +11,7 @@ database stores beside `search_text` and indexes (migration 0003); elsewhere it 
 same text.
 """
 
+import functools
 import os
 import threading
 
@@ -70,15 +71,24 @@ def organisation_search_text(organisation) -> str:
     """Everything one may search an organisation by, folded. Uses prefetched relations when present."""
     parts = [organisation.legal_name, organisation.trade_name, organisation.city, organisation.get_region_display(),
              organisation.description_fr, organisation.description_en]
+    words = fold(" ".join(p for p in parts if p)).split()
     for item in organisation.capabilities.all():
         capability = item.capability
-        parts.extend(capability.all_terms())
+        terms = capability.all_terms()
         if capability.parent is not None:
-            parts.extend([capability.parent.label_fr, capability.parent.label_en])
+            terms += [capability.parent.label_fr, capability.parent.label_en]
+        words.extend(word for term in terms for word in _folded_term(term))
     for certification in organisation.certifications.all():
         kind = certification.certification_type
-        parts.extend([kind.label_fr, kind.label_en, kind.family])
-    return " ".join(dict.fromkeys(fold(" ".join(p for p in parts if p)).split()))
+        words.extend(word for term in (kind.label_fr, kind.label_en, kind.family) for word in _folded_term(term))
+    return " ".join(dict.fromkeys(words))
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded_term(term: str) -> tuple[str, ...]:
+    """A taxonomy term's folded words. Thousands of organisations share the same few hundred terms, and folding
+    (unidecode) was most of the time an import spent writing: each term is folded once per process."""
+    return tuple(fold(term).split())
 
 
 def refresh_search_text(organisation) -> None:

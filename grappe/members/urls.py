@@ -28,6 +28,7 @@ urlpatterns = [
     path("import/<int:pk>/", imports.detail, name="import-detail"),
     path("import/<int:pk>/progress/", imports.progress, name="import-progress"),
     path("import/<int:pk>/errors.xlsx", imports.error_list, name="import-errors"),
+    path("import/<int:pk>/undo/", imports.undo, name="import-undo"),
     path("segments/", segments.segment_list, name="segment-list"),
     path("segments/new/", segments.edit, name="segment-create"),
     path("segments/<int:pk>/", segments.edit, name="segment-edit"),

@@ -208,11 +208,11 @@ def test_a_loaded_taxonomy_shows_at_once(client, alpha, staff):
     assert badge("Fraisage 5 axes") in visit(client)
 
 
-def test_an_import_shows_at_once(client, alpha, staff, settings, tmp_path):
+def import_delta(staff, settings, tmp_path):
+    """Import a file of one new organisation, Delta Importée inc., as the import pages would."""
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     csv = "Raison sociale;Type;Ville;Région\nDelta Importée inc.;PME;Laval;13\n"
-    visit(client)
     with translation.override("en"):
         with committed():
             job = imports.create_import_job(actor=staff, kind="organisations", language="en",
@@ -222,8 +222,24 @@ def test_an_import_shows_at_once(client, alpha, staff, settings, tmp_path):
             imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
         with committed():
             imports.start_commit(actor=staff, job=job, language="en")
+    return job
+
+
+def test_an_import_shows_at_once(client, alpha, staff, settings, tmp_path):
+    visit(client)
+    import_delta(staff, settings, tmp_path)
 
     assert "Delta Importée inc." in visit(client)
+
+
+def test_an_undone_import_leaves_the_directory_at_once(client, alpha, staff, settings, tmp_path):
+    job = import_delta(staff, settings, tmp_path)
+    assert "Delta Importée inc." in visit(client)
+
+    with committed():
+        imports.undo_import(actor=staff, job=job)
+
+    assert "Delta Importée inc." not in visit(client)
 
 
 def test_a_back_office_edit_of_the_taxonomy_shows_at_once(client, alpha, capability, staff):

@@ -21,6 +21,7 @@ from grappe.members.models import (
     Capability,
     Certification,
     CertificationType,
+    ImportJob,
     Organisation,
     Person,
     Segment,
@@ -179,6 +180,31 @@ class TestImportErrors(PermissionMatrix):
     url = "members:import-errors"
     args = staticmethod(lambda ctx: [ctx.import_job.pk])
     expect = STAFF_ONLY
+
+
+def undoable_import(ctx) -> ImportJob:
+    """An import completed just now that created one organisation: undoing it deletes that organisation."""
+    from django.utils import timezone
+
+    created = Organisation.objects.create(legal_name="Delta Importée", slug="delta-importee", kind="sme")
+    return ImportJob.objects.create(
+        kind="organisations", original_name="delta.csv", owner=ctx.staff, status="done", step="commit",
+        finished_at=timezone.now(), report={"created": [{"row": 2, "label": "Delta Importée"}],
+                                            "undo": {"created": [created.pk], "updated": [], "demoted": []}})
+
+
+class TestImportUndoPage(PermissionMatrix):
+    url = "members:import-undo"
+    args = staticmethod(lambda ctx: [undoable_import(ctx).pk])
+    expect = STAFF_ONLY
+
+
+class TestImportUndo(PermissionMatrix):
+    url = "members:import-undo"
+    method = "post"
+    args = staticmethod(lambda ctx: [undoable_import(ctx).pk])
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "import.undone"
 
 
 class TestSegmentList(PermissionMatrix):

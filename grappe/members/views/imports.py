@@ -2,14 +2,17 @@
 members.services.imports."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
 from grappe.core import downloads
 from grappe.core.idempotency import submit_once
-from grappe.core.pages import page_for
+from grappe.core.pages import page_for, refused
 
 from .. import documents
 from ..forms.imports import ImportMappingForm, ImportUploadForm, ValueFixesForm
@@ -38,7 +41,8 @@ def start(request):
 
 @page_for("members.import_data")
 def detail(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("owner", "mapping_from").defer("error_list"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("owner", "mapping_from", "undone_by")
+                            .defer("error_list"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
     if action == "check" and mapping_form.is_valid():
@@ -57,7 +61,7 @@ def detail(request, pk):
         imports.choose_options(actor=request.user, job=job, language=get_language(), **CHOICES[action])
         return redirect(_detail_url(job))
     # What would be written is listed only when it can be: not while errors stop the whole file.
-    writable = job.stage in (ImportStatus.CHECKED, ImportStatus.DONE)
+    writable = job.stage in (ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.UNDONE)
     context = {
         "job": job,
         "mapping_form": mapping_form,
@@ -69,6 +73,7 @@ def detail(request, pk):
         "statuses": ImportStatus,
         "fixes_form": fixes_form,
         "options": imports.ImportOptions.of(job),
+        "undoable": imports.undoable(job),
     }
     return render(request, "members/import_detail.html", context)
 
@@ -88,6 +93,23 @@ def error_list(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     content, filename = documents.import_errors_workbook(job)
     return downloads.attachment(content, filename)
+
+
+@page_for("members.import_data")
+def undo(request, pk):
+    """Undoing an import: a confirmation that says what will be reverted (or why it cannot be), then the undo."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.stage == ImportStatus.UNDONE:
+        return redirect(_detail_url(job))
+    if request.method == "POST":
+        try:
+            if imports.undo_import(actor=request.user, job=job):
+                messages.success(request, _("The import was undone."))
+            return redirect(_detail_url(job))
+        except ValidationError as error:
+            refused(request, error)
+            return redirect(reverse("members:import-undo", args=[job.pk]))
+    return render(request, "members/import_undo.html", {"job": job, "undo": imports.undo_preview(job)})
 
 
 @page_for("members.import_data")

@@ -16,6 +16,8 @@ The journey of a file, one `ImportJob`:
    (`choose_options`, kept in ImportOptions): the file is checked again with those choices.
 3. `start_commit` queues `commit_import`, which does all of it again inside one transaction and writes
    everything or nothing (or, if staff chose so, the valid rows only).
+4. `undo_import`, from the report of a completed import, deletes what it created and gives what it updated its
+   values back, unless those rows changed since (undo.py).
 
 Keys, so that importing the same file twice updates instead of duplicating: an organisation is its NEQ
 (business number) or, without one, its legal name (compared folded: case, accents and punctuation aside);
@@ -26,7 +28,8 @@ and values are listed in docs/import.md.
 
 This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
 files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
-plan.py (the dry run), write.py (the bulk writes of a commit). The pages' forms are in members/forms/imports.py.
+plan.py (the dry run), write.py (the bulk writes of a commit), undo.py (undoing a commit from what
+undo_record.py kept of it). The pages' forms are in members/forms/imports.py.
 """
 
 import contextlib
@@ -48,11 +51,13 @@ from .columns import missing_columns, suggest_mapping
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
 from .options import ImportOptions
 from .plan import ERROR_LIST_MAX, plan_import
+from .undo import undo_import, undo_preview, undoable
 from .write import WRITERS
 
 __all__ = [
     "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job",
-    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
+    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit", "undo_import",
+    "undo_preview", "undoable",
 ]
 logger = logging.getLogger(__name__)
 
@@ -219,7 +224,7 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
                 plan = plan_import(job)
                 report = plan.report("commit")
                 if plan.writable:
-                    WRITERS[job.kind](plan)
+                    report["undo"] = WRITERS[job.kind](plan)
                     audit.record(actor, "import.committed", job,
                                  after={"kind": job.kind, "file": job.original_name, **report["counts"]})
                 jobs.finish(job, report=report, error_list=plan.all_errors()[:ERROR_LIST_MAX])

@@ -20,6 +20,7 @@ from .columns import missing_columns, target_label, unmapped_columns
 from .files import Sheet, read_sheet
 from .options import ImportOptions
 from .rows import ROW_FORMS
+from .undo_record import stored_value
 
 PROGRESS_EVERY = 100  # rows between two progress reports
 REPORT_MAX_ERRORS = 1000  # a file of garbage rows must not make a report of megabytes
@@ -49,6 +50,9 @@ class Plan:
     update_fields: set[str] = field(default_factory=set)
     created: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
+    # The same changes as the database holds them, for undoing the import: {"id", "fields": {name: [before,
+    # after]}} (see undo.py).
+    raw_changes: list[dict] = field(default_factory=list)
     unchanged: int = 0
     error_rows: set[int | None] = field(default_factory=set)
     shown: dict = field(default_factory=dict)  # field -> how to show its values in the report (else as is)
@@ -66,17 +70,19 @@ class Plan:
 
     def record_change(self, row: int, instance, values: dict, label: str) -> None:
         """Apply `values` to an existing object, and note it as updated (with before/after) or unchanged."""
-        fields = []
+        fields, raw = [], {}
         for name, value in values.items():
             old = getattr(instance, name)
             if old != value:
                 show = self.shown.get(name) or _shown_as_choice(instance, name) or _json
                 fields.append([name, _change_label(self.kind, name), _shortened(show(old)), _shortened(show(value))])
+                raw[name] = [stored_value(old), stored_value(value)]
                 setattr(instance, name, value)
                 self.update_fields.add(name)
         if fields:
             self.to_update.append(instance)
             self.changes.append({"row": row, "label": label, "fields": fields})
+            self.raw_changes.append({"id": instance.pk, "fields": raw})
         else:
             self.unchanged += 1
 

@@ -1,4 +1,6 @@
-"""Writing a plan to the database: a few statements for the whole file, inside the caller's transaction."""
+"""Writing a plan to the database: a few statements for the whole file, inside the caller's transaction.
+
+Each writer returns what undoing the import needs (undo_record.py), which the commit keeps in its report."""
 
 from django.db import connection
 from django.db.models import prefetch_related_objects
@@ -8,12 +10,13 @@ from ...directory_cache import bump_directory_version
 from ...models import ImportKind, Organisation, Person, User
 from ...search import organisation_search_text
 from .plan import BATCH_SIZE, Plan
+from .undo_record import undo_record
 
 # What organisation_search_text reads, fetched for many organisations at once.
 SEARCH_TEXT_PREFETCH = ("capabilities__capability__parent", "certifications__certification_type")
 
 
-def _write_organisations(plan: Plan) -> None:
+def _write_organisations(plan: Plan) -> dict:
     now = timezone.now()
     Organisation.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)  # sets their ids (PostgreSQL, SQLite)
     for organisation in plan.to_update:
@@ -25,20 +28,23 @@ def _write_organisations(plan: Plan) -> None:
         organisation.search_text = organisation_search_text(organisation)
     _update_rows(Organisation, touched, {"search_text"})
     bump_directory_version()
+    return undo_record(plan)
 
 
-def _write_people(plan: Plan) -> None:
+def _write_people(plan: Plan) -> dict:
     now = timezone.now()
     # One primary contact per organisation: the file's choice replaces the current one.
     new_primaries = [p for p in plan.to_create + plan.to_update if p.is_primary_contact]
-    Person.objects.filter(organisation_id__in={p.organisation_id for p in new_primaries},
-                          is_primary_contact=True).exclude(pk__in=[p.pk for p in new_primaries if p.pk]).update(
-        is_primary_contact=False, updated_at=now)
+    demoted = list(Person.objects.filter(
+        organisation_id__in={p.organisation_id for p in new_primaries}, is_primary_contact=True).exclude(
+        pk__in=[p.pk for p in new_primaries if p.pk]).values_list("pk", flat=True))
+    Person.objects.filter(pk__in=demoted).update(is_primary_contact=False, updated_at=now)
     for person in plan.to_update:
         person.updated_at = now
     _update_rows(Person, plan.to_update, plan.update_fields | {"updated_at"})
     Person.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)
     _update_accounts([p for p in plan.to_update if p.user_id])
+    return undo_record(plan, demoted)
 
 
 def _update_accounts(people: list[Person]) -> None:
