@@ -8,8 +8,10 @@ from grappe.core import spreadsheets
 
 from . import selectors
 
+# The first column, Grappe's identifier of each organisation, lets the import find every row again exactly, even
+# for two organisations of the same name without a NEQ.
 EXPORT_COLUMNS = (
-    ("legal_name", gettext_lazy("Legal name")), ("trade_name", gettext_lazy("Trade name")), ("neq", gettext_lazy("NEQ")),
+    ("slug", gettext_lazy("Grappe ID")), ("legal_name", gettext_lazy("Legal name")), ("trade_name", gettext_lazy("Trade name")), ("neq", gettext_lazy("NEQ")),
     ("kind", gettext_lazy("Type")), ("size_band", gettext_lazy("Size")), ("city", gettext_lazy("City")), ("region", gettext_lazy("Region")),
     ("website", gettext_lazy("Website")), ("email", gettext_lazy("Email")), ("phone", gettext_lazy("Phone")),
     ("membership_status", gettext_lazy("Membership status")), ("member_since", gettext_lazy("Member since")),

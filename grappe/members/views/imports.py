@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for
 
-from ..forms.imports import ImportMappingForm, ImportUploadForm
+from ..forms.imports import ImportChoicesForm, ImportMappingForm, ImportUploadForm, duplicate_answers
 from ..models import ImportJob, ImportStatus
 from ..services import imports
 
@@ -39,8 +39,14 @@ def detail(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
-    if action == "check" and mapping_form.is_valid():
-        imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language())
+    choices_form = ImportChoicesForm(job, request.POST if action == "check" else None)
+    if action == "check" and mapping_form.is_valid() and choices_form.is_valid():
+        imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language(),
+                            choices=choices_form.choices())
+        return redirect(_detail_url(job))
+    if action == "duplicates":
+        answers, rest = duplicate_answers(request.POST)
+        imports.decide_duplicates(actor=request.user, job=job, answers=answers, rest=rest, language=get_language())
         return redirect(_detail_url(job))
     if action == "commit":
         imports.start_commit(actor=request.user, job=job, language=get_language())
@@ -51,6 +57,9 @@ def detail(request, pk):
     context = {
         "job": job,
         "mapping_form": mapping_form,
+        "choices_form": choices_form,
+        # The undecided pairs first: those are what stops the import.
+        "duplicates": sorted(report.get("duplicates", []), key=lambda pair: bool(pair["decision"]))[:SHOWN_ROWS],
         "missing": imports.missing_columns(job.kind, job.mapping),
         "report": report,
         "errors": report.get("errors", [])[:SHOWN_ROWS],

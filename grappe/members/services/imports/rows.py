@@ -158,6 +158,7 @@ def row_form(model, fields, *, required: set[str], **special: forms.Field) -> ty
 
 OrganisationRowForm = row_form(
     Organisation, ORGANISATION_FIELDS, required={"legal_name"},
+    grappe_id=forms.SlugField(max_length=Organisation._meta.get_field("slug").max_length),
     neq=NeqField(),
     kind=ChoiceByNameField(choices=OrganisationKind.choices, aliases=KIND_ALIASES),
     size_band=SizeBandField(choices=SizeBand.choices),
