@@ -11,7 +11,7 @@ from collections import Counter
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from ...models import MembershipStatus, Organisation, OrganisationKind
 from .options import ImportOptions
@@ -43,7 +43,8 @@ def creation_summary(created: list[Organisation], *, done: bool = False) -> str:
         (Counter(o.membership_status for o in created), lambda value: str(statuses.get(value, value))),
         (Counter(o.kind for o in created), lambda value: _("type %(kind)s") % {"kind": kinds.get(value, value)}),
         (Counter(bool(o.listed_in_directory) for o in created),
-         lambda listed: _("listed in the public directory") if listed else _("not listed in the public directory")),
+         lambda listed: pgettext("new organisations", "listed in the public directory") if listed
+         else pgettext("new organisations", "not listed in the public directory")),
     )
     separator = "; " if any(len(counts) > 1 for counts, _show in described) else ", "
     count = len(created)
@@ -61,4 +62,5 @@ def creation_summary(created: list[Organisation], *, done: bool = False) -> str:
 def _phrase(counts: Counter, show) -> str:
     if len(counts) == 1:
         return show(next(iter(counts)))
-    return ", ".join(f"{show(value)} ({number_format(n, force_grouping=True)})" for value, n in counts.most_common())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], show(item[0])))  # the most frequent first
+    return ", ".join(f"{show(value)} ({number_format(n, force_grouping=True)})" for value, n in ordered)
