@@ -77,6 +77,11 @@ def test_reasons_add_up():
     assert pair == Pair(1, 2, (SAME_WEBSITE, SAME_NAME, SAME_POSTAL_CODE))
 
 
+def test_names_that_differ_by_a_short_word_or_a_number_are_different_organisations():
+    assert pairs_of(Record(1, ("SIQ Industries",)), Record(2, ("MIC Industries",)), Record(3, ("Groupe A1",)),
+                    Record(4, ("Groupe A2",))) == {}
+
+
 def test_unrelated_names_make_no_pair():
     assert pairs_of(Record(1, ("Usinage Précision Laval",)), Record(2, ("Usinage Boréal",)),
                     Record(3, ("Centre de recherche en matériaux",))) == {}
@@ -89,7 +94,7 @@ def test_records_are_compared_with_others_when_given_any_trade_name_counting():
     assert pairs_of(*rows, others=directory) == {("row 2", 10): (SAME_NAME,)}
 
 
-def test_a_word_in_too_many_names_makes_no_block_but_a_typo_is_still_found_by_the_other_words():
+def test_a_typo_among_names_that_share_a_common_word_is_found():
     rng = random.Random(3)
     crowd = [Record(n, (f"Usinage {random_word(rng, 8)}",)) for n in range(300)]
     typo = crowd[7].names[0][:-1] + "z"

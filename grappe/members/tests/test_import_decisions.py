@@ -179,12 +179,14 @@ def test_the_same_name_twice_without_neq_is_a_question_not_an_error(staff):
     assert Organisation.objects.count() == 2
 
 
-def test_a_row_like_an_organisation_of_the_directory_updates_it_when_staff_say_it_is_the_same(staff):
+def test_a_row_like_an_organisation_of_the_directory_updates_it_when_staff_say_it_is_the_same(staff, client):
     sourire = make_organisation("Sourire mobile", city="Trois-Rivières")
     job = check(staff, upload(staff, csv("Sourire Mobile Mauricie;;Shawinigan;")))
     key = f"row-2-org-{sourire.pk}"
     assert asked(job) == {key: ["one name within the other"]}
-    assert job.report["duplicates"][0]["other"]["url"] == sourire.get_absolute_url()
+    client.force_login(staff)
+    page = client.get(reverse("members:import-detail", args=[job.pk])).content.decode()
+    assert f'href="{sourire.get_absolute_url()}"' in page and f'name="duplicate:{key}"' in page
 
     job = commit(staff, decide(staff, job, {key: "same"}))
 

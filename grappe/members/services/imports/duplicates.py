@@ -81,7 +81,7 @@ def _organisation_side(organisation: Organisation) -> dict:
     values = {name: getattr(organisation, name, "") for name in DETAILS}
     return {"organisation": organisation.pk, "label": _name({"legal_name": organisation.legal_name,
                                                              "trade_name": organisation.trade_name}),
-            "details": _details(values), "url": organisation.get_absolute_url()}
+            "details": _details(values), "slug": organisation.slug}  # its page: the template links only those shown
 
 
 def rows_repeated(rows: list, found: dict[int, Organisation], questions: Questions) -> dict[int, int]:
