@@ -254,6 +254,19 @@ def test_the_same_postal_code_and_a_similar_name_is_a_question(staff):
     assert asked(job) == {f"row-2-org-{alpha.pk}": ["same postal code"]}
 
 
+def test_a_grappe_id_comes_first_but_not_with_the_neq_of_another_organisation(staff):
+    alpha = make_organisation("Alpha", slug="alpha", neq="1111111111")
+    make_organisation("Bravo", slug="bravo", neq="2222222222")
+    header = "Grappe ID;Raison sociale;NEQ"
+
+    job = check(staff, upload(staff, csv("alpha;Alpha renommée;", "bravo;Bravo;1111111111", header=header)))
+
+    assert [(e["row"], e["message"]) for e in job.report["errors"]] == [
+        (3, "The NEQ 1111111111 is that of another organisation, “Alpha”.")]
+    assert job.report["changes"][0]["label"] == str(alpha) and job.report["duplicates"] == []
+    assert job.report["changes"][0]["fields"] == [["legal_name", "legal name", "Alpha", "Alpha renommée"]]
+
+
 # Grappe's own export imports back as it is --------------------------------------------------------------
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

@@ -197,7 +197,9 @@ def _plan_organisation_rows(plan: Plan, rows: list[CleanedRow], found: dict[int,
             continue
         notes = []
         if organisation is not None:
-            values, notes = organisation_update(organisation, values, options.update_mode)
+            # A row of Grappe's own export renames on purpose; another file's legal name keeps the known name.
+            keep_shown_name = row.values.get("grappe_id") != organisation.slug
+            values, notes = organisation_update(organisation, values, options.update_mode, keep_shown_name)
         if not _dates_in_order(values, organisation):
             plan.error(row.number, "membership_ends", _("The membership cannot end before it starts."))
         elif organisation is None:
