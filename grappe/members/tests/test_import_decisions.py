@@ -126,6 +126,18 @@ def test_fill_empty_fields_only_keeps_every_current_value(staff):
     assert job.report["changes"][0]["fields"] == [["website", "website", "", "https://alpha.example"]]
 
 
+def test_fill_empty_fields_only_applies_to_people_too(staff, org_a):
+    from grappe.members.models import Person
+
+    Person.objects.create(organisation=org_a, first_name="Léa", last_name="Roy", email="lea@alpha.test",
+                          title="Directrice")
+    content = "Prénom;Nom;Courriel;NEQ;Titre;Téléphone\nLéa;Roy;lea@alpha.test;1111111111;Présidente;514 555 0100\n"
+
+    commit(staff, check_with(staff, upload(staff, content, kind="people"), update_mode="fill_empty"))
+
+    assert Person.objects.values_list("title", "phone").get() == ("Directrice", "514 555 0100")
+
+
 # Probable duplicates ----------------------------------------------------------------------------------
 
 def test_two_rows_of_similar_names_are_a_question_and_the_import_waits_for_the_answer(staff, client):
@@ -139,6 +151,16 @@ def test_two_rows_of_similar_names_are_a_question_and_the_import_waits_for_the_a
     with committed():
         assert imports.start_commit(actor=staff, job=job, language="en") is False
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(("rows", "reasons"), [
+    (("Alpha Usinage;;;https://www.alpha.example", "Groupe Bêta;;;alpha.example/contact"), ["same website"]),
+    (("Usinage Précision Laval;;;", "Usinage Precison Laval inc.;;;"), ["nearly the same name"]),
+])
+def test_each_rule_finds_two_rows_of_the_file_too(staff, rows, reasons):
+    job = check(staff, upload(staff, csv(*rows)))
+
+    assert asked(job) == {"row-2-row-3": reasons}
 
 
 def test_a_commit_reached_with_an_undecided_pair_imports_nothing(staff):
