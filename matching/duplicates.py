@@ -209,7 +209,8 @@ def _close_names(items: list[_Prepared], targets: list[_Prepared]) -> set[tuple[
         pairs.update((position, other) for other in by_name.get(name, ()))
     for length, left in left_by_length.items():
         budget = _edit_budget(length)  # a pair's budget is its shorter name's: never more than this one's
-        right = [entry for near in range(length - budget, length + budget + 1) for entry in by_length.get(near, ())]
+        right = [entry for near in range(length - budget, length + budget + 1)
+                 for entry in by_length.get(near, ())]
         if not budget or not right:
             continue
         distances = cdist([name for _p, name in left], [name for _p, name in right], scorer=Levenshtein.distance,

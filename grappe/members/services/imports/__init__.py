@@ -101,7 +101,8 @@ def read_import(job: ImportJob) -> ImportJob:
     return job
 
 
-def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str, choices: dict | None = None) -> bool:
+def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str,
+                choices: dict | None = None) -> bool:
     """Save the mapping (and `choices`, fields of ImportOptions, over those already made) and queue the dry run.
     Does nothing (returns False) if the job is busy or done, or if its file was refused (and so deleted) when it
     was read."""

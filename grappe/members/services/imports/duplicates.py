@@ -52,8 +52,9 @@ class Questions:
         if answer not in DECISIONS:
             answer = ""
             self.undecided += 1
-        self.asked.append({"key": key, "row": row.number, "label": _name(row.values), "details": _details(row.values),
-                           "other": other, "reasons": [str(REASONS[r]) for r in reasons], "decision": answer})
+        self.asked.append({"key": key, "row": row.number, "label": _name(row.values),
+                           "details": _details(row.values), "other": other,
+                           "reasons": [str(REASONS[r]) for r in reasons], "decision": answer})
         return answer
 
 
@@ -81,7 +82,9 @@ def _organisation_side(organisation: Organisation) -> dict:
     values = {name: getattr(organisation, name, "") for name in DETAILS}
     return {"organisation": organisation.pk, "label": _name({"legal_name": organisation.legal_name,
                                                              "trade_name": organisation.trade_name}),
-            "details": _details(values), "slug": organisation.slug}  # its page: the template links only those shown
+            # The slug, not the page's address: reversing thousands of addresses costs seconds, and the page
+            # links only the pairs it shows.
+            "details": _details(values), "slug": organisation.slug}
 
 
 def rows_repeated(rows: list, found: dict[int, Organisation], questions: Questions) -> dict[int, int]:

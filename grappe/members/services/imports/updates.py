@@ -4,8 +4,8 @@ the names people know.
 - "Fill empty fields only" (ImportOptions.update_mode) keeps every value Grappe already has.
 - A name that differs only by case, accents or punctuation ("CLUB DE GOLF LE ST-REMI" for "Club de golf le
   St-Rémi") is never replaced: a registry's capitals are not a better spelling.
-- A different legal name (from a registry, say; not from Grappe's own export) goes to the legal name, and the name people know stays
-  displayed: an organisation without a trade name keeps its current name as its trade name ("Musée POP" stays
+- A different legal name (from a registry, say; not from Grappe's own export) goes to the legal name, and
+  the name people know stays displayed: an organisation without a trade name keeps its current name as its trade name ("Musée POP" stays
   shown when its legal name becomes "MUSÉE QUÉBÉCOIS DE CULTURE POPULAIRE"). A legal name that is already the
   trade name is not copied into the legal name.
 """
