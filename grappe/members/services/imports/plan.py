@@ -80,9 +80,9 @@ class Plan:
     def report(self, phase: str) -> dict:
         """What the job page shows: counts, errors by row and, for each updated object, before and after."""
         ordered = sorted(self.errors, key=lambda e: (e["row"] or 0))
+        decisions = dict(self.decisions)
         if self.kind == ImportKind.ORGANISATIONS:
-            self.decisions["creation_summary"] = creation_summary(self.to_create,
-                                                                  done=phase == "commit" and not self.errors)
+            decisions["creation_summary"] = creation_summary(self.to_create, done=phase == "commit" and not self.errors)
         return {
             "phase": phase,
             "counts": {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged,
@@ -91,7 +91,7 @@ class Plan:
             "errors_total": len(ordered),
             "created": self.created,
             "changes": self.changes,
-            **self.decisions,
+            **decisions,
         }
 
 
