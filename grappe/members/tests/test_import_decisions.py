@@ -201,6 +201,16 @@ def test_the_same_name_twice_without_neq_is_a_question_not_an_error(staff):
     assert Organisation.objects.count() == 2
 
 
+def test_all_undecided_pairs_said_to_be_the_same_keep_the_answers_already_given(staff):
+    job = check(staff, upload(staff, csv("Alpha;;;", "ALPHA;;;", "Sourire mobile;;;", "Sourire Mobile Mauricie;;;")))
+    job = decide(staff, job, {"row-2-row-3": "different"})
+
+    job = commit(staff, decide(staff, job, rest="same"))
+
+    assert ImportJob.objects.get().options["duplicates"] == {"row-2-row-3": "different", "row-4-row-5": "same"}
+    assert sorted(Organisation.objects.values_list("legal_name", flat=True)) == ["ALPHA", "Alpha", "Sourire mobile"]
+
+
 def test_a_row_like_an_organisation_of_the_directory_updates_it_when_staff_say_it_is_the_same(staff, client):
     sourire = make_organisation("Sourire mobile", city="Trois-Rivières")
     job = check(staff, upload(staff, csv("Sourire Mobile Mauricie;;Shawinigan;")))
