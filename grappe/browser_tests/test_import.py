@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from grappe.conftest import make_staff
-from grappe.members.models import ImportKind, Organisation, OrganisationKind
+from grappe.conftest import make_organisation, make_staff
+from grappe.members.models import ImportKind, MembershipStatus, Organisation, OrganisationKind, neq_validator
 
 from .helpers import in_french, url
 
@@ -32,13 +32,16 @@ def import_settings(settings, tmp_path):
 
 
 def upload_and_check(page, name: str, content: str) -> None:
-    """On the import page: upload a CSV file, keep the suggested columns, and ask for the check."""
+    """On the import page: upload a CSV file, keep the suggested columns, say that the new organisations are
+    active members listed in the directory (by default they would be unlisted prospects), and ask for the check."""
     page.get_by_label(in_french("The file lists")).select_option(ImportKind.ORGANISATIONS.value)
     page.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode("utf-8")}])
     page.get_by_role("button", name=in_french("Upload and map the columns")).click()
     # The columns were recognised from their French names: the suggested mapping is right as it stands.
     expect(page.get_by_label(in_french("business number (NEQ)"))).to_have_value("NEQ")
+    page.get_by_label(in_french("Membership status of new organisations")).select_option(MembershipStatus.ACTIVE.value)
+    page.get_by_label(in_french("List new organisations in the public directory")).check()
     page.get_by_role("button", name=in_french("Check the file (nothing is written)")).click()
 
 
@@ -127,3 +130,23 @@ def test_staff_undo_an_import_from_its_report_after_a_confirmation(page, sign_in
     assert not Organisation.objects.exists()
     page.goto(url("members:import-start"))
     expect(page.locator("table tbody tr").first).to_contain_text(in_french("Undone"))
+
+
+def test_staff_answer_a_probable_duplicate_and_the_row_updates_the_organisation_it_is(
+        page, sign_in, import_settings):
+    sourire = make_organisation("Sourire mobile", slug="sourire-mobile", city="Trois-Rivières")
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+    upload_and_check(page, "registre.csv", "Raison sociale,NEQ,Ville\nSourire Mobile Mauricie,,Shawinigan\n")
+
+    expect(page.get_by_role("heading", name=in_french("Probable duplicates"))).to_be_visible()
+    expect(page.get_by_role("button", name=in_french("Import now"))).to_have_count(0)
+    page.get_by_role("radio", name=in_french("Same organisation")).check()
+    page.get_by_role("button", name=in_french("Save the decisions and check again")).click()
+
+    page.get_by_role("button", name=in_french("Import now")).first.click()
+    updated = page.locator(".card-body").filter(has_text=in_french("updated", context="import count"))
+    expect(updated.locator(".fs-3")).to_have_text("1")
+    sourire.refresh_from_db()
+    assert (Organisation.objects.count(), sourire.legal_name, sourire.trade_name, sourire.city) == (
+        1, "Sourire Mobile Mauricie", "Sourire mobile", "Shawinigan")

@@ -9,7 +9,10 @@ from grappe.core import spreadsheets
 from . import selectors
 
 # Each header is a column name the import recognises (services/imports/columns.py): an export imports back.
+# The first column, Grappe's identifier of each organisation, lets the import find every row again exactly, even
+# for two organisations of the same name without a NEQ.
 EXPORT_COLUMNS = (
+    ("slug", gettext_lazy("Grappe ID")),
     ("legal_name", gettext_lazy("Legal name")), ("trade_name", gettext_lazy("Trade name")), ("neq", gettext_lazy("NEQ")),
     ("kind", gettext_lazy("Type")), ("size_band", gettext_lazy("Size")),
     ("street_address", gettext_lazy("Street address")), ("city", gettext_lazy("City")),

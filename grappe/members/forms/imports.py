@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy
 from grappe.core.forms import StyledFormMixin, widget_css_class
 from grappe.core.idempotency import OnceFormMixin
 
-from ..models import ImportJob, ImportKind
+from ..models import ImportJob, ImportKind, MembershipStatus, OrganisationKind
+from ..services.imports import ImportOptions
 from ..services.imports.columns import TARGETS, target_label, unmapped_columns
+from ..services.imports.duplicates import DECISIONS
+from ..services.imports.options import UPDATE_FILL_EMPTY, UPDATE_REPLACE
 
 
 class ImportUploadForm(OnceFormMixin, StyledFormMixin, forms.Form):
@@ -90,3 +93,42 @@ class ValueFixesForm(forms.Form):
             if chosen := self.cleaned_data.get(f"fix-{index}"):
                 fixes[group["field"]][group["value"]] = "" if chosen == EMPTY else chosen
         return dict(fixes)
+
+
+class ImportChoicesForm(StyledFormMixin, forms.Form):
+    """What the import does beyond the mapping: the values of new organisations (where no mapped column gives
+    one), and whether an update replaces values or only fills empty fields."""
+
+    # Not required: a choice left out of the request keeps what the job had (see choices()).
+    new_membership_status = forms.ChoiceField(
+        label=gettext_lazy("Membership status of new organisations"), choices=MembershipStatus.choices,
+        required=False)
+    new_kind = forms.ChoiceField(label=gettext_lazy("Type of new organisations"), choices=OrganisationKind.choices,
+                                 required=False)
+    new_listed_in_directory = forms.BooleanField(
+        label=gettext_lazy("List new organisations in the public directory"), required=False)
+    update_mode = forms.ChoiceField(
+        label=gettext_lazy("Organisations already in Grappe"), widget=forms.RadioSelect, required=False,
+        choices=[(UPDATE_REPLACE, gettext_lazy("Replace their values with the file's (an empty cell changes "
+                                               "nothing)")),
+                 (UPDATE_FILL_EMPTY, gettext_lazy("Fill their empty fields only"))])
+
+    def __init__(self, job: ImportJob, *args, **kwargs):
+        options = ImportOptions.of(job).as_json()
+        super().__init__(*args, initial={name: options[name] for name in self.base_fields}, **kwargs)
+        if job.kind != ImportKind.ORGANISATIONS:
+            for name in ("new_membership_status", "new_kind", "new_listed_in_directory"):
+                del self.fields[name]
+            self.fields["update_mode"].label = _("People already in Grappe")
+
+    def choices(self) -> dict:
+        """The choices made, for ImportOptions (a choice left out is not changed)."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+def duplicate_answers(data) -> tuple[dict[str, str], str]:
+    """The answers posted for probable duplicates (fields "duplicate:<key>"), and the answer for all the others."""
+    answers = {name.removeprefix("duplicate:"): value for name, value in data.items()
+               if name.startswith("duplicate:") and value in DECISIONS}
+    rest = data.get("rest", "")
+    return answers, rest if rest in DECISIONS else ""

@@ -219,7 +219,9 @@ def import_delta(staff, settings, tmp_path):
                                             uploaded_file=SimpleUploadedFile("membres.csv", csv.encode()))
         job.refresh_from_db()
         with committed():
-            imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en")
+            # New organisations are unlisted prospects unless staff say otherwise: this one is a listed member.
+            imports.start_check(actor=staff, job=job, mapping=job.mapping, language="en",
+                                choices={"new_membership_status": "active", "new_listed_in_directory": True})
         with committed():
             imports.start_commit(actor=staff, job=job, language="en")
     return job

@@ -393,12 +393,6 @@ def test_a_neq_twice_in_a_file_is_an_error_on_both_rows(staff):
     assert not Organisation.objects.exists()
 
 
-def test_the_same_name_twice_without_neq_is_an_error(staff):
-    job = check(staff, upload(staff, organisations_csv("Alpha;;;;;;;;;", "ALPHA;;;;;;;;;")))
-
-    assert [e["row"] for e in job.report["errors"]] == [2, 3]
-
-
 # People ---------------------------------------------------------------------------------------------
 
 def test_people_are_attached_to_their_organisation_by_neq_or_name(staff):

@@ -15,7 +15,13 @@ from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for, refused
 
 from .. import documents
-from ..forms.imports import ImportMappingForm, ImportUploadForm, ValueFixesForm
+from ..forms.imports import (
+    ImportChoicesForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    ValueFixesForm,
+    duplicate_answers,
+)
 from ..models import ImportJob, ImportStatus
 from ..services import imports
 
@@ -45,8 +51,14 @@ def detail(request, pk):
                             .defer("error_list"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
-    if action == "check" and mapping_form.is_valid():
-        imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language())
+    choices_form = ImportChoicesForm(job, request.POST if action == "check" else None)
+    if action == "check" and mapping_form.is_valid() and choices_form.is_valid():
+        imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language(),
+                            choices=choices_form.choices())
+        return redirect(_detail_url(job))
+    if action == "duplicates":
+        answers, rest = duplicate_answers(request.POST)
+        imports.decide_duplicates(actor=request.user, job=job, answers=answers, rest=rest, language=get_language())
         return redirect(_detail_url(job))
     if action == "commit":
         imports.start_commit(actor=request.user, job=job, language=get_language())
@@ -65,6 +77,9 @@ def detail(request, pk):
     context = {
         "job": job,
         "mapping_form": mapping_form,
+        "choices_form": choices_form,
+        # The undecided pairs first: those are what stops the import.
+        "duplicates": sorted(report.get("duplicates", []), key=lambda pair: bool(pair["decision"]))[:SHOWN_ROWS],
         "missing": imports.missing_columns(job.kind, job.mapping),
         "report": report,
         "errors": report.get("errors", [])[:SHOWN_ROWS],

@@ -19,12 +19,17 @@ The journey of a file, one `ImportJob`:
 4. `undo_import`, from the report of a completed import, deletes what it created and gives what it updated its
    values back, unless those rows changed since (undo.py).
 
-Keys, so that importing the same file twice updates instead of duplicating: an organisation is its NEQ
-(business number) or, without one, its legal name (compared folded: case, accents and punctuation aside);
-a person is their email (case-insensitive), attached to an organisation given by NEQ or by name.
-An empty cell leaves the current value alone: a spreadsheet that lacks a website does not erase the one a
-member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell (cells.py). The accepted columns
-and values are listed in docs/import.md.
+Keys, so that importing the same file twice updates instead of duplicating: an organisation is its Grappe ID
+(the directory export's first column), its NEQ (business number) or, without one, its legal name (compared
+folded: case, accents and punctuation aside); a person is their email (case-insensitive), attached to an
+organisation given by NEQ or by name. An empty cell leaves the current value alone: a spreadsheet that lacks a
+website does not erase the one a member typed in Grappe; "NA", "n/d", "s.o." or a dash mean an empty cell
+(cells.py). The accepted columns and values are listed in docs/import.md.
+
+Staff's choices beyond the mapping (options.py) are kept on the job: the values of new organisations
+(creations.py), whether an update replaces values or only fills empty fields, with names people know never
+overwritten (updates.py), and the answers to the probable duplicates the dry run asks about (duplicates.py).
+An import with an unanswered question cannot be committed.
 
 This module is the service (the entry points above, which tasks.py and the pages call); beside it, the steps:
 files.py (reading CSV/XLSX within limits), columns.py (column names to fields), rows.py (one row as a form),
@@ -41,6 +46,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grappe.core import audit, jobs
 from grappe.core.permissions import require
@@ -48,6 +54,7 @@ from grappe.core.permissions import require
 from ...models import ImportJob, ImportKind, ImportStatus, ImportStep
 from .cells import column_samples
 from .columns import missing_columns, suggest_mapping
+from .duplicates import DECISIONS
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
 from .options import ImportOptions
 from .plan import ERROR_LIST_MAX, plan_import
@@ -56,8 +63,8 @@ from .write import WRITERS
 
 __all__ = [
     "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job",
-    "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit", "undo_import",
-    "undo_preview", "undoable",
+    "decide_duplicates", "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
+    "undo_import", "undo_preview", "undoable",
 ]
 logger = logging.getLogger(__name__)
 
@@ -124,12 +131,15 @@ def _import_of_the_same_columns(job: ImportJob, headers: list[str]) -> ImportJob
     return next((other for other in earlier if {h for h in other.headers if h} == wanted), None)
 
 
-def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str) -> bool:
-    """Save the mapping and queue the dry run. Does nothing (returns False) if the job is busy or done, or if
-    its file was refused (and so deleted) when it was read."""
+def start_check(*, actor, job: ImportJob, mapping: dict[str, str], language: str,
+                choices: dict | None = None) -> bool:
+    """Save the mapping (and `choices`, fields of ImportOptions, over those already made) and queue the dry run.
+    Does nothing (returns False) if the job is busy or done, or if its file was refused (and so deleted) when it
+    was read."""
     require(actor, "members.import_data")
+    options = ImportOptions.of(job).as_json() | (choices or {})
     return _queue_step(job, CHECKABLE, ImportStep.CHECK, "grappe.members.tasks.check_import_task", language,
-                       mapping=mapping, report={}, error_list=[])
+                       mapping=mapping, options=options, report={}, error_list=[])
 
 
 def choose_options(*, actor, job: ImportJob, language: str, value_fixes: dict[str, dict[str, str]] | None = None,
@@ -149,9 +159,25 @@ def choose_options(*, actor, job: ImportJob, language: str, value_fixes: dict[st
                        options=options.as_json(), report={}, error_list=[])
 
 
+def decide_duplicates(*, actor, job: ImportJob, answers: dict[str, str], rest: str = "", language: str) -> bool:
+    """Keep staff's answers to probable duplicates ("same" or "different", by the key of the pair), `rest` being
+    the answer to every pair of the last dry run left unanswered, and check the file again with them: an answer
+    can bring new questions (a row said to be another row's is no longer compared with the directory)."""
+    decided = {key: answer for key, answer in answers.items() if answer in DECISIONS}
+    if rest in DECISIONS:
+        asked = (job.report or {}).get("duplicates", [])
+        decided = {pair["key"]: rest for pair in asked if not pair["decision"]} | decided
+    decisions = ImportOptions.of(job).duplicates | decided
+    return start_check(actor=actor, job=job, mapping=job.mapping, language=language,
+                       choices={"duplicates": decisions})
+
+
 def start_commit(*, actor, job: ImportJob, language: str) -> bool:
-    """Queue the import of a checked job. A second click finds the job importing and does nothing."""
+    """Queue the import of a checked job whose probable duplicates are all decided. A second click finds the job
+    importing and does nothing."""
     require(actor, "members.import_data")
+    if (job.report or {}).get("duplicates_undecided"):
+        return False
     return _queue_step(job, (ImportStatus.CHECKED,), ImportStep.COMMIT, "grappe.members.tasks.commit_import_task",
                        actor.pk, language)
 
@@ -222,6 +248,12 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
             with transaction.atomic():
                 job = ImportJob.objects.select_for_update().get(pk=job.pk)
                 plan = plan_import(job)
+                if plan.undecided:
+                    plan.error(None, "", ngettext(
+                        "%(count)s probable duplicate is not decided yet: nothing was imported. Decide it, then "
+                        "import.",
+                        "%(count)s probable duplicates are not decided yet: nothing was imported. Decide them, "
+                        "then import.", plan.undecided) % {"count": plan.undecided})
                 report = plan.report("commit")
                 if plan.writable:
                     report["undo"] = WRITERS[job.kind](plan)

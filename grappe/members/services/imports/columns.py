@@ -22,6 +22,9 @@ class Target:
 
 
 ORGANISATION_TARGETS = (
+    # Grappe's own identifier (the directory address), which the directory export carries: the surest key.
+    Target("grappe_id", aliases=("Grappe ID", "ID Grappe", "Identifiant Grappe", "Identifiant dans Grappe"),
+           label=gettext_lazy("Grappe ID")),
     Target("legal_name", True, ("Raison sociale", "Nom légal", "Dénomination sociale", "Nom de l'entreprise",
                                 "Nom de l'organisation", "Entreprise", "Organisation", "Organization", "Société",
                                 "Compagnie", "Nom", "Legal name", "Company", "Company name", "Organisation name",

@@ -20,7 +20,8 @@ class ImportOptions:
     new_membership_status: str = MembershipStatus.PROSPECT
     new_listed_in_directory: bool = False
     update_mode: str = UPDATE_REPLACE
-    # Probable duplicates: their key (see the planner) -> "same" or "different", as staff decided.
+    # Probable duplicates: the key of a pair ("row-2-row-9", "row-2-org-41"; see duplicates.py) -> "same" or
+    # "different", as staff answered. The answers of one check hold for the next.
     duplicates: dict[str, str] = field(default_factory=dict)
     # Grouped errors: field -> {value as written in the file -> value to use instead ("" for empty)}.
     value_fixes: dict[str, dict[str, str]] = field(default_factory=dict)

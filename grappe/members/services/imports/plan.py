@@ -9,18 +9,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ...address import derived_address
-from ...models import ImportJob, ImportKind, Organisation, OrganisationKind, Person
+from ...models import ImportJob, ImportKind, Organisation, Person
 from ...search import fold
+from . import duplicates
 from .cells import CellReader, GarbledCells
 from .columns import missing_columns, target_label, unmapped_columns
+from .creations import creation_summary, new_organisation
 from .files import Sheet, read_sheet
 from .options import ImportOptions
 from .rows import ROW_FORMS
 from .undo_record import stored_value
+from .updates import organisation_update, update_values
 
 PROGRESS_EVERY = 100  # rows between two progress reports
 REPORT_MAX_ERRORS = 1000  # a file of garbage rows must not make a report of megabytes
@@ -60,6 +63,8 @@ class Plan:
     garbled: GarbledCells = field(default_factory=GarbledCells)
     unrecognised: set[tuple[str, str]] = field(default_factory=set)  # (field, value) of unknown choice values
     skipping: bool = False  # staff chose to import the valid rows and skip the others
+    undecided: int = 0  # probable duplicates staff have not decided yet: the plan cannot be committed
+    decisions: dict = field(default_factory=dict)  # what the report says of duplicates, names and new values
 
     def error(self, row: int | None, name: str, message: str, value: str = "") -> None:
         """Note what is wrong with a row (None: with the whole file) in the column of field `name`; `value` is
@@ -98,6 +103,10 @@ class Plan:
                   "error_rows": len(self.error_rows)}
         if self.skips_rows:
             counts["skipped"] = len(self.error_rows)
+        decisions = dict(self.decisions)
+        if self.kind == ImportKind.ORGANISATIONS:
+            decisions["creation_summary"] = creation_summary(self.to_create,
+                                                             done=phase == "commit" and self.writable)
         return {
             "phase": phase,
             "counts": counts,
@@ -110,6 +119,7 @@ class Plan:
             "created": self.created,
             "changes": self.changes,
             "ignored_columns": self.ignored_columns,
+            **decisions,
         }
 
     @property
@@ -213,86 +223,121 @@ def _note_field_errors(plan: Plan, row: int, name: str, value: str, errors) -> N
             plan.error(row, name, message, value)
 
 
-def _reject_repeated(plan: Plan, rows: list[CleanedRow], key, name: str, message: str,
-                     concerns=lambda row: True) -> None:
-    """Mark the rows (those it `concerns`) whose key appears on another row of the file too."""
+def _reject_repeated(plan: Plan, rows: list[CleanedRow], key, name: str, message: str) -> None:
+    """Mark the rows whose key appears on another row of the file too."""
     rows_by_key = defaultdict(list)
     for row in rows:
         if value := key(row):
             rows_by_key[value].append(row)
     for group in rows_by_key.values():
         for row in group if len(group) > 1 else ():
-            if concerns(row):
-                others = ", ".join(str(other.number) for other in group if other is not row)
-                plan.error(row.number, name, message % {"value": row.values[name], "rows": others},
-                           str(row.values[name]))
+            others = ", ".join(str(other.number) for other in group if other is not row)
+            plan.error(row.number, name, message % {"value": row.values[name], "rows": others},
+                       str(row.values[name]))
 
 
 def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
+    """Each valid row found by a sure key (Grappe ID, NEQ, its one legal name) updates that organisation; rows
+    that may be the same organisation as another row or as an organisation of the directory are questions
+    (duplicates.py), answered by staff; the other rows create organisations with staff's chosen values."""
+    options = ImportOptions.of(job)
     plan = Plan(kind=job.kind, mapping=job.mapping)
     checked = _validated_rows(job, sheet, plan, on_progress)
-    rows = [row for row, _valid in checked]
-    _reject_repeated(plan, rows, lambda r: r.values.get("neq"), "neq",
+    _reject_repeated(plan, [row for row, _valid in checked], lambda r: r.values.get("neq"), "neq",
                      _("The NEQ %(value)s is also on row %(rows)s."))
-    # Without a NEQ, the legal name is the key: it must not be on another row, with or without a NEQ.
-    _reject_repeated(plan, rows, lambda r: fold(r.values.get("legal_name", "")), "legal_name",
-                     _("“%(value)s” is also on row %(rows)s. Give each organisation its NEQ to tell them apart."),
-                     concerns=lambda r: not r.values.get("neq"))
-    existing = list(Organisation.objects.defer("search_text"))
-    by_neq = {o.neq: o for o in existing if o.neq}
-    by_name = defaultdict(list)
-    for organisation in existing:
-        by_name[fold(organisation.legal_name)].append(organisation)
-    slugs = {o.slug for o in existing}
-    claimed = {}
+    directory = _Directory()
+    found, same_name = {}, {}
     for row, valid in checked:
         if not valid or row.number in plan.error_rows:
             continue
-        organisation, problem = _match_organisation(row.values, by_neq, by_name)
-        if not problem and organisation is not None and organisation.pk in claimed:
-            problem = _("Row %(row)s already describes this organisation.") % {"row": claimed[organisation.pk]}
+        organisation, namesakes, problem = directory.find(row.values)
         if problem:
-            plan.error(row.number, "legal_name", problem)
-        elif not _dates_in_order(row.values, organisation):
-            start, end = _membership_dates(row.values, organisation)
+            plan.error(row.number, "neq", problem)
+        elif organisation is not None:
+            found[row.number] = organisation
+        elif namesakes:
+            same_name[row.number] = namesakes
+    rows = [row for row, valid in checked if valid and row.number not in plan.error_rows]
+    questions = duplicates.Questions(options.duplicates)
+    repeated = duplicates.rows_repeated(rows, found, questions)
+    rows = [row for row in rows if row.number not in repeated]
+    found |= duplicates.organisations_chosen([row for row in rows if row.number not in found],
+                                             directory.organisations, same_name, questions)
+    names = _plan_organisation_rows(plan, rows, found, directory.slugs, options)
+    plan.undecided = questions.undecided
+    plan.decisions = {
+        "duplicates": sorted(questions.asked, key=lambda q: q["row"]), "duplicates_undecided": questions.undecided,
+        "repeated": [{"row": row, "same_as": first} for row, first in sorted(repeated.items())],
+        "names": names,
+    }
+    return plan
+
+
+def _plan_organisation_rows(plan: Plan, rows: list[CleanedRow], found: dict[int, Organisation], slugs: set[str],
+                            options: ImportOptions) -> list[dict]:
+    """Plan each row as a creation or an update of the organisation found for it; return what the updates did
+    with the names (updates.py), for the report."""
+    claimed, names = {}, []
+    for row in rows:
+        organisation = found.get(row.number)
+        values = {name: value for name, value in row.values.items() if name != "grappe_id"}
+        if organisation is not None and organisation.pk in claimed:
+            plan.error(row.number, "legal_name",
+                       _("Row %(row)s already describes this organisation.") % {"row": claimed[organisation.pk]})
+            continue
+        notes = []
+        if organisation is not None:
+            # A row of Grappe's own export renames on purpose; another file's legal name keeps the known name.
+            keep_shown_name = row.values.get("grappe_id") != organisation.slug
+            values, notes = organisation_update(organisation, values, options.update_mode, keep_shown_name)
+        values |= derived_address(values, organisation)
+        if not _dates_in_order(values, organisation):
+            start, end = _membership_dates(values, organisation)
             plan.error(row.number, "membership_ends",
                        _("The membership cannot end on %(end)s, before it starts on %(start)s.")
                        % {"end": end.isoformat(), "start": start.isoformat()}, end.isoformat())
         elif organisation is None:
-            created = _new_organisation({**row.values, **derived_address(row.values)}, slugs)
+            created = new_organisation(values, slugs, options)
             plan.record_creation(row.number, created, str(created))
         else:
             claimed[organisation.pk] = row.number
-            values = {**row.values, **derived_address(row.values, organisation)}
             plan.record_change(row.number, organisation, values, str(organisation))
-    return plan
+            names += [{"row": row.number, "label": str(organisation), "message": note} for note in notes]
+    return names
 
 
-def _match_organisation(values: dict, by_neq: dict, by_name: dict) -> tuple[Organisation | None, str]:
-    """The organisation a row describes (None for a new one), or why it cannot tell."""
-    neq, name = values.get("neq"), values["legal_name"]
-    if neq and neq in by_neq:
-        return by_neq[neq], ""
-    candidates = by_name.get(fold(name), [])
-    if neq:
-        # A new NEQ for an organisation we know only by its name: the row gives it its NEQ.
-        candidates = [o for o in candidates if not o.neq]
-    if len(candidates) > 1:
-        return None, _("Several organisations are called “%(name)s”: add their NEQ to the file.") % {"name": name}
-    return (candidates[0] if candidates else None), ""
+class _Directory:
+    """The organisations already in Grappe, fetched once, by the keys a row may give."""
 
+    def __init__(self):
+        self.organisations = list(Organisation.objects.defer("search_text"))
+        self.by_slug = {o.slug: o for o in self.organisations}
+        self.by_neq = {o.neq: o for o in self.organisations if o.neq}
+        self.by_name = defaultdict(list)
+        for organisation in self.organisations:
+            self.by_name[fold(organisation.legal_name)].append(organisation)
+        self.slugs = set(self.by_slug)
 
-def _new_organisation(values: dict, slugs: set[str]) -> Organisation:
-    """A new organisation (of type "other" unless the file says) with a free directory address."""
-    organisation = Organisation(**{"kind": OrganisationKind.OTHER, **values})
-    base = slugify(organisation.trade_name or organisation.legal_name)[:200] or "organisation"
-    slug, n = base, 1
-    while slug in slugs:
-        n += 1
-        slug = f"{base}-{n}"
-    slugs.add(slug)
-    organisation.slug = slug
-    return organisation
+    def find(self, values: dict) -> tuple[Organisation | None, list[Organisation], str]:
+        """The organisation a row's sure keys give (or None); else the organisations that share its legal name
+        with others, to ask about; or why the row cannot be matched."""
+        neq = values.get("neq")
+        organisation = self.by_slug.get(values.get("grappe_id"))
+        if organisation is not None:
+            owner = self.by_neq.get(neq)
+            if owner is not None and owner is not organisation:
+                return None, [], _("The NEQ %(neq)s is that of another organisation, “%(name)s”.") % {
+                    "neq": neq, "name": owner}
+            return organisation, [], ""
+        if neq and neq in self.by_neq:
+            return self.by_neq[neq], [], ""
+        namesakes = self.by_name.get(fold(values["legal_name"]), [])
+        if neq:
+            # A new NEQ for an organisation we know only by its name: the row gives it its NEQ.
+            namesakes = [o for o in namesakes if not o.neq]
+        if len(namesakes) == 1:
+            return namesakes[0], [], ""
+        return None, namesakes, ""
 
 
 def _dates_in_order(values: dict, organisation: Organisation | None) -> bool:
@@ -310,6 +355,7 @@ def _membership_dates(values: dict, organisation: Organisation | None) -> tuple:
 def _plan_people(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
     organisations = _OrganisationIndex()
     plan = Plan(kind=job.kind, mapping=job.mapping, shown={"organisation_id": organisations.name_of})
+    update_mode = ImportOptions.of(job).update_mode
     checked = _validated_rows(job, sheet, plan, on_progress)
     _reject_repeated(plan, [row for row, _valid in checked], lambda r: r.values.get("email"), "email",
                      _("The email %(value)s is also on row %(rows)s."))
@@ -335,6 +381,7 @@ def _plan_people(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
         if person.organisation_id != organisation_id:
             # Someone who changes employer is not their new organisation's primary contact unless the row says so.
             values.setdefault("is_primary_contact", False)
+        values = update_values(person, values, update_mode)
         plan.record_change(row.number, person, values, f"{person.full_name} <{person.email}>")
     for numbers in primary_rows.values():
         for number in numbers if len(numbers) > 1 else ():

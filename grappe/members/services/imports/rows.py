@@ -183,6 +183,7 @@ class OrganisationRowChecks(forms.Form):
 
 OrganisationRowForm = row_form(
     Organisation, ORGANISATION_FIELDS, required={"legal_name"}, base=OrganisationRowChecks,
+    grappe_id=forms.SlugField(max_length=Organisation._meta.get_field("slug").max_length),
     neq=NeqField(),
     kind=ChoiceByNameField(choices=OrganisationKind.choices, aliases=KIND_ALIASES),
     size_band=SizeBandField(choices=SizeBand.choices),
