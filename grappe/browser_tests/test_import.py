@@ -150,3 +150,46 @@ def test_staff_answer_a_probable_duplicate_and_the_row_updates_the_organisation_
     sourire.refresh_from_db()
     assert (Organisation.objects.count(), sourire.legal_name, sourire.trade_name, sourire.city) == (
         1, "Sourire Mobile Mauricie", "Sourire mobile", "Shawinigan")
+
+
+def test_a_staff_member_imports_a_messy_file_resolves_its_duplicates_imports_and_undoes(
+        page, sign_in, import_settings):
+    """The whole journey of the issue: a file saved in the wrong encoding, with "NA" cells, a type nobody
+    recognises, a registry name in capitals for an organisation Grappe knows and a near-duplicate without NEQ;
+    staff repair, fix, answer, import, then undo, and Grappe is as it was."""
+    musee = make_organisation("Musée POP", slug="musee-pop", neq="1140000001", city="Trois-Rivières")
+    sourire = make_organisation("Sourire mobile", slug="sourire-mobile", city="Trois-Rivières")
+    before = sorted(Organisation.objects.values_list("slug", "legal_name", "trade_name", "city"))
+    messy = ("Raison sociale,NEQ,Type,Ville\n"
+             "MUSÉE QUÉBÉCOIS DE CULTURE POPULAIRE,1140000001,NA,NA\n"
+             "Sourire Mobile Mauricie,,Vaisseau,Shawinigan\n"
+             f"{garbled('Atelier Bécancour')},1160000021,PME,{garbled('Bécancour')}\n")
+    sign_in(make_staff())
+    page.goto(url("members:import-start"))
+
+    upload_and_check(page, "registre.csv", messy)
+
+    page.get_by_role("button", name=in_french("Repair them and check again")).click()
+    group = page.get_by_test_id("error-groups").locator("tbody tr").filter(has_text="Vaisseau")
+    group.get_by_role("combobox").select_option(OrganisationKind.MRO.value)
+    page.get_by_role("button", name=in_french("Use these values and check again")).click()
+    expect(page.get_by_role("button", name=in_french("Import now"))).to_have_count(0)  # a question is open
+    page.get_by_role("radio", name=in_french("Same organisation")).check()
+    page.get_by_role("button", name=in_french("Save the decisions and check again")).click()
+    page.get_by_role("button", name=in_french("Import now")).first.click()
+
+    expect(page.locator("main .badge")).to_have_text(in_french("Imported"))
+    musee.refresh_from_db()
+    sourire.refresh_from_db()
+    assert (musee.legal_name, musee.display_name, musee.city) == (
+        "MUSÉE QUÉBÉCOIS DE CULTURE POPULAIRE", "Musée POP", "Trois-Rivières")  # "NA" changed nothing
+    assert (sourire.legal_name, sourire.display_name, sourire.kind, sourire.city) == (
+        "Sourire Mobile Mauricie", "Sourire mobile", OrganisationKind.MRO, "Shawinigan")
+    atelier = Organisation.objects.get(neq="1160000021")
+    assert (atelier.legal_name, atelier.city) == ("Atelier Bécancour", "Bécancour")
+
+    page.get_by_role("link", name=in_french("Undo this import")).click()
+    page.get_by_role("button", name=in_french("Undo the import")).click()
+
+    expect(page.locator("main .badge")).to_have_text(in_french("Undone"))
+    assert sorted(Organisation.objects.values_list("slug", "legal_name", "trade_name", "city")) == before
