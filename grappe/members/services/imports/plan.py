@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ...address import derived_address
 from ...models import ImportJob, ImportKind, Organisation, Person
 from ...search import fold
-from . import duplicates
 from .cells import CellReader, GarbledCells
 from .columns import missing_columns, target_label, unmapped_columns
 from .creations import creation_summary, new_organisation
+from .duplicates import Questions, organisations_chosen, rows_repeated
 from .files import Sheet, read_sheet
 from .options import ImportOptions
 from .rows import ROW_FORMS
@@ -258,11 +258,11 @@ def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
         elif namesakes:
             same_name[row.number] = namesakes
     rows = [row for row, valid in checked if valid and row.number not in plan.error_rows]
-    questions = duplicates.Questions(options.duplicates)
-    repeated = duplicates.rows_repeated(rows, found, questions)
+    questions = Questions(options.duplicates)
+    repeated = rows_repeated(rows, found, questions)
     rows = [row for row in rows if row.number not in repeated]
-    found |= duplicates.organisations_chosen([row for row in rows if row.number not in found],
-                                             directory.organisations, same_name, questions)
+    found |= organisations_chosen([row for row in rows if row.number not in found],
+                                  directory.organisations, same_name, questions)
     names = _plan_organisation_rows(plan, rows, found, directory.slugs, options)
     plan.undecided = questions.undecided
     plan.decisions = {

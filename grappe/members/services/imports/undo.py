@@ -27,7 +27,7 @@ from ...directory_cache import bump_directory_version
 from ...models import ImportJob, ImportKind, ImportStatus, Organisation, Person
 from ...search import organisation_search_text
 from .undo_record import restored_value
-from .write import SEARCH_TEXT_PREFETCH, _update_accounts, _update_rows
+from .write import SEARCH_TEXT_PREFETCH, update_accounts, update_rows
 
 MODELS = {ImportKind.ORGANISATIONS: Organisation, ImportKind.PEOPLE: Person}
 NAMED_AT_MOST = 10  # records a refusal names; the others are counted
@@ -197,14 +197,14 @@ def _undo_people(undo: Undo) -> None:
     for person in promoted:
         person.is_primary_contact = True
     _restore(Person, promoted, {"is_primary_contact"})
-    _update_accounts([p for p in restored if p.user_id])
+    update_accounts([p for p in restored if p.user_id])
 
 
 def _restore(model, rows: list, names: set[str]) -> None:
     now = timezone.now()
     for row in rows:
         row.updated_at = now
-    _update_rows(model, rows, names | {"updated_at"})
+    update_rows(model, rows, names | {"updated_at"})
 
 
 _WRITERS = {ImportKind.ORGANISATIONS: _undo_organisations, ImportKind.PEOPLE: _undo_people}

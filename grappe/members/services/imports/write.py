@@ -21,12 +21,12 @@ def _write_organisations(plan: Plan) -> dict:
     Organisation.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)  # sets their ids (PostgreSQL, SQLite)
     for organisation in plan.to_update:
         organisation.updated_at = now
-    _update_rows(Organisation, plan.to_update, plan.update_fields | {"updated_at"})
+    update_rows(Organisation, plan.to_update, plan.update_fields | {"updated_at"})
     touched = plan.to_create + plan.to_update
     prefetch_related_objects(touched, *SEARCH_TEXT_PREFETCH)
     for organisation in touched:
         organisation.search_text = organisation_search_text(organisation)
-    _update_rows(Organisation, touched, {"search_text"})
+    update_rows(Organisation, touched, {"search_text"})
     bump_directory_version()
     return undo_record(plan)
 
@@ -41,23 +41,23 @@ def _write_people(plan: Plan) -> dict:
     Person.objects.filter(pk__in=demoted).update(is_primary_contact=False, updated_at=now)
     for person in plan.to_update:
         person.updated_at = now
-    _update_rows(Person, plan.to_update, plan.update_fields | {"updated_at"})
+    update_rows(Person, plan.to_update, plan.update_fields | {"updated_at"})
     Person.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)
-    _update_accounts([p for p in plan.to_update if p.user_id])
+    update_accounts([p for p in plan.to_update if p.user_id])
     return undo_record(plan, demoted)
 
 
-def _update_accounts(people: list[Person]) -> None:
+def update_accounts(people: list[Person]) -> None:
     """An account follows its person's name, language and presence, as when staff edit the person."""
     users = list(User.objects.filter(pk__in=[p.user_id for p in people]))
     person_of = {p.user_id: p for p in people}
     for user in users:
         person = person_of[user.pk]
         user.full_name, user.language, user.is_active = person.full_name, person.language, person.is_active
-    _update_rows(User, users, {"full_name", "language", "is_active"})
+    update_rows(User, users, {"full_name", "language", "is_active"})
 
 
-def _update_rows(model, instances: list, names: set[str]) -> None:
+def update_rows(model, instances: list, names: set[str]) -> None:
     """Save these fields of many instances with one UPDATE statement run for each (executemany).
 
     Django's bulk_update builds a CASE WHEN per field listing every row; for thousands of rows building it
