@@ -46,7 +46,8 @@ def creation_summary(created: list[Organisation], *, done: bool = False) -> str:
          lambda listed: pgettext("new organisations", "listed in the public directory") if listed
          else pgettext("new organisations", "not listed in the public directory")),
     )
-    separator = "; " if any(len(counts) > 1 for counts, _show in described) else ", "
+    separator = pgettext("between values that list others", "; ") if any(
+        len(counts) > 1 for counts, _show in described) else ", "
     count = len(created)
     if done:
         sentence = ngettext("%(count)s new organisation was created as: %(values)s.",
