@@ -7,6 +7,7 @@ typed (`force_login_passes_the_second_factor`). A test of a password-only sessio
 `client.login(...)` or through the sign-in page instead.
 """
 
+import threading
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
+from django.db import connections
 from django.core.cache import caches
 from django.test import RequestFactory, TestCase
 from django.test.client import ClientMixin
@@ -190,6 +192,29 @@ def api_key(user: User) -> str:
 def api_key_headers(user: User) -> dict:
     """Test-client arguments that call the API with a new key of `user`."""
     return {"HTTP_AUTHORIZATION": f"Bearer {api_key(user)}"}
+
+
+def run_together(*actions):
+    """Run the actions in threads started at the same instant; return their results or raised exceptions."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as error:  # noqa: BLE001 — the test inspects what each thread raised
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
+    return outcomes
 
 
 from grappe.core.tests.permission_matrix import matrix  # noqa: E402,F401 — the permission matrix's fixture

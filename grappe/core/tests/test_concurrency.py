@@ -7,17 +7,17 @@ SQLite serialises writers (transaction_mode IMMEDIATE), so these races cannot ha
 skipped.
 """
 
-import threading
 import time
 import uuid
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from grappe.core import audit
+from grappe.conftest import run_together
 from grappe.core.models import AuditEntry
 from grappe.members.models import (
     MembershipStatus,
@@ -35,29 +35,6 @@ pytestmark = [
                        reason="real concurrent transactions need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(*actions):
-    """Run the actions in threads started at the same instant; return their results or raised exceptions."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 — the test inspects what each thread raised
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
-    return outcomes
 
 
 def no_errors(outcomes):

@@ -3,7 +3,6 @@
 import datetime
 import io
 import random
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from grappe.conftest import committed, make_organisation
+from grappe.conftest import committed, make_organisation, run_together
 from grappe.core.models import AuditEntry, JobStatus
 from grappe.members.models import ImportJob, ImportStatus, ImportStep, Organisation, Person
 from grappe.members.services import imports
@@ -681,21 +680,11 @@ def test_two_concurrent_commits_of_one_job_import_it_once(staff):
     job = check(staff, upload(staff, organisations_csv(*rows)))
     assert job.stage == ImportStatus.CHECKED
     ImportJob.objects.filter(pk=job.pk).update(step=ImportStep.COMMIT, status=JobStatus.QUEUED)  # as start_commit
-    barrier, outcomes = threading.Barrier(2), []
-
     def worker():
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                outcomes.append(imports.commit_import(ImportJob.objects.get(pk=job.pk), actor=staff).stage)
-        finally:
-            connection.close()
+        with translation.override("en"):
+            return imports.commit_import(ImportJob.objects.get(pk=job.pk), actor=staff).stage
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(worker, worker)
 
     job.refresh_from_db()
     assert job.stage == ImportStatus.DONE

@@ -1,7 +1,6 @@
 """Undoing an import from its report: what it updated gets its values back, what it created goes, unless
 something changed since."""
 
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.conftest import committed, make_organisation
+from grappe.conftest import committed, make_organisation, run_together
 from grappe.core.models import AuditEntry
 from grappe.members.models import (
     Capability,
@@ -260,20 +259,10 @@ def test_two_concurrent_undos_of_one_import_undo_it_once(staff):
     rows = [f"Organisation {n};;;PME;;Laval;13;;;" for n in range(200)]
     job = run(staff, organisations_csv(ALPHA_UPDATED, *rows))
     assert job.stage == ImportStatus.DONE, job.report
-    barrier, outcomes = threading.Barrier(2), []
-
     def click():
-        try:
-            barrier.wait()
-            outcomes.append(imports.undo_import(actor=staff, job=ImportJob.objects.get(pk=job.pk)))
-        finally:
-            connection.close()
+        return imports.undo_import(actor=staff, job=ImportJob.objects.get(pk=job.pk))
 
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(click, click)
 
     assert sorted(outcomes) == [False, True]
     assert list(Organisation.objects.values_list("legal_name", "city")) == [("Alpha Usinage", "Montréal")]
