@@ -34,18 +34,38 @@ import numpy as np
 from scipy import sparse
 
 from .rerank import DEPTH, SEMANTIC_DEPTH, Reranker, load_weights
+from .mentions import CERTIFICATIONS
 from .taxonomy import Competency
-from .text import Word, keys, words
+from .text import LANGUAGES, Word, fold, keys, language_of, words
 
 # Punctuation that ends a clause: with a threshold, a name must be found within one clause.
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]")
+# Words that join two noun groups: "traitement de surface et contrôle" is no "surface control". A name that
+# itself holds one ("Roues et freins") may still be found across it.
+CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
+# Prepositions that introduce what a process works on: "anodisation de pièces", "inspection of wheels".
+OBJECT_PREPOSITIONS = frozenset("de des du d of for pour".split())
+# Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
+MAX_GAP = 1
+# Verbs of asking and offering, in the forms a post uses: they never name a competency on their own
+# ("Partenaire recherché" is no research; "we support" no support).
+COMMON_VERBS = frozenset("""
+recherché recherchée recherchés recherchées recherchons rechercher cherché cherchons chercher offrons
+offrir fournir fournissons besoin voulons vouloir souhaitons proposer proposons soumissionner
+seek seeking sought look looking need needs needed require required requires want wanted offer offers
+provide provides provided supply support supports bid propose deliver
+""".split())
 
 
 @dataclass(frozen=True, slots=True)
 class Inferred:
+    """A competency a text needs. `domain`: a whole domain named as such ("contrôle non destructif"), a need
+    any of its capabilities can cover."""
+
     code: str
     score: float
     triggers: list[str]
+    domain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +97,9 @@ class _Reading:
     content: list[Word]             # the words that are not stop words
     key_ids: list[list[int]]        # per content word, the ids of its stems known to the index
     clauses: list[int]              # per content word, the clause it belongs to
+    groups: list[int]               # per content word, its noun group: clauses cut again at conjunctions
+    alone: list[bool]               # per content word, may name a competency on its own (see _may_stand_alone)
+    language: str | None            # "fr" or "en" when the text's function words say so
 
     @property
     def known(self) -> bool:
@@ -123,15 +146,26 @@ class CompetencyIndex:
     # -- building ---------------------------------------------------------------------------------------------
 
     def _phrases(self) -> tuple[list[list[int]], list[int]]:
-        """Each name of each competency as the ids of its stems, and the position of the competency it names."""
+        """Each name of each competency as the ids of its stems, and the position of the competency it names.
+
+        Also, per name: its language (None when the competency has it in both: "composites", "HVOF"),
+        whether it is an acronym, and whether it joins words by a conjunction ("Roues et freins")."""
         phrase_keys, owner = [], []
+        self._phrase_language, self._phrase_acronym, self._phrase_conjoined = [], [], []
         for position, competency in enumerate(self.competencies):
-            for text, language in competency.terms():
+            terms = list(competency.terms())
+            by_language = {lang: {fold(t) for t, language in terms if language == lang} for lang in LANGUAGES}
+            for text, language in terms:
+                named = words(text)
                 stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids))
-                         for w in words(text) if not w.is_stop_word]
+                         for w in named if not w.is_stop_word]
                 if stems:
                     phrase_keys.append(stems)
                     owner.append(position)
+                    both = all(fold(text) in names for names in by_language.values())
+                    self._phrase_language.append(None if both else language)
+                    self._phrase_acronym.append(len(named) == 1 and text.isupper())
+                    self._phrase_conjoined.append(any(w.folded in CONJUNCTIONS for w in named))
         return phrase_keys, owner
 
     def _rarity(self) -> np.ndarray:
@@ -163,14 +197,23 @@ class CompetencyIndex:
     # -- reading a text -----------------------------------------------------------------------------------------
 
     def _read(self, text: str) -> _Reading:
-        content = [w for w in words(text) if not w.is_stop_word]
+        every = words(text)
+        content = [w for w in every if not w.is_stop_word]
         ids = [[self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
-        clause, clauses = 0, []
+        clause, group, clauses, groups = 0, 0, [], []
         for previous, word in zip([None, *content], content):
-            if previous is not None and _CLAUSE_BREAK.search(text, previous.end, word.start):
-                clause += 1
+            if previous is not None:
+                between = text[previous.end:word.start]
+                if _CLAUSE_BREAK.search(between):
+                    clause += 1
+                    group += 1
+                elif any(w.folded in CONJUNCTIONS for w in words(between)):
+                    group += 1
             clauses.append(clause)
-        return _Reading(content, ids, clauses)
+            groups.append(group)
+        proper = _in_proper_names(every, text)
+        alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper for w in content]
+        return _Reading(content, ids, clauses, groups, alone, language_of(every))
 
     def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
         """Score and coverage of every phrase, over the whole text."""
@@ -208,24 +251,62 @@ class CompetencyIndex:
         middle = np.median(best)
         return (best - middle) / max(best.max() - middle, 1e-9), best
 
-    def _found_within_a_clause(self, phrase: int, reading: _Reading, min_coverage: float) -> bool:
+    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> tuple[int, ...] | None:
+        """Where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words at most
+        MAX_GAP content words apart: the positions of those words, or None. A name of several words needs two
+        of them: one shared word is not a mention; a name of one word needs a word that may stand alone
+        (_may_stand_alone)."""
         wanted = set(self._phrase_keys[phrase])
-        by_clause: dict[int, set[int]] = {}
-        for clause, ids in zip(reading.clauses, reading.key_ids):
-            by_clause.setdefault(clause, set()).update(wanted.intersection(ids))
-        # A name of several words needs two of them together: one shared word is not a mention.
         needed = min(2, len(wanted))
-        best = max((sum(self.idf[k] for k in found) for found in by_clause.values() if len(found) >= needed),
-                   default=0.0)
-        return best >= min_coverage * self._phrase_weight[phrase] - 1e-9
+        enough = min_coverage * self._phrase_weight[phrase] - 1e-9
+        segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
+        found, run = set(), []
+        for position, (segment, ids) in enumerate(zip(segments, reading.key_ids)):
+            hit = wanted.intersection(ids)
+            if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
+                continue
+            if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
+                if len(found) >= needed and sum(self.idf[k] for k in found) >= enough:
+                    return tuple(run)
+                found, run = set(), []
+            found |= hit
+            run.append(position)
+        return tuple(run) if len(found) >= needed and sum(self.idf[k] for k in found) >= enough else None
+
+    def _goes_on(self, phrase: int, reading: _Reading, last: int, position: int, hit: set[int],
+                 segments: list[int]) -> bool:
+        """Whether a word found at `position` goes on the mention found up to `last`: close enough, in the same
+        noun group, or across a conjunction in the name's own order ("taillage et rectification d'engrenages"
+        is "taillage d'engrenages"; "surface et contrôle" is no "control surfaces")."""
+        if position - last - 1 > MAX_GAP or reading.clauses[position] != reading.clauses[last]:
+            return False
+        if segments[position] == segments[last]:
+            return True
+        order = self._phrase_keys[phrase]
+        before = [order.index(k) for k in set(order).intersection(reading.key_ids[last])]
+        return bool(before) and min(order.index(k) for k in hit) > max(before)
+
+    def _may_stand_alone(self, phrase: int, reading: _Reading, position: int) -> bool:
+        """A word names a one-word competency on its own unless it is a common verb or part of a proper name
+        ("Transport Canada"), an acronym is written in capitals ("TI", not "Ti-6Al-4V"), and the name is in the
+        text's language or in both (French "train" is no "training")."""
+        word = reading.content[position]
+        if not reading.alone[position] or word.folded in CERTIFICATIONS:
+            return False
+        if self._phrase_acronym[phrase]:
+            return word.surface.isupper()
+        language = self._phrase_language[phrase]
+        return reading.language is None or language is None or language == reading.language
 
     # -- inferring ----------------------------------------------------------------------------------------------
 
     def infer(self, text: str, top_k: int = 10, min_coverage: float | None = None) -> list[Inferred]:
         """The competencies a text needs, best first, each with the words of the text that triggered it.
 
-        A competency is inferred when one clause of the text contains at least `min_coverage` of one of its
-        names (by rarity). With `min_coverage=0` every competency is ranked, which is how a benchmark links a
+        A competency is inferred when one noun group of the text contains at least `min_coverage` of one of
+        its names (by rarity), and that mention is neither part of a longer one ("landing gear" inside
+        "landing gear manufacturing") nor the object of another ("anodizing of landing gear pins": the pins
+        are what is worked on, not a need). With `min_coverage=0` every competency is ranked, which is how a benchmark links a
         description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
         infers nothing. A domain is left out when one of its children is inferred: the child says more.
         """
@@ -248,14 +329,32 @@ class CompetencyIndex:
         for position in ranked:
             if len(found) >= top_k + 20:
                 break
-            phrase = self._best_phrase(position, stage.phrase_scores)
-            if min_coverage == 0 or self._found_within_a_clause(phrase, reading, min_coverage):
-                found[position] = phrase
+            mention = self._mention(position, stage.phrase_scores, reading, min_coverage)
+            if mention is not None:
+                found[position] = mention
+        found = _needs_only(found, reading, text) if min_coverage else found
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
-                         _triggers(reading, set(self._phrase_keys[found[p]]), text) if stage.lexical[p] > 0 else [])
+                         _triggers(reading, set(self._phrase_keys[found[p][0]]), text) if stage.lexical[p] > 0 else [],
+                         domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
+
+    def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
+                 min_coverage: float) -> tuple[int, tuple[int, ...]] | None:
+        """The competency's best-scoring name that the text mentions, and where (every name counts, nowhere in
+        particular, without a threshold)."""
+        if min_coverage == 0:
+            return self._best_phrase(position, phrase_scores), ()
+        start = self._phrase_start[position]
+        scores = phrase_scores[start:self._phrase_end[position]]
+        for offset in np.argsort(-scores, kind="stable"):
+            if scores[offset] <= 0:
+                break
+            where = self._found_together(start + int(offset), reading, min_coverage)
+            if where is not None:
+                return start + int(offset), where
+        return None
 
     def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
         """Every competency scored by its best name (plus the encoder's similarity), before re-ranking."""
@@ -362,3 +461,42 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
             first, last = reading.content[run[0][0]], reading.content[run[-1][0]]
             spans.append((first.start, text[first.start:last.end]))
     return [span for _, span in sorted(spans)]
+
+
+def _needs_only(found: dict[int, tuple[int, tuple[int, ...]]], reading: _Reading, text: str
+                ) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """The mentions that name a need: not part of a longer mention, nor the object of an earlier one.
+
+    An object follows another mention in the same clause through a preposition ("of", "pour", "de"…) and one
+    or two other words: "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
+    """
+    spans = {p: set(where) for p, (_phrase, where) in found.items()}
+    kept = {}
+    for p, (phrase, where) in found.items():
+        if any(spans[p] < spans[q] for q in found if q != p):
+            continue
+        earlier = [max(spans[q]) for q in found if q != p and max(spans[q]) < min(where)]
+        if earlier and _is_object(reading, text, max(earlier), min(where)):
+            continue
+        kept[p] = (phrase, where)
+    return kept
+
+
+def _is_object(reading: _Reading, text: str, before: int, at: int) -> bool:
+    between = text[reading.content[before].end:reading.content[at].start]
+    if not 1 <= at - before - 1 <= 2 or _CLAUSE_BREAK.search(between):
+        return False
+    linking = [w.folded for w in words(between)]
+    return any(w in OBJECT_PREPOSITIONS for w in linking) and not any(w in CONJUNCTIONS for w in linking)
+
+
+def _in_proper_names(every: list[Word], text: str) -> set[int]:
+    """Where the words of proper names start: runs of two or more capitalised words ("Transport Canada",
+    "Agence spatiale canadienne" is not one), a run at the start of a clause counting only when it goes on."""
+    capitalised = [w.surface[:1].isupper() and not w.surface.isupper() for w in every]
+    starts = set()
+    for index in range(len(every) - 1):
+        joined = not _CLAUSE_BREAK.search(text, every[index].end, every[index + 1].start)
+        if capitalised[index] and capitalised[index + 1] and joined:
+            starts.update((every[index].start, every[index + 1].start))
+    return starts
