@@ -45,6 +45,8 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]")
 CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
 # Prepositions that introduce what a process works on: "anodisation de pièces", "inspection of wheels".
 OBJECT_PREPOSITIONS = frozenset("de des du d of for pour".split())
+# ... with articles, the only function words between a process and its object ("avec", "and" start a need).
+_OBJECT_LINKS = OBJECT_PREPOSITIONS | frozenset("l la le les un une a an the".split())
 # Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
 MAX_GAP = 1
 # Verbs of asking and offering, in the forms a post uses: they never name a competency on their own
@@ -212,7 +214,9 @@ class CompetencyIndex:
             clauses.append(clause)
             groups.append(group)
         proper = _in_proper_names(every, text)
-        alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper for w in content]
+        certified = [w.folded in CERTIFICATIONS for w in content]
+        alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
+                 and not any(certified[max(i - 1, 0):i + 2]) for i, w in enumerate(content)]
         return _Reading(content, ids, clauses, groups, alone, language_of(every))
 
     def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
@@ -287,8 +291,8 @@ class CompetencyIndex:
         return bool(before) and min(order.index(k) for k in hit) > max(before)
 
     def _may_stand_alone(self, phrase: int, reading: _Reading, position: int) -> bool:
-        """A word names a one-word competency on its own unless it is a common verb or part of a proper name
-        ("Transport Canada"), an acronym is written in capitals ("TI", not "Ti-6Al-4V"), and the name is in the
+        """A word names a one-word competency on its own unless it is a common verb, part of a proper name
+        ("Transport Canada") or next to a certification ("Certification AS9100" is required, not needed), an acronym is written in capitals ("TI", not "Ti-6Al-4V"), and the name is in the
         text's language or in both (French "train" is no "training")."""
         word = reading.content[position]
         if not reading.alone[position] or word.folded in CERTIFICATIONS:
@@ -467,8 +471,8 @@ def _needs_only(found: dict[int, tuple[int, tuple[int, ...]]], reading: _Reading
                 ) -> dict[int, tuple[int, tuple[int, ...]]]:
     """The mentions that name a need: not part of a longer mention, nor the object of an earlier one.
 
-    An object follows another mention in the same clause through a preposition ("of", "pour", "de"…) and one
-    or two other words: "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
+    An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
+    an article, and one or two other words, nothing else: "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
     """
     spans = {p: set(where) for p, (_phrase, where) in found.items()}
     kept = {}
@@ -486,8 +490,8 @@ def _is_object(reading: _Reading, text: str, before: int, at: int) -> bool:
     between = text[reading.content[before].end:reading.content[at].start]
     if not 1 <= at - before - 1 <= 2 or _CLAUSE_BREAK.search(between):
         return False
-    linking = [w.folded for w in words(between)]
-    return any(w in OBJECT_PREPOSITIONS for w in linking) and not any(w in CONJUNCTIONS for w in linking)
+    linking = [w.folded for w in words(between) if w.is_stop_word]
+    return any(w in OBJECT_PREPOSITIONS for w in linking) and all(w in _OBJECT_LINKS for w in linking)
 
 
 def _in_proper_names(every: list[Word], text: str) -> set[int]:

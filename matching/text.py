@@ -82,7 +82,12 @@ def stem(word: str, language: str) -> str:
         return NUMBER_WORDS[word]
     if word.isdigit() or len(word) <= 2:
         return word
-    return _stemmer(language).stemWord(word)
+    stemmed = _stemmer(language).stemWord(word)
+    if language == "fr" and stemmed.endswith("ag") and len(stemmed) > 5:
+        # A French process noun meets its verb: "usinage" and "usiner", "soudage" and "soudé", "perçage" and
+        # "percer" (Snowball leaves "usinag" and "usin").
+        stemmed = stemmed[:-2]
+    return stemmed
 
 
 def _stemmer(language: str):

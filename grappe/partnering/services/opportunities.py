@@ -108,8 +108,9 @@ def set_opportunity_needs(*, actor, opportunity: Opportunity, must_haves: Collec
     if not wanted:
         raise ValidationError(_("Keep at least one competency: the analysis compares them with what you have."),
                               code="no_need")
-    if any(c.is_domain or not c.is_active for c, _must in wanted.values()):
-        raise ValidationError(_("Choose capabilities in use, not whole domains."), code="not_a_capability")
+    # A domain stays possible: inferred from a text that names it ("any NDT method"), any capability covers it.
+    if any(not c.is_active for c, _must in wanted.values()):
+        raise ValidationError(_("Choose capabilities in use."), code="not_a_capability")
     with transaction.atomic():
         opportunity = _locked(actor, opportunity)
         existing = {need.capability_id: need for need in opportunity.needs.select_related("capability")}
