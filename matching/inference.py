@@ -40,6 +40,8 @@ from .text import LANGUAGES, Word, fold, keys, language_of, words
 
 # Punctuation that ends a clause: with a threshold, a name must be found within one clause.
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]")
+# ... unless it stands alone between two words: "Industry 4.0", "3,5 mm".
+_WITHIN_A_WORD = frozenset({".", ","})
 # Words that join two noun groups: "traitement de surface et contrôle" is no "surface control". A name that
 # itself holds one ("Roues et freins") may still be found across it.
 CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
@@ -55,7 +57,7 @@ COMMON_VERBS = frozenset("""
 recherché recherchée recherchés recherchées recherchons rechercher cherché cherchons chercher offrons
 offrir fournir fournissons besoin voulons vouloir souhaitons proposer proposons soumissionner
 seek seeking sought look looking need needs needed require required requires want wanted offer offers
-provide provides provided supply support supports bid propose deliver
+provide provides provided supply support supports bid propose deliver subcontract subcontracting traitance
 """.split())
 
 
@@ -206,7 +208,7 @@ class CompetencyIndex:
         for previous, word in zip([None, *content], content):
             if previous is not None:
                 between = text[previous.end:word.start]
-                if _CLAUSE_BREAK.search(between):
+                if _breaks(between):
                     clause += 1
                     group += 1
                 elif any(w.folded in CONJUNCTIONS for w in words(between)):
@@ -216,7 +218,8 @@ class CompetencyIndex:
         proper = _in_proper_names(every, text)
         certified = [w.folded in CERTIFICATIONS for w in content]
         alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
-                 and not any(certified[max(i - 1, 0):i + 2]) for i, w in enumerate(content)]
+                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, every, text)
+                 for i, w in enumerate(content)]
         return _Reading(content, ids, clauses, groups, alone, language_of(every))
 
     def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
@@ -281,11 +284,14 @@ class CompetencyIndex:
                  segments: list[int]) -> bool:
         """Whether a word found at `position` goes on the mention found up to `last`: close enough, in the same
         noun group, or across a conjunction in the name's own order ("taillage et rectification d'engrenages"
-        is "taillage d'engrenages"; "surface et contrôle" is no "control surfaces")."""
+        is "taillage d'engrenages"; "surface et contrôle" is no "control surfaces", "electric motors and power"
+        no "electrical power")."""
         if position - last - 1 > MAX_GAP or reading.clauses[position] != reading.clauses[last]:
             return False
         if segments[position] == segments[last]:
             return True
+        if segments[last + 1] == segments[last]:
+            return False  # "electric motors and power": the name's words do not frame the conjunction
         order = self._phrase_keys[phrase]
         before = [order.index(k) for k in set(order).intersection(reading.key_ids[last])]
         return bool(before) and min(order.index(k) for k in hit) > max(before)
@@ -336,7 +342,8 @@ class CompetencyIndex:
             mention = self._mention(position, stage.phrase_scores, reading, min_coverage)
             if mention is not None:
                 found[position] = mention
-        found = _needs_only(found, reading, text) if min_coverage else found
+        found = _needs_only(found, reading, text, lambda p: self.competencies[p].code in self._children) \
+            if min_coverage else found
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
@@ -345,20 +352,22 @@ class CompetencyIndex:
                 for p in kept[:top_k]]
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
-                 min_coverage: float) -> tuple[int, tuple[int, ...]] | None:
-        """The competency's best-scoring name that the text mentions, and where (every name counts, nowhere in
-        particular, without a threshold)."""
+                 min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
+        """The competency's best-scoring name that the text mentions, where, and where any of its names is
+        mentioned (every name counts, nowhere in particular, without a threshold)."""
         if min_coverage == 0:
-            return self._best_phrase(position, phrase_scores), ()
+            return self._best_phrase(position, phrase_scores), (), ()
         start = self._phrase_start[position]
         scores = phrase_scores[start:self._phrase_end[position]]
+        best, everywhere = None, []
         for offset in np.argsort(-scores, kind="stable"):
             if scores[offset] <= 0:
                 break
             where = self._found_together(start + int(offset), reading, min_coverage)
             if where is not None:
-                return start + int(offset), where
-        return None
+                best = best or (start + int(offset), where)
+                everywhere.append(frozenset(where))
+        return None if best is None else (best[0], best[1], tuple(everywhere))
 
     def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
         """Every competency scored by its best name (plus the encoder's similarity), before re-ranking."""
@@ -467,31 +476,44 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
     return [span for _, span in sorted(spans)]
 
 
-def _needs_only(found: dict[int, tuple[int, tuple[int, ...]]], reading: _Reading, text: str
-                ) -> dict[int, tuple[int, tuple[int, ...]]]:
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain) -> dict[int, tuple]:
     """The mentions that name a need: not part of a longer mention, nor the object of an earlier one.
 
     An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
-    an article, and one or two other words, nothing else: "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
+    an article, and one or two other words, nothing else; but what a whole domain works on is what it
+    is asked for ("entretien d'un simulateur de vol": simulators are the need): "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
     """
-    spans = {p: set(where) for p, (_phrase, where) in found.items()}
     kept = {}
-    for p, (phrase, where) in found.items():
-        if any(spans[p] < spans[q] for q in found if q != p):
+    for p, (_phrase, where, _everywhere) in found.items():
+        if any(set(where) < span for q in found if q != p for span in found[q][2]):
             continue
-        earlier = [max(spans[q]) for q in found if q != p and max(spans[q]) < min(where)]
-        if earlier and _is_object(reading, text, max(earlier), min(where)):
+        earlier = [(max(found[q][1]), q) for q in found if q != p and max(found[q][1]) < min(where)]
+        if earlier and _is_object(reading, text, max(earlier)[0], min(where)) and not domain(max(earlier)[1]):
             continue
-        kept[p] = (phrase, where)
+        kept[p] = found[p]
     return kept
 
 
 def _is_object(reading: _Reading, text: str, before: int, at: int) -> bool:
     between = text[reading.content[before].end:reading.content[at].start]
-    if not 1 <= at - before - 1 <= 2 or _CLAUSE_BREAK.search(between):
+    if not 1 <= at - before - 1 <= 2 or _breaks(between):
         return False
     linking = [w.folded for w in words(between) if w.is_stop_word]
     return any(w in OBJECT_PREPOSITIONS for w in linking) and all(w in _OBJECT_LINKS for w in linking)
+
+
+def _breaks(between: str) -> bool:
+    """Whether what stands between two words ends a clause."""
+    return between not in _WITHIN_A_WORD and bool(_CLAUSE_BREAK.search(between))
+
+
+def _describes_a_noun(word: Word, every: list[Word], text: str) -> bool:
+    """An English participle right before a noun says what a part is, not what is to be done: "machined
+    aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names forging)."""
+    if not word.folded.endswith("ed"):
+        return False
+    after = [w for w in every if w.start >= word.end][:1]
+    return bool(after) and not after[0].is_stop_word and text[word.end:after[0].start].isspace()
 
 
 def _in_proper_names(every: list[Word], text: str) -> set[int]:
@@ -500,7 +522,7 @@ def _in_proper_names(every: list[Word], text: str) -> set[int]:
     capitalised = [w.surface[:1].isupper() and not w.surface.isupper() for w in every]
     starts = set()
     for index in range(len(every) - 1):
-        joined = not _CLAUSE_BREAK.search(text, every[index].end, every[index + 1].start)
+        joined = not _breaks(text[every[index].end:every[index + 1].start])
         if capitalised[index] and capitalised[index + 1] and joined:
             starts.update((every[index].start, every[index + 1].start))
     return starts

@@ -179,3 +179,17 @@ def test_what_a_process_works_on_is_not_a_need(shipped):
     inferred = codes(shipped.infer("Nickelage chimique et zinc-nickel pour des axes de train d'atterrissage."))
     assert "surface-zinc-nickel" in inferred
     assert not {"lg-landing-gear-manufacturing", "lg-landing-gear-overhaul"} & set(inferred)
+
+
+def test_an_english_participle_before_a_noun_describes_the_part_and_names_no_need(shipped):
+    assert "machining" not in codes(shipped.infer("CMM inspection and first article reports for machined brackets."))
+    assert "casting-forging" in codes(shipped.infer("Supply of forged-quality parts for engine mounts."))
+
+
+def test_a_version_number_does_not_cut_a_name(shipped):
+    assert "sw-industry-4-0" in codes(shipped.infer("Funding for SMEs adopting Industry 4.0: machine monitoring."))
+
+
+def test_what_a_whole_domain_works_on_is_the_need(shipped):
+    inferred = codes(shipped.infer("Entretien d'un simulateur de vol complet de niveau D."))
+    assert "sim-full-flight-simulators" in inferred
