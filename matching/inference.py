@@ -49,6 +49,9 @@ CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
 OBJECT_PREPOSITIONS = frozenset("de des du d of for pour".split())
 # ... with articles, the only function words between a process and its object ("avec", "and" start a need).
 _OBJECT_LINKS = OBJECT_PREPOSITIONS | frozenset("l la le les un une a an the".split())
+# How many more or fewer letters a word may have than the name's word it meets by stem: inflections
+# ("usinés", "usinage"), not derivations Snowball merges ("instruments", "instrumentation"; "cours", "courants").
+MAX_LENGTH_GAP = 3
 # Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
 MAX_GAP = 1
 # Verbs of asking and offering, in the forms a post uses: they never name a competency on their own
@@ -156,14 +159,16 @@ class CompetencyIndex:
         whether it is an acronym, and whether it joins words by a conjunction ("Roues et freins")."""
         phrase_keys, owner = [], []
         self._phrase_language, self._phrase_acronym, self._phrase_conjoined = [], [], []
+        self._phrase_words: list[dict[int, int]] = []  # per name, its stems' word lengths
         for position, competency in enumerate(self.competencies):
             terms = list(competency.terms())
             by_language = {lang: {fold(t) for t, language in terms if language == lang} for lang in LANGUAGES}
             for text, language in terms:
                 named = words(text)
-                stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids))
-                         for w in named if not w.is_stop_word]
+                content = [w for w in named if not w.is_stop_word]
+                stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids)) for w in content]
                 if stems:
+                    self._phrase_words.append({k: len(w.folded) for k, w in zip(stems, content)})
                     phrase_keys.append(stems)
                     owner.append(position)
                     both = all(fold(text) in names for names in by_language.values())
@@ -268,8 +273,11 @@ class CompetencyIndex:
         enough = min_coverage * self._phrase_weight[phrase] - 1e-9
         segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
         found, run = set(), []
+        lengths = self._phrase_words[phrase]
         for position, (segment, ids) in enumerate(zip(segments, reading.key_ids)):
-            hit = wanted.intersection(ids)
+            # A word meets a name's word by its stem and a like length: "engine" is no "engineering".
+            size = len(reading.content[position].folded)
+            hit = {k for k in wanted.intersection(ids) if abs(lengths[k] - size) <= MAX_LENGTH_GAP}
             if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
                 continue
             if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
@@ -342,14 +350,20 @@ class CompetencyIndex:
             mention = self._mention(position, stage.phrase_scores, reading, min_coverage)
             if mention is not None:
                 found[position] = mention
-        found = _needs_only(found, reading, text, lambda p: self.competencies[p].code in self._children) \
-            if min_coverage else found
+        if min_coverage:
+            found = _needs_only(found, reading, text, lambda p: self.competencies[p].code in self._children,
+                                self._related)
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
                          _triggers(reading, set(self._phrase_keys[found[p][0]]), text) if stage.lexical[p] > 0 else [],
                          domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
+
+    def _related(self, one: int, other: int) -> bool:
+        """Whether two competencies are a domain and one of its capabilities."""
+        a, b = self.competencies[one], self.competencies[other]
+        return a.parent == b.code or b.parent == a.code
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
                  min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
@@ -476,8 +490,9 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
     return [span for _, span in sorted(spans)]
 
 
-def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain) -> dict[int, tuple]:
-    """The mentions that name a need: not part of a longer mention, nor the object of an earlier one.
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain, related) -> dict[int, tuple]:
+    """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
+    ("CNC milling and CNC turning" is no "mill-turn"), nor the object of an earlier one.
 
     An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
     an article, and one or two other words, nothing else; but what a whole domain works on is what it
@@ -486,6 +501,10 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain) -
     kept = {}
     for p, (_phrase, where, _everywhere) in found.items():
         if any(set(where) < span for q in found if q != p for span in found[q][2]):
+            continue
+        # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
+        explained = [span for q in kept if not related(p, q) for span in kept[q][2] if span != set(where)]
+        if set(where) <= set().union(*explained):
             continue
         earlier = [(max(found[q][1]), q) for q in found if q != p and max(found[q][1]) < min(where)]
         if earlier and _is_object(reading, text, max(earlier)[0], min(where)) and not domain(max(earlier)[1]):

@@ -193,3 +193,14 @@ def test_a_version_number_does_not_cut_a_name(shipped):
 def test_what_a_whole_domain_works_on_is_the_need(shipped):
     inferred = codes(shipped.infer("Entretien d'un simulateur de vol complet de niveau D."))
     assert "sim-full-flight-simulators" in inferred
+
+
+def test_a_word_meets_a_name_by_its_inflections_not_by_a_derivation_sharing_its_stem(shipped):
+    assert "engineering-services" not in codes(shipped.infer("Engine mount fittings, forged."))
+    assert "heat-treatment-carburizing" in codes(shipped.infer("Pignons cémentés et rectifiés."))
+
+
+def test_words_other_mentions_explain_name_nothing_more(shipped):
+    inferred = codes(shipped.infer("3-axis CNC milling and CNC turning of stainless steel parts."))
+    assert {"machining-cnc-milling", "machining-turning"} <= set(inferred)
+    assert "machining-mill-turn" not in inferred
