@@ -46,7 +46,8 @@ def read_set(split: str) -> list[dict]:
     return [row for row in rows if split == "all" or row["split"] == split]
 
 
-def judge(expected: set[str], inferred: list[str], parent: dict[str, str | None]) -> tuple[int, int, bool, list, list]:
+def judge(expected: set[str], inferred: list[str], parent: dict[str, str | None]
+          ) -> tuple[int, int, bool, list, list]:
     """(needs covered, inferred right, fully covered, needs missed, codes wrong) for one text."""
     def covers(need: str) -> bool:
         return need in inferred or (parent[need] is None and any(parent[code] == need for code in inferred))

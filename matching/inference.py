@@ -306,8 +306,9 @@ class CompetencyIndex:
 
     def _may_stand_alone(self, phrase: int, reading: _Reading, position: int) -> bool:
         """A word names a one-word competency on its own unless it is a common verb, part of a proper name
-        ("Transport Canada") or next to a certification ("Certification AS9100" is required, not needed), an acronym is written in capitals ("TI", not "Ti-6Al-4V"), and the name is in the
-        text's language or in both (French "train" is no "training")."""
+        ("Transport Canada"), next to a certification ("Certification AS9100" is required, not needed) or a
+        participle before its noun; an acronym must be written in capitals ("TI", not "Ti-6Al-4V"), and the
+        name be in the text's language or in both (French "train" is no "training")."""
         word = reading.content[position]
         if not reading.alone[position] or word.folded in CERTIFICATIONS:
             return False
@@ -324,8 +325,8 @@ class CompetencyIndex:
         A competency is inferred when one noun group of the text contains at least `min_coverage` of one of
         its names (by rarity), and that mention is neither part of a longer one ("landing gear" inside
         "landing gear manufacturing") nor the object of another ("anodizing of landing gear pins": the pins
-        are what is worked on, not a need). With `min_coverage=0` every competency is ranked, which is how a benchmark links a
-        description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
+        are what is worked on, not a need). With `min_coverage=0` every competency is ranked, which is how a
+        benchmark links a description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
         infers nothing. A domain is left out when one of its children is inferred: the child says more.
         """
         if min_coverage is None:
@@ -356,7 +357,8 @@ class CompetencyIndex:
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
-                         _triggers(reading, set(self._phrase_keys[found[p][0]]), text) if stage.lexical[p] > 0 else [],
+                         _triggers(reading, set(self._phrase_keys[found[p][0]]), text)
+                         if stage.lexical[p] > 0 else [],
                          domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
 
@@ -495,8 +497,9 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain, r
     ("CNC milling and CNC turning" is no "mill-turn"), nor the object of an earlier one.
 
     An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
-    an article, and one or two other words, nothing else; but what a whole domain works on is what it
-    is asked for ("entretien d'un simulateur de vol": simulators are the need): "zinc-nickel pour des axes de train d'atterrissage", "welding of fuselage panels".
+    an article, and one or two other words, nothing else: "zinc-nickel pour des axes de train d'atterrissage".
+    But what a whole domain works on is what it is asked for ("entretien d'un simulateur de vol": simulators
+    are the need).
     """
     kept = {}
     for p, (_phrase, where, _everywhere) in found.items():

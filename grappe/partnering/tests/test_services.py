@@ -397,3 +397,10 @@ def test_an_empty_message_is_refused(landing_gear, cluster):
     with pytest.raises(ValidationError):
         introductions.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="   ")
 
+
+
+def test_a_certification_named_in_the_text_is_required(cluster):
+    opportunity = describe(cluster.alpha_admin, cluster.alpha,
+                           text="Usinage 5 axes de supports en titane. Fournisseur certifié AS9100 exigé.")
+
+    assert list(opportunity.required_certifications.values_list("code", flat=True)) == ["as9100"]

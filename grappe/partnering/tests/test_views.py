@@ -232,5 +232,5 @@ def test_a_domain_named_in_the_text_is_shown_as_a_need_any_method_covers(alpha_c
     page = alpha_client.get(reverse("partnering:opportunity-competencies", args=[opportunity.pk])).content.decode()
 
     ndt = Capability.objects.get(code="ndt")
-    assert f'data-code="ndt"' in page
+    assert 'data-code="ndt"' in page
     assert f"<strong>{escape(ndt.label)}</strong> <span class=\"small text-muted\" data-testid=\"any-method\">" in page
