@@ -34,18 +34,45 @@ import numpy as np
 from scipy import sparse
 
 from .rerank import DEPTH, SEMANTIC_DEPTH, Reranker, load_weights
+from .mentions import CERTIFICATIONS
 from .taxonomy import Competency
-from .text import Word, keys, words
+from .text import LANGUAGES, Word, fold, keys, language_of, words
 
 # Punctuation that ends a clause: with a threshold, a name must be found within one clause.
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]")
+# ... unless it stands alone between two words: "Industry 4.0", "3,5 mm".
+_WITHIN_A_WORD = frozenset({".", ","})
+# Words that join two noun groups: "traitement de surface et contrôle" is no "surface control". A name that
+# itself holds one ("Roues et freins") may still be found across it.
+CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
+# Prepositions that introduce what a process works on: "anodisation de pièces", "inspection of wheels".
+OBJECT_PREPOSITIONS = frozenset("de des du d of for pour".split())
+# ... with articles, the only function words between a process and its object ("avec", "and" start a need).
+_OBJECT_LINKS = OBJECT_PREPOSITIONS | frozenset("l la le les un une a an the".split())
+# How many more or fewer letters a word may have than the name's word it meets by stem: inflections
+# ("usinés", "usinage"), not derivations Snowball merges ("instruments", "instrumentation"; "cours", "courants").
+MAX_LENGTH_GAP = 3
+# Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
+MAX_GAP = 1
+# Verbs of asking and offering, in the forms a post uses: they never name a competency on their own
+# ("Partenaire recherché" is no research; "we support" no support).
+COMMON_VERBS = frozenset("""
+recherché recherchée recherchés recherchées recherchons rechercher cherché cherchons chercher offrons
+offrir fournir fournissons besoin voulons vouloir souhaitons proposer proposons soumissionner
+seek seeking sought look looking need needs needed require required requires want wanted offer offers
+provide provides provided supply support supports bid propose deliver subcontract subcontracting traitance
+""".split())
 
 
 @dataclass(frozen=True, slots=True)
 class Inferred:
+    """A competency a text needs. `domain`: a whole domain named as such ("contrôle non destructif"), a need
+    any of its capabilities can cover."""
+
     code: str
     score: float
     triggers: list[str]
+    domain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +104,9 @@ class _Reading:
     content: list[Word]             # the words that are not stop words
     key_ids: list[list[int]]        # per content word, the ids of its stems known to the index
     clauses: list[int]              # per content word, the clause it belongs to
+    groups: list[int]               # per content word, its noun group: clauses cut again at conjunctions
+    alone: list[bool]               # per content word, may name a competency on its own (see _may_stand_alone)
+    language: str | None            # "fr" or "en" when the text's function words say so
 
     @property
     def known(self) -> bool:
@@ -123,15 +153,28 @@ class CompetencyIndex:
     # -- building ---------------------------------------------------------------------------------------------
 
     def _phrases(self) -> tuple[list[list[int]], list[int]]:
-        """Each name of each competency as the ids of its stems, and the position of the competency it names."""
+        """Each name of each competency as the ids of its stems, and the position of the competency it names.
+
+        Also, per name: its language (None when the competency has it in both: "composites", "HVOF"),
+        whether it is an acronym, and whether it joins words by a conjunction ("Roues et freins")."""
         phrase_keys, owner = [], []
+        self._phrase_language, self._phrase_acronym, self._phrase_conjoined = [], [], []
+        self._phrase_words: list[dict[int, int]] = []  # per name, its stems' word lengths
         for position, competency in enumerate(self.competencies):
-            for text, language in competency.terms():
-                stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids))
-                         for w in words(text) if not w.is_stop_word]
+            terms = list(competency.terms())
+            by_language = {lang: {fold(t) for t, language in terms if language == lang} for lang in LANGUAGES}
+            for text, language in terms:
+                named = words(text)
+                content = [w for w in named if not w.is_stop_word]
+                stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids)) for w in content]
                 if stems:
+                    self._phrase_words.append({k: len(w.folded) for k, w in zip(stems, content)})
                     phrase_keys.append(stems)
                     owner.append(position)
+                    both = all(fold(text) in names for names in by_language.values())
+                    self._phrase_language.append(None if both else language)
+                    self._phrase_acronym.append(len(named) == 1 and text.isupper())
+                    self._phrase_conjoined.append(any(w.folded in CONJUNCTIONS for w in named))
         return phrase_keys, owner
 
     def _rarity(self) -> np.ndarray:
@@ -163,14 +206,26 @@ class CompetencyIndex:
     # -- reading a text -----------------------------------------------------------------------------------------
 
     def _read(self, text: str) -> _Reading:
-        content = [w for w in words(text) if not w.is_stop_word]
+        every = words(text)
+        content = [w for w in every if not w.is_stop_word]
         ids = [[self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
-        clause, clauses = 0, []
+        clause, group, clauses, groups = 0, 0, [], []
         for previous, word in zip([None, *content], content):
-            if previous is not None and _CLAUSE_BREAK.search(text, previous.end, word.start):
-                clause += 1
+            if previous is not None:
+                between = text[previous.end:word.start]
+                if _breaks(between):
+                    clause += 1
+                    group += 1
+                elif any(w.folded in CONJUNCTIONS for w in words(between)):
+                    group += 1
             clauses.append(clause)
-        return _Reading(content, ids, clauses)
+            groups.append(group)
+        proper = _in_proper_names(every, text)
+        certified = [w.folded in CERTIFICATIONS for w in content]
+        alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
+                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, every, text)
+                 for i, w in enumerate(content)]
+        return _Reading(content, ids, clauses, groups, alone, language_of(every))
 
     def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
         """Score and coverage of every phrase, over the whole text."""
@@ -208,25 +263,70 @@ class CompetencyIndex:
         middle = np.median(best)
         return (best - middle) / max(best.max() - middle, 1e-9), best
 
-    def _found_within_a_clause(self, phrase: int, reading: _Reading, min_coverage: float) -> bool:
+    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> tuple[int, ...] | None:
+        """Where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words at most
+        MAX_GAP content words apart: the positions of those words, or None. A name of several words needs two
+        of them: one shared word is not a mention; a name of one word needs a word that may stand alone
+        (_may_stand_alone)."""
         wanted = set(self._phrase_keys[phrase])
-        by_clause: dict[int, set[int]] = {}
-        for clause, ids in zip(reading.clauses, reading.key_ids):
-            by_clause.setdefault(clause, set()).update(wanted.intersection(ids))
-        # A name of several words needs two of them together: one shared word is not a mention.
         needed = min(2, len(wanted))
-        best = max((sum(self.idf[k] for k in found) for found in by_clause.values() if len(found) >= needed),
-                   default=0.0)
-        return best >= min_coverage * self._phrase_weight[phrase] - 1e-9
+        enough = min_coverage * self._phrase_weight[phrase] - 1e-9
+        segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
+        found, run = set(), []
+        lengths = self._phrase_words[phrase]
+        for position, (segment, ids) in enumerate(zip(segments, reading.key_ids)):
+            # A word meets a name's word by its stem and a like length: "engine" is no "engineering".
+            size = len(reading.content[position].folded)
+            hit = {k for k in wanted.intersection(ids) if abs(lengths[k] - size) <= MAX_LENGTH_GAP}
+            if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
+                continue
+            if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
+                if len(found) >= needed and sum(self.idf[k] for k in found) >= enough:
+                    return tuple(run)
+                found, run = set(), []
+            found |= hit
+            run.append(position)
+        return tuple(run) if len(found) >= needed and sum(self.idf[k] for k in found) >= enough else None
+
+    def _goes_on(self, phrase: int, reading: _Reading, last: int, position: int, hit: set[int],
+                 segments: list[int]) -> bool:
+        """Whether a word found at `position` goes on the mention found up to `last`: close enough, in the same
+        noun group, or across a conjunction in the name's own order ("taillage et rectification d'engrenages"
+        is "taillage d'engrenages"; "surface et contrôle" is no "control surfaces", "electric motors and power"
+        no "electrical power")."""
+        if position - last - 1 > MAX_GAP or reading.clauses[position] != reading.clauses[last]:
+            return False
+        if segments[position] == segments[last]:
+            return True
+        if segments[last + 1] == segments[last]:
+            return False  # "electric motors and power": the name's words do not frame the conjunction
+        order = self._phrase_keys[phrase]
+        before = [order.index(k) for k in set(order).intersection(reading.key_ids[last])]
+        return bool(before) and min(order.index(k) for k in hit) > max(before)
+
+    def _may_stand_alone(self, phrase: int, reading: _Reading, position: int) -> bool:
+        """A word names a one-word competency on its own unless it is a common verb, part of a proper name
+        ("Transport Canada"), next to a certification ("Certification AS9100" is required, not needed) or a
+        participle before its noun; an acronym must be written in capitals ("TI", not "Ti-6Al-4V"), and the
+        name be in the text's language or in both (French "train" is no "training")."""
+        word = reading.content[position]
+        if not reading.alone[position] or word.folded in CERTIFICATIONS:
+            return False
+        if self._phrase_acronym[phrase]:
+            return word.surface.isupper()
+        language = self._phrase_language[phrase]
+        return reading.language is None or language is None or language == reading.language
 
     # -- inferring ----------------------------------------------------------------------------------------------
 
     def infer(self, text: str, top_k: int = 10, min_coverage: float | None = None) -> list[Inferred]:
         """The competencies a text needs, best first, each with the words of the text that triggered it.
 
-        A competency is inferred when one clause of the text contains at least `min_coverage` of one of its
-        names (by rarity). With `min_coverage=0` every competency is ranked, which is how a benchmark links a
-        description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
+        A competency is inferred when one noun group of the text contains at least `min_coverage` of one of
+        its names (by rarity), and that mention is neither part of a longer one ("landing gear" inside
+        "landing gear manufacturing") nor the object of another ("anodizing of landing gear pins": the pins
+        are what is worked on, not a need). With `min_coverage=0` every competency is ranked, which is how a
+        benchmark links a description to its closest skills. An empty text, or one with no word of the taxonomy (gibberish),
         infers nothing. A domain is left out when one of its children is inferred: the child says more.
         """
         if min_coverage is None:
@@ -248,14 +348,42 @@ class CompetencyIndex:
         for position in ranked:
             if len(found) >= top_k + 20:
                 break
-            phrase = self._best_phrase(position, stage.phrase_scores)
-            if min_coverage == 0 or self._found_within_a_clause(phrase, reading, min_coverage):
-                found[position] = phrase
+            mention = self._mention(position, stage.phrase_scores, reading, min_coverage)
+            if mention is not None:
+                found[position] = mention
+        if min_coverage:
+            found = _needs_only(found, reading, text, lambda p: self.competencies[p].code in self._children,
+                                self._related)
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
-                         _triggers(reading, set(self._phrase_keys[found[p]]), text) if stage.lexical[p] > 0 else [])
+                         _triggers(reading, set(self._phrase_keys[found[p][0]]), text)
+                         if stage.lexical[p] > 0 else [],
+                         domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
+
+    def _related(self, one: int, other: int) -> bool:
+        """Whether two competencies are a domain and one of its capabilities."""
+        a, b = self.competencies[one], self.competencies[other]
+        return a.parent == b.code or b.parent == a.code
+
+    def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
+                 min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
+        """The competency's best-scoring name that the text mentions, where, and where any of its names is
+        mentioned (every name counts, nowhere in particular, without a threshold)."""
+        if min_coverage == 0:
+            return self._best_phrase(position, phrase_scores), (), ()
+        start = self._phrase_start[position]
+        scores = phrase_scores[start:self._phrase_end[position]]
+        best, everywhere = None, []
+        for offset in np.argsort(-scores, kind="stable"):
+            if scores[offset] <= 0:
+                break
+            where = self._found_together(start + int(offset), reading, min_coverage)
+            if where is not None:
+                best = best or (start + int(offset), where)
+                everywhere.append(frozenset(where))
+        return None if best is None else (best[0], best[1], tuple(everywhere))
 
     def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
         """Every competency scored by its best name (plus the encoder's similarity), before re-ranking."""
@@ -362,3 +490,61 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
             first, last = reading.content[run[0][0]], reading.content[run[-1][0]]
             spans.append((first.start, text[first.start:last.end]))
     return [span for _, span in sorted(spans)]
+
+
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain, related) -> dict[int, tuple]:
+    """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
+    ("CNC milling and CNC turning" is no "mill-turn"), nor the object of an earlier one.
+
+    An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
+    an article, and one or two other words, nothing else: "zinc-nickel pour des axes de train d'atterrissage".
+    But what a whole domain works on is what it is asked for ("entretien d'un simulateur de vol": simulators
+    are the need).
+    """
+    kept = {}
+    for p, (_phrase, where, _everywhere) in found.items():
+        if any(set(where) < span for q in found if q != p for span in found[q][2]):
+            continue
+        # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
+        explained = [span for q in kept if not related(p, q) for span in kept[q][2] if span != set(where)]
+        if set(where) <= set().union(*explained):
+            continue
+        earlier = [(max(found[q][1]), q) for q in found if q != p and max(found[q][1]) < min(where)]
+        if earlier and _is_object(reading, text, max(earlier)[0], min(where)) and not domain(max(earlier)[1]):
+            continue
+        kept[p] = found[p]
+    return kept
+
+
+def _is_object(reading: _Reading, text: str, before: int, at: int) -> bool:
+    between = text[reading.content[before].end:reading.content[at].start]
+    if not 1 <= at - before - 1 <= 2 or _breaks(between):
+        return False
+    linking = [w.folded for w in words(between) if w.is_stop_word]
+    return any(w in OBJECT_PREPOSITIONS for w in linking) and all(w in _OBJECT_LINKS for w in linking)
+
+
+def _breaks(between: str) -> bool:
+    """Whether what stands between two words ends a clause."""
+    return between not in _WITHIN_A_WORD and bool(_CLAUSE_BREAK.search(between))
+
+
+def _describes_a_noun(word: Word, every: list[Word], text: str) -> bool:
+    """An English participle right before a noun says what a part is, not what is to be done: "machined
+    aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names forging)."""
+    if not word.folded.endswith("ed"):
+        return False
+    after = [w for w in every if w.start >= word.end][:1]
+    return bool(after) and not after[0].is_stop_word and text[word.end:after[0].start].isspace()
+
+
+def _in_proper_names(every: list[Word], text: str) -> set[int]:
+    """Where the words of proper names start: runs of two or more capitalised words ("Transport Canada",
+    "Agence spatiale canadienne" is not one), a run at the start of a clause counting only when it goes on."""
+    capitalised = [w.surface[:1].isupper() and not w.surface.isupper() for w in every]
+    starts = set()
+    for index in range(len(every) - 1):
+        joined = not _breaks(text[every[index].end:every[index + 1].start])
+        if capitalised[index] and capitalised[index + 1] and joined:
+            starts.update((every[index].start, every[index + 1].start))
+    return starts

@@ -32,6 +32,11 @@ their them these they this those to was we were which while who will with within
 between must should may all any each very
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
+# Function words only one of the two languages has: they tell which one a text is in.
+_FRENCH_ONLY = frozenset("au aux avec ce ces cette dans de des du elle est et il ils la le les leur nous ou "
+                         "par pour que qui sa ses son sont sur un une vos votre vous".split())
+_ENGLISH_ONLY = frozenset("and are at be by for from has have in is it its of or our that the their this to "
+                          "was we were which will with".split())
 
 # Spelled-out numbers become digits so "five-axis" meets "5-axis" and "cinq axes" meets "5 axes".
 # "un"/"one" are left out: they are far more often an article or a pronoun than a count.
@@ -77,7 +82,12 @@ def stem(word: str, language: str) -> str:
         return NUMBER_WORDS[word]
     if word.isdigit() or len(word) <= 2:
         return word
-    return _stemmer(language).stemWord(word)
+    stemmed = _stemmer(language).stemWord(word)
+    if language == "fr" and stemmed.endswith("ag") and len(stemmed) > 5:
+        # A French process noun meets its verb: "usinage" and "usiner", "soudage" and "soudé", "perçage" and
+        # "percer" (Snowball leaves "usinag" and "usin").
+        stemmed = stemmed[:-2]
+    return stemmed
 
 
 def _stemmer(language: str):
@@ -95,3 +105,14 @@ def keys(word: str, language: str | None = None) -> tuple[str, ...]:
     if language is not None:
         return (stem(word, language),)
     return tuple(dict.fromkeys(stem(word, lang) for lang in LANGUAGES))
+
+
+def language_of(found: list[Word]) -> str | None:
+    """"fr" or "en" when the text's function words clearly say so (twice as many of one, two at least); else None."""
+    french = sum(w.folded in _FRENCH_ONLY for w in found)
+    english = sum(w.folded in _ENGLISH_ONLY for w in found)
+    if french >= 2 and french >= 2 * english:
+        return "fr"
+    if english >= 2 and english >= 2 * french:
+        return "en"
+    return None

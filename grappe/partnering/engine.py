@@ -37,7 +37,7 @@ from grappe.members.models import (
     OrganisationCapability,
 )
 from matching.inference import CompetencyIndex
-from matching.partners import Candidate, Holding, PartnerIndex
+from matching.partners import SECONDARY, Candidate, Holding, PartnerIndex
 from matching.taxonomy import Competency, competencies_from_nodes
 
 from .models import DeclaredNeed, NeedKind
@@ -103,10 +103,11 @@ def _taxonomy_fingerprint() -> tuple:
 
 
 def active_competencies() -> list[Competency]:
-    """The capabilities in use, inside a domain in use, as competencies: what inference may answer.
+    """The domains in use and their capabilities in use, as competencies: what inference may answer.
 
     Read as the nested nodes every taxonomy source uses (matching.taxonomy.competencies_from_nodes), so what
-    the ESCO benchmark measures is what runs here. Domains are left out: organisations hold capabilities.
+    the benchmarks measure is what runs here. A domain is inferred when a text names it as a whole
+    ("contrôle non destructif"): a need any of its capabilities covers (see `_candidates`).
     """
     domains = {}
     leaves = (Capability.objects.filter(is_active=True, parent__is_active=True, parent__parent__isnull=True)
@@ -114,7 +115,7 @@ def active_competencies() -> list[Competency]:
     for capability in leaves:
         domain = domains.setdefault(capability.parent_id, _node(capability.parent))
         domain["children"].append(_node(capability))
-    return [c for c in competencies_from_nodes(domains.values()) if c.parent is not None]
+    return competencies_from_nodes(domains.values())
 
 
 def _node(capability: Capability) -> dict:
@@ -162,7 +163,7 @@ def _candidates(organisations: QuerySet) -> list[Candidate]:
     ids = organisations.order_by().values("pk")  # a subquery, not thousands of parameters
     holdings = _grouped(OrganisationCapability.objects.filter(
         organisation__in=ids, capability__is_active=True).order_by().values_list(
-        "organisation_id", "capability__code", "level", "evidence"))
+        "organisation_id", "capability__code", "level", "evidence", "capability__parent__code"))
     certifications = _grouped(Certification.objects.filter(organisation__in=ids).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)).order_by().values_list(
         "organisation_id", "certification_type__code"))
@@ -172,12 +173,23 @@ def _candidates(organisations: QuerySet) -> list[Candidate]:
     return [
         Candidate(
             id=pk, name=trade_name or legal_name, kind=kind, size_band=size_band, region=region,
-            holdings={code: Holding(code, level, evidence) for code, level, evidence in holdings.get(pk, ())},
+            holdings=_with_domains(holdings.get(pk, ())),
             certifications=frozenset(code for (code,) in certifications.get(pk, ())),
             needs=frozenset(code for (code,) in needs.get(pk, ())),
         )
         for pk, legal_name, trade_name, kind, size_band, region in rows
     ]
+
+
+def _with_domains(rows: Iterable[tuple]) -> dict[str, Holding]:
+    """An organisation's capabilities, and each of their domains at secondary level: a domain-level need
+    ("any NDT method") is met by any capability under it, but only as a partial fit, and a domain never
+    counts among core competencies (which decide competition and succession)."""
+    held = {code: Holding(code, level, evidence) for code, level, evidence, _domain in rows}
+    for _code, _level, _evidence, domain in rows:
+        if domain and domain not in held:
+            held[domain] = Holding(domain, SECONDARY)
+    return held
 
 
 _cluster_index = _Cache(_cluster_fingerprint, lambda: PartnerIndex.build(_candidates(_members())))

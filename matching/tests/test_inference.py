@@ -128,3 +128,79 @@ def test_an_english_request_infers_from_the_same_taxonomy(shipped):
 def test_with_no_threshold_every_competency_is_ranked(small):
     ranked = small.infer("turning", top_k=3, min_coverage=0)
     assert codes(ranked)[0] == "machining-turning"
+
+
+TITANIUM_BID = {
+    "fr": "Nous voulons soumissionner pour la fabrication de supports de train d'atterrissage en titane usinés 5 axes "
+          "avec traitement de surface et contrôle non destructif",
+    "en": "We want to bid on the manufacture of titanium landing gear brackets, 5-axis machined, with surface "
+          "treatment and non-destructive testing.",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_tender_sentence_infers_what_a_buyer_would_name_and_nothing_made_of_stray_words(shipped, language):
+    inferred = {item.code: item for item in shipped.infer(TITANIUM_BID[language])}
+    assert {"surface-treatment", "ndt", "machining-5-axis", "lg-landing-gear-manufacturing"} <= set(inferred)
+    assert inferred["ndt"].domain and inferred["surface-treatment"].domain, "whole domains, any method will do"
+    assert not inferred["machining-5-axis"].domain
+    assert not {"eng-liaison", "aero-control-surfaces", "machining-gear-cutting"} & set(inferred)
+
+
+def test_a_domain_named_in_the_text_is_a_domain_level_need(small):
+    inferred = small.infer("Nous cherchons un partenaire en contrôle non destructif.")
+    assert [(item.code, item.domain) for item in inferred] == [("ndt", True)]
+
+
+def test_a_name_does_not_straddle_two_noun_groups(small):
+    # "surface" then "traitement" across "et": no "Traitement de surface" read backwards.
+    assert "surface" not in codes(small.infer("Contrôle de surface et traitement des données"))
+
+
+def test_a_name_may_cross_a_conjunction_in_its_own_order(shipped):
+    assert "machining-gear-cutting" in codes(shipped.infer("Taillage et rectification d'engrenages de précision."))
+
+
+def test_common_verbs_and_proper_names_do_not_name_a_competency_on_their_own(shipped):
+    assert "research-development" not in codes(shipped.infer("Partenaire recherché pour l'anodisation de pièces."))
+    inferred = codes(shipped.infer("Transport Canada approved organisation seeks a partner for avionics repair."))
+    assert inferred == ["mro-avionics-repair"], "no logistics transport"
+
+
+def test_an_acronym_is_only_read_written_in_capitals(shipped):
+    assert "software-digital" not in codes(shipped.infer("Fourniture de pièces en Ti-6Al-4V, usinage 5 axes."))
+
+
+def test_a_word_inside_a_longer_mention_does_not_name_another_competency(shipped):
+    assert "testing-certification" not in codes(shipped.infer("Non-destructive testing of welded joints."))
+
+
+def test_what_a_process_works_on_is_not_a_need(shipped):
+    inferred = codes(shipped.infer("Nickelage chimique et zinc-nickel pour des axes de train d'atterrissage."))
+    assert "surface-zinc-nickel" in inferred
+    assert not {"lg-landing-gear-manufacturing", "lg-landing-gear-overhaul"} & set(inferred)
+
+
+def test_an_english_participle_before_a_noun_describes_the_part_and_names_no_need(shipped):
+    assert "machining" not in codes(shipped.infer("CMM inspection and first article reports for machined brackets."))
+    assert "casting-forging" in codes(shipped.infer("Supply of forged-quality parts for engine mounts."))
+
+
+def test_a_version_number_does_not_cut_a_name(shipped):
+    assert "sw-industry-4-0" in codes(shipped.infer("Funding for SMEs adopting Industry 4.0: machine monitoring."))
+
+
+def test_what_a_whole_domain_works_on_is_the_need(shipped):
+    inferred = codes(shipped.infer("Entretien d'un simulateur de vol complet de niveau D."))
+    assert "sim-full-flight-simulators" in inferred
+
+
+def test_a_word_meets_a_name_by_its_inflections_not_by_a_derivation_sharing_its_stem(shipped):
+    assert "engineering-services" not in codes(shipped.infer("Engine mount fittings, forged."))
+    assert "heat-treatment-carburizing" in codes(shipped.infer("Pignons cémentés et rectifiés."))
+
+
+def test_words_other_mentions_explain_name_nothing_more(shipped):
+    inferred = codes(shipped.infer("3-axis CNC milling and CNC turning of stainless steel parts."))
+    assert {"machining-cnc-milling", "machining-turning"} <= set(inferred)
+    assert "machining-mill-turn" not in inferred

@@ -73,6 +73,7 @@ class CompetencyNeedOut(Named):
 class InferredOut(Named):
     score: float
     triggers: list[str] = Field(description="The words of the text that suggested it.")
+    domain: bool = Field(False, description="A whole domain named in the text: any of its capabilities will do.")
 
 
 class BroughtOut(Named):
@@ -271,8 +272,8 @@ def analyse_text(request, payload: AnalyseIn):
                                     needs=[Need(code, must_have) for code, must_have in wanted.items()],
                                     required_certifications=certifications, rules=_rules(payload.rules))
     labels = engine.capabilities_by_code(i.code for i in inferred)
-    found = [{"code": i.code, "label": labels[i.code].label, "score": i.score, "triggers": i.triggers}
-             for i in inferred if i.code in labels]
+    found = [{"code": i.code, "label": labels[i.code].label, "score": i.score, "triggers": i.triggers,
+              "domain": i.domain} for i in inferred if i.code in labels]
     return _analysis(result, found)
 
 

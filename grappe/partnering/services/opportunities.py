@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from grappe.core import audit, notify
 from grappe.core.permissions import require
 from grappe.members.models import Capability, CertificationType, Organisation
+from matching import mentions
 from matching.consortia import Rules
 
 from .. import engine
@@ -71,10 +72,12 @@ def acts_for(actor, initiator: Organisation) -> None:
 def describe_opportunity(*, actor, initiator: Organisation, data: dict,
                          required_certifications: Iterable[CertificationType] = ()) -> Opportunity:
     """Save an opportunity with the competencies inferred from its text, every one a must-have until the
-    initiator says otherwise. A text in which no competency is recognised is refused: nothing is saved."""
+    initiator says otherwise, and the certifications the text names ("AS9100 exigée") among the required
+    ones. A text in which no competency is recognised is refused: nothing is saved."""
     acts_for(actor, initiator)
     inferred = infer_competencies(data.get("description", ""))
     capabilities = engine.capabilities_by_code(i.code for i in inferred)
+    named = engine.certification_types_by_code(c.code for c in mentions.certifications(data["description"]))
     with transaction.atomic():
         opportunity = Opportunity(initiator=initiator, created_by=actor)
         for name in OPPORTUNITY_FIELDS:
@@ -83,7 +86,7 @@ def describe_opportunity(*, actor, initiator: Organisation, data: dict,
         opportunity.description = check_description(opportunity.description)
         opportunity.full_clean(exclude=["initiator", "created_by"])
         opportunity.save()
-        opportunity.required_certifications.set(required_certifications)
+        opportunity.required_certifications.set({*required_certifications, *named.values()})
         OpportunityNeed.objects.bulk_create([
             OpportunityNeed(opportunity=opportunity, capability=capabilities[i.code], must_have=True,
                             source=NeedSource.INFERRED, triggers=i.triggers, score=i.score)
@@ -108,8 +111,9 @@ def set_opportunity_needs(*, actor, opportunity: Opportunity, must_haves: Collec
     if not wanted:
         raise ValidationError(_("Keep at least one competency: the analysis compares them with what you have."),
                               code="no_need")
-    if any(c.is_domain or not c.is_active for c, _must in wanted.values()):
-        raise ValidationError(_("Choose capabilities in use, not whole domains."), code="not_a_capability")
+    # A domain stays possible: inferred from a text that names it ("any NDT method"), any capability covers it.
+    if any(not c.is_active for c, _must in wanted.values()):
+        raise ValidationError(_("Choose capabilities in use."), code="not_a_capability")
     with transaction.atomic():
         opportunity = _locked(actor, opportunity)
         existing = {need.capability_id: need for need in opportunity.needs.select_related("capability")}

@@ -37,6 +37,7 @@ def test_a_text_is_analysed_with_the_callers_edits_and_nothing_is_saved(alpha_ap
     assert body["initiator"]["slug"] == cluster.alpha.slug
     inferred = {i["code"]: i for i in body["inferred"]}
     assert inferred["machining-5-axis"]["triggers"] == ["usinage 5 axes"]
+    assert inferred["machining-5-axis"]["domain"] is False
     needs = {n["code"]: n for n in body["needs"]}
     assert needs["lg-landing-gear-manufacturing"]["must_have"] is False
     assert "lg-landing-gear-overhaul" not in needs

@@ -12,13 +12,23 @@ from grappe.partnering.models import DeclaredNeed, NeedKind
 from .conftest import hold
 
 
-def test_inference_knows_the_capabilities_in_use_and_not_the_domains(taxonomy):
+def test_inference_knows_the_capabilities_and_domains_in_use(taxonomy):
     codes = {c.code for c in engine.active_competencies()}
-    assert "machining-5-axis" in codes
-    assert "machining" not in codes, "organisations hold capabilities, not whole domains"
+    assert {"machining-5-axis", "machining"} <= codes
 
     [first, *_] = engine.competency_index().infer("Pièces en titane usinées sur machine 5 axes")
     assert first.code == "machining-5-axis"
+    [ndt] = engine.competency_index().infer("Nous cherchons de la capacité en contrôle non destructif.")
+    assert (ndt.code, ndt.domain) == ("ndt", True)
+
+
+def test_an_organisation_meets_a_domain_level_need_through_any_capability_under_it_as_a_partial_fit(
+        taxonomy, org_a):
+    hold(org_a, "ndt-ultrasonic", level="core")
+
+    holdings = engine.candidate_for(org_a).holdings
+    assert holdings["ndt"].level == "secondary", "any NDT method will do, not as surely as the method asked"
+    assert engine.candidate_for(org_a).core_codes == {"ndt-ultrasonic"}, "a domain is never a core competency"
 
 
 def test_a_capability_put_out_of_use_is_no_longer_inferred(taxonomy, staff):
@@ -85,7 +95,7 @@ def test_a_prospect_is_read_alone_when_it_initiates(taxonomy):
     prospect = make_organisation("Prospect Aero", membership_status=MembershipStatus.PROSPECT)
     hold(prospect, "machining-turning")
 
-    assert engine.candidate_for(prospect).holdings.keys() == {"machining-turning"}
+    assert engine.candidate_for(prospect).holdings.keys() == {"machining-turning", "machining"}
     assert prospect.pk not in engine.cluster_index().row_of
 
 

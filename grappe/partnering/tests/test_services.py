@@ -110,12 +110,25 @@ def test_an_opportunity_keeps_at_least_one_competency(cluster):
     assert opportunity.needs.count() >= 3
 
 
-def test_a_whole_domain_cannot_be_a_need(cluster):
+def test_a_capability_out_of_use_cannot_be_a_need(cluster):
     opportunity = describe(cluster.alpha_admin, cluster.alpha)
+    retired = capability("machining-turning")
+    retired.is_active = False
+    retired.save()
 
     with pytest.raises(ValidationError):
         opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
-                                       must_haves=[capability("machining")])
+                                           must_haves=[retired])
+
+
+def test_a_domain_named_in_the_text_is_kept_as_a_need_any_of_its_capabilities_covers(cluster):
+    opportunity = describe(cluster.alpha_admin, cluster.alpha, text="Usinage 5 axes de ferrures et contrôle non destructif.")
+    assert set(opportunity.needs.values_list("capability__code", flat=True)) == {"machining-5-axis", "ndt"}
+
+    opportunities.set_opportunity_needs(actor=cluster.alpha_admin, opportunity=opportunity,
+                                       must_haves=[capability("machining-5-axis"), capability("ndt")])
+
+    assert opportunity.needs.filter(capability__code="ndt", must_have=True).exists()
 
 
 def test_another_member_cannot_change_a_published_opportunity(landing_gear, cluster):
@@ -384,3 +397,10 @@ def test_an_empty_message_is_refused(landing_gear, cluster):
     with pytest.raises(ValidationError):
         introductions.post_introduction_message(actor=cluster.alpha_user, introduction=introduction, text="   ")
 
+
+
+def test_a_certification_named_in_the_text_is_required(cluster):
+    opportunity = describe(cluster.alpha_admin, cluster.alpha,
+                           text="Usinage 5 axes de supports en titane. Fournisseur certifié AS9100 exigé.")
+
+    assert list(opportunity.required_certifications.values_list("code", flat=True)) == ["as9100"]

@@ -98,7 +98,7 @@ def test_editing_the_competencies_marks_one_nice_to_have_and_adds_one(alpha_clie
     needs = {n.capability.code: n for n in opportunity.needs.select_related("capability")}
     form = {f"need_{n.capability_id}": "must" for n in needs.values()}
     form[f"need_{needs['lg-landing-gear-manufacturing'].capability_id}"] = "nice"
-    form[f"need_{needs['lg-landing-gear-overhaul'].capability_id}"] = "remove"
+    form[f"need_{needs['heat-treatment-vacuum'].capability_id}"] = "remove"
     form.update({"add": Capability.objects.get(code="surface-painting").pk, "add_as": "must", "analyse": ""})
 
     response = alpha_client.post(reverse("partnering:opportunity-competencies", args=[opportunity.pk]), form)
@@ -107,7 +107,7 @@ def test_editing_the_competencies_marks_one_nice_to_have_and_adds_one(alpha_clie
     kept = dict(opportunity.needs.values_list("capability__code", "must_have"))
     assert kept["lg-landing-gear-manufacturing"] is False
     assert kept["surface-painting"] is True
-    assert "lg-landing-gear-overhaul" not in kept
+    assert "heat-treatment-vacuum" not in kept
 
 
 def test_the_analysis_page_shows_the_verdict_the_partners_and_the_teams(alpha_client, landing_gear, cluster):
@@ -222,3 +222,15 @@ def test_the_introductions_table_says_its_date_column_is_a_date(client, org_admi
     with translation.override("fr"):
         html = render_to_string("partnering/_introduction_table.html", {"introductions": [], "other_side": "partner"})
     assert "Demandée le" in html
+
+
+def test_a_domain_named_in_the_text_is_shown_as_a_need_any_method_covers(alpha_client, cluster):
+    opportunity = opportunities.describe_opportunity(
+        actor=cluster.alpha_admin, initiator=cluster.alpha,
+        data={"title": "T", "description": "Usinage 5 axes de ferrures avec contrôle non destructif."})
+
+    page = alpha_client.get(reverse("partnering:opportunity-competencies", args=[opportunity.pk])).content.decode()
+
+    ndt = Capability.objects.get(code="ndt")
+    assert 'data-code="ndt"' in page
+    assert f"<strong>{escape(ndt.label)}</strong> <span class=\"small text-muted\" data-testid=\"any-method\">" in page
