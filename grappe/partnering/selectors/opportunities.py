@@ -41,3 +41,13 @@ def visible_opportunities(user) -> QuerySet:
     mine = Q(initiator=user.organisation) if user.organisation is not None else Q(pk__in=[])
     published = Q(visibility=Visibility.MEMBERS) if user.has_perm("partnering.use_partnering") else Q(pk__in=[])
     return _listed(Opportunity.objects.filter(mine | published))
+
+
+def needs_the_initiator_holds(opportunity: Opportunity) -> set[int]:
+    """The ids of the opportunity's needed capabilities its initiator already declares: a capability it holds,
+    or a domain of which it holds a capability ("any method" of it will do)."""
+    held = set(opportunity.initiator.capabilities.values_list("capability_id", "capability__parent_id"))
+    capabilities = {capability for capability, _domain in held}
+    domains = {domain for _capability, domain in held if domain}
+    return {need.capability_id for need in opportunity.needs.all()
+            if need.capability_id in capabilities or need.capability_id in domains}

@@ -39,6 +39,19 @@ def test_describing_leads_to_the_competencies_with_their_triggers(alpha_client, 
     assert "<mark>contrôle par ressuage</mark>" in page
 
 
+def test_the_competencies_page_says_which_needs_the_initiator_already_has(alpha_client, cluster):
+    alpha_client.post(reverse("partnering:opportunity-create"), describe_form())
+    opportunity = Opportunity.objects.get()
+
+    page = alpha_client.get(reverse("partnering:opportunity-competencies", args=[opportunity.pk]))
+
+    needs = {need.capability.code: need.capability_id in page.context["held"] for need in opportunity.needs.all()}
+    held = {code for code, is_held in needs.items() if is_held}
+    assert "machining-5-axis" in held  # alpha declares it
+    assert set(needs) - held, "the needs alpha lacks (penetrant testing, heat treatment) are not marked"
+    assert page.content.decode().count('data-testid="held"') == len(held)
+
+
 def test_a_double_submitted_description_makes_one_opportunity(alpha_client):
     data = describe_form()
     alpha_client.post(reverse("partnering:opportunity-create"), data)

@@ -20,7 +20,12 @@ from grappe.members.models import Organisation
 from ..forms.opportunities import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
 from ..selectors import analysis
-from ..selectors.opportunities import all_opportunities, my_opportunities, published_opportunities
+from ..selectors.opportunities import (
+    all_opportunities,
+    my_opportunities,
+    needs_the_initiator_holds,
+    published_opportunities,
+)
 from ..services import opportunities
 
 PER_PAGE = 25
@@ -125,7 +130,8 @@ def opportunity_competencies(request, pk):
             if "analyse" in request.POST:
                 return redirect("partnering:opportunity-analysis", opportunity.pk)
             return redirect("partnering:opportunity-competencies", opportunity.pk)
-    return render(request, "partnering/opportunity_competencies.html", {"opportunity": opportunity, "form": form})
+    return render(request, "partnering/opportunity_competencies.html", {
+        "opportunity": opportunity, "form": form, "held": needs_the_initiator_holds(opportunity)})
 
 
 @login_required
