@@ -234,12 +234,15 @@ def test_a_file_with_the_same_columns_starts_from_the_last_mapping_and_options(c
                                                              "city": "Municipalité"}, language="en")
     first.refresh_from_db()
     with committed():
-        imports.choose_options(actor=staff, job=first, language="en", value_fixes={"kind": {"Vaisseau": "sme"}})
+        imports.choose_options(actor=staff, job=first, language="en", value_fixes={"kind": {"Vaisseau": "sme"}},
+                               skip_invalid_rows=True, repair_text=True)
 
     second = upload(staff, "Municipalité;Nom complet;Catégorie client\nLévis;Beta;Vaisseau\n", name="mai.csv")
 
     assert second.mapping == {"legal_name": "Nom complet", "kind": "Catégorie client", "city": "Municipalité"}
     assert second.options["value_fixes"] == {"kind": {"Vaisseau": "sme"}}
+    # Skipping rows and repairing text are chosen on each file's own report, never inherited.
+    assert (second.options["skip_invalid_rows"], second.options["repair_text"]) == (False, False)
     assert second.mapping_from == first
     client.force_login(staff)
     page = client.get(detail_url(second)).content.decode()

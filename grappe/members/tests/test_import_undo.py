@@ -21,7 +21,15 @@ from grappe.members.models import (
 )
 from grappe.members.services import imports
 
-from .test_import import import_settings, in_english, organisations_csv, run  # noqa: F401 — fixtures in use
+from .test_import import (  # noqa: F401 — import_settings and in_english are fixtures in use
+    check,
+    commit,
+    import_settings,
+    in_english,
+    organisations_csv,
+    run,
+    upload,
+)
 
 ALPHA_UPDATED = "Alpha Usinage;;1111111111;PME;;Laval;13;https://alpha.example;;"
 NEW_FORGE = "Nouvelle Forge;;;PME;;Sherbrooke;05;;;"
@@ -185,6 +193,27 @@ def test_a_person_the_import_moved_goes_back_to_their_organisation(client, staff
     lea.refresh_from_db()
     assert lea.organisation == org_a
     assert not Person.objects.filter(email="jo@bravo.test").exists()
+
+
+def test_an_import_that_skipped_rows_with_errors_can_be_undone(staff, org_a):
+    """Rows found wrong after they were matched (two primary contacts for one organisation) are left out of the
+    import, and so out of what undoing it restores."""
+    for first_name in ("Léa", "Marc"):
+        Person.objects.create(organisation=org_a, first_name=first_name, last_name="Roy", title="Directeur",
+                              email=f"{first_name.lower().replace('é', 'e')}@alpha.test")
+    job = upload(staff, f"{PEOPLE_HEADER}\nLéa;Roy;lea@alpha.test;1111111111;Présidente;oui\n"
+                        "Marc;Roy;marc@alpha.test;1111111111;Président;oui\n"
+                        "Jo;Roy;jo@alpha.test;1111111111;Acheteur;non\n", kind="people")
+    assert check(staff, job).report["counts"]["error_rows"] == 2
+    with committed():
+        imports.choose_options(actor=staff, job=job, language="en", skip_invalid_rows=True)
+    job = commit(staff, ImportJob.objects.get(pk=job.pk))
+    assert job.report["counts"]["created"] == 1 and job.report["undo"]["updated"] == []
+
+    assert undo(staff, job) is True
+
+    assert sorted(Person.objects.values_list("email", "title")) == [
+        ("lea@alpha.test", "Directeur"), ("marc@alpha.test", "Directeur")]
 
 
 def test_a_person_edited_since_blocks_the_undo_of_a_people_import(staff, org_a):

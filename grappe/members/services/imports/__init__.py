@@ -113,9 +113,10 @@ def read_import(job: ImportJob) -> ImportJob:
         if earlier is None:
             remembered = {"mapping": suggest_mapping(job.kind, sheet.headers)}
         else:
-            # Decisions on duplicates are about that file's rows, not this one's.
-            remembered = {"mapping": earlier.mapping, "options": {**earlier.options, "duplicates": {}},
-                          "mapping_from": earlier}
+            # Answers about duplicates are about that file's rows; skipping invalid rows and
+            # repairing text are choices staff make on this file's own report.
+            remembered = {"mapping": earlier.mapping, "mapping_from": earlier, "options": {
+                **earlier.options, "duplicates": {}, "skip_invalid_rows": False, "repair_text": False}}
         jobs.finish(job, headers=sheet.headers, total=len(sheet.rows),
                     samples=column_samples(sheet.headers, sheet.rows), **remembered)
     job.refresh_from_db()

@@ -139,9 +139,13 @@ class Plan:
         """Leave out what the rows with errors would have written: the valid rows alone are imported."""
         self.skipping = True
         kept_creations = [(o, c) for o, c in zip(self.to_create, self.created) if c["row"] not in self.error_rows]
-        kept_changes = [(o, c) for o, c in zip(self.to_update, self.changes) if c["row"] not in self.error_rows]
+        # to_update, changes and raw_changes go together, one item per updated row: filtered together.
+        kept_changes = [(o, c, r) for o, c, r in zip(self.to_update, self.changes, self.raw_changes, strict=True)
+                        if c["row"] not in self.error_rows]
         self.to_create, self.created = [o for o, _c in kept_creations], [c for _o, c in kept_creations]
-        self.to_update, self.changes = [o for o, _c in kept_changes], [c for _o, c in kept_changes]
+        self.to_update = [o for o, _c, _r in kept_changes]
+        self.changes = [c for _o, c, _r in kept_changes]
+        self.raw_changes = [r for _o, _c, r in kept_changes]
 
 
 def _group_key(error: dict) -> tuple:
