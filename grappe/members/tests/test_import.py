@@ -716,3 +716,20 @@ def test_with_the_production_task_backend_a_worker_runs_the_check_and_the_import
     worker_runs_what_is_queued()
     assert job.stage == ImportStatus.DONE
     assert Organisation.objects.count() == 4
+
+
+def test_the_commit_writes_in_each_row_only_the_fields_the_file_changed_there(staff, org_a, org_b):
+    """Alpha changes city, Bravo website: the commit must not write Alpha's website back (someone may have saved
+    one while the import ran; the value in memory is the one read before)."""
+    from grappe.members.services.imports import write
+    from grappe.members.services.imports.plan import plan_import
+
+    job = check(staff, upload(staff, organisations_csv(
+        f"{org_a.legal_name};;{org_a.neq};;;Laval;;;;", f"{org_b.legal_name};;{org_b.neq};;;;;https://bravo.example;;")))
+    plan = plan_import(job)
+    Organisation.objects.filter(pk=org_a.pk).update(website="https://saved-meanwhile.example")
+
+    write.WRITERS[job.kind](plan)
+
+    org_a.refresh_from_db()
+    assert (org_a.city, org_a.website) == ("Laval", "https://saved-meanwhile.example")

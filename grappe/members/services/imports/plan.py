@@ -50,7 +50,6 @@ class Plan:
     errors: list[dict] = field(default_factory=list)
     to_create: list = field(default_factory=list)
     to_update: list = field(default_factory=list)
-    update_fields: set[str] = field(default_factory=set)
     created: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
     # The same changes as the database holds them, for undoing the import: {"id", "fields": {name: [before,
@@ -83,7 +82,6 @@ class Plan:
                 fields.append([name, _change_label(self.kind, name), _shortened(show(old)), _shortened(show(value))])
                 raw[name] = [stored_value(old), stored_value(value)]
                 setattr(instance, name, value)
-                self.update_fields.add(name)
         if fields:
             self.to_update.append(instance)
             self.changes.append({"row": row, "label": label, "fields": fields})

@@ -2,6 +2,8 @@
 
 Each writer returns what undoing the import needs (undo_record.py), which the commit keeps in its report."""
 
+from collections import defaultdict
+
 from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -21,7 +23,7 @@ def _write_organisations(plan: Plan) -> dict:
     Organisation.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)  # sets their ids (PostgreSQL, SQLite)
     for organisation in plan.to_update:
         organisation.updated_at = now
-    update_rows(Organisation, plan.to_update, plan.update_fields | {"updated_at"})
+    _write_changes(Organisation, plan)
     touched = plan.to_create + plan.to_update
     prefetch_related_objects(touched, *SEARCH_TEXT_PREFETCH)
     for organisation in touched:
@@ -41,10 +43,21 @@ def _write_people(plan: Plan) -> dict:
     Person.objects.filter(pk__in=demoted).update(is_primary_contact=False, updated_at=now)
     for person in plan.to_update:
         person.updated_at = now
-    update_rows(Person, plan.to_update, plan.update_fields | {"updated_at"})
+    _write_changes(Person, plan)
     Person.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)
     update_accounts([p for p in plan.to_update if p.user_id])
     return undo_record(plan, demoted)
+
+
+def _write_changes(model, plan: Plan) -> None:
+    """Save, in each updated row, only the fields the file changed in it (and when): a field the import left
+    alone keeps whatever someone saves in it while the import runs. Rows that changed the same fields are
+    written by one statement."""
+    rows_by_fields = defaultdict(list)
+    for instance, change in zip(plan.to_update, plan.raw_changes, strict=True):
+        rows_by_fields[frozenset(change["fields"])].append(instance)
+    for names, instances in rows_by_fields.items():
+        update_rows(model, instances, names | {"updated_at"})
 
 
 def update_accounts(people: list[Person]) -> None:
