@@ -12,7 +12,7 @@ from grappe.core.idempotency import OnceFormMixin
 from ..models import ImportJob, ImportKind, MembershipStatus, OrganisationKind
 from ..services.imports import ImportOptions
 from ..services.imports.columns import TARGETS, target_label, unmapped_columns
-from ..services.imports.duplicates import DECISIONS
+from ..services.imports.duplicates import DECISIONS, SAME
 from ..services.imports.options import UPDATE_FILL_EMPTY, UPDATE_REPLACE
 
 
@@ -127,8 +127,15 @@ class ImportChoicesForm(StyledFormMixin, forms.Form):
 
 
 def duplicate_answers(data) -> tuple[dict[str, str], str]:
-    """The answers posted for probable duplicates (fields "duplicate:<key>"), and the answer for all the others."""
+    """The answers posted for probable duplicates (fields "duplicate:<key>"), and the answer for all the others.
+
+    "All the same organisation" merges rows into organisations: it answers only the pairs the page showed
+    (their keys come back in "shown"), never pairs nobody looked at. "All different" creates, which is safe
+    for every pair."""
     answers = {name.removeprefix("duplicate:"): value for name, value in data.items()
                if name.startswith("duplicate:") and value in DECISIONS}
     rest = data.get("rest", "")
+    if rest == SAME:
+        answers = {key: SAME for key in data.getlist("shown")} | answers
+        rest = ""
     return answers, rest if rest in DECISIONS else ""

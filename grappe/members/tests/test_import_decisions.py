@@ -411,3 +411,17 @@ def test_an_uploaded_file_name_keeps_its_own(client, staff):
             "kind": "organisations", "form_token": "7f0e6c8e-3c1a-4d1e-9a57-0d6a3c2b9f99",
             "file": SimpleUploadedFile("a.csv", csv("Alpha;;;").encode())})
     assert ImportJob.objects.get().original_name == "a.csv"
+
+
+def test_all_the_same_answers_only_the_pairs_the_page_showed():
+    from django.http import QueryDict
+
+    from grappe.members.forms.imports import duplicate_answers
+
+    posted = QueryDict(mutable=True)
+    posted.setlist("shown", ["row-2-org-7", "row-3-org-8"])
+    posted.update({"duplicate:row-3-org-8": "different", "rest": "same"})
+
+    assert duplicate_answers(posted) == ({"row-2-org-7": "same", "row-3-org-8": "different"}, "")
+    posted["rest"] = "different"
+    assert duplicate_answers(posted) == ({"row-3-org-8": "different"}, "different")  # creating is safe for all
