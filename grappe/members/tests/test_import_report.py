@@ -365,3 +365,16 @@ def test_the_decision_is_at_the_top_of_the_report_too(client, staff):
 def test_the_api_keys_created_heading_has_its_own_context():
     with translation.override("fr"):
         assert translation.pgettext("API key", "Created") == "Créée le"
+
+
+def test_a_choice_on_a_finished_import_says_that_nothing_was_done(client, staff):
+    job = commit(staff, check(staff, upload(staff, organisations_csv("Alpha;;;PME;;Laval;13;;;"))))
+    assert job.stage == ImportStatus.DONE
+    client.force_login(staff)
+
+    with translation.override("en"):
+        response = client.post(detail_url(job), {"action": "skip_invalid_rows"}, follow=True)
+
+    assert "Nothing was done: this import is busy or finished" in response.content.decode()
+    job.refresh_from_db()
+    assert job.stage == ImportStatus.DONE and not job.options.get("skip_invalid_rows")

@@ -53,25 +53,23 @@ def detail(request, pk):
     mapping_form = ImportMappingForm(job, request.POST if action == "check" else None)
     choices_form = ImportChoicesForm(job, request.POST if action == "check" else None)
     if action == "check" and mapping_form.is_valid() and choices_form.is_valid():
-        imports.start_check(actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language(),
-                            choices=choices_form.choices())
-        return redirect(_detail_url(job))
+        return _done(request, job, imports.start_check(
+            actor=request.user, job=job, mapping=mapping_form.mapping(), language=get_language(),
+            choices=choices_form.choices()))
     if action == "duplicates":
         answers, rest = duplicate_answers(request.POST)
-        imports.decide_duplicates(actor=request.user, job=job, answers=answers, rest=rest, language=get_language())
-        return redirect(_detail_url(job))
+        return _done(request, job, imports.decide_duplicates(actor=request.user, job=job, answers=answers, rest=rest,
+                                                             language=get_language()))
     if action == "commit":
-        imports.start_commit(actor=request.user, job=job, language=get_language())
-        return redirect(_detail_url(job))
+        return _done(request, job, imports.start_commit(actor=request.user, job=job, language=get_language()))
     report = job.report or {}
     fixes_form = ValueFixesForm(report.get("error_groups", []), request.POST if action == "fix_values" else None)
     if action == "fix_values" and fixes_form.is_valid():
-        imports.choose_options(actor=request.user, job=job, language=get_language(),
-                               value_fixes=fixes_form.value_fixes())
-        return redirect(_detail_url(job))
+        return _done(request, job, imports.choose_options(actor=request.user, job=job, language=get_language(),
+                                                          value_fixes=fixes_form.value_fixes()))
     if action in CHOICES:
-        imports.choose_options(actor=request.user, job=job, language=get_language(), **CHOICES[action])
-        return redirect(_detail_url(job))
+        return _done(request, job, imports.choose_options(actor=request.user, job=job, language=get_language(),
+                                                          **CHOICES[action]))
     # What would be written is listed only when it can be: not while errors stop the whole file.
     writable = job.stage in (ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.UNDONE)
     context = {
@@ -89,6 +87,7 @@ def detail(request, pk):
         "fixes_form": fixes_form,
         "options": imports.ImportOptions.of(job),
         "undoable": imports.undoable(job),
+        "checkable": bool(job.file) and job.stage in imports.CHECKABLE,
     }
     return render(request, "members/import_detail.html", context)
 
@@ -134,6 +133,15 @@ def progress(request, pk):
     if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, "members/import_progress.html", {"job": job, "statuses": ImportStatus})
+
+
+def _done(request, job: ImportJob, queued: bool):
+    """Back to the job's page; saying so when the work was not queued (the job is busy, done, or its file gone),
+    rather than seeming to ignore the click."""
+    if not queued:
+        messages.warning(request, _("Nothing was done: this import is busy or finished, or its file is gone. "
+                                    "The page shows where it stands."))
+    return redirect(_detail_url(job))
 
 
 def _detail_url(job: ImportJob) -> str:

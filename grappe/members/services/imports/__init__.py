@@ -62,9 +62,9 @@ from .undo import undo_import, undo_preview, undoable
 from .write import WRITERS
 
 __all__ = [
-    "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import", "create_import_job",
-    "decide_duplicates", "missing_columns", "read_import", "recent_import_jobs", "start_check", "start_commit",
-    "undo_import", "undo_preview", "undoable",
+    "CHECKABLE", "ImportOptions", "UnreadableFile", "check_import", "choose_options", "commit_import",
+    "create_import_job", "decide_duplicates", "missing_columns", "read_import", "recent_import_jobs",
+    "start_check", "start_commit", "undo_import", "undo_preview", "undoable",
 ]
 logger = logging.getLogger(__name__)
 
