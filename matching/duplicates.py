@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
+from .addresses import normalise_postal_code
 from .text import fold
 
 SAME_NEQ = "neq"
@@ -96,14 +97,10 @@ def website_domain(website: str) -> str:
     return host
 
 
-def postal_code_key(postal_code: str) -> str:
-    return re.sub(r"[\s-]", "", postal_code or "").upper()
-
-
 def _prepare(record: Record) -> _Prepared:
     names = tuple(dict.fromkeys(key for key in map(name_key, record.names) if key))
     return _Prepared(record, names, (record.neq or "").strip(), website_domain(record.website),
-                     postal_code_key(record.postal_code))
+                     normalise_postal_code(record.postal_code))
 
 
 def _edit_budget(length: int) -> int:

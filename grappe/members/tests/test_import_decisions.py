@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from grappe.conftest import committed, make_organisation
-from grappe.core.models import JobStatus
+from grappe.core.models import AuditEntry, JobStatus
 from grappe.members import demo_data
 from grappe.members.models import ImportJob, ImportStatus, ImportStep, Organisation
 from grappe.members.services import imports
@@ -274,8 +274,6 @@ def test_a_name_two_organisations_share_asks_which_one_the_row_is(staff):
     assert sorted(Organisation.objects.values_list("slug", "city")) == [("alpha", "Laval"), ("alpha-2", "Montréal")]
 
 
-@pytest.mark.skipif("postal_code" not in {f.name for f in Organisation._meta.get_fields()},
-                    reason="organisations have no postal code yet")
 def test_the_same_postal_code_and_a_similar_name_is_a_question(staff):
     alpha = make_organisation("Alpha", postal_code="G8T 1A1")
     job = upload(staff, csv("Alpha Usinage;;;G8T1A1", header="Raison sociale;NEQ;Ville;Code postal"))
@@ -425,3 +423,14 @@ def test_all_the_same_answers_only_the_pairs_the_page_showed():
     assert duplicate_answers(posted) == ({"row-2-org-7": "same", "row-3-org-8": "different"}, "")
     posted["rest"] = "different"
     assert duplicate_answers(posted) == ({"row-3-org-8": "different"}, "different")  # creating is safe for all
+
+
+def test_the_audit_entry_of_an_import_keeps_the_pairs_staff_said_were_one_organisation(staff):
+    make_organisation("Sourire mobile", slug="sourire-mobile")
+    job = check(staff, upload(staff, csv("Sourire Mobile Mauricie;;Shawinigan;")))
+    (key,) = asked(job)
+
+    commit(staff, decide(staff, job, {key: "same"}))
+
+    entry = AuditEntry.objects.get(action="import.committed")
+    assert (entry.after["same_organisation"], entry.after["updated"]) == ([key], 1)

@@ -54,7 +54,7 @@ from grappe.core.permissions import require
 from ...models import ImportJob, ImportKind, ImportStatus, ImportStep
 from .cells import column_samples
 from .columns import missing_columns, suggest_mapping
-from .duplicates import DECISIONS
+from .duplicates import DECISIONS, SAME
 from .files import OLD_EXCEL_SIGNATURE, UnreadableFile, file_format, read_sheet
 from .options import ImportOptions
 from .plan import ERROR_LIST_MAX, plan_import
@@ -258,8 +258,13 @@ def commit_import(job: ImportJob, *, actor=None) -> ImportJob:
                 report = plan.report("commit")
                 if plan.writable:
                     report["undo"] = WRITERS[job.kind](plan)
-                    audit.record(actor, "import.committed", job,
-                                 after={"kind": job.kind, "file": job.original_name, **report["counts"]})
+                    # What staff chose is part of what happened: which rows they said were which organisation.
+                    options = ImportOptions.of(job)
+                    audit.record(actor, "import.committed", job, after={
+                        "kind": job.kind, "file": job.original_name, **report["counts"],
+                        "update_mode": options.update_mode, "skip_invalid_rows": options.skip_invalid_rows,
+                        "same_organisation": sorted(key for key, answer in options.duplicates.items()
+                                                    if answer == SAME)})
                 jobs.finish(job, report=report, error_list=plan.all_errors()[:ERROR_LIST_MAX])
         except IntegrityError as error:
             logger.warning("import %s conflicted: %s", job.pk, error)

@@ -75,11 +75,11 @@ def _row_record(row) -> Record:
 
 def _organisation_record(organisation: Organisation) -> Record:
     return Record(organisation.pk, (organisation.legal_name, organisation.trade_name), organisation.neq or "",
-                  organisation.website, getattr(organisation, "postal_code", "") or "")
+                  organisation.website, organisation.postal_code)
 
 
 def _organisation_side(organisation: Organisation) -> dict:
-    values = {name: getattr(organisation, name, "") for name in DETAILS}
+    values = {name: getattr(organisation, name) for name in DETAILS}
     return {"organisation": organisation.pk, "label": _name({"legal_name": organisation.legal_name,
                                                              "trade_name": organisation.trade_name}),
             # The slug, not the page's address: reversing thousands of addresses costs seconds, and the page

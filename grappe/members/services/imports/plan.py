@@ -3,8 +3,6 @@
 Nothing here writes. The existing keys are fetched once for the whole file, never one query per row.
 """
 
-import datetime
-import decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -78,7 +76,7 @@ class Plan:
         for name, value in values.items():
             old = getattr(instance, name)
             if old != value:
-                show = self.shown.get(name) or _shown_as_choice(instance, name) or _json
+                show = self.shown.get(name) or _shown_as_choice(instance, name) or stored_value
                 fields.append([name, _change_label(self.kind, name), _shortened(show(old)), _shortened(show(value))])
                 raw[name] = [stored_value(old), stored_value(value)]
                 setattr(instance, name, value)
@@ -183,12 +181,6 @@ def _shown_as_choice(instance, name: str):
     """For a field with choices, show a value as people read it ("SME", not "sme"); None for other fields."""
     choices = dict(instance._meta.get_field(name).flatchoices)
     return (lambda value: str(choices.get(value, value))) if choices else None
-
-
-def _json(value):
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def _validated_rows(job: ImportJob, sheet: Sheet, plan: Plan, on_progress) -> list[tuple[CleanedRow, bool]]:
