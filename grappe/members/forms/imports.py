@@ -1,5 +1,6 @@
 """The forms of the import pages: the upload, and which column goes to which field."""
 
+import hashlib
 from collections import defaultdict
 
 from django import forms
@@ -65,6 +66,12 @@ class ImportMappingForm(forms.Form):
 EMPTY = "__empty__"  # the select's "use an empty cell"; its own empty value means "no fix, leave it"
 
 
+def fix_field_name(group: dict) -> str:
+    """A group's select is named after its field and value, not its place in the list: a report checked again
+    meanwhile (in another tab) may list the groups in another order, and a choice must land on its own value."""
+    return "fix-" + hashlib.sha256(f"{group['field']}\0{group['value']}".encode()).hexdigest()[:16]
+
+
 class ValueFixesForm(forms.Form):
     """For each group of identical errors about a value that is not one of the field's choices, the value to use
     instead (a valid choice, or empty): one decision for the whole group."""
@@ -72,25 +79,24 @@ class ValueFixesForm(forms.Form):
     def __init__(self, groups: list[dict], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.groups = groups
-        for index, group in enumerate(groups):
+        for group in groups:
             if not group.get("choices"):
                 continue
             choices = [("", _("— leave it, I will correct the file —")), (EMPTY, _("an empty cell"))]
             choices += [(code, label) for code, label in group["choices"]]
             label = _("Instead of “%(value)s” in %(column)s") % {"value": group["value"], "column": group["column"]}
-            self.fields[f"fix-{index}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.fields[fix_field_name(group)] = forms.ChoiceField(label=label, choices=choices, required=False)
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = widget_css_class(form_field.widget)
 
     def rows(self):
         """Every group, with its select when it has a fix, for the report's table."""
-        return [(group, self[name] if (name := f"fix-{i}") in self.fields else None)
-                for i, group in enumerate(self.groups)]
+        return [(group, self[name] if (name := fix_field_name(group)) in self.fields else None) for group in self.groups]
 
     def value_fixes(self) -> dict[str, dict[str, str]]:
         fixes = defaultdict(dict)
-        for index, group in enumerate(self.groups):
-            if chosen := self.cleaned_data.get(f"fix-{index}"):
+        for group in self.groups:
+            if chosen := self.cleaned_data.get(fix_field_name(group)):
                 fixes[group["field"]][group["value"]] = "" if chosen == EMPTY else chosen
         return dict(fixes)
 

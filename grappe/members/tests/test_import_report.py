@@ -11,6 +11,7 @@ from django.utils import translation
 
 from grappe.conftest import committed, make_organisation
 from grappe.core.models import AuditEntry
+from grappe.members.forms.imports import fix_field_name
 from grappe.members.models import ImportJob, ImportStatus, Organisation, OrganisationKind
 from grappe.members.services import imports
 from grappe.members.services.imports.cells import EMPTY_WORDS, means_empty, repaired
@@ -131,9 +132,10 @@ def test_a_fix_chosen_for_a_group_applies_to_its_rows_in_the_check_and_the_impor
     job = check(staff, upload(staff, organisations_csv(*rows)))
     client.force_login(staff)
     page = client.get(detail_url(job)).content.decode()
-    assert 'name="fix-0"' in page and 'name="fix-1"' in page
+    vaisseau, fusee = (fix_field_name({"field": "kind", "value": value}) for value in ("Vaisseau", "Fusée"))
+    assert f'name="{vaisseau}"' in page and f'name="{fusee}"' in page
 
-    job = post(client, job, {"action": "fix_values", "fix-0": "sme", "fix-1": "__empty__"})
+    job = post(client, job, {"action": "fix_values", vaisseau: "sme", fusee: "__empty__"})
 
     assert job.options["value_fixes"] == {"kind": {"Vaisseau": "sme", "Fusée": ""}}
     assert job.stage == ImportStatus.CHECKED and job.report["counts"]["created"] == 6
@@ -149,7 +151,8 @@ def test_a_yes_or_no_column_with_another_word_offers_yes_or_no(client, staff):
     assert group["count"] == 2 and group["choices"] == [["oui", "Yes"], ["non", "No"]]
     client.force_login(staff)
 
-    job = post(client, job, {"action": "fix_values", "fix-0": "non"})
+    job = post(client, job, {"action": "fix_values",
+                             fix_field_name({"field": "listed_in_directory", "value": "peut-être"}): "non"})
 
     assert job.stage == ImportStatus.CHECKED
     post(client, job, {"action": "commit"})
@@ -160,7 +163,7 @@ def test_a_group_left_as_it_is_keeps_its_errors(client, staff):
     job = check(staff, upload(staff, organisations_csv("Org 1;;;Vaisseau;;;;;;")))
     client.force_login(staff)
 
-    job = post(client, job, {"action": "fix_values", "fix-0": ""})
+    job = post(client, job, {"action": "fix_values", fix_field_name({"field": "kind", "value": "Vaisseau"}): ""})
 
     assert job.options.get("value_fixes", {}) == {} and job.stage == ImportStatus.INVALID
 
