@@ -185,6 +185,19 @@ def test_two_rows_said_to_be_the_same_organisation_import_the_first_only(staff):
     assert list(Organisation.objects.values_list("legal_name", flat=True)) == ["Sourire mobile"]
 
 
+def test_of_two_rows_said_to_be_one_the_row_whose_neq_names_an_organisation_is_kept(staff):
+    alpha = make_organisation("Alpha Usinage", neq="1111111111", city="Montréal")
+    job = check(staff, upload(staff, csv("Alpha Usinage Mauricie;;Trois-Rivières;",
+                                         "Alpha Usinage;1111111111;Laval;")))
+    assert "row-2-row-3" in asked(job)
+
+    job = commit(staff, decide(staff, job, {"row-2-row-3": "same"}, rest="different"))
+
+    assert job.report["repeated"] == [{"row": 2, "same_as": 3}]
+    alpha.refresh_from_db()
+    assert (Organisation.objects.count(), alpha.city) == (1, "Laval")
+
+
 def test_two_rows_said_to_be_different_are_both_imported(staff):
     job = check(staff, upload(staff, csv("Sourire mobile;;;", "Sourire Mobile Mauricie;;;")))
 

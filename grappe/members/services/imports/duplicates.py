@@ -100,7 +100,12 @@ def rows_repeated(rows: list, found: dict[int, Organisation], questions: Questio
             continue
         other = {"row": first.number, "label": _name(first.values), "details": _details(first.values)}
         if questions.ask(f"row-{first.number}-row-{second.number}", second, other, pair.reasons) == SAME:
-            repeated.setdefault(second.number, first.number)
+            # The row left out is the later one, unless only the later one is tied to an organisation by a sure
+            # key (its NEQ, its Grappe ID): that one is kept, so that it updates the organisation it names.
+            if known[0] is None and known[1] is not None:
+                repeated.setdefault(first.number, second.number)
+            else:
+                repeated.setdefault(second.number, first.number)
     return repeated
 
 
