@@ -179,6 +179,22 @@ def test_a_person_created_by_the_import_who_has_an_account_since_is_kept(staff, 
     assert AuditEntry.objects.get(action="import.undone").after["kept"] == [jo.pk]
 
 
+def test_a_person_restored_beside_a_kept_primary_contact_gets_all_else_back(staff, org_a):
+    lea = Person.objects.create(organisation=org_a, first_name="Léa", last_name="Roy", email="lea@alpha.test",
+                                title="Directrice", is_primary_contact=True)
+    job = run(staff, f"{PEOPLE_HEADER}\nLéa;Roy;lea@alpha.test;1111111111;Présidente;non\n"
+                     "Jo;Roy;jo@alpha.test;1111111111;Acheteur;oui\n", kind="people")
+    jo = Person.objects.get(email="jo@alpha.test")
+    jo.user = User.objects.create_user("jo@alpha.test", "x")
+    jo.save()
+
+    assert undo(staff, job) is True
+
+    lea.refresh_from_db()
+    assert (lea.title, lea.is_primary_contact) == ("Directrice", False)  # Jo, kept, stays the primary contact
+    assert Person.objects.get(pk=jo.pk).is_primary_contact
+
+
 def test_a_person_the_import_moved_goes_back_to_their_organisation(client, staff, org_a, org_b):
     lea = Person.objects.create(organisation=org_a, first_name="Léa", last_name="Roy", email="lea@alpha.test")
     job = run(staff, f"{PEOPLE_HEADER}\nLéa;Roy;lea@alpha.test;2222222222;;\nJo;Roy;jo@bravo.test;2222222222;;\n",

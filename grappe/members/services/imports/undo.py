@@ -72,7 +72,7 @@ def undo_import(*, actor, job: ImportJob) -> bool:
             undo = _plan_undo(job, lock=True)
             if undo.problems:
                 raise Conflict(" ".join([_("This import cannot be undone."), *undo.problems]), code="undo_refused")
-            _WRITERS[job.kind](undo)
+            UNDOERS[job.kind](undo)
             job.undone_at, job.undone_by = timezone.now(), actor
             job.save(update_fields=["undone_at", "undone_by"])
             audit.record(actor, "import.undone", job, after={
@@ -189,15 +189,19 @@ def _undo_people(undo: Undo) -> None:
     Person.objects.filter(pk__in=[row.pk for row in undo.deleted]).delete()
     # One primary contact per organisation: clear the flags the import set before giving back the old ones.
     # A created person kept for their account stays their organisation's primary contact.
+    # A created person kept for their account stays their organisation's primary contact: someone restored
+    # gets everything else back, without the flag.
     taken = {p.organisation_id for p in undo.kept if p.is_primary_contact}
-    restored = [p for p in undo.restored if not (p.is_primary_contact and p.organisation_id in taken)]
-    _restore(Person, [p for p in restored if not p.is_primary_contact], undo.restored_fields)
-    _restore(Person, [p for p in restored if p.is_primary_contact], undo.restored_fields)
+    for person in undo.restored:
+        if person.is_primary_contact and person.organisation_id in taken:
+            person.is_primary_contact = False
+    _restore(Person, [p for p in undo.restored if not p.is_primary_contact], undo.restored_fields)
+    _restore(Person, [p for p in undo.restored if p.is_primary_contact], undo.restored_fields)
     promoted = [p for p in undo.promoted if p.organisation_id not in taken]
     for person in promoted:
         person.is_primary_contact = True
     _restore(Person, promoted, {"is_primary_contact"})
-    update_accounts([p for p in restored if p.user_id])
+    update_accounts([p for p in undo.restored if p.user_id])
 
 
 def _restore(model, rows: list, names: set[str]) -> None:
@@ -207,4 +211,4 @@ def _restore(model, rows: list, names: set[str]) -> None:
     update_rows(model, rows, names | {"updated_at"})
 
 
-_WRITERS = {ImportKind.ORGANISATIONS: _undo_organisations, ImportKind.PEOPLE: _undo_people}
+UNDOERS = {ImportKind.ORGANISATIONS: _undo_organisations, ImportKind.PEOPLE: _undo_people}
