@@ -733,3 +733,18 @@ def test_the_commit_writes_in_each_row_only_the_fields_the_file_changed_there(st
 
     org_a.refresh_from_db()
     assert (org_a.city, org_a.website) == ("Laval", "https://saved-meanwhile.example")
+
+
+def test_a_new_primary_contact_replaces_the_current_one_whose_row_changes_something_else(staff, org_a):
+    """The current primary contact's row changes her title and says nothing of the flag; another row makes a
+    new person primary: the import does what its check said, instead of failing on the one-primary rule."""
+    lea = Person.objects.create(organisation=org_a, first_name="Léa", last_name="Roy", email="lea@alpha.test",
+                                title="Directrice", is_primary_contact=True)
+    job = run(staff, "Prénom;Nom;Courriel;NEQ;Titre;Contact principal\n"
+                     "Léa;Roy;lea@alpha.test;1111111111;Présidente;\n"
+                     "Jo;Roy;jo@alpha.test;1111111111;Acheteur;oui\n", kind="people")
+
+    assert job.stage == ImportStatus.DONE, job.report
+    lea.refresh_from_db()
+    assert (lea.title, lea.is_primary_contact) == ("Présidente", False)
+    assert Person.objects.get(email="jo@alpha.test").is_primary_contact

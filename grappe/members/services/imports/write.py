@@ -35,12 +35,19 @@ def _write_organisations(plan: Plan) -> dict:
 
 def _write_people(plan: Plan) -> dict:
     now = timezone.now()
-    # One primary contact per organisation: the file's choice replaces the current one.
-    new_primaries = [p for p in plan.to_create + plan.to_update if p.is_primary_contact]
+    # One primary contact per organisation: the file's choice replaces the current one. The file chose the new
+    # people it makes primary and those whose row turns the flag on; a current primary contact whose row leaves
+    # the flag alone is replaced too.
+    chosen = [p for p in plan.to_create if p.is_primary_contact] + [
+        p for p, change in zip(plan.to_update, plan.raw_changes, strict=True)
+        if change["fields"].get("is_primary_contact", (None, False))[1] is True]
     demoted = list(Person.objects.filter(
-        organisation_id__in={p.organisation_id for p in new_primaries}, is_primary_contact=True).exclude(
-        pk__in=[p.pk for p in new_primaries if p.pk]).values_list("pk", flat=True))
+        organisation_id__in={p.organisation_id for p in chosen}, is_primary_contact=True).exclude(
+        pk__in=[p.pk for p in chosen if p.pk]).values_list("pk", flat=True))
     Person.objects.filter(pk__in=demoted).update(is_primary_contact=False, updated_at=now)
+    for person in plan.to_update:
+        if person.pk in demoted:
+            person.is_primary_contact = False
     for person in plan.to_update:
         person.updated_at = now
     _write_changes(Person, plan)
