@@ -61,7 +61,7 @@ class Plan:
     unrecognised: set[tuple[str, str]] = field(default_factory=set)  # (field, value) of unknown choice values
     skipping: bool = False  # staff chose to import the valid rows and skip the others
     undecided: int = 0  # probable duplicates staff have not decided yet: the plan cannot be committed
-    decisions: dict = field(default_factory=dict)  # what the report says of duplicates, names and new values
+    report_extras: dict = field(default_factory=dict)  # what the report says of duplicates and names
 
     def error(self, row: int | None, name: str, message: str, value: str = "") -> None:
         """Note what is wrong with a row (None: with the whole file) in the column of field `name`; `value` is
@@ -99,9 +99,9 @@ class Plan:
                   "error_rows": len(self.error_rows)}
         if self.skips_rows:
             counts["skipped"] = len(self.error_rows)
-        decisions = dict(self.decisions)
+        extras = dict(self.report_extras)
         if self.kind == ImportKind.ORGANISATIONS:
-            decisions["creation_summary"] = creation_summary(self.to_create,
+            extras["creation_summary"] = creation_summary(self.to_create,
                                                              done=phase == "commit" and self.writable)
         return {
             "phase": phase,
@@ -115,7 +115,7 @@ class Plan:
             "created": self.created,
             "changes": self.changes,
             "ignored_columns": self.ignored_columns,
-            **decisions,
+            **extras,
         }
 
     @property
@@ -259,7 +259,7 @@ def _plan_organisations(job: ImportJob, sheet: Sheet, on_progress=None) -> Plan:
                                   directory.organisations, same_name, questions)
     names = _plan_organisation_rows(plan, rows, found, directory.slugs, options)
     plan.undecided = questions.undecided
-    plan.decisions = {
+    plan.report_extras = {
         "duplicates": sorted(questions.asked, key=lambda q: q["row"]), "duplicates_undecided": questions.undecided,
         "repeated": [{"row": row, "same_as": first} for row, first in sorted(repeated.items())],
         "names": names,
