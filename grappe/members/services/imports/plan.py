@@ -101,8 +101,7 @@ class Plan:
             counts["skipped"] = len(self.error_rows)
         extras = dict(self.report_extras)
         if self.kind == ImportKind.ORGANISATIONS:
-            extras["creation_summary"] = creation_summary(self.to_create,
-                                                             done=phase == "commit" and self.writable)
+            extras["creation_summary"] = creation_summary(self.to_create, done=phase == "commit" and self.writable)
         return {
             "phase": phase,
             "counts": counts,
