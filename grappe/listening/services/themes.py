@@ -238,7 +238,8 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
         vectors = _vectors_or_none(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
         run.encoder = _encoder(name).name if vectors is not None else ""
     # The staff are told when they asked for sentence embeddings and the themes are lexical all the same.
-    note = {"encoder_note": "failed" if name else "missing"} if encoder_wanted() and not run.encoder else {}
+    lexical_anyway = encoder_wanted() and texts and not run.encoder
+    note = {"encoder_note": "failed" if name else "missing"} if lexical_anyway else {}
     clustering = time.perf_counter()
     result = _find(texts, vectors) if texts else None
     found_in = time.perf_counter() - clustering
