@@ -43,6 +43,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def lexical_themes(settings):
+    """Themes from words alone unless a test asks for the sentence encoder (installed with Grappe, but a
+    second or so per text on a loaded machine): the flows are the same, the tests fast and deterministic."""
+    settings.GRAPPE_THEME_ENCODER = "none"
+
+
+@pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches, as its database starts afresh: a directory listing cached by an
     earlier test would otherwise match this test's directory version (members.directory_cache)."""

@@ -6,8 +6,6 @@ scripts/bootstrap.sh
 # The demo runs tasks at once (no worker to start) and lets the demo staff account in without a second factor.
 export GRAPPE_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 export GRAPPE_STAFF_MFA_REQUIRED=0
-# Themes from words alone: a sentence encoder, when installed, takes minutes to encode the demo's texts.
-export GRAPPE_THEME_ENCODER="${GRAPPE_THEME_ENCODER:-none}"
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py load_taxonomy
 .venv/bin/python manage.py generate_demo

@@ -30,8 +30,10 @@ def run_themes_task(run_id: int) -> None:
 
 @task()
 def assign_new_texts_task() -> int:
-    """Place needs and answers that arrived since the last run in their nearest theme, then compute the
-    dashboards' figures again so that their next reader finds them ready."""
+    """Encode the needs and answers that arrived since the last run (their vectors are stored: runs never
+    encode them again), place them in their nearest theme, then compute the dashboards' figures again so that
+    their next reader finds them ready."""
+    themes.encode_new_texts()
     placed = themes.assign_new_texts()
     dashboards.warm()
     return placed

@@ -18,9 +18,11 @@ trends) are in selectors.themes.
 - `notify_rising`: the staff are told once a month per theme which themes are rising
   (selectors.themes.rising_themes).
 
-Embeddings (optional): when the setting GRAPPE_THEME_ENCODER names an installed encoder of
-matching.embeddings ("e5"; "auto", the default, takes it when its package is installed, "none" never), the
-texts' vectors are cached in TextEmbedding by text hash and model name, so each text is encoded once.
+Embeddings: when the setting GRAPPE_THEME_ENCODER names an installed encoder of matching.embeddings ("e5";
+"auto", the default, takes it when its package is installed, "none" never), every text's vector is stored in
+TextEmbedding (by text hash and model name: a text written twice is encoded once) by `encode_new_texts`, the
+background task a new need or answer queues; runs and placements read the stored vectors. An encoder missing
+or failing leaves the themes lexical, and the run's report says so to the staff (`encoder_note`).
 """
 
 import hashlib
@@ -125,6 +127,51 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def encoder_wanted() -> bool:
+    """Whether the settings ask for sentence embeddings (so that themes found without them deserve a note)."""
+    return settings.GRAPPE_THEME_ENCODER not in ("", "none", None)
+
+
+def encode_new_texts(*, every_text: bool = False) -> int:
+    """Encode and store the vector of every text not themed yet that has none (the texts written since the
+    last run; all of them before a first run), so that runs and placements never wait on the encoder; with
+    `every_text`, of every text (the backfill: manage.py encode_texts). Returns how many texts it encoded; an
+    encoder missing or failing encodes none (themes stay lexical)."""
+    name = encoder_name()
+    if name is None:
+        return 0
+    texts = [item.text for item in items(unassigned_only=not every_text)]
+    try:
+        return store_vectors(texts, name)
+    except Exception:
+        logger.exception("the sentence encoder %s failed: the new texts stay without vectors", name)
+        return 0
+
+
+def store_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None) -> int:
+    """Encode the texts that have no stored vector by encoder `name`, store them; returns how many."""
+    model_name = _encoder(name).name
+    by_hash = {text_hash(t): t for t in texts}
+    hashes = list(by_hash)
+    stored = set()
+    for start in range(0, len(hashes), 5000):
+        stored.update(TextEmbedding.objects.filter(model_name=model_name, text_hash__in=hashes[start:start + 5000])
+                      .values_list("text_hash", flat=True))
+    missing = [text for h, text in by_hash.items() if h not in stored]
+    if missing:
+        cached_vectors(missing, name, progress=progress)
+    return len(missing)
+
+
+def _vectors_or_none(texts: Sequence[str], name: str, progress=None):
+    """The texts' vectors, or None when the encoder fails (logged): callers fall back to lexical themes."""
+    try:
+        return cached_vectors(texts, name, progress=progress)
+    except Exception:
+        logger.exception("the sentence encoder %s failed: lexical themes instead", name)
+        return None
+
+
 def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None):
     """The texts' embeddings by encoder `name`: read from TextEmbedding, the missing ones encoded and stored."""
     encoder = _encoder(name)
@@ -188,8 +235,11 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
     name = encoder_name()
     vectors = None
     if name and texts:
-        vectors = cached_vectors(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
-        run.encoder = _encoder(name).name
+        vectors = _vectors_or_none(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
+        run.encoder = _encoder(name).name if vectors is not None else ""
+    # The staff are told when they asked for sentence embeddings and the themes are lexical all the same.
+    lexical_anyway = encoder_wanted() and texts and not run.encoder
+    note = {"encoder_note": "failed" if name else "missing"} if lexical_anyway else {}
     clustering = time.perf_counter()
     result = _find(texts, vectors) if texts else None
     found_in = time.perf_counter() - clustering
@@ -199,7 +249,7 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
         summary = _store(run, found, result) if result else {"themes": 0, "texts": 0}
         refresh_public_names()
         jobs.finish(run, model=result.model.dumps() if result else None, encoder=run.encoder, report={
-            **summary, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
+            **summary, **note, "silhouette": result.silhouette if result else None, "encoder": run.encoder,
             "clustering_seconds": round(found_in, 2),
             "storing_seconds": round(time.perf_counter() - clustering - found_in, 2),
             "seconds": round(time.perf_counter() - started, 2)})
@@ -388,7 +438,9 @@ def _points(run: ThemeRun, model: finder.ThemeModel, texts: Sequence[str]) -> tu
                      embeddings.ENCODERS[n][0].name == run.encoder), None)
         if name is None:
             return np.zeros((len(texts), 0)), np.zeros(len(texts), dtype=bool)
-        vectors = cached_vectors(texts, name)
+        vectors = _vectors_or_none(texts, name)
+        if vectors is None:
+            return np.zeros((len(texts), 0)), np.zeros(len(texts), dtype=bool)
     return model.vectors(texts, vectors)
 
 

@@ -33,11 +33,6 @@ from .insights_data import answered_survey, crowd
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def lexical_themes(settings):
-    settings.GRAPPE_THEME_ENCODER = "none"
-
-
 # A mean beside hidden counts ----------------------------------------------------------------------------------
 
 def likert_survey(staff, points: dict[int, int]) -> Survey:

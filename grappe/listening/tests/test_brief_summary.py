@@ -34,11 +34,6 @@ from .insights_data import crowd
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def lexical_themes(settings):
-    settings.GRAPPE_THEME_ENCODER = "none"
-
-
 @pytest.fixture
 def made(staff, django_capture_on_commit_callbacks):
     organisations = crowd(staff)

@@ -21,12 +21,6 @@ from .insights_data import crowd
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def lexical_themes(settings):
-    """No sentence model in these tests: encoding is slow and the lexical finder is enough to test the flow."""
-    settings.GRAPPE_THEME_ENCODER = "none"
-
-
 @pytest.fixture
 def made(staff):
     return crowd(staff)
