@@ -17,8 +17,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
-from django.db import connections
 from django.core.cache import caches
+from django.db import connections
 from django.test import RequestFactory, TestCase
 from django.test.client import ClientMixin
 from django.utils import translation

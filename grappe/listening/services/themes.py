@@ -153,10 +153,7 @@ def store_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int]
     model_name = _encoder(name).name
     by_hash = {text_hash(t): t for t in texts}
     hashes = list(by_hash)
-    stored = set()
-    for start in range(0, len(hashes), 5000):
-        stored.update(TextEmbedding.objects.filter(model_name=model_name, text_hash__in=hashes[start:start + 5000])
-                      .values_list("text_hash", flat=True))
+    stored = set(_stored(model_name, hashes, "text_hash"))
     missing = [text for h, text in by_hash.items() if h not in stored]
     if missing:
         cached_vectors(missing, name, progress=progress)
@@ -172,16 +169,19 @@ def _vectors_or_none(texts: Sequence[str], name: str, progress=None):
         return None
 
 
+def _stored(model_name: str, hashes: list[str], *fields: str):
+    """The stored vectors' `fields` for these text hashes, read 5,000 hashes at a time."""
+    for start in range(0, len(hashes), 5000):
+        yield from (TextEmbedding.objects.filter(model_name=model_name, text_hash__in=hashes[start:start + 5000])
+                    .values_list(*fields, flat=len(fields) == 1))
+
+
 def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None):
     """The texts' embeddings by encoder `name`: read from TextEmbedding, the missing ones encoded and stored."""
     encoder = _encoder(name)
     model_name = encoder.name
     hashes = [text_hash(t) for t in texts]
-    stored = {}
-    for start in range(0, len(hashes), 5000):
-        chunk = hashes[start:start + 5000]
-        stored.update(TextEmbedding.objects.filter(model_name=model_name, text_hash__in=chunk)
-                      .values_list("text_hash", "vector"))
+    stored = dict(_stored(model_name, hashes, "text_hash", "vector"))
     missing = list(dict.fromkeys(h for h in hashes if h not in stored))
     if missing:
         by_hash = dict(zip(hashes, texts))
