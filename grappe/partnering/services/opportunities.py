@@ -75,9 +75,10 @@ def describe_opportunity(*, actor, initiator: Organisation, data: dict,
     initiator says otherwise, and the certifications the text names ("AS9100 exigée") among the required
     ones. A text in which no competency is recognised is refused: nothing is saved."""
     acts_for(actor, initiator)
-    inferred = infer_competencies(data.get("description", ""))
+    description = data.get("description", "")
+    inferred = infer_competencies(description)
     capabilities = engine.capabilities_by_code(i.code for i in inferred)
-    named = engine.certification_types_by_code(c.code for c in mentions.certifications(data["description"]))
+    named = engine.certification_types_by_code(c.code for c in mentions.certifications(description))
     with transaction.atomic():
         opportunity = Opportunity(initiator=initiator, created_by=actor)
         for name in OPPORTUNITY_FIELDS:
