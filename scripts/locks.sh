@@ -7,6 +7,8 @@
 #   scripts/locks.sh --upgrade                  moves everything
 # pip-compile resolves for the Python it runs on, so this runs on Python 3.11, the oldest supported: newer
 # ones need no package that 3.11 does not (backports only go the other way).
+# Extras stay in the pins (fonttools[woff]==…): pip's hash mode refuses a dependency that asks for an extra
+# the lock does not pin, as soon as a newer release of that package exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,7 @@ if [ ! -x "$tools/bin/pip-compile" ]; then
 fi
 
 export CUSTOM_COMPILE_COMMAND="make locks"
-compile=("$tools/bin/pip-compile" --quiet --generate-hashes --strip-extras --allow-unsafe
+compile=("$tools/bin/pip-compile" --quiet --generate-hashes --no-strip-extras --allow-unsafe
          --no-emit-index-url --no-emit-find-links "$@")
 echo "==> requirements/runtime.txt"
 "${compile[@]}" -o requirements/runtime.txt pyproject.toml 2>&1 | { grep -v "WARNING: Location" || true; }
