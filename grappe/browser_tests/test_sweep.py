@@ -8,7 +8,7 @@ and brief), and fails when a page:
 - has a visible interactive element (link, button, field, label) overlapping another one;
 - has a serious or critical axe-core violation (axe.min.js vendored in vendor/, see vendor/VERSIONS.md);
 - shows, in its chrome (navigation, footer, headings, buttons, labels), an interface string of the other language;
-- took the server more than GRAPPE_SWEEP_MAX_MS (1000 ms) to answer (navigation timing).
+- took the server more than GRAPPE_SWEEP_MAX_MS (1000 ms) to answer (navigation timing), three times running.
 
 French is checked at 1280 and 390 px with axe at both widths; English at 1280 and 390 px (longer English words
 push pages sideways, English labels overlap) without axe, which the French passes already ran on the same
@@ -127,6 +127,11 @@ def pages_of(ctx) -> dict[str, list[tuple[str, str]]]:
 def check_page(page, lang, width, with_axe, strings) -> list[str]:
     failures = []
     server_ms = page.evaluate(SERVER_MS)
+    for _ in range(2):  # a machine busy elsewhere slows one answer; a slow page is slow three times running
+        if server_ms <= MAX_MS:
+            break
+        page.reload()
+        server_ms = min(server_ms, page.evaluate(SERVER_MS))
     if server_ms > MAX_MS:
         failures.append(f"slow: {server_ms:.0f} ms")
     wide = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
