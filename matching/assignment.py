@@ -18,7 +18,8 @@ What "best" means, in this order (lexicographic, each level exact):
 3. with `move_kept`: the most kept pairs left where they are;
 4. the greatest total affinity (the caller's score per pair, e.g. the evaluator's expertise for the
    application's subject; a missing pair scores 0). Integer scores spanning at most 10,000 are compared
-   exactly; others at 1/10,000 of their range (the solver's costs are integers).
+   exactly; others at 1/10,000 of their range (the solver's costs are integers; coarser on calls too large
+   for that, see COST_LIMIT).
 
 The model: source → application (capacity: evaluators it still needs) → evaluator (capacity 1, one arc per
 conflict-free pair not already kept; cost −affinity) → sink through unit arcs, one per load level: the arc of
@@ -68,6 +69,9 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 AFFINITY_STEPS = 10_000  # the scores' range mapped onto 0..10,000 (integers: the solver's costs are)
+# The solver's costs times its number of nodes must fit in 64 bits: on calls too large for that at 10,000
+# steps (some 3,000 applications with every pair kept and movable), the scores are compared more coarsely.
+COST_LIMIT = 2**62
 
 Pair = tuple[Hashable, Hashable]  # (evaluator id, application id)
 
@@ -239,16 +243,17 @@ class _Problem:
     def solve(self) -> np.ndarray:
         """The flow on each application -> evaluator arc (0 or 1), optimal for the module's order."""
         n, m = len(self.applications), len(self.evaluators)
-        scores = self._scaled_scores()
         total = sum(self.need)
+        steps = self._steps(total)
+        scores = self._scaled_scores(steps)
         kept_bonus = 0
         if self.move_kept:
-            kept_bonus = total * AFFINITY_STEPS + 1
+            kept_bonus = total * steps + 1
             for arc, (i, j) in enumerate(self.arcs):
                 if (self.evaluators[j].id, self.applications[i]) in self.kept_set:
                     scores[arc] += kept_bonus
         # Every level below balance together changes the cost by less than this between two assignments.
-        balance = total * AFFINITY_STEPS + len(self.kept) * kept_bonus + 1
+        balance = total * steps + len(self.kept) * kept_bonus + 1
         source, sink = 0, n + m + 1
         tails, heads, capacities, costs = [], [], [], []
         tails += [source] * n
@@ -277,17 +282,30 @@ class _Problem:
             raise RuntimeError(f"the min-cost flow solver stopped with status {status}")
         return solver.flows(np.arange(n, n + len(self.arcs), dtype=np.int64))  # the arcs after the source's
 
-    def _scaled_scores(self) -> list[int]:
-        """Each arc's affinity as an integer in 0..AFFINITY_STEPS: only differences matter (the flow's total
-        is fixed), so the scores are shifted by the lowest, and scaled when they are not small integers."""
+    def _steps(self, total: int) -> int:
+        """The affinity's resolution: AFFINITY_STEPS, or coarser when the costs would overflow the solver."""
+        levels = [self.fixed_load[e.id] + self.room(j) for j, e in enumerate(self.evaluators)]
+        top_level = max(levels, default=0)
+        factor = (len(self.applications) + len(self.evaluators) + 3) * max(1, top_level)
+        kept = len(self.kept) if self.move_kept else 0
+        steps = AFFINITY_STEPS
+        while steps > 1 and (total * steps + 1) * (kept + 1) * factor > COST_LIMIT:
+            steps //= 10
+        if (total + 1) * (kept + 1) * factor > COST_LIMIT:
+            raise ValueError("the call is too large for one flow: split it")
+        return steps
+
+    def _scaled_scores(self, steps: int) -> list[int]:
+        """Each arc's affinity as an integer in 0..steps: only differences matter (the flow's total is
+        fixed), so the scores are shifted by the lowest, and scaled when they are not small integers."""
         raw = [float(self.affinity.get((self.evaluators[j].id, self.applications[i]), 0.0))
                for i, j in self.arcs]
         if not raw:
             return []
         low, high = min(raw + [0.0]), max(raw + [0.0])
-        if high - low <= AFFINITY_STEPS and all(s.is_integer() for s in raw):
+        if high - low <= steps and all(s.is_integer() for s in raw):
             return [int(s - low) for s in raw]
-        return [round((s - low) / (high - low) * AFFINITY_STEPS) for s in raw]
+        return [round((s - low) / (high - low) * steps) for s in raw]
 
     def result(self, flows: np.ndarray, seconds: float) -> Assignment:
         chosen = {(self.evaluators[j].id, self.applications[i])

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching import assignment
 from matching.assignment import Evaluator, assign, violations
 
 APPS = ["a1", "a2", "a3", "a4", "a5", "a6"]
@@ -116,6 +117,17 @@ def test_affinity_with_float_scores_picks_the_expert():
     affinity = {("e2", "a1"): 0.93, ("e1", "a1"): 0.41}
     result = assign(["a1"], people(3), set(), per_application=1, affinity=affinity)
     assert result.by_application["a1"] == ("e2",)
+
+
+def test_a_call_too_large_for_fine_scores_keeps_the_balance_and_compares_scores_coarsely(monkeypatch):
+    monkeypatch.setattr(assignment, "COST_LIMIT", 10**7)
+    affinity = {("e0", "a1"): 0.93, ("e1", "a1"): 0.41, ("e2", "a2"): 0.7}
+    result = assign(APPS, people(4), set(), kept=[("e0", "a1")], affinity=affinity, move_kept=True)
+    assert result.feasible and set(result.loads.values()) == {3}
+    assert result.by_application["a1"] == ("e0", "e1") and "e2" in result.by_application["a2"]
+    monkeypatch.setattr(assignment, "COST_LIMIT", 10)
+    with pytest.raises(ValueError, match="too large"):
+        assign(APPS, people(4), set())
 
 
 def test_same_input_same_assignment():
