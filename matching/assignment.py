@@ -54,8 +54,9 @@ have room for fewer evaluations than the group needs (`reason="capacity"`: the g
 residual graph of the maximum flow, and `group_can_get` is what any assignment could give it at best: a
 Hall-type proof, not a guess).
 
-Deterministic: the same input in the same order gives the same assignment (the solver's arcs are added in the
-order of `applications` and `evaluators`; ties are broken by that order, not by chance).
+Deterministic: the same input in the same order gives the same assignment (the solver has no randomness and
+gets its arcs in the order of `applications` and `evaluators`; between equally good assignments, which one
+comes out may change when that order changes).
 """
 
 import math
