@@ -428,7 +428,7 @@ class CompetencyIndex:
     def _works_on_a_product(self, position: int, where: frozenset[int], of: bool) -> bool:
         """Whether what a mention works on is a mere object: not what the competency makes or maintains, said with
         "of" (the buyer wants that product's know-how: "entretien d'un simulateur", "gear grinding of
-        transmission gears"; a harness "for a UAV program" is still no UAV), nor what a domain named by one word
+        transmission gears"; harnesses "for a drone program" are no drones), nor what a domain named by one word
         works on, a qualifier ("a composites partner for autoclave curing", "certification of DO-178C software")."""
         one_word_domain = len(where) == 1 and self.competencies[position].code in self._children
         return not (of and position in self._making) and not one_word_domain
@@ -438,9 +438,11 @@ class CompetencyIndex:
         "for landing gear pins" only the product of "landing gear manufacturing"."""
         return set(self._phrase_keys[phrase]) <= set().union(*(reading.key_ids[i] for i in span))
 
-    def _related(self, one: int, other: int) -> bool:
-        """Whether two competencies are a domain and one of its capabilities."""
+    def _related(self, one: int, other: int, siblings: bool = False) -> bool:
+        """Whether two competencies are a domain and one of its capabilities (or two capabilities of one domain)."""
         a, b = self.competencies[one], self.competencies[other]
+        if siblings:
+            return a.parent is not None and a.parent == b.parent
         return a.parent == b.code or b.parent == a.code
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
@@ -581,7 +583,10 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, 
         if _describes_the_asker(reading, text, where) or _says_when(reading, text, min(where)):
             continue
         # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
-        explained = [span for q in kept if not related(p, q) for span in kept[q][2] if span != set(where)]
+        # The same words naming two capabilities of one domain name the one ranked first ("the landing gear ...
+        # needs an overhaul" is no landing gear manufacturing).
+        explained = [span for q in kept if not related(p, q) for span in kept[q][2]
+                     if span != set(where) or related(p, q, siblings=True)]
         if set(where) <= set().union(*explained):
             continue
         if _abbreviates(reading, text, where, [kept[q][1] for q in kept]):
@@ -646,8 +651,10 @@ def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, wh
         before = max(ends)
         if any(span in objects for span in previous) and _joined(reading, text, before, start):
             objects.add((start, end, p))
-        elif _is_object(reading, text, before, start, whole(p, _span_of(found[p], start, end))) and any(
-                works_on(q, _span_of(found[q], s, e), _through_of(reading, text, before, start)) for s, e, q in previous):
+        elif _is_object(reading, text, before, start,
+                        whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
+                works_on(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
+                for s, e, q in previous):
             objects.add((start, end, p))
     # A competency is an object when every mention of it is.
     return {p for p in found if all(span in objects for span in spans if span[2] == p)}
@@ -656,6 +663,12 @@ def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, wh
 def _span_of(mention: tuple, start: int, end: int) -> frozenset[int]:
     """The words of one of a competency's mentions, from where it starts and ends."""
     return next(span for span in (frozenset(mention[1]), *mention[2]) if (min(span), max(span)) == (start, end))
+
+
+def _modifies(reading: _Reading, text: str, end: int) -> bool:
+    """Whether the word ending a mention qualifies the noun right after it ("landing gear pins"): the mention
+    names a product, the pins."""
+    return end + 1 < len(reading.content) and text[reading.content[end].end:reading.content[end + 1].start].isspace()
 
 
 def _joined(reading: _Reading, text: str, before: int, at: int) -> bool:
