@@ -77,8 +77,9 @@ reparation reparer repair revision reviser overhaul entretien maintenance mainta
 forgeage forging usinage usiner machining
 """.split()
 _MAKING_KEYS = frozenset(k for word in MAKING_WORDS for k in keys(word))
-# How many more or fewer letters a word may have than the name's word it meets by stem: inflections
-# ("usinés", "usinage"), not derivations Snowball merges ("instruments", "instrumentation"; "cours", "courants").
+# A word of the text meets a name's word by stem when it has fewer than this many letters more or fewer
+# (or exactly this many fewer, for a participle: "cémentés", "cémentation"): inflections ("usinés", "usinage"),
+# not derivations Snowball merges ("instruments", "instrumentation"; "avions", "avionique").
 MAX_LENGTH_GAP = 3
 # Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
 MAX_GAP = 1
@@ -713,6 +714,7 @@ def _second_halves(every: list[Word], text: str) -> set[int]:
 
 
 def _is_participle(word: Word) -> bool:
+    """A French or English past participle: a process said by its verb ("cémentés", "hardened")."""
     return word.surface.lower().endswith(("é", "ée", "és", "ées")) or word.folded.endswith("ed")
 
 
