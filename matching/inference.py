@@ -45,12 +45,41 @@ _WITHIN_A_WORD = frozenset({".", ","})
 # Words that join two noun groups: "traitement de surface et contrôle" is no "surface control". A name that
 # itself holds one ("Roues et freins") may still be found across it.
 CONJUNCTIONS = frozenset("et ou puis ni mais and or nor then but".split())
+# Words that negate the rest of a name: "hors autoclave" is the opposite of "en autoclave".
+NEGATIONS = frozenset("hors non sans out".split())
+# Verbs that join a subject to what is said of it: no noun group goes on across them ("the aircraft shall be
+# performed" names no aircraft performance).
+AUXILIARIES = frozenset("be is are was were been being shall will must est sont etre sera seront doit doivent".split())
 # Prepositions that introduce what a process works on: "anodisation de pièces", "inspection of wheels".
 OBJECT_PREPOSITIONS = frozenset("de des du d of for pour".split())
+OF = frozenset("de des du d of".split())
+# Who or what is sought: "un partenaire composites pour la cuisson en autoclave" asks for autoclave curing,
+# "flight testing support for an STC" for the STC.
+PARTNER_WORDS = frozenset("""partenaire partenaires partner partners fournisseur fournisseurs supplier suppliers
+subcontractor subcontractors atelier shop laboratoire laboratory entreprise company support soutien aide help
+service services capacite capacity""".split())
 # ... with articles, the only function words between a process and its object ("avec", "and" start a need).
 _OBJECT_LINKS = OBJECT_PREPOSITIONS | frozenset("l la le les un une a an the".split())
-# How many more or fewer letters a word may have than the name's word it meets by stem: inflections
-# ("usinés", "usinage"), not derivations Snowball merges ("instruments", "instrumentation"; "cours", "courants").
+# Content words that may stand between a process and its object: "de supports de train d'atterrissage".
+MAX_OBJECT_GAP = 2
+# Verbs of asking, as a subject would do it ("L'atelier cherche", "the shop requires"): what comes before them
+# in their clause says who asks. "need(s)" is left out: "the landing gear needs an overhaul".
+_ASKING_VERB = re.compile(r"(re)?cherch(e|ent|ons)|souhait(e|ent|ons)|veut|veulent|voulons|seeks?|seeking"
+                          r"|requires?|wants?|wishes|looking")
+# "Recherche d'un fournisseur": asking for a partner, not research.
+_ASKING_NOUN = re.compile(r"(?i)recherche\s+d['’]\s*une?\b")
+# Words that place a mention before or after the work asked: "après rectification", "after grinding".
+SEQUENCE_WORDS = frozenset("apres avant after before prior".split())
+# Words of making or maintaining: what they work on is the need (the product's know-how), not a mere object.
+MAKING_WORDS = """
+fabrication fabriquer manufacture manufacturing production produire assemblage assembler assembly
+reparation reparer repair revision reviser overhaul entretien maintenance maintain fonderie casting forge
+forgeage forging usinage usiner machining
+""".split()
+_MAKING_KEYS = frozenset(k for word in MAKING_WORDS for k in keys(word))
+# A word of the text meets a name's word by stem when it has fewer than this many letters more or fewer
+# (or exactly this many fewer, for a participle: "cémentés", "cémentation"): inflections ("usinés", "usinage"),
+# not derivations Snowball merges ("instruments", "instrumentation"; "avions", "avionique").
 MAX_LENGTH_GAP = 3
 # Content words a name's words may stand apart by, in one noun group: "usinage de grands longerons".
 MAX_GAP = 1
@@ -107,6 +136,7 @@ class _Reading:
     groups: list[int]               # per content word, its noun group: clauses cut again at conjunctions
     alone: list[bool]               # per content word, may name a competency on its own (see _may_stand_alone)
     language: str | None            # "fr" or "en" when the text's function words say so
+    text: str = ""                  # the text itself
 
     @property
     def known(self) -> bool:
@@ -145,6 +175,7 @@ class CompetencyIndex:
         for competency in self.competencies:
             if competency.parent:
                 self._children.setdefault(competency.parent, set()).add(competency.code)
+        self._making = self._makers()
         self.encoder = encoder
         self._name_vectors, self._name_owner = self._embed_names() if encoder is not None else (None, None)
         weights = load_weights().get("lexical" if encoder is None else encoder.name) if rerank else None
@@ -160,6 +191,8 @@ class CompetencyIndex:
         phrase_keys, owner = [], []
         self._phrase_language, self._phrase_acronym, self._phrase_conjoined = [], [], []
         self._phrase_words: list[dict[int, int]] = []  # per name, its stems' word lengths
+        self._phrase_stemmer: list[str] = []  # per name, the language it was stemmed in
+        self._phrase_negation: list[set[int]] = []  # per name, the stems of its words of negation
         for position, competency in enumerate(self.competencies):
             terms = list(competency.terms())
             by_language = {lang: {fold(t) for t, language in terms if language == lang} for lang in LANGUAGES}
@@ -169,6 +202,8 @@ class CompetencyIndex:
                 stems = [self._key_ids.setdefault(keys(w.folded, language)[0], len(self._key_ids)) for w in content]
                 if stems:
                     self._phrase_words.append({k: len(w.folded) for k, w in zip(stems, content)})
+                    self._phrase_stemmer.append(language)
+                    self._phrase_negation.append({k for k, w in zip(stems, content) if w.folded in NEGATIONS})
                     phrase_keys.append(stems)
                     owner.append(position)
                     both = all(fold(text) in names for names in by_language.values())
@@ -176,6 +211,13 @@ class CompetencyIndex:
                     self._phrase_acronym.append(len(named) == 1 and text.isupper())
                     self._phrase_conjoined.append(any(w.folded in CONJUNCTIONS for w in named))
         return phrase_keys, owner
+
+    def _makers(self) -> set[int]:
+        """The competencies that make or maintain things: a word of making or maintaining in their names or their
+        domain's ("Usinage", "Fonderie et forge", "Entretien, réparation et révision")."""
+        making = {c.code for c in self.competencies
+                  if any(set(keys(w.folded)) & _MAKING_KEYS for name, _ in c.terms() for w in words(name))}
+        return {p for p, c in enumerate(self.competencies) if c.code in making or c.parent in making}
 
     def _rarity(self) -> np.ndarray:
         """Inverse document frequency of each stem, a competency (all its names together) being a document."""
@@ -208,7 +250,9 @@ class CompetencyIndex:
     def _read(self, text: str) -> _Reading:
         every = words(text)
         content = [w for w in every if not w.is_stop_word]
-        ids = [[self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
+        halves = _second_halves(every, text)
+        ids = [[] if w.start in halves else [self._key_ids[k] for k in keys(w.folded) if k in self._key_ids]
+               for w in content]
         clause, group, clauses, groups = 0, 0, [], []
         for previous, word in zip([None, *content], content):
             if previous is not None:
@@ -224,8 +268,8 @@ class CompetencyIndex:
         certified = [w.folded in CERTIFICATIONS for w in content]
         alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
                  and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, every, text)
-                 for i, w in enumerate(content)]
-        return _Reading(content, ids, clauses, groups, alone, language_of(every))
+                 and not _ASKING_NOUN.match(text, w.start) for i, w in enumerate(content)]
+        return _Reading(content, ids, clauses, groups, alone, language_of(every), text)
 
     def _lexical(self, reading: _Reading) -> tuple[np.ndarray, np.ndarray]:
         """Score and coverage of every phrase, over the whole text."""
@@ -270,23 +314,40 @@ class CompetencyIndex:
         (_may_stand_alone)."""
         wanted = set(self._phrase_keys[phrase])
         needed = min(2, len(wanted))
+        negation = self._phrase_negation[phrase]
         enough = min_coverage * self._phrase_weight[phrase] - 1e-9
         segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
         found, run = set(), []
         lengths = self._phrase_words[phrase]
+
+        def enough_of(keys_found: set[int]) -> bool:
+            # A name that negates ("Cuisson hors autoclave", "out-of-autoclave") is met only with its negation.
+            return (len(keys_found) >= needed and sum(self.idf[k] for k in keys_found) >= enough
+                    and negation <= keys_found)
+
         for position, (segment, ids) in enumerate(zip(segments, reading.key_ids)):
             # A word meets a name's word by its stem and a like length: "engine" is no "engineering".
-            size = len(reading.content[position].folded)
-            hit = {k for k in wanted.intersection(ids) if abs(lengths[k] - size) <= MAX_LENGTH_GAP}
+            hit = {k for k in wanted.intersection(ids) if self._meets(phrase, reading.content[position], k, lengths[k])}
             if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
                 continue
             if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
-                if len(found) >= needed and sum(self.idf[k] for k in found) >= enough:
+                if enough_of(found):
                     return tuple(run)
                 found, run = set(), []
             found |= hit
             run.append(position)
-        return tuple(run) if len(found) >= needed and sum(self.idf[k] for k in found) >= enough else None
+        return tuple(run) if enough_of(found) else None
+
+    def _meets(self, phrase: int, word: Word, key: int, length: int) -> bool:
+        """Whether a word of the text meets a name's word (stem `key`, `length` letters): by its stem in the name's
+        language ("trainer" is no "training", though the French stemmer makes both "train"), and by a like length,
+        so inflections meet ("usinés", "usinage") but not derivations Snowball merges ("engine", "engineering";
+        "avions", "avionique"). A participle may be shorter by more ("cémentés", "cémentation"): a process said
+        by its verb."""
+        if self._key_ids.get(keys(word.folded, self._phrase_stemmer[phrase])[0]) != key:
+            return False
+        gap = length - len(word.folded)
+        return abs(gap) < MAX_LENGTH_GAP or (gap == MAX_LENGTH_GAP and _is_participle(word))
 
     def _goes_on(self, phrase: int, reading: _Reading, last: int, position: int, hit: set[int],
                  segments: list[int]) -> bool:
@@ -295,6 +356,9 @@ class CompetencyIndex:
         is "taillage d'engrenages"; "surface et contrôle" is no "control surfaces", "electric motors and power"
         no "electrical power")."""
         if position - last - 1 > MAX_GAP or reading.clauses[position] != reading.clauses[last]:
+            return False
+        between = reading.text[reading.content[last].end:reading.content[position].start]
+        if any(w.folded in AUXILIARIES for w in words(between)):
             return False
         if segments[position] == segments[last]:
             return True
@@ -352,8 +416,8 @@ class CompetencyIndex:
             if mention is not None:
                 found[position] = mention
         if min_coverage:
-            found = _needs_only(found, reading, text, lambda p: self.competencies[p].code in self._children,
-                                self._related)
+            whole = lambda p, span: self._names_whole(found[p][0], reading, span)  # noqa: E731
+            found = _needs_only(found, reading, text, self._related, self._works_on_a_product, whole)
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
@@ -362,9 +426,24 @@ class CompetencyIndex:
                          domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
 
-    def _related(self, one: int, other: int) -> bool:
-        """Whether two competencies are a domain and one of its capabilities."""
+    def _works_on_a_product(self, position: int, where: frozenset[int], of: bool) -> bool:
+        """Whether what a mention works on is a mere object: not what the competency makes or maintains, said with
+        "of" (the buyer wants that product's know-how: "entretien d'un simulateur", "gear grinding of
+        transmission gears"; harnesses "for a drone program" are no drones), nor what a domain named by one word
+        works on, a qualifier ("a composites partner for autoclave curing", "certification of DO-178C software")."""
+        one_word_domain = len(where) == 1 and self.competencies[position].code in self._children
+        return not (of and position in self._making) and not one_word_domain
+
+    def _names_whole(self, phrase: int, reading: _Reading, span: frozenset[int]) -> bool:
+        """Whether a mention holds every word of its name: "for manufacturing process simulation" names the work,
+        "for landing gear pins" only the product of "landing gear manufacturing"."""
+        return set(self._phrase_keys[phrase]) <= set().union(*(reading.key_ids[i] for i in span))
+
+    def _related(self, one: int, other: int, siblings: bool = False) -> bool:
+        """Whether two competencies are a domain and one of its capabilities (or two capabilities of one domain)."""
         a, b = self.competencies[one], self.competencies[other]
+        if siblings:
+            return a.parent is not None and a.parent == b.parent
         return a.parent == b.code or b.parent == a.code
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
@@ -492,41 +571,151 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
     return [span for _, span in sorted(spans)]
 
 
-def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, domain, related) -> dict[int, tuple]:
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, works_on, whole
+                ) -> dict[int, tuple]:
     """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
-    ("CNC milling and CNC turning" is no "mill-turn"), nor the object of an earlier one.
-
-    An object follows another mention in the same clause through a preposition ("of", "pour", "de"…), maybe
-    an article, and one or two other words, nothing else: "zinc-nickel pour des axes de train d'atterrissage".
-    But what a whole domain works on is what it is asked for ("entretien d'un simulateur de vol": simulators
-    are the need).
+    ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects).
     """
+    objects = _objects(found, reading, text, works_on, whole)
     kept = {}
     for p, (_phrase, where, _everywhere) in found.items():
-        if any(set(where) < span for q in found if q != p for span in found[q][2]):
+        if p in objects or any(set(where) < span for q in found if q != p for span in found[q][2]):
+            continue
+        if _describes_the_asker(reading, text, where) or _says_when(reading, text, min(where)):
             continue
         # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
-        explained = [span for q in kept if not related(p, q) for span in kept[q][2] if span != set(where)]
+        # The same words naming two capabilities of one domain name the one ranked first ("the landing gear ...
+        # needs an overhaul" is no landing gear manufacturing).
+        explained = [span for q in kept if not related(p, q) for span in kept[q][2]
+                     if span != set(where) or related(p, q, siblings=True)]
         if set(where) <= set().union(*explained):
             continue
-        earlier = [(max(found[q][1]), q) for q in found if q != p and max(found[q][1]) < min(where)]
-        if earlier and _is_object(reading, text, max(earlier)[0], min(where)) and not domain(max(earlier)[1]):
+        if _abbreviates(reading, text, where, [kept[q][1] for q in kept]):
             continue
         kept[p] = found[p]
     return kept
 
 
-def _is_object(reading: _Reading, text: str, before: int, at: int) -> bool:
+def _describes_the_asker(reading: _Reading, text: str, where: tuple[int, ...]) -> bool:
+    """Whether a mention is in the subject of a verb of asking, in one clause: it says who asks ("Engine
+    overhaul shop requires a subcontractor for thermal spray", "We make aircraft seats and are looking for a
+    laboratory"), unless "for" or "pour" brings it in ("Pour l'usinage 5 axes, nous cherchons...")."""
+    clause = reading.clauses[max(where)]
+    after = range(max(where) + 1, len(reading.content))
+    if not any(reading.clauses[i] == clause and _ASKING_VERB.fullmatch(reading.content[i].surface.lower())
+               and _asks(reading.content[i], text) for i in after):
+        return False
+    first = min(i for i in range(len(reading.content)) if reading.clauses[i] == clause)
+    start = reading.content[first - 1].end if first else 0
+    return not any(w.folded in ("for", "pour") for w in words(text[start:reading.content[min(where)].start]))
+
+
+def _asks(verb: Word, text: str) -> bool:
+    """"recherche" asks only followed by an article ("L'atelier recherche un partenaire")."""
+    return verb.folded != "recherche" or bool(re.match(r"\s+(un|une|des)\b", text[verb.end:]))
+
+
+def _says_when(reading: _Reading, text: str, first: int) -> bool:
+    """Whether a mention says what comes before or after the work asked ("grenaillage ... après rectification",
+    "after grinding"): a step already done or done by others."""
+    return first > 0 and reading.content[first - 1].folded in SEQUENCE_WORDS and not _breaks(
+        text[reading.content[first - 1].end:reading.content[first].start])
+
+
+def _abbreviates(reading: _Reading, text: str, where: tuple[int, ...], others: list[tuple[int, ...]]) -> bool:
+    """Whether a mention is an acronym in brackets right after another mention: it abbreviates what precedes it
+    ("Assemblage de cartes électroniques (CMS)" is no content management system)."""
+    if len(where) != 1 or not where[0] or not reading.content[where[0]].surface.isupper():
+        return False
+    at = where[0]
+    return (text[reading.content[at - 1].end:reading.content[at].start].strip() == "("
+            and any(max(other) == at - 1 for other in others))
+
+
+def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, whole) -> set[int]:
+    """The mentions that say what an earlier mention of the same clause works on: they follow it through a
+    preposition ("of", "pour", "de"...), maybe an article and a few other words, nothing else ("zinc-nickel
+    pour des axes de train d'atterrissage", "DO-160 testing of a cockpit display unit"), or go on such an
+    object with nothing between ("FEA of a composite wing box": neither composites nor wings are needed).
+
+    What is made, assembled, repaired or maintained is the need, though: the buyer wants that product's
+    know-how ("entretien d'un simulateur de vol", "investment casting of turbine blades", "overhaul of
+    shock struts")."""
+    spans = sorted({(min(span), max(span), p) for p, (_, where, everywhere) in found.items()
+                    for span in (frozenset(where), *everywhere)})
+    objects = set()  # (start, end, p) of spans that are objects
+    for start, end, p in spans:
+        ends = [e for s, e, q in spans if q != p and e < start]
+        if not ends:
+            continue
+        previous = [(s, e, q) for s, e, q in spans if q != p and e == max(ends)]
+        before = max(ends)
+        if any(span in objects for span in previous) and _joined(reading, text, before, start):
+            objects.add((start, end, p))
+        elif _is_object(reading, text, before, start,
+                        whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
+                works_on(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
+                for s, e, q in previous):
+            objects.add((start, end, p))
+    # A competency is an object when every mention of it is.
+    return {p for p in found if all(span in objects for span in spans if span[2] == p)}
+
+
+def _span_of(mention: tuple, start: int, end: int) -> frozenset[int]:
+    """The words of one of a competency's mentions, from where it starts and ends."""
+    return next(span for span in (frozenset(mention[1]), *mention[2]) if (min(span), max(span)) == (start, end))
+
+
+def _modifies(reading: _Reading, text: str, end: int) -> bool:
+    """Whether the word ending a mention qualifies the noun right after it ("landing gear pins"): the mention
+    names a product, the pins."""
+    return end + 1 < len(reading.content) and text[reading.content[end].end:reading.content[end + 1].start].isspace()
+
+
+def _joined(reading: _Reading, text: str, before: int, at: int) -> bool:
+    """Whether two content words stand side by side in one noun group ("composite wing box")."""
     between = text[reading.content[before].end:reading.content[at].start]
-    if not 1 <= at - before - 1 <= 2 or _breaks(between):
+    return at == before + 1 and not _breaks(between) and all(w.is_stop_word and w.folded not in CONJUNCTIONS
+                                                             for w in words(between))
+
+
+def _through_of(reading: _Reading, text: str, before: int, at: int) -> bool:
+    """Whether "of" or "de" links two words, not "for" or "pour"."""
+    linking = {w.folded for w in words(text[reading.content[before].end:reading.content[at].start])}
+    return bool(linking & OF) and not linking & {"for", "pour"}
+
+
+def _is_object(reading: _Reading, text: str, before: int, at: int, whole: bool) -> bool:
+    """Whether the mention starting at `at` says what the mention ending at `before` works on. Right after it,
+    "for" says so only of a mention that names a product without its work ("zinc-nickel for landing gear
+    pins"; "AI for manufacturing process simulation" names two needs); further, "for" too ("zinc-nickel pour
+    des axes"). A partner named between says who is sought, not what is worked on ("a composites partner for
+    autoclave curing")."""
+    between = text[reading.content[before].end:reading.content[at].start]
+    gap = at - before - 1
+    if gap > MAX_OBJECT_GAP or _breaks(between):
+        return False
+    if any(reading.content[i].folded in PARTNER_WORDS for i in range(before + 1, at)):
         return False
     linking = [w.folded for w in words(between) if w.is_stop_word]
-    return any(w in OBJECT_PREPOSITIONS for w in linking) and all(w in _OBJECT_LINKS for w in linking)
+    prepositions = OF if whole and not gap else OBJECT_PREPOSITIONS
+    return any(w in prepositions for w in linking) and all(w in _OBJECT_LINKS for w in linking)
 
 
 def _breaks(between: str) -> bool:
     """Whether what stands between two words ends a clause."""
     return between not in _WITHIN_A_WORD and bool(_CLAUSE_BREAK.search(between))
+
+
+def _second_halves(every: list[Word], text: str) -> set[int]:
+    """Where the second half of "sous-traitant" / "sous-traitance" (a subcontractor) starts: no treatment."""
+    return {word.start for previous, word in pairwise(every)
+            if previous.folded == "sous" and text[previous.end:word.start] == "-" and word.folded.startswith("traitan")}
+
+
+def _is_participle(word: Word) -> bool:
+    """A French or English past participle: a process said by its verb ("cémentés", "hardened")."""
+    return word.surface.lower().endswith(("é", "ée", "és", "ées")) or word.folded.endswith("ed")
 
 
 def _describes_a_noun(word: Word, every: list[Word], text: str) -> bool:

@@ -204,3 +204,110 @@ def test_words_other_mentions_explain_name_nothing_more(shipped):
     inferred = codes(shipped.infer("3-axis CNC milling and CNC turning of stainless steel parts."))
     assert {"machining-cnc-milling", "machining-turning"} <= set(inferred)
     assert "machining-mill-turn" not in inferred
+
+
+# -- what a buyer asks for, and what only describes the work (issue 13, test split) ---------------------------
+
+
+def test_what_is_tested_or_analysed_is_no_need(shipped):
+    inferred = codes(shipped.infer("DO-160G environmental qualification testing of a cockpit display unit."))
+    assert "test-environmental" in inferred and "avionics-flight-displays" not in inferred
+    inferred = codes(shipped.infer("Engineering services: stress analysis and FEA of a composite wing box."))
+    assert "sim-fea" in inferred
+    assert not {"composites", "aero-wing"} & set(inferred), "the whole noun group after 'of' is the object"
+
+
+def test_what_is_made_or_maintained_is_the_need(shipped):
+    assert "propulsion-blades-discs" in codes(shipped.infer("Investment casting of nickel-based turbine blades."))
+
+
+def test_a_partner_or_a_service_named_before_for_is_who_is_sought(shipped):
+    assert "metrology-first-article-inspection" in codes(
+        shipped.infer("Penetrant testing services for first article inspection."))
+
+
+def test_a_domain_named_by_one_word_qualifies_and_has_no_object(shipped):
+    assert "avionics-do178c-software" in codes(shipped.infer("Certification of DO-178C Level A software."))
+
+
+def test_for_brings_an_object_only_when_it_names_a_product(shipped):
+    assert "sim-manufacturing-process" in codes(
+        shipped.infer("Research chair call: artificial intelligence for manufacturing process simulation."))
+    inferred = codes(shipped.infer("Cadmium replacement with zinc-nickel for landing gear pins."))
+    assert "surface-zinc-nickel" in inferred
+    assert not {"lg-landing-gear-manufacturing", "lg-landing-gear-overhaul", "landing-gear-hydraulics"} & set(inferred)
+
+
+def test_who_asks_is_no_need(shipped):
+    inferred = codes(shipped.infer("Engine overhaul shop requires a subcontractor for thermal spray coatings."))
+    assert inferred == ["surface-thermal-spray"]
+    assert "interiors-seating" not in codes(
+        shipped.infer("We make aircraft seats and are looking for a laboratory for flammability testing."))
+    assert "machining-5-axis" in codes(shipped.infer("Pour l'usinage 5 axes de ferrures, nous cherchons un partenaire."))
+
+
+def test_a_step_before_or_after_the_work_is_no_need(shipped):
+    inferred = codes(shipped.infer("Grenaillage de précontrainte de pièces en acier après rectification."))
+    assert "surface-shot-peening" in inferred and "machining-grinding" not in inferred
+
+
+def test_an_acronym_in_brackets_abbreviates_what_precedes_it(shipped):
+    inferred = codes(shipped.infer("Assemblage de cartes électroniques (CMS) pour des calculateurs."))
+    assert "avionics-pcb-assembly" in inferred and "eng-configuration-management" not in inferred
+
+
+def test_a_word_meets_a_name_by_its_stem_in_the_name_s_language(shipped):
+    # The French stemmer makes "trainer" "train", as the English one makes "training".
+    inferred = codes(shipped.infer("The landing gear of our trainer aircraft needs an overhaul: wheels and brakes."))
+    assert "training-workforce" not in inferred
+
+
+def test_a_noun_is_no_derived_adjective_but_a_participle_is_its_process(shipped):
+    assert "avionics-electronics" not in codes(shipped.infer("Inspections de phase 1 des avions-citernes."))
+    assert "heat-treatment-carburizing" in codes(shipped.infer("Pignons cémentés et rectifiés."))
+
+
+def test_a_subcontractor_is_no_treatment(shipped):
+    inferred = codes(shipped.infer("Sous-traitant en projection thermique recherché."))
+    assert "surface-thermal-spray" in inferred
+    assert not any(code.startswith("heat-treatment") for code in inferred)
+
+
+def test_a_name_does_not_go_on_across_a_verb(shipped):
+    inferred = codes(shipped.infer("Phase 1 and phase 2 inspections of the aircraft shall be performed on site."))
+    assert "eng-aerodynamics" not in inferred
+
+
+def test_a_name_that_negates_needs_its_negation(shipped):
+    inferred = codes(shipped.infer("Cuisson en autoclave de panneaux."))
+    assert "composites-autoclave" in inferred and "composites-out-of-autoclave" not in inferred
+
+
+def test_recherche_d_un_partenaire_asks_for_a_partner(shipped):
+    inferred = codes(shipped.infer("Recherche d'un fournisseur accrédité pour le ressuage fluorescent."))
+    assert "ndt-penetrant" in inferred and "research-development" not in inferred
+
+
+def test_the_same_words_name_one_capability_of_a_domain(shipped):
+    inferred = codes(shipped.infer("The landing gear of our trainer aircraft needs an overhaul: wheels and brakes."))
+    assert "lg-landing-gear-overhaul" in inferred and "lg-landing-gear-manufacturing" not in inferred
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Strip and repaint of two ATR 72 aircraft.", "surface-paint-stripping"),
+    ("Réparation structurale de gouvernes.", "aero-control-surfaces"),
+    ("Révision de composants hydrauliques : vérins et pompes.", "lg-actuators"),
+    ("Révision de composants hydrauliques : vérins et pompes.", "mro-component-repair"),
+    ("Digital twin and artificial intelligence.", "sw-ai-data"),
+    ("Modernisation d'un banc d'essais : acquisition de données et instrumentation.", "avionics-sensors-instrumentation"),
+    ("Qualification testing of a display: vibration, temperature-altitude and EMC.", "test-vibration-shock"),
+    ("Essais DO-160 : vibrations, température-altitude et compatibilité électromagnétique.", "test-environmental"),
+    ("Autoclave curing of carbon fibre prepreg panels.", "composites-prepreg-layup"),
+])
+def test_buyers_common_words_are_names_of_the_shipped_taxonomy(shipped, text, code):
+    assert code in codes(shipped.infer(text))
+
+
+def test_what_a_maker_works_for_is_no_product_of_it(shipped):
+    inferred = codes(shipped.infer("Gabarits d'assemblage pour une ligne de panneaux de fuselage."))
+    assert "tooling-assembly-jigs" in inferred and "aero-fuselage" not in inferred
