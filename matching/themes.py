@@ -14,9 +14,13 @@ A text becomes a vector in two parts:
   stem does. The matrix is reduced by a truncated SVD (LSA). Then each language's mean is taken away:
   without that, the strongest direction in a mixed corpus is the language itself, and the themes would
   be "the French texts" and "the English texts".
-- semantic (optional): sentence embeddings (matching.embeddings, e.g. multilingual-e5-small), passed in
-  precomputed as `vectors` because encoding is slow (some 20 texts/s on two cores) and the caller caches
-  them. They are centred per language too and weigh more than the lexical part when present.
+- semantic (when given): sentence embeddings (matching.embeddings, e.g. multilingual-e5-small), passed in
+  precomputed as `vectors` because encoding is slow (some 20 texts/s on two cores) and the caller stores
+  them. They are centred per language too, and then used alone: the lexical space is what the finder falls
+  back on when no vectors are given (no encoder, or it failed). Blended in, it only blurred the encoder's
+  topics (SIB-200: adjusted Rand 0.41 with the embeddings alone, 0.32 with the lexical part at a quarter of
+  the weight; docs/benchmarks.md). A model stored by a blended run places no new text (its centres have
+  other dimensions) until the next run.
 
 Without embeddings, texts in two languages meet only through shared stems (cognates, names, figures) and
 the concepts: that covers the cluster's own vocabulary, not general topics — see docs/benchmarks.md.
@@ -43,9 +47,6 @@ DEFAULT_SEED = 0
 # more than 12 is more than a person reads at a glance. Capped by the number of texts (see _k_candidates).
 DEFAULT_K_RANGE = (6, 12)
 LSA_DIMENSIONS = 100
-# How much each part weighs in a text's vector (both parts are unit length before weighing).
-LEXICAL_WEIGHT = 1.0
-EMBEDDING_WEIGHT = 3.0
 CONCEPT_WEIGHT = 2.0            # a concept feature against one stem of the same rarity
 MIN_LANGUAGE_TEXTS = 5           # texts of a language for its mean to be taken away
 HIERARCHY_LIMIT = 12_000         # texts clustered by average linkage; k-means beyond
@@ -57,6 +58,10 @@ SILHOUETTE_SAMPLE = 2000         # texts each candidate k is tried on (the silho
 # at most MAX_THEMES: with fewer, unrelated subjects had to share a theme (titanium lead times with public
 # transit). Texts of varied wording (SIB-200's sentences: 14 % in tight groups) keep DEFAULT_K_RANGE.
 TIGHT_DISTANCE = 0.3
+# In the sentence encoder's space (centred per language) a detail added to a short text moves it further (one
+# demo subject's wordings: 0.35-0.55 apart on average) while unrelated subjects stay 0.9 apart; SIB-200's
+# varied sentences: under 1 % in tight groups at 0.5, 6 % at 0.6; the demo's needs: 78 % at 0.5.
+TIGHT_DISTANCE_EMBEDDED = 0.5
 TIGHT_GROUP_SIZE = 5
 TIGHT_SHARE = 0.5
 SUBJECT_DISTANCE = 0.8
@@ -392,18 +397,23 @@ def _centred(points: np.ndarray, languages: Sequence[str | None], means: Mapping
 
 def _embed(readings: Sequence[Reading], space: _Space, vectors: np.ndarray | None):
     """Texts as unit vectors in the space, and whether each has anything (a known term or an embedding)."""
+    if vectors is not None:
+        return _embedded(readings, space, vectors)
     languages = [r.language for r in readings]
     weighted = _normalise_rows(_counts(readings, space.vocabulary, space.concepts).multiply(space.idf).tocsr())
     placed = np.asarray(weighted.getnnz(axis=1) > 0)
     lexical = _normalise_rows(weighted @ space.components.T) if space.components.size else weighted[:, :0].toarray()
-    lexical = _normalise_rows(_centred(lexical, languages, space.language_means)) * np.sqrt(LEXICAL_WEIGHT)
+    lexical = _normalise_rows(_centred(lexical, languages, space.language_means))
     lexical[~placed] = 0.0
-    if vectors is None:
-        return _normalise_rows(lexical), placed
+    return lexical, placed
+
+
+def _embedded(readings: Sequence[Reading], space: _Space, vectors: np.ndarray):
+    """Texts as their sentence embeddings, each minus its language's mean (so that a French text and its
+    translation are as near as their meanings), unit length; and whether each has a vector."""
     semantic = _normalise_rows(np.asarray(vectors, dtype=np.float64))
-    semantic = _normalise_rows(_centred(semantic, languages, space.embedding_means)) * np.sqrt(EMBEDDING_WEIGHT)
-    has_vector = np.linalg.norm(semantic, axis=1) > 0
-    return _normalise_rows(np.hstack([lexical, semantic])), placed | has_vector
+    semantic = _normalise_rows(_centred(semantic, [r.language for r in readings], space.embedding_means))
+    return semantic, np.linalg.norm(semantic, axis=1) > 0
 
 
 def _normalise_rows(matrix):
@@ -426,8 +436,10 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: i
     if vectors is not None and len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
     readings = [read_text(t) for t in texts]
-    space = _fit_space(readings, concept_stems(competencies), seed)
-    if vectors is not None:
+    if vectors is None:
+        space = _fit_space(readings, concept_stems(competencies), seed)
+    else:   # the embeddings alone place the texts: no lexical space to fit
+        space = _Space({}, np.zeros(0), np.zeros((0, 0)), {}, {})
         semantic = _normalise_rows(np.asarray(vectors, dtype=np.float64)) if len(texts) else np.zeros((0, 1))
         space.embedding_means = _means(semantic, [r.language for r in readings])
     points, placed = _embed(readings, space, vectors)
@@ -435,13 +447,14 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray | None = None, *, k: i
     labels = np.full(len(texts), -1)
     silhouette = None
     if len(indices):
-        labels[indices], silhouette = _cluster(points[indices], k, k_range, seed)
+        tight = TIGHT_DISTANCE if vectors is None else TIGHT_DISTANCE_EMBEDDED
+        labels[indices], silhouette = _cluster(points[indices], k, k_range, seed, tight)
     labels = _by_size(labels)
     model = ThemeModel(space, _centroids(points, labels), vectors is not None)
     return _result(texts, readings, labels, model, points, silhouette)
 
 
-def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int):
+def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int, tight: float):
     """Labels of the points, and the silhouette of the chosen k when it was chosen among several.
 
     Up to HIERARCHY_LIMIT points: average-linkage clustering (cosine), whose tree is cut at each candidate k.
@@ -462,7 +475,7 @@ def _cluster(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: 
         distances = np.clip(np.nan_to_num(pdist(points, metric="cosine"), nan=1.0), 0.0, 2.0)
         tree = linkage(distances, method="average")
         if k is None:
-            candidates = _with_subjects(candidates, fcluster(tree, TIGHT_DISTANCE, criterion="distance"),
+            candidates = _with_subjects(candidates, fcluster(tree, tight, criterion="distance"),
                                         fcluster(tree, SUBJECT_DISTANCE, criterion="distance"))
         cut = {c: fcluster(tree, c, criterion="maxclust") - 1 for c in candidates}
         return _best_k(points, candidates, sample, lambda c: cut[c][sample], lambda c: cut[c])
