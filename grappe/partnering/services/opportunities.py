@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, jobs, notify, vectors
 from grappe.core.permissions import require
 from grappe.members.models import Capability, CertificationType, Organisation
 from matching import mentions
@@ -117,7 +117,18 @@ def describe_opportunity(*, actor, initiator: Organisation, data: dict,
             **audit.snapshot(opportunity, exclude=("description",)),
             "needs": [i.code for i in inferred],
             "required_certifications": sorted(c.code for c in opportunity.required_certifications.all())})
+        jobs.enqueue("grappe.partnering.tasks.encode_opportunity_task", opportunity.pk)
     return opportunity
+
+
+def encode_opportunity(opportunity_id: int | None = None) -> int:
+    """Store the sentence vector of an opportunity's text, or of every opportunity's that has none (the
+    backfill: manage.py encode_texts), so that searches and inference read it instead of encoding (the work of
+    a background task, queued when the opportunity is written). Returns how many texts it encoded; without an
+    encoder, or when it fails, none (core.vectors.encode_and_store)."""
+    opportunities = Opportunity.objects.all() if opportunity_id is None else Opportunity.objects.filter(
+        pk=opportunity_id)
+    return vectors.encode_and_store(list(opportunities.values_list("description", flat=True)))
 
 
 def set_opportunity_needs(*, actor, opportunity: Opportunity, must_haves: Collection[Capability],

@@ -189,3 +189,34 @@ def test_a_whole_file_pasted_is_still_refused(cluster):
     assert refused.value.code == "too_long"
     assert not Opportunity.objects.exists()
 
+
+# Vectors ------------------------------------------------------------------------------------------------
+
+def test_an_opportunitys_text_is_encoded_by_a_background_task_never_in_the_request(alpha_client, fake_encoder):
+    from grappe.conftest import committed
+    from grappe.core import vectors
+
+    from .test_views import describe_form
+
+    with committed():
+        response = alpha_client.post(reverse("partnering:opportunity-create"), describe_form())
+        assert fake_encoder.calls == 0, "the request does not wait on the encoder"
+
+    assert response.status_code == 302
+    description = Opportunity.objects.get().description
+    assert fake_encoder.calls == 1
+    assert list(vectors.stored_vectors([description])) == [description]
+
+
+def test_a_failing_encoder_never_fails_the_description(alpha_client, fake_encoder):
+    from grappe.conftest import committed
+    from grappe.core.models import TextEmbedding
+
+    from .test_views import describe_form
+
+    fake_encoder.broken = True
+    with committed():
+        response = alpha_client.post(reverse("partnering:opportunity-create"), describe_form())
+
+    assert response.status_code == 302 and Opportunity.objects.count() == 1
+    assert not TextEmbedding.objects.exists()
