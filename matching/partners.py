@@ -98,7 +98,8 @@ def material_mentions(candidate: Candidate) -> tuple[MaterialMention, ...]:
     """Every material the candidate's evidence and certification scopes name, each text read once."""
     texts = [*((EVIDENCE, code, h.evidence) for code, h in candidate.holdings.items()),
              *((CERTIFICATION, code, scope) for code, scope in candidate.certification_scopes.items())]
-    return tuple(MaterialMention(found.code, source, code) for source, code, text in texts if text
+    maybe = mentions.may_name_materials([text for _source, _code, text in texts]) if texts else []
+    return tuple(MaterialMention(found.code, source, code) for source, code, text in (texts[i] for i in maybe)
                  for found in mentions.materials(text))
 
 
@@ -151,8 +152,8 @@ class PartnerIndex:
         self.declared_competitors = self._declared_competitors()
         self._competitor_graphs: dict[float, sparse.csr_matrix] = {}
         self.rows_naming: dict[Hashable, list[int]] = {}  # id -> rows of the candidates that name it
-        # Read on demand and kept: reading every evidence of a large cluster costs seconds (~80 µs a text),
-        # and only the candidates an opportunity naming a material ranks are ever asked about.
+        # Read on demand and kept, candidate by candidate: reading every evidence of a large cluster costs
+        # seconds, and only the candidates an opportunity naming a material ranks are ever asked about.
         self._material_mentions: dict[int, tuple[MaterialMention, ...]] = {}
         for row, candidate in enumerate(self.candidates):
             for other in candidate.competitor_of:
@@ -208,6 +209,15 @@ class PartnerIndex:
         if row not in self._material_mentions:
             self._material_mentions[row] = material_mentions(self.candidates[row])
         return self._material_mentions[row]
+
+    def materials_named(self, rows: Sequence[int], materials: Collection[str]) -> np.ndarray:
+        """Each candidate's share of these materials (codes of matching.mentions.MATERIALS) that it names in
+        its own words, read for `rows` only (0 elsewhere)."""
+        share = np.zeros(len(self.candidates))
+        wanted = set(materials)
+        for row in rows if wanted else ():
+            share[row] = len(wanted & {m.material for m in self.material_mentions(row)}) / len(wanted)
+        return share
 
     def shared_core_with(self, core_codes: Collection[str]) -> np.ndarray:
         """How many of these core competencies each candidate also holds at core level."""

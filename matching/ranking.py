@@ -106,15 +106,6 @@ def _eligible_rows(index: PartnerIndex, initiator: Candidate, exclude: Collectio
     return eligible
 
 
-def _materials_named(index: PartnerIndex, rows: np.ndarray, materials: Collection[str]) -> np.ndarray:
-    """Each candidate's share of these materials named in its own words; computed for `rows` only."""
-    share = np.zeros(len(index))
-    for row in rows if materials else ():
-        named = {mention.material for mention in index.material_mentions(row)}
-        share[row] = len(named & set(materials)) / len(materials)
-    return share
-
-
 def rank_partners(initiator: Candidate, gap: Gap, candidates: PartnerIndex | Iterable[Candidate],
                   top_k: int = 20, weights: ScoreWeights = ScoreWeights(),
                   exclude: Collection[Hashable] = (), materials: Collection[str] = ()) -> list[RankedPartner]:
@@ -135,7 +126,7 @@ def rank_partners(initiator: Candidate, gap: Gap, candidates: PartnerIndex | Ite
     _, overlap_share = index.overlap_share_with(initiator.core_codes)
     rows = np.flatnonzero(_eligible_rows(index, initiator, exclude) & ((must + nice + certifications) > 0))
     materials = tuple(dict.fromkeys(materials))
-    named = _materials_named(index, rows, materials)
+    named = index.materials_named(rows.tolist(), materials)
 
     parts = np.stack([weights.must_have * must, weights.nice_to_have * nice,
                       weights.certifications * certifications, weights.reciprocity * reciprocity,
