@@ -225,3 +225,39 @@ def run_together(*actions):
 
 
 from grappe.core.tests.permission_matrix import matrix  # noqa: E402,F401 — the permission matrix's fixture
+
+
+class FakeEncoder:
+    """Four numbers per text, counted: enough to follow who encodes and when, without the model's seconds."""
+
+    name = "fake-encoder"
+    dim = 4
+
+    def __init__(self):
+        self.calls = 0
+        self.broken = False
+
+    def _vector(self, text):
+        if self.broken:
+            raise RuntimeError("the encoder is gone")
+        self.calls += 1
+        return [1.0, len(text) % 3, len(text) % 5, 1.0]
+
+    def encode_text(self, text):
+        return self._vector(text)
+
+    def encode_names(self, names):
+        return [self._vector(name) for name in names]
+
+
+@pytest.fixture
+def fake_encoder(settings, monkeypatch):
+    """The sentence encoder in use is a FakeEncoder (grappe.core.vectors), and background tasks run at once."""
+    from grappe.core import vectors
+
+    settings.GRAPPE_THEME_ENCODER = "auto"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    encoder = FakeEncoder()
+    monkeypatch.setitem(vectors._ENCODERS, "fake", encoder)
+    monkeypatch.setattr(vectors, "encoder_name", lambda: "fake")
+    return encoder

@@ -53,7 +53,7 @@ from .partners import (
     Candidate,
     PartnerIndex,
 )
-from .ranking import Contribution, as_index
+from .ranking import Contribution, as_index, covered_by
 
 
 @dataclass(frozen=True)
@@ -706,7 +706,8 @@ def _team(problem: _Problem, chosen: np.ndarray, status: SolveStatus, lower_boun
     for position in chosen.tolist():
         candidate = index.candidates[problem.rows[position]]
         brings = tuple(
-            Contribution(code, candidate.holdings[code].level, candidate.holdings[code].evidence, True)
+            Contribution(code, candidate.holdings[code].level, candidate.holdings[code].evidence, True,
+                         covered_by(candidate, code))
             for code in problem.competencies if code in candidate.holdings
         )
         certifications = tuple(code for code in problem.certifications if code in candidate.certifications)

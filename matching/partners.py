@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from . import mentions
+
 CORE = "core"
 SECONDARY = "secondary"
 LEVEL_VALUE = {SECONDARY: 1, CORE: 2}  # the value a holding takes in PartnerIndex.levels
@@ -34,11 +36,13 @@ class Need:
 
 @dataclass(frozen=True, slots=True)
 class Holding:
-    """An organisation's competency: `level` is "core" or "secondary"; `evidence` says what shows it."""
+    """An organisation's competency: `level` is "core" or "secondary"; `evidence` says what shows it;
+    `domain`, the code of the domain it belongs to (what a domain-level need is covered by)."""
 
     code: str
     level: str = CORE
     evidence: str = ""
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Candidate:
 
     `needs`: the competency codes it declared it needs or is interested in (what makes a partnership
     reciprocal). `competitor_of`: ids of organisations it declared as direct competitors.
+    `certification_scopes`: the scope written on a certification, by certification code, when there is one.
     """
 
     id: Hashable
@@ -58,6 +63,7 @@ class Candidate:
     certifications: Collection[str] = frozenset()
     needs: Collection[str] = frozenset()
     competitor_of: Collection[Hashable] = frozenset()
+    certification_scopes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def core_codes(self) -> frozenset[str]:
@@ -72,6 +78,29 @@ class Candidate:
     def is_research(self) -> bool:
         """A university, a college or a research centre."""
         return self.kind in RESEARCH_KINDS
+
+
+EVIDENCE = "evidence"
+CERTIFICATION = "certification"
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialMention:
+    """A material an organisation names in its own words: in the evidence of one of its capabilities
+    (`source` EVIDENCE, `code` the capability's) or the scope of a certification (CERTIFICATION)."""
+
+    material: str
+    source: str
+    code: str
+
+
+def material_mentions(candidate: Candidate) -> tuple[MaterialMention, ...]:
+    """Every material the candidate's evidence and certification scopes name, each text read once."""
+    texts = [*((EVIDENCE, code, h.evidence) for code, h in candidate.holdings.items()),
+             *((CERTIFICATION, code, scope) for code, scope in candidate.certification_scopes.items())]
+    maybe = mentions.may_name_materials([text for _source, _code, text in texts]) if texts else []
+    return tuple(MaterialMention(found.code, source, code) for source, code, text in (texts[i] for i in maybe)
+                 for found in mentions.materials(text))
 
 
 def core_overlap_share(shared: int, core_a: int, core_b: int) -> float:
@@ -123,6 +152,9 @@ class PartnerIndex:
         self.declared_competitors = self._declared_competitors()
         self._competitor_graphs: dict[float, sparse.csr_matrix] = {}
         self.rows_naming: dict[Hashable, list[int]] = {}  # id -> rows of the candidates that name it
+        # Read on demand and kept, candidate by candidate: reading every evidence of a large cluster costs
+        # seconds, and only the candidates an opportunity naming a material ranks are ever asked about.
+        self._material_mentions: dict[int, tuple[MaterialMention, ...]] = {}
         for row, candidate in enumerate(self.candidates):
             for other in candidate.competitor_of:
                 self.rows_naming.setdefault(other, []).append(row)
@@ -171,6 +203,21 @@ class PartnerIndex:
             positions, columns = zip(*known)
             dense[:, list(positions)] = matrix[:, list(columns)].toarray()
         return dense
+
+    def material_mentions(self, row: int) -> tuple[MaterialMention, ...]:
+        """The materials candidate `row` names in its evidence and certification scopes."""
+        if row not in self._material_mentions:
+            self._material_mentions[row] = material_mentions(self.candidates[row])
+        return self._material_mentions[row]
+
+    def materials_named(self, rows: Sequence[int], materials: Collection[str]) -> np.ndarray:
+        """Each candidate's share of these materials (codes of matching.mentions.MATERIALS) that it names in
+        its own words, read for `rows` only (0 elsewhere)."""
+        share = np.zeros(len(self.candidates))
+        wanted = set(materials)
+        for row in rows if wanted else ():
+            share[row] = len(wanted & {m.material for m in self.material_mentions(row)}) / len(wanted)
+        return share
 
     def shared_core_with(self, core_codes: Collection[str]) -> np.ndarray:
         """How many of these core competencies each candidate also holds at core level."""

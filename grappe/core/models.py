@@ -228,6 +228,20 @@ class ReleasedPopulation(models.Model):
         return f"{self.scope} {self.period_start}..{self.period_end} ({len(self.organisations)})"
 
 
+class TextEmbedding(models.Model):
+    """A text's sentence embedding by one model, kept so a text is encoded once (encoding is slow, some 20
+    texts a second). Keyed by a hash of the text: the text itself stays where it was written (a need, an
+    answer, an opportunity, a capability's name). Every app reads and writes it through core.vectors."""
+
+    text_hash = models.CharField(max_length=64)
+    model_name = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["text_hash", "model_name"], name="one_embedding_per_text")]
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

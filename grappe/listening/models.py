@@ -421,19 +421,6 @@ class ThemeAssignment(models.Model):
         return f"{self.theme} ← {self.need_id or self.answer_id}"
 
 
-class TextEmbedding(models.Model):
-    """A text's sentence embedding by one model, kept so a text is encoded once (encoding is slow, some 20
-    texts a second). Keyed by a hash of the text: the text itself stays where it was written."""
-
-    text_hash = models.CharField(max_length=64)
-    model_name = models.CharField(max_length=100)
-    vector = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["text_hash", "model_name"], name="one_embedding_per_text")]
-
-
 # Government briefs ------------------------------------------------------------------------------------------
 
 class BriefStatus(models.TextChoices):

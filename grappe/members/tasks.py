@@ -7,7 +7,7 @@ from django.utils import translation
 from django_tasks import task
 
 from .models import ImportJob, User
-from .services import certifications, imports
+from .services import certifications, imports, taxonomy
 
 
 @task()
@@ -36,3 +36,9 @@ def commit_import_task(job_id: int, actor_id: int | None, language: str) -> str:
 def send_certification_reminders_task() -> int:
     """Mail the reminders of certifications about to expire. Enqueue it daily (e.g. from cron)."""
     return certifications.send_certification_reminders()
+
+
+@task()
+def encode_capability_names_task(capability_id: int) -> int:
+    """Store the sentence vectors of a capability's names that have none (after it was saved)."""
+    return taxonomy.encode_capability_names(capability_id)

@@ -155,8 +155,9 @@ def _grouped(rows: Iterable[tuple]) -> dict[Hashable, list[tuple]]:
 def _candidates(organisations: QuerySet) -> list[Candidate]:
     """Organisations as the engine sees them, in four queries whatever their number.
 
-    Holdings: capabilities in use. Certifications: those not expired. Needs: the competencies the
-    organisation declared it needs (what makes a partnership reciprocal).
+    Holdings: capabilities in use, with their evidence. Certifications: those not expired, with their scope
+    (evidence and scopes name the materials an organisation works: matching.partners.material_mentions).
+    Needs: the competencies the organisation declared it needs (what makes a partnership reciprocal).
     """
     today = timezone.localdate()
     rows = organisations.order_by("pk").values_list("pk", "legal_name", "trade_name", "kind", "size_band", "region")
@@ -166,7 +167,7 @@ def _candidates(organisations: QuerySet) -> list[Candidate]:
         "organisation_id", "capability__code", "level", "evidence", "capability__parent__code"))
     certifications = _grouped(Certification.objects.filter(organisation__in=ids).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)).order_by().values_list(
-        "organisation_id", "certification_type__code"))
+        "organisation_id", "certification_type__code", "scope"))
     needs = _grouped(DeclaredNeed.objects.filter(
         organisation__in=ids, is_active=True, kind=NeedKind.COMPETENCY, capability__isnull=False)
         .order_by().values_list("organisation_id", "capability__code"))
@@ -174,8 +175,9 @@ def _candidates(organisations: QuerySet) -> list[Candidate]:
         Candidate(
             id=pk, name=trade_name or legal_name, kind=kind, size_band=size_band, region=region,
             holdings=_with_domains(holdings.get(pk, ())),
-            certifications=frozenset(code for (code,) in certifications.get(pk, ())),
+            certifications=frozenset(code for code, _scope in certifications.get(pk, ())),
             needs=frozenset(code for (code,) in needs.get(pk, ())),
+            certification_scopes={code: scope for code, scope in certifications.get(pk, ()) if scope},
         )
         for pk, legal_name, trade_name, kind, size_band, region in rows
     ]
@@ -185,7 +187,7 @@ def _with_domains(rows: Iterable[tuple]) -> dict[str, Holding]:
     """An organisation's capabilities, and each of their domains at secondary level: a domain-level need
     ("any NDT method") is met by any capability under it, but only as a partial fit, and a domain never
     counts among core competencies (which decide competition and succession)."""
-    held = {code: Holding(code, level, evidence) for code, level, evidence, _domain in rows}
+    held = {code: Holding(code, level, evidence, domain or "") for code, level, evidence, domain in rows}
     for _code, _level, _evidence, domain in rows:
         if domain and domain not in held:
             held[domain] = Holding(domain, SECONDARY)

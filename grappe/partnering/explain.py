@@ -7,10 +7,11 @@ the one place that turns them into sentences, so the page and the API say the sa
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from matching.consortia import SolveStatus
 from matching.gap import Gap, ReasonCode, Verdict
+from matching.partners import CERTIFICATION, EVIDENCE, MaterialMention
 
 RULE_LABELS = {
     "max_size": gettext_lazy("the maximum number of partners"),
@@ -19,6 +20,21 @@ RULE_LABELS = {
     "required_region": gettext_lazy("the required region"),
     "excluded": gettext_lazy("the excluded organisations"),
     "no_two_competitors": gettext_lazy("no two direct competitors"),
+}
+
+
+# The materials matching.mentions reads in a text, by code, as a person writes them mid-sentence.
+MATERIAL_LABELS = {
+    "titanium": pgettext_lazy("material", "titanium"),
+    "inconel": pgettext_lazy("material", "Inconel"),
+    "nickel-superalloy": pgettext_lazy("material", "nickel superalloys"),
+    "aluminium-lithium": pgettext_lazy("material", "aluminium-lithium"),
+    "aluminium": pgettext_lazy("material", "aluminium"),
+    "carbon-fibre": pgettext_lazy("material", "carbon fibre"),
+    "stainless-steel": pgettext_lazy("material", "stainless steel"),
+    "steel": pgettext_lazy("material", "steel"),
+    "invar": pgettext_lazy("material", "Invar"),
+    "magnesium": pgettext_lazy("material", "magnesium"),
 }
 
 
@@ -116,3 +132,33 @@ def infeasible(nobody_has: Sequence, nobody_certified: Sequence, can_relax: bool
         sentences.append(_("No team was found in the time allowed. Try again with fewer rules."))
     return sentences
 
+
+
+def material_label(code: str) -> str:
+    return str(MATERIAL_LABELS.get(code, code))
+
+
+def materials_named(codes: Iterable[str]) -> str:
+    """The materials an opportunity's text names: "titanium, Inconel"."""
+    return ", ".join(material_label(code) for code in codes)
+
+
+def material_reasons(found: Iterable[MaterialMention], capabilities: Mapping, certifications: Mapping) -> list[str]:
+    """Why a partner is preferred for the opportunity's materials: where its own words name them."""
+    sentences = []
+    for source, rows, sentence in (
+            (EVIDENCE, capabilities, lambda: _("Its evidence mentions: %(materials)s (%(where)s).")),
+            (CERTIFICATION, certifications, lambda: _("Its certifications mention: %(materials)s (%(where)s)."))):
+        mentions = [m for m in found if m.source == source]
+        if mentions:
+            sentences.append(sentence() % {
+                "materials": materials_named(dict.fromkeys(m.material for m in mentions)),
+                "where": listing(dict.fromkeys(str(rows[m.code]) for m in mentions if m.code in rows))})
+    return sentences
+
+
+def covered_by(pairs: Iterable[tuple]) -> str:
+    """Which capabilities of which partners cover a domain-level need: "covered by: Penetrant (Acme), …"."""
+    return _("covered by: %(names)s") % {"names": ", ".join(
+        _("%(capability)s (%(organisation)s)") % {"capability": capability, "organisation": organisation}
+        for capability, organisation in pairs)}

@@ -39,6 +39,9 @@ class Opportunity(models.Model):
     description = models.TextField(_("description"), max_length=MAX_DESCRIPTION_LENGTH)
     required_certifications = models.ManyToManyField(CertificationType, verbose_name=_("required certifications"),
                                                      blank=True, related_name="+")
+    # The materials its text names, as codes of matching.mentions.MATERIALS ("titanium"): partners whose
+    # evidence or certifications name them are preferred.
+    materials = models.JSONField(_("materials"), default=list, blank=True)
     region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
     budget = models.DecimalField(_("budget (CAD)"), max_digits=14, decimal_places=2, null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)

@@ -20,3 +20,21 @@ def test_certifications_are_read_as_grappe_certification_codes():
 
 def test_a_text_without_them_names_none():
     assert materials("Peinture de carénages") == [] and certifications("Peinture de carénages") == []
+
+
+def test_the_first_look_never_skips_a_text_that_names_a_material():
+    from matching.mentions import MATERIALS, may_name_materials
+
+    for names in MATERIALS.values():
+        for name in names:
+            plain = name.replace("s?", "s").replace("?", "")
+            for written in (plain, plain.upper(), plain.replace(" ", "-"), plain.title().replace(" ", "/")):
+                text = f"Pièces en {written} pour Safran"
+                if materials(text):
+                    assert may_name_materials(["Peinture", text, ""]) == [1], written
+
+
+def test_the_first_look_skips_texts_without_a_material():
+    from matching.mentions import may_name_materials
+
+    assert may_name_materials(["Peinture de carénages", "Usinage 5 axes", ""]) == []

@@ -1,9 +1,11 @@
 """Ranked partners: who brings what is missing, what it gets back, and how much it competes."""
 
+from dataclasses import replace
+
 import pytest
 
 from matching.gap import analyse_gap
-from matching.partners import Need, PartnerIndex
+from matching.partners import CERTIFICATION, EVIDENCE, Holding, MaterialMention, Need, PartnerIndex
 from matching.ranking import rank_partners
 
 from .organisations import org
@@ -96,3 +98,49 @@ def test_top_k_cuts_the_list_and_a_plain_list_of_candidates_gives_the_same_ranki
 
     assert ids(ranking) == ["p1", "p3", "p5"]
     assert ids(ranking) == ids(rank_partners(INITIATOR, gap, PartnerIndex.build(candidates), top_k=3))
+
+
+def test_a_partner_naming_the_opportunitys_material_in_its_evidence_ranks_higher_and_says_where():
+    plain = org("plain", core=["composites"])
+    titanium = org("titanium", core=["composites"])
+    titanium = replace(titanium, holdings={"composites": Holding("composites", "core", "Brackets en titane TA6V")})
+
+    ranking = rank([plain, titanium], materials=["titanium"])
+
+    assert ids(ranking) == ["titanium", "plain"]
+    assert ranking[0].materials == (MaterialMention("titanium", EVIDENCE, "composites"),)
+    assert ranking[0].parts.materials > 0 and ranking[1].parts.materials == 0
+    assert ranking[1].materials == ()
+
+
+def test_a_certification_scope_naming_the_material_counts_too():
+    scoped = replace(org("scoped", core=["ndt"], certifications=["nadcap"]),
+                     certification_scopes={"nadcap": "Heat treating of Inconel and titanium alloys"})
+
+    ranking = rank([org("plain", core=["ndt"]), scoped], materials=["inconel"])
+
+    assert ids(ranking) == ["scoped", "plain"]
+    assert ranking[0].materials == (MaterialMention("inconel", CERTIFICATION, "nadcap"),)
+
+
+def test_a_material_is_a_preference_never_a_filter_nor_above_a_better_coverage():
+    better = org("better", core=["composites", "ndt"])
+    named = replace(org("named", core=["composites"]),
+                    holdings={"composites": Holding("composites", "core", "titanium and carbon fibre")})
+    nothing = replace(org("nothing", core=["welding"]),
+                      holdings={"welding": Holding("welding", "core", "titanium welding")})
+
+    ranking = rank([named, better, nothing], materials=["titanium", "carbon-fibre"])
+
+    assert ids(ranking) == ["better", "named"]  # one who brings nothing is not ranked for its material
+    assert rank([named, better])[1].candidate.id == "named"  # no material: ranked all the same
+
+
+def test_a_domain_need_says_which_of_the_partners_capabilities_cover_it():
+    holdings = {"ndt-pt": Holding("ndt-pt", "core", "", "ndt"), "ndt-ut": Holding("ndt-ut", "core", "", "ndt"),
+                "ndt": Holding("ndt", "secondary")}
+    partner = replace(org("p"), holdings=holdings)
+
+    brought = rank([partner])[0].brings
+
+    assert [(b.code, b.covered_by) for b in brought] == [("ndt", ("ndt-pt", "ndt-ut"))]

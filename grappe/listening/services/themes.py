@@ -19,27 +19,25 @@ trends) are in selectors.themes.
   (selectors.themes.rising_themes).
 
 Embeddings: when the setting GRAPPE_THEME_ENCODER names an installed encoder of matching.embeddings ("e5";
-"auto", the default, takes it when its package is installed, "none" never), every text's vector is stored in
-TextEmbedding (by text hash and model name: a text written twice is encoded once) by `encode_new_texts`, the
-background task a new need or answer queues; runs and placements read the stored vectors. An encoder missing
+"auto", the default, takes it when its package is installed, "none" never), every text's vector is stored by
+grappe.core.vectors (by text hash and model name: a text written twice is encoded once) through
+`encode_new_texts`, the background task a new need or answer queues; runs and placements read the stored vectors. An encoder missing
 or failing leaves the themes lexical, and the run's report says so to the staff (`encoder_note`).
 """
 
-import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import aggregates, audit, jobs, notify
+from grappe.core import aggregates, audit, jobs, notify, vectors
 from grappe.core.permissions import require
 from grappe.members.selectors import staff_users
 from matching import embeddings
@@ -51,7 +49,6 @@ from ..models import (
     NeedVisibility,
     QuestionKind,
     ResponseStatus,
-    TextEmbedding,
     Theme,
     ThemeAssignment,
     ThemeRun,
@@ -105,92 +102,23 @@ def _assignments() -> dict[tuple[str, int], ThemeAssignment]:
 
 # Embeddings ---------------------------------------------------------------------------------------------------
 
-def encoder_name() -> str | None:
-    """The encoder the runs use, or None (lexical themes only)."""
-    wanted = settings.GRAPPE_THEME_ENCODER
-    if wanted in ("", "none", None):
-        return None
-    name = "e5" if wanted == "auto" else wanted
-    return name if name in embeddings.ENCODERS and embeddings.available(name) else None
-
-
-_ENCODERS: dict[str, object] = {}
-
-
-def _encoder(name: str):
-    if name not in _ENCODERS:  # loading the model takes seconds: once per process
-        _ENCODERS[name] = embeddings.load_encoder(name, cache_dir=None)
-    return _ENCODERS[name]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def encoder_wanted() -> bool:
-    """Whether the settings ask for sentence embeddings (so that themes found without them deserve a note)."""
-    return settings.GRAPPE_THEME_ENCODER not in ("", "none", None)
-
-
 def encode_new_texts(*, every_text: bool = False) -> int:
     """Encode and store the vector of every text not themed yet that has none (the texts written since the
     last run; all of them before a first run), so that runs and placements never wait on the encoder; with
     `every_text`, of every text (the backfill: manage.py encode_texts). Returns how many texts it encoded; an
     encoder missing or failing encodes none (themes stay lexical)."""
-    name = encoder_name()
-    if name is None:
+    if vectors.encoder_name() is None:
         return 0
-    texts = [item.text for item in items(unassigned_only=not every_text)]
-    try:
-        return store_vectors(texts, name)
-    except Exception:
-        logger.exception("the sentence encoder %s failed: the new texts stay without vectors", name)
-        return 0
-
-
-def store_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None) -> int:
-    """Encode the texts that have no stored vector by encoder `name`, store them; returns how many."""
-    model_name = _encoder(name).name
-    by_hash = {text_hash(t): t for t in texts}
-    hashes = list(by_hash)
-    stored = set(_stored(model_name, hashes, "text_hash"))
-    missing = [text for h, text in by_hash.items() if h not in stored]
-    if missing:
-        cached_vectors(missing, name, progress=progress)
-    return len(missing)
+    return vectors.encode_and_store([item.text for item in items(unassigned_only=not every_text)])
 
 
 def _vectors_or_none(texts: Sequence[str], name: str, progress=None):
     """The texts' vectors, or None when the encoder fails (logged): callers fall back to lexical themes."""
     try:
-        return cached_vectors(texts, name, progress=progress)
+        return vectors.cached_vectors(texts, name, progress=progress)
     except Exception:
         logger.exception("the sentence encoder %s failed: lexical themes instead", name)
         return None
-
-
-def _stored(model_name: str, hashes: list[str], *fields: str):
-    """The stored vectors' `fields` for these text hashes, read 5,000 hashes at a time."""
-    for start in range(0, len(hashes), 5000):
-        yield from (TextEmbedding.objects.filter(model_name=model_name, text_hash__in=hashes[start:start + 5000])
-                    .values_list(*fields, flat=len(fields) == 1))
-
-
-def cached_vectors(texts: Sequence[str], name: str, progress: Callable[[int, int], None] | None = None):
-    """The texts' embeddings by encoder `name`: read from TextEmbedding, the missing ones encoded and stored."""
-    encoder = _encoder(name)
-    model_name = encoder.name
-    hashes = [text_hash(t) for t in texts]
-    stored = dict(_stored(model_name, hashes, "text_hash", "vector"))
-    missing = list(dict.fromkeys(h for h in hashes if h not in stored))
-    if missing:
-        by_hash = dict(zip(hashes, texts))
-        fresh = finder.encode_texts([by_hash[h] for h in missing], encoder, progress=progress)
-        rows = [TextEmbedding(text_hash=h, model_name=model_name, vector=v.astype(np.float32).tobytes())
-                for h, v in zip(missing, fresh)]
-        TextEmbedding.objects.bulk_create(rows, ignore_conflicts=True, batch_size=SAVE_CHUNK)
-        stored.update({h: row.vector for h, row in zip(missing, rows)})
-    return np.stack([np.frombuffer(bytes(stored[h]), dtype=np.float32) for h in hashes]) if texts else None
 
 
 # The run ------------------------------------------------------------------------------------------------------
@@ -232,16 +160,16 @@ def _run(run: ThemeRun, found: list[Item]) -> None:
     started = time.perf_counter()
     jobs.beat(run, 0, len(found))
     texts = [item.text for item in found]
-    name = encoder_name()
-    vectors = None
+    name = vectors.encoder_name()
+    found_vectors = None
     if name and texts:
-        vectors = _vectors_or_none(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
-        run.encoder = _encoder(name).name if vectors is not None else ""
+        found_vectors = _vectors_or_none(texts, name, progress=lambda done, total: _progress(run, int(0.6 * done)))
+        run.encoder = vectors.encoder(name).name if found_vectors is not None else ""
     # The staff are told when they asked for sentence embeddings and the themes are lexical all the same.
-    lexical_anyway = encoder_wanted() and texts and not run.encoder
+    lexical_anyway = vectors.encoder_wanted() and texts and not run.encoder
     note = {"encoder_note": "failed" if name else "missing"} if lexical_anyway else {}
     clustering = time.perf_counter()
-    result = _find(texts, vectors) if texts else None
+    result = _find(texts, found_vectors) if texts else None
     found_in = time.perf_counter() - clustering
     with transaction.atomic():
         # Written first: it locks the run's row, and a run failed as stale meanwhile stops here (JobLost).
@@ -432,16 +360,16 @@ def _space(run: ThemeRun) -> finder.ThemeModel:
 
 
 def _points(run: ThemeRun, model: finder.ThemeModel, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    vectors = None
+    found = None
     if model.uses_embeddings:
         name = next((n for n in embeddings.ENCODERS if embeddings.available(n) and
                      embeddings.ENCODERS[n][0].name == run.encoder), None)
         if name is None:
             return np.zeros((len(texts), 0)), np.zeros(len(texts), dtype=bool)
-        vectors = _vectors_or_none(texts, name)
-        if vectors is None:
+        found = _vectors_or_none(texts, name)
+        if found is None:
             return np.zeros((len(texts), 0)), np.zeros(len(texts), dtype=bool)
-    return model.vectors(texts, vectors)
+    return model.vectors(texts, found)
 
 
 def assign_new_texts() -> int:

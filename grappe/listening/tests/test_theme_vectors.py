@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.core.models import JobStatus
-from grappe.listening.models import TextEmbedding, ThemeRun
+from grappe.core import vectors
+from grappe.core.models import JobStatus, TextEmbedding
+from grappe.listening.models import ThemeRun
 from grappe.listening.services import needs as need_services
 from grappe.listening.services import themes as theme_services
 from matching import embeddings
@@ -38,8 +39,8 @@ class FakeEncoder:
 def fake(settings, monkeypatch):
     settings.GRAPPE_THEME_ENCODER = "auto"
     encoder = FakeEncoder()
-    monkeypatch.setitem(theme_services._ENCODERS, "fake", encoder)
-    monkeypatch.setattr(theme_services, "encoder_name", lambda: "fake")
+    monkeypatch.setitem(vectors._ENCODERS, "fake", encoder)
+    monkeypatch.setattr(vectors, "encoder_name", lambda: "fake")
     return encoder
 
 
@@ -62,7 +63,7 @@ def test_a_written_need_is_encoded_by_its_task_and_the_run_reads_the_stored_vect
     with django_capture_on_commit_callbacks(execute=True):
         _submit(org, user, "Tariffs on our exports to the United States hurt us.")
     assert TextEmbedding.objects.filter(model_name="fake-encoder",
-                                        text_hash=theme_services.text_hash(
+                                        text_hash=vectors.text_hash(
                                             "Tariffs on our exports to the United States hurt us.")).exists()
     fake.broken = True  # any encoding from here on would fail the test's expectations below
     run = _run(staff, django_capture_on_commit_callbacks)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.conftest import committed
-from grappe.core import notify
+from grappe.core import notify, vectors
 from grappe.core.models import JobStatus, Notification
 from grappe.listening.models import Need, Theme, ThemeAssignment, ThemeRun
 from grappe.listening.selectors import themes as theme_selectors
@@ -199,11 +199,11 @@ def test_embeddings_are_cached_by_text_hash(made, staff, settings, monkeypatch):
             return [1.0, len(text) % 3, 0.0, 1.0]
 
     fake = Fake()
-    monkeypatch.setitem(theme_services._ENCODERS, "fake", fake)
+    monkeypatch.setitem(vectors._ENCODERS, "fake", fake)
     texts = ["un", "deux", "un"]
-    first = theme_services.cached_vectors(texts, "fake")
+    first = vectors.cached_vectors(texts, "fake")
     assert first.shape == (3, 4) and fake.calls == 2
-    theme_services.cached_vectors(texts, "fake")
+    vectors.cached_vectors(texts, "fake")
     assert fake.calls == 2
 
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, jobs, notify, vectors
 from grappe.core.permissions import require
 
 from ..directory_cache import bump_directory_version
@@ -11,6 +11,7 @@ from ..models import Capability, Organisation
 from ..search import refresh_search_text
 from .fields import apply
 
+ENCODE_NAMES_TASK = "grappe.members.tasks.encode_capability_names_task"
 TAXONOMY_FIELDS = ("parent", "code", "label_fr", "label_en", "synonyms_fr", "synonyms_en", "is_active", "position")
 
 
@@ -29,6 +30,7 @@ def save_capability_node(*, actor, data: dict, capability: Capability | None = N
         capability.save()
         audit.record(actor, "taxonomy.changed" if before else "taxonomy.added", capability,
                      before=before, after=audit.snapshot(capability))
+        jobs.enqueue(ENCODE_NAMES_TASK, capability.pk)
     if before and (before["label_fr"], before["label_en"], before["synonyms_fr"], before["synonyms_en"]) != (
             capability.label_fr, capability.label_en, capability.synonyms_fr, capability.synonyms_en):
         notify.on_commit(refresh_holders_search_text, capability)
@@ -84,3 +86,16 @@ def load_taxonomy(nodes: list[dict], *, actor=None) -> int:
                      after={"created": len(to_create), "updated": len(to_update)})
         bump_directory_version()
     return len(changed)
+
+
+def encode_capability_names(capability_id: int | None = None) -> int:
+    """Store the vector of every name (labels and synonyms, both languages) of a capability, or of every one in
+    use, that has none, as the passages a text is compared with (core.vectors.PASSAGE), so that inference reads
+    them instead of encoding. A node saved queues its own; a whole taxonomy loaded (some 3,000 names, 100 s of
+    the encoder) is left to the backfill, manage.py encode_texts, so that `make demo` does not wait on it.
+    Returns how many names it encoded."""
+    capabilities = Capability.objects.filter(is_active=True)
+    if capability_id is not None:
+        capabilities = capabilities.filter(pk=capability_id)
+    names = {name for capability in capabilities for name in capability.all_terms()}
+    return vectors.encode_and_store(sorted(names), side=vectors.PASSAGE)

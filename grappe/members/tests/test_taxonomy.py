@@ -128,3 +128,16 @@ def test_the_taxonomy_filter_keeps_a_matching_domain_whole_and_only_matching_cap
     assert selectors.taxonomy_tree("usinage") == [(domain, [capability, other])]
     assert selectors.taxonomy_tree("GRINDING") == [(domain, [other])]
     assert selectors.taxonomy_tree("soudage") == []
+
+
+def test_a_saved_capability_has_its_names_encoded_by_a_background_task(staff, capability, fake_encoder):
+    from grappe.conftest import committed
+    from grappe.core import vectors
+
+    with committed():
+        taxonomy.save_capability_node(actor=staff, capability=capability, data={
+            "label_fr": "Usinage de titane", "synonyms_en": "titanium machining"})
+        assert fake_encoder.calls == 0, "the page that saved it does not wait on the encoder"
+
+    names = capability.all_terms()
+    assert set(vectors.stored_vectors(names, side=vectors.PASSAGE)) == set(names)

@@ -18,15 +18,17 @@ from grappe.core.api_schemas import InputSchema, Named, answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Capability, CertificationType, Organisation
+from matching import mentions
 from matching.consortia import Rules
 from matching.partners import Need
 
-from .. import engine
-from ..models import MAX_DESCRIPTION_LENGTH, Opportunity
+from .. import engine, explain
+from ..models import Opportunity
 from ..selectors import analysis
 from ..selectors.analysis import Analysis, Brought
 from ..selectors.opportunities import visible_opportunities
 from ..services import opportunities
+from ..services.opportunities import MAX_PASTED_LENGTH
 
 router = Router()
 
@@ -43,8 +45,9 @@ class RulesIn(InputSchema):
 
 
 class AnalyseIn(InputSchema):
-    text: str = Field(..., max_length=MAX_DESCRIPTION_LENGTH + 1000,
-                      description="The opportunity, in French or English (at most 50,000 characters).")
+    text: str = Field(..., max_length=MAX_PASTED_LENGTH,
+                      description="The opportunity, in French or English: read up to its first 50,000 "
+                                  "characters (`notes` says when it was cut); at most 500,000.")
     initiator: str | None = Field(None, description="Slug of the initiating organisation: the staff's choice; "
                                                     "a member analyses for its own organisation.")
     required_certifications: list[str] = Field([], description="Codes of certification types.")
@@ -68,6 +71,7 @@ class CompetencyNeedOut(Named):
 
     must_have: bool
     held: str = Field(description="The initiator's level: core, secondary, or empty when it lacks it.")
+    covered_by: str = Field("", description="For a whole domain: which capabilities of the partners cover it.")
 
 
 class InferredOut(Named):
@@ -80,6 +84,7 @@ class BroughtOut(Named):
     level: str
     evidence: str
     must_have: bool
+    covered_by: list[Named] = Field([], description="For a whole domain: the partner's capabilities under it.")
 
 
 class PartnerOut(Schema):
@@ -94,6 +99,7 @@ class PartnerOut(Schema):
     competition: str = Field(description="none, low, potential or direct.")
     overlap: str = Field(description="The competitor risk, in words.")
     introduction_status: str | None
+    materials: list[str] = Field([], description="Where it names the opportunity's materials, in words.")
 
 
 class TeamMemberOut(Schema):
@@ -138,6 +144,9 @@ class AnalysisOut(Schema):
     partners: list[PartnerOut]
     consortia: ConsortiaOut | None
     inferred: list[InferredOut] = Field([], description="What was found in the text (POST /partnering/analyse).")
+    materials: list[Named] = Field([], description="The materials the text names: partners who name them in their "
+                                                   "evidence or certifications are preferred.")
+    notes: list[str] = Field([], description="What the person should know, e.g. that a long text was cut.")
     seconds: float
 
 
@@ -177,7 +186,7 @@ def _named(rows) -> list[dict]:
 
 def _brought(items: tuple[Brought, ...]) -> list[dict]:
     return [{"code": b.capability.code, "label": b.capability.label, "level": b.level, "evidence": b.evidence,
-             "must_have": b.must_have} for b in items]
+             "must_have": b.must_have, "covered_by": _named(b.covered_by)} for b in items]
 
 
 def _consortia(consortia: analysis.Consortia | None) -> dict | None:
@@ -198,11 +207,12 @@ def _consortia(consortia: analysis.Consortia | None) -> dict | None:
     }
 
 
-def _analysis(result: Analysis, inferred=()) -> dict:
+def _analysis(result: Analysis, inferred=(), notes=()) -> dict:
     return {
         "initiator": _organisation(result.initiator), "verdict": result.verdict, "headline": result.headline,
         "reasons": list(result.reasons),
-        "needs": [{"code": n.capability.code, "label": n.capability.label, "must_have": n.must_have, "held": n.held}
+        "needs": [{"code": n.capability.code, "label": n.capability.label, "must_have": n.must_have, "held": n.held,
+                   "covered_by": n.covered_by_sentence if n.covered_by else ""}
                   for n in result.needs],
         "missing": _named(result.missing), "missing_certifications": _named(result.missing_certifications),
         "partners": [{
@@ -211,9 +221,12 @@ def _analysis(result: Analysis, inferred=()) -> dict:
             "shared_core": card.shared_core, "initiator_core": card.initiator_core,
             "overlap_share": card.overlap_share, "competition": card.competition, "overlap": card.overlap_sentence,
             "introduction_status": card.introduction.status if card.introduction else None,
+            "materials": list(card.material_reasons),
         } for card in result.partners],
         "consortia": _consortia(result.consortia),
         "inferred": list(inferred),
+        "materials": [{"code": code, "label": explain.material_label(code)} for code in result.materials],
+        "notes": list(notes),
         "seconds": round(result.seconds, 4),
     }
 
@@ -268,13 +281,15 @@ def analyse_text(request, payload: AnalyseIn):
     wanted.update(dict.fromkeys(must, True))
     if not wanted:
         raise invalid(["body", "payload", "remove"], _("Keep at least one competency."))
+    text = opportunities.check_description(payload.text)
     result = analysis.analyse_needs(user=request.user, initiator=initiator,
                                     needs=[Need(code, must_have) for code, must_have in wanted.items()],
-                                    required_certifications=certifications, rules=_rules(payload.rules))
+                                    required_certifications=certifications, rules=_rules(payload.rules),
+                                    materials=[m.code for m in mentions.materials(text)])
     labels = engine.capabilities_by_code(i.code for i in inferred)
     found = [{"code": i.code, "label": labels[i.code].label, "score": i.score, "triggers": i.triggers,
               "domain": i.domain} for i in inferred if i.code in labels]
-    return _analysis(result, found)
+    return _analysis(result, found, [note] if (note := opportunities.cut_note(payload.text)) else [])
 
 
 @router.get("/partnering/opportunities", response=answers(list[OpportunityOut], 403, 422),

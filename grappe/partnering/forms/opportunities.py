@@ -3,6 +3,7 @@
 They parse and check input; the services decide."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.forms import QuickSelect, StyledFormMixin, searchable
@@ -11,7 +12,8 @@ from grappe.members.models import Capability, MembershipStatus, Organisation, Re
 from grappe.members.selectors import capability_groups
 from matching.consortia import Rules
 
-from ..models import MAX_DESCRIPTION_LENGTH, Opportunity
+from ..models import Opportunity
+from ..services.opportunities import MAX_PASTED_LENGTH, check_description, cut_note
 
 MUST, NICE, REMOVE = "must", "nice", "remove"
 MAX_TEAM_SIZE = 10
@@ -27,7 +29,7 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
         model = Opportunity
         fields = ["kind", "title", "description", "required_certifications", "region", "budget", "deadline"]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 10, "maxlength": MAX_DESCRIPTION_LENGTH}),
+            "description": forms.Textarea(attrs={"rows": 10, "maxlength": MAX_PASTED_LENGTH}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
@@ -37,11 +39,22 @@ class OpportunityForm(OnceFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, choose_initiator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cut_note = ""
+        # A longer text than is stored is taken and cut (clean_description), not refused: a pasted tender.
+        description = self.fields["description"]
+        description.max_length = MAX_PASTED_LENGTH
+        description.validators = [MaxLengthValidator(MAX_PASTED_LENGTH)]
         if choose_initiator:
             self.fields["initiator"].queryset = Organisation.objects.exclude(
                 membership_status=MembershipStatus.FORMER).order_by("legal_name")
         else:
             del self.fields["initiator"]
+
+
+    def clean_description(self) -> str:
+        text = self.cleaned_data["description"]
+        self.cut_note = cut_note(text)
+        return check_description(text)
 
 
 class NeedsForm(StyledFormMixin, forms.Form):

@@ -20,7 +20,7 @@ from enum import StrEnum
 from grappe.members.models import Capability, CertificationType, Organisation, Region
 from matching.consortia import ConsortiaResult, Rules, SolveStatus, find_consortia
 from matching.gap import Gap, Verdict, analyse_gap
-from matching.partners import DEFAULT_COMPETITOR_THRESHOLD, Candidate, Need, PartnerIndex
+from matching.partners import CERTIFICATION, DEFAULT_COMPETITOR_THRESHOLD, EVIDENCE, Candidate, Need, PartnerIndex
 from matching.ranking import RankedPartner, rank_partners
 
 from .. import engine, explain
@@ -90,6 +90,12 @@ class NeedLine:
     capability: Capability
     must_have: bool
     held: str  # the initiator's level: "core", "secondary" or "" when it lacks it
+    # A domain-level need ("any NDT method"): the capabilities of the proposed partners that cover it.
+    covered_by: tuple[tuple[Capability, Organisation], ...] = ()
+
+    @property
+    def covered_by_sentence(self) -> str:
+        return explain.covered_by(self.covered_by)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Brought:
     level: str
     evidence: str
     must_have: bool
+    covered_by: tuple[Capability, ...] = ()  # for a domain: the partner's capabilities under it
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class PartnerCard:
     overlap_share: float
     competition: Competition
     introduction: Introduction | None = None
+    material_reasons: tuple[str, ...] = ()  # where it names the opportunity's materials
 
     @property
     def overlap_sentence(self) -> str:
@@ -177,6 +185,11 @@ class Analysis:
     rules: Rules
     seconds: float = 0.0
     excluded: tuple[Organisation, ...] = field(default=())
+    materials: tuple[str, ...] = ()  # codes of the materials the text names (matching.mentions)
+
+    @property
+    def materials_sentence(self) -> str:
+        return explain.materials_named(self.materials)
 
     @property
     def go_alone(self) -> bool:
@@ -202,7 +215,8 @@ class _Labels:
         return tuple(self.certifications[code] for code in codes if code in self.certifications)
 
     def brought(self, contributions) -> tuple[Brought, ...]:
-        return tuple(Brought(self.capabilities[c.code], c.level, c.evidence, c.must_have)
+        return tuple(Brought(self.capabilities[c.code], c.level, c.evidence, c.must_have,
+                             self.capability_rows(c.covered_by))
                      for c in contributions if c.code in self.capabilities)
 
 
@@ -217,23 +231,28 @@ NO_RULES = Rules()
 
 
 def analyse_needs(*, user, initiator: Organisation, needs: Collection[Need], required_certifications: Collection[str],
-                  rules: Rules = NO_RULES, opportunity: Opportunity | None = None) -> Analysis:
-    """The whole answer for these needs, seen by `user` (it decides which organisations may be proposed)."""
+                  rules: Rules = NO_RULES, opportunity: Opportunity | None = None,
+                  materials: Collection[str] = ()) -> Analysis:
+    """The whole answer for these needs, seen by `user` (it decides which organisations may be proposed).
+    Partners naming the `materials` (codes of matching.mentions.MATERIALS) in their own words are preferred."""
     started = time.perf_counter()
     index = partner_index_for(user)
     candidate = engine.candidate_for(initiator)
     gap = analyse_gap(candidate, list(needs), required_certifications)
-    ranked = rank_partners(candidate, gap, index, top_k=PARTNERS_SHOWN, exclude=rules.excluded)
+    ranked = rank_partners(candidate, gap, index, top_k=PARTNERS_SHOWN, exclude=rules.excluded,
+                           materials=materials)
     result = None
     if gap.verdict == Verdict.PARTNERS:
         result = find_consortia(candidate, gap, index, rules, n=CONSORTIA_SHOWN, time_limit=CONSORTIA_TIME_LIMIT,
                                 alternative_seconds=ALTERNATIVE_SECONDS)
     labels = _labels_for(candidate, gap, ranked, result, rules)
     introductions = _introductions(opportunity, [p.candidate.id for p in ranked])
+    covering = _covering(ranked, result, labels)
     return Analysis(
         initiator=initiator,
         verdict=gap.verdict,
-        needs=tuple(NeedLine(labels.capabilities[n.code], n.must_have, _held(candidate, n.code))
+        needs=tuple(NeedLine(labels.capabilities[n.code], n.must_have, _held(candidate, n.code),
+                             covering.get(n.code, ()))
                     for n in _ordered(needs) if n.code in labels.capabilities),
         missing=labels.capability_rows(gap.must_gap),
         missing_certifications=labels.certification_rows(gap.missing_certifications),
@@ -243,7 +262,23 @@ def analyse_needs(*, user, initiator: Organisation, needs: Collection[Need], req
         rules=rules,
         seconds=time.perf_counter() - started,
         excluded=tuple(labels.organisations[pk] for pk in sorted(rules.excluded) if pk in labels.organisations),
+        materials=tuple(materials),
     )
+
+
+def _covering(ranked: list[RankedPartner], result: ConsortiaResult | None,
+              labels: _Labels) -> dict[str, tuple[tuple[Capability, Organisation], ...]]:
+    """For each domain-level need, the capabilities of the partners proposed (ranked, then in teams) under it,
+    each (capability, partner) once."""
+    members = [(m.candidate, m.brings) for team in (result.teams if result else ()) for m in team.members]
+    covering: dict[str, dict] = {}
+    for partner, brings in [*((p.candidate, p.brings) for p in ranked), *members]:
+        for contribution in brings:
+            for code in contribution.covered_by:
+                if code in labels.capabilities:
+                    pair = (labels.capabilities[code], labels.organisations[partner.id])
+                    covering.setdefault(contribution.code, {})[pair] = None
+    return {code: tuple(pairs) for code, pairs in covering.items()}
 
 
 def _ordered(needs: Collection[Need]) -> list[Need]:
@@ -262,8 +297,12 @@ def _labels_for(candidate: Candidate, gap: Gap, ranked: list[RankedPartner], res
     ids = {candidate.id, *rules.excluded}
     for partner in ranked:
         codes.update(partner.reciprocity)
+        codes.update(code for c in partner.brings for code in c.covered_by)
+        codes.update(m.code for m in partner.materials if m.source == EVIDENCE)
+        certifications.update(m.code for m in partner.materials if m.source == CERTIFICATION)
         ids.add(partner.candidate.id)
     if result is not None:
+        codes.update(code for team in result.teams for m in team.members for c in m.brings for code in c.covered_by)
         codes.update(result.nobody_has)
         certifications.update(result.nobody_certified)
         ids.update(m.candidate.id for team in result.teams for m in team.members)
@@ -291,6 +330,8 @@ def _card(partner: RankedPartner, initiator: Candidate, labels: _Labels,
         overlap_share=round(partner.overlap_share, 4),
         competition=competition(shared, partner.overlap_share),
         introduction=introduction,
+        material_reasons=tuple(explain.material_reasons(partner.materials, labels.capabilities,
+                                                        labels.certifications)),
     )
 
 
@@ -326,5 +367,5 @@ def analyse_opportunity(*, user, opportunity: Opportunity, rules: Rules) -> Anal
     return analyse_needs(
         user=user, initiator=opportunity.initiator, needs=opportunity_needs(opportunity),
         required_certifications=list(opportunity.required_certifications.values_list("code", flat=True)),
-        rules=rules, opportunity=opportunity)
+        rules=rules, opportunity=opportunity, materials=opportunity.materials)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, jobs, notify, vectors
 from grappe.core.permissions import require
 from grappe.members.models import Capability, CertificationType, Organisation
 from matching import mentions
@@ -32,23 +32,42 @@ from ..selectors import analysis
 from . import notices
 
 INFERRED_SHOWN = 12  # competencies proposed from a text, best first
+# Past this, what was pasted is a whole file, refused; between MAX_DESCRIPTION_LENGTH and this, it is cut.
+MAX_PASTED_LENGTH = 10 * MAX_DESCRIPTION_LENGTH
 OPPORTUNITY_FIELDS = ("kind", "title", "description", "region", "budget", "deadline")
 
 
 # Describing an opportunity --------------------------------------------------------------------------------
 
 def check_description(text: str) -> str:
-    """The description, stripped, or a ValidationError a person understands (empty, too long)."""
+    """The description, stripped and cut at the limit (MAX_DESCRIPTION_LENGTH, at the end of a word: a pasted
+    tender of 10,000 words is read up to there, and `cut_note` tells the person), or a ValidationError a person
+    understands: empty, or so long that it is a whole file rather than a text."""
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Describe the opportunity: what is to be done, for whom, with what."),
                               code="empty")
-    if len(text) > MAX_DESCRIPTION_LENGTH:
+    if len(text) > MAX_PASTED_LENGTH:
         raise ValidationError(
             _("This description has %(length)s characters; keep it under %(limit)s (paste the summary of a "
               "call for tenders, not the whole file).") % {"length": f"{len(text):,}", "limit": f"{MAX_DESCRIPTION_LENGTH:,}"},
             code="too_long")
-    return text
+    if len(text) <= MAX_DESCRIPTION_LENGTH:
+        return text
+    kept = text[:MAX_DESCRIPTION_LENGTH]
+    if not text[MAX_DESCRIPTION_LENGTH].isspace() and any(c.isspace() for c in kept):
+        kept = kept[:max(i for i, c in enumerate(kept) if c.isspace())]
+    return kept.rstrip()
+
+
+def cut_note(text: str) -> str:
+    """What to tell the person whose description `check_description` cut; empty when it was kept whole."""
+    length = len((text or "").strip())
+    if not MAX_DESCRIPTION_LENGTH < length <= MAX_PASTED_LENGTH:
+        return ""
+    return _("Your text has %(length)s characters: Grappe read and kept the first %(limit)s. Put what matters "
+             "most at the start, or paste a summary.") % {"length": f"{length:,}",
+                                                          "limit": f"{MAX_DESCRIPTION_LENGTH:,}"}
 
 
 def infer_competencies(text: str):
@@ -72,10 +91,11 @@ def acts_for(actor, initiator: Organisation) -> None:
 def describe_opportunity(*, actor, initiator: Organisation, data: dict,
                          required_certifications: Iterable[CertificationType] = ()) -> Opportunity:
     """Save an opportunity with the competencies inferred from its text, every one a must-have until the
-    initiator says otherwise, and the certifications the text names ("AS9100 exigée") among the required
-    ones. A text in which no competency is recognised is refused: nothing is saved."""
+    initiator says otherwise, the certifications the text names ("AS9100 exigée") among the required ones,
+    and the materials it names ("en titane"), which prefer partners who work them. A text in which no
+    competency is recognised is refused: nothing is saved."""
     acts_for(actor, initiator)
-    description = data.get("description", "")
+    description = check_description(data.get("description", ""))
     inferred = infer_competencies(description)
     capabilities = engine.capabilities_by_code(i.code for i in inferred)
     named = engine.certification_types_by_code(c.code for c in mentions.certifications(description))
@@ -84,7 +104,8 @@ def describe_opportunity(*, actor, initiator: Organisation, data: dict,
         for name in OPPORTUNITY_FIELDS:
             if name in data:
                 setattr(opportunity, name, data[name])
-        opportunity.description = check_description(opportunity.description)
+        opportunity.description = description
+        opportunity.materials = [m.code for m in mentions.materials(description)]
         opportunity.full_clean(exclude=["initiator", "created_by"])
         opportunity.save()
         opportunity.required_certifications.set({*required_certifications, *named.values()})
@@ -96,7 +117,18 @@ def describe_opportunity(*, actor, initiator: Organisation, data: dict,
             **audit.snapshot(opportunity, exclude=("description",)),
             "needs": [i.code for i in inferred],
             "required_certifications": sorted(c.code for c in opportunity.required_certifications.all())})
+        jobs.enqueue("grappe.partnering.tasks.encode_opportunity_task", opportunity.pk)
     return opportunity
+
+
+def encode_opportunity(opportunity_id: int | None = None) -> int:
+    """Store the sentence vector of an opportunity's text, or of every opportunity's that has none (the
+    backfill: manage.py encode_texts), so that searches and inference read it instead of encoding (the work of
+    a background task, queued when the opportunity is written). Returns how many texts it encoded; without an
+    encoder, or when it fails, none (core.vectors.encode_and_store)."""
+    opportunities = Opportunity.objects.all() if opportunity_id is None else Opportunity.objects.filter(
+        pk=opportunity_id)
+    return vectors.encode_and_store(list(opportunities.values_list("description", flat=True)))
 
 
 def set_opportunity_needs(*, actor, opportunity: Opportunity, must_haves: Collection[Capability],

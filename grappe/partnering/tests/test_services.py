@@ -50,7 +50,7 @@ def test_a_french_description_becomes_must_haves_with_the_words_that_triggered_t
 @pytest.mark.parametrize("text, code", [
     ("", "empty"),
     ("   \n ", "empty"),
-    ("usinage 5 axes " * 4000, "too_long"),
+    ("usinage 5 axes " * 40_000, "too_long"),  # a whole file; a long text is cut (test_opportunity_text)
     ("xqzt blorf wumpa grint zzyv", "no_competency"),
     (NO_COMPETENCY, "no_competency"),
 ])

@@ -70,9 +70,9 @@ def test_a_description_without_competency_is_shown_again_with_the_reason(alpha_c
     assert response.context["form"].errors["description"]
 
 
-def test_a_description_over_50000_characters_is_refused(alpha_client):
+def test_a_description_over_500000_characters_is_refused(alpha_client):
     response = alpha_client.post(reverse("partnering:opportunity-create"),
-                                 describe_form(description="usinage 5 axes " * 4000))
+                                 describe_form(description="usinage 5 axes " * 40_000))
 
     assert response.status_code == 200
     assert response.context["form"].errors["description"]

@@ -17,6 +17,7 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
+from .. import explain
 from ..forms.opportunities import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
 from ..selectors import analysis
@@ -70,6 +71,8 @@ def opportunity_create(request):
                     actor=user, initiator=initiator, data=data,
                     required_certifications=data["required_certifications"])
                 messages.success(request, _("Check the competencies Grappe found, then analyse."))
+                if form.cut_note:
+                    messages.warning(request, form.cut_note)
                 return _competencies_url(opportunity)
             return redirect(submit_once(data["form_token"], work))
         except ValidationError as error:
@@ -91,6 +94,7 @@ def opportunity_detail(request, pk):
         "opportunity": opportunity,
         "needs": opportunity.needs.select_related("capability__parent"),
         "certifications": opportunity.required_certifications.all(),
+        "materials": explain.materials_named(opportunity.materials),
         "introductions": opportunity.introductions.select_related("partner")
         if user.has_perm("partnering.analyse_opportunity", opportunity) else [],
         "can_change": user.has_perm("partnering.change_opportunity", opportunity),
