@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "grappe.programs"
+    label = "programs"
+    verbose_name = _("Government programs")
+
+    def ready(self):
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
+
+        audit.register_actions({
+            "application.assigned": _("Evaluator assigned"),
+            "application.eligibility": _("Eligibility decided"),
+            "application.reopened": _("Application reopened"),
+            "application.status": _("Application status changed"),
+            "application.submitted": _("Application submitted"),
+            "commitment.created": _("Funds committed"),
+            "disbursement.recorded": _("Disbursement recorded"),
+        })
