@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grappe.members.models import CertificationType, Organisation, in_language
 
@@ -97,8 +98,8 @@ class Program(models.Model):
 
 class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Draft — not published")
-    PUBLISHED = "published", _("Published")
-    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", pgettext_lazy("a call", "Published")
+    CLOSED = "closed", pgettext_lazy("a call", "Closed")
 
 
 class DocumentKind(models.TextChoices):

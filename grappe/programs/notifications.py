@@ -1,8 +1,12 @@
 """What the programs' notifications say, written from what happened (core.notify) in the reader's language.
-Params hold plain values: the application's id and title, the call's title in both languages, amounts as text."""
+Params hold plain values: the application's id and title, the call's title in both languages, amounts as
+text ("12500.00"), written in the reader's way when read."""
+
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from grappe.core.amounts import format_amount
 from grappe.core.notify import Kind
 from grappe.members.models import in_language
 
@@ -18,5 +22,6 @@ KINDS = {
         "Your application “%(title)s” to “%(call)s” was reopened by the cluster staff: you may change it and "
         "submit it again. Its previous version is kept.") % {**p, "call": _call(p)}),
     "programs.funds_committed": Kind(lambda p: _(
-        "%(amount)s $ are committed to your application “%(title)s”.") % p),
+        "%(amount)s are committed to your application “%(title)s”.") % {
+            **p, "amount": format_amount(Decimal(p["amount"]))}),
 }

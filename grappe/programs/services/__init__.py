@@ -1,0 +1,5 @@
+"""Every write of the programs app, by subject (callers import the module: `from grappe.programs.services import
+budget`, then `budget.commit_funds(...)`):
+
+    budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
+"""

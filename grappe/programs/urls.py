@@ -1,0 +1,14 @@
+"""The programs' pages: calls and applications for members, programs and calls for the staff (under staff/)."""
+
+from django.urls import path
+
+from .views import applications, calls, staff
+
+app_name = "programs"
+urlpatterns = [
+    path("calls/", calls.open_calls, name="open-calls"),
+    path("calls/<int:pk>/", calls.call_detail, name="call-detail"),
+    path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
+    path("staff/", staff.program_list, name="program-list"),
+    path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
+]
