@@ -20,6 +20,8 @@ class ProgramsConfig(AppConfig):
             "application.reopened": _("Application reopened"),
             "application.status": _("Application status changed"),
             "application.submitted": _("Application submitted"),
+            "application.unassigned": _("Evaluator removed (conflict of interest)"),
             "commitment.created": _("Funds committed"),
+            "conflict.declared": _("Conflict of interest declared"),
             "disbursement.recorded": _("Disbursement recorded"),
         })
