@@ -16,6 +16,9 @@ class ProgramsConfig(AppConfig):
 
         audit.register_actions({
             "application.assigned": _("Evaluator assigned"),
+            "application.changed": _("Application changed"),
+            "application.consortium": _("Consortium changed"),
+            "application.created": _("Application started"),
             "application.eligibility": _("Eligibility decided"),
             "application.reopened": _("Application reopened"),
             "application.status": _("Application status changed"),
@@ -23,5 +26,6 @@ class ProgramsConfig(AppConfig):
             "application.unassigned": _("Evaluator removed (conflict of interest)"),
             "commitment.created": _("Funds committed"),
             "conflict.declared": _("Conflict of interest declared"),
+            "consortium.confirmed": _("Consortium shares confirmed"),
             "disbursement.recorded": _("Disbursement recorded"),
         })

@@ -21,9 +21,8 @@ from grappe.core import audit, notify
 from grappe.core.amounts import format_amount
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
-from grappe.members.models import User
-
 from ..models import Application, ApplicationStatus, Commitment, Disbursement, Program
+from .notices import tell_lead
 
 
 def locked_program(actor, program_id: int) -> Program:
@@ -59,7 +58,7 @@ def commit_funds(*, actor, application: Application, amount: Decimal) -> Commitm
                                                committed_by=actor)
         Program.objects.filter(pk=program.pk).update(committed=F("committed") + amount)
         audit.record(actor, "commitment.created", commitment, after=audit.snapshot(commitment))
-        notify.on_commit(_tell_applicant, application, "programs.funds_committed", amount)
+        notify.on_commit(tell_lead, application, "programs.funds_committed", amount=str(amount))
     return commitment
 
 
@@ -90,8 +89,3 @@ def _check_positive(amount: Decimal) -> None:
     if amount <= 0:
         raise ValidationError(_("An amount must be more than zero."), code="not_positive")
 
-
-def _tell_applicant(application: Application, kind: str, amount: Decimal) -> None:
-    users = User.objects.filter(person__organisation=application.lead_id, person__is_active=True, is_active=True)
-    notify.send(users, kind, {"application_id": application.pk, "title": application.title,
-                              "amount": str(amount)}, application.get_absolute_url())

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from grappe.conftest import make_organisation, run_together
 from grappe.core.models import AuditEntry
-from grappe.programs.models import ApplicationStatus, Commitment, Program
+from grappe.programs.models import ApplicationStatus, Commitment
 from grappe.programs.services import budget
 
 from .factories import make_application, make_call, make_program
