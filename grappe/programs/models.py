@@ -181,6 +181,10 @@ class Call(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def is_open(self, now) -> bool:
+        """Published and taking applications at `now` (the server's time)."""
+        return self.status == CallStatus.PUBLISHED and self.opens_at <= now < self.closes_at
+
     def get_absolute_url(self):
         return reverse("programs:call-detail", args=[self.pk])
 

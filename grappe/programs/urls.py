@@ -8,7 +8,10 @@ app_name = "programs"
 urlpatterns = [
     path("calls/", calls.open_calls, name="open-calls"),
     path("calls/<int:pk>/", calls.call_detail, name="call-detail"),
+    path("calls/<int:pk>/apply/", applications.apply, name="apply"),
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
+    path("applications/<int:pk>/submit/", applications.submit, name="application-submit"),
+    path("applications/<int:pk>/reopen/", applications.reopen, name="application-reopen"),
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
 ]

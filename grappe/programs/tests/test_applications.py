@@ -165,3 +165,15 @@ def test_a_member_sees_the_open_calls_it_is_eligible_for_first_and_why_not_for_t
         assert [(row.call.title, row.eligible, [r.text for r in row.reasons]) for row in rows] == [
             ("For all", True, []), ("Universities", False, ["Reserved for universities."])]
     assert rows[0].call == open_to_all
+
+
+def test_the_api_lists_the_open_calls_with_the_callers_eligibility(client, staff, org_user):
+    program = make_program(staff)
+    make_call(program, title_fr="Universités", title_en="Universities", eligible_kinds=["university"])
+    client.force_login(org_user)
+
+    answer = client.get("/api/programs/calls", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert [(call["title_en"], call["eligible"], [r["code"] for r in call["reasons"]]) for call in answer] == [
+        ("Universities", False, ["kind"])]
+    assert answer[0]["reasons"][0]["text"] == "Reserved for universities."

@@ -1,19 +1,23 @@
 """Who may use each programs page and endpoint (see grappe/core/tests/permission_matrix.py).
 
 Programs have actors of their own beside the matrix's: in its cluster, organisation A (OWN_USER, OWN_ADMIN)
-leads an application to an open call as a consortium with organisation D, whose member is the PARTNER; an
-EVALUATOR is assigned to the application; a CONFLICTED_EVALUATOR declared a conflict with A and is not.
-OTHER_MEMBER's organisation B has nothing to do with it.
+leads a draft application to an open call as a consortium with organisation D, whose member is the PARTNER
+(both confirmed their shares); an EVALUATOR is assigned to the application; a CONFLICTED_EVALUATOR declared a
+conflict with A and is not. OTHER_MEMBER's organisation B has nothing to do with it.
 """
+
+import uuid
 
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from grappe.conftest import make_member, make_organisation
 from grappe.core.tests.permission_matrix import (
     ACTORS,
     ANONYMOUS,
+    OTHER_MEMBER,
     OWN_ADMIN,
     OWN_USER,
     STAFF,
@@ -21,6 +25,7 @@ from grappe.core.tests.permission_matrix import (
 )
 from grappe.members.models import Role, User
 from grappe.programs.models import (
+    Application,
     ApplicationStatus,
     CallStatus,
     ConflictDeclaration,
@@ -49,10 +54,11 @@ def programs_matrix(matrix):
     ctx.draft_call = make_call(ctx.program, status=CallStatus.DRAFT, title_fr="Brouillon", title_en="Draft")
     ctx.org_d = make_organisation("Delta Avionique", neq="4444444444")
     ctx.partner = make_member(ctx.org_d, "member@delta.test")
-    ctx.application = make_application(ctx.call, ctx.org_a, ctx.own_user, status=ApplicationStatus.SUBMITTED)
-    for organisation, share in ((ctx.org_a, "60"), (ctx.org_d, "40")):
+    ctx.application = make_application(ctx.call, ctx.org_a, ctx.own_user)
+    for organisation, share, user in ((ctx.org_a, "60", ctx.own_user), (ctx.org_d, "40", ctx.partner)):
         ConsortiumMember.objects.create(application=ctx.application, organisation=organisation,
-                                        share_of_work=Decimal(share), share_of_budget=Decimal(share))
+                                        share_of_work=Decimal(share), share_of_budget=Decimal(share),
+                                        confirmed_at=timezone.now(), confirmed_by=user)
     ctx.evaluator = User.objects.create_user("evaluator@grappe.test", "x", role=Role.EVALUATOR)
     ctx.conflicted_evaluator = User.objects.create_user("conflicted@grappe.test", "x", role=Role.EVALUATOR)
     ConflictDeclaration.objects.create(evaluator=ctx.conflicted_evaluator, organisation=ctx.org_a)
@@ -94,6 +100,69 @@ class TestApplicationDetail(ProgramsMatrix):
     url = "programs:application-detail"
     args = staticmethod(lambda ctx: [ctx.application.pk])
     expect = {**ONLY_STAFF_KNOW, OWN_USER: 200, OWN_ADMIN: 200, PARTNER: 200, EVALUATOR: 200}
+
+
+def application_status(ctx, pk):
+    return Application.objects.get(pk=pk).status
+
+
+def submitted(ctx):
+    Application.objects.filter(pk=ctx.application.pk).update(status=ApplicationStatus.SUBMITTED,
+                                                             submitted_at=timezone.now())
+    return [ctx.application.pk]
+
+
+class TestApplyPage(ProgramsMatrix):
+    """Members of an active organisation apply; A already has its application: the page sends it there."""
+
+    url = "programs:apply"
+    args = staticmethod(lambda ctx: [ctx.call.pk])
+    expect = {**dict.fromkeys(PROGRAM_ACTORS, 403), ANONYMOUS: 302, OTHER_MEMBER: 200, PARTNER: 200,
+              OWN_USER: 200, OWN_ADMIN: 200}
+
+
+class TestApply(ProgramsMatrix):
+    """B's member and D's start their organisation's application; A's people change A's draft."""
+
+    url = "programs:apply"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.call.pk])
+    data = staticmethod(lambda ctx: {"title": "Aile composite", "summary": "", "amount_requested": "12 500,50 $",
+                                     "total_cost": "100 000", "form_token": str(uuid.uuid4())})
+    expect = {**TestApplyPage.expect, OTHER_MEMBER: 302, PARTNER: 302, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = {OTHER_MEMBER: "application.created", PARTNER: "application.created",
+                    OWN_USER: "application.changed", OWN_ADMIN: "application.changed"}
+    effect = staticmethod(lambda ctx, pk: sorted(Application.objects.values_list("title", flat=True)))
+
+
+class TestSubmit(ProgramsMatrix):
+    """A's people submit A's application; whoever else may see it may not."""
+
+    url = "programs:application-submit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.application.pk])
+    expect = {**ONLY_STAFF_KNOW, STAFF: 403, PARTNER: 403, EVALUATOR: 403, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "application.submitted"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, pk))
+
+
+class TestReopen(ProgramsMatrix):
+    """The staff reopen a submitted application; its applicant may not."""
+
+    url = "programs:application-reopen"
+    method = "post"
+    args = staticmethod(submitted)
+    data = staticmethod(lambda ctx: {"reason": "Budget incomplet"})
+    expect = {**ONLY_STAFF_KNOW, STAFF: 302, PARTNER: 403, EVALUATOR: 403, OWN_USER: 403, OWN_ADMIN: 403}
+    audit_action = "application.reopened"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, pk))
+
+
+class TestApiOpenCalls(ProgramsMatrix):
+    """Signed-in callers (an API key or a session); eligibility is the caller's organisation's."""
+
+    url = "api:programs-open-calls"
+    expect = {**EVERYONE, ANONYMOUS: 401}
 
 
 class TestProgramList(ProgramsMatrix):

@@ -1,18 +1,89 @@
-"""An application as its applicant, its consortium partners, its evaluators and the staff read it."""
+"""An application as its applicant, its consortium partners, its evaluators and the staff read it; the
+applicant starts, changes and submits it, the staff reopen it. Thin: parse, call one service, render."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from grappe.core.permissions import require_visible
+from grappe.core.idempotency import submit_once
+from grappe.core.pages import refused
+from grappe.core.permissions import require, require_visible
 
 from ..eligibility import Reason
-from ..models import Application
+from ..forms.applications import ApplicationForm, ReasonForm
+from ..models import Application, Call
+from ..services import applications
+from ..services.applications import REOPENABLE, deadline_text
+
+
+def _visible(request, pk) -> Application:
+    application = get_object_or_404(Application.objects.select_related("call__program", "lead"), pk=pk)
+    require_visible(request.user, "programs.view_application", application)
+    return application
 
 
 def application_detail(request, pk):
-    application = get_object_or_404(Application.objects.select_related("call__program", "lead"), pk=pk)
-    require_visible(request.user, "programs.view_application", application)
+    application = _visible(request, pk)
+    user = request.user
     return render(request, "programs/application_detail.html", {
-        "application": application, "call": application.call,
+        "application": application, "call": application.call, "deadline": deadline_text(application.call),
         "consortium": application.consortium.select_related("organisation"),
         "versions": application.versions.all(),
-        "reasons": [Reason.from_json(r) for r in application.eligibility_reasons]})
+        "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
+        "may_change": application.is_editable and user.has_perm("programs.change_application", application),
+        "may_reopen": application.status in REOPENABLE and user.has_perm("programs.manage_program"),
+        "reason_form": ReasonForm()})
+
+
+@login_required
+def apply(request, pk):
+    """Start the organisation's application to the call, or change its draft."""
+    call = get_object_or_404(Call, pk=pk)
+    require_visible(request.user, "programs.view_call", call)
+    require(request.user, "programs.apply", call)
+    application = Application.objects.filter(call=call, lead=request.user.organisation).first()
+    if application is not None and not application.is_editable:
+        return redirect(application)
+    form = ApplicationForm.for_application(application, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in applications.APPLICATION_FIELDS}
+
+        def work():
+            if application is None:
+                return applications.start_application(actor=request.user, call=call, data=data).get_absolute_url()
+            return applications.update_application(actor=request.user, application=application,
+                                                   data=data).get_absolute_url()
+        try:
+            return redirect(submit_once(form.cleaned_data["form_token"], work))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "programs/apply.html", {"call": call, "form": form, "application": application,
+                                                   "deadline": deadline_text(call)})
+
+
+@require_POST
+def submit(request, pk):
+    application = _visible(request, pk)
+    try:
+        applications.submit(actor=request.user, application=application)
+        messages.success(request, _("Your application is submitted."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect(application)
+
+
+@require_POST
+def reopen(request, pk):
+    application = _visible(request, pk)
+    require(request.user, "programs.manage_program")
+    form = ReasonForm(request.POST)
+    try:
+        applications.reopen(actor=request.user, application=application,
+                            reason=form.cleaned_data["reason"] if form.is_valid() else "")
+        messages.success(request, _("The application is reopened; its submitted version is kept."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect(application)

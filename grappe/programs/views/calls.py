@@ -24,4 +24,5 @@ def call_detail(request, pk):
                if organisation is not None else None)
     return render(request, "programs/call_detail.html", {
         "call": call, "criteria": call.criteria.all(), "reasons": reasons, "organisation": organisation,
-        "certifications": call.required_certifications.all()})
+        "certifications": call.required_certifications.all(),
+        "may_apply": call.is_open(timezone.now()) and request.user.has_perm("programs.apply", call)})
