@@ -86,6 +86,20 @@ def fire(staff, applications, workers: int):
     return outcomes, errors, time.perf_counter() - started, durations
 
 
+def remove(program) -> None:
+    """Leave the benchmark database as it was (its cluster serves the directory's figures); the audit trail
+    keeps its entries, as it always does."""
+    from grappe.members.models import Organisation
+    from grappe.programs.models import Application, Commitment
+
+    leads = list(Application.objects.filter(call__program=program).values_list("lead", flat=True))
+    Commitment.objects.filter(program=program).delete()
+    Application.objects.filter(call__program=program).delete()
+    program.calls.all().delete()
+    program.delete()
+    Organisation.objects.filter(pk__in=leads).delete()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=20, help="concurrent connections (the server has 100)")
@@ -97,10 +111,12 @@ def main() -> None:
     from grappe.programs.models import Commitment
 
     staff, program, applications = prepare()
-    outcomes, errors, seconds, durations = fire(staff, applications, args.workers)
-
-    program.refresh_from_db()
-    total = Commitment.objects.filter(program=program).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    try:
+        outcomes, errors, seconds, durations = fire(staff, applications, args.workers)
+        program.refresh_from_db()
+        total = Commitment.objects.filter(program=program).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    finally:
+        remove(program)
     accepted = sum(1 for o in outcomes if not isinstance(o, ValidationError))
     over = max(Decimal(0), total - program.envelope)
     sound = (not errors and accepted == ACCEPTED and total == program.committed == program.envelope)

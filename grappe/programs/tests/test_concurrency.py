@@ -1,5 +1,6 @@
-"""Many officers committing funds from one envelope at once never over-commit it, and nobody deadlocks
-(PostgreSQL, real threads, real transactions: see grappe/core/tests/test_concurrency.py)."""
+"""Many officers committing funds from one envelope at once never over-commit it, and nobody deadlocks; a
+double-clicked "apply" or "submit" does its work once (PostgreSQL, real threads, real transactions: see
+grappe/core/tests/test_concurrency.py)."""
 
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from django.db.models import Sum
 
 from grappe.conftest import make_organisation, run_together
 from grappe.core.models import AuditEntry
-from grappe.programs.models import ApplicationStatus, Commitment
-from grappe.programs.services import budget
+from grappe.core.tests.test_concurrency import overlapping_transactions  # noqa: F401 — a fixture
+from grappe.programs.models import Application, ApplicationStatus, Commitment
+from grappe.programs.services import applications, budget
 
 from .factories import make_application, make_call, make_program
 
@@ -57,3 +59,17 @@ def test_two_hundred_concurrent_commitments_never_over_commit_the_envelope(staff
     total = Commitment.objects.filter(program=program).aggregate(total=Sum("amount"))["total"]
     assert program.committed == total == program.envelope
     assert AuditEntry.objects.filter(action="commitment.created").count() == 150
+
+
+@pytest.mark.usefixtures("overlapping_transactions")  # each write waits after its audit entry: the race happens
+def test_apply_and_submit_double_clicked_make_one_application_submitted_once(staff, org_user, org_a):
+    call = make_call(make_program(staff))
+    data = {"title": "Aile composite", "amount_requested": Decimal("50000.00"), "total_cost": Decimal("200000.00")}
+
+    started = run_together(*[lambda: applications.start_application(actor=org_user, call=call, data=data)] * 2)
+    submitted = run_together(*[lambda: applications.submit(actor=org_user, application=started[0])] * 2)
+
+    assert not [o for o in started + submitted if isinstance(o, Exception)], started + submitted
+    assert Application.objects.filter(call=call, lead=org_a).count() == 1
+    assert AuditEntry.objects.filter(action="application.created").count() == 1
+    assert AuditEntry.objects.filter(action="application.submitted").count() == 1
