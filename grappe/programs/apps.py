@@ -19,6 +19,7 @@ class ProgramsConfig(AppConfig):
             "application.changed": _("Application changed"),
             "application.consortium": _("Consortium changed"),
             "application.created": _("Application started"),
+            "application.decided": _("Application decided"),
             "application.eligibility": _("Eligibility decided"),
             "application.reopened": _("Application reopened"),
             "application.status": _("Application status changed"),

@@ -21,6 +21,9 @@ KINDS = {
     "programs.application_reopened": Kind(lambda p: _(
         "Your application “%(title)s” to “%(call)s” was reopened by the cluster staff: you may change it and "
         "submit it again. Its previous version is kept.") % {**p, "call": _call(p)}),
+    "programs.decided": Kind(lambda p: (
+        _("Your application “%(title)s” to “%(call)s” is funded.") if p["outcome"] == "funded"
+        else _("Your application “%(title)s” to “%(call)s” is not funded this time.")) % {**p, "call": _call(p)}),
     "programs.funds_committed": Kind(lambda p: _(
         "%(amount)s are committed to your application “%(title)s”.") % {
             **p, "amount": format_amount(Decimal(p["amount"]))}),

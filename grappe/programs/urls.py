@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, staff
+from .views import applications, calls, money, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
     path("applications/<int:pk>/submit/", applications.submit, name="application-submit"),
     path("applications/<int:pk>/reopen/", applications.reopen, name="application-reopen"),
+    path("applications/<int:pk>/decide/", money.decide, name="application-decide"),
+    path("applications/<int:pk>/commit/", money.commit, name="application-commit"),
+    path("applications/<int:pk>/disburse/", money.disburse, name="application-disburse"),
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
 ]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
@@ -41,7 +43,8 @@ def grouped(number):
 
 @register.filter
 def amount(value):
-    """An amount of money as the reader writes it: "12 500,50 $" in French, "$12,500.50" in English."""
+    """An amount of money as the reader writes it: "12 500,50 $" in French, "$12,500.50" in English. Takes a
+    Decimal, or its text as stored in JSON ("12500.50")."""
     if value is None or value == "":
         return value
-    return format_amount(value)
+    return format_amount(Decimal(str(value)))

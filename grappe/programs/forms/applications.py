@@ -1,5 +1,5 @@
 """An application's fields as the applicant types them (amounts in the reader's way of writing them), and the
-staff's reason for reopening one."""
+staff's reason for reopening one, their decision, the funds they commit and the payments they record."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.forms import AmountField, StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
 
-from ..models import Application
+from ..models import Application, Outcome
 
 
 class ApplicationForm(OnceFormMixin, StyledFormMixin, forms.Form):
@@ -33,3 +33,20 @@ class ApplicationForm(OnceFormMixin, StyledFormMixin, forms.Form):
 
 class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("decision"), choices=Outcome.choices, widget=forms.RadioSelect)
+    amount = AmountField(label=_("amount granted (CAD)"), required=False)
+    reason = forms.CharField(label=_("reason"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitmentForm(StyledFormMixin, forms.Form):
+    amount = AmountField(label=_("amount committed (CAD)"))
+
+
+class DisbursementForm(StyledFormMixin, forms.Form):
+    milestone = forms.CharField(label=_("milestone"), max_length=200)
+    amount = AmountField(label=_("amount paid (CAD)"))
+    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}))

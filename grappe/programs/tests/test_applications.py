@@ -177,3 +177,15 @@ def test_the_api_lists_the_open_calls_with_the_callers_eligibility(client, staff
     assert [(call["title_en"], call["eligible"], [r["code"] for r in call["reasons"]]) for call in answer] == [
         ("Universities", False, ["kind"])]
     assert answer[0]["reasons"][0]["text"] == "Reserved for universities."
+
+
+def test_the_applicant_reads_the_earlier_version_of_a_reopened_application(client, call, staff, org_user, org_a):
+    application = make_application(call, org_a, org_user, title="Première version")
+    applications.submit(actor=org_user, application=application)
+    applications.reopen(actor=staff, application=application, reason="Budget incomplet")
+    client.force_login(org_user)
+
+    page = client.get(application.get_absolute_url()).content.decode()
+
+    assert "Version 1, soumise le" in page and "Première version, 50\u00a0000,00\u00a0$" in page
+    assert "Budget incomplet" in page and "Soumettre la demande" in page

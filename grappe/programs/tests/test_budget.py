@@ -11,7 +11,7 @@ from django.utils import translation
 from grappe.conftest import make_organisation
 from grappe.core.models import AuditEntry
 from grappe.programs.models import ApplicationStatus, Commitment, Program
-from grappe.programs.services import budget
+from grappe.programs.services import budget, decisions
 
 from .factories import make_application, make_call, make_program
 
@@ -89,3 +89,20 @@ def test_disbursements_never_exceed_their_commitment(staff, call, org_user):
     assert commitment.remaining == 0
     assert Program.objects.get(pk=call.program_id).disbursed == Decimal("30000.00")
     assert AuditEntry.objects.filter(action="disbursement.recorded").count() == 2
+
+
+def test_a_decision_is_taken_once_and_a_funded_one_receives_its_funds(staff, call, org_user, org_a):
+    application = make_application(call, org_a, org_user, amount="30000.00", status=ApplicationStatus.UNDER_REVIEW)
+    with pytest.raises(ValidationError) as refusal:
+        decisions.decide(actor=staff, application=application, outcome="funded", amount=Decimal("30000.01"))
+    assert refusal.value.code == "above_request"
+
+    decisions.decide(actor=staff, application=application, outcome="funded", amount=Decimal("25000.00"))
+    with pytest.raises(ValidationError) as refusal:
+        decisions.decide(actor=staff, application=application, outcome="declined")
+    assert refusal.value.code == "decided"
+    budget.commit_funds(actor=staff, application=application, amount=Decimal("25000.00"))
+
+    entry = AuditEntry.objects.get(action="application.decided")
+    assert (entry.before["status"], entry.after["status"], entry.after["amount"]) == (
+        "under_review", "funded", "25000.00")

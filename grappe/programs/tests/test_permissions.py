@@ -27,6 +27,7 @@ from grappe.members.models import Role, User
 from grappe.programs.models import (
     Application,
     ApplicationStatus,
+    Commitment,
     CallStatus,
     ConflictDeclaration,
     ConsortiumMember,
@@ -163,6 +164,54 @@ class TestApiOpenCalls(ProgramsMatrix):
 
     url = "api:programs-open-calls"
     expect = {**EVERYONE, ANONYMOUS: 401}
+
+
+def in_status(status):
+    """The application moved to `status` (directly: the matrix tests who may act, not how it got there)."""
+    def args(ctx):
+        Application.objects.filter(pk=ctx.application.pk).update(status=status, submitted_at=timezone.now())
+        return [ctx.application.pk]
+    return staticmethod(args)
+
+
+def committed(ctx):
+    args = in_status(ApplicationStatus.FUNDED)(ctx)
+    ctx.program.committed = Decimal("10000.00")
+    ctx.program.save()
+    Commitment.objects.create(program=ctx.program, application=ctx.application, amount=Decimal("10000.00"),
+                              committed_by=ctx.staff)
+    return args
+
+
+STAFF_WRITE = {**ONLY_STAFF_KNOW, STAFF: 302, PARTNER: 403, EVALUATOR: 403, OWN_USER: 403, OWN_ADMIN: 403}
+
+
+class TestDecide(ProgramsMatrix):
+    url = "programs:application-decide"
+    method = "post"
+    args = in_status(ApplicationStatus.UNDER_REVIEW)
+    data = staticmethod(lambda ctx: {"outcome": "funded", "amount": "40 000", "reason": "Solide"})
+    expect = STAFF_WRITE
+    audit_action = "application.decided"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, pk))
+
+
+class TestCommit(ProgramsMatrix):
+    url = "programs:application-commit"
+    method = "post"
+    args = in_status(ApplicationStatus.FUNDED)
+    data = staticmethod(lambda ctx: {"amount": "40 000,00 $"})
+    expect = STAFF_WRITE
+    audit_action = "commitment.created"
+
+
+class TestDisburse(ProgramsMatrix):
+    url = "programs:application-disburse"
+    method = "post"
+    args = staticmethod(committed)
+    data = staticmethod(lambda ctx: {"milestone": "Jalon 1", "amount": "2 500", "paid_on": "2027-03-01"})
+    expect = STAFF_WRITE
+    audit_action = "disbursement.recorded"
 
 
 class TestProgramList(ProgramsMatrix):

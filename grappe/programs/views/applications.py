@@ -13,10 +13,11 @@ from grappe.core.pages import refused
 from grappe.core.permissions import require, require_visible
 
 from ..eligibility import Reason
-from ..forms.applications import ApplicationForm, ReasonForm
-from ..models import Application, Call
+from ..forms.applications import ApplicationForm, CommitmentForm, DecisionForm, DisbursementForm, ReasonForm
+from ..models import Application, Call, Commitment, Decision, Outcome
 from ..services import applications
 from ..services.applications import REOPENABLE, deadline_text
+from ..services.evaluation import TO_EVALUATE
 
 
 def _visible(request, pk) -> Application:
@@ -28,14 +29,27 @@ def _visible(request, pk) -> Application:
 def application_detail(request, pk):
     application = _visible(request, pk)
     user = request.user
+    staff = user.has_perm("programs.manage_program")
     return render(request, "programs/application_detail.html", {
         "application": application, "call": application.call, "deadline": deadline_text(application.call),
         "consortium": application.consortium.select_related("organisation"),
         "versions": application.versions.all(),
         "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
-        "may_reopen": application.status in REOPENABLE and user.has_perm("programs.manage_program"),
-        "reason_form": ReasonForm()})
+        "may_reopen": application.status in REOPENABLE and staff,
+        "reason_form": ReasonForm(), **(_money(application) if staff else {})})
+
+
+def _money(application: Application) -> dict:
+    """What the staff see and do after the evaluation: the decision, the commitment and its payments."""
+    decision = Decision.objects.filter(application=application).first()
+    commitment = Commitment.objects.filter(application=application).first()
+    return {"decision": decision, "commitment": commitment,
+            "disbursements": commitment.disbursements.all() if commitment else (),
+            "decision_form": DecisionForm() if decision is None and application.status in TO_EVALUATE else None,
+            "commitment_form": (CommitmentForm(initial={"amount": decision.amount})
+                                if decision and decision.outcome == Outcome.FUNDED and commitment is None else None),
+            "disbursement_form": DisbursementForm() if commitment and commitment.remaining > 0 else None}
 
 
 @login_required
