@@ -17,4 +17,5 @@ urlpatterns = [
     path("applications/<int:pk>/disburse/", money.disburse, name="application-disburse"),
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
+    path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
 ]

@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from grappe.conftest import make_member, make_organisation
@@ -62,6 +63,7 @@ def programs_matrix(matrix):
                                         confirmed_at=timezone.now(), confirmed_by=user)
     ctx.evaluator = User.objects.create_user("evaluator@grappe.test", "x", role=Role.EVALUATOR)
     ctx.conflicted_evaluator = User.objects.create_user("conflicted@grappe.test", "x", role=Role.EVALUATOR)
+    User.objects.create_user("second@grappe.test", "x", role=Role.EVALUATOR)  # no actor: the matrix needs two
     ConflictDeclaration.objects.create(evaluator=ctx.conflicted_evaluator, organisation=ctx.org_a)
     EvaluatorAssignment.objects.create(application=ctx.application, evaluator=ctx.evaluator, assigned_by=ctx.staff)
     return ctx
@@ -212,6 +214,32 @@ class TestDisburse(ProgramsMatrix):
     data = staticmethod(lambda ctx: {"milestone": "Jalon 1", "amount": "2 500", "paid_on": "2027-03-01"})
     expect = STAFF_WRITE
     audit_action = "disbursement.recorded"
+
+
+def eligible_call(ctx):
+    in_status(ApplicationStatus.ELIGIBLE)(ctx)
+    return [ctx.call.pk]
+
+
+class TestAssignEvaluators(ProgramsMatrix):
+    """The staff assign the call's evaluators: A's application keeps its evaluator and gets the second
+    conflict-free one, never the conflicted one."""
+
+    url = "programs:call-assign"
+    method = "post"
+    args = staticmethod(eligible_call)
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "application.assigned"
+    effect = staticmethod(lambda ctx, pk: sorted(EvaluatorAssignment.objects.values_list("evaluator__email",
+                                                                                         flat=True)))
+
+
+def test_the_assignment_gives_the_conflict_free_evaluators_only(client, programs_matrix):
+    ctx = programs_matrix
+    client.force_login(ctx.staff)
+    client.post(reverse("programs:call-assign", args=eligible_call(ctx)))
+    assert sorted(EvaluatorAssignment.objects.values_list("evaluator__email", flat=True)) == [
+        "evaluator@grappe.test", "second@grappe.test"]
 
 
 class TestProgramList(ProgramsMatrix):
