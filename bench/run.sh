@@ -30,6 +30,7 @@ run bench/partnering_bench.py
 run bench/partnering_page.py
 run bench/events_bench.py
 run bench/program_assignment.py
+run bench/program_commitments.py
 run bench/listening_bench.py
 
 echo

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "grappe.partnering",
     "grappe.listening",
     "grappe.events",
+    "grappe.programs",
     "grappe.home",
 ]
 

@@ -1,5 +1,7 @@
 """What every form of the project shares: our look on every widget, searchable pickers for long lists, a <select>
-rendered fast, and core's own forms (the audit log's filters, API keys, k)."""
+rendered fast, an amount of money typed in either language, and core's own forms (the audit log's filters, API keys, k)."""
+
+from decimal import Decimal
 
 from django import forms
 from django.forms.utils import flatatt
@@ -7,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .amounts import format_amount, parse_amount
 from .idempotency import OnceFormMixin
 
 
@@ -117,3 +120,30 @@ class AnonymityThresholdForm(StyledFormMixin, forms.Form):
         label=_("Anonymity threshold (k)"), min_value=2, max_value=50,
         help_text=_("Every figure about fewer than this many distinct organisations is hidden from those who may "
                     "not see the answers behind it (observers, members, published briefs)."))
+
+
+class AmountField(forms.DecimalField):
+    """An amount of money in CAD typed as people write it in the active language ("12 500,50 $" in French,
+    "$12,500.50" in English, or plainly "12500.5"): see grappe.core.amounts. A Decimal with two places."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # A text input, not a number one: spaces, commas and "$" are typed; phones still show digits.
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return parse_amount(str(value))
+
+    def prepare_value(self, value):
+        return format_amount(value) if isinstance(value, Decimal) else value

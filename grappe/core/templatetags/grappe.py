@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
+from grappe.core.amounts import format_amount
 from grappe.core.forms import widget_css_class
 
 register = template.Library()
@@ -36,3 +39,12 @@ def grouped(number):
     if number is None or number == "":
         return number
     return formats.number_format(number, force_grouping=True)
+
+
+@register.filter
+def amount(value):
+    """An amount of money as the reader writes it: "12 500,50 $" in French, "$12,500.50" in English. Takes a
+    Decimal, or its text as stored in JSON ("12500.50")."""
+    if value is None or value == "":
+        return value
+    return format_amount(Decimal(str(value)))

@@ -11,6 +11,10 @@ An app's `tests/test_permissions.py` declares one class per URL name:
 (the other member's), and one object of each kind belonging to A. Every actor must be listed, so a new
 policy is a decision, not a default. `test_every_url_has_a_policy` fails when a URL has no declared policy.
 
+An app whose pages have actors of their own (programs: a consortium partner, evaluators) declares a base
+class with `actors` (ACTORS and its own), a fixture that adds those users to the cluster, and a `test_access`
+parametrized over them that calls `check_access` with that fixture (grappe/programs/tests/test_permissions.py).
+
 A status code alone proves little: a form that redirects both when it saved and when it refused passes
 either way. So a write (any method but GET) also declares what it does, and the matrix checks the effect:
 
@@ -86,11 +90,17 @@ class PermissionMatrix:
             other for other, status in cls.expect.items() if other != ANONYMOUS and 200 <= status < 400}
         return cls.audit_action if actor in writers else None
 
+    actors: tuple[str, ...] = ACTORS
+
     @pytest.mark.parametrize("actor", ACTORS)
     def test_access(self, actor, matrix, client):
+        self.check_access(actor, matrix, client)
+
+    def check_access(self, actor, matrix, client):
+        """Request the URL as `actor` (a user of `matrix`) and check its status, and a write's effect."""
         from django.urls import reverse
 
-        assert set(self.expect) == set(ACTORS), f"{self.url}: declare a status for every actor {ACTORS}"
+        assert set(self.expect) == set(self.actors), f"{self.url}: declare a status for every actor {self.actors}"
         user = getattr(matrix, actor)
         if user is not None:
             client.force_login(user)

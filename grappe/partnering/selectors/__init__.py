@@ -5,4 +5,6 @@
 - analysis: one opportunity's analysis as the page and the API show it (the engine's answer, turned back
   into capabilities and organisations).
 - staff: what the cluster staff read across the cluster (activity, pooling, succession, consolidation).
+- relations: the organisations an organisation works with (open introductions): programs reads it for
+  conflicts of interest, the only module of partnering another capability may import.
 """

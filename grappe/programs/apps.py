@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "grappe.programs"
+    label = "programs"
+    verbose_name = _("Government programs")
+
+    def ready(self):
+        from grappe.core import audit, notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
+
+        audit.register_actions({
+            "application.assigned": _("Evaluator assigned"),
+            "application.changed": _("Application changed"),
+            "application.consortium": _("Consortium changed"),
+            "application.created": _("Application started"),
+            "application.decided": _("Application decided"),
+            "application.eligibility": _("Eligibility decided"),
+            "application.reopened": _("Application reopened"),
+            "application.status": _("Application status changed"),
+            "application.submitted": _("Application submitted"),
+            "application.unassigned": _("Evaluator removed (conflict of interest)"),
+            "commitment.created": _("Funds committed"),
+            "conflict.declared": _("Conflict of interest declared"),
+            "consortium.confirmed": _("Consortium shares confirmed"),
+            "disbursement.recorded": _("Disbursement recorded"),
+        })

@@ -1,0 +1,1 @@
+"""Input checking for the programs' pages, by subject like views/."""

@@ -1,0 +1,9 @@
+"""Every write of the programs app, by subject (callers import the module: `from grappe.programs.services import
+budget`, then `budget.commit_funds(...)`):
+
+    applications.py  an application's life: started, changed as a draft, its consortium, submitted, screened, reopened
+    decisions.py     the committee's decision: funded (the amount granted) or declined
+    budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
+    evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
+    notices.py       what the applicant's organisation is told
+"""

@@ -1,0 +1,21 @@
+"""The programs' pages: calls and applications for members, programs and calls for the staff (under staff/)."""
+
+from django.urls import path
+
+from .views import applications, calls, money, staff
+
+app_name = "programs"
+urlpatterns = [
+    path("calls/", calls.open_calls, name="open-calls"),
+    path("calls/<int:pk>/", calls.call_detail, name="call-detail"),
+    path("calls/<int:pk>/apply/", applications.apply, name="apply"),
+    path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
+    path("applications/<int:pk>/submit/", applications.submit, name="application-submit"),
+    path("applications/<int:pk>/reopen/", applications.reopen, name="application-reopen"),
+    path("applications/<int:pk>/decide/", money.decide, name="application-decide"),
+    path("applications/<int:pk>/commit/", money.commit, name="application-commit"),
+    path("applications/<int:pk>/disburse/", money.disburse, name="application-disburse"),
+    path("staff/", staff.program_list, name="program-list"),
+    path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
+    path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
+]
