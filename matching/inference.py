@@ -66,6 +66,14 @@ MAX_OBJECT_GAP = 2
 # in their clause says who asks. "need(s)" is left out: "the landing gear needs an overhaul".
 _ASKING_VERB = re.compile(r"(re)?cherch(e|ent|ons)|souhait(e|ent|ons)|veut|veulent|voulons|seeks?|seeking"
                           r"|requires?|wants?|wishes|looking")
+# Words that open a relative clause: what comes before them is asked for, even before a verb of asking ("parts
+# that the customer requires", "ferrures que le client souhaite", "inspection of castings which requires Nadcap").
+RELATIVE_WORDS = frozenset("that which whom whose que qui dont lequel laquelle lesquels lesquelles auquel".split())
+# Words that open a new subject after a conjunction: "Seeking NDT services and the supplier requires Nadcap"
+# (the supplier asks, not who seeks NDT). "We make seats and are looking for..." keeps its subject.
+SUBJECT_OPENERS = frozenset("the a an this these those its their le la les l un une des ce cet cette ces leur leurs"
+                            " son sa ses".split())
+POSSESSIVES = frozenset("its our their notre nos leur leurs son sa ses".split())
 # "Recherche d'un fournisseur": asking for a partner, not research.
 _ASKING_NOUN = re.compile(r"(?i)recherche\s+d['’]\s*une?\b")
 # Words that place a mention before or after the work asked: "après rectification", "after grinding".
@@ -251,8 +259,9 @@ class CompetencyIndex:
         every = words(text)
         content = [w for w in every if not w.is_stop_word]
         halves = _second_halves(every, text)
-        ids = [[] if w.start in halves else [self._key_ids[k] for k in keys(w.folded) if k in self._key_ids]
-               for w in content]
+        # A verb of asking names no competency: "L'atelier recherche un partenaire" is no research.
+        ids = [[] if w.start in halves or _is_asking_verb(w, text)
+               else [self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
         clause, group, clauses, groups = 0, 0, [], []
         for previous, word in zip([None, *content], content):
             if previous is not None:
@@ -307,17 +316,17 @@ class CompetencyIndex:
         middle = np.median(best)
         return (best - middle) / max(best.max() - middle, 1e-9), best
 
-    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> tuple[int, ...] | None:
-        """Where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words at most
-        MAX_GAP content words apart: the positions of those words, or None. A name of several words needs two
-        of them: one shared word is not a mention; a name of one word needs a word that may stand alone
-        (_may_stand_alone)."""
+    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> list[tuple[int, ...]]:
+        """Every place where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words
+        at most MAX_GAP content words apart: the positions of those words, in text order. A name of several
+        words needs two of them: one shared word is not a mention; a name of one word needs a word that may
+        stand alone (_may_stand_alone)."""
         wanted = set(self._phrase_keys[phrase])
         needed = min(2, len(wanted))
         negation = self._phrase_negation[phrase]
         enough = min_coverage * self._phrase_weight[phrase] - 1e-9
         segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
-        found, run = set(), []
+        mentions, found, run = [], set(), []
         lengths = self._phrase_words[phrase]
 
         def enough_of(keys_found: set[int]) -> bool:
@@ -332,11 +341,13 @@ class CompetencyIndex:
                 continue
             if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
                 if enough_of(found):
-                    return tuple(run)
+                    mentions.append(tuple(run))
                 found, run = set(), []
             found |= hit
             run.append(position)
-        return tuple(run) if enough_of(found) else None
+        if enough_of(found):
+            mentions.append(tuple(run))
+        return mentions
 
     def _meets(self, phrase: int, word: Word, key: int, length: int) -> bool:
         """Whether a word of the text meets a name's word (stem `key`, `length` letters): by its stem in the name's
@@ -448,8 +459,8 @@ class CompetencyIndex:
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
                  min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
-        """The competency's best-scoring name that the text mentions, where, and where any of its names is
-        mentioned (every name counts, nowhere in particular, without a threshold)."""
+        """The competency's best-scoring name that the text mentions, where first, and every place where any of
+        its names is mentioned (every name counts, nowhere in particular, without a threshold)."""
         if min_coverage == 0:
             return self._best_phrase(position, phrase_scores), (), ()
         start = self._phrase_start[position]
@@ -458,10 +469,10 @@ class CompetencyIndex:
         for offset in np.argsort(-scores, kind="stable"):
             if scores[offset] <= 0:
                 break
-            where = self._found_together(start + int(offset), reading, min_coverage)
-            if where is not None:
-                best = best or (start + int(offset), where)
-                everywhere.append(frozenset(where))
+            mentions = self._found_together(start + int(offset), reading, min_coverage)
+            if mentions:
+                best = best or (start + int(offset), mentions[0])
+                everywhere.extend(frozenset(where) for where in mentions)
         return None if best is None else (best[0], best[1], tuple(everywhere))
 
     def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
@@ -574,14 +585,17 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
 def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, works_on, whole
                 ) -> dict[int, tuple]:
     """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
-    ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects).
-    """
+    ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects). Each place a
+    competency is mentioned is judged: one that names a need keeps it ("Atelier d'usinage recherche un
+    partenaire en usinage")."""
     objects = _objects(found, reading, text, works_on, whole)
     kept = {}
-    for p, (_phrase, where, _everywhere) in found.items():
-        if p in objects or any(set(where) < span for q in found if q != p for span in found[q][2]):
+    for p, (phrase, first, everywhere) in found.items():
+        if p in objects:
             continue
-        if _describes_the_asker(reading, text, where) or _says_when(reading, text, min(where)):
+        others = [other for q in found if q != p for other in found[q][2]]
+        where = _a_need(reading, text, sorted({frozenset(first), *everywhere}, key=min), others)
+        if where is None:
             continue
         # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
         # The same words naming two capabilities of one domain name the one ranked first ("the landing gear ...
@@ -592,22 +606,64 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, 
             continue
         if _abbreviates(reading, text, where, [kept[q][1] for q in kept]):
             continue
-        kept[p] = found[p]
+        kept[p] = (phrase, where, everywhere)
     return kept
 
 
-def _describes_the_asker(reading: _Reading, text: str, where: tuple[int, ...]) -> bool:
+def _a_need(reading: _Reading, text: str, mentions: list[frozenset[int]], others: list[frozenset[int]]
+            ) -> tuple[int, ...] | None:
+    """The first of a competency's mentions (in text order) that names a need: not inside a longer mention of
+    another, nor who asks, nor a step before or after. Once the competency said who asks, its name after a
+    possessive is the asker's own ("An advanced air mobility start-up ... thermal management of its eVTOL")."""
+    asker = False
+    for span in mentions:
+        if any(span < other for other in others) or _says_when(reading, text, min(span)):
+            continue
+        if _describes_the_asker(reading, text, span):
+            asker = True
+        elif not (asker and _after_a_possessive(reading, text, min(span))):
+            return tuple(sorted(span))
+    return None
+
+
+def _after_a_possessive(reading: _Reading, text: str, first: int) -> bool:
+    before = words(text[reading.content[first - 1].end if first else 0:reading.content[first].start])
+    return bool(before) and before[-1].folded in POSSESSIVES
+
+
+def _describes_the_asker(reading: _Reading, text: str, where: frozenset[int]) -> bool:
     """Whether a mention is in the subject of a verb of asking, in one clause: it says who asks ("Engine
     overhaul shop requires a subcontractor for thermal spray", "We make aircraft seats and are looking for a
-    laboratory"), unless "for" or "pour" brings it in ("Pour l'usinage 5 axes, nous cherchons...")."""
+    laboratory"). Not when a verb of asking comes before it ("We require anodizing and want a quote"), nor
+    when a relative word ("parts that the customer requires") or a new subject ("NDT services and the supplier
+    requires") stands between it and the first verb of asking after it, nor when "for" or "pour" brings it in
+    ("Pour l'usinage 5 axes, nous cherchons...")."""
     clause = reading.clauses[max(where)]
-    after = range(max(where) + 1, len(reading.content))
-    if not any(reading.clauses[i] == clause and _ASKING_VERB.fullmatch(reading.content[i].surface.lower())
-               and _asks(reading.content[i], text) for i in after):
+    members = [i for i, c in enumerate(reading.clauses) if c == clause]
+    verbs = [i for i in members if _is_asking_verb(reading.content[i], text)]
+    if not verbs or verbs[0] < min(where):
         return False
-    first = min(i for i in range(len(reading.content)) if reading.clauses[i] == clause)
-    start = reading.content[first - 1].end if first else 0
+    verb = next((i for i in verbs if i > max(where)), None)
+    if verb is None:
+        return False
+    between = words(text[reading.content[max(where)].end:reading.content[verb].start])
+    if any(w.folded in RELATIVE_WORDS for w in between) and not _relative_asker(reading, between, verb):
+        return False
+    if any(w.folded in CONJUNCTIONS and following.folded in SUBJECT_OPENERS for w, following in pairwise(between)):
+        return False
+    start = reading.content[members[0] - 1].end if members[0] else 0
     return not any(w.folded in ("for", "pour") for w in words(text[start:reading.content[min(where)].start]))
+
+
+def _relative_asker(reading: _Reading, between: list[Word], verb: int) -> bool:
+    """Whether a relative word right before a verb of asking makes its noun the one who asks for a partner:
+    "un atelier d'usinage qui recherche un partenaire" (but "inspection of castings which requires Nadcap")."""
+    return (between[-1].folded in RELATIVE_WORDS and verb + 1 < len(reading.content)
+            and reading.content[verb + 1].folded in PARTNER_WORDS)
+
+
+def _is_asking_verb(word: Word, text: str) -> bool:
+    return bool(_ASKING_VERB.fullmatch(word.surface.lower())) and _asks(word, text)
 
 
 def _asks(verb: Word, text: str) -> bool:

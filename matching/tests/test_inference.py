@@ -246,6 +246,40 @@ def test_who_asks_is_no_need(shipped):
     assert "machining-5-axis" in codes(shipped.infer("Pour l'usinage 5 axes de ferrures, nous cherchons un partenaire."))
 
 
+@pytest.mark.parametrize("text, code", [
+    ("We require anodizing and want a quote by Friday.", "surface-anodizing"),
+    ("We seek 5-axis machining capacity and require AS9100.", "machining-5-axis"),
+    ("Nous recherchons un partenaire en usinage 5 axes et souhaitons un devis rapide.", "machining-5-axis"),
+    ("Seeking NDT services and the supplier requires Nadcap.", "ndt"),
+    ("Ultrasonic inspection of welds and the customer requires a report.", "ndt-ultrasonic"),
+])
+def test_what_follows_a_verb_of_asking_is_asked_for_whatever_verb_comes_later(shipped, text, code):
+    assert code in codes(shipped.infer(text))
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Anodizing of aluminium parts that the customer requires by March.", "surface-anodizing"),
+    ("Usinage 5 axes de ferrures que le client souhaite recevoir en mars.", "machining-5-axis"),
+    ("X-ray inspection of castings which requires Nadcap accreditation.", "ndt-radiography"),
+    ("Anodizing, painting and NDT of parts that the program requires.", "ndt"),
+])
+def test_what_a_relative_clause_says_is_required_is_a_need(shipped, text, code):
+    assert code in codes(shipped.infer(text))
+
+
+def test_every_mention_is_judged_and_one_that_asks_keeps_the_need(shipped):
+    inferred = codes(shipped.infer("Atelier d'usinage recherche un partenaire en usinage pour de la surcharge."))
+    assert inferred == ["machining"], "the second 'usinage' is asked for; 'recherche un' is no research"
+    inferred = codes(shipped.infer("Laboratoire CND recherche un fournisseur pour l'usinage d'éprouvettes."))
+    assert "machining" in inferred and not any(code.startswith(("rd-", "research", "ndt")) for code in inferred)
+
+
+def test_the_asker_s_own_product_named_again_is_no_need(shipped):
+    assert codes(shipped.infer("An advanced air mobility start-up is looking for a partner for the battery pack and "
+                               "thermal management of its eVTOL.")) == []
+    assert "machining" not in codes(shipped.infer("Un atelier d'usinage qui recherche un partenaire pour la peinture."))
+
+
 def test_a_step_before_or_after_the_work_is_no_need(shipped):
     inferred = codes(shipped.infer("Grenaillage de précontrainte de pièces en acier après rectification."))
     assert "surface-shot-peening" in inferred and "machining-grinding" not in inferred
