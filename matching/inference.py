@@ -78,13 +78,14 @@ POSSESSIVES = frozenset("its our their notre nos leur leurs son sa ses".split())
 _ASKING_NOUN = re.compile(r"(?i)recherche\s+d['’]\s*une?\b")
 # Words that place a mention before or after the work asked: "après rectification", "after grinding".
 SEQUENCE_WORDS = frozenset("apres avant after before prior".split())
-# Words of making or maintaining: what they work on is the need (the product's know-how), not a mere object.
-MAKING_WORDS = """
-fabrication fabriquer manufacture manufacturing production produire assemblage assembler assembly
-reparation reparer repair revision reviser overhaul entretien maintenance maintain fonderie casting forge
-forgeage forging usinage usiner machining
-""".split()
-_MAKING_KEYS = frozenset(k for word in MAKING_WORDS for k in keys(word))
+# Words of making or maintaining, folded, with their inflections: what they work on is the need (the product's
+# know-how), not a mere object. Whole words: a stem would make "machine" (CMM) or "product" (data) a maker.
+MAKING_WORDS = frozenset("""
+fabrication fabrications fabriquer manufacture manufactures manufacturing production productions produire
+assemblage assemblages assembler assembly assemblies reparation reparations reparer repair repairs revision
+revisions reviser overhaul overhauls entretien maintenance maintain fonderie fonderies casting castings forge
+forges forgeage forging forgings usinage usinages usiner machining
+""".split())
 # A word of the text meets a name's word by stem when it has fewer than this many letters more or fewer
 # (or exactly this many fewer, for a participle: "cémentés", "cémentation"): inflections ("usinés", "usinage"),
 # not derivations Snowball merges ("instruments", "instrumentation"; "avions", "avionique").
@@ -224,7 +225,7 @@ class CompetencyIndex:
         """The competencies that make or maintain things: a word of making or maintaining in their names or their
         domain's ("Usinage", "Fonderie et forge", "Entretien, réparation et révision")."""
         making = {c.code for c in self.competencies
-                  if any(set(keys(w.folded)) & _MAKING_KEYS for name, _ in c.terms() for w in words(name))}
+                  if any(w.folded in MAKING_WORDS for name, _ in c.terms() for w in words(name))}
         return {p for p, c in enumerate(self.competencies) if c.code in making or c.parent in making}
 
     def _rarity(self) -> np.ndarray:

@@ -221,6 +221,11 @@ def test_what_is_made_or_maintained_is_the_need(shipped):
     assert "propulsion-blades-discs" in codes(shipped.infer("Investment casting of nickel-based turbine blades."))
 
 
+def test_a_maker_is_known_by_a_whole_word_of_making_not_by_a_stem(shipped):
+    # "machine" (coordinate measuring machine) shares a stem with "machining", "product" with "production".
+    assert codes(shipped.infer("CMM inspection of turbine blades.")) == ["metrology-cmm"]
+
+
 def test_a_partner_or_a_service_named_before_for_is_who_is_sought(shipped):
     assert "metrology-first-article-inspection" in codes(
         shipped.infer("Penetrant testing services for first article inspection."))
