@@ -76,7 +76,8 @@ SUBJECT_OPENERS = frozenset("the a an this these those its their le la les l un 
 POSSESSIVES = frozenset("its our their notre nos leur leurs son sa ses".split())
 # "Recherche d'un fournisseur": asking for a partner, not research.
 _ASKING_NOUN = re.compile(r"(?i)recherche\s+d['’]\s*une?\b")
-# Words that place a mention before or after the work asked: "après rectification", "after grinding".
+# Words that place a mention before or after the work asked: "après rectification", "after grinding", "prior to
+# heat treatment" ("prior" only with "to": "prior NDT experience" is experience in NDT).
 SEQUENCE_WORDS = frozenset("apres avant after before prior".split())
 # Words of making or maintaining, folded, with their inflections: what they work on is the need (the product's
 # know-how), not a mere object. Whole words: a stem would make "machine" (CMM) or "product" (data) a maker.
@@ -675,8 +676,12 @@ def _asks(verb: Word, text: str) -> bool:
 def _says_when(reading: _Reading, text: str, first: int) -> bool:
     """Whether a mention says what comes before or after the work asked ("grenaillage ... après rectification",
     "after grinding"): a step already done or done by others."""
-    return first > 0 and reading.content[first - 1].folded in SEQUENCE_WORDS and not _breaks(
-        text[reading.content[first - 1].end:reading.content[first].start])
+    if not first or reading.content[first - 1].folded not in SEQUENCE_WORDS:
+        return False
+    between = text[reading.content[first - 1].end:reading.content[first].start]
+    if _breaks(between) or between == "-":
+        return False  # "avant-vente", "after-sales": one word
+    return reading.content[first - 1].folded != "prior" or "to" in {w.folded for w in words(between)}
 
 
 def _abbreviates(reading: _Reading, text: str, where: tuple[int, ...], others: list[tuple[int, ...]]) -> bool:

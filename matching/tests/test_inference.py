@@ -290,6 +290,12 @@ def test_a_step_before_or_after_the_work_is_no_need(shipped):
     assert "surface-shot-peening" in inferred and "machining-grinding" not in inferred
 
 
+def test_prior_says_a_step_only_with_to(shipped):
+    assert "ndt" in codes(shipped.infer("Supplier with prior NDT experience sought for weld inspection."))
+    inferred = codes(shipped.infer("Ultrasonic inspection of welds prior to heat treatment."))
+    assert "ndt-ultrasonic" in inferred and not any(code.startswith("heat-treatment") for code in inferred)
+
+
 def test_an_acronym_in_brackets_abbreviates_what_precedes_it(shipped):
     inferred = codes(shipped.infer("Assemblage de cartes électroniques (CMS) pour des calculateurs."))
     assert "avionics-pcb-assembly" in inferred and "eng-configuration-management" not in inferred
