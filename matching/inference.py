@@ -277,8 +277,9 @@ class CompetencyIndex:
             groups.append(group)
         proper = _in_proper_names(every, text)
         certified = [w.folded in CERTIFICATIONS for w in content]
+        following = {word.start: after for word, after in pairwise(every)}
         alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
-                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, every, text)
+                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, following.get(w.start), text)
                  and not _ASKING_NOUN.match(text, w.start) for i, w in enumerate(content)]
         return _Reading(content, ids, clauses, groups, alone, language_of(every), text)
 
@@ -780,13 +781,12 @@ def _is_participle(word: Word) -> bool:
     return word.surface.lower().endswith(("é", "ée", "és", "ées")) or word.folded.endswith("ed")
 
 
-def _describes_a_noun(word: Word, every: list[Word], text: str) -> bool:
-    """An English participle right before a noun says what a part is, not what is to be done: "machined
-    aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names forging)."""
-    if not word.folded.endswith("ed"):
-        return False
-    after = [w for w in every if w.start >= word.end][:1]
-    return bool(after) and not after[0].is_stop_word and text[word.end:after[0].start].isspace()
+def _describes_a_noun(word: Word, after: Word | None, text: str) -> bool:
+    """An English participle right before a noun (`after`, the next word) says what a part is, not what is to be
+    done: "machined aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names
+    forging)."""
+    return (word.folded.endswith("ed") and after is not None and not after.is_stop_word
+            and text[word.end:after.start].isspace())
 
 
 def _in_proper_names(every: list[Word], text: str) -> set[int]:

@@ -1,5 +1,6 @@
 """Inferring the competencies an opportunity needs from its free text, with the words that say so."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -310,6 +311,11 @@ def test_a_word_meets_a_name_by_its_stem_in_the_name_s_language(shipped):
 def test_a_noun_is_no_derived_adjective_but_a_participle_is_its_process(shipped):
     assert "avionics-electronics" not in codes(shipped.infer("Inspections de phase 1 des avions-citernes."))
     assert "heat-treatment-carburizing" in codes(shipped.infer("Pignons cémentés et rectifiés."))
+
+
+def test_a_decomposed_text_reads_as_its_composed_form(shipped):
+    decomposed = unicodedata.normalize("NFD", "Pignons cémentés et rectifiés.")
+    assert "heat-treatment-carburizing" in codes(shipped.infer(decomposed))
 
 
 def test_a_subcontractor_is_no_treatment(shipped):
