@@ -342,6 +342,8 @@ class CompetencyIndex:
             hit = {k for k in wanted.intersection(ids) if self._meets(phrase, reading.content[position], k, lengths[k])}
             if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
                 continue
+            if not negation and _negated(reading, reading.text, position):
+                continue  # "out-of-autoclave curing" is no autoclave curing
             if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
                 if enough_of(found):
                     mentions.append(tuple(run))
@@ -770,10 +772,28 @@ def _breaks(between: str) -> bool:
     return between not in _WITHIN_A_WORD and bool(_CLAUSE_BREAK.search(between))
 
 
+# What joins the halves of a compound word: hyphens (ASCII, Unicode, non-breaking) or a space.
+_COMPOUND_JOINS = frozenset({"-", "\u2010", "\u2011", " ", "\u00a0"})
+
+
+def _negated(reading: _Reading, text: str, position: int) -> bool:
+    """Whether a word follows a negation that makes it its opposite: "out-of-autoclave", "non-autoclave",
+    "hors autoclave", "sans autoclave" ("carry out" negates nothing: "out" needs "of")."""
+    if not position:
+        return False
+    previous = reading.content[position - 1]
+    between = text[previous.end:reading.content[position].start]
+    if _breaks(between) or previous.folded not in NEGATIONS:
+        return False
+    linking = [w.folded for w in words(between)]
+    return linking == ["of"] if previous.folded == "out" else all(w in ("de", "d") for w in linking)
+
+
 def _second_halves(every: list[Word], text: str) -> set[int]:
     """Where the second half of "sous-traitant" / "sous-traitance" (a subcontractor) starts: no treatment."""
     return {word.start for previous, word in pairwise(every)
-            if previous.folded == "sous" and text[previous.end:word.start] == "-" and word.folded.startswith("traitan")}
+            if previous.folded == "sous" and text[previous.end:word.start] in _COMPOUND_JOINS
+            and word.folded.startswith("traitan")}
 
 
 def _is_participle(word: Word) -> bool:

@@ -318,8 +318,9 @@ def test_a_decomposed_text_reads_as_its_composed_form(shipped):
     assert "heat-treatment-carburizing" in codes(shipped.infer(decomposed))
 
 
-def test_a_subcontractor_is_no_treatment(shipped):
-    inferred = codes(shipped.infer("Sous-traitant en projection thermique recherché."))
+@pytest.mark.parametrize("join", ["-", "\u2011", " "])
+def test_a_subcontractor_is_no_treatment(shipped, join):
+    inferred = codes(shipped.infer(f"Sous{join}traitant en projection thermique recherché."))
     assert "surface-thermal-spray" in inferred
     assert not any(code.startswith("heat-treatment") for code in inferred)
 
@@ -332,6 +333,12 @@ def test_a_name_does_not_go_on_across_a_verb(shipped):
 def test_a_name_that_negates_needs_its_negation(shipped):
     inferred = codes(shipped.infer("Cuisson en autoclave de panneaux."))
     assert "composites-autoclave" in inferred and "composites-out-of-autoclave" not in inferred
+
+
+@pytest.mark.parametrize("text", ["Out-of-autoclave curing of prepreg panels.",
+                                  "Non-autoclave curing of composite panels."])
+def test_a_negation_before_a_name_makes_it_its_opposite(shipped, text):
+    assert "composites-autoclave" not in codes(shipped.infer(text))
 
 
 def test_recherche_d_un_partenaire_asks_for_a_partner(shipped):
