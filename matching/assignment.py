@@ -20,8 +20,8 @@ What "best" means, in this order (lexicographic, each level exact):
 3. with `move_kept`: the most kept pairs left where they are;
 4. the greatest total affinity (the caller's score per pair, e.g. the evaluator's expertise for the
    application's subject; a missing pair scores 0; every score must be a finite number). Integer scores
-   spanning at most 10,000 are compared exactly; others at 1/10,000 of their range (the solver's costs are integers; coarser on calls too large
-   for that, see COST_LIMIT).
+   spanning at most 10,000 are compared exactly; others at 1/10,000 of their range (the solver's costs are
+   integers; coarser on calls too large for that, see COST_LIMIT).
 
 The model: source → application (capacity: evaluators it still needs) → evaluator (capacity 1, one arc per
 conflict-free pair not already kept; cost −affinity) → sink through unit arcs, one per load level: the arc of
@@ -254,8 +254,8 @@ class _Problem:
             self.eligible_count[j] += 1
 
     def _refuse_reversed(self, pairs: Iterable[Pair], what: str) -> None:
-        """A pair (application id, evaluator id) is a caller's mistake that would silently be ignored. Only when
-        that reading is certain: the first id is no evaluator's, the second no application's."""
+        """A pair (application id, evaluator id) is a caller's mistake that would silently be ignored. Only
+        when that reading is certain: the first id is no evaluator's, the second no application's."""
         for pair in pairs:
             first, second = pair
             if (first in self.app_index and first not in self.eval_index

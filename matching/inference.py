@@ -432,8 +432,9 @@ class CompetencyIndex:
             if mention is not None:
                 found[position] = mention
         if min_coverage:
-            whole = lambda p, span: self._names_whole(found[p][0], reading, span)  # noqa: E731
-            found = _needs_only(found, reading, text, self._related, self._works_on_a_product, whole)
+            names_whole = lambda p, span: self._names_whole(found[p][0], reading, span)  # noqa: E731
+            found = _needs_only(found, reading, text, self._related, self._siblings, self._works_on_a_mere_object,
+                                names_whole)
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
@@ -442,7 +443,7 @@ class CompetencyIndex:
                          domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
 
-    def _works_on_a_product(self, position: int, where: frozenset[int], of: bool) -> bool:
+    def _works_on_a_mere_object(self, position: int, where: frozenset[int], of: bool) -> bool:
         """Whether what a mention works on is a mere object: not what the competency makes or maintains, said with
         "of" (the buyer wants that product's know-how: "entretien d'un simulateur", "gear grinding of
         transmission gears"; harnesses "for a drone program" are no drones), nor what a domain named by one word
@@ -455,12 +456,15 @@ class CompetencyIndex:
         "for landing gear pins" only the product of "landing gear manufacturing"."""
         return set(self._phrase_keys[phrase]) <= set().union(*(reading.key_ids[i] for i in span))
 
-    def _related(self, one: int, other: int, siblings: bool = False) -> bool:
-        """Whether two competencies are a domain and one of its capabilities (or two capabilities of one domain)."""
+    def _related(self, one: int, other: int) -> bool:
+        """Whether two competencies are a domain and one of its capabilities."""
         a, b = self.competencies[one], self.competencies[other]
-        if siblings:
-            return a.parent is not None and a.parent == b.parent
         return a.parent == b.code or b.parent == a.code
+
+    def _siblings(self, one: int, other: int) -> bool:
+        """Whether two competencies are capabilities of one domain."""
+        a, b = self.competencies[one], self.competencies[other]
+        return a.parent is not None and a.parent == b.parent
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
                  min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
@@ -587,13 +591,13 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
     return [span for _, span in sorted(spans)]
 
 
-def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, works_on, whole
-                ) -> dict[int, tuple]:
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, siblings, works_on_a_mere_object,
+                names_whole) -> dict[int, tuple]:
     """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
     ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects). Each place a
     competency is mentioned is judged: one that names a need keeps it ("Atelier d'usinage recherche un
     partenaire en usinage")."""
-    objects = _objects(found, reading, text, works_on, whole)
+    objects = _objects(found, reading, text, works_on_a_mere_object, names_whole)
     kept = {}
     for p, (phrase, first, everywhere) in found.items():
         if p in objects:
@@ -606,7 +610,7 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, 
         # The same words naming two capabilities of one domain name the one ranked first ("the landing gear ...
         # needs an overhaul" is no landing gear manufacturing).
         explained = [span for q in kept if not related(p, q) for span in kept[q][2]
-                     if span != set(where) or related(p, q, siblings=True)]
+                     if span != set(where) or siblings(p, q)]
         if set(where) <= set().union(*explained):
             continue
         if _abbreviates(reading, text, where, [kept[q][1] for q in kept]):
@@ -697,7 +701,7 @@ def _abbreviates(reading: _Reading, text: str, where: tuple[int, ...], others: l
             and any(max(other) == at - 1 for other in others))
 
 
-def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, whole) -> set[int]:
+def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on_a_mere_object, names_whole) -> set[int]:
     """The mentions that say what an earlier mention of the same clause works on: they follow it through a
     preposition ("of", "pour", "de"...), maybe an article and a few other words, nothing else ("zinc-nickel
     pour des axes de train d'atterrissage", "DO-160 testing of a cockpit display unit"), or go on such an
@@ -718,8 +722,8 @@ def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, wh
         if any(span in objects for span in previous) and _joined(reading, text, before, start):
             objects.add((start, end, p))
         elif _is_object(reading, text, before, start,
-                        whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
-                works_on(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
+                        names_whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
+                works_on_a_mere_object(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
                 for s, e, q in previous):
             objects.add((start, end, p))
     # A competency is an object when every mention of it is.
@@ -750,12 +754,12 @@ def _through_of(reading: _Reading, text: str, before: int, at: int) -> bool:
     return bool(linking & OF) and not linking & {"for", "pour"}
 
 
-def _is_object(reading: _Reading, text: str, before: int, at: int, whole: bool) -> bool:
+def _is_object(reading: _Reading, text: str, before: int, at: int, names_its_work: bool) -> bool:
     """Whether the mention starting at `at` says what the mention ending at `before` works on. Right after it,
     "for" says so only of a mention that names a product without its work ("zinc-nickel for landing gear
     pins"; "AI for manufacturing process simulation" names two needs); further, "for" too ("zinc-nickel pour
     des axes"). A partner named between says who is sought, not what is worked on ("a composites partner for
-    autoclave curing")."""
+    autoclave curing"). `names_its_work`: the later mention holds all of its name and qualifies no noun after it."""
     between = text[reading.content[before].end:reading.content[at].start]
     gap = at - before - 1
     if gap > MAX_OBJECT_GAP or _breaks(between):
@@ -763,7 +767,7 @@ def _is_object(reading: _Reading, text: str, before: int, at: int, whole: bool) 
     if any(reading.content[i].folded in PARTNER_WORDS for i in range(before + 1, at)):
         return False
     linking = [w.folded for w in words(between) if w.is_stop_word]
-    prepositions = OF if whole and not gap else OBJECT_PREPOSITIONS
+    prepositions = OF if names_its_work and not gap else OBJECT_PREPOSITIONS
     return any(w in prepositions for w in linking) and all(w in _OBJECT_LINKS for w in linking)
 
 
