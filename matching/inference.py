@@ -603,7 +603,8 @@ def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, 
         if p in objects:
             continue
         others = [other for q in found if q != p for other in found[q][2]]
-        where = _a_need(reading, text, sorted({frozenset(first), *everywhere}, key=min), others)
+        mentions = sorted({frozenset(first), *everywhere}, key=lambda span: (min(span), sorted(span)))
+        where = _a_need(reading, text, mentions, others)
         if where is None:
             continue
         # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
