@@ -5,7 +5,9 @@ and stores the pairs. Nothing here touches the database.
 
 The rules every assignment obeys (`violations` checks them, independently of how it was made):
 - each application gets `per_application` distinct evaluators (k, 2 by default);
-- no evaluator is assigned to an application they are in conflict with (the caller's pairs);
+- no evaluator is assigned to an application they are in conflict with (the caller's pairs; pairs naming
+  an evaluator or application outside the call are ignored, so a caller may pass all of an evaluator's
+  conflicts, but a pair written the wrong way round, (application, evaluator), is refused);
 - no evaluator gets more applications than their capacity, when they have one;
 - kept pairs (the assignments already made) stay, unless the caller allows moves (`move_kept`). A kept pair
   that is now a conflict is never kept: it is released, with that reason, and the application gets another
@@ -17,9 +19,9 @@ What "best" means, in this order (lexicographic, each level exact):
 2. the loads (kept pairs included) as even as possible: the least sum of squared loads;
 3. with `move_kept`: the most kept pairs left where they are;
 4. the greatest total affinity (the caller's score per pair, e.g. the evaluator's expertise for the
-   application's subject; a missing pair scores 0). Integer scores spanning at most 10,000 are compared
-   exactly; others at 1/10,000 of their range (the solver's costs are integers; coarser on calls too large
-   for that, see COST_LIMIT).
+   application's subject; a missing pair scores 0; every score must be a finite number). Integer scores
+   spanning at most 10,000 are compared exactly; others at 1/10,000 of their range (the solver's costs are
+   integers; coarser on calls too large for that, see COST_LIMIT).
 
 The model: source → application (capacity: evaluators it still needs) → evaluator (capacity 1, one arc per
 conflict-free pair not already kept; cost −affinity) → sink through unit arcs, one per load level: the arc of
@@ -137,7 +139,10 @@ class Assignment:
 
     @property
     def balanced(self) -> bool:
-        """Every load is floor(mean) or ceil(mean): nobody more than one above the mean."""
+        """Every load is floor(mean) or ceil(mean): nobody more than one above the mean. Not when there is
+        nobody to balance the applications over (no evaluator, and some application)."""
+        if not self.loads:
+            return not self.by_application
         return all(math.floor(self.mean_load) <= load <= math.ceil(self.mean_load)
                    for load in self.loads.values())
 
@@ -149,7 +154,9 @@ def assign(applications: Sequence[Hashable], evaluators: Sequence[Evaluator], co
 
     `conflicts`, `kept` and `affinity` are keyed by (evaluator id, application id). See the module's
     docstring for the order of the objectives and the guarantees. Raises ValueError only for a caller's
-    error (duplicate ids, a kept pair naming an unknown application or evaluator, k < 1).
+    error (duplicate ids, a kept pair naming an unknown application or evaluator, a conflict or affinity
+    pair written (application id, evaluator id), an affinity that is not a finite number, k not an integer
+    at least 1).
     """
     started = time.perf_counter()
     problem = _Problem(applications, evaluators, conflicts, per_application, kept, affinity or {}, move_kept)
@@ -161,11 +168,15 @@ def violations(applications: Sequence[Hashable], evaluators: Sequence[Evaluator]
                pairs: Iterable[Pair], per_application: int = 2, kept: Iterable[Pair] = ()) -> list[str]:
     """Each rule a set of pairs breaks, in words (for tests and benchmarks): empty when none is broken.
 
-    Kept pairs may hold an evaluator above their capacity, never more."""
+    `kept`: the pairs that had to stay (none when moves were allowed). Kept pairs may hold an evaluator above
+    their capacity, and an application above k, never more."""
     conflicts = set(conflicts)
+    kept = set(kept) - conflicts
     held = defaultdict(int)
-    for evaluator, application in set(kept) - conflicts:
+    kept_count = defaultdict(int)
+    for evaluator, application in kept:
         held[evaluator] += 1
+        kept_count[application] += 1
     capacity = {e.id: None if e.capacity is None else max(e.capacity, held[e.id]) for e in evaluators}
     known = set(applications)
     pairs = list(pairs)
@@ -181,8 +192,11 @@ def violations(applications: Sequence[Hashable], evaluators: Sequence[Evaluator]
             broken.append(f"({evaluator}, {application}) names an unknown evaluator or application")
         count[application] += 1
         load[evaluator] += 1
+    broken += [f"the kept pair ({evaluator}, {application}) was dropped"
+               for evaluator, application in sorted(kept - set(pairs), key=repr)]
     broken += [f"{a} has {count[a]} evaluators, not {per_application}"
-               for a in applications if count[a] < per_application]
+               for a in applications if count[a] < per_application
+               or count[a] > max(per_application, kept_count[a])]
     broken += [f"{e} has {load[e]} applications, above their capacity {cap}"
                for e, cap in capacity.items() if cap is not None and load[e] > cap]
     return broken
@@ -192,6 +206,8 @@ class _Problem:
     """The instance indexed once; nodes: 0 source, 1..n applications, n+1..n+m evaluators, n+m+1 sink."""
 
     def __init__(self, applications, evaluators, conflicts, k, kept, affinity, move_kept):
+        if not isinstance(k, int) or isinstance(k, bool):
+            raise ValueError(f"the number of evaluators per application must be an integer, not {k!r}")
         if k < 1:
             raise ValueError("each application needs at least one evaluator")
         self.applications = list(applications)
@@ -202,6 +218,11 @@ class _Problem:
         self.app_index = _index(self.applications, "application")
         self.eval_index = _index([e.id for e in self.evaluators], "evaluator")
         self.conflicts = conflicts if isinstance(conflicts, (set, frozenset)) else set(conflicts)
+        self._refuse_reversed(self.conflicts, "conflict")
+        self._refuse_reversed(affinity, "affinity")
+        for pair, score in affinity.items():
+            if not _is_finite(score):
+                raise ValueError(f"the affinity of {pair!r} is {score!r}, not a finite number")
         self.kept: list[Pair] = []
         self.released: list[Released] = []
         for pair in dict.fromkeys(kept):
@@ -231,6 +252,16 @@ class _Problem:
         self.eligible_count = [0] * len(self.evaluators)
         for _, j in self.arcs:
             self.eligible_count[j] += 1
+
+    def _refuse_reversed(self, pairs: Iterable[Pair], what: str) -> None:
+        """A pair (application id, evaluator id) is a caller's mistake that would silently be ignored. Only
+        when that reading is certain: the first id is no evaluator's, the second no application's."""
+        for pair in pairs:
+            first, second = pair
+            if (first in self.app_index and first not in self.eval_index
+                    and second in self.eval_index and second not in self.app_index):
+                raise ValueError(f"the {what} pair {pair!r} is (application, evaluator): "
+                                 "pairs are (evaluator id, application id)")
 
     def room(self, j: int) -> int:
         """Applications evaluator j may still get in the model."""
@@ -303,7 +334,9 @@ class _Problem:
                for i, j in self.arcs]
         if not raw:
             return []
-        low, high = min(raw + [0.0]), max(raw + [0.0])
+        low, high = min(raw), max(raw)
+        if high == low:
+            return [0] * len(raw)
         if high - low <= steps and all(s.is_integer() for s in raw):
             return [int(s - low) for s in raw]
         return [round((s - low) / (high - low) * steps) for s in raw]
@@ -380,6 +413,13 @@ class _Problem:
                             seen_apps.add(other)
                             stack.append(other)
         return sorted(seen_apps)
+
+
+def _is_finite(score) -> bool:
+    try:
+        return math.isfinite(float(score))
+    except (TypeError, ValueError):
+        return False
 
 
 def _index(ids: list[Hashable], what: str) -> dict[Hashable, int]:

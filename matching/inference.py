@@ -66,17 +66,27 @@ MAX_OBJECT_GAP = 2
 # in their clause says who asks. "need(s)" is left out: "the landing gear needs an overhaul".
 _ASKING_VERB = re.compile(r"(re)?cherch(e|ent|ons)|souhait(e|ent|ons)|veut|veulent|voulons|seeks?|seeking"
                           r"|requires?|wants?|wishes|looking")
+# Words that open a relative clause: what comes before them is asked for, even before a verb of asking ("parts
+# that the customer requires", "ferrures que le client souhaite", "inspection of castings which requires Nadcap").
+RELATIVE_WORDS = frozenset("that which whom whose que qui dont lequel laquelle lesquels lesquelles auquel".split())
+# Words that open a new subject after a conjunction: "Seeking NDT services and the supplier requires Nadcap"
+# (the supplier asks, not who seeks NDT). "We make seats and are looking for..." keeps its subject.
+SUBJECT_OPENERS = frozenset("the a an this these those its their le la les l un une des ce cet cette ces leur leurs"
+                            " son sa ses".split())
+POSSESSIVES = frozenset("its our their notre nos leur leurs son sa ses".split())
 # "Recherche d'un fournisseur": asking for a partner, not research.
 _ASKING_NOUN = re.compile(r"(?i)recherche\s+d['’]\s*une?\b")
-# Words that place a mention before or after the work asked: "après rectification", "after grinding".
+# Words that place a mention before or after the work asked: "après rectification", "after grinding", "prior to
+# heat treatment" ("prior" only with "to": "prior NDT experience" is experience in NDT).
 SEQUENCE_WORDS = frozenset("apres avant after before prior".split())
-# Words of making or maintaining: what they work on is the need (the product's know-how), not a mere object.
-MAKING_WORDS = """
-fabrication fabriquer manufacture manufacturing production produire assemblage assembler assembly
-reparation reparer repair revision reviser overhaul entretien maintenance maintain fonderie casting forge
-forgeage forging usinage usiner machining
-""".split()
-_MAKING_KEYS = frozenset(k for word in MAKING_WORDS for k in keys(word))
+# Words of making or maintaining, folded, with their inflections: what they work on is the need (the product's
+# know-how), not a mere object. Whole words: a stem would make "machine" (CMM) or "product" (data) a maker.
+MAKING_WORDS = frozenset("""
+fabrication fabrications fabriquer manufacture manufactures manufacturing production productions produire
+assemblage assemblages assembler assembly assemblies reparation reparations reparer repair repairs revision
+revisions reviser overhaul overhauls entretien maintenance maintain fonderie fonderies casting castings forge
+forges forgeage forging forgings usinage usinages usiner machining
+""".split())
 # A word of the text meets a name's word by stem when it has fewer than this many letters more or fewer
 # (or exactly this many fewer, for a participle: "cémentés", "cémentation"): inflections ("usinés", "usinage"),
 # not derivations Snowball merges ("instruments", "instrumentation"; "avions", "avionique").
@@ -216,7 +226,7 @@ class CompetencyIndex:
         """The competencies that make or maintain things: a word of making or maintaining in their names or their
         domain's ("Usinage", "Fonderie et forge", "Entretien, réparation et révision")."""
         making = {c.code for c in self.competencies
-                  if any(set(keys(w.folded)) & _MAKING_KEYS for name, _ in c.terms() for w in words(name))}
+                  if any(w.folded in MAKING_WORDS for name, _ in c.terms() for w in words(name))}
         return {p for p, c in enumerate(self.competencies) if c.code in making or c.parent in making}
 
     def _rarity(self) -> np.ndarray:
@@ -251,8 +261,9 @@ class CompetencyIndex:
         every = words(text)
         content = [w for w in every if not w.is_stop_word]
         halves = _second_halves(every, text)
-        ids = [[] if w.start in halves else [self._key_ids[k] for k in keys(w.folded) if k in self._key_ids]
-               for w in content]
+        # A verb of asking names no competency: "L'atelier recherche un partenaire" is no research.
+        ids = [[] if w.start in halves or _is_asking_verb(w, text)
+               else [self._key_ids[k] for k in keys(w.folded) if k in self._key_ids] for w in content]
         clause, group, clauses, groups = 0, 0, [], []
         for previous, word in zip([None, *content], content):
             if previous is not None:
@@ -266,8 +277,9 @@ class CompetencyIndex:
             groups.append(group)
         proper = _in_proper_names(every, text)
         certified = [w.folded in CERTIFICATIONS for w in content]
+        following = {word.start: after for word, after in pairwise(every)}
         alone = [w.surface.lower() not in COMMON_VERBS and w.start not in proper
-                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, every, text)
+                 and not any(certified[max(i - 1, 0):i + 2]) and not _describes_a_noun(w, following.get(w.start), text)
                  and not _ASKING_NOUN.match(text, w.start) for i, w in enumerate(content)]
         return _Reading(content, ids, clauses, groups, alone, language_of(every), text)
 
@@ -307,17 +319,17 @@ class CompetencyIndex:
         middle = np.median(best)
         return (best - middle) / max(best.max() - middle, 1e-9), best
 
-    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> tuple[int, ...] | None:
-        """Where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words at most
-        MAX_GAP content words apart: the positions of those words, or None. A name of several words needs two
-        of them: one shared word is not a mention; a name of one word needs a word that may stand alone
-        (_may_stand_alone)."""
+    def _found_together(self, phrase: int, reading: _Reading, min_coverage: float) -> list[tuple[int, ...]]:
+        """Every place where one noun group of the text holds `min_coverage` of the phrase (by rarity), its words
+        at most MAX_GAP content words apart: the positions of those words, in text order. A name of several
+        words needs two of them: one shared word is not a mention; a name of one word needs a word that may
+        stand alone (_may_stand_alone)."""
         wanted = set(self._phrase_keys[phrase])
         needed = min(2, len(wanted))
         negation = self._phrase_negation[phrase]
         enough = min_coverage * self._phrase_weight[phrase] - 1e-9
         segments = reading.clauses if self._phrase_conjoined[phrase] else reading.groups
-        found, run = set(), []
+        mentions, found, run = [], set(), []
         lengths = self._phrase_words[phrase]
 
         def enough_of(keys_found: set[int]) -> bool:
@@ -330,13 +342,17 @@ class CompetencyIndex:
             hit = {k for k in wanted.intersection(ids) if self._meets(phrase, reading.content[position], k, lengths[k])}
             if not hit or (len(wanted) == 1 and not self._may_stand_alone(phrase, reading, position)):
                 continue
+            if not negation and _negated(reading, reading.text, position):
+                continue  # "out-of-autoclave curing" is no autoclave curing
             if not run or not self._goes_on(phrase, reading, run[-1], position, hit, segments):
                 if enough_of(found):
-                    return tuple(run)
+                    mentions.append(tuple(run))
                 found, run = set(), []
             found |= hit
             run.append(position)
-        return tuple(run) if enough_of(found) else None
+        if enough_of(found):
+            mentions.append(tuple(run))
+        return mentions
 
     def _meets(self, phrase: int, word: Word, key: int, length: int) -> bool:
         """Whether a word of the text meets a name's word (stem `key`, `length` letters): by its stem in the name's
@@ -416,8 +432,9 @@ class CompetencyIndex:
             if mention is not None:
                 found[position] = mention
         if min_coverage:
-            whole = lambda p, span: self._names_whole(found[p][0], reading, span)  # noqa: E731
-            found = _needs_only(found, reading, text, self._related, self._works_on_a_product, whole)
+            names_whole = lambda p, span: self._names_whole(found[p][0], reading, span)  # noqa: E731
+            found = _needs_only(found, reading, text, self._related, self._siblings, self._works_on_a_mere_object,
+                                names_whole)
         codes = {self.competencies[p].code for p in found}
         kept = [p for p in found if not codes.intersection(self._children.get(self.competencies[p].code, ()))]
         return [Inferred(self.competencies[p].code, round(float(scores[p]), 6),
@@ -426,7 +443,7 @@ class CompetencyIndex:
                          domain=self.competencies[p].code in self._children)
                 for p in kept[:top_k]]
 
-    def _works_on_a_product(self, position: int, where: frozenset[int], of: bool) -> bool:
+    def _works_on_a_mere_object(self, position: int, where: frozenset[int], of: bool) -> bool:
         """Whether what a mention works on is a mere object: not what the competency makes or maintains, said with
         "of" (the buyer wants that product's know-how: "entretien d'un simulateur", "gear grinding of
         transmission gears"; harnesses "for a drone program" are no drones), nor what a domain named by one word
@@ -439,17 +456,20 @@ class CompetencyIndex:
         "for landing gear pins" only the product of "landing gear manufacturing"."""
         return set(self._phrase_keys[phrase]) <= set().union(*(reading.key_ids[i] for i in span))
 
-    def _related(self, one: int, other: int, siblings: bool = False) -> bool:
-        """Whether two competencies are a domain and one of its capabilities (or two capabilities of one domain)."""
+    def _related(self, one: int, other: int) -> bool:
+        """Whether two competencies are a domain and one of its capabilities."""
         a, b = self.competencies[one], self.competencies[other]
-        if siblings:
-            return a.parent is not None and a.parent == b.parent
         return a.parent == b.code or b.parent == a.code
+
+    def _siblings(self, one: int, other: int) -> bool:
+        """Whether two competencies are capabilities of one domain."""
+        a, b = self.competencies[one], self.competencies[other]
+        return a.parent is not None and a.parent == b.parent
 
     def _mention(self, position: int, phrase_scores: np.ndarray, reading: _Reading,
                  min_coverage: float) -> tuple[int, tuple[int, ...], tuple[frozenset[int], ...]] | None:
-        """The competency's best-scoring name that the text mentions, where, and where any of its names is
-        mentioned (every name counts, nowhere in particular, without a threshold)."""
+        """The competency's best-scoring name that the text mentions, where first, and every place where any of
+        its names is mentioned (every name counts, nowhere in particular, without a threshold)."""
         if min_coverage == 0:
             return self._best_phrase(position, phrase_scores), (), ()
         start = self._phrase_start[position]
@@ -458,10 +478,10 @@ class CompetencyIndex:
         for offset in np.argsort(-scores, kind="stable"):
             if scores[offset] <= 0:
                 break
-            where = self._found_together(start + int(offset), reading, min_coverage)
-            if where is not None:
-                best = best or (start + int(offset), where)
-                everywhere.append(frozenset(where))
+            mentions = self._found_together(start + int(offset), reading, min_coverage)
+            if mentions:
+                best = best or (start + int(offset), mentions[0])
+                everywhere.extend(frozenset(where) for where in mentions)
         return None if best is None else (best[0], best[1], tuple(everywhere))
 
     def _first_stage(self, reading: _Reading, text: str, min_coverage: float) -> "_Stage":
@@ -571,43 +591,89 @@ def _triggers(reading: _Reading, phrase_keys: set[int], text: str) -> list[str]:
     return [span for _, span in sorted(spans)]
 
 
-def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, works_on, whole
-                ) -> dict[int, tuple]:
+def _needs_only(found: dict[int, tuple], reading: _Reading, text: str, related, siblings, works_on_a_mere_object,
+                names_whole) -> dict[int, tuple]:
     """The mentions that name a need: not part of a longer mention, nor made of words other mentions explain
-    ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects).
-    """
-    objects = _objects(found, reading, text, works_on, whole)
+    ("CNC milling and CNC turning" is no "mill-turn"), nor what an earlier one works on (_objects). Each place a
+    competency is mentioned is judged: one that names a need keeps it ("Atelier d'usinage recherche un
+    partenaire en usinage")."""
+    objects = _objects(found, reading, text, works_on_a_mere_object, names_whole)
     kept = {}
-    for p, (_phrase, where, _everywhere) in found.items():
-        if p in objects or any(set(where) < span for q in found if q != p for span in found[q][2]):
+    for p, (phrase, first, everywhere) in found.items():
+        if p in objects:
             continue
-        if _describes_the_asker(reading, text, where) or _says_when(reading, text, min(where)):
+        others = [other for q in found if q != p for other in found[q][2]]
+        mentions = sorted({frozenset(first), *everywhere}, key=lambda span: (min(span), sorted(span)))
+        where = _a_need(reading, text, mentions, others)
+        if where is None:
             continue
         # Best first: the words of the mentions kept so far, a domain's and its capabilities' apart.
         # The same words naming two capabilities of one domain name the one ranked first ("the landing gear ...
         # needs an overhaul" is no landing gear manufacturing).
         explained = [span for q in kept if not related(p, q) for span in kept[q][2]
-                     if span != set(where) or related(p, q, siblings=True)]
+                     if span != set(where) or siblings(p, q)]
         if set(where) <= set().union(*explained):
             continue
         if _abbreviates(reading, text, where, [kept[q][1] for q in kept]):
             continue
-        kept[p] = found[p]
+        kept[p] = (phrase, where, everywhere)
     return kept
 
 
-def _describes_the_asker(reading: _Reading, text: str, where: tuple[int, ...]) -> bool:
+def _a_need(reading: _Reading, text: str, mentions: list[frozenset[int]], others: list[frozenset[int]]
+            ) -> tuple[int, ...] | None:
+    """The first of a competency's mentions (in text order) that names a need: not inside a longer mention of
+    another, nor who asks, nor a step before or after. Once the competency said who asks, its name after a
+    possessive is the asker's own ("An advanced air mobility start-up ... thermal management of its eVTOL")."""
+    asker = False
+    for span in mentions:
+        if any(span < other for other in others) or _says_when(reading, text, min(span)):
+            continue
+        if _describes_the_asker(reading, text, span):
+            asker = True
+        elif not (asker and _after_a_possessive(reading, text, min(span))):
+            return tuple(sorted(span))
+    return None
+
+
+def _after_a_possessive(reading: _Reading, text: str, first: int) -> bool:
+    before = words(text[reading.content[first - 1].end if first else 0:reading.content[first].start])
+    return bool(before) and before[-1].folded in POSSESSIVES
+
+
+def _describes_the_asker(reading: _Reading, text: str, where: frozenset[int]) -> bool:
     """Whether a mention is in the subject of a verb of asking, in one clause: it says who asks ("Engine
     overhaul shop requires a subcontractor for thermal spray", "We make aircraft seats and are looking for a
-    laboratory"), unless "for" or "pour" brings it in ("Pour l'usinage 5 axes, nous cherchons...")."""
+    laboratory"). Not when a verb of asking comes before it ("We require anodizing and want a quote"), nor
+    when a relative word ("parts that the customer requires") or a new subject ("NDT services and the supplier
+    requires") stands between it and the first verb of asking after it, nor when "for" or "pour" brings it in
+    ("Pour l'usinage 5 axes, nous cherchons...")."""
     clause = reading.clauses[max(where)]
-    after = range(max(where) + 1, len(reading.content))
-    if not any(reading.clauses[i] == clause and _ASKING_VERB.fullmatch(reading.content[i].surface.lower())
-               and _asks(reading.content[i], text) for i in after):
+    members = [i for i, c in enumerate(reading.clauses) if c == clause]
+    verbs = [i for i in members if _is_asking_verb(reading.content[i], text)]
+    if not verbs or verbs[0] < min(where):
         return False
-    first = min(i for i in range(len(reading.content)) if reading.clauses[i] == clause)
-    start = reading.content[first - 1].end if first else 0
+    verb = next((i for i in verbs if i > max(where)), None)
+    if verb is None:
+        return False
+    between = words(text[reading.content[max(where)].end:reading.content[verb].start])
+    if any(w.folded in RELATIVE_WORDS for w in between) and not _relative_asker(reading, between, verb):
+        return False
+    if any(w.folded in CONJUNCTIONS and following.folded in SUBJECT_OPENERS for w, following in pairwise(between)):
+        return False
+    start = reading.content[members[0] - 1].end if members[0] else 0
     return not any(w.folded in ("for", "pour") for w in words(text[start:reading.content[min(where)].start]))
+
+
+def _relative_asker(reading: _Reading, between: list[Word], verb: int) -> bool:
+    """Whether a relative word right before a verb of asking makes its noun the one who asks for a partner:
+    "un atelier d'usinage qui recherche un partenaire" (but "inspection of castings which requires Nadcap")."""
+    return (between[-1].folded in RELATIVE_WORDS and verb + 1 < len(reading.content)
+            and reading.content[verb + 1].folded in PARTNER_WORDS)
+
+
+def _is_asking_verb(word: Word, text: str) -> bool:
+    return bool(_ASKING_VERB.fullmatch(word.surface.lower())) and _asks(word, text)
 
 
 def _asks(verb: Word, text: str) -> bool:
@@ -618,8 +684,12 @@ def _asks(verb: Word, text: str) -> bool:
 def _says_when(reading: _Reading, text: str, first: int) -> bool:
     """Whether a mention says what comes before or after the work asked ("grenaillage ... après rectification",
     "after grinding"): a step already done or done by others."""
-    return first > 0 and reading.content[first - 1].folded in SEQUENCE_WORDS and not _breaks(
-        text[reading.content[first - 1].end:reading.content[first].start])
+    if not first or reading.content[first - 1].folded not in SEQUENCE_WORDS:
+        return False
+    between = text[reading.content[first - 1].end:reading.content[first].start]
+    if _breaks(between) or between == "-":
+        return False  # "avant-vente", "after-sales": one word
+    return reading.content[first - 1].folded != "prior" or "to" in {w.folded for w in words(between)}
 
 
 def _abbreviates(reading: _Reading, text: str, where: tuple[int, ...], others: list[tuple[int, ...]]) -> bool:
@@ -632,7 +702,7 @@ def _abbreviates(reading: _Reading, text: str, where: tuple[int, ...], others: l
             and any(max(other) == at - 1 for other in others))
 
 
-def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, whole) -> set[int]:
+def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on_a_mere_object, names_whole) -> set[int]:
     """The mentions that say what an earlier mention of the same clause works on: they follow it through a
     preposition ("of", "pour", "de"...), maybe an article and a few other words, nothing else ("zinc-nickel
     pour des axes de train d'atterrissage", "DO-160 testing of a cockpit display unit"), or go on such an
@@ -653,8 +723,8 @@ def _objects(found: dict[int, tuple], reading: _Reading, text: str, works_on, wh
         if any(span in objects for span in previous) and _joined(reading, text, before, start):
             objects.add((start, end, p))
         elif _is_object(reading, text, before, start,
-                        whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
-                works_on(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
+                        names_whole(p, _span_of(found[p], start, end)) and not _modifies(reading, text, end)) and any(
+                works_on_a_mere_object(q, _span_of(found[q], s, e), _through_of(reading, text, before, start))
                 for s, e, q in previous):
             objects.add((start, end, p))
     # A competency is an object when every mention of it is.
@@ -685,12 +755,12 @@ def _through_of(reading: _Reading, text: str, before: int, at: int) -> bool:
     return bool(linking & OF) and not linking & {"for", "pour"}
 
 
-def _is_object(reading: _Reading, text: str, before: int, at: int, whole: bool) -> bool:
+def _is_object(reading: _Reading, text: str, before: int, at: int, names_its_work: bool) -> bool:
     """Whether the mention starting at `at` says what the mention ending at `before` works on. Right after it,
     "for" says so only of a mention that names a product without its work ("zinc-nickel for landing gear
     pins"; "AI for manufacturing process simulation" names two needs); further, "for" too ("zinc-nickel pour
     des axes"). A partner named between says who is sought, not what is worked on ("a composites partner for
-    autoclave curing")."""
+    autoclave curing"). `names_its_work`: the later mention holds all of its name and qualifies no noun after it."""
     between = text[reading.content[before].end:reading.content[at].start]
     gap = at - before - 1
     if gap > MAX_OBJECT_GAP or _breaks(between):
@@ -698,7 +768,7 @@ def _is_object(reading: _Reading, text: str, before: int, at: int, whole: bool) 
     if any(reading.content[i].folded in PARTNER_WORDS for i in range(before + 1, at)):
         return False
     linking = [w.folded for w in words(between) if w.is_stop_word]
-    prepositions = OF if whole and not gap else OBJECT_PREPOSITIONS
+    prepositions = OF if names_its_work and not gap else OBJECT_PREPOSITIONS
     return any(w in prepositions for w in linking) and all(w in _OBJECT_LINKS for w in linking)
 
 
@@ -707,10 +777,28 @@ def _breaks(between: str) -> bool:
     return between not in _WITHIN_A_WORD and bool(_CLAUSE_BREAK.search(between))
 
 
+# What joins the halves of a compound word: hyphens (ASCII, Unicode, non-breaking) or a space.
+_COMPOUND_JOINS = frozenset({"-", "\u2010", "\u2011", " ", "\u00a0"})
+
+
+def _negated(reading: _Reading, text: str, position: int) -> bool:
+    """Whether a word follows a negation that makes it its opposite: "out-of-autoclave", "non-autoclave",
+    "hors autoclave", "sans autoclave" ("carry out" negates nothing: "out" needs "of")."""
+    if not position:
+        return False
+    previous = reading.content[position - 1]
+    between = text[previous.end:reading.content[position].start]
+    if _breaks(between) or previous.folded not in NEGATIONS:
+        return False
+    linking = [w.folded for w in words(between)]
+    return linking == ["of"] if previous.folded == "out" else all(w in ("de", "d") for w in linking)
+
+
 def _second_halves(every: list[Word], text: str) -> set[int]:
     """Where the second half of "sous-traitant" / "sous-traitance" (a subcontractor) starts: no treatment."""
     return {word.start for previous, word in pairwise(every)
-            if previous.folded == "sous" and text[previous.end:word.start] == "-" and word.folded.startswith("traitan")}
+            if previous.folded == "sous" and text[previous.end:word.start] in _COMPOUND_JOINS
+            and word.folded.startswith("traitan")}
 
 
 def _is_participle(word: Word) -> bool:
@@ -718,13 +806,12 @@ def _is_participle(word: Word) -> bool:
     return word.surface.lower().endswith(("é", "ée", "és", "ées")) or word.folded.endswith("ed")
 
 
-def _describes_a_noun(word: Word, every: list[Word], text: str) -> bool:
-    """An English participle right before a noun says what a part is, not what is to be done: "machined
-    aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names forging)."""
-    if not word.folded.endswith("ed"):
-        return False
-    after = [w for w in every if w.start >= word.end][:1]
-    return bool(after) and not after[0].is_stop_word and text[word.end:after[0].start].isspace()
+def _describes_a_noun(word: Word, after: Word | None, text: str) -> bool:
+    """An English participle right before a noun (`after`, the next word) says what a part is, not what is to be
+    done: "machined aluminium brackets" needs no machining ("forged-quality", one hyphenated word, still names
+    forging)."""
+    return (word.folded.endswith("ed") and after is not None and not after.is_stop_word
+            and text[word.end:after.start].isspace())
 
 
 def _in_proper_names(every: list[Word], text: str) -> set[int]:

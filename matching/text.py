@@ -8,6 +8,7 @@ meets the French label of the same root ("toxicological" -> "toxicolog" <- "toxi
 
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,8 +19,9 @@ LANGUAGES = ("fr", "en")
 _STEMMER_LANGUAGES = {"fr": "french", "en": "english"}
 _this_thread = threading.local()
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")
-# Letters and digits of any script; unidecode folds each word afterwards ("Œuvre" -> "oeuvre").
-_WORD = re.compile(r"[^\W_]+")
+# Letters and digits of any script, and the combining accents of a decomposed text (NFD "cémentés" is one word);
+# unidecode folds each word afterwards ("Œuvre" -> "oeuvre").
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 # Words that say nothing about a competency, in either language (folded). Kept short on purpose: a word
 # that is frequent in a taxonomy already weighs little through its rarity weight.
@@ -67,11 +69,13 @@ class Word:
 
 
 def words(text: str) -> list[Word]:
-    """The words of a text in order, with their positions in it. 'd'usinage' gives 'd' and 'usinage'."""
+    """The words of a text in order, with their positions in it. 'd'usinage' gives 'd' and 'usinage'. A word's
+    surface is composed (NFC), whether the text is or not; its positions are the text's own."""
     found = []
     for match in _WORD.finditer(text or ""):
-        for folded in _FOLDED_WORD.findall(unidecode(match.group()).lower()):
-            found.append(Word(match.group(), match.start(), match.end(), folded))
+        surface = unicodedata.normalize("NFC", match.group())
+        for folded in _FOLDED_WORD.findall(unidecode(surface).lower()):
+            found.append(Word(surface, match.start(), match.end(), folded))
     return found
 
 

@@ -57,6 +57,12 @@ def test_too_few_evaluators_makes_every_application_short():
     assert all(s.reason == "conflicts" and s.conflict_free == ("e0",) for s in result.shortfalls)
 
 
+def test_applications_and_no_evaluator_are_not_balanced():
+    result = assign(["a1"], [], set())
+    assert not result.feasible and not result.balanced
+    assert assign([], [], set()).balanced
+
+
 def test_capacities_too_small_for_a_group_are_reported_with_what_the_group_can_get():
     evaluators = [Evaluator("e0", 1), Evaluator("e1", 1), Evaluator("e2")]
     result = assign(["a1", "a2", "a3"], evaluators, set())
@@ -77,13 +83,14 @@ def test_capacity_is_respected_and_the_rest_balanced():
 
 def test_rerun_after_a_late_application_keeps_every_earlier_pair():
     evaluators = people(5)
-    first = assign(APPS[:5], evaluators, set())
-    again = assign(APPS, evaluators, set(), kept=first.pairs)
+    first = assign(APPS[:4], evaluators, set())
+    assert sorted(first.loads.values()) == [1, 1, 2, 2, 2]  # 8 evaluations, 5 evaluators
+    again = assign(APPS[:5], evaluators, set(), kept=first.pairs)
     assert set(first.pairs) <= set(again.pairs)
     assert again.released == ()
-    assert {a for _, a in again.new} == {"a6"} and len(again.new) == 2
-    # a6 goes to the two evaluators that had the fewest.
-    assert all(first.loads[e] == min(first.loads.values()) for e, _ in again.new)
+    assert {a for _, a in again.new} == {"a5"} and len(again.new) == 2
+    # a5 goes to the two evaluators that had one.
+    assert {e for e, _ in again.new} == {e for e, load in first.loads.items() if load == 1}
 
 
 def test_a_kept_pair_now_in_conflict_is_released_with_the_reason_and_replaced():
@@ -119,12 +126,26 @@ def test_affinity_with_float_scores_picks_the_expert():
     assert result.by_application["a1"] == ("e2",)
 
 
+def test_integer_scores_are_compared_exactly_however_large():
+    affinity = {("e0", "a1"): 20000, ("e1", "a1"): 20001}
+    result = assign(["a1"], people(2), set(), per_application=1, affinity=affinity)
+    assert result.by_application["a1"] == ("e1",)
+
+
 def test_a_call_too_large_for_fine_scores_keeps_the_balance_and_compares_scores_coarsely(monkeypatch):
-    monkeypatch.setattr(assignment, "COST_LIMIT", 10**7)
-    affinity = {("e0", "a1"): 0.93, ("e1", "a1"): 0.41, ("e2", "a2"): 0.7}
-    result = assign(APPS, people(4), set(), kept=[("e0", "a1")], affinity=affinity, move_kept=True)
+    steps = []
+    solve_steps = assignment._Problem._steps
+    monkeypatch.setattr(assignment._Problem, "_steps", lambda self, total: steps.append(solve_steps(self, total))
+                        or steps[-1])
+    monkeypatch.setattr(assignment, "COST_LIMIT", 10**5)
+    kept = [("e0", "a1")]
+    plain = assign(APPS, people(4), set(), kept=kept, move_kept=True)
+    assert plain.by_application["a1"] != ("e0", "e3") and "e2" not in plain.by_application["a2"]
+    affinity = {("e3", "a1"): 0.9, ("e2", "a2"): 0.8}
+    result = assign(APPS, people(4), set(), kept=kept, affinity=affinity, move_kept=True)
+    assert steps[-1] < assignment.AFFINITY_STEPS, "the scores were compared coarsely"
     assert result.feasible and set(result.loads.values()) == {3}
-    assert result.by_application["a1"] == ("e0", "e1") and "e2" in result.by_application["a2"]
+    assert result.by_application["a1"] == ("e0", "e3") and "e2" in result.by_application["a2"]
     monkeypatch.setattr(assignment, "COST_LIMIT", 10)
     with pytest.raises(ValueError, match="too large"):
         assign(APPS, people(4), set())
@@ -145,6 +166,35 @@ def test_callers_errors_are_refused_with_the_reason():
         assign(["a1"], people(2), set(), kept=[("e9", "a1")])
     with pytest.raises(ValueError, match="at least one"):
         assign(["a1"], people(2), set(), per_application=0)
+    with pytest.raises(ValueError, match="integer"):
+        assign(["a1"], people(3), set(), per_application=2.5)
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf"), None, "high"])
+def test_an_affinity_that_is_not_a_finite_number_is_refused_naming_the_pair(score):
+    with pytest.raises(ValueError, match=r"\('e0', 'a1'\)"):
+        assign(["a1"], people(3), set(), affinity={("e0", "a1"): score})
+
+
+def test_a_conflict_written_application_first_is_refused_but_one_outside_the_call_is_ignored():
+    with pytest.raises(ValueError, match="application, evaluator"):
+        assign(["a1"], people(3), {("a1", "e0")})
+    # All of an evaluator's conflicts may be passed: pairs naming someone or something outside the call.
+    result = assign(["a1"], people(3), {("e0", "a9"), ("e9", "a1")})
+    assert result.feasible and result.by_application["a1"] == ("e0", "e1")
+    # Ids both evaluators and applications (database keys): no way to tell, so nothing is refused.
+    result = assign([1, 2], [Evaluator(1), Evaluator(2), Evaluator(3)], {(1, 2)})
+    assert (1, 2) not in result.pairs
+
+
+def test_violations_names_a_dropped_kept_pair_and_too_many_evaluators():
+    evaluators = people(3)
+    assert violations(["a1"], evaluators, set(), [("e0", "a1"), ("e1", "a1")], 2, kept=[("e2", "a1")]) == [
+        "the kept pair (e2, a1) was dropped"]
+    assert violations(["a1"], evaluators, set(), [("e0", "a1"), ("e1", "a1"), ("e2", "a1")], 2) == [
+        "a1 has 3 evaluators, not 2"]
+    kept = [("e0", "a1"), ("e1", "a1"), ("e2", "a1")]
+    assert violations(["a1"], evaluators, set(), kept, 2, kept=kept) == []
 
 
 # --- properties against an enumeration of every assignment -------------------------------------------
@@ -159,8 +209,7 @@ def calls(draw):
     evaluators = [Evaluator(f"e{j}", draw(st.one_of(st.none(), st.integers(0, 3)))) for j in range(m)]
     pairs = [(e.id, a) for a in apps for e in evaluators]
     conflicts = draw(st.sets(st.sampled_from(pairs)))
-    kept = draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True))
-    kept = [p for p in kept if sum(1 for _, a in kept if a == p[1]) <= k]  # never more than k kept
+    kept = draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True))  # maybe more than k for one
     affinity = draw(st.dictionaries(st.sampled_from(pairs), st.integers(-2, 5)))
     move_kept = draw(st.booleans())
     return apps, evaluators, conflicts, k, kept, affinity, move_kept
@@ -176,7 +225,9 @@ def every_assignment(apps, evaluators, conflicts, k, kept, move_kept):
     for a in apps:
         free = [e.id for e in evaluators if (e.id, a) not in conflicts]
         must = {e for e, app in kept if app == a and not move_kept}
-        options.append([set(c) for size in range(k + 1) for c in combinations(free, size) if must <= set(c)])
+        most = max(k, len(must))  # kept evaluators stay even above k
+        options.append([set(c) for size in range(most + 1) for c in combinations(free, size)
+                        if must <= set(c) and (size <= k or set(c) == must)])
     for choice in product(*options):
         pairs = {(e, a) for a, chosen in zip(apps, choice) for e in chosen}
         loads = {e.id: sum(1 for p in pairs if p[0] == e.id) for e in evaluators}
@@ -206,14 +257,17 @@ def test_the_assignment_is_the_best_the_rules_allow(call):
     placed = [(p, loads) for p, loads in every if len(p) == len(pairs)]
     assert result.max_load == min(max(loads.values()) for _, loads in placed), "the least maximum load"
     assert result.min_load == max(min(loads.values()) for _, loads in placed), "the greatest minimum load"
-    complete = any(len(p) == k * len(apps) for p, _ in every)
+    def full(pairs):
+        return all(sum(1 for _, a in pairs if a == app) >= k for app in apps)
+
+    complete = any(full(p) for p, _ in every)
     assert result.feasible == complete
     if complete:
-        assert all(len(result.by_application[a]) == k for a in apps)
-        assert violations(apps, evaluators, conflicts, result.pairs, k, () if move_kept else kept) == []
+        stay = [] if move_kept else [p for p in kept if p not in conflicts]
+        assert all(len(result.by_application[a]) == max(k, sum(1 for _, b in stay if b == a)) for a in apps)
+        assert violations(apps, evaluators, conflicts, result.pairs, k, stay) == []
         low, high = math.floor(result.mean_load), math.ceil(result.mean_load)
-        even = any(all(low <= v <= high for v in loads.values())
-                   for p, loads in every if len(p) == k * len(apps))
+        even = any(all(low <= v <= high for v in loads.values()) for p, loads in every if full(p))
         assert result.balanced == even, "nobody more than one above the mean whenever that is possible"
 
 
