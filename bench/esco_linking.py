@@ -18,6 +18,11 @@ over skills (each fold's descriptions ranked with weights fitted on the other fo
 fitted on every dev description to matching/rerank_weights.json. A plain run on the dev rows therefore ranks
 descriptions the weights saw (an in-sample figure, a point or so above the k-fold one); on held-out
 descriptions (`--queries`) it is the honest figure.
+
+With an encoder, each description's query vector is computed once and kept in the encoder's cache directory
+(as the product stores a text's vector when it is written): descriptions per second are then the engine's own
+work (lexical stage, similarity to every name, re-ranking), and the encoding's throughput is printed while the
+cache is filled.
 """
 
 import argparse
