@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from matching.embeddings import E5Encoder
 from matching.inference import CompetencyIndex
 from matching.rerank import feature_names, load_weights
 from matching.taxonomy import competencies_from_nodes
@@ -30,6 +31,11 @@ def test_the_shipped_weights_give_one_weight_per_feature():
     assert "lexical" in weights
     for name, values in weights.items():
         assert len(values) == len(feature_names(name != "lexical")) and np.isfinite(values).all()
+
+
+def test_the_default_installs_encoder_has_its_own_fitted_weights():
+    # Weights are keyed by the encoder's name: renaming it (another model, other prefixes) needs a new `--fit`.
+    assert E5Encoder.name in load_weights()
 
 
 def test_features_are_one_row_per_candidate(indexes):
