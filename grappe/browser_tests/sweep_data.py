@@ -6,6 +6,8 @@ the demo generator adds a small cluster with its activity: members' needs and su
 found in them, a published B2B day whose schedule holds the matrix's own people (the generator registers the
 people with an account first), and a published brief. Organisation A, the matrix's "own", is asked to answer
 the open surveys (its opportunity and introduction come from the matrix), so its member and admin see rows too.
+The demo program adds a closed call (scored, decided, partly paid) and an open one, which every member's list
+of open calls shows with its eligibility, organisation A's included.
 """
 
 import datetime
@@ -28,6 +30,7 @@ def seed_demo_activity(ctx) -> None:
     from grappe.members.models import Capability
     from grappe.members.services.taxonomy import load_taxonomy
     from grappe.members.taxonomy_file import read_taxonomy
+    from grappe.programs.demo_data import generate_programs
 
     if not Capability.objects.filter(parent__isnull=False).exclude(pk=ctx.capability.pk).exists():
         load_taxonomy(read_taxonomy())
@@ -44,3 +47,4 @@ def seed_demo_activity(ctx) -> None:
         brief = briefs.create_brief(actor=ctx.staff, period_start=today - datetime.timedelta(days=365),
                                     period_end=today, language="fr")
         briefs.publish_brief(actor=ctx.staff, brief=brief)
+        generate_programs(seed=2026)  # a decided, partly paid closed call and an open one, for everyone
