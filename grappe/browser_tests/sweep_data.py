@@ -6,9 +6,13 @@ the demo generator adds a small cluster with its activity: members' needs and su
 found in them, a published B2B day whose schedule holds the matrix's own people (the generator registers the
 people with an account first), and a published brief. Organisation A, the matrix's "own", is asked to answer
 the open surveys (its opportunity and introduction come from the matrix), so its member and admin see rows too.
+The demo program adds a closed call (scored, decided, partly paid) and an open one, which every member's list
+of open calls shows with its eligibility, organisation A's included; A starts a draft to the open call, and the
+programs pages that take an object (program, call, application) are swept with these.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -28,6 +32,8 @@ def seed_demo_activity(ctx) -> None:
     from grappe.members.models import Capability
     from grappe.members.services.taxonomy import load_taxonomy
     from grappe.members.taxonomy_file import read_taxonomy
+    from grappe.programs.demo_data import generate_programs
+    from grappe.programs.services import applications
 
     if not Capability.objects.filter(parent__isnull=False).exclude(pk=ctx.capability.pk).exists():
         load_taxonomy(read_taxonomy())
@@ -44,3 +50,13 @@ def seed_demo_activity(ctx) -> None:
         brief = briefs.create_brief(actor=ctx.staff, period_start=today - datetime.timedelta(days=365),
                                     period_end=today, language="fr")
         briefs.publish_brief(actor=ctx.staff, brief=brief)
+        # A decided, partly paid closed call and an open one; A's draft to the open call. The programs pages
+        # that take an object read these (the programs matrix's own objects are not in this cluster).
+        demo = generate_programs(seed=2026)
+        if demo is not None:
+            ctx.program, ctx.call = demo.program, demo.open_call
+            ctx.application = applications.start_application(
+                actor=ctx.own_user, call=demo.open_call,
+                data={"title": "Réduction du bruit des nacelles par revêtements acoustiques",
+                      "summary": "Des revêtements absorbants imprimés en 3D pour les nacelles de turboréacteurs.",
+                      "amount_requested": Decimal("150000.00"), "total_cost": Decimal("400000.00")})

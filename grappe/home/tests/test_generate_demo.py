@@ -33,3 +33,40 @@ def test_the_demo_accounts_sign_in_with_the_rights_of_their_role(db, client):
     member = User.objects.get(email="marc-andre.gagnon@upl-aero.demo")
     assert not member.has_perm("members.change_organisation", member.organisation)
     assert User.objects.get(email="observer@grappe.demo").role == Role.OBSERVER
+
+
+def test_the_demo_program_has_a_decided_closed_call_within_its_budget_and_an_open_call(db):
+    from django.utils import timezone
+
+    from grappe.core.models import AuditEntry
+    from grappe.programs.demo_data import generate_programs
+    from grappe.programs.models import ApplicationStatus, CallStatus, Commitment, Program
+
+    call_command("generate_demo", organisations=30, people=100, cluster_only=True, stdout=StringIO())
+    demo = generate_programs(seed=2026)
+    assert demo is not None and generate_programs(seed=2026) is None  # a second run adds nothing
+    program = Program.objects.get(pk=demo.program.pk)
+    assert 0 < program.disbursed < program.committed <= program.envelope
+    assert program.committed == sum(c.amount for c in Commitment.objects.filter(program=program))
+    for commitment in Commitment.objects.filter(program=program):
+        assert commitment.disbursed <= commitment.amount
+
+    closed = demo.closed_call
+    assert closed.status == CallStatus.CLOSED and closed.closes_at < timezone.now()
+    assert closed.criteria.count() >= 3 and len({c.weight for c in closed.criteria.all()}) > 1
+    submitted = closed.applications.exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.INELIGIBLE])
+    assert submitted.count() >= 5
+    for application in submitted:
+        assignments = list(application.assignments.all())
+        assert len(assignments) == 2 and all(a.submitted_at and a.scores.exists() for a in assignments)
+        assert application.status in (ApplicationStatus.FUNDED, ApplicationStatus.DECLINED)
+    assert {a.status for a in submitted} == {ApplicationStatus.FUNDED, ApplicationStatus.DECLINED}
+    consortium = [a for a in closed.applications.all() if a.consortium.exists()]
+    assert len(consortium) == 1 and consortium[0].consortium.count() == 3
+    assert all(member.confirmed_at for member in consortium[0].consortium.all())
+    assert AuditEntry.objects.filter(action="disbursement.recorded").exists()
+
+    opened = demo.open_call
+    assert opened.is_open(timezone.now())
+    assert sorted(opened.applications.values_list("status", flat=True)) == [ApplicationStatus.DRAFT,
+                                                                            ApplicationStatus.SUBMITTED]

@@ -11,6 +11,7 @@ from grappe.members import demo_data
 from grappe.members.models import Capability, Organisation, Person
 from grappe.members.services.taxonomy import load_taxonomy
 from grappe.members.taxonomy_file import read_taxonomy
+from grappe.programs.demo_data import generate_programs
 
 DEMO_URL = "http://127.0.0.1:8000/"
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     help = (
         "Generate a realistic, deterministic aerospace cluster (about 300 organisations and 1,000 people by "
         "default; --organisations 5000 --people 50000 for the benchmarks) and the demo sign-ins. "
-        "Then adds the cluster's activity (members' needs and surveys, a published B2B day) unless "
+        "Then adds the cluster's activity (members' needs and surveys, a published B2B day, a government program with a closed and an open call) unless "
         "--cluster-only. Does nothing but print the sign-ins when everything is already there."
     )
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
             if listening.needs:
                 theme_services.execute_run(ThemeRun.objects.create().pk)
             event = generate_event(seed=seed)
+            started = time.monotonic()
+            program = generate_programs(seed=seed)
+            program_seconds = time.monotonic() - started
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -69,6 +73,10 @@ class Command(BaseCommand):
                 f"Demo event “{event.event.title}”: {event.participants} participants, {event.requests} requests, "
                 f"{event.placed} meetings placed (weight {event.placed_weight} of at most {event.upper_bound}), "
                 "published.")
+        if program is not None:
+            self.stdout.write(
+                f"Demo program “{program.program.name_fr}”: {program.applications} applications, "
+                f"{program.funded} funded, a closed call and an open one ({program_seconds:.1f} s).")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)

@@ -1,0 +1,303 @@
+"""A demo government program on the demo cluster: a funder's envelope with a closed call (applications alone and
+one as a consortium, screened, each scored by two evaluators, decided, funds committed, payments partly made)
+and an open call (closing in three weeks, one draft and one submitted application).
+
+Written through the app's services wherever one exists (applications, consortium, submission, screening,
+assignment, decisions, commitments, disbursements), so that the invariants hold and every step is audited.
+Programs, calls and their grids, and the scores, have no service yet: they are created here directly, the
+scores with an audit entry. Deterministic for a seed. Runs after the members' demo (it takes their organisations
+and the cluster's staff) and does nothing when the demo program is already there.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from grappe.core import audit
+from grappe.members.models import MembershipStatus, Organisation, OrganisationKind, Person, Role, User
+
+from .eligibility import reasons_not_eligible
+from .models import (
+    CENT,
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    Criterion,
+    DocumentKind,
+    Outcome,
+    Program,
+    Recommendation,
+    Score,
+)
+from .services import applications, budget, decisions, evaluation
+
+DEMO_NAME_FR = "Programme d'innovation collaborative — MEIE"
+ENVELOPE = Decimal("2500000.00")
+EVALUATOR_EMAIL = "evaluation@grappe.demo"
+APPLICANT_KINDS = [OrganisationKind.SME, OrganisationKind.TIER1, OrganisationKind.TIER2, OrganisationKind.TIER3]
+CLOSED_APPLICATIONS = 6  # alone; one more as a consortium
+FUNDED = 4
+CRITERIA = [  # (fr, en, weight)
+    ("Caractère innovant du projet", "Innovativeness of the project", Decimal("3")),
+    ("Retombées économiques au Québec", "Economic benefits for Quebec", Decimal("2")),
+    ("Capacité de l'équipe à réaliser le projet", "The team's ability to carry out the project", Decimal("2")),
+    ("Solidité du montage financier", "Soundness of the financial plan", Decimal("1")),
+]
+PROJECTS = [  # (title, summary)
+    ("Fabrication additive de supports moteurs en titane",
+     "Qualifier un procédé de fusion laser sur lit de poudre pour des supports moteurs allégés de 30 %."),
+    ("Jumeau numérique d'une ligne d'assemblage de trains d'atterrissage",
+     "Simuler la ligne pour réduire de 20 % le temps de cycle avant la montée en cadence."),
+    ("Inspection automatisée des composites par thermographie",
+     "Remplacer l'inspection ultrasonore manuelle des panneaux composites par une cellule robotisée."),
+    ("Usinage à haute vitesse de l'aluminium-lithium",
+     "Mettre au point les paramètres de coupe et l'outillage pour les nouvelles nuances de fuselage."),
+    ("Traitement de surface sans chrome hexavalent",
+     "Remplacer l'anodisation chromique par un procédé sol-gel conforme à REACH."),
+    ("Maintenance prédictive des bancs d'essai moteurs",
+     "Capteurs et modèles d'apprentissage pour prévoir les pannes des bancs d'essai."),
+    ("Recyclage des chutes de préimprégnés de fibre de carbone",
+     "Une filière québécoise de valorisation des chutes de préimprégnés en pièces non structurales."),
+]
+CONSORTIUM_PROJECT = ("Cellule d'assemblage collaborative pour nacelles",
+                      "Trois membres développent ensemble une cellule robotisée d'assemblage de nacelles : "
+                      "intégration, outillage et validation chez le donneur d'ordres.")
+OPEN_PROJECTS = [
+    ("Électrification des équipements de servitude au sol",
+     "Convertir les groupes de parc au diesel en unités électriques à batteries."),
+    ("Carburant d'aviation durable : essais de compatibilité des joints",
+     "Vérifier la tenue des élastomères des circuits carburant aux carburants d'aviation durables."),
+]
+MILESTONES = ["Jalon 1 — démarrage du projet", "Jalon 2 — rapport d'étape"]
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    program: Program
+    closed_call: Call
+    open_call: Call
+    applications: int
+    funded: int
+
+
+def generate_programs(seed: int = 2026) -> DemoProgram | None:
+    """Create the demo program and its two calls. None when it exists, or without staff or enough members."""
+    if Program.objects.filter(name_fr=DEMO_NAME_FR).exists():
+        return None
+    staff = (User.objects.filter(role=Role.STAFF_PROGRAMS, is_active=True).order_by("pk").first()
+             or User.objects.filter(role=Role.STAFF_ADMIN, is_active=True).order_by("pk").first())
+    if staff is None:
+        return None
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        program = _program(staff)
+        closed = _closed_call(program, staff, now)
+        candidates = _eligible_applicants(closed, now, exclude=_demo_member_ids())
+        if len(candidates) < CLOSED_APPLICATIONS + 3:
+            transaction.set_rollback(True)
+            return None
+        rng.shuffle(candidates)
+        leads, partners = candidates[:CLOSED_APPLICATIONS + 1], candidates[CLOSED_APPLICATIONS + 1:][:2]
+        made = [_apply(rng, closed, org, PROJECTS[i]) for i, org in enumerate(leads[:-1])]
+        made.append(_apply_as_consortium(rng, closed, leads[-1], partners))
+        ineligible = _ineligible_applicant(closed, now)
+        if ineligible is not None:
+            made.append(_apply(rng, closed, ineligible, PROJECTS[-1]))
+        for application in made:
+            applications.submit(actor=_speaker(application.lead), application=application)
+        Call.objects.filter(pk=closed.pk).update(status=CallStatus.CLOSED, closes_at=now - datetime.timedelta(days=45))
+        closed.refresh_from_db()
+        audit.record(staff, "call.closed", closed, after={"status": CallStatus.CLOSED})
+        funded = _evaluate_and_decide(rng, closed, staff, now)
+        open_call = _open_call(program, staff, now)
+        _open_applications(rng, open_call, exclude={o.pk for o in leads + partners})
+    return DemoProgram(program, closed, open_call, len(made) + 2, funded)
+
+
+def _program(staff: User) -> Program:
+    program = Program.objects.create(
+        funder="Ministère de l'Économie, de l'Innovation et de l'Énergie (MEIE)",
+        name_fr=DEMO_NAME_FR, name_en="Collaborative Innovation Program — MEIE",
+        envelope=ENVELOPE, created_by=staff,
+        rules_fr="Projets d'innovation menés au Québec par des membres de la grappe, seuls ou en consortium. "
+                 "L'aide couvre au plus 50 % des dépenses admissibles ; les versements suivent les jalons.",
+        rules_en="Innovation projects carried out in Quebec by members of the cluster, alone or as a consortium. "
+                 "The grant covers at most 50% of the eligible costs; payments follow the milestones.")
+    audit.record(staff, "program.created", program, after=audit.snapshot(program))
+    return program
+
+
+def _call(program: Program, staff: User, **fields) -> Call:
+    defaults = {"status": CallStatus.PUBLISHED, "eligible_kinds": list(APPLICANT_KINDS),
+                "requires_good_standing": True, "max_share_of_cost": Decimal("50.00"),
+                "passing_score": Decimal("65.00"),
+                "required_documents": [DocumentKind.BUSINESS_PLAN, DocumentKind.PROJECT_BUDGET,
+                                       DocumentKind.FINANCIAL_STATEMENTS]}
+    call = Call.objects.create(program=program, created_by=staff, **{**defaults, **fields})
+    for position, (name_fr, name_en, weight) in enumerate(CRITERIA):
+        Criterion.objects.create(call=call, name_fr=name_fr, name_en=name_en, weight=weight, position=position)
+    audit.record(staff, "call.created", call, after=audit.snapshot(call))
+    return call
+
+
+def _closed_call(program: Program, staff: User, now: datetime.datetime) -> Call:
+    # Open while the demo's applications are submitted, then closed in the past.
+    return _call(program, staff, title_fr="Appel de projets 2026 — volet 1", title_en="2026 call for projects — part 1",
+                 text_fr="Projets d'innovation en procédés de fabrication aérospatiale, de 12 à 24 mois.",
+                 text_en="Innovation projects in aerospace manufacturing processes, lasting 12 to 24 months.",
+                 opens_at=now - datetime.timedelta(days=120), closes_at=now + datetime.timedelta(hours=1),
+                 max_amount=Decimal("400000.00"))
+
+
+def _open_call(program: Program, staff: User, now: datetime.datetime) -> Call:
+    closes = (timezone.localtime(now) + datetime.timedelta(days=21)).replace(hour=17, minute=0, second=0,
+                                                                             microsecond=0)
+    return _call(program, staff, title_fr="Appel de projets 2026 — volet 2 : transition verte",
+                 title_en="2026 call for projects — part 2: green transition",
+                 text_fr="Projets qui réduisent l'empreinte environnementale de la production et des opérations "
+                         "aérospatiales.",
+                 text_en="Projects that reduce the environmental footprint of aerospace production and operations.",
+                 opens_at=now - datetime.timedelta(days=10), closes_at=closes, max_amount=Decimal("250000.00"),
+                 eligible_kinds=list(APPLICANT_KINDS) + [OrganisationKind.RESEARCH_CENTRE])
+
+
+def _demo_member_ids() -> set[int]:
+    """Organisations whose people sign in to the demo (left free for the open call)."""
+    return set(User.objects.filter(person__isnull=False).exclude(password__startswith="!")
+               .values_list("person__organisation", flat=True))
+
+
+def _eligible_applicants(call: Call, now: datetime.datetime, exclude: set[int]) -> list[Organisation]:
+    today = now.date()
+    organisations = (Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, kind__in=APPLICANT_KINDS,
+                                                 people__is_active=True)
+                     .exclude(pk__in=exclude).distinct().order_by("pk").prefetch_related("certifications"))
+    return [o for o in organisations if not reasons_not_eligible(call, o, today)]
+
+
+def _ineligible_applicant(call: Call, now: datetime.datetime) -> Organisation | None:
+    """A member of a kind the call does not fund (a research centre, a school): screened out."""
+    return (Organisation.objects.filter(membership_status=MembershipStatus.ACTIVE, people__is_active=True)
+            .exclude(kind__in=APPLICANT_KINDS).order_by("pk").first())
+
+
+def _speaker(organisation: Organisation) -> User:
+    """The organisation's first active person's account, created (without a password) when missing."""
+    person = (Person.objects.filter(organisation=organisation, is_active=True).select_related("user")
+              .order_by("pk").first())
+    if person.user is None:
+        person.user = User.objects.create_user(person.email, None, full_name=person.full_name,
+                                               language=person.language)
+        person.save(update_fields=["user", "updated_at"])
+    return person.user
+
+
+def _amounts(rng: random.Random, ceiling: int) -> dict:
+    requested = Decimal(rng.randrange(80, ceiling // 1000 + 1) * 1000)
+    share = Decimal(rng.choice([35, 40, 45, 50]))
+    cost = (requested * 100 / share).quantize(Decimal("1000"))
+    return {"amount_requested": requested, "total_cost": max(cost, requested * 2)}
+
+
+def _apply(rng: random.Random, call: Call, organisation: Organisation, project: tuple[str, str],
+           ceiling: int = 400_000) -> Application:
+    title, summary = project
+    return applications.start_application(actor=_speaker(organisation), call=call,
+                                          data={"title": title, "summary": summary, **_amounts(rng, ceiling)})
+
+
+def _apply_as_consortium(rng: random.Random, call: Call, lead: Organisation,
+                         partners: list[Organisation]) -> Application:
+    actor = _speaker(lead)
+    application = _apply(rng, call, lead, CONSORTIUM_PROJECT)
+    shares = {lead: (Decimal("50.00"), Decimal("45.00"))}
+    shares.update(zip(partners, [(Decimal("30.00"), Decimal("35.00")), (Decimal("20.00"), Decimal("20.00"))]))
+    members = applications.set_consortium(actor=actor, application=application, shares=shares)
+    for member in members:
+        if member.organisation_id != lead.pk:
+            applications.confirm_share(actor=_speaker(member.organisation), member=member)
+    return application
+
+
+def _evaluator() -> User:
+    user = User.objects.filter(email=EVALUATOR_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(EVALUATOR_EMAIL, None, role=Role.EVALUATOR,
+                                        full_name="Évaluatrice externe — Isabelle Fortin")
+    return user
+
+
+def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datetime.datetime) -> int:
+    """Screen, assign two evaluators each, score, decide (the best funded), commit and pay part of it."""
+    for application in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).order_by("pk"):
+        applications.screen(actor=staff, application=application)
+    evaluators = [_evaluator(), staff]
+    admin = User.objects.filter(role=Role.STAFF_ADMIN, is_active=True).exclude(pk=staff.pk).order_by("pk").first()
+    if admin is not None:
+        evaluators.append(admin)
+    evaluation.assign_call(actor=staff, call=call, evaluators=evaluators, per_application=2)
+    criteria = list(call.criteria.all())
+    top = sum(c.weight * c.max_score for c in criteria)
+    results = []
+    for application in Application.objects.filter(call=call, status=ApplicationStatus.UNDER_REVIEW).order_by("pk"):
+        quality = rng.uniform(4.5, 9.0)
+        weighted = Decimal(0)
+        for assignment in application.assignments.select_related("evaluator"):
+            values = [Decimal(str(round(min(c.max_score, max(0, rng.gauss(quality, 1.2))), 1))) for c in criteria]
+            Score.objects.bulk_create(Score(assignment=assignment, criterion=c, value=v,
+                                            comment=_comment(v, c.max_score)) for c, v in zip(criteria, values))
+            score = sum(c.weight * v for c, v in zip(criteria, values)) * 100 / top
+            assignment.recommendation = (Recommendation.FUND if score >= call.passing_score
+                                         else Recommendation.DO_NOT_FUND)
+            assignment.submitted_at = now - datetime.timedelta(days=rng.randint(20, 30))
+            assignment.save(update_fields=["recommendation", "submitted_at"])
+            audit.record(assignment.evaluator, "assignment.scored", assignment,
+                         after={"recommendation": assignment.recommendation, "score": str(score.quantize(CENT))})
+            weighted += score
+        results.append((weighted, application))
+    results.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    funded = 0
+    for rank, (_score, application) in enumerate(results):
+        if rank < FUNDED:
+            amount = (application.amount_requested * Decimal(rng.choice(["1", "0.9", "0.8"]))).quantize(
+                Decimal("1000"))
+            decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=amount,
+                             reason="Projet classé parmi les meilleurs par le comité.")
+            commitment = budget.commit_funds(actor=staff, application=application, amount=amount)
+            for milestone, share in zip(MILESTONES, [Decimal("0.30"), Decimal("0.25")][:rank % 2 + 1]):
+                budget.record_disbursement(actor=staff, commitment=commitment, milestone=milestone,
+                                           amount=(amount * share).quantize(CENT),
+                                           paid_on=(now - datetime.timedelta(days=20 - 10 * MILESTONES.index(
+                                               milestone))).date())
+            funded += 1
+        else:
+            decisions.decide(actor=staff, application=application, outcome=Outcome.DECLINED,
+                             reason="Note sous le seuil de financement retenu par le comité.")
+    return funded
+
+
+def _comment(value: Decimal, maximum: int) -> str:
+    ratio = value / maximum
+    if ratio >= Decimal("0.8"):
+        return "Très solide ; bien documenté."
+    if ratio >= Decimal("0.6"):
+        return "Convaincant, quelques précisions attendues."
+    return "Insuffisamment démontré dans le dossier."
+
+
+def _open_applications(rng: random.Random, call: Call, exclude: set[int]) -> None:
+    """One submitted application (the demo SME's, when it is there) and one draft."""
+    candidates = _eligible_applicants(call, timezone.now(), exclude=exclude)
+    demo = [o for o in candidates if o.pk in _demo_member_ids()]
+    others = [o for o in candidates if o.pk not in _demo_member_ids()]
+    chosen = (demo + others)[:2]
+    for organisation, project, submitted in zip(chosen, OPEN_PROJECTS, [True, False]):
+        application = _apply(rng, call, organisation, project, ceiling=250_000)
+        if submitted:
+            applications.submit(actor=_speaker(organisation), application=application)
