@@ -251,13 +251,19 @@ class FakeEncoder:
 
 
 @pytest.fixture
-def fake_encoder(settings, monkeypatch):
-    """The sentence encoder in use is a FakeEncoder (grappe.core.vectors), and background tasks run at once."""
+def fake_encoder_in_use(settings, monkeypatch):
+    """The sentence encoder in use is a FakeEncoder (grappe.core.vectors); background tasks run as configured."""
     from grappe.core import vectors
 
     settings.GRAPPE_THEME_ENCODER = "auto"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     encoder = FakeEncoder()
     monkeypatch.setitem(vectors._ENCODERS, "fake", encoder)
     monkeypatch.setattr(vectors, "encoder_name", lambda: "fake")
     return encoder
+
+
+@pytest.fixture
+def fake_encoder(fake_encoder_in_use, settings):
+    """The sentence encoder in use is a FakeEncoder, and background tasks run at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return fake_encoder_in_use

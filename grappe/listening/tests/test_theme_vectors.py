@@ -18,30 +18,10 @@ from .insights_data import crowd
 pytestmark = pytest.mark.django_db
 
 
-class FakeEncoder:
-    """Four numbers per text, counted: enough to follow who encodes, without the model's seconds."""
-
-    name = "fake-encoder"
-    dim = 4
-
-    def __init__(self):
-        self.calls = 0
-        self.broken = False
-
-    def encode_text(self, text):
-        if self.broken:
-            raise RuntimeError("the encoder is gone")
-        self.calls += 1
-        return [1.0, len(text) % 3, len(text) % 5, 1.0]
-
-
 @pytest.fixture
-def fake(settings, monkeypatch):
-    settings.GRAPPE_THEME_ENCODER = "auto"
-    encoder = FakeEncoder()
-    monkeypatch.setitem(vectors._ENCODERS, "fake", encoder)
-    monkeypatch.setattr(vectors, "encoder_name", lambda: "fake")
-    return encoder
+def fake(fake_encoder_in_use):
+    """The fake encoder; the tasks that texts queue run when the test's on-commit callbacks are executed."""
+    return fake_encoder_in_use
 
 
 def _run(staff, django_capture_on_commit_callbacks) -> ThemeRun:
