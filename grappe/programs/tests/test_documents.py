@@ -216,3 +216,23 @@ def test_a_member_of_another_organisation_cannot_attach_a_document(application, 
         documents.upload_document(actor=stranger, application=application, kind="business_plan",
                                   upload=upload("plan.pdf", PDF))
     assert not ApplicationDocument.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_the_demo_applications_carry_the_documents_their_call_requires(media):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from grappe.programs.demo_data import generate_programs
+
+    call_command("generate_demo", organisations=30, people=100, cluster_only=True, stdout=StringIO())
+    demo = generate_programs(seed=2026)
+
+    for application in Application.objects.filter(call__program=demo.program).exclude(
+            status=ApplicationStatus.DRAFT):
+        assert documents.missing_kinds(application) == []
+        assert {d.content_type for d in application.documents.all()} == {DocumentType.PDF}
+    draft = Application.objects.get(call=demo.open_call, status=ApplicationStatus.DRAFT)
+    assert len(documents.missing_kinds(draft)) == 2 and draft.documents.count() == 1
+    for document in ApplicationDocument.objects.all():
+        assert filetypes.detect(Path(document.file.path).read_bytes()) == DocumentType.PDF
