@@ -25,7 +25,7 @@ from grappe.core.permissions import require
 from grappe.members.models import Organisation, User
 
 from ..eligibility import reasons_not_eligible
-from .documents import check_required_documents
+from .documents import check_required_documents, document_json
 from .notices import tell_lead, tell_partners
 from ..models import (
     Application,
@@ -256,7 +256,8 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
         ApplicationVersion.objects.create(
             application=application, number=application.version, submitted_at=application.submitted_at,
             reopened_by=actor, reason=reason.strip(),
-            content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members]})
+            content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members],
+                     "documents": [document_json(d) for d in application.documents.all()]})
         before = {"status": application.status, "version": application.version}
         application.status, application.submitted_at = ApplicationStatus.DRAFT, None
         application.version += 1

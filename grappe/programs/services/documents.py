@@ -55,7 +55,7 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
                            save=False)
         try:  # the file is stored before its row: a failure from here on must not leave it behind
             document.save()
-            audit.record(actor, "application.document_added", application, after=_document_json(document))
+            audit.record(actor, "application.document_added", application, after=document_json(document))
         except BaseException:
             document.file.delete(save=False)
             raise
@@ -67,7 +67,7 @@ def delete_document(*, actor: User, document: ApplicationDocument) -> None:
     require(actor, "programs.delete_document", document)
     with transaction.atomic():
         _draft(document.application)
-        before = _document_json(document)
+        before = document_json(document)
         name, storage = document.file.name, document.file.storage
         document.delete()
         audit.record(actor, "application.document_removed", document.application, before=before)
@@ -129,7 +129,8 @@ def _draft(application: Application) -> Application:
     return application
 
 
-def _document_json(document: ApplicationDocument) -> dict:
+def document_json(document: ApplicationDocument) -> dict:
+    """A document as the audit trail and a reopened application's earlier version keep it."""
     return {"document": document.pk, "kind": document.kind, "name": document.original_name,
             "content_type": document.content_type, "size": document.size,
             "organisation": document.organisation_id}

@@ -236,3 +236,15 @@ def test_the_demo_applications_carry_the_documents_their_call_requires(media):
     assert len(documents.missing_kinds(draft)) == 2 and draft.documents.count() == 1
     for document in ApplicationDocument.objects.all():
         assert filetypes.detect(Path(document.file.path).read_bytes()) == DocumentType.PDF
+
+
+def test_a_reopened_applications_earlier_version_lists_the_documents_it_was_submitted_with(application, org_user,
+                                                                                           staff):
+    for kind, name, content in (("business_plan", "plan.pdf", PDF), ("budget", "budget.xlsx", xlsx())):
+        documents.upload_document(actor=org_user, application=application, kind=kind, upload=upload(name, content))
+    applications.submit(actor=org_user, application=application)
+    applications.reopen(actor=staff, application=application, reason="Budget à préciser")
+
+    version = application.versions.get()
+    assert [(d["kind"], d["name"]) for d in version.content["documents"]] == [
+        ("budget", "budget.xlsx"), ("business_plan", "plan.pdf")]
