@@ -33,15 +33,15 @@ class PercentField(forms.DecimalField):
 
 
 class LeadSharesForm(StyledFormMixin, forms.Form):
-    share_of_work = PercentField(label=_("share of the work (%)"))
-    share_of_budget = PercentField(label=_("share of the budget (%)"))
+    share_of_work = PercentField(label=_("Share of the work (%)"))
+    share_of_budget = PercentField(label=_("Share of the budget (%)"))
 
 
 class PartnerForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Partner organisation"), queryset=Organisation.objects.none(),
                                           required=False, widget=QuickSelect(searchable()))
-    share_of_work = PercentField(label=_("share of the work (%)"), required=False)
-    share_of_budget = PercentField(label=_("share of the budget (%)"), required=False)
+    share_of_work = PercentField(label=_("Share of the work (%)"), required=False)
+    share_of_budget = PercentField(label=_("Share of the budget (%)"), required=False)
 
     def __init__(self, *args, choices: list[tuple[int | str, str]], **kwargs):
         super().__init__(*args, **kwargs)
