@@ -248,3 +248,10 @@ def test_a_reopened_applications_earlier_version_lists_the_documents_it_was_subm
     version = application.versions.get()
     assert [(d["kind"], d["name"]) for d in version.content["documents"]] == [
         ("budget", "budget.xlsx"), ("business_plan", "plan.pdf")]
+
+
+def test_an_upload_without_a_file_says_which_field_is_missing(client, application, org_user):
+    client.force_login(org_user)
+    response = client.post(reverse("programs:document-upload", args=[application.pk]), {
+        "kind": "business_plan", "form_token": "3f1c1e9e-8d0a-4c4f-9a53-0d5f0a1b2c3d"}, follow=True)
+    assert "Fichier : Ce champ est obligatoire." in response.content.decode()

@@ -39,7 +39,9 @@ def upload(request, pk):
     require(request.user, "programs.add_document", application)
     form = DocumentForm.for_application(application, documents.max_size_text(), request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, " ".join(_("%(field)s: %(error)s") % {"field": form.fields[name].label, "error": error}
+                                         if name in form.fields else str(error)
+                                         for name, errors in form.errors.items() for error in errors))
         return redirect(_documents_of(application))
 
     def work():
