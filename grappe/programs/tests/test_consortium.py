@@ -66,8 +66,9 @@ def test_a_member_applies_as_a_consortium_and_the_partner_confirms_its_shares(
     told = Notification.objects.get(user=partner, kind="programs.share_to_confirm")
     assert told.url == reverse("programs:consortium-confirm", args=[application.pk])
     assert notify.readable(told).text == (
-        "Alpha Usinage inclut votre organisation dans le consortium de sa demande «\u00a0Projet de Alpha Usinage\u00a0» "
-        "à «\u00a0Appel 2027\u00a0»\u00a0: 40\u00a0% du travail, 44,50\u00a0% du budget. Confirmez vos parts.")
+        "Alpha Usinage inclut votre organisation dans le consortium de sa demande "
+        "«\u00a0Projet de Alpha Usinage\u00a0» à «\u00a0Appel 2027\u00a0»\u00a0: 40\u00a0% du travail, "
+        "44,50\u00a0% du budget. Confirmez vos parts.")
     assert not Notification.objects.filter(user=org_user).exists()  # the lead's shares are its own
 
     client.force_login(partner)

@@ -97,7 +97,8 @@ def test_a_file_past_the_size_limit_is_refused_with_the_limit_in_the_readers_lan
     with pytest.raises(ValidationError) as refusal:
         documents.upload_document(actor=org_user, application=application, kind="financial_statements",
                                   upload=too_large)
-    assert refusal.value.messages == ["«\u00a0états financiers.pdf\u00a0» pèse 1,5\u00a0Mo\u00a0: un document peut peser au plus 1\u00a0Mo."]
+    assert refusal.value.messages == [
+        "«\u00a0états financiers.pdf\u00a0» pèse 1,5\u00a0Mo\u00a0: un document peut peser au plus 1\u00a0Mo."]
     with translation.override("en"), pytest.raises(ValidationError) as refusal:
         documents.upload_document(actor=org_user, application=application, kind="financial_statements",
                                   upload=too_large)
@@ -167,8 +168,8 @@ def test_a_submission_lacking_a_required_document_is_refused_naming_it(applicati
     with pytest.raises(ValidationError) as refusal:
         applications.submit(actor=org_user, application=application)
     assert refusal.value.code == "documents_missing"
-    assert refusal.value.messages == ["L’appel exige des documents qui manquent à cette demande\u00a0: Budget détaillé du "
-                                      "projet. Joignez-les, puis soumettez de nouveau."]
+    assert refusal.value.messages == ["L’appel exige des documents qui manquent à cette demande\u00a0: Budget "
+                                      "détaillé du projet. Joignez-les, puis soumettez de nouveau."]
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT
 
     documents.upload_document(actor=org_user, application=application, kind="budget",
