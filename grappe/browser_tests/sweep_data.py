@@ -60,3 +60,12 @@ def seed_demo_activity(ctx) -> None:
                 data={"title": "Réduction du bruit des nacelles par revêtements acoustiques",
                       "summary": "Des revêtements absorbants imprimés en 3D pour les nacelles de turboréacteurs.",
                       "amount_requested": Decimal("150000.00"), "total_cost": Decimal("400000.00")})
+            # Its business plan is attached: the application's page shows a document and what is still missing.
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from grappe.programs.demo_data import demo_pdf
+            from grappe.programs.services import documents
+
+            documents.upload_document(actor=ctx.own_user, application=ctx.application, kind="business_plan",
+                                      upload=SimpleUploadedFile("Plan d'affaires — Alpha Usinage.pdf",
+                                                                demo_pdf("Plan d'affaires", ctx.application.title)))

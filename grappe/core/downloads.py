@@ -21,6 +21,7 @@ from django.utils.cache import patch_cache_control
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".csv": "text/csv; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
 }

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from .models import (
     Recommendation,
     Score,
 )
-from .services import applications, budget, decisions, evaluation
+from .services import applications, budget, decisions, documents, evaluation
 
 DEMO_NAME_FR = "Programme d'innovation collaborative — MEIE"
 ENVELOPE = Decimal("2500000.00")
@@ -110,6 +111,7 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
         if ineligible is not None:
             made.append(_apply(rng, closed, ineligible, PROJECTS[-1]))
         for application in made:
+            _attach_documents(application, _speaker(application.lead))
             applications.submit(actor=_speaker(application.lead), application=application)
         Call.objects.filter(pk=closed.pk).update(status=CallStatus.CLOSED, closes_at=now - datetime.timedelta(days=45))
         closed.refresh_from_db()
@@ -299,5 +301,43 @@ def _open_applications(rng: random.Random, call: Call, exclude: set[int]) -> Non
     chosen = (demo + others)[:2]
     for organisation, project, submitted in zip(chosen, OPEN_PROJECTS, [True, False]):
         application = _apply(rng, call, organisation, project, ceiling=250_000)
+        # The draft has its business plan only: its page shows what is still missing.
+        _attach_documents(application, _speaker(organisation), None if submitted else 1)
         if submitted:
             applications.submit(actor=_speaker(organisation), application=application)
+
+
+def _attach_documents(application: Application, actor: User, count: int | None = None) -> None:
+    """The documents the call requires (the first `count` of them), each a one-page PDF, through the service."""
+    for kind in application.call.required_documents[:count]:
+        label = str(DocumentKind(kind).label)
+        content = demo_pdf(label, application.title)
+        documents.upload_document(actor=actor, application=application, kind=kind,
+                                  upload=SimpleUploadedFile(f"{label} — {application.lead.display_name}.pdf",
+                                                            content, content_type="application/pdf"))
+
+
+def demo_pdf(*lines: str) -> bytes:
+    """A real one-page PDF of a few lines of text (Helvetica, Windows-1252), written directly: a few hundred bytes,
+    and no time spent laying out HTML for the demo's documents."""
+    def text(line: str) -> str:
+        plain = line.encode("cp1252", "replace").decode("latin-1")
+        return "(" + plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    stream = "BT /F1 14 Tf 72 720 Td 18 TL " + " ".join(f"{text(line)} Tj T*" for line in lines) + " ET"
+    objects = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        "<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+        f"<</Length {len(stream.encode('latin-1'))}>>stream\n{stream}\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out

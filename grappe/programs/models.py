@@ -495,3 +495,46 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.milestone}: {self.amount} $"
+
+
+class DocumentType(models.TextChoices):
+    """What an application's document may be, read from its content (programs.filetypes), never from its name."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+def document_path(document: "ApplicationDocument", filename: str) -> str:
+    """Where a document is stored: under the default storage (MEDIA_ROOT, which no URL serves), in a name of our
+    own: the sender's file name never becomes a path. `filename` is the one the service gave the file."""
+    return f"programs/applications/{document.application_id}/{filename}"
+
+
+class ApplicationDocument(models.Model):
+    """A file attached to an application: a kind the call may require, its type read from its content, kept
+    where no URL reaches it and served only to those who may read the application (views/documents.py)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=25, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=5, choices=DocumentType.choices)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    # The organisation the sender acted for: a partner's people may remove what their organisation sent.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "kind", "uploaded_at", "pk"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        constraints = [
+            positive("size", "application_document_not_empty"),
+            models.CheckConstraint(condition=Q(content_type__in=DocumentType.values),
+                                   name="application_document_known_type"),
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -10,6 +10,9 @@ from grappe.core.amounts import format_amount
 from grappe.core.notify import Kind
 from grappe.members.models import in_language
 
+from .models import ApplicationStatus, ConsortiumMember
+from .services.applications import percent_text
+
 
 def _call(params: dict) -> str:
     return in_language(params.get("call_fr", ""), params.get("call_en", ""))
@@ -27,4 +30,19 @@ KINDS = {
     "programs.funds_committed": Kind(lambda p: _(
         "%(amount)s are committed to your application “%(title)s”.") % {
             **p, "amount": format_amount(Decimal(p["amount"]))}),
+    "programs.share_to_confirm": Kind(lambda p: _(
+        "%(lead)s includes your organisation in the consortium of its application “%(title)s” to “%(call)s”: "
+        "%(work)s %% of the work, %(budget)s %% of the budget. Confirm your shares.") % {
+            **p, "call": _call(p), "work": percent_text(Decimal(p["share_of_work"])),
+            "budget": percent_text(Decimal(p["share_of_budget"]))}, lapsed=lambda p: _share_lapsed(p)),
 }
+
+
+def _share_lapsed(params: dict) -> str:
+    """The request no longer holds once the shares are confirmed, changed or withdrawn, or the application is
+    no longer a draft."""
+    waiting = ConsortiumMember.objects.filter(
+        application=params["application_id"], organisation=params["organisation_id"], confirmed_at__isnull=True,
+        share_of_work=Decimal(params["share_of_work"]), share_of_budget=Decimal(params["share_of_budget"]),
+        application__status=ApplicationStatus.DRAFT).exists()
+    return "" if waiting else _("These shares were since confirmed or changed, or the application was submitted.")

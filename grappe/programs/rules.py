@@ -30,7 +30,8 @@ def is_partner_in(user, application) -> bool:
     """The user acts for an organisation of the application's consortium (other than the lead)."""
     organisation = user.organisation if user.is_authenticated else None
     return (application is not None and organisation is not None
-            and application.consortium.filter(organisation=organisation).exists())
+            and application.consortium.filter(organisation=organisation)
+            .exclude(organisation=application.lead_id).exists())
 
 
 @rules.predicate
@@ -45,3 +46,21 @@ rules.add_perm("programs.apply", is_member_user & is_published)
 rules.add_perm("programs.view_application", leads | is_partner_in | is_assigned_to | is_cluster_staff)
 rules.add_perm("programs.change_application", is_member_user & leads)
 rules.add_perm("programs.confirm_share", is_member_user & is_partner_in)
+
+
+# Documents: the lead's people and its partners' attach them to the draft (a partner sends its own financial
+# statements, its letter of support); the lead's people remove any, a partner's people those their organisation
+# sent. Whoever may read the application may download them (views/documents.py).
+@rules.predicate
+def sent_by_own_organisation(user, document) -> bool:
+    return (document is not None and belongs_to(user, document.organisation)
+            and is_partner_in(user, document.application))
+
+
+@rules.predicate
+def leads_its_application(user, document) -> bool:
+    return document is not None and leads(user, document.application)
+
+
+rules.add_perm("programs.add_document", is_member_user & (leads | is_partner_in))
+rules.add_perm("programs.delete_document", is_member_user & (leads_its_application | sent_by_own_organisation))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, money, staff
+from .views import applications, calls, consortium, documents, money, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
     path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
+    path("applications/<int:pk>/documents/", documents.upload, name="document-upload"),
+    path("documents/<int:pk>/", documents.download, name="document-download"),
+    path("documents/<int:pk>/delete/", documents.delete, name="document-delete"),
+    path("applications/<int:pk>/consortium/", consortium.edit, name="consortium-edit"),
+    path("applications/<int:pk>/consortium/confirm/", consortium.confirm, name="consortium-confirm"),
 ]

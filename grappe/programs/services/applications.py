@@ -25,7 +25,8 @@ from grappe.core.permissions import require
 from grappe.members.models import Organisation, User
 
 from ..eligibility import reasons_not_eligible
-from .notices import tell_lead
+from .documents import check_required_documents, document_json
+from .notices import tell_lead, tell_partners
 from ..models import (
     Application,
     ApplicationStatus,
@@ -99,8 +100,8 @@ def update_application(*, actor: User, application: Application, data: dict) -> 
 def set_consortium(*, actor: User, application: Application,
                    shares: dict[Organisation, tuple[Decimal, Decimal]]) -> list[ConsortiumMember]:
     """The lead sets its consortium: each organisation (its own included) with its shares of the work and of the
-    budget, in %, each adding up to 100. A partner whose shares changed confirms them again; an empty dict makes
-    the application one of the lead alone."""
+    budget, in %, each adding up to 100. A partner whose shares changed confirms them again, and its people are
+    asked to; an empty dict makes the application one of the lead alone."""
     with transaction.atomic():
         application = _editable(actor, application)
         if shares:
@@ -112,18 +113,21 @@ def set_consortium(*, actor: User, application: Application,
         before = [_member_json(member) for member in current.values()]
         application.consortium.exclude(organisation__in=[o.pk for o in shares]).delete()
         now = timezone.now()
+        asked = []
         for organisation, (work, budget) in shares.items():
             member = current.get(organisation.pk) or ConsortiumMember(application=application,
                                                                       organisation=organisation)
             if (member.share_of_work, member.share_of_budget) != (work, budget):
                 member.share_of_work, member.share_of_budget = work, budget
                 member.confirmed_at = member.confirmed_by = None
+                asked.append(organisation.pk)
             if organisation.pk == application.lead_id:  # the lead's shares are its own to set
                 member.confirmed_at, member.confirmed_by = now, actor
             member.save()
         members = list(application.consortium.select_related("organisation"))
         audit.record(actor, "application.consortium", application, before={"consortium": before},
                      after={"consortium": [_member_json(member) for member in members]})
+        notify.on_commit(tell_partners, application, [pk for pk in asked if pk != application.lead_id])
     return members
 
 
@@ -163,8 +167,9 @@ def confirm_share(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
 
 def submit(*, actor: User, application: Application) -> Application:
     """Submit the application before the deadline. Refused, with what to fix, when its amounts exceed the call's
-    limits, its consortium's shares do not add up or a partner has not confirmed. Submitting it twice (a double
-    click) submits it once. Its eligibility is computed from the call's rules and kept with their reasons."""
+    limits, a document the call requires is missing, its consortium's shares do not add up or a partner has not
+    confirmed. Submitting it twice (a double click) submits it once. Its eligibility is computed from the call's
+    rules and kept with their reasons."""
     now = timezone.now()
     with transaction.atomic():
         require(actor, "programs.change_application", application)
@@ -175,6 +180,7 @@ def submit(*, actor: User, application: Application) -> Application:
         call = application.call
         check_open(call, now)
         _check_amounts(application, call)
+        check_required_documents(application)
         members = list(application.consortium.select_related("organisation"))
         if members:
             check_shares([(m.share_of_work, m.share_of_budget) for m in members])
@@ -250,7 +256,8 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
         ApplicationVersion.objects.create(
             application=application, number=application.version, submitted_at=application.submitted_at,
             reopened_by=actor, reason=reason.strip(),
-            content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members]})
+            content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members],
+                     "documents": [document_json(d) for d in application.documents.all()]})
         before = {"status": application.status, "version": application.version}
         application.status, application.submitted_at = ApplicationStatus.DRAFT, None
         application.version += 1

@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from grappe.programs.models import (
 )
 
 from .factories import make_application, make_call, make_program
+from .sample_files import xlsx
 
 PARTNER = "partner"
 EVALUATOR = "evaluator"
@@ -252,3 +254,136 @@ class TestProgramDetail(ProgramsMatrix):
     args = staticmethod(lambda ctx: [ctx.program.pk])
     expect = STAFF_ONLY
 
+
+
+# Documents and the consortium (services/documents.py, views/documents.py, views/consortium.py).
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def attach(ctx, organisation, user, kind="business_plan"):
+    """A PDF attached to A's application, sent for `organisation` by `user`."""
+    from django.core.files.base import ContentFile
+
+    from grappe.programs.models import ApplicationDocument
+
+    from .sample_files import PDF
+
+    document = ApplicationDocument(application=ctx.application, kind=kind, original_name="plan d'affaires.pdf",
+                                   content_type="pdf", size=len(PDF), organisation=organisation, uploaded_by=user)
+    document.file.save("sample.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+class DocumentsMatrix(ProgramsMatrix):
+    @pytest.mark.parametrize("actor", PROGRAM_ACTORS)
+    def test_access(self, actor, programs_matrix, private_media, client):
+        self.check_access(actor, programs_matrix, client)
+
+
+READERS = {**ONLY_STAFF_KNOW, OWN_USER: 200, OWN_ADMIN: 200, PARTNER: 200, EVALUATOR: 200}
+
+
+class TestDocumentDownload(DocumentsMatrix):
+    """Whoever may read the application downloads its documents, as attachments (test_documents.py checks the
+    headers for each); to anyone else they do not exist."""
+
+    url = "programs:document-download"
+    args = staticmethod(lambda ctx: [attach(ctx, ctx.org_a, ctx.own_user).pk])
+    expect = READERS
+
+
+class TestDocumentUpload(DocumentsMatrix):
+    """The lead's people and the partner's attach documents to the draft; the staff and the evaluator read it but
+    may not."""
+
+    url = "programs:document-upload"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.application.pk])
+    data = staticmethod(lambda ctx: {"kind": "budget", "form_token": str(uuid.uuid4()),
+                                     "file": SimpleUploadedFile("budget.xlsx", xlsx())})
+    expect = {**READERS, OWN_USER: 302, OWN_ADMIN: 302, PARTNER: 302, EVALUATOR: 403, STAFF: 403}
+    audit_action = "application.document_added"
+
+
+class TestLeadDocumentDelete(DocumentsMatrix):
+    """The lead's people remove the lead's documents; the partner may not remove what it did not send."""
+
+    url = "programs:document-delete"
+    method = "post"
+    args = staticmethod(lambda ctx: [attach(ctx, ctx.org_a, ctx.own_user).pk])
+    expect = {**READERS, OWN_USER: 302, OWN_ADMIN: 302, PARTNER: 403, EVALUATOR: 403, STAFF: 403}
+    audit_action = "application.document_removed"
+
+
+class TestPartnerDocumentDelete(DocumentsMatrix):
+    """A partner's people remove what their organisation sent, and so may the lead's."""
+
+    url = "programs:document-delete"
+    method = "post"
+    args = staticmethod(lambda ctx: [attach(ctx, ctx.org_d, ctx.partner).pk])
+    expect = {**READERS, OWN_USER: 302, OWN_ADMIN: 302, PARTNER: 302, EVALUATOR: 403, STAFF: 403}
+    audit_action = "application.document_removed"
+
+
+LEAD_ONLY = {**READERS, PARTNER: 403, EVALUATOR: 403, STAFF: 403}
+
+
+class TestConsortiumPage(ProgramsMatrix):
+    url = "programs:consortium-edit"
+    args = staticmethod(lambda ctx: [ctx.application.pk])
+    expect = LEAD_ONLY
+
+
+def consortium_shares(ctx, pk):
+    return sorted(ConsortiumMember.objects.filter(application=pk).values_list(
+        "organisation__legal_name", "share_of_work", "share_of_budget"))
+
+
+class TestConsortiumEdit(ProgramsMatrix):
+    """The lead's people change the shares (70/30 instead of 60/40); nobody else may."""
+
+    url = "programs:consortium-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.application.pk])
+    data = staticmethod(lambda ctx: {
+        "lead-share_of_work": "70", "lead-share_of_budget": "70 %",
+        "partners-TOTAL_FORMS": "1", "partners-INITIAL_FORMS": "0", "partners-MIN_NUM_FORMS": "0",
+        "partners-MAX_NUM_FORMS": "50", "partners-0-organisation": str(ctx.org_d.pk),
+        "partners-0-share_of_work": "30", "partners-0-share_of_budget": "30,00"})
+    expect = {**LEAD_ONLY, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "application.consortium"
+    effect = staticmethod(consortium_shares)
+
+
+def partner_unconfirmed(ctx):
+    ConsortiumMember.objects.filter(application=ctx.application, organisation=ctx.org_d).update(
+        confirmed_at=None, confirmed_by=None)
+    return [ctx.application.pk]
+
+
+def partner_confirmed(ctx, pk):
+    return ConsortiumMember.objects.get(application=pk, organisation=ctx.org_d).confirmed_at is not None
+
+
+PARTNER_ONLY = {**READERS, OWN_USER: 403, OWN_ADMIN: 403, EVALUATOR: 403, STAFF: 403}
+
+
+class TestConfirmSharePage(ProgramsMatrix):
+    """The partner's people read their shares there; the lead's shares are its own, confirmed as it sets them."""
+
+    url = "programs:consortium-confirm"
+    args = staticmethod(partner_unconfirmed)
+    expect = PARTNER_ONLY
+
+
+class TestConfirmShare(ProgramsMatrix):
+    url = "programs:consortium-confirm"
+    method = "post"
+    args = staticmethod(partner_unconfirmed)
+    expect = {**PARTNER_ONLY, PARTNER: 302}
+    audit_action = "consortium.confirmed"
+    effect = staticmethod(partner_confirmed)

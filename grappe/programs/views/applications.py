@@ -18,6 +18,8 @@ from ..models import Application, Call, Commitment, Decision, Outcome
 from ..services import applications
 from ..services.applications import REOPENABLE, deadline_text
 from ..services.evaluation import TO_EVALUATE
+from .consortium import consortium_context
+from .documents import documents_context
 
 
 def _visible(request, pk) -> Application:
@@ -37,7 +39,8 @@ def application_detail(request, pk):
         "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
         "may_reopen": application.status in REOPENABLE and staff,
-        "reason_form": ReasonForm(), **(_money(application) if staff else {})})
+        "reason_form": ReasonForm(), **(_money(application) if staff else {}),
+        **documents_context(user, application), **consortium_context(user, application)})
 
 
 def _money(application: Application) -> dict:

@@ -1,0 +1,53 @@
+"""What an uploaded document is, read from its content and never from its name: a PDF, a Word document (DOCX) or
+an Excel workbook (XLSX), or nothing we accept.
+
+A name says nothing: "budget.pdf" may be a web page or a program. A PDF starts with "%PDF-". DOCX and XLSX are
+zip files (Office Open XML) whose "[Content_Types].xml" declares the main part of a Word document or of a
+workbook, and that part is there ("word/…" or "xl/…"). Macro-enabled files (.docm, .xlsm) declare another main
+part and are refused. Nothing is unpacked but "[Content_Types].xml", itself bounded: a zip bomb costs nothing.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+
+from .models import DocumentType
+
+CONTENT_TYPES_PART = "[Content_Types].xml"
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+# The main part each type declares in [Content_Types].xml, and where that part lives.
+OFFICE_TYPES = {
+    DocumentType.DOCX: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                        "word/"),
+    DocumentType.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/"),
+}
+EXTENSIONS = {DocumentType.PDF: ".pdf", DocumentType.DOCX: ".docx", DocumentType.XLSX: ".xlsx"}
+
+
+def detect(content: bytes) -> DocumentType | None:
+    """The type of the file `content`, or None when it is none of those we accept."""
+    if content.startswith(b"%PDF-"):
+        return DocumentType.PDF
+    if not content.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            part = archive.getinfo(CONTENT_TYPES_PART) if CONTENT_TYPES_PART in names else None
+            if part is None or part.file_size > MAX_CONTENT_TYPES_BYTES:
+                return None
+            declared = archive.read(part).decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, ValueError):
+        return None  # damaged, encrypted, or compressed in a way we do not read: not a document we accept
+    for kind, (main_part, folder) in OFFICE_TYPES.items():
+        declares = re.search(r"ContentType\s*=\s*[\"']" + re.escape(main_part) + r"[\"']", declared)
+        if declares and any(name.startswith(folder) for name in names):
+            return kind
+    return None
+
+
+def download_name(original_name: str, kind: DocumentType) -> str:
+    """The name a reader saves the document as: the sender's, with the extension of what it really is."""
+    stem = PurePath(original_name).stem or "document"
+    return f"{stem}{EXTENSIONS[DocumentType(kind)]}"
