@@ -5,6 +5,7 @@ text ("12500.00"), written in the reader's way when read."""
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grappe.core.amounts import format_amount
 from grappe.core.notify import Kind
@@ -27,4 +28,7 @@ KINDS = {
     "programs.funds_committed": Kind(lambda p: _(
         "%(amount)s are committed to your application “%(title)s”.") % {
             **p, "amount": format_amount(Decimal(p["amount"]))}),
+    "programs.evaluations_complete": Kind(lambda p: ngettext(
+        "The evaluation of “%(title)s” is in.", "The %(count)d evaluations of “%(title)s” are in.",
+        p["count"]) % p),
 }

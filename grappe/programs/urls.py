@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import applications, calls, money, staff
+from .views import evaluation
 
 app_name = "programs"
 urlpatterns = [
@@ -18,4 +19,7 @@ urlpatterns = [
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
     path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
+    path("evaluations/", evaluation.my_evaluations, name="my-evaluations"),
+    path("evaluations/<int:pk>/", evaluation.score_sheet, name="evaluation-score"),
+    path("evaluations/conflicts/", evaluation.conflicts, name="evaluation-conflicts"),
 ]

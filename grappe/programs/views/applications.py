@@ -37,7 +37,8 @@ def application_detail(request, pk):
         "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
         "may_reopen": application.status in REOPENABLE and staff,
-        "reason_form": ReasonForm(), **(_money(application) if staff else {})})
+        "reason_form": ReasonForm(), **(_money(application) if staff else {}),
+        "my_assignment": application.assignments.filter(evaluator=user).first() if user.is_authenticated else None})
 
 
 def _money(application: Application) -> dict:
