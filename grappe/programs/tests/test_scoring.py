@@ -292,3 +292,11 @@ def test_a_declared_conflict_is_listed_and_the_page_says_which_assignments_it_re
     html = response.content.decode()
     assert "Delta Avionique" in html and "Ancien employeur" in html and application.title in html
     assert not EvaluatorAssignment.objects.filter(evaluator=second).exists()
+
+
+def test_an_evaluators_home_and_menu_lead_to_the_evaluations_to_do(review, client):
+    application, innovation, team, org_d, first, second = review
+    client.force_login(first)
+    html = client.get(reverse("home:home")).content.decode()
+    assert reverse("programs:my-evaluations") in html and page(application, first) in html
+    assert application.title in html
