@@ -9,6 +9,7 @@ from grappe.listening.selectors import briefs, needs, surveys
 from grappe.members import selectors
 from grappe.members.models import Role
 from grappe.partnering.selectors import introductions
+from grappe.programs import selectors as programs
 
 from .selectors import background_jobs
 
@@ -42,6 +43,12 @@ def observer_blocks(user) -> dict:
     return {"is_observer_home": True, "latest_brief": briefs.visible_briefs(user).first()}
 
 
+def evaluator_blocks(user) -> dict:
+    """An evaluator's applications still to score (to do, or a draft saved)."""
+    waiting = [row for row in programs.evaluations_of(user) if row.state in (programs.TO_DO, programs.DRAFT)]
+    return {"is_evaluator_home": True, "evaluations_to_do": waiting[:SHOWN], "evaluations_waiting": len(waiting)}
+
+
 def home(request):
     user = request.user
     context = selectors.home_figures(user)
@@ -50,6 +57,8 @@ def home(request):
             context.update(staff_blocks(user))
         elif user.role == Role.OBSERVER:
             context.update(observer_blocks(user))
+        elif user.role == Role.EVALUATOR:
+            context.update(evaluator_blocks(user))
         else:
             context.update(member_blocks(user))
     return render(request, "home/home.html", context)

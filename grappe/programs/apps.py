@@ -29,4 +29,6 @@ class ProgramsConfig(AppConfig):
             "conflict.declared": _("Conflict of interest declared"),
             "consortium.confirmed": _("Consortium shares confirmed"),
             "disbursement.recorded": _("Disbursement recorded"),
+            "assignment.saved": _("Evaluation saved as a draft"),
+            "assignment.scored": _("Evaluation submitted"),
         })

@@ -1,6 +1,7 @@
 """A demo government program on the demo cluster: a funder's envelope with a closed call (applications alone and
 one as a consortium, screened, each scored by two evaluators, decided, funds committed, payments partly made)
-and an open call (closing in three weeks, one draft and one submitted application).
+and an open call (closing in three weeks, one draft and one submitted application, screened as it came in and
+waiting for the demo evaluator's scores).
 
 Written through the app's services wherever one exists (applications, consortium, submission, screening,
 assignment, decisions, commitments, disbursements), so that the invariants hold and every step is audited.
@@ -119,6 +120,7 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
         funded = _evaluate_and_decide(rng, closed, staff, now)
         open_call = _open_call(program, staff, now)
         _open_applications(rng, open_call, exclude={o.pk for o in leads + partners})
+        _evaluation_to_do(open_call, staff)
     return DemoProgram(program, closed, open_call, len(made) + 2, funded)
 
 
@@ -341,3 +343,10 @@ def demo_pdf(*lines: str) -> bytes:
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+def _evaluation_to_do(call: Call, staff: User) -> None:
+    """The open call's submitted application, screened as it came in, waits for the demo evaluator's scores."""
+    for application in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).order_by("pk"):
+        applications.screen(actor=staff, application=application)
+        application.refresh_from_db()
+        if application.status == ApplicationStatus.ELIGIBLE:
+            evaluation.assign_evaluator(actor=staff, application=application, evaluator=_evaluator())

@@ -5,6 +5,7 @@ text ("12500.00"), written in the reader's way when read."""
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grappe.core.amounts import format_amount
 from grappe.core.notify import Kind
@@ -35,6 +36,9 @@ KINDS = {
         "%(work)s %% of the work, %(budget)s %% of the budget. Confirm your shares.") % {
             **p, "call": _call(p), "work": percent_text(Decimal(p["share_of_work"])),
             "budget": percent_text(Decimal(p["share_of_budget"]))}, lapsed=lambda p: _share_lapsed(p)),
+    "programs.evaluations_complete": Kind(lambda p: ngettext(
+        "The evaluation of “%(title)s” is in.", "The %(count)d evaluations of “%(title)s” are in.",
+        p["count"]) % p),
 }
 
 

@@ -7,6 +7,7 @@ the applications it is assigned to; a government observer sees aggregated result
 
 import rules
 
+from grappe.members.models import Role
 from grappe.members.rules import belongs_to, is_cluster_staff, is_member_user
 
 from .models import CallStatus
@@ -64,3 +65,21 @@ def leads_its_application(user, document) -> bool:
 
 rules.add_perm("programs.add_document", is_member_user & (leads | is_partner_in))
 rules.add_perm("programs.delete_document", is_member_user & (leads_its_application | sent_by_own_organisation))
+@rules.predicate
+def is_evaluator(user) -> bool:
+    """External evaluators and the cluster staff evaluate."""
+    return user.is_authenticated and user.is_active and (user.role == Role.EVALUATOR or user.is_staff)
+
+
+@rules.predicate
+def scores_pending(user, application) -> bool:
+    """The user is assigned to the application and has not submitted their own scores yet."""
+    return (application is not None and user.is_authenticated
+            and application.assignments.filter(evaluator=user, submitted_at__isnull=True).exists())
+
+
+rules.add_perm("programs.evaluate", is_evaluator)
+# Evaluators' scores and recommendations are the staff's to read, never before the reader's own are in: a member
+# of the staff assigned to the application sees the others' once theirs are submitted. An evaluator who is not
+# staff never sees another's (their own, on their scoring page).
+rules.add_perm("programs.view_scores", is_cluster_staff & ~scores_pending)

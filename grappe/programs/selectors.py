@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from grappe.members.models import Certification, Organisation
 
 from .eligibility import Reason, reasons_not_eligible
-from .models import Application, Call, CallStatus, Program
+from .models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    ConsortiumMember,
+    EvaluatorAssignment,
+    Program,
+)
 
 
 def open_calls(now=None) -> QuerySet:
@@ -49,3 +58,51 @@ def call_applications(call: Call) -> QuerySet:
     """A call's applications for the staff, with the size of each one's consortium (0: alone)."""
     return (Application.objects.filter(call=call).select_related("lead")
             .annotate(consortium_size=Count("consortium")).order_by("status", "title"))
+
+
+TO_DO, DRAFT, SUBMITTED, CLOSED = "to_do", "draft", "submitted", "closed"
+EVALUATION_STATES = {TO_DO: _("To do"), DRAFT: _("Draft saved"), SUBMITTED: _("Submitted"),
+                     CLOSED: _("Closed without your scores")}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One of an evaluator's assignments as their list shows it: to do, a draft saved, submitted, or closed (the
+    application left the evaluation before their scores were in)."""
+
+    assignment: EvaluatorAssignment
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return str(EVALUATION_STATES[self.state])
+
+
+def evaluations_of(user) -> list[Evaluation]:
+    """The user's assignments, what is left to do first, then the soonest assigned."""
+    assignments = (EvaluatorAssignment.objects.filter(evaluator=user)
+                   .select_related("application__call__program", "application__lead")
+                   .annotate(score_count=Count("scores")).order_by("assigned_at", "pk"))
+    rows = [Evaluation(assignment, _evaluation_state(assignment)) for assignment in assignments]
+    order = [TO_DO, DRAFT, CLOSED, SUBMITTED]
+    return sorted(rows, key=lambda row: order.index(row.state))
+
+
+def _evaluation_state(assignment) -> str:
+    if assignment.submitted_at is not None:
+        return SUBMITTED
+    if assignment.application.status not in (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW):
+        return CLOSED
+    return DRAFT if assignment.score_count or assignment.recommendation else TO_DO
+
+
+def organisations_to_declare() -> QuerySet:
+    """The organisations an evaluator may declare a conflict with: those the directory lists, and every one that
+    applied to a call (as lead or partner), listed or not: those are the ones they may be asked to evaluate."""
+    applied = ~Q(status=ApplicationStatus.DRAFT)
+    return (Organisation.objects.filter(
+        Q(listed_in_directory=True)
+        | Q(pk__in=Application.objects.filter(applied).values("lead"))
+        | Q(pk__in=ConsortiumMember.objects.filter(application__in=Application.objects.filter(applied))
+            .values("organisation")))
+        .order_by("legal_name"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, consortium, documents, money, staff
+from .views import applications, calls, consortium, documents, evaluation, money, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -23,4 +23,7 @@ urlpatterns = [
     path("documents/<int:pk>/delete/", documents.delete, name="document-delete"),
     path("applications/<int:pk>/consortium/", consortium.edit, name="consortium-edit"),
     path("applications/<int:pk>/consortium/confirm/", consortium.confirm, name="consortium-confirm"),
+    path("evaluations/", evaluation.my_evaluations, name="my-evaluations"),
+    path("evaluations/<int:pk>/", evaluation.score_sheet, name="evaluation-score"),
+    path("evaluations/conflicts/", evaluation.conflicts, name="evaluation-conflicts"),
 ]

@@ -69,4 +69,7 @@ def test_the_demo_program_has_a_decided_closed_call_within_its_budget_and_an_ope
     opened = demo.open_call
     assert opened.is_open(timezone.now())
     assert sorted(opened.applications.values_list("status", flat=True)) == [ApplicationStatus.DRAFT,
-                                                                            ApplicationStatus.SUBMITTED]
+                                                                            ApplicationStatus.UNDER_REVIEW]
+    # The demo evaluator has an evaluation to do in the open call.
+    to_do = opened.applications.get(status=ApplicationStatus.UNDER_REVIEW).assignments.get()
+    assert to_do.evaluator.email == "evaluation@grappe.demo" and to_do.submitted_at is None

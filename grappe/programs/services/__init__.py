@@ -5,5 +5,6 @@ budget`, then `budget.commit_funds(...)`):
     decisions.py     the committee's decision: funded (the amount granted) or declined
     budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
     evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
+    scoring.py       an evaluator's scores: saved as a draft, then submitted once
     notices.py       what the applicant's organisation is told
 """

@@ -2,22 +2,27 @@
 call at once (matching.assignment: k each, conflict-free, the load balanced), never where a conflict of interest
 exists (grappe/programs/conflicts.py).
 
-Lock order: the call's row first, then its applications' (the budget's writes lock the program before either:
-Program → Call → Application → Commitment). Two assignments to one call run one after the other.
+Lock order: the call's row first, then its applications', then their assignments' (the budget's writes lock the
+program before either: Program → Call → Application → Commitment; scoring.py: Application → EvaluatorAssignment).
+Two assignments to one call run one after the other.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from grappe.core import audit
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
-from grappe.members.models import Organisation, Role, User
+from grappe.members.models import Organisation, User
 from matching.assignment import Assignment, Evaluator, assign
 
 from ..conflicts import conflict_pairs, conflicts_of
 from ..models import Application, ApplicationStatus, Call, ConflictDeclaration, EvaluatorAssignment
+from ..rules import is_evaluator
 
 # Applications that are evaluated: eligible ones, and those already under review.
 TO_EVALUATE = (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW)
@@ -25,12 +30,23 @@ TO_EVALUATE = (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW)
 
 def may_evaluate(user: User) -> bool:
     """Evaluators are external evaluators or the cluster staff."""
-    return user.is_active and (user.role == Role.EVALUATOR or user.is_staff)
+    return is_evaluator(user)
 
 
-def declare_conflict(*, actor: User, organisation: Organisation, reason: str = "") -> ConflictDeclaration:
-    """The evaluator declares a conflict of interest with an organisation: never assigned to its applications.
-    Declaring it again keeps one declaration."""
+@dataclass(frozen=True)
+class Declared:
+    """A declared conflict and what it did to the evaluator's assignments to the organisation's applications
+    under evaluation: removed when no score was saved yet, kept otherwise (the staff decide; the evaluator may
+    no longer score them, services/scoring.py rechecks the conflicts)."""
+
+    declaration: ConflictDeclaration
+    released: tuple[Application, ...]
+    kept: tuple[Application, ...]
+
+
+def declare_conflict(*, actor: User, organisation: Organisation, reason: str = "") -> Declared:
+    """The evaluator declares a conflict of interest with an organisation: never assigned to its applications,
+    and removed from those they are assigned to without scores. Declaring it again keeps one declaration."""
     if not may_evaluate(actor):
         raise ValidationError(_("Only an evaluator declares conflicts of interest."), code="not_evaluator")
     with transaction.atomic():
@@ -38,7 +54,27 @@ def declare_conflict(*, actor: User, organisation: Organisation, reason: str = "
             evaluator=actor, organisation=organisation, defaults={"reason": reason.strip()})
         if created:
             audit.record(actor, "conflict.declared", declaration, after=audit.snapshot(declaration))
-    return declaration
+        released, kept = _release_for(actor, organisation)
+    return Declared(declaration, released, kept)
+
+
+def _release_for(evaluator: User, organisation: Organisation) -> tuple[tuple[Application, ...], ...]:
+    """Release the evaluator's assignments to the organisation's applications under evaluation (as lead or
+    partner) that have no score yet; the others are kept. Locks the applications, then the assignments (the
+    order of evaluation.py and scoring.py), so that a score saved meanwhile is never deleted with its assignment."""
+    touched = (Application.objects.filter(status__in=TO_EVALUATE, assignments__evaluator=evaluator)
+               .filter(Q(lead=organisation) | Q(consortium__organisation=organisation)))
+    applications = list(Application.objects.select_for_update().filter(pk__in=touched.values("pk")).order_by("pk"))
+    assignments = (EvaluatorAssignment.objects.select_for_update()
+                   .filter(evaluator=evaluator, application__in=applications).order_by("pk"))
+    by_pk = {application.pk: application for application in applications}
+    released, kept = [], []
+    for assignment in assignments:
+        if _release(evaluator, assignment):
+            released.append(by_pk[assignment.application_id])
+        else:
+            kept.append(by_pk[assignment.application_id])
+    return tuple(released), tuple(kept)
 
 
 def assign_evaluator(*, actor: User, application: Application, evaluator: User) -> EvaluatorAssignment:
@@ -95,13 +131,15 @@ def assign_call(*, actor: User, call: Call, evaluators: list[User], per_applicat
     return result
 
 
-def _release(actor: User, assignment: EvaluatorAssignment) -> None:
-    """Remove an assignment that became a conflict of interest, unless its scores are in (the staff decide)."""
+def _release(actor: User, assignment: EvaluatorAssignment) -> bool:
+    """Remove an assignment that became a conflict of interest, unless its scores are in (the staff decide).
+    Whether it was removed."""
     if assignment.submitted_at is not None or assignment.scores.exists():
-        return
+        return False
     before = audit.snapshot(assignment)
     audit.record(actor, "application.unassigned", assignment, before=before)
     assignment.delete()
+    return True
 
 
 def _start_review(actor: User, application: Application) -> None:

@@ -33,6 +33,7 @@ from grappe.programs.models import (
     CallStatus,
     ConflictDeclaration,
     ConsortiumMember,
+    Criterion,
     EvaluatorAssignment,
 )
 
@@ -387,3 +388,78 @@ class TestConfirmShare(ProgramsMatrix):
     expect = {**PARTNER_ONLY, PARTNER: 302}
     audit_action = "consortium.confirmed"
     effect = staticmethod(partner_confirmed)
+EVALUATORS_ONLY = {**dict.fromkeys(PROGRAM_ACTORS, 403), ANONYMOUS: 302, EVALUATOR: 200, CONFLICTED_EVALUATOR: 200,
+                   STAFF: 200}
+ONLY_THE_EVALUATOR = {**dict.fromkeys(PROGRAM_ACTORS, 404), ANONYMOUS: 302, EVALUATOR: 200}
+
+
+class TestMyEvaluations(ProgramsMatrix):
+    """Evaluators (external ones, and the staff, who may evaluate) list what they are asked to evaluate."""
+
+    url = "programs:my-evaluations"
+    expect = EVALUATORS_ONLY
+
+
+class TestEvaluationConflicts(ProgramsMatrix):
+    url = "programs:evaluation-conflicts"
+    expect = EVALUATORS_ONLY
+
+
+class TestDeclareConflict(ProgramsMatrix):
+    """Each evaluator declares their own conflict of interest (with B, whose applications nobody evaluates)."""
+
+    url = "programs:evaluation-conflicts"
+    method = "post"
+    data = staticmethod(lambda ctx: {"organisation": ctx.org_b.pk, "reason": "Ancien employeur"})
+    expect = {**EVALUATORS_ONLY, EVALUATOR: 302, CONFLICTED_EVALUATOR: 302, STAFF: 302}
+    audit_action = "conflict.declared"
+    effect = staticmethod(lambda ctx: sorted(ConflictDeclaration.objects.values_list("evaluator__email",
+                                                                                      "organisation__legal_name")))
+
+
+def under_review_assignment(ctx):
+    """A's application under review, its call's grid with one criterion; the evaluator's assignment."""
+    in_status(ApplicationStatus.UNDER_REVIEW)(ctx)
+    ctx.criterion, _ = Criterion.objects.get_or_create(call=ctx.call, name_fr="Innovation",
+                                                       defaults={"name_en": "Innovation", "max_score": 10})
+    return [EvaluatorAssignment.objects.get(application=ctx.application, evaluator=ctx.evaluator).pk]
+
+
+def score_data(**extra):
+    def data(ctx):
+        return {"form_token": str(uuid.uuid4()), f"value_{ctx.criterion.pk}": "7,5",
+                f"comment_{ctx.criterion.pk}": "Procédé nouveau", "recommendation": "fund", **extra}
+    return staticmethod(data)
+
+
+def scores_of(ctx, pk):
+    assignment = EvaluatorAssignment.objects.get(pk=pk)
+    return (sorted(assignment.scores.values_list("value", "comment")), assignment.submitted_at is not None)
+
+
+class TestScoreSheet(ProgramsMatrix):
+    """Only the assigned evaluator opens their score sheet; to anyone else the assignment does not exist."""
+
+    url = "programs:evaluation-score"
+    args = staticmethod(under_review_assignment)
+    expect = ONLY_THE_EVALUATOR
+
+
+class TestSaveScores(ProgramsMatrix):
+    url = "programs:evaluation-score"
+    method = "post"
+    args = staticmethod(under_review_assignment)
+    data = score_data()
+    expect = {**ONLY_THE_EVALUATOR, EVALUATOR: 302}
+    audit_action = "assignment.saved"
+    effect = staticmethod(scores_of)
+
+
+class TestSubmitScores(ProgramsMatrix):
+    url = "programs:evaluation-score"
+    method = "post"
+    args = staticmethod(under_review_assignment)
+    data = score_data(submit="1")
+    expect = {**ONLY_THE_EVALUATOR, EVALUATOR: 302}
+    audit_action = "assignment.scored"
+    effect = staticmethod(scores_of)

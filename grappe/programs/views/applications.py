@@ -40,7 +40,8 @@ def application_detail(request, pk):
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
         "may_reopen": application.status in REOPENABLE and staff,
         "reason_form": ReasonForm(), **(_money(application) if staff else {}),
-        **documents_context(user, application), **consortium_context(user, application)})
+        **documents_context(user, application), **consortium_context(user, application),
+        "my_assignment": application.assignments.filter(evaluator=user).first() if user.is_authenticated else None})
 
 
 def _money(application: Application) -> dict:

@@ -10,7 +10,7 @@ from grappe.core.pages import page_for
 from grappe.members.models import Role, User
 
 from .. import selectors
-from ..models import Call, Program
+from ..models import Application, Call, Program
 from ..services import evaluation
 
 
@@ -37,9 +37,38 @@ def assign_evaluators(request, pk):
     messages.success(request, ngettext(
         "%(count)d evaluation assigned.", "%(count)d evaluations assigned.", len(result.new)) % {
         "count": len(result.new)})
-    for shortfall in result.shortfalls:
-        messages.warning(request, _("An application lacks %(missing)d evaluator(s): %(why)s") % {
-            "missing": shortfall.missing,
-            "why": _("too few evaluators without a conflict of interest.") if shortfall.reason == "conflicts"
-            else _("the evaluators without conflict have no room left.")})
+    for text in shortfall_messages(result):
+        messages.warning(request, text)
     return redirect(call.program)
+
+
+SHOWN_TITLES = 5
+
+
+def shortfall_messages(result) -> list[str]:
+    """What could not be done, one sentence per reason (not one per application: a call may have hundreds).
+    matching.assignment says "conflicts" when fewer than k evaluators are free of conflict for an application;
+    when fewer than k evaluators exist at all, that is the reason for every application, and said so."""
+    if not result.shortfalls:
+        return []
+    evaluators, needed = len(result.loads), result.per_application
+    if evaluators < needed:
+        return [ngettext(
+            "Not enough evaluators: %(count)d is registered (accounts with the evaluator role), and each "
+            "application needs %(needed)d. Add evaluators, then assign again.",
+            "Not enough evaluators: %(count)d are registered (accounts with the evaluator role), and each "
+            "application needs %(needed)d. Add evaluators, then assign again.",
+            evaluators) % {"count": evaluators, "needed": needed}]
+    titles = Application.objects.in_bulk([shortfall.application for shortfall in result.shortfalls])
+    texts = []
+    for reason, why in (("conflicts", _("too few evaluators without a conflict of interest")),
+                        ("capacity", _("the evaluators without a conflict of interest have no room left"))):
+        short = [titles[s.application].title for s in result.shortfalls if s.reason == reason]
+        if short:
+            named = ", ".join(_("“%(title)s”") % {"title": title} for title in short[:SHOWN_TITLES])
+            if len(short) > SHOWN_TITLES:
+                named = _("%(titles)s and %(more)d more") % {"titles": named, "more": len(short) - SHOWN_TITLES}
+            texts.append(ngettext("%(count)d application lacks evaluators (%(why)s): %(titles)s.",
+                                  "%(count)d applications lack evaluators (%(why)s): %(titles)s.", len(short))
+                         % {"count": len(short), "why": why, "titles": named})
+    return texts
