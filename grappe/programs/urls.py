@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, money, staff
+from .views import applications, calls, committee, money, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
     path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
+    path("staff/calls/<int:pk>/", committee.call_staff, name="call-staff"),
+    path("staff/calls/<int:pk>/screen/", committee.call_screen, name="call-screen"),
+    path("staff/calls/<int:pk>/ranking/", committee.call_ranking, name="call-ranking"),
+    path("staff/calls/<int:pk>/summary/", committee.call_summary, name="call-summary"),
+    path("staff/calls/<int:pk>/summary.pdf", committee.call_summary_pdf, name="call-summary-pdf"),
+    path("staff/applications/<int:pk>/eligibility/", committee.application_eligibility,
+         name="application-eligibility"),
+    path("staff/applications/<int:pk>/history/", committee.application_history, name="application-history"),
 ]

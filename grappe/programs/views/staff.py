@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -42,4 +43,7 @@ def assign_evaluators(request, pk):
             "missing": shortfall.missing,
             "why": _("too few evaluators without a conflict of interest.") if shortfall.reason == "conflicts"
             else _("the evaluators without conflict have no room left.")})
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the call's own page sends its button back there
     return redirect(call.program)
