@@ -177,7 +177,7 @@ def test_one_refused_row_records_nothing_and_says_which_row_and_why(client, staf
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "1 demande n’a pu être décidée ; rien n’a été enregistré." in page
+    assert "1 demande n’a pu être décidée; rien n’a été enregistré." in page
     assert re.search(r'<tr class="table-danger">.*?Train fragile.*?Le montant accordé dépasse le montant demandé',
                      page, re.S)
     assert not Decision.objects.exists()
@@ -231,7 +231,7 @@ def test_the_decision_summary_shows_each_evaluators_scores_and_recommendation_to
     assert "Éval 1" in page and "Éval 2" in page
     assert "Ne pas financer" in page and "Les évaluateurs sont en désaccord" in page
     assert "Tous les évaluateurs sont d’accord" in page
-    assert "90 000,00" in page  # asked by the two applications still to decide
+    assert "90\u00a0000,00" in page  # asked by the two applications still to decide
 
 
 def test_an_evaluator_never_sees_the_others_scores_through_the_summary(client, call, two_evaluated, evaluators):
@@ -289,7 +289,7 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
 
     page = client.get(f"/fr/programs/staff/applications/{application.pk}/history/").content.decode()
 
-    for words in ("Demande décidée", "Fonds engagés", "Versement enregistré", "Jalon 1"):
+    for words in ("Décision rendue sur la demande", "Fonds engagés", "Versement enregistré", "Jalon 1"):
         assert words in page
-    assert page.index("Demande décidée") < page.index("Fonds engagés") < page.index("Versement enregistré")
+    assert page.index("Décision rendue sur la demande") < page.index("Fonds engagés") < page.index("Versement enregistré")
     assert "Demande modifiée" not in page
