@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def call(staff):
     call = make_call(make_program(staff, envelope="200000.00"), passing_score=Decimal("65.00"))
-    Criterion.objects.create(call=call, name_fr="Innovation", name_en="Innovation", weight=Decimal(2), max_score=10,
-                             position=1)
-    Criterion.objects.create(call=call, name_fr="Équipe", name_en="Team", weight=Decimal(1), max_score=10, position=2)
+    for position, (name_fr, name_en, weight) in enumerate((("Innovation", "Innovation", 2), ("Équipe", "Team", 1))):
+        Criterion.objects.create(call=call, name_fr=name_fr, name_en=name_en, weight=Decimal(weight), max_score=10,
+                                 position=position)
     return call
 
 
@@ -73,7 +73,8 @@ def two_evaluated(call, staff, evaluators):
     return strong, weak
 
 
-def test_the_staff_screen_the_submitted_applications_of_a_call_from_its_rules(client, staff, call, org_a, org_user):
+def test_the_staff_screen_the_submitted_applications_of_a_call_from_its_rules(client, staff, call, org_a,
+                                                                              org_user):
     ok = make_application(call, org_a, org_user, status=ApplicationStatus.SUBMITTED)
     other = make_organisation("Hors Région", neq="7777777777")
     refused = make_application(call, other, make_member(other, "m@hors.test"), status=ApplicationStatus.SUBMITTED,
@@ -89,7 +90,8 @@ def test_the_staff_screen_the_submitted_applications_of_a_call_from_its_rules(cl
     assert AuditEntry.objects.filter(action="application.eligibility", actor=staff).count() == 2
 
 
-def test_eligibility_decided_by_hand_needs_a_reason_and_keeps_what_was_typed(client, staff, call, org_a, org_user):
+def test_eligibility_decided_by_hand_needs_a_reason_and_keeps_what_was_typed(client, staff, call, org_a,
+                                                                             org_user):
     application = make_application(call, org_a, org_user, status=ApplicationStatus.INELIGIBLE,
                                    eligibility_reasons=[{"code": "good_standing", "params": {}}])
     client.force_login(staff)
@@ -280,8 +282,8 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
     application = evaluated(call, org_a, staff, evaluators, [(9, 9, FUND), (8, 8, FUND)])
     decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=Decimal("40000.00"))
     commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("40000.00"))
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 1", amount=Decimal("10000.00"),
-                               paid_on=timezone.localdate())
+    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 1",
+                               amount=Decimal("10000.00"), paid_on=timezone.localdate())
     other = make_application(call, make_organisation("Autre", neq="8888888888"), org_user)
     AuditEntry.objects.create(actor_label="x", action="application.changed", target_type="programs.application",
                               target_id=str(other.pk))  # another application's: not in this one's history
@@ -291,5 +293,6 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
 
     for words in ("Décision rendue sur la demande", "Fonds engagés", "Versement enregistré", "Jalon 1"):
         assert words in page
-    assert page.index("Décision rendue sur la demande") < page.index("Fonds engagés") < page.index("Versement enregistré")
+    assert (page.index("Décision rendue sur la demande") < page.index("Fonds engagés")
+            < page.index("Versement enregistré"))
     assert "Demande modifiée" not in page

@@ -58,7 +58,8 @@ def application_eligibility(request, pk):
             application_services.override_eligibility(
                 actor=request.user, application=application, eligible=form.cleaned_data["eligible"],
                 reason=form.cleaned_data["reason"])
-            messages.success(request, _("The eligibility of “%(title)s” is decided.") % {"title": application.title})
+            messages.success(request, _("The eligibility of “%(title)s” is decided.") % {
+                "title": application.title})
             return redirect("programs:call-staff", pk=application.call_id)
         except ValidationError as error:
             form.add_error(None, error)
