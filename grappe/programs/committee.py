@@ -4,7 +4,9 @@ and an application's history. Reads only (the writes are services/committee.py);
 matching.committee (weighted scores out of 100, mean, spread, agreement, ranking against the envelope).
 
 Every evaluator's scores are here: these reads are for the staff only (programs.manage_program), never for an
-evaluator, who must not see the others' scores.
+evaluator, who must not see the others' scores before submitting their own. A member of the staff may evaluate
+too: the applications they have yet to score are left out of what they read (`viewer`), with their scores,
+until they submit theirs.
 """
 
 from dataclasses import dataclass
@@ -120,6 +122,7 @@ class Ranking:
     criteria: list[Criterion]
     rows: list[RankedApplication]
     asked: Decimal
+    withheld: list[Application]
     large_spread: Decimal = figures.LARGE_SPREAD
 
     @property
@@ -131,9 +134,13 @@ class Ranking:
         return [row for row in self.rows if row.may_decide]
 
 
-def ranking(call: Call) -> Ranking:
-    """The call's applications with at least one submitted evaluation, ranked by matching.committee."""
+def ranking(call: Call, viewer=None) -> Ranking:
+    """The call's applications with at least one submitted evaluation, ranked by matching.committee. Those the
+    viewer is assigned to and has not scored yet are `withheld`: not ranked, their scores not read."""
     call = Call.objects.select_related("program").get(pk=call.pk)
+    unscored = set(EvaluatorAssignment.objects.filter(evaluator=viewer, submitted_at__isnull=True,
+                                                      application__call=call)
+                   .values_list("application_id", flat=True)) if viewer is not None else set()
     criteria = list(call.criteria.all())
     submitted = (EvaluatorAssignment.objects.filter(submitted_at__isnull=False)
                  .select_related("evaluator").prefetch_related(Prefetch("scores", Score.objects.all()))
@@ -142,6 +149,8 @@ def ranking(call: Call) -> Ranking:
                         .filter(assignments__submitted_at__isnull=False).distinct()
                         .select_related("lead", "decision")
                         .prefetch_related(Prefetch("assignments", submitted, to_attr="evaluations")))
+    withheld = [a for a in applications if a.pk in unscored]
+    applications = [a for a in applications if a.pk not in unscored]
     grid = [figures.Criterion(c.pk, c.weight, c.max_score) for c in criteria]
     candidates = [figures.Candidate(a.pk, a.amount_requested, tuple(
         figures.Evaluation(e.evaluator_id, {s.criterion_id: s.value for s in e.scores.all()}, e.recommendation)
@@ -153,7 +162,7 @@ def ranking(call: Call) -> Ranking:
     ranked = [RankedApplication(by_pk[row.key], row, _lines(by_pk[row.key], criteria, row),
                                 _decision(by_pk[row.key])) for row in rows]
     asked = sum((by_pk[pk].amount_requested for pk in undecided), Decimal("0.00"))
-    return Ranking(call, criteria, ranked, asked)
+    return Ranking(call, criteria, ranked, asked, withheld)
 
 
 def _decision(application: Application) -> Decision | None:
@@ -170,6 +179,13 @@ def _lines(application: Application, criteria: list[Criterion], row: figures.Row
         lines.append(EvaluatorLine(evaluation.evaluator, [values.get(c.pk) for c in criteria], score,
                                    evaluation.recommendation))
     return lines
+
+
+def awaits_evaluation_by(application: Application, viewer) -> bool:
+    """The viewer is assigned to the application and has not submitted their evaluation: its history (the
+    others' scores) is not theirs to read yet."""
+    return EvaluatorAssignment.objects.filter(application=application, evaluator=viewer,
+                                              submitted_at__isnull=True).exists()
 
 
 def history(application: Application) -> list[core_selectors.ReadableEntry]:

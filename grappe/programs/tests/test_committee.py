@@ -296,3 +296,17 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
     assert (page.index("Décision rendue sur la demande") < page.index("Fonds engagés")
             < page.index("Versement enregistré"))
     assert "Demande modifiée" not in page
+
+
+def test_a_staff_evaluator_does_not_see_the_others_scores_before_submitting_their_own(client, staff, call,
+                                                                                    two_evaluated):
+    strong, weak = two_evaluated
+    EvaluatorAssignment.objects.create(application=weak, evaluator=staff, assigned_by=staff)
+    client.force_login(staff)
+
+    for page in (client.get(f"/en/programs/staff/calls/{call.pk}/ranking/").content.decode(),
+                 client.get(f"/en/programs/staff/calls/{call.pk}/summary/").content.decode()):
+        assert "Aile solide" in page and "have not submitted your evaluation yet" in page
+        assert "40.00" not in page and "$90,000.00" not in page  # the weak one's score and amount are out
+    history = client.get(f"/en/programs/staff/applications/{weak.pk}/history/").content.decode()
+    assert "have not submitted your evaluation yet" in history

@@ -73,7 +73,7 @@ def call_ranking(request, pk):
     """The ranked list, and the committee's decisions on the selected rows in one submit (all or nothing; a
     double submit records them once)."""
     call = _call(pk)
-    ranking = committee.ranking(call)
+    ranking = committee.ranking(call, request.user)
     form = BulkDecisionForm(ranking.to_decide, request.POST or None)
     if request.method == "POST" and form.is_valid():
         choices = [committee_services.Choice(application, outcome, amount, reason)
@@ -96,17 +96,20 @@ def call_ranking(request, pk):
 
 @page_for(STAFF)
 def call_summary(request, pk):
-    return render(request, "programs/staff/decision_summary.html", {"ranking": committee.ranking(_call(pk))})
+    ranking = committee.ranking(_call(pk), request.user)
+    return render(request, "programs/staff/decision_summary.html", {"ranking": ranking})
 
 
 @page_for(STAFF)
 def call_summary_pdf(request, pk):
-    ranking = committee.ranking(_call(pk))
+    ranking = committee.ranking(_call(pk), request.user)
     return downloads.attachment(decision_summary.summary_pdf(ranking), decision_summary.summary_filename(ranking))
 
 
 @page_for(STAFF)
 def application_history(request, pk):
     application = get_object_or_404(Application.objects.select_related("call__program", "lead"), pk=pk)
+    withheld = committee.awaits_evaluation_by(application, request.user)
     return render(request, "programs/staff/application_history.html", {
-        "application": application, "call": application.call, "rows": committee.history(application)})
+        "application": application, "call": application.call, "withheld": withheld,
+        "rows": [] if withheld else committee.history(application)})
