@@ -22,4 +22,5 @@ def summary_pdf(ranking: Ranking) -> bytes:
 
 def summary_filename(ranking: Ranking) -> str:
     """In the reader's language: "sommaire-decisionnel-appel-12-2026-12-06.pdf"."""
-    return f"{pgettext('file name', 'decision-summary-call')}-{ranking.call.pk}-{timezone.localdate()}.pdf"
+    name = pgettext("file name", "decision-summary-call")
+    return f"{name}-{ranking.call.pk}-{timezone.localdate()}.pdf"

@@ -269,7 +269,8 @@ def test_the_decision_summary_pdf_is_a_tagged_pdf_holding_the_applications_title
 
     response = client.get(f"/fr/programs/staff/calls/{call.pk}/summary.pdf")
 
-    assert response["Content-Type"] == "application/pdf" and "attachment" in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert f"sommaire-d%C3%A9cisionnel-appel-{call.pk}-" in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
     raw = inflated(response.content)
     assert b"/StructTreeRoot" in raw and b"/Lang (fr)" in raw  # tagged, in the reader's language
