@@ -58,12 +58,19 @@ class ScreeningRow:
         return self.application.status in REOPENABLE
 
 
-def call_applications(call: Call) -> list[ScreeningRow]:
+def screening_rows(call: Call) -> list[ScreeningRow]:
     """The call's submitted applications (drafts are the applicant's), with their eligibility reasons and how
     many of their evaluations are assigned and submitted."""
-    applications = (Application.objects.filter(call=call).exclude(status__in=[ApplicationStatus.DRAFT,
-                                                                              ApplicationStatus.WITHDRAWN])
-                    .select_related("lead")
+    return _screening(Application.objects.filter(call=call).exclude(
+        status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]))
+
+
+def screening_row(application: Application) -> ScreeningRow:
+    return _screening(Application.objects.filter(pk=application.pk))[0]
+
+
+def _screening(applications: QuerySet) -> list[ScreeningRow]:
+    applications = (applications.select_related("lead")
                     .annotate(assigned=Count("assignments"),
                               evaluated=Count("assignments", filter=Q(assignments__submitted_at__isnull=False)))
                     .order_by("status", "title", "pk"))
@@ -128,6 +135,11 @@ class Ranking:
     @property
     def program(self):
         return self.call.program
+
+    @property
+    def total_asked(self) -> Decimal:
+        """What every ranked application asks, decided or not."""
+        return sum((row.application.amount_requested for row in self.rows), Decimal("0.00"))
 
     @property
     def to_decide(self) -> list[RankedApplication]:

@@ -297,6 +297,8 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
     assert (page.index("Décision rendue sur la demande") < page.index("Fonds engagés")
             < page.index("Versement enregistré"))
     assert "Demande modifiée" not in page
+    detail = client.get(f"/fr/programs/applications/{application.pk}/").content.decode()
+    assert f'href="/fr/programs/staff/applications/{application.pk}/history/"' in detail
 
 
 def test_a_staff_evaluator_does_not_see_the_others_scores_before_submitting_their_own(client, staff, call,

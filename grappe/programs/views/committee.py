@@ -32,7 +32,7 @@ def _call(pk) -> Call:
 @page_for(STAFF)
 def call_staff(request, pk):
     call = _call(pk)
-    rows = committee.call_applications(call)
+    rows = committee.screening_rows(call)
     return render(request, "programs/staff/call_staff.html", {
         "call": call, "rows": rows, "progress": committee.progress(rows),
         "to_screen": sum(row.may_screen for row in rows)})
@@ -63,9 +63,9 @@ def application_eligibility(request, pk):
             return redirect("programs:call-staff", pk=application.call_id)
         except ValidationError as error:
             form.add_error(None, error)
-    rows = [row for row in committee.call_applications(application.call) if row.application.pk == application.pk]
     return render(request, "programs/staff/application_eligibility.html", {
-        "application": application, "call": application.call, "row": rows[0] if rows else None, "form": form})
+        "application": application, "call": application.call, "row": committee.screening_row(application),
+        "form": form})
 
 
 @page_for(STAFF)
