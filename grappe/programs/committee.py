@@ -155,7 +155,7 @@ def ranking(call: Call, viewer=None) -> Ranking:
                    .values_list("application_id", flat=True)) if viewer is not None else set()
     criteria = list(call.criteria.all())
     submitted = (EvaluatorAssignment.objects.filter(submitted_at__isnull=False)
-                 .select_related("evaluator").prefetch_related(Prefetch("scores", Score.objects.all()))
+                 .select_related("evaluator").prefetch_related("scores")
                  .order_by("pk"))
     applications = list(Application.objects.filter(call=call, status__in=RANKED_STATUSES)
                         .filter(assignments__submitted_at__isnull=False).distinct()

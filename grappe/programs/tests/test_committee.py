@@ -313,3 +313,12 @@ def test_a_staff_evaluator_does_not_see_the_others_scores_before_submitting_thei
         assert "40.00" not in page and "$90,000.00" not in page  # the weak one's score and amount are out
     history = client.get(f"/en/programs/staff/applications/{weak.pk}/history/").content.decode()
     assert "have not submitted your evaluation yet" in history
+
+
+def test_assigning_evaluators_from_the_calls_page_returns_to_it_and_never_to_another_site(client, staff, call):
+    client.force_login(staff)
+    page = f"/fr/programs/staff/calls/{call.pk}/"
+
+    assert client.post(f"/fr/programs/staff/calls/{call.pk}/assign/", {"next": page}).url == page
+    away = client.post(f"/fr/programs/staff/calls/{call.pk}/assign/", {"next": "https://ailleurs.test/"})
+    assert away.url == call.program.get_absolute_url()
