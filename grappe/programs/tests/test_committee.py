@@ -288,11 +288,15 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
     other = make_application(call, make_organisation("Autre", neq="8888888888"), org_user)
     AuditEntry.objects.create(actor_label="x", action="application.changed", target_type="programs.application",
                               target_id=str(other.pk))  # another application's: not in this one's history
+    AuditEntry.objects.create(actor=staff, actor_label=staff.email, action="application.unassigned",
+                              target_type="programs.evaluatorassignment", target_id="99999",
+                              before={"application": application.pk})  # an assignment removed since
     client.force_login(staff)
 
     page = client.get(f"/fr/programs/staff/applications/{application.pk}/history/").content.decode()
 
-    for words in ("Décision rendue sur la demande", "Fonds engagés", "Versement enregistré", "Jalon 1"):
+    for words in ("Décision rendue sur la demande", "Fonds engagés", "Versement enregistré", "Jalon 1",
+                  "Évaluateur retiré (conflit d’intérêts)"):
         assert words in page
     assert (page.index("Décision rendue sur la demande") < page.index("Fonds engagés")
             < page.index("Versement enregistré"))
