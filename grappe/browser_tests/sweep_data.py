@@ -55,6 +55,7 @@ def seed_demo_activity(ctx) -> None:
         demo = generate_programs(seed=2026)
         if demo is not None:
             ctx.program, ctx.call = demo.program, demo.open_call
+            ctx.closed_call = demo.closed_call  # the committee's pages (ranking, summary) read its scores
             ctx.application = applications.start_application(
                 actor=ctx.own_user, call=demo.open_call,
                 data={"title": "Réduction du bruit des nacelles par revêtements acoustiques",

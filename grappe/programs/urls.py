@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, consortium, documents, evaluation, money, staff
+from .views import applications, calls, committee, consortium, documents, evaluation, money, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -26,4 +26,12 @@ urlpatterns = [
     path("evaluations/", evaluation.my_evaluations, name="my-evaluations"),
     path("evaluations/<int:pk>/", evaluation.score_sheet, name="evaluation-score"),
     path("evaluations/conflicts/", evaluation.conflicts, name="evaluation-conflicts"),
+    path("staff/calls/<int:pk>/", committee.call_staff, name="call-staff"),
+    path("staff/calls/<int:pk>/screen/", committee.call_screen, name="call-screen"),
+    path("staff/calls/<int:pk>/ranking/", committee.call_ranking, name="call-ranking"),
+    path("staff/calls/<int:pk>/summary/", committee.call_summary, name="call-summary"),
+    path("staff/calls/<int:pk>/summary.pdf", committee.call_summary_pdf, name="call-summary-pdf"),
+    path("staff/applications/<int:pk>/eligibility/", committee.application_eligibility,
+         name="application-eligibility"),
+    path("staff/applications/<int:pk>/history/", committee.application_history, name="application-history"),
 ]

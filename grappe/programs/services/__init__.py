@@ -3,6 +3,7 @@ budget`, then `budget.commit_funds(...)`):
 
     applications.py  an application's life: started, changed as a draft, its consortium, submitted, screened, reopened
     decisions.py     the committee's decision: funded (the amount granted) or declined
+    committee.py     a whole call at once: every submitted application screened, decisions in bulk (all or nothing)
     budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
     evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
     scoring.py       an evaluator's scores: saved as a draft, then submitted once

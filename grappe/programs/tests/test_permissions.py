@@ -35,6 +35,7 @@ from grappe.programs.models import (
     ConsortiumMember,
     Criterion,
     EvaluatorAssignment,
+    Recommendation,
 )
 
 from .factories import make_application, make_call, make_program
@@ -463,3 +464,95 @@ class TestSubmitScores(ProgramsMatrix):
     expect = {**ONLY_THE_EVALUATOR, EVALUATOR: 302}
     audit_action = "assignment.scored"
     effect = staticmethod(scores_of)
+def committee_call(ctx):
+    """The call the committee's pages read: in the browser sweep the demo's closed call (scored, decided), so
+    that the pages are swept with real rows; the matrix's own call otherwise."""
+    return [getattr(ctx, "closed_call", ctx.call).pk]
+
+
+def evaluated(ctx):
+    """A's application under review, its evaluator's recommendation submitted: the ranking lists it."""
+    args = in_status(ApplicationStatus.UNDER_REVIEW)(ctx)
+    EvaluatorAssignment.objects.filter(application=ctx.application).update(
+        recommendation=Recommendation.FUND, submitted_at=timezone.now())
+    return [ctx.call.pk]
+
+
+def submitted_call(ctx):
+    """The call, A's application submitted to it: the screening has one to screen."""
+    submitted(ctx)
+    return [ctx.call.pk]
+
+
+class TestCallStaff(ProgramsMatrix):
+    """The call's applications, their screening and the progress of their evaluation: the staff's."""
+
+    url = "programs:call-staff"
+    args = staticmethod(committee_call)
+    expect = STAFF_ONLY
+
+
+class TestCallScreen(ProgramsMatrix):
+    url = "programs:call-screen"
+    method = "post"
+    args = staticmethod(submitted_call)
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "application.eligibility"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, ctx.application.pk))
+
+
+class TestApplicationEligibilityPage(ProgramsMatrix):
+    url = "programs:application-eligibility"
+    args = in_status(ApplicationStatus.INELIGIBLE)
+    expect = STAFF_ONLY
+
+
+class TestApplicationEligibility(ProgramsMatrix):
+    """The staff decide eligibility by hand, with a reason."""
+
+    url = "programs:application-eligibility"
+    method = "post"
+    args = in_status(ApplicationStatus.INELIGIBLE)
+    data = staticmethod(lambda ctx: {"eligible": "yes", "reason": "Cotisation payée"})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "application.eligibility"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, pk))
+
+
+class TestCallRanking(ProgramsMatrix):
+    """Every evaluator's scores are on it: the staff's, never an evaluator's."""
+
+    url = "programs:call-ranking"
+    args = staticmethod(committee_call)
+    expect = STAFF_ONLY
+
+
+class TestBulkDecisions(ProgramsMatrix):
+    url = "programs:call-ranking"
+    method = "post"
+    args = staticmethod(evaluated)
+    data = staticmethod(lambda ctx: {
+        "form_token": str(uuid.uuid4()), f"select_{ctx.application.pk}": "on",
+        f"outcome_{ctx.application.pk}": "funded", f"amount_{ctx.application.pk}": "40 000",
+        f"reason_{ctx.application.pk}": ""})
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "application.decided"
+    effect = staticmethod(lambda ctx, pk: application_status(ctx, ctx.application.pk))
+
+
+class TestDecisionSummary(ProgramsMatrix):
+    url = "programs:call-summary"
+    args = staticmethod(committee_call)
+    expect = STAFF_ONLY
+
+
+class TestDecisionSummaryPdf(ProgramsMatrix):
+    url = "programs:call-summary-pdf"
+    args = staticmethod(committee_call)
+    expect = STAFF_ONLY
+
+
+class TestApplicationHistory(ProgramsMatrix):
+    url = "programs:application-history"
+    args = staticmethod(lambda ctx: [ctx.application.pk])
+    expect = STAFF_ONLY

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -39,6 +40,9 @@ def assign_evaluators(request, pk):
         "count": len(result.new)})
     for text in shortfall_messages(result):
         messages.warning(request, text)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the call's own page sends its button back there
     return redirect(call.program)
 
 
