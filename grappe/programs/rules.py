@@ -7,6 +7,7 @@ the applications it is assigned to; a government observer sees aggregated result
 
 import rules
 
+from grappe.members.models import Role
 from grappe.members.rules import belongs_to, is_cluster_staff, is_member_user
 
 from .models import CallStatus
@@ -45,3 +46,12 @@ rules.add_perm("programs.apply", is_member_user & is_published)
 rules.add_perm("programs.view_application", leads | is_partner_in | is_assigned_to | is_cluster_staff)
 rules.add_perm("programs.change_application", is_member_user & leads)
 rules.add_perm("programs.confirm_share", is_member_user & is_partner_in)
+
+
+@rules.predicate
+def is_observer(user) -> bool:
+    """A government observer: the programs' aggregated results and the published summaries, nothing else."""
+    return user.is_authenticated and user.is_active and user.role == Role.OBSERVER
+
+
+rules.add_perm("programs.view_results", is_cluster_staff | is_observer)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, calls, money, staff
+from .views import applications, calls, money, observer, report, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -18,4 +18,10 @@ urlpatterns = [
     path("staff/", staff.program_list, name="program-list"),
     path("staff/<int:pk>/", staff.program_detail, name="program-detail"),
     path("staff/calls/<int:pk>/assign/", staff.assign_evaluators, name="call-assign"),
+    path("staff/<int:pk>/report.pdf", report.report_pdf, name="report-pdf"),
+    path("staff/<int:pk>/report.xlsx", report.report_xlsx, name="report-xlsx"),
+    path("applications/<int:pk>/publish-summary/", report.publish_summary, name="application-publish-summary"),
+    path("results/", observer.results_list, name="results-list"),
+    path("results/<int:pk>/", report.program_results, name="program-results"),
+    path("results/summaries/", observer.published_summaries, name="published-summaries"),
 ]
