@@ -6,4 +6,5 @@ budget`, then `budget.commit_funds(...)`):
     budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
     evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
     notices.py       what the applicant's organisation is told
+    reporting.py     what the observers may read of a funded project: its summary, published or withdrawn
 """
