@@ -34,6 +34,11 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _thousands(amount) -> int | None:
+    """Money on a chart: in thousands of dollars, whole (the axis reads "1 200", not "1 200 000,00")."""
+    return None if amount is None else int(round(amount / 1000))
+
+
 def report_charts(figures: Figures) -> dict:
     """The report's charts (grappe.core.charts): the funnel, then for each grouping the applications received
     and the money committed, and the money committed per call. A hidden figure draws no bar."""
@@ -55,13 +60,14 @@ def report_charts(figures: Figures) -> dict:
         "received": bars([line.label for line in table.lines], [count(line.received) for line in table.lines],
                          _("Applications received by %(grouping)s") % {"grouping": table.title.lower()},
                          _("Applications")),
-        "committed": bars([line.label for line in table.lines], [money(line.committed) for line in table.lines],
+        "committed": bars([line.label for line in table.lines],
+                          [_thousands(money(line.committed)) for line in table.lines],
                           _("Money committed by %(grouping)s") % {"grouping": table.title.lower()},
-                          _("Committed (CAD)")),
+                          _("Committed (thousands of CAD)")),
     } for table in figures.by_dimension]
     calls = figures.by_call
-    per_call = bars([line.label for line in calls.lines], [money(line.committed) for line in calls.lines],
-                    _("Money committed per call"), _("Committed (CAD)")) if calls.lines else ""
+    per_call = bars([line.label for line in calls.lines], [_thousands(money(line.committed)) for line in calls.lines],
+                    _("Money committed per call"), _("Committed (thousands of CAD)")) if calls.lines else ""
     return {"funnel_chart": funnel, "groupings": groupings, "call_chart": per_call}
 
 
@@ -73,7 +79,7 @@ def cells(figures: Figures, line: Line) -> list[str]:
         return hidden if value is None else write(value)
 
     def ratio(value):
-        return _("%(ratio)s $ per $") % {"ratio": formats.number_format(value, 2, force_grouping=True)}
+        return formats.number_format(value, 2, force_grouping=True)
 
     return [shown(count(line.received), charts.number), shown(count(line.eligible), charts.number),
             shown(count(line.funded), charts.number), shown(money(line.requested), format_amount),
@@ -85,7 +91,7 @@ def cells(figures: Figures, line: Line) -> list[str]:
 def headings() -> list[str]:
     return [_("Applications received"), pgettext("applications", "Eligible"), pgettext("applications", "Funded"),
             _("Amount requested"), _("Amount granted"),
-            _("Committed"), _("Disbursed"), _("Leverage")]
+            _("Committed"), _("Disbursed"), _("Leverage ($ per public $)")]
 
 
 def tables_for_display(figures: Figures) -> list[dict]:
