@@ -4,7 +4,7 @@ XLSX (documents/funder_report.py) and the observers' results page show alike.
 
 Every figure goes through grappe.core.aggregates: a group of fewer than k organisations (distinct lead
 organisations) is hidden, and so is any figure from which a hidden one could be worked out (the total minus the
-groups shown). Amounts are summed as whole cents (exact in a float up to 90 billion dollars) and handed back as
+groups shown, or one count minus another: the counts are one protected table, see OUTCOMES). Amounts are summed as whole cents (exact in a float up to 90 billion dollars) and handed back as
 Decimal. An application counts in its lead organisation's groups; a consortium's money is the lead's.
 
 - received: every application that was submitted (drafts and withdrawn ones are not counted);
@@ -14,6 +14,7 @@ Decimal. An application counts in its lead organisation's groups; a consortium's
 - leverage: the total project cost of the funded applications per public dollar granted to them.
 """
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,13 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grappe.core import aggregates
-from grappe.core.aggregates import Breakdown, Cell, Row
+from grappe.core.aggregates import Cell, Row
 from grappe.members.models import OrganisationKind, Region, SizeBand
 
 from .models import CENT, SUBMITTED_STATUSES, Application, ApplicationStatus, CallStatus, Program
 
-ELIGIBLE_STATUSES = (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.FUNDED,
-                     ApplicationStatus.DECLINED)
 NOT_STATED = ""
 
 
@@ -151,32 +150,64 @@ def _facts(program: Program) -> list[_Fact]:
             for lead, kind, size, region, call, status, requested, cost, granted, committed, disbursed in rows]
 
 
-def _line(label: str, breakdowns: dict[str, Breakdown], key=None, total: bool = False) -> Line:
-    cells = {name: (b.total if total else b[key]) for name, b in breakdowns.items()}
-    return Line(label=label, **cells)
+# Each submitted application is in exactly one outcome: the counts of a grouping are one two-way table (group ×
+# outcome), protected as a whole, so that no difference of the figures shown (received − eligible: the group's
+# applications not kept; eligible − funded) singles out fewer than k organisations. Three outcomes, the fewest
+# that give received, eligible and funded: the finer the table, the more small cells it hides.
+NOT_KEPT, KEPT, FUNDED = "not_kept", "kept", "funded"  # not eligible or not screened yet; eligible, not funded
+OUTCOMES = (NOT_KEPT, KEPT, FUNDED)
+OUTCOME_OF = {ApplicationStatus.SUBMITTED: NOT_KEPT, ApplicationStatus.INELIGIBLE: NOT_KEPT,
+              ApplicationStatus.ELIGIBLE: KEPT, ApplicationStatus.UNDER_REVIEW: KEPT,
+              ApplicationStatus.DECLINED: KEPT, ApplicationStatus.FUNDED: FUNDED}
+
+
+def _eligible(total: Cell, outcomes: dict[str, Cell]) -> Cell:
+    """The applications the screening kept, published only when the published cells give it already: the sum of
+    the two eligible outcomes, or the total less the others."""
+    if not outcomes[KEPT].suppressed and not outcomes[FUNDED].suppressed:
+        items = (outcomes[KEPT].items or 0) + (outcomes[FUNDED].items or 0)
+    elif not total.suppressed and not outcomes[NOT_KEPT].suppressed:
+        items = (total.items or 0) - (outcomes[NOT_KEPT].items or 0)
+    else:
+        return Cell(key="eligible", suppressed=True)
+    return Cell(key="eligible", suppressed=False, items=items)
+
+
+def _hidden_with(cell: Cell, count_cell: Cell) -> Cell:
+    """A sum of money hidden, too, where the count it goes with is (hiding more never gives a figure away)."""
+    return Cell(key=cell.key, suppressed=True) if count_cell.suppressed else cell
+
+
+def _line(label: str, total: Cell, outcomes: dict[str, Cell], money: dict[str, Cell]) -> Line:
+    funded = outcomes[FUNDED]
+    return Line(label=label, received=total, eligible=_eligible(total, outcomes), funded=funded,
+                requested=_hidden_with(money["requested"], total),
+                **{name: _hidden_with(money[name], funded)
+                   for name in ("granted", "committed", "disbursed", "funded_cost")})
 
 
 def _table(name: str, title: str, facts: list[_Fact], keys: list, labels: dict, k: int) -> Table:
-    def rows(keep: Callable[[_Fact], bool], value: Callable[[_Fact], Decimal | None] = lambda f: None
-             ) -> Iterable[Row]:
+    def rows(keep: Callable[[_Fact], bool], value: Callable[[_Fact], Decimal | None]) -> Iterable[Row]:
         return [Row(f.organisation, f.groups[name], _cents(value(f)) if value(f) is not None else None)
                 for f in facts if keep(f)]
 
+    counts = aggregates.table([Row(f.organisation, (f.groups[name], OUTCOME_OF[f.status])) for f in facts],
+                              row_keys=keys, column_keys=OUTCOMES, k=k)
     funded = (lambda f: f.status == ApplicationStatus.FUNDED)
     with_commitment = (lambda f: f.committed is not None)
-    measures = {
-        "received": rows(lambda f: True),
-        "eligible": rows(lambda f: f.status in ELIGIBLE_STATUSES),
-        "funded": rows(funded),
+    sums = {measure: aggregates.breakdown(found, keys=keys, k=k) for measure, found in {
         "requested": rows(lambda f: True, lambda f: f.requested),
         "granted": rows(funded, lambda f: f.granted),
         "committed": rows(with_commitment, lambda f: f.committed),
         "disbursed": rows(with_commitment, lambda f: f.disbursed),
         "funded_cost": rows(funded, lambda f: f.total_cost),
-    }
-    breakdowns = {measure: aggregates.breakdown(found, keys=keys, k=k) for measure, found in measures.items()}
-    return Table(name=name, title=title, lines=[_line(str(labels.get(key, key)), breakdowns, key) for key in keys],
-                 total=_line(_("Total"), breakdowns, total=True))
+    }.items()}
+    lines = [_line(str(labels.get(key, key)), counts.row_totals[key],
+                   {outcome: counts.cell(key, outcome) for outcome in OUTCOMES},
+                   {measure: breakdown[key] for measure, breakdown in sums.items()}) for key in keys]
+    total = _line(_("Total"), counts.total, dict(counts.column_totals),
+                  {measure: breakdown.total for measure, breakdown in sums.items()})
+    return Table(name=name, title=title, lines=lines, total=total)
 
 
 def program_figures(program: Program, k: int | None = None) -> Figures:
@@ -192,5 +223,16 @@ def program_figures(program: Program, k: int | None = None) -> Figures:
     calls = program.calls.exclude(status=CallStatus.DRAFT).order_by("opens_at", "pk")
     tables.append(_table("call", _("Call"), facts, [call.pk for call in calls],
                          {call.pk: call.title for call in calls}, k))
-    return Figures(program=program, k=k, tables=tables, envelope=program.envelope)
+    return Figures(program=program, k=k, tables=_one_total(tables), envelope=program.envelope)
+
+
+def _one_total(tables: list[Table]) -> list[Table]:
+    """Every grouping has the same totals: one is shown only where every table's protection shows it, since a
+    total one table shows could let the cells another hid for it be worked out."""
+    names = [f.name for f in dataclasses.fields(Line) if f.name != "label"]
+    hidden = {name for name in names for table in tables if getattr(table.total, name).suppressed}
+    total = tables[0].total
+    merged = dataclasses.replace(total, **{name: Cell(key=getattr(total, name).key, suppressed=True)
+                                           for name in hidden})
+    return [dataclasses.replace(table, total=merged) for table in tables]
 
