@@ -4,8 +4,10 @@ XLSX (documents/funder_report.py) and the observers' results page show alike.
 
 Every figure goes through grappe.core.aggregates: a group of fewer than k organisations (distinct lead
 organisations) is hidden, and so is any figure from which a hidden one could be worked out (the total minus the
-groups shown, or one count minus another: the counts are one protected table, see OUTCOMES). Amounts are summed as whole cents (exact in a float up to 90 billion dollars) and handed back as
-Decimal. An application counts in its lead organisation's groups; a consortium's money is the lead's.
+groups shown, or one count minus another: the counts are one protected table, see OUTCOMES); a total is shown
+only where every grouping shows it. Amounts are summed as whole cents (exact in a float up to 90 billion
+dollars) and handed back as Decimal. An application counts in its lead organisation's groups; a consortium's
+money is the lead's.
 
 - received: every application that was submitted (drafts and withdrawn ones are not counted);
 - eligible: those the screening kept (eligible, under review, funded or declined);
