@@ -31,6 +31,8 @@ run bench/partnering_page.py
 run bench/events_bench.py
 run bench/program_assignment.py
 run bench/program_commitments.py
+run bench/program_report.py
+run bench/program_pages.py
 run bench/listening_bench.py
 
 echo

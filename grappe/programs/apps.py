@@ -24,6 +24,8 @@ class ProgramsConfig(AppConfig):
             "application.reopened": _("Application reopened"),
             "application.status": _("Application status changed"),
             "application.submitted": _("Application submitted"),
+            "application.summary_published": _("Project summary published for observers"),
+            "application.summary_withdrawn": _("Project summary withdrawn from observers"),
             "application.unassigned": _("Evaluator removed (conflict of interest)"),
             "commitment.created": _("Funds committed"),
             "conflict.declared": _("Conflict of interest declared"),

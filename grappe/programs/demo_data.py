@@ -1,7 +1,8 @@
 """A demo government program on the demo cluster: a funder's envelope with a closed call (applications alone and
 one as a consortium, screened, each scored by two evaluators, decided, funds committed, payments partly made)
 and an open call (closing in three weeks, one draft and one submitted application, screened as it came in and
-waiting for the demo evaluator's scores).
+waiting for the demo evaluator's scores). The best funded project's summary is published for the government
+observers.
 
 Written through the app's services wherever one exists (applications, consortium, submission, screening,
 assignment, decisions, commitments, disbursements), so that the invariants hold and every step is audited.
@@ -36,7 +37,7 @@ from .models import (
     Recommendation,
     Score,
 )
-from .services import applications, budget, decisions, documents, evaluation
+from .services import applications, budget, decisions, documents, evaluation, reporting
 
 DEMO_NAME_FR = "Programme d'innovation collaborative — MEIE"
 ENVELOPE = Decimal("2500000.00")
@@ -279,6 +280,8 @@ def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datet
                                            amount=(amount * share).quantize(CENT),
                                            paid_on=(now - datetime.timedelta(days=20 - 10 * MILESTONES.index(
                                                milestone))).date())
+            if rank == 0:  # the observers read one published summary
+                reporting.set_summary_published(actor=staff, application=application, published=True)
             funded += 1
         else:
             decisions.decide(actor=staff, application=application, outcome=Outcome.DECLINED,

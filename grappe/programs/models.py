@@ -434,6 +434,11 @@ class Decision(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # A funded project's summary, once the staff publish it, is what government observers may read of it
+    # (services/reporting.py): never a declined one's.
+    summary_published_at = models.DateTimeField(_("summary published"), null=True, blank=True, editable=False)
+    summary_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                             on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("decision")
@@ -442,6 +447,10 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome=Outcome.FUNDED, amount__gt=0) | Q(outcome=Outcome.DECLINED, amount__isnull=True),
                 name="decision_funded_has_amount"),
+            models.CheckConstraint(
+                condition=Q(summary_published_at__isnull=True)
+                | Q(outcome=Outcome.FUNDED, summary_published_by__isnull=False),
+                name="decision_published_summary_is_funded"),
         ]
 
     def __str__(self):

@@ -83,3 +83,12 @@ rules.add_perm("programs.evaluate", is_evaluator)
 # of the staff assigned to the application sees the others' once theirs are submitted. An evaluator who is not
 # staff never sees another's (their own, on their scoring page).
 rules.add_perm("programs.view_scores", is_cluster_staff & ~scores_pending)
+
+
+@rules.predicate
+def is_observer(user) -> bool:
+    """A government observer: the programs' aggregated results and the published summaries, nothing else."""
+    return user.is_authenticated and user.is_active and user.role == Role.OBSERVER
+
+
+rules.add_perm("programs.view_results", is_cluster_staff | is_observer)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +43,8 @@ def open_calls_for(organisation: Organisation | None, now=None) -> list[CallForM
     calls = list(open_calls(now))
     if organisation is None:
         return [CallForMember(call, []) for call in calls]
-    organisation = (Organisation.objects.prefetch_related(Prefetch("certifications", Certification.objects.all()))
-                    .get(pk=organisation.pk))
+    # The signed-in user's organisation is loaded already: only its certifications are read (one query).
+    prefetch_related_objects([organisation], Prefetch("certifications", Certification.objects.all()))
     today = timezone.localdate(now)
     rows = [CallForMember(call, reasons_not_eligible(call, organisation, today)) for call in calls]
     return sorted(rows, key=lambda row: not row.eligible)

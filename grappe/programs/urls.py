@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import applications, calls, committee, consortium, documents, evaluation, money, staff
+from .views import (applications, calls, committee, consortium, documents, evaluation, money, observer, report,
+                    staff)
 
 app_name = "programs"
 urlpatterns = [
@@ -34,4 +35,10 @@ urlpatterns = [
     path("staff/applications/<int:pk>/eligibility/", committee.application_eligibility,
          name="application-eligibility"),
     path("staff/applications/<int:pk>/history/", committee.application_history, name="application-history"),
+    path("staff/<int:pk>/report.pdf", report.report_pdf, name="report-pdf"),
+    path("staff/<int:pk>/report.xlsx", report.report_xlsx, name="report-xlsx"),
+    path("applications/<int:pk>/publish-summary/", report.publish_summary, name="application-publish-summary"),
+    path("results/", observer.results_list, name="results-list"),
+    path("results/<int:pk>/", report.program_results, name="program-results"),
+    path("results/summaries/", observer.published_summaries, name="published-summaries"),
 ]

@@ -1,4 +1,5 @@
-"""What the programs' staff download, a module per document:
+"""What a person downloads from programs, a module per document:
 
     decision_summary.py  the committee's decision summary of a call (PDF)
+    funder_report.py     the funder's report of a program (PDF, XLSX)
 """

@@ -8,4 +8,5 @@ budget`, then `budget.commit_funds(...)`):
     evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
     scoring.py       an evaluator's scores: saved as a draft, then submitted once
     notices.py       what the applicant's organisation is told
+    reporting.py     what the observers may read of a funded project: its summary, published or withdrawn
 """

@@ -19,6 +19,7 @@ from grappe.conftest import make_member, make_organisation
 from grappe.core.tests.permission_matrix import (
     ACTORS,
     ANONYMOUS,
+    OBSERVER,
     OTHER_MEMBER,
     OWN_ADMIN,
     OWN_USER,
@@ -34,7 +35,9 @@ from grappe.programs.models import (
     ConflictDeclaration,
     ConsortiumMember,
     Criterion,
+    Decision,
     EvaluatorAssignment,
+    Outcome,
     Recommendation,
 )
 
@@ -556,3 +559,78 @@ class TestApplicationHistory(ProgramsMatrix):
     url = "programs:application-history"
     args = staticmethod(lambda ctx: [ctx.application.pk])
     expect = STAFF_ONLY
+# The funder's report and what observers read -----------------------------------------------------------------
+
+RESULTS = {**dict.fromkeys(PROGRAM_ACTORS, 403), ANONYMOUS: 302, STAFF: 200, OBSERVER: 200}
+
+
+class TestProgramResults(ProgramsMatrix):
+    """The program's aggregated results: the staff and the government observers."""
+
+    url = "programs:program-results"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    expect = RESULTS
+
+
+class TestResultsList(ProgramsMatrix):
+    url = "programs:results-list"
+    expect = RESULTS
+
+
+class TestPublishedSummaries(ProgramsMatrix):
+    url = "programs:published-summaries"
+    expect = RESULTS
+
+
+class TestReportPdf(ProgramsMatrix):
+    """The funder's report is the staff's to produce."""
+
+    url = "programs:report-pdf"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    query = "language=en"
+    expect = STAFF_ONLY
+
+
+class TestReportXlsx(ProgramsMatrix):
+    url = "programs:report-xlsx"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    expect = STAFF_ONLY
+
+
+def funded(ctx):
+    """A's application funded (its decision recorded directly: the matrix tests who may publish)."""
+    args = in_status(ApplicationStatus.FUNDED)(ctx)
+    Decision.objects.create(application=ctx.application, outcome=Outcome.FUNDED, amount=Decimal("40000.00"),
+                            decided_by=ctx.staff)
+    return args
+
+
+def summary_published(ctx, pk):
+    return Decision.objects.get(application_id=pk).summary_published_at is not None
+
+
+class TestPublishSummary(ProgramsMatrix):
+    """The staff publish a funded application's summary; to whoever may not see the application, the address
+    does not exist (the observer included)."""
+
+    url = "programs:application-publish-summary"
+    method = "post"
+    args = staticmethod(funded)
+    data = staticmethod(lambda ctx: {"published": "1"})
+    expect = STAFF_WRITE
+    audit_action = "application.summary_published"
+    effect = staticmethod(summary_published)
+
+
+def test_an_observer_never_reads_an_application_even_a_funded_and_published_one(client, programs_matrix):
+    ctx = programs_matrix
+    funded(ctx)
+    Decision.objects.filter(application=ctx.application).update(summary_published_at=timezone.now(),
+                                                                 summary_published_by=ctx.staff)
+    client.force_login(ctx.observer)
+    for name in ("application-detail", "application-submit", "application-decide", "application-commit"):
+        method = client.get if name == "application-detail" else client.post
+        assert method(reverse(f"programs:{name}", args=[ctx.application.pk])).status_code == 404, name
+    summaries = client.get(reverse("programs:published-summaries")).content.decode()
+    assert ctx.application.title in summaries
+    assert reverse("programs:application-detail", args=[ctx.application.pk]) not in summaries

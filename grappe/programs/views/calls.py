@@ -17,7 +17,9 @@ def open_calls(request):
 
 
 def call_detail(request, pk):
-    call = get_object_or_404(Call.objects.select_related("program"), pk=pk)
+    # Its required certifications are read twice (the eligibility, the page): one query serves both.
+    call = get_object_or_404(Call.objects.select_related("program").prefetch_related("required_certifications"),
+                             pk=pk)
     require_visible(request.user, "programs.view_call", call)
     organisation = request.user.organisation if request.user.is_authenticated else None
     reasons = (reasons_not_eligible(call, organisation, timezone.localdate())
