@@ -45,3 +45,5 @@ rules.add_perm("programs.apply", is_member_user & is_published)
 rules.add_perm("programs.view_application", leads | is_partner_in | is_assigned_to | is_cluster_staff)
 rules.add_perm("programs.change_application", is_member_user & leads)
 rules.add_perm("programs.confirm_share", is_member_user & is_partner_in)
+# The lead's people report progress and claim money at the milestones of its commitment.
+rules.add_perm("programs.report_progress", is_member_user & leads)

@@ -18,6 +18,7 @@ from ..models import Application, Call, Commitment, Decision, Outcome
 from ..services import applications
 from ..services.applications import REOPENABLE, deadline_text
 from ..services.evaluation import TO_EVALUATE
+from .milestones import milestones_context
 
 
 def _visible(request, pk) -> Application:
@@ -37,7 +38,8 @@ def application_detail(request, pk):
         "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
         "may_reopen": application.status in REOPENABLE and staff,
-        "reason_form": ReasonForm(), **(_money(application) if staff else {})})
+        "reason_form": ReasonForm(), **(_money(application) if staff else {}),
+        **milestones_context(application, user)})
 
 
 def _money(application: Application) -> dict:
