@@ -36,8 +36,8 @@ from .notices import tell_lead
 
 def set_milestones(*, actor, commitment: Commitment, rows: list[Mapping]) -> list[Milestone]:
     """Make the commitment's milestones those of `rows` ({"id": None for a new one, "name", "due_on", "amount"});
-    those left out are removed. A milestone reported on is not removed, and one already paid keeps at least what was paid and is not removed;
-    the sum never exceeds the commitment, refused with both figures."""
+    those left out are removed. A milestone reported on is not removed, one already paid keeps at least what was
+    paid, and the sum never exceeds the commitment (refused with both figures)."""
     with transaction.atomic():
         budget.locked_program(actor, commitment.program_id)
         commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
