@@ -10,7 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from grappe.conftest import committed, make_member, make_organisation
+from django.db import connection
+from django.db.models import Sum
+
+from grappe.conftest import committed, make_member, make_organisation, run_together
 from grappe.core.amounts import format_amount
 from grappe.core.errors import Conflict
 from grappe.core.models import AuditEntry, Notification
@@ -191,3 +194,36 @@ def test_the_lead_sees_its_milestones_on_its_application_page(client, org_user, 
     content = page.content.decode()
     assert "Jalon 1" in content and reverse("programs:milestone-report", args=[milestone.pk]) in content
     assert "claim-approve" not in content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_and_payments_pay_each_claim_once_and_never_past_the_commitment(staff, org_user, org_a):
+    # 10 claims of 5 000 $ each approved twice at once, while two payments of 10 000 $ are recorded outside the
+    # claims: 70 000 $ asked of a 50 000 $ commitment. Whatever the order, nothing is paid twice or past it.
+    program = make_program(staff, envelope="100000.00")
+    application = make_application(make_call(program), org_a, org_user, amount="60000.00",
+                                   status=ApplicationStatus.FUNDED)
+    commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("50000.00"))
+    made = milestones.set_milestones(actor=staff, commitment=commitment,
+                                     rows=[row(f"Jalon {n}", "5000.00") for n in range(10)])
+    claims = [claim(org_user, m, "5000.00") for m in made]
+
+    def approve(pending):
+        return lambda: milestones.approve_claim(actor=staff, claim=pending)
+
+    def pay():
+        return budget.record_disbursement(actor=staff, commitment=commitment, milestone="Avance",
+                                          amount=Decimal("10000.00"), paid_on=DUE)
+
+    outcomes = run_together(*[approve(c) for c in claims for _twice in range(2)], pay, pay)
+
+    assert all(isinstance(o, (Claim, Disbursement, ValidationError)) for o in outcomes), outcomes
+    commitment.refresh_from_db()
+    paid = Disbursement.objects.filter(commitment=commitment).aggregate(total=Sum("amount"))["total"]
+    assert commitment.disbursed == paid == Program.objects.get().disbursed <= commitment.amount
+    approved = Claim.objects.filter(status=ClaimStatus.APPROVED)
+    assert Disbursement.objects.filter(claim__isnull=False).count() == approved.count()
+    assert AuditEntry.objects.filter(action="claim.approved").count() == approved.count()
+    assert sum(m.paid for m in Milestone.objects.all()) == sum(c.amount for c in approved)
+    assert paid == Decimal("50000.00")  # refused only once the commitment was spent
