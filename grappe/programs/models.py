@@ -514,7 +514,8 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         constraints = [
             positive("amount", "milestone_amount_positive"),
-            models.CheckConstraint(condition=Q(paid__gte=0, paid__lte=F("amount")), name="milestone_paid_within_amount"),
+            models.CheckConstraint(condition=Q(paid__gte=0, paid__lte=F("amount")),
+                                   name="milestone_paid_within_amount"),
             models.UniqueConstraint(fields=["commitment", "name"], name="one_milestone_per_name"),
         ]
 
