@@ -390,7 +390,15 @@ def with_milestone(ctx):
 
 
 def milestone_args(ctx):
-    return [with_milestone(ctx).pk]
+    """A's milestone: the sweep's (browser_tests/sweep_data.py) when it has one, else one made here."""
+    milestone = getattr(ctx, "milestone", None) or with_milestone(ctx)
+    return [milestone.pk]
+
+
+def funded_args(ctx):
+    """A's funded application: the sweep's when it has one, else A's application made funded here."""
+    funded = getattr(ctx, "funded_application", None)
+    return [funded.pk] if funded else committed(ctx)
 
 
 def pending_claim(ctx):
@@ -410,14 +418,14 @@ LEAD_ONLY = {**ONLY_STAFF_KNOW, ANONYMOUS: 302, STAFF: 403, PARTNER: 403, EVALUA
 
 class TestMilestonesPage(ProgramsMatrix):
     url = "programs:commitment-milestones"
-    args = staticmethod(lambda ctx: [committed(ctx)[0]])
+    args = staticmethod(funded_args)
     expect = STAFF_ONLY
 
 
 class TestSetMilestones(ProgramsMatrix):
     url = "programs:commitment-milestones"
     method = "post"
-    args = staticmethod(lambda ctx: [committed(ctx)[0]])
+    args = staticmethod(committed)
     data = staticmethod(lambda ctx: {
         "milestones-TOTAL_FORMS": "1", "milestones-INITIAL_FORMS": "0", "milestones-0-name": "Jalon 1",
         "milestones-0-due_on": "2027-06-30", "milestones-0-amount": "4 000"})
