@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import AmountField, StyledFormMixin
+from grappe.core.forms import AmountField, QuickSelect, StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 from grappe.members.models import CertificationType, OrganisationKind, Region, SizeBand
 
@@ -87,7 +87,7 @@ class CallForm(CallTextForm):
 
     opens_at = ZonedDateTimeField(label=_("opens"))
     time_zone = forms.ChoiceField(label=_("time zone"), choices=[(z, z) for z in TIME_ZONES],
-                                  initial=DEFAULT_TIME_ZONE,
+                                  initial=DEFAULT_TIME_ZONE, widget=QuickSelect(searchable()),
                                   help_text=_("The opening and the deadline are read in this time zone."))
     eligible_kinds = forms.MultipleChoiceField(label=_("eligible member types"), required=False,
                                                choices=OrganisationKind.choices, widget=forms.CheckboxSelectMultiple,

@@ -34,7 +34,7 @@ class ReportForm(OnceFormMixin, StyledFormMixin, forms.Form):
 
 
 class ApproveClaimForm(StyledFormMixin, forms.Form):
-    paid_on = forms.DateField(label=_("paid on"), required=False,
+    paid_on = forms.DateField(label=_("paid on"), required=False, help_text=_("Today if left empty."),
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 

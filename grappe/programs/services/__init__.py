@@ -1,9 +1,12 @@
 """Every write of the programs app, by subject (callers import the module: `from grappe.programs.services import
 budget`, then `budget.commit_funds(...)`):
 
+    programs.py      a program set up and changed (its envelope never below what is committed)
+    calls.py         a call set up (window, eligibility, documents, grid), published, changed, closed
     applications.py  an application's life: started, changed as a draft, its consortium, submitted, screened, reopened
     decisions.py     the committee's decision: funded (the amount granted) or declined
     budget.py        the money: funds committed from a program's envelope, disbursements against a commitment
     evaluation.py    evaluators: conflicts declared, evaluators assigned (by hand, or to a whole call at once)
+    milestones.py    a commitment's milestones, the lead's progress reports and claims, their review (paid via budget)
     notices.py       what the applicant's organisation is told
 """
