@@ -9,14 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from grappe.conftest import make_organisation, run_together
 from grappe.core.amounts import format_amount
 from grappe.core.errors import Conflict
 from grappe.core.models import AuditEntry
 from grappe.members.models import CertificationType
-from grappe.programs.models import ApplicationStatus, Call, CallStatus, Criterion, Program
+from grappe.programs.models import ApplicationStatus, Call, CallStatus, Commitment, Criterion, Program
 from grappe.programs.services import budget, calls, programs
 
 from .factories import make_application, make_call, make_program
@@ -239,3 +242,27 @@ def test_a_draft_calls_grid_is_replaced_from_its_rows(client, staff):
 
     assert list(Criterion.objects.filter(call=call).values_list("name_fr", "weight", "max_score")) == [
         ("Retombées", Decimal("1.50"), 5)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_envelope_shrunk_while_funds_are_committed_never_ends_below_them(staff, org_user):
+    # Twenty commitments of 1 000 $ race an envelope cut from 100 000 $ to 10 000 $: whichever comes first, the
+    # program ends within its envelope, and each refusal is a clear one (no constraint error, no deadlock).
+    program = make_program(staff, envelope="100000.00")
+    call = make_call(program)
+    funded = [make_application(call, make_organisation(f"Org {n}"), org_user, amount="1000.00",
+                               status=ApplicationStatus.FUNDED) for n in range(20)]
+
+    def commit(application):
+        return lambda: budget.commit_funds(actor=staff, application=application, amount=Decimal("1000.00"))
+
+    def shrink():
+        return programs.update_program(actor=staff, program=program, data={"envelope": Decimal("10000.00")})
+
+    outcomes = run_together(*[commit(a) for a in funded[:10]], shrink, *[commit(a) for a in funded[10:]])
+
+    assert all(not isinstance(o, Exception) or isinstance(o, ValidationError) for o in outcomes), outcomes
+    program.refresh_from_db()
+    assert program.committed <= program.envelope
+    assert program.committed == Commitment.objects.filter(program=program).aggregate(total=Sum("amount"))["total"]
