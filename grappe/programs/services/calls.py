@@ -55,7 +55,8 @@ def update_call(*, actor, call: Call, data: Mapping, certifications: Iterable[Ce
     require(actor, "programs.manage_program")
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
-        before, deadline = _state(call), call.closes_at
+        before = _state(call)
+        original = {name: getattr(call, name) for name in CALL_FIELDS}
         if call.status == CallStatus.CLOSED:
             raise Conflict(_("This call is closed: it can no longer be changed."), code="call_closed")
         for name in CALL_FIELDS:
@@ -63,7 +64,7 @@ def update_call(*, actor, call: Call, data: Mapping, certifications: Iterable[Ce
                 setattr(call, name, data[name])
         criteria = list(criteria) if criteria is not None else None
         if call.status == CallStatus.PUBLISHED:
-            _check_published_change(call, before, deadline, certifications, criteria)
+            _check_published_change(call, original, before, certifications, criteria)
         _check(call)
         call.save()
         if call.status == CallStatus.DRAFT:
@@ -71,6 +72,7 @@ def update_call(*, actor, call: Call, data: Mapping, certifications: Iterable[Ce
                 call.required_certifications.set(certifications)
             if criteria is not None:
                 _set_criteria(call, criteria)
+        call.refresh_from_db()
         after = _state(call)
         if after != before:
             audit.record(actor, "call.changed", call, before=before, after=after)
@@ -120,8 +122,9 @@ def _in_call_zone(call: Call, moment=None) -> str:
     return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({call.time_zone})"
 
 
-def _check_published_change(call: Call, before: dict, deadline, certifications, criteria) -> None:
-    changed = [name for name in RULE_FIELDS if _json(getattr(call, name)) != before[name]]
+def _check_published_change(call: Call, original: dict, before: dict, certifications, criteria) -> None:
+    """Refuse any change to what a published call told members, and a deadline brought forward."""
+    changed = [name for name in RULE_FIELDS if getattr(call, name) != original[name]]
     if certifications is not None and sorted(c.pk for c in certifications) != before["required_certifications"]:
         changed.append("required_certifications")
     if criteria is not None and [_criterion_json(c) for c in criteria] != before["criteria"]:
@@ -129,10 +132,10 @@ def _check_published_change(call: Call, before: dict, deadline, certifications, 
     if changed:
         raise Conflict(_("This call is published: its rules and evaluation grid can no longer change, only its "
                          "texts may be corrected and its deadline extended."), code="published_rules")
-    if call.closes_at < deadline:
+    if call.closes_at < original["closes_at"]:
+        deadline = _in_call_zone(call, original["closes_at"])
         raise ValidationError({"closes_at": _("The deadline of a published call may only be extended: it is "
-                                              "%(deadline)s.") % {"deadline": _in_call_zone(call, deadline)}},
-                              code="deadline_earlier")
+                                              "%(deadline)s.") % {"deadline": deadline}}, code="deadline_earlier")
 
 
 def _check(call: Call) -> None:

@@ -125,7 +125,8 @@ def test_a_new_call_reads_its_window_in_its_own_time_zone(client, staff):
         Decimal("250000.00"), Decimal("50.00"), Decimal("65.00"))
     assert list(call.required_certifications.all()) == [certification]
     assert list(call.criteria.values_list("name_fr", "weight", "max_score")) == [("Innovation", Decimal("3.00"), 10)]
-    assert AuditEntry.objects.get(action="call.created").after["criteria"] == [["Innovation", "Innovation", "3.00", 10]]
+    assert AuditEntry.objects.get(action="call.created").after["criteria"] == [
+        ["Innovation", "Innovation", "3.00", 10]]
     # Shown again in the call's zone, whatever the reader's.
     page = client.get(reverse("programs:call-edit", args=[call.pk])).content.decode()
     assert 'value="2027-03-01T17:00"' in page and "America/Vancouver" in page
@@ -266,3 +267,13 @@ def test_an_envelope_shrunk_while_funds_are_committed_never_ends_below_them(staf
     program.refresh_from_db()
     assert program.committed <= program.envelope
     assert program.committed == Commitment.objects.filter(program=program).aggregate(total=Sum("amount"))["total"]
+
+
+def test_a_published_call_given_its_own_rules_again_is_no_change(staff):
+    call = calls.publish_call(actor=staff, call=draft_call(staff, max_share_of_cost=Decimal("50.00")))
+
+    calls.update_call(actor=staff, call=call, data={"max_share_of_cost": Decimal("50"), "eligible_kinds": ["sme"]},
+                      criteria=[{"name_fr": "Innovation", "name_en": "Innovation", "weight": Decimal("2"),
+                                 "max_score": 10}])
+
+    assert not AuditEntry.objects.filter(action="call.changed").exists()
