@@ -227,3 +227,12 @@ def test_concurrent_approvals_and_payments_pay_each_claim_once_and_never_past_th
     assert AuditEntry.objects.filter(action="claim.approved").count() == approved.count()
     assert sum(m.paid for m in Milestone.objects.all()) == sum(c.amount for c in approved)
     assert paid == Decimal("50000.00")  # refused only once the commitment was spent
+
+
+def test_the_staff_find_the_claims_awaiting_review_on_the_programs_page(client, staff, org_user, milestone):
+    claim(org_user, milestone, "1234.00")
+    client.force_login(staff)
+
+    page = client.get(reverse("programs:program-detail", args=[milestone.commitment.program_id])).content.decode()
+
+    assert format_amount(Decimal("1234.00")) in page and "Jalon 1" in page

@@ -38,6 +38,12 @@ def milestones_context(application: Application, user) -> dict:
             "claim_reviews": reviews}
 
 
+def pending_claims(program) -> list[Claim]:
+    """The program's claims awaiting the staff's review, the oldest first (its page lists them)."""
+    return list(Claim.objects.filter(milestone__commitment__program=program, status=ClaimStatus.PENDING)
+                .select_related("milestone__commitment__application__lead").order_by("submitted_at", "pk"))
+
+
 @page_for("programs.manage_program")
 def commitment_milestones(request, pk):
     """The staff set the milestones of an application's commitment."""
