@@ -8,7 +8,8 @@ people with an account first), and a published brief. Organisation A, the matrix
 the open surveys (its opportunity and introduction come from the matrix), so its member and admin see rows too.
 The demo program adds a closed call (scored, decided, partly paid) and an open one, which every member's list
 of open calls shows with its eligibility, organisation A's included; A starts a draft to the open call, and the
-programs pages that take an object (program, call, application) are swept with these.
+programs pages that take an object (program, call, application) are swept with these. A draft call and a funded
+project of A (milestones, a claim awaiting review) give the setup and milestone pages theirs.
 """
 
 import datetime
@@ -70,3 +71,28 @@ def seed_demo_activity(ctx) -> None:
             documents.upload_document(actor=ctx.own_user, application=ctx.application, kind="business_plan",
                                       upload=SimpleUploadedFile("Plan d'affaires — Alpha Usinage.pdf",
                                                                 demo_pdf("Plan d'affaires", ctx.application.title)))
+            _funded_project(ctx, demo)
+
+
+def _funded_project(ctx, demo) -> None:
+    """A draft call of the demo program (its setup page), and a funded project of A on the closed call, with its
+    milestones and a claim awaiting review: the milestone pages read them (ctx.draft_call, ctx.funded_application,
+    ctx.milestone)."""
+    from grappe.programs.models import Application, ApplicationStatus
+    from grappe.programs.services import budget, calls, milestones
+
+    now = timezone.now()
+    ctx.draft_call = calls.create_call(actor=ctx.staff, program=demo.program, data={
+        "title_fr": "Appel de projets 2027 — en préparation", "title_en": "2027 call for projects — in preparation",
+        "opens_at": now + datetime.timedelta(days=60), "closes_at": now + datetime.timedelta(days=120)})
+    ctx.funded_application = Application.objects.create(
+        call=demo.closed_call, lead=ctx.org_a, created_by=ctx.own_user, status=ApplicationStatus.FUNDED,
+        submitted_at=now - datetime.timedelta(days=60), title="Usinage 5 axes de pièces de train d'atterrissage",
+        amount_requested=Decimal("120000.00"), total_cost=Decimal("300000.00"))
+    commitment = budget.commit_funds(actor=ctx.staff, application=ctx.funded_application, amount=Decimal("100000.00"))
+    ctx.milestone = milestones.set_milestones(actor=ctx.staff, commitment=commitment, rows=[
+        {"id": None, "name": "Jalon 1 — démarrage", "due_on": now.date(), "amount": Decimal("40000.00")},
+        {"id": None, "name": "Jalon 2 — rapport final", "due_on": (now + datetime.timedelta(days=200)).date(),
+         "amount": Decimal("60000.00")}])[0]
+    milestones.submit_report(actor=ctx.own_user, milestone=ctx.milestone, text="Équipement installé, essais lancés.",
+                             amount=Decimal("40000.00"))

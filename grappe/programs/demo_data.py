@@ -1,14 +1,16 @@
 """A demo government program on the demo cluster: a funder's envelope with a closed call (applications alone and
-one as a consortium, screened, each scored by two evaluators, decided, funds committed, payments partly made)
-and an open call (closing in three weeks, one draft and one submitted application, screened as it came in and
-waiting for the demo evaluator's scores). The best funded project's summary is published for the government
-observers.
+one as a consortium, screened, each scored by two evaluators, decided, funds committed, milestones set and
+partly paid on the lead's claims, one claim awaiting review) and an open call (closing in three weeks, one
+draft and one submitted application, screened as it came in and waiting for the demo evaluator's scores).
+The best funded project's summary is published for the government observers.
 
-Written through the app's services wherever one exists (applications, consortium, submission, screening,
-assignment, decisions, commitments, disbursements), so that the invariants hold and every step is audited.
-Programs, calls and their grids, and the scores, have no service yet: they are created here directly, the
-scores with an audit entry. Deterministic for a seed. Runs after the members' demo (it takes their organisations
-and the cluster's staff) and does nothing when the demo program is already there.
+Written through the app's services wherever one exists (the program, its calls and their grids, publishing and
+closing, applications, consortium, submission, screening, assignment, decisions, commitments, milestones, progress
+reports and claims, whose approval records the disbursements), so that the invariants hold and every step is
+audited. The scores have no service yet: they are written here directly, with an audit entry; and the closed
+call's deadline is moved into the past directly (no service sets a deadline that has passed). Deterministic for a
+seed. Runs after the members' demo (it takes their organisations and the cluster's staff) and does nothing when
+the demo program is already there.
 """
 
 import datetime
@@ -29,15 +31,13 @@ from .models import (
     Application,
     ApplicationStatus,
     Call,
-    CallStatus,
-    Criterion,
     DocumentKind,
     Outcome,
     Program,
     Recommendation,
     Score,
 )
-from .services import applications, budget, decisions, documents, evaluation, reporting
+from .services import applications, budget, calls, decisions, documents, evaluation, milestones, programs, reporting
 
 DEMO_NAME_FR = "Programme d'innovation collaborative — MEIE"
 ENVELOPE = Decimal("2500000.00")
@@ -76,7 +76,11 @@ OPEN_PROJECTS = [
     ("Carburant d'aviation durable : essais de compatibilité des joints",
      "Vérifier la tenue des élastomères des circuits carburant aux carburants d'aviation durables."),
 ]
-MILESTONES = ["Jalon 1 — démarrage du projet", "Jalon 2 — rapport d'étape"]
+MILESTONES = [("Jalon 1 — démarrage du projet", -30), ("Jalon 2 — rapport d'étape", -15),
+              ("Jalon 3 — rapport final", 300)]  # (name, due in days from now)
+MILESTONE_SHARES = [Decimal("0.30"), Decimal("0.25")]  # the last one takes the rest
+REPORTS = ["Équipe constituée, équipements commandés et plan d'essais validé avec le donneur d'ordres.",
+           "Premiers essais réalisés : les résultats intermédiaires sont joints au rapport d'étape."]
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,9 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
         for application in made:
             _attach_documents(application, _speaker(application.lead))
             applications.submit(actor=_speaker(application.lead), application=application)
-        Call.objects.filter(pk=closed.pk).update(status=CallStatus.CLOSED, closes_at=now - datetime.timedelta(days=45))
+        calls.close_call(actor=staff, call=closed)
+        Call.objects.filter(pk=closed.pk).update(closes_at=now - datetime.timedelta(days=45))
         closed.refresh_from_db()
-        audit.record(staff, "call.closed", closed, after={"status": CallStatus.CLOSED})
         funded = _evaluate_and_decide(rng, closed, staff, now)
         open_call = _open_call(program, staff, now)
         _open_applications(rng, open_call, exclude={o.pk for o in leads + partners})
@@ -126,29 +130,24 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
 
 
 def _program(staff: User) -> Program:
-    program = Program.objects.create(
+    return programs.create_program(actor=staff, data=dict(
         funder="Ministère de l'Économie, de l'Innovation et de l'Énergie (MEIE)",
-        name_fr=DEMO_NAME_FR, name_en="Collaborative Innovation Program — MEIE",
-        envelope=ENVELOPE, created_by=staff,
+        name_fr=DEMO_NAME_FR, name_en="Collaborative Innovation Program — MEIE", envelope=ENVELOPE,
         rules_fr="Projets d'innovation menés au Québec par des membres de la grappe, seuls ou en consortium. "
                  "L'aide couvre au plus 50 % des dépenses admissibles ; les versements suivent les jalons.",
         rules_en="Innovation projects carried out in Quebec by members of the cluster, alone or as a consortium. "
-                 "The grant covers at most 50% of the eligible costs; payments follow the milestones.")
-    audit.record(staff, "program.created", program, after=audit.snapshot(program))
-    return program
+                 "The grant covers at most 50% of the eligible costs; payments follow the milestones."))
 
 
 def _call(program: Program, staff: User, **fields) -> Call:
-    defaults = {"status": CallStatus.PUBLISHED, "eligible_kinds": list(APPLICANT_KINDS),
+    defaults = {"eligible_kinds": list(APPLICANT_KINDS),
                 "requires_good_standing": True, "max_share_of_cost": Decimal("50.00"),
                 "passing_score": Decimal("65.00"),
                 "required_documents": [DocumentKind.BUSINESS_PLAN, DocumentKind.PROJECT_BUDGET,
                                        DocumentKind.FINANCIAL_STATEMENTS]}
-    call = Call.objects.create(program=program, created_by=staff, **{**defaults, **fields})
-    for position, (name_fr, name_en, weight) in enumerate(CRITERIA):
-        Criterion.objects.create(call=call, name_fr=name_fr, name_en=name_en, weight=weight, position=position)
-    audit.record(staff, "call.created", call, after=audit.snapshot(call))
-    return call
+    criteria = [{"name_fr": fr, "name_en": en, "weight": weight, "max_score": 10} for fr, en, weight in CRITERIA]
+    call = calls.create_call(actor=staff, program=program, data={**defaults, **fields}, criteria=criteria)
+    return calls.publish_call(actor=staff, call=call)
 
 
 def _closed_call(program: Program, staff: User, now: datetime.datetime) -> Call:
@@ -275,11 +274,7 @@ def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datet
             decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=amount,
                              reason="Projet classé parmi les meilleurs par le comité.")
             commitment = budget.commit_funds(actor=staff, application=application, amount=amount)
-            for milestone, share in zip(MILESTONES, [Decimal("0.30"), Decimal("0.25")][:rank % 2 + 1]):
-                budget.record_disbursement(actor=staff, commitment=commitment, milestone=milestone,
-                                           amount=(amount * share).quantize(CENT),
-                                           paid_on=(now - datetime.timedelta(days=20 - 10 * MILESTONES.index(
-                                               milestone))).date())
+            _milestones_paid(staff, commitment, now, paid=rank % 2 + 1)
             if rank == 0:  # the observers read one published summary
                 reporting.set_summary_published(actor=staff, application=application, published=True)
             funded += 1
@@ -287,6 +282,22 @@ def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datet
             decisions.decide(actor=staff, application=application, outcome=Outcome.DECLINED,
                              reason="Note sous le seuil de financement retenu par le comité.")
     return funded
+
+
+def _milestones_paid(staff: User, commitment, now: datetime.datetime, paid: int) -> None:
+    """The commitment's milestones (30 %, 25 %, the rest at the final report); the first `paid` of them reported,
+    claimed and approved (each approval records its disbursement); with one paid, the second claimed and awaiting
+    the staff's review."""
+    shares = [(commitment.amount * share).quantize(CENT) for share in MILESTONE_SHARES]
+    rows = [{"id": None, "name": name, "due_on": (now + datetime.timedelta(days=days)).date(), "amount": share}
+            for (name, days), share in zip(MILESTONES, [*shares, commitment.amount - sum(shares)])]
+    made = milestones.set_milestones(actor=staff, commitment=commitment, rows=rows)
+    lead = _speaker(commitment.application.lead)
+    for index, (milestone, text) in enumerate(zip(made, REPORTS)):
+        report = milestones.submit_report(actor=lead, milestone=milestone, text=text, amount=milestone.amount)
+        if index < paid:
+            milestones.approve_claim(actor=staff, claim=report.claim,
+                                     paid_on=(now - datetime.timedelta(days=20 - 10 * index)).date())
 
 
 def _comment(value: Decimal, maximum: int) -> str:

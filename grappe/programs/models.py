@@ -547,3 +547,96 @@ class ApplicationDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Milestone(models.Model):
+    """A stage of a funded project the staff set on its commitment: what is due by when, and how much of the
+    commitment it releases. `paid` is the running total of its approved claims (services/milestones.py, under
+    the budget's locks); the sum of a commitment's milestones never exceeds it (checked under the same locks)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="milestones")
+    name = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount (CAD)"), **MONEY)
+    paid = models.DecimalField(_("paid (CAD)"), default=Decimal("0.00"), editable=False, **MONEY)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            positive("amount", "milestone_amount_positive"),
+            models.CheckConstraint(condition=Q(paid__gte=0, paid__lte=F("amount")),
+                                   name="milestone_paid_within_amount"),
+            models.UniqueConstraint(fields=["commitment", "name"], name="one_milestone_per_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def remaining(self) -> Decimal:
+        """What may still be claimed at this milestone."""
+        return self.amount - self.paid
+
+
+class ProgressReport(models.Model):
+    """What the lead's people report at a milestone (text only; kept, never changed)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField(_("progress report"), max_length=10_000)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="progress_report_not_empty")]
+
+    def __str__(self):
+        return f"{self.milestone} — {self.submitted_at:%Y-%m-%d}"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved — paid")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class Claim(models.Model):
+    """The lead's claim for money at a milestone, with its progress report. The staff approve it (one
+    disbursement, through services/budget.py) or send it back with a reason. One claim awaits review per
+    milestone at a time."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="claims")
+    report = models.OneToOneField(ProgressReport, on_delete=models.PROTECT, related_name="claim")
+    amount = models.DecimalField(_("amount claimed (CAD)"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    disbursement = models.OneToOneField(Disbursement, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="claim")
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            positive("amount", "claim_amount_positive"),
+            models.UniqueConstraint(fields=["milestone"], condition=Q(status="pending"),
+                                    name="one_pending_claim_per_milestone"),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(disbursement__isnull=False),
+                                   name="claim_approved_is_paid"),
+            models.CheckConstraint(condition=~Q(status="sent_back") | ~Q(reason=""),
+                                   name="claim_sent_back_with_reason"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(reviewed_by__isnull=False),
+                                   name="claim_reviewed_is_signed"),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone}: {self.amount} $"

@@ -39,6 +39,15 @@ KINDS = {
     "programs.evaluations_complete": Kind(lambda p: ngettext(
         "The evaluation of “%(title)s” is in.", "The %(count)d evaluations of “%(title)s” are in.",
         p["count"]) % p),
+    "programs.claim_submitted": Kind(lambda p: _(
+        "A claim of %(amount)s awaits review: “%(title)s”, milestone “%(milestone)s”.") % {
+            **p, "amount": format_amount(Decimal(p["amount"]))}),
+    "programs.claim_approved": Kind(lambda p: _(
+        "Your claim of %(amount)s at the milestone “%(milestone)s” of “%(title)s” is approved and paid.") % {
+            **p, "amount": format_amount(Decimal(p["amount"]))}),
+    "programs.claim_sent_back": Kind(lambda p: _(
+        "Your claim of %(amount)s at the milestone “%(milestone)s” of “%(title)s” is sent back: %(reason)s") % {
+            **p, "amount": format_amount(Decimal(p["amount"]))}),
 }
 
 

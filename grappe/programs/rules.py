@@ -65,6 +65,8 @@ def leads_its_application(user, document) -> bool:
 
 rules.add_perm("programs.add_document", is_member_user & (leads | is_partner_in))
 rules.add_perm("programs.delete_document", is_member_user & (leads_its_application | sent_by_own_organisation))
+
+
 @rules.predicate
 def is_evaluator(user) -> bool:
     """External evaluators and the cluster staff evaluate."""
@@ -92,3 +94,7 @@ def is_observer(user) -> bool:
 
 
 rules.add_perm("programs.view_results", is_cluster_staff | is_observer)
+
+
+# The lead's people report progress and claim money at the milestones of its commitment.
+rules.add_perm("programs.report_progress", is_member_user & leads)

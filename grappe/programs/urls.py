@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from .views import (applications, calls, committee, consortium, documents, evaluation, money, observer, report,
-                    staff)
+from .views import (applications, calls, committee, consortium, documents, evaluation, milestones, money,
+                    observer, report, setup, staff)
 
 app_name = "programs"
 urlpatterns = [
@@ -41,4 +41,14 @@ urlpatterns = [
     path("results/", observer.results_list, name="results-list"),
     path("results/<int:pk>/", report.program_results, name="program-results"),
     path("results/summaries/", observer.published_summaries, name="published-summaries"),
+    path("staff/new/", setup.program_form, name="program-create"),
+    path("staff/<int:pk>/edit/", setup.program_form, name="program-edit"),
+    path("staff/<int:program_pk>/calls/new/", setup.call_form, name="call-create"),
+    path("staff/calls/<int:pk>/edit/", setup.call_form, name="call-edit"),
+    path("staff/calls/<int:pk>/publish/", setup.call_publish, name="call-publish"),
+    path("staff/calls/<int:pk>/close/", setup.call_close, name="call-close"),
+    path("applications/<int:pk>/milestones/", milestones.commitment_milestones, name="commitment-milestones"),
+    path("milestones/<int:pk>/report/", milestones.report, name="milestone-report"),
+    path("claims/<int:pk>/approve/", milestones.approve_claim, name="claim-approve"),
+    path("claims/<int:pk>/send-back/", milestones.send_back_claim, name="claim-send-back"),
 ]

@@ -6,8 +6,8 @@ leads a draft application to an open call as a consortium with organisation D, w
 conflict with A and is not. OTHER_MEMBER's organisation B has nothing to do with it.
 """
 
+import datetime
 import uuid
-
 from decimal import Decimal
 
 import pytest
@@ -30,14 +30,19 @@ from grappe.members.models import Role, User
 from grappe.programs.models import (
     Application,
     ApplicationStatus,
-    Commitment,
+    Call,
     CallStatus,
+    Claim,
+    Commitment,
     ConflictDeclaration,
     ConsortiumMember,
     Criterion,
     Decision,
     EvaluatorAssignment,
+    Milestone,
     Outcome,
+    Program,
+    ProgressReport,
     Recommendation,
 )
 
@@ -634,3 +639,212 @@ def test_an_observer_never_reads_an_application_even_a_funded_and_published_one(
     summaries = client.get(reverse("programs:published-summaries")).content.decode()
     assert ctx.application.title in summaries
     assert reverse("programs:application-detail", args=[ctx.application.pk]) not in summaries
+# Setting up programs and calls (views/setup.py) --------------------------------------------------------------
+
+def new_token(ctx):
+    return str(uuid.uuid4())
+
+
+def program_fields(ctx):
+    return {"funder": "MEIE", "name_fr": "Nouveau", "name_en": "New", "envelope": "500 000 $",
+            "form_token": new_token(ctx)}
+
+
+def call_fields(ctx):
+    return {"title_fr": "Appel", "title_en": "Call", "time_zone": "America/Montreal",
+            "opens_at": "2027-01-10T09:00", "closes_at": "2027-03-01T17:00", "requires_good_standing": "on",
+            "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "0", "criteria-0-name_fr": "Innovation",
+            "criteria-0-name_en": "Innovation", "criteria-0-weight": "1", "criteria-0-max_score": "10",
+            "form_token": new_token(ctx)}
+
+
+def program_funder(ctx, pk):
+    return Program.objects.get(pk=pk).funder
+
+
+def call_state(ctx, pk):
+    call = Call.objects.get(pk=pk)
+    return call.status, call.title_fr
+
+
+def draft_with_grid(ctx):
+    Criterion.objects.create(call=ctx.draft_call, name_fr="Innovation", name_en="Innovation")
+    return [ctx.draft_call.pk]
+
+
+STAFF_POST = {**STAFF_ONLY, STAFF: 302}
+
+
+class TestProgramCreatePage(ProgramsMatrix):
+    url = "programs:program-create"
+    expect = STAFF_ONLY
+
+
+class TestProgramCreate(ProgramsMatrix):
+    url = "programs:program-create"
+    method = "post"
+    data = staticmethod(program_fields)
+    expect = STAFF_POST
+    audit_action = "program.created"
+
+
+class TestProgramEditPage(ProgramsMatrix):
+    url = "programs:program-edit"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    expect = STAFF_ONLY
+
+
+class TestProgramEdit(ProgramsMatrix):
+    url = "programs:program-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    data = staticmethod(program_fields)
+    expect = STAFF_POST
+    audit_action = "program.changed"
+    effect = staticmethod(program_funder)
+
+
+class TestCallCreatePage(ProgramsMatrix):
+    url = "programs:call-create"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    expect = STAFF_ONLY
+
+
+class TestCallCreate(ProgramsMatrix):
+    url = "programs:call-create"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.program.pk])
+    data = staticmethod(call_fields)
+    expect = STAFF_POST
+    audit_action = "call.created"
+
+
+class TestDraftCallEditPage(ProgramsMatrix):
+    url = "programs:call-edit"
+    args = staticmethod(lambda ctx: [ctx.draft_call.pk])
+    expect = STAFF_ONLY
+
+
+class TestPublishedCallEditPage(ProgramsMatrix):
+    url = "programs:call-edit"
+    args = staticmethod(lambda ctx: [ctx.call.pk])
+    expect = STAFF_ONLY
+
+
+class TestCallEdit(ProgramsMatrix):
+    url = "programs:call-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.draft_call.pk])
+    data = staticmethod(call_fields)
+    expect = STAFF_POST
+    audit_action = "call.changed"
+    effect = staticmethod(call_state)
+
+
+class TestCallPublish(ProgramsMatrix):
+    url = "programs:call-publish"
+    method = "post"
+    args = staticmethod(draft_with_grid)
+    expect = STAFF_POST
+    audit_action = "call.published"
+    effect = staticmethod(call_state)
+
+
+class TestCallClose(ProgramsMatrix):
+    url = "programs:call-close"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.call.pk])
+    expect = STAFF_POST
+    audit_action = "call.closed"
+    effect = staticmethod(call_state)
+
+
+# Milestones, progress reports and claims (views/milestones.py) -----------------------------------------------
+
+def with_milestone(ctx):
+    committed(ctx)
+    ctx.milestone = Milestone.objects.create(commitment=ctx.application.commitment, name="Jalon 1",
+                                             due_on=datetime.date(2027, 6, 30), amount=Decimal("6000.00"))
+    return ctx.milestone
+
+
+def milestone_args(ctx):
+    """A's milestone: the sweep's (browser_tests/sweep_data.py) when it has one, else one made here."""
+    milestone = getattr(ctx, "milestone", None) or with_milestone(ctx)
+    return [milestone.pk]
+
+
+def funded_args(ctx):
+    """A's funded application: the sweep's when it has one, else A's application made funded here."""
+    funded = getattr(ctx, "funded_application", None)
+    return [funded.pk] if funded else committed(ctx)
+
+
+def pending_claim(ctx):
+    milestone = with_milestone(ctx)
+    report = ProgressReport.objects.create(milestone=milestone, text="Livré", submitted_by=ctx.own_user)
+    return [Claim.objects.create(milestone=milestone, report=report, amount=Decimal("2500.00"),
+                                 submitted_by=ctx.own_user).pk]
+
+
+def claim_status(ctx, pk):
+    return Claim.objects.get(pk=pk).status
+
+
+LEAD_ONLY = {**ONLY_STAFF_KNOW, ANONYMOUS: 302, STAFF: 403, PARTNER: 403, EVALUATOR: 403, OWN_USER: 200,
+             OWN_ADMIN: 200}
+
+
+class TestMilestonesPage(ProgramsMatrix):
+    url = "programs:commitment-milestones"
+    args = staticmethod(funded_args)
+    expect = STAFF_ONLY
+
+
+class TestSetMilestones(ProgramsMatrix):
+    url = "programs:commitment-milestones"
+    method = "post"
+    args = staticmethod(committed)
+    data = staticmethod(lambda ctx: {
+        "milestones-TOTAL_FORMS": "1", "milestones-INITIAL_FORMS": "0", "milestones-0-name": "Jalon 1",
+        "milestones-0-due_on": "2027-06-30", "milestones-0-amount": "4 000"})
+    expect = STAFF_POST
+    audit_action = "commitment.milestones"
+
+
+class TestReportPage(ProgramsMatrix):
+    """A's people report at the milestones of A's commitment; who else may read the application may not."""
+
+    url = "programs:milestone-report"
+    args = staticmethod(milestone_args)
+    expect = LEAD_ONLY
+
+
+class TestReport(ProgramsMatrix):
+    url = "programs:milestone-report"
+    method = "post"
+    args = staticmethod(milestone_args)
+    data = staticmethod(lambda ctx: {"text": "Prototype livré", "amount": "2 000,00 $",
+                                     "form_token": new_token(ctx)})
+    expect = {**LEAD_ONLY, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "milestone.reported"
+
+
+class TestApproveClaim(ProgramsMatrix):
+    url = "programs:claim-approve"
+    method = "post"
+    args = staticmethod(pending_claim)
+    data = staticmethod(lambda ctx: {"paid_on": "2027-07-01"})
+    expect = STAFF_WRITE
+    audit_action = "claim.approved"
+    effect = staticmethod(claim_status)
+
+
+class TestSendBackClaim(ProgramsMatrix):
+    url = "programs:claim-send-back"
+    method = "post"
+    args = staticmethod(pending_claim)
+    data = staticmethod(lambda ctx: {"reason": "Factures manquantes"})
+    expect = STAFF_WRITE
+    audit_action = "claim.sent_back"
+    effect = staticmethod(claim_status)

@@ -20,6 +20,7 @@ from ..services.applications import REOPENABLE, deadline_text
 from ..services.evaluation import TO_EVALUATE
 from .consortium import consortium_context
 from .documents import documents_context
+from .milestones import milestones_context
 
 
 def _visible(request, pk) -> Application:
@@ -41,7 +42,8 @@ def application_detail(request, pk):
         "may_reopen": application.status in REOPENABLE and staff,
         "reason_form": ReasonForm(), **(_money(application) if staff else {}),
         **documents_context(user, application), **consortium_context(user, application),
-        "my_assignment": application.assignments.filter(evaluator=user).first() if user.is_authenticated else None})
+        "my_assignment": application.assignments.filter(evaluator=user).first() if user.is_authenticated else None,
+        **milestones_context(application, user)})
 
 
 def _money(application: Application) -> dict:

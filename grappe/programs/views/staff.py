@@ -13,6 +13,7 @@ from grappe.members.models import Role, User
 from .. import selectors
 from ..models import Application, Call, Program
 from ..services import evaluation
+from .milestones import pending_claims
 
 
 @page_for("programs.manage_program")
@@ -24,7 +25,8 @@ def program_list(request):
 def program_detail(request, pk):
     program = get_object_or_404(Program, pk=pk)
     calls = [(call, selectors.call_applications(call)) for call in program.calls.all()]
-    return render(request, "programs/staff/program_detail.html", {"program": program, "calls": calls})
+    return render(request, "programs/staff/program_detail.html", {"program": program, "calls": calls,
+                                                                  "pending_claims": pending_claims(program)})
 
 
 @require_POST
