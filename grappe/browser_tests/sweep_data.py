@@ -33,7 +33,9 @@ def seed_demo_activity(ctx) -> None:
     from grappe.members.services.taxonomy import load_taxonomy
     from grappe.members.taxonomy_file import read_taxonomy
     from grappe.programs.demo_data import generate_programs
+    from grappe.programs.models import CallStatus
     from grappe.programs.services import applications
+    from grappe.programs.tests.factories import make_call
 
     if not Capability.objects.filter(parent__isnull=False).exclude(pk=ctx.capability.pk).exists():
         load_taxonomy(read_taxonomy())
@@ -55,6 +57,8 @@ def seed_demo_activity(ctx) -> None:
         demo = generate_programs(seed=2026)
         if demo is not None:
             ctx.program, ctx.call = demo.program, demo.open_call
+            ctx.draft_call = make_call(demo.program, status=CallStatus.DRAFT, title_fr="Appel en préparation",
+                                       title_en="Call in preparation")
             ctx.application = applications.start_application(
                 actor=ctx.own_user, call=demo.open_call,
                 data={"title": "Réduction du bruit des nacelles par revêtements acoustiques",
