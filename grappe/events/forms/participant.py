@@ -41,8 +41,15 @@ def leaf_capabilities():
     return Capability.objects.filter(is_active=True, parent__isnull=False)
 
 
+# The registration's language is for what others produce for the participant (the organiser's printed agendas,
+# the messages sent to them); on screen, the agenda and its PDF and .ics follow the language one reads in.
+LANGUAGE_LABEL = _("Language of my printed agenda and of the messages sent to me")
+LANGUAGE_HELP = _("The organiser prints your agenda and writes to you in this language. On screen, your agenda and "
+                  "its downloads follow the language you are reading in.")
+
+
 class LanguageMixin(forms.Form):
-    language = forms.ChoiceField(label=_("Language of my agenda and messages"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=LANGUAGE_LABEL, help_text=LANGUAGE_HELP, choices=settings.LANGUAGES)
 
 
 class MemberRegistrationForm(OnceFormMixin, StyledFormMixin, LanguageMixin):
@@ -70,7 +77,8 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
         model = Registration
         fields = ["pitch", "offers", "seeks", "language"]
         labels = {"pitch": _("In a few words: who you are, what you are looking for"),
-                  "language": _("Language of my agenda and messages")}
+                  "language": LANGUAGE_LABEL}
+        help_texts = {"language": LANGUAGE_HELP}
         widgets = {"pitch": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
 
     def __init__(self, *args, **kwargs):
