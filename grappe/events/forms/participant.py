@@ -15,13 +15,20 @@ from ..models import Outcome, Priority, Registration
 
 
 class CapabilityChecklist(forms.CheckboxSelectMultiple):
-    """The taxonomy as one folding list of checkboxes per domain (a domain with a choice starts unfolded).
+    """The taxonomy as one folding list of checkboxes per domain (a domain with a choice starts unfolded), with a
+    box that narrows it as one types (static/grappe/checklist.js shows the box; without it the list stays whole).
     Written directly: Django renders each of the ~400 options through two templates."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in (value or [])}
         base = (attrs or {}).get("id") or f"id_{name}"
-        parts = [f'<div class="capability-checklist border rounded p-2" id="{escape(base)}">']
+        parts = [format_html(
+            '<div class="mb-2" data-checklist-filter="{}" hidden><label class="form-label small" for="{}-filter">{}'
+            '</label><input class="form-control form-control-sm" type="search" id="{}-filter" autocomplete="off" '
+            'placeholder="{}"><p class="small text-muted mb-0" role="status" data-shown="{}"></p></div>',
+            base, base, _("Filter the list"), base, _("e.g. anodizing, 5-axis, NDT"),
+            _("Options shown: %(count)s")),
+            f'<div class="capability-checklist border rounded p-2" id="{escape(base)}">']
         for group, options in self.choices:
             picked = sum(1 for pk, _label in options if str(pk) in chosen)
             parts.append(format_html('<details{}><summary>{} <span class="badge text-bg-primary">{}</span></summary>'
