@@ -65,6 +65,7 @@ def test_a_colleague_asked_to_answer_a_survey_sees_it_at_home_with_its_link_and_
         client.post(reverse("members:colleague-request-done", args=[item.pk]))
     assert "Cluster pulse" not in home(client, org_user)
     assert ColleagueRequest.objects.get().status == RequestStatus.DONE
+    assert readable(Notification.objects.get(user=org_user)).lapsed == "Done."
     assert "did what you asked" in readable(Notification.objects.get(user=org_admin)).text
 
     client.force_login(org_admin)
