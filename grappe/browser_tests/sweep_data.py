@@ -30,7 +30,8 @@ def seed_demo_activity(ctx) -> None:
     from grappe.listening.services import briefs
     from grappe.listening.services import themes as theme_services
     from grappe.members import demo_data
-    from grappe.members.models import Capability
+    from grappe.members.models import Capability, RequestKind
+    from grappe.members.services import colleague_requests
     from grappe.members.services.taxonomy import load_taxonomy
     from grappe.members.taxonomy_file import read_taxonomy
     from grappe.programs.demo_data import generate_programs
@@ -47,6 +48,14 @@ def seed_demo_activity(ctx) -> None:
         for survey in Survey.objects.filter(status=SurveyStatus.OPEN):
             Invitation.objects.get_or_create(survey=survey, organisation=ctx.org_a,
                                              defaults={"sent_at": timezone.now()})
+        # What A's admin asked of A's user: the user's home and the admin's requests page show real rows.
+        survey = Survey.objects.filter(status=SurveyStatus.OPEN).first()
+        if survey is not None:
+            colleague_requests.ask(actor=ctx.own_admin, organisation=ctx.org_a, colleague=ctx.own_user,
+                                   kind=RequestKind.SURVEY, subject_id=survey.pk, note="La section 2 est pour toi.",
+                                   due_on=timezone.localdate() + datetime.timedelta(days=14))
+        colleague_requests.ask(actor=ctx.own_admin, organisation=ctx.org_a, colleague=ctx.own_user,
+                               kind=RequestKind.OTHER, note="Envoyer le certificat d'assurance à jour.")
         today = timezone.localdate()
         brief = briefs.create_brief(actor=ctx.staff, period_start=today - datetime.timedelta(days=365),
                                     period_end=today, language="fr")

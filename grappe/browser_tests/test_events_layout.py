@@ -97,3 +97,31 @@ def test_the_meeting_grid_shows_every_table_and_says_how_many(page, sign_in, big
     for _ in range(40):
         page.keyboard.press("ArrowRight")
     assert grid.evaluate("box => box.scrollLeft") > 0
+
+
+def test_the_capability_checklist_narrows_as_one_types_and_comes_back_when_cleared(page, sign_in, big_room):
+    event, _staff, people = big_room
+    coating = Capability.objects.create(code="c", label_fr="Traitements de surface", label_en="Surface treatment")
+    Capability.objects.create(parent=coating, code="c1", label_fr="Anodisation", label_en="Anodizing")
+    Capability.objects.create(parent=coating, code="c2", label_fr="Peinture aéronautique", label_en="Aircraft painting")
+    sign_in(people[0].person.user)
+    assert page.goto(url("events:my-registration", event.pk)).status == 200
+    seeks = page.get_by_role("group", name="Ce que nous recherchons")
+    box = seeks.get_by_role("searchbox", name="Filtrer la liste")
+    painting = seeks.get_by_text("Peinture aéronautique")
+    anodizing = seeks.get_by_text("Anodisation")
+    five_axis = seeks.get_by_text("Usinage 5 axes")
+    expect(painting).to_be_hidden()  # folded: what it seeks starts closed
+
+    box.fill("peinture aero")  # accents aside, every word
+    expect(painting).to_be_visible()
+    expect(anodizing).to_be_hidden()
+    expect(five_axis).to_be_hidden()
+    expect(seeks.get_by_role("status")).to_have_text("Options affichées : 1")
+    box.press("Enter")  # filtering does not send the form
+    expect(box).to_have_value("peinture aero")
+
+    box.fill("")
+    expect(painting).to_be_hidden()  # folded again, as it was
+    seeks.get_by_text("Traitements de surface").click()
+    expect(anodizing).to_be_visible()

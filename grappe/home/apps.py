@@ -10,6 +10,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         from grappe.core import audit
 
+        from . import request_subjects
+
+        request_subjects.register()
+
         audit.register_actions({
             "demo.generated": _("Demonstration data generated"),
         })

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from grappe.events.selectors import participant as events
 from grappe.listening.selectors import briefs, needs, surveys
-from grappe.members import selectors
+from grappe.members import request_subjects, selectors
 from grappe.members.models import Role
 from grappe.partnering.selectors import introductions
 from grappe.programs import selectors as programs
@@ -17,7 +17,8 @@ SHOWN = 5  # rows per block
 
 
 def member_blocks(user) -> dict:
-    """What awaits a member's person: only what they may do (the profile link for their organisation's admins)."""
+    """What awaits a member's person: only what they may do (the profile link and asking colleagues for their
+    organisation's admins), and what those admins asked of them."""
     organisation = user.organisation
     if organisation is None:
         return {}
@@ -27,7 +28,10 @@ def member_blocks(user) -> dict:
         "registrations": list(events.upcoming_registrations(user)[:SHOWN]),
         "introductions_to_answer": list(introductions.introductions_awaiting_answer(user)[:SHOWN]),
         "my_expiring_certifications": list(selectors.expiring_certifications(organisation)[:SHOWN]),
+        "requests_to_do": [(item, request_subjects.url_of(item))
+                           for item in selectors.requests_to_do(user)[:SHOWN]],
         "may_edit_profile": user.has_perm("members.change_organisation", organisation),
+        "may_ask_colleagues": user.has_perm("members.ask_colleagues", organisation),
     }
 
 

@@ -546,3 +546,67 @@ class Segment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RequestKind(models.TextChoices):
+    """What an organisation's admin may ask a colleague to do (members.request_subjects: about what, and where)."""
+
+    SURVEY = "survey", _("Answer a survey")
+    EVENT_PROFILE = "event_profile", _("Update your profile for an event")
+    CONSORTIUM_SHARE = "consortium_share", _("Confirm a consortium share")
+    DIRECTORY_PROFILE = "directory_profile", _("Keep the directory profile up to date")
+    OTHER = "other", _("Something else")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("To do")
+    DONE = "done", _("Done")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ColleagueRequest(models.Model):
+    """Something an organisation's admin asked a colleague (a person of the same organisation with an account) to
+    do: the colleague sees it on their home page until they mark it done or the admin withdraws it.
+
+    The subject (a survey, an event, a consortium share) belongs to an app above members: it is kept as its id
+    and its name in both languages as they were when asked, and members.request_subjects says where to act."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="colleague_requests")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
+                                 related_name="colleague_requests_sent")
+    asked_of = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("colleague"), on_delete=models.CASCADE,
+                                 related_name="colleague_requests")
+    kind = models.CharField(_("what to do"), max_length=20, choices=RequestKind.choices)
+    subject_id = models.PositiveIntegerField(null=True, blank=True)
+    subject_fr = models.CharField(max_length=300, blank=True)
+    subject_en = models.CharField(max_length=300, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("request to a colleague")
+        verbose_name_plural = _("requests to colleagues")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status="open", closed_at__isnull=True)
+                                   | (~models.Q(status="open") & models.Q(closed_at__isnull=False)),
+                                   name="colleague_request_closed_when_not_open"),
+            models.CheckConstraint(condition=~models.Q(asked_by=models.F("asked_of")),
+                                   name="colleague_request_not_to_oneself"),
+        ]
+        indexes = [models.Index(fields=["asked_of", "status"], name="colleague_request_inbox")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}{f' — {self.subject}' if self.subject else ''}"
+
+    @property
+    def subject(self) -> str:
+        return in_language(self.subject_fr, self.subject_en)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN

@@ -9,7 +9,7 @@ from grappe.core.rules import is_cluster_staff
 
 from .models import MembershipStatus, OrgRole, Role
 
-__all__ = ["administers_account", "belongs_to", "is_admin_of", "is_cluster_staff", "is_member_user",
+__all__ = ["administers_account", "belongs_to", "is_admin_of", "is_asked", "is_cluster_staff", "is_member_user",
            "is_staff_admin"]
 
 
@@ -47,6 +47,17 @@ def administers_account(user, account) -> bool:
                 and is_admin_of(user, person.organisation))
 
 
+@rules.predicate
+def is_asked(user, colleague_request) -> bool:
+    """The colleague a request was asked of, still a person of its organisation."""
+    return bool(colleague_request.asked_of_id == user.pk and belongs_to(user, colleague_request.organisation))
+
+
+@rules.predicate
+def administers_request(user, colleague_request) -> bool:
+    return bool(is_admin_of(user, colleague_request.organisation))
+
+
 # The directory's public fields are for everyone; contacts and certifications for members and staff.
 rules.add_perm("members.view_member_details", is_member_user | is_cluster_staff)
 rules.add_perm("members.view_organisation_private", belongs_to | is_cluster_staff)
@@ -63,3 +74,9 @@ rules.add_perm("members.export_directory", is_cluster_staff)
 rules.add_perm("members.manage_roles", is_staff_admin)
 # Segments (saved sets of organisations) are the staff's tools for targeting and dashboards.
 rules.add_perm("members.manage_segments", is_cluster_staff)
+# An organisation's admin asks its colleagues to do something (colleague requests); the colleague marks it done,
+# an admin of the organisation withdraws it. The cluster staff are not part of it.
+rules.add_perm("members.ask_colleagues", is_member_user & is_admin_of)
+rules.add_perm("members.view_colleague_request", is_asked | administers_request)
+rules.add_perm("members.complete_colleague_request", is_member_user & is_asked)
+rules.add_perm("members.withdraw_colleague_request", is_member_user & administers_request)

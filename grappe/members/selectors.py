@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,11 +16,13 @@ from .models import (
     Capability,
     Certification,
     CertificationType,
+    ColleagueRequest,
     MembershipStatus,
     Organisation,
     OrganisationCapability,
     OrganisationKind,
     Person,
+    RequestStatus,
     User,
     in_language,
 )
@@ -221,3 +223,18 @@ def account_with_email(email: str) -> User | None:
 def staff_users() -> QuerySet:
     """The cluster's staff who are told of what needs them (urgent needs, succession flags, rising themes)."""
     return User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_superuser=True), is_active=True)
+
+
+def requests_to_do(user) -> QuerySet[ColleagueRequest]:
+    """What the person's organisation admins asked of them and is still to do, soonest due first (home page)."""
+    organisation = user.organisation
+    if organisation is None:
+        return ColleagueRequest.objects.none()
+    return (ColleagueRequest.objects.filter(asked_of=user, organisation=organisation, status=RequestStatus.OPEN)
+            .select_related("asked_by", "organisation").order_by(F("due_on").asc(nulls_last=True), "created_at"))
+
+
+def requests_asked(organisation: Organisation) -> QuerySet[ColleagueRequest]:
+    """What the organisation's admins asked of its people, open ones first, newest first (the admin's page)."""
+    return (ColleagueRequest.objects.filter(organisation=organisation).select_related("asked_by", "asked_of")
+            .order_by(Case(When(status=RequestStatus.OPEN, then=0), default=1), "-created_at", "-pk"))

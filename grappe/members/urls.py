@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, organisations, segments, taxonomy
+from .views import colleague_requests, directory, imports, organisations, segments, taxonomy
 
 app_name = "members"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("o/<slug:slug>/people/new/", organisations.person_edit, name="person-create"),
     path("o/<slug:slug>/people/<int:pk>/", organisations.person_edit, name="person-edit"),
     path("o/<slug:slug>/people/<int:pk>/invite/", organisations.person_invite, name="person-invite"),
+    path("o/<slug:slug>/requests/", colleague_requests.request_list, name="colleague-requests"),
+    path("requests/<int:pk>/done/", colleague_requests.request_done, name="colleague-request-done"),
+    path("requests/<int:pk>/withdraw/", colleague_requests.request_withdraw, name="colleague-request-withdraw"),
     path("taxonomy/", taxonomy.taxonomy, name="taxonomy"),
     path("taxonomy/new/", taxonomy.edit, name="taxonomy-create"),
     path("taxonomy/<int:pk>/", taxonomy.edit, name="taxonomy-edit"),

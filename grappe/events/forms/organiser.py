@@ -4,10 +4,10 @@ import datetime
 import re
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import StyledFormMixin
+from grappe.core.forms import SEARCHABLE_FROM, StyledFormMixin, searchable
 from grappe.core.idempotency import OnceFormMixin
 
 from ..models import Event, Phase, Registration
@@ -116,9 +116,12 @@ class PlaceForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = event.slots.all()
-        self.fields["slot"].label_from_instance = lambda slot: timezone.localtime(slot.starts_at).strftime(
-            "%Y-%m-%d %H:%M")
+        self.fields["slot"].label_from_instance = lambda slot: formats.date_format(
+            timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT")
         self.fields["table"].queryset = event.tables.all()
+        for field in (self.fields["slot"], self.fields["table"]):  # a day of 20 tables and 16 slots is common
+            if field.queryset.count() > SEARCHABLE_FROM:
+                field.widget.attrs.update(searchable())
 
 
 class PhaseForm(forms.Form):

@@ -15,13 +15,20 @@ from ..models import Outcome, Priority, Registration
 
 
 class CapabilityChecklist(forms.CheckboxSelectMultiple):
-    """The taxonomy as one folding list of checkboxes per domain (a domain with a choice starts unfolded).
+    """The taxonomy as one folding list of checkboxes per domain (a domain with a choice starts unfolded), with a
+    box that narrows it as one types (static/grappe/checklist.js shows the box; without it the list stays whole).
     Written directly: Django renders each of the ~400 options through two templates."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in (value or [])}
         base = (attrs or {}).get("id") or f"id_{name}"
-        parts = [f'<div class="capability-checklist border rounded p-2" id="{escape(base)}">']
+        parts = [format_html(
+            '<div class="mb-2" data-checklist-filter="{}" hidden><label class="form-label small" for="{}-filter">{}'
+            '</label><input class="form-control form-control-sm" type="search" id="{}-filter" autocomplete="off" '
+            'placeholder="{}"><p class="small text-muted mb-0" role="status" data-shown="{}"></p></div>',
+            base, base, _("Filter the list"), base, _("e.g. anodizing, 5-axis, NDT"),
+            _("Options shown: %(count)s")),
+            f'<div class="capability-checklist border rounded p-2" id="{escape(base)}">']
         for group, options in self.choices:
             picked = sum(1 for pk, _label in options if str(pk) in chosen)
             parts.append(format_html('<details{}><summary>{} <span class="badge text-bg-primary">{}</span></summary>'
@@ -41,8 +48,15 @@ def leaf_capabilities():
     return Capability.objects.filter(is_active=True, parent__isnull=False)
 
 
+# The registration's language is for what others produce for the participant (the organiser's printed agendas,
+# the messages sent to them); on screen, the agenda and its PDF and .ics follow the language one reads in.
+LANGUAGE_LABEL = _("Language of my printed agenda and of the messages sent to me")
+LANGUAGE_HELP = _("The organiser prints your agenda and writes to you in this language. On screen, your agenda and "
+                  "its downloads follow the language you are reading in.")
+
+
 class LanguageMixin(forms.Form):
-    language = forms.ChoiceField(label=_("Language of my agenda and messages"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=LANGUAGE_LABEL, help_text=LANGUAGE_HELP, choices=settings.LANGUAGES)
 
 
 class MemberRegistrationForm(OnceFormMixin, StyledFormMixin, LanguageMixin):
@@ -70,7 +84,8 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
         model = Registration
         fields = ["pitch", "offers", "seeks", "language"]
         labels = {"pitch": _("In a few words: who you are, what you are looking for"),
-                  "language": _("Language of my agenda and messages")}
+                  "language": LANGUAGE_LABEL}
+        help_texts = {"language": LANGUAGE_HELP}
         widgets = {"pitch": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
 
     def __init__(self, *args, **kwargs):

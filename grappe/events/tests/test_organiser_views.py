@@ -197,3 +197,13 @@ def test_the_scheduler_page_says_why_requests_were_not_placed_as_an_organiser_wo
         assert f"{charlie.display_name} a atteint son maximum de rencontres" in page
         for word in ("poids", "borne", "glouton", "heuristique", "weight", "bound", "greedy", "écart"):
             assert word not in page.lower()
+
+
+def test_placing_a_meeting_by_hand_picks_among_many_slots_and_tables_by_typing_and_among_few_plainly(staff):
+    from ..forms.organiser import PlaceForm
+    from .factories import make_event
+
+    big_day = PlaceForm(event=make_event(staff, slots=16, tables=20))
+    assert "data-searchable" in str(big_day["slot"]) and "data-searchable" in str(big_day["table"])
+    small_day = PlaceForm(event=make_event(staff, slots=4, tables=3, title="Petit déjeuner"))
+    assert "data-searchable" not in str(small_day["slot"]) and "data-searchable" not in str(small_day["table"])

@@ -151,6 +151,37 @@ def test_my_agenda_downloads_in_the_language_i_am_reading_not_my_printing_settin
     assert [str(c["summary"]) for c in calendar.walk() if c.name == "VEVENT"][0].startswith("Meeting with ")
 
 
+def test_my_agenda_pdf_is_printed_in_the_language_i_am_reading_not_my_printing_setting(client, charlie_user, charlie,
+                                                                                       alpha, monkeypatch):
+    import weasyprint
+    from django.utils import translation
+
+    place(make_request(alpha, charlie, RequestStatus.ACCEPTED), table_number=2)
+    assert charlie.language == "en"  # the organiser prints Charlie's sheet in English
+    printed = []
+    html = weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda string, **kwargs: printed.append(string) or html(string=string,
+                                                                                                    **kwargs))
+    client.force_login(charlie_user)
+    for language in ("fr", "en"):
+        with translation.override(language):
+            url = reverse("events:agenda-pdf", args=[charlie.event.pk])
+        pdf = client.get(url)
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    french, english = printed
+    assert '<section class="sheet" lang="fr">' in french and "1 rencontre" in french and ">Heure<" in french
+    assert "Time" not in french and "meeting" not in french
+    assert '<section class="sheet" lang="en">' in english and "1 meeting" in english and ">Time<" in english
+
+
+def test_the_language_setting_says_it_is_for_the_printed_agenda_and_the_messages_not_the_screen(client, org_user,
+                                                                                                alpha, in_english):
+    client.force_login(org_user)
+    page = client.get(reverse("events:my-registration", args=[alpha.event.pk])).content.decode()
+    assert "Language of my printed agenda and of the messages sent to me" in page
+    assert "follow the language you are reading in" in page
+
+
 def test_whom_to_meet_leaves_out_my_colleagues_and_says_what_the_badge_counts(client, event, org_user, org_admin,
                                                                              alpha, bravo, in_english):
     domain = Capability.objects.create(code="ndt", label_fr="CND", label_en="NDT")

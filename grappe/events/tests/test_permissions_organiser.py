@@ -29,6 +29,21 @@ def a_meeting(ctx):
     return ctx.organised_meeting
 
 
+def registered(event, user) -> Registration:
+    """The user's registration to the event: the one another policy made on this cluster (the sweep shares one
+    cluster between every page), else a new one."""
+    return Registration.objects.filter(event=event, person=user.person).first() or register(event, user)
+
+
+def an_unplaced_request(ctx):
+    """An agreed request the schedule did not place: the organiser places it by hand."""
+    if not hasattr(ctx, "unplaced_request"):
+        event = an_event(ctx)
+        ctx.unplaced_request = make_request(registered(event, ctx.own_admin), registered(event, ctx.other_member),
+                                            "accepted")
+    return ctx.unplaced_request
+
+
 def event_args(ctx):
     return [an_event(ctx).pk]
 
@@ -178,8 +193,7 @@ class TestOrganiserMeetingCancel(PermissionMatrix):
 
 class TestOrganiserRequestPlace(PermissionMatrix):
     url = "events:organiser-request-place"
-    args = staticmethod(lambda ctx: [an_event(ctx).pk, make_request(
-        register(an_event(ctx), ctx.own_user), register(an_event(ctx), ctx.other_member), "accepted").pk])
+    args = staticmethod(lambda ctx: [an_event(ctx).pk, an_unplaced_request(ctx).pk])
     expect = STAFF_ONLY
 
 

@@ -173,3 +173,45 @@ def test_every_link_of_the_home_page_opens_for_the_person_who_sees_it(client, re
     refused = {href: status for href in sorted(links)
                if (status := client.get(href).status_code) != 200}
     assert not refused, f"{role} is offered links that do not open: {refused}"
+
+
+def block_of(html: str, heading: str) -> str:
+    """The card under `heading`, up to its end."""
+    start = html.index(heading)
+    return html[start:html.index("</section>", start)]
+
+
+def test_a_registered_person_sees_their_next_event_and_its_agenda(client, org_user, staff):
+    from grappe.events.tests.factories import make_event, register
+
+    event = make_event(staff, title="Journée B2B aéro")
+    register(event, org_user)
+    make_event(staff, title="Salon sans nous")
+    block = block_of(page(client, org_user), "Your events")
+    assert "Journée B2B aéro" in block
+    assert reverse("events:agenda", args=[event.pk]) in block
+    assert "Salon sans nous" not in block, "only the events one registered for"
+
+
+def test_an_introduction_asked_of_the_organisation_waits_for_its_answer(client, org_user, org_b, other_member):
+    from grappe.partnering.models import Introduction, Opportunity
+
+    opportunity = Opportunity.objects.create(initiator=org_b, created_by=other_member, title="Train d'atterrissage",
+                                             description="Usinage de pièces de titane", status="ready")
+    Introduction.objects.create(opportunity=opportunity, partner=org_user.organisation, requested_by=other_member)
+    block = block_of(page(client, org_user), "Introductions waiting for your answer")
+    assert "Bravo Composites" in block and "Train d&#x27;atterrissage" in block
+    assert reverse("partnering:introduction-list") in block
+
+
+def test_what_the_organisations_admin_asked_is_on_the_colleagues_home_with_where_to_act(client, org_admin, org_user,
+                                                                                        open_survey):
+    from grappe.members.models import RequestKind
+    from grappe.members.services import colleague_requests
+
+    colleague_requests.ask(actor=org_admin, organisation=org_admin.organisation, colleague=org_user,
+                           kind=RequestKind.SURVEY, subject_id=open_survey.pk, note="Section 2 is yours")
+    block = block_of(page(client, org_user), "Asked of you by your organisation")
+    assert "Answer a survey" in block and "Cluster pulse" in block and "Section 2 is yours" in block
+    assert reverse("listening:survey-answer", args=[open_survey.pk]) in block
+    assert "None." in block_of(page(client, org_admin), "Asked of you by your organisation")

@@ -92,3 +92,23 @@ def test_no_note_when_the_staff_chose_lexical_themes(staff, settings, django_cap
     crowd(staff, organisations=4, months=1)
     run = _run(staff, django_capture_on_commit_callbacks)
     assert run.status == JobStatus.DONE and "encoder_note" not in run.report
+
+
+def test_theme_names_stay_the_same_across_two_runs_on_the_same_stored_vectors(
+        staff, fake, django_capture_on_commit_callbacks):
+    from grappe.listening.models import Theme
+
+    crowd(staff)
+    theme_services.encode_new_texts(every_text=True)
+
+    def names():
+        themes = Theme.objects.filter(is_active=True)
+        return sorted((theme.name_fr, theme.name_en) for theme in themes)
+
+    first = _run(staff, django_capture_on_commit_callbacks)
+    named = names()
+    second = _run(staff, django_capture_on_commit_callbacks)
+    assert first.encoder == second.encoder == "fake-encoder", "both runs read the stored vectors"
+    assert len(named) > 1
+    assert names() == named, "the same texts give the same names, run after run"
+    assert all(fr and en for fr, en in named)

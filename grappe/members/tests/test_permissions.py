@@ -21,6 +21,7 @@ from grappe.members.models import (
     Capability,
     Certification,
     CertificationType,
+    ColleagueRequest,
     ImportJob,
     Organisation,
     Person,
@@ -352,6 +353,51 @@ class TestSegmentEditPost(PermissionMatrix):
     expect = {**STAFF_ONLY, STAFF: 302}
     audit_action = "segment.changed"
     effect = staticmethod(lambda ctx, pk: Segment.objects.get(pk=pk).name)
+
+
+# Requests to colleagues: organisation A's admin asks, its user (the colleague asked) marks done. The staff are not
+# part of it: they may see A's private side (403 on asking), not the requests of its people (404).
+def a_request(ctx) -> ColleagueRequest:
+    return ColleagueRequest.objects.create(organisation=ctx.org_a, asked_by=ctx.own_admin, asked_of=ctx.own_user,
+                                           kind="other", note="Relire la fiche")
+
+
+def request_status(ctx, pk):
+    return ColleagueRequest.objects.get(pk=pk).status
+
+
+class TestColleagueRequests(PermissionMatrix):
+    url = "members:colleague-requests"
+    args = staticmethod(org_a)
+    expect = ORG_ADMIN_PAGE | {STAFF: 403}
+
+
+class TestColleagueRequestAsk(PermissionMatrix):
+    url = "members:colleague-requests"
+    method = "post"
+    args = staticmethod(org_a)
+    data = staticmethod(lambda ctx: {"colleague": ctx.own_user.pk, "what": "other", "note": "Relire la fiche",
+                                     "form_token": uuid.uuid4()})
+    expect = {**ORG_ADMIN_ACTION, STAFF: 403}
+    audit_action = "colleague_request.sent"
+
+
+class TestColleagueRequestDone(PermissionMatrix):
+    url = "members:colleague-request-done"
+    method = "post"
+    args = staticmethod(lambda ctx: [a_request(ctx).pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 302, OWN_ADMIN: 403, STAFF: 404, OBSERVER: 404}
+    audit_action = "colleague_request.done"
+    effect = staticmethod(request_status)
+
+
+class TestColleagueRequestWithdraw(PermissionMatrix):
+    url = "members:colleague-request-withdraw"
+    method = "post"
+    args = staticmethod(lambda ctx: [a_request(ctx).pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 404, OBSERVER: 404}
+    audit_action = "colleague_request.withdrawn"
+    effect = staticmethod(request_status)
 
 
 class TestSetLanguage(PermissionMatrix):

@@ -19,7 +19,8 @@ class DeclaredNeedForm(OnceFormMixin, StyledFormMixin, forms.Form):
                                         queryset=Capability.objects.filter(is_active=True, parent__isnull=False),
                                         help_text=_("For a competency."))
     certification_type = forms.ModelChoiceField(label=_("Certification"), queryset=CertificationType.objects.all(),
-                                                required=False, help_text=_("For a certification audit."))
+                                                required=False, help_text=_("For a certification audit."),
+                                                widget=forms.Select(attrs=searchable()))
     description = forms.CharField(label=_("Description"), max_length=500, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}),
                                   help_text=_("What you need, in a few words (a training, equipment, a purchase…)."))

@@ -304,3 +304,11 @@ def test_two_flags_raised_at_once_make_one_current_flag(org_admin, staff, org_a)
     assert SuccessionFlag.objects.count() == 1
     assert actions("succession.raised") == 1 and actions("succession.changed") == 1
     assert Notification.objects.filter(user=staff).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_certification_to_be_audited_for_is_picked_from_a_searchable_list():
+    from ..forms.needs import DeclaredNeedForm
+
+    assert CertificationType.objects.count() > 15, "the shipped certifications make a long list"
+    assert "data-searchable" in str(DeclaredNeedForm()["certification_type"])
