@@ -111,7 +111,7 @@ def make_member(organisation: Organisation, email: str, org_role: str = OrgRole.
 
 
 def make_staff(email: str = "staff@grappe.test", role: str = Role.STAFF_ADMIN) -> User:
-    user = User.objects.create_user(email, PASSWORD, role=role, full_name="Staff")
+    user = User.objects.create_user(email, PASSWORD, role=role, full_name="Nadia Bouchard")
     # Staff must have a second factor; force_login records that the session passed it (see above).
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     return user

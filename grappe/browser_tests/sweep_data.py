@@ -62,7 +62,7 @@ def seed_demo_activity(ctx) -> None:
         briefs.publish_brief(actor=ctx.staff, brief=brief)
         # A decided, partly paid closed call and an open one; A's draft to the open call. The programs pages
         # that take an object read these (the programs matrix's own objects are not in this cluster).
-        demo = generate_programs(seed=2026)
+        demo = generate_programs(seed=2026, leave_out=frozenset({ctx.org_a.pk}))  # A's draft is made below
         if demo is not None:
             ctx.program, ctx.call = demo.program, demo.open_call
             ctx.closed_call = demo.closed_call  # the committee's pages (ranking, summary) read its scores

@@ -92,8 +92,9 @@ class DemoProgram:
     funded: int
 
 
-def generate_programs(seed: int = 2026) -> DemoProgram | None:
-    """Create the demo program and its two calls. None when it exists, or without staff or enough members."""
+def generate_programs(seed: int = 2026, leave_out: frozenset[int] = frozenset()) -> DemoProgram | None:
+    """Create the demo program and its two calls. None when it exists, or without staff or enough members.
+    The organisations of `leave_out` (primary keys) apply to neither call."""
     if Program.objects.filter(name_fr=DEMO_NAME_FR).exists():
         return None
     staff = (User.objects.filter(role=Role.STAFF_PROGRAMS, is_active=True).order_by("pk").first()
@@ -105,7 +106,7 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
     with transaction.atomic():
         program = _program(staff)
         closed = _closed_call(program, staff, now)
-        candidates = _eligible_applicants(closed, now, exclude=_demo_member_ids())
+        candidates = _eligible_applicants(closed, now, exclude=_demo_member_ids() | leave_out)
         if len(candidates) < CLOSED_APPLICATIONS + 3:
             transaction.set_rollback(True)
             return None
@@ -124,7 +125,7 @@ def generate_programs(seed: int = 2026) -> DemoProgram | None:
         closed.refresh_from_db()
         funded = _evaluate_and_decide(rng, closed, staff, now)
         open_call = _open_call(program, staff, now)
-        _open_applications(rng, open_call, exclude={o.pk for o in leads + partners})
+        _open_applications(rng, open_call, exclude={o.pk for o in leads + partners} | leave_out)
         _evaluation_to_do(open_call, staff)
     return DemoProgram(program, closed, open_call, len(made) + 2, funded)
 
