@@ -8,7 +8,7 @@ from django.utils.translation import pgettext
 from grappe.core import downloads, spreadsheets
 from grappe.core.pages import page_for
 
-from .. import directory_cache, documents, selectors
+from .. import directory_cache, directory_cards, documents, selectors
 from ..forms.directory import DirectoryFilterForm
 
 CARDS_PER_PAGE = 24
@@ -45,17 +45,12 @@ def _render_listing(params: QueryDict, user) -> dict:
     form, queryset = _filtered(params, user)
     page = Paginator(queryset.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(params.get("page"))
     cards = directory_cache.cards(
-        list(page), lambda ids: _render_cards(selectors.directory_organisations(user).filter(pk__in=ids)))
+        list(page), lambda ids: directory_cards.render(selectors.directory_organisations(user).filter(pk__in=ids)))
     return {
         "filters": render_to_string("members/_directory_filters.html", {"form": form}),
         "results": render_to_string("members/_directory_results.html", {
             "page": page, "cards": cards, "query_string": _filters_query_string(params)}),
     }
-
-
-def _render_cards(organisations) -> dict[int, str]:
-    return {organisation.pk: render_to_string("members/_directory_card.html", {"organisation": organisation})
-            for organisation in selectors.with_card_details(organisations)}
 
 
 def directory(request):
