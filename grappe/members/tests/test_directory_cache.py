@@ -290,7 +290,7 @@ def test_people_changes_keep_the_listing(alpha, org_admin):
     assert directory_version() == before
 
 
-# The cards, written without the template engine (members.directory_cards) ----------------------------------
+# The cards and filters, written without the template engine (members.directory_cards, core.forms) ----------------------------------
 
 def test_a_card_escapes_names_descriptions_and_capabilities(client, capability, staff):
     tricky = make_organisation('Usinage <b>"Côté"</b> & Fils', slug="usinage-cote", city="Saint-<Jean>")
@@ -329,3 +329,10 @@ def test_a_card_shows_six_core_capabilities_in_the_taxonomy_order_and_thirty_wor
     assert " ".join(f"mot{n}" for n in range(30)) + " …</p>" in html and "mot30" not in html
     assert "PME · Montréal · 10 à 49 employés</p>" in html
     assert "Process 00" in visit(client, "/en/members/", q="six axes")
+
+
+def test_what_was_typed_comes_back_escaped_in_the_search_box(client, alpha):
+    html = visit(client, q='"><script>alert(1)</script> & co')
+
+    assert "<script>alert(1)" not in html
+    assert ('name="q" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" placeholder=' in html)
