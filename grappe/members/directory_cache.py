@@ -1,7 +1,7 @@
 """The directory, rendered once and shared by every visitor who would see the same thing.
 
 The directory page is the busiest page and the same for many visitors: building its filter form and its 24
-cards took most of its 20 ms of CPU (docs/benchmarks.md). So three things are kept, each under a key that
+cards took most of its 20 ms of CPU (docs/benchmarks.md). So these are kept, each under a key that
 holds the directory version — a counter bumped after every change to something a card, a filter or a
 search shows (`bump_directory_version`, called by the services that make those changes, by the import, the
 demo generation and the back office), so that nothing is served after a change:
