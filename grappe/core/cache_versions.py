@@ -7,15 +7,26 @@ because the default cache is local to each process (LocMemCache): a version kept
 the process that made the change only, and the others would keep serving the old content.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from .models import CacheVersion
 
+# Read on every directory and organisation page: a plain cursor costs a fifth of the ORM's query building.
+_READ = f"SELECT name, value FROM {CacheVersion._meta.db_table} WHERE name IN "
+
 
 def current(name: str) -> int:
     """The version now (0 before the first bump). One query on the primary key."""
-    return CacheVersion.objects.filter(name=name).values_list("value", flat=True).first() or 0
+    return current_many([name])[name]
+
+
+def current_many(names: list[str]) -> dict[str, int]:
+    """The versions of these names now (0 before a first bump), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_READ + "(" + ", ".join(["%s"] * len(names)) + ")", names)
+        found = dict(cursor.fetchall())
+    return {name: found.get(name, 0) for name in names}
 
 
 def bump_on_commit(name: str) -> None:

@@ -86,6 +86,20 @@ class QuickSelect(forms.Select):
         return "".join(cls._option(value, label, set()) for value, label in choices)
 
 
+class QuickTextInput(forms.TextInput):
+    """Django's text <input>, with the same markup, written directly (Django renders it through two templates;
+    the directory's search box is on every page of new searches)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+        # In their order, as Django's attrs.html writes them (flatatt would sort them).
+        attributes = "".join(f" {escape(key)}" if item is True else f' {escape(key)}="{escape(item)}"'
+                             for key, item in widget["attrs"].items() if item is not False)
+        return mark_safe(  # noqa: S308 — every name and value is escaped
+            f'<input type="{escape(widget["type"])}" name="{escape(name)}"{value}{attributes}>')
+
+
 class PreparedSelect(QuickSelect):
     """A <select> whose options are HTML made once (`QuickSelect.options_html`), set on `options` by the form;
     rendering marks the selected one. For a long list kept ready with the version of what it lists (the

@@ -1,7 +1,7 @@
 """The directory, rendered once and shared by every visitor who would see the same thing.
 
 The directory page is the busiest page and the same for many visitors: building its filter form and its 24
-cards took most of its 20 ms of CPU (docs/benchmarks.md). So three things are kept, each under a key that
+cards took most of its 20 ms of CPU (docs/benchmarks.md). So these are kept, each under a key that
 holds the directory version — a counter bumped after every change to something a card, a filter or a
 search shows (`bump_directory_version`, called by the services that make those changes, by the import, the
 demo generation and the back office), so that nothing is served after a change:
@@ -14,8 +14,14 @@ demo generation and the back office), so that nothing is served after a change:
 - the filter's choices (`filter_choices`), per language: the taxonomy and the certification types, and
   the <option>s of its two long lists (`filter_options`);
 - each organisation's profile (`organisation_profile`), per language: the part of its page that is the same
-  for everyone who may see it (description, capabilities by domain). Contacts, certifications and the
-  buttons of those who may edit are rendered per request, for those who may see them only.
+  for everyone who may see it (description, capabilities by domain). The buttons of those who may edit are
+  rendered per request;
+- each organisation's member details (`member_details`), per language and day: its address, its consenting
+  contacts and its certifications (the day: a certification expires). They are confidential, so they are kept
+  for the one kind of viewer every member is — another organisation's member, who sees consenting contacts and
+  cannot edit — and rendered per request for the organisation's own people and the staff. Their key also holds
+  the **people version** (`bump_people_version`), bumped by every write to a person (an edit, a withdrawn
+  consent, an import and its undoing): a contact who withdraws consent is gone from the next page.
 
 Only the public listing is cached. Everyone but staff sees the same organisations
 (`selectors.directory_organisations`) through cards that show public fields only, so anonymous visitors and
@@ -40,7 +46,7 @@ from contextvars import ContextVar
 
 from django.core.cache import cache, caches
 from django.http import QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 
 from grappe.core import cache_versions
 from grappe.core.forms import QuickSelect
@@ -48,10 +54,12 @@ from grappe.core.forms import QuickSelect
 from . import selectors
 
 VERSION_NAME = "members.directory"
+PEOPLE_VERSION_NAME = "members.people"
 FRAGMENT_SECONDS = 10 * 60
 # The version a listing being rendered was read at: its cards and filter choices are kept under the same one,
 # read once (one query) rather than once each.
 _listing_version: ContextVar[int | None] = ContextVar("listing_version", default=None)
+_people_version: ContextVar[int | None] = ContextVar("people_version", default=None)
 
 
 def directory_version() -> int:
@@ -63,6 +71,12 @@ def bump_directory_version() -> None:
     """Renew every cached listing once the current transaction commits. Call it from any write that changes
     an organisation, its capabilities or certifications, the taxonomy or the certification types."""
     cache_versions.bump_on_commit(VERSION_NAME)
+
+
+def bump_people_version() -> None:
+    """Renew every organisation's cached member details once the current transaction commits. Call it from
+    any write to a person (what contacts show, who consents, who is active)."""
+    cache_versions.bump_on_commit(PEOPLE_VERSION_NAME)
 
 
 def listing(user, params: QueryDict, render: Callable[[], dict]) -> dict:
@@ -89,12 +103,18 @@ def _rendered_at(version: int, render: Callable[[], dict]) -> dict:
 @contextmanager
 def pinned_version(version: int | None = None):
     """Within this block, every fragment is kept under the one version read at its start (one query), before
-    the data the block reads."""
-    token = _listing_version.set(directory_version() if version is None else version)
+    the data the block reads. Without `version`, the people version is read in the same query."""
+    people = None
+    if version is None:
+        versions = cache_versions.current_many([VERSION_NAME, PEOPLE_VERSION_NAME])
+        version, people = versions[VERSION_NAME], versions[PEOPLE_VERSION_NAME]
+    token = _listing_version.set(version)
+    people_token = _people_version.set(people)
     try:
         yield
     finally:
         _listing_version.reset(token)
+        _people_version.reset(people_token)
 
 
 def cards(organisation_ids: list[int], render: Callable[[list[int]], dict[int, str]]) -> list[str]:
@@ -145,3 +165,20 @@ def organisation_profile(organisation, render: Callable[[], str]) -> str:
         html = render()
         caches["local"].set(key, html, FRAGMENT_SECONDS)
     return html
+
+
+def member_details(organisation, render: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """What another organisation's member sees of this organisation beyond its profile (address, consenting
+    contacts, certifications), as the HTML parts `render()` makes, per language and day. Only for that kind of
+    viewer: never for one who sees more (the organisation's own people, staff). Read the organisation inside
+    `pinned_version()`, so that both versions are read before it."""
+    people = _people_version.get()
+    if people is None:
+        people = cache_versions.current(PEOPLE_VERSION_NAME)
+    key = (f"{VERSION_NAME}:{directory_version()}:{people}:details:{translation.get_language()}:"
+           f"{timezone.localdate().isoformat()}:{organisation.pk}")
+    parts = caches["local"].get(key)
+    if parts is None:
+        parts = render()
+        caches["local"].set(key, parts, FRAGMENT_SECONDS)
+    return parts

@@ -1,11 +1,12 @@
-"""QuickSelect writes the <select> Django would render, only faster: pages and browser tests see no change."""
+"""QuickSelect and QuickTextInput write the markup Django would render, only faster: pages and browser tests see no
+change."""
 
 import re
 
 import pytest
 from django import forms
 
-from grappe.core.forms import QuickSelect
+from grappe.core.forms import QuickSelect, QuickTextInput
 
 CHOICES = [("", "---------"), (1, "Usinage"), (2, "Usinage › Usinage 5 axes"), (3, 'Essais "END" & <contrôle>'),
            ("Domaine", [(4, "Ressuage"), (5, "Ultrasons")])]
@@ -26,3 +27,12 @@ def test_quick_select_renders_what_django_renders(value):
 def test_quick_select_escapes_labels():
     html = QuickSelect(choices=CHOICES).render("capability", None)
     assert "&lt;contrôle&gt;" in html and "<contrôle>" not in html
+
+
+@pytest.mark.parametrize("value", [None, "", "usinage 5 axes", 'NDT "<Montréal>" & \'co\''])
+def test_quick_text_input_renders_exactly_what_django_renders(value):
+    attrs = {"type": "search", "placeholder": 'p. ex. "usinage" & <CND>', "maxlength": "200", "required": True,
+             "disabled": False, "class": "form-control"}
+    extra = {"id": "id_q", "aria-invalid": "true"}
+    assert (QuickTextInput(attrs=attrs).render("q", value, extra) ==
+            forms.TextInput(attrs=attrs).render("q", value, extra))

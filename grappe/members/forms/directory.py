@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.forms import PreparedSelect, QuickSelect, StyledFormMixin, searchable
+from grappe.core.forms import PreparedSelect, QuickSelect, QuickTextInput, StyledFormMixin, searchable
 
 from .. import directory_cache
 from ..models import Capability, CertificationType, OrganisationKind, Region, SizeBand
@@ -11,7 +11,7 @@ from ..models import Capability, CertificationType, OrganisationKind, Region, Si
 
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
+                        widget=QuickTextInput(attrs={"type": "search", "placeholder": _("e.g. usinage 5 axes, NDT, composites")}))
     capability = forms.ModelChoiceField(label=_("Capability"), required=False, widget=PreparedSelect(searchable()),
                                         queryset=Capability.objects.filter(is_active=True),
                                         empty_label=_("All capabilities"))

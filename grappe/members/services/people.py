@@ -22,6 +22,7 @@ from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 
 from .. import selectors
+from ..directory_cache import bump_people_version
 from ..models import Organisation, Person, User
 from .fields import PERSON_FIELDS, apply
 
@@ -79,6 +80,7 @@ def save_person(*, actor, organisation: Organisation, data: dict, person: Person
                 is_active=person.is_active)
         audit.record(actor, "person.changed" if before else "person.added", person,
                      before=before, after=audit.snapshot(person))
+        bump_people_version()  # a contact's edit or withdrawn consent shows on the next page
     return person
 
 
@@ -107,6 +109,7 @@ def invite_person(*, actor, person: Person, request=None) -> User:
         person.invited_at = timezone.now()
         person.save(update_fields=["user", "invited_at", "updated_at"])
         audit.record(actor, "person.invited", person)
+        bump_people_version()
         _mail_invitation(person, user, request)
     return user
 

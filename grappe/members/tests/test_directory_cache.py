@@ -13,7 +13,8 @@ from django.utils import translation
 
 from grappe.conftest import committed, make_organisation
 from grappe.members.directory_cache import directory_version
-from grappe.members.models import CapabilityLevel, CertificationType, Organisation, OrganisationCapability
+from grappe.members.models import (Capability, CapabilityLevel, CertificationType, Organisation,
+                                   OrganisationCapability)
 from grappe.members.services import certifications, imports, organisations, people, taxonomy
 
 DIRECTORY = "/fr/members/"
@@ -287,3 +288,51 @@ def test_people_changes_keep_the_listing(alpha, org_admin):
                              data={"first_name": "Ann", "last_name": "Roy", "email": "ann@alpha.test"})
 
     assert directory_version() == before
+
+
+# The cards and filters, written without the template engine (members.directory_cards, core.forms) ----------------------------------
+
+def test_a_card_escapes_names_descriptions_and_capabilities(client, capability, staff):
+    tricky = make_organisation('Usinage <b>"Côté"</b> & Fils', slug="usinage-cote", city="Saint-<Jean>")
+    with committed():
+        organisations.update_organisation(actor=staff, organisation=tricky,
+                                          data={"description_fr": "<script>alert('x')</script> & co"})
+        organisations.set_capability(actor=staff, organisation=tricky, capability=capability,
+                                     level=CapabilityLevel.CORE)
+        taxonomy.save_capability_node(actor=staff, capability=capability, data={"label_fr": "Usinage <5> & 'axes'"})
+
+    html = visit(client, q="usinage")
+
+    assert "<b>" not in html and "<script>" not in html and "<Jean>" not in html
+    assert ">Usinage &lt;b&gt;&quot;Côté&quot;&lt;/b&gt; &amp; Fils</a>" in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in html and "Saint-&lt;Jean&gt;" in html
+    assert badge("Usinage &lt;5&gt; &amp; &#x27;axes&#x27;") in html
+    assert 'href="/fr/members/o/usinage-cote/"' in html
+
+
+def test_a_card_shows_six_core_capabilities_in_the_taxonomy_order_and_thirty_words(client, capability, staff):
+    organisation = make_organisation("Six Axes", slug="six-axes")
+    domain = capability.parent
+    labels = [f"Procédé {n:02d}" for n in range(8)]
+    for position, label in reversed(list(enumerate(labels))):
+        held = Capability.objects.create(parent=domain, code=f"process-{position}", label_fr=label,
+                                         label_en=f"Process {position:02d}", position=position + 100)
+        OrganisationCapability.objects.create(organisation=organisation, capability=held,
+                                              level=CapabilityLevel.CORE)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        description_fr=" ".join(f"mot{n}" for n in range(40)), size_band="10-49")
+
+    html = visit(client, q="six axes")
+
+    shown = [label for label in labels if badge(label) in html]
+    assert shown == labels[:6]
+    assert " ".join(f"mot{n}" for n in range(30)) + " …</p>" in html and "mot30" not in html
+    assert "PME · Montréal · 10 à 49 employés</p>" in html
+    assert "Process 00" in visit(client, "/en/members/", q="six axes")
+
+
+def test_what_was_typed_comes_back_escaped_in_the_search_box(client, alpha):
+    html = visit(client, q='"><script>alert(1)</script> & co')
+
+    assert "<script>alert(1)" not in html
+    assert ('name="q" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" placeholder=' in html)

@@ -1,17 +1,21 @@
-"""An organisation's page, its shared part kept ready (members.directory_cache.organisation_profile): never stale
-after a change, never holding what one visitor may see and another may not, always in the visitor's language.
+"""An organisation's page, its shared part kept ready (members.directory_cache.organisation_profile) and the
+details other members see (member_details): never stale after a change, never holding what one visitor may see
+and another may not, always in the visitor's language.
 
 Each test visits the page first, so that what can be kept is kept, then expects the next visitor to see what
 they should. Changes go through the services, with the transaction committed, as the site makes them.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from grappe.conftest import committed, make_organisation
-from grappe.members.models import CapabilityLevel, Certification, CertificationType, User
-from grappe.members.services import organisations
+from grappe.members.models import CapabilityLevel, Certification, CertificationType, Person, User
+from grappe.members.services import certifications, organisations, people
 
 
 @pytest.fixture
@@ -113,9 +117,9 @@ def test_a_member_page_asks_no_django_model_permission_and_loads_the_account_onc
 
     tables = " ".join(query["sql"] for query in queries.captured_queries)
     assert "auth_permission" not in tables
-    # Session, account (with its person and organisation), version, organisation, notifications, contacts,
-    # certifications.
-    assert len(queries.captured_queries) <= 7
+    # Session, account (with its person and organisation), versions, organisation, notifications; the
+    # contacts and certifications another member sees are kept (directory_cache.member_details).
+    assert len(queries.captured_queries) <= 5
 
 
 def test_a_superuser_keeps_django_model_permissions(db):
@@ -133,3 +137,99 @@ def test_an_organisation_off_the_directory_stays_hidden_after_its_page_was_kept(
     client.logout()
 
     assert client.get(f"/fr/members/o/{hidden.slug}/").status_code == 404
+
+
+def contact_data(person: Person, **changes) -> dict:
+    data = {name: getattr(person, name) for name in people.PERSON_FIELDS}
+    return {**data, **changes}
+
+
+def test_a_contact_who_withdraws_consent_is_gone_from_the_next_page(client, alpha, org_admin, other_member):
+    client.force_login(other_member)
+    assert "admin@alpha.test" in page(client, alpha)  # kept for other members
+    person = Person.objects.get(user=org_admin)
+
+    with committed():
+        people.save_person(actor=org_admin, organisation=alpha, person=person,
+                           data=contact_data(person, consent_directory=False))
+
+    html = page(client, alpha)
+    assert "admin@alpha.test" not in html and "Aucun contact n'a accepté" in html
+
+
+def test_an_edit_of_a_contact_shows_on_the_next_page(client, alpha, org_admin, other_member):
+    client.force_login(other_member)
+    assert "admin@alpha.test" in page(client, alpha)
+    person = Person.objects.get(user=org_admin)
+
+    with committed():
+        people.save_person(actor=org_admin, organisation=alpha, person=person,
+                           data=contact_data(person, title="Directrice des achats", phone="514 555 0199"))
+
+    html = page(client, alpha)
+    assert "Directrice des achats" in html and "514 555 0199" in html
+
+
+def test_a_certification_change_shows_on_the_next_page(client, alpha, staff, other_member):
+    client.force_login(other_member)
+    assert "AS9100 (essai)" in page(client, alpha)
+    certification = alpha.certifications.get()
+
+    with committed():
+        certifications.save_certification(actor=staff, organisation=alpha, certification=certification,
+                                          data={"expires_on": datetime.date(2031, 3, 14)})
+    assert "2031" in page(client, alpha)
+
+    with committed():
+        certifications.remove_certification(actor=staff, certification=certification)
+    html = page(client, alpha)
+    assert "AS9100 (essai)" not in html and "Aucune déclarée" in html
+
+
+def test_a_certification_read_as_valid_yesterday_reads_expired_today(client, alpha, other_member, monkeypatch):
+    alpha.certifications.update(expires_on=datetime.date(2026, 6, 1))
+    client.force_login(other_member)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 6, 1))
+    assert "valide jusqu" in page(client, alpha)
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 6, 2))
+
+    assert "expirée le" in page(client, alpha)
+
+
+def test_the_organisation_own_people_see_every_contact_after_another_member_and_not_the_reverse(
+        client, alpha, org_admin, org_user, other_member):
+    """Another member sees consenting contacts only; the organisation's own people see all of them."""
+    client.force_login(other_member)
+    assert "user@alpha.test" not in page(client, alpha)  # user@ did not consent
+    client.force_login(org_user)
+    assert "user@alpha.test" in page(client, alpha)
+    client.force_login(other_member)
+    assert "user@alpha.test" not in page(client, alpha)
+
+
+def test_an_administrator_edit_links_never_reach_another_member(client, alpha, org_admin, other_member):
+    client.force_login(org_admin)
+    assert "Ajouter une certification" in page(client, alpha)
+    client.force_login(other_member)
+
+    html = page(client, alpha)
+
+    assert "Ajouter une certification" not in html and f"/{alpha.slug}/certifications/" not in html
+
+
+def test_names_and_contacts_are_escaped(client, other_member, staff):
+    tricky = make_organisation('Usinage <b>"Côté"</b> & Fils', slug="usinage-cote")
+    organisations.update_organisation(actor=staff, organisation=tricky,
+                                      data={"description_fr": "<script>alert('x')</script> & co"})
+    Person.objects.create(organisation=tricky, email="o'neil@cote.test", first_name="<i>Jean</i>",
+                          last_name="O'Neil & \"fils\"", consent_directory=True)
+    client.force_login(other_member)
+
+    html = page(client, tricky)
+    html = page(client, tricky)  # from what was kept
+
+    assert "<b>" not in html and "<script>" not in html and "<i>Jean" not in html
+    assert "Usinage &lt;b&gt;&quot;Côté&quot;&lt;/b&gt; &amp; Fils" in html
+    assert "&lt;i&gt;Jean&lt;/i&gt; O&#x27;Neil &amp; &quot;fils&quot;" in html
+    assert "mailto:o&#x27;neil@cote.test" in html

@@ -3,12 +3,14 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
 from grappe.core import downloads, spreadsheets
 from grappe.core.pages import page_for
 
-from .. import directory_cache, documents, selectors
+from .. import directory_cache, directory_cards, documents, selectors
 from ..forms.directory import DirectoryFilterForm
 
 CARDS_PER_PAGE = 24
@@ -45,17 +47,20 @@ def _render_listing(params: QueryDict, user) -> dict:
     form, queryset = _filtered(params, user)
     page = Paginator(queryset.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(params.get("page"))
     cards = directory_cache.cards(
-        list(page), lambda ids: _render_cards(selectors.directory_organisations(user).filter(pk__in=ids)))
+        list(page), lambda ids: directory_cards.render(selectors.directory_organisations(user).filter(pk__in=ids)))
     return {
-        "filters": render_to_string("members/_directory_filters.html", {"form": form}),
+        "filters": _filters_html(form),
         "results": render_to_string("members/_directory_results.html", {
             "page": page, "cards": cards, "query_string": _filters_query_string(params)}),
     }
 
 
-def _render_cards(organisations) -> dict[int, str]:
-    return {organisation.pk: render_to_string("members/_directory_card.html", {"organisation": organisation})
-            for organisation in selectors.with_card_details(organisations)}
+def _filters_html(form: DirectoryFilterForm) -> SafeString:
+    """Each filter's label and widget. Written here rather than by a template, as the widgets themselves are
+    (core.forms QuickTextInput, QuickSelect, PreparedSelect): this is on every page of a new search."""
+    return mark_safe("".join(  # noqa: S308 — the ids and labels are escaped, the widgets escape what they write
+        f'\n<div class="mb-2"><label class="form-label small mb-0" for="{escape(field.id_for_label)}">'
+        f'{escape(field.label)}</label>{field}</div>\n' for field in form) + "\n")
 
 
 def directory(request):

@@ -29,18 +29,33 @@ def detail(request, slug):
         profile = directory_cache.organisation_profile(organisation, lambda: render_to_string(
             "members/_organisation_profile.html",
             {"organisation": organisation, "capabilities": selectors.profile_capabilities(organisation)}))
-    # Each permission is asked once: a signed-in member's checks read its person and organisation.
-    show_member_details = user.has_perm("members.view_member_details")
+        # Each permission is asked once: a signed-in member's checks read its person and organisation.
+        show_member_details = user.has_perm("members.view_member_details")
+        can_edit = user.has_perm("members.change_organisation", organisation)
+        member_details = _member_details(organisation, user, can_edit) if show_member_details else {}
     context = {
         "organisation": organisation,
         "profile": profile,
         "show_member_details": show_member_details,
-        "can_edit": user.has_perm("members.change_organisation", organisation),
+        "member_details": member_details,
+        "can_edit": can_edit,
         "can_manage_people": user.has_perm("members.manage_people", organisation),
-        "contacts": selectors.visible_contacts(organisation, user) if show_member_details else [],
-        "certifications": selectors.organisation_certifications(organisation) if show_member_details else [],
     }
     return render(request, "members/organisation_detail.html", context)
+
+
+def _member_details(organisation, user, can_edit: bool) -> dict[str, str]:
+    """The address, contacts and certifications a member sees, rendered without the request. Another
+    organisation's member sees consenting contacts and cannot edit: theirs is kept (directory_cache)."""
+    def render_details():
+        context = {"organisation": organisation, "can_edit": can_edit,
+                   "contacts": selectors.visible_contacts(organisation, user),
+                   "certifications": selectors.organisation_certifications(organisation)}
+        return {"contacts": render_to_string("members/_organisation_contacts.html", context),
+                "certifications": render_to_string("members/_organisation_certifications.html", context)}
+    if can_edit or user.has_perm("members.view_organisation_private", organisation):
+        return render_details()
+    return directory_cache.member_details(organisation, render_details)
 
 
 @login_required

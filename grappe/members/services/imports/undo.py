@@ -23,7 +23,7 @@ from grappe.core import audit
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 
-from ...directory_cache import bump_directory_version
+from ...directory_cache import bump_directory_version, bump_people_version
 from ...models import ImportJob, ImportKind, ImportStatus, Organisation, Person
 from ...search import organisation_search_text
 from .undo_record import restored_value
@@ -202,6 +202,7 @@ def _undo_people(undo: Undo) -> None:
         person.is_primary_contact = True
     _restore(Person, promoted, {"is_primary_contact"})
     update_accounts([p for p in undo.restored if p.user_id])
+    bump_people_version()
 
 
 def _restore(model, rows: list, names: set[str]) -> None:

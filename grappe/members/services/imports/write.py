@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from ...directory_cache import bump_directory_version
+from ...directory_cache import bump_directory_version, bump_people_version
 from ...models import ImportKind, Organisation, Person, User
 from ...search import organisation_search_text
 from .plan import BATCH_SIZE, Plan
@@ -53,6 +53,7 @@ def _write_people(plan: Plan) -> dict:
     _write_changes(Person, plan)
     Person.objects.bulk_create(plan.to_create, batch_size=BATCH_SIZE)
     update_accounts([p for p in plan.to_update if p.user_id])
+    bump_people_version()
     return undo_record(plan, demoted)
 
 
