@@ -1,9 +1,10 @@
 """A government program from an application to the funder's report, in the browser, each person at their own
-step: a member applies with a partner who confirms its shares; the staff screen the application and assign two
-evaluators, who each score it on their sheet; the staff read the ranking and the committee's decision summary
-(page and PDF), fund it in the bulk form, commit the funds and set the milestones; the lead reports progress with
-a claim, the staff approve it (the payment is recorded); the staff download the funder's report (PDF, XLSX).
-And the government observer: the program's results and a published summary, never the application itself."""
+step: a member applies with a partner who confirms its shares; the staff screen the application and assign
+two evaluators, who each score it on their sheet; the staff read the ranking and the committee's decision
+summary (page and PDF), fund it in the bulk form, commit the funds and set the milestones; the lead reports
+progress with a claim, the staff approve it (the payment is recorded); the staff download the funder's report
+(PDF, XLSX). And the government observer: the program's results and a published summary, never the
+application itself."""
 
 import datetime
 import io
@@ -40,8 +41,8 @@ def _already_funded(call, organisation, staff, granted, disbursed="0.00"):
     user = make_member(organisation, f"admin@{organisation.slug}.test", OrgRole.ADMIN)
     application = make_application(call, organisation, user, amount=granted, cost="300000.00",
                                    status=ApplicationStatus.FUNDED, title=f"Projet {organisation}")
-    decision = Decision.objects.create(application=application, outcome=Outcome.FUNDED, amount=Decimal(granted),
-                                       decided_by=staff)
+    decision = Decision.objects.create(application=application, outcome=Outcome.FUNDED,
+                                       amount=Decimal(granted), decided_by=staff)
     Commitment.objects.create(program=call.program, application=application, amount=Decimal(granted),
                               disbursed=Decimal(disbursed), committed_by=staff)
     program = call.program
@@ -67,7 +68,8 @@ def cluster(transactional_db, settings, tmp_path):
                              weight=Decimal("1.00"), max_score=10, position=2)
     alpha = make_organisation("Alpha Usinage", neq="1111111111")
     delta = make_organisation("Delta Avionique", neq="4444444444")
-    _already_funded(call, make_organisation("Bravo Composites", neq="2222222222"), staff, "80000.00", "24000.00")
+    bravo = make_organisation("Bravo Composites", neq="2222222222")
+    _already_funded(call, bravo, staff, "80000.00", "24000.00")
     _already_funded(call, make_organisation("Charlie Moulage", neq="3333333333"), staff, "50000.00")
     evaluators = [User.objects.create_user(email, "x", role=Role.EVALUATOR, full_name=name)
                   for email, name in (("gagnon@eval.test", "Louise Gagnon"), ("roy@eval.test", "Marc Roy"))]
@@ -125,7 +127,8 @@ def apply_with_a_partner(page, sign_in, cluster, tmp_path) -> Application:
 
 
 def screen_and_assign(page, sign_in, cluster, application) -> None:
-    """The programs officer reaches the call from the program, screens it from its rules, assigns evaluators."""
+    """The programs officer reaches the call from the program, screens it from its rules, assigns
+    evaluators."""
     sign_in(cluster["staff"])
     page.goto(url("programs:program-detail", cluster["program"].pk))
     page.get_by_role("link", name=cluster["call"].title_fr).click()
@@ -148,7 +151,8 @@ def score(page, sign_in, evaluator, values, recommendation) -> None:
     page.get_by_role("link", name="Nacelle composite").click()
     for index, value in enumerate(values):
         page.get_by_label(in_french("Score out of %(max)s") % {"max": 10}).nth(index).fill(value)
-        page.get_by_label(in_french("Comment"), exact=True).nth(index).fill(f"Commentaire {index + 1} de {evaluator}.")
+        comment = page.get_by_label(in_french("Comment"), exact=True).nth(index)
+        comment.fill(f"Commentaire {index + 1} de {evaluator}.")
     page.get_by_label(in_french(recommendation), exact=True).check()
     page.get_by_role("button", name=in_french("Submit my evaluation")).click()
     expect(page.locator(".alert-success")).to_contain_text(in_french("Your scores are submitted. Thank you."))
@@ -201,9 +205,11 @@ def test_a_consortium_is_evaluated_funded_paid_and_reported_to_the_funder(page, 
     page.get_by_role("button", name=in_french("Commit"), exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text(in_french("The funds are committed."))
     page.get_by_role("link", name=in_french("Set the milestones")).click()
-    for row, (name, days, amount) in enumerate((("Prototype", 90, "40 000"), ("Essais en vol", 300, "60 000"))):
+    milestones = (("Prototype", 90, "40 000"), ("Essais en vol", 300, "60 000"))
+    for row, (name, days, amount) in enumerate(milestones):
+        due_on = timezone.localdate() + datetime.timedelta(days=days)
         page.fill(f"#id_milestones-{row}-name", name)
-        page.fill(f"#id_milestones-{row}-due_on", (timezone.localdate() + datetime.timedelta(days=days)).isoformat())
+        page.fill(f"#id_milestones-{row}-due_on", due_on.isoformat())
         page.fill(f"#id_milestones-{row}-amount", amount)
     page.get_by_role("button", name=in_french("Save the milestones")).click()
     expect(page.locator(".alert-success")).to_contain_text(in_french("The milestones are saved."))
@@ -220,9 +226,11 @@ def test_a_consortium_is_evaluated_funded_paid_and_reported_to_the_funder(page, 
 
     sign_in(staff)
     page.goto(url("programs:program-detail", cluster["program"].pk))
-    page.get_by_role("listitem").filter(has_text="Prototype").get_by_role("link", name="Nacelle composite").click()
+    claim = page.get_by_role("listitem").filter(has_text="Prototype")
+    claim.get_by_role("link", name="Nacelle composite").click()
     page.get_by_role("button", name=in_french("Approve and pay")).click()
-    expect(page.locator(".alert-success")).to_contain_text(in_french("The claim is approved and its payment recorded."))
+    expect(page.locator(".alert-success")).to_contain_text(
+        in_french("The claim is approved and its payment recorded."))
     expect(page.locator("main")).to_contain_text(f"{cad('100000')} engagés, {cad('40000')} versés")
     assert Claim.objects.get(milestone__commitment__application=application).status == ClaimStatus.APPROVED
     assert Disbursement.objects.get(commitment__application=application).amount == Decimal("40000.00")
@@ -237,7 +245,49 @@ def test_a_consortium_is_evaluated_funded_paid_and_reported_to_the_funder(page, 
     with page.expect_download() as report_xlsx:
         page.get_by_role("button", name=in_french("Download the spreadsheet")).click()
     book = load_workbook(io.BytesIO(open(report_xlsx.value.path(), "rb").read()))
-    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)
+               if len(row) > 1 and row[0]}
     assert summary[in_french("Amount granted")] == 230000  # 100 000 $ to this consortium, 130 000 $ before
     assert summary[in_french("Committed")] == 230000
     assert summary[in_french("Disbursed")] == 64000  # 40 000 $ paid on its claim, 24 000 $ before
+
+
+@pytest.fixture
+def funded_program(transactional_db):
+    """A program whose call funded three SMEs (enough for the report to show its figures)."""
+    AnonymitySetting.objects.create(k=K)
+    staff = make_staff()
+    call = make_call(make_program(staff))
+    decisions = [_already_funded(call, make_organisation(name, neq=neq), staff, granted)
+                 for name, neq, granted in (("Alpha Usinage", "1111111111", "100000.00"),
+                                            ("Bravo Composites", "2222222222", "80000.00"),
+                                            ("Charlie Moulage", "3333333333", "50000.00"))]
+    observer = User.objects.create_user("observer@gouv.test", "x", role=Role.OBSERVER)
+    return staff, call.program, decisions, observer
+
+
+def test_the_observer_reads_the_results_and_a_published_summary_never_an_application(
+        page, sign_in, funded_program):
+    staff, program, (alpha, bravo, _charlie), observer = funded_program
+    sign_in(staff)
+    page.goto(alpha.application.get_absolute_url())
+    page.get_by_role("button", name=in_french("Publish its summary for the government observers")).click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        in_french("The summary is published for the government observers."))
+
+    sign_in(observer)
+    page.goto("/fr/")
+    menu = page.get_by_role("navigation", name=in_french("Main menu"))
+    menu.get_by_role("link", name=in_french("Program results")).click()
+    page.get_by_role("link", name=program.name_fr).click()
+    summary = page.locator(".report-summary")
+    expect(summary).to_contain_text(cad("230000"))  # granted to the three, through the aggregation service
+    expect(page.get_by_role("button", name=in_french("Download the PDF"))).to_have_count(0)
+    page.get_by_role("link", name=in_french("Published project summaries")).first.click()
+    expect(page.locator("main")).to_contain_text(alpha.application.title)
+    expect(page.locator("main")).not_to_contain_text(bravo.application.title)  # funded, not published
+
+    response = page.goto(alpha.application.get_absolute_url())
+    assert response.status == 404
+    response = page.goto(url("programs:report-xlsx", program.pk))
+    assert response.status == 403  # the report's files are the staff's
