@@ -18,6 +18,7 @@ from grappe.core import selectors as core_selectors
 from grappe.core.models import AuditEntry
 from matching import committee as figures
 
+from . import pending
 from .eligibility import Reason
 from .models import (
     Application,
@@ -150,9 +151,7 @@ def ranking(call: Call, viewer=None) -> Ranking:
     """The call's applications with at least one submitted evaluation, ranked by matching.committee. Those the
     viewer is assigned to and has not scored yet are `withheld`: not ranked, their scores not read."""
     call = Call.objects.select_related("program").get(pk=call.pk)
-    unscored = set(EvaluatorAssignment.objects.filter(evaluator=viewer, submitted_at__isnull=True,
-                                                      application__call=call)
-                   .values_list("application_id", flat=True)) if viewer is not None else set()
+    unscored = pending.yet_to_score(viewer, Application.objects.filter(call=call)) if viewer is not None else set()
     criteria = list(call.criteria.all())
     submitted = (EvaluatorAssignment.objects.filter(submitted_at__isnull=False)
                  .select_related("evaluator").prefetch_related("scores")
@@ -191,13 +190,6 @@ def _lines(application: Application, criteria: list[Criterion], row: figures.Row
         lines.append(EvaluatorLine(evaluation.evaluator, [values.get(c.pk) for c in criteria], score,
                                    evaluation.recommendation))
     return lines
-
-
-def awaits_evaluation_by(application: Application, viewer) -> bool:
-    """The viewer is assigned to the application and has not submitted their evaluation: its history (the
-    others' scores) is not theirs to read yet."""
-    return EvaluatorAssignment.objects.filter(application=application, evaluator=viewer,
-                                              submitted_at__isnull=True).exists()
 
 
 def history(application: Application) -> list[core_selectors.ReadableEntry]:

@@ -78,6 +78,9 @@ def programs_matrix(matrix):
     User.objects.create_user("second@grappe.test", "x", role=Role.EVALUATOR)  # no actor: the matrix needs two
     ConflictDeclaration.objects.create(evaluator=ctx.conflicted_evaluator, organisation=ctx.org_a)
     EvaluatorAssignment.objects.create(application=ctx.application, evaluator=ctx.evaluator, assigned_by=ctx.staff)
+    # Assigned before declaring the conflict (the assignment was kept): they no longer read the application.
+    EvaluatorAssignment.objects.create(application=ctx.application, evaluator=ctx.conflicted_evaluator,
+                                       assigned_by=ctx.staff)
     return ctx
 
 
@@ -575,6 +578,14 @@ class TestProgramResults(ProgramsMatrix):
     url = "programs:program-results"
     args = staticmethod(lambda ctx: [ctx.program.pk])
     expect = RESULTS
+
+
+class TestDraftProgramResults(ProgramsMatrix):
+    """A program whose calls are all drafts has no results: they do not exist for an observer, as in the list."""
+
+    url = "programs:program-results"
+    args = staticmethod(lambda ctx: [make_program(ctx.staff, name_en="Drafts only").pk])
+    expect = {**RESULTS, STAFF: 404, OBSERVER: 404}
 
 
 class TestResultsList(ProgramsMatrix):
