@@ -457,6 +457,45 @@ class TestScoreSheet(ProgramsMatrix):
     expect = ONLY_THE_EVALUATOR
 
 
+def conflicted_assignment(ctx, submitted=False):
+    """The conflicted evaluator's assignment to A's application under review (kept after the declaration)."""
+    under_review_assignment(ctx)
+    assignment = EvaluatorAssignment.objects.get(application=ctx.application, evaluator=ctx.conflicted_evaluator)
+    if submitted:
+        assignment.submitted_at, assignment.recommendation = timezone.now(), "fund"
+        assignment.save(update_fields=["submitted_at", "recommendation"])
+    return [assignment.pk]
+
+
+CONFLICTED_REFUSED = {**dict.fromkeys(PROGRAM_ACTORS, 404), ANONYMOUS: 302, CONFLICTED_EVALUATOR: 403}
+
+
+class TestConflictedScoreSheet(ProgramsMatrix):
+    """An evaluator assigned, then in conflict, is refused their score sheet (the application is not shown)."""
+
+    url = "programs:evaluation-score"
+    args = staticmethod(conflicted_assignment)
+    expect = CONFLICTED_REFUSED
+
+
+class TestConflictedSubmittedScoreSheet(ProgramsMatrix):
+    """Their scores submitted before the conflict was declared: the sheet is refused all the same."""
+
+    url = "programs:evaluation-score"
+    args = staticmethod(lambda ctx: conflicted_assignment(ctx, submitted=True))
+    expect = CONFLICTED_REFUSED
+
+
+class TestConflictedSaveScores(ProgramsMatrix):
+    url = "programs:evaluation-score"
+    method = "post"
+    args = staticmethod(conflicted_assignment)
+    data = score_data()
+    expect = CONFLICTED_REFUSED
+    audit_action = "assignment.saved"  # never recorded: every actor is refused
+    effect = staticmethod(scores_of)
+
+
 class TestSaveScores(ProgramsMatrix):
     url = "programs:evaluation-score"
     method = "post"
