@@ -359,3 +359,19 @@ def test_a_staff_evaluator_reads_the_others_comments_in_the_audit_log_and_the_pd
     assert "1. Train fragile" in bookmarks(inflated(client.get(f"/en/programs/staff/calls/{call.pk}/summary.pdf")
                                                     .content))
     assert f"/{entry.pk}/change/" in client.get(admin_list).content.decode()
+
+
+def test_the_ranking_sets_aside_the_scores_of_an_evaluator_now_in_conflict(client, staff, call, two_evaluated,
+                                                                           evaluators):
+    from grappe.programs.models import ConflictDeclaration
+
+    strong, weak = two_evaluated
+    ConflictDeclaration.objects.create(evaluator=evaluators[1], organisation=weak.lead)  # declared after scoring
+    client.force_login(staff)
+
+    page = client.get(f"/en/programs/staff/calls/{call.pk}/ranking/").content.decode()
+
+    assert "Éval 2: set aside (conflict of interest declared after the assignment)" in page
+    assert "Éval 2: 40.00" not in page  # not counted: the weak one's mean is Éval 1's 90 alone
+    french = client.get(f"/fr/programs/staff/calls/{call.pk}/ranking/").content.decode()
+    assert "écartée (conflit d’intérêts" in french
