@@ -1,12 +1,16 @@
 """Recording the audit trail and saying it in words. Services call `record`; nothing else writes AuditEntry.
 Each app registers the labels of its actions (`register_actions`, from its AppConfig.ready()), so that the
-audit page reads "Event published" instead of `event.published` without core importing the apps."""
+audit page reads "Event published" instead of `event.published` without core importing the apps. An app may
+also register what a reader must not see yet (`register_entry_filter`): the audit page and the admin read the
+entries through `visible_to`."""
 
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 
 from django.db import models
+from django.db.models import Q, QuerySet
 
 from .models import AuditEntry
 
@@ -22,6 +26,25 @@ def action_label(action: str) -> str:
     """The action in the reader's language; an unregistered action shows its code."""
     label = _ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+_ENTRY_FILTERS: list[Callable[[object], Q | None]] = []
+
+
+def register_entry_filter(hidden: Callable[[object], Q | None]) -> None:
+    """Declare entries an app hides from some readers: `hidden(reader)` answers a Q of the AuditEntry rows the
+    reader may not read now (or None when nothing is hidden). Registered from the app's AppConfig.ready()."""
+    if hidden not in _ENTRY_FILTERS:
+        _ENTRY_FILTERS.append(hidden)
+
+
+def visible_to(reader, entries: QuerySet) -> QuerySet:
+    """The entries the reader may read: every registered filter's hidden rows left out."""
+    for hidden in _ENTRY_FILTERS:
+        condition = hidden(reader)
+        if condition is not None:
+            entries = entries.exclude(condition)
+    return entries
 
 
 def _json_value(value):

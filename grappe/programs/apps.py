@@ -11,8 +11,11 @@ class ProgramsConfig(AppConfig):
         from grappe.core import audit, notify
 
         from .notifications import KINDS
+        from .pending import hidden_audit_entries
 
         notify.register_kinds(KINDS)
+        # The others' scores of an application the reader still has to score are not in the audit log yet.
+        audit.register_entry_filter(hidden_audit_entries)
 
         audit.register_actions({
             "application.assigned": _("Evaluator assigned"),

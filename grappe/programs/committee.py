@@ -18,6 +18,8 @@ from grappe.core import selectors as core_selectors
 from grappe.core.models import AuditEntry
 from matching import committee as figures
 
+from . import pending
+from .conflicts import conflict_pairs
 from .eligibility import Reason
 from .models import (
     Application,
@@ -114,6 +116,7 @@ class RankedApplication:
     row: figures.Row
     evaluations: list[EvaluatorLine]
     decision: Decision | None
+    set_aside: tuple = ()  # evaluators now in conflict with the application: their scores are not counted
 
     @property
     def may_decide(self) -> bool:
@@ -150,9 +153,7 @@ def ranking(call: Call, viewer=None) -> Ranking:
     """The call's applications with at least one submitted evaluation, ranked by matching.committee. Those the
     viewer is assigned to and has not scored yet are `withheld`: not ranked, their scores not read."""
     call = Call.objects.select_related("program").get(pk=call.pk)
-    unscored = set(EvaluatorAssignment.objects.filter(evaluator=viewer, submitted_at__isnull=True,
-                                                      application__call=call)
-                   .values_list("application_id", flat=True)) if viewer is not None else set()
+    unscored = pending.yet_to_score(viewer, Application.objects.filter(call=call)) if viewer is not None else set()
     criteria = list(call.criteria.all())
     submitted = (EvaluatorAssignment.objects.filter(submitted_at__isnull=False)
                  .select_related("evaluator").prefetch_related("scores")
@@ -163,6 +164,15 @@ def ranking(call: Call, viewer=None) -> Ranking:
                         .prefetch_related(Prefetch("assignments", submitted, to_attr="evaluations")))
     withheld = [a for a in applications if a.pk in unscored]
     applications = [a for a in applications if a.pk not in unscored]
+    # An evaluator in conflict since their assignment (declared, or through Partnering): set aside, not counted.
+    conflicts = conflict_pairs(applications, {e.evaluator_id for a in applications for e in a.evaluations})
+    set_aside = {}
+    for application in applications:
+        set_aside[application.pk] = tuple(e.evaluator for e in application.evaluations
+                                          if (e.evaluator_id, application.pk) in conflicts)
+        application.evaluations = [e for e in application.evaluations
+                                   if (e.evaluator_id, application.pk) not in conflicts]
+    applications = [a for a in applications if a.evaluations]
     grid = [figures.Criterion(c.pk, c.weight, c.max_score) for c in criteria]
     candidates = [figures.Candidate(a.pk, a.amount_requested, tuple(
         figures.Evaluation(e.evaluator_id, {s.criterion_id: s.value for s in e.scores.all()}, e.recommendation)
@@ -172,7 +182,7 @@ def ranking(call: Call, viewer=None) -> Ranking:
     rows = figures.rank(candidates, grid, passing_score=call.passing_score, remaining=call.program.remaining,
                         counted=undecided.__contains__)
     ranked = [RankedApplication(by_pk[row.key], row, _lines(by_pk[row.key], criteria, row),
-                                _decision(by_pk[row.key])) for row in rows]
+                                _decision(by_pk[row.key]), set_aside[row.key]) for row in rows]
     asked = sum((by_pk[pk].amount_requested for pk in undecided), Decimal("0.00"))
     return Ranking(call, criteria, ranked, asked, withheld)
 
@@ -191,13 +201,6 @@ def _lines(application: Application, criteria: list[Criterion], row: figures.Row
         lines.append(EvaluatorLine(evaluation.evaluator, [values.get(c.pk) for c in criteria], score,
                                    evaluation.recommendation))
     return lines
-
-
-def awaits_evaluation_by(application: Application, viewer) -> bool:
-    """The viewer is assigned to the application and has not submitted their evaluation: its history (the
-    others' scores) is not theirs to read yet."""
-    return EvaluatorAssignment.objects.filter(application=application, evaluator=viewer,
-                                              submitted_at__isnull=True).exists()
 
 
 def history(application: Application) -> list[core_selectors.ReadableEntry]:

@@ -10,6 +10,8 @@ import rules
 from grappe.members.models import Role
 from grappe.members.rules import belongs_to, is_cluster_staff, is_member_user
 
+from . import pending
+from .conflicts import conflicts_of
 from .models import CallStatus
 
 rules.add_perm("programs.manage_program", is_cluster_staff)
@@ -41,10 +43,19 @@ def is_assigned_to(user, application) -> bool:
             and application.assignments.filter(evaluator=user).exists())
 
 
+@rules.predicate
+def in_conflict(user, application) -> bool:
+    """The user has a conflict of interest with one of the application's organisations (grappe/programs/
+    conflicts.py): declared, their own, or through Partnering, even one that arose after the assignment."""
+    return application is not None and user.is_authenticated and bool(conflicts_of(user.pk, application))
+
+
 # Published calls are public (anyone may read what a call funds); drafts are the staff's.
 rules.add_perm("programs.view_call", is_published | is_cluster_staff)
 rules.add_perm("programs.apply", is_member_user & is_published)
-rules.add_perm("programs.view_application", leads | is_partner_in | is_assigned_to | is_cluster_staff)
+# An evaluator in conflict with the application no longer reads it nor its documents, even when assigned.
+rules.add_perm("programs.view_application",
+               leads | is_partner_in | (is_assigned_to & ~in_conflict) | is_cluster_staff)
 rules.add_perm("programs.change_application", is_member_user & leads)
 rules.add_perm("programs.confirm_share", is_member_user & is_partner_in)
 
@@ -76,8 +87,7 @@ def is_evaluator(user) -> bool:
 @rules.predicate
 def scores_pending(user, application) -> bool:
     """The user is assigned to the application and has not submitted their own scores yet."""
-    return (application is not None and user.is_authenticated
-            and application.assignments.filter(evaluator=user, submitted_at__isnull=True).exists())
+    return application is not None and application.pk in pending.yet_to_score(user, [application.pk])
 
 
 rules.add_perm("programs.evaluate", is_evaluator)

@@ -326,3 +326,52 @@ def test_assigning_evaluators_from_the_calls_page_returns_to_it_and_never_to_ano
     assert client.post(f"/fr/programs/staff/calls/{call.pk}/assign/", {"next": page}).url == page
     away = client.post(f"/fr/programs/staff/calls/{call.pk}/assign/", {"next": "https://ailleurs.test/"})
     assert away.url == call.program.get_absolute_url()
+
+
+def test_a_staff_evaluator_reads_the_others_comments_in_the_audit_log_and_the_pdf_only_once_theirs_are_in(
+        client, staff, call, evaluators):
+    from django.urls import reverse
+
+    from grappe.programs.services import scoring
+
+    application = make_application(call, make_organisation("Fragile Inc", neq="6666666666"), staff,
+                                   status=ApplicationStatus.UNDER_REVIEW, title="Train fragile")
+    criteria = list(call.criteria.all())
+
+    def sheet(comment):
+        return {c.pk: scoring.Entry(Decimal("7"), comment) for c in criteria}
+    other = EvaluatorAssignment.objects.create(application=application, evaluator=evaluators[0], assigned_by=staff)
+    scoring.submit(actor=evaluators[0], assignment=other, sheet=sheet("SecretComment"), recommendation=FUND)
+    own = EvaluatorAssignment.objects.create(application=application, evaluator=staff, assigned_by=staff)
+    client.force_login(staff)
+    admin_list = reverse("admin:core_auditentry_changelist")
+    entry = AuditEntry.objects.get(action="assignment.scored", target_id=str(other.pk))
+
+    assert "SecretComment" not in client.get("/en/audit/").content.decode()
+    assert "Train fragile" not in bookmarks(inflated(client.get(f"/en/programs/staff/calls/{call.pk}/summary.pdf")
+                                                     .content))
+    assert f"/{entry.pk}/change/" not in client.get(admin_list).content.decode()
+    assert client.get(reverse("admin:core_auditentry_change", args=[entry.pk])).status_code == 302  # not found
+
+    scoring.submit(actor=staff, assignment=own, sheet=sheet("Mine"), recommendation=FUND)
+
+    assert "SecretComment" in client.get("/en/audit/").content.decode()
+    assert "1. Train fragile" in bookmarks(inflated(client.get(f"/en/programs/staff/calls/{call.pk}/summary.pdf")
+                                                    .content))
+    assert f"/{entry.pk}/change/" in client.get(admin_list).content.decode()
+
+
+def test_the_ranking_sets_aside_the_scores_of_an_evaluator_now_in_conflict(client, staff, call, two_evaluated,
+                                                                           evaluators):
+    from grappe.programs.models import ConflictDeclaration
+
+    strong, weak = two_evaluated
+    ConflictDeclaration.objects.create(evaluator=evaluators[1], organisation=weak.lead)  # declared after scoring
+    client.force_login(staff)
+
+    page = client.get(f"/en/programs/staff/calls/{call.pk}/ranking/").content.decode()
+
+    assert "Éval 2: set aside (conflict of interest declared after the assignment)" in page
+    assert "Éval 2: 40.00" not in page  # not counted: the weak one's mean is Éval 1's 90 alone
+    french = client.get(f"/fr/programs/staff/calls/{call.pk}/ranking/").content.decode()
+    assert "écartée (conflit d’intérêts" in french

@@ -78,6 +78,9 @@ def programs_matrix(matrix):
     User.objects.create_user("second@grappe.test", "x", role=Role.EVALUATOR)  # no actor: the matrix needs two
     ConflictDeclaration.objects.create(evaluator=ctx.conflicted_evaluator, organisation=ctx.org_a)
     EvaluatorAssignment.objects.create(application=ctx.application, evaluator=ctx.evaluator, assigned_by=ctx.staff)
+    # Assigned before declaring the conflict (the assignment was kept): they no longer read the application.
+    EvaluatorAssignment.objects.create(application=ctx.application, evaluator=ctx.conflicted_evaluator,
+                                       assigned_by=ctx.staff)
     return ctx
 
 
@@ -454,6 +457,45 @@ class TestScoreSheet(ProgramsMatrix):
     expect = ONLY_THE_EVALUATOR
 
 
+def conflicted_assignment(ctx, submitted=False):
+    """The conflicted evaluator's assignment to A's application under review (kept after the declaration)."""
+    under_review_assignment(ctx)
+    assignment = EvaluatorAssignment.objects.get(application=ctx.application, evaluator=ctx.conflicted_evaluator)
+    if submitted:
+        assignment.submitted_at, assignment.recommendation = timezone.now(), "fund"
+        assignment.save(update_fields=["submitted_at", "recommendation"])
+    return [assignment.pk]
+
+
+CONFLICTED_REFUSED = {**dict.fromkeys(PROGRAM_ACTORS, 404), ANONYMOUS: 302, CONFLICTED_EVALUATOR: 403}
+
+
+class TestConflictedScoreSheet(ProgramsMatrix):
+    """An evaluator assigned, then in conflict, is refused their score sheet (the application is not shown)."""
+
+    url = "programs:evaluation-score"
+    args = staticmethod(conflicted_assignment)
+    expect = CONFLICTED_REFUSED
+
+
+class TestConflictedSubmittedScoreSheet(ProgramsMatrix):
+    """Their scores submitted before the conflict was declared: the sheet is refused all the same."""
+
+    url = "programs:evaluation-score"
+    args = staticmethod(lambda ctx: conflicted_assignment(ctx, submitted=True))
+    expect = CONFLICTED_REFUSED
+
+
+class TestConflictedSaveScores(ProgramsMatrix):
+    url = "programs:evaluation-score"
+    method = "post"
+    args = staticmethod(conflicted_assignment)
+    data = score_data()
+    expect = CONFLICTED_REFUSED
+    audit_action = "assignment.saved"  # never recorded: every actor is refused
+    effect = staticmethod(scores_of)
+
+
 class TestSaveScores(ProgramsMatrix):
     url = "programs:evaluation-score"
     method = "post"
@@ -575,6 +617,14 @@ class TestProgramResults(ProgramsMatrix):
     url = "programs:program-results"
     args = staticmethod(lambda ctx: [ctx.program.pk])
     expect = RESULTS
+
+
+class TestDraftProgramResults(ProgramsMatrix):
+    """A program whose calls are all drafts has no results: they do not exist for an observer, as in the list."""
+
+    url = "programs:program-results"
+    args = staticmethod(lambda ctx: [make_program(ctx.staff, name_en="Drafts only").pk])
+    expect = {**RESULTS, STAFF: 404, OBSERVER: 404}
 
 
 class TestResultsList(ProgramsMatrix):

@@ -109,7 +109,7 @@ def call_summary_pdf(request, pk):
 @page_for(STAFF)
 def application_history(request, pk):
     application = get_object_or_404(Application.objects.select_related("call__program", "lead"), pk=pk)
-    withheld = committee.awaits_evaluation_by(application, request.user)
+    withheld = not request.user.has_perm("programs.view_scores", application)  # theirs to submit first
     return render(request, "programs/staff/application_history.html", {
         "application": application, "call": application.call, "withheld": withheld,
         "rows": [] if withheld else committee.history(application)})

@@ -33,11 +33,13 @@ def score_sheet(request, pk):
         EvaluatorAssignment.objects.select_related("application__call__program", "application__lead"),
         pk=pk, evaluator=request.user)  # another's assignment does not exist for this user
     application = assignment.application
+    refusal = scoring.refusal(request.user, application)
     if assignment.submitted_at is not None:
+        if refusal is not None and refusal.code == "conflict_of_interest":  # declared since: no longer theirs
+            return _render(request, assignment, refusal=refusal, status=403)
         if request.method == "POST":  # a second click after the submission: show what was submitted
             return redirect(request.path)
         return _render(request, assignment, scores=assignment.scores.select_related("criterion"))
-    refusal = scoring.refusal(request.user, application)
     if refusal is not None:
         status = 403 if refusal.code in ("conflict_of_interest", "not_evaluator") else 200
         return _render(request, assignment, refusal=refusal, status=status)

@@ -9,10 +9,15 @@ from grappe.core.pages import page_for
 from ..models import Call, CallStatus, Decision, Program
 
 
+def programs_with_results():
+    """The programs whose results are read: those with a published call (a program of drafts has none)."""
+    published_calls = Call.objects.filter(program=OuterRef("pk")).exclude(status=CallStatus.DRAFT)
+    return Program.objects.filter(Exists(published_calls))
+
+
 @page_for("programs.view_results")
 def results_list(request):
-    published_calls = Call.objects.filter(program=OuterRef("pk")).exclude(status=CallStatus.DRAFT)
-    programs = Program.objects.filter(Exists(published_calls)).order_by("-created_at")
+    programs = programs_with_results().order_by("-created_at")
     return render(request, "programs/report/results_list.html", {"programs": programs})
 
 

@@ -17,6 +17,7 @@ from grappe.core.permissions import require, require_visible
 from ..documents import funder_report
 from ..models import Application, Program
 from ..services import reporting
+from .observer import programs_with_results
 
 
 def _program(pk) -> Program:
@@ -25,7 +26,7 @@ def _program(pk) -> Program:
 
 @page_for("programs.view_results")
 def program_results(request, pk):
-    program = _program(pk)
+    program = get_object_or_404(programs_with_results(), pk=pk)  # the list's programs, no other
     return render(request, "programs/report/results.html", {
         **funder_report.report_context(program), "may_download": request.user.has_perm("programs.manage_program")})
 
