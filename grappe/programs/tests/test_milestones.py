@@ -20,7 +20,7 @@ from grappe.core.models import AuditEntry, Notification
 from grappe.programs.models import ApplicationStatus, Claim, ClaimStatus, Disbursement, Milestone, Program
 from grappe.programs.services import budget, milestones
 
-from .factories import make_application, make_call, make_program
+from .factories import make_application, make_call, make_funded, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ DUE = datetime.date(2027, 6, 30)
 @pytest.fixture
 def commitment(staff, org_user, org_a):
     program = make_program(staff, envelope="100000.00")
-    application = make_application(make_call(program), org_a, org_user, amount="60000.00",
-                                   status=ApplicationStatus.FUNDED)
+    application = make_funded(make_call(program), org_a, org_user, amount="60000.00")
     return budget.commit_funds(actor=staff, application=application, amount=Decimal("50000.00"))
 
 
@@ -202,8 +201,7 @@ def test_concurrent_approvals_and_payments_pay_each_claim_once_and_never_past_th
     # 10 claims of 5 000 $ each approved twice at once, while two payments of 10 000 $ are recorded outside the
     # claims: 70 000 $ asked of a 50 000 $ commitment. Whatever the order, nothing is paid twice or past it.
     program = make_program(staff, envelope="100000.00")
-    application = make_application(make_call(program), org_a, org_user, amount="60000.00",
-                                   status=ApplicationStatus.FUNDED)
+    application = make_funded(make_call(program), org_a, org_user, amount="60000.00")
     commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("50000.00"))
     made = milestones.set_milestones(actor=staff, commitment=commitment,
                                      rows=[row(f"Jalon {n}", "5000.00") for n in range(10)])

@@ -213,7 +213,7 @@ class TestDecide(ProgramsMatrix):
 class TestCommit(ProgramsMatrix):
     url = "programs:application-commit"
     method = "post"
-    args = in_status(ApplicationStatus.FUNDED)
+    args = staticmethod(lambda ctx: funded(ctx))  # funded with its decision granting 40 000 $
     data = staticmethod(lambda ctx: {"amount": "40 000,00 $"})
     expect = STAFF_WRITE
     audit_action = "commitment.created"
