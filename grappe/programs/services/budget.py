@@ -22,7 +22,7 @@ from grappe.core import audit, notify
 from grappe.core.amounts import format_amount
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
-from ..models import Application, ApplicationStatus, Commitment, Decision, Disbursement, Outcome, Program
+from ..models import Application, ApplicationStatus, Commitment, Decision, Disbursement, Milestone, Outcome, Program
 from .notices import tell_lead
 
 
@@ -66,23 +66,29 @@ def commit_funds(*, actor, application: Application, amount: Decimal) -> Commitm
     return commitment
 
 
-def record_disbursement(*, actor, commitment: Commitment, milestone: str, amount: Decimal,
-                        paid_on: datetime.date) -> Disbursement:
-    """Record a payment against a commitment at a milestone. Refused, with what remains to pay, past it."""
+def pay_milestone(*, actor, milestone: Milestone, amount: Decimal, paid_on: datetime.date) -> Disbursement:
+    """Pay `amount` at a milestone of a commitment: the one way money is paid, a staff payment and an approved claim
+    alike (services/milestones.py). Milestone.paid, Commitment.disbursed and Program.disbursed move together under
+    the locks. Refused, with what remains, past the milestone or the commitment."""
     _check_positive(amount)
-    if not milestone.strip():
-        raise ValidationError(_("Say which milestone this payment is for."), code="milestone")
     with transaction.atomic():
-        locked_program(actor, commitment.program_id)
-        commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        locked_program(actor, milestone.commitment.program_id)
+        commitment = Commitment.objects.select_for_update().get(pk=milestone.commitment_id)
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if amount > milestone.remaining:
+            raise ValidationError(
+                _("%(amount)s is more than what remains of this milestone: %(remaining)s of %(milestone)s.") % {
+                    "amount": format_amount(amount), "remaining": format_amount(milestone.remaining),
+                    "milestone": format_amount(milestone.amount)}, code="milestone_exceeded")
         if amount > commitment.remaining:
             raise ValidationError(
                 _("%(amount)s is more than what remains to pay on this commitment: %(remaining)s of "
                   "%(committed)s.") % {"amount": format_amount(amount), "remaining": format_amount(commitment.remaining),
                                        "committed": format_amount(commitment.amount)},
                 code="commitment_exceeded")
-        disbursement = Disbursement.objects.create(commitment=commitment, milestone=milestone.strip(),
-                                                   amount=amount, paid_on=paid_on, recorded_by=actor)
+        disbursement = Disbursement.objects.create(commitment=commitment, milestone=milestone, amount=amount,
+                                                   paid_on=paid_on, recorded_by=actor)
+        Milestone.objects.filter(pk=milestone.pk).update(paid=F("paid") + amount)
         Commitment.objects.filter(pk=commitment.pk).update(disbursed=F("disbursed") + amount)
         Program.objects.filter(pk=commitment.program_id).update(disbursed=F("disbursed") + amount)
         audit.record(actor, "disbursement.recorded", disbursement, after=audit.snapshot(disbursement))

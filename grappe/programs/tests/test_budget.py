@@ -10,7 +10,7 @@ from django.utils import translation
 
 from grappe.conftest import make_organisation
 from grappe.core.models import AuditEntry
-from grappe.programs.models import ApplicationStatus, Commitment, Decision, Outcome, Program
+from grappe.programs.models import ApplicationStatus, Commitment, Decision, Milestone, Outcome, Program
 from grappe.programs.services import budget, decisions
 
 from .factories import make_application, make_call, make_funded, make_program
@@ -75,15 +75,15 @@ def test_disbursements_never_exceed_their_commitment(staff, call, org_user):
     commitment = budget.commit_funds(actor=staff, application=funded(call, "Delta", org_user),
                                      amount=Decimal("30000.00"))
     today = datetime.date(2027, 3, 1)
+    first, second = (Milestone.objects.create(commitment=commitment, name=f"Jalon {n}", due_on=today,
+                                              amount=Decimal("20000.00")) for n in (1, 2))
 
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 1", amount=Decimal("20000.00"),
-                               paid_on=today)
-    with pytest.raises(ValidationError) as refusal:
-        budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 2",
-                                   amount=Decimal("10000.01"), paid_on=today)
+    budget.pay_milestone(actor=staff, milestone=first, amount=Decimal("20000.00"), paid_on=today)
+    with pytest.raises(ValidationError) as refusal:  # the milestone has 20 000 $, the commitment 10 000 $ left
+        budget.pay_milestone(actor=staff, milestone=second, amount=Decimal("10000.01"), paid_on=today)
+    assert refusal.value.code == "commitment_exceeded"
     assert "10\u00a0000,00\u00a0$" in refusal.value.messages[0]
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 2", amount=Decimal("10000.00"),
-                               paid_on=today)
+    budget.pay_milestone(actor=staff, milestone=second, amount=Decimal("10000.00"), paid_on=today)
 
     commitment.refresh_from_db()
     assert commitment.remaining == 0
