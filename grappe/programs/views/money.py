@@ -1,6 +1,6 @@
 """The staff's writes on an application after its evaluation: the decision, the funds committed from the
-program's envelope, the payments, each at a milestone of the commitment (budget.pay_milestone). Each form posts from the application's page and returns
-to it, saying what was done or why it was refused."""
+program's envelope, the payments, each at a milestone of the commitment (budget.pay_milestone). Each form posts
+from the application's page and returns to it, saying what was done or why it was refused."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
