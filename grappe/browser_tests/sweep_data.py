@@ -87,7 +87,7 @@ def _funded_project(ctx, demo) -> None:
     """A draft call of the demo program (its setup page), and a funded project of A on the closed call, with its
     milestones and a claim awaiting review: the milestone pages read them (ctx.draft_call, ctx.funded_application,
     ctx.milestone)."""
-    from grappe.programs.models import Application, ApplicationStatus
+    from grappe.programs.models import Application, ApplicationStatus, Decision, Outcome
     from grappe.programs.services import budget, calls, milestones
 
     now = timezone.now()
@@ -98,6 +98,8 @@ def _funded_project(ctx, demo) -> None:
         call=demo.closed_call, lead=ctx.org_a, created_by=ctx.own_user, status=ApplicationStatus.FUNDED,
         submitted_at=now - datetime.timedelta(days=60), title="Usinage 5 axes de pièces de train d'atterrissage",
         amount_requested=Decimal("120000.00"), total_cost=Decimal("300000.00"))
+    Decision.objects.create(application=ctx.funded_application, outcome=Outcome.FUNDED, amount=Decimal("100000.00"),
+                            decided_by=ctx.staff)  # a commitment needs its funded decision
     commitment = budget.commit_funds(actor=ctx.staff, application=ctx.funded_application, amount=Decimal("100000.00"))
     ctx.milestone = milestones.set_milestones(actor=ctx.staff, commitment=commitment, rows=[
         {"id": None, "name": "Jalon 1 — démarrage", "due_on": now.date(), "amount": Decimal("40000.00")},

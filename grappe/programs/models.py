@@ -487,10 +487,12 @@ class Commitment(models.Model):
 
 
 class Disbursement(models.Model):
-    """A payment against a commitment, at a milestone."""
+    """A payment against a commitment, at one of its milestones (services/budget.pay_milestone, the one way to
+    pay: a staff payment and an approved claim alike)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="disbursements")
-    milestone = models.CharField(_("milestone"), max_length=200)
+    milestone = models.ForeignKey("Milestone", on_delete=models.PROTECT, related_name="disbursements",
+                                  verbose_name=_("milestone"))
     amount = models.DecimalField(_("amount paid (CAD)"), **MONEY)
     paid_on = models.DateField(_("paid on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -551,8 +553,8 @@ class ApplicationDocument(models.Model):
 
 class Milestone(models.Model):
     """A stage of a funded project the staff set on its commitment: what is due by when, and how much of the
-    commitment it releases. `paid` is the running total of its approved claims (services/milestones.py, under
-    the budget's locks); the sum of a commitment's milestones never exceeds it (checked under the same locks)."""
+    commitment it releases. `paid` is the running total of its disbursements (services/budget.pay_milestone,
+    under the budget's locks); the sum of a commitment's milestones never exceeds it (checked under the same locks)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="milestones")
     name = models.CharField(_("milestone"), max_length=200)

@@ -2,12 +2,14 @@
 staff's reason for reopening one, their decision, the funds they commit and the payments they record."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.amounts import format_amount
 from grappe.core.forms import AmountField, StyledFormMixin
 from grappe.core.idempotency import OnceFormMixin
 
-from ..models import Application, Outcome
+from ..models import Application, Milestone, Outcome
 
 
 class ApplicationForm(OnceFormMixin, StyledFormMixin, forms.Form):
@@ -47,6 +49,13 @@ class CommitmentForm(StyledFormMixin, forms.Form):
 
 
 class DisbursementForm(StyledFormMixin, forms.Form):
-    milestone = forms.CharField(label=_("milestone"), max_length=200)
+    """The staff pay a milestone of the commitment (one that still has something to pay)."""
+
+    milestone = forms.ModelChoiceField(label=_("milestone"), queryset=Milestone.objects.none())
     amount = AmountField(label=_("amount paid (CAD)"))
     paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = Milestone.objects.filter(commitment=commitment, paid__lt=F("amount"))
+        self.fields["milestone"].label_from_instance = lambda m: f"{m.name} — {format_amount(m.remaining)}"

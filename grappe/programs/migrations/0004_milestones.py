@@ -6,6 +6,32 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def link_payments_to_milestones(apps, schema_editor):
+    """A payment recorded before milestones existed named its milestone in words: each commitment gets one
+    milestone per name, as large as what was paid at it (so already fully paid), and its payments link to it."""
+    if schema_editor.connection.vendor == "postgresql":  # rows updated, then the table altered: no pending checks
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    Disbursement = apps.get_model("programs", "Disbursement")
+    Milestone = apps.get_model("programs", "Milestone")
+    made = {}
+    for payment in Disbursement.objects.order_by("paid_on", "pk"):
+        key = (payment.commitment_id, payment.milestone_name.strip())
+        milestone = made.get(key)
+        if milestone is None:
+            milestone = made[key] = Milestone.objects.create(
+                commitment_id=payment.commitment_id, name=key[1], due_on=payment.paid_on,
+                amount=payment.amount, paid=payment.amount)
+        else:
+            milestone.amount += payment.amount
+            milestone.paid += payment.amount
+            milestone.due_on = max(milestone.due_on, payment.paid_on)
+            milestone.save()
+        payment.milestone = milestone
+        payment.save(update_fields=["milestone"])
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,6 +55,20 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'milestones',
                 'ordering': ['due_on', 'pk'],
             },
+        ),
+        # A payment links to its milestone (it named it in words before): see link_payments_to_milestones.
+        migrations.RenameField(model_name='disbursement', old_name='milestone', new_name='milestone_name'),
+        migrations.AddField(
+            model_name='disbursement',
+            name='milestone',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disbursements', to='programs.milestone', verbose_name='milestone'),
+        ),
+        migrations.RunPython(link_payments_to_milestones, migrations.RunPython.noop),
+        migrations.RemoveField(model_name='disbursement', name='milestone_name'),
+        migrations.AlterField(
+            model_name='disbursement',
+            name='milestone',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disbursements', to='programs.milestone', verbose_name='milestone'),
         ),
         migrations.CreateModel(
             name='ProgressReport',

@@ -12,11 +12,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grappe.core.amounts import format_amount
 from grappe.core.errors import reason
 from grappe.core.permissions import require
 from grappe.members.models import User
@@ -60,15 +58,15 @@ class RowsRefused(ValidationError):
 def decide_many(*, actor: User, call: Call, choices: list[Choice]) -> list[Decision]:
     """Record the committee's decisions on several applications of a call in one transaction: either every row
     is recorded, or none is and `RowsRefused` says why each refused row was (decided already, not evaluated,
-    more than asked, no reason to a decline…). What is funded in one go may not exceed what the envelope has
-    left once the funded decisions still waiting for their commitment are counted."""
+    more than asked, no reason to a decline, past what the envelope has left once the funded decisions still
+    waiting for their commitment are counted: decisions.decide checks each row as it does alone)."""
     require(actor, "programs.manage_program")
     if not choices:
         raise ValidationError(_("Select at least one application to decide."), code="nothing_selected")
     refused: dict[int, str] = {}
     made = []
     with transaction.atomic():
-        program = locked_program(actor, call.program_id)
+        locked_program(actor, call.program_id)  # decisions.decide takes it again, as it does alone
         for choice in sorted(choices, key=lambda c: c.application.pk):
             try:
                 with transaction.atomic():
@@ -77,7 +75,6 @@ def decide_many(*, actor: User, call: Call, choices: list[Choice]) -> list[Decis
                 refused[choice.application.pk] = reason(error)
         if refused:
             raise RowsRefused(refused)
-        _check_envelope(program, made)
     return made
 
 
@@ -88,18 +85,3 @@ def _decide(actor: User, call: Call, choice: Choice) -> Decision:
         raise ValidationError(_("Say why the application is declined."), code="reason_required")
     return decisions.decide(actor=actor, application=choice.application, outcome=choice.outcome,
                             amount=choice.amount, reason=choice.reason)
-
-
-def _check_envelope(program, made: list[Decision]) -> None:
-    """Funded decisions awaiting their commitment (these included) fit in what the envelope has left."""
-    waiting = (Decision.objects.filter(application__call__program=program, outcome=Outcome.FUNDED,
-                                       application__commitment__isnull=True)
-               .aggregate(total=Sum("amount"))["total"] or Decimal("0.00"))
-    if waiting > program.remaining:
-        granted = sum((d.amount for d in made if d.amount), Decimal("0.00"))
-        raise ValidationError(
-            _("These decisions grant %(granted)s; with the funded applications still awaiting their commitment, "
-              "%(waiting)s would be owed, and the envelope has %(remaining)s left. Nothing was recorded.") % {
-                "granted": format_amount(granted), "waiting": format_amount(waiting),
-                "remaining": format_amount(program.remaining)},
-            code="envelope_exceeded")

@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,9 +150,8 @@ def approve_claim(*, actor, claim: Claim, paid_on: datetime.date | None = None) 
                 _("%(amount)s is more than what remains of this milestone: %(remaining)s of %(milestone)s.") % {
                     "amount": format_amount(claim.amount), "remaining": format_amount(milestone.remaining),
                     "milestone": format_amount(milestone.amount)}, code="claim_exceeds_milestone")
-        disbursement = budget.record_disbursement(actor=actor, commitment=commitment, milestone=milestone.name,
-                                                  amount=claim.amount, paid_on=paid_on or timezone.localdate())
-        Milestone.objects.filter(pk=milestone.pk).update(paid=F("paid") + claim.amount)
+        disbursement = budget.pay_milestone(actor=actor, milestone=milestone, amount=claim.amount,
+                                            paid_on=paid_on or timezone.localdate())
         _review(actor, claim, ClaimStatus.APPROVED, disbursement=disbursement)
         notify.on_commit(tell_lead, commitment.application, "programs.claim_approved", milestone=milestone.name,
                          amount=str(claim.amount))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grappe.programs.models import Application, ApplicationStatus, Call, CallStatus, Program
+from grappe.programs.models import Application, ApplicationStatus, Call, CallStatus, Decision, Outcome, Program
 
 
 def make_program(staff, envelope="1000000.00", **fields) -> Program:
@@ -28,3 +28,11 @@ def make_application(call, lead, user, amount="50000.00", cost="200000.00", **fi
     if fields.get("status", ApplicationStatus.DRAFT) not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
         defaults["submitted_at"] = timezone.now()
     return Application.objects.create(call=call, lead=lead, **{**defaults, **fields})
+
+
+def make_funded(call, lead, user, amount="50000.00", **fields) -> Application:
+    """A funded application with its decision granting what it asked (made by whoever created the program)."""
+    application = make_application(call, lead, user, amount=amount, status=ApplicationStatus.FUNDED, **fields)
+    Decision.objects.create(application=application, outcome=Outcome.FUNDED, amount=application.amount_requested,
+                            decided_by=call.program.created_by)
+    return application

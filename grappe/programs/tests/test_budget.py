@@ -10,17 +10,17 @@ from django.utils import translation
 
 from grappe.conftest import make_organisation
 from grappe.core.models import AuditEntry
-from grappe.programs.models import ApplicationStatus, Commitment, Program
+from grappe.programs.models import ApplicationStatus, Commitment, Decision, Milestone, Outcome, Program
 from grappe.programs.services import budget, decisions
 
-from .factories import make_application, make_call, make_program
+from .factories import make_application, make_call, make_funded, make_program
 
 pytestmark = pytest.mark.django_db
 
 
 def funded(call, name, user, amount="50000.00"):
     organisation = make_organisation(name)
-    return make_application(call, organisation, user, amount=amount, status=ApplicationStatus.FUNDED)
+    return make_funded(call, organisation, user, amount=amount)
 
 
 @pytest.fixture
@@ -75,15 +75,15 @@ def test_disbursements_never_exceed_their_commitment(staff, call, org_user):
     commitment = budget.commit_funds(actor=staff, application=funded(call, "Delta", org_user),
                                      amount=Decimal("30000.00"))
     today = datetime.date(2027, 3, 1)
+    first, second = (Milestone.objects.create(commitment=commitment, name=f"Jalon {n}", due_on=today,
+                                              amount=Decimal("20000.00")) for n in (1, 2))
 
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 1", amount=Decimal("20000.00"),
-                               paid_on=today)
-    with pytest.raises(ValidationError) as refusal:
-        budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 2",
-                                   amount=Decimal("10000.01"), paid_on=today)
+    budget.pay_milestone(actor=staff, milestone=first, amount=Decimal("20000.00"), paid_on=today)
+    with pytest.raises(ValidationError) as refusal:  # the milestone has 20 000 $, the commitment 10 000 $ left
+        budget.pay_milestone(actor=staff, milestone=second, amount=Decimal("10000.01"), paid_on=today)
+    assert refusal.value.code == "commitment_exceeded"
     assert "10\u00a0000,00\u00a0$" in refusal.value.messages[0]
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 2", amount=Decimal("10000.00"),
-                               paid_on=today)
+    budget.pay_milestone(actor=staff, milestone=second, amount=Decimal("10000.00"), paid_on=today)
 
     commitment.refresh_from_db()
     assert commitment.remaining == 0
@@ -106,3 +106,44 @@ def test_a_decision_is_taken_once_and_a_funded_one_receives_its_funds(staff, cal
     entry = AuditEntry.objects.get(action="application.decided")
     assert (entry.before["status"], entry.after["status"], entry.after["amount"]) == (
         "under_review", "funded", "25000.00")
+
+
+def test_committing_more_than_the_decision_granted_is_refused_with_both_figures(staff, call, org_user):
+    application = funded(call, "Delta", org_user, amount="45000.00")
+    application.decision.amount = Decimal("40000.00")
+    application.decision.save()
+
+    with pytest.raises(ValidationError) as refusal:
+        budget.commit_funds(actor=staff, application=application, amount=Decimal("45000.00"))
+
+    assert refusal.value.code == "above_grant"
+    assert "45\u00a0000,00\u00a0$" in refusal.value.messages[0] and "40\u00a0000,00\u00a0$" in refusal.value.messages[0]
+    assert not Commitment.objects.exists()
+    budget.commit_funds(actor=staff, application=application, amount=Decimal("40000.00"))
+
+
+def test_a_funded_status_without_a_funding_decision_receives_no_commitment(staff, call, org_user):
+    application = make_application(call, make_organisation("Delta"), org_user, status=ApplicationStatus.FUNDED)
+
+    with pytest.raises(ValidationError):
+        budget.commit_funds(actor=staff, application=application, amount=Decimal("10.00"))
+    assert not Commitment.objects.exists()
+
+
+def test_a_single_decision_past_the_envelope_counting_granted_but_uncommitted_decisions_is_refused(
+        staff, call, org_user):
+    # 100 000 $: 60 000 $ granted and not yet committed leave room for 40 000 $ only.
+    decisions.decide(actor=staff, application=make_application(call, make_organisation("Delta"), org_user,
+                                                                amount="60000.00", status=ApplicationStatus.ELIGIBLE),
+                     outcome=Outcome.FUNDED, amount=Decimal("60000.00"))
+    second = make_application(call, make_organisation("Echo"), org_user, amount="50000.00",
+                              status=ApplicationStatus.ELIGIBLE)
+
+    with pytest.raises(ValidationError) as refusal:
+        decisions.decide(actor=staff, application=second, outcome=Outcome.FUNDED, amount=Decimal("40000.01"))
+
+    assert refusal.value.code == "envelope_exceeded"
+    assert not Decision.objects.filter(application=second).exists()
+    second.refresh_from_db()
+    assert second.status == ApplicationStatus.ELIGIBLE
+    decisions.decide(actor=staff, application=second, outcome=Outcome.FUNDED, amount=Decimal("40000.00"))

@@ -23,7 +23,7 @@ from grappe.programs.models import (
     Recommendation,
     Score,
 )
-from grappe.programs.services import budget, decisions
+from grappe.programs.services import budget, decisions, milestones
 
 from .factories import make_application, make_call, make_program
 
@@ -283,8 +283,9 @@ def test_an_applications_history_says_in_words_what_happened_to_it_and_its_rows(
     application = evaluated(call, org_a, staff, evaluators, [(9, 9, FUND), (8, 8, FUND)])
     decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=Decimal("40000.00"))
     commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("40000.00"))
-    budget.record_disbursement(actor=staff, commitment=commitment, milestone="Jalon 1",
-                               amount=Decimal("10000.00"), paid_on=timezone.localdate())
+    [milestone] = milestones.set_milestones(actor=staff, commitment=commitment, rows=[
+        {"id": None, "name": "Jalon 1", "due_on": timezone.localdate(), "amount": Decimal("10000.00")}])
+    budget.pay_milestone(actor=staff, milestone=milestone, amount=Decimal("10000.00"), paid_on=timezone.localdate())
     other = make_application(call, make_organisation("Autre", neq="8888888888"), org_user)
     AuditEntry.objects.create(actor_label="x", action="application.changed", target_type="programs.application",
                               target_id=str(other.pk))  # another application's: not in this one's history

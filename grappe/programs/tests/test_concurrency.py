@@ -15,7 +15,7 @@ from grappe.core.tests.test_concurrency import overlapping_transactions  # noqa:
 from grappe.programs.models import Application, ApplicationStatus, Commitment
 from grappe.programs.services import applications, budget
 
-from .factories import make_application, make_call, make_program
+from .factories import make_application, make_call, make_funded, make_program
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"),
@@ -44,8 +44,7 @@ def test_two_hundred_concurrent_commitments_never_over_commit_the_envelope(staff
     # The envelope holds 150 of the 200 commitments of 1 000,00 $: 50 must be refused, none may slip through.
     program = make_program(staff, envelope="150000.00")
     call = make_call(program)
-    applications = [make_application(call, make_organisation(f"Org {n}"), org_user, amount="1000.00",
-                                     status=ApplicationStatus.FUNDED) for n in range(COMMITMENTS)]
+    applications = [make_funded(call, make_organisation(f"Org {n}"), org_user, amount="1000.00") for n in range(COMMITMENTS)]
     batches = [applications[n::WORKERS] for n in range(WORKERS)]
 
     results = run_together(*(commit_all(staff, batch, Decimal("1000.00")) for batch in batches))

@@ -20,7 +20,7 @@ from grappe.core.models import AuditEntry, Notification
 from grappe.programs.models import ApplicationStatus, Claim, ClaimStatus, Disbursement, Milestone, Program
 from grappe.programs.services import budget, milestones
 
-from .factories import make_application, make_call, make_program
+from .factories import make_application, make_call, make_funded, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ DUE = datetime.date(2027, 6, 30)
 @pytest.fixture
 def commitment(staff, org_user, org_a):
     program = make_program(staff, envelope="100000.00")
-    application = make_application(make_call(program), org_a, org_user, amount="60000.00",
-                                   status=ApplicationStatus.FUNDED)
+    application = make_funded(make_call(program), org_a, org_user, amount="60000.00")
     return budget.commit_funds(actor=staff, application=application, amount=Decimal("50000.00"))
 
 
@@ -118,7 +117,7 @@ def test_an_approved_claim_makes_one_disbursement_updates_the_totals_and_tells_t
 
     disbursement = Disbursement.objects.get()
     assert (disbursement.amount, disbursement.milestone, disbursement.paid_on) == (
-        Decimal("15000.00"), "Jalon 1", datetime.date(2027, 7, 2))
+        Decimal("15000.00"), milestone, datetime.date(2027, 7, 2))
     pending.refresh_from_db()
     milestone.refresh_from_db()
     assert (pending.status, pending.disbursement, pending.reviewed_by) == (ClaimStatus.APPROVED, disbursement, staff)
@@ -199,22 +198,21 @@ def test_the_lead_sees_its_milestones_on_its_application_page(client, org_user, 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_and_payments_pay_each_claim_once_and_never_past_the_commitment(staff, org_user, org_a):
-    # 10 claims of 5 000 $ each approved twice at once, while two payments of 10 000 $ are recorded outside the
-    # claims: 70 000 $ asked of a 50 000 $ commitment. Whatever the order, nothing is paid twice or past it.
+    # 8 claims of 5 000 $ each approved twice at once, while the staff pay 10 000 $ twice at a 10 000 $ milestone:
+    # 100 000 $ asked of a 50 000 $ commitment. Whatever the order, nothing is paid twice or past it.
     program = make_program(staff, envelope="100000.00")
-    application = make_application(make_call(program), org_a, org_user, amount="60000.00",
-                                   status=ApplicationStatus.FUNDED)
+    application = make_funded(make_call(program), org_a, org_user, amount="60000.00")
     commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("50000.00"))
     made = milestones.set_milestones(actor=staff, commitment=commitment,
-                                     rows=[row(f"Jalon {n}", "5000.00") for n in range(10)])
-    claims = [claim(org_user, m, "5000.00") for m in made]
+                                     rows=[row(f"Jalon {n}", "5000.00") for n in range(8)] + [row("Avance", "10000.00")])
+    advance = next(m for m in made if m.name == "Avance")
+    claims = [claim(org_user, m, "5000.00") for m in made if m != advance]
 
     def approve(pending):
         return lambda: milestones.approve_claim(actor=staff, claim=pending)
 
     def pay():
-        return budget.record_disbursement(actor=staff, commitment=commitment, milestone="Avance",
-                                          amount=Decimal("10000.00"), paid_on=DUE)
+        return budget.pay_milestone(actor=staff, milestone=advance, amount=Decimal("10000.00"), paid_on=DUE)
 
     outcomes = run_together(*[approve(c) for c in claims for _twice in range(2)], pay, pay)
 
@@ -225,7 +223,8 @@ def test_concurrent_approvals_and_payments_pay_each_claim_once_and_never_past_th
     approved = Claim.objects.filter(status=ClaimStatus.APPROVED)
     assert Disbursement.objects.filter(claim__isnull=False).count() == approved.count()
     assert AuditEntry.objects.filter(action="claim.approved").count() == approved.count()
-    assert sum(m.paid for m in Milestone.objects.all()) == sum(c.amount for c in approved)
+    assert sum(m.paid for m in Milestone.objects.all()) == paid
+    assert Milestone.objects.get(name="Avance").paid == Decimal("10000.00")  # paid once
     assert paid == Decimal("50000.00")  # refused only once the commitment was spent
 
 
@@ -236,3 +235,25 @@ def test_the_staff_find_the_claims_awaiting_review_on_the_programs_page(client, 
     page = client.get(reverse("programs:program-detail", args=[milestone.commitment.program_id])).content.decode()
 
     assert format_amount(Decimal("1234.00")) in page and "Jalon 1" in page
+
+
+def test_a_staff_payment_at_a_milestone_counts_in_its_paid_and_stays_linked_once_renamed(staff, commitment):
+    [milestone] = milestones.set_milestones(actor=staff, commitment=commitment, rows=[row("Jalon 1", "20000.00")])
+
+    payment = budget.pay_milestone(actor=staff, milestone=milestone, amount=Decimal("15000.00"), paid_on=DUE)
+    with pytest.raises(ValidationError) as refusal:
+        budget.pay_milestone(actor=staff, milestone=milestone, amount=Decimal("5000.01"), paid_on=DUE)
+    assert refusal.value.code == "milestone_exceeded" and "5\u00a0000,00\u00a0$" in refusal.value.messages[0]
+
+    milestone.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (milestone.paid, commitment.disbursed, Program.objects.get().disbursed) == (Decimal("15000.00"),) * 3
+    with pytest.raises(ValidationError) as refusal:  # the below_paid guard now sees this payment
+        milestones.set_milestones(actor=staff, commitment=commitment,
+                                  rows=[row("Jalon 1", "14000.00", pk=milestone.pk)])
+    assert refusal.value.code == "below_paid" and "15\u00a0000,00" in refusal.value.messages[0]
+    milestones.set_milestones(actor=staff, commitment=commitment,
+                              rows=[row("Livraison", "20000.00", pk=milestone.pk)])
+    payment.refresh_from_db()
+    assert payment.milestone.name == "Livraison"
+    assert AuditEntry.objects.filter(action="disbursement.recorded").count() == 1

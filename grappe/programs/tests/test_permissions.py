@@ -216,19 +216,22 @@ class TestDecide(ProgramsMatrix):
 class TestCommit(ProgramsMatrix):
     url = "programs:application-commit"
     method = "post"
-    args = in_status(ApplicationStatus.FUNDED)
+    args = staticmethod(lambda ctx: funded(ctx))  # funded with its decision granting 40 000 $
     data = staticmethod(lambda ctx: {"amount": "40 000,00 $"})
     expect = STAFF_WRITE
     audit_action = "commitment.created"
 
 
 class TestDisburse(ProgramsMatrix):
+    """The staff pay 2 500 $ at a milestone of the commitment: its paid grows, and so do the commitment's."""
     url = "programs:application-disburse"
     method = "post"
-    args = staticmethod(committed)
-    data = staticmethod(lambda ctx: {"milestone": "Jalon 1", "amount": "2 500", "paid_on": "2027-03-01"})
+    args = staticmethod(lambda ctx: [with_milestone(ctx).commitment.application_id])
+    data = staticmethod(lambda ctx: {"milestone": ctx.milestone.pk, "amount": "2 500", "paid_on": "2027-03-01"})
     expect = STAFF_WRITE
     audit_action = "disbursement.recorded"
+    effect = staticmethod(lambda ctx, pk: list(Milestone.objects.filter(commitment__application=pk)
+                                               .values_list("paid", "commitment__disbursed")))
 
 
 def eligible_call(ctx):

@@ -22,7 +22,7 @@ from grappe.members.models import CertificationType
 from grappe.programs.models import ApplicationStatus, Call, CallStatus, Commitment, Criterion, Program
 from grappe.programs.services import budget, calls, programs
 
-from .factories import make_application, make_call, make_program
+from .factories import make_application, make_call, make_funded, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,7 @@ def call_data(**fields):
 
 def committed_program(staff, org_user, org_a, envelope="100000.00", amount="40000.00") -> Program:
     program = make_program(staff, envelope=envelope)
-    application = make_application(make_call(program), org_a, org_user, amount="50000.00",
-                                   status=ApplicationStatus.FUNDED)
+    application = make_funded(make_call(program), org_a, org_user, amount="50000.00")
     budget.commit_funds(actor=staff, application=application, amount=Decimal(amount))
     program.refresh_from_db()
     return program
@@ -252,8 +251,7 @@ def test_an_envelope_shrunk_while_funds_are_committed_never_ends_below_them(staf
     # program ends within its envelope, and each refusal is a clear one (no constraint error, no deadlock).
     program = make_program(staff, envelope="100000.00")
     call = make_call(program)
-    funded = [make_application(call, make_organisation(f"Org {n}"), org_user, amount="1000.00",
-                               status=ApplicationStatus.FUNDED) for n in range(20)]
+    funded = [make_funded(call, make_organisation(f"Org {n}"), org_user, amount="1000.00") for n in range(20)]
 
     def commit(application):
         return lambda: budget.commit_funds(actor=staff, application=application, amount=Decimal("1000.00"))

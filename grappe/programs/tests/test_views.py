@@ -1,11 +1,13 @@
 """The pages as people use them: amounts typed in their language, refusals told on the page they return to."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
 import pytest
 
 from grappe.programs.models import Application, ApplicationStatus, Program
+from grappe.programs.services import milestones
 
 from .factories import make_application, make_call, make_program
 
@@ -23,14 +25,20 @@ def test_the_staff_decide_commit_and_pay_from_the_applications_page(client, staf
     page = client.get(application.get_absolute_url()).content.decode()
     assert "Engager les fonds" in page and 'value="40\u00a0000,00\u00a0$"' in page
     client.post(f"/fr/programs/applications/{application.pk}/commit/", {"amount": "40 000,00 $"})
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "fixez d’abord ses jalons" in page and "Verser à un jalon" not in page
+    [milestone] = milestones.set_milestones(actor=staff, commitment=application.commitment, rows=[
+        {"id": None, "name": "Jalon 1", "due_on": datetime.date(2027, 3, 1), "amount": Decimal("20000.00")}])
     response = client.post(f"/fr/programs/applications/{application.pk}/disburse/",
-                           {"milestone": "Jalon 1", "amount": "45 000", "paid_on": "2027-03-01"}, follow=True)
+                           {"milestone": milestone.pk, "amount": "25 000", "paid_on": "2027-03-01"}, follow=True)
 
-    assert "dépasse ce qui reste à verser sur cet engagement" in response.content.decode()
+    assert "dépasse ce qui reste de ce jalon" in response.content.decode()
     client.post(f"/fr/programs/applications/{application.pk}/disburse/",
-                {"milestone": "Jalon 1", "amount": "15 000,50", "paid_on": "2027-03-01"})
+                {"milestone": milestone.pk, "amount": "15 000,50", "paid_on": "2027-03-01"})
     program.refresh_from_db()
-    assert (program.committed, program.disbursed) == (Decimal("40000.00"), Decimal("15000.50"))
+    milestone.refresh_from_db()
+    assert (program.committed, program.disbursed, milestone.paid) == (
+        Decimal("40000.00"), Decimal("15000.50"), Decimal("15000.50"))
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.FUNDED
 
 

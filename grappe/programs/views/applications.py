@@ -50,12 +50,15 @@ def _money(application: Application) -> dict:
     """What the staff see and do after the evaluation: the decision, the commitment and its payments."""
     decision = Decision.objects.filter(application=application).first()
     commitment = Commitment.objects.filter(application=application).first()
+    has_milestones = commitment is not None and commitment.milestones.exists()
     return {"decision": decision, "commitment": commitment,
-            "disbursements": commitment.disbursements.all() if commitment else (),
+            "disbursements": commitment.disbursements.select_related("milestone") if commitment else (),
+            "needs_milestones": commitment is not None and commitment.remaining > 0 and not has_milestones,
             "decision_form": DecisionForm() if decision is None and application.status in TO_EVALUATE else None,
             "commitment_form": (CommitmentForm(initial={"amount": decision.amount})
                                 if decision and decision.outcome == Outcome.FUNDED and commitment is None else None),
-            "disbursement_form": DisbursementForm() if commitment and commitment.remaining > 0 else None}
+            "disbursement_form": (DisbursementForm(commitment=commitment)
+                                  if has_milestones and commitment.remaining > 0 else None)}
 
 
 @login_required

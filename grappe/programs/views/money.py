@@ -1,6 +1,6 @@
 """The staff's writes on an application after its evaluation: the decision, the funds committed from the
-program's envelope, the payments at each milestone. Each form posts from the application's page and returns
-to it, saying what was done or why it was refused."""
+program's envelope, the payments, each at a milestone of the commitment (budget.pay_milestone). Each form posts
+from the application's page and returns to it, saying what was done or why it was refused."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -56,6 +56,7 @@ def commit(request, pk):
 def disburse(request, pk):
     application = _for_staff(request, pk)
     commitment = get_object_or_404(Commitment, application=application)
-    return _act(request, application, DisbursementForm(request.POST), lambda data: budget.record_disbursement(
-        actor=request.user, commitment=commitment, milestone=data["milestone"], amount=data["amount"],
-        paid_on=data["paid_on"]), _("The payment is recorded."))
+    form = DisbursementForm(request.POST, commitment=commitment)
+    return _act(request, application, form, lambda data: budget.pay_milestone(
+        actor=request.user, milestone=data["milestone"], amount=data["amount"], paid_on=data["paid_on"]),
+        _("The payment is recorded."))
