@@ -130,7 +130,7 @@ def generate_programs(seed: int = 2026, leave_out: frozenset[int] = frozenset())
         if ineligible is not None:
             made.append(_apply(rng, closed, ineligible, PROJECTS[-1]))
         for application in made:
-            _attach_documents(application, _speaker(application.lead))
+            attach_documents(application, _speaker(application.lead))
             applications.submit(actor=_speaker(application.lead), application=application)
         calls.close_call(actor=staff, call=closed)
         Call.objects.filter(pk=closed.pk).update(closes_at=now - datetime.timedelta(days=45))
@@ -152,7 +152,8 @@ def _program(staff: User) -> Program:
                  "The grant covers at most 50% of the eligible costs; payments follow the milestones."))
 
 
-def _call(program: Program, staff: User, **fields) -> Call:
+def demo_call(program: Program, staff: User, **fields) -> Call:
+    """A published call of the program, with the demo's grid, rules and required documents (`fields` override)."""
     defaults = {"eligible_kinds": list(APPLICANT_KINDS),
                 "requires_good_standing": True, "max_share_of_cost": Decimal("50.00"),
                 "passing_score": Decimal("65.00"),
@@ -165,23 +166,25 @@ def _call(program: Program, staff: User, **fields) -> Call:
 
 def _closed_call(program: Program, staff: User, now: datetime.datetime) -> Call:
     # Open while the demo's applications are submitted, then closed in the past.
-    return _call(program, staff, title_fr="Appel de projets 2026 — volet 1", title_en="2026 call for projects — part 1",
-                 text_fr="Projets d'innovation en procédés de fabrication aérospatiale, de 12 à 24 mois.",
-                 text_en="Innovation projects in aerospace manufacturing processes, lasting 12 to 24 months.",
-                 opens_at=now - datetime.timedelta(days=120), closes_at=now + datetime.timedelta(hours=1),
-                 max_amount=Decimal("400000.00"))
+    return demo_call(
+        program, staff, title_fr="Appel de projets 2026 — volet 1", title_en="2026 call for projects — part 1",
+        text_fr="Projets d'innovation en procédés de fabrication aérospatiale, de 12 à 24 mois.",
+        text_en="Innovation projects in aerospace manufacturing processes, lasting 12 to 24 months.",
+        opens_at=now - datetime.timedelta(days=120), closes_at=now + datetime.timedelta(hours=1),
+        max_amount=Decimal("400000.00"))
 
 
 def _open_call(program: Program, staff: User, now: datetime.datetime) -> Call:
     closes = (timezone.localtime(now) + datetime.timedelta(days=21)).replace(hour=17, minute=0, second=0,
                                                                              microsecond=0)
-    return _call(program, staff, title_fr="Appel de projets 2026 — volet 2 : transition verte",
-                 title_en="2026 call for projects — part 2: green transition",
-                 text_fr="Projets qui réduisent l'empreinte environnementale de la production et des opérations "
-                         "aérospatiales.",
-                 text_en="Projects that reduce the environmental footprint of aerospace production and operations.",
-                 opens_at=now - datetime.timedelta(days=10), closes_at=closes, max_amount=Decimal("250000.00"),
-                 eligible_kinds=list(APPLICANT_KINDS) + [OrganisationKind.RESEARCH_CENTRE])
+    return demo_call(
+        program, staff, title_fr="Appel de projets 2026 — volet 2 : transition verte",
+        title_en="2026 call for projects — part 2: green transition",
+        text_fr="Projets qui réduisent l'empreinte environnementale de la production et des opérations "
+                "aérospatiales.",
+        text_en="Projects that reduce the environmental footprint of aerospace production and operations.",
+        opens_at=now - datetime.timedelta(days=10), closes_at=closes, max_amount=Decimal("250000.00"),
+        eligible_kinds=list(APPLICANT_KINDS) + [OrganisationKind.RESEARCH_CENTRE])
 
 
 def _demo_member_ids() -> set[int]:
@@ -325,12 +328,12 @@ def _open_applications(rng: random.Random, call: Call, exclude: set[int]) -> Non
     for organisation, project, submitted in zip(chosen, OPEN_PROJECTS, [True, False]):
         application = _apply(rng, call, organisation, project, ceiling=250_000)
         # The draft has its business plan only: its page shows what is still missing.
-        _attach_documents(application, _speaker(organisation), None if submitted else 1)
+        attach_documents(application, _speaker(organisation), None if submitted else 1)
         if submitted:
             applications.submit(actor=_speaker(organisation), application=application)
 
 
-def _attach_documents(application: Application, actor: User, count: int | None = None) -> None:
+def attach_documents(application: Application, actor: User, count: int | None = None) -> None:
     """The documents the call requires (the first `count` of them), each a one-page PDF, through the service."""
     for kind in application.call.required_documents[:count]:
         label = str(DocumentKind(kind).label)
