@@ -10,8 +10,8 @@ reports and claims, whose approval records the disbursements), so that the invar
 audited; each evaluator submits their scores through the scoring service, and the committee's ranking
 (matching.committee) chooses what is funded: only applications that meet the passing score, best first, within
 the envelope. The closed call's deadline alone is moved into the past directly (no service sets a deadline that
-has passed). Deterministic for a seed. Runs after the members' demo (it takes their organisations and the cluster's staff) and does nothing when
-the demo program is already there.
+has passed). Deterministic for a seed. Runs after the members' demo (it takes their organisations and the
+cluster's staff) and does nothing when the demo program is already there.
 """
 
 import datetime
