@@ -9,7 +9,8 @@ the open surveys (its opportunity and introduction come from the matrix), so its
 The demo program adds a closed call (scored, decided, partly paid) and an open one, which every member's list
 of open calls shows with its eligibility, organisation A's included; A starts a draft to the open call, and the
 programs pages that take an object (program, call, application) are swept with these. A draft call and a funded
-project of A (milestones, a claim awaiting review) give the setup and milestone pages theirs.
+project of A (a pilot call of its own, every step through the services; milestones, a claim awaiting review) give
+the setup and milestone pages theirs.
 """
 
 import datetime
@@ -84,24 +85,46 @@ def seed_demo_activity(ctx) -> None:
 
 
 def _funded_project(ctx, demo) -> None:
-    """A draft call of the demo program (its setup page), and a funded project of A on the closed call, with its
-    milestones and a claim awaiting review: the milestone pages read them (ctx.draft_call, ctx.funded_application,
-    ctx.milestone)."""
-    from grappe.programs.models import Application, ApplicationStatus, Decision, Outcome
-    from grappe.programs.services import budget, calls, milestones
+    """A draft call of the demo program (its setup page), and a funded project of A, with its milestones and a
+    claim awaiting review: the milestone pages read them (ctx.draft_call, ctx.funded_application, ctx.milestone).
+    The project goes the whole way through the services, as any funded one: a pilot call of the program, A's
+    application with its documents, submitted, the call closed, screened, scored by the demo's evaluator,
+    decided by the staff, its funds committed."""
+    from grappe.members.models import User
+    from grappe.programs.demo_data import EVALUATOR_EMAIL, attach_documents, demo_call
+    from grappe.programs.models import ApplicationStatus, Outcome, Recommendation
+    from grappe.programs.services import applications, budget, calls, decisions, evaluation, milestones, scoring
 
     now = timezone.now()
-    ctx.draft_call = calls.create_call(actor=ctx.staff, program=demo.program, data={
+    staff = ctx.staff
+    ctx.draft_call = calls.create_call(actor=staff, program=demo.program, data={
         "title_fr": "Appel de projets 2027 — en préparation", "title_en": "2027 call for projects — in preparation",
         "opens_at": now + datetime.timedelta(days=60), "closes_at": now + datetime.timedelta(days=120)})
-    ctx.funded_application = Application.objects.create(
-        call=demo.closed_call, lead=ctx.org_a, created_by=ctx.own_user, status=ApplicationStatus.FUNDED,
-        submitted_at=now - datetime.timedelta(days=60), title="Usinage 5 axes de pièces de train d'atterrissage",
-        amount_requested=Decimal("120000.00"), total_cost=Decimal("300000.00"))
-    Decision.objects.create(application=ctx.funded_application, outcome=Outcome.FUNDED, amount=Decimal("100000.00"),
-                            decided_by=ctx.staff)  # a commitment needs its funded decision
-    commitment = budget.commit_funds(actor=ctx.staff, application=ctx.funded_application, amount=Decimal("100000.00"))
-    ctx.milestone = milestones.set_milestones(actor=ctx.staff, commitment=commitment, rows=[
+    pilot = demo_call(demo.program, staff, title_fr="Appel de projets 2026 — volet pilote",
+                      title_en="2026 call for projects — pilot part",
+                      text_fr="Projets pilotes d'usinage de pièces de structure.",
+                      text_en="Pilot projects in machining structural parts.",
+                      opens_at=now - datetime.timedelta(days=90), closes_at=now + datetime.timedelta(hours=1),
+                      max_amount=Decimal("400000.00"))
+    application = applications.start_application(actor=ctx.own_user, call=pilot, data={
+        "title": "Usinage 5 axes de pièces de train d'atterrissage", "summary": "Une cellule 5 axes qualifiée.",
+        "amount_requested": Decimal("120000.00"), "total_cost": Decimal("300000.00")})
+    attach_documents(application, ctx.own_user)
+    applications.submit(actor=ctx.own_user, application=application)
+    calls.close_call(actor=staff, call=pilot)
+    application = applications.screen(actor=staff, application=application)
+    if application.status == ApplicationStatus.INELIGIBLE:  # the matrix's A may miss a rule of the demo's call
+        application = applications.override_eligibility(actor=staff, application=application, eligible=True,
+                                                        reason="Admissibilité confirmée par le personnel.")
+    evaluator = User.objects.get(email=EVALUATOR_EMAIL)
+    assignment = evaluation.assign_evaluator(actor=staff, application=application, evaluator=evaluator)
+    scoring.submit(actor=evaluator, assignment=assignment, recommendation=Recommendation.FUND, sheet={
+        criterion.pk: scoring.Entry(Decimal(8), "Solide et bien documenté.") for criterion in pilot.criteria.all()})
+    decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=Decimal("100000.00"),
+                     reason="Projet pilote retenu par le comité.")
+    ctx.funded_application = application
+    commitment = budget.commit_funds(actor=staff, application=application, amount=Decimal("100000.00"))
+    ctx.milestone = milestones.set_milestones(actor=staff, commitment=commitment, rows=[
         {"id": None, "name": "Jalon 1 — démarrage", "due_on": now.date(), "amount": Decimal("40000.00")},
         {"id": None, "name": "Jalon 2 — rapport final", "due_on": (now + datetime.timedelta(days=200)).date(),
          "amount": Decimal("60000.00")}])[0]

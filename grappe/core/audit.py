@@ -47,13 +47,14 @@ def visible_to(reader, entries: QuerySet) -> QuerySet:
     return entries
 
 
-def _json_value(value):
+def json_value(value):
+    """A field's value as the audit trail stores it: dates, moments, decimals and ids as text, objects by key."""
     if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (list, tuple, set)):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
@@ -65,7 +66,7 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
         skipped = field.name in exclude or field.name in {"search_text", "search_vector"}
         if skipped or getattr(field, "auto_now", False):
             continue
-        data[field.name] = _json_value(field.value_from_object(instance))
+        data[field.name] = json_value(field.value_from_object(instance))
     return data
 
 

@@ -7,10 +7,11 @@ The best funded project's summary is published for the government observers.
 Written through the app's services wherever one exists (the program, its calls and their grids, publishing and
 closing, applications, consortium, submission, screening, assignment, decisions, commitments, milestones, progress
 reports and claims, whose approval records the disbursements), so that the invariants hold and every step is
-audited. The scores have no service yet: they are written here directly, with an audit entry; and the closed
-call's deadline is moved into the past directly (no service sets a deadline that has passed). Deterministic for a
-seed. Runs after the members' demo (it takes their organisations and the cluster's staff) and does nothing when
-the demo program is already there.
+audited; each evaluator submits their scores through the scoring service, and the committee's ranking
+(matching.committee) chooses what is funded: only applications that meet the passing score, best first, within
+the envelope. The closed call's deadline alone is moved into the past directly (no service sets a deadline that
+has passed). Deterministic for a seed. Runs after the members' demo (it takes their organisations and the
+cluster's staff) and does nothing when the demo program is already there.
 """
 
 import datetime
@@ -22,9 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from grappe.core import audit
 from grappe.members.models import MembershipStatus, Organisation, OrganisationKind, Person, Role, User
+from matching import committee as figures
 
+from . import committee
 from .eligibility import reasons_not_eligible
 from .models import (
     CENT,
@@ -35,9 +37,19 @@ from .models import (
     Outcome,
     Program,
     Recommendation,
-    Score,
 )
-from .services import applications, budget, calls, decisions, documents, evaluation, milestones, programs, reporting
+from .services import (
+    applications,
+    budget,
+    calls,
+    decisions,
+    documents,
+    evaluation,
+    milestones,
+    programs,
+    reporting,
+    scoring,
+)
 
 DEMO_NAME_FR = "Programme d'innovation collaborative — MEIE"
 ENVELOPE = Decimal("2500000.00")
@@ -118,7 +130,7 @@ def generate_programs(seed: int = 2026, leave_out: frozenset[int] = frozenset())
         if ineligible is not None:
             made.append(_apply(rng, closed, ineligible, PROJECTS[-1]))
         for application in made:
-            _attach_documents(application, _speaker(application.lead))
+            attach_documents(application, _speaker(application.lead))
             applications.submit(actor=_speaker(application.lead), application=application)
         calls.close_call(actor=staff, call=closed)
         Call.objects.filter(pk=closed.pk).update(closes_at=now - datetime.timedelta(days=45))
@@ -140,7 +152,8 @@ def _program(staff: User) -> Program:
                  "The grant covers at most 50% of the eligible costs; payments follow the milestones."))
 
 
-def _call(program: Program, staff: User, **fields) -> Call:
+def demo_call(program: Program, staff: User, **fields) -> Call:
+    """A published call of the program, with the demo's grid, rules and required documents (`fields` override)."""
     defaults = {"eligible_kinds": list(APPLICANT_KINDS),
                 "requires_good_standing": True, "max_share_of_cost": Decimal("50.00"),
                 "passing_score": Decimal("65.00"),
@@ -153,23 +166,25 @@ def _call(program: Program, staff: User, **fields) -> Call:
 
 def _closed_call(program: Program, staff: User, now: datetime.datetime) -> Call:
     # Open while the demo's applications are submitted, then closed in the past.
-    return _call(program, staff, title_fr="Appel de projets 2026 — volet 1", title_en="2026 call for projects — part 1",
-                 text_fr="Projets d'innovation en procédés de fabrication aérospatiale, de 12 à 24 mois.",
-                 text_en="Innovation projects in aerospace manufacturing processes, lasting 12 to 24 months.",
-                 opens_at=now - datetime.timedelta(days=120), closes_at=now + datetime.timedelta(hours=1),
-                 max_amount=Decimal("400000.00"))
+    return demo_call(
+        program, staff, title_fr="Appel de projets 2026 — volet 1", title_en="2026 call for projects — part 1",
+        text_fr="Projets d'innovation en procédés de fabrication aérospatiale, de 12 à 24 mois.",
+        text_en="Innovation projects in aerospace manufacturing processes, lasting 12 to 24 months.",
+        opens_at=now - datetime.timedelta(days=120), closes_at=now + datetime.timedelta(hours=1),
+        max_amount=Decimal("400000.00"))
 
 
 def _open_call(program: Program, staff: User, now: datetime.datetime) -> Call:
     closes = (timezone.localtime(now) + datetime.timedelta(days=21)).replace(hour=17, minute=0, second=0,
                                                                              microsecond=0)
-    return _call(program, staff, title_fr="Appel de projets 2026 — volet 2 : transition verte",
-                 title_en="2026 call for projects — part 2: green transition",
-                 text_fr="Projets qui réduisent l'empreinte environnementale de la production et des opérations "
-                         "aérospatiales.",
-                 text_en="Projects that reduce the environmental footprint of aerospace production and operations.",
-                 opens_at=now - datetime.timedelta(days=10), closes_at=closes, max_amount=Decimal("250000.00"),
-                 eligible_kinds=list(APPLICANT_KINDS) + [OrganisationKind.RESEARCH_CENTRE])
+    return demo_call(
+        program, staff, title_fr="Appel de projets 2026 — volet 2 : transition verte",
+        title_en="2026 call for projects — part 2: green transition",
+        text_fr="Projets qui réduisent l'empreinte environnementale de la production et des opérations "
+                "aérospatiales.",
+        text_en="Projects that reduce the environmental footprint of aerospace production and operations.",
+        opens_at=now - datetime.timedelta(days=10), closes_at=closes, max_amount=Decimal("250000.00"),
+        eligible_kinds=list(APPLICANT_KINDS) + [OrganisationKind.RESEARCH_CENTRE])
 
 
 def _demo_member_ids() -> set[int]:
@@ -239,7 +254,10 @@ def _evaluator() -> User:
 
 
 def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datetime.datetime) -> int:
-    """Screen, assign two evaluators each, score, decide (the best funded), commit and pay part of it."""
+    """Screen, assign two evaluators each, score (each evaluator submits their sheet through the scoring service),
+    then decide from the committee's ranking: fund, best first, the applications whose mean meets the passing
+    score and whose amount fits in the envelope (at most FUNDED of them); decline the others. Commit and pay part
+    of what is funded."""
     for application in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).order_by("pk"):
         applications.screen(actor=staff, application=application)
     evaluators = [_evaluator(), staff]
@@ -248,35 +266,26 @@ def _evaluate_and_decide(rng: random.Random, call: Call, staff: User, now: datet
         evaluators.append(admin)
     evaluation.assign_call(actor=staff, call=call, evaluators=evaluators, per_application=2)
     criteria = list(call.criteria.all())
-    top = sum(c.weight * c.max_score for c in criteria)
-    results = []
+    grid = [figures.Criterion(c.pk, c.weight, c.max_score) for c in criteria]
     for application in Application.objects.filter(call=call, status=ApplicationStatus.UNDER_REVIEW).order_by("pk"):
         quality = rng.uniform(4.5, 9.0)
-        weighted = Decimal(0)
-        for assignment in application.assignments.select_related("evaluator"):
+        for assignment in application.assignments.select_related("evaluator").order_by("pk"):
             values = [Decimal(str(round(min(c.max_score, max(0, rng.gauss(quality, 1.2))), 1))) for c in criteria]
-            Score.objects.bulk_create(Score(assignment=assignment, criterion=c, value=v,
-                                            comment=_comment(v, c.max_score)) for c, v in zip(criteria, values))
-            score = sum(c.weight * v for c, v in zip(criteria, values)) * 100 / top
-            assignment.recommendation = (Recommendation.FUND if score >= call.passing_score
-                                         else Recommendation.DO_NOT_FUND)
-            assignment.submitted_at = now - datetime.timedelta(days=rng.randint(20, 30))
-            assignment.save(update_fields=["recommendation", "submitted_at"])
-            audit.record(assignment.evaluator, "assignment.scored", assignment,
-                         after={"recommendation": assignment.recommendation, "score": str(score.quantize(CENT))})
-            weighted += score
-        results.append((weighted, application))
-    results.sort(key=lambda pair: (-pair[0], pair[1].pk))
+            score = figures.weighted_score(grid, {c.pk: v for c, v in zip(criteria, values)})
+            recommendation = Recommendation.FUND if score >= call.passing_score else Recommendation.DO_NOT_FUND
+            scoring.submit(actor=assignment.evaluator, assignment=assignment, recommendation=recommendation,
+                           sheet={c.pk: scoring.Entry(v, _comment(v, c.max_score)) for c, v in zip(criteria, values)})
     funded = 0
-    for rank, (_score, application) in enumerate(results):
-        if rank < FUNDED:
+    for row in committee.ranking(call).rows:
+        application = row.application
+        if funded < FUNDED and row.row.passes and row.row.within_envelope:
             amount = (application.amount_requested * Decimal(rng.choice(["1", "0.9", "0.8"]))).quantize(
                 Decimal("1000"))
             decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=amount,
                              reason="Projet classé parmi les meilleurs par le comité.")
             commitment = budget.commit_funds(actor=staff, application=application, amount=amount)
-            _milestones_paid(staff, commitment, now, paid=rank % 2 + 1)
-            if rank == 0:  # the observers read one published summary
+            _milestones_paid(staff, commitment, now, paid=funded % 2 + 1)
+            if funded == 0:  # the observers read one published summary
                 reporting.set_summary_published(actor=staff, application=application, published=True)
             funded += 1
         else:
@@ -319,12 +328,12 @@ def _open_applications(rng: random.Random, call: Call, exclude: set[int]) -> Non
     for organisation, project, submitted in zip(chosen, OPEN_PROJECTS, [True, False]):
         application = _apply(rng, call, organisation, project, ceiling=250_000)
         # The draft has its business plan only: its page shows what is still missing.
-        _attach_documents(application, _speaker(organisation), None if submitted else 1)
+        attach_documents(application, _speaker(organisation), None if submitted else 1)
         if submitted:
             applications.submit(actor=_speaker(organisation), application=application)
 
 
-def _attach_documents(application: Application, actor: User, count: int | None = None) -> None:
+def attach_documents(application: Application, actor: User, count: int | None = None) -> None:
     """The documents the call requires (the first `count` of them), each a one-page PDF, through the service."""
     for kind in application.call.required_documents[:count]:
         label = str(DocumentKind(kind).label)
@@ -358,6 +367,8 @@ def demo_pdf(*lines: str) -> bytes:
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
 def _evaluation_to_do(call: Call, staff: User) -> None:
     """The open call's submitted application, screened as it came in, waits for the demo evaluator's scores."""
     for application in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).order_by("pk"):

@@ -18,6 +18,7 @@ from .models import (
     EvaluatorAssignment,
     Program,
 )
+from .services.evaluation import TO_EVALUATE
 
 
 def open_calls(now=None) -> QuerySet:
@@ -91,7 +92,7 @@ def evaluations_of(user) -> list[Evaluation]:
 def _evaluation_state(assignment) -> str:
     if assignment.submitted_at is not None:
         return SUBMITTED
-    if assignment.application.status not in (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW):
+    if assignment.application.status not in TO_EVALUATE:
         return CLOSED
     return DRAFT if assignment.score_count or assignment.recommendation else TO_DO
 

@@ -39,6 +39,7 @@ def test_the_demo_program_has_a_decided_closed_call_within_its_budget_and_an_ope
     from django.utils import timezone
 
     from grappe.core.models import AuditEntry
+    from grappe.programs import committee
     from grappe.programs.demo_data import generate_programs
     from grappe.programs.models import ApplicationStatus, CallStatus, Commitment, Program
 
@@ -61,6 +62,12 @@ def test_the_demo_program_has_a_decided_closed_call_within_its_budget_and_an_ope
         assert len(assignments) == 2 and all(a.submitted_at and a.scores.exists() for a in assignments)
         assert application.status in (ApplicationStatus.FUNDED, ApplicationStatus.DECLINED)
     assert {a.status for a in submitted} == {ApplicationStatus.FUNDED, ApplicationStatus.DECLINED}
+    # The committee's ranking chose: only applications whose mean meets the passing score are funded, best first.
+    rows = committee.ranking(closed).rows
+    statuses = [row.application.status for row in rows]
+    assert all(row.row.passes for row in rows if row.application.status == ApplicationStatus.FUNDED)
+    assert statuses == sorted(statuses, key=lambda status: status != ApplicationStatus.FUNDED)
+    assert all(entry.after["scores"] for entry in AuditEntry.objects.filter(action="assignment.scored"))
     consortium = [a for a in closed.applications.all() if a.consortium.exists()]
     assert len(consortium) == 1 and consortium[0].consortium.count() == 3
     assert all(member.confirmed_at for member in consortium[0].consortium.all())

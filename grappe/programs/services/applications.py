@@ -252,6 +252,11 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in REOPENABLE:
             raise Conflict(_("Only an application not yet under evaluation may be reopened."), code="not_reopenable")
+        call = application.call
+        if call.status != CallStatus.PUBLISHED or timezone.now() >= call.closes_at:
+            # A reopened draft is submitted again within its call's window: without one it would stay a draft.
+            raise Conflict(_("This call takes no more applications: the application could not be submitted again. "
+                             "Extend the call's deadline first, then reopen it."), code="call_not_open")
         members = application.consortium.select_related("organisation")
         ApplicationVersion.objects.create(
             application=application, number=application.version, submitted_at=application.submitted_at,

@@ -175,17 +175,9 @@ def _criterion_json(row) -> list:
             int(values["max_score"])]
 
 
-def _json(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def _state(call: Call) -> dict:
     """What the audit keeps of a call: its fields, certifications and grid."""
-    state = {name: _json(getattr(call, name)) for name in (*CALL_FIELDS, "status")}
+    state = {name: audit.json_value(getattr(call, name)) for name in (*CALL_FIELDS, "status")}
     state["required_certifications"] = sorted(call.required_certifications.values_list("pk", flat=True))
     state["criteria"] = [_criterion_json(c) for c in call.criteria.all()]
     return state

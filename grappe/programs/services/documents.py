@@ -91,7 +91,10 @@ def check_required_documents(application: Application) -> None:
 
 
 def size_text(size: int) -> str:
-    """A size in megabytes as the reader writes it: "20 MB", "25,3 Mo"."""
+    """A file's size as the reader writes it, the one way the programs show one: in megabytes from one ("20 MB",
+    "25,3 Mo"), in kilobytes below ("340 KB", "1 Ko" at least)."""
+    if size < MEGABYTE:
+        return _("%(count)s KB") % {"count": number_format(max(1, round(size / 1024)))}
     megabytes = (Decimal(size) / MEGABYTE).quantize(Decimal("0.1"))
     value = megabytes.quantize(Decimal(1)) if megabytes == megabytes.to_integral() else megabytes
     return _("%(count)s MB") % {"count": number_format(value)}

@@ -90,6 +90,27 @@ def test_a_reopened_application_keeps_its_submitted_version_readable(call, staff
                          "application.submitted"]
 
 
+def test_reopening_is_refused_once_the_call_takes_no_more_applications_until_its_deadline_is_extended(
+        call, staff, org_user, org_a):
+    application = make_application(call, org_a, org_user)
+    applications.submit(actor=org_user, application=application)
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.save()
+
+    with translation.override("en"), pytest.raises(ValidationError) as refusal:
+        applications.reopen(actor=staff, application=application, reason="Budget incomplet")
+    assert refusal.value.code == "call_not_open"
+    assert "Extend the call's deadline first" in refusal.value.messages[0]
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+    assert not ApplicationVersion.objects.exists() and actions() == ["application.submitted"]
+
+    call.closes_at = timezone.now() + datetime.timedelta(days=7)  # the staff extend the deadline
+    call.save()
+    applications.reopen(actor=staff, application=application, reason="Budget incomplet")
+    applications.submit(actor=org_user, application=application)
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+
+
 def test_consortium_shares_must_add_up_to_100_and_be_confirmed_by_each_partner(call, org_user, org_a):
     org_d = make_organisation("Delta Avionique")
     partner = make_member(org_d, "p@delta.test")

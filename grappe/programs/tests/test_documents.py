@@ -3,6 +3,7 @@ whatever its name; anything else, or a file past the size limit, is refused with
 no URL reaches them and handed out, as attachments, only to those who may read the application; a submission
 lacking a document the call requires is refused, naming it."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,19 @@ def test_a_file_past_the_size_limit_is_refused_with_the_limit_in_the_readers_lan
                                   upload=too_large)
     assert refusal.value.messages == ["“états financiers.pdf” weighs 1.5 MB: a document may weigh at most 1 MB."]
     assert not ApplicationDocument.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_sizes_and_shares_read_the_same_on_every_page_in_the_readers_language():
+    from django.template import Context, Template
+
+    template = Template("{% load programs %}{{ size|filesize }} · {{ big|filesize }} · {{ share|percent }} · "
+                        "{{ third|percent }}")
+    values = Context({"size": 348_160, "big": int(2.5 * 1024 * 1024), "share": Decimal("60.00"),
+                      "third": Decimal("26.667")})
+    assert template.render(values) == "340\u00a0Ko · 2,5\u00a0Mo · 60\u00a0% · 26,67\u00a0%"
+    with translation.override("en"):
+        assert template.render(values) == "340 KB · 2.5 MB · 60\u00a0% · 26.67\u00a0%"
+    assert documents.size_text(300) == "1\u00a0Ko"  # never "0"
 
 
 def test_the_upload_page_tells_why_a_file_is_refused(client, application, org_user):
