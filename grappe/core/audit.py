@@ -5,12 +5,14 @@ audit page reads "Event published" instead of `event.published` without core imp
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 
 from django.db import models
 
 from .models import AuditEntry
 
 _ACTION_LABELS: dict[str, object] = {}
+_VALUE_READERS: dict[str, Callable[[object], str]] = {}
 
 
 def register_actions(labels: dict[str, object]) -> None:
@@ -22,6 +24,16 @@ def action_label(action: str) -> str:
     """The action in the reader's language; an unregistered action shows its code."""
     label = _ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def register_values(readers: dict[str, Callable[[object], str]]) -> None:
+    """Declare how a stored value that only its app can read is said: {"app.model.field": reader}, the reader
+    taking the JSON value and returning words in the active language (an evaluation's scores by criterion)."""
+    _VALUE_READERS.update(readers)
+
+
+def value_reader(model, name: str) -> Callable[[object], str] | None:
+    return _VALUE_READERS.get(f"{model._meta.label_lower}.{name}") if model is not None else None
 
 
 def _json_value(value):
