@@ -1,13 +1,16 @@
 """How the audit trail's values that only this app can read are said (registered in apps.py): an evaluation's
 scores by criterion name ("Innovation : 7,50 — Bien"), an application's eligibility reasons in words."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .eligibility import Reason
-from .models import Criterion
+from grappe.members.models import Organisation
+
+from .models import ApplicationVersion, Criterion
 
 
 def read_scores(scores) -> str:
@@ -39,3 +42,32 @@ def _number(value) -> str:
     except InvalidOperation:
         return str(value)
 
+
+
+@dataclass
+class EarlierVersion:
+    """A reopened application's earlier version as it was submitted: its text, amounts, consortium shares (each
+    organisation named) and the documents it holds (downloadable, even once withdrawn from the draft)."""
+    version: ApplicationVersion
+    amount_requested: Decimal | None
+    total_cost: Decimal | None
+    consortium: list[tuple[str, Decimal, Decimal]]
+    documents: list
+
+
+def earlier_versions(application) -> list[EarlierVersion]:
+    versions = list(application.versions.prefetch_related("documents__organisation"))
+    ids = {m["organisation"] for v in versions for m in v.content.get("consortium", [])}
+    names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=ids)}
+    return [EarlierVersion(
+        v, _decimal(v.content.get("amount_requested")), _decimal(v.content.get("total_cost")),
+        [(names.get(m["organisation"], ""), _decimal(m["share_of_work"]), _decimal(m["share_of_budget"]))
+         for m in v.content.get("consortium", [])],
+        list(v.documents.all())) for v in versions]
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None

@@ -341,6 +341,9 @@ class ApplicationVersion(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
     reason = models.TextField(_("reason"))
+    # The documents it was submitted with: frozen, never deleted (a later draft may only withdraw them).
+    documents = models.ManyToManyField("ApplicationDocument", verbose_name=_("documents"), blank=True,
+                                       related_name="versions")
 
     class Meta:
         ordering = ["application", "number"]
@@ -544,6 +547,12 @@ def document_path(document: "ApplicationDocument", filename: str) -> str:
     return f"programs/applications/{document.application_id}/{filename}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self) -> "DocumentQuerySet":
+        """The documents of the application as it stands now (not those withdrawn from it)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ApplicationDocument(models.Model):
     """A file attached to an application: a kind the call may require, its type read from its content, kept
     where no URL reaches it and served only to those who may read the application (views/documents.py)."""
@@ -561,6 +570,10 @@ class ApplicationDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"),
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # Removed from the current draft while an earlier, submitted version keeps it (its file stays).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "kind", "uploaded_at", "pk"]

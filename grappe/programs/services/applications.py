@@ -253,11 +253,13 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
         if application.status not in REOPENABLE:
             raise Conflict(_("Only an application not yet under evaluation may be reopened."), code="not_reopenable")
         members = application.consortium.select_related("organisation")
-        ApplicationVersion.objects.create(
+        submitted = application.documents.current()
+        version = ApplicationVersion.objects.create(
             application=application, number=application.version, submitted_at=application.submitted_at,
             reopened_by=actor, reason=reason.strip(),
             content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members],
-                     "documents": [document_json(d) for d in application.documents.all()]})
+                     "documents": [document_json(d) for d in submitted]})
+        version.documents.set(submitted)
         before = {"status": application.status, "version": application.version}
         application.status, application.submitted_at = ApplicationStatus.DRAFT, None
         application.version += 1

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -63,20 +64,28 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
 
 
 def delete_document(*, actor: User, document: ApplicationDocument) -> None:
-    """Remove a document of a draft application. Its file goes once the removal is committed."""
+    """Remove a document of a draft application. One an earlier, submitted version holds is only withdrawn from
+    the draft (that version keeps it, file and all); any other goes, its file once the removal is committed."""
     require(actor, "programs.delete_document", document)
     with transaction.atomic():
         _draft(document.application)
+        document = ApplicationDocument.objects.select_for_update().get(pk=document.pk)
+        if document.withdrawn_at is not None:
+            raise Conflict(_("This document is already removed."), code="removed")
         before = document_json(document)
-        name, storage = document.file.name, document.file.storage
-        document.delete()
+        if document.versions.exists():
+            document.withdrawn_at = timezone.now()
+            document.save(update_fields=["withdrawn_at"])
+        else:
+            name, storage = document.file.name, document.file.storage
+            document.delete()
+            notify.on_commit(storage.delete, name)
         audit.record(actor, "application.document_removed", document.application, before=before)
-        notify.on_commit(storage.delete, name)
 
 
 def missing_kinds(application: Application) -> list[str]:
     """The kinds of document the call requires that the application does not have yet, in the call's order."""
-    present = set(application.documents.values_list("kind", flat=True))
+    present = set(application.documents.current().values_list("kind", flat=True))
     return [kind for kind in application.call.required_documents if kind not in present]
 
 
