@@ -56,7 +56,8 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
                            save=False)
         try:  # the file is stored before its row: a failure from here on must not leave it behind
             document.save()
-            audit.record(actor, "application.document_added", application, after=document_json(document))
+            audit.record(actor, "application.document_added", application,
+                         after={"documents": document_json(document)})
         except BaseException:
             document.file.delete(save=False)
             raise
@@ -72,7 +73,7 @@ def delete_document(*, actor: User, document: ApplicationDocument) -> None:
         document = ApplicationDocument.objects.select_for_update().get(pk=document.pk)
         if document.withdrawn_at is not None:
             raise Conflict(_("This document is already removed."), code="removed")
-        before = document_json(document)
+        before = {"documents": document_json(document)}
         if document.versions.exists():
             document.withdrawn_at = timezone.now()
             document.save(update_fields=["withdrawn_at"])
@@ -140,6 +141,6 @@ def _draft(application: Application) -> Application:
 
 def document_json(document: ApplicationDocument) -> dict:
     """A document as the audit trail and a reopened application's earlier version keep it."""
-    return {"document": document.pk, "kind": document.kind, "name": document.original_name,
+    return {"id": document.pk, "kind": document.kind, "original_name": document.original_name,
             "content_type": document.content_type, "size": document.size,
             "organisation": document.organisation_id}

@@ -66,7 +66,7 @@ def test_a_real_pdf_word_document_or_workbook_is_accepted_for_its_content(name, 
     assert stored.read_bytes() == data
     assert stored.name != name and stored.suffix == filetypes.EXTENSIONS[kind]  # a name of ours, never the sender's
     entry = AuditEntry.objects.get(action="application.document_added")
-    assert (entry.actor, entry.target_id, entry.after["kind"]) == (org_user, str(application.pk), "business_plan")
+    assert (entry.actor, entry.target_id, entry.after["documents"]["kind"]) == (org_user, str(application.pk), "business_plan")
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -247,7 +247,7 @@ def test_a_reopened_applications_earlier_version_lists_the_documents_it_was_subm
     applications.reopen(actor=staff, application=application, reason="Budget à préciser")
 
     version = application.versions.get()
-    assert [(d["kind"], d["name"]) for d in version.content["documents"]] == [
+    assert [(d["kind"], d["original_name"]) for d in version.content["documents"]] == [
         ("budget", "budget.xlsx"), ("business_plan", "plan.pdf")]
 
 

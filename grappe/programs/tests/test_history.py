@@ -64,14 +64,17 @@ def test_the_french_history_of_a_scored_decided_committed_application_has_no_cod
     decisions.decide(actor=staff, application=application, outcome=Outcome.FUNDED, amount=Decimal("40000.00"),
                      reason="Solide")
     budget.commit_funds(actor=staff, application=application, amount=Decimal("40000.00"))
+    audit.record(org_user, "application.document_added", application, after={"documents": {
+        "id": 1, "kind": "business_plan", "original_name": "plan.pdf", "content_type": "pdf", "size": 10,
+        "organisation": org_a.pk}})
     client.force_login(staff)
 
     page = client.get(f"/fr/programs/staff/applications/{application.pk}/history/").content.decode()
 
     changes = " ".join(re.findall(r'<ul class="list-unstyled mb-0 small">(.*?)</ul>', page, re.S))
     for words in ("Éva Luatrice", "Financer", "Innovation\u00a0: 7,50 — Bien", "40\u00a0000,00\u00a0$", "Financée",
-                  "Engagé le", "Programme", "Décision\u00a0: Financée", "Montant accordé"):
+                  "Engagé le", "Programme", "Plan d’affaires", "Alpha Usinage", "Décision\u00a0: Financée", "Montant accordé"):
         assert words in changes, words
     for raw in ("under_review", "funded", "fund", "Assigned at", "Committed at", "Program<", "amount",
-                "decided_at", "outcome", "reason", "40000.00", "{", ": " + str(evaluator.pk) + "<"):
+                "decided_at", "outcome", "reason", "40000.00", "business_plan", "original_name", "{", ": " + str(evaluator.pk) + "<"):
         assert raw not in changes, raw
