@@ -266,7 +266,8 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
         application.eligibility_reasons, application.eligibility_override_reason = [], ""
         application.save()
         audit.record(actor, "application.reopened", application, before=before,
-                     after={"status": application.status, "version": application.version, "reason": reason.strip()})
+                     after={"status": application.status, "version": application.version,
+                            "versions": {"number": version.number, "reason": version.reason}})
         notify.on_commit(tell_lead, application, "programs.application_reopened")
     return application
 
