@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from .models import AuditEntry
 
 _ACTION_LABELS: dict[str, object] = {}
+_VALUE_READERS: dict[str, Callable[[object], str]] = {}
 
 
 def register_actions(labels: dict[str, object]) -> None:
@@ -45,6 +46,16 @@ def visible_to(reader, entries: QuerySet) -> QuerySet:
         if condition is not None:
             entries = entries.exclude(condition)
     return entries
+
+
+def register_values(readers: dict[str, Callable[[object], str]]) -> None:
+    """Declare how a stored value that only its app can read is said: {"app.model.field": reader}, the reader
+    taking the JSON value and returning words in the active language (an evaluation's scores by criterion)."""
+    _VALUE_READERS.update(readers)
+
+
+def value_reader(model, name: str) -> Callable[[object], str] | None:
+    return _VALUE_READERS.get(f"{model._meta.label_lower}.{name}") if model is not None else None
 
 
 def json_value(value):

@@ -2,16 +2,18 @@
 notifications in the reader's language."""
 
 import datetime
+import decimal
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import audit, notify
+from .amounts import format_amount
 from .models import AuditEntry
 
 
@@ -30,6 +32,11 @@ def audit_entries(*, actor: str = "", action: str = "", target: str = "", since=
     if until:
         entries = entries.filter(created_at__date__lte=until)
     return entries
+
+
+# A decimal field with two places and room for millions holds money (CAD): shown as "40 000,00 $". Shares and
+# scores (two places too, but five or seven digits) are shown as plain numbers.
+MONEY_DIGITS = 10
 
 
 @dataclass
@@ -57,15 +64,55 @@ def _field_label(model, name: str) -> str:
             return name
         # A reverse relation (an event's registrations, a survey's questions) has no verbose name of its own:
         # it is named by the rows it holds.
-        label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name_plural
+        related = field.related_model._meta if field.is_relation else None
+        label = getattr(field, "verbose_name", None) or (
+            related.verbose_name if field.one_to_one else related.verbose_name_plural)
         return capfirst(str(label))
     return name
 
 
-def readable_value(value) -> str:
-    """A stored before/after value as a reader expects it: Yes/No, local date and time, lists joined."""
+def _concrete_field(model, name: str):
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+    return field if getattr(field, "concrete", False) else None
+
+
+def _value(model, name: str, value) -> str:
+    """A stored value of the field `name` of `model`: read by the app that registered a reader for it; a row of a
+    related model kept whole (a decision, consortium members) said field by field; else through its field."""
+    reader = audit.value_reader(model, name)
+    if reader is not None and value is not None:
+        return reader(value)
+    related = _related_model(model, name)
+    if related is not None and isinstance(value, dict):
+        return "; ".join(_("%(name)s: %(value)s") % {"name": _field_label(related, key),
+                                                       "value": _value(related, key, item)}
+                         for key, item in value.items() if key != "id")
+    if related is not None and isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return " | ".join(_value(model, name, item) for item in value)
+    return readable_value(value, _concrete_field(model, name))
+
+
+def _related_model(model, name: str):
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+    return field.related_model if field is not None and field.is_relation else None
+
+
+def readable_value(value, field=None) -> str:
+    """A stored before/after value as a reader expects it: Yes/No, local date and time, lists joined; when the
+    model's field is known, a choice's label, the name of the row a foreign key names (a user's name, not their
+    id), an amount of money (a decimal with two places and room for millions) as the reader writes it."""
     if value is None:
         return "∅"
+    if field is not None:
+        known = _field_value(value, field)
+        if known is not None:
+            return known
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
@@ -86,13 +133,35 @@ def readable_value(value) -> str:
     return str(value)
 
 
+def _field_value(value, field) -> str | None:
+    """The value read through its model field, or None when the field says nothing more than the value."""
+    if getattr(field, "choices", None) and not isinstance(value, (list, dict)):
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and not isinstance(value, (list, dict)):
+        row = field.related_model._default_manager.filter(pk=value).first()
+        return str(row) if row is not None else f"#{value}"
+    if isinstance(field, DecimalField) and not isinstance(value, (list, dict)):
+        try:
+            number = decimal.Decimal(str(value))
+        except decimal.InvalidOperation:
+            return None
+        if field.decimal_places == 2 and field.max_digits >= MONEY_DIGITS:
+            return format_amount(number)
+        return formats.number_format(number, field.decimal_places)
+    return None
+
+
 def readable_entries(entries) -> list[ReadableEntry]:
     """The entries of one page of the audit log, said in words in the active language."""
     rows = []
     for entry in entries:
         model = _model(entry.target_type)
-        changes = [(_field_label(model, name), None if old is None else readable_value(old), readable_value(new))
-                   for name, old, new in entry.changed_fields()]
+        changes = []
+        for name, old, new in entry.changed_fields():
+            if model is not None and name == model._meta.pk.name:
+                continue  # a row's number says nothing to a reader
+            changes.append((_field_label(model, name), None if old is None else _value(model, name, old),
+                            _value(model, name, new)))
         object_type = capfirst(str(model._meta.verbose_name)) if model is not None else entry.target_type
         rows.append(ReadableEntry(entry, audit.action_label(entry.action), object_type, changes))
     return rows

@@ -10,6 +10,7 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         from grappe.core import audit, notify
 
+        from .history import read_eligibility_reasons, read_scores
         from .notifications import KINDS
         from .pending import hidden_audit_entries
 
@@ -23,6 +24,8 @@ class ProgramsConfig(AppConfig):
             "application.consortium": _("Consortium changed"),
             "application.created": _("Application started"),
             "application.decided": _("Application decided"),
+            "application.document_added": _("Document attached"),
+            "application.document_removed": _("Document removed"),
             "application.eligibility": _("Eligibility decided"),
             "application.reopened": _("Application reopened"),
             "application.status": _("Application status changed"),
@@ -48,3 +51,5 @@ class ProgramsConfig(AppConfig):
             "program.changed": _("Program changed"),
             "program.created": _("Program created"),
         })
+        audit.register_values({"programs.evaluatorassignment.scores": read_scores,
+                               "programs.application.eligibility_reasons": read_eligibility_reasons})

@@ -60,9 +60,10 @@ class Program(models.Model):
     rules_en = models.TextField(_("rules (English)"), blank=True)
     committed = models.DecimalField(_("committed (CAD)"), default=Decimal("0.00"), editable=False, **MONEY)
     disbursed = models.DecimalField(_("disbursed (CAD)"), default=Decimal("0.00"), editable=False, **MONEY)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -121,7 +122,8 @@ class Call(models.Model):
     Eligibility reads like a segment's criteria (members.segments): within a list any value matches; an empty
     list does not filter; every listed certification is required."""
 
-    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="calls")
+    program = models.ForeignKey(Program,
+                                verbose_name=_("program"), on_delete=models.PROTECT, related_name="calls")
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     text_fr = models.TextField(_("text (French)"), blank=True)
@@ -147,9 +149,10 @@ class Call(models.Model):
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
     passing_score = models.DecimalField(_("passing score"), max_digits=7, decimal_places=2, null=True, blank=True,
                                         help_text=_("The weighted score an application needs to be recommended."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -192,7 +195,7 @@ class Call(models.Model):
 class Criterion(models.Model):
     """A line of a call's evaluation grid: scored from 0 to `max_score`, counted with its weight."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria")
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal("1.00"))
@@ -239,10 +242,12 @@ class Application(models.Model):
     """An organisation's application to a call, alone (no consortium rows) or as the lead of a consortium (one
     ConsortiumMember row per organisation, its own included). One per lead organisation and call."""
 
-    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
+    call = models.ForeignKey(Call,
+                             verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
     lead = models.ForeignKey(Organisation, verbose_name=_("lead organisation"), on_delete=models.PROTECT,
                              related_name="program_applications")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=10_000, blank=True)
     amount_requested = models.DecimalField(_("amount requested (CAD)"), **MONEY)
@@ -253,11 +258,11 @@ class Application(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # The eligibility computed from the call's rules at submission: [reason, …] (empty: eligible). Staff may
     # override it; the override keeps its reason.
-    eligibility_reasons = models.JSONField(default=list, blank=True, editable=False)
+    eligibility_reasons = models.JSONField(_("eligibility reasons"), default=list, blank=True, editable=False)
     eligibility_override_reason = models.TextField(_("reason for the manual decision on eligibility"),
                                                    blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -296,13 +301,16 @@ class ConsortiumMember(models.Model):
     """An organisation of a consortium application (the lead included), with its shares of the work and of the
     budget, and when one of its people confirmed them."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consortium")
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="consortium")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="program_consortia")
     share_of_work = models.DecimalField(_("share of the work (%)"), **PERCENT)
     share_of_budget = models.DecimalField(_("share of the budget (%)"), **PERCENT)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                     verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.PROTECT,
                                      related_name="+")
 
     class Meta:
@@ -324,13 +332,18 @@ class ConsortiumMember(models.Model):
 class ApplicationVersion(models.Model):
     """A submitted application as it stood when the staff reopened it, kept readable."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    content = models.JSONField(help_text="the application and its consortium as they were submitted")
+    content = models.JSONField(_("content"), help_text="the application and its consortium as they were submitted")
     submitted_at = models.DateTimeField(_("submitted"))
-    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reopened by"),
+                                    on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
     reason = models.TextField(_("reason"))
+    # The documents it was submitted with: frozen, never deleted (a later draft may only withdraw them).
+    documents = models.ManyToManyField("ApplicationDocument", verbose_name=_("documents"), blank=True,
+                                       related_name="versions")
 
     class Meta:
         ordering = ["application", "number"]
@@ -348,12 +361,13 @@ class ApplicationVersion(models.Model):
 class ConflictDeclaration(models.Model):
     """An evaluator declares a conflict of interest with an organisation: never assigned to its applications."""
 
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                  verbose_name=_("evaluator"), on_delete=models.CASCADE,
                                   related_name="program_conflicts")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="+")
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    declared_at = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
 
     class Meta:
         ordering = ["-declared_at"]
@@ -375,11 +389,14 @@ class Recommendation(models.TextChoices):
 class EvaluatorAssignment(models.Model):
     """An evaluator asked to score an application; `submitted_at` once its scores are in."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="assignments")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                  verbose_name=_("evaluator"), on_delete=models.PROTECT,
                                   related_name="program_assignments")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
     recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices,
                                       blank=True)
     submitted_at = models.DateTimeField(_("scores submitted"), null=True, blank=True)
@@ -402,8 +419,10 @@ class Score(models.Model):
     """One evaluator's score of one criterion, with its comment (the service checks it is within the
     criterion's maximum: a check constraint cannot read another table)."""
 
-    assignment = models.ForeignKey(EvaluatorAssignment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    assignment = models.ForeignKey(EvaluatorAssignment, verbose_name=_("evaluation"),
+                                   on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"),
+                                  on_delete=models.PROTECT, related_name="scores")
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
 
@@ -428,16 +447,19 @@ class Outcome(models.TextChoices):
 class Decision(models.Model):
     """The committee's decision on an application; a funded one says how much was granted."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    application = models.OneToOneField(Application, verbose_name=_("application"),
+                                       on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
     amount = models.DecimalField(_("amount granted (CAD)"), null=True, blank=True, **MONEY)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
     # A funded project's summary, once the staff publish it, is what government observers may read of it
     # (services/reporting.py): never a declined one's.
     summary_published_at = models.DateTimeField(_("summary published"), null=True, blank=True, editable=False)
-    summary_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+    summary_published_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                             verbose_name=_("summary published by"), null=True, blank=True, editable=False,
                                              on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -461,12 +483,15 @@ class Commitment(models.Model):
     """Money of the program's envelope set aside for a funded application. `disbursed` is the running total of
     its disbursements, kept by services/budget.py; the database refuses one above the amount committed."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="commitments")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="commitment")
+    program = models.ForeignKey(Program, verbose_name=_("program"),
+                                on_delete=models.PROTECT, related_name="commitments")
+    application = models.OneToOneField(Application, verbose_name=_("application"),
+                                       on_delete=models.PROTECT, related_name="commitment")
     amount = models.DecimalField(_("amount committed (CAD)"), **MONEY)
     disbursed = models.DecimalField(_("disbursed (CAD)"), default=Decimal("0.00"), editable=False, **MONEY)
-    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    committed_at = models.DateTimeField(auto_now_add=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("committed by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    committed_at = models.DateTimeField(_("committed"), auto_now_add=True)
 
     class Meta:
         ordering = ["-committed_at"]
@@ -490,13 +515,15 @@ class Disbursement(models.Model):
     """A payment against a commitment, at one of its milestones (services/budget.pay_milestone, the one way to
     pay: a staff payment and an approved claim alike)."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="disbursements")
+    commitment = models.ForeignKey(Commitment, verbose_name=_("commitment"),
+                                   on_delete=models.PROTECT, related_name="disbursements")
     milestone = models.ForeignKey("Milestone", on_delete=models.PROTECT, related_name="disbursements",
                                   verbose_name=_("milestone"))
     amount = models.DecimalField(_("amount paid (CAD)"), **MONEY)
     paid_on = models.DateField(_("paid on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         ordering = ["paid_on", "pk"]
@@ -522,20 +549,33 @@ def document_path(document: "ApplicationDocument", filename: str) -> str:
     return f"programs/applications/{document.application_id}/{filename}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self) -> "DocumentQuerySet":
+        """The documents of the application as it stands now (not those withdrawn from it)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ApplicationDocument(models.Model):
     """A file attached to an application: a kind the call may require, its type read from its content, kept
     where no URL reaches it and served only to those who may read the application (views/documents.py)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=25, choices=DocumentKind.choices)
-    file = models.FileField(upload_to=document_path, max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=5, choices=DocumentType.choices)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     # The organisation the sender acted for: a partner's people may remove what their organisation sent.
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"),
+                                    on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # Removed from the current draft while an earlier, submitted version keeps it (its file stays).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "kind", "uploaded_at", "pk"]
@@ -556,7 +596,8 @@ class Milestone(models.Model):
     commitment it releases. `paid` is the running total of its disbursements (services/budget.pay_milestone,
     under the budget's locks); the sum of a commitment's milestones never exceeds it (checked under the same locks)."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="milestones")
+    commitment = models.ForeignKey(Commitment, verbose_name=_("commitment"),
+                                   on_delete=models.PROTECT, related_name="milestones")
     name = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"))
     amount = models.DecimalField(_("amount (CAD)"), **MONEY)
@@ -585,10 +626,12 @@ class Milestone(models.Model):
 class ProgressReport(models.Model):
     """What the lead's people report at a milestone (text only; kept, never changed)."""
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="reports")
+    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"),
+                                  on_delete=models.PROTECT, related_name="reports")
     text = models.TextField(_("progress report"), max_length=10_000)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -611,17 +654,23 @@ class Claim(models.Model):
     disbursement, through services/budget.py) or send it back with a reason. One claim awaits review per
     milestone at a time."""
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="claims")
-    report = models.OneToOneField(ProgressReport, on_delete=models.PROTECT, related_name="claim")
+    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"),
+                                  on_delete=models.PROTECT, related_name="claims")
+    report = models.OneToOneField(ProgressReport, verbose_name=_("progress report"),
+                                  on_delete=models.PROTECT, related_name="claim")
     amount = models.DecimalField(_("amount claimed (CAD)"), **MONEY)
     status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    disbursement = models.OneToOneField(Disbursement, null=True, blank=True, on_delete=models.PROTECT,
+    disbursement = models.OneToOneField(Disbursement, verbose_name=_("disbursement"), null=True, blank=True,
+                                        on_delete=models.PROTECT,
                                         related_name="claim")
 
     class Meta:

@@ -21,7 +21,7 @@ class DocumentForm(OnceFormMixin, StyledFormMixin, forms.Form):
         """The kinds the call requires first (the first one still missing chosen), then the others."""
         form = cls(data, files)
         required = list(application.call.required_documents)
-        present = set(application.documents.values_list("kind", flat=True))
+        present = set(application.documents.current().values_list("kind", flat=True))
         form.fields["kind"].choices = ([c for c in DocumentKind.choices if c[0] in required]
                                        + [c for c in DocumentKind.choices if c[0] not in required])
         form.fields["kind"].initial = next((kind for kind in required if kind not in present), None)

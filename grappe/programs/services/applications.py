@@ -258,18 +258,21 @@ def reopen(*, actor: User, application: Application, reason: str) -> Application
             raise Conflict(_("This call takes no more applications: the application could not be submitted again. "
                              "Extend the call's deadline first, then reopen it."), code="call_not_open")
         members = application.consortium.select_related("organisation")
-        ApplicationVersion.objects.create(
+        submitted = application.documents.current()
+        version = ApplicationVersion.objects.create(
             application=application, number=application.version, submitted_at=application.submitted_at,
             reopened_by=actor, reason=reason.strip(),
             content={**audit.snapshot(application), "consortium": [_member_json(m) for m in members],
-                     "documents": [document_json(d) for d in application.documents.all()]})
+                     "documents": [document_json(d) for d in submitted]})
+        version.documents.set(submitted)
         before = {"status": application.status, "version": application.version}
         application.status, application.submitted_at = ApplicationStatus.DRAFT, None
         application.version += 1
         application.eligibility_reasons, application.eligibility_override_reason = [], ""
         application.save()
         audit.record(actor, "application.reopened", application, before=before,
-                     after={"status": application.status, "version": application.version, "reason": reason.strip()})
+                     after={"status": application.status, "version": application.version,
+                            "versions": {"number": version.number, "reason": version.reason}})
         notify.on_commit(tell_lead, application, "programs.application_reopened")
     return application
 

@@ -45,7 +45,8 @@ def decide(*, actor, application: Application, outcome: str, amount: Decimal | N
         application.status = ApplicationStatus.FUNDED if funded else ApplicationStatus.DECLINED
         application.save(update_fields=["status", "updated_at"])
         audit.record(actor, "application.decided", application, before=before,
-                     after={"status": application.status, **audit.snapshot(decision, exclude=("id",))})
+                     after={"status": application.status,
+                            "decision": audit.snapshot(decision, exclude=("id", "application"))})
         if funded:
             check_envelope(program, granted=amount)
         notify.on_commit(tell_lead, application, "programs.decided", outcome=outcome)

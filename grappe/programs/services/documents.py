@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -55,7 +56,8 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
                            save=False)
         try:  # the file is stored before its row: a failure from here on must not leave it behind
             document.save()
-            audit.record(actor, "application.document_added", application, after=document_json(document))
+            audit.record(actor, "application.document_added", application,
+                         after={"documents": document_json(document)})
         except BaseException:
             document.file.delete(save=False)
             raise
@@ -63,20 +65,28 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
 
 
 def delete_document(*, actor: User, document: ApplicationDocument) -> None:
-    """Remove a document of a draft application. Its file goes once the removal is committed."""
+    """Remove a document of a draft application. One an earlier, submitted version holds is only withdrawn from
+    the draft (that version keeps it, file and all); any other goes, its file once the removal is committed."""
     require(actor, "programs.delete_document", document)
     with transaction.atomic():
         _draft(document.application)
-        before = document_json(document)
-        name, storage = document.file.name, document.file.storage
-        document.delete()
+        document = ApplicationDocument.objects.select_for_update().get(pk=document.pk)
+        if document.withdrawn_at is not None:
+            raise Conflict(_("This document is already removed."), code="removed")
+        before = {"documents": document_json(document)}
+        if document.versions.exists():
+            document.withdrawn_at = timezone.now()
+            document.save(update_fields=["withdrawn_at"])
+        else:
+            name, storage = document.file.name, document.file.storage
+            document.delete()
+            notify.on_commit(storage.delete, name)
         audit.record(actor, "application.document_removed", document.application, before=before)
-        notify.on_commit(storage.delete, name)
 
 
 def missing_kinds(application: Application) -> list[str]:
     """The kinds of document the call requires that the application does not have yet, in the call's order."""
-    present = set(application.documents.values_list("kind", flat=True))
+    present = set(application.documents.current().values_list("kind", flat=True))
     return [kind for kind in application.call.required_documents if kind not in present]
 
 
@@ -134,6 +144,6 @@ def _draft(application: Application) -> Application:
 
 def document_json(document: ApplicationDocument) -> dict:
     """A document as the audit trail and a reopened application's earlier version keep it."""
-    return {"document": document.pk, "kind": document.kind, "name": document.original_name,
+    return {"id": document.pk, "kind": document.kind, "original_name": document.original_name,
             "content_type": document.content_type, "size": document.size,
             "organisation": document.organisation_id}

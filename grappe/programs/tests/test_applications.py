@@ -208,5 +208,7 @@ def test_the_applicant_reads_the_earlier_version_of_a_reopened_application(clien
 
     page = client.get(application.get_absolute_url()).content.decode()
 
-    assert "Version 1, soumise le" in page and "Première version, 50\u00a0000,00\u00a0$" in page
+    earlier = page[page.index('id="versions"'):]
+    assert "Version 1, soumise le" in earlier and "Première version" in earlier
+    assert "50\u00a0000,00\u00a0$" in earlier  # the whole version: its amounts, summary, shares and documents
     assert "Budget incomplet" in page and "Soumettre la demande" in page

@@ -104,7 +104,7 @@ def test_a_decision_is_taken_once_and_a_funded_one_receives_its_funds(staff, cal
     budget.commit_funds(actor=staff, application=application, amount=Decimal("25000.00"))
 
     entry = AuditEntry.objects.get(action="application.decided")
-    assert (entry.before["status"], entry.after["status"], entry.after["amount"]) == (
+    assert (entry.before["status"], entry.after["status"], entry.after["decision"]["amount"]) == (
         "under_review", "funded", "25000.00")
 
 

@@ -67,7 +67,7 @@ def test_a_real_pdf_word_document_or_workbook_is_accepted_for_its_content(name, 
     assert stored.read_bytes() == data
     assert stored.name != name and stored.suffix == filetypes.EXTENSIONS[kind]  # a name of ours, never the sender's
     entry = AuditEntry.objects.get(action="application.document_added")
-    assert (entry.actor, entry.target_id, entry.after["kind"]) == (org_user, str(application.pk), "business_plan")
+    assert (entry.actor, entry.target_id, entry.after["documents"]["kind"]) == (org_user, str(application.pk), "business_plan")
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -261,7 +261,7 @@ def test_a_reopened_applications_earlier_version_lists_the_documents_it_was_subm
     applications.reopen(actor=staff, application=application, reason="Budget à préciser")
 
     version = application.versions.get()
-    assert [(d["kind"], d["name"]) for d in version.content["documents"]] == [
+    assert [(d["kind"], d["original_name"]) for d in version.content["documents"]] == [
         ("budget", "budget.xlsx"), ("business_plan", "plan.pdf")]
 
 
@@ -270,3 +270,30 @@ def test_an_upload_without_a_file_says_which_field_is_missing(client, applicatio
     response = client.post(reverse("programs:document-upload", args=[application.pk]), {
         "kind": "business_plan", "form_token": "3f1c1e9e-8d0a-4c4f-9a53-0d5f0a1b2c3d"}, follow=True)
     assert "Fichier : Ce champ est obligatoire." in response.content.decode()
+
+
+def test_a_document_removed_from_a_reopened_draft_stays_with_the_version_it_was_submitted_with(
+        client, application, org_user, staff):
+    plan = documents.upload_document(actor=org_user, application=application, kind="business_plan",
+                                     upload=upload("plan.pdf", PDF))
+    budget = documents.upload_document(actor=org_user, application=application, kind="budget",
+                                       upload=upload("budget.xlsx", xlsx()))
+    applications.submit(actor=org_user, application=application)
+    applications.reopen(actor=staff, application=application, reason="Budget à préciser")
+
+    documents.delete_document(actor=org_user, document=ApplicationDocument.objects.get(pk=plan.pk))
+
+    plan.refresh_from_db()
+    assert plan.withdrawn_at is not None and Path(plan.file.path).exists()
+    assert set(application.versions.get().documents.all()) == {plan, budget}
+    assert list(application.documents.current()) == [budget]
+    client.force_login(org_user)
+    page = client.get(f"/fr/programs/applications/{application.pk}/").content.decode()
+    versions = page[page.index('id="versions"'):]
+    current = page[page.index('id="documents"'):]
+    download = reverse("programs:document-download", args=[plan.pk])
+    assert download in versions and "plan.pdf" in versions
+    assert download not in current and "plan.pdf" not in current
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response) == PDF
+

@@ -12,6 +12,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.pages import refused
 from grappe.core.permissions import require, require_visible
 
+from .. import history
 from ..eligibility import Reason
 from ..forms.applications import ApplicationForm, CommitmentForm, DecisionForm, DisbursementForm, ReasonForm
 from ..models import Application, Call, Commitment, Decision, Outcome
@@ -36,7 +37,7 @@ def application_detail(request, pk):
     return render(request, "programs/application_detail.html", {
         "application": application, "call": application.call, "deadline": deadline_text(application.call),
         "consortium": application.consortium.select_related("organisation"),
-        "versions": application.versions.all(),
+        "versions": history.earlier_versions(application),
         "reasons": [Reason.from_json(r) for r in application.eligibility_reasons],
         "may_change": application.is_editable and user.has_perm("programs.change_application", application),
         "may_reopen": application.status in REOPENABLE and staff,

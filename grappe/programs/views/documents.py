@@ -22,7 +22,7 @@ def documents_context(user, application: Application) -> dict:
     """What the application's page shows of its documents: the list, what the call requires and still lacks, and
     the form to attach one while the reader may."""
     may_add = application.is_editable and user.has_perm("programs.add_document", application)
-    listed = list(application.documents.select_related("organisation"))
+    listed = list(application.documents.current().select_related("organisation"))
     for document in listed:
         document.may_delete = application.is_editable and user.has_perm("programs.delete_document", document)
     return {"documents": listed,
