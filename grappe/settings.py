@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "grappe.listening",
     "grappe.events",
     "grappe.programs",
+    "grappe.governance",
     "grappe.home",
 ]
 

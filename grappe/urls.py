@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("listening/", include("grappe.listening.urls")),
     path("events/", include("grappe.events.urls")),
     path("programs/", include("grappe.programs.urls")),
+    path("governance/", include("grappe.governance.urls")),
     # Before allauth's own page at this address, which it replaces (see email_address).
     path("accounts/email/", email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),

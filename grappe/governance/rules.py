@@ -1,0 +1,49 @@
+"""Who may do what in shared governance (object-level rules, evaluated by the `rules` package).
+
+The staff run the bodies (axes, committees, work streams). A body's co-chairs run its meetings. Members of the
+cluster see the bodies and their approved minutes and decisions. A person's rights in a body follow their seat
+(BodyMember) *and* their current organisation: a member's person who leaves the organisation they sit for, or
+whose organisation is no longer a member in good standing, loses them at once; a staff seat holds while the
+account is staff.
+"""
+
+import rules
+
+from grappe.members.models import MembershipStatus
+from grappe.members.rules import is_cluster_staff, is_member_user
+
+from .models import BodyMember, MembershipState
+
+
+def seat_of(user, body) -> BodyMember | None:
+    """The user's active seat in the body, if their rights in it hold today (see above)."""
+    if body is None or not (user.is_authenticated and user.is_active):
+        return None
+    seat = BodyMember.objects.filter(body=body, user=user, state=MembershipState.ACTIVE).first()
+    if seat is None:
+        return None
+    if seat.organisation_id is None:
+        return seat if user.is_cluster_staff else None
+    organisation = user.organisation
+    if (organisation is None or organisation.pk != seat.organisation_id
+            or organisation.membership_status != MembershipStatus.ACTIVE):
+        return None
+    return seat
+
+
+@rules.predicate
+def sits_on(user, body) -> bool:
+    return seat_of(user, body) is not None
+
+
+@rules.predicate
+def co_chairs(user, body) -> bool:
+    seat = seat_of(user, body)
+    return seat is not None and seat.chair_seat is not None
+
+
+# The axes, committees and work streams, and what they decided, are visible to the members and the staff.
+rules.add_perm("governance.view_bodies", is_member_user | is_cluster_staff)
+rules.add_perm("governance.manage_bodies", is_cluster_staff)
+# A body's co-chairs run its meetings; the staff may stand in for them.
+rules.add_perm("governance.chair_body", co_chairs | is_cluster_staff)

@@ -1,0 +1,1 @@
+"""Shared governance's pages: the bodies (axes, committees, work streams), their meetings and minutes, the votes."""
