@@ -50,9 +50,12 @@ class CoChairForm(OnceFormMixin, StyledFormMixin, forms.Form):
         members = (body.members.filter(state=MembershipState.ACTIVE).select_related("user", "organisation")
                    .order_by("user__full_name", "user__email"))
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = lambda member: (
-            f"{member.user} — {member.organisation.display_name}" if member.organisation
-            else f"{member.user} — {_('cluster staff')}")
+        self.fields["member"].label_from_instance = _member_label
+
+
+def _member_label(member: BodyMember) -> str:
+    sits_for = member.organisation.display_name if member.organisation else _("Cluster staff")
+    return f"{member.user} — {sits_for}"
 
 
 class InviteForm(OnceFormMixin, StyledFormMixin, forms.Form):

@@ -71,8 +71,9 @@ class TestArchivedBodyDetail(GovernanceMatrix):
     """An archived body is the staff's alone: nobody else learns it exists."""
 
     url = "governance:body-detail"
-    args = staticmethod(lambda ctx: [Body.objects.create(kind=BodyKind.COMMITTEE, name_fr="Ancien comité",
-                                                         name_en="Former committee", archived_at="2025-01-01T00:00Z").pk])
+    args = staticmethod(lambda ctx: [Body.objects.create(
+        kind=BodyKind.COMMITTEE, name_fr="Ancien comité", name_en="Former committee",
+        archived_at="2025-01-01T00:00Z").pk])
     expect = {**dict.fromkeys(GOVERNANCE_ACTORS, 404), ANONYMOUS: 302, OBSERVER: 403, STAFF: 200}
 
 
