@@ -1,18 +1,20 @@
 """The staff set up bodies and their co-chairs: a co-chair who is not a member is refused (by the service, in the
 user's language, and by the database), each seat has the right kind of person, a seat moves to its new holder,
-a form refused keeps what was typed; the activity overview counts what each body did."""
+a form refused keeps what was typed, two staff giving one seat at once leave one co-chair (PostgreSQL, real
+connections); the activity overview counts what each body did."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from grappe.conftest import committed, make_member, make_organisation
+from grappe.conftest import committed, make_member, make_organisation, make_staff, run_together
 from grappe.core.models import AuditEntry, Notification
 from grappe.core.notify import readable
+from grappe.core.tests.test_concurrency import overlapping_transactions  # noqa: F401 — a fixture
 from grappe.governance import selectors
 from grappe.governance.models import (
     ActionItem,
@@ -218,3 +220,22 @@ def test_a_person_of_an_organisation_that_is_not_a_member_sees_no_governance(db,
     organisation = make_organisation("Hotel Suspendu", membership_status=MembershipStatus.SUSPENDED)
     client.force_login(make_member(organisation, "lapsed@hotel.test"))
     assert client.get(reverse("governance:body-list")).status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("overlapping_transactions")  # each write waits after its audit entry: the race happens
+def test_two_staff_appointing_the_same_seat_at_once_leave_one_co_chair(org_a, org_b, staff):
+    other_staff = make_staff("staff2@grappe.test")
+    body = make_body(name="Comité innovation")
+    first, second = make_member(org_a, "first@alpha.test"), make_member(org_b, "second@bravo.test")
+    for user in (first, second):
+        seat(body, user)
+
+    appointed = run_together(
+        lambda: bodies.appoint_co_chair(actor=staff, body=body, seat=ChairSeat.INDUSTRY, user=first),
+        lambda: bodies.appoint_co_chair(actor=other_staff, body=body, seat=ChairSeat.INDUSTRY, user=second))
+
+    assert not [outcome for outcome in appointed if isinstance(outcome, Exception)], appointed
+    assert BodyMember.objects.filter(body=body, chair_seat=ChairSeat.INDUSTRY).count() == 1
+    assert AuditEntry.objects.filter(action="body.co_chair_appointed").count() == 2  # the second moved the seat
