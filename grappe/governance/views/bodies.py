@@ -48,12 +48,12 @@ def body_list(request):
 def body_detail(request, pk):
     body = visible_body(request, pk)
     user = request.user
-    sees_members = user.has_perm("governance.view_body_members", body)
+    members = selectors.members_of(body)
     manages = user.has_perm("governance.manage_members", body)
     return render(request, "governance/body_detail.html", {
         "body": body,
-        "co_chairs": [member for member in selectors.members_of(body) if member.chair_seat],
-        "members": selectors.members_of(body) if sees_members else None,
+        "co_chairs": [member for member in members if member.chair_seat],
+        "members": members if user.has_perm("governance.view_body_members", body) else None,
         "pending": selectors.pending_of(body) if manages else None,
         "mine": selectors.memberships_of(user).get(body.pk),
         "children": body.children.filter(archived_at__isnull=True),
