@@ -47,3 +47,12 @@ rules.add_perm("governance.view_bodies", is_member_user | is_cluster_staff)
 rules.add_perm("governance.manage_bodies", is_cluster_staff)
 # A body's co-chairs run its meetings; the staff may stand in for them.
 rules.add_perm("governance.chair_body", co_chairs | is_cluster_staff)
+
+
+# --- bodies and their membership (services/bodies.py, services/membership.py) ---
+# Who sits on a body, and what they asked or were asked, is for its members and the staff.
+rules.add_perm("governance.view_body_members", sits_on | is_cluster_staff)
+# A body's co-chairs invite people and answer requests to join; the staff may do it for any body.
+rules.add_perm("governance.manage_members", co_chairs | is_cluster_staff)
+# A member organisation's person joins a body (or asks to); the staff may sit on any.
+rules.add_perm("governance.join_bodies", is_member_user | is_cluster_staff)
