@@ -14,3 +14,14 @@ class GovernanceConfig(AppConfig):
 
         notify.register_kinds(KINDS)
         audit.register_actions({})
+        audit.register_actions(MINUTES_ACTIONS)
+
+
+# The minutes (services/minutes.py).
+MINUTES_ACTIONS = {
+    "minutes.generated": _("Minutes generated (a new version)"),
+    "minutes.regenerated": _("Draft minutes generated again from the record"),
+    "minutes.circulated": _("Minutes circulated for comments"),
+    "minutes.commented": _("Minutes commented"),
+    "minutes.approved": _("Minutes approved"),
+}
