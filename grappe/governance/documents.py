@@ -46,8 +46,9 @@ def minutes_pdf(minutes: Minutes, language: str) -> bytes:
 
 
 def minutes_filename(minutes: Minutes, language: str) -> str:
-    """In the document's language: "proces-verbal-comite-environnement-2026-11-12-v2.pdf"."""
+    """In the document's language: "procès-verbal-comité-environnement-2026-11-12-v2.pdf"."""
     with translation.override(language):
         document = minutes_record.read(minutes.content)
         name = pgettext("file name", "minutes")
-        return f"{name}-{slugify(document.body_name)}-{document.starts_at.date()}-v{minutes.version}.pdf"
+        body = slugify(document.body_name, allow_unicode=True)
+        return f"{name}-{body}-{document.starts_at.date()}-v{minutes.version}.pdf"
