@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from grappe.conftest import committed, make_member, make_organisation, make_staff
 from grappe.core.models import AuditEntry, Notification
@@ -197,6 +197,13 @@ def test_circulating_tells_the_members_and_they_comment_until_approval(committee
     minutes.refresh_from_db()
     assert (minutes.status, minutes.approved_by) == (MinutesStatus.APPROVED, committee.co_chair)
     assert readable(told.first()).lapsed  # the invitation to comment no longer holds
+    approved = Notification.objects.get(kind="governance.minutes_approved", user=committee.member)
+    with translation.override("fr"):
+        assert readable(approved).text == (
+            f"Le procès-verbal de la réunion du {formats.date_format(meeting.starts_at.date(), 'DATE_FORMAT')} "
+            "de “Comité environnement” est approuvé (version 1).")
+    with translation.override("en"):
+        assert "of “Environment committee” are approved (version 1)" in readable(approved).text
     with pytest.raises(ValidationError) as refusal:
         minutes_services.comment(actor=committee.member, minutes=minutes, text="Trop tard")
     assert refusal.value.code == "not_circulated"
