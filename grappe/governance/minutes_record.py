@@ -21,7 +21,8 @@ The content's shape (SCHEMA 1):
                 "decisions": [text], "recusals": [{"name", "organisation", "reason"}],
                 "resolutions": [{"title_fr", "title_en", "text_fr", "text_en", "majority", "secret",
                                  "results": null | {"options": [{"label_fr", "label_en", "votes", "abstention"}],
-                                                    "turnout", "electors", "quorum_met", "adopted"}}],
+                                                    "turnout", "electors", "quorum_met", "outcome",
+                                                    "carried": {"label_fr", "label_en"} | null}}],
                 "actions": [action]}],
      "actions": [{"description", "owner", "organisation", "due_on" (ISO date), "item": number | null}]}
 """
@@ -125,21 +126,23 @@ def _resolution(resolution: Resolution) -> dict:
 
 
 def _results(resolution: Resolution) -> dict:
-    """The counted results, read from Resolution.results as the count wrote them. Every figure is optional: the
-    counts per option (by the option's id, under "counts", or as a list under "options"), the turnout, the
-    electors, whether the quorum was met and whether the resolution passed."""
+    """The counted results, as the count wrote them in Resolution.results (services/resolutions.tally): the votes
+    per option (a list under "options", by the option's id), the organisations that voted ("voted") among the
+    electors, whether the quorum was met, the outcome ("carried", "quorum_not_met", "no_votes", "no_majority") and
+    the option carried. Every figure is optional: a missing one is left out of the minutes."""
     results = resolution.results or {}
-    counts = {str(key): value for key, value in (results.get("counts") or {}).items()}
-    for row in results.get("options") or []:
-        if isinstance(row, dict) and row.get("id") is not None:
-            counts.setdefault(str(row["id"]), row.get("votes", row.get("count")))
+    votes = {str(row["id"]): row.get("votes") for row in results.get("options") or []
+             if isinstance(row, dict) and row.get("id") is not None}
+    options = [{"label_fr": option.label_fr, "label_en": option.label_en, "abstention": option.is_abstention,
+                "votes": votes.get(str(option.pk))} for option in resolution.options.all()]
+    carried = next((option for option in resolution.options.all() if option.pk == results.get("carried")), None)
     return {
-        "options": [{"label_fr": option.label_fr, "label_en": option.label_en, "abstention": option.is_abstention,
-                     "votes": counts.get(str(option.pk))} for option in resolution.options.all()],
-        "turnout": results.get("turnout"),
+        "options": options,
+        "turnout": results.get("voted"),
         "electors": results.get("electors"),
         "quorum_met": results.get("quorum_met"),
-        "adopted": results.get("adopted", results.get("passed")),
+        "outcome": results.get("outcome"),
+        "carried": {"label_fr": carried.label_fr, "label_en": carried.label_en} if carried else None,
     }
 
 
@@ -236,8 +239,10 @@ def _read_item(item: dict) -> Item:
 def _read_results(results: dict | None) -> dict | None:
     if results is None:
         return None
+    carried = results.get("carried")
     return {**results, "options": [{**option, "label": in_language(option["label_fr"], option["label_en"])}
-                                   for option in results["options"]]}
+                                   for option in results["options"]],
+            "carried": in_language(carried["label_fr"], carried["label_en"]) if carried else ""}
 
 
 def decisions(content: dict) -> list[tuple[int, str, str]]:

@@ -95,8 +95,9 @@ def test_a_counted_resolution_is_minuted_with_its_results_and_an_open_one_withou
         published_at=now - datetime.timedelta(days=9), counted_at=now - datetime.timedelta(days=7))
     yes = ResolutionOption.objects.create(resolution=counted, position=0, label_fr="Pour", label_en="For")
     ResolutionOption.objects.create(resolution=counted, position=1, label_fr="Contre", label_en="Against")
-    Resolution.objects.filter(pk=counted.pk).update(results={
-        "counts": {str(yes.pk): 7}, "turnout": 9, "electors": 12, "quorum_met": True, "adopted": True})
+    Resolution.objects.filter(pk=counted.pk).update(results={  # as services/resolutions.tally writes them
+        "options": [{"id": yes.pk, "label_fr": "Pour", "label_en": "For", "is_abstention": False, "votes": 7}],
+        "electors": 12, "voted": 9, "expressed": 7, "quorum_met": True, "outcome": "carried", "carried": yes.pk})
     Resolution.objects.create(body=committee, item=item, title_fr="Ouverte", title_en="Open", opens_at=now,
                               closes_at=now + datetime.timedelta(days=1), quorum_percent=50, published_at=now)
 
@@ -106,7 +107,12 @@ def test_a_counted_resolution_is_minuted_with_its_results_and_an_open_one_withou
     assert resolutions[0]["results"]["options"][0] == {"label_fr": "Pour", "label_en": "For", "abstention": False,
                                                        "votes": 7}
     assert resolutions[0]["results"]["options"][1]["votes"] is None
-    assert resolutions[0]["results"]["adopted"] is True and resolutions[1]["results"] is None
+    assert resolutions[0]["results"]["carried"] == {"label_fr": "Pour", "label_en": "For"}
+    assert resolutions[1]["results"] is None
+    minutes = Minutes.objects.get(meeting=meeting)
+    english = documents.render_body(minutes, "en")
+    assert "Resolution: Adopt the roadmap" in english and "9 of 12 organisations voted." in english
+    assert "Carried: “For”." in english and "The vote had not been counted" in english
 
 
 def test_a_generated_version_does_not_change_when_people_or_the_record_change(committee, meeting):
