@@ -63,10 +63,10 @@ def minutes_objects(ctx):
     """The minutes' objects of the matrix's cluster (see the module's doc), made on first use."""
     if getattr(ctx, "minutes_body", None) is not None:
         return ctx
-    org_e = make_organisation("Echo Aerostructures", neq="5555555555")
+    org_e = make_organisation("Echo Aerostructures", neq="5151515151")
     ctx.co_chair = getattr(ctx, CO_CHAIR, None) or make_member(org_e, "cochair@echo.test")
     ctx.body_member = getattr(ctx, BODY_MEMBER, None) or make_member(org_e, "member@echo.test")
-    staff_chair = make_staff("chair@grappe.test")
+    staff_chair = make_staff("minutes-chair@grappe.test")
     body = make_body(name="Comité environnement (procès-verbaux)", name_en="Environment committee (minutes)")
     seat(body, staff_chair, chair_seat=ChairSeat.STAFF)
     seat(body, ctx.co_chair, chair_seat=ChairSeat.INDUSTRY)
