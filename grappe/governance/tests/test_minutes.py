@@ -394,3 +394,16 @@ def test_a_readers_document_is_read_back_in_the_active_language(committee, meeti
     assert document.body_name == "Environment committee"
     assert [label for label, _people in document.attendance_groups] == ["Present", "Excused"]
     assert document.decision_count == 3
+
+
+def test_an_empty_comment_is_refused_on_the_page_and_nothing_is_recorded(committee, meeting, client):
+    minutes = generate(committee, meeting)
+    minutes_services.circulate(actor=committee.co_chair, minutes=minutes)
+    client.force_login(committee.member)
+
+    page = client.post(reverse("governance:minutes-comment", args=[minutes.pk]),
+                       {"text": "   ", "form_token": "6f1c8a52-8a3e-4c55-9f7e-0d6c3c1e9a11"})
+
+    assert page.status_code == 200 and "invalid-feedback" in page.content.decode()
+    assert not MinutesComment.objects.exists()
+    assert not AuditEntry.objects.filter(action="minutes.commented").exists()
