@@ -84,15 +84,26 @@ def build(meeting: Meeting, *, replaces: int | None = None) -> dict:
     }
 
 
+def _name(user) -> str:
+    """How the minutes name a person: the account's full name, else the name their organisation gave them; never
+    their email address, which approved minutes would show to every member."""
+    if user.full_name:
+        return user.full_name
+    person = getattr(user, "person", None)
+    if person is not None:
+        return f"{person.first_name} {person.last_name}".strip()
+    return user.email.split("@")[0]
+
+
 def _organisation_of(user) -> str:
     organisation = user.organisation
     return organisation.display_name if organisation is not None else ""
 
 
 def _attendance(meeting: Meeting) -> list[dict]:
-    rows = [{"name": str(row.user), "organisation": row.organisation.display_name if row.organisation else "",
+    rows = [{"name": _name(row.user), "organisation": row.organisation.display_name if row.organisation else "",
              "status": row.status}
-            for row in Attendance.objects.filter(meeting=meeting).select_related("user", "organisation")]
+            for row in Attendance.objects.filter(meeting=meeting).select_related("user__person", "organisation")]
     return sorted(rows, key=lambda row: (ATTENDANCE_ORDER.index(row["status"]), row["name"].casefold()))
 
 
@@ -102,10 +113,10 @@ def _item(item: AgendaItem, number: int, actions: list[dict]) -> dict:
         "number": number,
         "title": item.title,
         "description": item.description,
-        "presenter": {"name": str(presenter), "organisation": _organisation_of(presenter)} if presenter else None,
+        "presenter": {"name": _name(presenter), "organisation": _organisation_of(presenter)} if presenter else None,
         "notes": item.notes,
         "decisions": [decision.text for decision in item.decisions.all()],
-        "recusals": [{"name": str(r.user), "organisation": _organisation_of(r.user), "reason": r.reason}
+        "recusals": [{"name": _name(r.user), "organisation": _organisation_of(r.user), "reason": r.reason}
                      for r in item.recusals.all()],
         "resolutions": [_resolution(resolution) for resolution in item.resolutions.all()
                         if resolution.published_at is not None],
@@ -114,7 +125,7 @@ def _item(item: AgendaItem, number: int, actions: list[dict]) -> dict:
 
 
 def _action(action: ActionItem, numbers: dict[int, int]) -> dict:
-    return {"description": action.description, "owner": str(action.owner),
+    return {"description": action.description, "owner": _name(action.owner),
             "organisation": _organisation_of(action.owner), "due_on": action.due_on.isoformat(),
             "item": numbers.get(action.item_id)}
 

@@ -407,3 +407,15 @@ def test_an_empty_comment_is_refused_on_the_page_and_nothing_is_recorded(committ
     assert page.status_code == 200 and "invalid-feedback" in page.content.decode()
     assert not MinutesComment.objects.exists()
     assert not AuditEntry.objects.filter(action="minutes.commented").exists()
+
+
+def test_a_person_without_a_full_name_is_named_by_their_organisation_never_by_their_email(committee, meeting):
+    committee.member.full_name = ""
+    committee.member.save()
+    committee.member.person.first_name, committee.member.person.last_name = "Léa", "Roy"
+    committee.member.person.save()
+
+    content = generate(committee, meeting).content
+
+    assert [row["name"] for row in content["attendance"]][:2] == ["cochair", "Léa Roy"]
+    assert "member@foxtrot.test" not in str(content)
