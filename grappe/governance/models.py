@@ -303,8 +303,8 @@ class Minutes(models.Model):
     Never changed once approved, at three levels: the services refuse it (a Conflict), `save` refuses it here
     (whatever code calls it: the admin, a shell, a later service), and on PostgreSQL a trigger refuses any UPDATE
     or DELETE of an approved row (migration 0004), so that `QuerySet.update`, raw SQL and bulk writes are refused
-    too. Only the references to the people who generated or approved it may still be emptied, when an account is
-    deleted (SET_NULL): the names the content froze stay."""
+    too; SQLite (the demo's database) has the first two. Only the references to the people who generated or
+    approved it may still be emptied, when an account is deleted (SET_NULL): the names the content froze stay."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT,
                                 related_name="minutes")
@@ -344,10 +344,6 @@ class Minutes(models.Model):
         if Minutes.objects.filter(pk=self.pk, status=MinutesStatus.APPROVED).exists():
             raise ApprovedMinutesError(f"version {self.version} of these minutes is approved: it is kept")
         return super().delete(*args, **kwargs)
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (MinutesStatus.DRAFT, MinutesStatus.CIRCULATED)
 
 
 class ApprovedMinutesError(Exception):
