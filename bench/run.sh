@@ -33,6 +33,7 @@ run bench/program_assignment.py
 run bench/program_commitments.py
 run bench/program_report.py
 run bench/program_pages.py
+run bench/governance_minutes.py
 run bench/listening_bench.py
 
 echo

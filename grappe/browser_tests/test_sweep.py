@@ -78,8 +78,11 @@ OVERLAPS = """() => {
   return found.slice(0, 5);
 }"""
 
+# A document shown in the other language on purpose (minutes in their committee's language) says so with its
+# `lang` attribute: its headings are content, not the interface.
 CHROME_TEXTS = """() => [...document.querySelectorAll(
     'nav a, nav button, footer a, footer, h1, h2, h3, button, label, legend, th, .btn')]
+  .filter(el => el.closest('[lang]').lang === document.documentElement.lang)
   .map(el => (el.innerText || '').replace(/\\s+/g, ' ').trim()).filter(t => t)"""
 
 SERVER_MS = """() => { const n = performance.getEntriesByType('navigation')[0];

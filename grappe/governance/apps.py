@@ -13,7 +13,6 @@ class GovernanceConfig(AppConfig):
         from .notifications import KINDS
 
         notify.register_kinds(KINDS)
-        audit.register_actions({})
         # Bodies and their membership (services/bodies.py, services/membership.py).
         audit.register_actions({
             "body.archived": _("Body archived"),
@@ -30,3 +29,14 @@ class GovernanceConfig(AppConfig):
             "body.request_accepted": _("Request to join a body accepted"),
             "body.request_refused": _("Request to join a body refused"),
         })
+        audit.register_actions(MINUTES_ACTIONS)
+
+
+# The minutes (services/minutes.py).
+MINUTES_ACTIONS = {
+    "minutes.generated": _("Minutes generated (a new version)"),
+    "minutes.regenerated": _("Draft minutes generated again from the record"),
+    "minutes.circulated": _("Minutes circulated for comments"),
+    "minutes.commented": _("Minutes commented"),
+    "minutes.approved": _("Minutes approved"),
+}

@@ -290,12 +290,21 @@ class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CIRCULATED = "circulated", _("Circulated for comments")
     APPROVED = "approved", _("Approved")
+    # A circulated version corrected before its approval: kept with the comments it received, replaced by the
+    # next version (grappe/governance/services/minutes.py).
+    SUPERSEDED = "superseded", _("Replaced before approval")
 
 
 class Minutes(models.Model):
-    """A version of a meeting's minutes: the meeting's record frozen when generated (`content`, in both
-    languages' words for what the record holds). An approved version never changes; a correction is the next
-    version, circulated and approved in turn."""
+    """A version of a meeting's minutes: the meeting's record frozen when generated (`content`: plain values and
+    codes, see grappe/governance/minutes_record.py; the labels are written in the reader's language). An approved
+    version never changes; a correction is the next version, circulated and approved in turn.
+
+    Never changed once approved, at three levels: the services refuse it (a Conflict), `save` refuses it here
+    (whatever code calls it: the admin, a shell, a later service), and on PostgreSQL a trigger refuses any UPDATE
+    or DELETE of an approved row (migration 0004), so that `QuerySet.update`, raw SQL and bulk writes are refused
+    too; SQLite (the demo's database) has the first two. Only the references to the people who generated or
+    approved it may still be emptied, when an account is deleted (SET_NULL): the names the content froze stay."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT,
                                 related_name="minutes")
@@ -322,6 +331,24 @@ class Minutes(models.Model):
             models.CheckConstraint(condition=~Q(status="approved") | Q(approved_at__isnull=False),
                                    name="approved_minutes_have_their_time"),
         ]
+
+    def __str__(self):
+        return f"{self.meeting} — {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Minutes.objects.filter(pk=self.pk, status=MinutesStatus.APPROVED).exists():
+            raise ApprovedMinutesError(f"version {self.version} of these minutes is approved: it never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Minutes.objects.filter(pk=self.pk, status=MinutesStatus.APPROVED).exists():
+            raise ApprovedMinutesError(f"version {self.version} of these minutes is approved: it is kept")
+        return super().delete(*args, **kwargs)
+
+
+class ApprovedMinutesError(Exception):
+    """An approved version of the minutes was about to change: a defect of the caller, never a user's error (the
+    services refuse it first, with a message)."""
 
 
 class MinutesComment(models.Model):

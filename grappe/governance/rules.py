@@ -56,3 +56,27 @@ rules.add_perm("governance.view_body_members", sits_on | is_cluster_staff)
 rules.add_perm("governance.manage_members", co_chairs | is_cluster_staff)
 # A member organisation's person joins a body (or asks to); the staff may sit on any.
 rules.add_perm("governance.join_bodies", is_member_user | is_cluster_staff)
+# Minutes (grappe/governance/services/minutes.py). A version in progress (draft, circulated) or replaced before its
+# approval is read by the body's members and the staff; an approved version by every member of the cluster ("the
+# decisions members can see"), never by the government observer. The body's members comment while it is
+# circulated (the service checks the state); its co-chairs and the staff read every comment.
+
+@rules.predicate
+def minutes_approved(user, minutes) -> bool:
+    return minutes is not None and minutes.status == "approved"
+
+
+@rules.predicate
+def sits_on_minutes_body(user, minutes) -> bool:
+    return minutes is not None and sits_on(user, minutes.meeting.body)
+
+
+@rules.predicate
+def co_chairs_minutes_body(user, minutes) -> bool:
+    return minutes is not None and co_chairs(user, minutes.meeting.body)
+
+
+rules.add_perm("governance.view_minutes",
+               (minutes_approved & is_member_user) | sits_on_minutes_body | is_cluster_staff)
+rules.add_perm("governance.comment_minutes", sits_on_minutes_body)
+rules.add_perm("governance.view_minutes_comments", co_chairs_minutes_body | is_cluster_staff)

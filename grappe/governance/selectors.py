@@ -1,11 +1,13 @@
 """Reads of shared governance that more than one page or endpoint needs."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import minutes_record
 from .models import (
     ActionItem,
     ActionStatus,
@@ -99,3 +101,40 @@ def _count(queryset) -> Coalesce:
     """The rows of a correlated queryset, counted in a subquery (COUNT as a plain function: no GROUP BY)."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted), 0)
+# Minutes: the versions a reader may see, and the approved minutes with their decisions (a body's page, the
+# cluster's decisions page).
+
+def minutes_versions(meeting, user) -> list[Minutes]:
+    """The versions of the meeting's minutes the user may read, the latest first."""
+    versions = Minutes.objects.filter(meeting=meeting).select_related("meeting__body", "approved_by")
+    return [minutes for minutes in versions.order_by("-version") if user.has_perm("governance.view_minutes", minutes)]
+
+
+def approved_minutes(body: Body | None = None) -> QuerySet[Minutes]:
+    """The approved minutes in force, one per meeting (a later approved version replaces an earlier one), the most
+    recent meeting first; of one body, or of all."""
+    later = Minutes.objects.filter(meeting=OuterRef("meeting"), status=MinutesStatus.APPROVED,
+                                   version__gt=OuterRef("version"))
+    found = (Minutes.objects.filter(status=MinutesStatus.APPROVED).exclude(Exists(later))
+             .select_related("meeting__body").order_by("-meeting__starts_at", "-pk"))
+    return found.filter(meeting__body=body) if body is not None else found
+
+
+@dataclass
+class MinutesEntry:
+    """An approved version as a list shows it: its frozen content read in the active language (the meeting's
+    moment, the body's name) and the decisions it records (item number, item title, text)."""
+
+    minutes: Minutes
+    document: minutes_record.Document
+    decisions: list[tuple[int, str, str]]
+
+
+def minutes_entries(minutes_list) -> list[MinutesEntry]:
+    return [MinutesEntry(minutes, minutes_record.read(minutes.content), minutes_record.decisions(minutes.content))
+            for minutes in minutes_list]
+
+
+def body_minutes(body: Body, limit: int = 10) -> list[MinutesEntry]:
+    """A body's latest approved minutes with their decisions, for its page (governance/_body_minutes.html)."""
+    return minutes_entries(approved_minutes(body)[:limit])
