@@ -2,7 +2,7 @@
 draft, required by the call before the application is submitted. Every addition and removal is audited on the
 application.
 
-A document is accepted for what its content is (programs.filetypes: PDF, DOCX, XLSX), within a size
+A document is accepted for what its content is (core.filetypes: PDF, DOCX, XLSX), within a size
 (settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES), and stored in the default storage (MEDIA_ROOT, which no URL
 serves) under a name of ours; views/documents.py hands it out, as an attachment, to whoever may read the
 application.
@@ -22,13 +22,12 @@ from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, filetypes, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import User
 
-from .. import filetypes
-from ..models import Application, ApplicationDocument, DocumentKind
+from ..models import Application, ApplicationDocument, DocumentKind, DocumentType
 
 MEGABYTE = 1024 * 1024
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -41,7 +40,7 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
     if kind not in DocumentKind.values:
         raise ValidationError(_("Choose what this document is."), code="kind")
     content = _checked_content(upload)
-    content_type = filetypes.detect(content)
+    content_type = filetypes.detect(content, DocumentType.values)
     if content_type is None:
         raise ValidationError(
             _("“%(name)s” is not a PDF, Word (.docx) or Excel (.xlsx) document: whatever its name says, its content "

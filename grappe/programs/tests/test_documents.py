@@ -15,7 +15,7 @@ from django.utils import translation
 
 from grappe.conftest import committed, make_member
 from grappe.core.models import AuditEntry
-from grappe.programs import filetypes
+from grappe.core import filetypes
 from grappe.programs.models import Application, ApplicationDocument, ApplicationStatus, DocumentType
 from grappe.programs.services import applications, documents
 

@@ -1,9 +1,11 @@
-"""What an uploaded document is, read from its content and never from its name: a PDF, a Word document (DOCX) or
-an Excel workbook (XLSX), or nothing we accept.
+"""What an uploaded document is, read from its content and never from its name: a PDF, a Word document (DOCX), an
+Excel workbook (XLSX) or a PowerPoint presentation (PPTX), or nothing we accept. Each app says which it takes
+(programs: the first three; governance's agenda documents: all four).
 
 A name says nothing: "budget.pdf" may be a web page or a program. A PDF starts with "%PDF-". DOCX and XLSX are
-zip files (Office Open XML) whose "[Content_Types].xml" declares the main part of a Word document or of a
-workbook, and that part is there ("word/…" or "xl/…"). Macro-enabled files (.docm, .xlsm) declare another main
+zip files (Office Open XML) whose "[Content_Types].xml" declares the main part of a Word document, a workbook
+or a presentation, and that part is there ("word/…", "xl/…", "ppt/…"). Macro-enabled files (.docm, .xlsm, .pptm)
+declare another main
 part and are refused. Nothing is unpacked but "[Content_Types].xml", itself bounded: a zip bomb costs nothing.
 """
 
@@ -12,7 +14,15 @@ import re
 import zipfile
 from pathlib import PurePath
 
-from .models import DocumentType
+from django.db import models
+
+
+class DocumentType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PPTX = "pptx", "PowerPoint (PPTX)"
+
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
@@ -21,12 +31,20 @@ OFFICE_TYPES = {
     DocumentType.DOCX: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
                         "word/"),
     DocumentType.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/"),
+    DocumentType.PPTX: ("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+                        "ppt/"),
 }
-EXTENSIONS = {DocumentType.PDF: ".pdf", DocumentType.DOCX: ".docx", DocumentType.XLSX: ".xlsx"}
+EXTENSIONS = {DocumentType.PDF: ".pdf", DocumentType.DOCX: ".docx", DocumentType.XLSX: ".xlsx",
+              DocumentType.PPTX: ".pptx"}
 
 
-def detect(content: bytes) -> DocumentType | None:
-    """The type of the file `content`, or None when it is none of those we accept."""
+def detect(content: bytes, accepted=tuple(DocumentType)) -> DocumentType | None:
+    """The type of the file `content`, or None when it is none of the `accepted` types."""
+    found = _detect(content)
+    return found if found in accepted else None
+
+
+def _detect(content: bytes) -> DocumentType | None:
     if content.startswith(b"%PDF-"):
         return DocumentType.PDF
     if not content.startswith(b"PK"):
