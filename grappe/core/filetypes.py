@@ -12,9 +12,17 @@ part and are refused. Nothing is unpacked but "[Content_Types].xml", itself boun
 import io
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+MEGABYTE = 1024 * 1024
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class DocumentType(models.TextChoices):
@@ -69,3 +77,33 @@ def download_name(original_name: str, kind: DocumentType) -> str:
     """The name a reader saves the document as: the sender's, with the extension of what it really is."""
     stem = PurePath(original_name).stem or "document"
     return f"{stem}{EXTENSIONS[DocumentType(kind)]}"
+
+
+def size_text(size: int) -> str:
+    """A file's size as the reader writes it, the one way the pages show one: in megabytes from one ("20 MB",
+    "25,3 Mo"), in kilobytes below ("340 KB", "1 Ko" at least)."""
+    if size < MEGABYTE:
+        return _("%(count)s KB") % {"count": number_format(max(1, round(size / 1024)))}
+    megabytes = (Decimal(size) / MEGABYTE).quantize(Decimal("0.1"))
+    value = megabytes.quantize(Decimal(1)) if megabytes == megabytes.to_integral() else megabytes
+    return _("%(count)s MB") % {"count": number_format(value)}
+
+
+def original_name(upload: UploadedFile) -> str:
+    """The sender's file name, without any folder or control character (shown, never used as a path)."""
+    name = CONTROL_CHARACTERS.sub("", (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return (name or "document")[-255:]
+
+
+def checked_content(upload: UploadedFile, limit: int) -> bytes:
+    """The uploaded file's content, refused with the reason when it weighs more than `limit` bytes or nothing."""
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” weighs %(size)s: a document may weigh at most %(limit)s.") % {
+                "name": original_name(upload), "size": size_text(upload.size), "limit": size_text(limit)},
+            code="too_large")
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if not content:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": original_name(upload)}, code="empty")
+    return content
