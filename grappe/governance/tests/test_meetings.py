@@ -233,3 +233,17 @@ def test_the_record_page_keeps_what_was_typed_when_refused(client, body, org_adm
     assert response.status_code == 422
     assert "Des notes longues qu’on ne veut pas perdre" in response.content.decode()
     assert not Recusal.objects.exists() and AgendaItem.objects.get(pk=item.pk).notes == ""
+
+
+def test_the_demo_gives_each_committee_past_meetings_held_and_one_upcoming(body):
+    from grappe.governance.demo_data import generate_meetings
+
+    with committed():
+        made = generate_meetings([body])
+    assert [meeting.status for meeting in made] == [MeetingStatus.HELD, MeetingStatus.HELD, MeetingStatus.SCHEDULED]
+    assert all(meeting.items.count() == 5 for meeting in made)
+    assert made[0].attendance.count() == body.members.count() and made[0].items.filter(decisions__isnull=False)
+    statuses = list(ActionItem.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses.count(ActionStatus.DONE) == 2 and statuses.count(ActionStatus.OPEN) == 4
+    assert Recusal.objects.count() == 2
+    assert generate_meetings([body]) == []  # once
