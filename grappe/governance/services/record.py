@@ -62,11 +62,11 @@ def save_record(*, actor, meeting: Meeting, attendance: dict[int, str], notes: d
             meeting.save(update_fields=["status"])
         audit.record(actor, "meeting.held" if held else "meeting.record_saved", meeting, before=before,
                      after=record_state(meeting))
-    if added is not None:
-        notify.on_commit(notify.send, [added.owner], "governance.action_assigned",
-                         {"action_id": added.pk, "description": added.description[:200],
-                          "due_on": added.due_on.isoformat(), "body_fr": meeting.body.name_fr,
-                          "body_en": meeting.body.name_en}, reverse("governance:my-actions"))
+        if added is not None:
+            notify.on_commit(notify.send, [added.owner], "governance.action_assigned",
+                             {"action_id": added.pk, "description": added.description[:200],
+                              "due_on": added.due_on.isoformat(), "body_fr": meeting.body.name_fr,
+                              "body_en": meeting.body.name_en}, reverse("governance:my-actions"))
     return meeting
 
 

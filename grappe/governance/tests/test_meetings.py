@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from grappe.conftest import committed, make_member
+from grappe.core import notify
 from grappe.core.models import AuditEntry, Notification
 from grappe.governance import selectors
 from grappe.governance.models import ActionItem, ActionStatus, AgendaItem, Attendance, MeetingStatus, Recusal
@@ -68,7 +69,10 @@ def test_each_member_is_invited_in_their_language_with_the_meetings_ics(body, or
     assert str(french.walk("VEVENT")[0]["SUMMARY"]) == "Réunion de Comité environnement"
     assert by_address[staff.email].subject.startswith("Invitation:")
     assert by_address[org_user.email].subject == "Convocation : Réunion de Comité environnement"
-    assert Notification.objects.filter(kind="governance.meeting_scheduled").count() == 4
+    notifications = Notification.objects.filter(kind="governance.meeting_scheduled")
+    assert notifications.count() == 4
+    assert notify.readable(notifications.first()).text == (
+        "Vous êtes convoqué·e à une réunion de Comité environnement le 10 mars 2027, 14:00.")
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["meeting.scheduled"]
 
 
@@ -169,7 +173,8 @@ def test_the_record_takes_attendance_of_members_only_and_marks_held(body, org_ad
     assert AgendaItem.objects.get(pk=item.pk).notes == "On a discuté."
     assert [d.text for d in item.decisions.all()] == ["Adopté."]
     assert ActionItem.objects.get().owner == org_user
-    assert Notification.objects.filter(user=org_user, kind="governance.action_assigned").exists()
+    assigned = Notification.objects.get(user=org_user, kind="governance.action_assigned")
+    assert notify.readable(assigned).text.startswith("Une action de Comité environnement vous revient, pour le 20 mars")
     assert AuditEntry.objects.filter(action="meeting.held").count() == 1
     with pytest.raises(ValidationError):
         record.save_record(actor=org_admin, meeting=meeting, attendance={}, **empty,
