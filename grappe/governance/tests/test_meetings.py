@@ -63,7 +63,8 @@ def test_each_member_is_invited_in_their_language_with_the_meetings_ics(body, or
         [event] = calendar.walk("VEVENT")
         assert str(calendar["METHOD"]) == "REQUEST"
         assert str(event["UID"]) == str(meeting.uid) and int(event["SEQUENCE"]) == 0
-        assert event.decoded("DTSTART") == when() and event.decoded("DTSTART").utcoffset() == datetime.timedelta(0)
+        starts = event.decoded("DTSTART")
+        assert starts == when() and starts.utcoffset() == datetime.timedelta(0)  # written in UTC
         assert str(event["LOCATION"]) == "Salle 3"
     assert str(english.walk("VEVENT")[0]["SUMMARY"]) == "Meeting of Environment committee"
     assert str(french.walk("VEVENT")[0]["SUMMARY"]) == "Réunion de Comité environnement"
@@ -82,7 +83,8 @@ def test_a_change_sends_the_next_sequence_and_a_cancellation_cancels(body, org_a
     mail.outbox.clear()
     with committed():
         meetings.change_meeting(actor=org_admin, meeting=meeting, title="Bilan", starts_at=when(11),
-                                ends_at=when(11, 16), time_zone="America/Montreal", place="", video_url="https://meet.example/x")
+                                ends_at=when(11, 16), time_zone="America/Montreal", place="",
+                                video_url="https://meet.example/x")
     [event] = calendar_of(next(m for m in mail.outbox if m.to == [org_user.email])).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART") == when(11)
     mail.outbox.clear()
@@ -90,10 +92,11 @@ def test_a_change_sends_the_next_sequence_and_a_cancellation_cancels(body, org_a
         meetings.cancel_meeting(actor=org_admin, meeting=meeting)
     calendar = calendar_of(next(m for m in mail.outbox if m.to == [org_user.email]))
     [event] = calendar.walk("VEVENT")
-    assert str(calendar["METHOD"]) == "CANCEL" and int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
     with pytest.raises(ValidationError):
-        meetings.change_meeting(actor=org_admin, meeting=meeting, title="", starts_at=when(), ends_at=when(hour=16),
-                                time_zone="America/Montreal", place="Salle", video_url="")
+        meetings.change_meeting(actor=org_admin, meeting=meeting, title="", starts_at=when(),
+                                ends_at=when(hour=16), time_zone="America/Montreal", place="Salle", video_url="")
 
 
 def test_only_a_co_chair_or_the_staff_schedules_and_a_place_or_link_is_required(body, org_user, org_admin):
@@ -107,8 +110,8 @@ def test_only_a_co_chair_or_the_staff_schedules_and_a_place_or_link_is_required(
 
 def test_the_agenda_is_reordered_and_a_presenter_sits_on_the_body(body, org_admin, org_user, org_a):
     meeting = schedule(org_admin, body)
-    first = agenda.add_item(actor=org_admin, meeting=meeting, title="Accueil", description="", presenter=org_user,
-                            duration_minutes=10)
+    first = agenda.add_item(actor=org_admin, meeting=meeting, title="Accueil", description="",
+                            presenter=org_user, duration_minutes=10)
     second = agenda.add_item(actor=org_admin, meeting=meeting, title="Budget", description="", presenter=None,
                              duration_minutes=30)
     agenda.move_item(actor=org_admin, item=second, up=True)
@@ -153,7 +156,8 @@ def test_a_recusal_is_declared_for_oneself_or_recorded_by_a_co_chair(body, org_a
         record.declare_recusal(actor=org_user, item=item, reason="again")
 
 
-def test_the_record_takes_attendance_of_members_only_and_marks_held(body, org_admin, org_user, org_a, other_member):
+def test_the_record_takes_attendance_of_members_only_and_marks_held(body, org_admin, org_user, org_a,
+                                                                    other_member):
     meeting = schedule(org_admin, body)
     item = agenda.add_item(actor=org_admin, meeting=meeting, title="Budget", description="", presenter=None,
                            duration_minutes=30)
@@ -174,7 +178,8 @@ def test_the_record_takes_attendance_of_members_only_and_marks_held(body, org_ad
     assert [d.text for d in item.decisions.all()] == ["Adopté."]
     assert ActionItem.objects.get().owner == org_user
     assigned = Notification.objects.get(user=org_user, kind="governance.action_assigned")
-    assert notify.readable(assigned).text.startswith("Une action de Comité environnement vous revient, pour le 20 mars")
+    assert notify.readable(assigned).text.startswith(
+        "Une action de Comité environnement vous revient, pour le 20 mars")
     assert AuditEntry.objects.filter(action="meeting.held").count() == 1
     with pytest.raises(ValidationError):
         record.save_record(actor=org_admin, meeting=meeting, attendance={}, **empty,
@@ -188,8 +193,10 @@ def test_owners_are_reminded_of_due_actions_once_a_day_in_their_language(body, o
     today = timezone.localdate()
     due = ActionItem.objects.create(meeting=meeting, description="Budget", owner=org_user,
                                     due_on=today + datetime.timedelta(days=2))
-    ActionItem.objects.create(meeting=meeting, description="Overdue", owner=staff, due_on=today - datetime.timedelta(days=1))
-    ActionItem.objects.create(meeting=meeting, description="Later", owner=org_user, due_on=today + datetime.timedelta(days=10))
+    ActionItem.objects.create(meeting=meeting, description="Overdue", owner=staff,
+                              due_on=today - datetime.timedelta(days=1))
+    ActionItem.objects.create(meeting=meeting, description="Later", owner=org_user,
+                              due_on=today + datetime.timedelta(days=10))
     ActionItem.objects.create(meeting=meeting, description="Done", owner=org_user, due_on=today,
                               status=ActionStatus.DONE, done_at=timezone.now())
     mail.outbox.clear()
@@ -234,7 +241,8 @@ def test_the_record_page_keeps_what_was_typed_when_refused(client, body, org_adm
                            duration_minutes=30)
     client.force_login(org_admin)
     response = client.post(reverse("governance:meeting-record", args=[meeting.pk]), {
-        f"notes_{item.pk}": "Des notes longues qu’on ne veut pas perdre", "action_description": "Sans responsable"})
+        f"notes_{item.pk}": "Des notes longues qu’on ne veut pas perdre",
+        "action_description": "Sans responsable"})
     assert response.status_code == 422
     assert "Des notes longues qu’on ne veut pas perdre" in response.content.decode()
     assert not Recusal.objects.exists() and AgendaItem.objects.get(pk=item.pk).notes == ""
@@ -245,7 +253,8 @@ def test_the_demo_gives_each_committee_past_meetings_held_and_one_upcoming(body)
 
     with committed():
         made = generate_meetings([body])
-    assert [meeting.status for meeting in made] == [MeetingStatus.HELD, MeetingStatus.HELD, MeetingStatus.SCHEDULED]
+    assert [meeting.status for meeting in made] == [MeetingStatus.HELD, MeetingStatus.HELD,
+                                                    MeetingStatus.SCHEDULED]
     assert all(meeting.items.count() == 5 for meeting in made)
     assert made[0].attendance.count() == body.members.count() and made[0].items.filter(decisions__isnull=False)
     statuses = list(ActionItem.objects.order_by("pk").values_list("status", flat=True))

@@ -33,8 +33,8 @@ class TestBodyListApi(PermissionMatrix):
 
 # Meetings, agenda, record, recusals and action items. Their own actors beside the matrix's: the CO_CHAIR (the
 # industry co-chair, of organisation D) and a BODY_MEMBER (of organisation E) sit on the committee, whose staff
-# co-chair is another staff member than STAFF (who stands in as staff). OTHER_MEMBER, OWN_USER and OWN_ADMIN do not
-# sit on it: to them its meetings do not exist.
+# co-chair is another staff member than STAFF (who stands in as staff). OTHER_MEMBER, OWN_USER and OWN_ADMIN do
+# not sit on it: to them its meetings do not exist.
 CO_CHAIR = "co_chair"
 BODY_MEMBER = "body_member"
 MEETING_ACTORS = (*ACTORS, CO_CHAIR, BODY_MEMBER)
@@ -60,14 +60,15 @@ def meetings_matrix(matrix, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ctx = matrix
     ctx.co_chair = make_member(make_organisation("Delta Avionique", neq="4444444444"), "chair@delta.test")
-    ctx.body_member = make_member(make_organisation("Echo Aéro", neq="5555555555", slug="echo-aero"), "member@echo.test")
+    ctx.body_member = make_member(make_organisation("Echo Aéro", neq="5555555555", slug="echo-aero"),
+                                  "member@echo.test")
     ctx.body = make_body(name="Comité environnement", name_en="Environment committee")
     seat(ctx.body, make_staff("chair@grappe.test"), chair_seat=ChairSeat.STAFF)
     seat(ctx.body, ctx.co_chair, chair_seat=ChairSeat.INDUSTRY)
     seat(ctx.body, ctx.body_member)
     starts = timezone.now() + datetime.timedelta(days=7)
-    ctx.meeting = Meeting.objects.create(body=ctx.body, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
-                                         place="Salle 3")
+    ctx.meeting = Meeting.objects.create(body=ctx.body, starts_at=starts,
+                                         ends_at=starts + datetime.timedelta(hours=2), place="Salle 3")
     ctx.item = AgendaItem.objects.create(meeting=ctx.meeting, position=0, title="Accueil")
     ctx.item2 = AgendaItem.objects.create(meeting=ctx.meeting, position=1, title="Budget")
     ctx.document = AgendaDocument(item=ctx.item, original_name="budget.pdf", content_type="pdf", size=9)
@@ -183,7 +184,8 @@ class TestAgendaItemCreate(MeetingsMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [ctx.meeting.pk])
     data = staticmethod(lambda ctx: {"form_token": str(uuid.uuid4()), "title": "Bilan",
-                                     "description": "", "presenter": ctx.body_member.pk, "duration_minutes": 20})
+                                     "description": "", "presenter": ctx.body_member.pk,
+                                     "duration_minutes": 20})
     expect = CHAIR_WRITE
     audit_action = "agenda.item_added"
 
@@ -242,7 +244,8 @@ class TestAgendaDocumentDelete(MeetingsMatrix):
 
 
 class TestRecusalDeclare(MeetingsMatrix):
-    """A member of the body declares their own conflict; the staff, who do not sit on it, have none to declare."""
+    """A member of the body declares their own conflict; the staff, who do not sit on it, have none to
+    declare."""
 
     url = "governance:recusal-declare"
     method = "post"

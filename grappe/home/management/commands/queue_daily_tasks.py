@@ -9,8 +9,8 @@ from grappe.members.tasks import send_certification_reminders_task
 
 class Command(BaseCommand):
     help = ("Queue the daily background work (certification expiry reminders, reminders of open surveys, "
-            "reminders of governance action items, mail still waiting in the outbox) and fail the background jobs whose worker died. Run it once a "
-            "day, e.g. from cron.")
+            "reminders of governance action items, mail still waiting in the outbox) and fail the background "
+            "jobs whose worker died. Run it once a day, e.g. from cron.")
 
     def handle(self, *args, **options):
         self.stdout.write(f"stale jobs failed: {recover_stale_jobs()}")
