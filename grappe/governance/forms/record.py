@@ -1,5 +1,8 @@
 """The record of a meeting on one form: attendance of each member, notes and decisions per item, one new action
-item and one recusal. One form, so that whichever button is pressed nothing typed elsewhere is lost."""
+item and one recusal. One form, so that whichever button is pressed nothing typed elsewhere is lost.
+
+Two co-chairs may keep the record at once: each field carries the value it was shown with (show_hidden_initial),
+and a save writes only the fields its co-chair changed, so that it never puts back what the other one replaced."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,17 +19,19 @@ class RecordForm(StyledFormMixin, forms.Form):
         self.seats, self.planned = seats, planned
         for seat in seats:
             self.fields[f"attendance_{seat.user_id}"] = forms.ChoiceField(
-                label=str(seat.user), required=False, widget=forms.RadioSelect,
+                label=str(seat.user), required=False, show_hidden_initial=True,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 choices=AttendanceStatus.choices, initial=attendance.get(seat.user_id))
         items = []
         for row in planned:
             item = row.item
             items.append((item.pk, item.title))
             self.fields[f"notes_{item.pk}"] = forms.CharField(
-                label=_("Notes"), required=False, initial=item.notes, widget=forms.Textarea(attrs={"rows": 4}))
+                label=_("Notes"), required=False, initial=item.notes, show_hidden_initial=True,
+                widget=forms.Textarea(attrs={"rows": 4}))
             for decision in item.decisions.all():
                 self.fields[f"decision_{decision.pk}"] = forms.CharField(
-                    label=_("Decision"), required=False, initial=decision.text,
+                    label=_("Decision"), required=False, initial=decision.text, show_hidden_initial=True,
                     help_text=_("Empty it to remove the decision."), widget=forms.Textarea(attrs={"rows": 2}))
             self.fields[f"new_decision_{item.pk}"] = forms.CharField(
                 label=_("New decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -59,13 +64,14 @@ class RecordForm(StyledFormMixin, forms.Form):
     def record(self) -> dict:
         """What the record service takes (services.record.save_record), items given by id."""
         data, items = self.cleaned_data, {row.item.pk: row.item for row in self.planned}
-        values = data
+        changed = set(self.changed_data)
         record = {
-            "attendance": {seat.user_id: values[f"attendance_{seat.user_id}"] for seat in self.seats},
-            "notes": {pk: values[f"notes_{pk}"] for pk in items},
-            "decisions": {int(name.removeprefix("decision_")): value for name, value in values.items()
+            "attendance": {seat.user_id: data[f"attendance_{seat.user_id}"] for seat in self.seats
+                           if f"attendance_{seat.user_id}" in changed},
+            "notes": {pk: data[f"notes_{pk}"] for pk in items if f"notes_{pk}" in changed},
+            "decisions": {int(name.removeprefix("decision_")): data[name] for name in changed
                           if name.startswith("decision_")},
-            "new_decisions": {pk: values[f"new_decision_{pk}"] for pk in items},
+            "new_decisions": {pk: data[f"new_decision_{pk}"] for pk in items},
             "action": None, "recusal": None,
         }
         if data.get("action_description"):

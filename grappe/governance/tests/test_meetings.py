@@ -261,3 +261,19 @@ def test_the_demo_gives_each_committee_past_meetings_held_and_one_upcoming(body)
     assert statuses.count(ActionStatus.DONE) == 2 and statuses.count(ActionStatus.OPEN) == 4
     assert Recusal.objects.count() == 2
     assert generate_meetings([body]) == []  # once
+
+
+def test_two_co_chairs_keeping_the_record_at_once_keep_each_others_notes(client, body, org_admin, staff):
+    meeting = schedule(org_admin, body)
+    first = agenda.add_item(actor=org_admin, meeting=meeting, title="Accueil", description="", presenter=None,
+                            duration_minutes=10)
+    second = agenda.add_item(actor=org_admin, meeting=meeting, title="Budget", description="", presenter=None,
+                             duration_minutes=30)
+    path = reverse("governance:meeting-record", args=[meeting.pk])
+    shown = {f"initial-notes_{first.pk}": "", f"initial-notes_{second.pk}": ""}  # both opened the empty page
+    client.force_login(org_admin)
+    client.post(path, {**shown, f"notes_{first.pk}": "Notes de la coprésidente", f"notes_{second.pk}": ""})
+    client.force_login(staff)
+    client.post(path, {**shown, f"notes_{first.pk}": "", f"notes_{second.pk}": "Notes du personnel"})
+    assert list(meeting.items.order_by("position").values_list("notes", flat=True)) == [
+        "Notes de la coprésidente", "Notes du personnel"]
