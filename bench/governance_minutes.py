@@ -158,7 +158,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import translation
 
-    from grappe.governance import documents, minutes_record
+    from grappe.governance import minutes_record
+    from grappe.governance.documents import minutes as documents
     from grappe.governance.models import Minutes
 
     call_command("migrate", verbosity=0)

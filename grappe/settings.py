@@ -177,6 +177,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GRAPPE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # An application's document (PDF, DOCX, XLSX) larger than this is refused (grappe/programs/services/documents.py).
 GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES = int(os.environ.get("GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+# A meeting agenda's document (PDF, DOCX, XLSX, PPTX) larger than this is refused (governance/services/agenda.py).
+GRAPPE_GOVERNANCE_DOCUMENT_MAX_BYTES = int(os.environ.get("GRAPPE_GOVERNANCE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localhost")

@@ -83,6 +83,34 @@ def seed_demo_activity(ctx) -> None:
                                                                 demo_pdf("Plan d'affaires", ctx.application.title)))
             _funded_project(ctx, demo)
         _governance(ctx)
+        _governance_meetings(ctx)
+
+
+def _governance_meetings(ctx) -> None:
+    """A committee the staff co-chair with people of demo organisations (neither A nor B: the matrix's members do
+    not sit on it), and its demo meetings: the meetings' pages read the upcoming one (ctx.meeting, whose agenda
+    may still change), its first item with a document (ctx.item, ctx.document) and the body (ctx.body)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grappe.governance.demo_data import generate_meetings
+    from grappe.governance.models import Body, BodyKind, BodyMember, ChairSeat, MeetingStatus
+    from grappe.governance.services import agenda
+    from grappe.members.models import User
+    from grappe.programs.demo_data import demo_pdf
+
+    ctx.body = Body.objects.create(kind=BodyKind.COMMITTEE, name_fr="Comité environnement",
+                                   name_en="Environment committee")
+    BodyMember.objects.create(body=ctx.body, user=ctx.staff, chair_seat=ChairSeat.STAFF)
+    people = (User.objects.filter(person__is_active=True, person__organisation__membership_status="active")
+              .exclude(person__organisation__in=[ctx.org_a, ctx.org_b]).select_related("person").order_by("pk")[:4])
+    for position, user in enumerate(people):
+        BodyMember.objects.create(body=ctx.body, user=user, organisation=user.person.organisation,
+                                  chair_seat=ChairSeat.INDUSTRY if position == 0 else None)
+    generate_meetings([ctx.body])
+    ctx.meeting = ctx.body.meetings.get(status=MeetingStatus.SCHEDULED)
+    ctx.item = ctx.meeting.items.order_by("position").first()
+    ctx.document = agenda.add_document(actor=ctx.staff, item=ctx.item, upload=SimpleUploadedFile(
+        "Feuille de route.pdf", demo_pdf("Feuille de route", ctx.body.name)))
 
 
 def _funded_project(ctx, demo) -> None:

@@ -98,6 +98,9 @@ class OutgoingMail(models.Model):
     to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    # Files sent with the message (an invitation's .ics): [{"name", "mimetype", "content" (base64)}], emptied
+    # once sent like the body.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MailStatus.choices,
                               default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -11,8 +11,10 @@ queues one retry at the earliest next attempt; `manage.py queue_daily_tasks` als
 should a worker have died in between.
 """
 
+import base64
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -30,11 +32,19 @@ LONGEST_RETRY = datetime.timedelta(hours=6)
 SENDING_TASK = "grappe.core.tasks.send_mail_task"
 
 
-def queue(to: str, subject: str, body: str) -> OutgoingMail:
-    """Put a message in the outbox, inside the caller's transaction: it is sent only once that commits."""
-    message = OutgoingMail.objects.create(to=to, subject=" ".join(subject.split())[:300], body=body)
+def queue(to: str, subject: str, body: str,
+          attachments: Iterable[tuple[str, bytes | str, str]] = ()) -> OutgoingMail:
+    """Put a message in the outbox, inside the caller's transaction: it is sent only once that commits.
+    `attachments` are files sent with it, each as (name, content, mimetype)."""
+    message = OutgoingMail.objects.create(to=to, subject=" ".join(subject.split())[:300], body=body,
+                                          attachments=[_stored(*attachment) for attachment in attachments])
     _send_after_commit()
     return message
+
+
+def _stored(name: str, content: bytes | str, mimetype: str) -> dict:
+    content = content.encode() if isinstance(content, str) else content
+    return {"name": name, "mimetype": mimetype, "content": base64.b64encode(content).decode("ascii")}
 
 
 def _send_after_commit() -> None:
@@ -89,7 +99,10 @@ def send_due() -> int:
 def _send(message: OutgoingMail) -> bool:
     message.attempts += 1
     try:
-        EmailMessage(message.subject, message.body, None, [message.to]).send()
+        email = EmailMessage(message.subject, message.body, None, [message.to])
+        for attachment in message.attachments:
+            email.attach(attachment["name"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+        email.send()
     except Exception as error:  # noqa: BLE001 — whatever the mail server says, the other messages go on
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= MAX_ATTEMPTS:
@@ -103,9 +116,10 @@ def _send(message: OutgoingMail) -> bool:
                            message.last_error)
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         return False
-    # The body may hold a personal link (a guest's access, a key to choose a password): not kept once sent.
-    message.status, message.sent_at, message.body = MailStatus.SENT, timezone.now(), ""
-    message.save(update_fields=["attempts", "status", "sent_at", "body"])
+    # The body may hold a personal link (a guest's access, a key to choose a password), an attachment a video
+    # link: not kept once sent.
+    message.status, message.sent_at, message.body, message.attachments = MailStatus.SENT, timezone.now(), "", []
+    message.save(update_fields=["attempts", "status", "sent_at", "body", "attachments"])
     return True
 
 

@@ -30,6 +30,25 @@ class GovernanceConfig(AppConfig):
             "body.request_refused": _("Request to join a body refused"),
         })
         audit.register_actions(MINUTES_ACTIONS)
+        # Meetings, agenda, record and action items.
+        audit.register_actions({
+            "meeting.scheduled": _("Meeting scheduled"),
+            "meeting.changed": _("Meeting changed"),
+            "meeting.cancelled": _("Meeting cancelled"),
+            "meeting.record_saved": _("Meeting record saved"),
+            "meeting.held": _("Meeting held"),
+            "agenda.item_added": _("Agenda item added"),
+            "agenda.item_changed": _("Agenda item changed"),
+            "agenda.item_removed": _("Agenda item removed"),
+            "agenda.reordered": _("Agenda reordered"),
+            "agenda.document_added": _("Document attached to the agenda"),
+            "agenda.document_removed": _("Document removed from the agenda"),
+            "recusal.declared": _("Conflict of interest declared"),
+            "recusal.withdrawn": _("Conflict of interest withdrawn"),
+            "action.done": _("Action done"),
+            "action.reopened": _("Action reopened"),
+            "action.reminders_sent": _("Action reminders sent"),
+        })
 
 
 # The minutes (services/minutes.py).

@@ -6,7 +6,7 @@ and read back for the page and the PDF.
 and moments as ISO strings, codes (an attendance status, a majority rule) — so that a person renamed, a note
 edited or an action done after the generation never changes a generated version. Labels are not frozen: `read`
 turns the content back into a `Document` whose labels are written in the active language when read, so one
-version reads in French or in English (documents.render_body chooses which). The notes, decisions and
+version reads in French or in English (documents/minutes.py, render_body, chooses which). The notes, decisions and
 resolutions are the people's own words, shown as typed (a resolution's title and text in both languages, as
 its author wrote them).
 

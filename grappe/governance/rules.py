@@ -80,3 +80,32 @@ rules.add_perm("governance.view_minutes",
                (minutes_approved & is_member_user) | sits_on_minutes_body | is_cluster_staff)
 rules.add_perm("governance.comment_minutes", sits_on_minutes_body)
 rules.add_perm("governance.view_minutes_comments", co_chairs_minutes_body | is_cluster_staff)
+# Meetings, their agenda, their record and action items (services/meetings.py, agenda.py, record.py, actions.py).
+# The object is a Meeting: its body's members (whose rights hold today) and the staff read it; its co-chairs run it.
+@rules.predicate
+def sits_at(user, meeting) -> bool:
+    return meeting is not None and sits_on(user, meeting.body)
+
+
+@rules.predicate
+def chairs(user, meeting) -> bool:
+    return meeting is not None and co_chairs(user, meeting.body)
+
+
+@rules.predicate
+def owns_for_the_body(user, action) -> bool:
+    """The owner of an action item, while they still sit on its body (see seat_of)."""
+    return action is not None and action.owner_id == user.pk and sits_on(user, action.meeting.body)
+
+
+@rules.predicate
+def chairs_for(user, action) -> bool:
+    return action is not None and co_chairs(user, action.meeting.body)
+
+
+rules.add_perm("governance.view_meetings", sits_on | is_cluster_staff)  # a Body: the list of its meetings
+rules.add_perm("governance.view_meeting", sits_at | is_cluster_staff)
+rules.add_perm("governance.run_meeting", chairs | is_cluster_staff)
+# A member declares their own conflict of interest on an item of a meeting of their body.
+rules.add_perm("governance.declare_recusal", sits_at)
+rules.add_perm("governance.complete_action", owns_for_the_body | chairs_for | is_cluster_staff)

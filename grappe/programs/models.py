@@ -536,7 +536,7 @@ class Disbursement(models.Model):
 
 
 class DocumentType(models.TextChoices):
-    """What an application's document may be, read from its content (programs.filetypes), never from its name."""
+    """What an application's document may be, read from its content (core.filetypes), never from its name."""
 
     PDF = "pdf", "PDF"
     DOCX = "docx", "Word (DOCX)"

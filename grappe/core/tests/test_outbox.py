@@ -103,3 +103,18 @@ def test_a_retry_is_queued_when_the_task_backend_can_wait(refusing_mail, setting
     [retry] = default_task_backend.results
     assert retry.task.name == "send_mail_task"
     assert retry.task.run_after == OutgoingMail.objects.get().next_attempt_at
+
+
+def test_a_message_leaves_with_its_attachments_which_are_not_kept_once_sent(django_capture_on_commit_callbacks):
+    calendar = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.queue("lea@example.test", "Invitation", "Body",
+                               attachments=[("invitation.ics", calendar, "text/calendar"),
+                                            ("notes.txt", "Ordre du jour — café", "text/plain")])
+
+    [sent] = mail.outbox
+    assert [(name, mimetype) for name, _content, mimetype in sent.attachments] == [
+        ("invitation.ics", "text/calendar"), ("notes.txt", "text/plain")]
+    assert "METHOD:REQUEST" in sent.attachments[0][1] and sent.attachments[1][1] == "Ordre du jour — café"
+    message.refresh_from_db()
+    assert message.status == MailStatus.SENT and message.attachments == []

@@ -10,9 +10,11 @@ participant per page; a participant downloading their own agenda gets it in the 
 from collections.abc import Sequence
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from grappe.core import calendars
 
 from ..models import Registration
 from ..selectors.participant import AgendaRow, agenda_rows, full_days, sheet_context
@@ -61,25 +63,14 @@ def agenda_pdf(registration: Registration, language: str | None = None) -> bytes
 def agenda_ics(registration: Registration, language: str | None = None) -> bytes:
     """The published meetings as calendar events (times in UTC), in `language` (the reader's) or else the
     registration's."""
-    from icalendar import Calendar, Event as CalendarEvent
-
     event = registration.event
-    calendar = Calendar()
-    calendar.add("prodid", "-//Grappe//Matchmaking events//FR")
-    calendar.add("version", "2.0")
     with translation.override(language or registration.language):
-        calendar.add("x-wr-calname", event.title)
-        for row in agenda_rows(registration):
-            entry = CalendarEvent()
-            entry.add("uid", f"grappe-event-{event.pk}-meeting-{row.meeting.pk}-{registration.pk}@grappe")
-            entry.add("dtstamp", timezone.now())
-            entry.add("dtstart", row.slot.starts_at)
-            entry.add("dtend", row.slot.ends_at)
-            entry.add("summary", _("Meeting with %(name)s (%(organisation)s)") % {
-                "name": row.other.display_name, "organisation": row.other.organisation_name})
-            entry.add("location", _("Table %(table)s, %(venue)s") % {"table": row.table, "venue": event.venue}
-                      if event.venue else _("Table %(table)s") % {"table": row.table})
-            if row.other.pitch:
-                entry.add("description", row.other.pitch)
-            calendar.add_component(entry)
-    return calendar.to_ical()
+        entries = [calendars.Entry(
+            uid=f"grappe-event-{event.pk}-meeting-{row.meeting.pk}-{registration.pk}@grappe",
+            starts_at=row.slot.starts_at, ends_at=row.slot.ends_at,
+            summary=_("Meeting with %(name)s (%(organisation)s)") % {
+                "name": row.other.display_name, "organisation": row.other.organisation_name},
+            location=(_("Table %(table)s, %(venue)s") % {"table": row.table, "venue": event.venue}
+                      if event.venue else _("Table %(table)s") % {"table": row.table}),
+            description=row.other.pitch or "") for row in agenda_rows(registration)]
+        return calendars.calendar_file(entries, product="Matchmaking events", name=event.title)

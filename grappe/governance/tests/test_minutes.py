@@ -14,7 +14,8 @@ from django.utils import formats, timezone, translation
 from grappe.conftest import committed, make_member, make_organisation, make_staff
 from grappe.core.models import AuditEntry, Notification
 from grappe.core.notify import readable
-from grappe.governance import documents, minutes_record, selectors
+from grappe.governance import minutes_record, selectors
+from grappe.governance.documents import minutes as documents
 from grappe.governance.models import (
     AgendaItem,
     ApprovedMinutesError,

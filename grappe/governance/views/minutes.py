@@ -18,7 +18,8 @@ from grappe.core.pages import page_for, refused
 from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 
-from .. import documents, selectors
+from .. import selectors
+from ..documents import minutes as documents
 from ..forms.minutes import CommentForm
 from ..models import Meeting, Minutes, MinutesStatus
 from ..services import minutes as minutes_services

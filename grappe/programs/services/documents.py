@@ -2,15 +2,13 @@
 draft, required by the call before the application is submitted. Every addition and removal is audited on the
 application.
 
-A document is accepted for what its content is (programs.filetypes: PDF, DOCX, XLSX), within a size
+A document is accepted for what its content is (core.filetypes: PDF, DOCX, XLSX), within a size
 (settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES), and stored in the default storage (MEDIA_ROOT, which no URL
 serves) under a name of ours; views/documents.py hands it out, as an attachment, to whoever may read the
 application.
 """
 
-import re
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,21 +16,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, filetypes, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import User
 
-from .. import filetypes
-from ..models import Application, ApplicationDocument, DocumentKind
-
-MEGABYTE = 1024 * 1024
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
+from ..models import Application, ApplicationDocument, DocumentKind, DocumentType
 
 def upload_document(*, actor: User, application: Application, kind: str, upload: UploadedFile) -> ApplicationDocument:
     """Attach a file to the draft application as a document of `kind`; refused, with the reason, when it is too
@@ -40,16 +32,17 @@ def upload_document(*, actor: User, application: Application, kind: str, upload:
     require(actor, "programs.add_document", application)
     if kind not in DocumentKind.values:
         raise ValidationError(_("Choose what this document is."), code="kind")
-    content = _checked_content(upload)
-    content_type = filetypes.detect(content)
+    content = filetypes.checked_content(upload, settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES)
+    name = filetypes.original_name(upload)
+    content_type = filetypes.detect(content, DocumentType.values)
     if content_type is None:
         raise ValidationError(
             _("“%(name)s” is not a PDF, Word (.docx) or Excel (.xlsx) document: whatever its name says, its content "
-              "is not. Save it in one of those formats and send it again.") % {"name": _original_name(upload)},
+              "is not. Save it in one of those formats and send it again.") % {"name": name},
             code="file_type")
     with transaction.atomic():
         application = _draft(application)
-        document = ApplicationDocument(application=application, kind=kind, original_name=_original_name(upload),
+        document = ApplicationDocument(application=application, kind=kind, original_name=name,
                                        content_type=content_type, size=len(content),
                                        organisation=actor.organisation, uploaded_by=actor)
         document.file.save(f"{uuid.uuid4().hex}{filetypes.EXTENSIONS[content_type]}", ContentFile(content),
@@ -100,37 +93,8 @@ def check_required_documents(application: Application) -> None:
             code="documents_missing")
 
 
-def size_text(size: int) -> str:
-    """A file's size as the reader writes it, the one way the programs show one: in megabytes from one ("20 MB",
-    "25,3 Mo"), in kilobytes below ("340 KB", "1 Ko" at least)."""
-    if size < MEGABYTE:
-        return _("%(count)s KB") % {"count": number_format(max(1, round(size / 1024)))}
-    megabytes = (Decimal(size) / MEGABYTE).quantize(Decimal("0.1"))
-    value = megabytes.quantize(Decimal(1)) if megabytes == megabytes.to_integral() else megabytes
-    return _("%(count)s MB") % {"count": number_format(value)}
-
-
 def max_size_text() -> str:
-    return size_text(settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES)
-
-
-def _checked_content(upload: UploadedFile) -> bytes:
-    limit = settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” weighs %(size)s: a document may weigh at most %(limit)s.") % {
-                "name": _original_name(upload), "size": size_text(upload.size), "limit": size_text(limit)},
-            code="too_large")
-    upload.seek(0)
-    content = upload.read(limit + 1)
-    if not content:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": _original_name(upload)}, code="empty")
-    return content
-
-
-def _original_name(upload: UploadedFile) -> str:
-    name = CONTROL_CHARACTERS.sub("", (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    return (name or "document")[-255:]
+    return filetypes.size_text(settings.GRAPPE_PROGRAM_DOCUMENT_MAX_BYTES)
 
 
 def _draft(application: Application) -> Application:

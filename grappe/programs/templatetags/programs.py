@@ -1,13 +1,14 @@
 """The programs' template filters: `percent`, a share or a rate as services.applications.percent_text writes it,
 with its sign ("60 %", "26,67 %" in French), the one way the programs' pages show a percentage; `filesize`, a
-document's size as services.documents.size_text writes it (also in the messages of a refused upload)."""
+document's size as core.filetypes.size_text writes it (also in the messages of a refused upload)."""
 
 from decimal import Decimal
 
 from django import template
 
+from grappe.core.filetypes import size_text
+
 from ..services.applications import percent_text
-from ..services.documents import size_text
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from grappe.conftest import committed, make_member
 from grappe.core.models import AuditEntry
-from grappe.programs import filetypes
+from grappe.core import filetypes
 from grappe.programs.models import Application, ApplicationDocument, ApplicationStatus, DocumentType
 from grappe.programs.services import applications, documents
 
@@ -117,7 +117,7 @@ def test_sizes_and_shares_read_the_same_on_every_page_in_the_readers_language():
     assert template.render(values) == "340\u00a0Ko · 2,5\u00a0Mo · 60\u00a0% · 26,67\u00a0%"
     with translation.override("en"):
         assert template.render(values) == "340 KB · 2.5 MB · 60\u00a0% · 26.67\u00a0%"
-    assert documents.size_text(300) == "1\u00a0Ko"  # never "0"
+    assert filetypes.size_text(300) == "1\u00a0Ko"  # never "0"
 
 
 def test_the_upload_page_tells_why_a_file_is_refused(client, application, org_user):

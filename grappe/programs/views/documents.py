@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from grappe.core import filetypes
 from grappe.core.downloads import attachment
 from grappe.core.idempotency import submit_once
 from grappe.core.pages import refused
 from grappe.core.permissions import require, require_visible
 
-from .. import filetypes
 from ..forms.documents import DocumentForm
 from ..models import Application, ApplicationDocument, DocumentKind
 from ..services import documents

@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 
-from . import minutes_record
-from .models import Minutes
+from .. import minutes_record
+from ..models import Minutes
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
