@@ -1,0 +1,3 @@
+"""Governance fixtures: `governance_matrix` (see matrix.py) for every test module of the app."""
+
+from .matrix import governance_matrix  # noqa: F401 — a fixture, found by pytest in this conftest
