@@ -14,3 +14,6 @@ class GovernanceConfig(AppConfig):
 
         notify.register_kinds(KINDS)
         audit.register_actions({})
+        from .services.votes import AUDIT_ACTIONS as VOTE_ACTIONS
+
+        audit.register_actions(VOTE_ACTIONS)

@@ -1,0 +1,205 @@
+"""Casting an organisation's vote, and proxies from one organisation to another.
+
+One organisation, one vote: an authorised person (grappe/governance/rules.py) casts the vote of their
+organisation, and of each organisation whose proxy it holds. In an open ballot the organisation's Vote row is
+changed until closing (one row per organisation: a database constraint, so two of its people voting at the same
+instant make one vote). In a secret ballot the organisation's Participation and an anonymous SecretBallot are
+written in one transaction; nothing joins them, so the vote is final.
+
+Locks. A cast holds a *share* lock on the resolution row (casts never wait for one another on it) and locks
+only its organisation's row; a proxy given or withdrawn, and the count, take the row's exclusive lock. So a
+proxy is never given while its grantor's vote is being cast, the cap of proxies per holder is checked with no
+other proxy being given, and a count waits for the casts under way (a cast after it finds the resolution
+counted).
+
+Nothing here records what a secret ballot holds beyond the SecretBallot row: its audit entry says that the
+organisation voted, never the option.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grappe.core import audit
+from grappe.core.errors import Conflict
+from grappe.core.permissions import require
+from grappe.members.models import MembershipStatus
+
+from ..models import Elector, Participation, Proxy, Resolution, ResolutionOption, SecretBallot, Vote
+
+
+def _share_locked(resolution_id: int) -> Resolution:
+    """The resolution read under a share lock (PostgreSQL: FOR SHARE; SQLite writes one at a time anyway)."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(Resolution._meta.db_table)
+    found = list(Resolution.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [resolution_id]))  # noqa: S608 — our table's name
+    return found[0]
+
+
+def _moment(value) -> str:
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def check_window(resolution) -> None:
+    """Refuse a vote or a proxy outside the resolution's voting window, or once counted."""
+    if resolution.published_at is None:
+        raise Conflict(_("This resolution is not open to votes."))
+    now = timezone.now()
+    if resolution.counted_at is not None or now >= resolution.closes_at:
+        raise Conflict(_("Voting closed on %(date)s: the vote can no longer change.")
+                       % {"date": _moment(resolution.closes_at)})
+    if now < resolution.opens_at:
+        raise Conflict(_("Voting opens on %(date)s.") % {"date": _moment(resolution.opens_at)})
+
+
+def _is_elector(resolution, organisation) -> bool:
+    return Elector.objects.filter(resolution=resolution, organisation=organisation).exists()
+
+
+def has_voted(resolution, organisation) -> bool:
+    ballots = Participation if resolution.secret else Vote
+    return ballots.objects.filter(resolution=resolution, organisation=organisation).exists()
+
+
+def _casting_for(resolution, own, organisation) -> bool:
+    """Check that the caster's organisation `own` may cast `organisation`'s vote now; True when by proxy."""
+    if organisation.pk == own.pk:
+        if not _is_elector(resolution, own):
+            raise PermissionDenied
+        proxy = Proxy.objects.filter(resolution=resolution, grantor=own).select_related("holder").first()
+        if proxy is not None:
+            raise Conflict(_("Your organisation gave its proxy to %(holder)s: withdraw it to vote yourselves.")
+                           % {"holder": proxy.holder})
+        return False
+    if not Proxy.objects.filter(resolution=resolution, grantor=organisation, holder=own).exists():
+        raise PermissionDenied
+    if organisation.membership_status != MembershipStatus.ACTIVE:
+        raise Conflict(_("%(organisation)s is no longer a member in good standing: its proxy cannot be used.")
+                       % {"organisation": organisation})
+    return True
+
+
+def cast(*, actor, resolution, option, organisation=None) -> str:
+    """Cast `organisation`'s vote (the actor's own, or one whose proxy it holds) for `option` (an option or its
+    id). Answers "cast", or "changed" when an open ballot's vote was changed."""
+    require(actor, "governance.vote", resolution)
+    own = actor.organisation
+    organisation = organisation or own
+    with transaction.atomic():
+        resolution = _share_locked(resolution.pk)
+        check_window(resolution)
+        option_id = getattr(option, "pk", option)
+        option = ResolutionOption.objects.filter(resolution=resolution, pk=option_id).first()
+        if option is None:
+            raise ValidationError({"option": _("Choose one of this resolution's options.")})
+        by_proxy = _casting_for(resolution, own, organisation)
+        if resolution.secret:
+            return _cast_secret(actor, resolution, organisation, option, by_proxy)
+        return _cast_open(actor, resolution, organisation, option, by_proxy)
+
+
+def _cast_open(actor, resolution, organisation, option, by_proxy) -> str:
+    vote = Vote.objects.select_for_update().filter(resolution=resolution, organisation=organisation).first()
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(resolution=resolution, organisation=organisation, option=option,
+                                           cast_by=actor, by_proxy=by_proxy, cast_at=timezone.now())
+            audit.record(actor, "vote.cast", resolution, after=_open_vote(vote))
+            return "cast"
+        except IntegrityError:  # a colleague's vote for the organisation committed meanwhile: change it
+            vote = Vote.objects.select_for_update().get(resolution=resolution, organisation=organisation)
+    before = _open_vote(vote)
+    vote.option, vote.cast_by, vote.by_proxy, vote.cast_at = option, actor, by_proxy, timezone.now()
+    vote.save(update_fields=["option", "cast_by", "by_proxy", "cast_at"])
+    audit.record(actor, "vote.changed", resolution, before=before, after=_open_vote(vote))
+    return "changed"
+
+
+def _open_vote(vote) -> dict:
+    return {"organisation": vote.organisation_id, "option": vote.option_id, "by_proxy": vote.by_proxy}
+
+
+def _cast_secret(actor, resolution, organisation, option, by_proxy) -> str:
+    """That the organisation voted (Participation, unique) and what (SecretBallot: no voter, no time, a random
+    key), in this one transaction; the audit entry says only that it voted."""
+    try:
+        with transaction.atomic():
+            Participation.objects.create(resolution=resolution, organisation=organisation)
+    except IntegrityError:
+        raise Conflict(_("%(organisation)s has already voted: in a secret ballot the vote is final.")
+                       % {"organisation": organisation}) from None
+    SecretBallot.objects.create(resolution=resolution, option=option)
+    audit.record(actor, "vote.cast", resolution, after={"organisation": organisation.pk, "by_proxy": by_proxy})
+    return "cast"
+
+
+def give_proxy(*, actor, resolution, holder) -> Proxy:
+    """The actor's organisation entrusts its vote to `holder`, another elector, before it voted: no chain (a holder
+    that gave its own proxy, a grantor that holds proxies) and at most `max_proxies` per holder."""
+    require(actor, "governance.vote", resolution)
+    grantor = actor.organisation
+    with transaction.atomic():
+        resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        check_window(resolution)
+        if not _is_elector(resolution, grantor):
+            raise PermissionDenied
+        if holder.pk == grantor.pk:
+            raise ValidationError({"holder": _("An organisation cannot give its proxy to itself.")})
+        if not _is_elector(resolution, holder):
+            raise ValidationError({"holder": _("%(holder)s does not vote on this resolution.")
+                                   % {"holder": holder}})
+        if resolution.max_proxies == 0:
+            raise ValidationError({"holder": _("This vote takes no proxies.")})
+        given = Proxy.objects.filter(resolution=resolution, grantor=grantor).select_related("holder").first()
+        if given is not None:
+            raise Conflict(_("Your organisation already gave its proxy to %(holder)s.") % {"holder": given.holder})
+        if has_voted(resolution, grantor):
+            raise Conflict(_("Your organisation has already voted: it can no longer give its proxy."))
+        passed_on = Proxy.objects.filter(resolution=resolution, grantor=holder).select_related("holder").first()
+        if passed_on is not None:
+            raise ValidationError({"holder": _(
+                "%(holder)s gave its own proxy to %(other)s: a proxy cannot be passed on.")
+                % {"holder": holder, "other": passed_on.holder}})
+        if Proxy.objects.filter(resolution=resolution, holder=grantor).exists():
+            raise ValidationError({"holder": _(
+                "Your organisation holds other organisations’ proxies: it cannot give its own.")})
+        if Proxy.objects.filter(resolution=resolution, holder=holder).count() >= resolution.max_proxies:
+            raise ValidationError({"holder": _(
+                "%(holder)s already holds %(count)s proxies, the most this vote allows.")
+                % {"holder": holder, "count": resolution.max_proxies}})
+        proxy = Proxy.objects.create(resolution=resolution, grantor=grantor, holder=holder, given_by=actor)
+        audit.record(actor, "proxy.given", resolution, after={"grantor": grantor.pk, "holder": holder.pk})
+    return proxy
+
+
+def withdraw_proxy(*, actor, resolution) -> None:
+    """The actor's organisation takes its proxy back, as long as the holder has not voted for it."""
+    require(actor, "governance.vote", resolution)
+    grantor = actor.organisation
+    with transaction.atomic():
+        resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        check_window(resolution)
+        proxy = Proxy.objects.filter(resolution=resolution, grantor=grantor).select_related("holder").first()
+        if proxy is None:
+            raise Conflict(_("Your organisation has given no proxy on this resolution."))
+        if has_voted(resolution, grantor):
+            raise Conflict(_("%(holder)s has already voted for your organisation: the proxy can no longer be "
+                             "withdrawn.") % {"holder": proxy.holder})
+        proxy.delete()
+        audit.record(actor, "proxy.withdrawn", resolution, before={"grantor": grantor.pk, "holder": proxy.holder_id})
+
+
+
+# What the audit page calls these actions (registered from apps.py).
+AUDIT_ACTIONS = {
+    "resolution.drafted": gettext_lazy("Resolution drafted"),
+    "resolution.published": gettext_lazy("Resolution published to its electors"),
+    "resolution.counted": gettext_lazy("Resolution counted"),
+    "vote.cast": gettext_lazy("Organisation’s vote cast"),
+    "vote.changed": gettext_lazy("Organisation’s vote changed"),
+    "proxy.given": gettext_lazy("Proxy given"),
+    "proxy.withdrawn": gettext_lazy("Proxy withdrawn"),
+}
