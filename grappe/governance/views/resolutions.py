@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from grappe.core import charts
@@ -75,6 +76,7 @@ def resolution_detail(request, pk):
     return _page(request, _visible(request, pk))
 
 
+@sensitive_post_parameters("option")  # an error report never shows what was voted
 @require_POST
 @page_for("governance.view_resolutions")
 def resolution_vote(request, pk):
