@@ -34,6 +34,7 @@ run bench/program_commitments.py
 run bench/program_report.py
 run bench/program_pages.py
 run bench/listening_bench.py
+run bench/governance_votes.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
