@@ -270,3 +270,19 @@ def test_the_daily_task_counts_what_closed():
     assert count_closed_resolutions_task.call() == 1
     resolution.refresh_from_db()
     assert resolution.counted_at is not None
+
+
+def test_the_demo_votes_one_open_and_one_counted(staff):
+    from grappe.governance.demo_data import generate_votes
+
+    people = electors(6)
+    body = make_body()
+    for person in people[:3]:
+        seat(body, person)
+    summary = generate_votes([body], seed=7)
+    opened, closed = Resolution.objects.get(pk=summary["open"]), Resolution.objects.get(pk=summary["closed"])
+    assert opened.body == body and opened.counted_at is None and summary["open_votes"] >= 1
+    assert Vote.objects.filter(resolution=opened, by_proxy=True).count() == 1
+    assert closed.body is None and closed.secret and closed.counted_at is not None
+    assert closed.results["voted"] == summary["closed_votes"]
+    assert generate_votes([body], seed=7) is None
