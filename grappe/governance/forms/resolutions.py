@@ -1,11 +1,13 @@
 """The forms of resolutions and votes: the draft (staff or co-chair), the ballot, the proxy."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.idempotency import OnceFormMixin
 
 from ..models import AgendaItem, Body, Majority
+from ..services.resolutions import check_resolution
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DEFAULT_OPTIONS = "Pour / For\nContre / Against\nAbstention / Abstain"
@@ -47,15 +49,26 @@ class ResolutionForm(OnceFormMixin):
             self.fields["body"].required = True
             self.fields["body"].empty_label = None
 
+    def clean(self):
+        """Every refusal at once: the service's own checks (options, window, quorum) beside the missing fields."""
+        cleaned = super().clean()
+        try:
+            check_resolution(cleaned, self.parsed_options())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned
+
     def parsed_options(self) -> list[dict]:
         """The options typed, one a line ("French / English", or one label for both)."""
-        lines = [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+        lines = [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
         options = []
         for line in lines:
             french, _slash, english = line.partition("/")
             options.append({"label_fr": french.strip()[:200], "label_en": (english.strip() or french.strip())[:200],
                             "is_abstention": False})
-        if options and len(options) > 1 and self.cleaned_data["last_is_abstention"]:
+        if len(options) > 1 and self.cleaned_data.get("last_is_abstention"):
             options[-1]["is_abstention"] = True
         return options
 

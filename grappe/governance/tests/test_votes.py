@@ -286,3 +286,17 @@ def test_the_demo_votes_one_open_and_one_counted(staff):
     assert closed.body is None and closed.secret and closed.counted_at is not None
     assert closed.results["voted"] == summary["closed_votes"]
     assert generate_votes([body], seed=7) is None
+
+
+def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(client, staff):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    response = client.post(reverse("governance:resolution-new"), {
+        "form_token": "0b6f1c9e-27c4-4c1e-9a7a-3f2d1e0c5b11", "title_fr": "Feuille de route", "title_en": "",
+        "options": "Pour / For", "quorum_percent": "120", "majority": "simple", "max_proxies": "1",
+        "opens_at": "2027-01-10T09:00", "closes_at": "2027-01-09T09:00"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Resolution.objects.exists()
+    for words in ("au moins deux options", "entre 0 et 100", "se clore après", "Feuille de route", "120"):
+        assert words in page, words
