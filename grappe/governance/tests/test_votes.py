@@ -300,3 +300,40 @@ def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(clie
     assert response.status_code == 200 and not Resolution.objects.exists()
     for words in ("au moins deux options", "entre 0 et 100", "se clore après", "Feuille de route", "120"):
         assert words in page, words
+
+
+def test_the_holders_ballot_page_shows_its_own_vote_and_the_proxy(client, org_a, org_b):
+    from django.urls import reverse
+
+    admin_a, admin_b = admin_of(org_a), admin_of(org_b)
+    resolution = make_resolution()
+    votes.give_proxy(actor=admin_a, resolution=resolution, holder=org_b)
+    client.force_login(admin_b)
+    page = client.get(reverse("governance:resolution-detail", args=[resolution.pk])).content.decode()
+    assert f"Pour {org_b} (votre organisation)" in page and f"Par procuration pour {org_a}" in page
+    response = client.post(reverse("governance:resolution-vote", args=[resolution.pk]),
+                           {"option": option(resolution, "For").pk, "organisation": org_a.pk})
+    assert response.status_code == 302
+    assert Vote.objects.get(organisation=org_a).by_proxy
+
+
+def test_the_api_casts_through_the_same_service_and_says_why_it_refuses(client, org_a):
+    from django.urls import reverse
+
+    from grappe.conftest import api_key_headers
+
+    admin = admin_of(org_a)
+    resolution = make_resolution(secret=True)
+    path = reverse("api:governance-resolution-vote", args=[resolution.pk])
+    headers = api_key_headers(admin)
+    other = make_resolution(title_en="Other")
+    assert client.post(path, {"option": option(other, "For").pk}, content_type="application/json",
+                       **headers).status_code == 422
+    first = client.post(path, {"option": option(resolution, "For").pk}, content_type="application/json", **headers)
+    assert first.status_code == 200 and first.json()["result"] == "cast"
+    again = client.post(path, {"option": option(resolution, "Against").pk}, content_type="application/json",
+                        **headers)
+    assert again.status_code == 409
+    listed = client.get(reverse("api:governance-resolutions"), **headers).json()
+    assert {r["id"] for r in listed} == {resolution.pk, other.pk}
+    assert all(o["votes"] is None for r in listed for o in r["options"])  # no count before closing
