@@ -6,14 +6,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
-from grappe.conftest import make_member, make_organisation
+from grappe.conftest import api_key_headers, committed, make_member, make_organisation
 from grappe.core import notify
 from grappe.core.errors import Conflict
 from grappe.core.models import AuditEntry, Notification
-from grappe.governance.models import Elector, Proxy, Recusal, Resolution, Vote
+from grappe.governance.demo_data import generate_votes
+from grappe.governance.models import AgendaItem, Elector, Meeting, Proxy, Recusal, Resolution, Vote
 from grappe.governance.services import resolutions, votes
+from grappe.governance.tasks import count_closed_resolutions_task
 from grappe.members.models import MembershipStatus, OrgRole
 
 from .factories import make_body, make_resolution, option, seat
@@ -73,8 +77,6 @@ def test_the_staff_draft_to_the_membership_and_a_co_chair_to_their_body_only(sta
 
 
 def test_publishing_freezes_the_electorate_and_tells_the_voters_in_their_language(staff, org_a, org_b):
-    from grappe.conftest import committed
-
     suspended = make_organisation("Suspendue", membership_status=MembershipStatus.SUSPENDED)
     admin_a, admin_b, admin_s = admin_of(org_a), admin_of(org_b), admin_of(suspended)
     plain = make_member(org_a, "plain@alpha.test")
@@ -94,6 +96,9 @@ def test_publishing_freezes_the_electorate_and_tells_the_voters_in_their_languag
             "“Feuille de route”" in notify.readable(Notification.objects.first()).text)
     with pytest.raises(Conflict):
         resolutions.publish(actor=staff, resolution=resolution)
+    # The database task backend runs the count at the closing time.
+    queued = DBTaskResult.objects.get(task_path="grappe.governance.tasks.count_resolution_task")
+    assert queued.run_after == resolution.closes_at and queued.args_kwargs["args"] == [resolution.pk]
 
 
 def test_a_body_votes_by_its_member_organisations_never_by_staff_seats(staff, org_a, org_b):
@@ -155,8 +160,6 @@ def test_a_vote_outside_its_window_or_once_counted_is_refused(org_a):
 
 
 def test_a_recused_person_casts_nothing(org_a, staff):
-    from grappe.governance.models import AgendaItem, Meeting
-
     body = make_body()
     meeting = Meeting.objects.create(body=body, starts_at=timezone.now(),
                                      ends_at=timezone.now() + datetime.timedelta(hours=1))
@@ -262,8 +265,6 @@ def test_quorum_not_met_and_the_count_happens_once(settings):
 
 
 def test_the_daily_task_counts_what_closed():
-    from grappe.governance.tasks import count_closed_resolutions_task
-
     resolution = make_resolution()
     electors(1)
     close(resolution)
@@ -273,8 +274,6 @@ def test_the_daily_task_counts_what_closed():
 
 
 def test_the_demo_votes_one_open_and_one_counted(staff):
-    from grappe.governance.demo_data import generate_votes
-
     people = electors(6)
     body = make_body()
     for person in people[:3]:
@@ -289,8 +288,6 @@ def test_the_demo_votes_one_open_and_one_counted(staff):
 
 
 def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(client, staff):
-    from django.urls import reverse
-
     client.force_login(staff)
     response = client.post(reverse("governance:resolution-new"), {
         "form_token": "0b6f1c9e-27c4-4c1e-9a7a-3f2d1e0c5b11", "title_fr": "Feuille de route", "title_en": "",
@@ -303,8 +300,6 @@ def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(clie
 
 
 def test_the_holders_ballot_page_shows_its_own_vote_and_the_proxy(client, org_a, org_b):
-    from django.urls import reverse
-
     admin_a, admin_b = admin_of(org_a), admin_of(org_b)
     resolution = make_resolution()
     votes.give_proxy(actor=admin_a, resolution=resolution, holder=org_b)
@@ -318,10 +313,6 @@ def test_the_holders_ballot_page_shows_its_own_vote_and_the_proxy(client, org_a,
 
 
 def test_the_api_casts_through_the_same_service_and_says_why_it_refuses(client, org_a):
-    from django.urls import reverse
-
-    from grappe.conftest import api_key_headers
-
     admin = admin_of(org_a)
     resolution = make_resolution(secret=True)
     path = reverse("api:governance-resolution-vote", args=[resolution.pk])
