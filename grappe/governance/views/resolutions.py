@@ -93,8 +93,9 @@ def resolution_vote(request, pk):
         try:
             done = votes.cast(actor=request.user, resolution=resolution, option=form.cleaned_data["option"],
                               organisation=organisation)
-            messages.success(request, (_("The vote of %(organisation)s is changed.") if done == "changed"
-                                       else _("The vote of %(organisation)s is cast.")) % {"organisation": organisation})
+            said = (_("The vote of %(organisation)s is changed.") if done == "changed"
+                    else _("The vote of %(organisation)s is cast."))
+            messages.success(request, said % {"organisation": organisation})
             return redirect("governance:resolution-detail", pk=resolution.pk)
         except ValidationError as error:
             refused(request, error)
