@@ -71,7 +71,8 @@ def _draft_data(ctx):
     now = timezone.localtime()
     return {"form_token": "8f5c0a7e-3c1f-4a55-9f0e-5d7a8c1b2e40", "body": ctx.committee.pk, "title_fr": "Feuille",
             "title_en": "Roadmap", "options": "Pour / For\nContre / Against",
-            "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"), "quorum_percent": "50",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"), "quorum_percent": "50",
             "majority": "simple", "max_proxies": "1"}
 
 
