@@ -10,7 +10,7 @@ The demo program adds a closed call (scored, decided, partly paid) and an open o
 of open calls shows with its eligibility, organisation A's included; A starts a draft to the open call, and the
 programs pages that take an object (program, call, application) are swept with these. A draft call and a funded
 project of A (a pilot call of its own, every step through the services; milestones, a claim awaiting review) give
-the setup and milestone pages theirs.
+the setup and milestone pages theirs. The demo's governance bodies give the governance pages theirs.
 """
 
 import datetime
@@ -82,6 +82,7 @@ def seed_demo_activity(ctx) -> None:
                                       upload=SimpleUploadedFile("Plan d'affaires — Alpha Usinage.pdf",
                                                                 demo_pdf("Plan d'affaires", ctx.application.title)))
             _funded_project(ctx, demo)
+        _governance(ctx)
 
 
 def _funded_project(ctx, demo) -> None:
@@ -130,3 +131,21 @@ def _funded_project(ctx, demo) -> None:
          "amount": Decimal("60000.00")}])[0]
     milestones.submit_report(actor=ctx.own_user, milestone=ctx.milestone, text="Équipement installé, essais lancés.",
                              amount=Decimal("40000.00"))
+
+
+def _governance(ctx) -> None:
+    """The demo's axes, committees and work stream (governance.demo_data); the matrix's governance pages read the
+    environment axis and committee (ctx.axis, ctx.committee: co-chaired, with members and pending requests). A's
+    user sits on the open work stream (the list's "My committees"), A's admin is invited to the committee (the
+    list's "accept"). The demo's votes: the committee's open resolution (ctx.resolution) and the membership's
+    closed and counted one (ctx.closed)."""
+    from grappe.governance.demo_data import generate_governance, generate_votes
+    from grappe.governance.models import Resolution
+    from grappe.governance.services import membership
+
+    made = generate_governance(seed=2026)["bodies"]
+    ctx.axis, ctx.committee = made["environment_axis"], made["environment_committee"]
+    membership.join(actor=ctx.own_user, body=made["decarbonisation"])
+    membership.invite(actor=ctx.staff, body=ctx.committee, user=ctx.own_admin)
+    voted = generate_votes(made, seed=2026)
+    ctx.resolution, ctx.closed = (Resolution.objects.get(pk=voted[key]) for key in ("open", "closed"))

@@ -14,6 +14,29 @@ class GovernanceConfig(AppConfig):
 
         notify.register_kinds(KINDS)
         audit.register_actions({})
-        from .services.votes import AUDIT_ACTIONS as VOTE_ACTIONS
-
-        audit.register_actions(VOTE_ACTIONS)
+        # Bodies and their membership (services/bodies.py, services/membership.py).
+        audit.register_actions({
+            "body.archived": _("Body archived"),
+            "body.changed": _("Body changed"),
+            "body.co_chair_appointed": _("Co-chair appointed"),
+            "body.created": _("Body created"),
+            "body.invitation_accepted": _("Invitation to a body accepted"),
+            "body.invitation_declined": _("Invitation to a body declined"),
+            "body.join_requested": _("Asked to join a body"),
+            "body.joined": _("Joined a body"),
+            "body.left": _("Left a body"),
+            "body.member_invited": _("Invited to a body"),
+            "body.member_removed": _("Removed from a body"),
+            "body.request_accepted": _("Request to join a body accepted"),
+            "body.request_refused": _("Request to join a body refused"),
+        })
+        # Resolutions and votes (services/resolutions.py, services/votes.py).
+        audit.register_actions({
+            "proxy.given": _("Proxy given"),
+            "proxy.withdrawn": _("Proxy withdrawn"),
+            "resolution.counted": _("Resolution counted"),
+            "resolution.drafted": _("Resolution drafted"),
+            "resolution.published": _("Resolution published to its electors"),
+            "vote.cast": _("Organisation’s vote cast"),
+            "vote.changed": _("Organisation’s vote changed"),
+        })

@@ -9,10 +9,10 @@ account is staff.
 
 import rules
 
-from grappe.members.models import MembershipStatus
+from grappe.members.models import MembershipStatus, OrgRole
 from grappe.members.rules import is_cluster_staff, is_member_user
 
-from .models import BodyMember, MembershipState
+from .models import BodyMember, MembershipState, Recusal
 
 
 def seat_of(user, body) -> BodyMember | None:
@@ -49,8 +49,16 @@ rules.add_perm("governance.manage_bodies", is_cluster_staff)
 rules.add_perm("governance.chair_body", co_chairs | is_cluster_staff)
 
 
-# Resolutions and votes ----------------------------------------------------------------------------------------
-#
+# --- bodies and their membership (services/bodies.py, services/membership.py) ---
+# Who sits on a body, and what they asked or were asked, is for its members and the staff.
+rules.add_perm("governance.view_body_members", sits_on | is_cluster_staff)
+# A body's co-chairs invite people and answer requests to join; the staff may do it for any body.
+rules.add_perm("governance.manage_members", co_chairs | is_cluster_staff)
+# A member organisation's person joins a body (or asks to); the staff may sit on any.
+rules.add_perm("governance.join_bodies", is_member_user | is_cluster_staff)
+
+
+# --- resolutions and votes (services/resolutions.py, services/votes.py) ---
 # One organisation, one vote. The people *authorised* to cast an organisation's vote on a resolution are, while
 # they act for it (user.organisation, so leaving it ends the right at once) and it is a member in good standing
 # (membership ACTIVE):
@@ -63,16 +71,12 @@ rules.add_perm("governance.chair_body", co_chairs | is_cluster_staff)
 
 def is_recused(user, resolution) -> bool:
     """The person declared (or was recorded with) a conflict on the resolution's agenda item."""
-    from .models import Recusal
-
     return resolution.item_id is not None and Recusal.objects.filter(item_id=resolution.item_id, user=user).exists()
 
 
 def is_authorised_voter(user, resolution) -> bool:
     """The person may cast their organisation's vote on the resolution (see above); not checked: whether the
     organisation is an elector or gave its proxy (the service says so in words)."""
-    from grappe.members.models import OrgRole
-
     if not is_member_user(user):
         return False
     if user.person.org_role != OrgRole.ADMIN and not (resolution.body_id and sits_on(user, resolution.body)):

@@ -1,12 +1,31 @@
 """Reads of shared governance that more than one page or endpoint needs."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from grappe.members.models import Organisation
 
 from . import rules as seat_rules
-from .models import Body, BodyKind, Elector, MembershipState, Participation, Proxy, Resolution, Vote
+from .models import (
+    ActionItem,
+    ActionStatus,
+    Body,
+    BodyKind,
+    BodyMember,
+    Elector,
+    Meeting,
+    MeetingStatus,
+    MembershipState,
+    Minutes,
+    MinutesStatus,
+    Participation,
+    Proxy,
+    Resolution,
+    Vote,
+)
 
 
 def bodies() -> QuerySet[Body]:
@@ -25,7 +44,72 @@ def bodies_by_kind() -> list[tuple[str, list[Body]]]:
             for kind, label in BodyKind.choices if any(body.kind == kind for body in found)]
 
 
-# Resolutions and votes ----------------------------------------------------------------------------------------
+# --- bodies and their membership: the list, a body's page, the staff's activity overview ---
+
+def co_chair_seats() -> Prefetch:
+    """Prefetch each body's co-chairs (`body.co_chair_seats`: their seats with person and organisation)."""
+    return Prefetch("members", to_attr="co_chair_seats",
+                    queryset=BodyMember.objects.filter(chair_seat__isnull=False, state=MembershipState.ACTIVE)
+                    .select_related("user", "organisation").order_by("chair_seat"))
+
+
+def body_tree() -> tuple[list[Body], list[Body]]:
+    """The running axes, each with its committees and work streams (`under`), and the bodies under no running
+    axis. Each body has its count of members and its co-chairs' seats (`co_chair_seats`)."""
+    found = list(bodies().prefetch_related(co_chair_seats()))
+    axes = [body for body in found if body.kind == BodyKind.AXIS]
+    for axis in axes:
+        axis.under = [body for body in found if body.parent_id == axis.pk]
+    running = {axis.pk for axis in axes}
+    loose = [body for body in found if body.kind != BodyKind.AXIS and body.parent_id not in running]
+    return axes, loose
+
+
+def memberships_of(user) -> dict[int, BodyMember]:
+    """The user's rows in every body (invited, asked, member; not those they left), by body id."""
+    if not user.is_authenticated:
+        return {}
+    rows = BodyMember.objects.filter(user=user).exclude(state=MembershipState.LEFT)
+    return {row.body_id: row for row in rows}
+
+
+def members_of(body: Body) -> list[BodyMember]:
+    """The body's active members, co-chairs first, with their organisation."""
+    return list(body.members.filter(state=MembershipState.ACTIVE).select_related("user", "organisation")
+                .order_by(F("chair_seat").asc(nulls_last=True), "user__full_name", "user__email"))
+
+
+def pending_of(body: Body) -> list[BodyMember]:
+    """Who is invited and who asked to join, oldest first."""
+    return list(body.members.filter(state__in=[MembershipState.INVITED, MembershipState.REQUESTED])
+                .select_related("user", "organisation", "invited_by").order_by("state", "created_at"))
+
+
+def activity() -> list[Body]:
+    """Every running body with what the staff follow: active members, meetings held in the last twelve months,
+    the next meeting, open and overdue action items, the last approved minutes. One query: each figure is a
+    subquery of its own, so that no join multiplies another."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(body=OuterRef("pk")).exclude(status=MeetingStatus.CANCELLED)
+    actions = ActionItem.objects.filter(meeting__body=OuterRef("pk"), status=ActionStatus.OPEN)
+    approved = Minutes.objects.filter(meeting__body=OuterRef("pk"), status=MinutesStatus.APPROVED)
+    return list(bodies().annotate(
+        meetings_held=_count(meetings.filter(starts_at__gte=now - datetime.timedelta(days=365), starts_at__lt=now)),
+        next_meeting=Subquery(meetings.filter(starts_at__gte=now, status=MeetingStatus.SCHEDULED)
+                              .order_by("starts_at").values("starts_at")[:1]),
+        open_actions=_count(actions),
+        overdue_actions=_count(actions.filter(due_on__lt=timezone.localdate())),
+        last_minutes=Subquery(approved.order_by("-approved_at").values("approved_at")[:1]),
+    ).prefetch_related(co_chair_seats()))
+
+
+def _count(queryset) -> Coalesce:
+    """The rows of a correlated queryset, counted in a subquery (COUNT as a plain function: no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+# --- resolutions and votes: the list, a ballot, the turnout ---
 
 def resolutions_for(user) -> dict[str, list]:
     """The resolutions the user may read, as the list page groups them: drafts (those they may publish), open,

@@ -2,11 +2,28 @@
 
 from django.urls import path
 
-from .views import bodies, resolutions
+from .views import bodies, membership, resolutions
 
 app_name = "governance"
 urlpatterns = [
     path("", bodies.body_list, name="body-list"),
+    # Bodies and their membership.
+    path("new/", bodies.body_form, name="body-create"),
+    path("activity/", bodies.activity, name="activity"),
+    path("<int:pk>/", bodies.body_detail, name="body-detail"),
+    path("<int:pk>/edit/", bodies.body_form, name="body-edit"),
+    path("<int:pk>/archive/", bodies.body_archive, name="body-archive"),
+    path("<int:pk>/co-chairs/", bodies.co_chair_form, name="body-co-chairs"),
+    path("<int:pk>/invite/", membership.invite, name="body-invite"),
+    path("<int:pk>/join/", membership.join, name="body-join"),
+    path("<int:pk>/leave/", membership.leave, name="body-leave"),
+    path("members/<int:pk>/accept-invitation/", membership.invitation_answer, {"accept": True},
+         name="invitation-accept"),
+    path("members/<int:pk>/decline-invitation/", membership.invitation_answer, {"accept": False},
+         name="invitation-decline"),
+    path("members/<int:pk>/accept-request/", membership.request_answer, {"accept": True}, name="request-accept"),
+    path("members/<int:pk>/refuse-request/", membership.request_answer, {"accept": False}, name="request-refuse"),
+    path("members/<int:pk>/remove/", membership.member_remove, name="member-remove"),
 ]
 
 # Resolutions and votes

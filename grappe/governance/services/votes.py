@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from grappe.core import audit
 from grappe.core.errors import Conflict
@@ -214,14 +213,3 @@ def withdraw_proxy(*, actor, resolution) -> None:
         audit.record(actor, "proxy.withdrawn", resolution, before={"grantor": grantor.pk, "holder": proxy.holder_id})
 
 
-
-# What the audit page calls these actions (registered from apps.py).
-AUDIT_ACTIONS = {
-    "resolution.drafted": gettext_lazy("Resolution drafted"),
-    "resolution.published": gettext_lazy("Resolution published to its electors"),
-    "resolution.counted": gettext_lazy("Resolution counted"),
-    "vote.cast": gettext_lazy("Organisation’s vote cast"),
-    "vote.changed": gettext_lazy("Organisation’s vote changed"),
-    "proxy.given": gettext_lazy("Proxy given"),
-    "proxy.withdrawn": gettext_lazy("Proxy withdrawn"),
-}

@@ -35,7 +35,222 @@ class TestBodyListApi(PermissionMatrix):
     expect = {**MEMBERS_AND_STAFF, ANONYMOUS: 401}
 
 
-# Resolutions and votes ----------------------------------------------------------------------------------------
+# --- bodies and their membership (the governance actors of matrix.py) ---
+from grappe.governance.models import Body, BodyKind, BodyMember, ChairSeat, MembershipState  # noqa: E402
+
+from .factories import seat  # noqa: E402
+from .matrix import BODY_MEMBER, CO_CHAIR, GOVERNANCE_ACTORS, GovernanceMatrix  # noqa: E402
+
+VIEWERS = {**dict.fromkeys(GOVERNANCE_ACTORS, 200), ANONYMOUS: 302, OBSERVER: 403}
+STAFF_PAGE = {**dict.fromkeys(GOVERNANCE_ACTORS, 403), ANONYMOUS: 302, STAFF: 200}
+STAFF_WRITE = {**dict.fromkeys(GOVERNANCE_ACTORS, 403), ANONYMOUS: 302, STAFF: 302}
+CHAIRS_PAGE = {**STAFF_PAGE, CO_CHAIR: 200}
+CHAIRS_WRITE = {**STAFF_WRITE, CO_CHAIR: 302}
+# A POST that answers with the body's page: refused (a message) or done, the page follows.
+VIEWERS_WRITE = {**dict.fromkeys(GOVERNANCE_ACTORS, 302), OBSERVER: 403}
+
+
+def body_data(ctx) -> dict:
+    return {"form_token": "3f2b0c84-46d4-4b1f-9f7e-4c5a3b2d1e0f", "kind": BodyKind.WORK_STREAM,
+            "parent": ctx.axis.pk, "name_fr": "Chantier décarbonation", "name_en": "Decarbonisation work stream",
+            "mandate_fr": "", "mandate_en": "", "language": "fr", "open_to_members": "on"}
+
+
+def state_of(user_attr: str):
+    """The effect: the state of one actor's membership of the committee (None without one)."""
+    def effect(ctx, *args):
+        return BodyMember.objects.filter(body=ctx.committee, user=getattr(ctx, user_attr)).values_list(
+            "state", flat=True).first()
+    return effect
+
+
+class TestBodyListGovernance(GovernanceMatrix):
+    url = "governance:body-list"
+    expect = VIEWERS
+
+
+class TestBodyDetail(GovernanceMatrix):
+    url = "governance:body-detail"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = VIEWERS
+
+
+class TestArchivedBodyDetail(GovernanceMatrix):
+    """An archived body is the staff's alone: nobody else learns it exists."""
+
+    url = "governance:body-detail"
+    args = staticmethod(lambda ctx: [Body.objects.create(
+        kind=BodyKind.COMMITTEE, name_fr="Ancien comité", name_en="Former committee",
+        archived_at="2025-01-01T00:00Z").pk])
+    expect = {**dict.fromkeys(GOVERNANCE_ACTORS, 404), ANONYMOUS: 302, OBSERVER: 403, STAFF: 200}
+
+
+class TestActivity(GovernanceMatrix):
+    url = "governance:activity"
+    expect = STAFF_PAGE
+
+
+class TestBodyCreatePage(GovernanceMatrix):
+    url = "governance:body-create"
+    expect = STAFF_PAGE
+
+
+class TestBodyCreate(GovernanceMatrix):
+    url = "governance:body-create"
+    method = "post"
+    data = staticmethod(body_data)
+    expect = STAFF_WRITE
+    audit_action = "body.created"
+
+
+class TestBodyEditPage(GovernanceMatrix):
+    url = "governance:body-edit"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = STAFF_PAGE
+
+
+class TestBodyEdit(GovernanceMatrix):
+    url = "governance:body-edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    data = staticmethod(lambda ctx: {**body_data(ctx), "kind": BodyKind.COMMITTEE, "name_fr": "Comité climat"})
+    expect = STAFF_WRITE
+    audit_action = "body.changed"
+    effect = staticmethod(lambda ctx, pk: Body.objects.get(pk=pk).name_fr)
+
+
+class TestBodyArchive(GovernanceMatrix):
+    url = "governance:body-archive"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = STAFF_WRITE
+    audit_action = "body.archived"
+    effect = staticmethod(lambda ctx, pk: Body.objects.get(pk=pk).archived_at)
+
+
+class TestCoChairsPage(GovernanceMatrix):
+    url = "governance:body-co-chairs"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = STAFF_PAGE
+
+
+class TestCoChairAppoint(GovernanceMatrix):
+    """The staff give the industry seat to the committee's member of organisation D."""
+
+    url = "governance:body-co-chairs"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    data = staticmethod(lambda ctx: {
+        "form_token": "0b0f3c1e-7e0a-4d43-9d0e-2f3c4b5a6d7e", "seat": ChairSeat.INDUSTRY,
+        "member": BodyMember.objects.get(body=ctx.committee, user=ctx.body_member).pk})
+    expect = STAFF_WRITE
+    audit_action = "body.co_chair_appointed"
+    effect = staticmethod(lambda ctx, pk: BodyMember.objects.get(body=pk, chair_seat=ChairSeat.INDUSTRY).user_id)
+
+
+class TestInvitePage(GovernanceMatrix):
+    url = "governance:body-invite"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = CHAIRS_PAGE
+
+
+class TestInvite(GovernanceMatrix):
+    """A co-chair or the staff invite OWN_USER (a person of A who does not sit on the committee)."""
+
+    url = "governance:body-invite"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    data = staticmethod(lambda ctx: {"form_token": "5d1e6a2b-8c3f-4e9a-b0d1-c2e3f4a5b6c7", "email": ctx.own_user.email})
+    expect = CHAIRS_WRITE
+    audit_action = "body.member_invited"
+
+
+class TestJoin(GovernanceMatrix):
+    """The committee is on request: a member user who does not sit on it asks to join; those who sit on it
+    already change nothing (a second click)."""
+
+    url = "governance:body-join"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = VIEWERS_WRITE
+    writers = {OWN_USER, OWN_ADMIN, OTHER_MEMBER}
+    audit_action = "body.join_requested"
+
+
+class TestLeave(GovernanceMatrix):
+    """A member leaves; a co-chair keeps the seat until it is given to someone else; others are not members."""
+
+    url = "governance:body-leave"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = VIEWERS_WRITE
+    writers = {BODY_MEMBER}
+    audit_action = "body.left"
+    effect = staticmethod(state_of("body_member"))
+
+
+def invited_own_user(ctx) -> list:
+    return [seat(ctx.committee, ctx.own_user, state=MembershipState.INVITED).pk]
+
+
+class TestInvitationAccept(GovernanceMatrix):
+    """Only the invited person answers their invitation; to anyone else it does not exist."""
+
+    url = "governance:invitation-accept"
+    method = "post"
+    args = staticmethod(invited_own_user)
+    expect = {**dict.fromkeys(GOVERNANCE_ACTORS, 404), ANONYMOUS: 302, OBSERVER: 403, OWN_USER: 302}
+    audit_action = "body.invitation_accepted"
+    effect = staticmethod(lambda ctx, pk: BodyMember.objects.get(pk=pk).state)
+
+
+class TestInvitationDecline(GovernanceMatrix):
+    url = "governance:invitation-decline"
+    method = "post"
+    args = staticmethod(invited_own_user)
+    expect = {**dict.fromkeys(GOVERNANCE_ACTORS, 404), ANONYMOUS: 302, OBSERVER: 403, OWN_USER: 302}
+    audit_action = "body.invitation_declined"
+
+
+def requested_by_other_member(ctx) -> list:
+    return [seat(ctx.committee, ctx.other_member, state=MembershipState.REQUESTED).pk]
+
+
+class TestRequestAccept(GovernanceMatrix):
+    url = "governance:request-accept"
+    method = "post"
+    args = staticmethod(requested_by_other_member)
+    expect = CHAIRS_WRITE
+    audit_action = "body.request_accepted"
+    effect = staticmethod(lambda ctx, pk: BodyMember.objects.get(pk=pk).state)
+
+
+class TestRequestRefuse(GovernanceMatrix):
+    url = "governance:request-refuse"
+    method = "post"
+    args = staticmethod(requested_by_other_member)
+    expect = CHAIRS_WRITE
+    audit_action = "body.request_refused"
+
+
+class TestMemberRemove(GovernanceMatrix):
+    """A co-chair or the staff remove the committee's member of organisation D."""
+
+    url = "governance:member-remove"
+    method = "post"
+    args = staticmethod(lambda ctx: [BodyMember.objects.get(body=ctx.committee, user=ctx.body_member).pk])
+    expect = CHAIRS_WRITE
+    audit_action = "body.member_removed"
+    effect = staticmethod(lambda ctx, pk: BodyMember.objects.get(pk=pk).state)
+
+
+class TestBodyDetailApi(GovernanceMatrix):
+    url = "api:governance-body"
+    args = staticmethod(lambda ctx: [ctx.committee.pk])
+    expect = {**VIEWERS, ANONYMOUS: 401}
+
+
+# --- resolutions and votes ---
 # The committee's electors are organisation A (its co-chair sits for it) and D (BODY_MEMBER). A's administrator
 # and the co-chair cast A's vote; BODY_MEMBER casts D's; A's plain user (not on the committee), B's member, the
 # staff (staff seats do not vote) and the observer cast nothing. A draft is seen by those who may publish it.

@@ -53,3 +53,38 @@ def test_an_amount_typed_the_english_way_on_a_french_page_is_refused_with_a_clea
     assert response.status_code == 200
     assert "« 12,500 » pourrait vouloir dire 12,50\u00a0$ ou 12\u00a0500,00\u00a0$" in response.content.decode()
     assert not Application.objects.exists() and Program.objects.count() == 1
+
+
+def test_a_refused_staff_form_comes_back_with_what_was_typed_and_why(client, staff, org_user, org_a):
+    program = make_program(staff, envelope="50000.00")
+    application = make_application(make_call(program), org_a, org_user, amount="40000.00",
+                                   status=ApplicationStatus.UNDER_REVIEW)
+    client.force_login(staff)
+
+    response = client.post(f"/fr/programs/applications/{application.pk}/decide/",
+                           {"outcome": "funded", "amount": "60 000 $", "reason": "Projet structurant"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Projet structurant</textarea>" in page and 'value="60 000 $"' in page and "alert-danger" in page
+    assert not hasattr(Application.objects.get(pk=application.pk), "decision")
+
+
+def test_a_payment_with_an_unreadable_date_is_refused_and_kept(client, staff, org_user, org_a):
+    program = make_program(staff, envelope="50000.00")
+    application = make_application(make_call(program), org_a, org_user, amount="40000.00",
+                                   status=ApplicationStatus.UNDER_REVIEW)
+    client.force_login(staff)
+    client.post(f"/fr/programs/applications/{application.pk}/decide/",
+                {"outcome": "funded", "amount": "40 000 $", "reason": ""})
+    client.post(f"/fr/programs/applications/{application.pk}/commit/", {"amount": "40 000,00 $"})
+    [milestone] = milestones.set_milestones(actor=staff, commitment=application.commitment, rows=[
+        {"id": None, "name": "Jalon 1", "due_on": datetime.date(2027, 3, 1), "amount": Decimal("20000.00")}])
+
+    response = client.post(f"/fr/programs/applications/{application.pk}/disburse/",
+                           {"milestone": milestone.pk, "amount": "12 345", "paid_on": "31/31/2027"})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and 'value="12 345"' in page and 'value="31/31/2027"' in page
+    program.refresh_from_db()
+    assert program.disbursed == 0

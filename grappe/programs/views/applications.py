@@ -31,7 +31,12 @@ def _visible(request, pk) -> Application:
 
 
 def application_detail(request, pk):
-    application = _visible(request, pk)
+    return application_page(request, _visible(request, pk))
+
+
+def application_page(request, application: Application, bound: dict | None = None):
+    """The application's page. `bound`: a staff form that was refused ({context name: form}), shown again with
+    what was typed and why it was refused, in place of its empty one."""
     user = request.user
     staff = user.has_perm("programs.manage_program")
     return render(request, "programs/application_detail.html", {
@@ -44,7 +49,7 @@ def application_detail(request, pk):
         "reason_form": ReasonForm(), **(_money(application) if staff else {}),
         **documents_context(user, application), **consortium_context(user, application),
         "my_assignment": application.assignments.filter(evaluator=user).first() if user.is_authenticated else None,
-        **milestones_context(application, user)})
+        **milestones_context(application, user), **(bound or {})})
 
 
 def _money(application: Application) -> dict:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from grappe.events.demo_data import generate_event
+from grappe.governance.demo_data import generate_governance
 from grappe.listening.services import themes as theme_services
 from grappe.listening.demo_data import generate_listening
 from grappe.listening.models import ThemeRun
@@ -20,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Generate a realistic, deterministic aerospace cluster (about 300 organisations and 1,000 people by "
         "default; --organisations 5000 --people 50000 for the benchmarks) and the demo sign-ins. "
-        "Then adds the cluster's activity (members' needs and surveys, a published B2B day, a government program with a closed and an open call) unless "
+        "Then adds the cluster's activity (members' needs and surveys, a published B2B day, a government program with a closed and an open call, "
+        "co-chaired axes, committees and work streams) unless "
         "--cluster-only. Does nothing but print the sign-ins when everything is already there."
     )
 
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             program = generate_programs(seed=seed)
             program_seconds = time.monotonic() - started
+            governance = generate_governance(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -77,6 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo program “{program.program.name_fr}”: {program.applications} applications, "
                 f"{program.funded} funded, a closed call and an open one ({program_seconds:.1f} s).")
+        if governance["bodies"]:
+            self.stdout.write(f"Governance: {len(governance['bodies'])} axes, committees and work streams, "
+                              "each co-chaired, with their members.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
