@@ -42,14 +42,15 @@ def resolution_list(request):
         "may_draft": request.user.has_perm("governance.draft_resolutions")})
 
 
-def _page(request, resolution, *, ballots=None, proxy_form=None, status=200):
+def _page(request, resolution, *, ballots=None, proxy_form=None):
     entries = selectors.ballot(request.user, resolution)
     ballots = ballots or {}
     is_open = _is_open(resolution)
     for entry in entries:
         entry["may_cast"] = is_open and entry["holder"] is None and not (resolution.secret and entry["voted"])
         key = entry["organisation"].pk
-        entry["form"] = ballots.get(key) or BallotForm(resolution=resolution, initial={
+        # One form per organisation on the page: ids of their own, so that each label names its own choice.
+        entry["form"] = ballots.get(key) or BallotForm(resolution=resolution, auto_id=f"id_{key}_%s", initial={
             "organisation": key, "option": entry["option"].pk if entry["option"] else None})
     own = next((e for e in entries if not e["by_proxy"]), None)
     may_give = (own is not None and not own["voted"] and own["holder"] is None and resolution.max_proxies > 0
@@ -60,7 +61,7 @@ def _page(request, resolution, *, ballots=None, proxy_form=None, status=200):
         "proxy_form": proxy_form or (ProxyForm(holders=selectors.proxy_holders(resolution, request.user))
                                      if may_give else None),
         "may_manage": request.user.has_perm("governance.manage_resolution", resolution),
-        "authorised": request.user.has_perm("governance.vote", resolution)}, status=status)
+        "authorised": request.user.has_perm("governance.vote", resolution)})
 
 
 def _is_open(resolution) -> bool:
