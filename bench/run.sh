@@ -35,6 +35,7 @@ run bench/program_report.py
 run bench/program_pages.py
 run bench/governance_minutes.py
 run bench/listening_bench.py
+run bench/governance_votes.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"

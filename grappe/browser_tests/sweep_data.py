@@ -165,11 +165,14 @@ def _governance(ctx) -> None:
     """The demo's axes, committees and work stream (governance.demo_data); the matrix's governance pages read the
     environment axis and committee (ctx.axis, ctx.committee: co-chaired, with members and pending requests). A's
     user sits on the open work stream (the list's "My committees"), A's admin is invited to the committee (the
-    list's "accept")."""
-    from grappe.governance.demo_data import generate_governance
+    list's "accept"). The demo's votes: the committee's open resolution (ctx.resolution) and the membership's
+    closed and counted one (ctx.closed)."""
+    from grappe.governance.demo_data import CLOSED_TITLE, OPEN_TITLE, generate_governance
+    from grappe.governance.models import Resolution
     from grappe.governance.services import membership
 
     made = generate_governance(seed=2026)["bodies"]
     ctx.axis, ctx.committee = made["environment_axis"], made["environment_committee"]
     membership.join(actor=ctx.own_user, body=made["decarbonisation"])
     membership.invite(actor=ctx.staff, body=ctx.committee, user=ctx.own_admin)
+    ctx.resolution, ctx.closed = (Resolution.objects.get(title_fr=title) for title in (OPEN_TITLE, CLOSED_TITLE))

@@ -49,6 +49,16 @@ class GovernanceConfig(AppConfig):
             "action.reopened": _("Action reopened"),
             "action.reminders_sent": _("Action reminders sent"),
         })
+        # Resolutions and votes (services/resolutions.py, services/votes.py).
+        audit.register_actions({
+            "proxy.given": _("Proxy given"),
+            "proxy.withdrawn": _("Proxy withdrawn"),
+            "resolution.counted": _("Resolution counted"),
+            "resolution.drafted": _("Resolution drafted"),
+            "resolution.published": _("Resolution published to its electors"),
+            "vote.cast": _("Organisation’s vote cast"),
+            "vote.changed": _("Organisation’s vote changed"),
+        })
 
 
 # The minutes (services/minutes.py).

@@ -5,7 +5,9 @@ Params hold plain values: the body's id and its names in both languages (`body_f
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import formats, timezone
 from django.utils.formats import date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from grappe.core.notify import Kind
@@ -97,4 +99,16 @@ KINDS.update({
     "governance.action_assigned": Kind(lambda p: _(
         "An action of %(body)s is yours, due on %(due)s: %(description)s") % {
             **p, "body": _body(p), "due": date_format(datetime.date.fromisoformat(p["due_on"]), "DATE_FORMAT")}),
+})
+
+
+# --- resolutions and votes (services/resolutions.py) ---
+def _resolution_published(p: dict) -> str:
+    closes = formats.date_format(timezone.localtime(parse_datetime(p["closes_at"])), "DATETIME_FORMAT")
+    return _("A resolution is put to your organisation’s vote: “%(title)s”, until %(closes)s.") % {
+        "title": in_language(p["title_fr"], p["title_en"]), "closes": closes}
+
+
+KINDS.update({
+    "governance.resolution_published": Kind(_resolution_published),
 })

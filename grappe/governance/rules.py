@@ -9,10 +9,10 @@ account is staff.
 
 import rules
 
-from grappe.members.models import MembershipStatus
+from grappe.members.models import MembershipStatus, OrgRole
 from grappe.members.rules import is_cluster_staff, is_member_user
 
-from .models import BodyMember, MembershipState
+from .models import BodyMember, MembershipState, Recusal
 
 
 def seat_of(user, body) -> BodyMember | None:
@@ -109,3 +109,64 @@ rules.add_perm("governance.run_meeting", chairs | is_cluster_staff)
 # A member declares their own conflict of interest on an item of a meeting of their body.
 rules.add_perm("governance.declare_recusal", sits_at)
 rules.add_perm("governance.complete_action", owns_for_the_body | chairs_for | is_cluster_staff)
+
+
+# --- resolutions and votes (services/resolutions.py, services/votes.py) ---
+# One organisation, one vote. The people *authorised* to cast an organisation's vote on a resolution are, while
+# they act for it (user.organisation, so leaving it ends the right at once) and it is a member in good standing
+# (membership ACTIVE):
+# - its administrators (Person.org_role admin), on every resolution;
+# - for a body's resolution, also its people who sit on that body.
+# A person recused on the resolution's agenda item casts nothing, neither for their organisation nor by proxy.
+# The staff draft and publish a resolution to the whole membership; a body's co-chairs (and the staff) to the
+# body. Published resolutions are read by every member and the staff; a draft only by those who may publish it.
+
+
+def is_recused(user, resolution) -> bool:
+    """The person declared (or was recorded with) a conflict on the resolution's agenda item."""
+    return resolution.item_id is not None and Recusal.objects.filter(item_id=resolution.item_id, user=user).exists()
+
+
+def is_authorised_voter(user, resolution) -> bool:
+    """The person may cast their organisation's vote on the resolution (see above); not checked: whether the
+    organisation is an elector or gave its proxy (the service says so in words)."""
+    if not is_member_user(user):
+        return False
+    if user.person.org_role != OrgRole.ADMIN and not (resolution.body_id and sits_on(user, resolution.body)):
+        return False
+    return not is_recused(user, resolution)
+
+
+@rules.predicate
+def may_publish_resolution(user, resolution) -> bool:
+    if resolution is None or resolution.body_id is None:
+        return False
+    return co_chairs(user, resolution.body)
+
+
+@rules.predicate
+def reads_resolution(user, resolution) -> bool:
+    if resolution is None:
+        return False
+    if resolution.published_at is not None:
+        return bool(is_member_user(user))
+    return bool(may_publish_resolution(user, resolution))
+
+
+@rules.predicate
+def co_chairs_a_body(user) -> bool:
+    return user.is_authenticated and any(
+        co_chairs(user, seat.body)
+        for seat in user.governance_seats.filter(chair_seat__isnull=False).select_related("body"))
+
+
+@rules.predicate
+def casts_a_vote(user, resolution) -> bool:
+    return resolution is not None and is_authorised_voter(user, resolution)
+
+
+rules.add_perm("governance.view_resolutions", is_member_user | is_cluster_staff)
+rules.add_perm("governance.draft_resolutions", co_chairs_a_body | is_cluster_staff)
+rules.add_perm("governance.view_resolution", reads_resolution | is_cluster_staff)
+rules.add_perm("governance.manage_resolution", may_publish_resolution | is_cluster_staff)
+rules.add_perm("governance.vote", casts_a_vote)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, agenda, bodies, meetings, membership, minutes, record
+from .views import actions, agenda, bodies, meetings, membership, minutes, record, resolutions
 
 app_name = "governance"
 urlpatterns = [
@@ -59,4 +59,16 @@ urlpatterns += [
     path("recusals/<int:pk>/withdraw/", agenda.recusal_withdraw, name="recusal-withdraw"),
     path("actions/", actions.my_actions, name="my-actions"),
     path("actions/<int:pk>/done/", actions.action_done, name="action-done"),
+]
+
+# Resolutions and votes
+urlpatterns += [
+    path("resolutions/", resolutions.resolution_list, name="resolution-list"),
+    path("resolutions/new/", resolutions.resolution_new, name="resolution-new"),
+    path("resolutions/<int:pk>/", resolutions.resolution_detail, name="resolution-detail"),
+    path("resolutions/<int:pk>/publish/", resolutions.resolution_publish, name="resolution-publish"),
+    path("resolutions/<int:pk>/vote/", resolutions.resolution_vote, name="resolution-vote"),
+    path("resolutions/<int:pk>/proxy/", resolutions.proxy_give, name="resolution-proxy"),
+    path("resolutions/<int:pk>/proxy/withdraw/", resolutions.proxy_withdraw, name="resolution-proxy-withdraw"),
+    path("resolutions/<int:pk>/results/", resolutions.resolution_results, name="resolution-results"),
 ]

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from grappe.conftest import api_key, make_member, make_organisation, make_staff
 from grappe.events.models import RequestStatus, ScheduleRun
 from grappe.events.tests.factories import make_event, make_request, register
+from grappe.governance.tests.factories import make_body, make_resolution
 from grappe.listening.tests.permission_objects import brief, need_of_a, survey
 from grappe.members.models import OrgRole
 from grappe.members.services import taxonomy as member_taxonomy
@@ -76,7 +77,8 @@ def cluster(django_db_setup, django_db_blocker, connection_kept_between_requests
             path={"slug": alpha.slug, "code": "machining-5-axis", "event_id": event.pk,
                   "request_id": request.pk, "run_id": ScheduleRun.objects.create(event=event, owner=staff).pk,
                   "survey_id": survey(ctx).pk, "brief_id": brief(ctx, published=True).pk,
-                  "opportunity_id": describe(members.alpha_admin, alpha).pk})
+                  "opportunity_id": describe(members.alpha_admin, alpha).pk,
+                  "resolution_id": make_resolution().pk, "body_id": make_body().pk})
         transaction.set_rollback(True)
 
 

@@ -56,7 +56,7 @@ def body_list(request):
     return [BodyOut(**_fields(body)) for body in selectors.bodies().prefetch_related(selectors.co_chair_seats())]
 
 
-@router.get("/governance/bodies/{body_id}", response=answers(BodyDetailOut, 403, 404),
+@router.get("/governance/bodies/{body_id}", response=answers(BodyDetailOut, 403, 404, 422),
             url_name="governance-body", summary="A body, with its members for its members and the staff")
 def body_detail(request, body_id: int):
     """A running body: its mandate and co-chairs; its active members (with their organisation) when the caller

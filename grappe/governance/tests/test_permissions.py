@@ -4,6 +4,10 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+import datetime
+
+import pytest
+from django.utils import timezone
 
 from grappe.core.tests.permission_matrix import (
     ACTORS,
@@ -20,6 +24,11 @@ from grappe.governance.models import Body, BodyKind, BodyMember, ChairSeat, Memb
 from .factories import seat
 from .matrix import BODY_MEMBER, CO_CHAIR, GOVERNANCE_ACTORS, GovernanceMatrix
 from .minutes_objects import minutes_objects
+from grappe.governance.models import Proxy, Resolution
+from grappe.governance.services import resolutions as resolution_services
+
+from .factories import make_resolution, option
+from .matrix import BODY_MEMBER, CO_CHAIR, GOVERNANCE_ACTORS, GovernanceMatrix
 
 pytestmark = pytest.mark.django_db
 
@@ -254,10 +263,10 @@ class TestBodyDetailApi(GovernanceMatrix):
 
 MINUTES_ACTORS = (*ACTORS, CO_CHAIR, BODY_MEMBER)
 MEMBERS_READ = {**MEMBERS_AND_STAFF, CO_CHAIR: 200, BODY_MEMBER: 200}
-BODY_READS = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 403,
+MINUTES_BODY_READS = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 403,
               CO_CHAIR: 200, BODY_MEMBER: 200}
 # A co-chair's write: the co-chair and the staff do it; a member of the body may not; the others do not see it.
-CHAIRS_WRITE = {**BODY_READS, STAFF: 302, CO_CHAIR: 302, BODY_MEMBER: 403}
+MINUTES_CHAIRS_WRITE = {**MINUTES_BODY_READS, STAFF: 302, CO_CHAIR: 302, BODY_MEMBER: 403}
 
 
 @pytest.fixture
@@ -305,13 +314,13 @@ class TestApprovedMinutesPdf(MinutesMatrix):
 class TestDraftMinutes(MinutesMatrix):
     url = "governance:minutes-detail"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).draft_minutes.pk])
-    expect = BODY_READS
+    expect = MINUTES_BODY_READS
 
 
 class TestCirculatedMinutesPdf(MinutesMatrix):
     url = "governance:minutes-pdf"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).circulated_minutes.pk])
-    expect = BODY_READS
+    expect = MINUTES_BODY_READS
 
 
 class TestGenerateMinutes(MinutesMatrix):
@@ -319,7 +328,7 @@ class TestGenerateMinutes(MinutesMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).unminuted_meeting.pk])
     # Every member sees the meeting (its body is the cluster's): generating is refused, not hidden.
-    expect = {**CHAIRS_WRITE, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403}
+    expect = {**MINUTES_CHAIRS_WRITE, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403}
     audit_action = "minutes.generated"
 
 
@@ -327,7 +336,7 @@ class TestCirculateMinutes(MinutesMatrix):
     url = "governance:minutes-circulate"
     method = "post"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).draft_minutes.pk])
-    expect = CHAIRS_WRITE
+    expect = MINUTES_CHAIRS_WRITE
     audit_action = "minutes.circulated"
     effect = staticmethod(_status("draft_minutes"))
 
@@ -336,7 +345,7 @@ class TestApproveMinutes(MinutesMatrix):
     url = "governance:minutes-approve"
     method = "post"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).circulated_minutes.pk])
-    expect = CHAIRS_WRITE
+    expect = MINUTES_CHAIRS_WRITE
     audit_action = "minutes.approved"
     effect = staticmethod(_status("circulated_minutes"))
 
@@ -349,7 +358,7 @@ class TestCommentMinutes(MinutesMatrix):
     method = "post"
     args = staticmethod(lambda ctx: [minutes_objects(ctx).circulated_minutes.pk])
     data = staticmethod(lambda ctx: {"text": "Au point 2, lire « 30 jours ».", "form_token": str(uuid.uuid4())})
-    expect = {**BODY_READS, STAFF: 403, CO_CHAIR: 302, BODY_MEMBER: 302}
+    expect = {**MINUTES_BODY_READS, STAFF: 403, CO_CHAIR: 302, BODY_MEMBER: 302}
     audit_action = "minutes.commented"
     effect = staticmethod(lambda ctx, pk: MinutesComment.objects.filter(minutes=pk).count())
 
@@ -361,8 +370,6 @@ class TestDecisions(MinutesMatrix):
 # industry co-chair, of organisation D) and a BODY_MEMBER (of organisation E) sit on the committee, whose staff
 # co-chair is another staff member than STAFF (who stands in as staff). OTHER_MEMBER, OWN_USER and OWN_ADMIN do
 # not sit on it: to them its meetings do not exist.
-CO_CHAIR = "co_chair"
-BODY_MEMBER = "body_member"
 MEETING_ACTORS = (*ACTORS, CO_CHAIR, BODY_MEMBER)
 
 NOT_SITTING = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, OBSERVER: 403}
@@ -612,3 +619,130 @@ class TestActionDone(MeetingsMatrix):
     expect = {**NOT_SITTING, OBSERVER: 404, STAFF: 302, CO_CHAIR: 302, BODY_MEMBER: 302}
     audit_action = "action.done"
     effect = staticmethod(lambda ctx, pk: ctx.action.__class__.objects.get(pk=pk).status)
+
+
+# --- resolutions and votes ---
+# The committee's electors are organisation A (its co-chair sits for it) and D (BODY_MEMBER). A's administrator
+# and the co-chair cast A's vote; BODY_MEMBER casts D's; A's plain user (not on the committee), B's member, the
+# staff (staff seats do not vote) and the observer cast nothing. A draft is seen by those who may publish it.
+
+@pytest.fixture
+def votes_matrix(governance_matrix):
+    """The governance matrix with the committee's resolutions: one open, one draft, one open where A gave its
+    proxy to D, one closed and counted."""
+    ctx = governance_matrix
+    ctx.resolution = make_resolution(ctx.committee)
+    ctx.draft = make_resolution(ctx.committee, published=False, title_en="Draft")
+    ctx.proxied = make_resolution(ctx.committee, title_en="Proxied")
+    Proxy.objects.create(resolution=ctx.proxied, grantor=ctx.org_a, holder=ctx.org_d)
+    ctx.closed = make_resolution(ctx.committee, title_en="Closed")
+    Resolution.objects.filter(pk=ctx.closed.pk).update(
+        opens_at=timezone.now() - datetime.timedelta(days=3), closes_at=timezone.now() - datetime.timedelta(days=1))
+    resolution_services.count(ctx.closed)
+    return ctx
+
+
+class VotesMatrix(GovernanceMatrix):
+    @pytest.mark.parametrize("actor", GOVERNANCE_ACTORS)
+    def test_access(self, actor, votes_matrix, client):
+        self.check_access(actor, votes_matrix, client)
+
+
+VOTES_READERS = {**MEMBERS_AND_STAFF, CO_CHAIR: 200, BODY_MEMBER: 200}
+VOTERS_ONLY = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 403, OBSERVER: 403,
+               CO_CHAIR: 302, BODY_MEMBER: 302}
+
+
+def _draft_data(ctx):
+    now = timezone.localtime()
+    return {"form_token": "8f5c0a7e-3c1f-4a55-9f0e-5d7a8c1b2e40", "body": ctx.committee.pk, "title_fr": "Feuille",
+            "title_en": "Roadmap", "options": "Pour / For\nContre / Against",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"), "quorum_percent": "50",
+            "majority": "simple", "max_proxies": "1"}
+
+
+class TestResolutionList(VotesMatrix):
+    url = "governance:resolution-list"
+    expect = VOTES_READERS
+
+
+class TestResolutionNew(VotesMatrix):
+    url = "governance:resolution-new"
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 200, OBSERVER: 403,
+              CO_CHAIR: 200, BODY_MEMBER: 403}
+
+
+class TestResolutionDraft(VotesMatrix):
+    url = "governance:resolution-new"
+    method = "post"
+    data = staticmethod(_draft_data)
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 403,
+              CO_CHAIR: 302, BODY_MEMBER: 403}
+    audit_action = "resolution.drafted"
+
+
+class TestResolutionDetail(VotesMatrix):
+    url = "governance:resolution-detail"
+    args = staticmethod(lambda ctx: [ctx.resolution.pk])
+    expect = VOTES_READERS
+
+
+class TestResolutionPublish(VotesMatrix):
+    url = "governance:resolution-publish"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.draft.pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 302, OBSERVER: 403,
+              CO_CHAIR: 302, BODY_MEMBER: 404}
+    audit_action = "resolution.published"
+
+
+class TestResolutionVote(VotesMatrix):
+    url = "governance:resolution-vote"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.resolution.pk])
+    data = staticmethod(lambda ctx: {"option": option(ctx.resolution, "For").pk})
+    expect = VOTERS_ONLY
+    audit_action = "vote.cast"
+
+
+class TestProxyGive(VotesMatrix):
+    url = "governance:resolution-proxy"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.resolution.pk])
+    data = staticmethod(lambda ctx: {"holder": ctx.org_d.pk})
+    # D's person would give D's proxy to D itself: refused, the form shown again with the reason.
+    expect = {**VOTERS_ONLY, BODY_MEMBER: 200}
+    writers = {OWN_ADMIN, CO_CHAIR}
+    audit_action = "proxy.given"
+
+
+class TestProxyWithdraw(VotesMatrix):
+    url = "governance:resolution-proxy-withdraw"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.proxied.pk])
+    expect = VOTERS_ONLY
+    writers = {OWN_ADMIN, CO_CHAIR}  # D gave no proxy: told so, nothing changes
+    audit_action = "proxy.withdrawn"
+
+
+class TestResolutionResults(VotesMatrix):
+    url = "governance:resolution-results"
+    args = staticmethod(lambda ctx: [ctx.closed.pk])
+    expect = VOTES_READERS
+
+
+class TestResolutionListApi(VotesMatrix):
+    url = "api:governance-resolutions"
+    expect = {**VOTES_READERS, ANONYMOUS: 401}
+
+
+class TestResolutionVoteApi(VotesMatrix):
+    url = "api:governance-resolution-vote"
+    method = "post"
+    content_type = "application/json"
+    args = staticmethod(lambda ctx: [ctx.resolution.pk])
+    data = staticmethod(lambda ctx: {"option": option(ctx.resolution, "Against").pk})
+    expect = {ANONYMOUS: 401, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 404,
+              CO_CHAIR: 200, BODY_MEMBER: 200}
+    audit_action = "vote.cast"

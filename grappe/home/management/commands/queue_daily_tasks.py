@@ -2,20 +2,22 @@ from django.core.management.base import BaseCommand
 
 from grappe.core.jobs import recover_stale_jobs
 from grappe.core.tasks import send_mail_task
-from grappe.governance.tasks import send_action_reminders_task
+from grappe.governance.tasks import count_closed_resolutions_task, send_action_reminders_task
 from grappe.listening.tasks import send_survey_reminders_task
 from grappe.members.tasks import send_certification_reminders_task
 
 
 class Command(BaseCommand):
     help = ("Queue the daily background work (certification expiry reminders, reminders of open surveys, "
-            "reminders of governance action items, mail still waiting in the outbox) and fail the background "
-            "jobs whose worker died. Run it once a day, e.g. from cron.")
+            "reminders of governance action items, mail still waiting in the outbox, the count of resolutions "
+            "whose voting closed) and fail the background jobs whose worker died. Run it once a day, e.g. from "
+            "cron.")
 
     def handle(self, *args, **options):
         self.stdout.write(f"stale jobs failed: {recover_stale_jobs()}")
         for name, task in (("certification reminders", send_certification_reminders_task),
                            ("survey reminders", send_survey_reminders_task),
                            ("action item reminders", send_action_reminders_task),
-                           ("pending mail", send_mail_task)):
+                           ("pending mail", send_mail_task),
+                           ("resolutions to count", count_closed_resolutions_task)):
             self.stdout.write(f"{name} queued ({task.enqueue().id})")
