@@ -83,34 +83,6 @@ def seed_demo_activity(ctx) -> None:
                                                                 demo_pdf("Plan d'affaires", ctx.application.title)))
             _funded_project(ctx, demo)
         _governance(ctx)
-        _governance_meetings(ctx)
-
-
-def _governance_meetings(ctx) -> None:
-    """A committee the staff co-chair with people of demo organisations (neither A nor B: the matrix's members do
-    not sit on it), and its demo meetings: the meetings' pages read the upcoming one (ctx.meeting, whose agenda
-    may still change), its first item with a document (ctx.item, ctx.document) and the body (ctx.body)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from grappe.governance.demo_data import generate_meetings
-    from grappe.governance.models import Body, BodyKind, BodyMember, ChairSeat, MeetingStatus
-    from grappe.governance.services import agenda
-    from grappe.members.models import User
-    from grappe.programs.demo_data import demo_pdf
-
-    ctx.body = Body.objects.create(kind=BodyKind.COMMITTEE, name_fr="Comité environnement",
-                                   name_en="Environment committee")
-    BodyMember.objects.create(body=ctx.body, user=ctx.staff, chair_seat=ChairSeat.STAFF)
-    people = (User.objects.filter(person__is_active=True, person__organisation__membership_status="active")
-              .exclude(person__organisation__in=[ctx.org_a, ctx.org_b]).select_related("person").order_by("pk")[:4])
-    for position, user in enumerate(people):
-        BodyMember.objects.create(body=ctx.body, user=user, organisation=user.person.organisation,
-                                  chair_seat=ChairSeat.INDUSTRY if position == 0 else None)
-    generate_meetings([ctx.body])
-    ctx.meeting = ctx.body.meetings.get(status=MeetingStatus.SCHEDULED)
-    ctx.item = ctx.meeting.items.order_by("position").first()
-    ctx.document = agenda.add_document(actor=ctx.staff, item=ctx.item, upload=SimpleUploadedFile(
-        "Feuille de route.pdf", demo_pdf("Feuille de route", ctx.body.name)))
 
 
 def _funded_project(ctx, demo) -> None:
@@ -162,17 +134,35 @@ def _funded_project(ctx, demo) -> None:
 
 
 def _governance(ctx) -> None:
-    """The demo's axes, committees and work stream (governance.demo_data); the matrix's governance pages read the
-    environment axis and committee (ctx.axis, ctx.committee: co-chaired, with members and pending requests). A's
-    user sits on the open work stream (the list's "My committees"), A's admin is invited to the committee (the
-    list's "accept"). The demo's votes: the committee's open resolution (ctx.resolution) and the membership's
-    closed and counted one (ctx.closed)."""
+    """The demo's axes, committees and work stream (governance.demo_data), and on them the attributes the
+    governance policies read (grappe/governance/tests/matrix.py): the environment axis and committee (ctx.axis,
+    ctx.committee: co-chaired, with members and pending requests); the committee's upcoming meeting (ctx.meeting,
+    whose agenda may still change), its first item with a document (ctx.item, ctx.document) and an action item
+    of its past meetings (ctx.action); its older meeting's approved minutes (ctx.approved_meeting,
+    ctx.approved_minutes), with a correction in draft (ctx.draft_minutes), and its latest meeting's circulated ones
+    (ctx.circulated_minutes). A's user sits on the open work stream (the list's "My committees"), A's admin is
+    invited to the committee (the list's "accept"). The demo's votes: the committee's open resolution
+    (ctx.resolution) and the membership's closed and counted one (ctx.closed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from grappe.governance.demo_data import CLOSED_TITLE, OPEN_TITLE, generate_governance
-    from grappe.governance.models import Resolution
-    from grappe.governance.services import membership
+    from grappe.governance.models import ActionItem, MeetingStatus, Minutes, MinutesStatus, Resolution
+    from grappe.governance.services import agenda, membership
+    from grappe.governance.services import minutes as minutes_services
+    from grappe.programs.demo_data import demo_pdf
 
     made = generate_governance(seed=2026)["bodies"]
     ctx.axis, ctx.committee = made["environment_axis"], made["environment_committee"]
     membership.join(actor=ctx.own_user, body=made["decarbonisation"])
     membership.invite(actor=ctx.staff, body=ctx.committee, user=ctx.own_admin)
     ctx.resolution, ctx.closed = (Resolution.objects.get(title_fr=title) for title in (OPEN_TITLE, CLOSED_TITLE))
+    ctx.meeting = ctx.committee.meetings.get(status=MeetingStatus.SCHEDULED)
+    ctx.item = ctx.meeting.items.order_by("position").first()
+    ctx.document = agenda.add_document(actor=ctx.staff, item=ctx.item, upload=SimpleUploadedFile(
+        "Feuille de route.pdf", demo_pdf("Feuille de route", ctx.committee.name)))
+    ctx.action = ActionItem.objects.filter(meeting__body=ctx.committee).order_by("pk").first()
+    minutes = Minutes.objects.filter(meeting__body=ctx.committee).select_related("meeting")
+    ctx.approved_minutes = minutes.get(status=MinutesStatus.APPROVED)
+    ctx.circulated_minutes = minutes.get(status=MinutesStatus.CIRCULATED)
+    ctx.approved_meeting = ctx.approved_minutes.meeting
+    ctx.draft_minutes = minutes_services.generate(actor=ctx.staff, meeting=ctx.approved_meeting)

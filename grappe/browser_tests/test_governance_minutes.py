@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from grappe.conftest import make_member, make_organisation, make_staff
 from grappe.governance.models import ChairSeat, Minutes, MinutesStatus
 from grappe.governance.tests.factories import make_body, seat
-from grappe.governance.tests.minutes_objects import meeting_with_record
+from grappe.governance.tests.factories import meeting_with_record
 
 from .helpers import in_french, url
 

@@ -1,4 +1,5 @@
-"""Governance objects for tests: a body with its two co-chairs; a resolution put to the vote."""
+"""Governance objects for tests: a body with its two co-chairs; a held meeting with its record; a resolution put to
+the vote."""
 
 import datetime
 from decimal import Decimal
@@ -6,12 +7,20 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grappe.governance.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
     Body,
     BodyKind,
     BodyMember,
     ChairSeat,
+    Decision,
     Elector,
+    Meeting,
+    MeetingStatus,
     MembershipState,
+    Recusal,
     Resolution,
     ResolutionOption,
 )
@@ -33,6 +42,32 @@ def co_chaired(body, staff_user, industry_user) -> Body:
     seat(body, staff_user, chair_seat=ChairSeat.STAFF)
     seat(body, industry_user, chair_seat=ChairSeat.INDUSTRY)
     return body
+
+
+def meeting_with_record(body, *, people, days_ago=7, items=3, title="Réunion ordinaire", **fields) -> Meeting:
+    """A held meeting `days_ago` days back: everyone of `people` present but the last (excused), `items` agenda
+    items presented in turn by them, each with notes and a decision; a recusal of the first person on item 1; an
+    action per item owned in turn by them, and one not tied to an item."""
+    starts = timezone.now().replace(hour=18, minute=0, second=0, microsecond=0) - datetime.timedelta(days=days_ago)
+    meeting = Meeting.objects.create(body=body, title=title, starts_at=starts,
+                                     ends_at=starts + datetime.timedelta(hours=2), place="Salle du conseil, Montréal",
+                                     status=MeetingStatus.HELD, **fields)
+    for n, person in enumerate(people):
+        status = AttendanceStatus.EXCUSED if n == len(people) - 1 and len(people) > 1 else AttendanceStatus.PRESENT
+        Attendance.objects.create(meeting=meeting, user=person, organisation=person.organisation, status=status)
+    for n in range(items):
+        presenter = people[n % len(people)]
+        item = AgendaItem.objects.create(meeting=meeting, position=n + 1, title=f"Point {n + 1}", presenter=presenter,
+                                         notes=f"Notes du point {n + 1}.")
+        Decision.objects.create(item=item, text=f"Décision {n + 1} adoptée.")
+        ActionItem.objects.create(meeting=meeting, item=item, description=f"Action du point {n + 1}",
+                                  owner=presenter, due_on=timezone.localdate() + datetime.timedelta(days=30 + n))
+    first = meeting.items.order_by("position").first()
+    if first is not None:
+        Recusal.objects.create(item=first, user=people[0], reason="fournisseur du projet", recorded_by=people[0])
+    ActionItem.objects.create(meeting=meeting, description="Diffuser le compte rendu", owner=people[0],
+                              due_on=timezone.localdate() + datetime.timedelta(days=7))
+    return meeting
 
 
 def make_resolution(body=None, *, secret=False, quorum="50", majority="simple", max_proxies=1, opens_in=-1,

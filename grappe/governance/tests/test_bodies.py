@@ -124,7 +124,7 @@ def test_a_new_co_chair_takes_the_seat_and_the_previous_one_stays_a_member(gover
     with committed():
         bodies.appoint_co_chair(actor=ctx.staff, body=ctx.committee, seat=ChairSeat.INDUSTRY, user=ctx.body_member)
     seats = dict(BodyMember.objects.filter(body=ctx.committee).values_list("user", "chair_seat"))
-    assert seats == {ctx.staff.pk: ChairSeat.STAFF, ctx.body_member.pk: ChairSeat.INDUSTRY, ctx.co_chair.pk: None}
+    assert seats == {ctx.staff_chair.pk: ChairSeat.STAFF, ctx.body_member.pk: ChairSeat.INDUSTRY, ctx.co_chair.pk: None}
     entry = AuditEntry.objects.get(action="body.co_chair_appointed")
     assert (entry.before["user"], entry.after["user"]) == (ctx.co_chair.pk, ctx.body_member.pk)
     notice = Notification.objects.get(user=ctx.body_member, kind="governance.co_chair_appointed")
@@ -198,7 +198,7 @@ def test_the_activity_overview_counts_each_bodys_meetings_actions_and_minutes(go
     assert (committee.member_count, committee.meetings_held, committee.open_actions, committee.overdue_actions) == (
         3, 1, 2, 1)
     assert committee.next_meeting == upcoming.starts_at and committee.last_minutes == approved_at
-    assert [seat.user for seat in committee.co_chair_seats] == [ctx.co_chair, ctx.staff]  # industry, staff
+    assert [seat.user for seat in committee.co_chair_seats] == [ctx.co_chair, ctx.staff_chair]  # industry, staff
     assert (axis.meetings_held, axis.open_actions, axis.next_meeting, axis.last_minutes) == (0, 0, None, None)
 
 

@@ -29,8 +29,7 @@ from grappe.governance.models import (
 )
 from grappe.governance.services import minutes as minutes_services
 
-from .factories import make_body, seat
-from .minutes_objects import meeting_with_record
+from .factories import make_body, meeting_with_record, seat
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from grappe.core.tests.test_concurrency import overlapping_transactions  # noqa:
 from grappe.governance.models import ChairSeat, Minutes, MinutesComment, MinutesStatus
 from grappe.governance.services import minutes as minutes_services
 
-from .factories import make_body, seat
-from .minutes_objects import meeting_with_record
+from .factories import make_body, meeting_with_record, seat
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"),
