@@ -24,6 +24,7 @@ from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation, OrgRole, User
 
 from ..models import (
+    MAX_PROXIES,
     BodyMember,
     Elector,
     Majority,
@@ -63,6 +64,9 @@ def check_resolution(data: dict, options: list[dict]) -> None:
         errors["quorum_percent"] = _("The quorum is a share of the member organisations: between 0 and 100 %.")
     if data.get("max_proxies") is not None and int(data["max_proxies"]) < 0:
         errors["max_proxies"] = _("The number of proxies one organisation may hold cannot be negative.")
+    elif data.get("max_proxies") is not None and int(data["max_proxies"]) > MAX_PROXIES:
+        errors["max_proxies"] = (_("One organisation may hold at most %(limit_value)s proxies.")
+                                 % {"limit_value": MAX_PROXIES})
     if errors:
         raise ValidationError(errors)
 

@@ -301,6 +301,29 @@ def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(clie
         assert words in page, words
 
 
+@pytest.mark.parametrize("typed", ["32768", "100000", "51", "-1"])
+def test_a_number_of_proxies_out_of_bounds_comes_back_with_its_message_not_an_error(client, staff, typed):
+    client.force_login(staff)
+    response = client.post(reverse("governance:resolution-new"), {
+        "form_token": "0b6f1c9e-27c4-4c1e-9a7a-3f2d1e0c5b12", "title_fr": "Feuille de route", "title_en": "Roadmap",
+        "options": "Pour / For\nContre / Against", "quorum_percent": "50", "majority": "simple",
+        "max_proxies": typed, "opens_at": "2027-01-10T09:00", "closes_at": "2027-01-11T09:00"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Resolution.objects.exists()
+    assert f'value="{typed}"' in page
+    assert ("ne peut pas être négatif" if typed == "-1" else "au plus 50 procurations") in page
+
+
+def test_the_service_refuses_more_than_fifty_proxies_in_french(staff):
+    with pytest.raises(ValidationError) as refusal:
+        resolutions.draft_resolution(actor=staff, body=None, data=data(max_proxies=32768),
+                                     options=resolutions.default_options())
+    assert "au plus 50 procurations" in " ".join(refusal.value.message_dict["max_proxies"])
+    Resolution(**data(max_proxies=50), created_by=staff).full_clean(exclude=["created_by", "body", "item"])
+    with pytest.raises(ValidationError):
+        Resolution(**data(max_proxies=51)).full_clean(exclude=["created_by", "body", "item"])
+
+
 def test_the_holders_ballot_page_shows_its_own_vote_and_the_proxy(client, org_a, org_b):
     admin_a, admin_b = admin_of(org_a), admin_of(org_b)
     resolution = make_resolution()
