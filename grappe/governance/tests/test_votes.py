@@ -15,12 +15,15 @@ from grappe.core import notify
 from grappe.core.errors import Conflict
 from grappe.core.models import AuditEntry, Notification
 from grappe.governance.demo_data import generate_votes
-from grappe.governance.models import AgendaItem, Elector, Meeting, Proxy, Recusal, Resolution, Vote
+from grappe.governance.documents import minutes as documents
+from grappe.governance.models import AgendaItem, ChairSeat, Elector, Meeting, Proxy, Recusal, Resolution, Vote
+from grappe.governance.services import minutes as minutes_services
 from grappe.governance.services import resolutions, votes
 from grappe.governance.tasks import count_closed_resolutions_task
 from grappe.members.models import MembershipStatus, OrgRole
 
 from .factories import make_body, make_resolution, option, seat
+from .minutes_objects import meeting_with_record
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +254,50 @@ def test_the_count_applies_the_majority_leaving_abstentions_out(majority, labels
     assert results["voted"] == len(labels) and results["electors"] == 5
     if outcome == "carried":
         assert results["carried"] == option(resolution, "For").pk
+
+
+@pytest.mark.parametrize(("labels", "fr", "en"), [
+    (["For", "For", "Against"], "Pour", "For"),
+    (["Against", "Against", "For"], "Contre", "Against"),
+])
+def test_the_results_and_the_minutes_name_the_option_retained_never_adopted(client, staff, labels, fr, en):
+    """The option with the majority is "retained", whichever it is: when "Against" is, the motion is rejected, so
+    neither the results page nor the minutes may say it was adopted."""
+    people = electors(3)
+    body = make_body()
+    seat(body, staff, chair_seat=ChairSeat.STAFF)
+    for n, person in enumerate(people):
+        seat(body, person, chair_seat=ChairSeat.INDUSTRY if n == 0 else None)
+    meeting = meeting_with_record(body, people=[staff, *people])
+    resolution = make_resolution(body, item=meeting.items.get(position=1))
+    cast_all(resolution, people, labels)
+    close(resolution)
+    results = resolutions.count(resolution).results
+    assert (results["outcome"], results["carried"]) == ("carried", option(resolution, en).pk)
+
+    client.force_login(staff)
+    page = client.get(reverse("governance:resolution-results", args=[resolution.pk])).content.decode()
+    assert f"Option retenue : “{fr}”." in page and "Adoptée" not in page
+    minutes = minutes_services.generate(actor=people[0], meeting=meeting)
+    french, english = documents.render_body(minutes, "fr"), documents.render_body(minutes, "en")
+    assert f"Option retenue : “{fr}”." in french and "Adoptée" not in french
+    assert f"Option retained: “{en}”." in english and "Carried" not in english
+
+
+def test_without_a_majority_or_a_quorum_no_option_is_retained(client, staff):
+    people = electors(4)
+    split = make_resolution(quorum="50")
+    cast_all(split, people, ["For", "Against"])
+    empty = make_resolution(quorum="75")
+    cast_all(empty, people, ["For"])
+    for resolution in (split, empty):
+        close(resolution)
+        resolutions.count(resolution)
+    client.force_login(staff)
+    split_page = client.get(reverse("governance:resolution-results", args=[split.pk])).content.decode()
+    empty_page = client.get(reverse("governance:resolution-results", args=[empty.pk])).content.decode()
+    assert "Aucune option n’a atteint la majorité requise" in split_page and "Non adoptée" not in split_page
+    assert "Quorum non atteint : aucune option n’est retenue." in empty_page
 
 
 def test_quorum_not_met_and_the_count_happens_once(settings):
