@@ -140,7 +140,9 @@ def _results(resolution: Resolution) -> dict:
     """The counted results, as the count wrote them in Resolution.results (services/resolutions.tally): the votes
     per option (a list under "options", by the option's id), the organisations that voted ("voted") among the
     electors, whether the quorum was met, the outcome ("carried", "quorum_not_met", "no_votes", "no_majority") and
-    the option carried. Every figure is optional: a missing one is left out of the minutes."""
+    the option retained under "carried": the option that reached the majority, whichever it is ("Against" as well
+    as "For"), so the minutes say "option retained", never "adopted". Every figure is optional: a missing one is
+    left out of the minutes."""
     results = resolution.results or {}
     votes = {str(row["id"]): row.get("votes") for row in results.get("options") or []
              if isinstance(row, dict) and row.get("id") is not None}

@@ -364,6 +364,10 @@ class MinutesComment(models.Model):
         verbose_name_plural = _("comments on minutes")
 
 
+# The most proxies one organisation may hold on a resolution: more would make one organisation the meeting.
+MAX_PROXIES = 50
+
+
 class Majority(models.TextChoices):
     SIMPLE = "simple", _("Simple majority (more than half)")
     TWO_THIRDS = "two_thirds", _("Two thirds")
@@ -390,7 +394,8 @@ class Resolution(models.Model):
                                          validators=[MinValueValidator(0), MaxValueValidator(100)])
     majority = models.CharField(_("majority"), max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
     secret = models.BooleanField(_("secret ballot"), default=False)
-    max_proxies = models.PositiveSmallIntegerField(_("proxies one organisation may hold"), default=1)
+    max_proxies = models.PositiveSmallIntegerField(_("proxies one organisation may hold"), default=1,
+                                                   validators=[MaxValueValidator(MAX_PROXIES)])
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
     results = models.JSONField(null=True, blank=True, editable=False)

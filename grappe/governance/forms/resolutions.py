@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.core.idempotency import OnceFormMixin
 
-from ..models import AgendaItem, Body, Majority
+from ..models import MAX_PROXIES, AgendaItem, Body, Majority
 from ..services.resolutions import check_resolution
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,8 +36,11 @@ class ResolutionForm(OnceFormMixin):
                                         max_digits=6, decimal_places=2, initial=50)
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices, initial=Majority.SIMPLE)
     secret = forms.BooleanField(label=_("Secret ballot (an organisation’s vote is then final)"), required=False)
-    max_proxies = forms.IntegerField(label=_("Proxies one organisation may hold"), initial=1,
-                                     help_text=_("0: no proxies."))
+    max_proxies = forms.IntegerField(
+        label=_("Proxies one organisation may hold"), initial=1, min_value=0, max_value=MAX_PROXIES,
+        help_text=_("0: no proxies."), error_messages={
+            "min_value": _("The number of proxies one organisation may hold cannot be negative."),
+            "max_value": _("One organisation may hold at most %(limit_value)s proxies.")})
 
     def __init__(self, *args, bodies, whole_membership: bool, **kwargs):
         super().__init__(*args, **kwargs)

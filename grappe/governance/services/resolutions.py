@@ -7,10 +7,12 @@ when someone opens the resolution after its closing time (`count_if_due`). Casti
 row (services/votes.py), so a count waits for the casts under way and a cast that comes after it sees it counted.
 """
 
+import logging
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,6 +24,7 @@ from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation, OrgRole, User
 
 from ..models import (
+    MAX_PROXIES,
     BodyMember,
     Elector,
     Majority,
@@ -36,6 +39,8 @@ from ..models import (
 RESOLUTION_FIELDS = ("title_fr", "title_en", "text_fr", "text_en", "opens_at", "closes_at", "quorum_percent",
                      "majority", "secret", "max_proxies")
 COUNT_TASK = "grappe.governance.tasks.count_resolution_task"
+
+log = logging.getLogger(__name__)
 
 
 def default_options() -> list[dict]:
@@ -59,6 +64,9 @@ def check_resolution(data: dict, options: list[dict]) -> None:
         errors["quorum_percent"] = _("The quorum is a share of the member organisations: between 0 and 100 %.")
     if data.get("max_proxies") is not None and int(data["max_proxies"]) < 0:
         errors["max_proxies"] = _("The number of proxies one organisation may hold cannot be negative.")
+    elif data.get("max_proxies") is not None and int(data["max_proxies"]) > MAX_PROXIES:
+        errors["max_proxies"] = (_("One organisation may hold at most %(limit_value)s proxies.")
+                                 % {"limit_value": MAX_PROXIES})
     if errors:
         raise ValidationError(errors)
 
@@ -179,6 +187,8 @@ def count(resolution) -> Resolution:
             return resolution
         if timezone.now() < resolution.closes_at:
             raise Conflict(_("Voting is still open: it is counted at its closing time."))
+        if resolution.secret:
+            _rewrite_ballots(resolution)
         resolution.results = tally(resolution)
         resolution.counted_at = timezone.now()
         resolution.save(update_fields=["results", "counted_at"])
@@ -189,9 +199,50 @@ def count(resolution) -> Resolution:
     return resolution
 
 
+def _rewrite_ballots(resolution) -> None:
+    """Write the secret ballots anew, in this count's transaction: the same options, new random keys, in a
+    shuffled order. A ballot is inserted with its organisation's Participation (one transaction: a vote is all or
+    nothing), so until now PostgreSQL's system columns paired them (`xmin`, the inserting transaction, and the
+    rows' physical order, the casting order); rewritten, every ballot carries the count's transaction and a random
+    place. Once committed, VACUUM removes the originals' dead rows (`_vacuum_ballots`)."""
+    ballots = SecretBallot.objects.filter(resolution=resolution)
+    chosen = list(ballots.values_list("option_id", flat=True))
+    if not chosen:
+        return
+    secrets.SystemRandom().shuffle(chosen)
+    ballots.delete()
+    SecretBallot.objects.bulk_create(SecretBallot(resolution_id=resolution.pk, option_id=option_id)
+                                     for option_id in chosen)
+    if connection.vendor == "postgresql":
+        transaction.on_commit(_vacuum_ballots)
+
+
+def _vacuum_ballots() -> None:
+    """VACUUM the ballots' table, so that the dead rows of the ballots as cast are gone too. VACUUM cannot run in a
+    transaction block: on this connection when it is back in autocommit (the count committed), otherwise (a caller's
+    outer block, tests) on a connection of its own. The count is committed already: a failure is only logged."""
+    table = connection.ops.quote_name(SecretBallot._meta.db_table)
+    own = None
+    try:
+        if connection.in_atomic_block or not connection.get_autocommit():
+            own = target = connection.copy()
+        else:
+            target = connection
+        with target.cursor() as cursor:
+            cursor.execute(f"VACUUM {table}")
+    except Exception:  # noqa: BLE001 — the count stands; the next count's VACUUM will clear them
+        log.exception("VACUUM of the secret ballots failed")
+    finally:
+        if own is not None:
+            own.close()
+
+
 def tally(resolution) -> dict:
     """The figures of the count (see `count`). Abstentions count toward the turnout and the quorum, not among the
-    votes the majority is taken on; unanimity is every vote that is not an abstention for one option."""
+    votes the majority is taken on; unanimity is every vote that is not an abstention for one option.
+
+    `outcome` "carried" and `carried` (its id) name the option that reached the majority, whichever it is: when
+    "Against" does, the motion is rejected. The pages and the minutes say "option retained", never "adopted"."""
     rows = (SecretBallot if resolution.secret else Vote).objects.filter(resolution=resolution)
     per_option = dict(rows.values_list("option").annotate(n=Count("pk")).values_list("option", "n"))
     voted = (Participation if resolution.secret else Vote).objects.filter(resolution=resolution).count()

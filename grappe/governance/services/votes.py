@@ -4,7 +4,9 @@ One organisation, one vote: an authorised person (grappe/governance/rules.py) ca
 organisation, and of each organisation whose proxy it holds. In an open ballot the organisation's Vote row is
 changed until closing (one row per organisation: a database constraint, so two of its people voting at the same
 instant make one vote). In a secret ballot the organisation's Participation and an anonymous SecretBallot are
-written in one transaction; nothing joins them, so the vote is final.
+written in one transaction (all or nothing); no column joins them, so the vote is final. Being one transaction,
+they share PostgreSQL's `xmin` until the count, which rewrites the ballots in its own transaction and a random
+order, then VACUUMs the originals away (services/resolutions.py, docs/security.md).
 
 Locks. A cast holds a *share* lock on the resolution row (casts never wait for one another on it) and locks
 only its organisation's row; a proxy given or withdrawn, and the count, take the row's exclusive lock. So a

@@ -112,7 +112,7 @@ def test_a_counted_resolution_is_minuted_with_its_results_and_an_open_one_withou
     minutes = Minutes.objects.get(meeting=meeting)
     english = documents.render_body(minutes, "en")
     assert "Resolution: Adopt the roadmap" in english and "9 of 12 organisations voted." in english
-    assert "Carried: “For”." in english and "The vote had not been counted" in english
+    assert "Option retained: “For”." in english and "The vote had not been counted" in english
 
 
 def test_a_generated_version_does_not_change_when_people_or_the_record_change(committee, meeting):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from grappe.conftest import make_member, make_organisation
 from grappe.core.models import AuditEntry
 from grappe.governance.models import Participation, Resolution, SecretBallot
-from grappe.governance.services import resolutions
+from grappe.governance.services import resolutions, votes
 from grappe.members.models import OrgRole
 
 from .factories import make_resolution, option
@@ -84,3 +84,76 @@ def test_after_a_secret_vote_nothing_links_a_ballot_to_an_organisation(client, c
     resolution.refresh_from_db()
     counted = resolutions.count(resolution).results
     assert [o["votes"] for o in counted["options"]] == [4, 4, 4]
+
+
+PAIRED_BY_XMIN = """SELECT p.organisation_id, b.option_id FROM governance_participation p
+                    JOIN governance_secretballot b ON b.xmin = p.xmin AND b.resolution_id = p.resolution_id
+                    WHERE p.resolution_id = %s"""
+
+
+def _rows(sql, params) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="xmin and ctid are PostgreSQL's system columns")
+@pytest.mark.django_db(transaction=True)
+def test_after_the_count_postgresql_s_system_columns_no_longer_pair_a_ballot_with_its_organisation():
+    """A cast writes its Participation and its ballot in one transaction (all or nothing), so until the count they
+    share `xmin` and the ballots lie in the casting order. The count rewrites the ballots in its own transaction,
+    in a random order, and VACUUM clears the rows as cast: no join on a system column rebuilds a choice."""
+    voters = 10
+    people = [make_member(make_organisation(f"Xmin {n}"), f"admin{n}@xmin.test", OrgRole.ADMIN)
+              for n in range(voters)]
+    # One option each, so that the ballots' physical order says exactly the order they were cast in.
+    resolution = make_resolution(secret=True, quorum="0", options=[
+        {"label_fr": f"Option {n}", "label_en": f"Option {n}", "is_abstention": False} for n in range(voters)])
+    cast_order = list(resolution.options.order_by("position").values_list("pk", flat=True))
+    for person, option_id in zip(people, cast_order, strict=True):
+        votes.cast(actor=person, resolution=resolution, option=option_id)
+    participations = {xmin for (xmin,) in _rows(
+        "SELECT xmin::text FROM governance_participation WHERE resolution_id = %s", [resolution.pk])}
+    assert len(participations) == voters
+
+    Resolution.objects.filter(pk=resolution.pk).update(opens_at=timezone.now() - timezone.timedelta(days=2),
+                                                       closes_at=timezone.now())
+    counted = resolutions.count(Resolution.objects.get(pk=resolution.pk))
+
+    assert _rows(PAIRED_BY_XMIN, [resolution.pk]) == []
+    physical = [option_id for (option_id,) in _rows(
+        "SELECT option_id FROM governance_secretballot WHERE resolution_id = %s ORDER BY ctid", [resolution.pk])]
+    assert sorted(physical) == sorted(cast_order) and physical != cast_order
+    ballots_xmin = {xmin for (xmin,) in _rows(
+        "SELECT xmin::text FROM governance_secretballot WHERE resolution_id = %s", [resolution.pk])}
+    assert len(ballots_xmin) == 1 and not ballots_xmin & participations  # the count's transaction, for all
+    assert [o["votes"] for o in counted.results["options"]] == [1] * voters
+    assert counted.results["voted"] == voters
+
+    # VACUUM ran after the count: no row of the table, live or dead, still carries a cast's transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+    pages = _rows("SELECT pg_relation_size('governance_secretballot') / current_setting('block_size')::int", [])[0][0]
+    left = set()
+    for page in range(pages):
+        left |= {xmin for (xmin,) in _rows(
+            "SELECT t_xmin::text FROM heap_page_items(get_raw_page('governance_secretballot', %s)) "
+            "WHERE t_xmin IS NOT NULL", [page])}
+    assert not left & participations
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+def test_the_vacuum_after_a_count_inside_an_outer_transaction_runs_on_a_connection_of_its_own(
+        django_capture_on_commit_callbacks, caplog):
+    people = [make_member(make_organisation(f"Bloc {n}"), f"admin{n}@bloc.test", OrgRole.ADMIN) for n in range(3)]
+    resolution = make_resolution(secret=True)
+    for person in people:
+        votes.cast(actor=person, resolution=resolution, option=option(resolution, "For"))
+    Resolution.objects.filter(pk=resolution.pk).update(opens_at=timezone.now() - timezone.timedelta(days=2),
+                                                       closes_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        counted = resolutions.count(Resolution.objects.get(pk=resolution.pk))
+    assert connection.in_atomic_block and callbacks  # the test's transaction: VACUUM could not run on it
+    assert "VACUUM" not in caplog.text
+    assert [o["votes"] for o in counted.results["options"]] == [3, 0, 0]
+    assert SecretBallot.objects.filter(resolution=resolution).count() == 3

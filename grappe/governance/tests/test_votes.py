@@ -15,12 +15,15 @@ from grappe.core import notify
 from grappe.core.errors import Conflict
 from grappe.core.models import AuditEntry, Notification
 from grappe.governance.demo_data import generate_votes
-from grappe.governance.models import AgendaItem, Elector, Meeting, Proxy, Recusal, Resolution, Vote
+from grappe.governance.documents import minutes as documents
+from grappe.governance.models import AgendaItem, ChairSeat, Elector, Meeting, Proxy, Recusal, Resolution, Vote
+from grappe.governance.services import minutes as minutes_services
 from grappe.governance.services import resolutions, votes
 from grappe.governance.tasks import count_closed_resolutions_task
 from grappe.members.models import MembershipStatus, OrgRole
 
 from .factories import make_body, make_resolution, option, seat
+from .minutes_objects import meeting_with_record
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +256,50 @@ def test_the_count_applies_the_majority_leaving_abstentions_out(majority, labels
         assert results["carried"] == option(resolution, "For").pk
 
 
+@pytest.mark.parametrize(("labels", "fr", "en"), [
+    (["For", "For", "Against"], "Pour", "For"),
+    (["Against", "Against", "For"], "Contre", "Against"),
+])
+def test_the_results_and_the_minutes_name_the_option_retained_never_adopted(client, staff, labels, fr, en):
+    """The option with the majority is "retained", whichever it is: when "Against" is, the motion is rejected, so
+    neither the results page nor the minutes may say it was adopted."""
+    people = electors(3)
+    body = make_body()
+    seat(body, staff, chair_seat=ChairSeat.STAFF)
+    for n, person in enumerate(people):
+        seat(body, person, chair_seat=ChairSeat.INDUSTRY if n == 0 else None)
+    meeting = meeting_with_record(body, people=[staff, *people])
+    resolution = make_resolution(body, item=meeting.items.get(position=1))
+    cast_all(resolution, people, labels)
+    close(resolution)
+    results = resolutions.count(resolution).results
+    assert (results["outcome"], results["carried"]) == ("carried", option(resolution, en).pk)
+
+    client.force_login(staff)
+    page = client.get(reverse("governance:resolution-results", args=[resolution.pk])).content.decode()
+    assert f"Option retenue : “{fr}”." in page and "Adoptée" not in page
+    minutes = minutes_services.generate(actor=people[0], meeting=meeting)
+    french, english = documents.render_body(minutes, "fr"), documents.render_body(minutes, "en")
+    assert f"Option retenue : “{fr}”." in french and "Adoptée" not in french
+    assert f"Option retained: “{en}”." in english and "Carried" not in english
+
+
+def test_without_a_majority_or_a_quorum_no_option_is_retained(client, staff):
+    people = electors(4)
+    split = make_resolution(quorum="50")
+    cast_all(split, people, ["For", "Against"])
+    empty = make_resolution(quorum="75")
+    cast_all(empty, people, ["For"])
+    for resolution in (split, empty):
+        close(resolution)
+        resolutions.count(resolution)
+    client.force_login(staff)
+    split_page = client.get(reverse("governance:resolution-results", args=[split.pk])).content.decode()
+    empty_page = client.get(reverse("governance:resolution-results", args=[empty.pk])).content.decode()
+    assert "Aucune option n’a atteint la majorité requise" in split_page and "Non adoptée" not in split_page
+    assert "Quorum non atteint : aucune option n’est retenue." in empty_page
+
+
 def test_quorum_not_met_and_the_count_happens_once(settings):
     people = electors(4)
     resolution = make_resolution(quorum="60", secret=True)
@@ -299,6 +346,29 @@ def test_the_draft_form_says_every_refusal_at_once_and_keeps_what_was_typed(clie
     assert response.status_code == 200 and not Resolution.objects.exists()
     for words in ("au moins deux options", "entre 0 et 100", "se clore après", "Feuille de route", "120"):
         assert words in page, words
+
+
+@pytest.mark.parametrize("typed", ["32768", "100000", "51", "-1"])
+def test_a_number_of_proxies_out_of_bounds_comes_back_with_its_message_not_an_error(client, staff, typed):
+    client.force_login(staff)
+    response = client.post(reverse("governance:resolution-new"), {
+        "form_token": "0b6f1c9e-27c4-4c1e-9a7a-3f2d1e0c5b12", "title_fr": "Feuille de route", "title_en": "Roadmap",
+        "options": "Pour / For\nContre / Against", "quorum_percent": "50", "majority": "simple",
+        "max_proxies": typed, "opens_at": "2027-01-10T09:00", "closes_at": "2027-01-11T09:00"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Resolution.objects.exists()
+    assert f'value="{typed}"' in page
+    assert ("ne peut pas être négatif" if typed == "-1" else "au plus 50 procurations") in page
+
+
+def test_the_service_refuses_more_than_fifty_proxies_in_french(staff):
+    with pytest.raises(ValidationError) as refusal:
+        resolutions.draft_resolution(actor=staff, body=None, data=data(max_proxies=32768),
+                                     options=resolutions.default_options())
+    assert "au plus 50 procurations" in " ".join(refusal.value.message_dict["max_proxies"])
+    Resolution(**data(max_proxies=50), created_by=staff).full_clean(exclude=["created_by", "body", "item"])
+    with pytest.raises(ValidationError):
+        Resolution(**data(max_proxies=51)).full_clean(exclude=["created_by", "body", "item"])
 
 
 def test_the_holders_ballot_page_shows_its_own_vote_and_the_proxy(client, org_a, org_b):
