@@ -22,8 +22,7 @@ from grappe.governance.services import resolutions, votes
 from grappe.governance.tasks import count_closed_resolutions_task
 from grappe.members.models import MembershipStatus, OrgRole
 
-from .factories import make_body, make_resolution, option, seat
-from .minutes_objects import meeting_with_record
+from .factories import make_body, make_resolution, meeting_with_record, option, seat
 
 pytestmark = pytest.mark.django_db
 
