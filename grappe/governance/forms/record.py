@@ -8,14 +8,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.forms import StyledFormMixin
+from grappe.core.idempotency import OnceFormMixin
 
 from ..models import AttendanceStatus
 from .agenda import labels, member_choice
 
 
-class RecordForm(StyledFormMixin, forms.Form):
+class RecordForm(OnceFormMixin, StyledFormMixin, forms.Form):
+    """A save is done once per form token (a double click adds one decision and one action, not two)."""
+
     def __init__(self, seats, planned, attendance: dict, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A post without the token (a page opened before the token existed) is saved once, unguarded.
+        self.fields["form_token"].required = False
         self.seats, self.planned = seats, planned
         for seat in seats:
             self.fields[f"attendance_{seat.user_id}"] = forms.ChoiceField(

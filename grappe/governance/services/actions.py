@@ -1,6 +1,6 @@
 """Action items after the meeting: the owner (while they still sit on the body) or a co-chair marks one done or
 open again; owners are reminded by mail, in their language, of the actions due within REMIND_DAYS or overdue, at
-most once a day per action (the daily task, tasks.send_action_reminders_task)."""
+most once a (local) day per action (the daily task, tasks.send_action_reminders_task)."""
 
 import datetime
 
@@ -17,6 +17,7 @@ from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 
 from ..models import ActionItem, ActionStatus
+from ..rules import seat_of
 
 REMIND_DAYS = 3
 
@@ -38,19 +39,25 @@ def set_done(*, actor, action: ActionItem, done: bool = True) -> ActionItem:
 
 
 def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
-    """Mail each owner of an open action due within REMIND_DAYS (or overdue) not reminded in the last day.
-    Returns how many actions were reminded."""
+    """Mail each owner of an open action due within REMIND_DAYS (or overdue) not reminded yet today (local dates:
+    a run that starts a little earlier than yesterday's still reminds). Returns how many actions were reminded.
+
+    An owner who no longer sits on the body for their organisation (rules.seat_of: they left it, or the body) is
+    not reminded: they may no longer mark the action done, and the mail would tell a person without rights what
+    the body is doing. The action stays open, overdue on the co-chairs' list, for them to follow up."""
     now = now or timezone.now()
-    horizon = timezone.localdate(now) + datetime.timedelta(days=REMIND_DAYS)
+    today = timezone.localdate(now)
+    horizon = today + datetime.timedelta(days=REMIND_DAYS)
     with transaction.atomic():
-        due = list(ActionItem.objects.select_for_update(of=("self",), skip_locked=True)
-                   .filter(status=ActionStatus.OPEN, due_on__lte=horizon)
-                   .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - datetime.timedelta(days=1)))
-                   .select_related("owner", "meeting__body"))
+        found = (ActionItem.objects.select_for_update(of=("self",), skip_locked=True)
+                 .filter(status=ActionStatus.OPEN, due_on__lte=horizon)
+                 .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__date__lt=today))
+                 .select_related("owner", "meeting__body"))
+        due = [action for action in found if seat_of(action.owner, action.meeting.body) is not None]
         url = absolute_url(reverse("governance:my-actions"))
         for action in due:
             with translation.override(action.owner.language):
-                overdue = action.due_on < timezone.localdate(now)
+                overdue = action.due_on < today
                 subject = (_("Overdue action: %(action)s") if overdue else _("Action due soon: %(action)s")) % {
                     "action": action.description[:80]}
                 outbox.queue(action.owner.email, subject, render_to_string(

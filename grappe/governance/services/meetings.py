@@ -1,6 +1,7 @@
 """A body's meetings: scheduled, changed and cancelled by a co-chair (or the staff). Every member sitting on the
 body is mailed an invitation in their language with the meeting's .ics (METHOD:REQUEST, its SEQUENCE one higher
-at each change; METHOD:CANCEL once cancelled), and notified."""
+at each change; METHOD:CANCEL once cancelled), a file of their own naming them as ATTENDEE and the cluster as
+ORGANIZER, and notified."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -94,8 +95,8 @@ def _invite(meeting: Meeting, kind: str) -> None:
                 "user": user, "meeting": meeting, "kind": kind, "url": absolute_url(path),
                 "starts_at": meeting.starts_at, "time_zone": meeting.time_zone})
             outbox.queue(user.email, subject, body, attachments=[
-                (invitation.file_name(meeting), invitation.meeting_ics(meeting, method=method),
-                 calendars.CONTENT_TYPE)])
+                (invitation.file_name(meeting), invitation.meeting_ics(meeting, method=method, attendee=user),
+                 calendars.content_type(method))])
     notify.on_commit(notify.send, users, f"governance.meeting_{kind}",
                      {"meeting_id": meeting.pk, "body_fr": meeting.body.name_fr, "body_en": meeting.body.name_en,
                       "title": meeting.title, "starts_at": meeting.starts_at.isoformat(),

@@ -7,6 +7,7 @@ of interest on an item; a co-chair records one for someone."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import audit, notify
@@ -23,6 +24,7 @@ from ..models import (
     Meeting,
     MeetingStatus,
     Recusal,
+    Resolution,
 )
 
 
@@ -117,12 +119,21 @@ def declare_recusal(*, actor, item: AgendaItem, reason: str, user=None) -> Recus
 
 
 def withdraw_recusal(*, actor, recusal: Recusal) -> None:
-    """A recusal withdrawn by its person or by a co-chair (recorded by mistake)."""
+    """A recusal withdrawn by the person who declared it, or by a co-chair (one recorded by mistake): a recusal a
+    co-chair recorded for someone is lifted by a co-chair only, never by the recused person. Refused once the
+    meeting is held (it is minuted) and while a published resolution on the item is open (the person would vote)."""
     meeting = recusal.item.meeting
-    require(actor, "governance.declare_recusal" if recusal.user_id == actor.pk else "governance.run_meeting",
-            meeting)
+    require(actor, "governance.declare_recusal" if recusal.recorded_by_id == actor.pk == recusal.user_id
+            else "governance.run_meeting", meeting)
     with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != MeetingStatus.SCHEDULED:
+            raise Conflict(_("This meeting is no longer scheduled: its recusals stay as they are."),
+                           code="not_scheduled")
+        now = timezone.now()
+        if Resolution.objects.filter(item_id=recusal.item_id, published_at__isnull=False, counted_at__isnull=True,
+                                     closes_at__gt=now).exists():
+            raise Conflict(_("A vote on this item is open: the recusal stays until it closes."), code="vote_open")
         state = _recusal_state(recusal)
         recusal.delete()
         audit.record(actor, "recusal.withdrawn", meeting, before=state)

@@ -64,7 +64,8 @@ def meeting_objects(ctx) -> None:
     ctx.item2 = AgendaItem.objects.create(meeting=ctx.meeting, position=1, title="Budget")
     ctx.document = AgendaDocument(item=ctx.item, original_name="budget.pdf", content_type="pdf", size=9)
     ctx.document.file.save("budget.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    ctx.recusal = Recusal.objects.create(item=ctx.item2, user=ctx.body_member, reason="Fournisseur")
+    ctx.recusal = Recusal.objects.create(item=ctx.item2, user=ctx.body_member, reason="Fournisseur",
+                                         recorded_by=ctx.body_member)
     ctx.action = ActionItem.objects.create(meeting=ctx.meeting, description="Envoyer le budget",
                                            owner=ctx.body_member, due_on=timezone.localdate())
 

@@ -17,6 +17,7 @@ from grappe.core import notify
 from grappe.core.models import AuditEntry, Notification
 from grappe.governance import selectors
 from grappe.governance.models import ActionItem, ActionStatus, AgendaItem, Attendance, MeetingStatus, Recusal
+from grappe.governance.documents import invitation
 from grappe.governance.services import actions, agenda, meetings, record
 
 from .factories import co_chaired, make_body, seat
@@ -48,8 +49,9 @@ def schedule(actor, body, **fields):
 
 def calendar_of(message):
     [(name, content, mimetype)] = message.attachments
-    assert name.endswith(".ics") and mimetype == "text/calendar"
-    return Calendar.from_ical(content)
+    calendar = Calendar.from_ical(content)
+    assert name.endswith(".ics") and mimetype == f"text/calendar; method={calendar['METHOD']}"
+    return calendar
 
 
 def test_each_member_is_invited_in_their_language_with_the_meetings_ics(body, org_admin, org_user, staff):
@@ -277,3 +279,136 @@ def test_two_co_chairs_keeping_the_record_at_once_keep_each_others_notes(client,
     client.post(path, {**shown, f"notes_{first.pk}": "", f"notes_{second.pk}": "Notes du personnel"})
     assert list(meeting.items.order_by("position").values_list("notes", flat=True)) == [
         "Notes de la coprésidente", "Notes du personnel"]
+
+
+# The reviewer's defects (issue 15): recusals, the record's double click, reminders, the invitations' .ics.
+
+def test_a_recusal_a_co_chair_recorded_is_lifted_by_a_co_chair_only_and_never_once_held(body, org_admin,
+                                                                                         org_user, other_member):
+    meeting = schedule(org_admin, body)
+    item = agenda.add_item(actor=org_admin, meeting=meeting, title="Contrat", description="", presenter=None,
+                           duration_minutes=10)
+    recorded = record.declare_recusal(actor=org_admin, item=item, reason="Fournisseur", user=org_user)
+    with pytest.raises(PermissionDenied):  # recorded by a co-chair: the recused person cannot lift it to vote
+        record.withdraw_recusal(actor=org_user, recusal=recorded)
+    assert selectors.is_recused(org_user, item)
+    own = record.declare_recusal(actor=other_member, item=item, reason="Mon employeur soumissionne")
+    record.withdraw_recusal(actor=other_member, recusal=own)  # their own declaration
+    assert not selectors.is_recused(other_member, item)
+    record.withdraw_recusal(actor=org_admin, recusal=recorded)  # a co-chair, recorded by mistake
+    assert not Recusal.objects.exists()
+    assert AuditEntry.objects.filter(action="recusal.withdrawn").count() == 2
+
+    kept = record.declare_recusal(actor=other_member, item=item, reason="Mon employeur soumissionne")
+    record.save_record(actor=org_admin, meeting=meeting, attendance={}, notes={}, decisions={}, new_decisions={},
+                       held=True)
+    for actor in (other_member, org_admin):
+        with pytest.raises(ValidationError) as refusal:
+            record.withdraw_recusal(actor=actor, recusal=kept)
+        assert refusal.value.code == "not_scheduled"
+        assert refusal.value.messages == ["Cette réunion n’est plus prévue : ses récusations restent telles quelles."]
+    assert Recusal.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_recusal_stays_while_a_vote_on_its_item_is_open(body, org_admin, org_user, client):
+    from .factories import make_resolution
+
+    meeting = schedule(org_admin, body)
+    item = agenda.add_item(actor=org_admin, meeting=meeting, title="Contrat", description="", presenter=None,
+                           duration_minutes=10)
+    own = record.declare_recusal(actor=org_user, item=item, reason="Mon employeur soumissionne")
+    resolution = make_resolution(body, item=item)
+    client.force_login(org_user)
+    response = client.post(reverse("governance:recusal-withdraw", args=[own.pk]), follow=True)
+    assert "Un vote sur ce point est ouvert : la récusation reste jusqu’à sa clôture." in response.content.decode()
+    with pytest.raises(ValidationError):
+        record.withdraw_recusal(actor=org_admin, recusal=own)
+    assert Recusal.objects.filter(pk=own.pk).exists()
+    resolution.closes_at = timezone.now() - datetime.timedelta(minutes=1)  # closed (not counted yet)
+    resolution.opens_at = resolution.closes_at - datetime.timedelta(hours=1)
+    resolution.save(update_fields=["opens_at", "closes_at"])
+    record.withdraw_recusal(actor=org_user, recusal=own)
+    assert not Recusal.objects.exists()
+
+
+def test_a_double_click_on_the_record_saves_one_decision_and_one_action(client, body, org_admin, org_user):
+    meeting = schedule(org_admin, body)
+    item = agenda.add_item(actor=org_admin, meeting=meeting, title="Budget", description="", presenter=None,
+                           duration_minutes=30)
+    path = reverse("governance:meeting-record", args=[meeting.pk])
+    client.force_login(org_admin)
+    page = client.get(path)
+    token = page.context["form"]["form_token"].value()
+    assert f'name="form_token" value="{token}"' in page.content.decode()
+    data = {"form_token": str(token), f"new_decision_{item.pk}": "Adopté.", "action_description": "Envoyer",
+            "action_owner": org_user.pk, "action_due_on": "2027-03-20"}
+    with committed():
+        first = client.post(path, data)
+        second = client.post(path, data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert [decision.text for decision in item.decisions.all()] == ["Adopté."]
+    assert ActionItem.objects.filter(meeting=meeting).count() == 1
+    assert Notification.objects.filter(user=org_user, kind="governance.action_assigned").count() == 1
+    assert AuditEntry.objects.filter(action="meeting.record_saved").count() == 1
+    data["form_token"] = str(client.get(path).context["form"]["form_token"].value())  # the next save: a new token
+    client.post(path, {**data, f"new_decision_{item.pk}": "Reporté."})
+    assert item.decisions.count() == 2
+
+
+def test_an_action_is_reminded_each_day_even_when_todays_run_starts_earlier(body, org_admin, org_user):
+    with committed():  # its invitations sent: the reminders' mail is sent at their commit
+        meeting = schedule(org_admin, body)
+    action = ActionItem.objects.create(meeting=meeting, description="Budget", owner=org_user,
+                                       due_on=datetime.date(2027, 3, 22))
+    yesterday = datetime.datetime(2027, 3, 20, 6, 0, 5, tzinfo=MONTREAL)
+    ActionItem.objects.filter(pk=action.pk).update(last_reminded_at=yesterday)
+    mail.outbox.clear()
+    today = datetime.datetime(2027, 3, 21, 6, 0, 0, tzinfo=MONTREAL)  # five seconds earlier in the day
+    with committed():
+        assert actions.send_due_reminders(now=today) == 1
+    assert [message.to for message in mail.outbox] == [[org_user.email]]
+    assert actions.send_due_reminders(now=today + datetime.timedelta(hours=17)) == 0  # 23:00, the same day
+
+
+def test_an_owner_who_no_longer_sits_for_their_organisation_is_not_reminded(body, org_admin, org_user,
+                                                                            other_member):
+    with committed():  # its invitations sent: the reminders' mail is sent at their commit
+        meeting = schedule(org_admin, body)
+    today = timezone.localdate()
+    for owner in (org_user, other_member):
+        ActionItem.objects.create(meeting=meeting, description="Budget", owner=owner, due_on=today)
+    org_user.person.is_active = False  # left organisation A
+    org_user.person.save()
+    mail.outbox.clear()
+    with committed():
+        assert actions.send_due_reminders() == 1
+    assert [message.to for message in mail.outbox] == [[other_member.email]]
+    assert ActionItem.objects.get(owner=org_user).last_reminded_at is None
+
+
+def test_each_invitation_names_the_cluster_as_organizer_and_its_recipient_as_attendee(body, org_admin, org_user,
+                                                                                     settings):
+    settings.DEFAULT_FROM_EMAIL = "Grappe <gouvernance@grappe.test>"
+    settings.GRAPPE_CLUSTER_NAME = "Aéro Mauricie"
+    org_user.full_name = "Ursule Utilisatrice"
+    org_user.save()
+    with committed():  # 21:00 in Montreal is 02:00 the next day in UTC: the file takes Montreal's date
+        meeting = schedule(org_admin, body, starts_at=when(day=10, hour=21), ends_at=when(day=10, hour=22))
+        meetings.cancel_meeting(actor=org_admin, meeting=meeting)
+    mine = [message for message in mail.outbox if message.to == [org_user.email]]
+    assert len(mine) == 2
+    for message, method in zip(mine, ("REQUEST", "CANCEL"), strict=True):
+        [(name, content, mimetype)] = message.attachments
+        assert name == "reunion-2027-03-10.ics"
+        assert mimetype == f"text/calendar; method={method}"
+        calendar = Calendar.from_ical(content)
+        [event] = calendar.walk("VEVENT")
+        assert str(calendar["METHOD"]) == method
+        organizer, attendee = event["ORGANIZER"], event["ATTENDEE"]  # one attendee: a file of its own
+        assert str(organizer) == "mailto:gouvernance@grappe.test" and organizer.params["CN"] == "Aéro Mauricie"
+        assert str(attendee) == f"mailto:{org_user.email}"
+        assert attendee.params["CN"] == "Ursule Utilisatrice" and attendee.params["RSVP"] == "FALSE"
+        part = next(part for part in message.message().walk() if part.get_filename())
+        assert part.get_content_type() == "text/calendar" and part.get_param("method") == method
+    client_file = invitation.meeting_ics(meeting)
+    assert b"METHOD" not in client_file and b"ATTENDEE" not in client_file and b"ORGANIZER" not in client_file

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from grappe.conftest import committed, make_member, run_together
+from grappe.conftest import committed, make_member, make_staff, run_together
 from grappe.core.models import AuditEntry, Notification
 from grappe.core.notify import readable
 from grappe.core.tests.test_concurrency import overlapping_transactions  # noqa: F401 — a fixture
@@ -18,7 +18,7 @@ from grappe.governance.rules import co_chairs, seat_of, sits_on
 from grappe.governance.services import membership
 from grappe.members.models import MembershipStatus
 
-from .factories import make_body
+from .factories import co_chaired, make_body, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +190,23 @@ def test_join_double_clicked_at_the_same_instant_makes_one_membership(org_a, sta
     assert not [click for click in clicks if isinstance(click, Exception)], clicks
     assert BodyMember.objects.filter(body=body, user=user).count() == 1
     assert AuditEntry.objects.filter(action="body.joined").count() == 1
+
+
+def test_a_co_chair_of_another_body_does_not_learn_which_memberships_exist(org_admin, org_user, other_member,
+                                                                          staff, client):
+    """Another body's rows answer 404 to those who may not read its members (not 403); 403 to its own members."""
+    body = co_chaired(make_body(name="Comité environnement"), staff, org_admin)
+    seat(body, org_user)
+    member = seat(body, other_member)
+    asked = BodyMember.objects.create(body=body, user=make_member(org_user.organisation, "asks@alpha.test"),
+                                      organisation=org_user.organisation, state=MembershipState.REQUESTED)
+    elsewhere_chair = make_member(other_member.organisation, "chair@beta.test")
+    co_chaired(make_body(name="Comité main-d’œuvre"), make_staff("chair@grappe.test"), elsewhere_chair)
+    urls = [reverse("governance:request-accept", args=[asked.pk]), reverse("governance:request-refuse",
+            args=[asked.pk]), reverse("governance:member-remove", args=[member.pk])]
+    for person, status in ((elsewhere_chair, 404), (org_user, 403)):
+        client.force_login(person)
+        assert [client.post(url).status_code for url in urls] == [status] * 3
+    assert BodyMember.objects.get(pk=asked.pk).state == MembershipState.REQUESTED
+    assert BodyMember.objects.get(pk=member.pk).state == MembershipState.ACTIVE
+    assert not AuditEntry.objects.exists()

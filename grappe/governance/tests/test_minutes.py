@@ -419,3 +419,30 @@ def test_a_person_without_a_full_name_is_named_by_their_organisation_never_by_th
 
     assert [row["name"] for row in content["attendance"]][:2] == ["cochair", "Léa Roy"]
     assert "member@foxtrot.test" not in str(content)
+
+
+def test_a_member_who_does_not_sit_on_the_body_neither_opens_a_meetings_minutes_nor_generates_them(
+        committee, meeting, client):
+    outsider = make_member(make_organisation("Golf Aviation", neq="7777777777"), "outsider@golf.test")
+    other_chair = make_member(make_organisation("Hotel Aero", neq="8888888888"), "chair@hotel.test")
+    other_body = make_body(name="Comité main-d’œuvre")
+    seat(other_body, other_chair, chair_seat=ChairSeat.INDUSTRY)
+    generate(committee, meeting)  # a draft: the body's business
+    for person in (outsider, other_chair):
+        client.force_login(person)
+        assert client.get(reverse("governance:meeting-minutes", args=[meeting.pk])).status_code == 404
+        assert client.post(reverse("governance:minutes-generate", args=[meeting.pk])).status_code == 404
+    assert Minutes.objects.filter(meeting=meeting).count() == 1
+    client.force_login(committee.member)  # sits on it, does not chair it
+    assert client.get(reverse("governance:meeting-minutes", args=[meeting.pk])).status_code == 200
+    assert client.post(reverse("governance:minutes-generate", args=[meeting.pk])).status_code == 403
+
+
+def test_once_approved_any_member_reads_the_meetings_minutes_page(committee, meeting, client):
+    minutes = generate(committee, meeting)
+    minutes_services.circulate(actor=committee.co_chair, minutes=minutes)
+    minutes_services.approve(actor=committee.co_chair, minutes=minutes)
+    client.force_login(make_member(make_organisation("Golf Aviation", neq="7777777777"), "outsider@golf.test"))
+    response = client.get(reverse("governance:meeting-minutes", args=[meeting.pk]))
+    assert response.status_code == 200 and list(response.context["versions"]) == [minutes]
+    assert not response.context["may_chair"]

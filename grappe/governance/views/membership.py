@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for, refused
-from grappe.core.permissions import require
+from grappe.core.permissions import require, require_visible
 
 from ..forms.bodies import InviteForm
 from ..models import BodyMember, MembershipState
@@ -72,6 +72,14 @@ def _membership(pk, **filters) -> BodyMember:
     return get_object_or_404(BodyMember.objects.select_related("body", "user"), pk=pk, **filters)
 
 
+def _visible_membership(request, pk) -> BodyMember:
+    """A membership of a body whose members the user may read (its members, the staff); else 404, so that a
+    co-chair of another body does not learn which ids exist."""
+    member = _membership(pk)
+    require_visible(request.user, "governance.view_body_members", member.body)
+    return member
+
+
 @require_POST
 @page_for("governance.view_bodies")
 def invitation_answer(request, pk, accept: bool):
@@ -85,7 +93,7 @@ def invitation_answer(request, pk, accept: bool):
 @require_POST
 @page_for("governance.view_bodies")
 def request_answer(request, pk, accept: bool):
-    member = _membership(pk)
+    member = _visible_membership(request, pk)
     require(request.user, "governance.manage_members", member.body)
     return _act(request, member.body,
                 lambda: membership.answer_request(actor=request.user, member=member, accept=accept),
@@ -96,7 +104,7 @@ def request_answer(request, pk, accept: bool):
 @require_POST
 @page_for("governance.view_bodies")
 def member_remove(request, pk):
-    member = _membership(pk)
+    member = _visible_membership(request, pk)
     require(request.user, "governance.manage_members", member.body)
     return _act(request, member.body, lambda: membership.remove_member(actor=request.user, member=member),
                 _("%(person)s is no longer a member.") % {"person": member.user})

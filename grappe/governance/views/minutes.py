@@ -23,13 +23,15 @@ from ..documents import minutes as documents
 from ..forms.minutes import CommentForm
 from ..models import Meeting, Minutes, MinutesStatus
 from ..services import minutes as minutes_services
+from .meetings import meeting_of
 
 VIEW = "governance.view_bodies"
 DECISIONS_PER_PAGE = 20
 
 
-def _meeting(pk) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+def _meeting(request, pk) -> Meeting:
+    """The meeting, if the user may read it (its body's members and the staff, see meetings.meeting_of); else 404."""
+    return meeting_of(request, pk)
 
 
 def _minutes(request, pk) -> Minutes:
@@ -40,8 +42,12 @@ def _minutes(request, pk) -> Minutes:
 
 @page_for(VIEW)
 def meeting_minutes(request, pk):
-    meeting = _meeting(pk)
+    """A meeting's versions: for its body's members and the staff; for another member, only once a version is
+    approved (they read it from the decisions), with that version only. Otherwise 404."""
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     versions = selectors.minutes_versions(meeting, request.user)
+    if not versions:
+        meeting = meeting_of(request, pk)
     latest = meeting.minutes.order_by("-version").first()
     return render(request, "governance/meeting_minutes.html", {
         "meeting": meeting, "versions": versions, "latest": latest,
@@ -79,7 +85,7 @@ def minutes_pdf(request, pk):
 @require_POST
 @page_for(VIEW)
 def minutes_generate(request, pk):
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     try:
         minutes = minutes_services.generate(actor=request.user, meeting=meeting)
     except ValidationError as error:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from grappe.core.idempotency import submit_once
 from grappe.core.pages import page_for, refused
 from grappe.core.permissions import require
 
@@ -28,11 +29,16 @@ def meeting_record(request, pk):
     if request.method == "POST":
         if form.is_valid():
             held = "held" in request.POST
-            try:
+            anchor = request.POST.get("anchor", "")
+
+            def work():
                 record.save_record(actor=request.user, meeting=meeting, held=held, **form.record())
+                return f"{request.path}#{anchor}" if anchor.startswith("item-") else request.path
+            try:
+                token = form.cleaned_data["form_token"]
+                url = submit_once(token, work) if token else work()
                 messages.success(request, _("The meeting is marked as held.") if held else _("The record is saved."))
-                anchor = request.POST.get("anchor", "")
-                return redirect(f"{request.path}#{anchor}" if anchor.startswith("item-") else request.path)
+                return redirect(url)
             except ValidationError as error:
                 refused(request, error)
         status = 422
