@@ -49,3 +49,43 @@ def figure_at_least(name: str, value: float, unit: str, target: float, detail: s
 def load_average() -> str:
     """Other work on the machine skews the figures: say how busy it was."""
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def fire_together(batches: list, act, *, prepare=None, timeout: float = 300):
+    """Run `act(item, prepared)` on every item of each batch, one thread per batch, the threads started together
+    (a barrier) each on its own database connection: (outcomes, errors, seconds, each act's seconds). A
+    ValidationError is an outcome (a refusal the service gives); any other error (a deadlock) is reported.
+    `prepare(batch)` reads what a thread needs before the start (its users, say)."""
+    import threading
+    import time
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    barrier = threading.Barrier(len(batches) + 1)
+    outcomes, durations, errors = [], [], []
+
+    def work(batch):
+        try:
+            prepared = prepare(batch) if prepare else None
+            barrier.wait()
+            for item in batch:
+                started = time.perf_counter()
+                try:
+                    outcomes.append(act(item, prepared))
+                except ValidationError as refusal:
+                    outcomes.append(refusal)
+                durations.append(time.perf_counter() - started)
+        except Exception as error:  # noqa: BLE001 — a deadlock or any other error is reported, not hidden
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return outcomes, errors, time.perf_counter() - started, durations

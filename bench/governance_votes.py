@@ -16,10 +16,9 @@ others refused), no deadlock, no other error. Target: p95 < 100 ms.
 
 import argparse
 import random
-import threading
 import time
 
-from common import figure, load_average, percentile, setup_django
+from common import figure, fire_together, load_average, percentile, setup_django
 
 ORGANISATIONS = 400
 PEOPLE = 3
@@ -82,41 +81,19 @@ def casts(people, seed: int) -> list[int]:
 
 def fire(found, casters: list[int], workers: int, seed: int):
     """Cast from `workers` threads started together; (outcomes, errors, seconds, each cast's seconds)."""
-    from django.core.exceptions import ValidationError
-    from django.db import connections
-
     from grappe.governance.services import votes
     from grappe.members.models import User
 
     options = list(found.options.values_list("pk", flat=True))
-    barrier = threading.Barrier(workers + 1)
-    outcomes, durations, errors = [], [], []
 
-    def work(batch):
-        rng = random.Random(seed + len(batch))
-        try:
-            users = {u.pk: u for u in User.objects.filter(pk__in=batch)}
-            barrier.wait()
-            for pk in batch:
-                started = time.perf_counter()
-                try:
-                    outcomes.append(votes.cast(actor=users[pk], resolution=found, option=rng.choice(options)))
-                except ValidationError as refusal:
-                    outcomes.append(refusal)
-                durations.append(time.perf_counter() - started)
-        except Exception as error:  # noqa: BLE001 — a deadlock or any other error is reported, not hidden
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def prepare(batch):
+        return random.Random(seed + len(batch)), {u.pk: u for u in User.objects.filter(pk__in=batch)}
 
-    threads = [threading.Thread(target=work, args=(casters[n::workers],)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=300)
-    return outcomes, errors, time.perf_counter() - started, durations
+    def cast(pk, prepared):
+        rng, users = prepared
+        return votes.cast(actor=users[pk], resolution=found, option=rng.choice(options))
+
+    return fire_together([casters[n::workers] for n in range(workers)], cast, prepare=prepare)
 
 
 def check(found) -> tuple[bool, str]:

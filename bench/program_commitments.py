@@ -10,11 +10,10 @@ exactly 150 accepted, no deadlock, no other error).
 """
 
 import argparse
-import threading
 import time
 from decimal import Decimal
 
-from common import figure, figure_at_least, load_average, percentile, setup_django
+from common import figure, figure_at_least, fire_together, load_average, percentile, setup_django
 
 COMMITMENTS = 200
 ACCEPTED = 150
@@ -50,40 +49,14 @@ def prepare():
 
 
 def fire(staff, applications, workers: int):
-    """Commit 1 000 $ to every application from `workers` threads started together; (outcomes, seconds, each
-    commitment's seconds)."""
-    from django.core.exceptions import ValidationError
-    from django.db import connections
-
+    """Commit 1 000 $ to every application from `workers` threads started together; (outcomes, errors, seconds,
+    each commitment's seconds)."""
     from grappe.programs.services import budget
 
-    barrier = threading.Barrier(workers + 1)
-    outcomes, durations, errors = [], [], []
-
-    def work(batch):
-        try:
-            barrier.wait()
-            for application in batch:
-                started = time.perf_counter()
-                try:
-                    outcomes.append(budget.commit_funds(actor=staff, application=application,
-                                                        amount=Decimal("1000.00")))
-                except ValidationError as refusal:
-                    outcomes.append(refusal)
-                durations.append(time.perf_counter() - started)
-        except Exception as error:  # noqa: BLE001 — a deadlock or any other error is reported, not hidden
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(applications[n::workers],)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes, errors, time.perf_counter() - started, durations
+    return fire_together(
+        [applications[n::workers] for n in range(workers)],
+        lambda application, _: budget.commit_funds(actor=staff, application=application, amount=Decimal("1000.00")),
+        timeout=120)
 
 
 def remove(program) -> None:
