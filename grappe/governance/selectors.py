@@ -164,6 +164,18 @@ def meetings_of(body) -> QuerySet[Meeting]:
     return body.meetings.annotate(item_count=Count("items")).order_by("-starts_at")
 
 
+def meetings_split(body, now: datetime.datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
+    """A body's meetings for its page: those still to come (scheduled, not ended), the soonest first, and the
+    others (held, cancelled or ended), the latest first."""
+    now = now or timezone.now()
+    upcoming, past = [], []
+    for meeting in meetings_of(body):
+        coming = meeting.status == MeetingStatus.SCHEDULED and meeting.ends_at >= now
+        (upcoming if coming else past).append(meeting)
+    upcoming.reverse()
+    return upcoming, past
+
+
 @dataclass(frozen=True)
 class PlannedItem:
     item: AgendaItem
@@ -234,6 +246,17 @@ def resolutions_for(user) -> dict[str, list]:
         else:
             groups["open"].append(resolution)
     groups["closed"].reverse()
+    return groups
+
+
+def body_resolutions(body, user) -> dict[str, list]:
+    """The body's resolutions the user may read, for its page: those open or to come, and those closed."""
+    groups = {"open": [], "closed": []}
+    now = timezone.now()
+    for resolution in Resolution.objects.filter(body=body).select_related("body").order_by("-closes_at"):
+        if user.has_perm("governance.view_resolution", resolution):
+            closed = resolution.counted_at is not None or resolution.closes_at <= now
+            groups["closed" if closed else "open"].append(resolution)
     return groups
 
 

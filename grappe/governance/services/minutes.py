@@ -57,7 +57,8 @@ def generate(*, actor, meeting: Meeting) -> Minutes:
         meeting = _locked_meeting(meeting.pk)
         if meeting.status == MeetingStatus.CANCELLED:
             raise Conflict(_("A cancelled meeting has no minutes."), code="cancelled")
-        if meeting.starts_at > timezone.now():
+        # Before its start only if its co-chairs marked it held (the record's "save and mark held" is offered at once).
+        if meeting.status != MeetingStatus.HELD and meeting.starts_at > timezone.now():
             raise Conflict(_("The minutes are generated once the meeting has begun."), code="not_held")
         latest = meeting.minutes.order_by("-version").first()
         if latest is not None and latest.status == MinutesStatus.DRAFT:

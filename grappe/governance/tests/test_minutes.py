@@ -21,6 +21,8 @@ from grappe.governance.models import (
     ApprovedMinutesError,
     ChairSeat,
     Decision,
+    Meeting,
+    MeetingStatus,
     Minutes,
     MinutesComment,
     MinutesStatus,
@@ -151,9 +153,18 @@ def test_only_a_co_chair_or_the_staff_generate_and_only_a_held_meeting(committee
         minutes_services.generate(actor=committee.member, meeting=meeting)
     assert minutes_services.generate(actor=make_staff("other@grappe.test"), meeting=meeting).version == 1
     future = meeting_with_record(committee, people=[committee.member], days_ago=-3)
+    Meeting.objects.filter(pk=future.pk).update(status=MeetingStatus.SCHEDULED)
+    future.refresh_from_db()
     with pytest.raises(ValidationError) as refusal:
         generate(committee, future)
     assert refusal.value.code == "not_held"
+
+
+def test_a_meeting_its_co_chairs_marked_held_has_its_minutes_even_before_its_planned_start(committee):
+    """The record page lets a co-chair mark a meeting held at any time: its minutes then follow in one click."""
+    early = meeting_with_record(committee, people=[committee.member], days_ago=-3)
+    assert early.status == MeetingStatus.HELD
+    assert generate(committee, early).version == 1
 
 
 # Language: the body's, the other offered.

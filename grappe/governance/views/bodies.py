@@ -18,6 +18,9 @@ from ..models import Body
 from ..services import bodies as body_services
 
 
+PAST_MEETINGS = 5
+
+
 def body_url(body: Body) -> str:
     return reverse("governance:body-detail", args=[body.pk])
 
@@ -50,6 +53,8 @@ def body_detail(request, pk):
     user = request.user
     members = selectors.members_of(body)
     manages = user.has_perm("governance.manage_members", body)
+    sees_meetings = user.has_perm("governance.view_meetings", body)
+    upcoming, past = selectors.meetings_split(body) if sees_meetings else ([], [])
     return render(request, "governance/body_detail.html", {
         "body": body,
         "co_chairs": [member for member in members if member.chair_seat],
@@ -59,7 +64,13 @@ def body_detail(request, pk):
         "children": body.children.filter(archived_at__isnull=True),
         "can_join": user.has_perm("governance.join_bodies") and body.archived_at is None,
         "manages": manages and body.archived_at is None,
-        "can_edit": user.has_perm("governance.manage_bodies") and body.archived_at is None})
+        "can_edit": user.has_perm("governance.manage_bodies") and body.archived_at is None,
+        "sees_meetings": sees_meetings, "upcoming": upcoming, "past": past[:PAST_MEETINGS],
+        "more_past": len(past) > PAST_MEETINGS,
+        "may_chair": user.has_perm("governance.chair_body", body) and body.archived_at is None,
+        "body_minutes": selectors.body_minutes(body),
+        "resolutions": selectors.body_resolutions(body, user),
+    })
 
 
 @page_for("governance.manage_bodies")

@@ -167,7 +167,9 @@ def resolution_new(request):
         chaired = [s.body_id for s in request.user.governance_seats.filter(chair_seat__isnull=False)
                    if co_chairs(request.user, s.body)]
         bodies = bodies.filter(pk__in=chaired)
-    form = ResolutionForm(request.POST or None, bodies=bodies, whole_membership=staff)
+    chosen = request.GET.get("body", "")  # from a body's page: put to that body
+    initial = {"body": int(chosen)} if chosen.isdigit() and bodies.filter(pk=int(chosen)).exists() else {}
+    form = ResolutionForm(request.POST or None, bodies=bodies, whole_membership=staff, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in resolutions.RESOLUTION_FIELDS}
 
