@@ -25,7 +25,7 @@ def prepare():
     from django.utils import timezone
 
     from grappe.members.models import Organisation, Role, User
-    from grappe.programs.models import Application, ApplicationStatus, Call, CallStatus, Program
+    from grappe.programs.models import Application, ApplicationStatus, Call, CallStatus, Decision, Outcome, Program
 
     call_command("migrate", verbosity=0)
     staff, _created = User.objects.get_or_create(email="bench-programs@grappe.test",
@@ -45,6 +45,10 @@ def prepare():
                     amount_requested=Decimal("1000.00"), total_cost=Decimal("4000.00"),
                     status=ApplicationStatus.FUNDED, submitted_at=now)
         for n, organisation in enumerate(organisations))
+    # A commitment is at most what the committee granted: each application has its funded decision.
+    Decision.objects.bulk_create(Decision(application=application, outcome=Outcome.FUNDED,
+                                          amount=Decimal("1000.00"), decided_by=staff)
+                                 for application in applications)
     return staff, program, applications
 
 
@@ -63,10 +67,11 @@ def remove(program) -> None:
     """Leave the benchmark database as it was (its cluster serves the directory's figures); the audit trail
     keeps its entries, as it always does."""
     from grappe.members.models import Organisation
-    from grappe.programs.models import Application, Commitment
+    from grappe.programs.models import Application, Commitment, Decision
 
     leads = list(Application.objects.filter(call__program=program).values_list("lead", flat=True))
     Commitment.objects.filter(program=program).delete()
+    Decision.objects.filter(application__call__program=program).delete()
     Application.objects.filter(call__program=program).delete()
     program.calls.all().delete()
     program.delete()
