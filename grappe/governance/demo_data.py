@@ -277,8 +277,9 @@ def generate_votes(bodies, seed: int = 2026) -> dict | None:
                               "The committee adopts the roadmap: members' carbon footprint, responsible "
                               "purchasing, a work stream on recyclable composites."))
     open_cast = _cast(opened, rng, share=0.5, proxy=True)
+    # The whole membership's quorum is a quarter of its organisations, as at a general assembly.
     closed = _published(staff, None, CLOSED_TITLE, "Elect the SMEs' representative on the board", secret=True,
-                        opens_at=now - hour, closes_at=now + hour,
+                        quorum=25, opens_at=now - hour, closes_at=now + hour,
                         text=("Deux candidates se présentent pour représenter les PME au conseil.",
                               "Two candidates stand to represent the SMEs on the board."),
                         options=[{"label_fr": "Julie Tremblay", "label_en": "Julie Tremblay", "is_abstention": False},
@@ -292,9 +293,10 @@ def generate_votes(bodies, seed: int = 2026) -> dict | None:
     return {"open": opened.pk, "open_votes": open_cast, "closed": closed.pk, "closed_votes": closed_cast}
 
 
-def _published(staff, body, title_fr, title_en, *, secret, opens_at, closes_at, text, options=None) -> Resolution:
+def _published(staff, body, title_fr, title_en, *, secret, opens_at, closes_at, text, options=None,
+               quorum: int = 50) -> Resolution:
     data = {"title_fr": title_fr, "title_en": title_en, "text_fr": text[0], "text_en": text[1],
-            "opens_at": opens_at, "closes_at": closes_at, "quorum_percent": 50, "majority": "simple",
+            "opens_at": opens_at, "closes_at": closes_at, "quorum_percent": quorum, "majority": "simple",
             "secret": secret, "max_proxies": 1}
     drafted = resolutions.draft_resolution(actor=staff, body=body, data=data,
                                            options=options or resolutions.default_options())
