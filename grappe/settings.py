@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "grappe.events",
     "grappe.programs",
     "grappe.governance",
+    "grappe.bulletins",
     "grappe.home",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("grappe.events.urls")),
     path("programs/", include("grappe.programs.urls")),
     path("governance/", include("grappe.governance.urls")),
+    path("news/", include("grappe.bulletins.urls")),
     # Before allauth's own page at this address, which it replaces (see email_address).
     path("accounts/email/", email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),

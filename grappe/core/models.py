@@ -6,6 +6,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +99,10 @@ class OutgoingMail(models.Model):
     to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    # An HTML version of the body, sent beside it (a bulletin), emptied once sent like the body.
+    html_body = models.TextField(_("HTML body"), blank=True)
+    # Extra headers, e.g. {"List-Unsubscribe": "<https://…>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     # Files sent with the message (an invitation's .ics): [{"name", "mimetype", "content" (base64)}], emptied
     # once sent like the body.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
@@ -118,6 +123,24 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class BouncedAddress(models.Model):
+    """An address the mail server refused for good (it does not exist, the mailbox is closed): flagged for the
+    staff, and skipped by bulletins and digests until the staff clear it."""
+
+    email = models.EmailField(_("email"))
+    reason = models.TextField(_("what the mail server said"), blank=True)
+    bounced_at = models.DateTimeField(_("refused on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-bounced_at"]
+        verbose_name = _("bounced address")
+        verbose_name_plural = _("bounced addresses")
+        constraints = [models.UniqueConstraint(Lower("email"), name="bounced_address_once")]
+
+    def __str__(self):
+        return self.email
 
 
 class SubmittedForm(models.Model):

@@ -1,0 +1,45 @@
+"""The signed links a bulletin's email carries: they act without sign-in, so each is signed (django.core.signing,
+with its own salt) and names exactly one person and one thing.
+
+- unsubscribe: one topic for one person (RFC 8058: the List-Unsubscribe header's POST acts at once; the link in
+  the text opens a page where one button does it — a GET never unsubscribes, mail scanners follow links);
+- preferences: one person's mail preferences;
+- open and click: one delivery, counted once each, shown only in aggregate.
+
+No expiry: a months-old email must still let its reader leave.
+"""
+
+from django.core import signing
+from django.urls import reverse
+
+from grappe.core.links import absolute_url
+
+UNSUBSCRIBE = "grappe.bulletins.unsubscribe"
+PREFERENCES = "grappe.bulletins.preferences"
+OPENED = "grappe.bulletins.opened"
+CLICKED = "grappe.bulletins.clicked"
+
+
+def sign(salt: str, value) -> str:
+    return signing.dumps(value, salt=salt, compress=True)
+
+
+def read(salt: str, token: str):
+    """The signed value, or signing.BadSignature."""
+    return signing.loads(token, salt=salt)
+
+
+def unsubscribe_url(person_id: int, topic: str) -> str:
+    return absolute_url(reverse("bulletins:unsubscribe", args=[sign(UNSUBSCRIBE, [person_id, topic])]))
+
+
+def preferences_url(person_id: int) -> str:
+    return absolute_url(reverse("bulletins:preferences-signed", args=[sign(PREFERENCES, person_id)]))
+
+
+def open_url(delivery_id: int) -> str:
+    return absolute_url(reverse("bulletins:opened", args=[sign(OPENED, delivery_id)]))
+
+
+def click_url(delivery_id: int, url: str) -> str:
+    return absolute_url(reverse("bulletins:clicked", args=[sign(CLICKED, [delivery_id, url])]))

@@ -1,0 +1,28 @@
+"""Reading bulletins: the news list (public ones for anyone, and those sent to a member's organisation) and a
+bulletin's page. Thin: parse, call one selector, render."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .. import selectors
+from ..models import Bulletin, Category
+
+PER_PAGE = 20
+
+
+def bulletin_list(request):
+    bulletins = selectors.bulletins_for(request.user)
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        bulletins = bulletins.filter(category=category)
+    page = Paginator(bulletins, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bulletins/bulletin_list.html", {
+        "page": page, "categories": Category.choices, "category": category})
+
+
+def bulletin_detail(request, pk):
+    bulletin = get_object_or_404(Bulletin.objects.select_related("call", "event", "resolution"), pk=pk)
+    if not request.user.has_perm("bulletins.view_bulletin", bulletin):
+        raise Http404  # a bulletin one may not read does not exist for them
+    return render(request, "bulletins/bulletin_detail.html", {"bulletin": bulletin})
