@@ -63,7 +63,9 @@ def test_unsubscribing_twice_leaves_one_row_and_one_audit_entry(ctx, client):
 def test_a_forged_or_altered_token_is_refused_and_changes_nothing(ctx, client, token):
     for path in (reverse("bulletins:unsubscribe", args=[token]),
                  reverse("bulletins:preferences-signed", args=[token])):
-        assert client.post(path, {"frequency": "weekly"}).status_code == 404
+        response = client.post(path, {"frequency": "weekly"})
+        assert response.status_code == 404
+        assert "bulletins/bad_link.html" in [template.name for template in response.templates], "it says why"
     assert not Unsubscription.objects.exists() and not MailPreference.objects.exists()
     assert not AuditEntry.objects.exists()
 

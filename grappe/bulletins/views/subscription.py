@@ -3,18 +3,19 @@ their account: leaving a topic, their preferences; and the counting links of an 
 links). Thin: read the token, call a service, render.
 
 A token names one person (or one delivery) and is signed with its own salt (links.py): a forged or altered one is
-refused with 404 and changes nothing. A GET never changes a preference: mail scanners follow every link of a
+refused with a page that says so (404) and changes nothing. A GET never changes a preference: mail scanners follow every link of a
 message (RFC 8058 §1), so leaving takes a POST — the page's one button, or the mail client's one-click POST.
 """
 
 import base64
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -33,12 +34,33 @@ from ..services import tracking
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
+class BadLink(Exception):
+    """A token that is not ours, or whose person is gone."""
+
+
 def _signed(salt: str, token: str):
     try:
         return links.read(salt, token)
     except signing.BadSignature:
-        raise Http404(_("This link is not valid: it may have been cut or changed. Open it again from the "
-                        "email.")) from None
+        raise BadLink from None
+
+
+def _person(person_id) -> Person:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise BadLink
+    return person
+
+
+def refuses_bad_links(view):
+    """A forged, altered or cut link: a page that says so (404), and nothing changed."""
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadLink:
+            return render(request, "bulletins/bad_link.html", status=404)
+    return checked
 
 
 def masked(email: str) -> str:
@@ -58,13 +80,14 @@ def _actor(request):
 # a forged cross-site POST gains nothing its sender could not do with the link itself. And it must be: the
 # RFC 8058 one-click POST (body "List-Unsubscribe=One-Click") comes from the mail provider, with no cookie.
 @csrf_exempt
+@refuses_bad_links
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     person_id, topic = _signed(links.UNSUBSCRIBE, token)
-    person = get_object_or_404(Person, pk=person_id)
+    person = _person(person_id)
     if topic not in Topic.values:
-        raise Http404
+        raise BadLink
     context = {"person": person, "email": masked(person.email), "topic": Topic(topic).label,
                "preferences_url": links.preferences_url(person.pk)}
     if request.method == "POST":
@@ -89,11 +112,12 @@ def _preferences_page(request, person: Person, by_link: bool):
         "required": [category.label for category in REQUIRED_CATEGORIES]})
 
 
+@refuses_bad_links
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences_signed(request, token):
     """The preferences of the person the link names, without sign-in."""
-    return _preferences_page(request, get_object_or_404(Person, pk=_signed(links.PREFERENCES, token)), True)
+    return _preferences_page(request, _person(_signed(links.PREFERENCES, token)), True)
 
 
 @login_required
@@ -103,7 +127,7 @@ def preferences(request):
     receives no bulletin and has none."""
     person = Person.objects.filter(user=request.user).first()
     if person is None:
-        raise Http404(_("Your account receives no bulletin: it has no mail preferences."))
+        raise Http404
     return _preferences_page(request, person, False)
 
 
@@ -118,6 +142,7 @@ def opened(request, token):
     return HttpResponse(PIXEL, content_type="image/gif")
 
 
+@refuses_bad_links
 @never_cache
 @require_GET
 def clicked(request, token):
