@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grappe.core import aggregates
 from grappe.core.aggregates import Breakdown, Row
@@ -86,7 +87,7 @@ class BulletinFigures:
 def bulletin_figures(bulletin: Bulletin) -> BulletinFigures:
     k = aggregates.current_k()
     deliveries = Delivery.objects.filter(bulletin=bulletin)
-    total = _lines(deliveries, None, [("all", "")], k)[0]
+    total = _lines(deliveries, None, [("all", _("Every recipient"))], k)[0]
     clicks = LinkClick.objects.filter(delivery__bulletin=bulletin)
     link_rows = [Row(item["delivery__person__organisation_id"], item["url"], item["people"]) for item in
                  clicks.values("delivery__person__organisation_id", "url")
