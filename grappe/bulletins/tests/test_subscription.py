@@ -11,6 +11,7 @@ from grappe.bulletins.models import Category, Delivery, LinkClick, MailPreferenc
 from grappe.bulletins.services import preferences
 from grappe.core.models import AuditEntry
 from grappe.members.models import Organisation, Person
+from grappe.members.services.people import set_communications_consent
 
 
 @pytest.fixture
@@ -109,6 +110,15 @@ def test_staff_without_a_person_have_no_preferences(ctx, client):
     assert client.get(reverse("bulletins:preferences")).status_code == 404
 
 
+def test_the_staff_reach_a_sent_bulletins_statistics_from_its_page(ctx, client):
+    client.force_login(ctx.staff)
+    page = client.get(reverse("bulletins:detail", args=[ctx.bulletin_to_a.pk])).content.decode()
+    assert reverse("bulletins:statistics", args=[ctx.bulletin_to_a.pk]) in page
+    client.force_login(ctx.own_user)
+    page = client.get(reverse("bulletins:detail", args=[ctx.bulletin_to_a.pk])).content.decode()
+    assert reverse("bulletins:statistics", args=[ctx.bulletin_to_a.pk]) not in page
+
+
 def test_stopping_all_communications_withdraws_consent_but_notices_still_reach_the_person(ctx, client):
     path = reverse("bulletins:preferences-signed", args=[ctx.preferences_token])
     client.post(path, {"form_token": "0d6f1c2e-3333-4a8e-9d2b-0b8f3c1a2e11", "frequency": "immediate",
@@ -138,7 +148,11 @@ def test_nobody_changes_someone_elses_preferences_without_their_link(ctx):
         preferences.unsubscribe(ctx.reader, Topic.ECONOMIC, actor=ctx.own_user)
     with pytest.raises(PermissionDenied):
         preferences.set_preferences(ctx.reader, "daily", [], actor=None)
+    with pytest.raises(PermissionDenied):  # another organisation's member
+        set_communications_consent(person=ctx.reader, consent=False, actor=ctx.other_member)
     assert not Unsubscription.objects.exists()
+    ctx.reader.refresh_from_db()
+    assert ctx.reader.consent_communications
 
 
 def test_the_open_pixel_counts_the_first_open_and_is_a_gif_even_for_a_bad_token(ctx, client):
