@@ -3,8 +3,9 @@ their account: leaving a topic, their preferences; and the counting links of an 
 links). Thin: read the token, call a service, render.
 
 A token names one person (or one delivery) and is signed with its own salt (links.py): a forged or altered one is
-refused with a page that says so (404) and changes nothing. A GET never changes a preference: mail scanners follow every link of a
-message (RFC 8058 §1), so leaving takes a POST — the page's one button, or the mail client's one-click POST.
+refused with a page that says so (404) and changes nothing. A GET never changes a preference: mail scanners follow
+every link of a message (RFC 8058 §1), so leaving takes a POST — the page's one button, or the mail client's
+one-click POST.
 """
 
 import base64
