@@ -37,3 +37,14 @@ rules.add_perm("bulletins.manage_bulletins", is_communications_staff)
 rules.add_perm("bulletins.view_bulletin", is_public_news | is_addressed_to | is_cluster_staff)
 rules.add_perm("bulletins.view_statistics", is_cluster_staff)
 rules.add_perm("bulletins.view_feed", is_member_user)
+
+
+@rules.predicate
+def is_the_person(user, person) -> bool:
+    """The person's own account: one changes one's own mail preferences (others use the signed links of the
+    emails they receive)."""
+    return (person is not None and user.is_authenticated and user.is_active and person.user_id is not None
+            and person.user_id == user.pk)
+
+
+rules.add_perm("bulletins.change_mail_preferences", is_the_person)

@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from grappe.members.models import Person
+
 from .models import Audience, Bulletin, BulletinStatus
 
 
@@ -29,3 +31,12 @@ def bulletins_for(user) -> QuerySet:
 def staff_bulletins() -> QuerySet:
     """Every bulletin, drafts first, for the staff's list."""
     return Bulletin.objects.select_related("created_by").order_by("-updated_at", "-pk")
+
+
+def bounces_with_people(bounces) -> list[tuple]:
+    """Each refused address with the person who has it (None when nobody does any more) and their
+    organisation, in one query."""
+    bounces = list(bounces)
+    people = {person.email.lower(): person for person in Person.objects.select_related("organisation").filter(
+        email__in=[bounce.email.lower() for bounce in bounces])}
+    return [(bounce, people.get(bounce.email.lower())) for bounce in bounces]

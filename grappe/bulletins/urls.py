@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import reading, staff
+from .views import bounces, statistics, subscription
 
 app_name = "bulletins"
 urlpatterns = [
@@ -11,4 +12,18 @@ urlpatterns = [
     path("<int:pk>/", reading.bulletin_detail, name="detail"),
     # The staff: writing, targeting, sending.
     path("manage/", staff.manage, name="manage"),
+]
+urlpatterns += [
+    # What a person controls of their mail (signed links of the emails, no sign-in; or their account), and the
+    # counting links of an email.
+    path("unsubscribe/<str:token>/", subscription.unsubscribe, name="unsubscribe"),
+    path("preferences/<str:token>/", subscription.preferences_signed, name="preferences-signed"),
+    path("preferences/", subscription.preferences, name="preferences"),
+    path("o/<str:token>/", subscription.opened, name="opened"),
+    path("c/<str:token>/", subscription.clicked, name="clicked"),
+    # What the staff may know: figures in aggregate only, and the addresses the mail server refused.
+    path("<int:pk>/statistics/", statistics.bulletin_statistics, name="statistics"),
+    path("statistics/", statistics.overview, name="statistics-overview"),
+    path("manage/bounces/", bounces.bounce_list, name="bounces"),
+    path("manage/bounces/<int:pk>/clear/", bounces.bounce_clear, name="bounce-clear"),
 ]

@@ -22,3 +22,24 @@ def bulletins_matrix(matrix):
     # A programs officer is staff but does not write bulletins.
     ctx.programs_officer = make_staff("programs@grappe.test", role=Role.STAFF_PROGRAMS)
     return ctx
+
+
+@pytest.fixture
+def subscription_matrix(bulletins_matrix):
+    """The matrix with what a person controls of their mail: a consenting reader of organisation A who received
+    the bulletin sent to A, the signed links of that email, and an address the mail server refused."""
+    from grappe.bulletins import links
+    from grappe.bulletins.models import Channel, Delivery, Topic
+    from grappe.core.models import BouncedAddress
+    from grappe.members.models import Person
+
+    ctx = bulletins_matrix
+    ctx.reader = Person.objects.create(organisation=ctx.org_a, first_name="Rémi", last_name="Gagnon",
+                                       email="remi.gagnon@alpha.test", consent_communications=True)
+    ctx.delivery = Delivery.objects.create(bulletin=ctx.bulletin_to_a, person=ctx.reader, channel=Channel.IMMEDIATE)
+    ctx.unsubscribe_token = links.sign(links.UNSUBSCRIBE, [ctx.reader.pk, Topic.ECONOMIC.value])
+    ctx.preferences_token = links.sign(links.PREFERENCES, ctx.reader.pk)
+    ctx.open_token = links.sign(links.OPENED, ctx.delivery.pk)
+    ctx.click_token = links.sign(links.CLICKED, [ctx.delivery.pk, "https://www.quebec.ca/tarifs"])
+    ctx.bounce = BouncedAddress.objects.create(email="lea@alpha.test", reason="550 5.1.1 user unknown")
+    return ctx

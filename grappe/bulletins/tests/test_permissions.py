@@ -66,3 +66,101 @@ def test_the_news_list_shows_each_reader_what_they_may_read(bulletins_matrix, cl
     client.force_login(ctx.own_user)
     page = client.get("/fr/news/").content.decode()
     assert "Salon du Bourget" in page and "Tarifs douaniers" in page and "Brouillon" not in page
+
+
+# What a person controls of their mail, and what the staff may know ------------------------------------------
+# A signed link is the authorisation: whoever holds it (signed in or not) acts for the person it names.
+
+class SubscriptionMatrix(PermissionMatrix):
+    @pytest.fixture
+    def matrix(self, subscription_matrix):
+        return subscription_matrix
+
+
+class TestUnsubscribePage(SubscriptionMatrix):
+    url = "bulletins:unsubscribe"
+    args = staticmethod(lambda ctx: [ctx.unsubscribe_token])
+    expect = PUBLIC
+
+
+class TestUnsubscribe(SubscriptionMatrix):
+    url = "bulletins:unsubscribe"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.unsubscribe_token])
+    data = staticmethod(lambda ctx: {"List-Unsubscribe": "One-Click"})
+    expect = PUBLIC
+    writers = set(PUBLIC)
+    audit_action = "mail.unsubscribed"
+
+
+class TestSignedPreferencesPage(SubscriptionMatrix):
+    url = "bulletins:preferences-signed"
+    args = staticmethod(lambda ctx: [ctx.preferences_token])
+    expect = PUBLIC
+
+
+def _preferences_data(ctx):
+    return {"form_token": "6f0c2d8e-7a53-4a8e-9d2b-0b8f3c1a2e11", "frequency": "weekly", "topics": ["events"]}
+
+
+class TestSignedPreferences(SubscriptionMatrix):
+    url = "bulletins:preferences-signed"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.preferences_token])
+    data = staticmethod(_preferences_data)
+    expect = dict.fromkeys(PUBLIC, 302)
+    writers = set(PUBLIC)
+    audit_action = "mail.preferences_changed"
+
+
+MEMBERS_WITH_A_PERSON = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 404,
+                         OBSERVER: 404}
+
+
+class TestOwnPreferencesPage(SubscriptionMatrix):
+    url = "bulletins:preferences"
+    expect = MEMBERS_WITH_A_PERSON
+
+
+class TestOwnPreferences(SubscriptionMatrix):
+    url = "bulletins:preferences"
+    method = "post"
+    data = staticmethod(_preferences_data)
+    expect = {**MEMBERS_WITH_A_PERSON, OTHER_MEMBER: 302, OWN_USER: 302, OWN_ADMIN: 302}
+    audit_action = "mail.preferences_changed"
+
+
+class TestOpenPixel(SubscriptionMatrix):
+    url = "bulletins:opened"
+    args = staticmethod(lambda ctx: [ctx.open_token])
+    expect = PUBLIC
+
+
+class TestFollowedLink(SubscriptionMatrix):
+    url = "bulletins:clicked"
+    args = staticmethod(lambda ctx: [ctx.click_token])
+    expect = dict.fromkeys(PUBLIC, 302)
+
+
+class TestBulletinStatistics(SubscriptionMatrix):
+    url = "bulletins:statistics"
+    args = staticmethod(lambda ctx: [ctx.bulletin_to_a.pk])
+    expect = STAFF_ONLY
+
+
+class TestStatisticsOverview(SubscriptionMatrix):
+    url = "bulletins:statistics-overview"
+    expect = STAFF_ONLY
+
+
+class TestBounces(SubscriptionMatrix):
+    url = "bulletins:bounces"
+    expect = STAFF_ONLY
+
+
+class TestBounceClear(SubscriptionMatrix):
+    url = "bulletins:bounce-clear"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.bounce.pk])
+    expect = {**STAFF_ONLY, STAFF: 302}
+    audit_action = "mail.bounce_cleared"

@@ -9,7 +9,7 @@ the address to their own and receive the staff account's password link."""
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -126,3 +126,26 @@ def _mail_invitation(person: Person, user: User, request) -> None:
             _("You are invited to Grappe"),
             render_to_string("members/email/invitation.txt", {"person": person, "link": link}),
         )
+
+
+def set_communications_consent(*, person: Person, consent: bool, actor=None, by_link: bool = False) -> Person:
+    """Give or withdraw a person's consent to the cluster's optional communications (what membership requires
+    is sent whatever it says). Allowed through a signed link of an email the person received (`by_link`: the
+    caller checked its signature; `actor` is whoever is signed in, None when nobody is), to the person's own
+    account, and to whoever manages their organisation's people. Recorded as a change of the person, like any
+    other (save_person), and shown on the next directory page."""
+    own = actor is not None and person.user_id is not None and person.user_id == actor.pk
+    if not (by_link or own):
+        if actor is None:
+            raise PermissionDenied
+        require(actor, "members.manage_people", person.organisation)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.consent_communications == consent:
+            return person
+        before = audit.snapshot(person)
+        person.consent_communications = consent
+        person.save(update_fields=["consent_communications", "updated_at"])
+        audit.record(actor, "person.changed", person, before=before, after=audit.snapshot(person))
+        bump_people_version()
+    return person
