@@ -26,6 +26,11 @@ def png(width=40, height=30, **save) -> bytes:
     return output.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def staff_client(client, bulletins_matrix):
     client.force_login(bulletins_matrix.staff)
