@@ -76,7 +76,7 @@ def check(data: dict) -> None:
     if data["category"] not in Category.values:
         errors["category"] = _("Choose the bulletin's category.")
     complete = []
-    for language, name in (("fr", _("French")), ("en", _("English"))):
+    for language, name in (("fr", _("French").lower()), ("en", _("English").lower())):
         title, body = data[f"title_{language}"], data[f"body_{language}"]
         if title and body:
             complete.append(language)
