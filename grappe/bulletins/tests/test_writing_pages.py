@@ -70,6 +70,16 @@ def test_the_reach_panel_counts_and_names_the_emptying_criterion(staff_client, b
     assert "les régions" in page
 
 
+def test_a_sent_bulletin_opens_as_it_was_sent(staff_client, bulletins_matrix):
+    sent = bulletins_matrix.bulletin_to_a
+    response = staff_client.get(reverse("bulletins:edit", args=[sent.pk]))
+    assert response.status_code == 302 and response.url == reverse("bulletins:detail", args=[sent.pk])
+    response = staff_client.post(reverse("bulletins:edit", args=[sent.pk]), form_data(title_fr="Réécrit"))
+    sent.refresh_from_db()
+    assert response.status_code == 302 and sent.title_fr != "Réécrit"
+    assert not AuditEntry.objects.filter(action="bulletin.changed").exists()
+
+
 def test_an_edit_link_for_drafts_on_the_staff_list(staff_client, bulletins_matrix):
     page = staff_client.get(reverse("bulletins:manage")).content.decode()
     assert reverse("bulletins:create") in page

@@ -58,6 +58,10 @@ def bulletin_create(request):
 @page_for("bulletins.manage_bulletins")
 def bulletin_edit(request, pk):
     bulletin = get_object_or_404(Bulletin, pk=pk)
+    if bulletin.status not in writing.EDITABLE:
+        messages.error(request, _("This bulletin is %(status)s: it can no longer be changed.")
+                       % {"status": bulletin.get_status_display().lower()})
+        return redirect("bulletins:detail", pk=bulletin.pk)
     form = BulletinForm(request.POST or None, bulletin=bulletin, initial=BulletinForm.initial_for(bulletin))
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, lambda: writing.update_bulletin(request.user, bulletin, **form.saved()))
