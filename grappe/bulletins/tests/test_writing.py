@@ -92,3 +92,18 @@ def test_a_sent_bulletin_cannot_be_edited(bulletins_matrix):
     ctx.bulletin_to_a.refresh_from_db()
     assert ctx.bulletin_to_a.title_fr != "Réécrit"
     assert not AuditEntry.objects.filter(action="bulletin.changed").exists()
+
+
+def test_a_bulletin_links_to_an_open_call_and_the_form_offers_only_open_ones(bulletins_matrix):
+    from grappe.bulletins.forms.bulletins import BulletinForm
+    from grappe.programs.models import CallStatus
+    from grappe.programs.tests.factories import make_call, make_program
+
+    ctx = bulletins_matrix
+    program = make_program(ctx.staff)
+    open_call = make_call(program)
+    draft_call = make_call(program, title_fr="Appel en préparation", status=CallStatus.DRAFT)
+    offered = list(BulletinForm().fields["call"].queryset)
+    assert open_call in offered and draft_call not in offered
+    bulletin = create_bulletin(ctx.staff, **fields(call=open_call))
+    assert bulletin.call == open_call
