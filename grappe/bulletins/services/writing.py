@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from grappe.core import audit
 from grappe.core.errors import Conflict
@@ -170,20 +170,24 @@ def _read_image(content: bytes) -> Image.Image:
     return image
 
 
-def _reencoded(image: Image.Image) -> bytes:
-    """The pixels alone, written anew in the image's format: no metadata, comment or trailing data survives."""
-    output = io.BytesIO()
+def _reencoded(image: Image.Image) -> Image.Image:
+    """The pixels alone, the right way up (a photo's EXIF orientation applied before the EXIF goes), in a new
+    image: no metadata, comment or trailing data of the file survives."""
     kind = image.format
+    upright = ImageOps.exif_transpose(image)
     if kind == "JPEG":
-        image.convert("RGB").save(output, "JPEG", quality=88, optimize=True)
-    elif kind == "GIF":
-        image.save(output, "GIF")  # the first frame only: an animation is not what a bulletin needs
-    elif kind == "WEBP":
-        image.save(output, "WEBP", quality=88)
-    else:
-        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            image = image.convert("RGBA")
-        image.save(output, "PNG", optimize=True)
+        upright = upright.convert("RGB")
+    elif kind == "PNG" and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        upright = upright.convert("RGBA")
+    upright.format = kind
+    return upright
+
+
+def _encoded(image: Image.Image) -> bytes:
+    output = io.BytesIO()
+    options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 88}, "PNG": {"optimize": True},
+               "GIF": {}}[image.format]  # a GIF keeps its first frame: an animation is not what a bulletin needs
+    image.save(output, image.format, **options)
     return output.getvalue()
 
 
@@ -195,9 +199,9 @@ def upload_image(actor, file) -> BulletinImage:
     if file.size > MAX_IMAGE_BYTES:
         raise ValidationError({"file": _("This image is too heavy: %(megabytes)s MB at most.")
                                % {"megabytes": MAX_IMAGE_BYTES // (1024 * 1024)}})
-    image = _read_image(file.read())
+    image = _reencoded(_read_image(file.read()))
     extension, content_type = IMAGE_FORMATS[image.format]
-    content = _reencoded(image)
+    content = _encoded(image)
     with transaction.atomic():
         stored = BulletinImage(extension=extension, content_type=content_type, width=image.width,
                                height=image.height, uploaded_by=actor)

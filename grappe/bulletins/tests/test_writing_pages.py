@@ -134,3 +134,19 @@ def test_a_huge_image_is_refused(staff_client, monkeypatch):
         "file": SimpleUploadedFile("heavy.png", png(), "image/png")})
     assert response.status_code == 400
     assert not BulletinImage.objects.exists()
+
+
+def test_a_photo_is_stored_the_right_way_up_without_its_metadata(staff_client):
+    photo = Image.new("RGB", (40, 20), (10, 10, 10))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° to show it
+    exif[0x010F] = "Camera maker"
+    output = io.BytesIO()
+    photo.save(output, "JPEG", exif=exif)
+    response = staff_client.post(reverse("bulletins:image-upload"), {
+        "file": SimpleUploadedFile("photo.jpg", output.getvalue(), "image/jpeg")})
+    assert response.status_code == 201
+    image = BulletinImage.objects.get()
+    assert (image.content_type, image.width, image.height) == ("image/jpeg", 20, 40)
+    stored = Image.open(image.file.path)
+    assert stored.size == (20, 40) and not stored.getexif()
