@@ -17,6 +17,7 @@ from uuid import UUID
 import nh3
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.text import Truncator
 
 TAGS = {"p", "br", "strong", "em", "u", "s", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "img",
@@ -44,11 +45,15 @@ def image_key(src: str) -> UUID | None:
             return None
     if parts.query or parts.fragment:
         return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    return match.kwargs.get("key") if match.view_name == IMAGE_VIEW else None
+    # The path starts with the language of the page it was uploaded from, which may not be the active one.
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                match = resolve(parts.path)
+            except Resolver404:
+                continue
+        return match.kwargs.get("key") if match.view_name == IMAGE_VIEW else None
+    return None
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:

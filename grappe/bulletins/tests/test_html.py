@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from grappe.bulletins.html import ATTRIBUTES, TAGS, clean, image_key, plain_text, summary_of
 
@@ -141,6 +142,14 @@ def test_image_key_reads_only_our_image_addresses():
     assert image_key("/en/news/images/not-a-key/") is None
     assert image_key("/fr/news/") is None
     assert image_key(reverse("bulletins:image", args=[IMAGE_KEY]) + "?track=1") is None
+
+
+def test_an_image_uploaded_from_a_page_in_the_other_language_stays():
+    with translation.override("en"):
+        english = reverse("bulletins:image", args=[IMAGE_KEY])
+    with translation.override("fr"):
+        assert clean(f'<p><img src="{english}" alt=""></p>') == (
+            f'<p><img src="{reverse("bulletins:image", args=[IMAGE_KEY])}" alt=""></p>')
 
 
 def test_an_empty_text_is_empty():
