@@ -247,3 +247,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GRAPPE_LOG_LEVEL", "WARNING")},
 }
+
+# The bulletins' rich-text editor (its static files; grappe/bulletins/static/bulletins/editor.js loads them).
+INSTALLED_APPS += ["django_prose_editor"]

@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from .views import reading, staff
-from .views import bounces, statistics, subscription
+from .views import bounces, reading, staff, statistics, subscription, writing
 
 app_name = "bulletins"
 urlpatterns = [
@@ -26,4 +25,12 @@ urlpatterns += [
     path("statistics/", statistics.overview, name="statistics-overview"),
     path("manage/bounces/", bounces.bounce_list, name="bounces"),
     path("manage/bounces/<int:pk>/clear/", bounces.bounce_clear, name="bounce-clear"),
+]
+# Composing: writing and targeting a bulletin, its images (served to anyone: they appear in emails and public news).
+urlpatterns += [
+    path("write/", writing.bulletin_create, name="create"),
+    path("<int:pk>/edit/", writing.bulletin_edit, name="edit"),
+    path("reach/", writing.bulletin_reach, name="reach"),
+    path("images/upload/", writing.image_upload, name="image-upload"),
+    path("images/<uuid:key>/", writing.image, name="image"),
 ]

@@ -4,7 +4,16 @@ Public news is for anyone; a bulletin sent to organisation A exists only for A's
 otherwise, so its existence does not leak); a draft only for the staff; writing is for the communications staff.
 """
 
+import io
+import uuid
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from grappe.bulletins.models import Bulletin
+from grappe.bulletins.services.writing import upload_image
 
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
@@ -164,3 +173,87 @@ class TestBounceClear(SubscriptionMatrix):
     args = staticmethod(lambda ctx: [ctx.bounce.pk])
     expect = {**STAFF_ONLY, STAFF: 302}
     audit_action = "mail.bounce_cleared"
+# Writing (the communications staff): the form, its reach panel, the editor's images.
+
+STAFF_WRITES = {**STAFF_ONLY, STAFF: 302}
+
+
+def bulletin_form(ctx) -> dict:
+    return {"form_token": str(uuid.uuid4()), "category": "regulatory", "title_fr": "Brouillon revu",
+            "body_fr": "<p>Le texte.</p>"}
+
+
+def a_png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 80, 160)).save(output, "PNG")
+    return output.getvalue()
+
+
+class TestWritePage(BulletinsMatrix):
+    url = "bulletins:create"
+    expect = STAFF_ONLY
+
+
+class TestWrite(BulletinsMatrix):
+    url = "bulletins:create"
+    method = "post"
+    data = staticmethod(bulletin_form)
+    expect = STAFF_WRITES
+    audit_action = "bulletin.created"
+
+
+class TestEditPage(BulletinsMatrix):
+    url = "bulletins:edit"
+    args = staticmethod(lambda ctx: [ctx.draft.pk])
+    expect = STAFF_ONLY
+
+
+class TestEdit(BulletinsMatrix):
+    url = "bulletins:edit"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.draft.pk])
+    data = staticmethod(bulletin_form)
+    expect = STAFF_WRITES
+    audit_action = "bulletin.changed"
+    effect = staticmethod(lambda ctx, pk: Bulletin.objects.get(pk=pk).title_fr)
+
+
+class TestReach(BulletinsMatrix):
+    url = "bulletins:reach"
+    query = "category=economic&regions=06"
+    expect = STAFF_ONLY
+
+
+class ImagesMatrix(BulletinsMatrix):
+    @pytest.fixture
+    def matrix(self, bulletins_matrix, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        bulletins_matrix.image = upload_image(bulletins_matrix.staff, SimpleUploadedFile("a.png", a_png()))
+        return bulletins_matrix
+
+
+class TestImageUpload(ImagesMatrix):
+    url = "bulletins:image-upload"
+    method = "post"
+    data = staticmethod(lambda ctx: {"file": SimpleUploadedFile("photo.png", a_png(), "image/png")})
+    expect = {**STAFF_ONLY, STAFF: 201}
+    audit_action = "bulletin.image_uploaded"
+
+
+class TestImage(ImagesMatrix):
+    url = "bulletins:image"
+    args = staticmethod(lambda ctx: [ctx.image.key])
+    expect = PUBLIC  # images appear in emails and public news
+
+
+@pytest.mark.parametrize("name, method, args", [
+    ("bulletins:create", "get", lambda ctx: []), ("bulletins:create", "post", lambda ctx: []),
+    ("bulletins:edit", "get", lambda ctx: [ctx.draft.pk]), ("bulletins:edit", "post", lambda ctx: [ctx.draft.pk]),
+    ("bulletins:reach", "get", lambda ctx: []), ("bulletins:image-upload", "post", lambda ctx: []),
+])
+def test_a_programs_officer_does_not_write_either(bulletins_matrix, client, name, method, args):
+    ctx = bulletins_matrix
+    client.force_login(ctx.programs_officer)
+    data = bulletin_form(ctx) if method == "post" else {}
+    assert getattr(client, method)(reverse(name, args=args(ctx)), data).status_code == 403
+    assert not Bulletin.objects.filter(title_fr="Brouillon revu").exists()
