@@ -3,6 +3,7 @@ schedule, unschedule, send now or cancel it. Thin: parse, call one service (serv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,7 +50,9 @@ def send_progress(request, pk):
     """The sending's progress bar, polled by htmx; once the job is over, the page reloads to show the result."""
     bulletin = _bulletin(pk)
     job = selectors.last_send_job(bulletin)
-    if request.htmx and (job is None or not job.busy):
+    if job is None:
+        raise Http404
+    if request.htmx and not job.busy:
         return HttpResponseClientRefresh()
     return render(request, "bulletins/_send_progress.html", {"bulletin": bulletin, "job": job})
 
