@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -57,13 +57,29 @@ def queue(to: str, subject: str, body: str,
     return message
 
 
-def queue_many(messages: list[OutgoingMail]) -> list[OutgoingMail]:
+def queue_many(messages: list[OutgoingMail]) -> int:
     """Put many messages (built with `message_fields`) in the outbox at once, inside the caller's transaction: a
-    bulletin's batch or a run of digests. One sending task for the transaction, as with `queue`."""
-    created = OutgoingMail.objects.bulk_create(messages)
-    if created:
-        _send_after_commit()
-    return created
+    bulletin's batch or a run of digests; how many. One sending task for the transaction, as with `queue`.
+
+    On PostgreSQL the rows are written with COPY, several times faster than an INSERT of thousands of rows: a run
+    of digests writes one per reader (the rows' ids are not read back)."""
+    if not messages:
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(messages)
+    else:
+        OutgoingMail.objects.bulk_create(messages)
+    _send_after_commit()
+    return len(messages)
+
+
+def _copy(messages: list[OutgoingMail]) -> None:
+    fields = [field for field in OutgoingMail._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.copy(
+            f"COPY {connection.ops.quote_name(OutgoingMail._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for message in messages:
+            copy.write_row([field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields])
 
 
 def message_fields(to: str, subject: str, body: str, *, html_body: str = "",

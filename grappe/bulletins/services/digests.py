@@ -44,8 +44,7 @@ from grappe.core.models import BouncedAddress, OutgoingMail
 from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation
 
-from .. import links
-from ..feed import feed_for
+from .. import feed, links
 from ..mail import ONE_CLICK, Markers, text_of
 from ..models import (
     Bulletin,
@@ -181,6 +180,7 @@ class Piece:
     when: datetime.datetime
     html: str
     text: str
+    url: str = ""  # a bulletin's page, to which the reader's tracked link leads
 
 
 class Pieces:
@@ -212,9 +212,10 @@ class Pieces:
                 context = {"title": bulletin.title, "summary": bulletin.summary or text_of(bulletin.body)[:300],
                            "category": bulletin.get_category_display(), "url": self.marker("link"),
                            "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk]))}
-                self.rendered[key] = Piece(bulletin.sent_at, render_to_string("bulletins/email/_digest_item.html",
-                                                                              context),
-                                           render_to_string("bulletins/email/_digest_item.txt", context))
+                self.rendered[key] = Piece(bulletin.sent_at,
+                                           render_to_string("bulletins/email/_digest_item.html", context),
+                                           render_to_string("bulletins/email/_digest_item.txt", context),
+                                           context["text_url"])
         return self.rendered[key]
 
     def news(self, reader: Reader) -> list[Piece]:
@@ -223,9 +224,12 @@ class Pieces:
         key = (reader.organisation_id, reader.language)
         if key not in self.feeds:
             organisation = self.organisations[reader.organisation_id]
+            since = timezone.now() - PERIOD_READ[self.frequency]
             with translation.override(reader.language):
-                items = [item for item in feed_for(organisation, since=timezone.now() - PERIOD_READ[self.frequency])
-                         if item.kind != "bulletin"]
+                # The feed's sources but its bulletins (a reader's bulletins are their deliveries), as feed_for
+                # merges them.
+                items = sorted((item for source in feed.SOURCES if source is not feed.bulletins
+                                for item in source(organisation, since)), key=lambda item: item.when, reverse=True)
                 self.feeds[key] = [self._news_piece(item) for item in items]
         return [piece for piece in self.feeds[key] if piece.when > reader.since]
 
@@ -262,10 +266,9 @@ class Pieces:
             bulletins_html, bulletins_text = [], []
             for delivery_id, bulletin_id in waiting:
                 piece = self.bulletin(bulletin_id, reader.language)
-                page = absolute_url(reverse("bulletins:detail", args=[bulletin_id]))
                 bulletins_html.append(self.marker.fill(piece.html, {"link": html.escape(
-                    links.click_url(delivery_id, page))}))
-                bulletins_text.append(self.marker.fill(piece.text, {"link": page}))
+                    links.click_url(delivery_id, piece.url))}))
+                bulletins_text.append(piece.text)
         sections_html = sections_text = ""
         if waiting:
             sections_html += frame["bulletins_html"] + "".join(bulletins_html)
