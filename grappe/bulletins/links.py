@@ -25,7 +25,14 @@ CLICKED = "grappe.bulletins.clicked"
 
 
 def sign(salt: str, value) -> str:
-    return signing.dumps(value, salt=salt, compress=True)
+    """signing.dumps(value, salt=salt, compress=True), with one signer per salt: a mailing signs tens of
+    thousands of links."""
+    return _signer(salt, settings.SECRET_KEY).sign_object(value, compress=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _signer(salt: str, key: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=key, salt=salt)
 
 
 def read(salt: str, token: str):
