@@ -67,8 +67,9 @@ def resolve(bulletin) -> tuple[float, int, int]:
     from grappe.bulletins.services import sending
 
     started = time.perf_counter()
-    organisations = list(targeting.organisations(targeting.Target.of(bulletin)).values_list("pk", flat=True))
-    people = sending._people(bulletin, organisations)
+    target = targeting.organisations(targeting.Target.of(bulletin))
+    organisations = list(target.values_list("pk", flat=True))  # the audience the job freezes
+    people = sending._people(bulletin, target)  # the job reads them through the frozen audience, as a subquery
     return time.perf_counter() - started, len(organisations), len(people)
 
 

@@ -19,6 +19,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -194,10 +195,11 @@ def audience(bulletin: Bulletin) -> list[int]:
     return organisations
 
 
-def _people(bulletin: Bulletin, organisations: list[int]) -> list[tuple]:
-    """The people to reach who have no delivery yet: (id, email, language, organisation's names, frequency)."""
+def _people(bulletin: Bulletin, organisations: QuerySet) -> list[tuple]:
+    """The people of `organisations` (a query: a subquery is twice as fast as a list of thousands of ids) to reach
+    who have no delivery yet: (id, email, language, organisation's names, frequency)."""
     already = Delivery.objects.filter(bulletin=bulletin).values("person")
-    return list(targeting.recipients(bulletin.category, Organisation.objects.filter(pk__in=organisations))
+    return list(targeting.recipients(bulletin.category, organisations)
                 .exclude(pk__in=already).order_by("pk")
                 .values_list("pk", "email", "language", "organisation__trade_name", "organisation__legal_name",
                              "mail_preference__frequency"))
@@ -205,8 +207,9 @@ def _people(bulletin: Bulletin, organisations: list[int]) -> list[tuple]:
 
 def _deliver(job: SendJob) -> None:
     bulletin = job.bulletin
-    organisations = audience(bulletin)
-    people = _people(bulletin, organisations)
+    audience(bulletin)
+    people = _people(bulletin, Organisation.objects.filter(
+        pk__in=Audience.objects.filter(bulletin=bulletin).values("organisation")))
     total = len(people)
     jobs.beat(job, 0, total, message=_("Sending to %(count)s people…") % {"count": total})
     mails: dict[str, BulletinMail] = {}
