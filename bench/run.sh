@@ -36,6 +36,8 @@ run bench/program_pages.py
 run bench/governance_minutes.py
 run bench/listening_bench.py
 run bench/governance_votes.py
+run bench/bulletin_recipients.py
+run bench/bulletin_digests.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"

@@ -183,6 +183,11 @@ GRAPPE_GOVERNANCE_DOCUMENT_MAX_BYTES = int(os.environ.get("GRAPPE_GOVERNANCE_DOC
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localhost")
+# At most this many messages leave the outbox in any minute (grappe.core.outbox): a bulletin to 50,000 people is
+# spread out rather than getting the cluster's mail server listed as a spammer. Ask the mail provider its limit.
+GRAPPE_MAIL_PER_MINUTE = int(os.environ.get("GRAPPE_MAIL_PER_MINUTE", "300"))
+# The day weekly digests are built (grappe/bulletins/services/digests.py): 0 is Monday, 6 Sunday.
+GRAPPE_DIGEST_WEEKDAY = int(os.environ.get("GRAPPE_DIGEST_WEEKDAY", "0"))
 
 # Each process's own memory unless REDIS_URL is set. Room for 1,000 directory listings (about 60 kB each,
 # members.directory_cache), where Django's default of 300 would keep dropping them; Redis holds them once for

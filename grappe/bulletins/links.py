@@ -9,8 +9,12 @@ with its own salt) and names exactly one person and one thing.
 No expiry: a months-old email must still let its reader leave.
 """
 
+import functools
+
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from grappe.core.links import absolute_url
 
@@ -21,7 +25,14 @@ CLICKED = "grappe.bulletins.clicked"
 
 
 def sign(salt: str, value) -> str:
-    return signing.dumps(value, salt=salt, compress=True)
+    """signing.dumps(value, salt=salt, compress=True), with one signer per salt: a mailing signs tens of
+    thousands of links."""
+    return _signer(salt, settings.SECRET_KEY).sign_object(value, compress=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _signer(salt: str, key: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=key, salt=salt)
 
 
 def read(salt: str, token: str):
@@ -30,16 +41,30 @@ def read(salt: str, token: str):
 
 
 def unsubscribe_url(person_id: int, topic: str) -> str:
-    return absolute_url(reverse("bulletins:unsubscribe", args=[sign(UNSUBSCRIBE, [person_id, topic])]))
+    return _url("bulletins:unsubscribe", sign(UNSUBSCRIBE, [person_id, topic]))
 
 
 def preferences_url(person_id: int) -> str:
-    return absolute_url(reverse("bulletins:preferences-signed", args=[sign(PREFERENCES, person_id)]))
+    return _url("bulletins:preferences-signed", sign(PREFERENCES, person_id))
 
 
 def open_url(delivery_id: int) -> str:
-    return absolute_url(reverse("bulletins:opened", args=[sign(OPENED, delivery_id)]))
+    return _url("bulletins:opened", sign(OPENED, delivery_id))
 
 
 def click_url(delivery_id: int, url: str) -> str:
-    return absolute_url(reverse("bulletins:clicked", args=[sign(CLICKED, [delivery_id, url])]))
+    return _url("bulletins:clicked", sign(CLICKED, [delivery_id, url]))
+
+
+_TOKEN = "TOKEN"
+
+
+def _url(name: str, token: str) -> str:
+    """The absolute address of the page `name` for `token`. A mailing builds tens of thousands of them: the page's
+    address is reversed once per language, and the token put in its place."""
+    return _address(name, get_language(), settings.GRAPPE_BASE_URL).replace(_TOKEN, token)
+
+
+@functools.lru_cache(maxsize=32)
+def _address(name: str, language: str | None, base_url: str) -> str:
+    return absolute_url(reverse(name, args=[_TOKEN]))

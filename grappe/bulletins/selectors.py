@@ -40,3 +40,26 @@ def bounces_with_people(bounces) -> list[tuple]:
     people = {person.email.lower(): person for person in Person.objects.select_related("organisation").filter(
         email__in=[bounce.email.lower() for bounce in bounces])}
     return [(bounce, people.get(bounce.email.lower())) for bounce in bounces]
+def target_in_words(bulletin: Bulletin) -> str:
+    """The bulletin's target as the staff read it: "SMEs in Montérégie with 5-axis machining, in the saved segment
+    “Suppliers”, sitting on: Environment committee"; "Every member organisation" when it sets no criterion."""
+    from django.utils.translation import gettext as _
+
+    from grappe.members.segments import Criteria, describe
+
+    from .targeting import Target
+
+    target = Target.of(bulletin)
+    criteria = Criteria(kinds=target.kinds, size_bands=target.size_bands, regions=target.regions,
+                        capabilities=target.capabilities, certification_types=target.certification_types)
+    parts = [describe(criteria)] if criteria != Criteria() else []
+    if target.segment is not None:
+        parts.append(_("in the saved segment “%(name)s”") % {"name": target.segment.name})
+    if target.bodies:
+        parts.append(_("sitting on: %(bodies)s") % {"bodies": ", ".join(str(body) for body in bulletin.bodies.all())})
+    return ", ".join(parts) if parts else _("Every member organisation")
+
+
+def last_send_job(bulletin: Bulletin):
+    """The bulletin's latest sending job (its progress), or None."""
+    return bulletin.send_jobs.order_by("-created_at", "-pk").first()

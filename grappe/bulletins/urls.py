@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bounces, reading, staff, statistics, subscription, writing
+from .views import bounces, reading, sending, staff, statistics, subscription, writing
 
 app_name = "bulletins"
 urlpatterns = [
@@ -33,4 +33,15 @@ urlpatterns += [
     path("reach/", writing.bulletin_reach, name="reach"),
     path("images/upload/", writing.image_upload, name="image-upload"),
     path("images/<uuid:key>/", writing.image, name="image"),
+
+]
+
+# The staff's page of one bulletin: its reach, scheduling and sending (views/sending.py).
+urlpatterns += [
+    path("manage/<int:pk>/", sending.staff_detail, name="staff-detail"),
+    path("manage/<int:pk>/progress/", sending.send_progress, name="send-progress"),
+    path("manage/<int:pk>/schedule/", sending.schedule, name="schedule"),
+    path("manage/<int:pk>/unschedule/", sending.unschedule, name="unschedule"),
+    path("manage/<int:pk>/send/", sending.send, name="send"),
+    path("manage/<int:pk>/cancel/", sending.cancel, name="cancel"),
 ]

@@ -9,19 +9,31 @@ each time after a longer delay, and given up after MAX_ATTEMPTS tries with its l
 With a backend that can run a task later (the database backend in production), a run that saw failures
 queues one retry at the earliest next attempt; `manage.py queue_daily_tasks` also sends whatever is due,
 should a worker have died in between.
+
+Throttled: at most settings.GRAPPE_MAIL_PER_MINUTE messages leave in any minute (a bulletin to 50,000 people must
+not get the cluster's server listed as a spammer). A run that uses up the quota stops there and, when the backend
+can wait, queues one run for when the oldest message of the minute leaves the window. Workers running at the same
+moment each read the quota at their start, so together they may pass it by a few messages: a soft limit.
+
+A permanent refusal (a 5xx answer about the recipient: the mailbox does not exist) is not tried again: the message
+fails at once and its address is flagged (core.BouncedAddress), so that bulletins and digests skip it and the staff
+see it. So is the address of a message given up after MAX_ATTEMPTS. A 4xx answer (mailbox busy, try later) and a
+refused sender or sign-in (the cluster's own configuration, not the address) are tried again.
 """
 
 import base64
 import datetime
 import logging
+import smtplib
 from collections.abc import Iterable
 
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import MailStatus, OutgoingMail
+from .models import BouncedAddress, MailStatus, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +42,51 @@ FIRST_RETRY = datetime.timedelta(minutes=2)  # then 4, 8, 16… minutes: about f
 LONGEST_RETRY = datetime.timedelta(hours=6)
 # By name, as grappe.core.jobs.enqueue does: tasks.py imports this module, never the reverse.
 SENDING_TASK = "grappe.core.tasks.send_mail_task"
+THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 
 
 def queue(to: str, subject: str, body: str,
-          attachments: Iterable[tuple[str, bytes | str, str]] = ()) -> OutgoingMail:
+          attachments: Iterable[tuple[str, bytes | str, str]] = (), *, html_body: str = "",
+          headers: dict[str, str] | None = None) -> OutgoingMail:
     """Put a message in the outbox, inside the caller's transaction: it is sent only once that commits.
-    `attachments` are files sent with it, each as (name, content, mimetype)."""
-    message = OutgoingMail.objects.create(to=to, subject=" ".join(subject.split())[:300], body=body,
+    `attachments` are files sent with it, each as (name, content, mimetype); `html_body` an HTML version sent
+    beside the text; `headers` extra headers (List-Unsubscribe)."""
+    message = OutgoingMail.objects.create(**message_fields(to, subject, body, html_body=html_body, headers=headers),
                                           attachments=[_stored(*attachment) for attachment in attachments])
     _send_after_commit()
     return message
+
+
+def queue_many(messages: list[OutgoingMail]) -> int:
+    """Put many messages (built with `message_fields`) in the outbox at once, inside the caller's transaction: a
+    bulletin's batch or a run of digests; how many. One sending task for the transaction, as with `queue`.
+
+    On PostgreSQL the rows are written with COPY, several times faster than an INSERT of thousands of rows: a run
+    of digests writes one per reader (the rows' ids are not read back)."""
+    if not messages:
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(messages)
+    else:
+        OutgoingMail.objects.bulk_create(messages)
+    _send_after_commit()
+    return len(messages)
+
+
+def _copy(messages: list[OutgoingMail]) -> None:
+    fields = [field for field in OutgoingMail._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.copy(
+            f"COPY {connection.ops.quote_name(OutgoingMail._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for message in messages:
+            copy.write_row([field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields])
+
+
+def message_fields(to: str, subject: str, body: str, *, html_body: str = "",
+                   headers: dict[str, str] | None = None) -> dict:
+    """The fields of an outbox row: the subject on one line, as a header must be."""
+    return {"to": to, "subject": " ".join(subject.split())[:300], "body": body, "html_body": html_body,
+            "headers": headers or {}}
 
 
 def _stored(name: str, content: bytes | str, mimetype: str) -> dict:
@@ -78,9 +125,14 @@ def send_due() -> int:
     """Send every pending message whose time has come, one transaction each; return how many were sent.
 
     Each message is locked while it is sent (`skip_locked`: two workers never send the same one), so a
-    worker that dies mid-way leaves it pending for the next run."""
+    worker that dies mid-way leaves it pending for the next run. Stops when the minute's quota is used (see the
+    module's docstring)."""
     sent = failed = 0
+    quota = _quota_left()
     while True:
+        if sent + failed >= quota:
+            _resume_when_quota_frees()
+            break
         with transaction.atomic():
             message = (OutgoingMail.objects.select_for_update(skip_locked=True)
                        .filter(status=MailStatus.PENDING, next_attempt_at__lte=timezone.now())
@@ -96,17 +148,61 @@ def send_due() -> int:
     return sent
 
 
+def _quota_left() -> int:
+    """How many messages may still leave in this minute (those sent in the last minute count)."""
+    recent = OutgoingMail.objects.filter(sent_at__gte=timezone.now() - THROTTLE_WINDOW).count()
+    return max(settings.GRAPPE_MAIL_PER_MINUTE - recent, 0)
+
+
+def _resume_when_quota_frees() -> None:
+    """One run for when the oldest message of the minute leaves the window, when the backend can wait (otherwise
+    the next message queued, or the daily tasks, send the rest)."""
+    if (not import_string(SENDING_TASK).get_backend().supports_defer
+            or not OutgoingMail.objects.filter(status=MailStatus.PENDING).exists()):
+        return
+    oldest = (OutgoingMail.objects.filter(sent_at__gte=timezone.now() - THROTTLE_WINDOW).order_by("sent_at")
+              .values_list("sent_at", flat=True).first())
+    _enqueue(run_after=(oldest or timezone.now()) + THROTTLE_WINDOW)
+
+
+def _email(message: OutgoingMail) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(message.subject, message.body, None, [message.to], headers=message.headers or None)
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["name"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+    return email
+
+
+def is_permanent_refusal(error: Exception) -> bool:
+    """The mail server said for good that it will not take mail for this address (a 5xx answer about the
+    recipient). A refused sender or sign-in is the cluster's configuration, not the address: tried again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _text in error.recipients.values())
+    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError)):
+        return False
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def flag_bounced(email: str, reason: str) -> None:
+    """Record that the server refuses `email` for good. Safe under concurrency: the unique index on the lowered
+    address makes a second flag of the same address (two workers, a retry) a no-op."""
+    BouncedAddress.objects.bulk_create([BouncedAddress(email=email, reason=reason[:2000])], ignore_conflicts=True)
+
+
 def _send(message: OutgoingMail) -> bool:
     message.attempts += 1
     try:
-        email = EmailMessage(message.subject, message.body, None, [message.to])
-        for attachment in message.attachments:
-            email.attach(attachment["name"], base64.b64decode(attachment["content"]), attachment["mimetype"])
-        email.send()
+        _email(message).send()
     except Exception as error:  # noqa: BLE001 — whatever the mail server says, the other messages go on
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
+        if is_permanent_refusal(error):
             message.status = MailStatus.FAILED
+            flag_bounced(message.to, message.last_error)
+            logger.warning("mail %s to %s refused for good: %s", message.pk, message.to, message.last_error)
+        elif message.attempts >= MAX_ATTEMPTS:
+            message.status = MailStatus.FAILED
+            flag_bounced(message.to, message.last_error)
             logger.error("mail %s to %s given up after %s attempts: %s", message.pk, message.to,
                          message.attempts, message.last_error)
         else:
@@ -116,10 +212,11 @@ def _send(message: OutgoingMail) -> bool:
                            message.last_error)
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         return False
-    # The body may hold a personal link (a guest's access, a key to choose a password), an attachment a video
-    # link: not kept once sent.
-    message.status, message.sent_at, message.body, message.attachments = MailStatus.SENT, timezone.now(), "", []
-    message.save(update_fields=["attempts", "status", "sent_at", "body", "attachments"])
+    # The body may hold a personal link (a guest's access, a key to choose a password, an unsubscribe link), an
+    # attachment a video link: not kept once sent.
+    message.status, message.sent_at = MailStatus.SENT, timezone.now()
+    message.body, message.html_body, message.attachments = "", "", []
+    message.save(update_fields=["attempts", "status", "sent_at", "body", "html_body", "attachments"])
     return True
 
 

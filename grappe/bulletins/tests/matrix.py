@@ -43,3 +43,18 @@ def subscription_matrix(bulletins_matrix):
     ctx.click_token = links.sign(links.CLICKED, [ctx.delivery.pk, "https://www.quebec.ca/tarifs"])
     ctx.bounce = BouncedAddress.objects.create(email="lea@alpha.test", reason="550 5.1.1 user unknown")
     return ctx
+
+
+@pytest.fixture
+def sending_matrix(bulletins_matrix):
+    """For scheduling and sending: a notice to members (it reaches every active person of a member organisation,
+    whatever their consent), a scheduled one, and a finished sending of the public bulletin."""
+    from grappe.bulletins.models import SendJob
+
+    ctx = bulletins_matrix
+    ctx.sendable = make_bulletin(title="Convocation à l’assemblée", category=Category.NOTICE, created_by=ctx.staff)
+    ctx.scheduled = make_bulletin(title="Programmé", category=Category.NOTICE, status=BulletinStatus.SCHEDULED,
+                                  created_by=ctx.staff)
+    ctx.send_job = SendJob.objects.create(bulletin=ctx.public_bulletin, owner=ctx.staff, status="done", total=2,
+                                          processed=2)
+    return ctx

@@ -257,3 +257,94 @@ def test_a_programs_officer_does_not_write_either(bulletins_matrix, client, name
     data = bulletin_form(ctx) if method == "post" else {}
     assert getattr(client, method)(reverse(name, args=args(ctx)), data).status_code == 403
     assert not Bulletin.objects.filter(title_fr="Brouillon revu").exists()
+# Scheduling and sending (views/sending.py): the communications staff only; each write leaves its audit entry and
+# changes the bulletin's status.
+
+class SendingMatrix(PermissionMatrix):
+    @pytest.fixture
+    def matrix(self, sending_matrix):
+        return sending_matrix
+
+
+def bulletin_status(pk_attribute):
+    def effect(ctx, *args):
+        from grappe.bulletins.models import Bulletin
+
+        return Bulletin.objects.get(pk=getattr(ctx, pk_attribute).pk).status
+    return staticmethod(effect)
+
+
+class TestStaffDetail(SendingMatrix):
+    url = "bulletins:staff-detail"
+    args = staticmethod(lambda ctx: [ctx.sendable.pk])
+    expect = STAFF_ONLY
+
+
+class TestSendProgress(SendingMatrix):
+    url = "bulletins:send-progress"
+    args = staticmethod(lambda ctx: [ctx.public_bulletin.pk])
+    expect = STAFF_ONLY
+
+
+class TestSchedule(SendingMatrix):
+    url = "bulletins:schedule"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.sendable.pk])
+    data = staticmethod(lambda ctx: {"when": "2099-06-01T09:30", "form_token": "7d0b2a52-8f4e-4a8c-9b51-0c5a1e2f3d4b"})
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 403}
+    audit_action = "bulletin.scheduled"
+    effect = bulletin_status("sendable")
+
+
+class TestUnschedule(SendingMatrix):
+    url = "bulletins:unschedule"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.scheduled.pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 403}
+    audit_action = "bulletin.unscheduled"
+    effect = bulletin_status("scheduled")
+
+
+class TestSendNow(SendingMatrix):
+    url = "bulletins:send"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.sendable.pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 403}
+    audit_action = "bulletin.sending_started"
+    effect = bulletin_status("sendable")
+
+
+class TestCancel(SendingMatrix):
+    url = "bulletins:cancel"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.draft.pk])
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 403, STAFF: 302, OBSERVER: 403}
+    audit_action = "bulletin.cancelled"
+    effect = bulletin_status("draft")
+
+
+def test_a_refused_schedule_comes_back_with_its_reason_and_what_was_typed(sending_matrix, client):
+    ctx = sending_matrix
+    client.force_login(ctx.staff)
+    response = client.post(f"/en/news/manage/{ctx.sendable.pk}/schedule/",
+                           {"when": "2001-02-03T04:05", "form_token": "0f6f1c2e-1a53-4cda-9e40-54a1c4b1d111"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "A schedule in the past is refused" in page
+    assert 'value="2001-02-03T04:05"' in page
+    ctx.sendable.refresh_from_db()
+    assert ctx.sendable.status == "draft"
+
+
+def test_the_staff_page_says_whom_the_bulletin_reaches_and_the_list_links_to_it(sending_matrix, client):
+    ctx = sending_matrix
+    client.force_login(ctx.staff)
+    page = client.get(f"/en/news/manage/{ctx.sendable.pk}/").content.decode()
+    assert "Every member organisation" in page
+    reach = page.split('data-testid="bulletin-reach">')[1].split("</dd>")[0]
+    assert "4 people in 3 organisations" in " ".join(reach.split())  # the matrix's people of A and B
+    assert f"/en/news/manage/{ctx.sendable.pk}/" in client.get("/en/news/manage/").content.decode()
+
+
+def test_a_programs_officer_does_not_send_bulletins(sending_matrix, client):
+    client.force_login(sending_matrix.programs_officer)
+    assert client.post(f"/fr/news/manage/{sending_matrix.sendable.pk}/send/").status_code == 403

@@ -41,7 +41,7 @@ def test_the_staff_write_a_bulletin_from_the_form(staff_client, bulletins_matrix
     response = staff_client.post(reverse("bulletins:create"), form_data(
         capabilities=[bulletins_matrix.capability.pk]))
     bulletin = Bulletin.objects.get(title_fr="Nouvelles normes")
-    assert response.status_code == 302 and response.url == reverse("bulletins:edit", args=[bulletin.pk])
+    assert response.status_code == 302 and response.url == reverse("bulletins:staff-detail", args=[bulletin.pk])
     assert bulletin.body_fr == "<p>Ce qui change vraiment.</p>"  # <b> is not among the kept tags: its text stays
     assert list(bulletin.capabilities.all()) == [bulletins_matrix.capability]
     page = staff_client.get(response.url).content.decode()

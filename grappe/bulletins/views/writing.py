@@ -31,7 +31,7 @@ def _form_page(request, form, bulletin=None):
 def _save(request, form, save):
     """Run `save` once per form token; a refusal goes back beside the fields, all that was typed kept."""
     def work():
-        return reverse("bulletins:edit", args=[save().pk])
+        return reverse("bulletins:staff-detail", args=[save().pk])
     try:
         url = submit_once(form.cleaned_data["form_token"], work)
     except ValidationError as error:
@@ -61,7 +61,7 @@ def bulletin_edit(request, pk):
     if bulletin.status not in writing.EDITABLE:
         messages.error(request, _("This bulletin is %(status)s: it can no longer be changed.")
                        % {"status": bulletin.get_status_display().lower()})
-        return redirect("bulletins:detail", pk=bulletin.pk)
+        return redirect("bulletins:staff-detail", pk=bulletin.pk)
     form = BulletinForm(request.POST or None, bulletin=bulletin, initial=BulletinForm.initial_for(bulletin))
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, lambda: writing.update_bulletin(request.user, bulletin, **form.saved()))

@@ -1,13 +1,15 @@
 """Mail leaves through the outbox: written in the service's transaction, sent by a task, each message on its
 own, a failed one tried again later and given up after a few tries."""
 
+import smtplib
+
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
 from grappe.core import outbox
-from grappe.core.models import MailStatus, OutgoingMail
+from grappe.core.models import BouncedAddress, MailStatus, OutgoingMail
 
 from .mail_backends import refusing_mail  # noqa: F401
 
@@ -48,7 +50,8 @@ def test_a_message_that_keeps_failing_is_given_up_with_its_error(refusing_mail):
 
     message.refresh_from_db()
     assert message.status == MailStatus.FAILED and message.attempts == outbox.MAX_ATTEMPTS
-    assert "550" in message.last_error
+    assert "450" in message.last_error
+    assert BouncedAddress.objects.filter(email="bounce@example.test").exists()  # flagged for the staff
     the_clock_moves_on()
     assert outbox.send_due() == 0 and mail.outbox == []
 
@@ -118,3 +121,83 @@ def test_a_message_leaves_with_its_attachments_which_are_not_kept_once_sent(djan
     assert "METHOD:REQUEST" in sent.attachments[0][1] and sent.attachments[1][1] == "Ordre du jour — café"
     message.refresh_from_db()
     assert message.status == MailStatus.SENT and message.attachments == []
+
+
+def test_a_message_leaves_with_its_html_version_and_its_headers_which_are_not_kept_once_sent(
+        django_capture_on_commit_callbacks):
+    headers = {"List-Unsubscribe": "<https://grappe.test/u/token/>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.queue("lea@example.test", "Bulletin", "Le texte", html_body="<p>Le <b>texte</b></p>",
+                               headers=headers)
+
+    [sent] = mail.outbox
+    assert sent.body == "Le texte" and sent.alternatives[0][0] == "<p>Le <b>texte</b></p>"
+    assert sent.alternatives[0][1] == "text/html"
+    raw = sent.message().as_string()
+    assert "List-Unsubscribe: <https://grappe.test/u/token/>" in raw
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+    message.refresh_from_db()
+    assert message.status == MailStatus.SENT and message.body == "" and message.html_body == ""
+
+
+def test_no_more_than_the_quota_leaves_in_a_minute(settings, django_capture_on_commit_callbacks):
+    settings.GRAPPE_MAIL_PER_MINUTE = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(8):
+            outbox.queue(f"p{n}@example.test", "Hello", "Body")
+
+    assert len(mail.outbox) == 5
+    assert OutgoingMail.objects.filter(status=MailStatus.PENDING).count() == 3
+    assert outbox.send_due() == 0  # the minute's quota is used
+
+    OutgoingMail.objects.filter(status=MailStatus.SENT).update(sent_at=timezone.now() - timezone.timedelta(
+        seconds=61))  # a minute later
+    assert outbox.send_due() == 3 and len(mail.outbox) == 8
+
+
+def test_a_run_stopped_by_the_quota_queues_one_for_when_a_slot_frees(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.GRAPPE_MAIL_PER_MINUTE = 2
+    from django_tasks import default_task_backend
+
+    for n in range(3):
+        outbox.queue(f"p{n}@example.test", "Hello", "Body")
+    default_task_backend.clear()
+    assert outbox.send_due() == 2
+
+    [resume] = default_task_backend.results
+    first_sent = OutgoingMail.objects.filter(status=MailStatus.SENT).order_by("sent_at").first().sent_at
+    assert resume.task.name == "send_mail_task" and resume.task.run_after == first_sent + outbox.THROTTLE_WINDOW
+
+
+def test_an_address_refused_for_good_fails_at_once_and_is_flagged_once(refusing_mail):
+    refusing_mail.clear()
+    from .mail_backends import RefusingBackend
+
+    RefusingBackend.refused_for_good = {"gone@example.test"}
+    first = outbox.queue("gone@example.test", "Hello", "Body")
+    second = outbox.queue("GONE@example.test".lower(), "Again", "Body")
+    outbox.send_due()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == MailStatus.FAILED and first.attempts == 1  # no retry
+    assert "550" in first.last_error
+    [bounced] = BouncedAddress.objects.all()
+    assert bounced.email == "gone@example.test" and "No such mailbox" in bounced.reason
+    outbox.flag_bounced("Gone@Example.test", "again")  # whatever its case, flagged once
+    assert BouncedAddress.objects.count() == 1
+
+
+@pytest.mark.parametrize(("error", "permanent"), [
+    (smtplib.SMTPRecipientsRefused({"a@x.test": (550, b"no such user")}), True),
+    (smtplib.SMTPRecipientsRefused({"a@x.test": (451, b"try later")}), False),
+    (smtplib.SMTPDataError(554, b"rejected"), True),
+    (smtplib.SMTPDataError(421, b"busy"), False),
+    (smtplib.SMTPSenderRefused(550, b"sender not allowed", "grappe@localhost"), False),
+    (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+    (ConnectionRefusedError(), False),
+])
+def test_only_a_5xx_answer_about_the_recipient_is_a_permanent_refusal(error, permanent):
+    assert outbox.is_permanent_refusal(error) is permanent
