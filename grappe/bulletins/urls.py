@@ -15,11 +15,11 @@ urlpatterns = [
 urlpatterns += [
     # What a person controls of their mail (signed links of the emails, no sign-in; or their account), and the
     # counting links of an email.
-    path("unsubscribe/<str:token>/", subscription.unsubscribe, name="unsubscribe"),
-    path("preferences/<str:token>/", subscription.preferences_signed, name="preferences-signed"),
+    path("mail/unsubscribe/<str:token>/", subscription.unsubscribe, name="unsubscribe"),
+    path("mail/preferences/<str:token>/", subscription.preferences_signed, name="preferences-signed"),
     path("preferences/", subscription.preferences, name="preferences"),
-    path("o/<str:token>/", subscription.opened, name="opened"),
-    path("c/<str:token>/", subscription.clicked, name="clicked"),
+    path("mail/opened/<str:token>/", subscription.opened, name="opened"),
+    path("mail/clicked/<str:token>/", subscription.clicked, name="clicked"),
     # What the staff may know: figures in aggregate only, and the addresses the mail server refused.
     path("<int:pk>/statistics/", statistics.bulletin_statistics, name="statistics"),
     path("statistics/", statistics.overview, name="statistics-overview"),

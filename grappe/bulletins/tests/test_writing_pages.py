@@ -44,7 +44,7 @@ def test_the_staff_write_a_bulletin_from_the_form(staff_client, bulletins_matrix
     assert response.status_code == 302 and response.url == reverse("bulletins:staff-detail", args=[bulletin.pk])
     assert bulletin.body_fr == "<p>Ce qui change vraiment.</p>"  # <b> is not among the kept tags: its text stays
     assert list(bulletin.capabilities.all()) == [bulletins_matrix.capability]
-    page = staff_client.get(response.url).content.decode()
+    page = staff_client.get(reverse("bulletins:edit", args=[bulletin.pk])).content.decode()
     assert "Nouvelles normes" in page and 'data-django-prose-editor-configurable' in page
 
 
@@ -73,7 +73,7 @@ def test_the_reach_panel_counts_and_names_the_emptying_criterion(staff_client, b
 def test_a_sent_bulletin_opens_as_it_was_sent(staff_client, bulletins_matrix):
     sent = bulletins_matrix.bulletin_to_a
     response = staff_client.get(reverse("bulletins:edit", args=[sent.pk]))
-    assert response.status_code == 302 and response.url == reverse("bulletins:detail", args=[sent.pk])
+    assert response.status_code == 302 and response.url == reverse("bulletins:staff-detail", args=[sent.pk])
     response = staff_client.post(reverse("bulletins:edit", args=[sent.pk]), form_data(title_fr="Réécrit"))
     sent.refresh_from_db()
     assert response.status_code == 302 and sent.title_fr != "Réécrit"
