@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reading, staff
+from .views import feed, reading, staff, syndication
 
 app_name = "bulletins"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/", reading.bulletin_detail, name="detail"),
     # The staff: writing, targeting, sending.
     path("manage/", staff.manage, name="manage"),
+    # A member's feed: everything that concerns their organisation.
+    path("feed/", feed.member_feed, name="feed"),
+    # Public news for feed readers.
+    path("atom.xml", syndication.atom, name="atom"),
+    path("rss.xml", syndication.rss, name="rss"),
 ]
