@@ -66,3 +66,29 @@ def test_the_news_list_shows_each_reader_what_they_may_read(bulletins_matrix, cl
     client.force_login(ctx.own_user)
     page = client.get("/fr/news/").content.decode()
     assert "Salon du Bourget" in page and "Tarifs douaniers" in page and "Brouillon" not in page
+
+
+# --- the member's feed and the public news feeds (fix/feed) ---
+
+class TestMemberFeed(BulletinsMatrix):
+    url = "bulletins:feed"
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+
+
+class TestAtomFeed(BulletinsMatrix):
+    url = "bulletins:atom"
+    expect = PUBLIC
+
+
+class TestRssFeed(BulletinsMatrix):
+    url = "bulletins:rss"
+    expect = PUBLIC
+
+
+def test_the_feed_page_shows_each_member_their_own_organisation(bulletins_matrix, client):
+    ctx = bulletins_matrix
+    client.force_login(ctx.other_member)
+    page = client.get("/fr/news/feed/").content.decode()
+    assert "Salon du Bourget" in page and "Tarifs douaniers" not in page
+    client.force_login(ctx.own_user)
+    assert "Tarifs douaniers" in client.get("/fr/news/feed/").content.decode()
