@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from grappe.core.api_auth import PUBLIC_ENDPOINT
+from grappe.core.api_errors import invalid
 from grappe.core.api_schemas import answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require
@@ -72,4 +73,11 @@ def member_feed(request, since: datetime.datetime | None = None):
     """Bulletins sent to the organisation, open calls it may apply to, its events, its committees' approved
     minutes, surveys and votes waiting for it, newest first; `since`: only what is newer."""
     require(request.auth, "bulletins.view_feed")
+    if since is not None:
+        try:  # the database takes offsets of up to ±15:59 and years from 1: read it in UTC
+            since = since.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise invalid(["query", "since"], "Out of range.") from None
+        if since.tzinfo is None or since.year < 2:
+            raise invalid(["query", "since"], "Out of range.")
     return [FeedItemOut(**item.__dict__) for item in feed.feed_for(request.auth.organisation, since=since)]
