@@ -153,12 +153,13 @@ def remove(made: Made) -> None:
     from grappe.governance.models import Body, BodyMember, Meeting, Minutes, Resolution
     from grappe.listening.models import Survey
     from grappe.members.models import Person, User
-    from grappe.programs.models import Program
+    from grappe.programs.models import Call, Program
 
     Bulletin.objects.filter(title_fr__startswith=TAG).delete()
     Resolution.objects.filter(title_fr__startswith=TAG).delete()
     Survey.objects.filter(title_fr__startswith=TAG).delete()
     Event.objects.filter(title__startswith=TAG).delete()
+    Call.objects.filter(program__name_fr__startswith=TAG).delete()
     Program.objects.filter(name_fr__startswith=TAG).delete()
     bodies = Body.objects.filter(name_fr__startswith=TAG)
     # Approved minutes refuse DELETE on PostgreSQL (a trigger): the benchmark's are removed with it switched off.
@@ -209,6 +210,8 @@ def main() -> int:
     parser.add_argument("--cpu", action="store_true", help="Django's CPU per request, in process (no server)")
     parser.add_argument("--profile", help="with --cpu: the name of a scenario to profile (its start is enough)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile")
+    parser.add_argument("--keep-rows", action="store_true",
+                        help="keep the feed's rows afterwards, and reuse those a kept run left")
     args = parser.parse_args()
     static_root = production_settings() if args.cpu else None
     setup_django()
@@ -216,8 +219,14 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()
-    remove(Made())  # what an interrupted run left
-    made = make_feed_rows()
+    from grappe.members.models import User
+
+    kept = list(User.objects.filter(email__endswith=f"@{TAG}.bench").order_by("pk"))
+    if args.keep_rows and kept:
+        made = Made(users=kept)
+    else:
+        remove(Made())  # what an interrupted run left
+        made = make_feed_rows()
     print(f"feed rows made in {time.monotonic() - started:.0f} s; {load_average()}", flush=True)
     try:
         from grappe.bulletins.feed import feed_for
@@ -232,7 +241,8 @@ def main() -> int:
         ]
         met = in_process(scenarios, args) if args.cpu else through_server(scenarios, args)
     finally:
-        remove(made)
+        if not args.keep_rows:
+            remove(made)
         if static_root:
             subprocess.run(["rm", "-rf", static_root], check=False)
     return 0 if met else 1
