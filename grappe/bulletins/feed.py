@@ -57,7 +57,7 @@ def _newer(when: datetime.datetime | None, since: datetime.datetime | None) -> b
     return when is not None and (since is None or when > since)
 
 
-def bulletins(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def bulletins(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The bulletins sent to the organisation."""
     sent = Bulletin.objects.filter(status=BulletinStatus.SENT, pk__in=Audience.objects.filter(
         organisation=organisation).values("bulletin"))
@@ -65,10 +65,10 @@ def bulletins(organisation: Organisation, since: datetime.datetime | None) -> li
         sent = sent.filter(sent_at__gt=since)
     return [FeedItem("bulletin", str(bulletin.get_category_display()), bulletin.sent_at, bulletin.title,
                      reverse("bulletins:detail", args=[bulletin.pk]), bulletin.summary)
-            for bulletin in sent.order_by("-sent_at")[:LIMIT]]
+            for bulletin in sent.order_by("-sent_at").defer("body_fr", "body_en")[:limit or LIMIT]]
 
 
-def calls(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def calls(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The open calls the organisation may apply to (their rules read against it: programs.eligibility). One
     query when no call is open; three otherwise (the calls, their required certifications, the organisation's)."""
     now = timezone.now()
@@ -87,7 +87,7 @@ def calls(organisation: Organisation, since: datetime.datetime | None) -> list[F
             for call in found if not reasons_not_eligible(call, organisation, today)]
 
 
-def events(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def events(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The events taking registrations now, and those the organisation's people registered to (not over)."""
     now = timezone.now()
     registered = Registration.objects.filter(
@@ -103,13 +103,13 @@ def events(organisation: Organisation, since: datetime.datetime | None) -> list[
     return [FeedItem("event", label, event.registration_opens, event.title,
                      reverse("events:event-detail", args=[event.pk]),
                      _("Your organisation is registered.") if event.registered else (event.venue or ""))
-            for event in found.order_by("-registration_opens")[:LIMIT]]
+            for event in found.order_by("-registration_opens")[:limit or LIMIT]]
 
 
-def minutes(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def minutes(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The approved minutes of the bodies where the organisation holds an active seat."""
     seats = BodyMember.objects.filter(organisation=organisation, state=MembershipState.ACTIVE).values("body")
-    found = governance.approved_minutes().filter(meeting__body__in=seats)
+    found = governance.approved_minutes().filter(meeting__body__in=seats).defer("content")
     if since is not None:
         found = found.filter(approved_at__gt=since)
     label = _("Minutes")
@@ -118,14 +118,14 @@ def minutes(organisation: Organisation, since: datetime.datetime | None) -> list
                          "body": entry.meeting.body.name,
                          "date": timezone.localtime(entry.meeting.starts_at).strftime("%Y-%m-%d")},
                      reverse("governance:meeting-minutes", args=[entry.meeting_id]), entry.meeting.title)
-            for entry in found[:LIMIT]]
+            for entry in found[:limit or LIMIT]]
 
 
-def surveys(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def surveys(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The open surveys waiting for the organisation's answer."""
     label = _("Survey")
     items = []
-    for survey in surveys_to_answer(organisation)[:LIMIT]:
+    for survey in surveys_to_answer(organisation)[:limit or LIMIT]:
         when = survey.opens_at or survey.created_at
         if _newer(when, since):
             items.append(FeedItem("survey", label, when, survey.title,
@@ -134,7 +134,7 @@ def surveys(organisation: Organisation, since: datetime.datetime | None) -> list
     return items
 
 
-def votes(organisation: Organisation, since: datetime.datetime | None) -> list[FeedItem]:
+def votes(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The open votes the organisation is an elector of and has not cast yet (openly or in a secret ballot)."""
     now = timezone.now()
     found = (Resolution.objects.filter(published_at__isnull=False, counted_at__isnull=True,
@@ -149,17 +149,19 @@ def votes(organisation: Organisation, since: datetime.datetime | None) -> list[F
     return [FeedItem("vote", label, resolution.opens_at, resolution.title,
                      reverse("governance:resolution-detail", args=[resolution.pk]),
                      closes % {"date": timezone.localtime(resolution.closes_at).strftime("%Y-%m-%d %H:%M")})
-            for resolution in found.order_by("-opens_at")[:LIMIT]]
+            for resolution in found.order_by("-opens_at")[:limit or LIMIT]]
 
 
 LIMIT = 50  # per source: more than a feed page shows
-SOURCES: tuple[Callable[[Organisation, datetime.datetime | None], list[FeedItem]], ...] = (
+# Each source: (organisation, since, limit=0) → its newest items (at most `limit`, or LIMIT when 0).
+SOURCES: tuple[Callable[..., list[FeedItem]], ...] = (
     bulletins, calls, events, minutes, surveys, votes)
 
 
 def feed_for(organisation: Organisation, *, since: datetime.datetime | None = None,
              limit: int | None = None) -> list[FeedItem]:
     """Everything that concerns the organisation (newer than `since`), newest first."""
-    items = sorted((item for source in SOURCES for item in source(organisation, since)),
+    # Each source's newest `limit` items hold the merged feed's newest `limit`: the home page reads 8 per source.
+    items = sorted((item for source in SOURCES for item in source(organisation, since, limit or LIMIT)),
                    key=lambda item: item.when, reverse=True)
     return items[:limit] if limit else items
