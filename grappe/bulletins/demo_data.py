@@ -323,10 +323,11 @@ def generate_bulletins(seed: int = 2026) -> DemoBulletins | None:
 
 
 def _links() -> dict:
-    calls = list(Call.objects.filter(status=CallStatus.PUBLISHED).order_by("opens_at"))
+    calls = list(Call.objects.exclude(status=CallStatus.DRAFT).order_by("opens_at"))
     now = timezone.now()
     return {
-        "open_call": next((c for c in calls if c.opens_at <= now < c.closes_at), None),
+        "open_call": next((c for c in calls if c.status == CallStatus.PUBLISHED and c.opens_at <= now < c.closes_at),
+                          None),
         "closed_call": next((c for c in calls if c.closes_at <= now), None),
         "event": Event.objects.exclude(phase=Phase.DRAFT).order_by("pk").first(),
         "vote": Resolution.objects.filter(published_at__isnull=False, counted_at__isnull=True).order_by("pk").first(),
