@@ -83,6 +83,7 @@ def seed_demo_activity(ctx) -> None:
                                                                 demo_pdf("Plan d'affaires", ctx.application.title)))
             _funded_project(ctx, demo)
         _governance(ctx)
+        _bulletins(ctx)
 
 
 def _funded_project(ctx, demo) -> None:
@@ -166,3 +167,54 @@ def _governance(ctx) -> None:
     ctx.circulated_minutes = minutes.get(status=MinutesStatus.CIRCULATED)
     ctx.approved_meeting = ctx.approved_minutes.meeting
     ctx.draft_minutes = minutes_services.generate(actor=ctx.staff, meeting=ctx.approved_meeting)
+
+
+def _bulletins(ctx) -> None:
+    """A year of the demo's bulletins (bulletins.demo_data: every category, targeted and sent, with deliveries,
+    opens and clicks; a scheduled one and drafts), then the bulletins matrix's own objects
+    (grappe/bulletins/tests/matrix.py): a public bulletin sent to A and B (ctx.public_bulletin), one sent to A only
+    (ctx.bulletin_to_a), a draft (ctx.draft), and for the writing, sending, unsubscribing and statistics pages a
+    scheduled one, a delivery of A's user and its signed links, an image and a bounced address."""
+    from django.core.files.base import ContentFile
+
+    from grappe.bulletins import links
+    from grappe.bulletins.demo_data import generate_bulletins
+    from grappe.bulletins.models import (
+        BulletinImage,
+        BulletinStatus,
+        Category,
+        Channel,
+        Delivery,
+        MailPreference,
+    )
+    from grappe.bulletins.tests.factories import make_bulletin
+    from grappe.core.models import BouncedAddress
+
+    generate_bulletins(seed=2026)
+    ctx.public_bulletin = make_bulletin(title="Salon du Bourget", category=Category.EVENTS,
+                                        status=BulletinStatus.SENT, is_public=True, audience=[ctx.org_a, ctx.org_b])
+    ctx.bulletin_to_a = make_bulletin(title="Tarifs douaniers : ce qui vous concerne", category=Category.ECONOMIC,
+                                      status=BulletinStatus.SENT, audience=[ctx.org_a])
+    ctx.draft = make_bulletin(title="Brouillon", created_by=ctx.staff)
+    ctx.bulletin = ctx.draft
+    ctx.scheduled_bulletin = make_bulletin(title="Gala de la grappe", category=Category.EVENTS,
+                                           status=BulletinStatus.SCHEDULED, created_by=ctx.staff)
+    ctx.sent_bulletin = ctx.bulletin_to_a
+    person = ctx.own_user.person
+    ctx.delivery = Delivery.objects.create(bulletin=ctx.bulletin_to_a, person=person, channel=Channel.IMMEDIATE,
+                                           mailed_at=timezone.now())
+    MailPreference.objects.get_or_create(person=person)
+    ctx.unsubscribe_token = links.sign(links.UNSUBSCRIBE, [person.pk, Category.ECONOMIC.value])
+    ctx.preferences_token = links.sign(links.PREFERENCES, person.pk)
+    ctx.open_token = links.sign(links.OPENED, ctx.delivery.pk)
+    ctx.click_token = links.sign(links.CLICKED, [ctx.delivery.pk, "https://www.tc.canada.ca/"])
+    image = BulletinImage(extension="png", content_type="image/png", width=1, height=1, uploaded_by=ctx.staff)
+    image.file.save("pixel.png", ContentFile(_PIXEL), save=False)
+    image.save()
+    ctx.image = image
+    ctx.bounce = BouncedAddress.objects.create(email="refused@bravo.test", reason="550 5.1.1 mailbox unknown")
+
+
+_PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                       "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+

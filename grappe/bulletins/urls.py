@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bounces, reading, sending, staff, statistics, subscription, writing
+from .views import bounces, feed, reading, sending, staff, statistics, subscription, syndication, writing
 
 app_name = "bulletins"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/", reading.bulletin_detail, name="detail"),
     # The staff: writing, targeting, sending.
     path("manage/", staff.manage, name="manage"),
+    # A member's feed: everything that concerns their organisation.
+    path("feed/", feed.member_feed, name="feed"),
+    # Public news for feed readers.
+    path("atom.xml", syndication.atom, name="atom"),
+    path("rss.xml", syndication.rss, name="rss"),
 ]
 urlpatterns += [
     # What a person controls of their mail (signed links of the emails, no sign-in; or their account), and the
@@ -33,7 +38,6 @@ urlpatterns += [
     path("reach/", writing.bulletin_reach, name="reach"),
     path("images/upload/", writing.image_upload, name="image-upload"),
     path("images/<uuid:key>/", writing.image, name="image"),
-
 ]
 
 # The staff's page of one bulletin: its reach, scheduling and sending (views/sending.py).

@@ -4,6 +4,7 @@ surveys, the background jobs; an observer's latest brief). Reads go through each
 
 from django.shortcuts import render
 
+from grappe.bulletins import feed
 from grappe.events.selectors import participant as events
 from grappe.listening.selectors import briefs, needs, surveys
 from grappe.members import request_subjects, selectors
@@ -14,6 +15,7 @@ from grappe.programs import selectors as programs
 from .selectors import background_jobs
 
 SHOWN = 5  # rows per block
+FEED_SHOWN = 8  # items of the organisation's feed on the home page
 
 
 def member_blocks(user) -> dict:
@@ -24,6 +26,7 @@ def member_blocks(user) -> dict:
         return {}
     return {
         "is_member_home": True,
+        "feed_items": feed.feed_for(organisation, limit=FEED_SHOWN) if user.has_perm("bulletins.view_feed") else [],
         "surveys_to_answer": list(surveys.surveys_to_answer(organisation)[:SHOWN]),
         "registrations": list(events.upcoming_registrations(user)[:SHOWN]),
         "introductions_to_answer": list(introductions.introductions_awaiting_answer(user)[:SHOWN]),

@@ -348,3 +348,55 @@ def test_the_staff_page_says_whom_the_bulletin_reaches_and_the_list_links_to_it(
 def test_a_programs_officer_does_not_send_bulletins(sending_matrix, client):
     client.force_login(sending_matrix.programs_officer)
     assert client.post(f"/fr/news/manage/{sending_matrix.sendable.pk}/send/").status_code == 403
+# --- the member's feed and the public news feeds (fix/feed) ---
+
+class TestMemberFeed(BulletinsMatrix):
+    url = "bulletins:feed"
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+
+
+class TestAtomFeed(BulletinsMatrix):
+    url = "bulletins:atom"
+    expect = PUBLIC
+
+
+class TestRssFeed(BulletinsMatrix):
+    url = "bulletins:rss"
+    expect = PUBLIC
+
+
+def test_the_feed_page_shows_each_member_their_own_organisation(bulletins_matrix, client):
+    ctx = bulletins_matrix
+    client.force_login(ctx.other_member)
+    page = client.get("/fr/news/feed/").content.decode()
+    assert "Salon du Bourget" in page and "Tarifs douaniers" not in page
+    client.force_login(ctx.own_user)
+    assert "Tarifs douaniers" in client.get("/fr/news/feed/").content.decode()
+
+
+class TestBulletinListApi(BulletinsMatrix):
+    url = "api:bulletins-list"
+    expect = PUBLIC
+
+
+class TestPublicBulletinApi(BulletinsMatrix):
+    url = "api:bulletins-detail"
+    args = staticmethod(lambda ctx: [ctx.public_bulletin.pk])
+    expect = PUBLIC
+
+
+class TestBulletinSentToAApi(BulletinsMatrix):
+    url = "api:bulletins-detail"
+    args = staticmethod(lambda ctx: [ctx.bulletin_to_a.pk])
+    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+
+
+class TestDraftApi(BulletinsMatrix):
+    url = "api:bulletins-detail"
+    args = staticmethod(lambda ctx: [ctx.draft.pk])
+    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 404, OBSERVER: 404}
+
+
+class TestFeedApi(BulletinsMatrix):
+    url = "api:bulletins-feed"
+    expect = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}

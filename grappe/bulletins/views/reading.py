@@ -18,7 +18,8 @@ def bulletin_list(request):
         bulletins = bulletins.filter(category=category)
     page = Paginator(bulletins, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "bulletins/bulletin_list.html", {
-        "page": page, "categories": Category.choices, "category": category})
+        "page": page, "categories": Category.choices, "category": category,
+        "may_view_feed": request.user.has_perm("bulletins.view_feed")})
 
 
 def bulletin_detail(request, pk):

@@ -23,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from grappe.bulletins.models import BulletinStatus
+from grappe.bulletins.tests.factories import make_bulletin
 from grappe.conftest import api_key, make_member, make_organisation, make_staff
 from grappe.events.models import RequestStatus, ScheduleRun
 from grappe.events.tests.factories import make_event, make_request, register
@@ -78,7 +80,8 @@ def cluster(django_db_setup, django_db_blocker, connection_kept_between_requests
                   "request_id": request.pk, "run_id": ScheduleRun.objects.create(event=event, owner=staff).pk,
                   "survey_id": survey(ctx).pk, "brief_id": brief(ctx, published=True).pk,
                   "opportunity_id": describe(members.alpha_admin, alpha).pk,
-                  "resolution_id": make_resolution().pk, "body_id": make_body().pk})
+                  "resolution_id": make_resolution().pk, "body_id": make_body().pk,
+                  "bulletin_id": make_bulletin(status=BulletinStatus.SENT, is_public=True).pk})
         transaction.set_rollback(True)
 
 

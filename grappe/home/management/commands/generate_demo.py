@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from grappe.bulletins.demo_data import generate_bulletins
 from grappe.events.demo_data import generate_event
 from grappe.governance.demo_data import generate_governance
 from grappe.listening.services import themes as theme_services
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             program = generate_programs(seed=seed)
             program_seconds = time.monotonic() - started
             governance = generate_governance(seed=seed)
+            bulletins = generate_bulletins(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -83,6 +85,10 @@ class Command(BaseCommand):
         if governance["bodies"]:
             self.stdout.write(f"Governance: {len(governance['bodies'])} axes, committees and work streams, "
                               "each co-chaired, with their members.")
+        if bulletins is not None:
+            self.stdout.write(f"Bulletins: {bulletins.sent} sent over a year ({bulletins.public} public, "
+                              f"{bulletins.deliveries} deliveries), {bulletins.scheduled} scheduled, "
+                              f"{bulletins.drafts} drafts.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
