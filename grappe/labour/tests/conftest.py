@@ -1,0 +1,3 @@
+"""Labour sharing fixtures: `labour_matrix` (see matrix.py) for every test module of the app."""
+
+from .matrix import labour_matrix  # noqa: F401 — a fixture, found by pytest in this conftest
