@@ -55,3 +55,13 @@ rules.add_perm("labour.act_as_lender", administers_lender)
 rules.add_perm("labour.act_as_borrower", administers_borrower)
 rules.add_perm("labour.view_employees", is_lender | (is_borrower & agreement_accepted) | is_cluster_staff)
 rules.add_perm("labour.view_statistics", is_cluster_staff)
+
+
+@rules.predicate
+def administers_own_organisation(user) -> bool:
+    return bool(user.is_authenticated and is_admin_of(user, user.organisation))
+
+
+# Post availabilities and needs for one's organisation: its administrator, the organisation a member in good
+# standing (is_member_user).
+rules.add_perm("labour.post_as_admin", is_member_user & administers_own_organisation)
