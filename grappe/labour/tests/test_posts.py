@@ -199,4 +199,5 @@ def test_the_needs_administrator_changes_and_withdraws_it(labour_matrix):
     posts.withdraw_need(b_admin, ctx.need)
     ctx.need.refresh_from_db()
     assert (ctx.need.people, ctx.need.mode, ctx.need.status) == (3, "remote", PostStatus.WITHDRAWN)
-    assert [action for (action,) in AuditEntry.objects.order_by("pk").values_list("action")] == ["need.changed", "need.withdrawn"]
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["need.changed", "need.withdrawn"]
