@@ -124,8 +124,8 @@ def test_the_borrower_sees_the_availabilities_that_match_ranked_with_reasons(lab
     near = make_availability(make_organisation("Delta Aéro", neq="4444444444"), ctx.staff, [ctx.capability],
                              title="Machinistes à Laval", region="13", people=1)
     make_availability(ctx.org_b, ctx.other_member, [ctx.capability], title="Nos propres machinistes")
-    make_availability(ctx.org_a, ctx.own_admin, [ctx.capability], title="Machinistes cotés secret",
-                      clearance="none")
+    make_availability(ctx.org_a, ctx.own_admin, [ctx.capability], title="Machinistes à distance seulement",
+                      clearance="reliability", mode="remote")
     Need.objects.filter(pk=ctx.need.pk).update(clearance="reliability")
     Availability.objects.filter(pk=near.pk).update(clearance="secret")
     b_admin = make_member(ctx.org_b, "admin@bravo.test", OrgRole.ADMIN)
@@ -134,6 +134,7 @@ def test_the_borrower_sees_the_availabilities_that_match_ranked_with_reasons(lab
     assert "Machinistes à Laval" in page
     assert "Deux machinistes CNC" not in page  # no clearance: filtered out
     assert "Nos propres machinistes" not in page  # the borrower's own
+    assert "Machinistes à distance seulement" not in page  # the need is on site only
     assert "1 compétence sur 1" in page and "même région" in page and "semaines" in page
 
 
