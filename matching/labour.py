@@ -164,6 +164,15 @@ def overlap_days(first: Post, second: Post) -> int:
     return (min(first.end, second.end) - max(first.start, second.start)).days + 1
 
 
+def peak_people(loans: Iterable[tuple[int, date, date]], start: date = date.min, end: date = date.max) -> int:
+    """The most people that loans (people, first day, last day) take at once on a day from `start` to `end`. The
+    peak is reached on a day one of them starts (or on `start`)."""
+    inside = [(people, max(first, start), min(last, end)) for people, first, last in loans
+              if first <= end and last >= start]
+    return max((sum(people for people, first, last in inside if first <= day <= last) for _p, day, _l in inside),
+               default=0)
+
+
 def distance_km(first: str, second: str) -> float | None:
     """The great-circle distance between two regions' main towns; None when one is outside Quebec."""
     if first not in REGION_PLACES or second not in REGION_PLACES:

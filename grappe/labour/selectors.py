@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from grappe.members.models import Capability
 
-from .models import Availability, Need, PostStatus, WorkMode
+from .models import HOLDING_CAPACITY, Availability, Loan, Need, PostStatus, WorkMode
 
 
 def open_availabilities() -> QuerySet:
@@ -46,3 +46,13 @@ def posts_of(organisation) -> tuple[QuerySet, QuerySet]:
 def is_on_board(post) -> bool:
     """Open and not over: what the board and the matches show."""
     return post.status == PostStatus.OPEN and post.end >= timezone.localdate()
+
+
+def loans_holding(availability_ids) -> dict[int, list[tuple]]:
+    """The (people, start, end) of the loans holding capacity of each availability."""
+    held = {}
+    rows = Loan.objects.filter(availability__in=availability_ids, status__in=HOLDING_CAPACITY).values_list(
+        "availability", "people", "start", "end")
+    for availability, *loan in rows:
+        held.setdefault(availability, []).append(tuple(loan))
+    return held

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from matching.labour import Post, Reason, distance_km, match, rank_availabilities, rank_needs
+from matching.labour import Post, Reason, distance_km, match, peak_people, rank_availabilities, rank_needs
 
 # A small taxonomy: domain 1 (machining) holds 11 and 12; domain 2 (composites) holds 21 and 22.
 PARENTS = {1: None, 11: 1, 12: 1, 2: None, 21: 2, 22: 2}
@@ -105,3 +105,13 @@ def test_needs_are_ranked_for_an_availability_keyed_by_the_need():
     assert [m.key for m in ranked] == [6, 5]
     assert reason(ranked[1], "skills").values == (1, 3)
     assert rank_needs(availability, iter(needs), PARENTS) == ranked
+
+
+def test_the_peak_of_loans_is_the_most_people_lent_on_one_day_of_a_window():
+    loans = [(2, date(2027, 3, 1), date(2027, 3, 14)), (1, date(2027, 3, 10), date(2027, 3, 31)),
+             (3, date(2027, 4, 1), date(2027, 4, 5))]
+    assert peak_people(loans) == 3
+    assert peak_people(loans, date(2027, 3, 1), date(2027, 3, 31)) == 3  # 2 + 1 from the 10th to the 14th
+    assert peak_people(loans, date(2027, 3, 15), date(2027, 3, 31)) == 1
+    assert peak_people(loans, date(2027, 5, 1), date(2027, 5, 31)) == 0
+    assert peak_people([]) == 0

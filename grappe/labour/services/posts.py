@@ -24,6 +24,7 @@ from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import Capability, Organisation
 from grappe.members.rules import is_admin_of
+from matching import labour
 
 from ..models import HOLDING_CAPACITY, Availability, Need, PostStatus
 
@@ -156,8 +157,7 @@ def _room_for_loans(availability: Availability) -> None:
     if not loans:
         return
     errors = {}
-    # The peak of overlapping loans is reached on a day one of them starts.
-    peak = max(sum(people for people, start, end in loans if start <= day <= end) for _p, day, _e in loans)
+    peak = labour.peak_people(loans)
     if availability.people < peak:
         errors["people"] = _("Loans hold %(peak)d people of this availability at once: keep at least %(peak)d.") % {
             "peak": peak}

@@ -5,6 +5,7 @@ match theirs, ranked, with the reasons."""
 
 import datetime
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from grappe.conftest import make_member, make_organisation
 from grappe.core.models import AuditEntry
-from grappe.labour.models import Availability, Need, PostStatus
+from grappe.labour.models import Availability, Loan, LoanStatus, Need, PostStatus
 from grappe.members.models import OrgRole
 
 from .factories import make_availability, make_need, period
@@ -135,7 +136,7 @@ def test_the_borrower_sees_the_availabilities_that_match_ranked_with_reasons(lab
     assert "Deux machinistes CNC" not in page  # no clearance: filtered out
     assert "Nos propres machinistes" not in page  # the borrower's own
     assert "Machinistes à distance seulement" not in page  # the need is on site only
-    assert "1 compétence sur 1" in page and "même région" in page and "semaines" in page
+    assert "toutes les compétences demandées" in page and "même région" in page and "toute la période" in page
 
 
 def test_the_lender_sees_the_needs_its_availability_matches(labour_matrix, client):
@@ -154,3 +155,44 @@ def test_my_organisations_posts_with_their_status(labour_matrix, client):
     assert "Deux machinistes CNC" in page and "Besoin de soudeurs" in page and "Retiré" in page
     assert "Besoin de machinistes" not in page
     assert reverse("labour:availability-create") not in page  # a plain member does not post
+
+
+def test_the_people_already_lent_during_the_need_are_not_offered_again(labour_matrix, client):
+    ctx = labour_matrix
+    Need.objects.filter(pk=ctx.need.pk).update(people=2)
+    loan = Loan.objects.create(availability=ctx.availability, borrower=ctx.org_hidden, people=1,
+                               start=ctx.availability.start, end=ctx.availability.end, hourly_rate=Decimal("62.50"),
+                               requested_by=ctx.staff)
+    client.force_login(make_member(ctx.org_b, "admin@bravo.test", OrgRole.ADMIN))
+    need_page = reverse("labour:need-detail", args=[ctx.need.pk])
+    page = client.get(need_page).content.decode()
+    assert "Deux machinistes CNC" in page and "1 personne sur 2" in page
+    Loan.objects.filter(pk=loan.pk).update(people=2)
+    assert "Deux machinistes CNC" not in client.get(need_page).content.decode()
+    Loan.objects.filter(pk=loan.pk).update(status=LoanStatus.CANCELLED)
+    assert "assez de personnes" in client.get(need_page).content.decode()
+
+
+@pytest.mark.parametrize(("code", "values", "french", "english"), [
+    ("skills", (1, 3), "1 compétence sur 3", "1 of 3 skills"),
+    ("skills", (2, 3), "2 compétences sur 3", "2 of 3 skills"),
+    ("skills", (3, 3), "toutes les compétences demandées", "all the skills needed"),
+    ("period", (42, 56), "couvre 6 semaines sur 8", "overlaps 6 of 8 weeks"),
+    ("period", (55, 56), "couvre 7 semaines sur 8", "overlaps 7 of 8 weeks"),
+    ("period", (3, 10), "couvre 3 jours sur 10", "overlaps 3 of 10 days"),
+    ("period", (56, 56), "toute la période", "the whole period"),
+    ("distance", (120,), "à 120 km", "120 km away"),
+    ("remote", (), "à distance", "remote"),
+    ("people", (1, 4), "1 personne sur 4", "1 of 4 people"),
+    ("people", (5, 4), "assez de personnes", "enough people"),
+])
+def test_each_reason_is_a_short_sentence_in_either_language(code, values, french, english):
+    from django.utils import translation
+
+    from grappe.labour.matches import said
+    from matching.labour import Reason
+
+    with translation.override("fr"):
+        assert said(Reason(code, values)) == french
+    with translation.override("en"):
+        assert said(Reason(code, values)) == english
