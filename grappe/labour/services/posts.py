@@ -23,7 +23,6 @@ from grappe.core import audit
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import Capability, Organisation
-from grappe.members.rules import is_admin_of
 from matching import labour
 
 from ..models import HOLDING_CAPACITY, Availability, Need, PostStatus
@@ -63,7 +62,9 @@ def withdraw_need(actor, need: Need) -> Need:
 
 
 def _post(actor, organisation, post, names, fields, action):
-    if not (actor.has_perm("labour.post") and is_admin_of(actor, organisation) and organisation.is_member):
+    # An administrator of a member in good standing (labour.post_as_admin), for that organisation only.
+    require(actor, "labour.post_as_admin")
+    if actor.organisation != organisation:
         raise PermissionDenied
     skills = fields.pop("skills", None)
     _set(post, names, fields)

@@ -203,3 +203,11 @@ def test_the_needs_administrator_changes_and_withdraws_it(labour_matrix):
     assert (ctx.need.people, ctx.need.mode, ctx.need.status) == (3, "remote", PostStatus.WITHDRAWN)
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
     assert actions == ["need.changed", "need.withdrawn"]
+
+
+def test_an_administrator_posts_for_their_own_organisation_only(labour_matrix):
+    ctx = labour_matrix
+    with pytest.raises(PermissionDenied):
+        posts.post_need(ctx.own_admin, ctx.org_b, **need_fields(ctx))
+    assert not Need.objects.filter(organisation=ctx.org_b, title="Renfort soudage").exists()
+    assert not AuditEntry.objects.exists()
