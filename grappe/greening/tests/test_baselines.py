@@ -185,3 +185,16 @@ def test_the_saved_baseline_shows_each_factor_and_its_reference(greening_matrix,
 def test_another_member_does_not_reach_a_baseline_of_organisation_a(greening_matrix, client):
     client.force_login(greening_matrix.other_member)
     assert client.get("/en/greening/baselines/2022/").status_code == 404
+
+
+def test_my_figures_show_each_year_with_its_chart_and_the_staff_the_factor_pages(greening_matrix, client):
+    ctx = greening_matrix
+    save_baseline(ctx.own_admin, ctx.org_a, year=2023, employees=20, lines=[
+        LineInput("natural_gas", Decimal(38_000), "m3")])
+    client.force_login(ctx.own_user)
+    page = client.get("/fr/greening/").content.decode()
+    assert 'data-testid="baseline-2022"' in page and 'data-testid="baseline-2023"' in page
+    assert "grappe-chart" in page and "/fr/greening/factors/" not in page
+    assert "/fr/greening/baselines/2022/" not in page  # a plain member user reads, does not edit
+    client.force_login(ctx.staff)
+    assert "/fr/greening/factors/" in client.get("/fr/greening/").content.decode()

@@ -21,6 +21,7 @@ def my_figures(request):
     return render(request, "greening/my_figures.html", {
         "organisation": organisation, "baselines": baselines, "commitments": commitments,
         "chart": _chart(baselines), "factor_set": selectors.current_factor_set(),
+        "manages_factors": request.user.has_perm("greening.manage_factors"),
         "can_edit": organisation is not None and request.user.has_perm(
             "greening.edit_figures", Baseline(organisation=organisation))})
 
