@@ -198,3 +198,21 @@ def test_my_figures_show_each_year_with_its_chart_and_the_staff_the_factor_pages
     assert "/fr/greening/baselines/2022/" not in page  # a plain member user reads, does not edit
     client.force_login(ctx.staff)
     assert "/fr/greening/factors/" in client.get("/fr/greening/").content.decode()
+
+
+def test_the_create_page_does_not_replace_an_existing_year(greening_matrix, client):
+    ctx = greening_matrix
+    response = _post(client, ctx, year=2022)
+    assert "The baseline of 2022 exists already" in response.content.decode()
+    assert Baseline.objects.get(pk=ctx.baseline.pk).scope1_kg == Decimal("77452.440")
+
+
+def test_a_baseline_page_saves_its_own_year_whatever_the_year_sent(greening_matrix, client):
+    ctx = greening_matrix
+    client.force_login(ctx.own_admin)
+    data = {"form_token": "0b5d3a52-0b1e-4d0a-8d57-6f0f3d3c2a12", "year": 2019, "lines-TOTAL_FORMS": 1,
+            "lines-INITIAL_FORMS": 0, "scope3-TOTAL_FORMS": 0, "scope3-INITIAL_FORMS": 0,
+            "lines-0-source_kind": "natural_gas", "lines-0-quantity": "1000", "lines-0-unit": "m3"}
+    assert client.post("/en/greening/baselines/2022/", data).status_code == 302
+    assert not Baseline.objects.filter(year=2019).exists()
+    assert Baseline.objects.get(pk=ctx.baseline.pk).scope1_kg == Decimal("1936.311")

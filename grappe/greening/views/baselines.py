@@ -51,16 +51,16 @@ def baseline_edit(request, year):
 
 def _baseline_page(request, organisation, baseline):
     if request.method == "POST":
-        form = BaselineForm(request.POST)
+        form = _fixed_year(BaselineForm(request.POST, initial={"year": baseline.year} if baseline else None), baseline)
         lines = LineFormSet(request.POST, prefix="lines")
         scope3 = Scope3FormSet(request.POST, prefix="scope3")
-        if all([form.is_valid(), lines.is_valid(), scope3.is_valid()]) and _saved(request, organisation, form, lines,
-                                                                                   scope3):
+        if all([form.is_valid(), lines.is_valid(), scope3.is_valid()]) and _saved(
+                request, organisation, form, lines, scope3, new=baseline is None):
             return redirect(reverse("greening:baseline-edit", args=[form.cleaned_data["year"]]))
     else:
         initial = {"year": baseline.year, "employees": baseline.employees, "revenue": baseline.revenue} if baseline \
             else {}
-        form = BaselineForm(initial=initial)
+        form = _fixed_year(BaselineForm(initial=initial), baseline)
         lines = LineFormSet(initial=line_rows(list(baseline.lines.all()) if baseline else []), prefix="lines")
         scope3 = Scope3FormSet(initial=scope3_rows(list(baseline.scope3_lines.all()) if baseline else []),
                                prefix="scope3")
@@ -69,7 +69,14 @@ def _baseline_page(request, organisation, baseline):
         "computed": _computed(baseline), "factor_set": selectors.current_factor_set()})
 
 
-def _saved(request, organisation, form, lines, scope3) -> bool:
+def _fixed_year(form: BaselineForm, baseline) -> BaselineForm:
+    """A baseline's page changes that year only: its year is shown, not sent."""
+    if baseline is not None:
+        form.fields["year"].disabled = True
+    return form
+
+
+def _saved(request, organisation, form, lines, scope3, new: bool) -> bool:
     """Call the service; on a refusal, put its reason beside what it concerns and say False."""
     kept = [(index, line_form.line()) for index, line_form in enumerate(lines.forms)]
     kept = [(index, line) for index, line in kept if line is not None]
@@ -78,7 +85,7 @@ def _saved(request, organisation, form, lines, scope3) -> bool:
         submit_once(data["form_token"], lambda: baseline_services.save_baseline(
             request.user, organisation, year=data["year"], employees=data["employees"], revenue=data["revenue"],
             lines=[line for _index, line in kept],
-            scope3=[item for item in (scope_form.item() for scope_form in scope3.forms) if item])
+            scope3=[item for item in (scope_form.item() for scope_form in scope3.forms) if item], new=new)
             and reverse("greening:baseline-edit", args=[data["year"]]))
     except baseline_services.LineRefused as error:
         lines.forms[kept[error.index][0]].add_error(None, error.messages)
