@@ -7,7 +7,6 @@ with progress because it may cover thousands of organisations and years.
 """
 
 import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
