@@ -21,3 +21,6 @@ class GreeningConfig(AppConfig):
             "initiative.joined": _("Shared initiative joined"),
             "initiative.left": _("Shared initiative left"),
         })
+        audit.register_actions({
+            "factors.made_current": _("Emission factor set made current"),
+        })

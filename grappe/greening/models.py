@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.models import Job
 from grappe.members.models import Organisation
 from grappe.partnering.models import Opportunity
 
@@ -289,3 +290,22 @@ class InitiativeParticipant(models.Model):
     class Meta:
         ordering = ["joined_at"]
         constraints = [models.UniqueConstraint(fields=["initiative", "organisation"], name="join_initiative_once")]
+
+
+class RecomputeJob(Job):
+    """Computing past baselines again with a factor set, as the staff asked (services/factors.py), with
+    progress: over thousands of organisations it is long. One unfinished run per factor set."""
+
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="recompute_jobs")
+    years = models.JSONField(default=list, blank=True)  # the years recomputed; empty: every year
+    recomputed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # baselines with a source the set has no factor for
+
+    class Meta(Job.Meta):
+        verbose_name = _("baseline recomputation")
+        verbose_name_plural = _("baseline recomputations")
+        constraints = [
+            *Job.Meta.constraints,
+            models.UniqueConstraint(fields=["factor_set"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_unfinished_recompute_per_factor_set"),
+        ]
