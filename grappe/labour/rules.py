@@ -55,3 +55,6 @@ rules.add_perm("labour.act_as_lender", administers_lender)
 rules.add_perm("labour.act_as_borrower", administers_borrower)
 rules.add_perm("labour.view_employees", is_lender | (is_borrower & agreement_accepted) | is_cluster_staff)
 rules.add_perm("labour.view_statistics", is_cluster_staff)
+
+# Loans (services/loans.py): either side's administrator records hours and ends an agreed loan.
+rules.add_perm("labour.act_on_loan", administers_lender | administers_borrower)
