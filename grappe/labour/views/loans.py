@@ -4,7 +4,7 @@ calls one service of services/loans.py or a selector, and renders or goes back t
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +36,11 @@ def loan_request(request, pk):
     availability = get_object_or_404(Availability.objects.select_related("organisation"), pk=pk,
                                      status=PostStatus.OPEN)
     borrower = request.user.organisation
+    if borrower is None:
+        raise PermissionDenied  # the staff borrow nobody
     require(request.user, "labour.act_as_borrower", Loan(availability=availability, borrower=borrower))
+    if borrower == availability.organisation:
+        raise PermissionDenied  # an organisation does not borrow its own people
     form = LoanRequestForm(request.POST or None, organisation=borrower,
                            initial={"start": availability.start, "end": availability.end})
     if request.method == "POST" and form.is_valid():

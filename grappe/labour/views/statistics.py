@@ -37,7 +37,7 @@ def statistics(request):
         title=_("Hours lent per month"), value_title=_("hours"), hidden=hours.fewer_than, note=note) if months else ""
     return render(request, "labour/statistics.html", {
         "k": k, "by_status": [(labels[cell.key], cell) for cell in by_status.cells], "status_total": by_status.total,
-        "hours": hours, "lent": lent, "sought": sought, "unmet": unmet, "unmet_rows": unmet_rows, "status_chart": status_chart,
+        "hours_cells": hours.cells, "lent": lent, "sought": sought, "unmet": unmet, "unmet_rows": unmet_rows, "status_chart": status_chart,
         "hours_chart": hours_chart, "fewer_than": aggregates.fewer_than(k)})
 
 
