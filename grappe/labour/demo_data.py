@@ -113,7 +113,7 @@ def generate_labour(seed: int = 2026) -> dict:
 
     def staff(loan):
         lender = loan.availability.organisation
-        people = list(Person.objects.filter(organisation=lender, is_active=True, org_role=OrgRole.MEMBER)
+        people = list(Person.objects.filter(organisation=lender, is_active=True).exclude(user=_admin(lender))
                       .order_by("pk")[:loan.people])
         code = next((c.code for c in loan.availability.skills.all() if c.code in ROLES), "machining-5-axis")
         if people:

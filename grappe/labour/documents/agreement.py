@@ -44,4 +44,5 @@ def fingerprint(loan: Loan) -> str:
 
 def filename(loan: Loan, language: str) -> str:
     with translation.override(language):
-        return f"{pgettext('file name', 'loan-agreement')}-{loan.pk}-{language}.pdf"
+        name = pgettext("file name", "loan-agreement")
+        return f"{name}-{loan.pk}-{language}.pdf"

@@ -77,11 +77,6 @@ def _locked_loan(loan: Loan) -> Loan:
             .select_related("availability__organisation", "borrower", "need").get(pk=loan.pk))
 
 
-def _window(availability: Availability) -> str:
-    return _("This availability runs from %(start)s to %(end)s.") % {
-        "start": date_format(availability.start, "DATE_FORMAT"), "end": date_format(availability.end, "DATE_FORMAT")}
-
-
 def administrators(organisation) -> list:
     return list(User.objects.filter(person__organisation=organisation, person__org_role=OrgRole.ADMIN,
                                     person__is_active=True, is_active=True))
