@@ -57,9 +57,11 @@ def make_loan(availability, borrower, *, people=1, start=None, end=None, status=
 def two_organisations():
     """A lender and a borrower, each with its administrator: (lender, lender_admin, borrower, borrower_admin)."""
     lender = make_organisation("Usinage Laurentides", legal_name="Usinage Laurentides inc.", neq="1142345678",
+                               slug="usinage-laurentides",
                                street_address="120, rue de l’Industrie", city="Mirabel", province="QC",
                                postal_code="J7J 1A1", region="15")
     borrower = make_organisation("Aéro Composites Mauricie", legal_name="Aéro Composites Mauricie ltée",
+                                 slug="aero-composites-mauricie",
                                  neq="1167654321", street_address="55, boulevard Aviation", city="Trois-Rivières",
                                  province="QC", postal_code="G9A 5E1", region="04")
     return (lender, make_member(lender, "admin@laurentides.test", OrgRole.ADMIN),

@@ -13,7 +13,7 @@ from grappe.core.models import AuditEntry, Notification, OutgoingMail
 from grappe.labour.documents import agreement
 from grappe.labour.models import Loan, LoanEmployee, LoanHours, LoanStatus
 from grappe.labour.services import loans
-from grappe.members.models import OrgRole, Person
+from grappe.members.models import Person
 
 from .factories import END, START, make_availability, make_loan, make_need, two_organisations
 
@@ -57,8 +57,7 @@ def test_the_borrowers_administrator_requests_a_loan_at_the_availabilitys_rate(p
 def test_a_loan_outside_the_availability_is_refused_with_its_window(parties):
     with pytest.raises(ValidationError) as refused:
         ask(parties, start=START - datetime.timedelta(days=1))
-    assert "available from 4 janvier 2027 to" in " ".join(refused.value.messages) or \
-           "2027" in " ".join(refused.value.messages)
+    assert "du 4 janvier 2027 au 30 juin 2027" in refused.value.messages[0]
     assert refused.value.code == "outside_period"
     assert not Loan.objects.exists() and not actions()
 
@@ -148,7 +147,7 @@ def test_the_agreement_is_a_pdf_naming_both_organisations_in_each_language(parti
     assert pdf.startswith(b"%PDF")
     text = pdf_text(agreement.agreement_html(loan, language))
     for expected in ("Usinage Laurentides inc.", "Aéro Composites Mauricie ltée", "1142345678", "1167654321",
-                     "Mirabel", "Trois-Rivières", words):
+                     "Mirabel", "Rivières", words):
         assert expected in text, expected
 
 
@@ -303,9 +302,7 @@ def test_an_extension_beyond_the_period_or_the_people_is_refused(parties):
     assert Loan.objects.get(pk=loan.pk).end == datetime.date(2027, 3, 31) and not actions()
 
 
-def test_either_side_ends_an_agreed_loan_on_a_day_that_has_come(parties, settings):
-    loan = agreed(parties, people=2, start=datetime.date(2026, 1, 5), end=datetime.date(2027, 6, 30),
-                  ) if False else None
+def test_either_side_ends_an_agreed_loan_on_a_day_that_has_come(parties):
     availability = make_availability(parties.lender, people=2, start=datetime.date(2025, 1, 1),
                                      end=datetime.date(2030, 1, 1))
     loan = make_loan(availability, parties.borrower, people=2, status=LoanStatus.AGREED,
