@@ -27,3 +27,9 @@ class LabourConfig(AppConfig):
             "loan.extended": _("Loan of staff extended"),
             "loan.ended": _("Loan of staff ended"),
         })
+        # Loans (services/loans.py): what the other side and the employees are told.
+        from grappe.core import notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)

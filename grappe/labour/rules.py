@@ -65,3 +65,5 @@ def administers_own_organisation(user) -> bool:
 # Post availabilities and needs for one's organisation: its administrator, the organisation a member in good
 # standing (is_member_user).
 rules.add_perm("labour.post_as_admin", is_member_user & administers_own_organisation)
+# Loans (services/loans.py): either side's administrator records hours and ends an agreed loan.
+rules.add_perm("labour.act_on_loan", administers_lender | administers_borrower)

@@ -160,3 +160,156 @@ class TestBNeedIsNotAsChangedByA(LabourMatrix):
 class TestMine(LabourMatrix):
     url = "labour:mine"
     expect = MEMBERS_ONLY
+# Loans (views/loans.py, views/statistics.py): the loans' own matrix (tests/loans_matrix.py): B lends to A;
+# LENDER_ADMIN administers B, OTHER_MEMBER is a plain member of B; OWN_ADMIN administers A, OWN_USER is a plain
+# member of A. A loan is for its two organisations and the staff; every write is for one side's administrator.
+import pytest  # noqa: E402
+
+from grappe.labour.documents import agreement  # noqa: E402
+from grappe.labour.models import Loan, LoanHours  # noqa: E402
+
+from .loans_matrix import LENDER_ADMIN, LOANS_ACTORS  # noqa: E402
+
+TOKEN = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+
+
+class LoansMatrix(PermissionMatrix):
+    actors = LOANS_ACTORS
+
+    @pytest.mark.parametrize("actor", LOANS_ACTORS)
+    def test_access(self, actor, loans_matrix, client):
+        self.check_access(actor, loans_matrix, client)
+
+
+LOAN_READERS = {**dict.fromkeys(LOANS_ACTORS, 200), ANONYMOUS: 302, OBSERVER: 403}
+NOBODY_WRITES = {**dict.fromkeys(LOANS_ACTORS, 403), ANONYMOUS: 302}
+LENDER_WRITES = {**NOBODY_WRITES, LENDER_ADMIN: 302}
+BORROWER_WRITES = {**NOBODY_WRITES, OWN_ADMIN: 302}
+EITHER_WRITES = {**NOBODY_WRITES, OWN_ADMIN: 302, LENDER_ADMIN: 302}
+
+
+def status_of(name):
+    return staticmethod(lambda ctx, pk: Loan.objects.get(pk=pk).status)
+
+
+class TestLoanRequestPage(LoansMatrix):
+    """A member's administrator asks another member's availability; its own organisation does not borrow it."""
+    url = "labour:loan-request"
+    args = staticmethod(lambda ctx: [ctx.loan_availability.pk])
+    expect = {**NOBODY_WRITES, OWN_ADMIN: 200}
+
+
+class TestLoanRequest(LoansMatrix):
+    url = "labour:loan-request"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.loan_availability.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "people": 1, "start": "2029-07-01", "end": "2029-08-31"})
+    expect = BORROWER_WRITES
+    audit_action = "loan.requested"
+
+
+class TestLoanList(LoansMatrix):
+    url = "labour:loan-list"
+    expect = LOAN_READERS
+
+
+class TestLoanDetail(LoansMatrix):
+    url = "labour:loan-detail"
+    args = staticmethod(lambda ctx: [ctx.requested.pk])
+    expect = LOAN_READERS
+
+
+class TestLoanAgreementPdf(LoansMatrix):
+    url = "labour:loan-agreement"
+    args = staticmethod(lambda ctx: [ctx.requested.pk, "en"])
+    expect = LOAN_READERS
+
+
+class TestSharedWithMe(LoansMatrix):
+    url = "labour:shared-with-me"
+    expect = {**dict.fromkeys(LOANS_ACTORS, 200), ANONYMOUS: 302}
+
+
+class TestLabourStatistics(LoansMatrix):
+    url = "labour:statistics"
+    expect = {**dict.fromkeys(LOANS_ACTORS, 403), ANONYMOUS: 302, STAFF: 200}
+
+
+class TestLoanRefuse(LoansMatrix):
+    url = "labour:loan-refuse"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.requested.pk])
+    expect = LENDER_WRITES
+    audit_action = "loan.refused"
+    effect = status_of("refused")
+
+
+class TestLoanCancel(LoansMatrix):
+    url = "labour:loan-cancel"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.requested.pk])
+    expect = BORROWER_WRITES
+    audit_action = "loan.cancelled"
+    effect = status_of("cancelled")
+
+
+class TestLoanAcceptAsLender(LoansMatrix):
+    url = "labour:loan-accept"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.requested.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "side": "lender",
+                                     "fingerprint": agreement.fingerprint(ctx.requested)})
+    expect = LENDER_WRITES
+    audit_action = "loan.accepted_by_lender"
+    effect = staticmethod(lambda ctx, pk: Loan.objects.get(pk=pk).lender_accepted_at)
+
+
+class TestLoanAcceptAsBorrower(LoansMatrix):
+    url = "labour:loan-accept"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.requested.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "side": "borrower",
+                                     "fingerprint": agreement.fingerprint(ctx.requested)})
+    expect = BORROWER_WRITES
+    audit_action = "loan.accepted_by_borrower"
+    effect = staticmethod(lambda ctx, pk: Loan.objects.get(pk=pk).borrower_accepted_at)
+
+
+class TestLoanEmployees(LoansMatrix):
+    url = "labour:loan-employees"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.agreed.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "name": "Marc Gagnon", "role": "Régleur",
+                                     "work_email": "marc@bravo.test"})
+    expect = LENDER_WRITES
+    audit_action = "loan.employees_named"
+
+
+class TestLoanHours(LoansMatrix):
+    url = "labour:loan-hours"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.agreed.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "month": "2025-03", "hours": "250"})
+    expect = EITHER_WRITES
+    audit_action = "loan.hours_recorded"
+    effect = staticmethod(lambda ctx, pk: LoanHours.objects.filter(loan=pk).count())
+
+
+class TestLoanExtend(LoansMatrix):
+    url = "labour:loan-extend"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.agreed.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "new_end": "2029-12-31"})
+    expect = LENDER_WRITES
+    audit_action = "loan.extended"
+    effect = staticmethod(lambda ctx, pk: Loan.objects.get(pk=pk).end)
+
+
+class TestLoanEnd(LoansMatrix):
+    url = "labour:loan-end"
+    method = "post"
+    args = staticmethod(lambda ctx: [ctx.agreed.pk])
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "on_date": "2025-06-30"})
+    expect = EITHER_WRITES
+    audit_action = "loan.ended"
+    effect = status_of("ended")
