@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "grappe.events",
     "grappe.programs",
     "grappe.governance",
+    "grappe.labour",
+    "grappe.greening",
     "grappe.bulletins",
     "grappe.home",
 ]

@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("grappe.events.urls")),
     path("programs/", include("grappe.programs.urls")),
     path("governance/", include("grappe.governance.urls")),
+    path("labour/", include("grappe.labour.urls")),
+    path("greening/", include("grappe.greening.urls")),
     path("news/", include("grappe.bulletins.urls")),
     # Before allauth's own page at this address, which it replaces (see email_address).
     path("accounts/email/", email_address, name="account_email"),

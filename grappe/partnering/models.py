@@ -15,6 +15,7 @@ class OpportunityKind(models.TextChoices):
     TENDER = "tender", _("Call for tenders")
     CUSTOMER_REQUEST = "customer", _("Customer request")
     FUNDING_CALL = "funding", _("Funding call")
+    POOLING = "pooling", _("Pooling with others (a shared initiative)")
 
 
 class OpportunityStatus(models.TextChoices):

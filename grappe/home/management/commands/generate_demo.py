@@ -6,6 +6,8 @@ from django.test.utils import override_settings
 from grappe.bulletins.demo_data import generate_bulletins
 from grappe.events.demo_data import generate_event
 from grappe.governance.demo_data import generate_governance
+from grappe.greening.demo_data import generate_greening
+from grappe.labour.demo_data import generate_labour
 from grappe.listening.services import themes as theme_services
 from grappe.listening.demo_data import generate_listening
 from grappe.listening.models import ThemeRun
@@ -70,6 +72,8 @@ class Command(BaseCommand):
             program_seconds = time.monotonic() - started
             governance = generate_governance(seed=seed)
             bulletins = generate_bulletins(seed=seed)
+            greening = generate_greening(seed=seed)
+            labour = generate_labour(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -89,6 +93,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Bulletins: {bulletins.sent} sent over a year ({bulletins.public} public, "
                               f"{bulletins.deliveries} deliveries), {bulletins.scheduled} scheduled, "
                               f"{bulletins.drafts} drafts.")
+        if greening["baselines"]:
+            self.stdout.write(f"Greening: {greening['baselines']} yearly baselines, "
+                              f"{greening['commitments']} commitments.")
+        if labour["loans"]:
+            self.stdout.write(f"Labour sharing: {labour['availabilities']} availabilities, {labour['needs']} needs, "
+                              f"{labour['loans']} loans of staff.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)

@@ -1,0 +1,48 @@
+"""The loan agreement as a document: the same terms in French and in English (labour/agreement_pdf.html), as a PDF
+drawn by WeasyPrint (tagged PDF/UA-1, as the minutes are).
+
+Its fingerprint is the SHA-256 of the French PDF followed by the English one: WeasyPrint draws the same bytes from
+the same text (no date is written in the file), so the fingerprint changes only when the terms do — the people,
+the dates, the rate, either organisation's name, address or NEQ — or when the agreement's wording does. Nothing in
+it changes when a side accepts: the acceptances are recorded beside it (the loan, its audit entries), and the
+document says so on its signature lines.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from ..models import Loan
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def agreement_html(loan: Loan, language: str) -> str:
+    with translation.override(language):
+        return render_to_string("labour/agreement_pdf.html", {
+            "loan": loan, "lender": loan.availability.organisation, "borrower": loan.borrower,
+            "availability": loan.availability, "language": language,
+            "total_hours_cap": loan.people * 24})
+
+
+def agreement_pdf(loan: Loan, language: str) -> bytes:
+    from weasyprint import HTML  # slow to import; only the PDF needs it
+
+    return HTML(string=agreement_html(loan, language)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def fingerprint(loan: Loan) -> str:
+    """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts."""
+    digest = hashlib.sha256()
+    for language in LANGUAGES:
+        digest.update(agreement_pdf(loan, language))
+    return digest.hexdigest()
+
+
+def filename(loan: Loan, language: str) -> str:
+    with translation.override(language):
+        name = pgettext("file name", "loan-agreement")
+        return f"{name}-{loan.pk}-{language}.pdf"
