@@ -21,3 +21,10 @@ class GreeningConfig(AppConfig):
             "initiative.joined": _("Shared initiative joined"),
             "initiative.left": _("Shared initiative left"),
         })
+
+        # Progress, report and initiatives
+        from grappe.core import notify
+
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
