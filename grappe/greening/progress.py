@@ -229,16 +229,13 @@ def _figures(filters: Filters, k: int) -> dict:
     keep = _keep(filters)
     if filters.filters_population:
         rows = [row for row in rows if keep(row)]
-    totals = aggregates.breakdown([Row(r.organisation, r.year, r.kg) for r in rows], keys=years, k=k)
-    intensity = _intensities(rows, lambda r: r.year, years, k)
-    per_year = [{"year": year, "cell": totals[year], "tonnes": tonnes(totals[year]),
-                 "per_employee": intensity[year][0], "per_million": intensity[year][1]} for year in years]
+    per_year = [_year(year, [row for row in rows if row.year == year], k) for year in years]
     latest = years[-1] if years else None
     last_rows = [row for row in rows if row.year == latest]
     factor_set_ids = {row.factor_set for row in rows}
     return {
         "k": k, "fewer_than": aggregates.fewer_than(k), "years": years, "latest_year": latest,
-        "per_year": per_year, "total": totals.total,
+        "per_year": per_year,
         "by": [_by(last_rows, name, title, choices, k) for name, title, choices in (
             ("kind", _("Organisation type"), OrganisationKind.choices),
             ("size_band", _("Size"), SizeBand.choices),
@@ -247,6 +244,15 @@ def _figures(filters: Filters, k: int) -> dict:
         "factor_sets": list(FactorSet.objects.filter(pk__in=factor_set_ids).order_by("-year", "name")
                             .values_list("name", flat=True)),
     }
+
+
+def _year(year: int, rows: list[Reported], k: int) -> dict:
+    """A year's figures, each year protected on its own: no figure adds years up, so a year of fewer than k
+    organisations hides that year only."""
+    total = aggregates.breakdown([Row(r.organisation, year, r.kg) for r in rows], keys=[year], k=k)[year]
+    per_employee, per_million = _intensities(rows, lambda r: year, [year], k)[year]
+    return {"year": year, "cell": total, "tonnes": tonnes(total), "per_employee": per_employee,
+            "per_million": per_million}
 
 
 def _by(rows: list[Reported], name: str, title: str, choices, k: int) -> dict:

@@ -17,7 +17,8 @@ from .. import progress
 
 
 def filename(year: int, language: str, extension: str) -> str:
-    return f"{pgettext('file name', 'greening-report')}-{year}-{language}.{extension}"
+    name = pgettext("file name", "greening-report")
+    return f"{name}-{year}-{language}.{extension}"
 
 
 def report_filters(year: int) -> progress.Filters:
