@@ -27,6 +27,7 @@ import datetime
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -73,8 +74,7 @@ def _cached(name: str, compute: Callable[[], object], *parts) -> object:
 
 # The rows ---------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Reported:
+class Reported(NamedTuple):
     """One reported baseline, as the figures read it (kg CO2e of scopes 1 and 2)."""
 
     organisation: int
@@ -135,7 +135,8 @@ class Filters:
 
 
 def available_years() -> list[int]:
-    return sorted({row.year for row in reported_rows()})
+    """The years some baseline was reported for (cached on its own: every request reads it)."""
+    return _cached("years", lambda: sorted({row.year for row in reported_rows()}))
 
 
 def years_of(filters: Filters) -> list[int]:
@@ -173,19 +174,27 @@ def admit(who: str, filters: Filters, years: list[int]) -> None:
     recorded when the figures are a member's. Raises aggregates.FilterRefused."""
     if not filters.filters_population or not years:
         return
+    record = who != STAFF
+    k = aggregates.current_k()
+    # Under one version the data, hence the populations, are the same: a filter admitted (and recorded) once is
+    # not checked again until a change.
+    described = f"{cache_versions.current(VERSION_NAME)}:{record}:{filters.key()}:{years}:{k}"
+    asked = f"{VERSION_NAME}.asked:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+    if cache.get(asked):
+        return
     shown = [row for row in reported_rows() if years[0] <= row.year <= years[-1]]
     keep = _keep(filters)
     parent = frozenset(row.organisation for row in shown)
     filtered = frozenset(row.organisation for row in shown if keep(row))
-    k = aggregates.current_k()
-    record = who != STAFF
     digest = hashlib.sha256(repr((sorted(filtered), sorted(parent))).encode()).hexdigest()[:32]
     key = f"{VERSION_NAME}.admitted:{record}:{years[0]}:{years[-1]}:{digest}:{k}"
     if cache.get(key):
+        cache.set(asked, True, SECONDS)
         return  # admitted (and recorded) once: every later release was checked against it
     aggregates.admit_filter(scope=SCOPE, filtered=filtered, parent=parent, record=record, k=k,
                             period=(datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)))
     cache.set(key, True, SECONDS)
+    cache.set(asked, True, SECONDS)
 
 
 # The figures ------------------------------------------------------------------------------------------------
@@ -357,3 +366,8 @@ def progress_charts(figs: dict) -> dict:
 
 def _rounded(values, digits: int = 0) -> list:
     return [None if v is None else (round(v, digits) if digits else float(round(v))) for v in values]
+
+
+def _bump_now() -> None:
+    """A new version at once (a benchmark's or a command's bulk writes, outside any service)."""
+    cache_versions._bump(VERSION_NAME)

@@ -68,6 +68,10 @@ class Command(BaseCommand):
             program = generate_programs(seed=seed)
             program_seconds = time.monotonic() - started
             governance = generate_governance(seed=seed)
+            # Greening's shared initiatives (after greening's baselines and commitments)
+            from grappe.greening.demo_data import generate_initiatives
+
+            initiatives = generate_initiatives(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -83,6 +87,8 @@ class Command(BaseCommand):
         if governance["bodies"]:
             self.stdout.write(f"Governance: {len(governance['bodies'])} axes, committees and work streams, "
                               "each co-chaired, with their members.")
+        if initiatives:
+            self.stdout.write(f"Greening: {len(initiatives)} shared initiatives with their participants.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
