@@ -72,6 +72,13 @@ def _cached(name: str, compute: Callable[[], object], *parts) -> object:
     return value
 
 
+def cached_html(name: str, render: Callable[[], str], *parts) -> str:
+    """A fragment of the page rendered once per version, language and `parts` (what it is rendered from)."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(_cached(f"html.{name}", lambda: str(render()), *parts))
+
+
 # The rows ---------------------------------------------------------------------------------------------------
 
 class Reported(NamedTuple):

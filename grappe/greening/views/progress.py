@@ -2,6 +2,7 @@
 are progress.figures', the report's documents.report's."""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from grappe.core import aggregates, downloads
@@ -14,8 +15,12 @@ from ..forms.progress import ProgressFilterForm, ReportForm
 
 @page_for("greening.view_progress")
 def progress_dashboard(request):
+    """The figures and the filters are rendered once per version, filters and language (progress.cached_html):
+    the page is the same for every reader asking the same thing, and rendering its tables, charts and selects
+    is most of its cost."""
     who = progress.audience(request.user)
-    form = ProgressFilterForm(request.GET or None, staff=who == progress.STAFF)
+    staff = who == progress.STAFF
+    form = ProgressFilterForm(request.GET or None, staff=staff)
     filters = form.filters() if form.is_bound else progress.Filters()
     refusal = ""
     try:
@@ -24,9 +29,15 @@ def progress_dashboard(request):
         refusal = error.message
         filters = progress.Filters(year_from=filters.year_from, year_to=filters.year_to)
     figs = progress.figures(filters, who)
+    asked = sorted((name, value) for name, value in request.GET.items() if name in form.fields)
     return render(request, "greening/progress.html", {
-        "form": form, "refusal": refusal, "figures": figs, "tables": report.tables(figs),
-        "headings": report.headings(), "notes": report.notes(figs), "charts": progress.progress_charts(figs),
+        "figures": figs, "refusal": refusal,
+        "filters_html": progress.cached_html(
+            "filters", lambda: render_to_string("greening/_progress_filters.html", {"form": form}), staff, asked),
+        "figures_html": progress.cached_html("figures", lambda: render_to_string(
+            "greening/_progress_figures.html", {
+                "figures": figs, "tables": report.tables(figs), "headings": report.headings(),
+                "notes": report.notes(figs), "charts": progress.progress_charts(figs)}), filters.key(), figs["k"]),
         "report_form": ReportForm(initial={"year": figs["latest_year"] or timezone.localdate().year - 1,
                                            "format": "pdf", "language": translation.get_language()})
         if request.user.has_perm("greening.download_report") else None})
