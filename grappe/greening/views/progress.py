@@ -4,6 +4,7 @@ are progress.figures', the report's documents.report's."""
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from grappe.core import aggregates, downloads
 from grappe.core.pages import page_for
@@ -28,17 +29,20 @@ def progress_dashboard(request):
     except aggregates.FilterRefused as error:
         refusal = error.message
         filters = progress.Filters(year_from=filters.year_from, year_to=filters.year_to)
-    figs = progress.figures(filters, who)
+    k = aggregates.current_k()
+    # Read (unpickled from the cache) only when a fragment is rendered, or by a test.
+    figs = SimpleLazyObject(lambda: progress.figures(filters, who))
     asked = sorted((name, value) for name, value in request.GET.items() if name in form.fields)
+    years = progress.available_years()
     return render(request, "greening/progress.html", {
-        "figures": figs, "refusal": refusal,
+        "k": k, "figures": figs, "refusal": refusal,
         "filters_html": progress.cached_html(
             "filters", lambda: render_to_string("greening/_progress_filters.html", {"form": form}), staff, asked),
         "figures_html": progress.cached_html("figures", lambda: render_to_string(
             "greening/_progress_figures.html", {
                 "figures": figs, "tables": report.tables(figs), "headings": report.headings(),
-                "notes": report.notes(figs), "charts": progress.progress_charts(figs)}), filters.key(), figs["k"]),
-        "report_form": ReportForm(initial={"year": figs["latest_year"] or timezone.localdate().year - 1,
+                "notes": report.notes(figs), "charts": progress.progress_charts(figs)}), filters.key(), k),
+        "report_form": ReportForm(initial={"year": years[-1] if years else timezone.localdate().year - 1,
                                            "format": "pdf", "language": translation.get_language()})
         if request.user.has_perm("greening.download_report") else None})
 
