@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from grappe.conftest import make_member, make_organisation, make_staff
+from grappe.conftest import make_member, make_organisation
 from grappe.core.models import AuditEntry, Notification
 from grappe.greening.models import Initiative, InitiativeParticipant, InitiativeTheme
 from grappe.greening.services.initiatives import join_initiative, leave_initiative, start_initiative
@@ -117,4 +117,3 @@ def test_the_form_keeps_what_was_typed_when_refused(people, client):
         "form_token": "6f1c1c9e-6f5e-4a3a-9d7e-1a2b3c4d5e6f"})
     assert response.status_code == 200 and "Route de retailles" in response.content.decode()
     assert not Initiative.objects.exists()
-    _unused = make_staff

@@ -4,13 +4,15 @@ the threshold, "< k" where a figure is hidden."""
 import io
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from grappe.conftest import make_organisation, make_staff
+from grappe.conftest import make_staff
 from grappe.greening.documents import report
 
-from .test_progress import BIG, SMALL, cluster  # noqa: F401 — the fixture
+from .test_progress import cluster  # noqa: F401 — the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,7 @@ def test_pdf_in_english(cluster):  # noqa: F811
 
     pdf = report.render_pdf(2025, "en")
     assert pdf.startswith(b"%PDF")
-    with __import__("django.utils.translation", fromlist=["override"]).override("en"):
-        from django.template.loader import render_to_string
+    with translation.override("en"):
         html = render_to_string("greening/report_pdf.html", {**report.report_context(2025), "language": "en"})
     assert "Greening report 2025" in html and "RIN 2024" in html and "fewer than 5" in html
     assert "Grand Donneur" not in html
@@ -56,4 +57,3 @@ def test_a_bad_format_is_refused(cluster, client):  # noqa: F811
     client.force_login(make_staff())
     response = client.get(reverse("greening:report"), {"year": 2025, "format": "doc"})
     assert response.status_code == 400
-    _unused = (make_organisation, BIG, SMALL)
