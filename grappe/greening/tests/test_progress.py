@@ -160,3 +160,24 @@ def test_charts_draw_hidden_figures_as_gaps(cluster):
     charts = progress.progress_charts(figures_for(year_from=2023, year_to=2025))
     assert "grappe-chart" in charts["totals"] and "&lt; 5" in charts["totals"]
     assert len(charts["by"]) == 3 and "commitments" in charts
+
+
+def test_staff_filter_by_a_saved_segment(cluster, client):
+    """A segment of the five small organisations among eleven is admitted (staff: not recorded); its figures
+    are theirs alone."""
+    from grappe.core.models import ReleasedPopulation
+    from grappe.members.models import Segment
+
+    for i in range(5):
+        baseline(make_organisation(f"Autre {i}", kind="tier2", size_band="50-199", region="05"), 2025, 4000, 0)
+    progress_refresh()
+    segment = Segment.objects.create(name="PME de Montérégie", kinds=["sme"], regions=["16"])
+    client.force_login(make_staff())
+    response = client.get(reverse("greening:progress"), {"segment": segment.pk, "year_to": 2025})
+    assert response.status_code == 200 and not response.context["refusal"]
+    assert response.context["figures"]["per_year"][-1]["tonnes"] == pytest.approx(16.0)
+    assert not ReleasedPopulation.objects.exists()
+    # a member may not filter by segment: the field is not theirs, the figures stay the cluster's
+    client.force_login(make_member(cluster["small"][0], "lea@petite.test"))
+    response = client.get(reverse("greening:progress"), {"segment": segment.pk, "year_to": 2025})
+    assert response.context["figures"]["per_year"][-1]["tonnes"] == pytest.approx(1036.0)
