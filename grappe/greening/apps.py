@@ -8,8 +8,11 @@ class GreeningConfig(AppConfig):
     verbose_name = _("Greening")
 
     def ready(self):
-        from grappe.core import audit
+        from grappe.core import audit, notify
 
+        from .notifications import KINDS
+
+        notify.register_kinds(KINDS)
         audit.register_actions({
             "baseline.saved": _("Emissions baseline saved"),
             "baseline.reported": _("Emissions baseline reported"),
@@ -20,7 +23,5 @@ class GreeningConfig(AppConfig):
             "initiative.created": _("Shared initiative started"),
             "initiative.joined": _("Shared initiative joined"),
             "initiative.left": _("Shared initiative left"),
-        })
-        audit.register_actions({
             "factors.made_current": _("Emission factor set made current"),
         })

@@ -1,6 +1,7 @@
 """Greening's demo: the shipped factor set, three years of baselines for a third of the member organisations
 (quantities plausible for their size: a 20-person machine shop uses about 300 MWh of electricity and 40,000 m³
-of natural gas a year, a prime far more), and reduction targets or pledges for some of them.
+of natural gas a year, a prime far more), reduction targets or pledges for some of them, and two shared
+initiatives (generate_initiatives).
 
 The baselines are written in bulk (thousands of them for the benchmarks' cluster), computed with the same
 functions as the service (services.baselines.computed_lines), without an audit entry: nobody typed them.
@@ -11,11 +12,22 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from grappe.members.models import MembershipStatus, Organisation
+from grappe.members.models import MembershipStatus, Organisation, OrgRole, Person
+from grappe.partnering.models import Visibility
 
-from .models import ActivityLine, Baseline, BaselineStatus, Commitment, CommitmentKind, SourceKind
+from .models import (
+    ActivityLine,
+    Baseline,
+    BaselineStatus,
+    Commitment,
+    CommitmentKind,
+    Initiative,
+    InitiativeTheme,
+    SourceKind,
+)
 from .services import factors as factor_services
 from .services.baselines import computed_lines
+from .services.initiatives import join_initiative, start_initiative
 from .sources import PROVINCES
 
 YEARS = (2022, 2023, 2024)
@@ -93,4 +105,47 @@ def _commitment(organisation, rng) -> Commitment | None:
     return None
 
 
-# Shared initiatives (appended below by their own part of the demo) ----------------------------------------------
+
+def generate_initiatives(seed: int = 0) -> list:
+    """Two shared initiatives for the demo, with participants: a pooled solar purchase in Montérégie and a
+    composite-scrap recycling route. Deterministic for a seed; does nothing when initiatives exist. Made through
+    the services (started by an administrator of the initiator, joined by administrators of the others), so
+    they carry their audit entries and notifications as real ones would. Returns the initiatives made."""
+    if Initiative.objects.exists():
+        return []
+    rng = random.Random(f"greening-initiatives-{seed}")
+    admins = list(Person.objects.filter(org_role=OrgRole.ADMIN, is_active=True, user__isnull=False,
+                                        user__is_active=True,
+                                        organisation__membership_status=MembershipStatus.ACTIVE)
+                  .select_related("organisation", "user").order_by("organisation_id", "pk"))
+    by_organisation = {}
+    for person in admins:
+        by_organisation.setdefault(person.organisation_id, person)
+    people = list(by_organisation.values())
+    if len(people) < 4:
+        return []
+    in_monteregie = [p for p in people if p.organisation.region == "16"] or people
+    makers = [p for p in people if p.organisation.kind in ("tier1", "tier2", "tier3", "sme")] or people
+    plans = [
+        (in_monteregie, InitiativeTheme.ENERGY, Decimal("180000"),
+         "Achat groupé de panneaux solaires en Montérégie",
+         "Un achat groupé de panneaux solaires pour les toits des usines de Montérégie : un seul appel d'offres, "
+         "un installateur, des prix de volume, et le suivi de la production de chaque toit. Ouvert aux membres "
+         "de la région qui ont un toit plat de plus de 1 000 m²."),
+        (makers, InitiativeTheme.MATERIALS, Decimal("95000"),
+         "Filière de recyclage des retailles de composites",
+         "Une collecte mensuelle des retailles de fibre de carbone et de préimprégnés chez les membres, vers un "
+         "recycleur qui les broie pour des pièces non structurales ; les membres partagent le transport et "
+         "évitent l'enfouissement."),
+    ]
+    made = []
+    for pool, theme, reduction, title, description in plans:
+        initiator = rng.choice(pool)
+        initiative = start_initiative(actor=initiator.user, organisation=initiator.organisation, title=title,
+                                      description=description, theme=theme, expected_reduction_kg=reduction,
+                                      visibility=Visibility.MEMBERS)
+        others = [p for p in pool if p.organisation_id != initiator.organisation_id]
+        for person in rng.sample(others, min(len(others), rng.randint(3, 6))):
+            join_initiative(actor=person.user, initiative=initiative, organisation=person.organisation)
+        made.append(initiative)
+    return made

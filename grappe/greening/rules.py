@@ -26,3 +26,8 @@ rules.add_perm("greening.edit_figures", administers_its_organisation)
 rules.add_perm("greening.view_progress", is_member_user | is_cluster_staff)  # aggregates only
 rules.add_perm("greening.manage_factors", is_staff_admin)
 rules.add_perm("greening.view_initiatives", is_member_user | is_cluster_staff)
+
+# Progress, report and initiatives
+rules.add_perm("greening.download_report", is_cluster_staff)
+rules.add_perm("greening.start_initiative", is_member_user | is_cluster_staff)
+rules.add_perm("greening.join_initiative", is_admin_of)  # for an organisation: its administrators

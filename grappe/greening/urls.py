@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import baselines, factors, figures
+from .views import baselines, factors, figures, initiatives, progress
 
 app_name = "greening"
 urlpatterns = [
@@ -19,4 +19,14 @@ urlpatterns += [
     path("factors/<int:pk>/", factors.factor_set, name="factor-set"),
     path("factors/<int:pk>/current/", factors.factor_set_make_current, name="factor-set-make-current"),
     path("factors/<int:pk>/recompute/", factors.factor_set_recompute, name="factor-set-recompute"),
+]
+# Progress, report and initiatives
+urlpatterns += [
+    path("progress/", progress.progress_dashboard, name="progress"),
+    path("report/", progress.report_download, name="report"),
+    path("initiatives/", initiatives.initiative_list, name="initiative-list"),
+    path("initiatives/new/", initiatives.initiative_create, name="initiative-create"),
+    path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative-detail"),
+    path("initiatives/<int:pk>/join/", initiatives.initiative_join, name="initiative-join"),
+    path("initiatives/<int:pk>/leave/", initiatives.initiative_leave, name="initiative-leave"),
 ]

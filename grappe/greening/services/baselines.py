@@ -32,6 +32,7 @@ from ..models import (
     Scope3Line,
     SourceKind,
 )
+from ..progress import progress_changed
 from ..sources import UNUSUAL, WITH_VARIANT, variant_label
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -122,6 +123,7 @@ def save_baseline(actor, organisation, *, year: int, employees: int | None = Non
         baseline.save()
         audit.record(actor, "baseline.saved", baseline, before=before,
                      after={**_totals(baseline), "factor_set": factor_set.name})
+        progress_changed()
     return baseline
 
 
@@ -137,6 +139,7 @@ def report_baseline(actor, baseline: Baseline) -> Baseline:
         baseline.status, baseline.submitted_at, baseline.updated_by = BaselineStatus.SUBMITTED, timezone.now(), actor
         baseline.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
         audit.record(actor, "baseline.reported", baseline, after=_totals(baseline))
+        progress_changed()
     return baseline
 
 

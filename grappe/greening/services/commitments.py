@@ -16,6 +16,7 @@ from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 
 from ..models import Baseline, Commitment, CommitmentKind
+from ..progress import progress_changed
 
 
 def make_commitment(actor, organisation, *, kind: str, target_year: int, base_year: int | None = None,
@@ -34,6 +35,7 @@ def make_commitment(actor, organisation, *, kind: str, target_year: int, base_ye
         audit.record(actor, "commitment.made", commitment, after={
             "kind": kind, "target_year": target_year, "base_year": commitment.base_year,
             "reduction_percent": None if commitment.reduction_percent is None else str(commitment.reduction_percent)})
+        progress_changed()
     return commitment
 
 
@@ -58,4 +60,5 @@ def withdraw_commitment(actor, commitment: Commitment) -> Commitment:
         commitment.withdrawn_at = timezone.now()
         commitment.save(update_fields=["withdrawn_at"])
         audit.record(actor, "commitment.withdrawn", commitment)
+        progress_changed()
     return commitment

@@ -21,6 +21,7 @@ from grappe.core.spreadsheets import without_csv_text_mark
 
 from .. import selectors
 from ..models import SOURCE_UNIT, ActivityLine, Baseline, EmissionFactor, FactorSet, RecomputeJob, SourceKind
+from ..progress import progress_changed
 from ..sources import PROVINCES, WITH_VARIANT
 from .baselines import computed_lines
 
@@ -194,6 +195,7 @@ def execute_recompute(job_id: int, years: list[int]) -> RecomputeJob:
                 done = _recompute(chunk, job.factor_set, factors)
                 recomputed, skipped = recomputed + done, skipped + len(chunk) - done
                 jobs.beat(job, min(start + RECOMPUTE_CHUNK, len(ids)), recomputed=recomputed, skipped=skipped)
+                progress_changed()  # the figures follow each chunk as it commits
         jobs.finish(job, recomputed=recomputed, skipped=skipped)
     except jobs.JobLost:
         return RecomputeJob.objects.get(pk=job.pk)

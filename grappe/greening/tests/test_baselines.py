@@ -133,6 +133,22 @@ def test_reporting_a_baseline_once(greening_matrix):
         report_baseline(ctx.own_user, baseline)
 
 
+def test_the_clusters_progress_is_renewed_once_a_baseline_is_saved_or_reported(greening_matrix,
+                                                                                django_capture_on_commit_callbacks):
+    """The progress page caches its figures under a version: a saved or reported baseline must move it."""
+    from grappe.core import cache_versions
+    from grappe.greening.progress import VERSION_NAME
+
+    ctx = greening_matrix
+    before = cache_versions.current(VERSION_NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        baseline = _save(ctx)
+    saved = cache_versions.current(VERSION_NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_baseline(ctx.own_admin, baseline)
+    assert before < saved < cache_versions.current(VERSION_NAME)
+
+
 # The form -----------------------------------------------------------------------------------------------------
 
 def _post(client, ctx, **rows):

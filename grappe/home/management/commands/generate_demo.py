@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 from grappe.bulletins.demo_data import generate_bulletins
 from grappe.events.demo_data import generate_event
 from grappe.governance.demo_data import generate_governance
-from grappe.greening.demo_data import generate_greening
+from grappe.greening.demo_data import generate_greening, generate_initiatives
 from grappe.labour.demo_data import generate_labour
 from grappe.listening.services import themes as theme_services
 from grappe.listening.demo_data import generate_listening
@@ -73,6 +73,7 @@ class Command(BaseCommand):
             governance = generate_governance(seed=seed)
             bulletins = generate_bulletins(seed=seed)
             greening = generate_greening(seed=seed)
+            initiatives = generate_initiatives(seed=seed)  # after greening's baselines and commitments
             labour = generate_labour(seed=seed)
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
@@ -99,6 +100,8 @@ class Command(BaseCommand):
         if labour["loans"]:
             self.stdout.write(f"Labour sharing: {labour['availabilities']} availabilities, {labour['needs']} needs, "
                               f"{labour['loans']} loans of staff.")
+        if initiatives:
+            self.stdout.write(f"Greening: {len(initiatives)} shared initiatives with their participants.")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
