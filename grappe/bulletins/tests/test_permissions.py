@@ -48,13 +48,13 @@ class TestPublicBulletin(BulletinsMatrix):
 class TestBulletinSentToA(BulletinsMatrix):
     url = "bulletins:detail"
     args = staticmethod(lambda ctx: [ctx.bulletin_to_a.pk])
-    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 404}
 
 
 class TestDraft(BulletinsMatrix):
     url = "bulletins:detail"
     args = staticmethod(lambda ctx: [ctx.draft.pk])
-    expect = {ANONYMOUS: 404, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 404}
+    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, STAFF: 200, OBSERVER: 404}
 
 
 class TestManage(BulletinsMatrix):
@@ -400,3 +400,13 @@ class TestDraftApi(BulletinsMatrix):
 class TestFeedApi(BulletinsMatrix):
     url = "api:bulletins-feed"
     expect = {ANONYMOUS: 401, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
+
+
+def test_a_signed_out_reader_is_asked_to_sign_in_and_told_nothing_of_what_exists(bulletins_matrix, client):
+    """A member following an email's link signed out signs in and lands on the bulletin; a number that is no
+    bulletin asks the same, so that signed-out visitors learn nothing of drafts or of what was sent to whom."""
+    for pk in (bulletins_matrix.bulletin_to_a.pk, bulletins_matrix.draft.pk, 999_999):
+        path = f"/fr/news/{pk}/"
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].endswith(f"?next={path}")
+    assert client.get(f"/fr/news/{bulletins_matrix.public_bulletin.pk}/").status_code == 200

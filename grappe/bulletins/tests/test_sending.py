@@ -334,3 +334,25 @@ def test_a_bulletin_linked_to_an_event_carries_a_button_to_its_page(writer, clus
     text, html, _headers, _subject = email_to("lea@alpha.test")
     assert f"https://grappe.test/fr/events/{event.pk}/" in text
     assert html.count("/fr/news/mail/clicked/") == 1  # the button, counted as the bulletin's links are
+
+
+def test_withdrawn_consent_stops_every_optional_category_and_the_digest_but_not_a_notice(writer, cluster):
+    """End to end, through the sending job, the digest run and the outbox to the mail backend: a person who
+    withdrew consent, even one who chose a daily digest, gets a notice to members and nothing else."""
+    from grappe.bulletins.services import digests
+
+    alpha, bravo, people = cluster
+    MailPreference.objects.create(person=people["refuses"], frequency=Frequency.DAILY)
+    mail.outbox.clear()
+    for category in Category:
+        if category != Category.NOTICE:
+            send(writer, make_bulletin(title=f"Bulletin {category.value}", category=category, created_by=writer))
+    with committed():
+        digests.start(actor=None, frequency=Frequency.DAILY)
+    assert mail.outbox, "the others were mailed"
+    assert not [m for m in mail.outbox if m.to == ["refuses@alpha.test"]]
+    assert not Delivery.objects.filter(person=people["refuses"]).exists()
+
+    send(writer, make_bulletin(title="Assemblée générale", category=Category.NOTICE, created_by=writer))
+    [notice] = [m for m in mail.outbox if m.to == ["refuses@alpha.test"]]
+    assert notice.subject == "Assemblée générale"

@@ -1,9 +1,10 @@
 """Reading bulletins: the news list (public ones for anyone, and those sent to a member's organisation) and a
 bulletin's page. Thin: parse, call one selector, render."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from .. import selectors
 from ..models import Bulletin, Category
@@ -23,7 +24,11 @@ def bulletin_list(request):
 
 
 def bulletin_detail(request, pk):
-    bulletin = get_object_or_404(Bulletin.objects.select_related("call", "event", "resolution"), pk=pk)
-    if not request.user.has_perm("bulletins.view_bulletin", bulletin):
+    bulletin = Bulletin.objects.select_related("call", "event", "resolution").filter(pk=pk).first()
+    if bulletin is None or not request.user.has_perm("bulletins.view_bulletin", bulletin):
+        if not request.user.is_authenticated:
+            # A member following an email's link signed out signs in and lands on it; whether it exists is not
+            # told: any number but a public bulletin's asks to sign in.
+            return redirect_to_login(request.get_full_path())
         raise Http404  # a bulletin one may not read does not exist for them
     return render(request, "bulletins/bulletin_detail.html", {"bulletin": bulletin})
