@@ -115,7 +115,13 @@ def test_the_feed_costs_a_few_queries_whatever_it_holds(world, django_assert_max
     for n in range(5):
         make_bulletin(title=f"Veille {n}", status=BulletinStatus.SENT, audience=[world.org_a])
     with django_assert_max_num_queries(8):
-        feed.feed_for(world.org_a)
+        feed.build_feed(world.org_a)
+
+
+def test_a_cached_feed_costs_one_query(world, django_assert_num_queries):
+    first = feed.feed_for(world.org_a)
+    with django_assert_num_queries(1):  # the versions
+        assert feed.feed_for(world.org_a) == first
 
 
 def test_the_feed_page_lists_everything_and_filters_by_kind(world, client):
