@@ -141,17 +141,19 @@ def events(organisation: Organisation, since: datetime.datetime | None, limit: i
 def minutes(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
     """The approved minutes of the bodies where the organisation holds an active seat."""
     seats = BodyMember.objects.filter(organisation=organisation, state=MembershipState.ACTIVE).values("body")
-    found = governance.approved_minutes().filter(meeting__body__in=seats).defer("content")
+    found = governance.approved_minutes().filter(meeting__body__in=seats)
     if since is not None:
         found = found.filter(approved_at__gt=since)
     label = _("Minutes")
     title = _("Minutes of %(body)s, %(date)s")
     link = _linker("governance:meeting-minutes")
-    return [FeedItem("minutes", label, entry.approved_at or entry.meeting.starts_at,
-                     title % {"body": entry.meeting.body.name,
-                              "date": timezone.localtime(entry.meeting.starts_at).strftime("%Y-%m-%d")},
-                     link(entry.meeting_id), entry.meeting.title)
-            for entry in found[:limit or LIMIT]]
+    rows = found.values_list("meeting_id", "approved_at", "meeting__starts_at", "meeting__title",
+                             "meeting__body__name_fr", "meeting__body__name_en")[:limit or LIMIT]
+    return [FeedItem("minutes", label, approved_at or starts_at,
+                     title % {"body": in_language(name_fr, name_en),
+                              "date": timezone.localtime(starts_at).strftime("%Y-%m-%d")},
+                     link(meeting_id), meeting_title)
+            for meeting_id, approved_at, starts_at, meeting_title, name_fr, name_en in rows]
 
 
 def surveys(organisation: Organisation, since: datetime.datetime | None, limit: int = 0) -> list[FeedItem]:
