@@ -42,8 +42,8 @@ from grappe.listening.selectors.surveys import surveys_to_answer
 from grappe.members import directory_cache
 from grappe.members.models import Certification, Organisation, in_language
 from grappe.programs import selectors as programs
-from grappe.programs.models import Call, CallStatus
 from grappe.programs.eligibility import reasons_not_eligible
+from grappe.programs.models import Call, CallStatus
 
 from .models import Audience, Bulletin, BulletinStatus, Category
 
