@@ -80,4 +80,5 @@ def member_feed(request, since: datetime.datetime | None = None):
             raise invalid(["query", "since"], "Out of range.") from None
         if since.tzinfo is None or since.year < 2:
             raise invalid(["query", "since"], "Out of range.")
-    return [FeedItemOut(**item.__dict__) for item in feed.feed_for(request.auth.organisation, since=since)]
+    return [FeedItemOut(kind=item.kind, kind_label=item.kind_label, when=item.when, title=item.title, url=item.url,
+                        summary=item.summary) for item in feed.feed_for(request.auth.organisation, since=since)]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, jobs, notify, outbox
+from grappe.core import audit, feed_versions, jobs, notify, outbox
 from grappe.core.errors import Conflict
 from grappe.core.models import UNFINISHED, OutgoingMail
 from grappe.core.permissions import require
@@ -228,6 +228,7 @@ def _deliver(job: SendJob) -> None:
         reached = Delivery.objects.filter(bulletin=bulletin).count()
         locked.status, locked.sent_at = BulletinStatus.SENT, timezone.now()
         locked.save(update_fields=["status", "sent_at", "updated_at"])
+        feed_versions.bump_cluster()  # in the feed of every organisation of its audience
         jobs.finish(job, message=_("Sent to %(count)s people.") % {"count": reached})
         notify.on_commit(_tell_author, locked, reached)
 

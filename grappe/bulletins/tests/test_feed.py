@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from grappe.bulletins import feed
 from grappe.bulletins.models import BulletinStatus, Category
+from grappe.conftest import committed
 from grappe.events.models import Phase, RegistrationStatus
 from grappe.events.tests.factories import make_event, register
 from grappe.governance.models import Minutes, MinutesStatus, Vote
@@ -115,7 +116,13 @@ def test_the_feed_costs_a_few_queries_whatever_it_holds(world, django_assert_max
     for n in range(5):
         make_bulletin(title=f"Veille {n}", status=BulletinStatus.SENT, audience=[world.org_a])
     with django_assert_max_num_queries(8):
-        feed.feed_for(world.org_a)
+        feed.build_feed(world.org_a)
+
+
+def test_a_cached_feed_costs_one_query(world, django_assert_num_queries):
+    first = feed.feed_for(world.org_a)
+    with django_assert_num_queries(1):  # the versions
+        assert feed.feed_for(world.org_a) == first
 
 
 def test_the_feed_page_lists_everything_and_filters_by_kind(world, client):
@@ -146,3 +153,81 @@ def test_the_home_page_feed_holds_at_most_eight_items(world, client):
     page = client.get(reverse("home:home")).content.decode()
     block = page.split('data-testid="organisation-feed"')[1].split("</section>")[0]
     assert block.count('data-kind="') == 8
+
+
+# The feed is cached per organisation and language (feed.cached_feed): what a member sees changes at once, because
+# each service that changes a feed bumps its version (grappe/core/feed_versions.py). Each test reads the home page
+# once (the feed is then cached), changes something through its service, and reads the page again.
+
+def home_feed_titles(client) -> str:
+    page = client.get(reverse("home:home")).content.decode()
+    return page.split('data-testid="organisation-feed"')[1].split("</section>")[0]
+
+
+@pytest.fixture
+def member_home(world, client):
+    world.own_user.language = "en"
+    world.own_user.save(update_fields=["language"])
+    client.force_login(world.own_user)
+    return client
+
+
+def test_a_vote_cast_disappears_from_the_home_feed_at_once(world, member_home):
+    from grappe.governance.services import votes
+
+    assert "Adopt the roadmap" in home_feed_titles(member_home)
+    assert "Adopt the roadmap" in home_feed_titles(member_home)  # from the cache
+    with committed():
+        votes.cast(actor=world.own_admin, resolution=world.vote_open, option=option(world.vote_open, "For"))
+    assert "Adopt the roadmap" not in home_feed_titles(member_home)
+
+
+def test_a_newly_sent_bulletin_appears_at_once(world, member_home):
+    from grappe.bulletins.services import sending
+
+    notice = make_bulletin(title="Convocation à l’assemblée", category=Category.NOTICE, created_by=world.staff)
+    assert "Convocation" not in home_feed_titles(member_home)
+    with committed():
+        sending.send_now(actor=world.staff, bulletin=notice)
+    notice.refresh_from_db()
+    assert notice.status == BulletinStatus.SENT
+    assert "Convocation" in home_feed_titles(member_home)
+
+
+def test_an_answered_survey_disappears_at_once(world, member_home):
+    from grappe.listening.services import responses
+
+    assert "Cluster pulse" in home_feed_titles(member_home)
+    with committed():
+        responses.save_response(actor=world.own_user, survey=world.survey, values={}, submit=True)
+    assert Response.objects.get(survey=world.survey, organisation=world.org_a).status == ResponseStatus.SUBMITTED
+    assert "Cluster pulse" not in home_feed_titles(member_home)
+
+
+def test_a_new_call_appears_at_once(world, member_home):
+    from decimal import Decimal
+
+    from grappe.programs.services import calls
+
+    call = calls.create_call(actor=world.staff, program=world.call_open.program, data={
+        "title_fr": "Appel neuf", "title_en": "Brand new call", "opens_at": timezone.now(),
+        "closes_at": timezone.now() + datetime.timedelta(days=30)},
+        criteria=[{"name_fr": "Innovation", "name_en": "Innovation", "weight": Decimal("1"), "max_score": 10}])
+    assert "Brand new call" not in home_feed_titles(member_home)
+    with committed():
+        calls.publish_call(actor=world.staff, call=call)
+    assert "Brand new call" in home_feed_titles(member_home)
+
+
+def test_a_call_whose_deadline_passed_leaves_the_cached_feed_at_once(world, monkeypatch):
+    first = feed.feed_for(world.org_a)
+    assert "Green shift 2027" in titles(first)
+    key = feed.cache_key(world.org_a.pk, timezone.now())
+    later = world.call_open.closes_at + datetime.timedelta(seconds=1)
+    # The same entry is read (same versions, same ten minutes of the clock), a second after the call's deadline.
+    monkeypatch.setattr(feed, "cache_key", lambda organisation_id, now: key)
+    monkeypatch.setattr(feed.timezone, "now", lambda: later)
+    with monkeypatch.context() as patched:
+        patched.setattr(feed, "build_feed", lambda *args, **kwargs: pytest.fail("rebuilt instead of read"))
+        found = titles(feed.feed_for(world.org_a))
+    assert "Green shift 2027" not in found and "Cluster pulse" in found

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 
 from ..models import (
     LIVE_MEETING,
@@ -198,6 +198,7 @@ def publish(*, actor, event: Event) -> int:
         if first:
             event.phase = Phase.PUBLISHED
             event.save(update_fields=["phase", "updated_at"])
+            feed_versions.bump_cluster()
         audit.record(actor, "event.published", event, after={"meetings": count, "first": first})
         told = event.registrations.filter(status=RegistrationStatus.VALIDATED)
         if not first:

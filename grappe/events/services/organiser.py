@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 from grappe.core.permissions import require
 
 from . import notices
@@ -69,6 +69,7 @@ def save_event(*, actor, data: dict, sessions: Sequence[SessionSpec], tables: in
         if after != before:
             audit.record(actor, "event.created" if creating else "event.changed", event, before=before,
                          after=after)
+            feed_versions.bump_cluster()  # its title, venue or registration dates, in the members' feeds
     return event
 
 
@@ -217,6 +218,7 @@ def answer_registrations(*, actor, event: Event, registrations: Iterable[Registr
                 after.update(requests_withdrawn=[r.pk for r in closed.requests],
                              meetings_cancelled=[m.pk for m in closed.meetings])
             audit.record(actor, f"registration.{wanted}", registration, before={"status": before}, after=after)
+            feed_versions.bump_organisation(registration.organisation_id)
             notices.tell_registrant(registration, "registration_" + wanted)
     return len(changing)
 
@@ -251,6 +253,7 @@ def change_phase(*, actor, event: Event, action: str) -> Event:
         event.phase = target
         event.save(update_fields=["phase", "updated_at"])
         audit.record(actor, "event.phase", event, before={"phase": before}, after={"phase": target})
+        feed_versions.bump_cluster()
         if target == Phase.REQUESTS and before == Phase.REGISTRATION:
             for registration in event.registrations.filter(status=RegistrationStatus.VALIDATED):
                 notices.tell_registrant(registration, "requests_open")

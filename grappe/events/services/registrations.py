@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, outbox
+from grappe.core import audit, feed_versions, outbox
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 from grappe.members.models import Capability, User
@@ -61,6 +61,7 @@ def register_member(*, actor, event: Event, language: str | None = None) -> Regi
             defaults={"organisation": person.organisation, "language": _language(language, actor.language)})
         if created:
             audit.record(actor, "event.registered", registration, after=audit.snapshot(registration))
+            feed_versions.bump_organisation(registration.organisation_id)
             return registration
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == RegistrationStatus.CANCELLED:
@@ -69,6 +70,7 @@ def register_member(*, actor, event: Event, language: str | None = None) -> Regi
             registration.save(update_fields=["status", "organisation", "updated_at"])
             audit.record(actor, "event.registration_reopened", registration,
                          before={"status": RegistrationStatus.CANCELLED}, after={"status": registration.status})
+            feed_versions.bump_organisation(registration.organisation_id)
     return registration
 
 
@@ -198,6 +200,7 @@ def cancel_registration(*, user, participant: Registration) -> Registration:
         before = registration.status
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
+        feed_versions.bump_organisation(registration.organisation_id)
         closed = close_participation(registration)
         audit.record(user, "event.registration_cancelled", registration, before={"status": before},
                      after={"status": registration.status, "requests_withdrawn": [r.pk for r in closed.requests],

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, feed_versions, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.rules import is_member_user
@@ -53,6 +53,7 @@ def update_body(*, actor, body: Body, data: Mapping) -> Body:
         _check(body)
         body.save()
         audit.record(actor, "body.changed", body, before=before, after=audit.snapshot(body))
+        feed_versions.bump_cluster()  # its name, in the feed's minutes
     return body
 
 
@@ -83,6 +84,7 @@ def archive_body(*, actor, body: Body) -> Body:
         body.archived_at = timezone.now()
         body.save(update_fields=["archived_at"])
         audit.record(actor, "body.archived", body, after={"archived_at": audit.json_value(body.archived_at)})
+        feed_versions.bump_cluster()
     return body
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, feed_versions, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.rules import is_member_user
@@ -64,7 +64,9 @@ def _co_chairs(body: Body):
 
 
 def _record(actor, action: str, member: BodyMember, before_state: str | None, *, gone: bool = False) -> None:
-    """The one audit entry of a change of membership: its state before and after (none once it is gone)."""
+    """The one audit entry of a change of membership: its state before and after (none once it is gone). The
+    organisation's feed shows the minutes of the bodies where its people sit: it is renewed."""
+    feed_versions.bump_organisation(member.organisation_id)
     audit.record(actor, action, member, target_label=f"{member.user} — {member.body.name}",
                  before={"state": before_state} if before_state else None,
                  after=None if gone else {"state": member.state, "organisation": member.organisation_id})

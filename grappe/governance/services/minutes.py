@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, feed_versions, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 
@@ -121,6 +121,7 @@ def approve(*, actor, minutes: Minutes) -> Minutes:
                      after={"status": minutes.status, "approved_at": minutes.approved_at.isoformat()},
                      target_label=_label(minutes))
         notify.on_commit(_tell, _members(meeting.body, but=actor), "governance.minutes_approved", minutes)
+        feed_versions.bump_cluster()  # in the feed of every organisation with a seat on the body
     return minutes
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, notify
+from grappe.core import audit, feed_versions, notify
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation, OrgRole, User
@@ -125,6 +125,7 @@ def publish(*, actor, resolution) -> Resolution:
         resolution.save(update_fields=["published_at"])
         audit.record(actor, "resolution.published", resolution, after={"electors": len(organisations)})
         notify.on_commit(_tell_voters, resolution.pk)
+        feed_versions.bump_cluster()  # a vote waiting in every elector's feed
         transaction.on_commit(lambda: _count_at_closing(resolution))
     return resolution
 
@@ -192,6 +193,7 @@ def count(resolution) -> Resolution:
         resolution.results = tally(resolution)
         resolution.counted_at = timezone.now()
         resolution.save(update_fields=["results", "counted_at"])
+        feed_versions.bump_cluster()
         results = resolution.results
         audit.record(None, "resolution.counted", resolution, after={
             "electors": results["electors"], "voted": results["voted"], "quorum_met": results["quorum_met"],

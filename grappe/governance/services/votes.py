@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation
@@ -120,6 +120,7 @@ def cast(*, actor, resolution, option, organisation=None) -> str:
         if not resolution.option_ok:
             raise ValidationError({"option": _("Choose one of this resolution's options.")})
         by_proxy = _casting_for(resolution, own, organisation)
+        feed_versions.bump_organisation(organisation.pk)  # the vote leaves its feed (bumped on commit only)
         if resolution.secret:
             return _cast_secret(actor, resolution, organisation, option_id, by_proxy)
         return _cast_open(actor, resolution, organisation, option_id, by_proxy)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grappe.core import audit, jobs, outbox
+from grappe.core import audit, feed_versions, jobs, outbox
 from grappe.core.links import absolute_url
 from grappe.core.permissions import require
 from grappe.members.models import Organisation, User
@@ -40,6 +40,7 @@ def send_invitations(*, actor, survey: Survey, organisations: Iterable[Organisat
         invited = [invitation.organisation_id for invitation in new]
         audit.record(actor, "survey.invitations_sent", survey, after={"organisations": invited})
         insights_cache.bump()
+        feed_versions.bump_cluster()  # the survey waits in the invited organisations' feeds
         _queue_mail(survey.pk, invited, "invitation")
     return len(new)
 

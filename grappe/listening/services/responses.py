@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
@@ -154,6 +154,8 @@ def _set_status(actor, response: Response, *, submit: bool, complete: bool, chan
         return
     response.last_edited_by = actor
     response.save()
+    if before != response.status:
+        feed_versions.bump_organisation(response.organisation_id)  # a submitted survey leaves its feed
     action = "survey.response_submitted" if response.status == ResponseStatus.SUBMITTED and submit else \
         "survey.response_saved"
     audit.record(actor, action, response, before={"status": before},

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 from grappe.core.permissions import require
 
 from ..models import Question, QuestionKind, Survey, SurveyStatus
@@ -45,6 +45,7 @@ def update_survey(*, actor, survey: Survey, data: Mapping) -> Survey:
         survey.full_clean(exclude=["created_by"])
         survey.save()
         audit.record(actor, "survey.changed", survey, before=before, after=audit.snapshot(survey))
+        feed_versions.bump_cluster()  # its title or dates, in the feeds of those it waits for
     return survey
 
 
@@ -190,3 +191,4 @@ def _set_survey_status(actor, survey: Survey, status: str, action: str) -> None:
     survey.save(update_fields=["status", "updated_at"])
     audit.record(actor, action, survey, before=before, after=audit.snapshot(survey))
     insights_cache.bump()
+    feed_versions.bump_cluster()

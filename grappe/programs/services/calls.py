@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, feed_versions
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import CertificationType, OrganisationKind, Region, SizeBand
@@ -76,6 +76,8 @@ def update_call(*, actor, call: Call, data: Mapping, certifications: Iterable[Ce
         after = _state(call)
         if after != before:
             audit.record(actor, "call.changed", call, before=before, after=after)
+            if call.status != CallStatus.DRAFT:
+                feed_versions.bump_cluster()  # its title or deadline, in every eligible member's feed
     return call
 
 
@@ -99,6 +101,7 @@ def publish_call(*, actor, call: Call) -> Call:
         call.save(update_fields=["status", "updated_at"])
         audit.record(actor, "call.published", call, before={"status": CallStatus.DRAFT},
                      after={"status": call.status})
+        feed_versions.bump_cluster()
     return call
 
 
@@ -113,6 +116,7 @@ def close_call(*, actor, call: Call) -> Call:
         call.save(update_fields=["status", "updated_at"])
         audit.record(actor, "call.closed", call, before={"status": CallStatus.PUBLISHED},
                      after={"status": call.status})
+        feed_versions.bump_cluster()
     return call
 
 
