@@ -44,7 +44,7 @@ from grappe.core.models import BouncedAddress, OutgoingMail
 from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation
 
-from .. import feed, links
+from .. import feed, links, streams
 from ..mail import ONE_CLICK, Markers, text_of
 from ..models import (
     Bulletin,
@@ -283,7 +283,8 @@ class Pieces:
         return OutgoingMail(**outbox.message_fields(
             reader.email, frame["subject"], self.marker.fill(frame["text"], text_values),
             html_body=self.marker.fill(frame["html"], values),
-            headers={"List-Unsubscribe": f"<{unsubscribe}>", **ONE_CLICK}))
+            headers={"List-Unsubscribe": f"<{unsubscribe}>", **ONE_CLICK},
+            stream=streams.STREAM, context=streams.context_of(reader.person_id, streams.DIGEST)))
 
 
 HEADING = '<h2 style="margin:24px 0 8px;font-size:18px;border-bottom:1px solid #e5e7eb;padding-bottom:4px;">{}</h2>'

@@ -19,7 +19,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -29,9 +29,9 @@ from grappe.core import audit, jobs, notify, outbox
 from grappe.core.errors import Conflict
 from grappe.core.models import UNFINISHED, OutgoingMail
 from grappe.core.permissions import require
-from grappe.members.models import Organisation
+from grappe.members.models import Organisation, Person
 
-from .. import targeting
+from .. import streams, targeting
 from ..mail import BulletinMail
 from ..models import Audience, Bulletin, BulletinStatus, Channel, Delivery, Frequency, SendJob
 
@@ -241,8 +241,14 @@ def _channel(bulletin: Bulletin, frequency: str | None) -> str:
 def _deliver_batch(bulletin: Bulletin, batch: list[tuple], mails: dict[str, BulletinMail]) -> None:
     """One delivery for each person of the batch who has none yet (read under the bulletin's lock), and the
     immediate ones' mail."""
-    done = set(Delivery.objects.filter(bulletin=bulletin, person__in=[row[0] for row in batch])
-               .values_list("person", flat=True))
+    ids = [row[0] for row in batch]
+    done = set(Delivery.objects.filter(bulletin=bulletin, person__in=ids).values_list("person", flat=True))
+    if not bulletin.is_required:
+        # Read again for each batch: a person who withdrew consent or left the category since the job listed
+        # its recipients (a big bulletin takes a while) gets nothing.
+        done |= set(Person.objects.filter(pk__in=ids).filter(
+            Q(consent_communications=False) | Q(unsubscriptions__topic=bulletin.category))
+            .values_list("pk", flat=True))
     now = timezone.now()
     rows = [row for row in batch if row[0] not in done]
     deliveries = Delivery.objects.bulk_create([
@@ -257,7 +263,8 @@ def _deliver_batch(bulletin: Bulletin, batch: list[tuple], mails: dict[str, Bull
         message = mail.for_person(to=email, person_id=person_id, delivery_id=delivery.pk,
                                   organisation=trade_name or legal_name)
         messages.append(OutgoingMail(**outbox.message_fields(
-            message.to, message.subject, message.text, html_body=message.html, headers=message.headers)))
+            message.to, message.subject, message.text, html_body=message.html, headers=message.headers,
+            stream=streams.STREAM, context=streams.context_of(person_id, bulletin.category))))
     outbox.queue_many(messages)
 
 

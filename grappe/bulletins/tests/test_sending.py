@@ -334,3 +334,48 @@ def test_a_bulletin_linked_to_an_event_carries_a_button_to_its_page(writer, clus
     text, html, _headers, _subject = email_to("lea@alpha.test")
     assert f"https://grappe.test/fr/events/{event.pk}/" in text
     assert html.count("/fr/news/mail/clicked/") == 1  # the button, counted as the bulletin's links are
+
+
+# Mail waiting in the outbox (review: unsubscribing did not stop it) ------------------------------------------
+
+def test_unsubscribing_or_withdrawing_consent_stops_mail_still_waiting_in_the_outbox(writer, cluster, settings):
+    from grappe.bulletins.services import preferences
+    from grappe.core import outbox
+    from grappe.core.models import MailStatus
+
+    _alpha, _bravo, people = cluster
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # mail stays pending
+    watch, notice = make_bulletin(created_by=writer), make_bulletin(
+        created_by=writer, category=Category.NOTICE, title="Assemblée générale")
+    for bulletin in (watch, notice):
+        with committed():
+            job = sending.send_now(actor=writer, bulletin=bulletin)
+        sending.run(job.pk)
+    assert OutgoingMail.objects.filter(status=MailStatus.PENDING).count() == 7  # lea, john, marc; and refuses for the notice
+
+    preferences.unsubscribe(people["lea"], Category.REGULATORY, by_link=True)
+    Person.objects.filter(pk=people["marc"].pk).update(consent_communications=False)
+    outbox.send_due()
+
+    assert sorted(m.to[0] for m in mail.outbox if m.subject in (watch.title_fr, watch.title_en)) == ["john@alpha.test"]
+    # The notice to members still leaves: membership requires it.
+    assert sorted(m.to[0] for m in mail.outbox if m.subject in (notice.title_fr, notice.title_en)) == [
+        "john@alpha.test", "lea@alpha.test", "marc@bravo.test", "refuses@alpha.test"]
+    assert sorted(OutgoingMail.objects.filter(status=MailStatus.WITHDRAWN).values_list("to", flat=True)) == [
+        "lea@alpha.test", "marc@bravo.test"]
+
+
+def test_the_sending_job_reads_unsubscriptions_again_for_each_batch(writer, cluster, monkeypatch):
+    _alpha, _bravo, people = cluster
+    bulletin = make_bulletin(created_by=writer)
+    real_batch = sending._deliver_batch
+
+    def lea_leaves_meanwhile(*args):  # between the listing of recipients and their batch
+        Unsubscription.objects.get_or_create(person=people["lea"], topic=Category.REGULATORY)
+        return real_batch(*args)
+
+    monkeypatch.setattr(sending, "_deliver_batch", lea_leaves_meanwhile)
+    send(writer, bulletin)
+
+    assert not Delivery.objects.filter(bulletin=bulletin, person=people["lea"]).exists()
+    assert mailed_to() == ["john@alpha.test", "marc@bravo.test"]
