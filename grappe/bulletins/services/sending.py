@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -157,7 +157,32 @@ def send_if_due(bulletin_id: int) -> SendJob | None:
         if (bulletin is None or bulletin.status != BulletinStatus.SCHEDULED
                 or bulletin.scheduled_for > timezone.now()):
             return None
+        # Checked again at its time, as "send now" does: people left or unsubscribed since it was scheduled.
+        reasons = {}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                try:
+                    check_reach(bulletin)
+                except ValidationError as refused:
+                    reasons[language] = " ".join(refused.messages)
+        if reasons:
+            _back_to_draft(bulletin, reasons)
+            return None
         return _start(None, bulletin)
+
+
+def _back_to_draft(bulletin: Bulletin, reasons: dict[str, str]) -> None:
+    """A scheduled bulletin that reaches nobody at its time: back to draft, and its author told why."""
+    before = {"status": bulletin.status, "scheduled_for": _iso(bulletin.scheduled_for)}
+    bulletin.status, bulletin.scheduled_for = BulletinStatus.DRAFT, None
+    bulletin.save(update_fields=["status", "scheduled_for", "updated_at"])
+    audit.record(None, "bulletin.unscheduled", bulletin, before=before,
+                 after={"status": bulletin.status, "reason": reasons.get("en", "")})
+    if bulletin.created_by_id is not None:
+        notify.on_commit(notify.send, [bulletin.created_by], "bulletins.not_sent",
+                         {"title_fr": bulletin.title_fr, "title_en": bulletin.title_en,
+                          "reason_fr": reasons.get("fr", ""), "reason_en": reasons.get("en", "")},
+                         url=reverse("bulletins:staff-detail", args=[bulletin.pk]))
 
 
 def send_due() -> int:

@@ -379,3 +379,27 @@ def test_the_sending_job_reads_unsubscriptions_again_for_each_batch(writer, clus
 
     assert not Delivery.objects.filter(bulletin=bulletin, person=people["lea"]).exists()
     assert mailed_to() == ["john@alpha.test", "marc@bravo.test"]
+
+
+def test_a_scheduled_bulletin_that_reaches_nobody_at_its_time_goes_back_to_draft_and_its_author_is_told(
+        writer, cluster):
+    from grappe.core import notify
+
+    _alpha, _bravo, people = cluster
+    bulletin = make_bulletin(created_by=writer)
+    sending.schedule(actor=writer, bulletin=bulletin, when=timezone.now() + datetime.timedelta(hours=1))
+    Person.objects.filter(pk__in=[people["lea"].pk, people["john"].pk, people["marc"].pk]).update(
+        consent_communications=False)  # nobody left to reach
+    type(bulletin).objects.filter(pk=bulletin.pk).update(scheduled_for=timezone.now() - datetime.timedelta(minutes=1))
+    with committed():
+        assert sending.send_due() == 0
+
+    bulletin.refresh_from_db()
+    assert bulletin.status == BulletinStatus.DRAFT and bulletin.scheduled_for is None
+    assert not SendJob.objects.exists() and not OutgoingMail.objects.exists()
+    [told] = Notification.objects.filter(kind="bulletins.not_sent")
+    assert told.user == writer
+    with translation.override("en"):
+        assert "back to draft" in notify.text(told.kind, told.params)
+        assert "would reach nobody" in notify.text(told.kind, told.params)
+    assert AuditEntry.objects.filter(action="bulletin.unscheduled").count() == 1
