@@ -403,3 +403,33 @@ def test_a_scheduled_bulletin_that_reaches_nobody_at_its_time_goes_back_to_draft
         assert "back to draft" in notify.text(told.kind, told.params)
         assert "would reach nobody" in notify.text(told.kind, told.params)
     assert AuditEntry.objects.filter(action="bulletin.unscheduled").count() == 1
+
+
+# Counts (review: reasons counted twice, addresses compared with their case) ---------------------------------
+
+def test_each_person_left_out_is_counted_once_under_the_first_reason(writer, cluster):
+    from grappe.bulletins import targeting
+
+    alpha, _bravo, people = cluster
+    Unsubscription.objects.create(person=people["refuses"], topic=Category.REGULATORY)  # no consent first
+    Unsubscription.objects.create(person=people["lea"], topic=Category.REGULATORY)
+    BouncedAddress.objects.create(email="LEA@alpha.test")  # unsubscribed first
+    BouncedAddress.objects.create(email="refuses@alpha.test")
+    BouncedAddress.objects.create(email="John@Alpha.test")
+    bulletin = make_bulletin(created_by=writer, audience=[alpha])
+
+    reach = targeting.reach(bulletin.category, targeting.Target.of(bulletin))
+
+    assert reach.left_out == {"did not consent to communications": 1, "unsubscribed from this category": 1,
+                              "address refused by the mail server": 1}
+    assert reach.people + sum(reach.left_out.values()) == reach.contacts
+
+
+def test_a_refused_address_finds_its_person_whatever_the_case(cluster):
+    from grappe.bulletins import selectors
+
+    _alpha, _bravo, people = cluster
+    Person.objects.filter(pk=people["lea"].pk).update(email="Lea@Alpha.test")
+    bounce = BouncedAddress.objects.create(email="lea@alpha.TEST")
+
+    assert selectors.bounces_with_people([bounce]) == [(bounce, people["lea"])]
