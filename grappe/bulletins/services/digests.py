@@ -45,7 +45,7 @@ from grappe.core.permissions import require
 from grappe.members.models import MembershipStatus, Organisation
 
 from .. import feed, links, streams
-from ..mail import ONE_CLICK, Markers, text_of
+from ..mail import ONE_CLICK, Markers, linked_page, text_of
 from ..models import (
     Bulletin,
     BulletinStatus,
@@ -212,6 +212,8 @@ class Pieces:
                 context = {"title": bulletin.title, "summary": bulletin.summary or text_of(bulletin.body)[:300],
                            "category": bulletin.get_category_display(), "url": self.marker("link"),
                            "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk]))}
+                button = linked_page(bulletin)
+                context["button"] = button and {"label": button[0], "url": button[1]}
                 self.rendered[key] = Piece(bulletin.sent_at,
                                            render_to_string("bulletins/email/_digest_item.html", context),
                                            render_to_string("bulletins/email/_digest_item.txt", context),

@@ -180,3 +180,25 @@ def test_the_staff_may_start_a_run_and_two_starts_make_one(alpha):
         second = digests.start(actor=writer, frequency=Frequency.DAILY)
     assert first == second and DigestJob.objects.count() == 1 and OutgoingMail.objects.count() == 1
     assert list(AuditEntry.objects.values_list("action", "actor")) == [("digest.started", writer.pk)]
+
+
+def test_a_bulletin_linked_to_an_event_carries_its_button_in_a_digest_and_on_its_page(alpha, client):
+    from django.urls import reverse
+
+    from grappe.events.tests.factories import make_event
+
+    staff = make_staff("comms@grappe.test", role=Role.STAFF_COMMUNICATIONS)
+    event = make_event(staff)
+    lea = reader(alpha, "lea@alpha.test")
+    bulletin = sent_bulletin("Salon aéro", event=event)
+    kept_for_digest(lea, bulletin)
+    run()
+
+    message = email_to("lea@alpha.test")
+    page_of_the_event = f"https://grappe.test/fr/events/{event.pk}/"
+    assert page_of_the_event in message.body and page_of_the_event in message.alternatives[0][0]
+    assert "Voir l’événement" in message.body or "See the event" in message.body
+
+    client.force_login(staff)
+    page = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
+    assert f"/events/{event.pk}/" in page

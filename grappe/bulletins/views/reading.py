@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from ..mail import linked_page
+
 from .. import selectors
 from ..models import Bulletin, Category
 
@@ -26,4 +28,6 @@ def bulletin_detail(request, pk):
     bulletin = get_object_or_404(Bulletin.objects.select_related("call", "event", "resolution"), pk=pk)
     if not request.user.has_perm("bulletins.view_bulletin", bulletin):
         raise Http404  # a bulletin one may not read does not exist for them
-    return render(request, "bulletins/bulletin_detail.html", {"bulletin": bulletin})
+    button = linked_page(bulletin)
+    return render(request, "bulletins/bulletin_detail.html", {
+        "bulletin": bulletin, "button": button and {"label": button[0], "url": button[1]}})
