@@ -12,6 +12,11 @@ today (daily) or than six days (weekly), so that a run started twice the same da
 - nothing for a person who withdrew consent for communications: digests carry no notice to members (those are
   always mailed at once, services/sending.py), so they would carry nothing but what the person refused.
 
+A person who switches to each bulletin as it is sent gets what they kept for their digest at once, as one last
+digest (`mail_pending`, in the transaction that saves their preferences). Deliveries of a category the person left,
+or kept while they withdrew consent, are never mailed: they stay with mailed_at empty (reached the organisation,
+not mailed to the person), and a digest skips them as long as the category is left or the consent withdrawn.
+
 A person with nothing new gets no email. The deliveries listed are marked mailed and the person's last digest
 dated, in the batch's transaction that queues the mail.
 
@@ -42,7 +47,7 @@ from grappe.core import jobs, outbox
 from grappe.core.links import absolute_url
 from grappe.core.models import BouncedAddress, OutgoingMail
 from grappe.core.permissions import require
-from grappe.members.models import MembershipStatus, Organisation
+from grappe.members.models import MembershipStatus, Organisation, Person
 
 from .. import feed, links, streams
 from ..mail import ONE_CLICK, Markers, linked_page, text_of
@@ -171,6 +176,28 @@ def _build_batch(batch: list[Reader], pieces: "Pieces", now: datetime.datetime) 
     Delivery.objects.filter(pk__in=delivered, mailed_at__isnull=True).update(mailed_at=now)
     MailPreference.objects.filter(person__in=person_ids).update(last_digest_at=now)
     return len(messages)
+
+
+def mail_pending(person_id: int, frequency: str) -> int:
+    """Mail now, as one last digest of `frequency`, what a person kept for their digest: called, inside its
+    transaction, by services.preferences.set_preferences when the person switches to each bulletin as it is sent
+    (no digest run would ever take them again). What the digest run would skip is skipped the same way: nothing
+    for a person without consent, of an organisation no longer a member, or whose address was refused; nothing of
+    a category they left. Those deliveries stay unmailed (mailed_at empty): the bulletin reached the person's
+    organisation but was never mailed to them, which is what the statistics should say. How many emails (0 or 1)."""
+    now = timezone.now()
+    row = (Person.objects.filter(pk=person_id, is_active=True, consent_communications=True,
+                                 organisation__membership_status=MembershipStatus.ACTIVE)
+           .values_list("email", "language", "organisation", "organisation__trade_name",
+                        "organisation__legal_name", "mail_preference__last_digest_at").first())
+    if row is None:
+        return 0
+    email, language, organisation_id, trade_name, legal_name, last = row
+    if BouncedAddress.objects.filter(email__iexact=email).exists():
+        return 0
+    reader = Reader(person_id, email, language, organisation_id, trade_name or legal_name,
+                    last or now - PERIOD[frequency])
+    return _build_batch([reader], Pieces(frequency), now)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,11 @@ def set_preferences(person: Person, frequency: str, topics: list[str], *, commun
             person = set_communications_consent(person=person, consent=communications, actor=actor,
                                                 by_link=by_link)
         after = preferences_of(person)
+        if before["frequency"] != Frequency.IMMEDIATE and frequency == Frequency.IMMEDIATE:
+            # No digest run takes them any more: what they kept for their digest leaves now, as a last digest.
+            from .digests import mail_pending
+
+            mail_pending(person.pk, before["frequency"])
         if after != before:
             audit.record(actor, "mail.preferences_changed", person, before=before, after=after)
     return after

@@ -202,3 +202,39 @@ def test_a_bulletin_linked_to_an_event_carries_its_button_in_a_digest_and_on_its
     client.force_login(staff)
     page = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
     assert f"/events/{event.pk}/" in page
+
+
+def test_switching_to_each_bulletin_mails_what_was_kept_for_the_digest_as_one_last_digest(alpha):
+    from grappe.bulletins.services import preferences
+    from grappe.bulletins.models import Unsubscription
+
+    lea = reader(alpha, "lea@alpha.test", language="en")
+    kept = kept_for_digest(lea, sent_bulletin("Normes"))
+    left = kept_for_digest(lea, sent_bulletin("Élections", category=Category.POLITICAL))
+    Unsubscription.objects.create(person=lea, topic=Category.POLITICAL)
+
+    with committed():
+        preferences.set_preferences(lea, Frequency.IMMEDIATE,
+                                    [t for t in preferences.preferences_of(lea)["topics"]], by_link=True)
+
+    message = email_to("lea@alpha.test")
+    assert "Normes (EN)" in message.body and "Élections" not in message.body
+    kept.refresh_from_db()
+    left.refresh_from_db()
+    assert kept.mailed_at is not None
+    assert left.mailed_at is None, "a category left is never mailed"
+    mail.outbox.clear()
+    assert run().status == JobStatus.DONE and mail.outbox == []  # no digest run takes them again
+
+
+def test_withdrawing_consent_while_switching_mails_nothing_kept(alpha):
+    from grappe.bulletins.services import preferences
+
+    lea = reader(alpha, "lea@alpha.test")
+    kept = kept_for_digest(lea, sent_bulletin("Normes"))
+    with committed():
+        preferences.set_preferences(lea, Frequency.IMMEDIATE, preferences.preferences_of(lea)["topics"],
+                                    communications=False, by_link=True)
+    assert mail.outbox == [] and not OutgoingMail.objects.exists()
+    kept.refresh_from_db()
+    assert kept.mailed_at is None
