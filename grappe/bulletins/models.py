@@ -270,6 +270,9 @@ class SendJob(Job):
     progress. One unfinished job per bulletin."""
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="send_jobs")
+    # Its outcome as figures, put into words when shown (in the reader's language, not the worker's):
+    # {"outcome": "sent", "people": 1234} or {"outcome": "cancelled"}.
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("bulletin sending")
@@ -286,6 +289,8 @@ class DigestJob(Job):
     frequency."""
 
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # Its outcome as figures: {"mailed": digests mailed, "due": people due}.
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("digest run")

@@ -138,7 +138,7 @@ def _build(job: DigestJob) -> None:
     now = timezone.now()
     people = readers(job.frequency, now)
     total = len(people)
-    jobs.beat(job, 0, total, message=_("Building the digests of %(count)s people…") % {"count": total})
+    jobs.beat(job, 0, total)
     pieces = Pieces(job.frequency)
     mailed = 0
     for start_at in range(0, total, BATCH):
@@ -146,8 +146,7 @@ def _build(job: DigestJob) -> None:
         with transaction.atomic():
             mailed += _build_batch(batch, pieces, now)
             jobs.beat(job, start_at + len(batch), total)
-    jobs.finish(job, message=_("%(mailed)s digests mailed to %(count)s people due.") % {"mailed": mailed,
-                                                                                        "count": total})
+    jobs.finish(job, report={"mailed": mailed, "due": total})
 
 
 def _build_batch(batch: list[Reader], pieces: "Pieces", now: datetime.datetime) -> int:

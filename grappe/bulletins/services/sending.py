@@ -236,24 +236,24 @@ def _deliver(job: SendJob) -> None:
     people = _people(bulletin, Organisation.objects.filter(
         pk__in=Audience.objects.filter(bulletin=bulletin).values("organisation")))
     total = len(people)
-    jobs.beat(job, 0, total, message=_("Sending to %(count)s people…") % {"count": total})
+    jobs.beat(job, 0, total)  # the page says what it does, in its reader's language
     mails: dict[str, BulletinMail] = {}
     for start in range(0, total, BATCH):
         with transaction.atomic():
             if _locked(bulletin).status == BulletinStatus.CANCELLED:
-                jobs.finish(job, message=_("Cancelled while it was sent."))
+                jobs.finish(job, report={"outcome": "cancelled"})
                 return
             _deliver_batch(bulletin, people[start:start + BATCH], mails)
             jobs.beat(job, start + len(people[start:start + BATCH]), total)
     with transaction.atomic():
         locked = _locked(bulletin)
         if locked.status == BulletinStatus.CANCELLED:
-            jobs.finish(job, message=_("Cancelled while it was sent."))
+            jobs.finish(job, report={"outcome": "cancelled"})
             return
         reached = Delivery.objects.filter(bulletin=bulletin).count()
         locked.status, locked.sent_at = BulletinStatus.SENT, timezone.now()
         locked.save(update_fields=["status", "sent_at", "updated_at"])
-        jobs.finish(job, message=_("Sent to %(count)s people.") % {"count": reached})
+        jobs.finish(job, report={"outcome": "sent", "people": reached})
         notify.on_commit(_tell_author, locked, reached)
 
 

@@ -433,3 +433,36 @@ def test_a_refused_address_finds_its_person_whatever_the_case(cluster):
     bounce = BouncedAddress.objects.create(email="lea@alpha.TEST")
 
     assert selectors.bounces_with_people([bounce]) == [(bounce, people["lea"])]
+
+
+# Job results put into words by the page, in its reader's language (review: stored in the worker's) ----------
+
+def test_the_sending_job_keeps_its_figures_and_the_page_says_them_in_the_readers_language(writer, cluster,
+                                                                                         client, monkeypatch):
+    from django.urls import reverse
+
+    bulletin = make_bulletin(created_by=writer)
+    with translation.override("fr"):  # a worker in French
+        job = send(writer, bulletin)
+    assert job.report == {"outcome": "sent", "people": 3} and job.message == ""
+
+    client.force_login(writer)
+    page = client.get(reverse("bulletins:staff-detail", args=[bulletin.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sent to 3 people." in page.content.decode()
+
+    # A failure shows a sentence, never the raw exception.
+    failed = make_bulletin(created_by=writer, title="Autre")
+    monkeypatch.setattr(sending, "_deliver", lambda job: (_ for _ in ()).throw(KeyError("person_id")))
+    job = send(writer, failed)
+    assert job.status == JobStatus.FAILED
+    page = client.get(reverse("bulletins:staff-detail", args=[failed.pk])).content.decode()
+    assert "KeyError" not in page and "person_id" not in page
+    assert "stopped before its end" in page or "arrêté avant la fin" in page or "interrompu" in page
+
+
+def test_the_authors_notification_counts_in_the_singular_for_one_person(writer, cluster):
+    from grappe.core import notify
+
+    notification_text = notify.text("bulletins.sent", {"title_fr": "Normes", "title_en": "Standards",
+                                                       "people": 1})
+    assert "1 person." in notification_text
