@@ -54,6 +54,10 @@ class Topic(models.TextChoices):
     CALLS = Category.CALLS.value, Category.CALLS.label
     COMMITTEES = Category.COMMITTEES.value, Category.COMMITTEES.label
     UPDATES = "updates", _("Your organisation's updates in digests")
+    # The digests themselves (their one-click unsubscribe): a person who chose a digest gets optional bulletins
+    # only through it, so once they leave it no optional bulletin is mailed to them (notices to members still are;
+    # choosing "each bulletin as it is sent" again brings bulletins back).
+    DIGEST = "digest", _("Digests")
 
 
 class BulletinStatus(models.TextChoices):

@@ -20,9 +20,11 @@ not mailed to the person), and a digest skips them as long as the category is le
 A person with nothing new gets no email. The deliveries listed are marked mailed and the person's last digest
 dated, in the batch's transaction that queues the mail.
 
-The one-click unsubscribe of a digest (List-Unsubscribe) leaves the topic "updates": the organisation's news stop,
-the bulletins of the categories still followed keep coming in the digest. Leaving digests altogether or a
-category is done from the preferences page the footer links to.
+The one-click unsubscribe of a digest (List-Unsubscribe, and its footer's link) stops what the email is: the
+digests (topic "digest"). A person who chose a digest gets optional bulletins only through it, so from then on no
+optional bulletin is mailed to them (their deliveries stay unmailed; notices to members are still mailed at once),
+until they choose each bulletin as it is sent, or come back to the digests signed in. Each item of a digest carries
+the link to leave its own category (a bulletin) or the organisation's news (the topic "updates").
 
 Fast for 5,000 organisations and 50,000 people: each bulletin is rendered once per language, each feed item once
 per (organisation, language), the email's frame once per language; a person's email is those pieces joined with
@@ -124,7 +126,8 @@ def readers(frequency: str, now: datetime.datetime) -> list[Reader]:
     preferences = (MailPreference.objects.filter(
         frequency=frequency, person__is_active=True, person__consent_communications=True,
         person__organisation__membership_status=MembershipStatus.ACTIVE)
-        .exclude(last_digest_at__gte=due_before(frequency, now)).order_by("person"))
+        .exclude(last_digest_at__gte=due_before(frequency, now))
+        .exclude(person__unsubscriptions__topic=Topic.DIGEST).order_by("person"))
     bounced = {email.lower() for email in BouncedAddress.objects.values_list("email", flat=True)}
     fallback = now - PERIOD[frequency]
     return [Reader(pk, email, language, organisation_id, trade_name or legal_name, last or fallback)
@@ -189,7 +192,7 @@ def mail_pending(person_id: int, frequency: str) -> int:
                                  organisation__membership_status=MembershipStatus.ACTIVE)
            .values_list("email", "language", "organisation", "organisation__trade_name",
                         "organisation__legal_name", "mail_preference__last_digest_at").first())
-    if row is None:
+    if row is None or Unsubscription.objects.filter(person_id=person_id, topic=Topic.DIGEST).exists():
         return 0
     email, language, organisation_id, trade_name, legal_name, last = row
     if BouncedAddress.objects.filter(email__iexact=email).exists():
@@ -237,7 +240,10 @@ class Pieces:
             with translation.override(language):
                 context = {"title": bulletin.title, "summary": bulletin.summary or text_of(bulletin.body)[:300],
                            "category": bulletin.get_category_display(), "url": self.marker("link"),
-                           "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk]))}
+                           "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk])),
+                           "leave_url": self.marker("leave"),
+                           "leave_label": _("Stop receiving “%(category)s”") % {
+                               "category": bulletin.get_category_display()}}
                 button = linked_page(bulletin)
                 context["button"] = button and {"label": button[0], "url": button[1]}
                 self.rendered[key] = Piece(bulletin.sent_at,
@@ -263,7 +269,8 @@ class Pieces:
 
     def _news_piece(self, item) -> Piece:
         context = {"title": item.title, "summary": item.summary, "category": item.kind_label,
-                   "url": absolute_url(item.url), "text_url": absolute_url(item.url)}
+                   "url": absolute_url(item.url), "text_url": absolute_url(item.url),
+                   "leave_url": self.marker("leave"), "leave_label": _("Stop your organisation's news in digests")}
         return Piece(item.when, render_to_string("bulletins/email/_digest_item.html", context),
                      render_to_string("bulletins/email/_digest_item.txt", context))
 
@@ -290,20 +297,24 @@ class Pieces:
         frame = self.frame(reader.language)
         with translation.override(reader.language):
             preferences = links.preferences_url(reader.person_id)
-            unsubscribe = links.unsubscribe_url(reader.person_id, Topic.UPDATES)
+            unsubscribe = links.unsubscribe_url(reader.person_id, Topic.DIGEST)
+            leave_updates = links.unsubscribe_url(reader.person_id, Topic.UPDATES)
             bulletins_html, bulletins_text = [], []
             for delivery_id, bulletin_id in waiting:
                 piece = self.bulletin(bulletin_id, reader.language)
+                leave = links.unsubscribe_url(reader.person_id, self.bulletins[bulletin_id].category)
                 bulletins_html.append(self.marker.fill(piece.html, {"link": html.escape(
-                    links.click_url(delivery_id, piece.url))}))
-                bulletins_text.append(piece.text)
+                    links.click_url(delivery_id, piece.url)), "leave": html.escape(leave)}))
+                bulletins_text.append(self.marker.fill(piece.text, {"leave": leave}))
         sections_html = sections_text = ""
         if waiting:
             sections_html += frame["bulletins_html"] + "".join(bulletins_html)
             sections_text += frame["bulletins_text"] + "\n".join(bulletins_text) + "\n"
         if news:
-            sections_html += frame["news_html"] + "".join(piece.html for piece in news)
-            sections_text += frame["news_text"] + "\n".join(piece.text for piece in news) + "\n"
+            sections_html += frame["news_html"] + "".join(
+                self.marker.fill(piece.html, {"leave": html.escape(leave_updates)}) for piece in news)
+            sections_text += frame["news_text"] + "\n".join(
+                self.marker.fill(piece.text, {"leave": leave_updates}) for piece in news) + "\n"
         values = {"sections": sections_html, "organisation": html.escape(reader.organisation),
                   "preferences": html.escape(preferences), "unsubscribe": html.escape(unsubscribe)}
         text_values = {"sections": sections_text, "organisation": reader.organisation,

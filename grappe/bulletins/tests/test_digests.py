@@ -238,3 +238,44 @@ def test_withdrawing_consent_while_switching_mails_nothing_kept(alpha):
     assert mail.outbox == [] and not OutgoingMail.objects.exists()
     kept.refresh_from_db()
     assert kept.mailed_at is None
+
+
+def test_a_digests_one_click_unsubscribe_stops_the_digests_and_each_item_can_leave_its_category(alpha):
+    import re
+
+    from django.test import Client
+
+    from grappe.bulletins.models import Topic, Unsubscription
+    from grappe.core import outbox
+    from grappe.core.models import MailStatus
+
+    lea = reader(alpha, "lea@alpha.test", language="en")
+    kept_for_digest(lea, sent_bulletin("Normes"))
+    run()
+    message = email_to("lea@alpha.test")
+    # Each item links to leaving its own category.
+    assert "Stop receiving “Regulatory watch”" in message.alternatives[0][0]
+    leave_regulatory = re.search(r"Stop receiving “Regulatory watch”: (\S+)", message.body)[1]
+    assert "/mail/unsubscribe/" in leave_regulatory
+
+    # The mail client's one-click POST to the raw List-Unsubscribe header stops the digests.
+    from urllib.parse import urlsplit
+
+    header = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    response = Client(enforce_csrf_checks=True).post(header, "List-Unsubscribe=One-Click",
+                                                      content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert set(Unsubscription.objects.filter(person=lea).values_list("topic", flat=True)) == {Topic.DIGEST}
+
+    # No digest any more: neither the next run nor one already waiting in the outbox.
+    MailPreference.objects.filter(person=lea).update(last_digest_at=None)
+    kept_for_digest(lea, sent_bulletin("Tarifs"))
+    mail.outbox.clear()
+    run()
+    assert mail.outbox == []
+    waiting = outbox.queue("lea@alpha.test", "Digest", "…", stream="bulletins",
+                           context={"person": lea.pk, "topic": "digest"})
+    outbox.send_due()
+    waiting.refresh_from_db()
+    assert waiting.status == MailStatus.WITHDRAWN and mail.outbox == []
