@@ -56,7 +56,7 @@ def tracked_links(body: str, marker: Markers) -> tuple[str, list[str]]:
 
     def replace(match):
         url = absolute(html.unescape(match[2]))
-        if not url.startswith(("http://", "https://")):
+        if not url.lower().startswith(("http://", "https://")):  # a scheme is case-insensitive (HTTPS://)
             return match[0]  # mailto:, a page anchor: left as they are
         if url not in found:
             found.append(url)
@@ -77,7 +77,7 @@ def text_of(body: str) -> str:
     link followed by its address."""
     def link(match):
         url, label = absolute(html.unescape(match[1])), match[2]
-        return f"{label} ({url})" if url.startswith(("http://", "https://")) else label
+        return f"{label} ({url})" if url.lower().startswith(("http://", "https://")) else label
 
     text = _TEXT_LINK.sub(link, body)
     text = _LIST_ITEM.sub("- ", _BLOCK_END.sub("\n", text))
