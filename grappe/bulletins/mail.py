@@ -63,8 +63,13 @@ def tracked_links(body: str, marker: Markers) -> tuple[str, list[str]]:
             found.append(url)
         return f"{match[1]}{marker(f'click{found.index(url)}')}{match[3]}"
 
-    body = _IMAGE.sub(lambda m: f"{m[1]}{html.escape(absolute_url(html.unescape(m[2])))}{m[3]}", body)
-    return _LINK.sub(replace, body), found
+    return _LINK.sub(replace, absolute_images(body)), found
+
+
+def absolute_images(body: str, request=None) -> str:
+    """The (sanitised) body with the images Grappe serves given absolute addresses, for a reader with no site to
+    resolve them against (a mail client, a feed reader)."""
+    return _IMAGE.sub(lambda m: f"{m[1]}{html.escape(absolute_url(html.unescape(m[2]), request))}{m[3]}", body)
 
 
 def text_of(body: str) -> str:
