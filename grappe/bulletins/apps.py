@@ -8,9 +8,12 @@ class BulletinsConfig(AppConfig):
     verbose_name = _("Information circulation")
 
     def ready(self):
-        from grappe.core import audit, notify
+        from grappe.core import audit, notify, outbox
 
+        from . import streams
         from .notifications import KINDS
+
+        outbox.register_stream_check(streams.STREAM, streams.may_still_go)
 
         notify.register_kinds(KINDS)
         audit.register_actions({

@@ -92,8 +92,9 @@ class _TextWriter(HTMLParser):
     """Walks cleaned HTML and writes what a reader sees: paragraphs apart, list items with a dash, a link's
     address after its text, an image's description."""
 
-    def __init__(self):
+    def __init__(self, address=None):
         super().__init__(convert_charrefs=True)
+        self.address = address or (lambda href: href)  # how a link's address is written (made absolute)
         self.parts: list[str] = []
         self.links: list[str] = []
         self.skipped = 0
@@ -121,7 +122,7 @@ class _TextWriter(HTMLParser):
         elif tag in BLOCKS:
             self.parts.append("\n\n")
         elif tag == "a" and self.links:
-            href = self.links.pop()
+            href = self.address(self.links.pop())
             text = "".join(self.parts).rsplit("\n", 1)[-1]
             if href and not text.rstrip().endswith(href.removeprefix("mailto:")):
                 self.parts.append(f" ({href.removeprefix('mailto:')})")
@@ -135,9 +136,11 @@ class _TextWriter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def plain_text(html: str) -> str:
-    """Readable text of a bulletin's HTML, each link's address kept in brackets after its text."""
-    writer = _TextWriter()
+def plain_text(html: str, *, address=None) -> str:
+    """Readable text of a bulletin's HTML, each link's address kept in brackets after its text (written by
+    `address(href)` when given: an email makes Grappe's own addresses absolute). The one converter of the app:
+    an email's text part (mail.text_of), a summary left empty."""
+    writer = _TextWriter(address)
     writer.feed(html or "")
     writer.close()
     return writer.text()

@@ -24,6 +24,7 @@ from django.utils import translation
 from grappe.core.links import absolute_url
 
 from . import links
+from .html import plain_text
 from .models import Bulletin
 
 ONE_CLICK = {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -56,34 +57,25 @@ def tracked_links(body: str, marker: Markers) -> tuple[str, list[str]]:
 
     def replace(match):
         url = absolute(html.unescape(match[2]))
-        if not url.startswith(("http://", "https://")):
+        if not url.lower().startswith(("http://", "https://")):  # a scheme is case-insensitive (HTTPS://)
             return match[0]  # mailto:, a page anchor: left as they are
         if url not in found:
             found.append(url)
         return f"{match[1]}{marker(f'click{found.index(url)}')}{match[3]}"
 
-    body = _IMAGE.sub(lambda m: f"{m[1]}{html.escape(absolute_url(html.unescape(m[2])))}{m[3]}", body)
-    return _LINK.sub(replace, body), found
+    return _LINK.sub(replace, absolute_images(body)), found
 
 
-_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|blockquote|tr|table|ul|ol)>|<br\s*/?>", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
-_TEXT_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+def absolute_images(body: str, request=None) -> str:
+    """The (sanitised) body with the images Grappe serves given absolute addresses, for a reader with no site to
+    resolve them against (a mail client, a feed reader)."""
+    return _IMAGE.sub(lambda m: f"{m[1]}{html.escape(absolute_url(html.unescape(m[2]), request))}{m[3]}", body)
 
 
 def text_of(body: str) -> str:
-    """The plain-text version of a sanitised body: paragraphs on their own lines, list items as dashes, each web
-    link followed by its address."""
-    def link(match):
-        url, label = absolute(html.unescape(match[1])), match[2]
-        return f"{label} ({url})" if url.startswith(("http://", "https://")) else label
-
-    text = _TEXT_LINK.sub(link, body)
-    text = _LIST_ITEM.sub("- ", _BLOCK_END.sub("\n", text))
-    text = html.unescape(_TAG.sub("", text))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """The plain-text version of a sanitised body for an email (html.plain_text, the app's one converter): each
+    link followed by its address, made absolute."""
+    return plain_text(body, address=absolute)
 
 
 def linked_page(bulletin: Bulletin) -> tuple[str, str] | None:

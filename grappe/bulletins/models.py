@@ -54,6 +54,10 @@ class Topic(models.TextChoices):
     CALLS = Category.CALLS.value, Category.CALLS.label
     COMMITTEES = Category.COMMITTEES.value, Category.COMMITTEES.label
     UPDATES = "updates", _("Your organisation's updates in digests")
+    # The digests themselves (their one-click unsubscribe): a person who chose a digest gets optional bulletins
+    # only through it, so once they leave it no optional bulletin is mailed to them (notices to members still are;
+    # choosing "each bulletin as it is sent" again brings bulletins back).
+    DIGEST = "digest", _("Digests")
 
 
 class BulletinStatus(models.TextChoices):
@@ -270,6 +274,9 @@ class SendJob(Job):
     progress. One unfinished job per bulletin."""
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="send_jobs")
+    # Its outcome as figures, put into words when shown (in the reader's language, not the worker's):
+    # {"outcome": "sent", "people": 1234} or {"outcome": "cancelled"}.
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("bulletin sending")
@@ -286,6 +293,8 @@ class DigestJob(Job):
     frequency."""
 
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # Its outcome as figures: {"mailed": digests mailed, "due": people due}.
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("digest run")

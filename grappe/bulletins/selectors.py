@@ -1,6 +1,7 @@
 """Reads of information circulation that more than one page or endpoint needs."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from grappe.members.models import Person
 
@@ -37,8 +38,8 @@ def bounces_with_people(bounces) -> list[tuple]:
     """Each refused address with the person who has it (None when nobody does any more) and their
     organisation, in one query."""
     bounces = list(bounces)
-    people = {person.email.lower(): person for person in Person.objects.select_related("organisation").filter(
-        email__in=[bounce.email.lower() for bounce in bounces])}
+    people = {person.email.lower(): person for person in Person.objects.select_related("organisation")
+              .annotate(address=Lower("email")).filter(address__in=[bounce.email.lower() for bounce in bounces])}
     return [(bounce, people.get(bounce.email.lower())) for bounce in bounces]
 def target_in_words(bulletin: Bulletin) -> str:
     """The bulletin's target as the staff read it: "SMEs in Montérégie with 5-axis machining, in the saved segment

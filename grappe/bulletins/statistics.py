@@ -102,10 +102,15 @@ def bulletin_figures(bulletin: Bulletin) -> BulletinFigures:
 
 
 def _opens_by_day(bulletin: Bulletin, deliveries: QuerySet, k: int) -> Breakdown:
-    sent = timezone.localdate(bulletin.sent_at) if bulletin.sent_at else timezone.localdate()
+    """Days counted from the first delivery (a big bulletin's sent_at is when its sending ended: an open before
+    it would fall outside the days)."""
+    first = deliveries.order_by("created_at").values_list("created_at", flat=True).first()
+    start = first or bulletin.sent_at
+    sent = timezone.localdate(start) if start else timezone.localdate()
     opened = (deliveries.filter(opened_at__isnull=False)
               .annotate(day=TruncDate("opened_at", tzinfo=timezone.get_current_timezone())))
-    rows = [Row(item["person__organisation_id"], min((item["day"] - sent).days, DAYS_AFTER_SENDING), item["people"])
+    rows = [Row(item["person__organisation_id"], min(max((item["day"] - sent).days, 0), DAYS_AFTER_SENDING),
+                item["people"])
             for item in opened.values("person__organisation_id", "day").annotate(people=Count("pk")).order_by()]
     return aggregates.breakdown(rows, keys=list(range(DAYS_AFTER_SENDING + 1)), k=k)
 

@@ -147,12 +147,17 @@ def reach(category: str, target: Target) -> Reach:
     """The figures shown before sending (one count per figure: fast on 50,000 people)."""
     orgs = organisations(target)
     contacts = Person.objects.filter(organisation__in=orgs, is_active=True)
+    # Each person counted once, under the first reason that leaves them out: no consent, then unsubscribed, then
+    # an address refused (so that the reasons add up to the contacts not reached).
     left_out = {}
+    bounced = contacts.filter(_bounced(contacts))
     if category not in REQUIRED_CATEGORIES:
+        unsubscribed = Unsubscription.objects.filter(topic=category).values("person")
         left_out[str(_("did not consent to communications"))] = contacts.filter(
             consent_communications=False).count()
         left_out[str(_("unsubscribed from this category"))] = contacts.filter(
-            consent_communications=True, unsubscriptions__topic=category).count()
-    left_out[str(_("address refused by the mail server"))] = contacts.filter(_bounced(contacts)).count()
+            consent_communications=True, pk__in=unsubscribed).count()
+        bounced = bounced.filter(consent_communications=True).exclude(pk__in=unsubscribed)
+    left_out[str(_("address refused by the mail server"))] = bounced.count()
     return Reach(organisations=orgs.count(), people=recipients(category, orgs).count(),
                  contacts=contacts.count(), left_out={reason: n for reason, n in left_out.items() if n})

@@ -89,6 +89,9 @@ class MailStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENT = "sent", _("Handed to the mail server")
     FAILED = "failed", _("Given up")
+    # Its stream's check (grappe.core.outbox.register_stream_check) said, just before sending, that the person no
+    # longer wants it (unsubscribed, consent withdrawn while it waited in the outbox).
+    WITHDRAWN = "withdrawn", _("Not sent: the person no longer wants it")
 
 
 class OutgoingMail(models.Model):
@@ -106,6 +109,10 @@ class OutgoingMail(models.Model):
     # Files sent with the message (an invitation's .ics): [{"name", "mimetype", "content" (base64)}], emptied
     # once sent like the body.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # What kind of optional mail this is ("bulletins"; empty: mail that always goes) and what its stream's check
+    # needs to tell, just before sending, whether it may still go ({"person": id, "topic": "regulatory"}).
+    stream = models.CharField(_("stream"), max_length=40, blank=True, default="")
+    context = models.JSONField(_("stream context"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MailStatus.choices,
                               default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -15,17 +15,25 @@ not get the cluster's server listed as a spammer). A run that uses up the quota 
 can wait, queues one run for when the oldest message of the minute leaves the window. Workers running at the same
 moment each read the quota at their start, so together they may pass it by a few messages: a soft limit.
 
-A permanent refusal (a 5xx answer about the recipient: the mailbox does not exist) is not tried again: the message
-fails at once and its address is flagged (core.BouncedAddress), so that bulletins and digests skip it and the staff
-see it. So is the address of a message given up after MAX_ATTEMPTS. A 4xx answer (mailbox busy, try later) and a
-refused sender or sign-in (the cluster's own configuration, not the address) are tried again.
+A permanent refusal of the recipient (a 5xx answer to RCPT TO: the mailbox does not exist) is not tried again: the
+message fails at once and its address is flagged (core.BouncedAddress), so that bulletins and digests skip it and
+the staff see it. Nothing else flags an address: not a message given up after MAX_ATTEMPTS (the server may have been
+down for hours), not a refused sender or sign-in (the cluster's own configuration), not a refusal of the message's
+content after DATA (554: its text, not the address). A 4xx answer (mailbox busy, try later), a refused sender or
+sign-in, a lost connection are tried again; a 5xx refusal of the content fails at once without flagging.
+
+Optional mail waits in the outbox for hours when it is big (a bulletin to 50,000 people at the throttled rate): a
+person may unsubscribe or withdraw consent meanwhile. Such a message carries a `stream` ("bulletins") and a
+`context` ({"person": id, "topic": …}); the app that owns the stream registers a check
+(`register_stream_check`, from its AppConfig.ready: core never imports the apps above it), and `send_due` asks it
+just before sending. A message its check refuses is not sent: it is marked WITHDRAWN and its body emptied.
 """
 
 import base64
 import datetime
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -43,15 +51,35 @@ LONGEST_RETRY = datetime.timedelta(hours=6)
 # By name, as grappe.core.jobs.enqueue does: tasks.py imports this module, never the reverse.
 SENDING_TASK = "grappe.core.tasks.send_mail_task"
 THROTTLE_WINDOW = datetime.timedelta(minutes=1)
+# The SMTP answers to RCPT TO that say the mailbox is not there for good (RFC 5321): unknown user, not local,
+# mailbox name not allowed. A 554 or 552 after DATA is about the message, not the address.
+RECIPIENT_REFUSED = frozenset({550, 551, 553})
+
+# stream -> check(context) -> may the message still go? (register_stream_check)
+_STREAM_CHECKS: dict[str, Callable[[dict], bool]] = {}
+
+
+def register_stream_check(stream: str, check: Callable[[dict], bool]) -> None:
+    """Have `send_due` ask `check(message.context)` just before it sends a message of `stream`; False: the message
+    is not sent (WITHDRAWN). Called by the app that owns the stream, from its AppConfig.ready."""
+    _STREAM_CHECKS[stream] = check
+
+
+def may_still_go(message: OutgoingMail) -> bool:
+    """Whether the message's stream (if any) still lets it go. A stream nobody registered lets it go."""
+    check = _STREAM_CHECKS.get(message.stream) if message.stream else None
+    return check is None or bool(check(message.context or {}))
 
 
 def queue(to: str, subject: str, body: str,
           attachments: Iterable[tuple[str, bytes | str, str]] = (), *, html_body: str = "",
-          headers: dict[str, str] | None = None) -> OutgoingMail:
+          headers: dict[str, str] | None = None, stream: str = "", context: dict | None = None) -> OutgoingMail:
     """Put a message in the outbox, inside the caller's transaction: it is sent only once that commits.
     `attachments` are files sent with it, each as (name, content, mimetype); `html_body` an HTML version sent
-    beside the text; `headers` extra headers (List-Unsubscribe)."""
-    message = OutgoingMail.objects.create(**message_fields(to, subject, body, html_body=html_body, headers=headers),
+    beside the text; `headers` extra headers (List-Unsubscribe); `stream` and `context` what its stream's check
+    reads just before sending (see the module's docstring)."""
+    message = OutgoingMail.objects.create(**message_fields(to, subject, body, html_body=html_body, headers=headers,
+                                                           stream=stream, context=context),
                                           attachments=[_stored(*attachment) for attachment in attachments])
     _send_after_commit()
     return message
@@ -83,10 +111,10 @@ def _copy(messages: list[OutgoingMail]) -> None:
 
 
 def message_fields(to: str, subject: str, body: str, *, html_body: str = "",
-                   headers: dict[str, str] | None = None) -> dict:
+                   headers: dict[str, str] | None = None, stream: str = "", context: dict | None = None) -> dict:
     """The fields of an outbox row: the subject on one line, as a header must be."""
     return {"to": to, "subject": " ".join(subject.split())[:300], "body": body, "html_body": html_body,
-            "headers": headers or {}}
+            "headers": headers or {}, "stream": stream, "context": context or {}}
 
 
 def _stored(name: str, content: bytes | str, mimetype: str) -> dict:
@@ -139,6 +167,9 @@ def send_due() -> int:
                        .order_by("pk").first())
             if message is None:
                 break
+            if not may_still_go(message):
+                _withdraw(message)
+                continue
             if _send(message):
                 sent += 1
             else:
@@ -174,14 +205,33 @@ def _email(message: OutgoingMail) -> EmailMultiAlternatives:
     return email
 
 
+def _withdraw(message: OutgoingMail) -> None:
+    message.status = MailStatus.WITHDRAWN
+    message.body, message.html_body, message.attachments = "", "", []
+    message.save(update_fields=["status", "body", "html_body", "attachments"])
+    logger.info("mail %s to %s withdrawn: its stream %s no longer lets it go", message.pk, message.to,
+                message.stream)
+
+
 def is_permanent_refusal(error: Exception) -> bool:
-    """The mail server said for good that it will not take mail for this address (a 5xx answer about the
-    recipient). A refused sender or sign-in is the cluster's configuration, not the address: tried again."""
+    """The mail server said for good that it will not take mail for this address: a 5xx answer to RCPT TO (every
+    recipient refused with a 5xx code, or a 550/551/553 answer). Only this flags the address. A refused sender
+    or sign-in is the cluster's configuration; a refusal after DATA (554: content rejected) is about the message;
+    neither says anything of the address."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _text in error.recipients.values())
-    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError)):
+    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError, smtplib.SMTPDataError)):
         return False
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in RECIPIENT_REFUSED
+
+
+def is_refused_for_good(error: Exception) -> bool:
+    """A 5xx answer that trying again will not change (the content refused after DATA, a recipient refused): the
+    message fails at once; only `is_permanent_refusal` flags the address."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and is_permanent_refusal(error) or (
+        isinstance(error, smtplib.SMTPResponseException)
+        and not isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError))
+        and error.smtp_code >= 500)
 
 
 def flag_bounced(email: str, reason: str) -> None:
@@ -200,9 +250,12 @@ def _send(message: OutgoingMail) -> bool:
             message.status = MailStatus.FAILED
             flag_bounced(message.to, message.last_error)
             logger.warning("mail %s to %s refused for good: %s", message.pk, message.to, message.last_error)
+        elif is_refused_for_good(error):
+            message.status = MailStatus.FAILED
+            logger.warning("mail %s to %s refused (not the address): %s", message.pk, message.to,
+                           message.last_error)
         elif message.attempts >= MAX_ATTEMPTS:
             message.status = MailStatus.FAILED
-            flag_bounced(message.to, message.last_error)
             logger.error("mail %s to %s given up after %s attempts: %s", message.pk, message.to,
                          message.attempts, message.last_error)
         else:

@@ -20,6 +20,16 @@ class PreferencesForm(OnceFormMixin, forms.Form):
                     "votes), which membership requires while your organisation is a member."))
 
     @classmethod
-    def for_preferences(cls, preferences: dict, data=None) -> "PreferencesForm":
-        return cls(data, initial={"frequency": preferences["frequency"], "topics": preferences["topics"],
+    def for_preferences(cls, preferences: dict, data=None, *, narrow_only: bool = False) -> "PreferencesForm":
+        """`narrow_only`: from an email's signed link, which anyone the email was forwarded to may follow, a
+        person can only receive less: the topics they left are not offered again, and a withdrawn consent stays
+        withdrawn (giving either back needs them signed in)."""
+        form = cls(data, initial={"frequency": preferences["frequency"], "topics": preferences["topics"],
                                   "stop_all": not preferences["communications"]})
+        if narrow_only:
+            topics = form.fields["topics"]
+            topics.choices = [(value, label) for value, label in topics.choices if value in preferences["topics"]]
+            topics.help_text = _("Untick a topic to stop receiving it.")
+            if not preferences["communications"]:
+                form.fields["stop_all"].disabled = True
+        return form

@@ -12,12 +12,19 @@ today (daily) or than six days (weekly), so that a run started twice the same da
 - nothing for a person who withdrew consent for communications: digests carry no notice to members (those are
   always mailed at once, services/sending.py), so they would carry nothing but what the person refused.
 
+A person who switches to each bulletin as it is sent gets what they kept for their digest at once, as one last
+digest (`mail_pending`, in the transaction that saves their preferences). Deliveries of a category the person left,
+or kept while they withdrew consent, are never mailed: they stay with mailed_at empty (reached the organisation,
+not mailed to the person), and a digest skips them as long as the category is left or the consent withdrawn.
+
 A person with nothing new gets no email. The deliveries listed are marked mailed and the person's last digest
 dated, in the batch's transaction that queues the mail.
 
-The one-click unsubscribe of a digest (List-Unsubscribe) leaves the topic "updates": the organisation's news stop,
-the bulletins of the categories still followed keep coming in the digest. Leaving digests altogether or a
-category is done from the preferences page the footer links to.
+The one-click unsubscribe of a digest (List-Unsubscribe, and its footer's link) stops what the email is: the
+digests (topic "digest"). A person who chose a digest gets optional bulletins only through it, so from then on no
+optional bulletin is mailed to them (their deliveries stay unmailed; notices to members are still mailed at once),
+until they choose each bulletin as it is sent, or come back to the digests signed in. Each item of a digest carries
+the link to leave its own category (a bulletin) or the organisation's news (the topic "updates").
 
 Fast for 5,000 organisations and 50,000 people: each bulletin is rendered once per language, each feed item once
 per (organisation, language), the email's frame once per language; a person's email is those pieces joined with
@@ -42,10 +49,10 @@ from grappe.core import jobs, outbox
 from grappe.core.links import absolute_url
 from grappe.core.models import BouncedAddress, OutgoingMail
 from grappe.core.permissions import require
-from grappe.members.models import MembershipStatus, Organisation
+from grappe.members.models import MembershipStatus, Organisation, Person
 
-from .. import feed, links
-from ..mail import ONE_CLICK, Markers, text_of
+from .. import feed, links, streams
+from ..mail import ONE_CLICK, Markers, linked_page, text_of
 from ..models import (
     Bulletin,
     BulletinStatus,
@@ -119,7 +126,8 @@ def readers(frequency: str, now: datetime.datetime) -> list[Reader]:
     preferences = (MailPreference.objects.filter(
         frequency=frequency, person__is_active=True, person__consent_communications=True,
         person__organisation__membership_status=MembershipStatus.ACTIVE)
-        .exclude(last_digest_at__gte=due_before(frequency, now)).order_by("person"))
+        .exclude(last_digest_at__gte=due_before(frequency, now))
+        .exclude(person__unsubscriptions__topic=Topic.DIGEST).order_by("person"))
     bounced = {email.lower() for email in BouncedAddress.objects.values_list("email", flat=True)}
     fallback = now - PERIOD[frequency]
     return [Reader(pk, email, language, organisation_id, trade_name or legal_name, last or fallback)
@@ -133,7 +141,7 @@ def _build(job: DigestJob) -> None:
     now = timezone.now()
     people = readers(job.frequency, now)
     total = len(people)
-    jobs.beat(job, 0, total, message=_("Building the digests of %(count)s people…") % {"count": total})
+    jobs.beat(job, 0, total)
     pieces = Pieces(job.frequency)
     mailed = 0
     for start_at in range(0, total, BATCH):
@@ -141,8 +149,7 @@ def _build(job: DigestJob) -> None:
         with transaction.atomic():
             mailed += _build_batch(batch, pieces, now)
             jobs.beat(job, start_at + len(batch), total)
-    jobs.finish(job, message=_("%(mailed)s digests mailed to %(count)s people due.") % {"mailed": mailed,
-                                                                                        "count": total})
+    jobs.finish(job, report={"mailed": mailed, "due": total})
 
 
 def _build_batch(batch: list[Reader], pieces: "Pieces", now: datetime.datetime) -> int:
@@ -171,6 +178,28 @@ def _build_batch(batch: list[Reader], pieces: "Pieces", now: datetime.datetime) 
     Delivery.objects.filter(pk__in=delivered, mailed_at__isnull=True).update(mailed_at=now)
     MailPreference.objects.filter(person__in=person_ids).update(last_digest_at=now)
     return len(messages)
+
+
+def mail_pending(person_id: int, frequency: str) -> int:
+    """Mail now, as one last digest of `frequency`, what a person kept for their digest: called, inside its
+    transaction, by services.preferences.set_preferences when the person switches to each bulletin as it is sent
+    (no digest run would ever take them again). What the digest run would skip is skipped the same way: nothing
+    for a person without consent, of an organisation no longer a member, or whose address was refused; nothing of
+    a category they left. Those deliveries stay unmailed (mailed_at empty): the bulletin reached the person's
+    organisation but was never mailed to them, which is what the statistics should say. How many emails (0 or 1)."""
+    now = timezone.now()
+    row = (Person.objects.filter(pk=person_id, is_active=True, consent_communications=True,
+                                 organisation__membership_status=MembershipStatus.ACTIVE)
+           .values_list("email", "language", "organisation", "organisation__trade_name",
+                        "organisation__legal_name", "mail_preference__last_digest_at").first())
+    if row is None or Unsubscription.objects.filter(person_id=person_id, topic=Topic.DIGEST).exists():
+        return 0
+    email, language, organisation_id, trade_name, legal_name, last = row
+    if BouncedAddress.objects.filter(email__iexact=email).exists():
+        return 0
+    reader = Reader(person_id, email, language, organisation_id, trade_name or legal_name,
+                    last or now - PERIOD[frequency])
+    return _build_batch([reader], Pieces(frequency), now)
 
 
 @dataclass(frozen=True)
@@ -211,7 +240,12 @@ class Pieces:
             with translation.override(language):
                 context = {"title": bulletin.title, "summary": bulletin.summary or text_of(bulletin.body)[:300],
                            "category": bulletin.get_category_display(), "url": self.marker("link"),
-                           "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk]))}
+                           "text_url": absolute_url(reverse("bulletins:detail", args=[bulletin.pk])),
+                           "leave_url": self.marker("leave"),
+                           "leave_label": _("Stop receiving “%(category)s”") % {
+                               "category": bulletin.get_category_display()}}
+                button = linked_page(bulletin)
+                context["button"] = button and {"label": button[0], "url": button[1]}
                 self.rendered[key] = Piece(bulletin.sent_at,
                                            render_to_string("bulletins/email/_digest_item.html", context),
                                            render_to_string("bulletins/email/_digest_item.txt", context),
@@ -235,7 +269,8 @@ class Pieces:
 
     def _news_piece(self, item) -> Piece:
         context = {"title": item.title, "summary": item.summary, "category": item.kind_label,
-                   "url": absolute_url(item.url), "text_url": absolute_url(item.url)}
+                   "url": absolute_url(item.url), "text_url": absolute_url(item.url),
+                   "leave_url": self.marker("leave"), "leave_label": _("Stop your organisation's news in digests")}
         return Piece(item.when, render_to_string("bulletins/email/_digest_item.html", context),
                      render_to_string("bulletins/email/_digest_item.txt", context))
 
@@ -262,20 +297,24 @@ class Pieces:
         frame = self.frame(reader.language)
         with translation.override(reader.language):
             preferences = links.preferences_url(reader.person_id)
-            unsubscribe = links.unsubscribe_url(reader.person_id, Topic.UPDATES)
+            unsubscribe = links.unsubscribe_url(reader.person_id, Topic.DIGEST)
+            leave_updates = links.unsubscribe_url(reader.person_id, Topic.UPDATES)
             bulletins_html, bulletins_text = [], []
             for delivery_id, bulletin_id in waiting:
                 piece = self.bulletin(bulletin_id, reader.language)
+                leave = links.unsubscribe_url(reader.person_id, self.bulletins[bulletin_id].category)
                 bulletins_html.append(self.marker.fill(piece.html, {"link": html.escape(
-                    links.click_url(delivery_id, piece.url))}))
-                bulletins_text.append(piece.text)
+                    links.click_url(delivery_id, piece.url)), "leave": html.escape(leave)}))
+                bulletins_text.append(self.marker.fill(piece.text, {"leave": leave}))
         sections_html = sections_text = ""
         if waiting:
             sections_html += frame["bulletins_html"] + "".join(bulletins_html)
             sections_text += frame["bulletins_text"] + "\n".join(bulletins_text) + "\n"
         if news:
-            sections_html += frame["news_html"] + "".join(piece.html for piece in news)
-            sections_text += frame["news_text"] + "\n".join(piece.text for piece in news) + "\n"
+            sections_html += frame["news_html"] + "".join(
+                self.marker.fill(piece.html, {"leave": html.escape(leave_updates)}) for piece in news)
+            sections_text += frame["news_text"] + "\n".join(
+                self.marker.fill(piece.text, {"leave": leave_updates}) for piece in news) + "\n"
         values = {"sections": sections_html, "organisation": html.escape(reader.organisation),
                   "preferences": html.escape(preferences), "unsubscribe": html.escape(unsubscribe)}
         text_values = {"sections": sections_text, "organisation": reader.organisation,
@@ -283,7 +322,8 @@ class Pieces:
         return OutgoingMail(**outbox.message_fields(
             reader.email, frame["subject"], self.marker.fill(frame["text"], text_values),
             html_body=self.marker.fill(frame["html"], values),
-            headers={"List-Unsubscribe": f"<{unsubscribe}>", **ONE_CLICK}))
+            headers={"List-Unsubscribe": f"<{unsubscribe}>", **ONE_CLICK},
+            stream=streams.STREAM, context=streams.context_of(reader.person_id, streams.DIGEST)))
 
 
 HEADING = '<h2 style="margin:24px 0 8px;font-size:18px;border-bottom:1px solid #e5e7eb;padding-bottom:4px;">{}</h2>'

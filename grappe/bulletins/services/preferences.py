@@ -3,12 +3,15 @@ or a digest), and their consent to optional communications altogether. Honoured 
 rows when it resolves recipients.
 
 Two ways in: a signed link of an email (`by_link=True`: the link names the person and authorises the change,
-whoever is signed in or nobody) or the person's own account. `actor` is who acted, for the audit trail: the
+whoever is signed in or nobody) or the person's own account. An email may be forwarded, and its links with it: a
+signed link only narrows what the person receives (leave topics, stop all, choose a digest); coming back to a
+topic or giving consent back needs the person signed in. `actor` is who acted, for the audit trail: the
 signed-in user, or None when the link was followed without a session; the person is the entry's target.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from grappe.core import audit
 from grappe.core.permissions import require
@@ -63,6 +66,9 @@ def set_preferences(person: Person, frequency: str, topics: list[str], *, commun
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = preferences_of(person)
+        if by_link and (set(topics) - set(before["topics"]) or (communications and not before["communications"])):
+            # A signed link may be in a forwarded email: it only narrows (see the module's docstring).
+            raise PermissionDenied(_("Coming back to a topic or giving your consent back needs you to sign in."))
         MailPreference.objects.update_or_create(person=person, defaults={"frequency": frequency})
         Unsubscription.objects.filter(person=person, topic__in=topics).delete()
         Unsubscription.objects.bulk_create(
@@ -72,5 +78,11 @@ def set_preferences(person: Person, frequency: str, topics: list[str], *, commun
             person = set_communications_consent(person=person, consent=communications, actor=actor,
                                                 by_link=by_link)
         after = preferences_of(person)
-        audit.record(actor, "mail.preferences_changed", person, before=before, after=after)
+        if before["frequency"] != Frequency.IMMEDIATE and frequency == Frequency.IMMEDIATE:
+            # No digest run takes them any more: what they kept for their digest leaves now, as a last digest.
+            from .digests import mail_pending
+
+            mail_pending(person.pk, before["frequency"])
+        if after != before:
+            audit.record(actor, "mail.preferences_changed", person, before=before, after=after)
     return after

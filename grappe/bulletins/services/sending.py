@@ -19,9 +19,9 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,9 @@ from grappe.core import audit, feed_versions, jobs, notify, outbox
 from grappe.core.errors import Conflict
 from grappe.core.models import UNFINISHED, OutgoingMail
 from grappe.core.permissions import require
-from grappe.members.models import Organisation
+from grappe.members.models import Organisation, Person
 
-from .. import targeting
+from .. import streams, targeting
 from ..mail import BulletinMail
 from ..models import Audience, Bulletin, BulletinStatus, Channel, Delivery, Frequency, SendJob
 
@@ -157,7 +157,32 @@ def send_if_due(bulletin_id: int) -> SendJob | None:
         if (bulletin is None or bulletin.status != BulletinStatus.SCHEDULED
                 or bulletin.scheduled_for > timezone.now()):
             return None
+        # Checked again at its time, as "send now" does: people left or unsubscribed since it was scheduled.
+        reasons = {}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                try:
+                    check_reach(bulletin)
+                except ValidationError as refused:
+                    reasons[language] = " ".join(refused.messages)
+        if reasons:
+            _back_to_draft(bulletin, reasons)
+            return None
         return _start(None, bulletin)
+
+
+def _back_to_draft(bulletin: Bulletin, reasons: dict[str, str]) -> None:
+    """A scheduled bulletin that reaches nobody at its time: back to draft, and its author told why."""
+    before = {"status": bulletin.status, "scheduled_for": _iso(bulletin.scheduled_for)}
+    bulletin.status, bulletin.scheduled_for = BulletinStatus.DRAFT, None
+    bulletin.save(update_fields=["status", "scheduled_for", "updated_at"])
+    audit.record(None, "bulletin.unscheduled", bulletin, before=before,
+                 after={"status": bulletin.status, "reason": reasons.get("en", "")})
+    if bulletin.created_by_id is not None:
+        notify.on_commit(notify.send, [bulletin.created_by], "bulletins.not_sent",
+                         {"title_fr": bulletin.title_fr, "title_en": bulletin.title_en,
+                          "reason_fr": reasons.get("fr", ""), "reason_en": reasons.get("en", "")},
+                         url=reverse("bulletins:staff-detail", args=[bulletin.pk]))
 
 
 def send_due() -> int:
@@ -211,25 +236,25 @@ def _deliver(job: SendJob) -> None:
     people = _people(bulletin, Organisation.objects.filter(
         pk__in=Audience.objects.filter(bulletin=bulletin).values("organisation")))
     total = len(people)
-    jobs.beat(job, 0, total, message=_("Sending to %(count)s people…") % {"count": total})
+    jobs.beat(job, 0, total)  # the page says what it does, in its reader's language
     mails: dict[str, BulletinMail] = {}
     for start in range(0, total, BATCH):
         with transaction.atomic():
             if _locked(bulletin).status == BulletinStatus.CANCELLED:
-                jobs.finish(job, message=_("Cancelled while it was sent."))
+                jobs.finish(job, report={"outcome": "cancelled"})
                 return
             _deliver_batch(bulletin, people[start:start + BATCH], mails)
             jobs.beat(job, start + len(people[start:start + BATCH]), total)
     with transaction.atomic():
         locked = _locked(bulletin)
         if locked.status == BulletinStatus.CANCELLED:
-            jobs.finish(job, message=_("Cancelled while it was sent."))
+            jobs.finish(job, report={"outcome": "cancelled"})
             return
         reached = Delivery.objects.filter(bulletin=bulletin).count()
         locked.status, locked.sent_at = BulletinStatus.SENT, timezone.now()
         locked.save(update_fields=["status", "sent_at", "updated_at"])
         feed_versions.bump_cluster()  # in the feed of every organisation of its audience
-        jobs.finish(job, message=_("Sent to %(count)s people.") % {"count": reached})
+        jobs.finish(job, report={"outcome": "sent", "people": reached})
         notify.on_commit(_tell_author, locked, reached)
 
 
@@ -242,8 +267,14 @@ def _channel(bulletin: Bulletin, frequency: str | None) -> str:
 def _deliver_batch(bulletin: Bulletin, batch: list[tuple], mails: dict[str, BulletinMail]) -> None:
     """One delivery for each person of the batch who has none yet (read under the bulletin's lock), and the
     immediate ones' mail."""
-    done = set(Delivery.objects.filter(bulletin=bulletin, person__in=[row[0] for row in batch])
-               .values_list("person", flat=True))
+    ids = [row[0] for row in batch]
+    done = set(Delivery.objects.filter(bulletin=bulletin, person__in=ids).values_list("person", flat=True))
+    if not bulletin.is_required:
+        # Read again for each batch: a person who withdrew consent or left the category since the job listed
+        # its recipients (a big bulletin takes a while) gets nothing.
+        done |= set(Person.objects.filter(pk__in=ids).filter(
+            Q(consent_communications=False) | Q(unsubscriptions__topic=bulletin.category))
+            .values_list("pk", flat=True))
     now = timezone.now()
     rows = [row for row in batch if row[0] not in done]
     deliveries = Delivery.objects.bulk_create([
@@ -258,7 +289,8 @@ def _deliver_batch(bulletin: Bulletin, batch: list[tuple], mails: dict[str, Bull
         message = mail.for_person(to=email, person_id=person_id, delivery_id=delivery.pk,
                                   organisation=trade_name or legal_name)
         messages.append(OutgoingMail(**outbox.message_fields(
-            message.to, message.subject, message.text, html_body=message.html, headers=message.headers)))
+            message.to, message.subject, message.text, html_body=message.html, headers=message.headers,
+            stream=streams.STREAM, context=streams.context_of(person_id, bulletin.category))))
     outbox.queue_many(messages)
 
 

@@ -180,3 +180,102 @@ def test_the_staff_may_start_a_run_and_two_starts_make_one(alpha):
         second = digests.start(actor=writer, frequency=Frequency.DAILY)
     assert first == second and DigestJob.objects.count() == 1 and OutgoingMail.objects.count() == 1
     assert list(AuditEntry.objects.values_list("action", "actor")) == [("digest.started", writer.pk)]
+
+
+def test_a_bulletin_linked_to_an_event_carries_its_button_in_a_digest_and_on_its_page(alpha, client):
+    from django.urls import reverse
+
+    from grappe.events.tests.factories import make_event
+
+    staff = make_staff("comms@grappe.test", role=Role.STAFF_COMMUNICATIONS)
+    event = make_event(staff)
+    lea = reader(alpha, "lea@alpha.test")
+    bulletin = sent_bulletin("Salon aéro", event=event)
+    kept_for_digest(lea, bulletin)
+    run()
+
+    message = email_to("lea@alpha.test")
+    page_of_the_event = f"https://grappe.test/fr/events/{event.pk}/"
+    assert page_of_the_event in message.body and page_of_the_event in message.alternatives[0][0]
+    assert "Voir l’événement" in message.body or "See the event" in message.body
+
+    client.force_login(staff)
+    page = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
+    assert f"/events/{event.pk}/" in page
+
+
+def test_switching_to_each_bulletin_mails_what_was_kept_for_the_digest_as_one_last_digest(alpha):
+    from grappe.bulletins.services import preferences
+    from grappe.bulletins.models import Unsubscription
+
+    lea = reader(alpha, "lea@alpha.test", language="en")
+    kept = kept_for_digest(lea, sent_bulletin("Normes"))
+    left = kept_for_digest(lea, sent_bulletin("Élections", category=Category.POLITICAL))
+    Unsubscription.objects.create(person=lea, topic=Category.POLITICAL)
+
+    with committed():
+        preferences.set_preferences(lea, Frequency.IMMEDIATE,
+                                    [t for t in preferences.preferences_of(lea)["topics"]], by_link=True)
+
+    message = email_to("lea@alpha.test")
+    assert "Normes (EN)" in message.body and "Élections" not in message.body
+    kept.refresh_from_db()
+    left.refresh_from_db()
+    assert kept.mailed_at is not None
+    assert left.mailed_at is None, "a category left is never mailed"
+    mail.outbox.clear()
+    assert run().status == JobStatus.DONE and mail.outbox == []  # no digest run takes them again
+
+
+def test_withdrawing_consent_while_switching_mails_nothing_kept(alpha):
+    from grappe.bulletins.services import preferences
+
+    lea = reader(alpha, "lea@alpha.test")
+    kept = kept_for_digest(lea, sent_bulletin("Normes"))
+    with committed():
+        preferences.set_preferences(lea, Frequency.IMMEDIATE, preferences.preferences_of(lea)["topics"],
+                                    communications=False, by_link=True)
+    assert mail.outbox == [] and not OutgoingMail.objects.exists()
+    kept.refresh_from_db()
+    assert kept.mailed_at is None
+
+
+def test_a_digests_one_click_unsubscribe_stops_the_digests_and_each_item_can_leave_its_category(alpha):
+    import re
+
+    from django.test import Client
+
+    from grappe.bulletins.models import Topic, Unsubscription
+    from grappe.core import outbox
+    from grappe.core.models import MailStatus
+
+    lea = reader(alpha, "lea@alpha.test", language="en")
+    kept_for_digest(lea, sent_bulletin("Normes"))
+    run()
+    message = email_to("lea@alpha.test")
+    # Each item links to leaving its own category.
+    assert "Stop receiving “Regulatory watch”" in message.alternatives[0][0]
+    leave_regulatory = re.search(r"Stop receiving “Regulatory watch”: (\S+)", message.body)[1]
+    assert "/mail/unsubscribe/" in leave_regulatory
+
+    # The mail client's one-click POST to the raw List-Unsubscribe header stops the digests.
+    from urllib.parse import urlsplit
+
+    header = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    response = Client(enforce_csrf_checks=True).post(header, "List-Unsubscribe=One-Click",
+                                                      content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert set(Unsubscription.objects.filter(person=lea).values_list("topic", flat=True)) == {Topic.DIGEST}
+
+    # No digest any more: neither the next run nor one already waiting in the outbox.
+    MailPreference.objects.filter(person=lea).update(last_digest_at=None)
+    kept_for_digest(lea, sent_bulletin("Tarifs"))
+    mail.outbox.clear()
+    run()
+    assert mail.outbox == []
+    waiting = outbox.queue("lea@alpha.test", "Digest", "…", stream="bulletins",
+                           context={"person": lea.pk, "topic": "digest"})
+    outbox.send_due()
+    waiting.refresh_from_db()
+    assert waiting.status == MailStatus.WITHDRAWN and mail.outbox == []

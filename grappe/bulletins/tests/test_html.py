@@ -165,3 +165,12 @@ def test_plain_text_is_readable_and_keeps_link_addresses():
 def test_a_summary_is_the_start_of_the_text():
     assert summary_of("<p>" + "mot " * 200 + "</p>", 50).endswith("…")
     assert len(summary_of("<p>" + "mot " * 200 + "</p>", 50)) <= 50
+
+
+def test_a_link_with_an_upper_case_scheme_is_tracked_and_listed_in_the_text():
+    from grappe.bulletins.mail import Markers, text_of, tracked_links
+
+    marker = Markers()
+    body, urls = tracked_links('<p><a href="HTTPS://www.quebec.ca/normes">Normes</a></p>', marker)
+    assert urls == ["HTTPS://www.quebec.ca/normes"] and marker("click0") in body
+    assert "(HTTPS://www.quebec.ca/normes)" in text_of('<p><a href="HTTPS://www.quebec.ca/normes">Normes</a></p>')

@@ -356,3 +356,135 @@ def test_withdrawn_consent_stops_every_optional_category_and_the_digest_but_not_
     send(writer, make_bulletin(title="Assemblée générale", category=Category.NOTICE, created_by=writer))
     [notice] = [m for m in mail.outbox if m.to == ["refuses@alpha.test"]]
     assert notice.subject == "Assemblée générale"
+
+
+# Mail waiting in the outbox (review: unsubscribing did not stop it) ------------------------------------------
+
+def test_unsubscribing_or_withdrawing_consent_stops_mail_still_waiting_in_the_outbox(writer, cluster, settings):
+    from grappe.bulletins.services import preferences
+    from grappe.core import outbox
+    from grappe.core.models import MailStatus
+
+    _alpha, _bravo, people = cluster
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # mail stays pending
+    watch, notice = make_bulletin(created_by=writer), make_bulletin(
+        created_by=writer, category=Category.NOTICE, title="Assemblée générale")
+    for bulletin in (watch, notice):
+        with committed():
+            job = sending.send_now(actor=writer, bulletin=bulletin)
+        sending.run(job.pk)
+    assert OutgoingMail.objects.filter(status=MailStatus.PENDING).count() == 7  # lea, john, marc; and refuses for the notice
+
+    preferences.unsubscribe(people["lea"], Category.REGULATORY, by_link=True)
+    Person.objects.filter(pk=people["marc"].pk).update(consent_communications=False)
+    outbox.send_due()
+
+    assert sorted(m.to[0] for m in mail.outbox if m.subject in (watch.title_fr, watch.title_en)) == ["john@alpha.test"]
+    # The notice to members still leaves: membership requires it.
+    assert sorted(m.to[0] for m in mail.outbox if m.subject in (notice.title_fr, notice.title_en)) == [
+        "john@alpha.test", "lea@alpha.test", "marc@bravo.test", "refuses@alpha.test"]
+    assert sorted(OutgoingMail.objects.filter(status=MailStatus.WITHDRAWN).values_list("to", flat=True)) == [
+        "lea@alpha.test", "marc@bravo.test"]
+
+
+def test_the_sending_job_reads_unsubscriptions_again_for_each_batch(writer, cluster, monkeypatch):
+    _alpha, _bravo, people = cluster
+    bulletin = make_bulletin(created_by=writer)
+    real_batch = sending._deliver_batch
+
+    def lea_leaves_meanwhile(*args):  # between the listing of recipients and their batch
+        Unsubscription.objects.get_or_create(person=people["lea"], topic=Category.REGULATORY)
+        return real_batch(*args)
+
+    monkeypatch.setattr(sending, "_deliver_batch", lea_leaves_meanwhile)
+    send(writer, bulletin)
+
+    assert not Delivery.objects.filter(bulletin=bulletin, person=people["lea"]).exists()
+    assert mailed_to() == ["john@alpha.test", "marc@bravo.test"]
+
+
+def test_a_scheduled_bulletin_that_reaches_nobody_at_its_time_goes_back_to_draft_and_its_author_is_told(
+        writer, cluster):
+    from grappe.core import notify
+
+    _alpha, _bravo, people = cluster
+    bulletin = make_bulletin(created_by=writer)
+    sending.schedule(actor=writer, bulletin=bulletin, when=timezone.now() + datetime.timedelta(hours=1))
+    Person.objects.filter(pk__in=[people["lea"].pk, people["john"].pk, people["marc"].pk]).update(
+        consent_communications=False)  # nobody left to reach
+    type(bulletin).objects.filter(pk=bulletin.pk).update(scheduled_for=timezone.now() - datetime.timedelta(minutes=1))
+    with committed():
+        assert sending.send_due() == 0
+
+    bulletin.refresh_from_db()
+    assert bulletin.status == BulletinStatus.DRAFT and bulletin.scheduled_for is None
+    assert not SendJob.objects.exists() and not OutgoingMail.objects.exists()
+    [told] = Notification.objects.filter(kind="bulletins.not_sent")
+    assert told.user == writer
+    with translation.override("en"):
+        assert "back to draft" in notify.text(told.kind, told.params)
+        assert "would reach nobody" in notify.text(told.kind, told.params)
+    assert AuditEntry.objects.filter(action="bulletin.unscheduled").count() == 1
+
+
+# Counts (review: reasons counted twice, addresses compared with their case) ---------------------------------
+
+def test_each_person_left_out_is_counted_once_under_the_first_reason(writer, cluster):
+    from grappe.bulletins import targeting
+
+    alpha, _bravo, people = cluster
+    Unsubscription.objects.create(person=people["refuses"], topic=Category.REGULATORY)  # no consent first
+    Unsubscription.objects.create(person=people["lea"], topic=Category.REGULATORY)
+    BouncedAddress.objects.create(email="LEA@alpha.test")  # unsubscribed first
+    BouncedAddress.objects.create(email="refuses@alpha.test")
+    BouncedAddress.objects.create(email="John@Alpha.test")
+    bulletin = make_bulletin(created_by=writer, audience=[alpha])
+
+    reach = targeting.reach(bulletin.category, targeting.Target.of(bulletin))
+
+    assert reach.left_out == {"did not consent to communications": 1, "unsubscribed from this category": 1,
+                              "address refused by the mail server": 1}
+    assert reach.people + sum(reach.left_out.values()) == reach.contacts
+
+
+def test_a_refused_address_finds_its_person_whatever_the_case(cluster):
+    from grappe.bulletins import selectors
+
+    _alpha, _bravo, people = cluster
+    Person.objects.filter(pk=people["lea"].pk).update(email="Lea@Alpha.test")
+    bounce = BouncedAddress.objects.create(email="lea@alpha.TEST")
+
+    assert selectors.bounces_with_people([bounce]) == [(bounce, people["lea"])]
+
+
+# Job results put into words by the page, in its reader's language (review: stored in the worker's) ----------
+
+def test_the_sending_job_keeps_its_figures_and_the_page_says_them_in_the_readers_language(writer, cluster,
+                                                                                         client, monkeypatch):
+    from django.urls import reverse
+
+    bulletin = make_bulletin(created_by=writer)
+    with translation.override("fr"):  # a worker in French
+        job = send(writer, bulletin)
+    assert job.report == {"outcome": "sent", "people": 3} and job.message == ""
+
+    client.force_login(writer)
+    page = client.get(reverse("bulletins:staff-detail", args=[bulletin.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sent to 3 people." in page.content.decode()
+
+    # A failure shows a sentence, never the raw exception.
+    failed = make_bulletin(created_by=writer, title="Autre")
+    monkeypatch.setattr(sending, "_deliver", lambda job: (_ for _ in ()).throw(KeyError("person_id")))
+    job = send(writer, failed)
+    assert job.status == JobStatus.FAILED
+    page = client.get(reverse("bulletins:staff-detail", args=[failed.pk])).content.decode()
+    assert "KeyError" not in page and "person_id" not in page
+    assert "stopped before its end" in page or "arrêté avant la fin" in page or "interrompu" in page
+
+
+def test_the_authors_notification_counts_in_the_singular_for_one_person(writer, cluster):
+    from grappe.core import notify
+
+    notification_text = notify.text("bulletins.sent", {"title_fr": "Normes", "title_en": "Standards",
+                                                       "people": 1})
+    assert "1 person." in notification_text

@@ -85,3 +85,31 @@ def test_the_staff_see_refused_addresses_with_whose_they_are_and_clear_one(bulle
     assert not BouncedAddress.objects.exists()
     entry = AuditEntry.objects.get(action="mail.bounce_cleared")
     assert entry.actor == ctx.staff and entry.target_label == "lea@alpha.test"
+
+
+def test_opens_are_counted_from_the_first_delivery_so_none_falls_outside_the_days(read_bulletin):
+    from grappe.bulletins import statistics
+
+    # A big bulletin: its sending ended (sent_at) two days after its first deliveries and opens.
+    type(read_bulletin).objects.filter(pk=read_bulletin.pk).update(
+        sent_at=timezone.now() + timezone.timedelta(days=2))
+    read_bulletin.refresh_from_db()
+    figures = statistics.bulletin_figures(read_bulletin)
+    assert figures.opens_by_day[0].total == 9
+    assert sum(cell.total or 0 for cell in figures.opens_by_day.cells) == 9
+
+
+def test_a_digest_click_on_the_bulletins_own_page_is_not_one_of_its_links(read_bulletin):
+    from django.utils import translation
+
+    from grappe.bulletins.services import tracking
+    from grappe.core.links import absolute_url
+
+    delivery = Delivery.objects.filter(bulletin=read_bulletin, opened_at__isnull=True).first()
+    with translation.override("en"):
+        own_page = absolute_url(reverse("bulletins:detail", args=[read_bulletin.pk]))
+    tracking.record_click(delivery.pk, own_page)
+
+    delivery.refresh_from_db()
+    assert delivery.clicked_at is not None and delivery.opened_at is not None
+    assert not LinkClick.objects.filter(url=own_page).exists()

@@ -59,7 +59,7 @@ def test_unsubscribing_twice_leaves_one_row_and_one_audit_entry(ctx, client):
 @pytest.mark.parametrize("token", [
     "forged",
     # signed for another purpose: a preferences token is no unsubscribe token
-    links.sign(links.PREFERENCES, 1),
+    links.sign(links.PREFERENCES, 10**9),  # (nobody: person 1 exists in a fresh database)
 ])
 def test_a_forged_or_altered_token_is_refused_and_changes_nothing(ctx, client, token):
     for path in (reverse("bulletins:unsubscribe", args=[token]),
@@ -79,19 +79,60 @@ def test_an_altered_token_naming_someone_else_is_refused(ctx, client):
     assert not Unsubscription.objects.exists()
 
 
-def test_the_signed_preferences_page_sets_frequency_and_topics_and_gives_a_topic_back(ctx, client):
+def test_the_signed_preferences_page_sets_frequency_and_narrows_topics_but_gives_no_topic_back(ctx, client):
+    """A signed link may be in a forwarded email: it only narrows what the person receives."""
     Unsubscription.objects.create(person=ctx.reader, topic="events")
     path = reverse("bulletins:preferences-signed", args=[ctx.preferences_token])
     page = client.get(path).content.decode()
     assert 'value="notice"' not in page, "notices to members are never offered as a topic"
-    kept = [t for t in Topic.values if t not in ("regulatory", "political")]
+    assert 'value="events"' not in page, "a topic left is not offered back from a link"
+    assert reverse("account_login") in page, "the page says how to come back: signed in"
+    kept = [t for t in Topic.values if t not in ("regulatory", "political", "events")]
     response = client.post(path, {"form_token": "0d6f1c2e-1111-4a8e-9d2b-0b8f3c1a2e11", "frequency": "daily",
                                   "topics": kept})
-    assert response.status_code == 302
     assert MailPreference.objects.get(person=ctx.reader).frequency == "daily"
-    assert left(ctx) == {"regulatory", "political"}, "events is back, the unticked two are left"
+    assert left(ctx) == {"regulatory", "political", "events"}, "events stays left, the unticked two are left"
     ctx.reader.refresh_from_db()
     assert ctx.reader.consent_communications, "stop all was not ticked"
+    assert response.status_code == 302
+
+
+def test_a_signed_link_cannot_give_back_a_topic_or_a_consent_but_the_person_signed_in_can(ctx, client):
+    from django.core.exceptions import PermissionDenied
+
+    Unsubscription.objects.create(person=ctx.reader, topic="events")
+    set_communications_consent(person=ctx.reader, consent=False, actor=None, by_link=True)
+    with pytest.raises(PermissionDenied):
+        preferences.set_preferences(ctx.reader, "immediate", Topic.values, by_link=True)
+    with pytest.raises(PermissionDenied):
+        preferences.set_preferences(ctx.reader, "immediate", [t for t in Topic.values if t != "events"],
+                                    communications=True, by_link=True)
+    ctx.reader.refresh_from_db()
+    assert left(ctx) == {"events"} and not ctx.reader.consent_communications
+
+    # The page: the "stop all" box stays ticked whatever is posted.
+    path = reverse("bulletins:preferences-signed", args=[ctx.preferences_token])
+    client.post(path, {"form_token": "0d6f1c2e-5555-4a8e-9d2b-0b8f3c1a2e11", "frequency": "immediate",
+                       "topics": Topic.values})
+    ctx.reader.refresh_from_db()
+    assert left(ctx) == {"events"} and not ctx.reader.consent_communications
+
+    # Signed in, the person gives both back.
+    own = Person.objects.get(user=ctx.own_user)
+    Unsubscription.objects.create(person=own, topic="events")
+    set_communications_consent(person=own, consent=False, actor=None, by_link=True)
+    client.force_login(ctx.own_user)
+    client.post(reverse("bulletins:preferences"), {"form_token": "0d6f1c2e-6666-4a8e-9d2b-0b8f3c1a2e11",
+                                                   "frequency": "immediate", "topics": Topic.values})
+    own.refresh_from_db()
+    assert own.consent_communications and not Unsubscription.objects.filter(person=own).exists()
+
+
+def test_saving_unchanged_preferences_writes_no_audit_entry(ctx):
+    current = preferences.preferences_of(ctx.reader)
+    preferences.set_preferences(ctx.reader, current["frequency"], current["topics"], communications=True,
+                                by_link=True)
+    assert not AuditEntry.objects.filter(action="mail.preferences_changed").exists()
 
 
 def test_a_member_sets_their_own_preferences_signed_in(ctx, client):
@@ -129,10 +170,7 @@ def test_stopping_all_communications_withdraws_consent_but_notices_still_reach_t
     organisations = Organisation.objects.filter(pk=ctx.org_a.pk)
     assert ctx.reader not in targeting.recipients(Category.ECONOMIC, organisations)
     assert ctx.reader in targeting.recipients(Category.NOTICE, organisations)
-    # and back: unticking "stop all" gives the consent again
-    client.post(path, {"form_token": "0d6f1c2e-4444-4a8e-9d2b-0b8f3c1a2e11", "frequency": "immediate",
-                       "topics": Topic.values})
-    assert ctx.reader in targeting.recipients(Category.ECONOMIC, organisations)
+    # Giving it back needs the person signed in (test_a_signed_link_cannot_give_back_a_topic_or_a_consent_…).
 
 
 def test_an_unsubscribed_topic_stops_that_category_only(ctx):

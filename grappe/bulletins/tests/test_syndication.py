@@ -59,3 +59,12 @@ def test_the_news_list_announces_both_feeds(news, client):
     page = client.get("/en/news/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in page and "/en/news/atom.xml" in page
     assert '<link rel="alternate" type="application/rss+xml"' in page and "/en/news/rss.xml" in page
+
+
+def test_the_feeds_give_the_images_grappe_serves_absolute_addresses(news, client):
+    type(news.french_only).objects.filter(pk=news.french_only.pk).update(
+        body_fr='<p>Voir</p><img src="/media/bulletins/images/abc.png" alt="Carte">')
+    for path in ("/fr/news/atom.xml", "/fr/news/rss.xml"):
+        content = client.get(path).content.decode()
+        assert "http://testserver/media/bulletins/images/abc.png" in content
+        assert 'src="/media/' not in content and "src=&quot;/media/" not in content

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from ..mail import linked_page
+
 from .. import selectors
 from ..models import Bulletin, Category
 
@@ -31,4 +33,6 @@ def bulletin_detail(request, pk):
             # told: any number but a public bulletin's asks to sign in.
             return redirect_to_login(request.get_full_path())
         raise Http404  # a bulletin one may not read does not exist for them
-    return render(request, "bulletins/bulletin_detail.html", {"bulletin": bulletin})
+    button = linked_page(bulletin)
+    return render(request, "bulletins/bulletin_detail.html", {
+        "bulletin": bulletin, "button": button and {"label": button[0], "url": button[1]}})

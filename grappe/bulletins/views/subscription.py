@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -98,7 +99,8 @@ def unsubscribe(request, token):
 
 
 def _preferences_page(request, person: Person, by_link: bool):
-    form = PreferencesForm.for_preferences(services.preferences_of(person), request.POST or None)
+    form = PreferencesForm.for_preferences(services.preferences_of(person), request.POST or None,
+                                           narrow_only=by_link)
     if request.method == "POST" and form.is_valid():
         def work():
             services.set_preferences(person, form.cleaned_data["frequency"], form.cleaned_data["topics"],
@@ -109,7 +111,8 @@ def _preferences_page(request, person: Person, by_link: bool):
         messages.success(request, _("Your mail preferences are saved."))
         return redirect(url)
     return render(request, "bulletins/preferences.html", {
-        "form": form, "person": person, "email": masked(person.email),
+        "form": form, "person": person, "email": masked(person.email), "by_link": by_link,
+        "sign_in_url": f"{reverse('account_login')}?next={reverse('bulletins:preferences')}",
         "required": [category.label for category in REQUIRED_CATEGORIES]})
 
 

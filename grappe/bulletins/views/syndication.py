@@ -13,6 +13,7 @@ from feedgen.feed import FeedGenerator
 from grappe.core.links import absolute_url
 
 from .. import selectors
+from ..mail import absolute_images
 
 NEWEST = 50
 
@@ -45,7 +46,7 @@ def _generator(request, kind: str) -> FeedGenerator:
         if bulletin.summary:
             entry.summary(bulletin.summary)
         if bulletin.body:
-            entry.content(bulletin.body, type="html")
+            entry.content(absolute_images(bulletin.body, request), type="html")
     return generator
 
 
