@@ -84,6 +84,8 @@ def seed_demo_activity(ctx) -> None:
             _funded_project(ctx, demo)
         _governance(ctx)
         _bulletins(ctx)
+        _labour(ctx)
+        _greening(ctx)
 
 
 def _funded_project(ctx, demo) -> None:
@@ -213,6 +215,86 @@ def _bulletins(ctx) -> None:
     image.save()
     ctx.image = image
     ctx.bounce = BouncedAddress.objects.create(email="refused@bravo.test", reason="550 5.1.1 mailbox unknown")
+
+
+def _labour(ctx) -> None:
+    """The demo's availabilities, needs and loans (labour.demo_data), then the labour matrices' own objects
+    (grappe/labour/tests/matrix.py and loans_matrix.py): A's open availability and own need, B's need matching
+    A's availability (ctx.availability, ctx.own_need, ctx.need); B's administrator (ctx.lender_admin) lending
+    B's availability (ctx.loan_availability) to A, one loan awaiting both acceptances (ctx.requested) and one
+    agreed, with its employee named (ctx.agreed)."""
+    from grappe.conftest import make_member
+    from grappe.labour.demo_data import generate_labour
+    from grappe.labour.models import LoanEmployee, LoanStatus
+    from grappe.labour.tests import loan_factories
+    from grappe.labour.tests.factories import make_availability, make_need
+    from grappe.members.models import OrgRole
+
+    generate_labour(seed=2026)
+    ctx.availability = make_availability(ctx.org_a, ctx.own_admin, [ctx.capability])
+    ctx.need = make_need(ctx.org_b, ctx.other_member, [ctx.capability], title="Besoin de machinistes")
+    ctx.own_need = make_need(ctx.org_a, ctx.own_admin, [ctx.domain], title="Besoin de soudeurs")
+    ctx.lender_admin = make_member(ctx.org_b, "admin@bravo.test", OrgRole.ADMIN)
+    ctx.loan_availability = loan_factories.make_availability(
+        ctx.org_b, people=4, start=datetime.date(2025, 1, 1), end=datetime.date(2030, 12, 31),
+        created_by=ctx.lender_admin)
+    ctx.requested = loan_factories.make_loan(ctx.loan_availability, ctx.org_a, people=1, requested_by=ctx.own_admin,
+                                             start=datetime.date(2029, 1, 1), end=datetime.date(2029, 6, 30))
+    now = timezone.now()
+    ctx.agreed = loan_factories.make_loan(
+        ctx.loan_availability, ctx.org_a, people=2, status=LoanStatus.AGREED, requested_by=ctx.own_admin,
+        start=datetime.date(2025, 2, 1), end=datetime.date(2028, 12, 31), lender_accepted_at=now,
+        lender_accepted_by=ctx.lender_admin, borrower_accepted_at=now, borrower_accepted_by=ctx.own_admin)
+    LoanEmployee.objects.create(loan=ctx.agreed, name="Julie Tremblay", role="Machiniste CNC",
+                                work_email="julie@bravo.test", work_phone="450 555-0101")
+
+
+def _greening(ctx) -> None:
+    """The demo's factor set, three years of baselines for a third of the members with their commitments and two
+    shared initiatives (greening.demo_data), then the greening matrices' own objects
+    (grappe/greening/tests/matrix.py and progress_matrix.py): A's reported 2022 baseline (ctx.baseline) and
+    commitment (ctx.commitment) on the current factor set (ctx.factor_set); B's initiatives, published
+    (ctx.initiative), joined by A (ctx.joined_initiative) and private (ctx.private_initiative); a reported 2025
+    baseline of A and B."""
+    from grappe.greening.demo_data import generate_greening, generate_initiatives
+    from grappe.greening.models import (
+        Baseline,
+        BaselineStatus,
+        Commitment,
+        CommitmentKind,
+        InitiativeParticipant,
+        InitiativeTheme,
+    )
+    from grappe.greening.services import factors
+    from grappe.greening.services.baselines import LineInput, save_baseline
+    from grappe.greening.services.initiatives import start_initiative
+    from grappe.greening.tests.factories import baseline
+    from grappe.partnering.models import Visibility
+
+    generate_greening(seed=2026)
+    generate_initiatives(seed=2026)
+    ctx.factor_set, _created = factors.load_file()
+    Baseline.objects.filter(organisation=ctx.org_a, year=2022).delete()  # the demo's, if A was among its third
+    ctx.baseline = save_baseline(ctx.own_admin, ctx.org_a, year=2022, employees=20, lines=[
+        LineInput("natural_gas", Decimal(40_000), "m3"), LineInput("electricity", Decimal(300_000), "kWh", "QC")])
+    Baseline.objects.filter(pk=ctx.baseline.pk).update(status=BaselineStatus.SUBMITTED)
+    Commitment.objects.filter(organisation=ctx.org_a).delete()
+    ctx.commitment = Commitment.objects.create(organisation=ctx.org_a, kind=CommitmentKind.REDUCTION, base_year=2022,
+                                               target_year=2030, reduction_percent=Decimal(30))
+    ctx.admin_b = ctx.lender_admin
+
+    def started(title, visibility=Visibility.MEMBERS):
+        return start_initiative(actor=ctx.admin_b, organisation=ctx.org_b, title=title,
+                                description="Achat groupé de panneaux solaires en Montérégie.",
+                                theme=InitiativeTheme.ENERGY, visibility=visibility)
+
+    ctx.initiative = started("Achat solaire groupé")
+    ctx.joined_initiative = started("Filière de recyclage")
+    InitiativeParticipant.objects.create(initiative=ctx.joined_initiative, organisation=ctx.org_a)
+    ctx.private_initiative = started("Projet discret", Visibility.PRIVATE)
+    for organisation, scope1, scope2, employees in ((ctx.org_a, 1000, 500, 10), (ctx.org_b, 2000, 100, 20)):
+        if not Baseline.objects.filter(organisation=organisation, year=2025).exists():
+            baseline(organisation, 2025, scope1, scope2, employees=employees)
 
 
 _PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -49,7 +49,8 @@ MAX_MS = float(os.environ.get("GRAPPE_SWEEP_MAX_MS", "1000"))
 ROLES = (pm.ANONYMOUS, pm.OWN_USER, pm.OWN_ADMIN, pm.STAFF, pm.OBSERVER)
 # (language, width, run axe)
 PASSES = (("fr", 1280, True), ("fr", 390, True), ("en", 1280, False), ("en", 390, False))
-APPS = ("core", "home", "members", "partnering", "listening", "events", "programs", "governance", "bulletins")
+APPS = ("core", "home", "members", "partnering", "listening", "events", "programs", "governance", "bulletins",
+        "labour", "greening")
 
 OVERLAPS = """() => {
   const visible = el => {

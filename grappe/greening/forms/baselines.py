@@ -27,7 +27,20 @@ class BaselineForm(OnceFormMixin):
                                                                         "dollars of revenue."))
 
 
-class ActivityLineForm(forms.Form):
+class RowLabelsMixin:
+    """A row of a table of fields has no <label> of its own (the column headings name its fields for the eye):
+    each field says its column's name and its row's number to a screen reader ("Quantity (2)")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = (self.prefix or "").rpartition("-")[2]
+        number = int(row) + 1 if row.isdigit() else 1
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput):  # a checkbox has its own <label>
+                field.widget.attrs["aria-label"] = f"{field.label} ({number})"
+
+
+class ActivityLineForm(RowLabelsMixin, forms.Form):
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     variant = forms.ChoiceField(label=_("Province or gas"), choices=VARIANTS, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=16, decimal_places=3)
@@ -59,7 +72,7 @@ class ActivityLineForm(forms.Form):
                          unit=data["unit"], confirmed_unusual=data.get("confirmed_unusual", False))
 
 
-class Scope3Form(forms.Form):
+class Scope3Form(RowLabelsMixin, forms.Form):
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False,
                                       choices=[("", "—"), *Scope3Category.choices])
     kg_co2e = forms.DecimalField(label=_("kg CO2e"), required=False, min_value=0, max_digits=18, decimal_places=3)

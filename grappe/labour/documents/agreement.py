@@ -11,6 +11,7 @@ document says so on its signature lines.
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -35,10 +36,20 @@ def agreement_pdf(loan: Loan, language: str) -> bytes:
 
 
 def fingerprint(loan: Loan) -> str:
-    """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts."""
+    """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts.
+
+    Drawing the two PDFs takes about a second, and the loan's page shows the fingerprint to each side that may
+    accept: the fingerprint is kept in the cache under the texts the PDFs are drawn from (the same text, the same
+    bytes), so a page shown again with the same terms does not draw them again."""
+    texts = hashlib.sha256("\x00".join(agreement_html(loan, language) for language in LANGUAGES).encode())
+    key = f"labour:agreement-fingerprint:{texts.hexdigest()}"
+    known = cache.get(key)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     for language in LANGUAGES:
         digest.update(agreement_pdf(loan, language))
+    cache.set(key, digest.hexdigest(), timeout=24 * 3600)
     return digest.hexdigest()
 
 

@@ -18,7 +18,7 @@ from grappe.core.permissions import require
 
 from .. import matches, selectors
 from ..forms.posts import AvailabilityForm, NeedForm
-from ..models import Availability, Need
+from ..models import Availability, Loan, Need, PostStatus
 from ..rules import posted_by_my_organisation
 from ..services import posts as services
 
@@ -116,8 +116,14 @@ def need_withdraw(request, pk):
 def _detail(request, kind: str, pk):
     post = visible_post(request, kind, pk)
     manages = request.user.has_perm("labour.edit_post", post)
+    on_board = selectors.is_on_board(post)
+    borrower = getattr(request.user, "organisation", None)
+    # Another organisation's administrator may ask for a loan of an open availability (loans.loan_request).
+    may_request = bool(kind == "availability" and on_board and post.status == PostStatus.OPEN
+                       and borrower is not None and borrower != post.organisation
+                       and request.user.has_perm("labour.act_as_borrower", Loan(availability=post, borrower=borrower)))
     return render(request, "labour/post_detail.html", {
-        "post": post, "kind": kind, "manages": manages, "on_board": selectors.is_on_board(post),
+        "post": post, "kind": kind, "manages": manages, "on_board": on_board, "may_request": may_request,
         "matches": KINDS[kind]["matches"](post) if manages and selectors.is_on_board(post) else None})
 
 
