@@ -46,6 +46,7 @@ SCOPE = "greening.baselines"  # the ledger of populations released (aggregates.a
 YEARS_SHOWN = 5
 STAFF, MEMBER = "staff", "member"
 COMMITTED, NOT_COMMITTED = "committed", "not_committed"
+TARGETED, NOT_TARGETED = "targeted", "not_targeted"  # a reduction target with a reported base year, or not
 DIMENSIONS = ("kind", "size_band", "region")
 
 
@@ -343,9 +344,19 @@ def _commitments(last_rows: list[Reported], year: int, filters: Filters, keep, k
         current.append(Row(org, "current", row.kg))
         base.append(Row(org, "base", base_kg))
         allowed.append(Row(org, "allowed", trajectory(base_kg, base_year, target_year, percent, year)))
-    current_cell = aggregates.breakdown(current, keys=["current"], k=k).total
-    base_cell = aggregates.breakdown(base, keys=["base"], k=k).total
-    allowed_cell = aggregates.breakdown(allowed, keys=["allowed"], k=k).total
+    # Those with a target and a reported base year, and the others reporting: one breakdown, protected as such.
+    # The year's total less the targeted ones' emissions is the others': when the others are 1..k-1, or the
+    # targeted ones are, every figure of the targeted ones is hidden, their count included.
+    targeted = {row.organisation for row in current}
+    by_target = aggregates.breakdown([Row(org, TARGETED if org in targeted else NOT_TARGETED) for org in reporting],
+                                     keys=[TARGETED, NOT_TARGETED], k=k)
+    if by_target[TARGETED].suppressed:
+        current_cell, base_cell, allowed_cell = (Cell(key=key, suppressed=True)
+                                                 for key in ("current", "base", "allowed"))
+    else:
+        current_cell = aggregates.breakdown(current, keys=["current"], k=k).total
+        base_cell = aggregates.breakdown(base, keys=["base"], k=k).total
+        allowed_cell = aggregates.breakdown(allowed, keys=["allowed"], k=k).total
     reduced = None if tonnes(base_cell) in (None, 0) else 1 - current_cell.total / base_cell.total
     promised = None if tonnes(base_cell) in (None, 0) else 1 - allowed_cell.total / base_cell.total
     return {"year": year, "committed": split[COMMITTED], "not_committed": split[NOT_COMMITTED],
