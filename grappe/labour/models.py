@@ -9,7 +9,9 @@ contact, and nothing before both accepted. Hours are recorded each month (LoanHo
 
 The capacity of an availability is never double-booked: on any day, the people of its loans that hold capacity
 (requested, agreed, active) never exceed the people it posted. The services check it with the availability's row
-locked, and on PostgreSQL a constraint trigger checks it again at commit (migration 0002), whatever writes.
+locked, and on PostgreSQL constraint triggers check it again at the end of each statement (not deferred to the
+commit), whatever writes: on every written loan (migration 0002) and on every change of an availability's people
+or period (migration 0003).
 """
 
 from django.conf import settings
