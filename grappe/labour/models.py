@@ -145,6 +145,11 @@ class Loan(models.Model):
     borrower_accepted_at = models.DateTimeField(null=True, blank=True)
     borrower_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                              on_delete=models.PROTECT, related_name="+")
+    # The agreement both sides accepted, kept as it was (French and English PDFs): SHA-256 of the French bytes
+    # then the English ones is agreement_sha256. Written when the loan becomes agreed (and when an extension
+    # both sides accepted changes its terms); the agreed or ended loan's page serves these copies.
+    agreement_pdf_fr = models.BinaryField(null=True, blank=True, editable=False)
+    agreement_pdf_en = models.BinaryField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -34,12 +34,34 @@ def agreement_pdf(loan: Loan, language: str) -> bytes:
     return HTML(string=agreement_html(loan, language)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def fingerprint(loan: Loan) -> str:
-    """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts."""
+def agreement_pdfs(loan: Loan) -> dict[str, bytes]:
+    """The agreement's PDF in each language, as drawn now from the loan's terms."""
+    return {language: agreement_pdf(loan, language) for language in LANGUAGES}
+
+
+def fingerprint_of(pdfs: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for language in LANGUAGES:
-        digest.update(agreement_pdf(loan, language))
+        digest.update(pdfs[language])
     return digest.hexdigest()
+
+
+def fingerprint(loan: Loan) -> str:
+    """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts."""
+    return fingerprint_of(agreement_pdfs(loan))
+
+
+def keep(loan: Loan, pdfs: dict[str, bytes]) -> None:
+    """Keep the accepted PDFs on the loan (the caller saves it, with agreement_sha256 = fingerprint_of(pdfs))."""
+    for language in LANGUAGES:
+        setattr(loan, f"agreement_pdf_{language}", pdfs[language])
+
+
+def stored_pdf(loan: Loan, language: str) -> bytes | None:
+    """The copy both sides accepted, once the loan is agreed (None before, or for a loan agreed before copies
+    were kept)."""
+    stored = getattr(loan, f"agreement_pdf_{language}", None)
+    return bytes(stored) if stored is not None else None
 
 
 def filename(loan: Loan, language: str) -> str:

@@ -192,7 +192,8 @@ def accept_agreement(*, actor, loan: Loan, side: str, fingerprint: str) -> Loan:
             raise Conflict(_("This loan is not waiting for its agreement to be accepted."), code="not_requested")
         if (loan.lender_accepted_at if side == LENDER else loan.borrower_accepted_at) is not None:
             raise Conflict(_("Your organisation already accepted this agreement."), code="already_accepted")
-        current = agreement.fingerprint(loan)
+        pdfs = agreement.agreement_pdfs(loan)
+        current = agreement.fingerprint_of(pdfs)
         if fingerprint != current:
             raise Conflict(_("The agreement changed since you read it: read it again before accepting it."),
                            code="stale_agreement")
@@ -209,6 +210,7 @@ def accept_agreement(*, actor, loan: Loan, side: str, fingerprint: str) -> Loan:
             loan.borrower_accepted_at, loan.borrower_accepted_by = now, actor
         if loan.accepted_by_both:
             loan.status = LoanStatus.AGREED
+            agreement.keep(loan, pdfs)  # the copy both accepted, served from now on
         loan.save()
         _record(actor, f"loan.accepted_by_{side}", loan, before=before,
                 after={**_terms(loan), "agreement_sha256": current, "side": side})
@@ -359,8 +361,10 @@ def extend(*, actor, loan: Loan, new_end: datetime.date) -> Loan:
         _free_enough(availability, loan.people, loan.end + datetime.timedelta(days=1), new_end, excluding=loan.pk)
         before = {"end": loan.end.isoformat(), "agreement_sha256": loan.agreement_sha256}
         loan.end = new_end
-        loan.agreement_sha256 = agreement.fingerprint(loan)
-        loan.save(update_fields=["end", "agreement_sha256", "updated_at"])
+        pdfs = agreement.agreement_pdfs(loan)
+        loan.agreement_sha256 = agreement.fingerprint_of(pdfs)
+        agreement.keep(loan, pdfs)
+        loan.save(update_fields=["end", "agreement_sha256", "agreement_pdf_fr", "agreement_pdf_en", "updated_at"])
         _record(actor, "loan.extended", loan, before=before,
                 after={**_terms(loan), "agreement_sha256": loan.agreement_sha256})
         _tell(loan.borrower, "labour.loan_extended", loan)
