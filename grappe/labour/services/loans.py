@@ -138,6 +138,8 @@ def request_loan(*, actor, availability: Availability, borrower, people: int, st
         raise ValidationError(_("This need is not your organisation’s."), code="not_my_need")
     if people is None or people < 1:
         raise ValidationError(_("Ask for one person at least."), code="no_people")
+    if end < timezone.localdate():
+        raise ValidationError(_("These dates are over: a loan ends today or later."), code="in_the_past")
     with transaction.atomic():
         availability = _locked_availability(availability.pk)
         if availability.status != PostStatus.OPEN:

@@ -80,8 +80,8 @@ def test_a_refused_request_keeps_what_was_typed_and_shows_the_window(parties, cl
 
 def test_a_double_click_asks_once(parties, client):
     client.force_login(parties.borrower_admin)
-    data = {"form_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d", "people": 1, "start": "2026-01-05",
-            "end": "2026-02-27"}
+    data = {"form_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d", "people": 1, "start": "2027-01-05",
+            "end": "2027-02-26"}
     url = reverse("labour:loan-request", args=[parties.availability.pk])
     first, second = client.post(url, data), client.post(url, data)
     assert first.status_code == second.status_code == 302 and first.url == second.url

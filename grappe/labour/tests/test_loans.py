@@ -62,6 +62,19 @@ def test_a_loan_outside_the_availability_is_refused_with_its_window(parties):
     assert not Loan.objects.exists() and not actions()
 
 
+def test_a_loan_whose_dates_are_over_is_refused(parties):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    parties.availability.start = today - datetime.timedelta(days=60)
+    parties.availability.save()
+    with pytest.raises(ValidationError) as refused:
+        ask(parties, start=today - datetime.timedelta(days=30), end=today - datetime.timedelta(days=1))
+    assert refused.value.code == "in_the_past"
+    assert not Loan.objects.exists() and not actions()
+    assert ask(parties, start=today - datetime.timedelta(days=30), end=today).end == today  # ends today: asked
+
+
 def test_the_window_is_written_in_the_refusal(parties, settings):
     from django.utils import translation
 
