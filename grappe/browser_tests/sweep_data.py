@@ -201,6 +201,9 @@ def _bulletins(ctx) -> None:
     ctx.bulletin = ctx.draft
     ctx.scheduled_bulletin = make_bulletin(title="Gala de la grappe", category=Category.EVENTS,
                                            status=BulletinStatus.SCHEDULED, created_by=ctx.staff)
+    ctx.scheduled = ctx.scheduled_bulletin
+    # The staff page of a bulletin ready to send (grappe/bulletins/tests/matrix.py, sending_matrix).
+    ctx.sendable = make_bulletin(title="Convocation à l’assemblée", category=Category.NOTICE, created_by=ctx.staff)
     ctx.sent_bulletin = ctx.bulletin_to_a
     person = ctx.own_user.person
     ctx.delivery = Delivery.objects.create(bulletin=ctx.bulletin_to_a, person=person, channel=Channel.IMMEDIATE,

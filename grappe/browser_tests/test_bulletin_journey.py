@@ -79,7 +79,7 @@ def test_a_bulletin_is_written_targeted_sent_read_in_the_feed_and_in_a_digest(pa
     expect(page.get_by_test_id("bulletin-status")).to_contain_text(in_french(BulletinStatus.SENT.label))
     sending = page.locator("section[aria-labelledby=sending-title]")
     # The sending is done (Léa mailed, John's copy kept for his digest): its message, no progress bar left.
-    expect(sending).to_contain_text(in_french("Sent to %(count)s people.") % {"count": 2})
+    expect(sending).to_contain_text("Envoyé à 2 personnes.")
     expect(sending.get_by_role("progressbar")).to_have_count(0)
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.SENT

@@ -195,7 +195,9 @@ def breakdown(rows: Iterable[Row], *, keys: Sequence | None = None, k: int | Non
     `mean` the mean (rows without a value count as respondents but not in the sum or the mean).
 
     `keys` fixes the groups shown and their order (a group nobody is in shows 0); by default, the groups
-    found, sorted. Rows whose key is not in `keys` still count in the total.
+    found, sorted. Rows whose key is not in `keys` still count in the total: they form a cell of their own
+    ("not given", never shown) that is protected like the others, so the total minus the cells shown never
+    gives them away.
     """
     return _protected_breakdown(rows, keys, k or current_k(), anonymity.protect_line)[0]
 
@@ -207,8 +209,12 @@ def _protected_breakdown(rows: Iterable[Row], keys: Sequence | None, k: int, pro
     margin = _whole(rows)
     keys = _keys(groups, keys)
     counts = {key: len(groups[key].organisations) if key in groups else 0 for key in keys}
+    outside = set().union(*(group.organisations for key, group in groups.items() if key not in counts))
+    if outside:
+        counts[NOT_GIVEN] = len(outside)
     # Protection treats the total as the sum of the cells: exact when groups do not overlap, conservative
-    # when one organisation is in several groups (multiple choice) or outside the groups shown.
+    # when one organisation is in several groups (multiple choice). Rows outside the groups shown are the
+    # cell NOT_GIVEN, protected (and never shown) like the others.
     protection = protect(counts, k)
     total = _cell(None, margin, _is_hidden(protection.hidden, TOTAL, margin, k), None)
     shown_margin = None if total.suppressed else margin
@@ -216,6 +222,7 @@ def _protected_breakdown(rows: Iterable[Row], keys: Sequence | None, k: int, pro
     return Breakdown(k=k, total=total, cells=cells), protection.hidden
 
 
+NOT_GIVEN = "__not_given__"  # the rows whose key is not among the keys asked
 MEAN_HIDDEN = _("Not shown: beside the counts hidden above, the average would let them be worked out.")
 
 

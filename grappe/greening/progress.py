@@ -46,6 +46,7 @@ SCOPE = "greening.baselines"  # the ledger of populations released (aggregates.a
 YEARS_SHOWN = 5
 STAFF, MEMBER = "staff", "member"
 COMMITTED, NOT_COMMITTED = "committed", "not_committed"
+TARGETED, NOT_TARGETED = "targeted", "not_targeted"  # a reduction target with a reported base year, or not
 DIMENSIONS = ("kind", "size_band", "region")
 
 
@@ -176,32 +177,47 @@ def _keep(filters: Filters) -> Callable[[Reported], bool]:
     return keep
 
 
-def admit(who: str, filters: Filters, years: list[int]) -> None:
-    """aggregates.admit_filter of the filtered organisations among those reporting over the years shown;
-    recorded when the figures are a member's. Raises aggregates.FilterRefused."""
+def admit(who: str, filters: Filters, years: list[int]) -> frozenset:
+    """aggregates.admit_filter of the filtered organisations, year by year: each year's figures are published
+    on their own, so within each year shown the filtered organisations and those it leaves out must each
+    number k or more (and not be too close to a population already released for that year). Returns the years
+    whose filtered figures must be hidden (pass them to `figures`); raises aggregates.FilterRefused when every
+    year shown is refused. Each admitted year is recorded with that year as its period when the figures are a
+    member's."""
     if not filters.filters_population or not years:
-        return
+        return frozenset()
     record = who != STAFF
     k = aggregates.current_k()
     # Under one version the data, hence the populations, are the same: a filter admitted (and recorded) once is
     # not checked again until a change.
     described = f"{cache_versions.current(VERSION_NAME)}:{record}:{filters.key()}:{years}:{k}"
-    asked = f"{VERSION_NAME}.asked:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
-    if cache.get(asked):
-        return
-    shown = [row for row in reported_rows() if years[0] <= row.year <= years[-1]]
+    asked = f"{VERSION_NAME}.asked.y:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+    known = cache.get(asked)
+    if known is not None:
+        if isinstance(known, tuple):  # refused: (reason, last day clashing)
+            raise aggregates.FilterRefused(known[0], k, known[1])
+        return frozenset(known)
     keep = _keep(filters)
-    parent = frozenset(row.organisation for row in shown)
-    filtered = frozenset(row.organisation for row in shown if keep(row))
-    digest = hashlib.sha256(repr((sorted(filtered), sorted(parent))).encode()).hexdigest()[:32]
-    key = f"{VERSION_NAME}.admitted:{record}:{years[0]}:{years[-1]}:{digest}:{k}"
-    if cache.get(key):
-        cache.set(asked, True, SECONDS)
-        return  # admitted (and recorded) once: every later release was checked against it
-    aggregates.admit_filter(scope=SCOPE, filtered=filtered, parent=parent, record=record, k=k,
-                            period=(datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)))
-    cache.set(key, True, SECONDS)
-    cache.set(asked, True, SECONDS)
+    rows = reported_rows()
+    hidden, refusal = set(), None
+    for year in years:
+        shown = [row for row in rows if row.year == year]
+        parent = frozenset(row.organisation for row in shown)
+        filtered = frozenset(row.organisation for row in shown if keep(row))
+        if not filtered:
+            continue  # nothing of this year to show for the filter: nothing to release
+        try:
+            aggregates.admit_filter(scope=SCOPE, filtered=filtered, parent=parent, record=record, k=k,
+                                    period=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+        except aggregates.FilterRefused as error:
+            hidden.add(year)
+            refusal = refusal or error
+    if refusal is not None and hidden >= {year for year in years
+                                          if any(row.year == year and keep(row) for row in rows)}:
+        cache.set(asked, (refusal.reason, refusal.clashes_until), SECONDS)
+        raise refusal
+    cache.set(asked, sorted(hidden), SECONDS)
+    return frozenset(hidden)
 
 
 # The figures ------------------------------------------------------------------------------------------------
@@ -233,30 +249,37 @@ def _intensities(rows: list[Reported], key: Callable[[Reported], object], keys: 
             for value in keys}
 
 
-def figures(filters: Filters, who: str) -> dict:
-    """The dashboard's (and the report's) figures for `filters`, cached. Admission is the caller's (`admit`)."""
+def figures(filters: Filters, who: str, hidden_years: frozenset | set = frozenset()) -> dict:
+    """The dashboard's (and the report's) figures for `filters`, cached. Admission is the caller's (`admit`),
+    whose answer, the years whose filtered figures are hidden, is `hidden_years`."""
     k = aggregates.current_k()
-    return _cached("figures", lambda: _figures(filters, k), filters.key(), k)
+    hidden_years = frozenset(hidden_years) if filters.filters_population else frozenset()
+    return _cached("figures", lambda: _figures(filters, k, hidden_years), filters.key(), k, sorted(hidden_years))
 
 
-def _figures(filters: Filters, k: int) -> dict:
+def _figures(filters: Filters, k: int, hidden_years: frozenset = frozenset()) -> dict:
     years = years_of(filters)
     rows = [row for row in reported_rows() if row.year in set(years)] if years else []
     keep = _keep(filters)
     if filters.filters_population:
-        rows = [row for row in rows if keep(row)]
-    per_year = [_year(year, [row for row in rows if row.year == year], k) for year in years]
+        rows = [row for row in rows if keep(row) and row.year not in hidden_years]
+    per_year = [_hidden_year(year) if year in hidden_years else
+                _year(year, [row for row in rows if row.year == year], k) for year in years]
     latest = years[-1] if years else None
     last_rows = [row for row in rows if row.year == latest]
     factor_set_ids = {row.factor_set for row in rows}
+    by = [_by(last_rows, name, title, choices, k) for name, title, choices in (
+        ("kind", _("Organisation type"), OrganisationKind.choices),
+        ("size_band", _("Size"), SizeBand.choices),
+        ("region", _("Region"), Region.choices))]
+    if latest in hidden_years:
+        by = [_hide_dimension(dimension) for dimension in by]
     return {
         "k": k, "fewer_than": aggregates.fewer_than(k), "years": years, "latest_year": latest,
         "per_year": per_year,
-        "by": [_by(last_rows, name, title, choices, k) for name, title, choices in (
-            ("kind", _("Organisation type"), OrganisationKind.choices),
-            ("size_band", _("Size"), SizeBand.choices),
-            ("region", _("Region"), Region.choices))],
-        "commitments": _commitments(last_rows, latest, filters, keep, k) if latest else None,
+        "by": by,
+        "commitments": _commitments(last_rows, latest, filters, keep, k)
+        if latest and latest not in hidden_years else None,
         "factor_sets": list(FactorSet.objects.filter(pk__in=factor_set_ids).order_by("-year", "name")
                             .values_list("name", flat=True)),
     }
@@ -269,6 +292,19 @@ def _year(year: int, rows: list[Reported], k: int) -> dict:
     per_employee, per_million = _intensities(rows, lambda r: year, [year], k)[year]
     return {"year": year, "cell": total, "tonnes": tonnes(total), "per_employee": per_employee,
             "per_million": per_million}
+
+
+def _hidden_year(year: int) -> dict:
+    """A year whose filtered figures may not be published (see `admit`)."""
+    return {"year": year, "cell": Cell(key=year, suppressed=True), "tonnes": None, "per_employee": None,
+            "per_million": None}
+
+
+def _hide_dimension(dimension: dict) -> dict:
+    hidden = Cell(key=None, suppressed=True)
+    return {**dimension, "total": hidden, "lines": [
+        {**line, "cell": Cell(key=line["key"], suppressed=True), "tonnes": None, "per_employee": None}
+        for line in dimension["lines"]]}
 
 
 def _by(rows: list[Reported], name: str, title: str, choices, k: int) -> dict:
@@ -308,9 +344,19 @@ def _commitments(last_rows: list[Reported], year: int, filters: Filters, keep, k
         current.append(Row(org, "current", row.kg))
         base.append(Row(org, "base", base_kg))
         allowed.append(Row(org, "allowed", trajectory(base_kg, base_year, target_year, percent, year)))
-    current_cell = aggregates.breakdown(current, keys=["current"], k=k).total
-    base_cell = aggregates.breakdown(base, keys=["base"], k=k).total
-    allowed_cell = aggregates.breakdown(allowed, keys=["allowed"], k=k).total
+    # Those with a target and a reported base year, and the others reporting: one breakdown, protected as such.
+    # The year's total less the targeted ones' emissions is the others': when the others are 1..k-1, or the
+    # targeted ones are, every figure of the targeted ones is hidden, their count included.
+    targeted = {row.organisation for row in current}
+    by_target = aggregates.breakdown([Row(org, TARGETED if org in targeted else NOT_TARGETED) for org in reporting],
+                                     keys=[TARGETED, NOT_TARGETED], k=k)
+    if by_target[TARGETED].suppressed:
+        current_cell, base_cell, allowed_cell = (Cell(key=key, suppressed=True)
+                                                 for key in ("current", "base", "allowed"))
+    else:
+        current_cell = aggregates.breakdown(current, keys=["current"], k=k).total
+        base_cell = aggregates.breakdown(base, keys=["base"], k=k).total
+        allowed_cell = aggregates.breakdown(allowed, keys=["allowed"], k=k).total
     reduced = None if tonnes(base_cell) in (None, 0) else 1 - current_cell.total / base_cell.total
     promised = None if tonnes(base_cell) in (None, 0) else 1 - allowed_cell.total / base_cell.total
     return {"year": year, "committed": split[COMMITTED], "not_committed": split[NOT_COMMITTED],

@@ -9,7 +9,9 @@ contact, and nothing before both accepted. Hours are recorded each month (LoanHo
 
 The capacity of an availability is never double-booked: on any day, the people of its loans that hold capacity
 (requested, agreed, active) never exceed the people it posted. The services check it with the availability's row
-locked, and on PostgreSQL a constraint trigger checks it again at commit (migration 0002), whatever writes.
+locked, and on PostgreSQL constraint triggers check it again at the end of each statement (not deferred to the
+commit), whatever writes: on every written loan (migration 0002) and on every change of an availability's people
+or period (migration 0003).
 """
 
 from django.conf import settings
@@ -143,6 +145,11 @@ class Loan(models.Model):
     borrower_accepted_at = models.DateTimeField(null=True, blank=True)
     borrower_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                              on_delete=models.PROTECT, related_name="+")
+    # The agreement both sides accepted, kept as it was (French and English PDFs): SHA-256 of the French bytes
+    # then the English ones is agreement_sha256. Written when the loan becomes agreed (and when an extension
+    # both sides accepted changes its terms); the agreed or ended loan's page serves these copies.
+    agreement_pdf_fr = models.BinaryField(null=True, blank=True, editable=False)
+    agreement_pdf_en = models.BinaryField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

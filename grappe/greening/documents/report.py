@@ -6,6 +6,8 @@ the anonymity threshold and the factor sets the emissions were computed with.
 The page (views/progress.py) reads the same tables (`tables`), so what the staff see is what they download.
 """
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -26,8 +28,14 @@ def report_filters(year: int) -> progress.Filters:
     return progress.Filters(year_from=year - progress.YEARS_SHOWN + 1, year_to=year)
 
 
+def _rounded(value, digits: int) -> Decimal:
+    """Rounded half to even (number_format would cut the digits off: 2.9 written "2"). The PDF, the page and
+    the XLSX all round here, so they agree."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+
+
 def _written(value, digits: int) -> str:
-    return formats.number_format(value, digits, force_grouping=True)
+    return formats.number_format(_rounded(value, digits), digits, force_grouping=True)
 
 
 def _shown_figure(value, digits: int, hidden: str, suppressed: bool = False, raw: bool = False):
@@ -36,7 +44,7 @@ def _shown_figure(value, digits: int, hidden: str, suppressed: bool = False, raw
         return hidden
     if value is None:
         return "–"
-    return round(float(value), digits) if raw else _written(value, digits)
+    return float(_rounded(value, digits)) if raw else _written(value, digits)
 
 
 def headings() -> dict:
@@ -79,7 +87,7 @@ def commitment_lines(figs: dict, raw: bool = False) -> list[list]:
     def percent(value):
         if value is None:
             return "–"
-        return round(value * 100, 1) if raw else _written(value * 100, 1) + " %"
+        return float(_rounded(value * 100, 1)) if raw else _written(value * 100, 1) + " %"
 
     committed, base = commitments["committed"], commitments["base"]
     return [

@@ -87,14 +87,16 @@ def expected_unit_message(source_kind: str, unit: str) -> str:
 
 def save_baseline(actor, organisation, *, year: int, employees: int | None = None, revenue: Decimal | None = None,
                   lines: list[LineInput], scope3: list[Scope3Input] = (), new: bool = False) -> Baseline:
-    """Save `organisation`'s baseline of `year` (create it, or replace its lines), computed with the current
-    factor set. A reported baseline stays reported: its change is audited like any other. `new`: refuse when
+    """Save `organisation`'s baseline of `year` (create it, or replace its lines): a new one is computed with the
+    current factor set, an existing one with its own (baseline.factor_set) — changing a factor recomputes past
+    figures only when the staff say so (the recompute job). A reported baseline stays reported: its change is audited like any other. `new`: refuse when
     the year has a baseline already (the create page must not replace one unseen)."""
     existing = Baseline.objects.filter(organisation=organisation, year=year).first()
     require(actor, "greening.edit_figures", existing or Baseline(organisation=organisation))
     if new and existing:
         raise Conflict(_("The baseline of %(year)s exists already: change it from its own page.") % {"year": year})
-    factor_set = selectors.current_factor_set()
+    # A past baseline keeps the factors it was computed with: only the staff's recompute moves it to another set.
+    factor_set = existing.factor_set if existing else selectors.current_factor_set()
     if factor_set is None:
         raise Conflict(_("No emission factors are published yet: the staff must publish a set first."))
     _check_figures(year, employees, revenue)

@@ -232,3 +232,26 @@ def test_a_baseline_page_saves_its_own_year_whatever_the_year_sent(greening_matr
     assert client.post("/en/greening/baselines/2022/", data).status_code == 302
     assert not Baseline.objects.filter(year=2019).exists()
     assert Baseline.objects.get(pk=ctx.baseline.pk).scope1_kg == Decimal("1936.311")
+
+
+def test_editing_a_past_baseline_keeps_its_factor_set(greening_matrix):
+    """The staff publish a new set (natural gas doubled): the 2022 baseline, changed by its member, is still
+    computed with the set it was made with; only a new year takes the new set."""
+    from grappe.greening.models import FactorSet
+
+    ctx = greening_matrix
+    old = ctx.factor_set
+    FactorSet.objects.filter(pk=old.pk).update(is_current=False)
+    new = FactorSet.objects.create(name="RIN 2026", year=2026, source="ECCC", is_current=True)
+    for factor in old.factors.all():
+        factor.pk, factor.factor_set = None, new
+        if factor.source_kind == "natural_gas":
+            factor.kg_co2e_per_unit *= 2
+        factor.save()
+    edited = save_baseline(ctx.own_admin, ctx.org_a, year=2022, lines=[LineInput("natural_gas", Decimal(1000), "m3")])
+    edited.refresh_from_db()
+    assert edited.factor_set == old
+    assert edited.scope1_kg == Decimal("1936.311")
+    fresh = save_baseline(ctx.own_admin, ctx.org_a, year=2024, lines=[LineInput("natural_gas", Decimal(1000), "m3")])
+    assert fresh.factor_set == new
+    assert fresh.scope1_kg == Decimal("3872.622")

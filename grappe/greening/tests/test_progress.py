@@ -62,10 +62,21 @@ def test_figures_per_year_hand_computed(cluster):
     assert figs["factor_sets"] == ["RIN 2024 (électricité, combustibles)"]
 
 
+def four_more_pledging():
+    """Four more organisations reporting in 2025 with a pledge but no reduction target: with the big one, five
+    without a target — else the year's total less the targeted ones' would be the big one's alone."""
+    for i in range(4):
+        org = make_organisation(f"Engagée {i}", kind="tier2", size_band="50-199", region="05")
+        baseline(org, 2025, 3000, 0)
+        pledge(org, CommitmentKind.NET_ZERO, 2050)
+    progress_refresh()
+
+
 def test_commitments_hand_computed(cluster):
+    four_more_pledging()
     commitments = figures_for(year_to=2025)["commitments"]
     assert commitments["year"] == 2025
-    assert commitments["committed"].organisations == 6 and commitments["share"] == 1.0
+    assert commitments["committed"].organisations == 10 and commitments["share"] == 1.0
     # The five with a target: 17,500 kg in 2024; 16,000 kg in 2025; their trajectories allow 6 % less in 2025
     # (30 % over five years, one year in): 17,500 × 0.94 = 16,450 kg
     assert commitments["base_t"] == pytest.approx(17.5)
@@ -157,6 +168,7 @@ def test_progress_changed_renews_the_figures(cluster, django_capture_on_commit_c
 
 
 def test_charts_draw_hidden_figures_as_gaps(cluster):
+    four_more_pledging()
     charts = progress.progress_charts(figures_for(year_from=2023, year_to=2025))
     assert "grappe-chart" in charts["totals"] and "&lt; 5" in charts["totals"]
     assert len(charts["by"]) == 3 and "commitments" in charts

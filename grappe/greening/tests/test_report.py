@@ -57,3 +57,17 @@ def test_a_bad_format_is_refused(cluster, client):  # noqa: F811
     client.force_login(make_staff())
     response = client.get(reverse("greening:report"), {"year": 2025, "format": "doc"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("value", "digits", "written", "raw"), [
+    (2.9, 0, "3", 3.0), (2.5, 0, "2", 2.0), (3.5, 0, "4", 4.0), (1234.5, 0, "1 234", 1234.0),
+    (0.125, 2, "0,12", 0.12), (0.19, 1, "0,2", 0.2), (7.95, 1, "8,0", 8.0)])
+def test_figures_are_rounded_half_to_even_not_cut_and_the_pdf_and_xlsx_agree(value, digits, written, raw):
+    from django.utils import translation
+
+    from grappe.greening.documents import report as report_module
+
+    with translation.override("fr"):
+        shown = report_module._shown_figure(value, digits, "< 5")
+    assert shown.replace("\u202f", " ").replace("\xa0", " ") == written
+    assert report_module._shown_figure(value, digits, "< 5", raw=True) == raw

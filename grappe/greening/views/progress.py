@@ -23,15 +23,15 @@ def progress_dashboard(request):
     staff = who == progress.STAFF
     form = ProgressFilterForm(request.GET or None, staff=staff)
     filters = form.filters() if form.is_bound else progress.Filters()
-    refusal = ""
+    refusal, hidden_years = "", frozenset()
     try:
-        progress.admit(who, filters, progress.years_of(filters))
+        hidden_years = progress.admit(who, filters, progress.years_of(filters))
     except aggregates.FilterRefused as error:
         refusal = error.message
         filters = progress.Filters(year_from=filters.year_from, year_to=filters.year_to)
     k = aggregates.current_k()
     # Read (unpickled from the cache) only when a fragment is rendered, or by a test.
-    figs = SimpleLazyObject(lambda: progress.figures(filters, who))
+    figs = SimpleLazyObject(lambda: progress.figures(filters, who, hidden_years))
     asked = sorted((name, value) for name, value in request.GET.items() if name in form.fields)
     years = progress.available_years()
     return render(request, "greening/progress.html", {
@@ -41,7 +41,7 @@ def progress_dashboard(request):
         "figures_html": progress.cached_html("figures", lambda: render_to_string(
             "greening/_progress_figures.html", {
                 "figures": figs, "tables": report.tables(figs), "headings": report.headings(),
-                "notes": report.notes(figs), "charts": progress.progress_charts(figs)}), filters.key(), k),
+                "notes": report.notes(figs), "charts": progress.progress_charts(figs)}), filters.key(), k, sorted(hidden_years)),
         "report_form": ReportForm(initial={"year": years[-1] if years else timezone.localdate().year - 1,
                                            "format": "pdf", "language": translation.get_language()})
         if request.user.has_perm("greening.download_report") else None})

@@ -35,6 +35,18 @@ def agreement_pdf(loan: Loan, language: str) -> bytes:
     return HTML(string=agreement_html(loan, language)).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def agreement_pdfs(loan: Loan) -> dict[str, bytes]:
+    """The agreement's PDF in each language, as drawn now from the loan's terms."""
+    return {language: agreement_pdf(loan, language) for language in LANGUAGES}
+
+
+def fingerprint_of(pdfs: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for language in LANGUAGES:
+        digest.update(pdfs[language])
+    return digest.hexdigest()
+
+
 def fingerprint(loan: Loan) -> str:
     """The SHA-256 of the agreement's two versions, French then English: what an acceptance accepts.
 
@@ -44,13 +56,23 @@ def fingerprint(loan: Loan) -> str:
     texts = hashlib.sha256("\x00".join(agreement_html(loan, language) for language in LANGUAGES).encode())
     key = f"labour:agreement-fingerprint:{texts.hexdigest()}"
     known = cache.get(key)
-    if known is not None:
-        return known
-    digest = hashlib.sha256()
+    if known is None:
+        known = fingerprint_of(agreement_pdfs(loan))
+        cache.set(key, known, timeout=24 * 3600)
+    return known
+
+
+def keep(loan: Loan, pdfs: dict[str, bytes]) -> None:
+    """Keep the accepted PDFs on the loan (the caller saves it, with agreement_sha256 = fingerprint_of(pdfs))."""
     for language in LANGUAGES:
-        digest.update(agreement_pdf(loan, language))
-    cache.set(key, digest.hexdigest(), timeout=24 * 3600)
-    return digest.hexdigest()
+        setattr(loan, f"agreement_pdf_{language}", pdfs[language])
+
+
+def stored_pdf(loan: Loan, language: str) -> bytes | None:
+    """The copy both sides accepted, once the loan is agreed (None before, or for a loan agreed before copies
+    were kept)."""
+    stored = getattr(loan, f"agreement_pdf_{language}", None)
+    return bytes(stored) if stored is not None else None
 
 
 def filename(loan: Loan, language: str) -> str:

@@ -1,6 +1,7 @@
 """On PostgreSQL, the database itself keeps an availability's loans within its people and its period.
 
-A constraint trigger on every written loan that holds capacity (requested or agreed): it locks the availability's
+A constraint trigger on every written loan that holds capacity (requested or agreed), not deferred: it fires at
+the end of each statement (not at commit). It locks the availability's
 row first — so two transactions adding loans to one availability take turns, and the second one's check sees the
 first one's loan once it committed (each statement of a PL/pgSQL function reads a fresh snapshot under READ
 COMMITTED) — then refuses a loan outside the availability's period, or one that brings the people lent on some day

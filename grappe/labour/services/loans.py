@@ -13,10 +13,11 @@
 - name_employees: the lender's administrator names the employees once both accepted, never more than the loan's
   people; each is told what was shared with which organisation (a notification, a mail in their language).
 - record_hours: either side records a month's hours (one figure per month, corrected by recording it again).
-- extend: the lender's administrator — the side whose people are committed — applies an extension the two sides
+- extend: the lender's administrator — the side whose people are committed — records an extension the two sides
   agreed on; the new end must fall inside the availability and its people must still be free over the added
-  days (checked with the row locked). The agreement's text then says the new end: its new fingerprint replaces
-  the old one (both in the audit entry), the borrower is told, and may end the loan on any day.
+  days (checked with the row locked). It is an amendment, not a new agreement: the agreement both sides accepted
+  (its fingerprint, its stored PDFs) stays as it was accepted, and the audit entry records the new end; the
+  borrower is told, and may end the loan on any day. (A proposal the borrower accepts in Grappe is not built.)
 - end: either side ends an agreed loan on a day between its start and its end that has come (an unstarted loan
   ends on its first day); an ended loan holds no capacity.
 
@@ -138,6 +139,8 @@ def request_loan(*, actor, availability: Availability, borrower, people: int, st
         raise ValidationError(_("This need is not your organisation’s."), code="not_my_need")
     if people is None or people < 1:
         raise ValidationError(_("Ask for one person at least."), code="no_people")
+    if end < timezone.localdate():
+        raise ValidationError(_("These dates are over: a loan ends today or later."), code="in_the_past")
     with transaction.atomic():
         availability = _locked_availability(availability.pk)
         if availability.status != PostStatus.OPEN:
@@ -192,7 +195,8 @@ def accept_agreement(*, actor, loan: Loan, side: str, fingerprint: str) -> Loan:
             raise Conflict(_("This loan is not waiting for its agreement to be accepted."), code="not_requested")
         if (loan.lender_accepted_at if side == LENDER else loan.borrower_accepted_at) is not None:
             raise Conflict(_("Your organisation already accepted this agreement."), code="already_accepted")
-        current = agreement.fingerprint(loan)
+        pdfs = agreement.agreement_pdfs(loan)
+        current = agreement.fingerprint_of(pdfs)
         if fingerprint != current:
             raise Conflict(_("The agreement changed since you read it: read it again before accepting it."),
                            code="stale_agreement")
@@ -209,6 +213,7 @@ def accept_agreement(*, actor, loan: Loan, side: str, fingerprint: str) -> Loan:
             loan.borrower_accepted_at, loan.borrower_accepted_by = now, actor
         if loan.accepted_by_both:
             loan.status = LoanStatus.AGREED
+            agreement.keep(loan, pdfs)  # the copy both accepted, served from now on
         loan.save()
         _record(actor, f"loan.accepted_by_{side}", loan, before=before,
                 after={**_terms(loan), "agreement_sha256": current, "side": side})
@@ -344,9 +349,7 @@ def record_hours(*, actor, loan: Loan, month: datetime.date, hours) -> LoanHours
 # --- extend, end ----------------------------------------------------------------------------------------------
 
 def extend(*, actor, loan: Loan, new_end: datetime.date) -> Loan:
-    """The lender's administrator applies an extension both sides agreed on (see the module's docstring)."""
-    from ..documents import agreement
-
+    """The lender's administrator records an extension both sides agreed on (see the module's docstring)."""
     require(actor, "labour.act_as_lender", loan)
     with transaction.atomic():
         loan = _locked_loan(loan)
@@ -357,12 +360,10 @@ def extend(*, actor, loan: Loan, new_end: datetime.date) -> Loan:
         availability = loan.availability
         _in_period(availability, loan.start, new_end)
         _free_enough(availability, loan.people, loan.end + datetime.timedelta(days=1), new_end, excluding=loan.pk)
-        before = {"end": loan.end.isoformat(), "agreement_sha256": loan.agreement_sha256}
+        before = _terms(loan)
         loan.end = new_end
-        loan.agreement_sha256 = agreement.fingerprint(loan)
-        loan.save(update_fields=["end", "agreement_sha256", "updated_at"])
-        _record(actor, "loan.extended", loan, before=before,
-                after={**_terms(loan), "agreement_sha256": loan.agreement_sha256})
+        loan.save(update_fields=["end", "updated_at"])
+        _record(actor, "loan.extended", loan, before=before, after=_terms(loan))
         _tell(loan.borrower, "labour.loan_extended", loan)
     return loan
 

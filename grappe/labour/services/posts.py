@@ -125,7 +125,7 @@ def _check(post, skills: Iterable | None) -> list[Capability]:
         errors["people"] = _("At least one person.")
     if post.start and post.end:
         if post.end < post.start:
-            errors["end"] = _("The end comes after the start.")
+            errors["end"] = _("The end must come after the start.")
         elif post.end < timezone.localdate():
             errors["end"] = _("This period is over: give one that is not entirely in the past.")
     if isinstance(post, Availability):

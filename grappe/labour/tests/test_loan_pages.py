@@ -80,8 +80,8 @@ def test_a_refused_request_keeps_what_was_typed_and_shows_the_window(parties, cl
 
 def test_a_double_click_asks_once(parties, client):
     client.force_login(parties.borrower_admin)
-    data = {"form_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d", "people": 1, "start": "2026-01-05",
-            "end": "2026-02-27"}
+    data = {"form_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d", "people": 1, "start": "2027-01-05",
+            "end": "2027-02-26"}
     url = reverse("labour:loan-request", args=[parties.availability.pk])
     first, second = client.post(url, data), client.post(url, data)
     assert first.status_code == second.status_code == 302 and first.url == second.url
@@ -114,3 +114,30 @@ def test_the_staffs_figures_hide_what_fewer_than_k_organisations_make(parties, c
     client.force_login(make_staff())
     page = client.get(reverse("labour:statistics")).content.decode()
     assert "moins de" in page  # one lender: below the threshold, its figures are hidden
+
+
+def test_the_accepted_agreement_is_kept_and_served_as_accepted(parties, client):
+    """Once both sides accepted, the two PDFs they accepted are kept (their SHA-256, French then English, is the
+    accepted fingerprint) and the loan's page serves them, not a new drawing of the row as it is now."""
+    import hashlib
+
+    from grappe.labour.documents import agreement
+    from grappe.labour.services import loans
+
+    loan = make_loan(parties.availability, parties.borrower, people=1, requested_by=parties.borrower_admin)
+    fingerprint = agreement.fingerprint(loan)
+    loans.accept_agreement(actor=parties.lender_admin, loan=loan, side="lender", fingerprint=fingerprint)
+    assert Loan.objects.get(pk=loan.pk).agreement_pdf_fr is None  # kept only once both accepted
+    loans.accept_agreement(actor=parties.borrower_admin, loan=loan, side="borrower", fingerprint=fingerprint)
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.AGREED
+    kept = {language: bytes(getattr(loan, f"agreement_pdf_{language}")) for language in ("fr", "en")}
+    assert hashlib.sha256(kept["fr"] + kept["en"]).hexdigest() == loan.agreement_sha256 == fingerprint
+    Loan.objects.filter(pk=loan.pk).update(hourly_rate=99)  # written past the services: a new drawing differs
+    assert agreement.fingerprint(Loan.objects.get(pk=loan.pk)) != fingerprint  # a new drawing would differ
+    client.force_login(parties.borrower_admin)
+    served = {language: client.get(reverse("labour:loan-agreement", args=[loan.pk, language])).content
+              for language in ("fr", "en")}
+    assert served == kept
+    Loan.objects.filter(pk=loan.pk).update(status=LoanStatus.ENDED)
+    assert client.get(reverse("labour:loan-agreement", args=[loan.pk, "en"])).content == kept["en"]

@@ -62,6 +62,19 @@ def test_a_loan_outside_the_availability_is_refused_with_its_window(parties):
     assert not Loan.objects.exists() and not actions()
 
 
+def test_a_loan_whose_dates_are_over_is_refused(parties):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    parties.availability.start = today - datetime.timedelta(days=60)
+    parties.availability.save()
+    with pytest.raises(ValidationError) as refused:
+        ask(parties, start=today - datetime.timedelta(days=30), end=today - datetime.timedelta(days=1))
+    assert refused.value.code == "in_the_past"
+    assert not Loan.objects.exists() and not actions()
+    assert ask(parties, start=today - datetime.timedelta(days=30), end=today).end == today  # ends today: asked
+
+
 def test_the_window_is_written_in_the_refusal(parties, settings):
     from django.utils import translation
 
@@ -277,13 +290,15 @@ def test_hours_of_a_loan_not_agreed_or_by_someone_else_are_refused(parties):
 # --- extend, end ---
 
 def test_the_lender_extends_within_the_period_and_the_people_still_free(parties):
+    """An extension is an amendment: the agreement the borrower accepted stays exactly as it was accepted."""
     loan = agreed(parties, people=2, end=datetime.date(2027, 3, 31))
     agreed(parties, people=1, start=datetime.date(2027, 4, 1), end=END)
-    before = agreement.fingerprint(loan)
+    accepted = (loan.agreement_sha256, bytes(loan.agreement_pdf_fr or b""), bytes(loan.agreement_pdf_en or b""))
     with committed():
         loans.extend(actor=parties.lender_admin, loan=loan, new_end=datetime.date(2027, 4, 30))
     loan.refresh_from_db()
-    assert loan.end == datetime.date(2027, 4, 30) and loan.agreement_sha256 == agreement.fingerprint(loan) != before
+    assert loan.end == datetime.date(2027, 4, 30)
+    assert (loan.agreement_sha256, bytes(loan.agreement_pdf_fr or b""), bytes(loan.agreement_pdf_en or b"")) == accepted
     assert actions() == ["loan.extended"]
     assert Notification.objects.filter(user=parties.borrower_admin, kind="labour.loan_extended").exists()
 

@@ -1,6 +1,6 @@
 """An availability's capacity under real concurrency (PostgreSQL, real threads, real transactions: see
 grappe/core/tests/test_concurrency.py): many loan requests at once never lend more people than posted, and nobody
-deadlocks; the database's trigger (migration 0002) refuses, at commit, a loan written past the services that
+deadlocks; the database's trigger (migration 0002) refuses, at the end of the statement, a loan written past the services that
 would overbook an availability or fall outside its period."""
 
 import datetime

@@ -211,3 +211,16 @@ def test_an_administrator_posts_for_their_own_organisation_only(labour_matrix):
         posts.post_need(ctx.own_admin, ctx.org_b, **need_fields(ctx))
     assert not Need.objects.filter(organisation=ctx.org_b, title="Renfort soudage").exists()
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "message"), [("en", "The end must come after the start."),
+                                                   ("fr", "La fin doit venir après le début.")])
+def test_an_end_before_the_start_says_the_end_must_come_after_it(labour_matrix, language, message):
+    from django.utils import translation
+
+    ctx = labour_matrix
+    start = timezone.localdate() + datetime.timedelta(days=9)
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        posts.post_availability(ctx.own_admin, ctx.org_a, **availability_fields(
+            ctx, start=start, end=start - datetime.timedelta(days=6)))
+    assert refused.value.message_dict["end"] == [message]

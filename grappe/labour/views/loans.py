@@ -118,7 +118,10 @@ def loan_agreement(request, pk, lang):
     loan = visible_loan(request, pk)
     if lang not in agreement.LANGUAGES:
         raise Http404
-    response = HttpResponse(agreement.agreement_pdf(loan, lang), content_type="application/pdf")
+    stored = (agreement.stored_pdf(loan, lang) if loan.status in (LoanStatus.AGREED, LoanStatus.ENDED)
+              else None)  # an agreed loan's agreement is the copy both sides accepted, not a new drawing
+    response = HttpResponse(stored if stored is not None else agreement.agreement_pdf(loan, lang),
+                            content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{agreement.filename(loan, lang)}"'
     return response
 
