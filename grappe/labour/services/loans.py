@@ -4,7 +4,7 @@
   period, at its rate. The availability's row is locked first (select_for_update), so that requests on one
   availability take turns: the people still free over the dates are the people posted minus the peak of the
   overlapping loans that hold capacity (the same count as the database's trigger, migration 0002, which stands
-  behind it at commit).
+  behind it after each statement).
 - refuse (the lender's administrator) and cancel (the borrower's) end a request before both accepted.
 - accept_agreement: each side's administrator accepts the agreement (documents/agreement.py, French and English)
   whose fingerprint they were shown; the first acceptance stores it (agreement_sha256); an acceptance of a
