@@ -204,6 +204,9 @@ def _bulletins(ctx) -> None:
     ctx.scheduled = ctx.scheduled_bulletin
     # The staff page of a bulletin ready to send (grappe/bulletins/tests/matrix.py, sending_matrix).
     ctx.sendable = make_bulletin(title="Convocation à l’assemblée", category=Category.NOTICE, created_by=ctx.staff)
+    from grappe.bulletins.models import SendJob
+
+    SendJob.objects.create(bulletin=ctx.public_bulletin, owner=ctx.staff, status="done", total=2, processed=2)
     ctx.sent_bulletin = ctx.bulletin_to_a
     person = ctx.own_user.person
     ctx.delivery = Delivery.objects.create(bulletin=ctx.bulletin_to_a, person=person, channel=Channel.IMMEDIATE,

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from grappe.bulletins.models import Bulletin, BulletinStatus, Channel, Delivery, Frequency, LinkClick, MailPreference
+from grappe.bulletins.models import Bulletin, BulletinStatus, Channel, Delivery, Frequency, MailPreference
 from grappe.bulletins.services import digests
 from grappe.conftest import PASSWORD, make_member, make_organisation, make_staff
 from grappe.core.models import OutgoingMail
@@ -124,5 +124,6 @@ def test_a_bulletin_is_written_targeted_sent_read_in_the_feed_and_in_a_digest(pa
     page.locator("form:has(#id_login) [type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/news/{bulletin.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("New AS9100 standards")
-    assert LinkClick.objects.filter(delivery__person=cluster["john"].person).count() == 1
+    # A digest's link to the bulletin's own page counts as a click on the delivery, not as one of its links.
+    assert Delivery.objects.get(bulletin=bulletin, person=cluster["john"].person).clicked_at is not None
 

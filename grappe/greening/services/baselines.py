@@ -124,7 +124,7 @@ def save_baseline(actor, organisation, *, year: int, employees: int | None = Non
         baseline.updated_by = actor
         baseline.save()
         audit.record(actor, "baseline.saved", baseline, before=before,
-                     after={**_totals(baseline), "factor_set": factor_set.name})
+                     after={**_totals(baseline), "factor_set": factor_set.pk})
         progress_changed()
     return baseline
 

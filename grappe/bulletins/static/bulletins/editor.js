@@ -30,7 +30,10 @@
     element.className = "prose-editor";
     textarea.before(element);
     element.append(textarea);
+    var label = document.querySelector('label[for="' + textarea.id + '"]');
     return new prose.Editor({
+      // The editable area is what people type in: it carries the field's label for screen readers.
+      editorProps: { attributes: { "aria-label": label ? label.textContent.trim() : "" } },
       element: element,
       extensions: extensionsOf(prose, textarea),
       content: textarea.value,
