@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grappe.labour",
     "grappe.greening",
     "grappe.bulletins",
+    "grappe.federation",
     "grappe.home",
 ]
 

@@ -17,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("grappe.members.i18n_urls")),
+    # Partner clusters' instances speak to these, in JSON, without a language prefix (ActivityPub).
+    path("federation/", include("grappe.federation.urls.protocol")),
     # Browsers ask for /favicon.ico whatever the page says; it is a static file like the others.
     path("favicon.ico", require_safe(lambda request: redirect(static("grappe/favicon.ico"), permanent=True))),
 ]
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("labour/", include("grappe.labour.urls")),
     path("greening/", include("grappe.greening.urls")),
     path("news/", include("grappe.bulletins.urls")),
+    path("clusters/", include("grappe.federation.urls.pages")),
     # Before allauth's own page at this address, which it replaces (see email_address).
     path("accounts/email/", email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),

@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
+from grappe.core import slots
 from grappe.core.amounts import format_amount
 from grappe.core.forms import widget_css_class
 
@@ -48,3 +49,10 @@ def amount(value):
     if value is None or value == "":
         return value
     return format_amount(Decimal(str(value)))
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name):
+    """What the apps above fill this place of the page with (core.slots), for this request."""
+    request = context.get("request")
+    return slots.render(name, request) if request is not None else ""
