@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
+from playwright.sync_api import expect
 
 
 def url(name: str, *args, language: str = "fr") -> str:
@@ -29,3 +30,20 @@ def submit_sign_in_form(page, email: str, password: str) -> None:
     page.fill("#id_password", password)
     page.locator("form:has(#id_login) [type=submit]").click()
 
+
+
+def pick(page, select_id: str, text: str) -> None:
+    """Choose in a searchable picker (Tom Select) as a user does: type a few letters, click the option. Then wait
+    until the choice is the select's value and close the list, so that nothing typed next lands in the picker
+    and no open list covers the next field (on a loaded machine the list's events can come late)."""
+    page.locator(f"#{select_id}-ts-control").fill(text)
+    option = page.locator(f"#{select_id}-ts-dropdown .option").filter(has_text=text).first
+    value = option.get_attribute("data-value")
+    option.click()
+    page.wait_for_function(
+        """([id, value]) => { const chosen = document.getElementById(id).tomselect.getValue();
+                              return Array.isArray(chosen) ? chosen.includes(value) : chosen === value; }""",
+        arg=[select_id, value])
+    page.evaluate("id => { const picker = document.getElementById(id).tomselect; picker.close(); picker.blur(); }",
+                  select_id)
+    expect(page.locator(f"#{select_id}-ts-dropdown")).to_be_hidden()

@@ -19,7 +19,7 @@ from grappe.labour.models import Availability, Loan, LoanEmployee, LoanStatus, N
 from grappe.members.models import Capability, OrgRole
 
 from .conftest import TIMEOUT_MS
-from .helpers import in_french, url
+from .helpers import in_french, pick, url
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,6 @@ def cluster(transactional_db):
         user.full_name = name
         user.save(update_fields=["full_name"])
     return capability, lender_admin, borrower_admin
-
-
-def pick(page, field: str, text: str) -> None:
-    """Choose in a searchable picker (Tom Select) as a user does: type, then Enter."""
-    page.locator(f"#id_{field} + .ts-wrapper .ts-control").click()
-    page.keyboard.type(text)
-    page.locator(f"#id_{field}-ts-dropdown .option").filter(has_text=text).first.click()
-    page.keyboard.press("Escape")
 
 
 def open_agreement(page, loan, *names) -> None:
@@ -75,7 +67,7 @@ def test_a_loan_from_posting_to_both_sides_accepting_and_the_employee_named(page
     sign_in(lender_admin)
     page.goto(url("labour:availability-create"))
     page.locator("#id_title").fill("Deux machinistes CNC 5 axes")
-    pick(page, "skills", "5 axes")
+    pick(page, "id_skills", "5 axes")
     page.locator("#id_people").fill("2")
     page.locator("#id_start").fill(start.isoformat())
     page.locator("#id_end").fill(end.isoformat())
@@ -83,6 +75,7 @@ def test_a_loan_from_posting_to_both_sides_accepting_and_the_employee_named(page
     page.locator("#id_hourly_rate").fill("62,50")
     page.locator("#id_at_cost_confirmed").check()
     page.locator("main form [type=submit]").last.click()
+    expect(page.locator(".invalid-feedback, .alert-danger")).to_have_count(0)  # else the failure shows the error
     expect(page.get_by_role("heading", level=1)).to_have_text("Deux machinistes CNC 5 axes")
     availability = Availability.objects.get(title="Deux machinistes CNC 5 axes")
     assert availability.at_cost_confirmed and availability.people == 2
@@ -99,12 +92,13 @@ def test_a_loan_from_posting_to_both_sides_accepting_and_the_employee_named(page
     b = borrower_page
     b.goto(url("labour:need-create"))
     b.locator("#id_title").fill("Renfort en usinage 5 axes")
-    pick(b, "skills", "5 axes")
+    pick(b, "id_skills", "5 axes")
     b.locator("#id_people").fill("1")
     b.locator("#id_start").fill(start.isoformat())
     b.locator("#id_end").fill((start + datetime.timedelta(days=90)).isoformat())
     b.evaluate("document.getElementById('id_region').tomselect.setValue('16')")
     b.locator("main form [type=submit]").last.click()
+    expect(b.locator(".invalid-feedback, .alert-danger")).to_have_count(0)
     expect(b.get_by_role("heading", level=1)).to_have_text("Renfort en usinage 5 axes")
     need = Need.objects.get(title="Renfort en usinage 5 axes")
     match = b.locator("li").filter(has=b.get_by_role("link", name="Deux machinistes CNC 5 axes"))

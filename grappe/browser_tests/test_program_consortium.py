@@ -11,7 +11,7 @@ from grappe.programs.models import Application, ApplicationStatus
 from grappe.programs.tests.factories import make_application, make_call, make_program
 from grappe.programs.tests.sample_files import HTML, PDF, xlsx
 
-from .helpers import in_french, url
+from .helpers import in_french, pick, url
 
 pytestmark = pytest.mark.browser
 
@@ -37,9 +37,7 @@ def test_a_member_applies_as_a_consortium_with_a_partner_who_confirms(page, sign
     page.goto(url("programs:consortium-edit", application.pk))
     page.fill("#id_lead-share_of_work", "60")
     page.fill("#id_lead-share_of_budget", "50")
-    picker = page.locator("#id_partners-0-organisation-ts-control")
-    picker.fill("Delta")
-    page.locator(".ts-dropdown .option", has_text="Delta Avionique").click()
+    pick(page, "id_partners-0-organisation", "Delta Avionique")
     page.fill("#id_partners-0-share_of_work", "40")
     page.fill("#id_partners-0-share_of_budget", "40")
     page.get_by_role("button", name=in_french("Save the consortium")).click()

@@ -24,7 +24,7 @@ from grappe.programs.models import (Application, ApplicationStatus, Claim, Claim
 from grappe.programs.tests.factories import make_application, make_call, make_program
 from grappe.programs.tests.sample_files import PDF
 
-from .helpers import in_french, url
+from .helpers import in_french, pick, url
 
 pytestmark = pytest.mark.browser
 
@@ -97,12 +97,7 @@ def apply_with_a_partner(page, sign_in, cluster, tmp_path) -> Application:
     page.get_by_role("link", name=in_french("Apply as a consortium")).click()
     page.fill("#id_lead-share_of_work", "60")
     page.fill("#id_lead-share_of_budget", "70")
-    page.locator("#id_partners-0-organisation-ts-control").fill("Delta")
-    page.locator(".ts-dropdown .option", has_text="Delta Avionique").click()
-    # The picker's list closed before typing elsewhere: on a loaded machine a late keystroke of the picker could
-    # land in the next field.
-    page.keyboard.press("Escape")
-    expect(page.locator(".ts-dropdown").first).to_be_hidden()
+    pick(page, "id_partners-0-organisation", "Delta Avionique")
     page.fill("#id_partners-0-share_of_work", "40")
     page.fill("#id_partners-0-share_of_budget", "30")
     expect(page.locator("#id_partners-0-share_of_work")).to_have_value("40")
