@@ -1,5 +1,9 @@
 """Who may open each page of greening (grappe/core/tests/permission_matrix.py)."""
 
+import uuid
+
+import pytest
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -7,8 +11,12 @@ from grappe.core.tests.permission_matrix import (
     OWN_ADMIN,
     OWN_USER,
     STAFF,
+    STAFF_ONLY,
     PermissionMatrix,
 )
+from grappe.greening.models import Baseline, Commitment, FactorSet, InitiativeParticipant
+
+from .progress_matrix import ProgressMatrix
 
 MEMBERS_AND_STAFF = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 403}
 
@@ -19,10 +27,6 @@ class TestMyFigures(PermissionMatrix):
 
 
 # Baselines, commitments and factors -------------------------------------------------------------------------
-import pytest  # noqa: E402
-
-from grappe.core.tests.permission_matrix import STAFF_ONLY  # noqa: E402
-from grappe.greening.models import Baseline, Commitment, FactorSet  # noqa: E402
 
 # An organisation's administrator writes its figures; its other people read them on my-figures (403 here);
 # another member's organisation has no such baseline (404); the staff read but do not write a member's figures.
@@ -162,12 +166,6 @@ class TestFactorSetRecompute(GreeningMatrix):
     expect = {**STAFF_ONLY, STAFF: 302}
     audit_action = "baseline.recomputed"
 # Progress, report and initiatives
-import uuid  # noqa: E402
-
-from grappe.core.tests.permission_matrix import STAFF_ONLY  # noqa: E402
-from grappe.greening.models import InitiativeParticipant  # noqa: E402
-
-from .progress_matrix import ProgressMatrix  # noqa: E402
 
 NOT_FOR_STAFF = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
 ADMIN_OF_A = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 302, STAFF: 403, OBSERVER: 403}

@@ -1,5 +1,9 @@
 """Who may open each page of labour sharing (grappe/core/tests/permission_matrix.py)."""
 
+import uuid
+
+import pytest
+
 from grappe.core.tests.permission_matrix import (
     ANONYMOUS,
     OBSERVER,
@@ -9,6 +13,11 @@ from grappe.core.tests.permission_matrix import (
     STAFF,
     PermissionMatrix,
 )
+from grappe.labour.documents import agreement
+from grappe.labour.models import Availability, Loan, LoanHours, Need
+
+from .factories import period
+from .loans_matrix import LENDER_ADMIN, LOANS_ACTORS
 
 MEMBERS_AND_STAFF = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, STAFF: 200, OBSERVER: 403}
 
@@ -21,14 +30,6 @@ class TestBoard(PermissionMatrix):
 # Availabilities and needs (labour_matrix: A's availability and own need, B's need). A post on the board is seen
 # by every member and the staff; only its organisation's administrator (OWN_ADMIN for A's) posts, changes and
 # withdraws; the staff moderate nothing here; an observer sees none of it.
-
-import uuid  # noqa: E402 — appended with its block, so that merges stay easy
-
-import pytest  # noqa: E402
-
-from grappe.labour.models import Availability, Need  # noqa: E402
-
-from .factories import period  # noqa: E402
 
 ADMIN_ONLY = {ANONYMOUS: 302, OTHER_MEMBER: 403, OWN_USER: 403, OWN_ADMIN: 200, STAFF: 403, OBSERVER: 403}
 ADMIN_WRITES = {**ADMIN_ONLY, OWN_ADMIN: 302}
@@ -163,12 +164,6 @@ class TestMine(LabourMatrix):
 # Loans (views/loans.py, views/statistics.py): the loans' own matrix (tests/loans_matrix.py): B lends to A;
 # LENDER_ADMIN administers B, OTHER_MEMBER is a plain member of B; OWN_ADMIN administers A, OWN_USER is a plain
 # member of A. A loan is for its two organisations and the staff; every write is for one side's administrator.
-import pytest  # noqa: E402
-
-from grappe.labour.documents import agreement  # noqa: E402
-from grappe.labour.models import Loan, LoanHours  # noqa: E402
-
-from .loans_matrix import LENDER_ADMIN, LOANS_ACTORS  # noqa: E402
 
 TOKEN = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 
