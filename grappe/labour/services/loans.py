@@ -43,6 +43,7 @@ from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 from grappe.members.models import OrgRole, User
 from grappe.members.rules import is_admin_of
+from matching import labour
 
 from ..models import HOLDING_CAPACITY, Availability, Loan, LoanEmployee, LoanHours, LoanStatus, Need, PostStatus
 
@@ -53,13 +54,12 @@ SIDES = (LENDER, BORROWER)
 # --- reads the services share ---------------------------------------------------------------------------------
 
 def peak_lent(availability_id: int, start: datetime.date, end: datetime.date, *, excluding: int | None = None) -> int:
-    """The most people the availability's holding loans lend on one day between start and end. The peak is
-    reached on a day one of them starts (or on `start`): only those days are summed, as the trigger does."""
-    loans = list(Loan.objects.filter(availability_id=availability_id, status__in=HOLDING_CAPACITY,
-                                     start__lte=end, end__gte=start).exclude(pk=excluding)
-                 .values_list("start", "end", "people"))
-    days = {start} | {max(loan_start, start) for loan_start, _end, _people in loans}
-    return max((sum(people for s, e, people in loans if s <= day <= e) for day in days), default=0)
+    """The most people the availability's holding loans lend on one day between start and end (the peak the
+    capacity trigger checks; matching.labour.peak_people computes it)."""
+    loans = (Loan.objects.filter(availability_id=availability_id, status__in=HOLDING_CAPACITY,
+                                 start__lte=end, end__gte=start).exclude(pk=excluding)
+             .values_list("people", "start", "end"))
+    return labour.peak_people(loans, start, end)
 
 
 def people_free(availability: Availability, start: datetime.date, end: datetime.date, *,
