@@ -76,37 +76,30 @@ def schedule(request, pk):
     return _page(request, bulletin, form)
 
 
-@require_POST
-@page_for("bulletins.manage_bulletins")
-def unschedule(request, pk):
+def _act(request, pk, service, done: str):
+    """A button of the page: the service acts on the bulletin, and the page says what it did or why not."""
     bulletin = _bulletin(pk)
     try:
-        sending.unschedule(actor=request.user, bulletin=bulletin)
-        messages.success(request, _("The bulletin is back to draft: it will not be sent."))
+        service(actor=request.user, bulletin=bulletin)
+        messages.success(request, done)
     except ValidationError as error:
         refused(request, error)
     return _back(bulletin)
+
+
+@require_POST
+@page_for("bulletins.manage_bulletins")
+def unschedule(request, pk):
+    return _act(request, pk, sending.unschedule, _("The bulletin is back to draft: it will not be sent."))
 
 
 @require_POST
 @page_for("bulletins.manage_bulletins")
 def send(request, pk):
-    bulletin = _bulletin(pk)
-    try:
-        sending.send_now(actor=request.user, bulletin=bulletin)
-        messages.success(request, _("The bulletin is being sent."))
-    except ValidationError as error:
-        refused(request, error)
-    return _back(bulletin)
+    return _act(request, pk, sending.send_now, _("The bulletin is being sent."))
 
 
 @require_POST
 @page_for("bulletins.manage_bulletins")
 def cancel(request, pk):
-    bulletin = _bulletin(pk)
-    try:
-        sending.cancel(actor=request.user, bulletin=bulletin)
-        messages.success(request, _("The bulletin is cancelled."))
-    except ValidationError as error:
-        refused(request, error)
-    return _back(bulletin)
+    return _act(request, pk, sending.cancel, _("The bulletin is cancelled."))
