@@ -23,8 +23,9 @@ class FederationConfig(AppConfig):
             "interest.introduced": _("Introduction made across clusters"),
             "interest.declined": _("Interest across clusters declined"),
         })
-        # Interests across clusters (services/interests.py): the activities they travel as, what people are told,
-        # and the parts that show partner clusters' items in the directory, Partnering, events and labour sharing.
+        # Interests across clusters (services/interests.py): the activities they travel as, what people
+        # are told, and the parts that show partner clusters' items in the directory, Partnering, events
+        # and labour sharing.
         from grappe.core import notify
 
         from . import slots

@@ -18,8 +18,8 @@ def _received(p: dict) -> str:
 
 
 def _asked(p: dict) -> str:
-    return _("%(organisation)s, a member of %(partner)s, is interested in your “%(title)s”: do you agree to be "
-             "introduced?") % {**p, "organisation": p.get("organisation") or _("An organisation")}
+    return _("%(organisation)s, a member of %(partner)s, is interested in your “%(title)s”: do you agree to "
+             "be introduced?") % {**p, "organisation": p.get("organisation") or _("An organisation")}
 
 
 def _no_longer_asked(p: dict) -> str:

@@ -41,9 +41,11 @@ def asked_about_own_item(user, interest) -> bool:
     """The interest is in an item of an organisation this user administers, and the staff already asked it (an
     interest waiting for the staff is theirs alone)."""
     return bool(interest is not None and interest.remote_item_id is None
-                and interest.status != InterestStatus.RECEIVED and administers_item_owner(user, interest.shared_item))
+                and interest.status != InterestStatus.RECEIVED
+                and administers_item_owner(user, interest.shared_item))
 
 
-rules.add_perm("federation.view_received_interest", is_cluster_staff | (is_member_user & asked_about_own_item))
+rules.add_perm("federation.view_received_interest",
+               is_cluster_staff | (is_member_user & asked_about_own_item))
 rules.add_perm("federation.consent_interest", is_member_user & asked_about_own_item)
 rules.add_perm("federation.decline_interest", is_cluster_staff | (is_member_user & asked_about_own_item))

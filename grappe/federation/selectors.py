@@ -1,9 +1,9 @@
-"""Reads of cooperation between clusters that more than one page needs: what partner clusters shared with us (the
-members' list, an item's page, the parts shown in the directory, Partnering, events and labour sharing), and the
-interests sent and received.
+"""Reads of cooperation between clusters that more than one page needs: what partner clusters shared with us
+(the members' list, an item's page, the parts shown in the directory, Partnering, events and labour sharing),
+and the interests sent and received.
 
-What a partner shared is shown only while the partnership is active and the item not withdrawn at its origin: a
-suspended or revoked partnership hides all of it at once, without deleting anything (a resumption shows it
+What a partner shared is shown only while the partnership is active and the item not withdrawn at its origin:
+a suspended or revoked partnership hides all of it at once, without deleting anything (a resumption shows it
 again)."""
 
 from django.apps import apps
@@ -66,7 +66,8 @@ def received_interests() -> QuerySet[Interest]:
 # The local models of what may be shared, by kind, to name our item an interest is about.
 # TODO(merge): use items.load(kind, object_id) from the items' module once it is on this branch.
 _LOCAL_MODELS = {"opportunity": "partnering.Opportunity", "need": "partnering.DeclaredNeed",
-                 "availability": "labour.Availability", "event": "events.Event", "profile": "members.Organisation"}
+                 "availability": "labour.Availability", "event": "events.Event",
+                 "profile": "members.Organisation"}
 
 
 def shared_item_title(shared: SharedItem | None) -> str:
@@ -81,4 +82,5 @@ def shared_item_title(shared: SharedItem | None) -> str:
 def answer_text(interest: Interest) -> str:
     """The other cluster's words with its answer, in the reader's language when it sent ours."""
     answer = interest.answer or {}
-    return in_language(answer.get("message_fr", ""), answer.get("message_en", "")) or answer.get("message", "")
+    in_ours = in_language(answer.get("message_fr", ""), answer.get("message_en", ""))
+    return in_ours or answer.get("message", "")

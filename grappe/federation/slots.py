@@ -1,7 +1,7 @@
-"""The parts cooperation between clusters adds to lower apps' pages (core.slots): under the directory, Partnering's
-opportunities, the events and the labour board, a short block saying what partner clusters shared of that kind,
-a few of the newest items, and a link to the list of them. Only for people who may browse partner clusters'
-items (members and staff), and nothing when there is nothing."""
+"""The parts cooperation between clusters adds to lower apps' pages (core.slots): under the directory,
+Partnering's opportunities, the events and the labour board, a short block saying what partner clusters shared
+of that kind, a few of the newest items, and a link to the list of them. Only for people who may browse
+partner clusters' items (members and staff), and nothing when there is nothing."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +27,8 @@ def count_text(kind: str, count: int) -> str:
     texts = {
         ItemKind.OPPORTUNITY: ngettext("%(count)d opportunity", "%(count)d opportunities", count),
         ItemKind.DECLARED_NEED: ngettext("%(count)d declared need", "%(count)d declared needs", count),
-        ItemKind.AVAILABILITY: ngettext("%(count)d staff availability", "%(count)d staff availabilities", count),
+        ItemKind.AVAILABILITY: ngettext("%(count)d staff availability", "%(count)d staff availabilities",
+                                        count),
         ItemKind.EVENT: ngettext("%(count)d public event", "%(count)d public events", count),
         ItemKind.PROFILE: ngettext("%(count)d capability profile", "%(count)d capability profiles", count),
     }

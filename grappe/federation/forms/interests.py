@@ -1,5 +1,5 @@
-"""The forms of interests across clusters: a member's interest in a partner cluster's item, the list's filters,
-and the reason given when an interest is declined."""
+"""The forms of interests across clusters: a member's interest in a partner cluster's item, the list's
+filters, and the reason given when an interest is declined."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,8 @@ class InterestForm(OnceFormMixin, StyledFormMixin, forms.Form):
                               help_text=_("Why your organisation is interested, what it could bring."))
     give_contact = forms.BooleanField(
         label=_("Give my name and work email to the other cluster's staff"), required=False, initial=False,
-        help_text=_("Without it, they know only your organisation's name and your message. Either way, if the "
-                    "introduction is made, you receive the contact of the person who agreed to it."))
+        help_text=_("Without it, they know only your organisation's name and your message. Either way, if "
+                    "the introduction is made, you receive the contact of the person who agreed to it."))
 
 
 class DeclineForm(StyledFormMixin, forms.Form):

@@ -49,7 +49,7 @@ REASON_MAX = 1000
 NAME_MAX = 300
 
 
-# Sending an interest, and what comes back ---------------------------------------------------------------------
+# Sending an interest, and what comes back -------------------------------------------------------------
 
 def express(user, remote_item: RemoteItem, message: str, give_contact: bool) -> Interest:
     """Send the interest of `user`'s organisation in another cluster's item (see the module's docstring)."""
@@ -108,7 +108,7 @@ def on_reject(partner: Partner, activity: dict) -> None:
 def _sent_interest(partner: Partner, activity: dict) -> Interest | None:
     """Our interest the answer is about, still waiting for one; None (and nothing done) otherwise."""
     offer_id = _id_of(activity.get("object"))
-    interest = (Interest.objects.select_for_update().select_related("remote_item", "organisation")
+    interest = (Interest.objects.select_for_update(of=("self",)).select_related("remote_item", "organisation")
                 .filter(activity_id=offer_id, partner=partner, remote_item__isnull=False).first())
     if interest is None or interest.status != InterestStatus.SENT:
         logger.info("answer %s from %s to no interest waiting for one (%s): ignored",
@@ -128,10 +128,10 @@ def _answered(interest: Interest, status: str, action: str, kind: str) -> None:
         reverse("federation:sent-interests"))
 
 
-# Receiving an interest, and answering it ---------------------------------------------------------------------
+# Receiving an interest, and answering it --------------------------------------------------------------
 
 def on_offer(partner: Partner, activity: dict) -> None:
-    """A partner's member is interested in one of our items: an interest waiting for the staff, who are told."""
+    """A partner's member is interested in one of our items: an interest waits for the staff, who are told."""
     note = activity.get("object") if isinstance(activity.get("object"), dict) else {}
     shared = shared_item_at(note.get("inReplyTo"))
     if shared is None or shared.kind not in partner.kinds or not partner.is_active:
@@ -168,8 +168,8 @@ def introduce(user, interest: Interest) -> Interest:
         title = selectors.shared_item_title(interest.shared_item)
         audit.record(user, "interest.asked", interest, target_label=title,
                      before={"status": InterestStatus.RECEIVED}, after={"status": interest.status})
-        notify.on_commit(notify.send, administrators(owner), "federation.interest_asked",
-                         _params(interest, title), reverse("federation:received-interest", args=[interest.pk]))
+        params, url = _params(interest, title), reverse("federation:received-interest", args=[interest.pk])
+        notify.on_commit(notify.send, administrators(owner), "federation.interest_asked", params, url)
     return interest
 
 
@@ -199,8 +199,9 @@ def decline(user, interest: Interest, reason: str = "") -> Interest:
                          **({"content": reason} if reason else {}))
         interest.status, interest.answer = InterestStatus.DECLINED, ({"message": reason} if reason else {})
         _decided(interest, user)
-        audit.record(user, "interest.declined", interest, target_label=selectors.shared_item_title(
-            interest.shared_item), before={"status": before}, after={"status": interest.status, "reason": reason})
+        audit.record(user, "interest.declined", interest,
+                     target_label=selectors.shared_item_title(interest.shared_item),
+                     before={"status": before}, after={"status": interest.status, "reason": reason})
     return interest
 
 
@@ -211,7 +212,8 @@ def _introduce(user, interest: Interest, contact: dict) -> Interest:
         "%(name)s agrees to be introduced about “%(title)s”: write to them at %(email)s.") % {
         **contact, "title": title})
     delivery.publish("Accept", interest.activity_id, partners=[interest.partner], result={
-        "type": "Note", "content": texts[settings.LANGUAGE_CODE], "contentMap": texts, "grappe:contact": contact})
+        "type": "Note", "content": texts[settings.LANGUAGE_CODE], "contentMap": texts,
+        "grappe:contact": contact})
     before = interest.status
     interest.status, interest.answer = InterestStatus.INTRODUCED, {"contact": contact}
     _decided(interest, user)
@@ -227,7 +229,7 @@ def _decided(interest: Interest, user) -> None:
 
 def _locked(interest: Interest) -> Interest:
     """The received interest, locked, so that two answers at once make one (the second one sees the first)."""
-    return (Interest.objects.select_for_update().select_related("partner", "shared_item")
+    return (Interest.objects.select_for_update(of=("self",)).select_related("partner", "shared_item")
             .get(pk=interest.pk, remote_item__isnull=True))
 
 

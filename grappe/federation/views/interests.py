@@ -1,8 +1,9 @@
-"""The pages of interests received from partner clusters' members: the staff's list (introduce or decline), and
-an interest's page, where the staff act and where the administrators of the item's organisation, once asked,
-consent to the introduction or decline. Thin: parse, call a service, render.
+"""The pages of interests received from partner clusters' members: the staff's list (introduce or decline),
+and an interest's page, where the staff act and where the administrators of the item's organisation, once
+asked, consent to the introduction or decline. Thin: parse, call a service, render.
 
-An interest waiting for the staff is theirs alone: the item's organisation does not find it (404) until asked."""
+An interest waiting for the staff is theirs alone: the item's organisation does not find it (404) until asked.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -38,14 +39,14 @@ def received_detail(request, pk):
     interest = received_interest_for(request, pk)
     user = request.user
     waiting = interest.status in {InterestStatus.RECEIVED, InterestStatus.ASKED}
+    is_staff = user.has_perm("federation.handle_interests")
     return render(request, "federation/received_interest.html", {
         "interest": interest, "title": selectors.shared_item_title(interest.shared_item),
-        "is_staff": user.has_perm("federation.handle_interests"),
-        "may_introduce": interest.status == InterestStatus.RECEIVED and user.has_perm("federation.handle_interests"),
+        "is_staff": is_staff, "may_introduce": is_staff and interest.status == InterestStatus.RECEIVED,
         "may_consent": interest.status == InterestStatus.ASKED
         and user.has_perm("federation.consent_interest", interest),
         "may_decline": waiting and user.has_perm("federation.decline_interest", interest)
-        and (user.has_perm("federation.handle_interests") or interest.status == InterestStatus.ASKED),
+        and (is_staff or interest.status == InterestStatus.ASKED),
         "decline_form": DeclineForm()})
 
 

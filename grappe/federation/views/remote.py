@@ -1,9 +1,9 @@
-"""The members' pages of what partner clusters shared: the list (by kind, by cluster, by words of the title), an
-item's page with the "I am interested" form, and the interests one's organisation sent. Thin: parse, call a
+"""The members' pages of what partner clusters shared: the list (by kind, by cluster, by words of the title),
+an item's page with the "I am interested" form, and the interests one's organisation sent. Thin: parse, call a
 selector or a service, render.
 
-Members and the staff browse; only a member expresses an interest, for its organisation. An item of a suspended
-or revoked partnership, or withdrawn at its origin, is not found (404)."""
+Members and the staff browse; only a member expresses an interest, for its organisation. An item of a
+suspended or revoked partnership, or withdrawn at its origin, is not found (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,7 +48,7 @@ def _detail(request, item: RemoteItem, form: InterestForm | None = None):
         interest.answer_text = selectors.answer_text(interest)
     if may_express and interest is None and form is None:
         form = InterestForm()
-    # TODO(merge): show items.fields_for_display(item.kind, item.data) once the items' module is on this branch.
+    # TODO(merge): show items.fields_for_display(item.kind, item.data) once the items' module is here.
     fields = [(name, value) for name, value in item.data.items()
               if name not in {"name", "summary"} and isinstance(value, str | int | float) and value != ""]
     return render(request, "federation/remote_detail.html", {
@@ -68,7 +68,8 @@ def remote_interest(request, pk):
     form = InterestForm(request.POST)
     if form.is_valid():
         def work():
-            services.express(request.user, item, form.cleaned_data["message"], form.cleaned_data["give_contact"])
+            data = form.cleaned_data
+            services.express(request.user, item, data["message"], data["give_contact"])
             return reverse("federation:remote-detail", args=[item.pk])
         try:
             url = submit_once(form.cleaned_data["form_token"], work)
