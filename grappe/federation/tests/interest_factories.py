@@ -27,11 +27,13 @@ LOGISTICS = "https://logistique.example/federation/actor"
 
 @pytest.fixture(autouse=True)
 def no_delivery(monkeypatch):
-    """Delivery is the transport's (tested there): here an activity stops in the outbox, where tests read it."""
+    """Delivery is the transport's (tested there): here an activity stays in the outbox, where tests read
+    it."""
     monkeypatch.setattr(delivery, "deliver_due", lambda: 0)
 
 
-def make_named_member(organisation, email: str, first_name: str, last_name: str, org_role: str = OrgRole.MEMBER):
+def make_named_member(organisation, email: str, first_name: str, last_name: str,
+                      org_role: str = OrgRole.MEMBER):
     """A member user whose person has a real name (what travels as a contact)."""
     user = make_member(organisation, email, org_role)
     Person.objects.filter(user=user).update(first_name=first_name, last_name=last_name)
@@ -45,15 +47,17 @@ def make_partner(approved_by, name: str = "Grappe logistique", actor_url: str = 
     return Partner.objects.create(
         actor_url=actor_url, inbox_url=f"{base}/federation/inbox", name=name, status=status,
         public_key="-----BEGIN PUBLIC KEY-----\nnot used here\n-----END PUBLIC KEY-----\n",
-        fingerprint="ABCD " * 16, kinds=list(ItemKind.values) if kinds is None else kinds, approved_by=approved_by)
+        fingerprint="ABCD " * 16, kinds=list(ItemKind.values) if kinds is None else kinds,
+        approved_by=approved_by)
 
 
-def make_remote_item(partner: Partner, *, kind: str = ItemKind.OPPORTUNITY, title: str = "Entreposage frigorifique",
-                     days_ago: int = 1, **fields) -> RemoteItem:
+def make_remote_item(partner: Partner, *, kind: str = ItemKind.OPPORTUNITY,
+                     title: str = "Entreposage frigorifique", days_ago: int = 1, **fields) -> RemoteItem:
     number = RemoteItem.objects.count() + 1
     base = partner.actor_url.removesuffix("/federation/actor")
     published = timezone.now() - datetime.timedelta(days=days_ago)
-    values = {"summary": "Un entrepôt à -25 °C cherche des partenaires.", "organisation_name": "Froid Logistique",
+    values = {"summary": "Un entrepôt à -25 °C cherche des partenaires.",
+              "organisation_name": "Froid Logistique",
               "data": {"name": title, "summary": "Un entrepôt à -25 °C.", "region": "Laval"},
               "published_at": published, "updated_at": published, **fields}
     return RemoteItem.objects.create(partner=partner, object_url=f"{base}/federation/items/{kind}/{number}",
@@ -61,11 +65,13 @@ def make_remote_item(partner: Partner, *, kind: str = ItemKind.OPPORTUNITY, titl
 
 
 def share(kind: str, item, organisation, shared_by) -> SharedItem:
-    return SharedItem.objects.create(kind=kind, object_id=item.pk, organisation=organisation, shared_by=shared_by)
+    return SharedItem.objects.create(kind=kind, object_id=item.pk, organisation=organisation,
+                                     shared_by=shared_by)
 
 
-def offer(partner: Partner, shared: SharedItem | None = None, *, url: str = "", message: str = "Nous avons des camions.",
-          organisation: str = "Transports Boréal", contact: dict | None = None) -> dict:
+def offer(partner: Partner, shared: SharedItem | None = None, *, url: str = "",
+          message: str = "Nous avons des camions.", organisation: str = "Transports Boréal",
+          contact: dict | None = None) -> dict:
     """The Offer a partner's member sends about one of our shared items (or about `url`)."""
     note = {"type": "Note", "content": message, "attributedTo": organisation,
             "inReplyTo": url or protocol.object_url(shared.kind, shared.object_id)}
@@ -86,7 +92,8 @@ def _activity(partner: Partner, activity_type: str, obj, **extra) -> dict:
             "published": timezone.now().isoformat(), **extra}
 
 
-def make_received(partner: Partner, shared: SharedItem, status: str = InterestStatus.RECEIVED, **fields) -> Interest:
+def make_received(partner: Partner, shared: SharedItem, status: str = InterestStatus.RECEIVED,
+                  **fields) -> Interest:
     values = {"remote_organisation": "Transports Boréal", "message": "Nous avons des camions.",
               "remote_contact": {"name": "Luc Gagnon", "email": "luc@boreal.example"}, **fields}
     return Interest.objects.create(activity_id=_activity(partner, "Offer", {})["id"], partner=partner,
@@ -94,9 +101,9 @@ def make_received(partner: Partner, shared: SharedItem, status: str = InterestSt
 
 
 def make_sent(user, item: RemoteItem, status: str = InterestStatus.SENT, **fields) -> Interest:
-    return Interest.objects.create(activity_id=protocol.new_activity_id(), partner=item.partner, remote_item=item,
-                                   organisation=user.organisation, person=user, status=status,
-                                   message="Intéressés.", **fields)
+    return Interest.objects.create(activity_id=protocol.new_activity_id(), partner=item.partner,
+                                   remote_item=item, organisation=user.organisation, person=user,
+                                   status=status, message="Intéressés.", **fields)
 
 
 def outbox(activity_type: str) -> list[OutgoingActivity]:

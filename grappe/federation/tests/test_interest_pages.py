@@ -1,5 +1,6 @@
-"""Interests across clusters, through the pages: a member says it is interested (and what travels is said before
-it does), the staff introduce or decline, the item's organisation consents, and the answer comes back."""
+"""Interests across clusters, through the pages: a member says it is interested (and what travels is said
+before it does), the staff introduce or decline, the item's organisation consents, and the answer comes back.
+"""
 
 import uuid
 
@@ -32,7 +33,8 @@ def cluster(db):
     partner = make_partner(staff)
     item = make_remote_item(partner)
     skill = Capability.objects.create(code="m", label_fr="Usinage", label_en="Machining")
-    shared = share(ItemKind.AVAILABILITY, make_availability(organisation, admin, [skill]), organisation, admin)
+    availability = make_availability(organisation, admin, [skill])
+    shared = share(ItemKind.AVAILABILITY, availability, organisation, admin)
     return type("Cluster", (), dict(staff=staff, organisation=organisation, admin=admin, member=member,
                                     partner=partner, item=item, shared=shared))
 
@@ -84,7 +86,8 @@ def test_sending_an_interest_with_the_contact_and_clicking_twice(client, cluster
 def test_an_empty_message_is_refused_beside_the_form(client, cluster):
     client.force_login(cluster.member)
 
-    response = client.post(reverse("federation:remote-interest", args=[cluster.item.pk]), interest_data(message=""))
+    url = reverse("federation:remote-interest", args=[cluster.item.pk])
+    response = client.post(url, interest_data(message=""))
 
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not Interest.objects.exists()
@@ -127,7 +130,8 @@ def test_the_staff_introduce_then_the_owner_consents(client, cluster):
     interest.refresh_from_db()
     assert interest.status == InterestStatus.INTRODUCED
     [accept] = outbox("Accept")
-    assert accept.payload["result"]["grappe:contact"] == {"name": "Julie Tremblay", "email": "admin@alpha.test"}
+    contact = {"name": "Julie Tremblay", "email": "admin@alpha.test"}
+    assert accept.payload["result"]["grappe:contact"] == contact
     assert "déjà reçu une réponse" in client.get(page_url).content.decode()
 
 

@@ -1,5 +1,5 @@
-"""Interests across clusters, from the services: what travels (the Offer, the Accept, the Reject, read from the
-outbox), what is stored, who is told and what the audit trail says, on both sides of the exchange."""
+"""Interests across clusters, from the services: what travels (the Offer, the Accept, the Reject, read from
+the outbox), what is stored, who is told and what the audit trail says, on both sides of the exchange."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,7 +108,8 @@ def test_the_staff_and_an_empty_message_send_no_interest(cluster):
 
 def test_an_offer_about_one_of_our_shared_items_waits_for_the_staff_who_are_told(
         cluster, django_capture_on_commit_callbacks):
-    activity = offer(cluster.partner, cluster.shared, contact={"name": "Luc Gagnon", "email": "luc@boreal.example"})
+    contact = {"name": "Luc Gagnon", "email": "luc@boreal.example"}
+    activity = offer(cluster.partner, cluster.shared, contact=contact)
     with django_capture_on_commit_callbacks(execute=True):
         assert inbox.receive(cluster.partner, activity) is True
 
@@ -116,11 +117,12 @@ def test_an_offer_about_one_of_our_shared_items_waits_for_the_staff_who_are_told
     assert (interest.status, interest.partner, interest.shared_item) == (
         InterestStatus.RECEIVED, cluster.partner, cluster.shared)
     assert interest.activity_id == activity["id"] and interest.remote_item is None
-    assert interest.remote_organisation == "Transports Boréal" and interest.message == "Nous avons des camions."
+    assert interest.remote_organisation == "Transports Boréal"
+    assert interest.message == "Nous avons des camions."
     assert interest.remote_contact == {"name": "Luc Gagnon", "email": "luc@boreal.example"}
     assert entries("interest.received") == [(None, str(interest.pk))]
     [notice] = told(cluster.staff, "federation.interest_received")
-    assert notice.params["title"] == "Deux machinistes CNC" and notice.params["partner"] == "Grappe logistique"
+    assert (notice.params["title"], notice.params["partner"]) == ("Deux machinistes CNC", "Grappe logistique")
     assert not told(cluster.admin, "federation.interest_received")
 
 
@@ -133,7 +135,8 @@ def test_an_offer_delivered_twice_is_one_interest(cluster):
 
 
 def test_a_contact_that_is_no_email_is_not_kept(cluster):
-    inbox.receive(cluster.partner, offer(cluster.partner, cluster.shared, contact={"name": "X", "email": "nope"}))
+    activity = offer(cluster.partner, cluster.shared, contact={"name": "X", "email": "nope"})
+    inbox.receive(cluster.partner, activity)
 
     assert Interest.objects.get().remote_contact == {}
 
@@ -154,7 +157,7 @@ def test_an_offer_about_anything_we_do_not_share_with_that_partner_is_refused(cl
 
     inbox.receive(cluster.partner, activity)
 
-    assert not Interest.objects.exists() and not AuditEntry.objects.filter(action="interest.received").exists()
+    assert not Interest.objects.exists() and not entries("interest.received")
     [refusal] = outbox("Reject")
     assert refusal.partner == cluster.partner and refusal.payload["object"] == activity["id"]
     assert refusal.payload["contentMap"]["fr"] and refusal.payload["contentMap"]["en"]
@@ -162,7 +165,8 @@ def test_an_offer_about_anything_we_do_not_share_with_that_partner_is_refused(cl
 
 # Answering it --------------------------------------------------------------------------------------------
 
-def test_introducing_asks_the_items_administrators_and_sends_nothing_yet(cluster, django_capture_on_commit_callbacks):
+def test_introducing_asks_the_items_administrators_and_sends_nothing_yet(
+        cluster, django_capture_on_commit_callbacks):
     interest = make_received(cluster.partner, cluster.shared)
     with django_capture_on_commit_callbacks(execute=True):
         interests.introduce(cluster.staff, interest)
@@ -202,7 +206,8 @@ def test_an_event_has_no_owner_to_ask_the_staff_introduce_at_once(cluster):
     interest.refresh_from_db()
     assert interest.status == InterestStatus.INTRODUCED
     [accept] = outbox("Accept")
-    assert accept.payload["result"]["grappe:contact"] == {"name": "Nadia Bouchard", "email": "staff@grappe.test"}
+    contact = {"name": "Nadia Bouchard", "email": "staff@grappe.test"}
+    assert accept.payload["result"]["grappe:contact"] == contact
     assert entries("interest.introduced") == [(cluster.staff.pk, str(interest.pk))]
 
 

@@ -87,7 +87,8 @@ def test_the_list_marks_each_item_with_its_cluster_and_filters(client, partners,
 
     page = client.get(reverse("federation:remote-list"), {"partner": ai.pk}).content.decode()
     assert "Deux analystes de données" in page and "Entrepôt frigorifique" not in page
-    page = client.get(reverse("federation:remote-list"), {"kind": "opportunity", "q": "frigo"}).content.decode()
+    filters = {"kind": "opportunity", "q": "frigo"}
+    page = client.get(reverse("federation:remote-list"), filters).content.decode()
     assert "Entrepôt frigorifique" in page and "Deux analystes" not in page
 
 
@@ -102,7 +103,7 @@ def test_an_item_of_a_suspended_partnership_is_not_found(client, partners, membe
     assert "Entreposage" not in client.get(reverse("federation:remote-list")).content.decode()
 
 
-# The parts in lower apps' pages ------------------------------------------------------------------------------
+# The parts in lower apps' pages -----------------------------------------------------------------------
 
 SLOT_PAGES = [
     ("members:directory", ItemKind.PROFILE, "1 profil de compétences"),
@@ -126,10 +127,11 @@ def test_a_page_shows_what_partner_clusters_shared_of_its_kind(client, partners,
 
 
 @pytest.mark.parametrize(("url", "kind", "said"), SLOT_PAGES)
-def test_nothing_is_shown_when_there_is_nothing_or_to_whoever_may_not_browse(client, partners, member, url, kind,
-                                                                             said):
+def test_nothing_is_shown_when_there_is_nothing_or_to_whoever_may_not_browse(
+        client, partners, member, url, kind, said):
     _staff, logistics, _ai = partners
-    make_remote_item(logistics, kind=ItemKind.EVENT if kind == ItemKind.DECLARED_NEED else ItemKind.OPPORTUNITY)
+    unrelated = ItemKind.EVENT if kind == ItemKind.DECLARED_NEED else ItemKind.OPPORTUNITY
+    make_remote_item(logistics, kind=unrelated)
     client.force_login(member)
     assert "from-partner-clusters" not in client.get(reverse(url)).content.decode()
 
