@@ -7,7 +7,8 @@ a suspended or revoked partnership hides all of it at once, without deleting any
 again)."""
 
 from django.apps import apps
-from django.db.models import Case, Count, F, QuerySet, When
+from django.db.models import Case, Count, F, QuerySet, When, Window
+from django.db.models.functions import RowNumber
 
 from grappe.members.models import Organisation, in_language
 
@@ -33,6 +34,19 @@ def counts_by_kind(partner: Partner | int | None = None, query: str | None = Non
     counted = dict(visible_remote_items(partner=partner, query=query).order_by()
                    .values_list("kind").annotate(n=Count("pk")))
     return {kind: counted.get(kind, 0) for kind in ItemKind.values}
+
+
+def newest_by_kind(kinds, shown: int) -> dict[str, tuple[int, list[RemoteItem]]]:
+    """{kind: (how many visible items of that kind, the `shown` newest)} for the kinds that have any, in one
+    query (the parts in the directory, Partnering, events and labour sharing run it on every visit)."""
+    newest = visible_remote_items().filter(kind__in=kinds).annotate(
+        kind_total=Window(Count("pk"), partition_by=F("kind")),
+        rank=Window(RowNumber(), partition_by=F("kind"),
+                    order_by=[F("published_at").desc(nulls_last=True), F("pk").desc()])).filter(rank__lte=shown)
+    found: dict[str, tuple[int, list[RemoteItem]]] = {}
+    for item in newest:
+        found.setdefault(item.kind, (item.kind_total, []))[1].append(item)
+    return found
 
 
 def partners_with_items() -> QuerySet[Partner]:

@@ -39,13 +39,9 @@ def part(kinds: tuple[str, ...]):
     def render(request) -> str:
         if not request.user.has_perm("federation.browse"):
             return ""
-        groups = []
-        for kind in kinds:
-            items = selectors.visible_remote_items(kind=kind)
-            count = items.count()
-            if count:
-                groups.append({"kind": kind, "text": count_text(kind, count), "items": list(items[:SHOWN]),
-                               "url": f"{reverse('federation:remote-list')}?kind={kind}"})
+        found = selectors.newest_by_kind(kinds, SHOWN)
+        groups = [{"kind": kind, "text": count_text(kind, found[kind][0]), "items": found[kind][1],
+                   "url": f"{reverse('federation:remote-list')}?kind={kind}"} for kind in kinds if kind in found]
         if not groups:
             return ""
         return render_to_string("federation/_slot.html", {"groups": groups}, request=request)

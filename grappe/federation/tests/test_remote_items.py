@@ -151,3 +151,18 @@ def test_the_menu_leads_members_and_staff_to_other_clusters(client, partners, me
         page = client.get(reverse("labour:board")).content.decode()
         assert f'href="{reverse("federation:remote-list")}"' in page and "Autres grappes" in page
     assert f'href="{reverse("federation:received-interests")}"' in page
+
+
+def test_a_part_lists_the_newest_few_and_counts_them_all_in_one_query(partners, django_assert_num_queries):
+    _staff, logistics, ai = partners
+    for days in range(1, 6):
+        make_remote_item(logistics if days % 2 else ai, kind=ItemKind.AVAILABILITY, title=f"Il y a {days} jours",
+                         days_ago=days)
+    make_remote_item(logistics, kind=ItemKind.DECLARED_NEED, title="Un besoin")
+
+    with django_assert_num_queries(1):
+        found = selectors.newest_by_kind([ItemKind.AVAILABILITY, ItemKind.DECLARED_NEED, ItemKind.EVENT], 3)
+
+    total, newest = found[ItemKind.AVAILABILITY]
+    assert total == 5 and titles(newest) == ["Il y a 1 jours", "Il y a 2 jours", "Il y a 3 jours"]
+    assert found[ItemKind.DECLARED_NEED][0] == 1 and ItemKind.EVENT not in found
