@@ -4,7 +4,7 @@ Partnering, events and labour sharing."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grappe.conftest import make_member, make_organisation, make_staff
 from grappe.federation import selectors
@@ -166,3 +166,13 @@ def test_a_part_lists_the_newest_few_and_counts_them_all_in_one_query(partners, 
     total, newest = found[ItemKind.AVAILABILITY]
     assert total == 5 and titles(newest) == ["Il y a 1 jours", "Il y a 2 jours", "Il y a 3 jours"]
     assert found[ItemKind.DECLARED_NEED][0] == 1 and ItemKind.EVENT not in found
+
+
+def test_the_list_reads_in_english_too(client, partners, member):
+    _staff, logistics, _ai = partners
+    make_remote_item(logistics, kind=ItemKind.EVENT, title="Salon du transport")
+    client.force_login(member)
+    with translation.override("en"):
+        page = client.get(reverse("federation:remote-list")).content.decode()
+
+    assert "From partner clusters" in page and "from Grappe logistique" in page and "Public events" in page
