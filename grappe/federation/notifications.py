@@ -33,6 +33,11 @@ def _no_longer_asked(p: dict) -> str:
 KINDS = {
     "federation.interest_received": Kind(_received),
     "federation.interest_asked": Kind(_asked, lapsed=_no_longer_asked),
+    "federation.interest_agreed": Kind(lambda p: _(
+        "%(owner)s agreed to be introduced to %(organisation)s (%(partner)s) about “%(title)s”: its contact "
+        "is sent.") % p),
+    "federation.interest_refused": Kind(lambda p: _(
+        "%(owner)s declined to be introduced to %(organisation)s (%(partner)s) about “%(title)s”.") % p),
     "federation.interest_introduced": Kind(lambda p: _(
         "%(partner)s made the introduction you asked for about “%(title)s”: see the contact.") % p),
     "federation.interest_declined": Kind(lambda p: _(

@@ -180,7 +180,9 @@ def consent(user, interest: Interest) -> Interest:
     with transaction.atomic():
         interest = _locked(interest)
         _waiting(interest, {InterestStatus.ASKED})
-        return _introduce(user, interest, _own_contact(user))
+        _introduce(user, interest, _own_contact(user))
+        _tell_staff(interest, "federation.interest_agreed")
+    return interest
 
 
 def decline(user, interest: Interest, reason: str = "") -> Interest:
@@ -202,6 +204,8 @@ def decline(user, interest: Interest, reason: str = "") -> Interest:
         audit.record(user, "interest.declined", interest,
                      target_label=selectors.shared_item_title(interest.shared_item),
                      before={"status": before}, after={"status": interest.status, "reason": reason})
+        if not user.is_cluster_staff:
+            _tell_staff(interest, "federation.interest_refused")
     return interest
 
 
@@ -220,6 +224,14 @@ def _introduce(user, interest: Interest, contact: dict) -> Interest:
     audit.record(user, "interest.introduced", interest, target_label=title, before={"status": before},
                  after={"status": interest.status, "contact": contact})
     return interest
+
+
+def _tell_staff(interest: Interest, kind: str) -> None:
+    """The staff who asked the item's organisation hear its answer."""
+    params = {**_params(interest, selectors.shared_item_title(interest.shared_item)),
+              "owner": interest.shared_item.organisation.display_name if interest.shared_item else ""}
+    notify.on_commit(notify.send, staff_users(), kind, params,
+                     reverse("federation:received-interest", args=[interest.pk]))
 
 
 def _decided(interest: Interest, user) -> None:

@@ -180,10 +180,11 @@ def test_introducing_asks_the_items_administrators_and_sends_nothing_yet(
     assert not outbox("Accept")
 
 
-def test_consent_sends_the_administrators_contact_in_an_accept(cluster):
+def test_consent_sends_the_administrators_contact_in_an_accept(cluster, django_capture_on_commit_callbacks):
     interest = make_received(cluster.partner, cluster.shared, status=InterestStatus.ASKED)
 
-    interests.consent(cluster.admin, interest)
+    with django_capture_on_commit_callbacks(execute=True):
+        interests.consent(cluster.admin, interest)
 
     interest.refresh_from_db()
     assert interest.status == InterestStatus.INTRODUCED and interest.decided_by == cluster.admin
@@ -194,6 +195,8 @@ def test_consent_sends_the_administrators_contact_in_an_accept(cluster):
     assert "admin@alpha.test" in accept.payload["result"]["contentMap"]["fr"]
     assert "Deux machinistes CNC" in accept.payload["result"]["contentMap"]["en"]
     assert entries("interest.introduced") == [(cluster.admin.pk, str(interest.pk))]
+    [notice] = told(cluster.staff, "federation.interest_agreed")
+    assert notice.params["owner"] == "Alpha Usinage"
 
 
 def test_an_event_has_no_owner_to_ask_the_staff_introduce_at_once(cluster):
@@ -236,19 +239,22 @@ def test_declining_sends_a_reject_with_the_reason(cluster):
     assert entries("interest.declined") == [(cluster.staff.pk, str(interest.pk))]
 
 
-def test_the_owner_declines_once_asked_and_an_answered_interest_is_not_answered_again(cluster):
+def test_the_owner_declines_once_asked_and_an_answered_interest_is_not_answered_again(
+        cluster, django_capture_on_commit_callbacks):
     waiting = make_received(cluster.partner, cluster.shared)
     with pytest.raises(PermissionDenied):
         interests.decline(cluster.admin, waiting)
     asked = make_received(cluster.partner, cluster.shared, status=InterestStatus.ASKED)
 
-    interests.decline(cluster.admin, asked)
+    with django_capture_on_commit_callbacks(execute=True):
+        interests.decline(cluster.admin, asked)
 
     with pytest.raises(Conflict):
         interests.decline(cluster.staff, asked)
     with pytest.raises(Conflict):
         interests.introduce(cluster.staff, asked)
     assert len(outbox("Reject")) == 1 and len(entries("interest.declined")) == 1
+    assert told(cluster.staff, "federation.interest_refused")
 
 
 def test_nothing_is_answered_to_a_partner_suspended_since(cluster):
