@@ -23,3 +23,20 @@ class FederationConfig(AppConfig):
             "interest.introduced": _("Introduction made across clusters"),
             "interest.declined": _("Interest across clusters declined"),
         })
+        # Interests across clusters (services/interests.py): the activities they travel as, what people
+        # are told, and the parts that show partner clusters' items in the directory, Partnering, events
+        # and labour sharing.
+        from grappe.core import notify
+
+        from . import slots
+        from .notifications import KINDS
+        from .services import inbox, interests
+
+        audit.register_actions({
+            "interest.asked": _("Member asked to consent to an introduction across clusters"),
+        })
+        inbox.register("Offer", interests.on_offer)
+        inbox.register("Accept", interests.on_accept)
+        inbox.register("Reject", interests.on_reject)
+        notify.register_kinds(KINDS)
+        slots.register_parts()

@@ -29,3 +29,23 @@ rules.add_perm("federation.share_events", is_cluster_staff)
 rules.add_perm("federation.express_interest", is_member_user)
 rules.add_perm("federation.view_interest", interested_organisation | is_cluster_staff)
 rules.add_perm("federation.handle_interests", is_cluster_staff)
+
+
+# Interests received from partner clusters' members (services/interests.py): the staff handle them; once the
+# staff asked, the administrators of the organisation whose item it is consent to the introduction or decline.
+from .models import InterestStatus  # noqa: E402 — appended with its block, so that merges stay easy
+
+
+@rules.predicate
+def asked_about_own_item(user, interest) -> bool:
+    """The interest is in an item of an organisation this user administers, and the staff already asked it (an
+    interest waiting for the staff is theirs alone)."""
+    return bool(interest is not None and interest.remote_item_id is None
+                and interest.status != InterestStatus.RECEIVED
+                and administers_item_owner(user, interest.shared_item))
+
+
+rules.add_perm("federation.view_received_interest",
+               is_cluster_staff | (is_member_user & asked_about_own_item))
+rules.add_perm("federation.consent_interest", is_member_user & asked_about_own_item)
+rules.add_perm("federation.decline_interest", is_cluster_staff | (is_member_user & asked_about_own_item))

@@ -4,3 +4,19 @@ from django.urls import path
 
 app_name = "federation"
 urlpatterns: list = []
+
+# What partner clusters shared, and interests across clusters (views/remote.py, views/interests.py).
+from ..views import interests as interest_views  # noqa: E402 — appended with its block, so that merges stay easy
+from ..views import remote as remote_views  # noqa: E402
+
+urlpatterns += [
+    path("", remote_views.remote_list, name="remote-list"),
+    path("items/<int:pk>/", remote_views.remote_detail, name="remote-detail"),
+    path("items/<int:pk>/interest/", remote_views.remote_interest, name="remote-interest"),
+    path("interests/sent/", remote_views.sent_interests, name="sent-interests"),
+    path("interests/received/", interest_views.received_list, name="received-interests"),
+    path("interests/received/<int:pk>/", interest_views.received_detail, name="received-interest"),
+    path("interests/received/<int:pk>/introduce/", interest_views.introduce, name="interest-introduce"),
+    path("interests/received/<int:pk>/consent/", interest_views.consent, name="interest-consent"),
+    path("interests/received/<int:pk>/decline/", interest_views.decline, name="interest-decline"),
+]

@@ -57,9 +57,9 @@ def test_a_member_shares_the_public_listing_but_keeps_their_own_frame(client, al
     client.force_login(org_user)
     Organisation.objects.filter(pk=alpha.pk).update(legal_name="Renamed Behind The Services' Back")
 
-    # The member's own: session, account (with its person and organisation), unread notifications; and the
-    # version.
-    with django_assert_max_num_queries(4):
+    # The member's own: session, account (with its person and organisation), unread notifications, what
+    # partner clusters shared (cooperation's part under the directory); and the version.
+    with django_assert_max_num_queries(5):
         html = visit(client)
 
     assert "Alpha Usinage" in html and "Renamed" not in html
