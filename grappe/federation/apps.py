@@ -23,3 +23,9 @@ class FederationConfig(AppConfig):
             "interest.introduced": _("Introduction made across clusters"),
             "interest.declined": _("Interest across clusters declined"),
         })
+
+        # Shared items: changes at the origin reach partners; partners' items reach our inbox.
+        from .services import received, sharing
+
+        sharing.connect()
+        received.register()
