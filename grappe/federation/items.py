@@ -26,11 +26,11 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from grappe.core.links import absolute_url
 from grappe.events.models import Audience, Event, Phase
-from grappe.labour.models import Availability, Clearance, WorkMode
+from grappe.labour.models import Availability, Clearance, PostStatus, WorkMode
 from grappe.labour.selectors import is_on_board
 from grappe.listening.selectors.briefs import EMAIL, PHONE, REMOVED
 from grappe.members.models import (
@@ -145,6 +145,43 @@ def _profile_refusal(organisation) -> str:
 _REFUSALS = {ItemKind.OPPORTUNITY: _opportunity_refusal, ItemKind.DECLARED_NEED: _need_refusal,
              ItemKind.AVAILABILITY: _availability_refusal, ItemKind.EVENT: _event_refusal,
              ItemKind.PROFILE: _profile_refusal}
+
+
+def organisation_candidates(organisation: Organisation) -> list[tuple[str, Model]]:
+    """What an organisation's administrator may choose to share: its opportunities not closed, its declared needs
+    still active, its availabilities on the board, and its capability profile."""
+    found = [(ItemKind.OPPORTUNITY, pk) for pk in Opportunity.objects.filter(initiator=organisation).exclude(
+        status=OpportunityStatus.CLOSED).order_by("-created_at").values_list("pk", flat=True)]
+    found += [(ItemKind.DECLARED_NEED, pk) for pk in DeclaredNeed.objects.filter(
+        organisation=organisation, is_active=True).order_by("-created_at").values_list("pk", flat=True)]
+    found += [(ItemKind.AVAILABILITY, pk) for pk in Availability.objects.filter(
+        organisation=organisation, status=PostStatus.OPEN, end__gte=timezone.localdate()).order_by(
+        "start").values_list("pk", flat=True)]
+    found.append((ItemKind.PROFILE, organisation.pk))
+    return [(kind, load(kind, pk)) for kind, pk in found]
+
+
+def event_candidates() -> list[tuple[str, Model]]:
+    """The cluster's events the staff may choose to share: every one not over (those that may not travel yet
+    say why)."""
+    pks = Event.objects.exclude(phase=Phase.FINISHED).order_by("registration_opens").values_list("pk", flat=True)
+    return [(ItemKind.EVENT, load(ItemKind.EVENT, pk)) for pk in pks]
+
+
+# What never travels of each kind, said beside the preview of what does.
+NEVER_SENT = {
+    ItemKind.OPPORTUNITY: gettext_lazy(
+        "Never sent: your contacts and people, the budget, the introductions, and anything the cluster keeps "
+        "private."),
+    ItemKind.DECLARED_NEED: gettext_lazy("Never sent: your contacts and people."),
+    ItemKind.AVAILABILITY: gettext_lazy(
+        "Never sent: your contacts and people, the employees who would be lent, the loans and their agreements."),
+    ItemKind.EVENT: gettext_lazy(
+        "Never sent: the participants, their registrations and meetings, and the staff's contacts."),
+    ItemKind.PROFILE: gettext_lazy(
+        "Never sent: your address, emails and phone numbers, your people, your certificates' numbers and the "
+        "evidence of your capabilities."),
+}
 
 
 # What travels -------------------------------------------------------------------------------------------------
@@ -384,20 +421,25 @@ _FORMATS = {"grappe:period": _period, "grappe:rate": _rate, "grappe:sessions": _
             "grappe:registrationCloses": _day}
 
 # Each kind's fields, in the order a reader sees them.
+_REGION = ("grappe:region", gettext_lazy("Region"))
 _KIND_FIELDS = {
-    ItemKind.OPPORTUNITY: (("grappe:opportunityKind", _l("Kind")), ("grappe:region", _l("Region")),
-                           ("grappe:deadline", _l("Deadline")), ("grappe:capabilities", _l("Competencies needed")),
-                           ("grappe:certifications", _l("Certifications required"))),
-    ItemKind.DECLARED_NEED: (("grappe:needKind", _l("Kind")), ("grappe:capabilities", _l("Competency")),
-                             ("grappe:certifications", _l("Certification"))),
-    ItemKind.AVAILABILITY: (("grappe:skills", _l("Skills")), ("grappe:people", _l("Number of people")),
-                            ("grappe:period", _l("Period")), ("grappe:region", _l("Region")),
-                            ("grappe:mode", _l("On site or remote")), ("grappe:rate", _l("Rate")),
-                            ("grappe:clearance", _l("Security clearance")),
-                            ("grappe:controlledGoods", _l("Controlled Goods Program registration"))),
-    ItemKind.EVENT: (("grappe:sessions", _l("Dates")), ("location", _l("Venue")),
-                     ("grappe:registrationCloses", _l("Registration closes")), ("grappe:phase", _l("Phase"))),
-    ItemKind.PROFILE: (("grappe:organisationKind", _l("Type")), ("grappe:sizeBand", _l("Size")),
-                       ("grappe:region", _l("Region")), ("grappe:capabilities", _l("Capabilities")),
-                       ("grappe:certifications", _l("Certifications"))),
+    ItemKind.OPPORTUNITY: (
+        ("grappe:opportunityKind", gettext_lazy("Kind")), _REGION, ("grappe:deadline", gettext_lazy("Deadline")),
+        ("grappe:capabilities", gettext_lazy("Competencies needed")),
+        ("grappe:certifications", gettext_lazy("Certifications required"))),
+    ItemKind.DECLARED_NEED: (
+        ("grappe:needKind", gettext_lazy("Kind")), ("grappe:capabilities", gettext_lazy("Competency")),
+        ("grappe:certifications", gettext_lazy("Certification"))),
+    ItemKind.AVAILABILITY: (
+        ("grappe:skills", gettext_lazy("Skills")), ("grappe:people", gettext_lazy("Number of people")),
+        ("grappe:period", gettext_lazy("Period")), _REGION, ("grappe:mode", gettext_lazy("On site or remote")),
+        ("grappe:rate", gettext_lazy("Rate")), ("grappe:clearance", gettext_lazy("Security clearance")),
+        ("grappe:controlledGoods", gettext_lazy("Controlled Goods Program registration"))),
+    ItemKind.EVENT: (
+        ("grappe:sessions", gettext_lazy("Dates")), ("location", gettext_lazy("Venue")),
+        ("grappe:registrationCloses", gettext_lazy("Registration closes")), ("grappe:phase", gettext_lazy("Phase"))),
+    ItemKind.PROFILE: (
+        ("grappe:organisationKind", gettext_lazy("Type")), ("grappe:sizeBand", gettext_lazy("Size")), _REGION,
+        ("grappe:capabilities", gettext_lazy("Capabilities")),
+        ("grappe:certifications", gettext_lazy("Certifications"))),
 }
