@@ -24,7 +24,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,12 +77,29 @@ class Shareable(NamedTuple):
         return self.ok
 
 
-def load(kind: str, pk) -> Model | None:
-    """The local item of this kind and key, with what `to_object` reads; None when there is none."""
+def load(kind: str, object_id) -> Model | None:
+    """The local item of this kind, by its key or its object's id (`protocol.object_url`, as a partner names it),
+    with what `to_object` reads; None when there is none."""
     if kind not in MODELS:
         return None
+    if isinstance(object_id, str) and "/" in object_id:
+        found = parse_object_url(object_id)
+        if found is None or found[0] != kind:
+            return None
+        object_id = found[1]
     joined, prefetched = RELATED[kind]
-    return MODELS[kind].objects.select_related(*joined).prefetch_related(*prefetched).filter(pk=pk).first()
+    return MODELS[kind].objects.select_related(*joined).prefetch_related(*prefetched).filter(pk=object_id).first()
+
+
+def parse_object_url(url: str) -> tuple[str, int] | None:
+    """The (kind, key) of one of our items' ids, None for any other address."""
+    prefix = protocol.object_url("kind", 0).rsplit("/", 2)[0]  # …/federation/items
+    if not isinstance(url, str) or not url.startswith(prefix + "/"):
+        return None
+    kind, _slash, pk = url[len(prefix) + 1:].partition("/")
+    if kind not in MODELS or not pk.isdigit():
+        return None
+    return kind, int(pk)
 
 
 def organisation_of(kind: str, item) -> Organisation | None:
@@ -167,6 +184,13 @@ def event_candidates() -> list[tuple[str, Model]]:
     pks = Event.objects.exclude(phase=Phase.FINISHED).order_by("registration_opens").values_list("pk", flat=True)
     return [(ItemKind.EVENT, load(ItemKind.EVENT, pk)) for pk in pks]
 
+
+# One item of each kind, as the share page names it.
+KIND_NAMES = {
+    ItemKind.OPPORTUNITY: gettext_lazy("Opportunity"), ItemKind.DECLARED_NEED: gettext_lazy("Declared need"),
+    ItemKind.AVAILABILITY: gettext_lazy("Staff availability"), ItemKind.EVENT: gettext_lazy("Public event"),
+    ItemKind.PROFILE: gettext_lazy("Capability profile"),
+}
 
 # What never travels of each kind, said beside the preview of what does.
 NEVER_SENT = {
@@ -349,8 +373,8 @@ def fields_for_display(kind: str, data: dict) -> list[tuple[str, str]]:
     """The object's fields as labelled lines in the reader's language: the share page's preview of what will be
     sent, and a partner's item as our members read it. `data` may come from another instance: every field is
     optional and read as text."""
-    lines = [(_("Title"), _text(_localised(data, "name"))),
-             (_("From"), _text(data.get("attributedTo")))]
+    lines = [(_("Title"), title_of(data)),
+             (_("Organisation"), _text(data.get("attributedTo")))]
     for key, label in _KIND_FIELDS.get(kind, ()):
         value = data.get(key)
         if value not in (None, "", [], {}):
@@ -359,6 +383,11 @@ def fields_for_display(kind: str, data: dict) -> list[tuple[str, str]]:
     if data.get("url"):
         lines.append((_("Public page"), _text(data["url"])))
     return [(label, value) for label, value in lines if value]
+
+
+def title_of(data: dict) -> str:
+    """The object's name in the reader's language (a declared need's is written in both)."""
+    return _text(_localised(data, "name"))
 
 
 def _localised(data: dict, key: str) -> str:
@@ -392,7 +421,7 @@ def _label(value) -> str:
 def _period(value) -> str:
     if not isinstance(value, dict):
         return ""
-    return _("from %(start)s to %(end)s") % {"start": _text(value.get("start")), "end": _text(value.get("end"))}
+    return _("from %(start)s to %(end)s") % {"start": _day(value.get("start")), "end": _day(value.get("end"))}
 
 
 def _rate(value) -> str:
@@ -405,7 +434,7 @@ def _rate(value) -> str:
 def _sessions(value) -> str:
     if not isinstance(value, list):
         return ""
-    return "; ".join(f"{_text(s.get('date'))} {_text(s.get('starts'))}–{_text(s.get('ends'))}"
+    return "; ".join(f"{_day(s.get('date'))} {_text(s.get('starts'))}–{_text(s.get('ends'))}"
                      for s in value if isinstance(s, dict))
 
 
@@ -414,10 +443,17 @@ def _place(value) -> str:
 
 
 def _day(value) -> str:
-    return value[:10] if isinstance(value, str) else ""
+    """A date (or the day of a moment) as the reader's language writes it; what is not one, as it came."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        day = datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return formats.date_format(day, "DATE_FORMAT")
 
 
-_FORMATS = {"grappe:period": _period, "grappe:rate": _rate, "grappe:sessions": _sessions, "location": _place,
+_FORMATS = {"grappe:deadline": _day, "grappe:period": _period, "grappe:rate": _rate, "grappe:sessions": _sessions, "location": _place,
             "grappe:registrationCloses": _day}
 
 # Each kind's fields, in the order a reader sees them.

@@ -6,7 +6,7 @@ import datetime
 import json
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from grappe.conftest import make_member, make_staff
 from grappe.events.models import Audience, Phase
@@ -166,6 +166,16 @@ def test_load_answers_none_for_an_unknown_item_or_kind(db):
     assert items.load("spaceship", 1) is None
 
 
+def test_load_finds_an_item_by_the_id_a_partner_names_it_by(every_kind):
+    opportunity = every_kind[ItemKind.OPPORTUNITY]
+    url = protocol.object_url(ItemKind.OPPORTUNITY, opportunity.pk)
+    assert items.parse_object_url(url) == (ItemKind.OPPORTUNITY, opportunity.pk)
+    assert items.load(ItemKind.OPPORTUNITY, url) == opportunity
+    assert items.load(ItemKind.DECLARED_NEED, url) is None  # not that kind
+    assert items.parse_object_url("https://elsewhere.example/federation/items/opportunity/1") is None
+    assert items.parse_object_url(url + "x") is None
+
+
 # What a reader sees ---------------------------------------------------------------------------------------------
 
 def test_the_preview_reads_the_object_in_the_readers_language(every_kind):
@@ -177,8 +187,11 @@ def test_the_preview_reads_the_object_in_the_readers_language(every_kind):
     assert french["Compétences"] == "Usinage 5 axes"
     assert english["Skills"] == "5-axis machining"
     assert english["Number of people"] == "2"
-    assert english["From"] == "Alpha Usinage"
+    assert english["Organisation"] == "Alpha Usinage"
     assert "62.50 CAD" in english["Rate"]
+    availability = every_kind[ItemKind.AVAILABILITY]
+    with translation.override("en"):
+        assert english["Period"] == f"from {formats.date_format(availability.start)} to {formats.date_format(availability.end)}"
 
 
 def test_the_display_of_a_partners_odd_object_shows_what_it_can(db):

@@ -78,10 +78,12 @@ def _own_item(user, kind: str, pk: int):
 
 def _card(kind: str, item, shared: bool, recipients: list[str]) -> dict:
     shareable = items.is_shareable(kind, item)
+    sent = items.to_object(kind, item)
     return {
-        "kind": kind, "kind_label": ItemKind(kind).label, "item": item, "anchor": f"{kind}-{item.pk}",
+        "kind": kind, "kind_label": items.KIND_NAMES[kind], "item": item, "anchor": f"{kind}-{item.pk}",
+        "title": items.title_of(sent),
         "shareable": shareable, "shared": shared, "recipients": recipients,
-        "preview": items.fields_for_display(kind, items.to_object(kind, item)) if shareable else [],
+        "preview": items.fields_for_display(kind, sent) if shareable else [],
         "never_sent": items.NEVER_SENT[kind],
         "form": ShareForm(initial={"shared": shared}, prefix_id=f"{kind}-{item.pk}"),
     }
