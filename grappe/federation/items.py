@@ -54,6 +54,8 @@ from . import protocol
 from .models import ItemKind
 
 SUMMARY_LENGTH = 300
+# A partner keeps texts of up to 20,000 characters (services/received.py): ours stay well below.
+CONTENT_LENGTH = 10_000
 # Events that guests may find (announced, not over): what a partner cluster's members may be told of.
 ANNOUNCED_PHASES = (Phase.REGISTRATION, Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED)
 MODELS = {ItemKind.OPPORTUNITY: Opportunity, ItemKind.DECLARED_NEED: DeclaredNeed,
@@ -349,22 +351,28 @@ def _page_url(path: str) -> str:
 
 
 def _summary(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1].rstrip() + "…"
+    return _cut(" ".join(text.split()), SUMMARY_LENGTH)
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 def _public_text(text: str, organisation: Organisation | None) -> str:
-    """The free text without what could reach a person: emails, phone numbers, the organisation's people's names."""
+    """The free text without what could reach a person (emails, phone numbers, the names of the organisation's
+    people: a full name whatever its case, a last name alone when capitalised, so that "Petit" goes and "un petit
+    lot" stays), cut to CONTENT_LENGTH."""
     text = EMAIL.sub(REMOVED, text or "")
     text = PHONE.sub(lambda m: REMOVED if sum(ch.isdigit() for ch in m.group(0)) >= 9 else m.group(0), text)
     if organisation is not None:
-        names = {name for person in Person.objects.filter(organisation=organisation).only("first_name", "last_name")
-                 for name in (f"{person.first_name} {person.last_name}", person.last_name) if len(name.strip()) > 2}
-        if names:
-            ordered = sorted(names, key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", re.IGNORECASE)
-            text = pattern.sub(REMOVED, text)
-    return text.strip()
+        people = Person.objects.filter(organisation=organisation).values_list("first_name", "last_name")
+        full_names = {f"{first} {last}".strip() for first, last in people}
+        last_names = {last.strip() for _first, last in people if len(last.strip()) > 2}
+        for names, flags in ((full_names, re.IGNORECASE), (last_names, 0)):
+            if names:
+                alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+                text = re.sub(rf"(?<!\w)({alternatives})(?!\w)", REMOVED, text, flags=flags)
+    return _cut(text.strip(), CONTENT_LENGTH)
 
 
 # What a reader sees ---------------------------------------------------------------------------------------------

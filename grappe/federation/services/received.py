@@ -27,7 +27,7 @@ MAX_SUMMARY = 1000
 MAX_TEXT = 20_000          # any one text of the object (a description)
 MAX_LIST = 200             # any one list (capabilities, sessions)
 MAX_DEPTH = 4              # objects within objects
-MAX_OBJECT_BYTES = 64_000  # the whole object, as JSON
+MAX_OBJECT_BYTES = 128_000  # the whole object, as JSON in UTF-8
 
 
 def on_create(partner: Partner, activity: dict) -> None:
@@ -78,7 +78,7 @@ def clean_object(partner: Partner, obj) -> dict:
     """The object as we keep it: checked, and every text as plain text. ValidationError when it may not be kept."""
     if not isinstance(obj, dict):
         raise ValidationError("The object is not a JSON object.", code="bad_object")
-    if len(json.dumps(obj)) > MAX_OBJECT_BYTES:
+    if len(json.dumps(obj, ensure_ascii=False).encode()) > MAX_OBJECT_BYTES:
         raise ValidationError("The object is too large.", code="too_large")
     _check_id(partner, obj.get("id"))
     if obj.get("grappe:kind") not in ItemKind.values:

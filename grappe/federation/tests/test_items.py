@@ -13,7 +13,7 @@ from grappe.events.models import Audience, Phase
 from grappe.federation import items, protocol
 from grappe.federation.models import ItemKind
 from grappe.labour.models import PostStatus
-from grappe.members.models import MembershipStatus, OrgRole
+from grappe.members.models import MembershipStatus, OrgRole, Person
 from grappe.partnering.models import OpportunityStatus, Visibility
 
 from .item_factories import (
@@ -198,3 +198,20 @@ def test_the_display_of_a_partners_odd_object_shows_what_it_can(db):
     lines = items.fields_for_display(ItemKind.OPPORTUNITY, {"name": "Projet", "grappe:region": ["x", 3, None],
                                                             "grappe:capabilities": {"code": "z"}, "content": 7})
     assert ("Titre", "Projet") in lines or ("Title", "Projet") in lines
+
+
+def test_a_last_name_goes_but_the_same_common_word_stays(alpha):
+    Person.objects.create(organisation=alpha["organisation"], first_name="Luc", last_name="Petit",
+                          email="luc.petit@alpha.test")
+    opportunity = make_opportunity(alpha["organisation"], alpha["admin"], alpha["capability"],
+                                   description="Un petit lot de pièces; demandez à M. Petit ou à LUC PETIT.")
+    content = items.to_object(ItemKind.OPPORTUNITY, opportunity)["content"]
+    assert content == "Un petit lot de pièces; demandez à M. […] ou à […]."
+
+
+def test_a_long_description_is_cut_to_what_a_partner_keeps(alpha):
+    opportunity = make_opportunity(alpha["organisation"], alpha["admin"], alpha["capability"],
+                                   description="Usinage de précision. " * 2000)
+    obj = items.to_object(ItemKind.OPPORTUNITY, opportunity)
+    assert len(obj["content"]) <= items.CONTENT_LENGTH and obj["content"].endswith("…")
+    assert len(obj["summary"]) <= items.SUMMARY_LENGTH

@@ -118,3 +118,15 @@ def test_the_inbox_dispatches_our_handlers_once_per_activity(partner):
     assert inbox.receive(partner, {**create, "object": obj(name="Rejoué")}) is False
     assert RemoteItem.objects.get().title == "Entrepôt partagé"
     assert ReceivedActivity.objects.count() == 1
+
+
+def test_the_longest_object_we_send_is_kept_by_a_partner(partner, org_a, capability, staff):
+    from grappe.federation import items
+
+    from .item_factories import make_opportunity
+
+    opportunity = make_opportunity(org_a, staff, capability, description="Soudure d'aluminium, été. " * 3000)
+    sent = items.to_object(ItemKind.OPPORTUNITY, opportunity)
+    sent["id"] = OBJECT_ID  # as it reaches the partner: from our address, theirs here
+    received.on_create(partner, activity("Create", sent))
+    assert RemoteItem.objects.get().data["content"] == sent["content"]
