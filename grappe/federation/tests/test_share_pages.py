@@ -101,3 +101,22 @@ def test_an_unknown_kind_is_not_found(client, alpha):
     client.force_login(alpha["admin"])
     response = client.post(reverse("federation:share-item", args=["spaceship", 1]), {"shared": "on"})
     assert response.status_code == 404
+
+
+def test_a_colleague_reads_what_is_shared_without_a_switch(client, alpha, staff):
+    make_partner(approved_by=staff)
+    client.force_login(alpha["admin"])
+    client.post(reverse("federation:share-item", args=[ItemKind.OPPORTUNITY, alpha["opportunity"].pk]),
+                {"shared": "on"})
+    colleague = make_member(alpha["organisation"], "user@alpha.test")
+    page = share_page(client, colleague, "en")
+    assert "The administrators of Alpha Usinage choose which of its items" in page
+    assert "Supports en titane" in page and "Shared" in page and "What will be sent" in page
+    assert 'role="switch"' not in page and "/share/opportunity/" not in page
+
+
+def test_the_menu_leads_members_and_staff_to_the_share_page(client, alpha, staff):
+    for user in (alpha["admin"], staff):
+        client.force_login(user)
+        page = client.get(reverse("labour:board")).content.decode()
+        assert reverse("federation:share") in page

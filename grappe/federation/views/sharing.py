@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.pages import page_for, refused
-from grappe.core.permissions import require
 
 from .. import items
 from ..forms.sharing import ShareForm
@@ -23,18 +22,21 @@ from ..services import sharing
 
 @page_for("federation.browse")
 def share_page(request):
+    """The staff's events; a member's organisation's items, with switches for its administrators (a colleague
+    reads what is shared, and that its administrators decide)."""
     user = request.user
     if user.is_cluster_staff:
-        organisation, candidates = None, items.event_candidates()
+        organisation, candidates, may_share = None, items.event_candidates(), True
     else:
         organisation = user.organisation
-        require(user, "federation.share_for_organisation", SharedItem(organisation=organisation))
         candidates = items.organisation_candidates(organisation)
+        may_share = user.has_perm("federation.share_for_organisation", SharedItem(organisation=organisation))
     shared = set(SharedItem.objects.filter(kind__in={kind for kind, _item in candidates})
                  .values_list("kind", "object_id"))
     recipients = {kind: [partner.name for partner in sharing.recipients(kind)] for kind in ItemKind.values}
     cards = [_card(kind, item, (kind, item.pk) in shared, recipients[kind]) for kind, item in candidates]
-    return render(request, "federation/share.html", {"organisation": organisation, "cards": cards})
+    return render(request, "federation/share.html", {"organisation": organisation, "cards": cards,
+                                                     "may_share": may_share})
 
 
 @require_POST
