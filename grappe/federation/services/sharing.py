@@ -16,6 +16,7 @@ deleted, a `Delete` leaves and the item is no longer shared.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grappe.core import audit
 from grappe.core.errors import Conflict
@@ -36,6 +37,8 @@ def share(user, kind: str, item) -> SharedItem:
     _require_may_share(user, kind, item)
     with transaction.atomic():
         item = _locked(kind, item.pk)
+        if item is None:
+            raise Conflict(_("This item no longer exists."), code="gone")
         shareable = items.is_shareable(kind, item)
         if not shareable:
             raise Conflict(shareable.reason, code="not_shareable")
