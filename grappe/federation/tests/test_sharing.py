@@ -251,7 +251,8 @@ def test_a_profile_follows_its_capabilities_and_its_organisations_name(cluster):
     with committed():
         organisation.trade_name = "Alpha Aéro"
         organisation.save()
-    renamed = [row.payload["object"] for row in OutgoingActivity.objects.filter(activity_type="Update")[1:]]
+    updates = OutgoingActivity.objects.filter(activity_type="Update").order_by("pk")
+    renamed = [row.payload["object"] for row in updates[1:]]
     assert sorted(obj["grappe:kind"] for obj in renamed) == ["opportunity", "profile"]
     assert {obj["attributedTo"] for obj in renamed} == {"Alpha Aéro"}
 
