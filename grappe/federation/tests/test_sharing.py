@@ -274,3 +274,30 @@ def test_a_rolled_back_change_sends_nothing_and_does_not_stop_the_next(cluster):
         opportunity.save()
     assert [row.payload["object"]["name"] for row in OutgoingActivity.objects.filter(activity_type="Update")] == [
         "Supports, enfin"]
+
+
+def test_a_deleted_organisations_profile_is_withdrawn(cluster, org_b):
+    SharedItem.objects.create(kind=ItemKind.PROFILE, object_id=org_b.pk, organisation=org_b,
+                              shared_by=cluster["admin"])
+    org_b.people.all().delete()
+    org_b_pk = org_b.pk
+    with committed():
+        org_b.delete()
+    assert outbox("Delete") == [("Delete", "Grappe logistique", protocol.object_url(ItemKind.PROFILE, org_b_pk))]
+    assert not SharedItem.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_share_once(org_a, capability, settings):
+    from grappe.conftest import run_together
+
+    # The commits are real here: delivery is queued, not run (its own tests try it against a partner).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    admin = make_member(org_a, "admin@alpha.test", OrgRole.ADMIN)
+    make_partner(approved_by=admin)
+    opportunity = make_opportunity(org_a, admin, capability)
+    outcomes = run_together(*[lambda: sharing.share(admin, ItemKind.OPPORTUNITY, opportunity)] * 2)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert SharedItem.objects.count() == 1 and OutgoingActivity.objects.count() == 1
+    assert AuditEntry.objects.filter(action="item.shared").count() == 1
