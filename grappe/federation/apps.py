@@ -40,3 +40,9 @@ class FederationConfig(AppConfig):
         inbox.register("Reject", interests.on_reject)
         notify.register_kinds(KINDS)
         slots.register_parts()
+
+        # Shared items: changes at the origin reach partners; partners' items reach our inbox.
+        from .services import received, sharing
+
+        sharing.connect()
+        received.register()

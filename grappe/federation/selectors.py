@@ -6,12 +6,12 @@ What a partner shared is shown only while the partnership is active and the item
 a suspended or revoked partnership hides all of it at once, without deleting anything (a resumption shows it
 again)."""
 
-from django.apps import apps
 from django.db.models import Case, Count, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 
 from grappe.members.models import Organisation, in_language
 
+from . import items
 from .models import Interest, InterestStatus, ItemKind, Partner, PartnerStatus, RemoteItem, SharedItem
 
 
@@ -77,19 +77,11 @@ def received_interests() -> QuerySet[Interest]:
             .order_by(waiting, "-created_at", "-pk"))
 
 
-# The local models of what may be shared, by kind, to name our item an interest is about.
-# TODO(merge): use items.load(kind, object_id) from the items' module once it is on this branch.
-_LOCAL_MODELS = {"opportunity": "partnering.Opportunity", "need": "partnering.DeclaredNeed",
-                 "availability": "labour.Availability", "event": "events.Event",
-                 "profile": "members.Organisation"}
-
-
 def shared_item_title(shared: SharedItem | None) -> str:
     """What our shared item is called ("" once it is no longer shared or no longer exists)."""
     if shared is None:
         return ""
-    model = apps.get_model(_LOCAL_MODELS[shared.kind])
-    item = model.objects.filter(pk=shared.object_id).first()
+    item = items.load(shared.kind, shared.object_id)
     return str(item) if item is not None else ""
 
 

@@ -1,10 +1,9 @@
-"""The inbox: every activity a partner sends is stored once (keyed by its id), then handed to the handler of its
-type. The apps' services register their handlers from `apps.ready` (`register("Offer", interests.on_offer)`).
-"""
+"""The inbox's dispatch: each activity taken in is stored once (`ReceivedActivity`, keyed by its id) and handed
+to the handler registered for its type. The apps of this package register their handlers from `apps.ready`."""
 
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from ..models import Partner, ReceivedActivity
 
@@ -18,13 +17,11 @@ def register(activity_type: str, handler: Callable[[Partner, dict], None]) -> No
 def receive(partner: Partner, activity: dict) -> bool:
     """Store the activity once and act on it; False when it was already received (a second delivery)."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReceivedActivity.objects.create(partner=partner, activity_id=activity["id"],
-                                                activity_type=activity.get("type", ""))
-        except IntegrityError:
+        _, created = ReceivedActivity.objects.get_or_create(
+            activity_id=activity["id"], defaults={"partner": partner, "activity_type": activity["type"]})
+        if not created:
             return False
-        handler = HANDLERS.get(activity.get("type"))
+        handler = HANDLERS.get(activity["type"])
         if handler is not None:
             handler(partner, activity)
     return True

@@ -2,14 +2,14 @@
 
 from django.urls import path
 
+from ..views import interests as interest_views
+from ..views import remote as remote_views
+from ..views import sharing as sharing_views
+
 app_name = "federation"
-urlpatterns: list = []
 
 # What partner clusters shared, and interests across clusters (views/remote.py, views/interests.py).
-from ..views import interests as interest_views  # noqa: E402 — appended with its block, so that merges stay easy
-from ..views import remote as remote_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
     path("", remote_views.remote_list, name="remote-list"),
     path("items/<int:pk>/", remote_views.remote_detail, name="remote-detail"),
     path("items/<int:pk>/interest/", remote_views.remote_interest, name="remote-interest"),
@@ -19,4 +19,11 @@ urlpatterns += [
     path("interests/received/<int:pk>/introduce/", interest_views.introduce, name="interest-introduce"),
     path("interests/received/<int:pk>/consent/", interest_views.consent, name="interest-consent"),
     path("interests/received/<int:pk>/decline/", interest_views.decline, name="interest-decline"),
+]
+
+# Sharing items with partner clusters (views/sharing.py): an organisation's administrator for its items, the
+# staff for the cluster's public events.
+urlpatterns += [
+    path("share/", sharing_views.share_page, name="share"),
+    path("share/<str:kind>/<int:pk>/", sharing_views.share_item, name="share-item"),
 ]

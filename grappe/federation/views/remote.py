@@ -16,7 +16,7 @@ from grappe.core.idempotency import submit_once
 from grappe.core.paging import paginate
 from grappe.core.pages import page_for
 
-from .. import selectors
+from .. import items, selectors
 from ..forms.interests import InterestForm, RemoteFilterForm
 from ..models import ItemKind, RemoteItem
 from ..services import interests as services
@@ -48,9 +48,7 @@ def _detail(request, item: RemoteItem, form: InterestForm | None = None):
         interest.answer_text = selectors.answer_text(interest)
     if may_express and interest is None and form is None:
         form = InterestForm()
-    # TODO(merge): show items.fields_for_display(item.kind, item.data) once the items' module is here.
-    fields = [(name, value) for name, value in item.data.items()
-              if name not in {"name", "summary"} and isinstance(value, str | int | float) and value != ""]
+    fields = items.fields_for_display(item.kind, item.data)
     return render(request, "federation/remote_detail.html", {
         "item": item, "fields": fields, "interest": interest, "form": form if interest is None else None,
         "organisation": user.organisation})
