@@ -23,3 +23,6 @@ class FederationConfig(AppConfig):
             "interest.introduced": _("Introduction made across clusters"),
             "interest.declined": _("Interest across clusters declined"),
         })
+        audit.register_actions({
+            "partner.delivery_retried": _("Failed deliveries to a partner cluster tried again"),
+        })
