@@ -4,6 +4,8 @@ the approval); a partner's page (its status and history, what travels, suspend /
 reach it and a retry). Thin: each parses, calls one service of services/partnerships.py or services/delivery.py
 or a read of overview.py, and renders or goes back to the partner's page."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,8 +86,9 @@ def partner_approve(request):
             address_form.add_error("address", reason(error))
         return render(request, "federation/partner_add.html", {"form": address_form, **ourselves()})
     if discovered.fingerprint != data["fingerprint"]:
-        fresh = ApproveForm(initial={"address": data["address"], "fingerprint": discovered.fingerprint,
-                                     "kinds": data["kinds"]})
+        fresh = ApproveForm({"form_token": uuid.uuid4(), "address": data["address"],
+                             "fingerprint": discovered.fingerprint, "kinds": data["kinds"]})
+        fresh.is_valid()
         fresh.add_error(None, _("The other cluster's key is not the one you compared: compare this new "
                                 "fingerprint with its staff by phone before approving."))
         return _confirm(request, discovered, fresh)
