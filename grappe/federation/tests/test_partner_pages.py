@@ -5,6 +5,7 @@ matrix's (test_permissions.py); here, what each does."""
 
 import datetime
 import json
+import re
 import socket
 
 import pytest
@@ -193,6 +194,7 @@ def test_the_list_gives_each_partners_deliveries_and_what_our_members_see_of_it(
     assert figures == {"Grappe logistique": (1, 2, 1, last, 3, 2), "Grappe IA": (0, 0, 0, None, 1, 0)}
     assert page.content.decode().count('data-testid="partner-row"') == 2
     assert 'data-status="suspended"' in page.content.decode()
+    assert re.search(r"depuis le \d", page.content.decode())  # active since both sides approved
 
 
 def test_a_partners_page_shows_what_failed_and_why_its_history_and_our_address_to_give(staff_client, staff):
@@ -204,6 +206,7 @@ def test_a_partners_page_shows_what_failed_and_why_its_history_and_our_address_t
     text = page.content.decode()
 
     assert "HTTP 503 Service Unavailable" in text
+    assert "Un élément partagé" in text  # a Create, said in words
     assert text.count('data-testid="history-entry"') == 1
     assert keys.fingerprint(keys.instance_key().public_key) in text
     assert 'data-testid="our-address"' in text and "http://localhost:8000" in text

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,19 @@ from ..models import ItemKind, Partner, PartnerStatus
 from ..services import delivery, partnerships
 
 PERMISSION = "federation.manage_partners"
+
+# What each ActivityPub activity we send means, for the staff reading what failed.
+ACTIVITY_LABELS = {
+    "Follow": gettext_lazy("Our approval of the partnership"),
+    "Block": gettext_lazy("Suspension or revocation"),
+    "Undo": gettext_lazy("Resumption of the partnership"),
+    "Create": gettext_lazy("A shared item"),
+    "Update": gettext_lazy("A shared item's change"),
+    "Delete": gettext_lazy("A shared item's withdrawal"),
+    "Offer": gettext_lazy("A member's interest"),
+    "Accept": gettext_lazy("An introduction"),
+    "Reject": gettext_lazy("An interest declined"),
+}
 
 
 def partner_url(partner: Partner) -> str:
@@ -115,7 +129,8 @@ def partner_detail(request, pk):
 def _detail(request, partner: Partner, kinds_form: KindsForm | None = None):
     return render(request, "federation/partner_detail.html", {
         "partner": partner, "history": readable_entries(overview.history(partner)[:50]),
-        "failed": overview.failed_deliveries(partner),
+        "failed": [(row, ACTIVITY_LABELS.get(row.activity_type, row.activity_type))
+                   for row in overview.failed_deliveries(partner)],
         "kinds_form": kinds_form or KindsForm(initial={"kinds": partner.kinds}),
         "kind_labels": _kind_labels(partner),
         "may_suspend": partner.status in (PartnerStatus.WAITING, PartnerStatus.ACTIVE),
