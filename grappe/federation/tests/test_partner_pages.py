@@ -119,22 +119,21 @@ def test_a_key_changed_between_comparing_and_approving_is_shown_again_and_not_ap
 
 
 @pytest.mark.urls("grappe.federation.tests.other_instance_urls")
-@pytest.mark.parametrize("path, why", [
-    ("/bakery", "not_grappe"),      # a web page, not a cluster's description
-    ("/nothing", "not_grappe"),     # nothing there (404)
-    ("/impostor", "not_grappe"),    # a document speaking for another site
-    (None, "unreachable"),          # nobody listens
+@pytest.mark.parametrize("path", [
+    "/bakery",      # a web page, not a cluster's description
+    "/nothing",     # nothing there (404)
+    "/impostor",    # a document speaking for another site
+    None,           # nobody listens
 ])
 def test_an_address_that_is_not_a_grappe_instance_is_refused_with_what_was_typed_kept(
-        live_server, transactional_db, client, path, why):
+        live_server, transactional_db, client, path):
     client.force_login(make_staff())
     address = f"{live_server.url}{path}" if path else f"http://127.0.0.1:{closed_port()}/"
 
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(ValidationError):
         partnerships.discover(address)
     page = client.post(reverse(ADD), {"address": address})
 
-    assert refusal.value.code == why
     assert page.status_code == 200
     assert page.context["form"].errors["address"]
     assert f'value="{address}"' in page.content.decode()
@@ -248,8 +247,7 @@ def test_resuming_makes_it_active_again_when_they_had_approved_else_it_waits_for
     assert Partner.objects.get(pk=approved_both.pk).status == PartnerStatus.ACTIVE
     assert Partner.objects.get(pk=only_us.pk).status == PartnerStatus.WAITING
     assert len(entries("partner.resumed")) == 2
-    undo = approved_both.outbox.get()
-    assert (undo.activity_type, undo.payload["object"]["type"]) == ("Undo", "Block")
+    assert list(approved_both.outbox.values_list("activity_type", flat=True)) == ["Undo"]
 
 
 def test_a_revoked_partnership_cannot_be_resumed(staff_client, staff):
