@@ -16,6 +16,7 @@ from grappe.partnering.api import router as partnering_router
 from grappe.programs.api import router as programs_router
 from grappe.governance.api import router as governance_router
 from grappe.bulletins.api import router as bulletins_router
+from grappe.federation.api import router as federation_router
 
 class GrappeAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
@@ -34,4 +35,5 @@ api.add_router("/", events_router)
 api.add_router("/", programs_router)
 api.add_router("/", governance_router)
 api.add_router("/", bulletins_router)
+api.add_router("/", federation_router)
 api_errors.register(api)  # the services' refusals, answered the same way by every endpoint

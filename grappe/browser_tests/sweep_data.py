@@ -86,6 +86,7 @@ def seed_demo_activity(ctx) -> None:
         _bulletins(ctx)
         _labour(ctx)
         _greening(ctx)
+        _partner_clusters(ctx)
 
 
 def _funded_project(ctx, demo) -> None:
@@ -306,3 +307,22 @@ def _greening(ctx) -> None:
 _PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
+
+def _partner_clusters(ctx) -> None:
+    """The staff's partner clusters (grappe/federation/tests/partner_factories.py): an active partner with two
+    deliveries given up and an item shown to our members (ctx.partner), a suspended one (ctx.suspended), and three
+    more so that the list has rows of every status."""
+    from grappe.federation import keys
+    from grappe.federation.models import PartnerStatus
+    from grappe.federation.tests.partner_factories import give_up, make_partner, remote_item
+
+    keys.instance_key()
+    ctx.partner = make_partner(ctx.staff)
+    give_up(ctx.partner)
+    give_up(ctx.partner, "Update", "HTTPSConnectionPool(host='logistique.example.org', port=443): Max retries "
+                                   "exceeded with url: /federation/inbox (Caused by NewConnectionError)")
+    remote_item(ctx.partner)
+    ctx.suspended = make_partner(ctx.staff, "Grappe IA", "https://ia.example.org", status=PartnerStatus.SUSPENDED)
+    make_partner(ctx.staff, "Grappe des technologies propres du Québec", "https://technologies-propres.example.org",
+                 status=PartnerStatus.WAITING, kinds=["opportunity", "need", "availability", "event", "profile"])
+    make_partner(ctx.staff, "Grappe santé", "https://sante.example.org", status=PartnerStatus.REVOKED)

@@ -50,7 +50,7 @@ ROLES = (pm.ANONYMOUS, pm.OWN_USER, pm.OWN_ADMIN, pm.STAFF, pm.OBSERVER)
 # (language, width, run axe)
 PASSES = (("fr", 1280, True), ("fr", 390, True), ("en", 1280, False), ("en", 390, False))
 APPS = ("core", "home", "members", "partnering", "listening", "events", "programs", "governance", "bulletins",
-        "labour", "greening")
+        "labour", "greening", "federation")
 
 OVERLAPS = """() => {
   const visible = el => {

@@ -46,3 +46,6 @@ class FederationConfig(AppConfig):
 
         sharing.connect()
         received.register()
+        audit.register_actions({
+            "partner.delivery_retried": _("Failed deliveries to a partner cluster tried again"),
+        })

@@ -1,6 +1,7 @@
 """Every URL of Grappe must declare who may use it (see permission_matrix.py)."""
 
 import importlib
+from pathlib import Path
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -34,13 +35,12 @@ def our_url_names() -> set[str]:
 
 
 def declared_url_names() -> set[str]:
+    """The URLs of the policies every app declares, in its tests/test_permissions.py and any other
+    tests/test_*_permissions.py (an app whose matrix has several parts)."""
     for app in apps.get_app_configs():
         if app.name.startswith("grappe."):
-            try:
-                importlib.import_module(f"{app.name}.tests.test_permissions")
-            except ModuleNotFoundError as error:
-                if error.name != f"{app.name}.tests.test_permissions":
-                    raise
+            for module in sorted(Path(app.path, "tests").glob("test*permissions.py")):
+                importlib.import_module(f"{app.name}.tests.{module.stem}")
     return {policy.url for policy in REGISTRY}
 
 

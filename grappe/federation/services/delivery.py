@@ -6,12 +6,15 @@ once it commits, so a write that rolls back sends nothing, and a worker that die
 the next run.
 """
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from grappe.core import jobs
+from grappe.core import audit, jobs
+from grappe.core.permissions import require
 
 from .. import protocol
-from ..models import OutgoingActivity, Partner, PartnerStatus
+from ..models import DeliveryStatus, OutgoingActivity, Partner, PartnerStatus
 
 DELIVERY_TASK = "grappe.federation.tasks.deliver"
 
@@ -39,3 +42,19 @@ def publish(activity_type: str, obj, *, kind: str | None = None, partners: Query
 def deliver_due() -> int:
     """Deliver every pending activity whose time has come (see the module's docstring)."""
     raise NotImplementedError  # the transport's helper writes it
+
+
+def retry_failed(user, partner: Partner) -> int:
+    """The staff try again what was given up for this partner (its failed rows, pending again with their back-off
+    restarted); returns how many. Nothing failed, nothing is recorded."""
+    require(user, "federation.manage_partners")
+    with transaction.atomic():
+        failed = OutgoingActivity.objects.select_for_update().filter(partner=partner, status=DeliveryStatus.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        OutgoingActivity.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, attempts=0,
+                                                            next_attempt_at=timezone.now())
+        audit.record(user, "partner.delivery_retried", partner, after={"activities": len(ids)})
+        jobs.enqueue(DELIVERY_TASK)
+    return len(ids)

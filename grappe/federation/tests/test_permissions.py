@@ -1,15 +1,8 @@
-"""Who may open each page of cooperation between clusters (grappe/core/tests/permission_matrix.py).
-
-The share page (views/sharing.py): besides the core matrix's actors, OTHER_ADMIN is the administrator of
-organisation B, who shares B's items and none of A's. In `share_matrix`, A has an open, published opportunity
-(not shared), an already shared declared need, and the cluster has a public event; a partner takes every kind.
-"""
+"""Who may open each page of cooperation between clusters (grappe/core/tests/permission_matrix.py)."""
 
 import pytest
 
-from grappe.conftest import make_member
 from grappe.core.tests.permission_matrix import (
-    ACTORS,
     ANONYMOUS,
     OBSERVER,
     OTHER_MEMBER,
@@ -18,68 +11,131 @@ from grappe.core.tests.permission_matrix import (
     STAFF,
     PermissionMatrix,
 )
-from grappe.federation.models import ItemKind, SharedItem
-from grappe.members.models import OrgRole
 
-from .item_factories import make_declared_need, make_opportunity, make_partner, make_public_event
+# The staff's partnerships (views/partners.py, views/statistics.py, api/): partners_matrix (partner_factories.py)
+# adds STAFF_PROGRAMS, a staff member who is not an administrator: every staff member runs the partnerships. The
+# members, whatever their role in their organisation, and the observer are refused; anonymous callers are sent to
+# sign in (the API answers 401).
+from grappe.federation.models import OutgoingActivity, Partner  # noqa: E402
 
-OTHER_ADMIN = "other_admin"
-SHARE_ACTORS = (*ACTORS, OTHER_ADMIN)
+from .partner_factories import PARTNER_ACTORS, STAFF_PROGRAMS, partners_matrix  # noqa: E402, F401
 
-
-@pytest.fixture
-def share_matrix(matrix):
-    ctx = matrix
-    ctx.other_admin = make_member(ctx.org_b, "admin@bravo.test", OrgRole.ADMIN)
-    ctx.partner = make_partner(approved_by=ctx.staff)
-    ctx.opportunity = make_opportunity(ctx.org_a, ctx.own_admin, ctx.capability)
-    ctx.need = make_declared_need(ctx.org_a, ctx.own_admin, ctx.capability)
-    ctx.shared_need = SharedItem.objects.create(kind=ItemKind.DECLARED_NEED, object_id=ctx.need.pk,
-                                                organisation=ctx.org_a, shared_by=ctx.own_admin)
-    ctx.event = make_public_event(ctx.staff)
-    return ctx
+TOKEN = "6a0c1f52-8d3e-4b7a-9c21-5e4f3a2b1c0d"
+STAFF_PAGE = {**dict.fromkeys(PARTNER_ACTORS, 403), ANONYMOUS: 302, STAFF: 200, STAFF_PROGRAMS: 200}
+STAFF_WRITE = {**STAFF_PAGE, STAFF: 302, STAFF_PROGRAMS: 302}
 
 
-class ShareMatrix(PermissionMatrix):
-    actors = SHARE_ACTORS
+class PartnersMatrix(PermissionMatrix):
+    actors = PARTNER_ACTORS
 
-    @pytest.mark.parametrize("actor", SHARE_ACTORS)
-    def test_access(self, actor, share_matrix, client):
-        self.check_access(actor, share_matrix, client)
-
-
-# Every member reads what its organisation shares; its administrators switch it (TestShare…); the staff, events.
-class TestSharePage(ShareMatrix):
-    url = "federation:share"
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 200, OWN_USER: 200, OWN_ADMIN: 200, OTHER_ADMIN: 200, STAFF: 200,
-              OBSERVER: 403}
+    @pytest.mark.parametrize("actor", PARTNER_ACTORS)
+    def test_access(self, actor, partners_matrix, client):  # noqa: F811 — the fixture imported above
+        self.check_access(actor, partners_matrix, client)
 
 
-class TestShareOpportunity(ShareMatrix):
-    url = "federation:share-item"
+def partner_of(name: str):
+    return staticmethod(lambda ctx: [getattr(ctx, name).pk])
+
+
+class TestPartnerList(PartnersMatrix):
+    url = "federation:partner-list"
+    expect = STAFF_PAGE
+
+
+class TestPartnerAddPage(PartnersMatrix):
+    url = "federation:partner-add"
+    expect = STAFF_PAGE
+
+
+class TestPartnerDiscover(PartnersMatrix):
+    """Finding an instance reads it and writes nothing: the confirmation page follows."""
+    url = "federation:partner-add"
     method = "post"
-    args = staticmethod(lambda ctx: [ItemKind.OPPORTUNITY, ctx.opportunity.pk])
-    data = staticmethod(lambda ctx: {"shared": "on"})
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, OTHER_ADMIN: 404, STAFF: 403,
-              OBSERVER: 403}
-    audit_action = "item.shared"
+    data = staticmethod(lambda ctx: {"address": ctx.other_address})
+    expect = STAFF_PAGE
+    audit_action = None
 
 
-class TestUnshareNeed(ShareMatrix):
-    url = "federation:share-item"
+class TestPartnerApprove(PartnersMatrix):
+    url = "federation:partner-approve"
     method = "post"
-    args = staticmethod(lambda ctx: [ItemKind.DECLARED_NEED, ctx.need.pk])
-    data = staticmethod(lambda ctx: {})
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 403, OWN_ADMIN: 302, OTHER_ADMIN: 404, STAFF: 403,
-              OBSERVER: 403}
-    audit_action = "item.unshared"
+    data = staticmethod(lambda ctx: {"form_token": TOKEN, "address": ctx.other_address,
+                                     "fingerprint": ctx.other.fingerprint, "kinds": ["opportunity", "event"]})
+    expect = STAFF_WRITE
+    audit_action = "partner.approved"
 
 
-class TestShareEvent(ShareMatrix):
-    url = "federation:share-item"
+class TestPartnerDetail(PartnersMatrix):
+    url = "federation:partner-detail"
+    args = partner_of("partner")
+    expect = STAFF_PAGE
+
+
+class TestPartnerKinds(PartnersMatrix):
+    url = "federation:partner-kinds"
     method = "post"
-    args = staticmethod(lambda ctx: [ItemKind.EVENT, ctx.event.pk])
-    data = staticmethod(lambda ctx: {"shared": "on"})
-    expect = {ANONYMOUS: 302, OTHER_MEMBER: 404, OWN_USER: 404, OWN_ADMIN: 404, OTHER_ADMIN: 404, STAFF: 302,
-              OBSERVER: 403}
-    audit_action = "item.shared"
+    args = partner_of("partner")
+    data = staticmethod(lambda ctx: {"kinds": ["opportunity", "need", "availability"]})
+    expect = STAFF_WRITE
+    audit_action = "partner.kinds_changed"
+    effect = staticmethod(lambda ctx, pk: Partner.objects.get(pk=pk).kinds)
+
+
+def status_of(ctx, pk):
+    return Partner.objects.get(pk=pk).status
+
+
+class TestPartnerSuspend(PartnersMatrix):
+    url = "federation:partner-suspend"
+    method = "post"
+    args = partner_of("partner")
+    expect = STAFF_WRITE
+    audit_action = "partner.suspended"
+    effect = staticmethod(status_of)
+
+
+class TestPartnerResume(PartnersMatrix):
+    url = "federation:partner-resume"
+    method = "post"
+    args = partner_of("suspended")
+    expect = STAFF_WRITE
+    audit_action = "partner.resumed"
+    effect = staticmethod(status_of)
+
+
+class TestPartnerRevoke(PartnersMatrix):
+    url = "federation:partner-revoke"
+    method = "post"
+    args = partner_of("partner")
+    expect = STAFF_WRITE
+    audit_action = "partner.revoked"
+    effect = staticmethod(status_of)
+
+
+class TestPartnerRetry(PartnersMatrix):
+    url = "federation:partner-retry"
+    method = "post"
+    args = partner_of("partner")
+    expect = STAFF_WRITE
+    audit_action = "partner.delivery_retried"
+    effect = staticmethod(lambda ctx, pk: sorted(OutgoingActivity.objects.filter(partner_id=pk)
+                                                 .values_list("status", flat=True)))
+
+
+class TestPartnerStatistics(PartnersMatrix):
+    url = "federation:partner-statistics"
+    expect = STAFF_PAGE
+
+
+class TestPartnersApi(PartnersMatrix):
+    url = "api:federation-partners"
+    expect = {**STAFF_PAGE, ANONYMOUS: 401}
+
+
+class TestRemoteItemsApi(PartnersMatrix):
+    """What partner clusters shared is for every member and the staff, not for the observer."""
+    url = "api:federation-items"
+    expect = {**dict.fromkeys(PARTNER_ACTORS, 200), ANONYMOUS: 401, OBSERVER: 403}
+
+
+assert {OTHER_MEMBER, OWN_USER, OWN_ADMIN} <= set(PARTNER_ACTORS)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import interests as interest_views
+from ..views import partners, statistics
 from ..views import remote as remote_views
 from ..views import sharing as sharing_views
 
@@ -26,4 +27,18 @@ urlpatterns = [
 urlpatterns += [
     path("share/", sharing_views.share_page, name="share"),
     path("share/<str:kind>/<int:pk>/", sharing_views.share_item, name="share-item"),
+]
+
+# The staff's partnerships (views/partners.py) and what partner clusters see of ours (views/statistics.py).
+urlpatterns += [
+    path("partners/", partners.partner_list, name="partner-list"),
+    path("partners/add/", partners.partner_add, name="partner-add"),
+    path("partners/approve/", partners.partner_approve, name="partner-approve"),
+    path("partners/<int:pk>/", partners.partner_detail, name="partner-detail"),
+    path("partners/<int:pk>/kinds/", partners.partner_kinds, name="partner-kinds"),
+    path("partners/<int:pk>/suspend/", partners.partner_suspend, name="partner-suspend"),
+    path("partners/<int:pk>/resume/", partners.partner_resume, name="partner-resume"),
+    path("partners/<int:pk>/revoke/", partners.partner_revoke, name="partner-revoke"),
+    path("partners/<int:pk>/retry/", partners.partner_retry, name="partner-retry"),
+    path("partners/statistics/", statistics.statistics, name="partner-statistics"),
 ]
