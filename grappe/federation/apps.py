@@ -23,3 +23,9 @@ class FederationConfig(AppConfig):
             "interest.introduced": _("Introduction made across clusters"),
             "interest.declined": _("Interest across clusters declined"),
         })
+        # What a partner cluster decided, as its activities reached our inbox (services.partnerships).
+        audit.register_actions({
+            "partner.approved_by_them": _("A partner cluster approved the partnership"),
+            "partner.suspended_by_them": _("A partner cluster suspended or revoked the partnership"),
+            "partner.resumed_by_them": _("A partner cluster resumed the partnership"),
+        })
