@@ -78,11 +78,12 @@ class _Verifier(HTTPMessageVerifier):
 
 
 def sign(method: str, url: str, headers: dict, body: bytes | None = None, *,
-         key_id: str | None = None, private_key: Ed25519PrivateKey | None = None) -> dict:
+         key_id: str | None = None, private_key: Ed25519PrivateKey | None = None,
+         created: datetime.datetime | None = None) -> dict:
     """Add Content-Digest (when there is a body), Signature-Input and Signature to `headers` (a dict the request
-    will send as is, Content-Type included for a POST) and return it. Signed with this instance's key unless
-    another is given (the tests sign as a partner would)."""
-    now = datetime.datetime.now(datetime.UTC)
+    will send as is, Content-Type included for a POST) and return it. Signed now with this instance's key unless
+    told otherwise (the tests sign as a partner would, or at another time)."""
+    now = created or datetime.datetime.now(datetime.UTC)
     signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
                                key_resolver=_OurKey(private_key or keys.private_key()))
     signer.sign(_Message(method.upper(), url, headers), key_id=key_id or protocol.key_id(), created=now,
