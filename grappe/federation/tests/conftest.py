@@ -1,5 +1,6 @@
 import pytest
 
+from .instances import second, second_instance  # noqa: F401 — the two-instance fixtures
 from .remote import Remote
 
 
