@@ -167,3 +167,17 @@ def test_the_inbox_reads_the_partner_with_few_queries(client, remote, partner, d
     body, headers = remote.signed(remote.activity("Announce"))
     with django_assert_max_num_queries(4):
         assert post_to_inbox(client, body, headers).status_code == 202
+
+
+def test_a_partner_we_suspended_may_still_tell_us_it_suspended_or_resumed_us(client, remote, staff):
+    partner = remote.partner(staff, status=PartnerStatus.SUSPENDED)
+    partner.suspended_by_us = True
+    partner.save()
+    block = remote.activity("Block")
+    assert post_to_inbox(client, *remote.signed(block)).status_code == 202
+    partner.refresh_from_db()
+    assert partner.they_blocked_at is not None and partner.status == PartnerStatus.SUSPENDED
+    undo = remote.activity("Undo", {"type": "Block", "id": block["id"], "object": protocol.actor_url()})
+    assert post_to_inbox(client, *remote.signed(undo)).status_code == 202
+    partner.refresh_from_db()
+    assert partner.they_blocked_at is None and partner.status == PartnerStatus.SUSPENDED  # ours still holds
