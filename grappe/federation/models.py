@@ -136,7 +136,7 @@ class OutgoingActivity(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partner", "activity_id"], name="federation_sent_once")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="federation_outbox_due"),
-                   # A partner's oldest pending row goes first: "is there an older one?" reads this index.
+                   # Delivery reads a partner's oldest pending row (its next to go) from this index.
                    models.Index(fields=["partner", "status", "id"], name="federation_outbox_order")]
 
 

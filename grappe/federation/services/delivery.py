@@ -6,9 +6,8 @@ once it commits, so a write that rolls back sends nothing, and a worker that die
 the next run (`manage.py deliver_federation`, and `queue_daily_tasks`, deliver whatever is due).
 
 `deliver_due` sends one row at a time, each locked while it is sent (`skip_locked`: two workers never send the
-same one), in the order they were written for each partner: a row goes only when no older row of its partner is
-still pending, so a Delete never overtakes its Create, and a partner whose inbox failed waits for its retry while
-the others go on. The partnership's own activities (Follow, Block, Undo) go to a partner whatever its status (a
+same one), in the order they were written for each partner: only a partner's oldest pending row may go, so a
+Delete never overtakes its Create, and a partner whose inbox failed waits for its retry while the others go on. The partnership's own activities (Follow, Block, Undo) go to a partner whatever its status (a
 Block must reach a partner we just suspended); anything else waits for an active partner, and is halted if the
 partner stopped being active (services.partnerships queues it again when it is active again).
 
@@ -25,7 +24,7 @@ import logging
 
 import requests
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -67,34 +66,47 @@ def publish(activity_type: str, obj, *, kind: str | None = None, partners: Query
 
 def deliver_due() -> int:
     """Deliver every pending activity whose time has come (see the module's docstring); return how many were
-    delivered."""
+    delivered. Partner by partner: each one's rows from the oldest, until none is due or one fails (the partner
+    then waits for its retry while the others go on)."""
     delivered = failed = 0
+    stalled: set[int] = set()
     with requests.Session() as session:
-        while True:
-            with transaction.atomic():
-                row = _next_due()
-                if row is None:
-                    break
-                if not (row.partner.is_active or row.activity_type in CONTROL_TYPES):
-                    row.status = DeliveryStatus.HALTED
-                    row.save(update_fields=["status"])
-                    continue
-                if _send(session, row):
-                    delivered += 1
-                else:
-                    failed += 1
+        while partner_ids := _partners_with_due_rows(exclude=stalled):
+            for partner_id in partner_ids:
+                while True:
+                    with transaction.atomic():
+                        row = _locked_head(partner_id)
+                        if row is None:
+                            stalled.add(partner_id)  # nothing due, or another worker is on it
+                            break
+                        if not (row.partner.is_active or row.activity_type in CONTROL_TYPES):
+                            row.status = DeliveryStatus.HALTED
+                            row.save(update_fields=["status"])
+                        elif _send(session, row):
+                            delivered += 1
+                        else:
+                            failed += 1
+                            stalled.add(partner_id)
+                            break
     if failed:
         _retry_later()
     return delivered
 
 
-def _next_due() -> OutgoingActivity | None:
-    """The oldest due row that is its partner's oldest pending one, locked (skipped if another worker has it)."""
-    older_pending = OutgoingActivity.objects.filter(partner=OuterRef("partner"), status=DeliveryStatus.PENDING,
-                                                    pk__lt=OuterRef("pk"))
+def _partners_with_due_rows(*, exclude: set[int]) -> list[int]:
+    return list(OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
+                .exclude(partner_id__in=exclude).order_by().values_list("partner_id", flat=True).distinct())
+
+
+def _locked_head(partner_id: int) -> OutgoingActivity | None:
+    """The partner's oldest pending row, locked, if it is due and no other worker holds it. Only ever the oldest:
+    a younger row is never sent while an older one waits."""
+    head = (OutgoingActivity.objects.filter(partner_id=partner_id, status=DeliveryStatus.PENDING)
+            .order_by("pk").values_list("pk", "next_attempt_at").first())
+    if head is None or head[1] > timezone.now():
+        return None
     return (OutgoingActivity.objects.select_for_update(skip_locked=True, of=("self",)).select_related("partner")
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
-            .filter(~Exists(older_pending)).order_by("pk").first())
+            .filter(pk=head[0], status=DeliveryStatus.PENDING).first())
 
 
 def _send(session: requests.Session, row: OutgoingActivity) -> bool:

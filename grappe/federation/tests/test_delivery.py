@@ -2,6 +2,7 @@
 on a refusal, halted for a partner that is no longer active."""
 
 import datetime
+import json
 
 import pytest
 import requests
@@ -189,3 +190,14 @@ def test_the_command_delivers_what_is_due(partner, inboxes):
     call_command("deliver_federation")
     row.refresh_from_db()
     assert row.status == DeliveryStatus.DELIVERED
+
+
+def test_two_workers_at_once_send_each_activity_once_and_in_order(transactional_db, remote, inboxes):
+    from grappe.conftest import make_staff, run_together
+
+    partner = remote.partner(make_staff())
+    rows = [outbox_row(partner) for _ in range(12)]
+    outcomes = run_together(delivery.deliver_due, delivery.deliver_due)
+    assert sum(outcomes) == 12, outcomes
+    sent = [json.loads(post["body"])["id"] for post in inboxes.received]
+    assert sent == [row.activity_id for row in rows]
