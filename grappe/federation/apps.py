@@ -48,4 +48,8 @@ class FederationConfig(AppConfig):
         received.register()
         audit.register_actions({
             "partner.delivery_retried": _("Failed deliveries to a partner cluster tried again"),
+            # What a partner cluster decided, as its activities reached our inbox (services.partnerships).
+            "partner.approved_by_them": _("A partner cluster approved the partnership"),
+            "partner.suspended_by_them": _("A partner cluster suspended or revoked the partnership"),
+            "partner.resumed_by_them": _("A partner cluster resumed the partnership"),
         })

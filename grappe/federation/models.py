@@ -73,6 +73,10 @@ class Partner(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
     they_approved_at = models.DateTimeField(null=True, blank=True)  # their Follow reached us
+    # Each side decides for itself; `status` is what follows from both (services.partnerships.settle): our
+    # suspension, or their Block (they suspended or revoked us; their Undo or a new Follow lifts it).
+    suspended_by_us = models.BooleanField(default=False)
+    they_blocked_at = models.DateTimeField(null=True, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     changed_at = models.DateTimeField(null=True, blank=True)  # last suspension, resumption or revocation
@@ -131,7 +135,9 @@ class OutgoingActivity(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partner", "activity_id"], name="federation_sent_once")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="federation_outbox_due")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="federation_outbox_due"),
+                   # Delivery reads a partner's oldest pending row (its next to go) from this index.
+                   models.Index(fields=["partner", "status", "id"], name="federation_outbox_order")]
 
 
 class ReceivedActivity(models.Model):

@@ -3,20 +3,46 @@ in order by a background task, signed, retried with exponential back-off.
 
 `publish` is how every other service sends: it writes the rows in the caller's transaction and queues delivery
 once it commits, so a write that rolls back sends nothing, and a worker that dies leaves the rows pending for
-the next run.
+the next run (`manage.py deliver_federation`, and `queue_daily_tasks`, deliver whatever is due).
+
+`deliver_due` sends one row at a time, each locked while it is sent (`skip_locked`: two workers never send the
+same one), in the order they were written for each partner: only a partner's oldest pending row may go, so a
+Delete never overtakes its Create, and a partner whose inbox failed waits for its retry while the others go on. The partnership's own activities (Follow, Block, Undo) go to a partner whatever its status (a
+Block must reach a partner we just suspended); anything else waits for an active partner, and is halted if the
+partner stopped being active (services.partnerships queues it again when it is active again).
+
+The partner's answer: 2xx, delivered; another 4xx than 408 (timeout) or 429 (too many), failed at once with the
+answer kept (a request it refused will be refused again: not a partner of it, a bad signature, too large); anything
+else (5xx, no answer, a timeout), tried again after FIRST_RETRY, then twice as long each time up to LONGEST_RETRY,
+given up after MAX_ATTEMPTS. With a task backend that can run a task later, a run that met failures queues one
+retry at the earliest next attempt.
 """
 
+import datetime
+import json
+import logging
+
+import requests
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
-from .. import protocol
+from .. import protocol, signatures
 from ..models import DeliveryStatus, OutgoingActivity, Partner, PartnerStatus
 
+logger = logging.getLogger(__name__)
+
 DELIVERY_TASK = "grappe.federation.tasks.deliver"
+CONTROL_TYPES = frozenset({"Follow", "Block", "Undo"})
+MAX_ATTEMPTS = 12
+FIRST_RETRY = datetime.timedelta(minutes=1)  # then 2, 4, 8… minutes: about a day in all
+LONGEST_RETRY = datetime.timedelta(hours=6)
+TIMEOUT = (5, 15)  # seconds to connect, to read the answer
+RETRIED_4XX = frozenset({408, 429})
 
 
 def publish(activity_type: str, obj, *, kind: str | None = None, partners: QuerySet | list | None = None,
@@ -40,8 +66,91 @@ def publish(activity_type: str, obj, *, kind: str | None = None, partners: Query
 
 
 def deliver_due() -> int:
-    """Deliver every pending activity whose time has come (see the module's docstring)."""
-    raise NotImplementedError  # the transport's helper writes it
+    """Deliver every pending activity whose time has come (see the module's docstring); return how many were
+    delivered. Partner by partner: each one's rows from the oldest, until none is due or one fails (the partner
+    then waits for its retry while the others go on)."""
+    delivered = failed = 0
+    stalled: set[int] = set()
+    with requests.Session() as session:
+        while partner_ids := _partners_with_due_rows(exclude=stalled):
+            for partner_id in partner_ids:
+                while True:
+                    with transaction.atomic():
+                        row = _locked_head(partner_id)
+                        if row is None:
+                            stalled.add(partner_id)  # nothing due, or another worker is on it
+                            break
+                        if not (row.partner.is_active or row.activity_type in CONTROL_TYPES):
+                            row.status = DeliveryStatus.HALTED
+                            row.save(update_fields=["status"])
+                        elif _send(session, row):
+                            delivered += 1
+                        else:
+                            failed += 1
+                            stalled.add(partner_id)
+                            break
+    if failed:
+        _retry_later()
+    return delivered
+
+
+def _partners_with_due_rows(*, exclude: set[int]) -> list[int]:
+    return list(OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
+                .exclude(partner_id__in=exclude).order_by().values_list("partner_id", flat=True).distinct())
+
+
+def _locked_head(partner_id: int) -> OutgoingActivity | None:
+    """The partner's oldest pending row, locked, if it is due and no other worker holds it. Only ever the oldest:
+    a younger row is never sent while an older one waits."""
+    head = (OutgoingActivity.objects.filter(partner_id=partner_id, status=DeliveryStatus.PENDING)
+            .order_by("pk").values_list("pk", "next_attempt_at").first())
+    if head is None or head[1] > timezone.now():
+        return None
+    return (OutgoingActivity.objects.select_for_update(skip_locked=True, of=("self",)).select_related("partner")
+            .filter(pk=head[0], status=DeliveryStatus.PENDING).first())
+
+
+def _send(session: requests.Session, row: OutgoingActivity) -> bool:
+    row.attempts += 1
+    body = json.dumps(row.payload, separators=(",", ":")).encode()
+    headers = signatures.sign("POST", row.partner.inbox_url,
+                              {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body)
+    try:
+        response = session.post(row.partner.inbox_url, data=body, headers=headers, timeout=TIMEOUT,
+                                allow_redirects=False)
+    except requests.RequestException as error:
+        return _failed(row, f"{type(error).__name__}: {error}", final=False)
+    if 200 <= response.status_code < 300:
+        row.status, row.delivered_at, row.last_error = DeliveryStatus.DELIVERED, timezone.now(), ""
+        row.save(update_fields=["attempts", "status", "delivered_at", "last_error"])
+        return True
+    reason = f"HTTP {response.status_code}: {response.text[:500]}"
+    return _failed(row, reason, final=400 <= response.status_code < 500 and response.status_code not in RETRIED_4XX)
+
+
+def _failed(row: OutgoingActivity, reason: str, *, final: bool) -> bool:
+    row.last_error = reason[:2000]
+    if final or row.attempts >= MAX_ATTEMPTS:
+        row.status = DeliveryStatus.FAILED
+        logger.error("activity %s to %s given up after %s attempts: %s", row.activity_id, row.partner.inbox_url,
+                     row.attempts, row.last_error)
+    else:
+        row.next_attempt_at = timezone.now() + min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
+        logger.warning("activity %s to %s failed (attempt %s): %s", row.activity_id, row.partner.inbox_url,
+                       row.attempts, row.last_error)
+    row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    return False
+
+
+def _retry_later() -> None:
+    """One run of the delivery task at the earliest next attempt, when the task backend can wait."""
+    deliver = import_string(DELIVERY_TASK)
+    if not deliver.get_backend().supports_defer:
+        return
+    earliest = (OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at")
+                .values_list("next_attempt_at", flat=True).first())
+    if earliest is not None:
+        deliver.using(run_after=earliest).enqueue()
 
 
 def retry_failed(user, partner: Partner) -> int:

@@ -1,38 +1,50 @@
-"""Partnerships with other clusters' instances: find one by its address (its name and key's fingerprint, which the
-two staffs compare by phone), approve it with the kinds of items that may travel to it, suspend, resume or revoke
-it, and change what travels.
+"""Partnerships with other clusters' Grappe instances, from the staff's approval to a revocation.
 
-Each write checks `federation.manage_partners`, runs in one transaction with its audit entry, and tells the partner
-through the outbox (`delivery.publish`): approving sends a `Follow`, suspending or revoking a `Block`, resuming the
-`Undo` of that Block. A suspended or revoked partnership stops all exchange at once, both ways: the inbox refuses
-the partner, the outbox holds what was not yet delivered, and what it shared is hidden from our members.
+- `discover`: our staff enter the other cluster's address; we read its actor document (its name, its inbox, its
+  Ed25519 key) so that they compare the key's fingerprint with the other staff's before approving.
+- `approve`: the partner is recorded (or, after a revocation, approved again) and our approval travels to it as a
+  `Follow`. The partnership is active once its own Follow reached us: each side decides for itself.
+- `suspend` / `resume`: our side stops, then restarts, all exchange (a `Block`, then an `Undo` of it, reach the
+  partner even though it is no longer active). `revoke`: final, until our staff approve the address again.
+- `set_kinds`: what kinds of items may travel to the partner; newly allowed kinds are sent at once.
+
+`status` is what follows from both sides' decisions (`_settle`): revoked by us; suspended while our staff suspended
+it or the partner's Block holds (they suspended or revoked us); active once their Follow arrived; waiting before.
+Whenever it stops being active, its pending activities are halted (nothing leaves for it, and the inbox refuses
+what it sends, so the items received from it are hidden: selectors show those of active partners); when it becomes
+active again they are queued again, after the control activity that reopened it, and the shared items are sent.
+
+A Follow that is not itself an answer is answered with our Follow (`inReplyTo` it): our first Follow may have
+reached the partner before its staff approved us (it refused it, not knowing us yet); the answer tells it.
 """
 
-from dataclasses import dataclass
+import dataclasses
+import json
 from urllib.parse import urlsplit
 
 import requests
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grappe.core import audit
+from grappe.core import audit, jobs
 from grappe.core.errors import Conflict
 from grappe.core.permissions import require
 
 from .. import keys, protocol
-from ..models import ItemKind, Partner, PartnerStatus
-from . import delivery
+from ..models import DeliveryStatus, ItemKind, OutgoingActivity, Partner, PartnerStatus
+from . import delivery, sharing
 
 ACTOR_PATH = "/federation/actor"
-TIMEOUT_SECONDS = 10
-MAX_DOCUMENT_BYTES = 256 * 1024
+ACTOR_TYPES = frozenset({"Service", "Organization", "Application"})
+DISCOVERY_TIMEOUT = 10  # seconds
+DISCOVERY_MAX_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass
 class Discovered:
-    """What another instance's actor document says about it: what the staff see before approving it."""
+    """What another instance's actor document says of it, read by `discover`, shown to our staff to approve."""
 
     actor_url: str
     inbox_url: str
@@ -41,153 +53,290 @@ class Discovered:
     fingerprint: str
 
 
+# --- discovery ------------------------------------------------------------------------------------------------
+
 def actor_address(address: str) -> str:
-    """The actor document's address: the address typed, or the instance's address + /federation/actor."""
-    address = address.strip()
-    if urlsplit(address).path.rstrip("/").endswith(ACTOR_PATH):
-        return address
-    return address.rstrip("/") + ACTOR_PATH
+    """The actor document's address: `address` itself when it is one, else the base address + /federation/actor."""
+    parts = urlsplit(address.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(_("Enter the address of the other cluster's Grappe, starting with https://."),
+                              code="invalid")
+    path = parts.path.rstrip("/")
+    if not path.endswith(ACTOR_PATH):
+        path += ACTOR_PATH
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def discover(address: str) -> Discovered:
-    """Fetch the actor document of the instance at `address`. ValidationError, saying why, when it cannot be
-    reached or is not a Grappe instance."""
+    """Read the actor document at `address` (a Grappe's base address or its actor's); ValidationError with a
+    message for the staff when it cannot be reached or is not a Grappe instance's."""
     url = actor_address(address)
     try:
-        response = requests.get(url, headers={"Accept": protocol.MEDIA_TYPE}, timeout=TIMEOUT_SECONDS,
-                                allow_redirects=False)
-    except (requests.RequestException, ValueError):
-        raise ValidationError(_("%(address)s could not be reached. Check the address, or try again later."),
-                              code="unreachable", params={"address": address}) from None
-    document = _json(response)
-    if document is None:
-        raise ValidationError(_("%(address)s is not the address of a Grappe instance: it did not answer with "
-                                "a cluster's description."), code="not_grappe", params={"address": address})
-    return _read(address, url, document)
-
-
-def _json(response) -> dict | None:
-    if response.status_code != 200 or len(response.content) > MAX_DOCUMENT_BYTES:
-        return None
+        with requests.get(url, headers={"Accept": protocol.MEDIA_TYPE}, timeout=DISCOVERY_TIMEOUT,
+                          stream=True) as response:
+            if response.status_code != 200:
+                raise ValidationError(
+                    _("%(address)s answered with the error %(status)s: check the address, or ask the other "
+                      "cluster whether its instance is running.") % {"address": url, "status": response.status_code},
+                    code="unreachable")
+            content = response.raw.read(DISCOVERY_MAX_BYTES + 1, decode_content=True)
+            final_url = response.url
+    except requests.RequestException as error:
+        raise ValidationError(_("%(address)s cannot be reached: check the address, or try again later.")
+                              % {"address": url}, code="unreachable") from error
+    if len(content) > DISCOVERY_MAX_BYTES:
+        raise _not_grappe(url)
     try:
-        document = response.json()
+        document = json.loads(content)
     except ValueError:
+        raise _not_grappe(url) from None
+    return _read_actor(document, final_url)
+
+
+def _not_grappe(url: str) -> ValidationError:
+    return ValidationError(_("%(address)s does not lead to a Grappe instance: its answer is not the description of "
+                             "a cluster with its key.") % {"address": url}, code="not_grappe")
+
+
+def _origin(url) -> tuple[str, str] | None:
+    if not isinstance(url, str):
         return None
-    return document if isinstance(document, dict) else None
+    parts = urlsplit(url)
+    return (parts.scheme, parts.netloc) if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _read(address: str, url: str, document: dict) -> Discovered:
-    not_grappe = ValidationError(_("%(address)s is not the address of a Grappe instance: its description lacks "
-                                   "a name, an inbox or an Ed25519 key."), code="not_grappe",
-                                 params={"address": address})
-    key = document.get("publicKey")
-    values = [document.get("id"), document.get("inbox"), document.get("name"),
-              key.get("publicKeyPem") if isinstance(key, dict) else None]
-    if not all(isinstance(value, str) and value.strip() for value in values):
-        raise not_grappe
-    actor_url, inbox_url, name, pem = values
-    if not (_same_origin(actor_url, url) and _same_origin(inbox_url, url)):
-        # An instance speaks only for itself: a document naming another site's actor is not believed.
-        raise not_grappe
+def _read_actor(document, url: str) -> Discovered:
+    """The actor document's facts, checked: an actor of ours at the address read (or where it redirected), its
+    inbox on the same server, an Ed25519 key that is its own."""
+    if not isinstance(document, dict) or document.get("type") not in ACTOR_TYPES:
+        raise _not_grappe(url)
+    actor, inbox, key = document.get("id"), document.get("inbox"), document.get("publicKey")
+    name = document.get("name")
+    if (_origin(actor) is None or _origin(actor) != _origin(url) or _origin(inbox) != _origin(actor)
+            or not isinstance(name, str) or not name.strip() or not isinstance(key, dict)
+            or key.get("id") != f"{actor}#main-key" or key.get("owner") != actor
+            or not isinstance(key.get("publicKeyPem"), str) or len(actor) > 500 or len(inbox) > 500):
+        raise _not_grappe(url)
     try:
-        fingerprint = keys.fingerprint(pem)
+        fingerprint = keys.fingerprint(key["publicKeyPem"])
     except ValueError:
-        raise not_grappe from None
-    if actor_url == protocol.actor_url():
-        raise ValidationError(_("%(address)s is this instance's own address."), code="ourselves",
-                              params={"address": address})
-    return Discovered(actor_url=actor_url, inbox_url=inbox_url, name=name.strip()[:200], public_key=pem,
-                      fingerprint=fingerprint)
+        raise _not_grappe(url) from None
+    if actor == protocol.actor_url():
+        raise ValidationError(_("This is this instance's own address: enter the other cluster's."), code="self")
+    return Discovered(actor_url=actor, inbox_url=inbox, name=" ".join(name.split())[:200],
+                      public_key=key["publicKeyPem"], fingerprint=fingerprint)
 
 
-def _same_origin(one: str, other: str) -> bool:
-    a, b = urlsplit(one), urlsplit(other)
-    return a.scheme in ("http", "https") and (a.scheme, a.netloc) == (b.scheme, b.netloc)
-
-
-def _kinds(kinds) -> list[str]:
-    """The kinds asked, known ones only, in ItemKind's order."""
-    unknown = set(kinds) - set(ItemKind.values)
-    if unknown:
-        raise ValidationError(_("Unknown kinds of items: %(kinds)s."), code="unknown_kind",
-                              params={"kinds": ", ".join(sorted(unknown))})
-    return [kind for kind in ItemKind.values if kind in set(kinds)]
-
-
-def _snapshot(partner: Partner) -> dict:
-    return audit.snapshot(partner, exclude=("public_key",))
-
+# --- our staff's decisions ------------------------------------------------------------------------------------
 
 def approve(user, discovered: Discovered, kinds: list[str]) -> Partner:
-    """Our approval of the partner, with what may travel to it: the partnership waits for theirs (their Follow)."""
+    """Record our approval of the partner (a new one, or one we revoked) and send it our Follow."""
     require(user, "federation.manage_partners")
-    kinds = _kinds(kinds)
-    try:
-        with transaction.atomic():
-            partner = Partner.objects.create(
-                actor_url=discovered.actor_url, inbox_url=discovered.inbox_url, name=discovered.name,
-                public_key=discovered.public_key, fingerprint=discovered.fingerprint, kinds=kinds,
-                approved_by=user)
-            audit.record(user, "partner.approved", partner, after=_snapshot(partner))
-            delivery.publish("Follow", partner.actor_url, partners=[partner])
-    except IntegrityError:
-        raise Conflict(_("%(name)s is already among the partner clusters."), code="already_partner",
-                       params={"name": discovered.name}) from None
-    return partner
-
-
-def _change_status(user, partner: Partner, *, allowed_from: set, status, action: str, activity) -> Partner:
-    require(user, "federation.manage_partners")
+    kinds = _checked_kinds(kinds)
+    if discovered.actor_url == protocol.actor_url():
+        raise ValidationError(_("This is this instance's own address: enter the other cluster's."), code="self")
+    now = timezone.now()
     with transaction.atomic():
-        partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        if partner.status not in allowed_from:
-            raise Conflict(_("This partnership is %(status)s: it cannot be changed this way."), code="status",
-                           params={"status": partner.get_status_display().lower()})
-        before = _snapshot(partner)
-        partner.status = status(partner) if callable(status) else status
-        partner.changed_by, partner.changed_at = user, timezone.now()
-        partner.save(update_fields=["status", "changed_by", "changed_at"])
-        audit.record(user, action, partner, before=before, after=_snapshot(partner))
-        delivery.publish(*activity(partner), partners=[partner])
+        partner = Partner.objects.select_for_update().filter(actor_url=discovered.actor_url).first()
+        if partner is not None and partner.status != PartnerStatus.REVOKED:
+            raise Conflict(_("This cluster is already a partner: suspend, resume or change the partnership "
+                             "instead."), code="already_partner")
+        if partner is None:
+            partner = Partner(actor_url=discovered.actor_url)
+        else:
+            # What was halted when we revoked it does not come back: the shared items are sent afresh.
+            partner.outbox.filter(status=DeliveryStatus.HALTED).update(
+                status=DeliveryStatus.FAILED, last_error="the partnership was revoked")
+        # Their side is unknown again until their Follow answers ours.
+        partner.inbox_url, partner.name = discovered.inbox_url, discovered.name
+        partner.public_key, partner.fingerprint = discovered.public_key, discovered.fingerprint
+        partner.kinds, partner.approved_by, partner.approved_at = kinds, user, now
+        partner.status, partner.suspended_by_us = PartnerStatus.WAITING, False
+        partner.they_approved_at = partner.they_blocked_at = None
+        partner.save()
+        audit.record(user, "partner.approved", partner,
+                     after={"actor_url": partner.actor_url, "fingerprint": partner.fingerprint, "kinds": kinds})
+        delivery.publish("Follow", partner.actor_url, partners=[partner])
     return partner
-
-
-def _block(partner: Partner) -> tuple:
-    return "Block", partner.actor_url
 
 
 def suspend(user, partner: Partner) -> Partner:
-    """Stop all exchange with the partner at once, both ways, and hide what it shared; resumable."""
-    return _change_status(user, partner, allowed_from={PartnerStatus.WAITING, PartnerStatus.ACTIVE},
-                          status=PartnerStatus.SUSPENDED, action="partner.suspended", activity=_block)
+    """Stop all exchange with the partner at once, both ways, until `resume`; it is told (a Block)."""
+    require(user, "federation.manage_partners")
+    with transaction.atomic():
+        partner = _locked(partner)
+        if partner.status == PartnerStatus.REVOKED:
+            raise Conflict(_("This partnership is revoked."), code="revoked")
+        if partner.suspended_by_us:
+            raise Conflict(_("This partnership is already suspended."), code="suspended")
+        before = partner.status
+        partner.suspended_by_us = True
+        _decided(user, partner)
+        _settle(partner, "suspended_by_us", "changed_by", "changed_at")
+        audit.record(user, "partner.suspended", partner, before={"status": before}, after={"status": partner.status})
+        delivery.publish("Block", partner.actor_url, partners=[partner])
+    return partner
 
 
 def resume(user, partner: Partner) -> Partner:
-    """Exchange again with a suspended partner (active again if they had approved us, else waiting for them)."""
-    return _change_status(
-        user, partner, allowed_from={PartnerStatus.SUSPENDED},
-        status=lambda p: PartnerStatus.ACTIVE if p.they_approved_at else PartnerStatus.WAITING,
-        action="partner.resumed",
-        activity=lambda p: ("Undo", {"type": "Block", "actor": protocol.actor_url(), "object": p.actor_url}))
+    """Lift our suspension; it is told (an Undo of our Block). Exchange restarts if the partner's side allows it."""
+    require(user, "federation.manage_partners")
+    with transaction.atomic():
+        partner = _locked(partner)
+        if partner.status == PartnerStatus.REVOKED:
+            raise Conflict(_("This partnership is revoked: approve the cluster's address again instead."),
+                           code="revoked")
+        if not partner.suspended_by_us:
+            raise Conflict(_("This partnership is not suspended by us."), code="not_suspended")
+        before = partner.status
+        partner.suspended_by_us = False
+        _decided(user, partner)
+        activated = _settle(partner, "suspended_by_us", "changed_by", "changed_at")
+        audit.record(user, "partner.resumed", partner, before={"status": before}, after={"status": partner.status})
+        delivery.publish("Undo", _our_last_block(partner), partners=[partner])
+        if activated:
+            _reopened(partner)
+    return partner
 
 
 def revoke(user, partner: Partner) -> Partner:
-    """End the partnership for good: like a suspension, but it cannot be resumed."""
-    return _change_status(user, partner, allowed_from={PartnerStatus.WAITING, PartnerStatus.ACTIVE,
-                                                       PartnerStatus.SUSPENDED},
-                          status=PartnerStatus.REVOKED, action="partner.revoked", activity=_block)
+    """End the partnership for good (until our staff approve the address again); it is told (a Block)."""
+    require(user, "federation.manage_partners")
+    with transaction.atomic():
+        partner = _locked(partner)
+        if partner.status == PartnerStatus.REVOKED:
+            raise Conflict(_("This partnership is already revoked."), code="revoked")
+        before = partner.status
+        partner.status = PartnerStatus.REVOKED
+        _decided(user, partner)
+        partner.save(update_fields=["status", "changed_by", "changed_at"])
+        _halt(partner)
+        audit.record(user, "partner.revoked", partner, before={"status": before}, after={"status": partner.status})
+        delivery.publish("Block", partner.actor_url, partners=[partner])
+    return partner
 
 
 def set_kinds(user, partner: Partner, kinds: list[str]) -> Partner:
-    """Change what may travel to the partner. Unchanged, nothing is recorded."""
+    """Choose what kinds of items may travel to the partner; the shared items of newly allowed kinds are sent."""
     require(user, "federation.manage_partners")
-    kinds = _kinds(kinds)
+    kinds = _checked_kinds(kinds)
     with transaction.atomic():
-        partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        if partner.kinds == kinds:
-            return partner
-        before = _snapshot(partner)
+        partner = _locked(partner)
+        before = list(partner.kinds)
         partner.kinds = kinds
         partner.save(update_fields=["kinds"])
-        audit.record(user, "partner.kinds_changed", partner, before=before, after=_snapshot(partner))
+        audit.record(user, "partner.kinds_changed", partner, before={"kinds": before}, after={"kinds": kinds})
+        added = [kind for kind in kinds if kind not in before]
+        if added and partner.is_active:
+            sharing.send_shared_items(partner, added)
     return partner
+
+
+def _checked_kinds(kinds) -> list[str]:
+    unknown = [kind for kind in kinds if kind not in ItemKind.values]
+    if unknown:
+        raise ValidationError(_("Unknown kind of item: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))},
+                              code="invalid_kind")
+    return [kind for kind in ItemKind.values if kind in kinds]
+
+
+def _decided(user, partner: Partner) -> None:
+    partner.changed_by, partner.changed_at = user, timezone.now()
+
+
+def _our_last_block(partner: Partner) -> dict:
+    """The Block an Undo takes back: the last one we sent this partner."""
+    block = {"type": "Block", "actor": protocol.actor_url(), "object": partner.actor_url}
+    last = partner.outbox.filter(activity_type="Block").order_by("-pk").values_list("activity_id", flat=True).first()
+    return {"id": last, **block} if last else block
+
+
+# --- the partner's decisions, as its activities reach our inbox (services.inbox calls these) -------------------
+
+def received_follow(partner: Partner, activity: dict) -> None:
+    """The partner approved us (again): its Block, if any, no longer holds. Answered with our Follow unless it is
+    itself an answer, or we suspended or revoked it."""
+    if activity.get("object") != protocol.actor_url():
+        return
+    partner = _locked(partner)
+    changed = partner.they_approved_at is None or partner.they_blocked_at is not None
+    partner.they_approved_at, partner.they_blocked_at = timezone.now(), None
+    activated = _settle(partner, "they_approved_at", "they_blocked_at")
+    if changed:
+        audit.record(None, "partner.approved_by_them", partner, after={"status": partner.status})
+    if "inReplyTo" not in activity and not partner.suspended_by_us and partner.status != PartnerStatus.REVOKED:
+        delivery.publish("Follow", partner.actor_url, partners=[partner], inReplyTo=activity["id"])
+    if activated:
+        _reopened(partner)
+
+
+def received_block(partner: Partner, activity: dict) -> None:
+    """The partner suspended or revoked the partnership: nothing is exchanged any more, its items are hidden."""
+    if activity.get("object") != protocol.actor_url():
+        return
+    partner = _locked(partner)
+    before = partner.status
+    partner.they_blocked_at = timezone.now()
+    _settle(partner, "they_blocked_at")
+    audit.record(None, "partner.suspended_by_them", partner, before={"status": before},
+                 after={"status": partner.status})
+
+
+def received_undo(partner: Partner, activity: dict) -> None:
+    """An Undo of the partner's Block: it resumed the partnership. Other Undos are ignored."""
+    undone = activity.get("object")
+    if not isinstance(undone, dict) or undone.get("type") != "Block":
+        return
+    partner = _locked(partner)
+    if partner.they_blocked_at is None:
+        return
+    before = partner.status
+    partner.they_blocked_at = None
+    activated = _settle(partner, "they_blocked_at")
+    audit.record(None, "partner.resumed_by_them", partner, before={"status": before},
+                 after={"status": partner.status})
+    if activated:
+        _reopened(partner)
+
+
+# --- what follows from the status -----------------------------------------------------------------------------
+
+def _locked(partner: Partner) -> Partner:
+    return Partner.objects.select_for_update().get(pk=partner.pk)
+
+
+def _settle(partner: Partner, *changed_fields: str) -> bool:
+    """Save the changed fields and the status that follows from both sides' decisions (see the module's
+    docstring); halt what waits for a partner that is not active. True when it has just become active: the
+    caller then sends its control activity, and `_reopened` what follows it."""
+    was_active = partner.is_active
+    if partner.status != PartnerStatus.REVOKED:
+        if partner.suspended_by_us or partner.they_blocked_at is not None:
+            partner.status = PartnerStatus.SUSPENDED
+        elif partner.they_approved_at is not None:
+            partner.status = PartnerStatus.ACTIVE
+        else:
+            partner.status = PartnerStatus.WAITING
+    partner.save(update_fields=[*changed_fields, "status"])
+    if not partner.is_active:
+        _halt(partner)
+    return partner.is_active and not was_active
+
+
+def _halt(partner: Partner) -> None:
+    """Nothing but the partnership's own activities leaves for a partner that is not active."""
+    partner.outbox.filter(status=DeliveryStatus.PENDING).exclude(
+        activity_type__in=delivery.CONTROL_TYPES).update(status=DeliveryStatus.HALTED)
+
+
+def _reopened(partner: Partner) -> None:
+    """The partner is active again: what was halted is queued again, after the activity that reopened it (new
+    rows, so that the outbox's order puts them after it), and the shared items it may receive are sent."""
+    halted = list(partner.outbox.filter(status=DeliveryStatus.HALTED).order_by("pk"))
+    if halted:
+        OutgoingActivity.objects.filter(pk__in=[row.pk for row in halted]).delete()
+        OutgoingActivity.objects.bulk_create([
+            OutgoingActivity(partner=partner, activity_id=row.activity_id, activity_type=row.activity_type,
+                             payload=row.payload) for row in halted])
+        jobs.enqueue(delivery.DELIVERY_TASK)
+    sharing.send_shared_items(partner, partner.kinds)

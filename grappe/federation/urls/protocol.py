@@ -2,5 +2,11 @@
 
 from django.urls import path
 
+from ..views import protocol
+
 app_name = "federation-protocol"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("actor", protocol.actor, name="actor"),
+    path("inbox", protocol.inbox, name="inbox"),
+    path("outbox", protocol.outbox, name="outbox"),
+]
