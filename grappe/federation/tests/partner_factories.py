@@ -28,9 +28,6 @@ from grappe.members.models import Role
 
 STAFF_PROGRAMS = "staff_programs"  # cluster staff who is not an administrator
 PARTNER_ACTORS = (*ACTORS, STAFF_PROGRAMS)
-# The transport's model records which side suspended a partnership (the foundation's has the status only): once
-# merged, a suspended partner of these tests is one our staff suspended.
-SUSPENDED_BY_US = "suspended_by_us"
 
 
 def other_instance(name: str, base: str) -> partnerships.Discovered:
@@ -45,8 +42,8 @@ def make_partner(approved_by, name: str = "Grappe logistique", base: str = "http
     found = other_instance(name, base)
     if status in (PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED):
         fields.setdefault("they_approved_at", timezone.now())
-    if status == PartnerStatus.SUSPENDED and SUSPENDED_BY_US in {field.name for field in Partner._meta.fields}:
-        fields.setdefault(SUSPENDED_BY_US, True)  # suspended by our side, which may resume it
+    if status == PartnerStatus.SUSPENDED:
+        fields.setdefault("suspended_by_us", True)  # suspended by our side, which may resume it
     return Partner.objects.create(actor_url=found.actor_url, inbox_url=found.inbox_url, name=name,
                                   public_key=found.public_key, fingerprint=found.fingerprint, status=status,
                                   kinds=list(kinds), approved_by=approved_by, **fields)

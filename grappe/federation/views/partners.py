@@ -133,8 +133,9 @@ def _detail(request, partner: Partner, kinds_form: KindsForm | None = None):
                    for row in overview.failed_deliveries(partner)],
         "kinds_form": kinds_form or KindsForm(initial={"kinds": partner.kinds}),
         "kind_labels": _kind_labels(partner),
-        "may_suspend": partner.status in (PartnerStatus.WAITING, PartnerStatus.ACTIVE),
-        "may_resume": partner.status == PartnerStatus.SUSPENDED,
+        # Either side may suspend: we resume only a suspension of ours (theirs is theirs to lift).
+        "may_suspend": not partner.suspended_by_us and partner.status != PartnerStatus.REVOKED,
+        "may_resume": partner.suspended_by_us and partner.status != PartnerStatus.REVOKED,
         "may_revoke": partner.status != PartnerStatus.REVOKED,
         **ourselves()})
 
