@@ -43,6 +43,14 @@ def outbox_url() -> str:
     return f"{base_url()}/federation/outbox"
 
 
+def statistics_url(actor: str | None = None) -> str:
+    """Where an instance answers its partners' signed requests for its aggregated figures: ours, or that of the
+    partner whose actor address is given (every Grappe instance serves it beside its actor)."""
+    if actor is None:
+        return f"{base_url()}/federation/statistics"
+    return actor.removesuffix("/actor") + "/statistics"
+
+
 def key_id() -> str:
     """The `keyid` of our signatures: the key's id in the actor document."""
     return f"{actor_url()}#main-key"

@@ -8,11 +8,17 @@ anyway. The figures are of the moment (members and shares are published in the d
 already), and leave no filter to the asker: nothing here can be narrowed down to a few organisations.
 """
 
+import json
+
+import requests
+from django.utils.translation import gettext as _
+
 from grappe.core import aggregates
 from grappe.core.aggregates import Row
 from grappe.members.models import MembershipStatus, Organisation, OrganisationKind, Region
 
-from .models import ItemKind, SharedItem
+from . import protocol, signatures
+from .models import ItemKind, Partner, SharedItem
 
 MEMBER_KINDS = [kind for kind in ItemKind.values if kind != ItemKind.EVENT]
 
@@ -47,3 +53,61 @@ def public_figures() -> dict:
             [Row(organisation, kind) for organisation, kind in shared.values_list("organisation_id", "kind")],
             keys=MEMBER_KINDS, k=k), items=True),
     }
+
+
+class FiguresUnavailable(Exception):
+    """A partner's figures could not be read: its message says why, for the staff."""
+
+
+FETCH_TIMEOUT = (5, 15)
+FETCH_MAX_BYTES = 256 * 1024
+BREAKDOWNS = ("members_by_type", "members_by_region", "shared_items_by_kind")
+
+
+def partner_figures(partner: Partner) -> dict:
+    """The figures an active partner shows us (its `public_figures`), read with a signed request and checked cell
+    by cell, so that a partner's answer can only ever be shown as counts; FiguresUnavailable otherwise."""
+    url = protocol.statistics_url(partner.actor_url)
+    headers = signatures.sign("GET", url, {"Accept": protocol.MEDIA_TYPE})
+    try:
+        with requests.get(url, headers=headers, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False) as answer:
+            if answer.status_code != 200:
+                raise FiguresUnavailable(_("%(partner)s answered with the error %(status)s.")
+                                         % {"partner": partner.name, "status": answer.status_code})
+            content = answer.raw.read(FETCH_MAX_BYTES + 1, decode_content=True)
+    except requests.RequestException as error:
+        raise FiguresUnavailable(_("%(partner)s cannot be reached: try again later.")
+                                 % {"partner": partner.name}) from error
+    try:
+        document = json.loads(content) if len(content) <= FETCH_MAX_BYTES else None
+        k = _read_count(document["k"])
+        if not k:
+            raise ValueError("no anonymity threshold")
+        return {"k": k, **{name: _read_breakdown(document[name]) for name in BREAKDOWNS}}
+    except (AttributeError, TypeError, KeyError, ValueError):
+        raise FiguresUnavailable(_("%(partner)s sent figures that cannot be read.")
+                                 % {"partner": partner.name}) from None
+
+
+def _read_count(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("not a count")
+    return value
+
+
+def _read_cell(cell) -> dict:
+    hidden = cell.get("hidden")
+    if not isinstance(hidden, bool) or (cell.get("key") is not None and not isinstance(cell["key"], str)):
+        raise ValueError("not a cell")
+    return {"key": (cell.get("key") or "")[:50], "hidden": hidden,
+            "organisations": None if hidden else _read_count(cell.get("organisations")),
+            "items": None if hidden else _read_count(cell.get("items"))}
+
+
+def _read_breakdown(breakdown) -> dict:
+    groups = breakdown["groups"]
+    if not isinstance(groups, list) or len(groups) > 100:
+        raise ValueError("not a breakdown")
+    return {"total": _read_cell(breakdown["total"]), "groups": [_read_cell(cell) for cell in groups]}

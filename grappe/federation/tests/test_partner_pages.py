@@ -4,14 +4,12 @@ deliveries again, choosing what travels; the figures a partner cluster sees; the
 matrix's (test_permissions.py); here, what each does."""
 
 import datetime
-import json
 import re
 import socket
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +19,6 @@ from grappe.federation import keys, overview, protocol
 from grappe.federation.models import DeliveryStatus, ItemKind, OutgoingActivity, Partner, PartnerStatus, SharedItem
 from grappe.federation.services import partnerships
 from grappe.federation.statistics import public_figures
-from grappe.federation.views.statistics import partner_statistics
 from grappe.members.models import MembershipStatus, OrganisationKind
 
 from .other_instance_urls import OTHER
@@ -355,13 +352,6 @@ def test_partner_clusters_see_counts_of_organisations_with_small_groups_hidden(m
     assert cells(figures["shared_items_by_kind"]) == {"opportunity": (6, 6)}  # events are not counted
 
 
-def test_the_answer_to_a_partner_is_exactly_the_public_figures(members):
-    response = partner_statistics(RequestFactory().get("/federation/statistics"))
-
-    assert json.loads(response.content) == json.loads(json.dumps(public_figures()))
-    assert "PME 0" not in response.content.decode()
-
-
 def test_the_staff_read_what_partner_clusters_see(staff_client, members):
     page = staff_client.get(reverse("federation:partner-statistics"))
 
@@ -421,3 +411,18 @@ def test_the_pages_read_in_french(staff_client, staff):
 
     assert "Grappes partenaires" in staff_client.get(reverse("federation:partner-list")).content.decode()
     assert "Suspendre le partenariat" in staff_client.get(detail(partner)).content.decode()
+
+
+def test_a_partner_that_cannot_be_reached_is_said_so_on_its_figures_page(staff_client, staff):
+    partner = make_partner(staff, base="http://127.0.0.1:9")  # nothing listens on the discard port
+
+    page = staff_client.get(reverse("federation:partner-figures", args=[partner.pk]))
+
+    assert page.status_code == 200
+    assert partner.name in page.context["error"] and 'role="alert"' in page.content.decode()
+
+
+def test_a_partner_not_active_has_no_figures_page(staff_client, staff):
+    partner = make_partner(staff, status=PartnerStatus.SUSPENDED)
+
+    assert staff_client.get(reverse("federation:partner-figures", args=[partner.pk])).status_code == 404

@@ -127,6 +127,14 @@ class TestPartnerStatistics(PartnersMatrix):
     expect = STAFF_PAGE
 
 
+class TestPartnerFigures(PartnersMatrix):
+    """An active partner's figures, read from its instance: for the staff (here the partner is not reachable, and
+    the page says so)."""
+    url = "federation:partner-figures"
+    args = partner_of("partner")
+    expect = STAFF_PAGE
+
+
 class TestPartnersApi(PartnersMatrix):
     url = "api:federation-partners"
     expect = {**STAFF_PAGE, ANONYMOUS: 401}

@@ -26,3 +26,10 @@ class TestInbox(PermissionMatrix):
                                      "actor": "https://logistique.example/federation/actor"})
     expect = dict.fromkeys(ACTORS, 401)
     audit_action = None
+
+
+class TestStatistics(PermissionMatrix):
+    """Our aggregated figures, for an active partner's signed request only: a session is no credential."""
+
+    url = "federation-protocol:statistics"
+    expect = dict.fromkeys(ACTORS, 401)

@@ -9,11 +9,14 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from grappe.federation import protocol, signatures
+from grappe.federation import protocol, signatures, statistics
 from grappe.federation.models import DeliveryStatus, OutgoingActivity, Partner, PartnerStatus
 from grappe.federation.services import delivery, partnerships
+from grappe.members.models import OrganisationKind
 
 pytestmark = pytest.mark.two_instances
 
@@ -44,7 +47,7 @@ result = list(ReceivedActivity.objects.filter(partner__actor_url=actor).order_by
 # B signs an activity of its own for A's inbox, and posts it.
 POST_TO_FIRST = """
 import json, requests
-from grappe.federation import protocol, signatures
+from grappe.federation import protocol, signatures, statistics
 body = json.dumps(protocol.activity("Announce", {"type": "Note"})).encode()
 url = address + "/federation/inbox"
 headers = signatures.sign("POST", url, {"Content-Type": protocol.MEDIA_TYPE}, body)
@@ -172,3 +175,22 @@ def test_a_suspension_by_the_partner_stops_the_exchange_until_it_resumes(partner
     [row] = publish()
     row.refresh_from_db()
     assert row.status == DeliveryStatus.DELIVERED
+
+
+def test_a_partner_reads_the_others_figures_with_a_signed_request_only(partnership, second):
+    figures = statistics.partner_figures(partnership)
+
+    assert set(figures) == {"k", *statistics.BREAKDOWNS} and figures["k"] >= 1
+    assert {cell["key"] for cell in figures["members_by_type"]["groups"]} <= set(OrganisationKind.values)
+    unsigned = requests.get(protocol.statistics_url(partnership.actor_url), timeout=10)
+    assert unsigned.status_code == 401
+
+
+def test_the_staff_see_an_active_partners_figures(partnership, second, staff):
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get(reverse("federation:partner-figures", args=[partnership.pk]))
+
+    assert page.status_code == 200 and page.context["error"] is None
+    assert 'data-testid="by-region"' in page.content.decode()

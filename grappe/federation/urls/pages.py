@@ -41,4 +41,5 @@ urlpatterns += [
     path("partners/<int:pk>/revoke/", partners.partner_revoke, name="partner-revoke"),
     path("partners/<int:pk>/retry/", partners.partner_retry, name="partner-retry"),
     path("partners/statistics/", statistics.statistics, name="partner-statistics"),
+    path("partners/<int:pk>/statistics/", statistics.partner_statistics, name="partner-figures"),
 ]

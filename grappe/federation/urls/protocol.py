@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("actor", protocol.actor, name="actor"),
     path("inbox", protocol.inbox, name="inbox"),
     path("outbox", protocol.outbox, name="outbox"),
+    path("statistics", protocol.statistics, name="statistics"),
 ]

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import keys, protocol, signatures
+from ..statistics import public_figures
 from ..models import Partner, PartnerStatus
 from ..services import delivery, inbox as inbox_service
 
@@ -68,6 +69,19 @@ def outbox(request):
     """Our outbox as a collection: empty, since every activity of ours is addressed to one partner, never public."""
     return _json({"@context": protocol.CONTEXT, "id": protocol.outbox_url(), "type": "OrderedCollection",
                   "totalItems": 0})
+
+
+@require_safe
+def statistics(request):
+    """Our figures, aggregated (statistics.public_figures: counts of organisations, small ones hidden), for an
+    active partner's signed request; the same for every partner."""
+    try:
+        partner = signatures.verify(request, b"")
+    except signatures.SignatureRefused as refusal:
+        return _error(401, str(refusal))
+    if partner.status != PartnerStatus.ACTIVE:
+        return _error(403, "the partnership is not active")
+    return _json(public_figures())
 
 
 @csrf_exempt
