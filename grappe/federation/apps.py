@@ -53,3 +53,8 @@ class FederationConfig(AppConfig):
             "partner.suspended_by_them": _("A partner cluster suspended or revoked the partnership"),
             "partner.resumed_by_them": _("A partner cluster resumed the partnership"),
         })
+
+        # Partnering across clusters: the capability profiles partners shared join our partner search.
+        from . import partner_search
+
+        partner_search.register()

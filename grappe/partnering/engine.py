@@ -15,15 +15,24 @@ that every process of a deployment sees a change made by any other one:
 
 `cluster_changed` (connected to the models' signals in apps.py) also drops this process's indexes at once,
 so that a change is seen by the next analysis in the same process even before its transaction commits.
+
+Partners from outside the cluster: an app above this one (federation: the capability profiles partner clusters
+shared with us) registers a `CandidateSource` (`register_candidate_source`). Its candidates join the partner
+search (`partner_index`, `listed_partner_index`: what an opportunity's analysis ranks and builds consortia from),
+scored exactly as members are, never the cluster's own index (the staff's succession and consolidation pages
+are about members only). Their ids are strings ("remote:12") that no Organisation key can equal; `describe`
+turns them into `OutsidePartner`s, which the pages show where they show an Organisation. Partnering never
+imports the app that registers the source (the layers of docs/architecture.md).
 """
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grappe.core import cache_versions
 from grappe.core.models import AuditEntry, CacheVersion
@@ -37,7 +46,7 @@ from grappe.members.models import (
     OrganisationCapability,
 )
 from matching.inference import CompetencyIndex
-from matching.partners import SECONDARY, Candidate, Holding, PartnerIndex
+from matching.partners import CORE, SECONDARY, Candidate, Holding, PartnerIndex
 from matching.taxonomy import Competency, competencies_from_nodes
 
 from .models import DeclaredNeed, NeedKind
@@ -231,12 +240,16 @@ def forget() -> None:
     _competency_index.forget()
     _cluster_index.forget()
     _listed_index.forget()
+    _partner_index.forget()
+    _listed_partner_index.forget()
 
 
 def cluster_changed(sender, **kwargs) -> None:
     """An organisation, a capability it holds, a certification or a declared need was saved or deleted."""
     _cluster_index.forget()
     _listed_index.forget()
+    _partner_index.forget()
+    _listed_partner_index.forget()
     if sender is DeclaredNeed:  # the directory version does not follow needs: they have their own
         cache_versions.bump_on_commit(NEEDS_VERSION)
 
@@ -251,5 +264,132 @@ def certification_types_by_code(codes: Iterable[str]) -> dict[str, Certification
     return {c.code: c for c in CertificationType.objects.filter(code__in=set(codes))}
 
 
-def organisations_by_id(ids: Iterable[int]) -> dict[int, Organisation]:
-    return Organisation.objects.in_bulk(set(ids))
+def organisations_by_id(ids: Iterable[Hashable]) -> dict[Hashable, "Organisation | OutsidePartner"]:
+    """Members by id, and the partners from outside the cluster by theirs (their sources describe them)."""
+    ids = set(ids)
+    found: dict[Hashable, Organisation | OutsidePartner] = Organisation.objects.in_bulk(
+        {pk for pk in ids if is_member_id(pk)})
+    outside = ids - set(found)
+    for source in _sources.values():
+        if outside:
+            found.update(source.describe(outside))
+    return found
+
+
+def is_member_id(pk) -> bool:
+    """Whether a candidate's id is a member organisation's key (an outside partner's id is a string)."""
+    return isinstance(pk, int)
+
+
+# Partners from outside the cluster ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutsidePartner:
+    """A partner that is not a member of the cluster, where the pages show an Organisation: the same names
+    (`pk`, `slug`, `display_name`, `get_absolute_url`, `get_kind_display`, `region`, `get_region_display`),
+    `is_outside` to tell it apart, `origin` (who vouches for it: a partner cluster's name) and `url` (its page
+    here, where a member may express interest: an introduction to it is not a local Introduction)."""
+
+    pk: str
+    display_name: str
+    origin: str
+    url: str
+    kind: str = ""
+    kind_label: str = ""
+    region: str = ""
+    region_label: str = ""
+    is_outside = True
+
+    @property
+    def slug(self) -> str:
+        return self.pk.replace(":", "-")
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    def get_kind_display(self) -> str:
+        return self.kind_label
+
+    def get_region_display(self) -> str:
+        return self.region_label
+
+    def __str__(self) -> str:
+        """As sentences name it ("covered by: Penetrant (Transports Laval, from the logistics cluster)")."""
+        return _("%(name)s, from %(cluster)s") % {"name": self.display_name, "cluster": self.origin}
+
+
+@dataclass(frozen=True)
+class CandidateSource:
+    """Candidates from outside the cluster. `candidates()`: all of them, with string ids that no other source
+    uses (prefix them with the source's name); `fingerprint()`: a cheap value that changes whenever they do
+    (the partner search is rebuilt then); `describe(ids)`: those of these ids that are its own, as
+    OutsidePartners (ids it no longer knows are left out)."""
+
+    name: str
+    candidates: Callable[[], list[Candidate]]
+    fingerprint: Callable[[], tuple]
+    describe: Callable[[Collection[Hashable]], Mapping[Hashable, OutsidePartner]]
+
+
+_sources: dict[str, CandidateSource] = {}
+
+
+def register_candidate_source(source: CandidateSource) -> None:
+    """Add (or replace, by name) a source of candidates from outside the cluster (called from an AppConfig.ready)."""
+    _sources[source.name] = source
+    _partner_index.forget()
+    _listed_partner_index.forget()
+
+
+def taxonomy_domains(codes: Iterable[str]) -> dict[str, str]:
+    """{code: its domain's code, "" for a domain} for those codes that are capabilities in use in our taxonomy."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    return {code: domain or "" for code, domain in Capability.objects.filter(
+        code__in=codes, is_active=True).order_by().values_list("code", "parent__code")}
+
+
+def holdings_known(levels: Iterable[tuple[str, str]], domains: Mapping[str, str]) -> dict[str, Holding]:
+    """Capabilities from outside the cluster, (code, level), held as a member's are: only the codes of our
+    taxonomy's capabilities in use count (`domains`, from `taxonomy_domains` over every candidate's codes at
+    once). Clusters of other sectors share some codes; one we do not know cannot meet any need here and is left
+    out. A level other than core is secondary; each capability's domain is held at secondary level, as for a
+    member (`_with_domains`)."""
+    return _with_domains([(code, CORE if level == CORE else SECONDARY, "", domains[code])
+                          for code, level in levels if code in domains])
+
+
+def _sources_fingerprint() -> tuple:
+    return tuple((name, source.fingerprint()) for name, source in sorted(_sources.items()))
+
+
+def _outside_candidates() -> list[Candidate]:
+    return [candidate for source in _sources.values() for candidate in source.candidates()]
+
+
+def _with_outside(local: PartnerIndex) -> PartnerIndex:
+    outside = _outside_candidates()
+    return PartnerIndex.build([*local.candidates, *outside]) if outside else local
+
+
+def _search_fingerprint() -> tuple:
+    """The cluster's, and when there are outside sources, theirs and the taxonomy's (which of their codes
+    count depends on it)."""
+    if not _sources:
+        return (_cluster_fingerprint(),)
+    return (_cluster_fingerprint(), _taxonomy_fingerprint(), _sources_fingerprint())
+
+
+_partner_index = _Cache(_search_fingerprint, lambda: _with_outside(cluster_index()))
+_listed_partner_index = _Cache(_search_fingerprint, lambda: _with_outside(listed_index()))
+
+
+def partner_index() -> PartnerIndex:
+    """The partner search the staff run: every active member and every partner from outside the cluster."""
+    return _partner_index.get()
+
+
+def listed_partner_index() -> PartnerIndex:
+    """The partner search members run: the members listed in the directory, and the partners from outside."""
+    return _listed_partner_index.get()

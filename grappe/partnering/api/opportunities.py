@@ -64,6 +64,9 @@ class OrganisationRef(Schema):
     name: str
     kind: str
     region: str
+    cluster: str | None = Field(None, description="For a partner from outside the cluster (a capability profile "
+                                                  "a partner cluster shared): that cluster's name; its slug is "
+                                                  "no member's.")
 
 
 class CompetencyNeedOut(Named):
@@ -175,9 +178,9 @@ class OpportunityOut(Schema):
 
 # Turning an analysis into JSON --------------------------------------------------------------------------
 
-def _organisation(organisation: Organisation) -> dict:
+def _organisation(organisation: Organisation | engine.OutsidePartner) -> dict:
     return {"slug": organisation.slug, "name": organisation.display_name, "kind": organisation.kind,
-            "region": organisation.region}
+            "region": organisation.region, "cluster": getattr(organisation, "origin", None)}
 
 
 def _named(rows) -> list[dict]:

@@ -10,6 +10,11 @@ What another member learns of a partner is what the directory already shows memb
 their level and evidence, its certifications, and which of the initiator's competencies it declared it needs
 (never the wording of its needs, nor its contacts). Organisations that asked not to be listed in the
 directory are proposed to the staff only.
+
+Partners from outside the cluster (the capability profiles partner clusters shared, engine.CandidateSource)
+are ranked and put in teams with the members, by the same scores; they come back as `engine.OutsidePartner`
+where a member comes back as its Organisation (`is_outside`, `origin`), and have no local introduction: their
+page in cooperation between clusters is where a member expresses interest.
 """
 
 import time
@@ -24,6 +29,7 @@ from matching.partners import CERTIFICATION, DEFAULT_COMPETITOR_THRESHOLD, EVIDE
 from matching.ranking import RankedPartner, rank_partners
 
 from .. import engine, explain
+from ..engine import OutsidePartner
 from ..models import Introduction, Opportunity
 
 PARTNERS_SHOWN = 10
@@ -91,7 +97,7 @@ class NeedLine:
     must_have: bool
     held: str  # the initiator's level: "core", "secondary" or "" when it lacks it
     # A domain-level need ("any NDT method"): the capabilities of the proposed partners that cover it.
-    covered_by: tuple[tuple[Capability, Organisation], ...] = ()
+    covered_by: tuple[tuple[Capability, Organisation | OutsidePartner], ...] = ()
 
     @property
     def covered_by_sentence(self) -> str:
@@ -109,7 +115,7 @@ class Brought:
 
 @dataclass(frozen=True)
 class PartnerCard:
-    organisation: Organisation
+    organisation: Organisation | OutsidePartner
     score: float
     brings: tuple[Brought, ...]
     adds_certifications: tuple[CertificationType, ...]
@@ -132,7 +138,7 @@ class PartnerCard:
 
 @dataclass(frozen=True)
 class TeamMemberRow:
-    organisation: Organisation
+    organisation: Organisation | OutsidePartner
     brings: tuple[Brought, ...]
     certifications: tuple[CertificationType, ...]
     overlap: int
@@ -203,7 +209,7 @@ class Analysis:
 class _Labels:
     """Codes and ids of one answer turned into rows, in one query per kind."""
 
-    def __init__(self, codes: Iterable[str], certification_codes: Iterable[str], organisation_ids: Iterable[int]):
+    def __init__(self, codes: Iterable[str], certification_codes: Iterable[str], organisation_ids: Iterable):
         self.capabilities = engine.capabilities_by_code(codes)
         self.certifications = engine.certification_types_by_code(certification_codes)
         self.organisations = engine.organisations_by_id(organisation_ids)
@@ -221,10 +227,11 @@ class _Labels:
 
 
 def partner_index_for(user) -> PartnerIndex:
-    """The staff see every active member; members see the ones listed in the directory."""
+    """The staff see every active member; members see the ones listed in the directory. Both see the partners
+    from outside the cluster."""
     if user.has_perm("partnering.view_cluster_partnering"):
-        return engine.cluster_index()
-    return engine.listed_index()
+        return engine.partner_index()
+    return engine.listed_partner_index()
 
 
 NO_RULES = Rules()
@@ -267,7 +274,7 @@ def analyse_needs(*, user, initiator: Organisation, needs: Collection[Need], req
 
 
 def _covering(ranked: list[RankedPartner], result: ConsortiaResult | None,
-              labels: _Labels) -> dict[str, tuple[tuple[Capability, Organisation], ...]]:
+              labels: _Labels) -> dict[str, tuple[tuple[Capability, Organisation | OutsidePartner], ...]]:
     """For each domain-level need, the capabilities of the partners proposed (ranked, then in teams) under it,
     each (capability, partner) once."""
     members = [(m.candidate, m.brings) for team in (result.teams if result else ()) for m in team.members]
@@ -310,10 +317,12 @@ def _labels_for(candidate: Candidate, gap: Gap, ranked: list[RankedPartner], res
     return _Labels(codes, certifications, ids)
 
 
-def _introductions(opportunity: Opportunity | None, partner_ids: list[int]) -> dict[int, Introduction]:
+def _introductions(opportunity: Opportunity | None, partner_ids: list) -> dict[int, Introduction]:
+    """The opportunity's introductions to these partners: members only (an outside partner has none here)."""
     if opportunity is None or opportunity.pk is None:
         return {}
-    return {i.partner_id: i for i in opportunity.introductions.filter(partner__in=partner_ids)}
+    members = [pk for pk in partner_ids if engine.is_member_id(pk)]
+    return {i.partner_id: i for i in opportunity.introductions.filter(partner__in=members)}
 
 
 def _card(partner: RankedPartner, initiator: Candidate, labels: _Labels,

@@ -17,7 +17,7 @@ from grappe.core.paging import paginate
 from grappe.core.permissions import require, require_visible
 from grappe.members.models import Organisation
 
-from .. import explain
+from .. import engine, explain
 from ..forms.opportunities import NeedsForm, OpportunityForm, RulesForm
 from ..models import Opportunity, Visibility
 from ..selectors import analysis
@@ -160,11 +160,12 @@ def opportunity_analysis(request, pk):
 
 
 def _excludable(opportunity: Opportunity, result: analysis.Analysis | None = None):
-    """Organisations one may leave out: when showing the form, those proposed and those already left out."""
+    """Organisations one may leave out: when showing the form, the members proposed and those already left out
+    (a partner from outside the cluster is not offered: the rules name members only)."""
     queryset = Organisation.objects.exclude(pk=opportunity.initiator_id).order_by("legal_name")
     if result is None:
         return queryset  # checking what was posted
     ids = set(result.rules.excluded) | {card.organisation.pk for card in result.partners}
     if result.consortia is not None:
         ids |= {m.organisation.pk for team in result.consortia.teams for m in team.members}
-    return queryset.filter(pk__in=ids)
+    return queryset.filter(pk__in=[pk for pk in ids if engine.is_member_id(pk)])
