@@ -113,3 +113,47 @@ def test_a_change_made_by_another_process_is_seen_through_the_directory_version(
         bump_directory_version()
 
     assert engine.candidate_for(org_a).holdings["machining-5-axis"].level == "secondary"
+
+
+class _FakeSource:
+    """Candidates from outside the cluster, as an app above partnering registers them."""
+
+    def __init__(self):
+        self.version = 0
+        self.candidates = []
+
+    def source(self) -> engine.CandidateSource:
+        return engine.CandidateSource(
+            name="test-outside", candidates=lambda: list(self.candidates), fingerprint=lambda: (self.version,),
+            describe=lambda ids: {pk: engine.OutsidePartner(pk=pk, display_name="Ailleurs inc.", origin="Autre grappe",
+                                                            url="/ailleurs/") for pk in ids if pk == "test:1"})
+
+
+def test_outside_candidates_join_the_partner_search_not_the_clusters_own_index(taxonomy, org_a, monkeypatch):
+    from django.utils import translation
+
+    from matching.partners import Candidate
+
+    monkeypatch.setattr(engine, "_sources", {})
+    fake = _FakeSource()
+    engine.register_candidate_source(fake.source())
+    hold(org_a, "ndt-penetrant")
+    assert [c.id for c in engine.partner_index().candidates] == [org_a.pk]
+
+    known = engine.taxonomy_domains(["ndt-penetrant", "cold-chain-warehousing"])
+    fake.candidates = [Candidate(id="test:1", name="Ailleurs inc.", kind="sme",
+                                 holdings=engine.holdings_known([("ndt-penetrant", "core"),
+                                                                 ("cold-chain-warehousing", "core")], known))]
+    assert [c.id for c in engine.partner_index().candidates] == [org_a.pk], "same fingerprint: the index is kept"
+    fake.version += 1
+
+    assert [c.id for c in engine.partner_index().candidates] == [org_a.pk, "test:1"]
+    assert [c.id for c in engine.listed_partner_index().candidates] == [org_a.pk, "test:1"]
+    assert [c.id for c in engine.cluster_index().candidates] == [org_a.pk], "succession and consolidation: members"
+    assert set(engine.partner_index().candidates[1].holdings) == {"ndt-penetrant", "ndt"}, \
+        "an unknown code is left out; the domain of a known one is held, as for a member"
+    found = engine.organisations_by_id([org_a.pk, "test:1", "test:2"])
+    assert found[org_a.pk] == org_a
+    with translation.override("en"):
+        assert str(found["test:1"]) == "Ailleurs inc., from Autre grappe"
+    assert "test:2" not in found
