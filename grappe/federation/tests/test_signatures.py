@@ -133,3 +133,16 @@ def test_a_signature_covering_less_than_ours_is_refused(remote, partner, missing
         headers["Content-Digest"] = remote.signed(remote.activity("Follow"))[1]["Content-Digest"]
     with pytest.raises(signatures.SignatureRefused):
         signatures.verify(request_of(body, headers), body)
+
+
+def test_a_replay_is_refused_however_full_the_default_cache_is(remote, partner):
+    """Pages fill the default cache (directory listings, profiles): a nonce must not be pushed out of memory
+    before its window ends, or the same request would pass again."""
+    from django.core.cache import cache
+
+    body, headers = remote.signed(remote.activity("Follow"))
+    signatures.verify(request_of(body, headers), body)
+    for number in range(1_500):
+        cache.set(f"directory-listing-{number}", "x")
+    with pytest.raises(signatures.SignatureRefused, match="replayed"):
+        signatures.verify(request_of(body, headers), body)
