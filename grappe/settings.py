@@ -261,3 +261,10 @@ LOGGING = {
 
 # The bulletins' rich-text editor (its static files; grappe/bulletins/static/bulletins/editor.js loads them).
 INSTALLED_APPS += ["django_prose_editor"]
+
+# Partner clusters' signature nonces (grappe.federation.signatures), each remembered for its whole 5-minute window
+# however many other entries the default cache holds (its 1,000 would let a replay through once pushed out): room
+# for the inbox's full rate from a few partners. Shared by all processes when REDIS_URL is set.
+CACHES["federation"] = CACHES["default"] if os.environ.get("REDIS_URL") else {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "federation",
+    "OPTIONS": {"MAX_ENTRIES": 100_000}}

@@ -10,8 +10,8 @@ expires (5 minutes later), once-only `nonce` and whose key signed it (`keyid`: t
 `verify` refuses, with `SignatureRefused`: a key id of no partner of ours, a signature that the partner's
 approved key did not make, a body that is not the one signed, a signature made more than 5 minutes ago (or in
 the future, beyond a small clock difference), expired, or missing one of the components and parameters above,
-and a nonce already seen (a replay). Nonces are remembered in the default cache for the window: with several
-server processes, the cache must be shared (REDIS_URL) for a replay to another process to be caught; even then
+and a nonce already seen (a replay). Nonces are remembered in their own cache (settings.CACHES["federation"]) for
+the window: with several server processes, the cache must be shared (REDIS_URL) for a replay to another process to be caught; even then
 a replayed activity is acted on once, its id being stored once (services.inbox).
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from http_message_signatures import HTTPMessageSigner, HTTPMessageVerifier, HTTPSignatureKeyResolver, algorithms
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
@@ -35,6 +35,7 @@ COMPONENTS = ("@method", "@target-uri", "@authority")
 POST_COMPONENTS = (*COMPONENTS, "content-type")
 KEY_FRAGMENT = "#main-key"
 NONCE_CACHE_PREFIX = "federation:nonce:"
+NONCE_CACHE = "federation"  # settings.CACHES: its own, so that other entries never push a nonce out
 
 
 class SignatureRefused(Exception):
@@ -110,7 +111,7 @@ def verify(request: HttpRequest, body: bytes) -> Partner:
     if "expires" not in parameters or not parameters.get("nonce"):
         raise SignatureRefused("the signature must carry expires and a nonce")
     # Remembered for the window (and the skew on each side): after that, `created` alone refuses the request.
-    if not cache.add(f"{NONCE_CACHE_PREFIX}{parameters['keyid']}:{parameters['nonce']}", True,
+    if not caches[NONCE_CACHE].add(f"{NONCE_CACHE_PREFIX}{parameters['keyid']}:{parameters['nonce']}", True,
                      timeout=int((WINDOW + 2 * CLOCK_SKEW).total_seconds())):
         raise SignatureRefused("replayed request (nonce already seen)")
     return resolver.partner

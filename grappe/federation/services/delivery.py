@@ -43,6 +43,7 @@ FIRST_RETRY = datetime.timedelta(minutes=1)  # then 2, 4, 8… minutes: about a 
 LONGEST_RETRY = datetime.timedelta(hours=6)
 TIMEOUT = (5, 15)  # seconds to connect, to read the answer
 RETRIED_4XX = frozenset({408, 429})
+ERROR_BYTES = 500  # of a refusal's answer, kept for the staff
 
 
 def publish(activity_type: str, obj, *, kind: str | None = None, partners: QuerySet | list | None = None,
@@ -116,15 +117,21 @@ def _send(session: requests.Session, row: OutgoingActivity) -> bool:
     headers = signatures.sign("POST", row.partner.inbox_url,
                               {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body)
     try:
+        # Streamed: of the partner's answer, only its status and the start of its text are read (an inbox
+        # answering with megabytes does not fill the worker's memory).
         response = session.post(row.partner.inbox_url, data=body, headers=headers, timeout=TIMEOUT,
-                                allow_redirects=False)
+                                allow_redirects=False, stream=True)
+        try:
+            start = b"" if 200 <= response.status_code < 300 else next(response.iter_content(ERROR_BYTES), b"")
+        finally:
+            response.close()
     except requests.RequestException as error:
         return _failed(row, f"{type(error).__name__}: {error}", final=False)
     if 200 <= response.status_code < 300:
         row.status, row.delivered_at, row.last_error = DeliveryStatus.DELIVERED, timezone.now(), ""
         row.save(update_fields=["attempts", "status", "delivered_at", "last_error"])
         return True
-    reason = f"HTTP {response.status_code}: {response.text[:500]}"
+    reason = f"HTTP {response.status_code}: {start[:ERROR_BYTES].decode(errors='replace')}"
     return _failed(row, reason, final=400 <= response.status_code < 500 and response.status_code not in RETRIED_4XX)
 
 

@@ -20,7 +20,8 @@ reached the partner before its staff approved us (it refused it, not knowing us 
 
 import dataclasses
 import json
-from urllib.parse import urlsplit
+import time
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.core.exceptions import ValidationError
@@ -40,6 +41,8 @@ ACTOR_PATH = "/federation/actor"
 ACTOR_TYPES = frozenset({"Service", "Organization", "Application"})
 DISCOVERY_TIMEOUT = 10  # seconds
 DISCOVERY_MAX_BYTES = 64 * 1024
+DISCOVERY_DEADLINE = 20  # seconds for the whole answer
+MAX_REDIRECTS = 3
 
 
 @dataclasses.dataclass
@@ -69,28 +72,70 @@ def actor_address(address: str) -> str:
 
 def discover(address: str) -> Discovered:
     """Read the actor document at `address` (a Grappe's base address or its actor's); ValidationError with a
-    message for the staff when it cannot be reached or is not a Grappe instance's."""
-    url = actor_address(address)
+    message for the staff when it cannot be reached or is not a Grappe instance's.
+
+    The staff typed the address, the server at it answers: a redirect is followed only on the same server (a
+    trailing slash, http to https), never to another host (which could be one of our internal addresses), at
+    most MAX_REDIRECTS times; the answer is read up to DISCOVERY_MAX_BYTES, within DISCOVERY_DEADLINE in all
+    (a server that answers a byte at a time does not hold the staff's page)."""
+    url = first = actor_address(address)
+    deadline = time.monotonic() + DISCOVERY_DEADLINE
     try:
-        with requests.get(url, headers={"Accept": protocol.MEDIA_TYPE}, timeout=DISCOVERY_TIMEOUT,
-                          stream=True) as response:
-            if response.status_code != 200:
-                raise ValidationError(
-                    _("%(address)s answered with the error %(status)s: check the address, or ask the other "
-                      "cluster whether its instance is running.") % {"address": url, "status": response.status_code},
-                    code="unreachable")
-            content = response.raw.read(DISCOVERY_MAX_BYTES + 1, decode_content=True)
-            final_url = response.url
-    except requests.RequestException as error:
+        for _hop in range(MAX_REDIRECTS + 1):
+            with requests.get(url, headers={"Accept": protocol.MEDIA_TYPE}, timeout=DISCOVERY_TIMEOUT,
+                              stream=True, allow_redirects=False) as response:
+                if 300 <= response.status_code < 400 and response.headers.get("Location"):
+                    target = urljoin(url, response.headers["Location"])
+                    if not _same_server(url, target):
+                        raise ValidationError(
+                            _("%(address)s sends elsewhere (%(target)s): enter the other cluster's address "
+                              "itself.") % {"address": first, "target": target[:200]}, code="redirected")
+                    url = target
+                    continue
+                if response.status_code != 200:
+                    raise ValidationError(
+                        _("%(address)s answered with the error %(status)s: check the address, or ask the other "
+                          "cluster whether its instance is running.") % {"address": first,
+                                                                          "status": response.status_code},
+                        code="unreachable")
+                content = _read_at_most(response, DISCOVERY_MAX_BYTES + 1, deadline)
+                break
+        else:
+            raise _not_grappe(first)
+    except (requests.RequestException, TimeoutError) as error:
         raise ValidationError(_("%(address)s cannot be reached: check the address, or try again later.")
-                              % {"address": url}, code="unreachable") from error
+                              % {"address": first}, code="unreachable") from error
     if len(content) > DISCOVERY_MAX_BYTES:
-        raise _not_grappe(url)
+        raise _not_grappe(first)
     try:
         document = json.loads(content)
-    except ValueError:
-        raise _not_grappe(url) from None
-    return _read_actor(document, final_url)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        raise _not_grappe(first) from None
+    return _read_actor(document, url)
+
+
+def _same_server(url: str, target: str) -> bool:
+    """Whether a redirect from `url` to `target` stays on the same server: the same host and port, or the same
+    host from http to https."""
+    source, to = urlsplit(url), urlsplit(target)
+    if to.scheme not in ("http", "https") or not to.hostname or to.hostname != source.hostname:
+        return False
+    if to.scheme == source.scheme:
+        return to.port == source.port
+    return source.scheme == "http" and to.port is None and source.port is None
+
+
+def _read_at_most(response, limit: int, deadline: float) -> bytes:
+    """Up to `limit` bytes of the answer, TimeoutError once the deadline has passed."""
+    content = b""
+    while len(content) < limit:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer takes too long")
+        chunk = response.raw.read1(limit - len(content), decode_content=True)
+        if not chunk:
+            break
+        content += chunk
+    return content
 
 
 def _not_grappe(url: str) -> ValidationError:

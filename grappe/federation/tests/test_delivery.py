@@ -24,6 +24,8 @@ class FakeInboxes:
     def __init__(self):
         self.received = []
         self.plan = {}
+        self.bodies = {}
+        self.responses = []
 
     def answer(self, inbox_url, *outcomes):
         self.plan.setdefault(inbox_url, []).extend(outcomes)
@@ -34,7 +36,10 @@ class FakeInboxes:
         if isinstance(outcome, Exception):
             raise outcome
         response = requests.Response()
-        response.status_code, response._content = outcome, b'{"error": "refused"}'
+        response.status_code, response._content = outcome, self.bodies.get(url, b'{"error": "refused"}')
+        response._content_consumed, response.closed = True, False
+        response.close = lambda: setattr(response, "closed", True)
+        self.responses.append(response)
         return response
 
 
@@ -201,3 +206,14 @@ def test_two_workers_at_once_send_each_activity_once_and_in_order(transactional_
     assert sum(outcomes) == 12, outcomes
     sent = [json.loads(post["body"])["id"] for post in inboxes.received]
     assert sent == [row.activity_id for row in rows]
+
+
+def test_only_the_start_of_a_refusals_answer_is_read(partner, inboxes):
+    """An inbox answering with megabytes: the answer is streamed, its first bytes kept, the connection closed."""
+    row = outbox_row(partner)
+    inboxes.answer(partner.inbox_url, 400)
+    inboxes.bodies[partner.inbox_url] = b"x" * 5_000_000
+    delivery.deliver_due()
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.FAILED and row.last_error == "HTTP 400: " + "x" * delivery.ERROR_BYTES
+    assert inboxes.received[0]["options"]["stream"] is True and inboxes.responses[0].closed

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from grappe.federation import keys, protocol
+from grappe.federation import keys, protocol, signatures
 from grappe.federation.models import PartnerStatus, ReceivedActivity
 from grappe.federation.services import inbox
 
@@ -104,6 +104,15 @@ def test_a_request_without_a_valid_signature_is_refused_401_with_a_short_json_er
         body = json.dumps({**activity, "type": "Delete"}).encode()
     response = post_to_inbox(client, body, headers)
     assert response.status_code == 401 and response.json()["error"]
+    assert not ReceivedActivity.objects.exists()
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[" * 100_000], ids=["not json", "nested too deep"])
+def test_a_signed_body_that_is_not_json_is_refused_400(client, remote, partner, body):
+    headers = signatures.sign("POST", protocol.inbox_url(), {"Content-Type": protocol.MEDIA_TYPE}, body,
+                              key_id=f"{remote.actor_url}#main-key", private_key=remote.key)
+    response = post_to_inbox(client, body, headers)
+    assert response.status_code == 400 and response.json()["error"] == "the body is not JSON"
     assert not ReceivedActivity.objects.exists()
 
 

@@ -15,10 +15,28 @@ from grappe.federation.models import DeliveryStatus, OutgoingActivity, Partner, 
 from grappe.federation.services import inbox, partnerships, sharing
 
 
+class FakeRaw:
+    """The answer's body, read at once or a chunk at a time (`chunk` bytes each, `step` seconds each)."""
+
+    def __init__(self, content: bytes, chunk: int | None = None, step: float = 0.0):
+        self.content, self.chunk, self.step, self.at = content, chunk, step, 0
+
+    def read(self, size, decode_content=True):
+        found, self.at = self.content[self.at:self.at + size], self.at + size
+        return found
+
+    def read1(self, size, decode_content=True):
+        clock[0] += self.step
+        return self.read(min(size, self.chunk or size))
+
+
+clock = [0.0]  # the seconds a slow answer took, as `time.monotonic` tells discovery
+
+
 class FakeResponse:
-    def __init__(self, url, status=200, content=b""):
-        self.url, self.status_code = url, status
-        self.raw = type("Raw", (), {"read": lambda raw, size, decode_content=True: content[:size]})()
+    def __init__(self, url, status=200, content=b"", headers=None, chunk=None, step=0.0):
+        self.url, self.status_code, self.headers = url, status, headers or {}
+        self.raw = FakeRaw(content, chunk, step)
 
     def __enter__(self):
         return self
@@ -29,7 +47,8 @@ class FakeResponse:
 
 @pytest.fixture
 def served(monkeypatch):
-    """What requests.get finds at each address (an exception to raise, or (status, body)); the calls made."""
+    """What requests.get finds at each address (an exception to raise, or (status, body[, headers[, chunk,
+    step]])); the calls made."""
     pages, calls = {}, []
 
     def get(url, headers=None, **options):
@@ -40,6 +59,8 @@ def served(monkeypatch):
         return FakeResponse(url, *found)
 
     monkeypatch.setattr(requests, "get", get)
+    clock[0] = 0.0
+    monkeypatch.setattr(partnerships.time, "monotonic", lambda: clock[0])
     return pages, calls
 
 
@@ -110,6 +131,47 @@ def test_an_address_that_is_not_a_grappe_instance_is_refused_with_a_clear_messag
     with translation.override("en"), pytest.raises(ValidationError) as refusal:
         partnerships.discover(remote.base)
     assert remote.actor_url in refusal.value.messages[0]
+
+
+def test_a_redirect_to_another_server_is_not_followed(remote, served, db):
+    """The address typed may answer with a redirect to one of our internal addresses: it is not fetched."""
+    pages, calls = served
+    pages[remote.actor_url] = (302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"})
+    with translation.override("en"), pytest.raises(ValidationError, match="sends elsewhere"):
+        partnerships.discover(remote.base)
+    assert [url for url, _headers, _options in calls] == [remote.actor_url]
+    assert calls[0][2].get("allow_redirects") is False
+
+
+def test_a_redirect_on_the_same_server_is_followed(remote, served, db):
+    pages, calls = served
+    pages[remote.actor_url] = (301, b"", {"Location": "/federation/actor/"})
+    pages[remote.actor_url + "/"] = (200, json.dumps({**remote.actor_document(), "id": remote.actor_url}).encode())
+    assert partnerships.discover(remote.base).actor_url == remote.actor_url
+    assert [url for url, _headers, _options in calls] == [remote.actor_url, remote.actor_url + "/"]
+
+
+def test_endless_redirects_on_the_same_server_stop(remote, served, db):
+    pages, calls = served
+    pages[remote.actor_url] = (302, b"", {"Location": remote.actor_url})
+    with pytest.raises(ValidationError):
+        partnerships.discover(remote.base)
+    assert len(calls) == partnerships.MAX_REDIRECTS + 1
+
+
+def test_an_answer_that_drips_past_the_deadline_is_given_up(remote, served, db):
+    """A server sending a byte at a time, each within the socket's timeout, does not hold the staff's page."""
+    body = json.dumps(remote.actor_document()).encode()
+    served[0][remote.actor_url] = (200, body, {}, 1, 1.0)  # a byte a second
+    assert len(body) > partnerships.DISCOVERY_DEADLINE
+    with translation.override("en"), pytest.raises(ValidationError, match="cannot be reached"):
+        partnerships.discover(remote.base)
+
+
+def test_json_nested_beyond_the_parser_is_not_a_grappe_instance(remote, served, db):
+    served[0][remote.actor_url] = (200, b"[" * 60_000)
+    with translation.override("en"), pytest.raises(ValidationError, match="does not lead to a Grappe"):
+        partnerships.discover(remote.base)
 
 
 def test_an_address_that_is_not_http_is_refused(db):

@@ -108,3 +108,41 @@ def test_a_revoked_partner_still_has_its_signature_checked_the_inbox_refuses_it_
     partner = remote.partner(staff, status=PartnerStatus.REVOKED)
     body, headers = remote.signed(remote.activity("Follow"))
     assert signatures.verify(request_of(body, headers), body) == partner
+
+
+def signed_partly(remote, body: bytes, *, components, with_body: bool = True, nonce: str | None = "n0nce-1"):
+    """Headers a partner's software might send, signed with its approved key but covering less than ours."""
+    from http_message_signatures import HTTPMessageSigner, algorithms
+
+    headers = {"Content-Type": protocol.MEDIA_TYPE}
+    now = datetime.datetime.now(datetime.UTC)
+    signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=signatures._OurKey(remote.key))
+    signer.sign(signatures._Message("POST", protocol.inbox_url(), headers), key_id=f"{remote.actor_url}#main-key",
+                created=now, expires=now + signatures.WINDOW, nonce=nonce, label="grappe",
+                covered_component_ids=components, body=body if with_body else None)
+    return headers
+
+
+@pytest.mark.parametrize("missing", ["content-digest", "content-type", "@target-uri", "@authority", "nonce"])
+def test_a_signature_covering_less_than_ours_is_refused(remote, partner, missing):
+    body = json.dumps(remote.activity("Follow")).encode()
+    components = [c for c in signatures.POST_COMPONENTS if c != missing]
+    headers = signed_partly(remote, body, components=components, with_body=missing != "content-digest",
+                            nonce=None if missing == "nonce" else "n0nce-1")
+    if missing == "content-digest":  # a digest present but not signed
+        headers["Content-Digest"] = remote.signed(remote.activity("Follow"))[1]["Content-Digest"]
+    with pytest.raises(signatures.SignatureRefused):
+        signatures.verify(request_of(body, headers), body)
+
+
+def test_a_replay_is_refused_however_full_the_default_cache_is(remote, partner):
+    """Pages fill the default cache (directory listings, profiles): a nonce must not be pushed out of memory
+    before its window ends, or the same request would pass again."""
+    from django.core.cache import cache
+
+    body, headers = remote.signed(remote.activity("Follow"))
+    signatures.verify(request_of(body, headers), body)
+    for number in range(1_500):
+        cache.set(f"directory-listing-{number}", "x")
+    with pytest.raises(signatures.SignatureRefused, match="replayed"):
+        signatures.verify(request_of(body, headers), body)

@@ -103,7 +103,7 @@ def inbox(request):
         return _error(401, str(refusal))
     try:
         activity = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return _error(400, "the body is not JSON")
     if not _is_activity_of(activity, partner):
         return _error(400, "not an activity of the signing partner (id, type, actor)")
