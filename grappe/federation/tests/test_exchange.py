@@ -212,3 +212,44 @@ RemoteItem.objects.create(partner=partner, object_url=object_url, kind="need", t
     assert not Interest.objects.exists()
     [answered] = second.run(B_INTERESTS)
     assert answered["status"] == InterestStatus.DECLINED
+
+
+def test_an_opportunity_closed_while_the_partnership_was_suspended_is_withdrawn_once_it_resumes(
+        partners, second, staff, org_a, org_admin, capability, opportunity):
+    """Nothing leaves for a suspended partner, the Delete included: the resumption sends it."""
+    sharing.share(org_admin, ItemKind.OPPORTUNITY, opportunity)
+    still_shared = make_opportunity(org_a, org_admin, capability, title="Carénages composites")
+    sharing.share(org_admin, ItemKind.OPPORTUNITY, still_shared)
+    partnerships.suspend(staff, partners)
+    opportunity.status = OpportunityStatus.CLOSED
+    opportunity.save()
+
+    partnerships.resume(staff, partners)
+
+    assert partner_in_second(second)["status"] == PartnerStatus.ACTIVE
+    assert [item["title"] for item in items_in_second(second)["visible"]] == ["Carénages composites"]
+
+
+def test_an_opportunity_closed_after_a_revocation_is_not_shown_again_when_the_partnership_is_approved_again(
+        partners, second, staff, org_admin, opportunity):
+    sharing.share(org_admin, ItemKind.OPPORTUNITY, opportunity)
+    partnerships.revoke(staff, partners)
+    opportunity.status = OpportunityStatus.CLOSED
+    opportunity.save()
+
+    partnerships.approve(staff, partnerships.discover(second.url), [ItemKind.OPPORTUNITY])
+
+    assert partner_in_second(second)["status"] == PartnerStatus.ACTIVE
+    assert items_in_second(second)["visible"] == []
+
+
+def test_a_kind_the_staff_stop_sending_is_withdrawn_at_the_partner(partners, second, staff, org_admin,
+                                                                   opportunity):
+    sharing.share(org_admin, ItemKind.OPPORTUNITY, opportunity)
+    assert len(items_in_second(second)["visible"]) == 1
+
+    partnerships.set_kinds(staff, partners, [ItemKind.EVENT])
+
+    assert items_in_second(second)["visible"] == []
+    partnerships.set_kinds(staff, partners, [ItemKind.OPPORTUNITY, ItemKind.EVENT])  # allowed again: sent again
+    assert [item["title"] for item in items_in_second(second)["visible"]] == ["Supports en titane"]
