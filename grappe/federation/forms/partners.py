@@ -17,7 +17,8 @@ class KindsField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=ItemKind.choices, required=False, label=_("What may travel to this cluster"),
                          help_text=_("Only the items our members chose to share, of these kinds, are sent. "
-                                     "Nothing else leaves this instance."), **kwargs)
+                                     "Nothing else leaves this instance. A kind unticked is withdrawn from "
+                                     "the other cluster."), **kwargs)
 
 
 class AddressForm(StyledFormMixin, forms.Form):

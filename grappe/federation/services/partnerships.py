@@ -6,7 +6,8 @@
   `Follow`. The partnership is active once its own Follow reached us: each side decides for itself.
 - `suspend` / `resume`: our side stops, then restarts, all exchange (a `Block`, then an `Undo` of it, reach the
   partner even though it is no longer active). `revoke`: final, until our staff approve the address again.
-- `set_kinds`: what kinds of items may travel to the partner; newly allowed kinds are sent at once.
+- `set_kinds`: what kinds of items may travel to the partner; newly allowed kinds are sent at once, and what it
+  no longer receives is withdrawn there.
 
 `status` is what follows from both sides' decisions (`_settle`): revoked by us; suspended while our staff suspended
 it or the partner's Block holds (they suspended or revoked us); active once their Follow arrived; waiting before.
@@ -262,7 +263,8 @@ def revoke(user, partner: Partner) -> Partner:
 
 
 def set_kinds(user, partner: Partner, kinds: list[str]) -> Partner:
-    """Choose what kinds of items may travel to the partner; the shared items of newly allowed kinds are sent."""
+    """Choose what kinds of items may travel to the partner; the shared items of newly allowed kinds are sent, the
+    items of kinds no longer allowed are withdrawn there (a `Delete` each)."""
     require(user, "federation.manage_partners")
     kinds = _checked_kinds(kinds)
     with transaction.atomic():
@@ -274,6 +276,8 @@ def set_kinds(user, partner: Partner, kinds: list[str]) -> Partner:
         added = [kind for kind in kinds if kind not in before]
         if added and partner.is_active:
             sharing.send_shared_items(partner, added)
+        if partner.is_active and any(kind not in kinds for kind in before):
+            sharing.send_withdrawals(partner)  # what it no longer receives is withdrawn there
     return partner
 
 
@@ -376,7 +380,8 @@ def _halt(partner: Partner) -> None:
 
 def _reopened(partner: Partner) -> None:
     """The partner is active again: what was halted is queued again, after the activity that reopened it (new
-    rows, so that the outbox's order puts them after it), and the shared items it may receive are sent."""
+    rows, so that the outbox's order puts them after it), a `Delete` goes for each item it holds that was
+    withdrawn meanwhile, and the shared items it may receive are sent."""
     halted = list(partner.outbox.filter(status=DeliveryStatus.HALTED).order_by("pk"))
     if halted:
         OutgoingActivity.objects.filter(pk__in=[row.pk for row in halted]).delete()
@@ -384,4 +389,5 @@ def _reopened(partner: Partner) -> None:
             OutgoingActivity(partner=partner, activity_id=row.activity_id, activity_type=row.activity_type,
                              payload=row.payload) for row in halted])
         jobs.enqueue(delivery.DELIVERY_TASK)
+    sharing.send_withdrawals(partner)  # what was withdrawn meanwhile, which did not leave for it then
     sharing.send_shared_items(partner, partner.kinds)

@@ -27,7 +27,7 @@ from grappe.members.models import Certification, Organisation, OrganisationCapab
 from grappe.partnering.models import DeclaredNeed, Opportunity, OpportunityNeed
 
 from .. import items, protocol
-from ..models import ItemKind, Partner, PartnerStatus, SharedItem
+from ..models import DeliveryStatus, ItemKind, Partner, PartnerStatus, SharedItem
 from . import delivery
 
 
@@ -71,6 +71,31 @@ def send_shared_items(partner: Partner, kinds) -> int:
         if item is not None and items.is_shareable(shared.kind, item):
             sent += len(delivery.publish("Create", _current(shared.kind, item), kind=shared.kind,
                                          partners=[partner]))
+    return sent
+
+
+def send_withdrawals(partner: Partner) -> int:
+    """Send a `Delete` of every item sent to one partner that it may no longer show: withdrawn or no longer shared
+    while the partner was not active (nothing leaves for it then, a `Delete` neither), or of a kind it no longer
+    receives. Called when a partnership becomes active again and when the staff stop a kind; returns how many
+    were sent."""
+    last: dict[str, tuple[str, str]] = {}  # each item's id: the type and status of the last activity about it
+    for activity_type, status, object_id in partner.outbox.filter(
+            activity_type__in=("Create", "Update", "Delete")).order_by("pk").values_list(
+            "activity_type", "status", "payload__object__id"):
+        if isinstance(object_id, str):
+            last[object_id] = (activity_type, status)
+    sent = 0
+    for object_id, (activity_type, status) in last.items():
+        found = items.parse_object_url(object_id)
+        if found is None or (activity_type == "Delete" and status != DeliveryStatus.FAILED):
+            continue
+        kind, pk = found
+        if kind in partner.kinds and SharedItem.objects.filter(kind=kind, object_id=pk).exists():
+            item = items.load(kind, pk)
+            if item is not None and items.is_shareable(kind, item):
+                continue
+        sent += len(delivery.publish("Delete", tombstone(kind, pk), partners=[partner]))
     return sent
 
 

@@ -301,3 +301,34 @@ def test_two_clicks_at_once_share_once(org_a, capability, settings):
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert SharedItem.objects.count() == 1 and OutgoingActivity.objects.count() == 1
     assert AuditEntry.objects.filter(action="item.shared").count() == 1
+
+
+def test_a_partner_that_was_not_active_is_sent_the_withdrawals_it_missed_and_no_other(cluster):
+    """What it holds and may no longer show (withdrawn while it was suspended, or of a kind it no longer takes) is
+    withdrawn there; what it may still show, or was already told of, is not sent again."""
+    logistics = cluster["logistics"]
+    kept, closed, unshared = (opportunity_of(cluster, title=title) for title in ("Gardé", "Fermé", "Retiré"))
+    for opportunity in (kept, closed, unshared):
+        sharing.share(cluster["admin"], ItemKind.OPPORTUNITY, opportunity)
+    told = opportunity_of(cluster, title="Déjà dit")
+    shared = sharing.share(cluster["admin"], ItemKind.OPPORTUNITY, told)
+    sharing.unshare(cluster["admin"], shared)  # its Delete left while the partner was active
+    need = make_declared_need(cluster["org"], cluster["admin"], cluster["capability"])
+    sharing.share(cluster["admin"], ItemKind.DECLARED_NEED, need)
+    logistics.status = PartnerStatus.SUSPENDED
+    logistics.save()
+    with committed():
+        closed.status = OpportunityStatus.CLOSED
+        closed.save()
+    sharing.unshare(cluster["admin"], SharedItem.objects.get(kind=ItemKind.OPPORTUNITY, object_id=unshared.pk))
+    logistics.status, logistics.kinds = PartnerStatus.ACTIVE, [ItemKind.OPPORTUNITY]
+    logistics.save()
+    OutgoingActivity.objects.exclude(partner=logistics).delete()
+    before = OutgoingActivity.objects.count()
+
+    assert sharing.send_withdrawals(logistics) == 3
+
+    assert outbox("Delete")[-3:] == [("Delete", "Grappe logistique", protocol.object_url(kind, pk)) for kind, pk in (
+        (ItemKind.OPPORTUNITY, closed.pk), (ItemKind.OPPORTUNITY, unshared.pk), (ItemKind.DECLARED_NEED, need.pk))]
+    assert OutgoingActivity.objects.count() == before + 3
+    assert sharing.send_withdrawals(cluster["ai"]) == 0  # never sent anything
