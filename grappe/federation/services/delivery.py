@@ -31,7 +31,7 @@ from django.utils.module_loading import import_string
 from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
-from .. import protocol, signatures
+from .. import keys, protocol, signatures
 from ..models import DeliveryStatus, OutgoingActivity, Partner, PartnerStatus
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def deliver_due() -> int:
     then waits for its retry while the others go on)."""
     delivered = failed = 0
     stalled: set[int] = set()
+    private_key = None  # read once per run (a query and a PEM to parse), when there is something to sign
     with requests.Session() as session:
         while partner_ids := _partners_with_due_rows(exclude=stalled):
             for partner_id in partner_ids:
@@ -80,10 +81,11 @@ def deliver_due() -> int:
                         if row is None:
                             stalled.add(partner_id)  # nothing due, or another worker is on it
                             break
+                        private_key = private_key or keys.private_key()
                         if not (row.partner.is_active or row.activity_type in CONTROL_TYPES):
                             row.status = DeliveryStatus.HALTED
                             row.save(update_fields=["status"])
-                        elif _send(session, row):
+                        elif _send(session, row, private_key):
                             delivered += 1
                         else:
                             failed += 1
@@ -110,11 +112,12 @@ def _locked_head(partner_id: int) -> OutgoingActivity | None:
             .filter(pk=head[0], status=DeliveryStatus.PENDING).first())
 
 
-def _send(session: requests.Session, row: OutgoingActivity) -> bool:
+def _send(session: requests.Session, row: OutgoingActivity, private_key) -> bool:
     row.attempts += 1
     body = json.dumps(row.payload, separators=(",", ":")).encode()
     headers = signatures.sign("POST", row.partner.inbox_url,
-                              {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body)
+                              {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body,
+                              private_key=private_key)
     try:
         response = session.post(row.partner.inbox_url, data=body, headers=headers, timeout=TIMEOUT,
                                 allow_redirects=False)
