@@ -24,7 +24,7 @@ import logging
 
 import requests
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -150,7 +150,11 @@ def _retry_later() -> None:
     deliver = import_string(DELIVERY_TASK)
     if not deliver.get_backend().supports_defer:
         return
-    earliest = (OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at")
+    # A row behind its partner's failed head waits for the head, whatever its own time says: only the heads'
+    # times count (else the retry would run at once, find nothing due, and none would follow).
+    heads = (OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING).order_by().values("partner_id")
+             .annotate(head=Min("pk")).values("head"))
+    earliest = (OutgoingActivity.objects.filter(pk__in=heads).order_by("next_attempt_at")
                 .values_list("next_attempt_at", flat=True).first())
     if earliest is not None:
         deliver.using(run_after=earliest).enqueue()
