@@ -1,7 +1,7 @@
 .PHONY: demo test bench lint messages locks
 
-demo:  ## Set up and run Grappe with demo data on SQLite
-	scripts/demo.sh
+demo:  ## Set up and run Grappe with demo data on SQLite (PARTNER=1: and a partner logistics cluster beside it)
+	scripts/demo.sh $(if $(filter 1,$(PARTNER)),--with-partner)
 
 test:  ## Run the whole test suite
 	scripts/test.sh

@@ -38,6 +38,7 @@ run bench/listening_bench.py
 run bench/governance_votes.py
 run bench/bulletin_recipients.py
 run bench/bulletin_digests.py
+run bench/federation.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"

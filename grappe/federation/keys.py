@@ -3,6 +3,7 @@
 The pair is made the first time it is needed and kept in the database (`InstanceKey`, one row), so that a
 backup holds it and a restored instance is still the one its partners approved."""
 
+import functools
 import hashlib
 
 from cryptography.hazmat.primitives import serialization
@@ -36,8 +37,11 @@ def public_pem(key: Ed25519PublicKey) -> str:
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
+@functools.lru_cache(maxsize=256)
 def load_public(pem: str) -> Ed25519PublicKey:
-    """The Ed25519 public key in this PEM; ValueError for anything else (another algorithm, garbage)."""
+    """The Ed25519 public key in this PEM; ValueError for anything else (another algorithm, garbage). Parsed
+    once per process for each PEM (the inbox checks every request against its partner's key; a key object is
+    immutable, and a partner's new key is another PEM)."""
     key = serialization.load_pem_public_key(pem.encode())
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")

@@ -68,7 +68,9 @@ class _PartnerKeys(HTTPSignatureKeyResolver):
     def resolve_public_key(self, key_id: str):
         if not key_id.endswith(KEY_FRAGMENT):
             raise SignatureRefused("unknown key id")
-        self.partner = Partner.objects.filter(actor_url=key_id.removesuffix(KEY_FRAGMENT)).first()
+        # One row by its unique address: no ordering to sort (first() would add the model's).
+        found = Partner.objects.filter(actor_url=key_id.removesuffix(KEY_FRAGMENT)).order_by()[:1]
+        self.partner = next(iter(found), None)
         if self.partner is None:
             raise SignatureRefused("unknown key id")
         return keys.load_public(self.partner.public_key)

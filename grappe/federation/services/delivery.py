@@ -24,14 +24,14 @@ import logging
 
 import requests
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from grappe.core import audit, jobs
 from grappe.core.permissions import require
 
-from .. import protocol, signatures
+from .. import keys, protocol, signatures
 from ..models import DeliveryStatus, OutgoingActivity, Partner, PartnerStatus
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,7 @@ def deliver_due() -> int:
     then waits for its retry while the others go on)."""
     delivered = failed = 0
     stalled: set[int] = set()
+    private_key = None  # read once per run (a query and a PEM to parse), when there is something to sign
     with requests.Session() as session:
         while partner_ids := _partners_with_due_rows(exclude=stalled):
             for partner_id in partner_ids:
@@ -81,10 +82,11 @@ def deliver_due() -> int:
                         if row is None:
                             stalled.add(partner_id)  # nothing due, or another worker is on it
                             break
+                        private_key = private_key or keys.private_key()
                         if not (row.partner.is_active or row.activity_type in CONTROL_TYPES):
                             row.status = DeliveryStatus.HALTED
                             row.save(update_fields=["status"])
-                        elif _send(session, row):
+                        elif _send(session, row, private_key):
                             delivered += 1
                         else:
                             failed += 1
@@ -111,11 +113,12 @@ def _locked_head(partner_id: int) -> OutgoingActivity | None:
             .filter(pk=head[0], status=DeliveryStatus.PENDING).first())
 
 
-def _send(session: requests.Session, row: OutgoingActivity) -> bool:
+def _send(session: requests.Session, row: OutgoingActivity, private_key) -> bool:
     row.attempts += 1
     body = json.dumps(row.payload, separators=(",", ":")).encode()
     headers = signatures.sign("POST", row.partner.inbox_url,
-                              {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body)
+                              {"Content-Type": protocol.MEDIA_TYPE, "Accept": protocol.MEDIA_TYPE}, body,
+                              private_key=private_key)
     try:
         # Streamed: of the partner's answer, only its status and the start of its text are read (an inbox
         # answering with megabytes does not fill the worker's memory).
@@ -154,7 +157,11 @@ def _retry_later() -> None:
     deliver = import_string(DELIVERY_TASK)
     if not deliver.get_backend().supports_defer:
         return
-    earliest = (OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at")
+    # A row behind its partner's failed head waits for the head, whatever its own time says: only the heads'
+    # times count (else the retry would run at once, find nothing due, and none would follow).
+    heads = (OutgoingActivity.objects.filter(status=DeliveryStatus.PENDING).order_by().values("partner_id")
+             .annotate(head=Min("pk")).values("head"))
+    earliest = (OutgoingActivity.objects.filter(pk__in=heads).order_by("next_attempt_at")
                 .values_list("next_attempt_at", flat=True).first())
     if earliest is not None:
         deliver.using(run_after=earliest).enqueue()

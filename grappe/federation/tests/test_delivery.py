@@ -190,6 +190,22 @@ def test_a_failed_run_queues_one_retry_at_the_earliest_next_attempt_when_the_bac
     assert retry.task.name == "deliver" and retry.task.run_after == row.next_attempt_at
 
 
+def test_the_retry_waits_for_the_failed_head_not_for_the_rows_behind_it(partner, inboxes, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    inboxes.answer(partner.inbox_url, 503)
+    head, behind = outbox_row(partner), outbox_row(partner)
+    default_task_backend.clear()
+    delivery.deliver_due()
+
+    [retry] = default_task_backend.results
+    head.refresh_from_db()
+    behind.refresh_from_db()
+    assert behind.status == DeliveryStatus.PENDING and behind.next_attempt_at < head.next_attempt_at
+    assert retry.task.run_after == head.next_attempt_at  # not at once, when nothing would be due
+
+
 def test_the_command_delivers_what_is_due(partner, inboxes):
     row = outbox_row(partner)
     call_command("deliver_federation")

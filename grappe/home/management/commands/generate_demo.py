@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 
 from grappe.bulletins.demo_data import generate_bulletins
 from grappe.events.demo_data import generate_event
+from grappe.federation.demo_data import generate_federation
 from grappe.governance.demo_data import generate_governance
 from grappe.greening.demo_data import generate_greening, generate_initiatives
 from grappe.labour.demo_data import generate_labour
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             greening = generate_greening(seed=seed)
             initiatives = generate_initiatives(seed=seed)  # after greening's baselines and commitments
             labour = generate_labour(seed=seed)
+            federation = generate_federation(seed=seed)  # after labour's availabilities
         if listening.needs:
             self.stdout.write(f"Listening: {listening.needs} needs, {listening.surveys} surveys, "
                               f"{listening.responses} responses, themes found.")
@@ -102,6 +104,9 @@ class Command(BaseCommand):
                               f"{labour['loans']} loans of staff.")
         if initiatives:
             self.stdout.write(f"Greening: {len(initiatives)} shared initiatives with their participants.")
+        if any(federation.values()):
+            self.stdout.write(f"Partner clusters: {sum(federation.values())} items shared by the demo organisations "
+                              "(they travel once a partnership is active).")
 
     def _print_sign_ins(self, accounts):
         width = max(len(account.email) for account in accounts)
