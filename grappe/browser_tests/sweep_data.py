@@ -17,7 +17,7 @@ import datetime
 from decimal import Decimal
 
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 DEMO_ORGANISATIONS = 24
 DEMO_PEOPLE = 72
@@ -310,19 +310,167 @@ _PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000
 
 def _partner_clusters(ctx) -> None:
     """The staff's partner clusters (grappe/federation/tests/partner_factories.py): an active partner with two
-    deliveries given up and an item shown to our members (ctx.partner), a suspended one (ctx.suspended), and three
+    deliveries given up and the items it shared (ctx.partner, _partner_items), a suspended one (ctx.suspended), and three
     more so that the list has rows of every status."""
     from grappe.federation import keys
     from grappe.federation.models import PartnerStatus
-    from grappe.federation.tests.partner_factories import give_up, make_partner, remote_item
+    from grappe.federation.tests.partner_factories import give_up, make_partner
 
     keys.instance_key()
-    ctx.partner = make_partner(ctx.staff)
+    ctx.partner = make_partner(ctx.staff, kinds=["opportunity", "availability", "event"])
     give_up(ctx.partner)
     give_up(ctx.partner, "Update", "HTTPSConnectionPool(host='logistique.example.org', port=443): Max retries "
                                    "exceeded with url: /federation/inbox (Caused by NewConnectionError)")
-    remote_item(ctx.partner)
     ctx.suspended = make_partner(ctx.staff, "Grappe IA", "https://ia.example.org", status=PartnerStatus.SUSPENDED)
     make_partner(ctx.staff, "Grappe des technologies propres du Québec", "https://technologies-propres.example.org",
                  status=PartnerStatus.WAITING, kinds=["opportunity", "need", "availability", "event", "profile"])
     make_partner(ctx.staff, "Grappe santé", "https://sante.example.org", status=PartnerStatus.REVOKED)
+    _partner_items(ctx)
+
+
+def _partner_items(ctx) -> None:
+    """What the logistics cluster (ctx.partner) shared with us, one item or more of each kind with the fields its
+    instance sends (items.to_object: codes with both languages' labels, a long title, a text of a few
+    paragraphs), one of the suspended cluster's (hidden); A's availability and profile shared with partners,
+    the partners' members' interests in them in every status (ctx.waiting for the staff, ctx.asked for A's
+    administrator's consent, one introduced, one declined), and A's interests in the partner's items in every
+    status (the member's "Our interests"). The item pages read ctx.remote_item (an opportunity), ctx.remote_need
+    (titled in both languages), ctx.remote_availability, ctx.remote_event and ctx.remote_profile."""
+    from grappe.events.models import Phase
+    from grappe.federation import items
+    from grappe.federation.models import Interest, InterestStatus, ItemKind, SharedItem
+    from grappe.labour.models import Clearance, WorkMode
+    from grappe.members.models import OrganisationKind, Region, SizeBand
+    from grappe.partnering.models import NeedKind, OpportunityKind
+
+    now = timezone.now()
+    base = ctx.partner.actor_url.removesuffix("/federation/actor")
+    organisations = ("Transports Boréal inc.", "Entrepôts frigorifiques de Laval", "Groupe logistique Saint-Laurent",
+                     "Cargo Mirabel", "Camionnage Rive-Sud ltée")
+    capability = {"code": "logistics.cold-chain", "label_fr": "Chaîne du froid et entreposage à température dirigée",
+                  "label_en": "Cold chain and temperature-controlled warehousing"}
+    certification = {"code": "iso-9001", "label_fr": "ISO 9001", "label_en": "ISO 9001"}
+    paragraphs = ("Nous cherchons un partenaire capable de recevoir, d'entreposer et d'expédier des pièces "
+                  "aéronautiques sensibles à la température entre Mirabel et le port de Montréal.\n\n"
+                  "Le projet commence au printemps ; les volumes prévus sont de quarante palettes par semaine, avec "
+                  "des pointes en fin de trimestre. [retiré]")
+
+    def received(kind, title, organisation, days_ago, fields, obj_type="Page", content=paragraphs):
+        n = ctx.partner.items.count()
+        published = now - datetime.timedelta(days=days_ago)
+        data = {"id": f"{base}/federation/items/{kind}/{n + 100}", "type": obj_type, "grappe:kind": str(kind),
+                "name": title, "summary": items._summary(content), "content": content,
+                "published": published.isoformat(), "updated": published.isoformat(), "attributedTo": organisation,
+                **fields}
+        from grappe.federation.models import RemoteItem
+
+        return RemoteItem.objects.create(
+            partner=ctx.partner, object_url=data["id"], kind=kind, title=title, summary=data["summary"],
+            organisation_name=organisation, data=data, published_at=published, updated_at=published)
+
+    region = items._choice(Region, "13")
+    opportunities = [received(ItemKind.OPPORTUNITY, title, organisations[i % 5], i + 1, {
+        "grappe:opportunityKind": items._choice(OpportunityKind, kind), "grappe:region": region,
+        "grappe:deadline": (now + datetime.timedelta(days=45 + i)).date().isoformat(),
+        "grappe:capabilities": [{**capability, "mustHave": True},
+                                {"code": "logistics.customs", "label_fr": "Courtage en douane",
+                                 "label_en": "Customs brokerage", "mustHave": False}],
+        "grappe:certifications": [certification]}, content=text) for i, (title, kind, text) in enumerate((
+            ("Entreposage frigorifique partagé de pièces composites entre Mirabel et le port de Montréal",
+             OpportunityKind.PROJECT, paragraphs),
+            ("Appel d'offres : transport de moteurs d'avion vers Halifax", OpportunityKind.TENDER,
+             "Six moteurs par an, sur remorques à suspension pneumatique, avec escorte et assurance tous risques. "
+             "Dépôt des soumissions avant la date limite."),
+            ("Mutualisation des livraisons du dernier kilomètre sur la Rive-Nord", OpportunityKind.POOLING,
+             "Trois transporteurs mettent en commun leurs tournées de Terrebonne à Saint-Jérôme ; une place reste "
+             "libre pour un fabricant qui expédie de petits colis chaque jour."),
+            ("Client recherché pour un nouveau quai de transbordement", OpportunityKind.CUSTOMER_REQUEST,
+             "Un quai de huit portes ouvre à Mirabel en avril, à dix minutes de l'aéroport.")))]
+    ctx.remote_item = opportunities[0]
+    for i, (need_kind, subject) in enumerate(((NeedKind.COMPETENCY, capability),
+                                              (NeedKind.EQUIPMENT, None))):
+        names = {}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                label = str(NeedKind(need_kind).label)
+            names[language] = f"{label} — {subject[f'label_{language}']}" if subject else label
+        fields = {"nameMap": names, "grappe:needKind": items._choice(NeedKind, need_kind)}
+        if subject:
+            fields["grappe:capabilities"] = [subject]
+        need = received(ItemKind.DECLARED_NEED, names["fr"], organisations[i + 2], i + 2, fields,
+                 content=("Nous voulons former deux équipes à la manutention de pièces à température dirigée.",
+                          "Un chariot élévateur tout-terrain pour la cour, à louer ou à partager.")[i])
+        if i == 0:
+            ctx.remote_need = need
+    availability = received(ItemKind.AVAILABILITY, "Deux répartiteurs de transport disponibles cet hiver",
+                            organisations[4], 3, {
+        "grappe:skills": [capability, {"code": "logistics.dispatch", "label_fr": "Répartition de transport",
+                                       "label_en": "Transport dispatching"}],
+        "grappe:people": 2, "grappe:region": region, "grappe:mode": items._choice(WorkMode, WorkMode.HYBRID),
+        "grappe:period": {"start": (now + datetime.timedelta(days=20)).date().isoformat(),
+                          "end": (now + datetime.timedelta(days=140)).date().isoformat()},
+        "grappe:rate": {"amount": "58.50", "currency": "CAD", "per": "hour", "atCost": True},
+        "grappe:clearance": items._choice(Clearance, Clearance.RELIABILITY), "grappe:controlledGoods": True},
+                            content="Deux répartiteurs d'expérience, habitués aux expéditions sous douane et aux "
+                                    "marchandises contrôlées, libres entre deux contrats.")
+    day = (now + datetime.timedelta(days=60)).date()
+    ctx.remote_availability = availability
+    ctx.remote_event = received(ItemKind.EVENT, "Forum logistique 2027 : chaînes d'approvisionnement résilientes", "Grappe logistique",
+             4, {"url": f"{base}/fr/evenements/12/", "startTime": f"{day.isoformat()}T08:30:00-05:00",
+                 "endTime": f"{day.isoformat()}T17:00:00-05:00",
+                 "grappe:sessions": [{"date": day.isoformat(), "starts": "08:30", "ends": "17:00"}],
+                 "location": {"type": "Place", "name": "Palais des congrès de Montréal, salle 517"},
+                 "grappe:registrationCloses": (day - datetime.timedelta(days=7)).isoformat(),
+                 "grappe:phase": items._choice(Phase, Phase.REGISTRATION)}, obj_type="Event",
+                     content="Une journée de conférences et de rencontres B2B sur la résilience des chaînes "
+                             "d'approvisionnement, ouverte aux membres des grappes partenaires.")
+    ctx.remote_profile = received(ItemKind.PROFILE, organisations[1], organisations[1], 5, {
+        "url": f"{base}/fr/repertoire/entrepots-frigorifiques-de-laval/",
+        "grappe:organisationKind": items._choice(OrganisationKind, OrganisationKind.SME),
+        "grappe:sizeBand": items._choice(SizeBand, SizeBand.MEDIUM), "grappe:region": region,
+        "grappe:capabilities": [{**capability, "level": 3}], "grappe:certifications": [certification]},
+        content="Entrepôt frigorifique de 12 000 palettes à Laval, de -25 °C à +4 °C, certifié ISO 9001, avec quai "
+                "réfrigéré et suivi des températures en continu.")
+    from grappe.federation.tests.partner_factories import remote_item
+
+    remote_item(ctx.suspended, "Caché : partenariat suspendu")
+
+    # A's items shared with partners, and the partners' members' interests in them.
+    shared_availability = SharedItem.objects.create(kind=ItemKind.AVAILABILITY, object_id=ctx.availability.pk,
+                                                    organisation=ctx.org_a, shared_by=ctx.own_admin)
+    shared_profile = SharedItem.objects.create(kind=ItemKind.PROFILE, object_id=ctx.org_a.pk,
+                                               organisation=ctx.org_a, shared_by=ctx.own_admin)
+
+    def interest_received(shared, status, organisation, name, email, message, **fields):
+        n = Interest.objects.count()
+        return Interest.objects.create(
+            activity_id=f"{base}/federation/activities/offer-{n}", partner=ctx.partner, shared_item=shared,
+            status=status, remote_organisation=organisation, message=message,
+            remote_contact={"name": name, "email": email} if email else {}, **fields)
+
+    ctx.waiting = interest_received(shared_availability, InterestStatus.RECEIVED, organisations[0], "Luc Gagnon",
+                                    "luc.gagnon@transports-boreal.example", "Nous avons besoin de deux machinistes "
+                                    "pour un contrat de maintenance de remorques frigorifiques, de mars à juin.")
+    ctx.asked = interest_received(shared_availability, InterestStatus.ASKED, organisations[3], "Sophie Bélanger",
+                                  "sophie.belanger@cargo-mirabel.example", "Intéressés pour un projet d'outillage.",
+                                  decided_by=ctx.staff, decided_at=now)
+    interest_received(shared_profile, InterestStatus.INTRODUCED, organisations[2], "", "",
+                      "Vos capacités d'usinage nous intéressent pour des pièces de convoyeurs.",
+                      decided_by=ctx.staff, decided_at=now,
+                      answer={"contact": {"name": "Alex Martin", "email": "alex.martin@alpha.test"}})
+    interest_received(shared_profile, InterestStatus.DECLINED, organisations[4], "Marc Roy", "marc@rive-sud.example",
+                      "Pouvez-vous nous rappeler ?", decided_by=ctx.staff, decided_at=now,
+                      answer={"message": "Notre carnet de commandes est plein jusqu'à l'automne."})
+
+    # A's interests in the partner's items, in every status.
+    for item, status, answer in (
+            (opportunities[1], InterestStatus.SENT, {}),
+            (availability, InterestStatus.INTRODUCED, {
+                "contact": {"name": "Julie Lévesque", "email": "julie.levesque@rive-sud.example"},
+                "message": "Julie vous écrira cette semaine.", "message_fr": "Julie vous écrira cette semaine.",
+                "message_en": "Julie will write to you this week."}),
+            (opportunities[2], InterestStatus.DECLINED, {"message": "Le projet est déjà pourvu."})):
+        Interest.objects.create(activity_id=f"https://grappe.test/federation/activities/interest-{item.pk}",
+                                partner=ctx.partner, remote_item=item, organisation=ctx.org_a, person=ctx.own_user,
+                                status=status, message="Nous avons un entrepôt à Mirabel.", answer=answer,
+                                decided_at=now if answer else None)

@@ -51,7 +51,7 @@ from grappe.partnering.models import (
 )
 
 from . import protocol
-from .models import ItemKind
+from .models import ITEM_NAMES, ItemKind
 
 SUMMARY_LENGTH = 300
 # A partner keeps texts of up to 20,000 characters (services/received.py): ours stay well below.
@@ -188,11 +188,7 @@ def event_candidates() -> list[tuple[str, Model]]:
 
 
 # One item of each kind, as the share page names it.
-KIND_NAMES = {
-    ItemKind.OPPORTUNITY: gettext_lazy("Opportunity"), ItemKind.DECLARED_NEED: gettext_lazy("Declared need"),
-    ItemKind.AVAILABILITY: gettext_lazy("Staff availability"), ItemKind.EVENT: gettext_lazy("Public event"),
-    ItemKind.PROFILE: gettext_lazy("Capability profile"),
-}
+KIND_NAMES = ITEM_NAMES
 
 # What never travels of each kind, said beside the preview of what does.
 NEVER_SENT = {

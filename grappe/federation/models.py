@@ -23,6 +23,7 @@ between them over ActivityPub (W3C), each request signed with HTTP Message Signa
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grappe.members.models import Organisation
@@ -48,6 +49,14 @@ class ItemKind(models.TextChoices):
     AVAILABILITY = "availability", _("Staff availabilities")
     EVENT = "event", _("Public events")
     PROFILE = "profile", _("Capability profiles")
+
+
+# One item of each kind, as a page names it ("an opportunity" where `ItemKind` names the list, "opportunities").
+ITEM_NAMES = {
+    ItemKind.OPPORTUNITY: _("Opportunity"), ItemKind.DECLARED_NEED: _("Declared need"),
+    ItemKind.AVAILABILITY: _("Staff availability"), ItemKind.EVENT: _("Public event"),
+    ItemKind.PROFILE: _("Capability profile"),
+}
 
 
 class PartnerStatus(models.TextChoices):
@@ -173,6 +182,19 @@ class RemoteItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when the origin sent it in each (a declared need's `nameMap`), the
+        title as received otherwise."""
+        names = self.data.get("nameMap") if isinstance(self.data, dict) else None
+        name = names.get((get_language() or "fr")[:2]) if isinstance(names, dict) else None
+        return name if isinstance(name, str) and name.strip() else self.title
+
+    @property
+    def kind_name(self) -> str:
+        """What one item of its kind is called ("Opportunity")."""
+        return str(ITEM_NAMES.get(self.kind, self.get_kind_display()))
 
 
 class InterestStatus(models.TextChoices):

@@ -58,7 +58,7 @@ def make_remote_item(partner: Partner, *, kind: str = ItemKind.OPPORTUNITY,
     published = timezone.now() - datetime.timedelta(days=days_ago)
     values = {"summary": "Un entrepôt à -25 °C cherche des partenaires.",
               "organisation_name": "Froid Logistique",
-              "data": {"name": title, "summary": "Un entrepôt à -25 °C.",
+              "data": {"name": title, "summary": "Un entrepôt à -25 °C.", "content": "Un entrepôt à -25 °C à Laval.",
                        "grappe:region": {"code": "13", "label_fr": "Laval", "label_en": "Laval"}},
               "published_at": published, "updated_at": published, **fields}
     return RemoteItem.objects.create(partner=partner, object_url=f"{base}/federation/items/{kind}/{number}",

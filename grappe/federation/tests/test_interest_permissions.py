@@ -48,6 +48,9 @@ def interests_matrix(matrix):
     ctx.hidden_item = make_remote_item(suspended, title="Caché")
     availability = make_availability(ctx.org_a, ctx.own_admin, [ctx.capability])
     ctx.shared = share(ItemKind.AVAILABILITY, availability, ctx.org_a, ctx.own_admin)
+    # An item of every other kind, each page showing its kind's fields (the sweep reads them, sweep_data.py).
+    for kind in (ItemKind.DECLARED_NEED, ItemKind.AVAILABILITY, ItemKind.EVENT, ItemKind.PROFILE):
+        setattr(ctx, f"remote_{kind}", make_remote_item(ctx.partner, kind=kind, title=f"Un élément ({kind})"))
     ctx.waiting = make_received(ctx.partner, ctx.shared)
     ctx.asked = make_received(ctx.partner, ctx.shared, status=InterestStatus.ASKED)
     return ctx
@@ -74,6 +77,22 @@ class TestRemoteDetail(InterestsMatrix):
     url = "federation:remote-detail"
     args = staticmethod(lambda ctx: [ctx.remote_item.pk])
     expect = MEMBERS_AND_STAFF
+
+
+class TestRemoteNeedDetail(TestRemoteDetail):
+    args = staticmethod(lambda ctx: [ctx.remote_need.pk])
+
+
+class TestRemoteAvailabilityDetail(TestRemoteDetail):
+    args = staticmethod(lambda ctx: [ctx.remote_availability.pk])
+
+
+class TestRemoteEventDetail(TestRemoteDetail):
+    args = staticmethod(lambda ctx: [ctx.remote_event.pk])
+
+
+class TestRemoteProfileDetail(TestRemoteDetail):
+    args = staticmethod(lambda ctx: [ctx.remote_profile.pk])
 
 
 class TestHiddenRemoteDetail(InterestsMatrix):

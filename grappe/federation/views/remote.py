@@ -48,9 +48,13 @@ def _detail(request, item: RemoteItem, form: InterestForm | None = None):
         interest.answer_text = selectors.answer_text(interest)
     if may_express and interest is None and form is None:
         form = InterestForm()
-    fields = items.fields_for_display(item.kind, item.data)
+    # The title is the page's heading, the organisation is under it, and the description says at length what the
+    # summary says in short.
+    shown = (_("Title"), _("Organisation"))
+    fields = [(name, value) for name, value in items.fields_for_display(item.kind, item.data) if name not in shown]
+    described = any(name == _("Description") for name, _value in fields)
     return render(request, "federation/remote_detail.html", {
-        "item": item, "fields": fields, "interest": interest, "form": form if interest is None else None,
+        "item": item, "fields": fields, "described": described, "interest": interest, "form": form if interest is None else None,
         "organisation": user.organisation})
 
 
