@@ -60,7 +60,7 @@ def test_unsubscribing_twice_leaves_one_row_and_one_audit_entry(ctx, client):
     "forged",
     # signed for another purpose: a preferences token is no unsubscribe token
     links.sign(links.PREFERENCES, 10**9),  # (nobody: person 1 exists in a fresh database)
-])
+], ids=["forged", "signed-for-preferences"])  # a signed token holds the time: workers must name it alike
 def test_a_forged_or_altered_token_is_refused_and_changes_nothing(ctx, client, token):
     for path in (reverse("bulletins:unsubscribe", args=[token]),
                  reverse("bulletins:preferences-signed", args=[token])):
