@@ -10,6 +10,8 @@ import rules
 
 from grappe.members.rules import belongs_to, is_admin_of, is_cluster_staff, is_member_user
 
+from .models import InterestStatus
+
 
 @rules.predicate
 def administers_item_owner(user, shared) -> bool:
@@ -33,7 +35,6 @@ rules.add_perm("federation.handle_interests", is_cluster_staff)
 
 # Interests received from partner clusters' members (services/interests.py): the staff handle them; once the
 # staff asked, the administrators of the organisation whose item it is consent to the introduction or decline.
-from .models import InterestStatus  # noqa: E402 — appended with its block, so that merges stay easy
 
 
 @rules.predicate

@@ -11,15 +11,14 @@ from grappe.core.tests.permission_matrix import (
     STAFF,
     PermissionMatrix,
 )
+from grappe.federation.models import OutgoingActivity, Partner
+
+from .partner_factories import PARTNER_ACTORS, STAFF_PROGRAMS, partners_matrix  # noqa: F401 — a fixture
 
 # The staff's partnerships (views/partners.py, views/statistics.py, api/): partners_matrix (partner_factories.py)
 # adds STAFF_PROGRAMS, a staff member who is not an administrator: every staff member runs the partnerships. The
 # members, whatever their role in their organisation, and the observer are refused; anonymous callers are sent to
 # sign in (the API answers 401).
-from grappe.federation.models import OutgoingActivity, Partner  # noqa: E402
-
-from .partner_factories import PARTNER_ACTORS, STAFF_PROGRAMS, partners_matrix  # noqa: E402, F401
-
 TOKEN = "6a0c1f52-8d3e-4b7a-9c21-5e4f3a2b1c0d"
 STAFF_PAGE = {**dict.fromkeys(PARTNER_ACTORS, 403), ANONYMOUS: 302, STAFF: 200, STAFF_PROGRAMS: 200}
 STAFF_WRITE = {**STAFF_PAGE, STAFF: 302, STAFF_PROGRAMS: 302}
