@@ -44,6 +44,13 @@ def pick(page, select_id: str, text: str) -> None:
         """([id, value]) => { const chosen = document.getElementById(id).tomselect.getValue();
                               return Array.isArray(chosen) ? chosen.includes(value) : chosen === value; }""",
         arg=[select_id, value])
-    page.evaluate("id => { const picker = document.getElementById(id).tomselect; picker.close(); picker.blur(); }",
-                  select_id)
+    # Tom Select refreshes its list on a timer after typing (refreshThrottle) and takes focus back on the next
+    # tick after a click: both are let run before the list is closed, so neither reopens it nor takes the focus
+    # (and what is typed next) from the next field.
+    page.wait_for_function("id => !document.getElementById(id).tomselect.refreshTimeout", arg=select_id)
+    page.evaluate("""async id => {
+        const picker = document.getElementById(id).tomselect, tick = () => new Promise(r => setTimeout(r, 0));
+        await tick(); picker.close(); picker.blur(); await tick();
+    }""", select_id)
     expect(page.locator(f"#{select_id}-ts-dropdown")).to_be_hidden()
+    expect(page.locator(f"#{select_id}-ts-control")).not_to_be_focused()

@@ -40,6 +40,8 @@ def test_a_member_applies_as_a_consortium_with_a_partner_who_confirms(page, sign
     pick(page, "id_partners-0-organisation", "Delta Avionique")
     page.fill("#id_partners-0-share_of_work", "40")
     page.fill("#id_partners-0-share_of_budget", "40")
+    expect(page.locator("#id_partners-0-share_of_work")).to_have_value("40")
+    expect(page.locator("#id_partners-0-share_of_budget")).to_have_value("40")
     page.get_by_role("button", name=in_french("Save the consortium")).click()
 
     expect(page.get_by_role("alert").first).to_contain_text("le budget 90 %")
