@@ -19,6 +19,7 @@ choices may differ from ours: the reader shows the label of its own language.
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grappe.core.amounts import format_amount
 from grappe.core.links import absolute_url
 from grappe.events.models import Audience, Event, Phase
 from grappe.labour.models import Availability, Clearance, PostStatus, WorkMode
@@ -429,10 +431,17 @@ def _period(value) -> str:
 
 
 def _rate(value) -> str:
+    """"58,50 $ l'heure" in French, "$58.50 an hour" in English for a rate in Canadian dollars; another currency
+    (another instance could send one) as it came, its code after the amount."""
     if not isinstance(value, dict):
         return ""
-    return _("%(amount)s %(currency)s an hour, at cost") % {"amount": _text(value.get("amount")),
-                                                             "currency": _text(value.get("currency"))}
+    amount, currency = _text(value.get("amount")), _text(value.get("currency"))
+    if currency == "CAD":
+        try:
+            amount, currency = format_amount(Decimal(amount)), ""
+        except (InvalidOperation, ValueError):
+            return ""
+    return _("%(amount)s an hour, at cost") % {"amount": f"{amount} {currency}".strip()}
 
 
 def _sessions(value) -> str:

@@ -188,7 +188,8 @@ def test_the_preview_reads_the_object_in_the_readers_language(every_kind):
     assert english["Skills"] == "5-axis machining"
     assert english["Number of people"] == "2"
     assert english["Organisation"] == "Alpha Usinage"
-    assert "62.50 CAD" in english["Rate"]
+    assert english["Rate"] == "$62.50 an hour, at cost"
+    assert french["Taux"] == "62,50\u00a0$ l’heure, au prix coûtant"  # a non-breaking space before the $
     availability = every_kind[ItemKind.AVAILABILITY]
     with translation.override("en"):
         assert english["Period"] == f"from {formats.date_format(availability.start)} to {formats.date_format(availability.end)}"
