@@ -10,8 +10,8 @@ from grappe.core.api_schemas import answers
 from grappe.core.paging import ApiPagination
 from grappe.core.permissions import require
 
-from .. import overview
-from ..models import ItemKind, PartnerStatus, RemoteItem
+from .. import overview, selectors
+from ..models import ItemKind
 
 router = Router(tags=["federation"])
 
@@ -73,7 +73,4 @@ def item_list(request, kind: ItemKind | None = None):
     """What active partner clusters shared and did not withdraw, newest first; `kind` keeps one kind. Items of a
     suspended or revoked partner are not listed."""
     require(request.auth, "federation.browse")
-    items = RemoteItem.objects.filter(partner__status=PartnerStatus.ACTIVE, withdrawn_at__isnull=True)
-    if kind is not None:
-        items = items.filter(kind=kind)
-    return items.select_related("partner")
+    return selectors.visible_remote_items(kind=kind)
