@@ -46,8 +46,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",  # serves the API docs' Swagger UI from our static files (the CDN version breaks our CSP)
-    "django_tasks",
-    "django_tasks_db",
     "grappe.core",
     "grappe.members",
     "grappe.partnering",
@@ -60,6 +58,10 @@ INSTALLED_APPS = [
     "grappe.bulletins",
     "grappe.federation",
     "grappe.home",
+    "grappe.operations",
+    # After grappe.core, whose `db_worker` (the same worker, with signs of life) replaces django-tasks-db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +223,12 @@ TASKS = {
 # A running job with no sign of life (grappe.core.jobs.beat) for this long, or a job queued this long ago that
 # no worker took, is failed so that a new one can start (grappe.core.jobs.recover_stale_jobs).
 GRAPPE_JOB_STALE_MINUTES = int(os.environ.get("GRAPPE_JOB_STALE_MINUTES", "15"))
+# A worker (manage.py db_worker) beats every 10 s; one silent this long is dead, and the tasks it was running are
+# queued again (grappe.core.workers). /readyz fails when no worker was seen within it.
+GRAPPE_WORKER_LOST_SECONDS = int(os.environ.get("GRAPPE_WORKER_LOST_SECONDS", "60"))
+# Where `manage.py backup` writes its archives (grappe.operations.backups), and how many it keeps there.
+GRAPPE_BACKUP_DIR = Path(os.environ.get("GRAPPE_BACKUP_DIR", BASE_DIR / "var" / "backups"))
+GRAPPE_BACKUP_KEEP = int(os.environ.get("GRAPPE_BACKUP_KEEP", "14"))
 
 # Content Security Policy (django-csp 4): only our own scripts and styles, no inline script.
 CONTENT_SECURITY_POLICY = {

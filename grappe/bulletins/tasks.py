@@ -3,10 +3,13 @@ the demo). Each task takes ids and calls a service; services queue them by name.
 
 from django_tasks import task
 
+from grappe.core.jobs import job_task
+
+from .models import DigestJob, SendJob
 from .services import digests, sending
 
 
-@task()
+@job_task(SendJob)
 def send_bulletin_task(job_id: int) -> int:
     """Send a bulletin (its SendJob): deliveries written, immediate mail queued, with progress."""
     return sending.run(job_id).processed
@@ -24,7 +27,7 @@ def send_due_bulletins_task() -> int:
     return sending.send_due()
 
 
-@task()
+@job_task(DigestJob)
 def build_digests_task(job_id: int) -> int:
     """Build the daily or weekly digests of a DigestJob, with progress."""
     return digests.run(job_id).processed

@@ -19,6 +19,10 @@ Every long piece of work (an import, a theme run, a scheduler run, a print run) 
   "start" service calls it on the jobs that would block the new one, so a dead worker never blocks a run for
   good, and `manage.py queue_daily_tasks` sweeps every kind of job once a day. A step that can work longer
   than that without a beat must beat more often, or hold its row locked (an import's commit does).
+- A job's task is declared with `job_task(Model)` instead of django-tasks' `task()`: its first argument is the
+  job's id. When a worker is killed in the middle of such a task, the next worker queues the task again
+  (grappe.core.workers) and `requeue` puts the job back to queued, so that it runs to its end once instead of
+  waiting for recovery to fail it.
 """
 
 import datetime
@@ -30,6 +34,7 @@ from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task as django_task
 
 from . import audit
 from .models import UNFINISHED, Job, JobStatus
@@ -37,6 +42,31 @@ from .models import UNFINISHED, Job, JobStatus
 
 class JobLost(Exception):
     """The job is no longer its worker's: recovery failed it (its heartbeat looked dead) while it worked."""
+
+
+# The jobs' tasks: the dotted path of each task declared with `job_task`, and the model of the job it runs.
+_JOB_MODELS: dict[str, type[Job]] = {}
+
+
+def job_task(model: type[Job], **options):
+    """Declare a django-tasks task that runs a job of `model`, whose id is its first argument:
+    `@job_task(ImportJob)` over `def read_import_task(job_id, language)`."""
+    def declare(function):
+        found = django_task(**options)(function)
+        _JOB_MODELS[found.module_path] = model
+        return found
+    return declare
+
+
+def requeue(task_path: str, args: list) -> None:
+    """Put the job of an interrupted task (its worker died while running it) back to queued, as it was before
+    `start`, so that the task queued again claims it and runs it once. A task that runs no job has nothing to
+    reset; a job that is not running any more (recovery failed it meanwhile) is left as it is."""
+    import_string(task_path)  # declares the task's job model, if it has one
+    model = _JOB_MODELS.get(task_path)
+    if model is not None and args:
+        model.objects.filter(pk=args[0], status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, processed=0, message="", started_at=None, heartbeat_at=timezone.now())
 
 
 def enqueue(task: str, *args, **kwargs) -> None:

@@ -322,3 +322,24 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return 100 * self.processed // self.total if self.total else 0
+
+
+class Worker(models.Model):
+    """A background worker process (`manage.py db_worker`) and its last sign of life (grappe.core.workers).
+
+    The task queue of django-tasks-db says which worker claimed a task, not whether that worker still lives: these
+    rows do. A worker silent for longer than settings.GRAPPE_WORKER_LOST_SECONDS died (killed, its machine gone),
+    and the tasks it was running are queued again; the staff's system page and /readyz read them too."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)  # set when it stopped on request (not when killed)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

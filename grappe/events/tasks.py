@@ -4,20 +4,21 @@ Tasks take ids and plain values (they are stored as JSON until a worker runs the
 """
 
 from django.utils import translation
-from django_tasks import task
 
-from .models import ScheduleRun
+from grappe.core.jobs import job_task
+
+from .models import PrintJob, ScheduleRun
 from .services import print_jobs, scheduling
 
 
-@task()
+@job_task(ScheduleRun)
 def run_schedule_task(run_id: int, language: str) -> str:
     """Run the scheduler for a queued run and write its meetings; the run records how it went."""
     with translation.override(language):
         return scheduling.execute_run(ScheduleRun.objects.get(pk=run_id)).status
 
 
-@task()
+@job_task(PrintJob)
 def print_event_task(job_id: int, language: str) -> str:
     """Render every agenda and table sign of a print job's event as one PDF, stored on the job."""
     with translation.override(language):

@@ -5,6 +5,9 @@ Each task takes ids and calls services (the work itself); services queue them by
 
 from django_tasks import task
 
+from grappe.core.jobs import job_task
+
+from .models import ThemeRun
 from .selectors import dashboards
 from .services import invitations, themes
 
@@ -21,7 +24,7 @@ def mail_survey_task(survey_id: int, organisation_ids: list[int], kind: str) -> 
     invitations.mail_survey(survey_id, organisation_ids, kind)
 
 
-@task()
+@job_task(ThemeRun)
 def run_themes_task(run_id: int) -> None:
     """Find the themes over every need and free-text answer (ThemeRun `run_id` shows the progress)."""
     themes.execute_run(run_id)

@@ -6,25 +6,27 @@ Tasks take ids and plain values (they are stored as JSON until a worker runs the
 from django.utils import translation
 from django_tasks import task
 
+from grappe.core.jobs import job_task
+
 from .models import ImportJob, User
 from .services import certifications, imports, taxonomy
 
 
-@task()
+@job_task(ImportJob)
 def read_import_task(job_id: int, language: str) -> str:
     """The reading of an uploaded file; a refusal says why in the language of the person who sent it."""
     with translation.override(language):
         return imports.read_import(ImportJob.objects.get(pk=job_id)).status
 
 
-@task()
+@job_task(ImportJob)
 def check_import_task(job_id: int, language: str) -> str:
     """The dry run of an import; its messages are in the language of the person who asked for it."""
     with translation.override(language):
         return imports.check_import(ImportJob.objects.get(pk=job_id)).status
 
 
-@task()
+@job_task(ImportJob)
 def commit_import_task(job_id: int, actor_id: int | None, language: str) -> str:
     """The all-or-nothing import of a checked job, recorded in the audit trail as done by `actor_id`."""
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
