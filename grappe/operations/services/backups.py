@@ -98,6 +98,8 @@ def restore_backup(path: Path | str, *, replace: bool = False) -> dict:
         _check_compatible(path, manifest)
         if not replace:
             _refuse_if_not_empty(media_root)
+        if connection.in_atomic_block:
+            raise BackupError("A restore cannot run inside a database transaction.")
         connection.close()
         try:
             dumps.restore(connection.settings_dict, work / archive.DUMPS[vendor], replace=replace)
