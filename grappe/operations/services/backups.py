@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -55,8 +55,11 @@ def make_backup(directory: Path | str | None = None, *, keep: int | None = None)
         sha256 = archive.file_sha256(path)
     except (archive.ArchiveError, dumps.DumpError, OSError) as error:
         message = _one_line(error)
-        Backup.objects.create(started_at=started_at, finished_at=timezone.now(), path=str(path or directory),
-                              succeeded=False, error=message)
+        try:
+            Backup.objects.create(started_at=started_at, finished_at=timezone.now(), path=str(path or directory),
+                                  succeeded=False, error=message)
+        except DatabaseError:
+            pass  # the database is down (pg_dump said so): the operator reads why on stderr
         raise BackupError(f"The backup failed: {message}") from error
     with transaction.atomic():
         backup = Backup.objects.create(started_at=started_at, finished_at=timezone.now(), path=str(path),
@@ -203,7 +206,11 @@ def _check_compatible(path: Path, manifest: dict) -> None:
 
 
 def _refuse_if_not_empty(media_root: Path) -> None:
-    tables = connection.introspection.table_names()
+    try:
+        tables = connection.introspection.table_names()
+    except DatabaseError as error:
+        raise BackupError(f"Cannot reach the database {connection.settings_dict['NAME']} ({_one_line(error)}): "
+                          "create it, empty, before restoring.") from None
     if tables:
         raise BackupError(f"The database {connection.settings_dict['NAME']} is not empty ({len(tables)} tables): "
                           "restore into an empty database, or add --replace to replace its contents.")

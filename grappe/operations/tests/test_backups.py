@@ -366,3 +366,13 @@ def test_a_sqlite_database_is_copied_whole_both_ways(tmp_path):
     db.close()
     assert tables == ["organisation"]
     assert rows == [(1, "Usinage Laval", b"\x00\xff" * 100)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_into_a_database_that_does_not_exist_says_so(media, tmp_path):
+    path = handmade_archive(tmp_path / "grappe.tar", media={})
+    with scratch_database() as name:
+        connection.close()
+        server(f'DROP DATABASE "{name}"')
+        with pytest.raises(BackupError, match=f"Cannot reach the database {name} .*create it, empty"):
+            backups.restore_backup(path)
