@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from ..models import Backup
 
 # grappe-20261207-031500.tar, or grappe-20261207-031500-2.tar for a second archive within the same second (UTC).
 ARCHIVE_NAME = re.compile(r"^grappe-(\d{8}-\d{6})(?:-(\d+))?\.tar$")
+LEFT_BY_A_KILLED_BACKUP = re.compile(r"^(grappe-[\d-]+\.tar\.partial|\.grappe-backup-\w+)$")
 
 
 class BackupError(Exception):
@@ -120,12 +122,18 @@ def restore_backup(path: Path | str, *, replace: bool = False) -> dict:
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
-    """Delete all but the `keep` newest archives of the directory (only files named as backups name them)."""
+    """Delete all but the `keep` newest archives of the directory (only files named as backups name them), and
+    what a backup killed more than a day ago left (its .partial archive, its work folder)."""
     archives = []
     for entry in Path(directory).iterdir():
         match = ARCHIVE_NAME.match(entry.name)
         if match and entry.is_file():
             archives.append(((match.group(1), int(match.group(2) or 1)), entry))
+        elif LEFT_BY_A_KILLED_BACKUP.match(entry.name) and entry.stat().st_mtime < time.time() - 86400:
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     archives.sort()
     removed = [entry for _, entry in archives[:-keep]]
     for entry in removed:

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import tarfile
+import time
 import uuid
 from pathlib import Path
 
@@ -333,8 +334,12 @@ def test_a_backup_keeps_the_newest_archives_and_nothing_else_is_pruned(media, tm
     directory = tmp_path / "archives"
     directory.mkdir()
     for name in ("grappe-20261101-030000.tar", "grappe-20261102-030000.tar", "grappe-20261102-030000-2.tar",
-                 "notes.txt", "grappe-manual.tar"):
+                 "notes.txt", "grappe-manual.tar", "grappe-20261103-030000.tar.partial"):
         (directory / name).write_bytes(b"old")
+    (directory / ".grappe-backup-k1ll3d").mkdir()
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(directory / "grappe-20261103-030000.tar.partial", (two_days_ago, two_days_ago))
+    os.utime(directory / ".grappe-backup-k1ll3d", (two_days_ago, two_days_ago))
     backup = backups.make_backup(directory, keep=2)
     names = sorted(entry.name for entry in directory.iterdir())
     assert names == sorted(["grappe-20261102-030000-2.tar", Path(backup.path).name, "notes.txt",

@@ -14,7 +14,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--output-dir", type=Path, default=None,
-                            help=f"where to write the archive (default GRAPPE_BACKUP_DIR: {settings.GRAPPE_BACKUP_DIR})")
+                            help="where to write the archive "
+                                 f"(default GRAPPE_BACKUP_DIR: {settings.GRAPPE_BACKUP_DIR})")
         parser.add_argument("--keep", type=int, default=None,
                             help="how many archives to keep in that folder, the newest "
                                  f"(default GRAPPE_BACKUP_KEEP: {settings.GRAPPE_BACKUP_KEEP})")
