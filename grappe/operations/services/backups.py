@@ -92,9 +92,12 @@ def restore_backup(path: Path | str, *, replace: bool = False) -> dict:
         raise BackupError(f"MEDIA_ROOT {media_root} is a mount point and cannot be swapped whole: mount its parent "
                           "folder instead, with MEDIA_ROOT a folder inside it.")
     vendor = dumps.vendor(connection.settings_dict)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    # Next to MEDIA_ROOT, on the same disk, so that the new media folder is renamed into place in one step.
-    work = Path(tempfile.mkdtemp(prefix=".grappe-restore-", dir=media_root.parent))
+    try:
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        # Next to MEDIA_ROOT, on the same disk, so that the new media folder is renamed into place in one step.
+        work = Path(tempfile.mkdtemp(prefix=".grappe-restore-", dir=media_root.parent))
+    except OSError as error:
+        raise BackupError(f"Cannot write beside MEDIA_ROOT {media_root}: {error}.") from None
     try:
         try:
             manifest = archive.read(path, into=work)
