@@ -6,7 +6,8 @@
   filter sees the records of every logger, a logger's only its own).
 - `JsonFormatter`: one JSON object per line (python-json-logger): time (UTC), level, logger, message, request_id, the
   record's extra fields (method, path, status, duration_ms, user_id for a request's line) and the traceback.
-  Django's request records carry the request object itself, whose text holds the query string: left out.
+  Django's request records carry the request object itself, whose text holds the query string: left out; the
+  path they write has its secrets hidden as the request's line has (`loggable_path`).
 
 Nothing here imports Django's models: settings.py names these classes before the apps load.
 """
@@ -16,6 +17,9 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
+
+# A URL argument that is a secret (a guest's key, an unsubscribe token, a password reset's key) is not logged.
+SECRET_URL_ARGUMENTS = ("key", "token", "uidb36")
 
 request_id: ContextVar[str | None] = ContextVar("grappe_request_id", default=None)
 
@@ -37,6 +41,9 @@ class RequestIdFilter(logging.Filter):
         # reset by then), with the request on the record: the middleware left its id there.
         asked = getattr(record, "request", None)
         record.request_id = request_id.get() or getattr(asked, "request_id", None) or self.missing
+        if asked is not None and isinstance(record.args, tuple):  # "Not Found: %s", request.path
+            path = getattr(asked, "path", None)
+            record.args = tuple(loggable_path(asked) if arg == path else arg for arg in record.args)
         return True
 
 
@@ -50,3 +57,14 @@ class JsonFormatter(BaseJsonFormatter):
         kwargs.setdefault("timestamp", "time")  # ISO 8601 in UTC, from the record's creation
         kwargs.setdefault("style", "{")
         super().__init__(*args, **kwargs)
+
+
+def loggable_path(request) -> str:
+    """The request's path (never its query string), with the secrets some paths hold written "…"."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRET_URL_ARGUMENTS:
+        value = match.kwargs.get(name) if match else None
+        if value:
+            path = path.replace(str(value), "…")
+    return path

@@ -21,7 +21,6 @@ from . import logs
 logger = logging.getLogger("grappe.request")
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-SECRET_URL_ARGUMENTS = ("key", "token", "uidb36")
 PROBES = ("/healthz", "/readyz")
 
 
@@ -37,27 +36,15 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
+            path = logs.loggable_path(request)
             quiet = request.path in PROBES and response.status_code < 400
-            logger.log(logging.DEBUG if quiet else logging.INFO, "%s %s %s", request.method, loggable_path(request),
+            logger.log(logging.DEBUG if quiet else logging.INFO, "%s %s %s", request.method, path,
                        response.status_code, extra={
-                           "method": request.method, "path": loggable_path(request),
-                           "status": response.status_code,
-                           "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                           "user_id": user_id(request)})
+                           "method": request.method, "path": path, "status": response.status_code,
+                           "duration_ms": round((time.monotonic() - started) * 1000, 1), "user_id": user_id(request)})
             return response
         finally:
             logs.request_id.reset(token)
-
-
-def loggable_path(request) -> str:
-    """The path without its query string, and with the secrets some paths hold written "…"."""
-    path = request.path
-    match = getattr(request, "resolver_match", None)
-    for name in SECRET_URL_ARGUMENTS:
-        value = match.kwargs.get(name) if match else None
-        if value:
-            path = path.replace(str(value), "…")
-    return path
 
 
 def user_id(request) -> int | None:
