@@ -15,7 +15,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from grappe.core import workers
-from grappe.core.models import JobStatus, Worker
+from grappe.core.models import JobStatus, MailStatus, OutgoingMail, Worker
 
 from .health import job_models
 from .models import Backup
@@ -101,6 +101,13 @@ def failed_jobs(now: datetime.datetime | None = None) -> list[FailedJob]:
                                        .order_by("-finished_at").values_list("pk", "finished_at", "error")[:SHOWN]):
             found.append(FailedJob(str(model._meta.verbose_name), pk, finished_at, error))
     return sorted(found, key=lambda job: job.finished_at or since, reverse=True)[:SHOWN]
+
+
+def mail_given_up(now: datetime.datetime | None = None) -> int:
+    """Messages of the outbox given up in the last FAILED_JOBS_DAYS days (a given-up message keeps, as its next
+    attempt, the time of its last one)."""
+    since = (now or timezone.now()) - datetime.timedelta(days=FAILED_JOBS_DAYS)
+    return OutgoingMail.objects.filter(status=MailStatus.FAILED, next_attempt_at__gte=since).count()
 
 
 def last_backup() -> Backup | None:

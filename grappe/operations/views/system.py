@@ -29,6 +29,7 @@ def system(request):
         "failed_tasks": selectors.failed_tasks(),
         "failed_jobs": selectors.failed_jobs(),
         "failed_jobs_days": selectors.FAILED_JOBS_DAYS,
+        "mail_given_up": selectors.mail_given_up(),
         "last_backup": selectors.last_backup(),
         "last_good_backup": selectors.last_good_backup(),
         "chart": chart,

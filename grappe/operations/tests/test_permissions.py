@@ -1,0 +1,53 @@
+"""Who may use the operations' pages and probes (grappe/core/tests/permission_matrix.py): the system page and its
+actions are the staff's; the probes answer anybody (a load balancer has no account)."""
+
+from django_tasks_db.models import DBTaskResult
+
+from grappe.core.tests.permission_matrix import PUBLIC, STAFF, STAFF_ONLY, PermissionMatrix
+
+from .factories import failed_result
+
+STAFF_WRITE = {**STAFF_ONLY, STAFF: 302}
+
+
+def a_failed_task(ctx):
+    return [failed_result().pk]
+
+
+def still_failed(ctx, pk) -> bool:
+    return DBTaskResult.objects.filter(pk=pk).exists()
+
+
+class TestHealthz(PermissionMatrix):
+    url = "healthz"
+    expect = PUBLIC
+
+
+class TestReadyz(PermissionMatrix):
+    """Tests run tasks in the request (no worker needed): the matrix's cluster is ready."""
+    url = "readyz"
+    expect = PUBLIC
+
+
+class TestSystem(PermissionMatrix):
+    url = "operations:system"
+    expect = STAFF_ONLY
+
+
+class TestTaskRetry(PermissionMatrix):
+    url = "operations:task-retry"
+    method = "post"
+    args = staticmethod(a_failed_task)
+    expect = STAFF_WRITE
+    audit_action = "task.retried"
+    effect = staticmethod(still_failed)
+
+
+class TestTaskDiscard(PermissionMatrix):
+    url = "operations:task-discard"
+    method = "post"
+    args = staticmethod(a_failed_task)
+    expect = STAFF_WRITE
+    audit_action = "task.discarded"
+    effect = staticmethod(still_failed)
+
