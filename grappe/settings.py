@@ -285,7 +285,8 @@ LOGGING = {
     "loggers": {
         # Django's default handlers (a console shown only with DEBUG on, mail to ADMINS) replaced by ours.
         "django": {"handlers": [], "level": GRAPPE_LOG_LEVEL, "propagate": True},
-        "grappe.request": {"level": "INFO"},
+        # One line per request in JSON (production); in text (development) runserver writes its own.
+        "grappe.request": {"level": "INFO" if GRAPPE_LOG_FORMAT == "json" else GRAPPE_LOG_LEVEL},
     },
 }
 # /healthz and /readyz answer on plain HTTP too: a monitor on the machine itself asks gunicorn directly, without

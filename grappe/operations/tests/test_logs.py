@@ -24,12 +24,15 @@ def log_lines():
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logs.JsonFormatter())
     handler.addFilter(logs.RequestIdFilter())
-    root = logging.getLogger()
+    root, requests = logging.getLogger(), logging.getLogger("grappe.request")
+    level = requests.level
     root.addHandler(handler)
+    requests.setLevel(logging.INFO)  # as in production (GRAPPE_LOG_FORMAT=json); tests run with DEBUG on
     try:
         yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     finally:
         root.removeHandler(handler)
+        requests.setLevel(level)
 
 
 def request_lines(lines):
