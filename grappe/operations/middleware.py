@@ -41,7 +41,8 @@ class RequestLogMiddleware:
             logger.log(logging.DEBUG if quiet else logging.INFO, "%s %s %s", request.method, path,
                        response.status_code, extra={
                            "method": request.method, "path": path, "status": response.status_code,
-                           "duration_ms": round((time.monotonic() - started) * 1000, 1), "user_id": user_id(request)})
+                           "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                           "user_id": user_id(request)})
             return response
         finally:
             logs.request_id.reset(token)

@@ -45,7 +45,8 @@ def tell_task_failed(task_path: str, error: str) -> bool:
     Whether they were told now."""
     if notified_lately(TASK_FAILED, task=task_path):
         return False
-    notify.send(staff_admins(), TASK_FAILED, {"task": task_path, "error": error[:300]}, url=reverse("operations:system"))
+    notify.send(staff_admins(), TASK_FAILED, {"task": task_path, "error": error[:300]},
+                url=reverse("operations:system"))
     return True
 
 
