@@ -1,9 +1,10 @@
 """Who may use the operations' pages and probes (grappe/core/tests/permission_matrix.py): the system page and its
 actions are the staff's; the probes answer anybody (a load balancer has no account)."""
 
+import pytest
 from django_tasks_db.models import DBTaskResult
 
-from grappe.core.tests.permission_matrix import PUBLIC, STAFF, STAFF_ONLY, PermissionMatrix
+from grappe.core.tests.permission_matrix import ACTORS, PUBLIC, STAFF, STAFF_ONLY, PermissionMatrix
 
 from .factories import failed_result
 
@@ -24,9 +25,14 @@ class TestHealthz(PermissionMatrix):
 
 
 class TestReadyz(PermissionMatrix):
-    """Tests run tasks in the request (no worker needed): the matrix's cluster is ready."""
+    """With tasks run in the request (no worker needed), the matrix's cluster is ready."""
     url = "readyz"
     expect = PUBLIC
+
+    @pytest.mark.parametrize("actor", ACTORS)
+    def test_access(self, actor, matrix, client, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        self.check_access(actor, matrix, client)
 
 
 class TestSystem(PermissionMatrix):
