@@ -6,7 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from grappe.core.tests.permission_matrix import ACTORS, PUBLIC, STAFF, STAFF_ONLY, PermissionMatrix
 
-from .factories import failed_result
+from .factories import failed_result, filled_system
 
 STAFF_WRITE = {**STAFF_ONLY, STAFF: 302}
 
@@ -35,8 +35,16 @@ class TestReadyz(PermissionMatrix):
         self.check_access(actor, matrix, client)
 
 
+def system_with_activity(ctx):
+    """The system page filled (a failed task with its buttons, workers, a failed job, backups, the chart), so that
+    the browser sweep, which builds a page's objects through its policy's args, reads it as the staff will."""
+    filled_system(ctx.staff)
+    return []
+
+
 class TestSystem(PermissionMatrix):
     url = "operations:system"
+    args = staticmethod(system_with_activity)
     expect = STAFF_ONLY
 
 
