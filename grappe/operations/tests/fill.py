@@ -66,9 +66,11 @@ class Filler:
     def create(self, model):
         if model in self.creating:
             raise FillError(f"{model._meta.label}: a cycle of required foreign keys")
+        # A second row of a table gets its own targets too: a unique pair of foreign keys stays unique.
+        fresh = self.manager(model).exists()
         self.creating.append(model)
         try:
-            values = {field.name: self.value(model, field) for field in self.fields(model)}
+            values = {field.name: self.value(model, field, fresh) for field in self.fields(model)}
             values.update(OVERRIDES.get((model._meta.app_label, model._meta.model_name), {}))
             instance = model(**values)
             self.meet_check_constraints(model, instance)
@@ -86,22 +88,22 @@ class Filler:
         return [field for field in model._meta.local_fields
                 if not isinstance(field, AutoFieldMixin) and not field.generated]
 
-    def value(self, model, field):
+    def value(self, model, field, fresh=False):
         if field.is_relation:
-            return self.relation(model, field)
+            return self.relation(model, field, fresh)
         if field.choices and not field.unique:
             return field.default if field.has_default() and not callable(field.default) else field.choices[0][0]
         if field.has_default() and not field.unique and field.get_default() != "":
             return field.get_default()  # an empty text by default gets a text: every column holds data
         return self.generated(model, field)
 
-    def relation(self, model, field):
+    def relation(self, model, field, fresh=False):
         target = field.related_model
         if target is model or target in self.creating:
             if field.null:
                 return None
             raise FillError(f"{model._meta.label}.{field.name}: a required foreign key in a cycle")
-        if isinstance(field, models.OneToOneField) or field.unique:
+        if fresh or isinstance(field, models.OneToOneField) or field.unique:
             return self.create(target)
         return self.row(target)
 
@@ -150,7 +152,7 @@ class Filler:
 
     def meet_check_constraints(self, model, instance):
         checks = [c for c in model._meta.constraints if isinstance(c, models.CheckConstraint)]
-        for constraint in checks:
+        for index, constraint in enumerate(checks):
             if self.holds(model, instance, constraint):
                 continue
             names = [name for name in self.names(constraint.condition) if name != "pk"]
@@ -158,7 +160,7 @@ class Filler:
             for combination in itertools.islice(itertools.product(*options), MAX_TRIES):
                 for name, candidate in zip(names, combination):
                     setattr(instance, model._meta.get_field(name).attname, candidate)
-                if all(self.holds(model, instance, c) for c in checks):
+                if all(self.holds(model, instance, c) for c in checks[:index + 1]):  # the later ones next
                     break
             else:
                 raise FillError(f"{model._meta.label}: no values found for the constraint {constraint.name}")
@@ -187,15 +189,14 @@ class Filler:
                 yield child
 
     def candidates(self, model, field, instance, constraint):
-        """Values to try for `field`: its current one first, then None, its choices, the constraint's literals
-        and their neighbours, and a later time."""
+        """Values to try for `field`: its current one first, then None, another row, its choices, the
+        constraint's literals and their neighbours, and a later time."""
         attname = field.attname
         found = [getattr(instance, attname)]
         if field.null:
             found.append(None)
-        if field.is_relation:
-            if not field.null:
-                found.append(self.row(field.related_model).pk)
+        if field.is_relation and field.related_model not in self.creating:
+            found.append(self.create(field.related_model).pk)  # another row: "not to oneself"
         found += [choice for choice, _ in field.flatchoices]
         for lookup, value in self.lookups(constraint.condition):
             if lookup.split("__")[0] != field.name or isinstance(value, F):
@@ -212,6 +213,8 @@ class Filler:
             found += [NOW, NOW + datetime.timedelta(hours=1)]
         elif isinstance(field, models.DateField):
             found += [TODAY, TODAY + datetime.timedelta(days=1)]
+        elif isinstance(field, models.TimeField):
+            found += [datetime.time(9, 30), datetime.time(10, 30)]
         elif isinstance(field, (models.CharField, models.TextField)) and not field.choices:
             found += ["", f"{field.name} given"]
         unique = []
