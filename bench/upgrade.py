@@ -45,8 +45,8 @@ def grow(connection, model, rows):
             continue
         column = quote(field.column)
         columns.append(column)
-        if field.name not in unique:
-            values.append(f"t.{column}")
+        if field.name not in unique or (field.is_relation and not field.unique):
+            values.append(f"t.{column}")  # a foreign key in a unique set: the set's other columns are numbered
         elif isinstance(field, models.EmailField):
             values.append(f"'g' || g || t.{column}")
         elif isinstance(field, (models.CharField, models.TextField)):

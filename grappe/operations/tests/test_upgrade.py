@@ -2,7 +2,7 @@
 in every table, migrates forward to today's state without a failure and without losing a row, and the data
 migrations rewrite the old rows as they say.
 
-The database is a scratch one this module creates and drops, so the test database stays at the latest state
+The database is a scratch one the test creates and drops, so the test database stays at the latest state
 for the other tests. PostgreSQL only: the migrations' triggers, generated columns and indexes are PostgreSQL's,
 and production runs it (CI too).
 """
@@ -10,7 +10,6 @@ and production runs it (CI too).
 import importlib
 import os
 import time
-from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection, connections
@@ -29,17 +28,6 @@ OUR_APPS = {"core", "members", "partnering", "listening", "events", "programs", 
 # Tables whose number of rows a migration changes on purpose, and why. Empty today: no migration since the oldest
 # supported state adds, merges or deletes rows of a table that existed then.
 ROWS_CHANGED_ON_PURPOSE: dict[str, str] = {}
-
-
-@dataclass
-class Upgrade:
-    old_tables: list[str]
-    rows_before: dict[str, int]
-    rows_after: dict[str, int] = field(default_factory=dict)
-    latest_apps: object = None
-    durations: dict[str, float] = field(default_factory=dict)
-    notification_texts: dict[int, str] = field(default_factory=dict)
-    import_statuses: dict[int, str] = field(default_factory=dict)
 
 
 def migrate(db, targets, durations=None):
@@ -70,9 +58,9 @@ def row_counts(db, tables):
     return counts
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def scratch_database(django_db_blocker):
-    """The default connection, pointed at a new empty database for this module, dropped afterwards. The
+    """The default connection, pointed at a new empty database for this test, dropped afterwards. The
     migrations' RunPython code writes through the default connection, hence a swap rather than a second alias."""
     db = connections["default"]
     name = f"grappe_upgrade_{os.getpid()}"
@@ -92,23 +80,46 @@ def scratch_database(django_db_blocker):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="module")
-def upgrade(scratch_database):
-    """The oldest supported database, filled, then migrated to the latest state."""
+def test_a_filled_database_of_the_oldest_state_upgrades_with_all_its_data(scratch_database):
+    """One test, not one per check: the build takes a minute, and the suite's workers share tests out one by
+    one (pytest -n 2)."""
     db = scratch_database
     old_apps = migrate(db, oldest_supported_targets())
     fill(old_apps, db.alias)
     old_tables = tables_of(old_apps)
-    result = Upgrade(old_tables=old_tables, rows_before=row_counts(db, old_tables))
-    Notification = old_apps.get_model("core", "Notification")
-    result.notification_texts = dict(Notification.objects.values_list("pk", "text"))
-    ImportJob = old_apps.get_model("members", "ImportJob")
-    result.import_statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    rows_before = row_counts(db, old_tables)
+    empty = [table for table, rows in rows_before.items() if rows == 0]
+    assert not empty, f"tables of the oldest state left empty by the filler: {empty}"
+    notification_texts = dict(old_apps.get_model("core", "Notification").objects.values_list("pk", "text"))
+    import_statuses = dict(old_apps.get_model("members", "ImportJob").objects.values_list("pk", "status"))
 
+    durations = {}
     latest = MigrationLoader(db).graph.leaf_nodes()
-    result.latest_apps = migrate(db, latest, result.durations)
-    result.rows_after = row_counts(db, [t for t in old_tables if t in db.introspection.table_names()])
-    return result
+    apps = migrate(db, latest, durations)
+
+    assert set(MigrationLoader(db).applied_migrations) >= set(MigrationLoader(db).graph.nodes)
+    tables_now = set(db.introspection.table_names())
+    assert not [t for t in old_tables if t not in tables_now], "tables of the oldest state gone after the upgrade"
+    rows_after = row_counts(db, old_tables)
+    changed = {table: (rows_before[table], rows) for table, rows in rows_after.items()
+               if rows != rows_before[table] and table not in ROWS_CHANGED_ON_PURPOSE}
+    assert not changed, f"rows before and after the upgrade differ: {changed}"
+
+    # core 0010/0011: a notification written as a sentence keeps its text, now in params, kind "core.text".
+    notifications = apps.get_model("core", "Notification").objects.all()
+    assert {n.pk: (n.kind, n.params) for n in notifications} == {
+        pk: ("core.text", {"text": text}) for pk, text in notification_texts.items()}
+    # members 0006: an import's old status is split into the step and its job status.
+    steps = importlib.import_module("grappe.members.migrations.0006_import_job_is_a_core_job").STEPS
+    jobs = apps.get_model("members", "ImportJob").objects.all()
+    assert {job.pk: (job.step, job.status) for job in jobs} == {
+        pk: steps[status] for pk, status in import_statuses.items()}
+    assert ("check", "done") in {(job.step, job.status) for job in jobs}
+    # members 0003: the organisations' stored search vector is computed for the old rows.
+    with db.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM members_organisation WHERE search_vector = ''::tsvector "
+                       "OR search_vector IS NULL")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_the_oldest_state_names_every_app_and_existing_migrations():
@@ -118,51 +129,13 @@ def test_the_oldest_state_names_every_app_and_existing_migrations():
         assert (app, name) in graph.nodes, f"{app}.{name} is not a migration of today's code"
 
 
-def test_the_filler_puts_rows_in_every_table_of_the_oldest_state(upgrade):
-    empty = [table for table, rows in upgrade.rows_before.items() if rows == 0]
-    assert not empty, f"tables of the oldest state left empty by the filler: {empty}"
-    assert "core_notification" in upgrade.old_tables and "members_organisation" in upgrade.old_tables
-
-
-def test_an_upgrade_loses_no_table_and_no_row(upgrade):
-    dropped = sorted(set(upgrade.old_tables) - set(upgrade.rows_after))
-    assert not dropped, f"tables of the oldest state gone after the upgrade: {dropped}"
-    changed = {table: (upgrade.rows_before[table], rows) for table, rows in upgrade.rows_after.items()
-               if rows != upgrade.rows_before[table] and table not in ROWS_CHANGED_ON_PURPOSE}
-    assert not changed, f"rows before and after the upgrade differ: {changed}"
-
-
-def test_the_data_migrations_rewrote_the_old_rows(upgrade):
+@pytest.mark.django_db
+def test_the_filler_covers_every_table_of_the_latest_state():
+    """A model added tomorrow gets its row from the filler, or this test names its table. In the test
+    database (at the latest state), in the test's transaction."""
     db = connections["default"]
-    apps = upgrade.latest_apps
-    # core 0010/0011: a notification written as a sentence keeps its text, now in params, kind "core.text".
-    notifications = apps.get_model("core", "Notification").objects.all()
-    assert {n.pk: (n.kind, n.params) for n in notifications} == {
-        pk: ("core.text", {"text": text}) for pk, text in upgrade.notification_texts.items()}
-    # members 0006: an import's old status is split into the step and its job status.
-    steps = importlib.import_module("grappe.members.migrations.0006_import_job_is_a_core_job").STEPS
-    jobs = apps.get_model("members", "ImportJob").objects.all()
-    assert {job.pk: (job.step, job.status) for job in jobs} == {
-        pk: steps[status] for pk, status in upgrade.import_statuses.items()}
-    assert ("check", "done") in {(job.step, job.status) for job in jobs}
-    # members 0003: the organisations' stored search vector is computed for the old rows.
-    with db.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM members_organisation WHERE search_vector = ''::tsvector "
-                       "OR search_vector IS NULL")
-        assert cursor.fetchone()[0] == 0
-
-
-def test_no_migration_since_the_oldest_state_was_skipped(upgrade):
-    latest = MigrationLoader(connections["default"]).applied_migrations
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    assert set(graph.nodes) <= set(latest)
-    assert upgrade.durations, "the upgrade applied no migration"
-
-
-def test_the_filler_covers_every_table_of_the_latest_state(upgrade):
-    """Last in this module: it adds rows. A model added tomorrow gets its row here, or this test names it."""
-    db = connections["default"]
-    fill(upgrade.latest_apps, db.alias)
-    tables = tables_of(upgrade.latest_apps)
-    empty = [table for table, rows in row_counts(db, tables).items() if rows == 0]
+    loader = MigrationLoader(db)
+    apps = loader.project_state(loader.graph.leaf_nodes()).apps
+    fill(apps, db.alias)
+    empty = [table for table, rows in row_counts(db, tables_of(apps)).items() if rows == 0]
     assert not empty, f"tables of the latest state left empty by the filler: {empty}"
