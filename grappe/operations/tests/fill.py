@@ -92,7 +92,7 @@ class Filler:
         if field.is_relation:
             return self.relation(model, field, fresh)
         if field.choices and not field.unique:
-            return field.default if field.has_default() and not callable(field.default) else field.choices[0][0]
+            return field.default if field.has_default() and not callable(field.default) else field.flatchoices[0][0]
         if field.has_default() and not field.unique and field.get_default() != "":
             return field.get_default()  # an empty text by default gets a text: every column holds data
         return self.generated(model, field)
@@ -185,7 +185,7 @@ class Filler:
         for child in condition.children:
             if isinstance(child, Q):
                 yield from self.lookups(child)
-            else:
+            elif isinstance(child, tuple):  # (lookup, value); a bare expression names no field to vary
                 yield child
 
     def candidates(self, model, field, instance, constraint):
@@ -219,7 +219,7 @@ class Filler:
             found += ["", f"{field.name} given"]
         unique = []
         for candidate in found:
-            if candidate not in unique or (candidate is None and None not in unique):
+            if candidate not in unique:
                 unique.append(candidate)
         return unique
 
