@@ -40,6 +40,7 @@ run bench/bulletin_recipients.py
 run bench/bulletin_digests.py
 run bench/federation.py
 run bench/backup.py
+run bench/upgrade.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
