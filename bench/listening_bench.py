@@ -223,7 +223,7 @@ def load_pairs(server, pairs: list, *, concurrency: int, requests: int) -> "Load
     `load`, each address with its own session)."""
     import itertools
 
-    from directory import LoadResult, get, run_clients
+    from directory import LoadResult, fetch, run_clients
 
     result, lock, counter = LoadResult(), threading.Lock(), itertools.count()
 
@@ -231,7 +231,7 @@ def load_pairs(server, pairs: list, *, concurrency: int, requests: int) -> "Load
         while (n := next(counter)) < requests:
             path, headers = pairs[n % len(pairs)]
             started = time.perf_counter()
-            status, _size = get(server.port, path, headers)
+            status, _body = fetch(server.port, "GET", path, headers, timeout=300)  # a cold overview: seconds
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 if status == 200:
