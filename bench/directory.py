@@ -32,6 +32,7 @@ from common import BENCH_SECRET_KEY, ROOT, figure, load_average, percentile, set
 QUERIES_FILE = Path(__file__).parent / "queries.txt"
 SEARCH_TARGET_MS = 50
 PAGE_TARGET_MS = 150
+START_SECONDS = 180
 DEMO_MEMBER_EMAIL = "sophie.tremblay@upl-aero.demo"
 
 
@@ -107,8 +108,12 @@ class Server:
     """gunicorn serving Grappe with the production settings on loopback, for the length of a `with`."""
 
     def __init__(self, workers: int, threads: int):
-        self.port = free_port()
-        self.static_root = tempfile.mkdtemp(prefix="grappe-bench-static-")
+        self.port, self.workers, self.threads = free_port(), workers, threads
+        # collectstatic compresses every file (a minute, several on a loaded machine): GRAPPE_BENCH_STATIC_ROOT may
+        # name a folder it already filled from this checkout, which is then used as it is and kept.
+        self.static_root = os.environ.get("GRAPPE_BENCH_STATIC_ROOT", "")
+        self.collect = not (self.static_root and (Path(self.static_root) / "staticfiles.json").exists())
+        self.static_root = self.static_root or tempfile.mkdtemp(prefix="grappe-bench-static-")
         self.env = {
             **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
             "GRAPPE_BENCH_STATIC_ROOT": self.static_root, "DJANGO_DEBUG": "0",
@@ -120,23 +125,43 @@ class Server:
                         "--backlog", "256", "--log-level", "warning"]
 
     def __enter__(self):
-        collectstatic = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-        subprocess.run(collectstatic, cwd=ROOT, env=self.env, check=True)
+        if self.collect:
+            collectstatic = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+            subprocess.run(collectstatic, cwd=ROOT, env=self.env, check=True)
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
-        deadline = time.monotonic() + 30
+        # Starting gunicorn and its first page take seconds on an idle machine, a minute on a loaded one.
+        deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             try:
                 if get(self.port, "/fr/members/", {})[0] == 200:
-                    return self
+                    break
             except OSError:
                 time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not answer within 30 s")
+        else:
+            self.__exit__()
+            raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
+        self.check_production_mode()
+        return self
+
+    def check_production_mode(self) -> None:
+        """Refuse to measure anything but production mode: DEBUG off (a missing page gets the plain 404, not
+        Django's debug page) and every gunicorn worker up."""
+        status, body = fetch(self.port, "GET", "/bench-no-such-page/", {}, timeout=START_SECONDS)
+        if status != 404 or b"DEBUG = True" in body:
+            self.__exit__()
+            raise RuntimeError(f"the benchmark server is not in production mode (a missing page: {status})")
+        deadline = time.monotonic() + START_SECONDS
+        while len(self.processes()["Django"]) - 1 < self.workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        print(f"gunicorn on port {self.port}: {len(self.processes()['Django']) - 1} workers x {self.threads} "
+              f"threads, DJANGO_DEBUG=0 (checked: no debug page), settings {self.env['DJANGO_SETTINGS_MODULE']}",
+              flush=True)
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
-        subprocess.run(["rm", "-rf", self.static_root], check=False)
+        if self.collect and not os.environ.get("GRAPPE_BENCH_STATIC_ROOT"):
+            subprocess.run(["rm", "-rf", self.static_root], check=False)
 
     def processes(self) -> dict[str, list[int]]:
         """gunicorn's processes, and the PostgreSQL backends serving them (their connections persist)."""
@@ -183,13 +208,48 @@ def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def get(port: int, path: str, headers: dict) -> tuple[int, int]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    status, body = fetch(port, "GET", path, headers)
+    return status, len(body)
+
+
+def fetch(port: int, method: str, path: str, headers: dict, body: bytes | None = None,
+          timeout: float = 30) -> tuple[int, bytes]:
+    """One request on its own connection: the status and the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **headers})
         response = connection.getresponse()
-        return response.status, len(response.read())
+        return response.status, response.read()
     finally:
         connection.close()
+
+
+def session_headers(user) -> dict:
+    """The Cookie header of a session signed in as `user`, made by Django's test client (force_login) in this
+    process, as a sign-in would: the server reads it from the database. The staff's sessions also hold the record
+    of a second factor typed at sign-in (allauth's "mfa" authentication record; an authenticator is made for an
+    account that has none), so that the production policy that staff pass one (GRAPPE_STAFF_MFA_REQUIRED, on)
+    stays on in the server."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    if user.is_staff:
+        from allauth.account.internal.flows.login import record_authentication
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import generate_totp_secret
+        from allauth.mfa.utils import encrypt
+        from django.http import HttpRequest
+
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if authenticator is None:
+            authenticator = Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                                         data={"secret": encrypt(generate_totp_secret())})
+        request = HttpRequest()
+        request.session = client.session
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        request.session.save()
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 
 @dataclass
