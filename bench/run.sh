@@ -39,6 +39,7 @@ run bench/governance_votes.py
 run bench/bulletin_recipients.py
 run bench/bulletin_digests.py
 run bench/federation.py
+run bench/backup.py
 
 echo
 echo "==> Figures ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
