@@ -169,6 +169,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["grappe.formats"]
 
 STATIC_URL = "static/"
+# Outside the code on an installed server (/opt/grappe/static), so that files collected for the pages a running
+# process still serves outlive an upgrade's new code.
 STATIC_ROOT = Path(os.environ.get("GRAPPE_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "grappe" / "static"]
 STORAGES = {
