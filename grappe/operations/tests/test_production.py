@@ -50,8 +50,8 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
-SECRET_KEY = "e2e-production-test-key-" + "k7Qz9pXw" * 6  # noqa: S105 — a test server on loopback
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 — grappe.conftest's
+SECRET_KEY = "e2e-production-test-key-" + "k7Qz9pXw" * 6
+PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # grappe.conftest.make_staff's authenticator
 STAFF_EMAIL = "operations@grappe.test"
 WORKER_ID = "e2e-worker"
@@ -451,7 +451,7 @@ def database_state(cluster: Cluster) -> dict:
         for table in tables:
             keep = f"NOT ({OWN_ROWS[table]})" if table in OWN_ROWS else "TRUE"
             state[table] = connection.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(t::text, E\'\\n\' ORDER BY t::text), \'\')) '  # noqa: S608
+                f'SELECT count(*), md5(coalesce(string_agg(t::text, E\'\\n\' ORDER BY t::text), \'\')) '
                 f'FROM "{table}" t WHERE {keep}').fetchone()
         for name, value in connection.execute(
                 "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"):
@@ -601,7 +601,8 @@ def run_the_scheduler(cluster: Cluster, browser: Browser, setup: dict) -> None:
     """The organiser runs the scheduler from its page; the worker places every accepted request."""
     path = f"/fr/events/organiser/{setup['event']}/scheduler/"
     page = browser.get(path)
-    run_form = next(form for form in Forms(page.text).forms if form["method"] == "post" and form["action"] in ("", path))
+    run_form = next(form for form in Forms(page.text).forms
+                    if form["method"] == "post" and form["action"] in ("", path))
     started = browser.submit(page, run_form)
     progress = re.search(rf"{re.escape(path)}(\d+)/progress/", started.text)
     if progress:  # not over yet (it may be, on a fast machine)
