@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Second: its line sees the final status of every response, static files' too (grappe.operations.middleware).
+    "grappe.operations.middleware.RequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -262,12 +264,36 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs on stderr (systemd's journal in production): one JSON object a line ("json", the default when DEBUG is off)
+# or plain text ("text"), each with the request's id (grappe.operations.logs); one line per request at INFO
+# (grappe.operations.middleware). Django's own loggers pass through the same handler: a 500 writes its traceback
+# with the request's id. GRAPPE_LOG_LEVEL sets the level of everything else.
+GRAPPE_LOG_FORMAT = os.environ.get("GRAPPE_LOG_FORMAT", "text" if DEBUG else "json")
+GRAPPE_LOG_LEVEL = os.environ.get("GRAPPE_LOG_LEVEL", "WARNING")
+if GRAPPE_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f'GRAPPE_LOG_FORMAT must be "json" or "text", not {GRAPPE_LOG_FORMAT!r}')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GRAPPE_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "grappe.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "grappe.operations.logs.RequestIdFilter",
+                               "missing": None if GRAPPE_LOG_FORMAT == "json" else "-"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": GRAPPE_LOG_FORMAT,
+                             "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": GRAPPE_LOG_LEVEL},
+    "loggers": {
+        # Django's default handlers (a console shown only with DEBUG on, mail to ADMINS) replaced by ours.
+        "django": {"handlers": [], "level": GRAPPE_LOG_LEVEL, "propagate": True},
+        # One line per request in JSON (production); in text (development) runserver writes its own.
+        "grappe.request": {"level": "INFO" if GRAPPE_LOG_FORMAT == "json" else GRAPPE_LOG_LEVEL},
+    },
 }
+# /healthz and /readyz answer on plain HTTP too: a monitor on the machine itself asks gunicorn directly, without
+# TLS (nor the front server's X-Forwarded-Proto). They hold no personal data and set no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # The bulletins' rich-text editor (its static files; grappe/bulletins/static/bulletins/editor.js loads them).
 INSTALLED_APPS += ["django_prose_editor"]

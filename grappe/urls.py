@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from grappe.api import api
 from grappe.members.views.account import email_address
+from grappe.operations.views import health
 
 # One way in: the back office's own login form would sign staff in with a password alone, past the second
 # factor and the rate limits. allauth's decorator sends a signed-out visitor to allauth's sign-in instead
@@ -19,6 +20,9 @@ urlpatterns = [
     path("i18n/", include("grappe.members.i18n_urls")),
     # Partner clusters' instances speak to these, in JSON, without a language prefix (ActivityPub).
     path("federation/", include("grappe.federation.urls.protocol")),
+    # For a load balancer or a monitor, in no language (grappe.operations.health).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Browsers ask for /favicon.ico whatever the page says; it is a static file like the others.
     path("favicon.ico", require_safe(lambda request: redirect(static("grappe/favicon.ico"), permanent=True))),
 ]
@@ -35,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("greening/", include("grappe.greening.urls")),
     path("news/", include("grappe.bulletins.urls")),
     path("clusters/", include("grappe.federation.urls.pages")),
+    path("system/", include("grappe.operations.urls")),
     # Before allauth's own page at this address, which it replaces (see email_address).
     path("accounts/email/", email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),

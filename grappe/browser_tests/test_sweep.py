@@ -50,7 +50,7 @@ ROLES = (pm.ANONYMOUS, pm.OWN_USER, pm.OWN_ADMIN, pm.STAFF, pm.OBSERVER)
 # (language, width, run axe)
 PASSES = (("fr", 1280, True), ("fr", 390, True), ("en", 1280, False), ("en", 390, False))
 APPS = ("core", "home", "members", "partnering", "listening", "events", "programs", "governance", "bulletins",
-        "labour", "greening", "federation")
+        "labour", "greening", "federation", "operations")
 # GRAPPE_SWEEP_APPS=federation,labour.Board sweeps those apps' pages, and those pages (app.PolicyName), only: a
 # quicker run while fixing them. The known failures of the pages left out are not expected then.
 ONLY = tuple(name.strip() for name in os.environ.get("GRAPPE_SWEEP_APPS", "").split(",") if name.strip())

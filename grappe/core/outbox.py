@@ -27,6 +27,8 @@ person may unsubscribe or withdraw consent meanwhile. Such a message carries a `
 `context` ({"person": id, "topic": …}); the app that owns the stream registers a check
 (`register_stream_check`, from its AppConfig.ready: core never imports the apps above it), and `send_due` asks it
 just before sending. A message its check refuses is not sent: it is marked WITHDRAWN and its body emptied.
+
+A message given up (FAILED) sends core.signals.mail_failed: the operations app tells the staff administrators.
 """
 
 import base64
@@ -41,6 +43,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import signals
 from .models import BouncedAddress, MailStatus, OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -264,6 +267,8 @@ def _send(message: OutgoingMail) -> bool:
             logger.warning("mail %s to %s failed (attempt %s): %s", message.pk, message.to, message.attempts,
                            message.last_error)
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        if message.status == MailStatus.FAILED:
+            signals.mail_failed.send(sender=OutgoingMail, message=message)
         return False
     # The body may hold a personal link (a guest's access, a key to choose a password, an unsubscribe link), an
     # attachment a video link: not kept once sent.

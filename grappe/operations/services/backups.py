@@ -91,7 +91,7 @@ def restore_backup(path: Path | str, *, replace: bool = False) -> dict:
     if os.path.ismount(media_root):
         raise BackupError(f"MEDIA_ROOT {media_root} is a mount point and cannot be swapped whole: mount its parent "
                           "folder instead, with MEDIA_ROOT a folder inside it.")
-    vendor = dumps.vendor(connection.settings_dict)
+    vendor = _vendor()
     try:
         media_root.parent.mkdir(parents=True, exist_ok=True)
         # Next to MEDIA_ROOT, on the same disk, so that the new media folder is renamed into place in one step.
@@ -204,7 +204,7 @@ def _media_files(media_root: Path):
 
 def _check_compatible(path: Path, manifest: dict) -> None:
     """The same database vendor as this Grappe's, and no migration this code does not know (a newer schema)."""
-    vendor = dumps.vendor(connection.settings_dict)
+    vendor = _vendor()
     if manifest["vendor"] != vendor:
         raise BackupError(f"{path}: made from a {manifest['vendor']} database; this Grappe runs on {vendor}.")
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
@@ -214,6 +214,13 @@ def _check_compatible(path: Path, manifest: dict) -> None:
         raise BackupError(f"{path}: its schema is newer than this code's, {len(unknown)} migration(s) unknown here "
                           f"({', '.join(unknown[:3])}{', …' if len(unknown) > 3 else ''}); restore it with the "
                           f"Grappe that made it{made_by} or a later one.")
+
+
+def _vendor() -> str:
+    try:
+        return dumps.vendor(connection.settings_dict)
+    except dumps.DumpError as error:
+        raise BackupError(str(error)) from None
 
 
 def _refuse_if_not_empty(media_root: Path) -> None:
