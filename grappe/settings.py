@@ -1,16 +1,16 @@
 """Grappe settings: one file, driven by environment variables.
 
 Development (the default) runs on SQLite with DEBUG on. Production sets DJANGO_DEBUG=0,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); `manage.py check --deploy`
-is clean with those.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and GRAPPE_BASE_URL, and refuses to start
+without one of them; `manage.py check --deploy` is clean with deploy/grappe.env.template's values.
 """
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,11 +21,20 @@ def env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def refuse_to_start(reason: str):
+    """Stop with one line on stderr and exit status 1, no traceback: manage.py, gunicorn's master (which reads these
+    settings before it starts a worker: deploy/gunicorn.conf.py) and a worker alike."""
+    sys.exit(f"Grappe cannot start: {reason}")
+
+
 DEBUG = env_flag("DJANGO_DEBUG", True)
+# What production (DJANGO_DEBUG=0) cannot guess; deploy/grappe.env.template documents every variable.
+PRODUCTION_REQUIRED_SETTINGS = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "GRAPPE_BASE_URL")
+if not DEBUG and (missing := [name for name in PRODUCTION_REQUIRED_SETTINGS if not os.environ.get(name, "").strip()]):
+    refuse_to_start(f"{', '.join(missing)} must be set when DJANGO_DEBUG=0 (on an installed server, in "
+                    "/etc/grappe/grappe.env: docs/operations.md)")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 — development only, refused above in production
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -169,7 +178,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["grappe.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside the code on an installed server (/opt/grappe/static), so that files collected for the pages a running
+# process still serves outlive an upgrade's new code.
+STATIC_ROOT = Path(os.environ.get("GRAPPE_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "grappe" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,7 +190,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("GRAPPE_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Spreadsheets larger than this are refused before they are parsed.
@@ -191,6 +202,14 @@ GRAPPE_GOVERNANCE_DOCUMENT_MAX_BYTES = int(os.environ.get("GRAPPE_GOVERNANCE_DOC
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMTP server (django.core.mail.backends.smtp.EmailBackend); Django's defaults: localhost:25, no TLS.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_flag("DJANGO_EMAIL_USE_SSL", False)
 # At most this many messages leave the outbox in any minute (grappe.core.outbox): a bulletin to 50,000 people is
 # spread out rather than getting the cluster's mail server listed as a spammer. Ask the mail provider its limit.
 GRAPPE_MAIL_PER_MINUTE = int(os.environ.get("GRAPPE_MAIL_PER_MINUTE", "300"))
@@ -206,8 +225,8 @@ if os.environ.get("REDIS_URL"):
     # The redis package is an optional extra (pyproject's `redis`), needed only here: say so at start rather
     # than at the first request.
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
-                                   ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
+        refuse_to_start('REDIS_URL is set but the redis package is missing: .venv/bin/pip install "redis>=8.1,<9"'
+                        " (pyproject's `redis` extra)")
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 # Small entries read many times per page (the directory's cards, the organisations' profiles), kept in each
 # process: room for every organisation's card and profile in both languages (members.directory_cache).
@@ -253,6 +272,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer or a monitor may ask these over plain HTTP (deploy/nginx/grappe.conf passes them on port 80).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
