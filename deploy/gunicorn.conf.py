@@ -33,8 +33,8 @@ proc_name = "grappe-web"
 control_socket_disable = True
 
 # Read the settings here, in the master, before any worker starts: a missing production setting then stops
-# gunicorn with the settings' one line (grappe.settings.refuse_to_start) and status 1. Left to the workers, each
-# would exit as it boots and the master would start another, for ever.
+# gunicorn with the settings' one line (grappe.settings.refuse_to_start) and status 1. Left to the workers,
+# each would exit as it boots and the master would start another, for ever.
 sys.path.insert(0, chdir)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grappe.settings")
 importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])

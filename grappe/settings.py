@@ -9,6 +9,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -21,18 +22,23 @@ def env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def refuse_to_start(reason: str):
-    """Stop with one line on stderr and exit status 1, no traceback: manage.py, gunicorn's master (which reads these
-    settings before it starts a worker: deploy/gunicorn.conf.py) and a worker alike."""
+def refuse_to_start(reason: str) -> NoReturn:
+    """Stop with one line on stderr, exit status 1 and no traceback: manage.py, gunicorn's master (which reads
+    these settings before it starts any worker: deploy/gunicorn.conf.py) and a worker alike."""
     sys.exit(f"Grappe cannot start: {reason}")
+
+
+def require_settings(names: tuple[str, ...]) -> None:
+    if missing := [name for name in names if not os.environ.get(name, "").strip()]:
+        refuse_to_start(f"{', '.join(missing)} must be set when DJANGO_DEBUG=0 (on an installed server, in "
+                        "/etc/grappe/grappe.env: docs/operations.md)")
 
 
 DEBUG = env_flag("DJANGO_DEBUG", True)
 # What production (DJANGO_DEBUG=0) cannot guess; deploy/grappe.env.template documents every variable.
 PRODUCTION_REQUIRED_SETTINGS = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "GRAPPE_BASE_URL")
-if not DEBUG and (missing := [name for name in PRODUCTION_REQUIRED_SETTINGS if not os.environ.get(name, "").strip()]):
-    refuse_to_start(f"{', '.join(missing)} must be set when DJANGO_DEBUG=0 (on an installed server, in "
-                    "/etc/grappe/grappe.env: docs/operations.md)")
+if not DEBUG:
+    require_settings(PRODUCTION_REQUIRED_SETTINGS)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 — development only, refused above in production
@@ -225,8 +231,8 @@ if os.environ.get("REDIS_URL"):
     # The redis package is an optional extra (pyproject's `redis`), needed only here: say so at start rather
     # than at the first request.
     if importlib.util.find_spec("redis") is None:
-        refuse_to_start('REDIS_URL is set but the redis package is missing: .venv/bin/pip install "redis>=8.1,<9"'
-                        " (pyproject's `redis` extra)")
+        refuse_to_start('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
+                        ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 # Small entries read many times per page (the directory's cards, the organisations' profiles), kept in each
 # process: room for every organisation's card and profile in both languages (members.directory_cache).

@@ -206,7 +206,9 @@ if [ "$venv" = "$prefix/venv" ]; then
     step "Installing Python packages ($lock, hashes checked)"
     locked() { [ -f "$1" ] && sed -n 's/^\([A-Za-z0-9][A-Za-z0-9._-]*\)\(\[[^]]*\]\)\{0,1\}==.*/\1/p' "$1" \
       | tr '[:upper:]' '[:lower:]' | sed 's/[_.]/-/g' | sort -u; }
-    "$venv/bin/pip" install -q --disable-pip-version-check --require-hashes -r "$lock"
+    # (grep hides pip's notes about local package mirrors that this kind of machine may not have)
+    "$venv/bin/pip" install -q --disable-pip-version-check --require-hashes -r "$lock" 2>&1 \
+      | { grep -v "^WARNING: Location" || true; }
     gone=$(comm -23 <(locked "$stamp") <(locked "$lock"))
     if [ -n "$gone" ]; then
       step "Removing Python packages no longer locked: $(echo "$gone" | tr '\n' ' ')"

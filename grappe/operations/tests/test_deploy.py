@@ -1,6 +1,6 @@
-"""Running Grappe for real: the settings' start-up check, the production template, the systemd units, the nginx
-site and scripts/install-production.sh (into a scratch directory, with this checkout's virtualenv and a scratch
-PostgreSQL database), as an operator meets them. docs/operations.md describes them."""
+"""Running Grappe for real: the settings' start-up check, the production template, the systemd units, the
+nginx site and scripts/install-production.sh (into a scratch directory, with this checkout's virtualenv and a
+scratch PostgreSQL database), as an operator meets them. docs/operations.md describes them."""
 
 import os
 import pwd
@@ -65,7 +65,7 @@ def assert_one_line_naming(result: subprocess.CompletedProcess, name: str) -> No
     assert lines[0].startswith("Grappe cannot start: ") and name in lines[0], lines[0]
 
 
-# --- The start-up check -------------------------------------------------------------------------------------------
+# --- The start-up check -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", settings.PRODUCTION_REQUIRED_SETTINGS)
 def test_manage_py_stops_with_one_line_naming_a_missing_production_setting(name):
@@ -102,14 +102,16 @@ def test_gunicorn_runs_three_workers_on_loopback_by_default(monkeypatch):
     monkeypatch.delenv("GRAPPE_WEB_BIND", raising=False)
     monkeypatch.delenv("GRAPPE_WEB_WORKERS", raising=False)
     config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
-    assert (config["workers"], config["bind"], config["wsgi_app"]) == (3, ["127.0.0.1:8000"], "grappe.wsgi:application")
+    assert (config["workers"], config["bind"], config["wsgi_app"]) == (
+        3, ["127.0.0.1:8000"], "grappe.wsgi:application")
 
 
-# --- The template --------------------------------------------------------------------------------------------------
+# --- The template -------------------------------------------------------------------------------------------
 
 def test_check_deploy_is_clean_with_the_templates_values():
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                            env=production_env(**template_env()), capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=production_env(**template_env()), capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -125,7 +127,7 @@ def test_the_template_documents_every_variable_the_settings_and_gunicorn_read():
     assert set(settings.PRODUCTION_REQUIRED_SETTINGS) <= set(read_env_file(TEMPLATE))
 
 
-# --- The units -------------------------------------------------------------------------------------------------------
+# --- The units ----------------------------------------------------------------------------------------------
 
 def unit_values(unit: Path) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
@@ -141,12 +143,14 @@ def test_every_service_runs_as_grappe_with_the_settings_and_the_same_hardening()
         text = unit.read_text()
         return text[text.index("# Who runs it"):].split("\n[Install]")[0]
 
-    assert {unit.name for unit in SERVICES} == {"grappe-web.service", "grappe-worker.service", "grappe-daily.service",
-                                                 "grappe-backup.service", "grappe-federation.service"}
+    assert {unit.name for unit in SERVICES} == {
+        "grappe-web.service", "grappe-worker.service", "grappe-daily.service", "grappe-backup.service",
+        "grappe-federation.service"}
     assert len({hardening(unit) for unit in SERVICES}) == 1
     values = unit_values(SERVICES[0])
-    for key, expected in {"User": "grappe", "EnvironmentFile": "/etc/grappe/grappe.env", "NoNewPrivileges": "yes",
-                          "ProtectSystem": "strict", "ReadWritePaths": "/var/lib/grappe"}.items():
+    for key, expected in {"User": "grappe", "EnvironmentFile": "/etc/grappe/grappe.env",
+                          "NoNewPrivileges": "yes", "ProtectSystem": "strict",
+                          "ReadWritePaths": "/var/lib/grappe"}.items():
         assert values[key] == [expected]
 
 
@@ -180,7 +184,7 @@ def test_the_units_variables_are_set_in_the_template():
     assert used and used <= set(read_env_file(TEMPLATE))
 
 
-# --- nginx -------------------------------------------------------------------------------------------------------------
+# --- nginx --------------------------------------------------------------------------------------------------
 
 def test_the_nginx_site_takes_the_largest_upload_and_tells_gunicorn_it_came_over_https():
     site = (DEPLOY / "nginx" / "grappe.conf").read_text()
@@ -194,7 +198,7 @@ def test_the_nginx_site_takes_the_largest_upload_and_tells_gunicorn_it_came_over
         assert directive in site, directive
 
 
-# --- The install script ---------------------------------------------------------------------------------------------
+# --- The install script -------------------------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
 def test_the_install_script_passes_shellcheck():
@@ -203,49 +207,58 @@ def test_the_install_script_passes_shellcheck():
 
 
 @pytest.fixture
-def scratch_database(django_db_setup, django_db_blocker):
-    """(the URL the install gets, the administrator's URL, the template): the test database copied, without the
-    operations app's tables so that the install has a migration to apply; the install copies it in turn."""
+def scratch_database():
+    """(the URL the install gets, the administrator's URL, the template, a connection to the install's
+    database): the migrated test database copied, without the operations app's tables so that the install has
+    a migration to apply, and the install's database dropped afterwards."""
     if connection.vendor != "postgresql" or shutil.which("psql") is None:
         pytest.skip("the install script's test needs PostgreSQL and psql")
     import psycopg
 
-    with django_db_blocker.unblock():
-        connections.close_all()
-        params = connection.settings_dict
-        name = params["NAME"]
-        template, database = f"{name}_install_template", f"{name}_install"
-        dsn = {"host": params["HOST"] or None, "port": params["PORT"] or None, "user": params["USER"] or None,
-               "password": params["PASSWORD"] or None}
-        credentials = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
-        server = f"postgres://{credentials}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}"
+    connections.close_all()  # a database with sessions cannot be a template
+    params = connection.settings_dict
+    name = params["NAME"]
+    template, database = f"{name}_install_template", f"{name}_install"
+    dsn = {"host": params["HOST"] or None, "port": params["PORT"] or None, "user": params["USER"] or None,
+           "password": params["PASSWORD"] or None}
+    credentials = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    server = f"postgres://{credentials}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}"
+
+    def drop():
         with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
             for old in (database, template):
                 admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+
+    drop()
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
             admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
         with psycopg.connect(dbname=template, autocommit=True, **dsn) as copy:
-            tables = copy.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'operations\\_%'").fetchall()
-            for (table,) in tables:
+            tables = copy.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'operations\\_%'")
+            for (table,) in tables.fetchall():
                 copy.execute(f'DROP TABLE "{table}" CASCADE')
             copy.execute("DELETE FROM django_migrations WHERE app = 'operations'")
-        yield f"{server}/{database}", f"{server}/postgres", template, lambda: psycopg.connect(dbname=database, **dsn)
-        with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
-            for old in (database, template):
-                admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+        yield (f"{server}/{database}", f"{server}/postgres", template,
+               lambda: psycopg.connect(dbname=database, **dsn))
+    finally:
+        drop()
 
 
+# The test database, migrated, is the install's template (transaction: no transaction of the test holds it).
+@pytest.mark.django_db(transaction=True)
 def test_the_install_script_installs_then_upgrades_without_touching_the_settings(tmp_path, scratch_database):
     database_url, admin_url, template, connect = scratch_database
     user = pwd.getpwuid(os.getuid()).pw_name
     prefix, etc, state, units = tmp_path / "opt", tmp_path / "etc", tmp_path / "var", tmp_path / "units"
     venv = Path(sys.prefix)
     command = [str(INSTALL), "--prefix", str(prefix), "--etc-dir", str(etc), "--state-dir", str(state),
-               "--unit-dir", str(units), "--user", user, "--venv", str(venv), "--no-apt", "--no-systemd", "--quick",
-               "--pg-admin-url", admin_url, "--db-template", template]
+               "--unit-dir", str(units), "--user", user, "--venv", str(venv), "--no-apt", "--no-systemd",
+               "--quick", "--pg-admin-url", admin_url, "--db-template", template]
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
 
     first = subprocess.run([*command, "--host", "grappe.test", "--database-url", database_url,
-                            "--cluster-name", "Grappe d'essai"], env=env, capture_output=True, text=True, timeout=600)
+                            "--cluster-name", "Grappe d'essai"],
+                           env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Creating the PostgreSQL database" in first.stdout
     written = (etc / "grappe.env").read_text()
@@ -258,12 +271,15 @@ def test_the_install_script_installs_then_upgrades_without_touching_the_settings
     assert (etc / "grappe.env").stat().st_mode & 0o777 == 0o640
     # The migration the template lacked is applied.
     with connect() as database:
-        assert database.execute("SELECT count(*) FROM django_migrations WHERE app = 'operations'").fetchone()[0] > 0
-        assert database.execute("SELECT to_regclass('operations_backup')").fetchone()[0] == "operations_backup"
+        applied = database.execute("SELECT count(*) FROM django_migrations WHERE app = 'operations'")
+        assert applied.fetchone()[0] > 0
+        table = database.execute("SELECT to_regclass('operations_backup')::text").fetchone()
+        assert table == ("operations_backup",)
     # The units, with this layout's paths.
     web = (units / "grappe-web.service").read_text()
     assert f"ExecStart={venv}/bin/gunicorn --config {prefix}/src/deploy/gunicorn.conf.py" in web
-    assert f"EnvironmentFile={etc}/grappe.env" in web and f"ReadWritePaths={state}" in web and f"User={user}" in web
+    for line in (f"EnvironmentFile={etc}/grappe.env", f"ReadWritePaths={state}", f"User={user}"):
+        assert f"\n{line}\n" in web, line
     assert {unit.name for unit in units.iterdir()} == {unit.name for unit in UNITS}
     assert "/opt/grappe" not in "".join(unit.read_text() for unit in units.iterdir())
     if shutil.which("systemd-analyze"):
@@ -271,7 +287,8 @@ def test_the_install_script_installs_then_upgrades_without_touching_the_settings
                                 text=True, timeout=120)
         assert (verify.returncode, verify.stderr) == (0, ""), verify.stderr
 
-    second = subprocess.run([*command, "--host", "other.test"], env=env, capture_output=True, text=True, timeout=600)
+    second = subprocess.run([*command, "--host", "other.test"], env=env, capture_output=True, text=True,
+                            timeout=600)
     assert second.returncode == 0, second.stdout + second.stderr
     assert (etc / "grappe.env").read_text() == written
     assert "is kept as it is" in second.stdout and "Creating the PostgreSQL database" not in second.stdout
