@@ -224,9 +224,12 @@ py=$venv/bin/python
 
 # --- 5. The settings file ------------------------------------------------------------------------------------------
 # The paths in the template, the units and the wrapper are the defaults; another layout replaces them.
+# (Through markers, so that a path holding a default one, /srv/opt/grappe, is not replaced twice.)
 render() {
-  sed -e "s|/opt/grappe/venv|$venv|g" -e "s|/opt/grappe|$prefix|g" -e "s|/etc/grappe|$etc_dir|g" \
-      -e "s|/var/lib/grappe|$state_dir|g" -e "s|^User=grappe\$|User=$user|" -e "s|^Group=grappe\$|Group=$group|" "$1"
+  sed -e "s|/opt/grappe/venv|@VENV@|g" -e "s|/opt/grappe|@PREFIX@|g" -e "s|/etc/grappe|@ETC@|g" \
+      -e "s|/var/lib/grappe|@STATE@|g" -e "s|^User=grappe\$|User=@USER@|" -e "s|^Group=grappe\$|Group=@GROUP@|" "$1" \
+    | sed -e "s|@VENV@|$venv|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ETC@|$etc_dir|g" -e "s|@STATE@|$state_dir|g" \
+          -e "s|@USER@|$user|g" -e "s|@GROUP@|$group|g"
 }
 if [ -f "$env_file" ]; then
   echo "    $env_file is kept as it is (options such as --host only fill a new one)"
@@ -263,7 +266,6 @@ cd /opt/grappe/src
 [ "$(id -un)" = "@USER@" ] && exec /opt/grappe/venv/bin/python manage.py "$@"
 exec runuser -u "@USER@" -- /opt/grappe/venv/bin/python manage.py "$@"
 EOF
-sed -i "s|@USER@|$user|g" "$bin_dir/grappe-manage.new"
 chmod 0755 "$bin_dir/grappe-manage.new"
 mv "$bin_dir/grappe-manage.new" "$bin_dir/grappe-manage"
 manage() { "$bin_dir/grappe-manage" "$@"; }

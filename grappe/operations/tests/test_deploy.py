@@ -249,7 +249,9 @@ def scratch_database():
 def test_the_install_script_installs_then_upgrades_without_touching_the_settings(tmp_path, scratch_database):
     database_url, admin_url, template, connect = scratch_database
     user = pwd.getpwuid(os.getuid()).pw_name
-    prefix, etc, state, units = tmp_path / "opt", tmp_path / "etc", tmp_path / "var", tmp_path / "units"
+    # The default layout under a scratch root: a path that holds a default one is replaced once.
+    prefix, etc, state = tmp_path / "opt/grappe", tmp_path / "etc/grappe", tmp_path / "var/lib/grappe"
+    units = tmp_path / "etc/systemd/system"
     venv = Path(sys.prefix)
     command = [str(INSTALL), "--prefix", str(prefix), "--etc-dir", str(etc), "--state-dir", str(state),
                "--unit-dir", str(units), "--user", user, "--venv", str(venv), "--no-apt", "--no-systemd",
@@ -281,7 +283,11 @@ def test_the_install_script_installs_then_upgrades_without_touching_the_settings
     for line in (f"EnvironmentFile={etc}/grappe.env", f"ReadWritePaths={state}", f"User={user}"):
         assert f"\n{line}\n" in web, line
     assert {unit.name for unit in units.iterdir()} == {unit.name for unit in UNITS}
-    assert "/opt/grappe" not in "".join(unit.read_text() for unit in units.iterdir())
+    assert f"{tmp_path}{tmp_path}" not in "".join(unit.read_text() for unit in units.iterdir())
+    manage = (prefix / "bin" / "grappe-manage").read_text()
+    for line in (f"set -a; . {etc}/grappe.env; set +a", f"cd {prefix}/src",
+                 f'exec runuser -u "{user}" -- {venv}/bin/python manage.py "$@"'):
+        assert f"\n{line}\n" in manage, line
     if shutil.which("systemd-analyze"):
         verify = subprocess.run(["systemd-analyze", "verify", *sorted(units.iterdir())], capture_output=True,
                                 text=True, timeout=120)
