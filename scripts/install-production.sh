@@ -145,8 +145,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "    (--no-apt: these Debian packages are missing: ${missing[*]})"
   fi
 fi
+# Debian's own Python first: the service user must be able to run it (not one under root's home).
 python=""
-for candidate in python3.13 python3.12 python3.11 python3; do
+for candidate in /usr/bin/python3.13 /usr/bin/python3.12 /usr/bin/python3.11 \
+                 python3.13 python3.12 python3.11 python3; do
   if command -v "$candidate" >/dev/null \
       && "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info < (3, 14)))' 2>/dev/null; then
     python=$candidate; break
@@ -194,8 +196,10 @@ mv "$src.new" "$src"
 rm -rf "$src.old"
 
 lock=$src/requirements/runtime.txt
+as_user() { if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi; }
 if [ "$venv" = "$prefix/venv" ]; then
-  if ! "$venv/bin/python" -c '' 2>/dev/null; then  # none yet, or its Python went with a Debian upgrade
+  # None yet, or its Python went with a Debian upgrade, or the user cannot run it.
+  if ! as_user "$venv/bin/python" -c '' 2>/dev/null; then
     step "Creating the virtualenv $venv with $python"
     rm -rf "$venv"
     "$python" -m venv "$venv"
@@ -217,7 +221,7 @@ if [ "$venv" = "$prefix/venv" ]; then
     cp "$lock" "$stamp"
   fi
 else
-  [ -x "$venv/bin/python" ] || die "--venv $venv: no virtualenv there"
+  as_user "$venv/bin/python" -c '' || die "--venv $venv: no virtualenv there that $user can run"
   echo "    (using the virtualenv $venv as it is)"
 fi
 py=$venv/bin/python
