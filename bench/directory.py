@@ -118,7 +118,7 @@ class Server:
             **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
             "GRAPPE_BENCH_STATIC_ROOT": self.static_root, "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": BENCH_SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0", "GRAPPE_BASE_URL": f"http://127.0.0.1:{self.port}",
         }
         self.command = [sys.executable, "-m", "gunicorn", "grappe.wsgi:application", "--bind",
                         f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),

@@ -37,7 +37,7 @@ def production_settings() -> str:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "bench.settings", "GRAPPE_BENCH_STATIC_ROOT": static_root, "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": BENCH_SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0", "GRAPPE_BASE_URL": "http://127.0.0.1",
     })
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})

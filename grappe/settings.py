@@ -1,16 +1,17 @@
 """Grappe settings: one file, driven by environment variables.
 
 Development (the default) runs on SQLite with DEBUG on. Production sets DJANGO_DEBUG=0,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); `manage.py check --deploy`
-is clean with those.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and GRAPPE_BASE_URL, and refuses to start
+without one of them; `manage.py check --deploy` is clean with deploy/grappe.env.template's values.
 """
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,11 +22,25 @@ def env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def refuse_to_start(reason: str) -> NoReturn:
+    """Stop with one line on stderr, exit status 1 and no traceback: manage.py, gunicorn's master (which reads
+    these settings before it starts any worker: deploy/gunicorn.conf.py) and a worker alike."""
+    sys.exit(f"Grappe cannot start: {reason}")
+
+
+def require_settings(names: tuple[str, ...]) -> None:
+    if missing := [name for name in names if not os.environ.get(name, "").strip()]:
+        refuse_to_start(f"{', '.join(missing)} must be set when DJANGO_DEBUG=0 (on an installed server, in "
+                        "/etc/grappe/grappe.env: docs/operations.md)")
+
+
 DEBUG = env_flag("DJANGO_DEBUG", True)
+# What production (DJANGO_DEBUG=0) cannot guess; deploy/grappe.env.template documents every variable.
+PRODUCTION_REQUIRED_SETTINGS = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "GRAPPE_BASE_URL")
+if not DEBUG:
+    require_settings(PRODUCTION_REQUIRED_SETTINGS)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 — development only, refused above in production
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -195,6 +210,14 @@ GRAPPE_GOVERNANCE_DOCUMENT_MAX_BYTES = int(os.environ.get("GRAPPE_GOVERNANCE_DOC
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "grappe@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMTP server (django.core.mail.backends.smtp.EmailBackend); Django's defaults: localhost:25, no TLS.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_flag("DJANGO_EMAIL_USE_SSL", False)
 # At most this many messages leave the outbox in any minute (grappe.core.outbox): a bulletin to 50,000 people is
 # spread out rather than getting the cluster's mail server listed as a spammer. Ask the mail provider its limit.
 GRAPPE_MAIL_PER_MINUTE = int(os.environ.get("GRAPPE_MAIL_PER_MINUTE", "300"))
@@ -210,8 +233,8 @@ if os.environ.get("REDIS_URL"):
     # The redis package is an optional extra (pyproject's `redis`), needed only here: say so at start rather
     # than at the first request.
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
-                                   ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
+        refuse_to_start('REDIS_URL is set but the redis package is missing: .venv/bin/pip install'
+                        ' "redis>=8.1,<9" (pyproject\'s `redis` extra)')
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 # Small entries read many times per page (the directory's cards, the organisations' profiles), kept in each
 # process: room for every organisation's card and profile in both languages (members.directory_cache).
@@ -257,6 +280,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer or a monitor may ask these over plain HTTP (deploy/nginx/grappe.conf passes them on port 80;
+    # a monitor on the machine asks gunicorn directly). They hold no personal data and set no cookie.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -271,7 +297,7 @@ if not DEBUG:
 GRAPPE_LOG_FORMAT = os.environ.get("GRAPPE_LOG_FORMAT", "text" if DEBUG else "json")
 GRAPPE_LOG_LEVEL = os.environ.get("GRAPPE_LOG_LEVEL", "WARNING")
 if GRAPPE_LOG_FORMAT not in {"json", "text"}:
-    raise ImproperlyConfigured(f'GRAPPE_LOG_FORMAT must be "json" or "text", not {GRAPPE_LOG_FORMAT!r}')
+    refuse_to_start(f'GRAPPE_LOG_FORMAT must be "json" or "text", not {GRAPPE_LOG_FORMAT!r}')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -291,9 +317,6 @@ LOGGING = {
         "grappe.request": {"level": "INFO" if GRAPPE_LOG_FORMAT == "json" else GRAPPE_LOG_LEVEL},
     },
 }
-# /healthz and /readyz answer on plain HTTP too: a monitor on the machine itself asks gunicorn directly, without
-# TLS (nor the front server's X-Forwarded-Proto). They hold no personal data and set no cookie.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # The bulletins' rich-text editor (its static files; grappe/bulletins/static/bulletins/editor.js loads them).
 INSTALLED_APPS += ["django_prose_editor"]

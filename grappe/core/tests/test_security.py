@@ -1,34 +1,7 @@
-"""Production settings are safe, pages carry a strict CSP, and sign-in attempts are rate limited."""
+"""Pages carry a strict CSP, and sign-in attempts are rate limited (production settings: operations/tests/test_deploy.py)."""
 
-import os
-import subprocess
-import sys
-
-from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-
-
-def production_environment(**overrides) -> dict:
-    """This process's environment as a production server would have it (the browser tests' flag removed)."""
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {**env, "DJANGO_DEBUG": "0", **overrides}
-
-
-def test_check_deploy_is_clean_with_production_settings():
-    env = {**production_environment(), "DJANGO_SECRET_KEY": "a-production-secret-" + "k" * 40,
-           "DJANGO_ALLOWED_HOSTS": "grappe.example.org"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_production_refuses_to_start_without_a_secret_key():
-    env = production_environment(DJANGO_SECRET_KEY="")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_pages_carry_a_content_security_policy_without_inline_script(client, db):
