@@ -11,7 +11,8 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 debian_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-[ "$want_test" = 1 ] && debian_packages+=(chromium)
+# The tests also lint the production install script (grappe/operations/tests/test_deploy.py).
+[ "$want_test" = 1 ] && debian_packages+=(chromium shellcheck)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
