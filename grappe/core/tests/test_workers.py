@@ -93,3 +93,15 @@ def test_a_worker_records_its_life_and_its_stop():
     worker = Worker.objects.get(worker_id="grappe-worker-2")
     assert worker.stopped_at is not None and worker.seen_at >= worker.started_at
     assert not workers.alive().filter(worker_id="grappe-worker-2").exists()
+
+
+def test_a_task_this_version_no_longer_has_is_queued_again_without_stopping_the_worker(staff):
+    """An upgrade renamed a task a killed worker was running: the new worker starts all the same."""
+    seen("killed", seconds_ago=600)
+    upload_claimed_by(staff, "killed")
+    DBTaskResult.objects.update(task_path="grappe.members.tasks.renamed_since")
+
+    assert workers.requeue_orphaned_tasks("fresh", started_at=timezone.now()) == 1
+
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+
