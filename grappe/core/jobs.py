@@ -61,8 +61,12 @@ def job_task(model: type[Job], **options):
 def requeue(task_path: str, args: list) -> None:
     """Put the job of an interrupted task (its worker died while running it) back to queued, as it was before
     `start`, so that the task queued again claims it and runs it once. A task that runs no job has nothing to
-    reset; a job that is not running any more (recovery failed it meanwhile) is left as it is."""
-    import_string(task_path)  # declares the task's job model, if it has one
+    reset; a job that is not running any more (recovery failed it meanwhile) is left as it is. Nor has a task
+    this version of Grappe no longer has (an upgrade renamed it): its worker fails it when it runs it again."""
+    try:
+        import_string(task_path)  # declares the task's job model, if it has one
+    except ImportError:
+        return
     model = _JOB_MODELS.get(task_path)
     if model is not None and args:
         model.objects.filter(pk=args[0], status=JobStatus.RUNNING).update(

@@ -34,6 +34,7 @@ A message given up (FAILED) sends core.signals.mail_failed: the operations app t
 import base64
 import datetime
 import logging
+import re
 import smtplib
 from collections.abc import Callable, Iterable
 
@@ -212,8 +213,7 @@ def _withdraw(message: OutgoingMail) -> None:
     message.status = MailStatus.WITHDRAWN
     message.body, message.html_body, message.attachments = "", "", []
     message.save(update_fields=["status", "body", "html_body", "attachments"])
-    logger.info("mail %s to %s withdrawn: its stream %s no longer lets it go", message.pk, message.to,
-                message.stream)
+    logger.info("mail %s withdrawn: its stream %s no longer lets it go", message.pk, message.stream)
 
 
 def is_permanent_refusal(error: Exception) -> bool:
@@ -243,6 +243,14 @@ def flag_bounced(email: str, reason: str) -> None:
     BouncedAddress.objects.bulk_create([BouncedAddress(email=email, reason=reason[:2000])], ignore_conflicts=True)
 
 
+def _loggable_error(message: OutgoingMail) -> str:
+    """The mail server's error without the address it often names (SMTPRecipientsRefused): logs carry ids, never
+    a person's address; the message's row keeps the whole error for the staff."""
+    if not message.to:
+        return message.last_error
+    return re.sub(re.escape(message.to), "…", message.last_error, flags=re.IGNORECASE)
+
+
 def _send(message: OutgoingMail) -> bool:
     message.attempts += 1
     try:
@@ -252,20 +260,19 @@ def _send(message: OutgoingMail) -> bool:
         if is_permanent_refusal(error):
             message.status = MailStatus.FAILED
             flag_bounced(message.to, message.last_error)
-            logger.warning("mail %s to %s refused for good: %s", message.pk, message.to, message.last_error)
+            logger.warning("mail %s refused for good: %s", message.pk, _loggable_error(message))
         elif is_refused_for_good(error):
             message.status = MailStatus.FAILED
-            logger.warning("mail %s to %s refused (not the address): %s", message.pk, message.to,
-                           message.last_error)
+            logger.warning("mail %s refused (not the address): %s", message.pk, _loggable_error(message))
         elif message.attempts >= MAX_ATTEMPTS:
             message.status = MailStatus.FAILED
-            logger.error("mail %s to %s given up after %s attempts: %s", message.pk, message.to,
-                         message.attempts, message.last_error)
+            logger.error("mail %s given up after %s attempts: %s", message.pk, message.attempts,
+                         _loggable_error(message))
         else:
             message.next_attempt_at = timezone.now() + min(FIRST_RETRY * 2 ** (message.attempts - 1),
                                                            LONGEST_RETRY)
-            logger.warning("mail %s to %s failed (attempt %s): %s", message.pk, message.to, message.attempts,
-                           message.last_error)
+            logger.warning("mail %s failed (attempt %s): %s", message.pk, message.attempts,
+                           _loggable_error(message))
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         if message.status == MailStatus.FAILED:
             signals.mail_failed.send(sender=OutgoingMail, message=message)

@@ -56,10 +56,14 @@ def alive(now: datetime.datetime | None = None):
 def requeue_orphaned_tasks(current_worker_id: str, *, started_at: datetime.datetime) -> int:
     """Queue again the running tasks whose worker is dead: claimed by a worker not alive, or by this worker's id
     before this process started (`started_at`). Returns how many were queued again."""
-    living = set(alive().exclude(worker_id=current_worker_id).values_list("worker_id", flat=True))
     requeued = 0
     with transaction.atomic():
-        running = DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=TaskResultStatus.RUNNING)
+        running = list(DBTaskResult.objects.select_for_update(skip_locked=True)
+                       .filter(status=TaskResultStatus.RUNNING))
+        # The living are read after the running tasks, never before: a worker beats before it claims a task, so
+        # every claimer of a task read above is seen here if it lives. Read first, a worker that started between
+        # the two reads and claimed a task would look dead, and its task would run twice.
+        living = set(alive().exclude(worker_id=current_worker_id).values_list("worker_id", flat=True))
         for result in running:
             claimed_by = result.worker_ids[-1] if result.worker_ids else ""
             mine_before = claimed_by == current_worker_id and result.started_at and result.started_at < started_at

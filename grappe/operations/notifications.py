@@ -1,6 +1,6 @@
 """What the staff administrators are told when background work goes wrong (services/alerts.py), written from
-what happened (core.notify) in the reader's language. Params hold no personal data: a task's dotted path and
-its error's last line, a message's id and the kind of error the mail server gave."""
+what happened (core.notify) in the reader's language. Params: a task's dotted path and its error's last line (as
+the system page shows it), and for mail only the kind of error the mail server gave (its text names the address)."""
 
 from django.utils.translation import gettext as _
 

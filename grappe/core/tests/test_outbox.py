@@ -254,6 +254,18 @@ def test_a_recipient_refused_with_550_at_rcpt_is_flagged(failing_mail):
     assert BouncedAddress.objects.filter(email="gone@example.test").exists()
 
 
+def test_the_log_names_a_failed_message_by_its_id_never_by_its_address(failing_mail, caplog):
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"Gone@Example.test": (550, b"5.1.1 no such user")})
+    message = outbox.queue("gone@example.test", "Hello", "Body")
+    with caplog.at_level("INFO", logger="grappe.core.outbox"):
+        outbox.send_due()
+
+    assert f"mail {message.pk} refused for good" in caplog.text
+    assert "example.test" not in caplog.text.lower()
+    message.refresh_from_db()
+    assert "Gone@Example.test" in message.last_error  # the staff still read the server's whole answer
+
+
 @pytest.fixture
 def stream_check():
     """A stream "test" whose check lets go only the people in `allowed`."""

@@ -93,3 +93,39 @@ def test_a_worker_records_its_life_and_its_stop():
     worker = Worker.objects.get(worker_id="grappe-worker-2")
     assert worker.stopped_at is not None and worker.seen_at >= worker.started_at
     assert not workers.alive().filter(worker_id="grappe-worker-2").exists()
+
+
+def test_a_task_this_version_no_longer_has_is_queued_again_without_stopping_the_worker(staff):
+    """An upgrade renamed a task a killed worker was running: the new worker starts all the same."""
+    seen("killed", seconds_ago=600)
+    upload_claimed_by(staff, "killed")
+    DBTaskResult.objects.update(task_path="grappe.members.tasks.renamed_since")
+
+    assert workers.requeue_orphaned_tasks("fresh", started_at=timezone.now()) == 1
+
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+
+
+def test_a_worker_that_starts_and_claims_a_task_during_the_recovery_is_not_taken_for_dead(staff, monkeypatch):
+    """The recovery reads the running tasks, then the living workers: a worker that beats then claims a task in
+    between is seen alive (read the other way round, its task would be queued again and run twice)."""
+    seen("killed", seconds_ago=600)
+    job = upload_claimed_by(staff, "killed")
+    DBTaskResult.objects.update(status=TaskResultStatus.READY, worker_ids=[], started_at=None)
+    real_alive = workers.alive
+
+    def alive_then_a_new_worker_claims(*args, **kwargs):
+        living = list(real_alive(*args, **kwargs).values_list("pk", flat=True))
+        if not Worker.objects.filter(worker_id="newcomer").exists():
+            seen("newcomer", seconds_ago=0)
+            DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, worker_ids=["newcomer"],
+                                        started_at=timezone.now())
+        return Worker.objects.filter(pk__in=living)
+
+    monkeypatch.setattr(workers, "alive", alive_then_a_new_worker_claims)
+
+    workers.requeue_orphaned_tasks("other", started_at=timezone.now())
+
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING

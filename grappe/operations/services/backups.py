@@ -242,9 +242,16 @@ def _swap_media(work: Path, media_root: Path) -> int:
     restored = work / archive.MEDIA
     restored.mkdir(exist_ok=True)
     files = sum(1 for entry in restored.rglob("*") if entry.is_file())
+    replaced = work / "replaced-media"
     if media_root.exists():
-        media_root.rename(work / "replaced-media")
-    restored.rename(media_root)
+        media_root.rename(replaced)
+    try:
+        restored.rename(media_root)
+    except OSError as error:
+        if replaced.exists():  # put the old files back before `work` and what it holds are deleted
+            replaced.rename(media_root)
+        raise BackupError(f"The database is restored but the media folder could not be: {error}. The old one is "
+                          "left in place: restore again with --replace.") from None
     return files
 
 

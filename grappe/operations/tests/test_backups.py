@@ -380,3 +380,23 @@ def test_a_restore_into_a_database_that_does_not_exist_says_so(media, tmp_path):
         server(f'DROP DATABASE "{name}"')
         with pytest.raises(BackupError, match=f"Cannot reach the database {name} .*create it, empty"):
             backups.restore_backup(path)
+
+
+def test_media_that_cannot_be_swapped_in_leaves_the_old_files_in_place(tmp_path, monkeypatch):
+    media_root, work = tmp_path / "media", tmp_path / ".grappe-restore-x"
+    (media_root / "old").mkdir(parents=True)
+    (media_root / "old" / "kept.pdf").write_bytes(b"old")
+    (work / archive.MEDIA).mkdir(parents=True)
+    (work / archive.MEDIA / "new.pdf").write_bytes(b"new")
+    rename = Path.rename
+
+    def refused_into_media_root(self, target):
+        if Path(target) == media_root and self == work / archive.MEDIA:
+            raise OSError("No space left on device")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused_into_media_root)
+    with pytest.raises(BackupError, match="media folder could not be"):
+        backups._swap_media(work, media_root)
+
+    assert (media_root / "old" / "kept.pdf").read_bytes() == b"old"

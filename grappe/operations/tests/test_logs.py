@@ -10,9 +10,11 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from grappe.operations import health, logs
+from grappe.operations.middleware import RequestLogMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,16 @@ def test_the_settings_write_json_or_text_as_grappe_log_format_says():
     wrong = run_python("", GRAPPE_LOG_FORMAT="xml")
     assert wrong.returncode != 0
     assert 'GRAPPE_LOG_FORMAT must be "json" or "text"' in wrong.stderr
+
+
+def test_a_streamed_response_is_passed_on_whole_and_a_head_request_gets_its_id_too(rf, client, log_lines):
+    """The middleware reads no response's body: a streamed export flows through untouched."""
+    streamed = RequestLogMiddleware(lambda request: StreamingHttpResponse(iter([b"first;", b"second"])))(
+        rf.get("/fr/export/"))
+    assert streamed.streaming and b"".join(streamed.streaming_content) == b"first;second"
+    head = client.head("/fr/", HTTP_X_REQUEST_ID="probe-1")
+    assert (head["X-Request-ID"], head.content) == ("probe-1", b"")
+
+    lines = request_lines(log_lines())
+    assert [(line["method"], line["path"]) for line in lines] == [("GET", "/fr/export/"), ("HEAD", "/fr/")]
+    assert lines[0]["request_id"] == streamed["X-Request-ID"]

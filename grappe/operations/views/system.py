@@ -39,22 +39,22 @@ def system(request):
 @require_POST
 @page_for("operations.manage_tasks")
 def task_retry(request, pk):
-    try:
-        tasks.retry_task(request.user, pk)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("The task is queued again."))
-    return redirect("operations:system")
+    return _act_on_task(request, tasks.retry_task, pk, _("The task is queued again."))
 
 
 @require_POST
 @page_for("operations.manage_tasks")
 def task_discard(request, pk):
+    return _act_on_task(request, tasks.discard_task, pk, _("The task is discarded."))
+
+
+def _act_on_task(request, action, pk, done: str):
+    """Run `action` (a service of services/tasks.py) on the failed task `pk`; back to the system page, saying how
+    it went."""
     try:
-        tasks.discard_task(request.user, pk)
+        action(request.user, pk)
     except ValidationError as error:
         refused(request, error)
     else:
-        messages.success(request, _("The task is discarded."))
+        messages.success(request, done)
     return redirect("operations:system")
