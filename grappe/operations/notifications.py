@@ -1,6 +1,7 @@
 """What the staff administrators are told when background work goes wrong (services/alerts.py), written from
-what happened (core.notify) in the reader's language. Params: a task's dotted path and its error's last line (as
-the system page shows it), and for mail only the kind of error the mail server gave (its text names the address)."""
+what happened (core.notify) in the reader's language. Params: a task's dotted path and the kind of its error (its
+text may quote personal data: the system page shows it to the staff), and for mail only the kind of error the mail
+server gave (its text names the address)."""
 
 from django.utils.translation import gettext as _
 

@@ -23,7 +23,6 @@ from grappe.core.models import Notification
 from grappe.members.models import Role, User
 
 from ..notifications import MAIL_FAILED, TASK_FAILED
-from ..selectors import last_line
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +61,9 @@ def on_task_finished(sender, task_result, **kwargs) -> None:
     if task_result.status != TaskResultStatus.FAILED:
         return
     try:
-        error = last_line(task_result.errors[-1].traceback) if task_result.errors else ""
+        # The kind of error, not its text (it may quote a row's values: an address, a name); the system page
+        # shows the staff the whole line.
+        error = task_result.errors[-1].exception_class_path.rsplit(".", 1)[-1] if task_result.errors else "?"
         tell_task_failed(task_result.task.module_path, error)
     except Exception:  # see the module's docstring
         logger.exception("The staff could not be told that task %s failed", task_result.id)
