@@ -14,7 +14,6 @@
 Each xdist worker has its own pair (its test database is its own, and so is B's).
 """
 
-import json
 import os
 import socket
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 import requests
 from django.db import connection, connections
 
-from .instance_shell import MARKER
+from .instance_shell import Shell
 
 ROOT = Path(__file__).resolve().parents[3]
 SECOND_NAME = "Grappe logistique"
@@ -55,7 +54,7 @@ class SecondInstance:
                     "PYTHONUNBUFFERED": "1"}
         self.env.pop("REDIS_URL", None)  # its own cache, as a separate instance has
         self.server = None
-        self.shell = None
+        self.shell = Shell(self.env, log_dir / "shell.log")
 
     # --- the server ---
 
@@ -95,20 +94,7 @@ class SecondInstance:
 
     def run(self, code: str, **values):
         """Run `code` in the second instance with `values` as variables; return what it set as `result`."""
-        if self.shell is None or self.shell.poll() is not None:
-            self.shell = subprocess.Popen(
-                [sys.executable, "-m", "grappe.federation.tests.instance_shell"], cwd=ROOT, env=self.env,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log_dir / "shell.log", "ab"),  # noqa: SIM115
-                text=True)
-        self.shell.stdin.write(json.dumps({"code": code, "values": values}) + "\n")
-        self.shell.stdin.flush()
-        for line in self.shell.stdout:
-            if line.startswith(MARKER):
-                answer = json.loads(line[len(MARKER):])
-                if "error" in answer:
-                    raise AssertionError(f"in the second instance:\n{answer['error']}")
-                return answer["result"]
-        raise RuntimeError(f"the second instance's shell stopped; see {self.log_dir / 'shell.log'}")
+        return self.shell.run(code, **values)
 
     def flush(self) -> None:
         self.run("from django.core.management import call_command\n"
@@ -116,9 +102,7 @@ class SecondInstance:
 
     def close(self) -> None:
         self.stop()
-        if self.shell is not None:
-            self.shell.stdin.close()
-            self.shell.wait(timeout=15)
+        self.shell.close()
 
 
 def _copy_postgresql(name: str, copy: str) -> None:

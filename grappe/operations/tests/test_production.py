@@ -43,6 +43,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from grappe.federation.tests.instance_shell import Shell
+
 pytestmark = [
     pytest.mark.production,
     pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -141,7 +143,7 @@ class Cluster:
             self.env.pop(name, None)  # the database backend, each process's own cache, the HTTPS redirect on
         self.server = None
         self.worker = None
-        self.shell = None
+        self.shell = Shell(self.env, self.logs / "shell.log")  # code inside Grappe, for the data a journey starts from
         self.worker_runs = 0
 
     # The database and the files
@@ -227,40 +229,15 @@ class Cluster:
         stop(self.worker)
         self.worker = None
 
-    # Code inside Grappe (grappe.federation.tests.instance_shell), for the data a journey starts from
-
     def run(self, code: str, **values):
-        import json
-
-        from grappe.federation.tests.instance_shell import MARKER
-
-        if self.shell is None:
-            self.shell = subprocess.Popen(
-                [sys.executable, "-m", "grappe.federation.tests.instance_shell"], cwd=ROOT, env=self.env,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=open(self.logs / "shell.log", "ab"), text=True)  # noqa: SIM115
-        self.shell.stdin.write(json.dumps({"code": code, "values": values}) + "\n")
-        self.shell.stdin.flush()
-        for line in self.shell.stdout:
-            if line.startswith(MARKER):
-                answer = json.loads(line[len(MARKER):])
-                if "error" in answer:
-                    raise AssertionError(f"inside Grappe:\n{answer['error']}")
-                return answer["result"]
-        raise AssertionError(f"the shell stopped:\n{self.log('shell.log')}")
-
-    def close_shell(self) -> None:
-        if self.shell is not None:
-            self.shell.stdin.close()
-            self.shell.wait(timeout=30)
-            self.shell = None
+        return self.shell.run(code, **values)
 
     def log(self, name: str) -> str:
         path = self.logs / name
         return path.read_text(errors="replace")[-5000:] if path.exists() else ""
 
     def close(self) -> None:
-        self.close_shell()
+        self.shell.close()
         stop(self.server)
         stop(self.worker)
 
@@ -634,7 +611,7 @@ def back_up_drop_and_restore(cluster: Cluster, browser: Browser, import_id: int)
     everything back as it was."""
     cluster.stop_server()
     cluster.stop_worker()  # nothing writes any more (the worker's heartbeat would)
-    cluster.close_shell()
+    cluster.shell.close()
     files = files_state(cluster.media)
     assert any(name.startswith("imports/") for name in files), files
     before = database_state(cluster)
