@@ -278,11 +278,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A load balancer or a monitor may ask these over plain HTTP (deploy/nginx/grappe.conf passes them on port 80;
+# a monitor on the machine asks gunicorn directly). They hold no personal data and set no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
-    # A load balancer or a monitor may ask these over plain HTTP (deploy/nginx/grappe.conf passes them on port 80;
-    # a monitor on the machine asks gunicorn directly). They hold no personal data and set no cookie.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
