@@ -128,7 +128,9 @@ class Server:
         if self.collect:
             collectstatic = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
             subprocess.run(collectstatic, cwd=ROOT, env=self.env, check=True)
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        # The server's log (a JSON line per request, as in production) goes to a file, not among the figures.
+        self.log = tempfile.NamedTemporaryFile(prefix="grappe-bench-server-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
         # Starting gunicorn and its first page take seconds on an idle machine, a minute on a loaded one.
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
@@ -139,7 +141,7 @@ class Server:
                 time.sleep(0.2)
         else:
             self.__exit__()
-            raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
+            raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s (its log: {self.log.name})")
         self.check_production_mode()
         return self
 
@@ -154,12 +156,13 @@ class Server:
         while len(self.processes()["Django"]) - 1 < self.workers and time.monotonic() < deadline:
             time.sleep(0.2)
         print(f"gunicorn on port {self.port}: {len(self.processes()['Django']) - 1} workers x {self.threads} "
-              f"threads, DJANGO_DEBUG=0 (checked: no debug page), settings {self.env['DJANGO_SETTINGS_MODULE']}",
-              flush=True)
+              f"threads, DJANGO_DEBUG=0 (checked: no debug page), settings {self.env['DJANGO_SETTINGS_MODULE']}; "
+              f"its log: {self.log.name}", flush=True)
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
         if self.collect and not os.environ.get("GRAPPE_BENCH_STATIC_ROOT"):
             subprocess.run(["rm", "-rf", self.static_root], check=False)
 
