@@ -3,7 +3,9 @@
 Every person who may receive a digest (active, consenting, of a member organisation) chooses the daily one, and
 three bulletins are sent through the sending job (grappe/bulletins/services/sending.py) to every member, to the SMEs
 and tier 3 suppliers of two regions, and to the machining shops certified AS9100: their deliveries wait for the
-digest. One more bulletin, to the SMEs and tier 3 suppliers, is sent to people who want each bulletin at once,
+digest. The organisations' feeds hold a year of news (bench/home_feed.py's rows: bulletins, calls, an event,
+committees' minutes, surveys, votes), of which three votes and a survey opened since the last digest: every reader's
+digest carries its organisation's news. One more bulletin, to the SMEs and tier 3 suppliers, is sent to people who want each bulletin at once,
 before the preferences are set, to time the immediate mail. Then the daily run (DigestJob) is started as
 `queue_daily_tasks` starts it and its work run in this process, as a worker runs it, while a second thread reads its
 progress from the database every few seconds, as the staff's progress bar does.
@@ -22,6 +24,7 @@ import threading
 import time
 
 from common import figure, load_average, setup_django
+from home_feed import make_feed_rows, remove
 
 TARGET_S = 60
 
@@ -120,13 +123,14 @@ def main() -> None:
     stamp = time.strftime("%Y%m%d%H%M%S")
     last_mail = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     had_preferences = set(MailPreference.objects.values_list("pk", flat=True))
-    made = []
+    made, news = [], None
     try:
         immediate = write_bulletin(stamp, "immédiat", kinds=["sme", "tier3"], regions=["06", "13"])
         made.append(immediate)
         seconds, people = send(immediate)
         print(f"  immediate mail: {people:,} emails built and queued by the sending job in {seconds:.1f} s "
               f"({1000 * seconds / max(people, 1):.2f} ms each)", flush=True)
+        news = make_feed_rows()  # a busy day's news: every member has an open vote and a survey since yesterday
         readers = choose_daily_digests()
         for label, fields in (("tous", {}), ("PME", {"kinds": ["sme", "tier3"], "regions": ["06", "13"]}),
                               ("usinage", {"capabilities": [Capability.objects.get(code="machining")],
@@ -145,6 +149,8 @@ def main() -> None:
                          f"besides); HTML {size['html'] or 0:.0f} and text {size['text'] or 0:.0f} characters on "
                          f"average; {load_average()}")
     finally:
+        if news is not None:
+            remove(news)
         OutgoingMail.objects.filter(pk__gt=last_mail).delete()
         Bulletin.objects.filter(pk__in=[bulletin.pk for bulletin in made]).delete()
         MailPreference.objects.exclude(pk__in=had_preferences).delete()

@@ -165,8 +165,9 @@ def _build_batch(batch: list[Reader], pieces: "Pieces", now: datetime.datetime) 
         if category not in left[person_id]:
             waiting[person_id].append((delivery_id, bulletin_id))
     pieces.load_bulletins({bulletin_id for rows in waiting.values() for _d, bulletin_id in rows})
-    pieces.load_organisations({reader.organisation_id for reader in batch
-                               if Topic.UPDATES not in left[reader.person_id]})
+    news_readers = [reader for reader in batch if Topic.UPDATES not in left[reader.person_id]]
+    pieces.load_organisations({reader.organisation_id for reader in news_readers})
+    pieces.load_news(news_readers)
     messages, delivered = [], []
     for reader in batch:
         news = [] if Topic.UPDATES in left[reader.person_id] else pieces.news(reader)
@@ -252,20 +253,26 @@ class Pieces:
                                            context["text_url"])
         return self.rendered[key]
 
+    def load_news(self, readers: list[Reader]) -> None:
+        """The feeds of the readers' organisations, in each reader's language, over the period the run covers:
+        each organisation's read once per language, those of a batch together (feed.feeds_for)."""
+        since = timezone.now() - PERIOD_READ[self.frequency]
+        # The feed's sources but its bulletins: a reader's bulletins are their deliveries.
+        sources = tuple(source for source in feed.SOURCES if source is not feed.bulletins)
+        for language in {reader.language for reader in readers}:
+            missing = {reader.organisation_id for reader in readers
+                       if reader.language == language and (reader.organisation_id, language) not in self.feeds}
+            if not missing:
+                continue
+            with translation.override(language):
+                found = feed.feeds_for([self.organisations[pk] for pk in missing], since=since, sources=sources)
+                for organisation_id, items in found.items():
+                    self.feeds[(organisation_id, language)] = [self._news_piece(item) for item in items]
+
     def news(self, reader: Reader) -> list[Piece]:
-        """The organisation's feed items newer than the reader's last digest (read once per organisation and
-        language, over the period the run covers)."""
-        key = (reader.organisation_id, reader.language)
-        if key not in self.feeds:
-            organisation = self.organisations[reader.organisation_id]
-            since = timezone.now() - PERIOD_READ[self.frequency]
-            with translation.override(reader.language):
-                # The feed's sources but its bulletins (a reader's bulletins are their deliveries), as feed_for
-                # merges them.
-                items = sorted((item for source in feed.SOURCES if source is not feed.bulletins
-                                for item in source(organisation, since)), key=lambda item: item.when, reverse=True)
-                self.feeds[key] = [self._news_piece(item) for item in items]
-        return [piece for piece in self.feeds[key] if piece.when > reader.since]
+        """The organisation's feed items newer than the reader's last digest (`load_news` read them)."""
+        return [piece for piece in self.feeds[(reader.organisation_id, reader.language)]
+                if piece.when > reader.since]
 
     def _news_piece(self, item) -> Piece:
         context = {"title": item.title, "summary": item.summary, "category": item.kind_label,

@@ -146,12 +146,13 @@ def test_the_organisations_news_come_unless_the_reader_left_them(alpha, monkeypa
     Unsubscription.objects.create(person=paul, topic=Topic.UPDATES)
     now = timezone.now()
 
-    def events(organisation, since):
+    def events(organisations, since, limit=0):
         items = [feed.FeedItem("event", "Événement", now - datetime.timedelta(hours=2), "Journée B2B",
                                "/fr/events/1/"),
                  feed.FeedItem("event", "Événement", now - datetime.timedelta(days=5), "Vieille journée",
                                "/fr/events/2/")]
-        return [item for item in items if since is None or item.when > since]
+        return {organisation.pk: [item for item in items if since is None or item.when > since]
+                for organisation in organisations}
 
     monkeypatch.setattr(feed, "SOURCES", (*feed.SOURCES, events))
     run()

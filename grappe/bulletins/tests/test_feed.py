@@ -4,12 +4,14 @@ page's block, and `since` for the digests."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from grappe.bulletins import feed
 from grappe.bulletins.models import BulletinStatus, Category
-from grappe.conftest import committed
+from grappe.conftest import committed, make_organisation
 from grappe.events.models import Phase, RegistrationStatus
 from grappe.events.tests.factories import make_event, register
 from grappe.governance.models import Minutes, MinutesStatus, Vote
@@ -115,8 +117,30 @@ def test_limit_keeps_the_newest(world):
 def test_the_feed_costs_a_few_queries_whatever_it_holds(world, django_assert_max_num_queries):
     for n in range(5):
         make_bulletin(title=f"Veille {n}", status=BulletinStatus.SENT, audience=[world.org_a])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # one to three per source, whatever it holds
         feed.build_feed(world.org_a)
+
+
+def test_the_feeds_of_many_organisations_read_together_are_each_ones_own(world):
+    """A digest run reads its readers' feeds together: each organisation gets what it would get alone."""
+    ctx = world
+    since = timezone.now() - datetime.timedelta(days=4)
+    together = feed.feeds_for([ctx.org_a, ctx.org_b], since=since)
+    assert together == {organisation.pk: feed.build_feed(organisation, since=since)
+                        for organisation in (ctx.org_a, ctx.org_b)}
+    assert titles(together[ctx.org_a.pk]) != titles(together[ctx.org_b.pk])
+    assert feed.feeds_for([ctx.org_a, ctx.org_b], limit=2)[ctx.org_a.pk] == feed.build_feed(ctx.org_a)[:2]
+
+
+def test_feeds_read_together_cost_the_same_queries_for_two_organisations_as_for_hundreds(
+        world, django_assert_num_queries):
+    ctx = world
+    with CaptureQueriesContext(connection) as two:
+        feed.feeds_for([ctx.org_a, ctx.org_b])
+    many = [make_organisation(f"Atelier {n}") for n in range(30)]
+    with django_assert_num_queries(len(two.captured_queries)):
+        found = feed.feeds_for([ctx.org_a, ctx.org_b, *many])
+    assert titles(found[ctx.org_a.pk]) == titles(feed.build_feed(ctx.org_a))
 
 
 def test_a_cached_feed_costs_one_query(world, django_assert_num_queries):

@@ -38,9 +38,9 @@ def page(client, user):
 def test_a_member_user_sees_the_surveys_to_answer_and_no_profile_link(client, org_user, open_survey,
                                                                       django_assert_max_num_queries):
     login(client, org_user)
-    # 18: the organisation's feed, not cached yet, reads its versions, the next opening to come and one query per
-    # source (bulletins, calls, events, minutes, surveys, votes).
-    with django_assert_max_num_queries(18):
+    # 19: the organisation's feed, not cached yet, reads its versions, the next opening to come and its sources
+    # (bulletins, calls, events and the organisation's registrations, its seats, surveys, votes).
+    with django_assert_max_num_queries(19):
         client.get(reverse("home:home"))
     # Then it is read from the cache (its versions: one query).
     with django_assert_max_num_queries(12):

@@ -142,6 +142,16 @@ def surveys_to_answer(organisation: Organisation | None) -> QuerySet[Survey]:
             .filter(Q(response_status__isnull=True) | ~Q(response_status=ResponseStatus.SUBMITTED)))
 
 
+def surveys_to_answer_by(organisation_ids: list[int]) -> list[tuple[int, Survey]]:
+    """`surveys_to_answer` for many organisations in one query (the feeds of a digest run): (organisation id,
+    survey) for each open survey an organisation is invited to and has not submitted, newest first."""
+    submitted = Response.objects.filter(survey=OuterRef("survey"), organisation=OuterRef("organisation"),
+                                        status=ResponseStatus.SUBMITTED)
+    invitations = (Invitation.objects.filter(organisation__in=organisation_ids, survey__status=SurveyStatus.OPEN)
+                   .exclude(Exists(submitted)).select_related("survey").order_by("-survey__created_at", "-survey"))
+    return [(invitation.organisation_id, invitation.survey) for invitation in invitations]
+
+
 def open_surveys() -> QuerySet[Survey]:
     """The surveys collecting answers now (staff), with their invited and submitted counts."""
     return staff_surveys().filter(status=SurveyStatus.OPEN)
