@@ -209,12 +209,10 @@ def surveys(organisations: list[Organisation], since: datetime.datetime | None, 
     label = _("Survey")
     waiting = _("Waiting for your organisation's answer.")
     link = _linker("listening:survey-answer")
-    found: Items = defaultdict(list)
-    for organisation_id, survey in surveys_to_answer_by(_ids(organisations)):
-        when = survey.opens_at or survey.created_at
-        if _newer(when, since) and len(found[organisation_id]) < (limit or LIMIT):
-            found[organisation_id].append(FeedItem("survey", label, when, survey.title, link(survey.pk), waiting))
-    return found
+    rows = ((organisation_id, survey) for organisation_id, survey in surveys_to_answer_by(_ids(organisations))
+            if _newer(survey.opens_at or survey.created_at, since))
+    return _newest(rows, limit or LIMIT, lambda survey: FeedItem(
+        "survey", label, survey.opens_at or survey.created_at, survey.title, link(survey.pk), waiting))
 
 
 def votes(organisations: list[Organisation], since: datetime.datetime | None, limit: int = 0) -> Items:
