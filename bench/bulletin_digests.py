@@ -4,9 +4,9 @@ Every person who may receive a digest (active, consenting, of a member organisat
 three bulletins are sent through the sending job (grappe/bulletins/services/sending.py) to every member, to the SMEs
 and tier 3 suppliers of two regions, and to the machining shops certified AS9100: their deliveries wait for the
 digest. The organisations' feeds hold a year of news (bench/home_feed.py's rows: bulletins, calls, an event,
-committees' minutes, surveys, votes), of which three votes and a survey opened since the last digest: every reader's
-digest carries its organisation's news. One more bulletin, to the SMEs and tier 3 suppliers, is sent to people who want each bulletin at once,
-before the preferences are set, to time the immediate mail. Then the daily run (DigestJob) is started as
+committees' minutes, surveys, votes), of which three votes and a survey opened since the last digest: every
+reader's digest carries its organisation's news. One more bulletin, to the SMEs and tier 3 suppliers, is sent to
+people who want each bulletin at once, before the preferences are set, to time the immediate mail. Then the daily run (DigestJob) is started as
 `queue_daily_tasks` starts it and its work run in this process, as a worker runs it, while a second thread reads its
 progress from the database every few seconds, as the staff's progress bar does.
 
