@@ -135,7 +135,7 @@ def answer_rows(survey: Survey) -> Iterator[tuple[int, dict, float]]:
 
 def surveys_to_answer(organisation: Organisation | None) -> QuerySet[Survey]:
     """The open surveys the organisation is invited to and has not submitted yet: what its people's home page
-    asks them to answer."""
+    asks them to answer (`surveys_to_answer_by` for many organisations at once: keep the two alike)."""
     if organisation is None:
         return Survey.objects.none()
     return (surveys_for_member(organisation).filter(status=SurveyStatus.OPEN)
